@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Idempotent set-up on Debian/Ubuntu as root: the Debian packages dockui drives and tests
+# against, the npm dependencies, and the build. Quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+pkgs=(runc conmon slirp4netns passt skopeo docker-registry busybox-static tmux apache2-utils
+      iproute2 curl openssl python3 make g++ util-linux attr)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ((node_major < 20)); then
+  echo "setup: dockui needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# npm ci only when the lockfile changed since the last install.
+stamp=node_modules/.dockui-lock
+if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+# Build only when a source is newer than the build.
+if [[ ! -f dist/.stamp ]] || [[ -n $(find src native scripts/build-native.mjs tsconfig*.json -newer dist/.stamp -print -quit 2>/dev/null) ]]; then
+  npm run --silent build
+  touch dist/.stamp
+fi

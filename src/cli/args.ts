@@ -1,0 +1,109 @@
+import { EngineError } from '../engine/define.js';
+
+/** A flag's declaration. `value: true` takes an argument; `multi` collects repeats. */
+export interface FlagSpec {
+  readonly short?: string;
+  readonly value?: boolean;
+  readonly multi?: boolean;
+  readonly help?: string;
+}
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+export type ParsedFlags<S extends FlagSpecs> = {
+  [K in keyof S]?: S[K]['multi'] extends true ? string[] : S[K]['value'] extends true ? string : boolean;
+};
+
+export interface Parsed<S extends FlagSpecs> {
+  readonly flags: ParsedFlags<S>;
+  readonly positionals: string[];
+}
+
+/**
+ * Docker-style argument parsing: long flags (`--name x`, `--name=x`), short flags that
+ * combine (`-it`, `-p8080:80`), `--` ends flags. With `stopAtPositional`, everything from
+ * the first positional on is left alone (as `docker run IMAGE CMD...` needs).
+ */
+export function parseArgs<S extends FlagSpecs>(
+  verb: string,
+  argv: readonly string[],
+  specs: S,
+  opts: { stopAtPositional?: boolean } = {},
+): Parsed<S> {
+  const flags: Record<string, string | string[] | boolean> = {};
+  const positionals: string[] = [];
+  const byShort = new Map<string, string>();
+  for (const [name, s] of Object.entries(specs)) if (s.short) byShort.set(s.short, name);
+
+  const set = (name: string, value: string | boolean) => {
+    const s = specs[name]!;
+    if (s.multi) ((flags[name] ??= []) as string[]).push(value as string);
+    else flags[name] = value;
+  };
+  const unknown = (f: string) =>
+    new EngineError('invalid_argument', `unknown flag: ${f} (see 'dockui ${verb} --help')`);
+
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--') && a.length > 2) {
+      const eq = a.indexOf('=');
+      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+      const s = specs[name];
+      if (!s) throw unknown(`--${name}`);
+      if (s.value) {
+        let v: string | undefined;
+        if (eq !== -1) v = a.slice(eq + 1);
+        else v = argv[++i];
+        if (v === undefined) throw new EngineError('invalid_argument', `flag needs an argument: --${name}`);
+        set(name, v);
+      } else {
+        if (eq !== -1) {
+          const v = a.slice(eq + 1);
+          if (v !== 'true' && v !== 'false')
+            throw new EngineError('invalid_argument', `invalid boolean for --${name}: ${v}`);
+          set(name, v === 'true');
+        } else set(name, true);
+      }
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j]!;
+        const name = byShort.get(c);
+        if (!name) throw unknown(`-${c}`);
+        const s = specs[name]!;
+        if (s.value) {
+          let v = a.slice(j + 1);
+          if (v === '') {
+            const next = argv[++i];
+            if (next === undefined) throw new EngineError('invalid_argument', `flag needs an argument: -${c}`);
+            v = next;
+          }
+          set(name, v);
+          break;
+        }
+        set(name, true);
+      }
+      continue;
+    }
+    if (opts.stopAtPositional) {
+      positionals.push(...argv.slice(i));
+      break;
+    }
+    positionals.push(a);
+  }
+  return { flags: flags as ParsedFlags<S>, positionals };
+}
+
+/** Usage text from the specs, for `--help`. */
+export function usage(verb: string, synopsis: string, specs: FlagSpecs): string {
+  const lines = [`Usage: dockui ${verb} ${synopsis}`, '', 'Options:'];
+  for (const [name, s] of Object.entries(specs)) {
+    const left = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.value ? ' value' : ''}`;
+    lines.push(`  ${left.padEnd(28)} ${s.help ?? ''}`);
+  }
+  return lines.join('\n');
+}

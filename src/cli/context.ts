@@ -1,0 +1,29 @@
+import type { FlagSpecs, Parsed } from './args.js';
+import type { EnginePaths } from '../engine/paths.js';
+
+/** What every verb gets: where the engine lives, where to write, and how to be cancelled. */
+export interface CliContext {
+  readonly paths: EnginePaths;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadStream;
+  /** Fires on the first SIGINT/SIGTERM; a second one exits at once. */
+  readonly signal: AbortSignal;
+  /** Global flags before the verb: --root, --runroot, --insecure-registry, --debug. */
+  readonly global: { readonly insecureRegistries: readonly string[]; readonly debug: boolean };
+}
+
+export interface Verb<S extends FlagSpecs = FlagSpecs> {
+  readonly name: string;
+  readonly synopsis: string;
+  readonly summary: string;
+  readonly flags: S;
+  /** Leave everything from the first positional alone (run, exec). */
+  readonly stopAtPositional?: boolean;
+  /** Returns the process exit code. */
+  run(ctx: CliContext, args: Parsed<S>): Promise<number>;
+}
+
+export function defineVerb<S extends FlagSpecs>(v: Verb<S>): Verb<S> {
+  return v;
+}

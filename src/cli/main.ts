@@ -1,0 +1,133 @@
+import { EngineError, exitCodeFor, formatError, isEngineError } from '../engine/define.js';
+import { resolvePaths } from '../engine/paths.js';
+import { parseArgs, usage } from './args.js';
+import type { CliContext, Verb } from './context.js';
+
+/**
+ * Verbs load lazily, so `dockui ps` pays only for what ps needs: start-up time is a
+ * benchmark target. Each entry names the module under ./verbs/ that exports `verb`.
+ */
+const verbs: Readonly<Record<string, string>> = {
+  pull: 'pull',
+  push: 'push',
+  tag: 'tag',
+  login: 'login',
+  logout: 'logout',
+  images: 'images',
+  image: 'image',
+  inspect: 'inspect',
+  rmi: 'rmi',
+  system: 'system',
+  create: 'container',
+  start: 'container',
+  run: 'container',
+  stop: 'container',
+  kill: 'container',
+  restart: 'container',
+  rm: 'container',
+  ps: 'ps',
+  logs: 'container',
+  wait: 'container',
+  exec: 'container',
+  stats: 'container',
+  top: 'container',
+  rename: 'container',
+  container: 'container',
+  build: 'build',
+  import: 'import',
+  save: 'save',
+  load: 'load',
+  dev: 'dev',
+  volume: 'volume',
+  version: 'version',
+};
+
+const globalFlags = {
+  root: { value: true, help: 'persistent state directory (DOCKUI_ROOT)' },
+  runroot: { value: true, help: 'volatile state directory (DOCKUI_RUNROOT)' },
+  'insecure-registry': { value: true, multi: true, help: 'allow plain HTTP to this registry' },
+  debug: { help: 'print stack traces' },
+  help: { short: 'h', help: 'show help' },
+  version: { short: 'v', help: 'print the version' },
+} as const;
+
+function topHelp(): string {
+  const names = Object.keys(verbs).sort();
+  return [
+    'Usage: dockui [OPTIONS] [DIR]          open the terminal UI (on DIR: build, run and watch it)',
+    '       dockui [OPTIONS] VERB [ARGS]    run one command',
+    '',
+    `Verbs: ${names.join(', ')}`,
+    '',
+    usage('', '', globalFlags).split('\n').slice(2).join('\n'),
+  ].join('\n');
+}
+
+/** Is argv a TUI invocation (no verb, or a directory)? */
+export function isTuiInvocation(argv: readonly string[]): boolean {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return first === undefined || !(first in verbs);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  // Global flags come before the verb, as with docker.
+  let i = 0;
+  const globalArgs: string[] = [];
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    const a = argv[i]!;
+    globalArgs.push(a);
+    const name = a.replace(/^--?/, '').split('=')[0]!;
+    const spec = (globalFlags as Record<string, { value?: boolean }>)[name];
+    if (spec?.value && !a.includes('=') && i + 1 < argv.length) globalArgs.push(argv[++i]!);
+    i++;
+  }
+  const debug = globalArgs.includes('--debug');
+  const ac = new AbortController();
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted++;
+    if (interrupted > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const g = parseArgs('', globalArgs, globalFlags);
+    if (g.flags.version) {
+      process.stdout.write('dockui version 0.1.0\n');
+      return 0;
+    }
+    const verbName = argv[i];
+    if (g.flags.help || verbName === undefined || verbName === 'help') {
+      process.stdout.write(topHelp() + '\n');
+      return 0;
+    }
+    const mod = verbs[verbName];
+    if (!mod) throw new EngineError('invalid_argument', `unknown command: ${verbName} (see 'dockui --help')`);
+    const { verb } = (await import(`./verbs/${mod}.js`)) as { verb: Verb | ((name: string) => Verb) };
+    const v = typeof verb === 'function' ? verb(verbName) : verb;
+    const rest = argv.slice(i + 1);
+    if (rest[0] === '--help' || rest[0] === '-h') {
+      process.stdout.write(usage(v.name, v.synopsis, v.flags) + '\n');
+      return 0;
+    }
+    const parsed = parseArgs(v.name, rest, v.flags, { stopAtPositional: v.stopAtPositional ?? false });
+    const ctx: CliContext = {
+      paths: resolvePaths({ root: g.flags.root, runRoot: g.flags.runroot }),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      signal: ac.signal,
+      global: { insecureRegistries: g.flags['insecure-registry'] ?? [], debug },
+    };
+    return await v.run(ctx, parsed);
+  } catch (e) {
+    process.stderr.write(`dockui: ${formatError(e)}\n`);
+    if (debug && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    if (isEngineError(e)) return exitCodeFor[e.code];
+    return ac.signal.aborted ? 130 : 125;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

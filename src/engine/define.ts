@@ -1,0 +1,196 @@
+// Shared vocabulary of the engine: error codes, state unions, event topics and the
+// summary shapes the CLI and the views consume. No imports of its own on purpose,
+// so that views, hooks and every engine module can depend on it freely.
+
+export const errorCodes = [
+  'not_found',
+  'already_exists',
+  'invalid_argument',
+  'failed_precondition',
+  'conflict',
+  'unavailable',
+  'canceled',
+  'unauthorized',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Where in a Dockerfile (or other text) an error points. 1-based line and column. */
+export interface SourceRange {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine?: number;
+}
+
+/**
+ * The one error type the engine throws for conditions a user can act on.
+ * `message` is a single line fit to print as is; `cause` keeps the detail.
+ * Anything else that escapes the engine is a bug and is reported as such.
+ */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  readonly code: ErrorCode;
+  readonly range: SourceRange | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; range?: SourceRange }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.range = options?.range;
+  }
+}
+
+export function isEngineError(e: unknown): e is EngineError {
+  return e instanceof Error && (e as { name?: string }).name === 'EngineError' && 'code' in e;
+}
+
+/** Exit codes of the CLI by error code (Docker uses 125 for its own failures). */
+export const exitCodeFor: Readonly<Record<ErrorCode, number>> = {
+  not_found: 125,
+  already_exists: 125,
+  invalid_argument: 125,
+  failed_precondition: 125,
+  conflict: 125,
+  unavailable: 125,
+  canceled: 130,
+  unauthorized: 125,
+  internal: 125,
+};
+
+/** One line for a user: the engine's message, or a short bug report for anything else. */
+export function formatError(e: unknown): string {
+  if (isEngineError(e)) {
+    const where = e.range ? `${e.range.file}:${e.range.line}:${e.range.column}: ` : '';
+    return `${where}${e.message}`;
+  }
+  if (e instanceof Error && e.name === 'AbortError') return 'canceled';
+  const msg = e instanceof Error ? e.message : String(e);
+  return `internal error (a bug in dockui): ${msg.split('\n')[0] ?? ''}`;
+}
+
+export function canceledError(): EngineError {
+  return new EngineError('canceled', 'canceled');
+}
+
+/** Throws the engine's `canceled` error when the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw canceledError();
+}
+
+// ---- containers ---------------------------------------------------------------
+
+export const containerStates = ['created', 'running', 'paused', 'exited', 'removing'] as const;
+export type ContainerState = (typeof containerStates)[number];
+
+export interface PortMapping {
+  readonly hostIp: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+export interface ContainerSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly imageId: string;
+  readonly command: string;
+  readonly state: ContainerState;
+  readonly createdAt: string; // ISO 8601
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly exitCode?: number;
+  /** Why it ended, when it did not end by itself: "oom", "killed", "monitor lost", ... */
+  readonly exitReason?: string;
+  readonly ports: readonly PortMapping[];
+  readonly pid?: number;
+}
+
+export interface ContainerStats {
+  readonly id: string;
+  readonly cpuPercent: number;
+  readonly memoryBytes: number;
+  readonly memoryLimitBytes?: number;
+  readonly pids: number;
+  readonly at: number; // ms since epoch
+}
+
+export interface LogLine {
+  readonly stream: 'stdout' | 'stderr';
+  readonly time: string; // ISO 8601 with nanoseconds when known
+  readonly text: string;
+}
+
+// ---- images ----------------------------------------------------------------------
+
+export interface ImageSummary {
+  /** Image id: the digest of its config blob, "sha256:<hex>". */
+  readonly id: string;
+  /** Manifest digest the record points at. */
+  readonly digest: string;
+  /** Normalized references that name it, e.g. "127.0.0.1:5000/fixture/busybox:latest". */
+  readonly names: readonly string[];
+  readonly size: number; // unpacked bytes, as `docker images` shows
+  readonly created?: string;
+  readonly inUse: number; // containers using it
+}
+
+export interface LayerInfo {
+  readonly digest: string;
+  readonly diffId: string;
+  readonly size: number;
+  readonly createdBy?: string;
+  readonly created?: string;
+  readonly emptyLayer?: boolean;
+}
+
+// ---- progress ----------------------------------------------------------------------
+
+export type LayerPhase = 'waiting' | 'downloading' | 'verifying' | 'extracting' | 'done' | 'exists' | 'failed';
+
+export interface PullProgress {
+  readonly ref: string;
+  readonly layers: readonly {
+    readonly digest: string;
+    readonly phase: LayerPhase;
+    readonly current: number;
+    readonly total: number;
+  }[];
+  readonly current: number;
+  readonly total: number;
+}
+
+export type BuildStepStatus = 'started' | 'cached' | 'done' | 'failed';
+
+export interface BuildStepEvent {
+  readonly buildId: string;
+  readonly index: number; // 0-based position in the steps that run
+  readonly total: number;
+  readonly stage: string;
+  readonly instruction: string; // e.g. "RUN apk add curl"
+  readonly range?: SourceRange;
+  readonly status: BuildStepStatus;
+  readonly durationMs?: number;
+  readonly error?: string;
+}
+
+// ---- events ------------------------------------------------------------------------
+
+/** Every topic the engine emits, with its payload. One typed bus carries them all. */
+export interface EngineEvents {
+  'image.pulling': { ref: string; progress: PullProgress };
+  'image.pulled': { ref: string; id: string; digest: string };
+  'image.pushed': { ref: string; digest: string };
+  'image.tagged': { ref: string; id: string };
+  'image.removed': { id: string; refs: readonly string[] };
+  'container.created': { id: string; name: string };
+  'container.started': { id: string };
+  'container.exited': { id: string; exitCode: number; reason?: string };
+  'container.removed': { id: string };
+  'container.renamed': { id: string; name: string };
+  'build.step': BuildStepEvent;
+  'build.output': { buildId: string; index: number; stream: 'stdout' | 'stderr'; line: string };
+  'build.finished': { buildId: string; ok: boolean; imageId?: string; error?: string; durationMs: number };
+  'watch.changed': { dir: string; paths: readonly string[] };
+  'watch.state': { dir: string; state: 'watching' | 'paused' | 'building' | 'swapping' | 'failed'; files?: number };
+}
+export type EngineTopic = keyof EngineEvents;

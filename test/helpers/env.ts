@@ -1,0 +1,63 @@
+// Shared helpers for tests: the fixture registries started by scripts/run-tests.mjs,
+// private engine roots, and the real CLI binary.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixturesDir = process.env.DOCKUI_FIXTURES ?? resolve(repoRoot, '../shared/fixtures');
+export const dockuiBin = join(repoRoot, 'bin/dockui.js');
+
+export type RegistryMode = 'plain' | 'auth' | 'token';
+/** Address (127.0.0.1:PORT) of a seeded fixture registry; throws when the runner did not start it. */
+export function registry(mode: RegistryMode = 'plain'): string {
+  const env = { plain: 'DOCKUI_TEST_REGISTRY', auth: 'DOCKUI_TEST_REGISTRY_AUTH', token: 'DOCKUI_TEST_REGISTRY_TOKEN' }[mode];
+  const addr = process.env[env];
+  if (!addr) throw new Error(`${env} is not set: run the tests through npm test (scripts/run-tests.mjs)`);
+  return addr;
+}
+
+export const fixtureUser = { username: 'tester', password: 'secret' } as const;
+
+/** A fresh engine root in a temp dir; `cleanup()` removes it. */
+export function tempRoot(prefix = 'dockui-test-'): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real, built `dockui` binary with a private root. */
+export function runCli(
+  args: readonly string[],
+  opts: { root: string; input?: string; env?: Record<string, string>; timeoutMs?: number; home?: string },
+): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [dockuiBin, ...args], {
+      env: {
+        ...process.env,
+        DOCKUI_ROOT: opts.root,
+        ...(opts.home ? { HOME: opts.home } : {}),
+        ...opts.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
