@@ -1,0 +1,140 @@
+// The engine's public face as the CLI, the hooks and the views see it. Implementations live in
+// the noun folders (store/, registry/, runtime/, build/, watch/) and are tied together by
+// createEngine() in engine.ts. Types only: views may import this file.
+import type {
+  BuildStepEvent,
+  ContainerStats,
+  ContainerSummary,
+  ImageSummary,
+  LayerInfo,
+  LogLine,
+  PullProgress,
+} from './define.js';
+import type { EventBus } from './events.js';
+import type { EnginePaths } from './paths.js';
+
+/** An external store in React's sense: same object from getSnapshot() until something changes. */
+export interface Observable<T> {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): T;
+}
+
+export interface PullOptions {
+  readonly platform?: string; // "linux/arm64/v8"
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: PullProgress) => void;
+}
+
+export interface ImageDetails {
+  readonly summary: ImageSummary;
+  readonly architecture: string;
+  readonly os: string;
+  readonly config: {
+    readonly Env?: readonly string[];
+    readonly Cmd?: readonly string[];
+    readonly Entrypoint?: readonly string[];
+    readonly WorkingDir?: string;
+    readonly User?: string;
+    readonly ExposedPorts?: Readonly<Record<string, object>>;
+    readonly Labels?: Readonly<Record<string, string>>;
+    readonly StopSignal?: string;
+    readonly Volumes?: Readonly<Record<string, object>>;
+  };
+  readonly layers: readonly LayerInfo[];
+}
+
+export interface ImagesApi extends Observable<readonly ImageSummary[]> {
+  refresh(): Promise<void>;
+  pull(ref: string, opts?: PullOptions): Promise<ImageSummary>;
+  remove(ref: string, opts?: { force?: boolean }): Promise<void>;
+  inspect(ref: string): Promise<ImageDetails>;
+  tag(source: string, target: string): Promise<void>;
+}
+
+/** What `dockui run` / `create` and the TUI's run form ask for. */
+export interface RunOptions {
+  readonly image: string;
+  readonly name?: string;
+  readonly cmd?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly env?: readonly string[]; // "K=V"
+  readonly publish?: readonly string[]; // "[ip:]host:ctr[/proto]"
+  readonly publishAll?: boolean;
+  readonly network?: 'none' | 'host' | 'private';
+  readonly volumes?: readonly string[]; // "host:ctr[:ro]" or "name:ctr"
+  readonly tmpfs?: readonly string[];
+  readonly workdir?: string;
+  readonly user?: string;
+  readonly hostname?: string;
+  readonly tty?: boolean;
+  readonly interactive?: boolean;
+  readonly readOnly?: boolean;
+  readonly privileged?: boolean;
+  readonly capAdd?: readonly string[];
+  readonly capDrop?: readonly string[];
+  readonly memory?: string;
+  readonly cpus?: string;
+  readonly pidsLimit?: number;
+  readonly init?: boolean;
+  readonly autoRemove?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface LogsOptions {
+  readonly follow?: boolean;
+  readonly tail?: number;
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
+  refresh(): Promise<void>;
+  create(opts: RunOptions): Promise<ContainerSummary>;
+  start(idOrName: string): Promise<void>;
+  /** Creates and starts a detached container. */
+  run(opts: RunOptions): Promise<ContainerSummary>;
+  stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void>;
+  restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void>;
+  kill(idOrName: string, signal?: string): Promise<void>;
+  remove(idOrName: string, opts?: { force?: boolean }): Promise<void>;
+  logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLine>;
+  stats(idOrName: string): Promise<ContainerStats>;
+  /** argv (dockui binary included) that runs an interactive shell in the container, for the TUI to hand the terminal over. */
+  execShellCommand(idOrName: string): readonly string[];
+}
+
+export interface BuildOptions {
+  readonly context: string;
+  readonly dockerfile?: string; // path, default CONTEXT/Dockerfile
+  readonly tags?: readonly string[];
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly target?: string;
+  readonly noCache?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  readonly onStep?: (e: BuildStepEvent) => void;
+  readonly onOutput?: (index: number, stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+export interface BuildResult {
+  readonly buildId: string;
+  readonly imageId: string;
+  readonly steps: number;
+  readonly cachedSteps: number;
+  readonly durationMs: number;
+}
+
+export interface BuildsApi {
+  build(opts: BuildOptions): Promise<BuildResult>;
+}
+
+export interface Engine {
+  readonly paths: EnginePaths;
+  readonly events: EventBus;
+  readonly images: ImagesApi;
+  readonly containers: ContainersApi;
+  readonly builds: BuildsApi;
+  /** What is missing for running containers (no runc, not root...), or undefined when all is there. */
+  readonly runtimeProblem: string | undefined;
+  close(): Promise<void>;
+}
