@@ -99,6 +99,12 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
   remove(idOrName: string, opts?: { force?: boolean }): Promise<void>;
   logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLine>;
   stats(idOrName: string): Promise<ContainerStats>;
+  /**
+   * Writes files straight into a running container's root filesystem (the engine owns it, so
+   * this needs no shell or tar in the image): each entry copies hostPath to ctrPath, or removes
+   * ctrPath when hostPath is undefined. Used by the dev loop's sync rules.
+   */
+  syncFiles(idOrName: string, entries: readonly { hostPath?: string; ctrPath: string }[]): Promise<void>;
   /** argv (dockui binary included) that runs an interactive shell in the container, for the TUI to hand the terminal over. */
   execShellCommand(idOrName: string): readonly string[];
 }
