@@ -56,6 +56,8 @@ export interface DevLoopOptions {
   readonly buildArgs?: Readonly<Record<string, string>>;
   /** The run settings every swap reuses. `image` is filled in by the loop. */
   readonly run: Omit<RunOptions, 'image'>;
+  /** Adjusts the run settings for the image just built (e.g. publishes its EXPOSEd ports). */
+  readonly prepareRun?: (image: string, run: Omit<RunOptions, 'image'>) => Promise<Omit<RunOptions, 'image'>>;
   readonly builds: BuildsApi;
   readonly containers: ContainersApi;
   readonly events?: EventBus;
@@ -330,7 +332,8 @@ export class DevLoop {
           throw e;
         });
       }
-      const c = await this.#o.containers.run({ ...this.#o.run, image: this.#o.image });
+      const run = this.#o.prepareRun ? await this.#o.prepareRun(this.#o.image, this.#o.run) : this.#o.run;
+      const c = await this.#o.containers.run({ ...run, image: this.#o.image });
       const now = performance.now();
       this.#record({ trigger, kind: 'rebuild', paths, ok: true, debounceMs, buildMs, steps: result.steps, cachedSteps: result.cachedSteps, swapMs: now - tSwap, totalMs: now - t0 });
       this.#set({ phase: this.#paused ? 'paused' : 'watching', container: c, runningSince: Date.now(), lastError: undefined, step: undefined });
