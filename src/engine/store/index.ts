@@ -1,0 +1,490 @@
+// The content store: the public face of src/engine/store/.
+//
+// ROOT/blobs/sha256/<hex>     verified blobs (temp under ROOT/tmp, fsync, rename)
+// ROOT/tmp/                   partial ingests (ingest-<hex> + .lock, resumable), unpacks in progress,
+//                             other temp files named <kind>-<pid>-<rand> so gc knows dead writers'
+// ROOT/layers/<diffid-hex>/   diff/ (overlay lowerdir format), meta.json, index.json, complete
+// ROOT/images/records.json    normalized reference → manifest/config digests (records.lock)
+//
+// Lifecycles:
+// - Blob: ingest(digest) → write()* → commit() | abort() | suspend(); or putBlob(bytes).
+//   A blob is visible under blobs/ only once verified. A suspended (or killed) ingest is resumed
+//   by the next ingest() of the same digest: writer.offset says where to continue.
+// - Layer: unpackLayer({ source }) streams a (compressed) layer tar into ROOT/tmp/unpack-*,
+//   verifying its diffID, refusing hostile entries; the finished dir is renamed into
+//   ROOT/layers/<hex>. adoptLayer() moves an overlay upper dir (a build step) into place.
+//   A layer dir without its `complete` marker does not count.
+// - Image: setImage(ref, {manifestDigest, configDigest, ...}) after its blobs and layers are in;
+//   removeImage() untags; gc() removes what no image, build-cache entry or container references.
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { EngineError, type ImageSummary } from '../define.js';
+import { parseReference } from '../registry/reference.js';
+import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
+import { orphanIfUnnamed, Records, type ImageRecord } from './images.js';
+
+export type { BlobWriter } from './blobs.js';
+export type { ImageRecord } from './images.js';
+export { checkDigest, isDigest, sha256 } from './blobs.js';
+
+export interface UnpackProgress {
+  /** Compressed bytes read from the source so far. */
+  readonly read: number;
+  /** Uncompressed tar bytes so far. */
+  readonly unpacked: number;
+  readonly entries: number;
+}
+
+export interface UnpackOptions {
+  /** The layer blob's bytes as they arrive (compressed as mediaType says). */
+  readonly source: Readable | AsyncIterable<Buffer>;
+  /** Layer media type: …tar, …tar+gzip / .gzip, …tar+zstd / .zstd. Unknown types are refused. */
+  readonly mediaType: string;
+  /** Expected sha256 of the uncompressed tar; verified. Omitted: computed and returned. */
+  readonly diffId?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: UnpackProgress) => void;
+}
+
+export interface LayerResult {
+  readonly diffId: string;
+  /** Bytes of file content in the layer (sum of regular file sizes). */
+  readonly size: number;
+  readonly files: number;
+  /** True when the layer was already in the store (nothing unpacked). */
+  readonly existed: boolean;
+}
+
+export interface ResolvedImage {
+  /** Image id = config digest. */
+  readonly id: string;
+  /** The normalized reference the lookup matched, when it was a name. */
+  readonly ref?: string;
+  readonly record: ImageRecord;
+}
+
+export interface ImageLayer {
+  readonly diffId: string;
+  /** ROOT/layers/<hex>/diff: an overlay lowerdir. */
+  readonly dir: string;
+}
+
+export interface CheckProblem {
+  readonly kind: 'blob' | 'layer' | 'image' | 'records';
+  readonly id: string;
+  readonly problem: string;
+}
+
+export interface CheckReport {
+  readonly blobs: number;
+  readonly layers: number;
+  readonly images: number;
+  readonly problems: readonly CheckProblem[];
+}
+
+export interface GcReport {
+  readonly blobsRemoved: number;
+  readonly layersRemoved: number;
+  readonly tempRemoved: number;
+  readonly imagesRemoved: number;
+  readonly bytesFreed: number;
+}
+
+export interface DfReport {
+  readonly images: { readonly count: number; readonly active: number; readonly size: number; readonly reclaimable: number };
+  readonly blobs: { readonly count: number; readonly size: number };
+  readonly layers: { readonly count: number; readonly size: number };
+  readonly buildCache: { readonly count: number };
+  readonly tmp: { readonly count: number; readonly size: number };
+}
+
+export interface Store {
+  readonly root: string;
+
+  // ---- blobs
+  hasBlob(digest: string): Promise<boolean>;
+  /** Where the verified blob lives (whether or not it exists yet). */
+  blobPath(digest: string): string;
+  blobSize(digest: string): Promise<number>;
+  /** Reads a whole blob and verifies it (for manifests and configs). Default limit 16 MiB. */
+  readBlob(digest: string, maxBytes?: number): Promise<Buffer>;
+  /** A read stream of a stored blob (push). */
+  blobStream(digest: string, start?: number): Readable;
+  putBlob(data: Buffer, expectedDigest?: string): Promise<string>;
+  /** Starts or resumes writing a blob; see BlobWriter. Mismatches throw EngineError('unavailable'). */
+  ingest(digest: string, opts?: { size?: number }): Promise<BlobWriter>;
+
+  // ---- layers (keyed by diffID)
+  hasLayer(diffId: string): Promise<boolean>;
+  /** ROOT/layers/<hex>/diff, the overlay lowerdir of that layer. */
+  layerPath(diffId: string): string;
+  /** Size recorded at unpack/adopt; undefined when the layer is absent. */
+  layerSize(diffId: string): Promise<number | undefined>;
+  unpackLayer(opts: UnpackOptions): Promise<LayerResult>;
+  /**
+   * Moves `dir` (overlay upper-dir format, same filesystem as ROOT) into the store as layer
+   * `diffId`. When the layer exists already `dir` is removed.
+   */
+  adoptLayer(dir: string, opts: { diffId: string; size?: number }): Promise<LayerResult>;
+
+  // ---- images
+  getImage(ref: string): Promise<ImageRecord | undefined>;
+  setImage(ref: string | null, rec: Omit<ImageRecord, 'taggedAt' | 'size' | 'created'>): Promise<ImageRecord>;
+  /** Gives `source` (name, id or id prefix) the name `target`. */
+  tagImage(source: string, target: string): Promise<string>;
+  /** Untags (or by id: removes every name). Refused while a container uses it unless force. */
+  removeImage(refOrId: string, opts?: { force?: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
+  listImages(opts?: { all?: boolean }): Promise<ImageSummary[]>;
+  /** A name (normalized here), an id, or a unique id prefix. */
+  resolveImage(refOrId: string): Promise<ResolvedImage>;
+  /** The parsed image config blob (OCI image config). */
+  imageConfig(refOrId: string): Promise<ImageConfig>;
+  /** The image's layers in order, bottom first (overlay lowerdir wants them reversed). */
+  imageLayers(refOrId: string): Promise<ImageLayer[]>;
+  /** Ids of containers (ROOT/containers/<id>/record.json) using the image. */
+  containersUsing(imageId: string): Promise<string[]>;
+
+  // ---- maintenance
+  check(opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
+  /** Removes unreferenced blobs and layers and dead processes' temp files. `dangling` also drops unnamed images. */
+  gc(opts?: { dangling?: boolean; signal?: AbortSignal }): Promise<GcReport>;
+  df(): Promise<DfReport>;
+}
+
+/** The parts of an OCI image config dockui reads. */
+export interface ImageConfig {
+  readonly architecture?: string;
+  readonly os?: string;
+  readonly variant?: string;
+  readonly created?: string;
+  readonly config?: {
+    readonly Env?: string[];
+    readonly Cmd?: string[];
+    readonly Entrypoint?: string[];
+    readonly WorkingDir?: string;
+    readonly User?: string;
+    readonly ExposedPorts?: Record<string, object>;
+    readonly Labels?: Record<string, string>;
+    readonly StopSignal?: string;
+    readonly Volumes?: Record<string, object>;
+  };
+  readonly rootfs?: { readonly type: string; readonly diff_ids: string[] };
+  readonly history?: { created?: string; created_by?: string; empty_layer?: boolean; comment?: string }[];
+}
+
+/** Normalizes a user-given name: "busybox" → "docker.io/library/busybox:latest". */
+export function normalizeRef(ref: string): string {
+  return parseReference(ref).toString();
+}
+
+const hexPrefixRe = /^(sha256:)?[0-9a-f]{1,64}$/;
+
+class FsStore implements Store {
+  readonly blobs: Blobs;
+  readonly records: Records;
+  constructor(readonly root: string) {
+    this.blobs = new Blobs(root);
+    this.records = new Records(join(root, 'images'), join(root, 'tmp'));
+  }
+
+  // ---- blobs
+  hasBlob(d: string) {
+    return this.blobs.has(d);
+  }
+  blobPath(d: string) {
+    return this.blobs.path(d);
+  }
+  blobSize(d: string) {
+    return this.blobs.size(d);
+  }
+  readBlob(d: string, max?: number) {
+    return this.blobs.read(d, max);
+  }
+  blobStream(d: string, start?: number) {
+    return this.blobs.stream(d, start);
+  }
+  putBlob(data: Buffer, expected?: string) {
+    return this.blobs.put(data, expected);
+  }
+  ingest(d: string, opts?: { size?: number }) {
+    return this.blobs.ingest(d, opts);
+  }
+
+  // ---- layers
+  async hasLayer(diffId: string): Promise<boolean> {
+    const { hasLayer } = await import('./layers.js');
+    return hasLayer(this.root, diffId);
+  }
+  layerPath(diffId: string): string {
+    return join(this.root, 'layers', hexOf(checkDigest(diffId, 'diffID')), 'diff');
+  }
+  async layerSize(diffId: string): Promise<number | undefined> {
+    const { readLayerMeta } = await import('./layers.js');
+    return (await readLayerMeta(this.root, diffId))?.size;
+  }
+  async unpackLayer(opts: UnpackOptions): Promise<LayerResult> {
+    const { unpackLayer } = await import('./layers.js');
+    return unpackLayer(this.root, opts);
+  }
+  async adoptLayer(dir: string, opts: { diffId: string; size?: number }): Promise<LayerResult> {
+    const { adoptLayer } = await import('./layers.js');
+    return adoptLayer(this.root, dir, opts);
+  }
+
+  // ---- images
+  async getImage(ref: string): Promise<ImageRecord | undefined> {
+    return (await this.records.read()).refs[normalizeRef(ref)];
+  }
+
+  /** Unpacked size (layer metas, else the manifest's compressed sizes) and created time, for the record. */
+  private async describe(configDigest: string): Promise<{ size?: number; created?: string }> {
+    try {
+      const cfg = JSON.parse((await this.blobs.read(configDigest)).toString('utf8')) as ImageConfig;
+      let size = 0;
+      for (const d of cfg.rootfs?.diff_ids ?? []) size += (await this.layerSize(d).catch(() => undefined)) ?? 0;
+      return { size, ...(typeof cfg.created === 'string' ? { created: cfg.created } : {}) };
+    } catch {
+      return {};
+    }
+  }
+
+  async setImage(ref: string | null, rec: Omit<ImageRecord, 'taggedAt' | 'size' | 'created'>): Promise<ImageRecord> {
+    checkDigest(rec.manifestDigest, 'manifest digest');
+    checkDigest(rec.configDigest, 'config digest');
+    const key = ref === null ? null : normalizeRef(ref);
+    const full: ImageRecord = {
+      manifestDigest: rec.manifestDigest,
+      configDigest: rec.configDigest,
+      mediaType: rec.mediaType,
+      ...(rec.platform ? { platform: rec.platform } : {}),
+      ...(await this.describe(rec.configDigest)),
+      taggedAt: new Date().toISOString(),
+    };
+    await this.records.update((cur) => {
+      const refs = { ...cur.refs };
+      const dangling = { ...cur.dangling };
+      if (key === null) {
+        if (!Object.values(refs).some((r) => r.configDigest === rec.configDigest)) dangling[rec.configDigest] = full;
+      } else {
+        const old = refs[key];
+        refs[key] = full;
+        delete dangling[rec.configDigest];
+        if (old && old.configDigest !== rec.configDigest) orphanIfUnnamed(refs, dangling, old);
+      }
+      return [{ version: 1, refs, dangling }, undefined];
+    });
+    return full;
+  }
+
+  async tagImage(source: string, target: string): Promise<string> {
+    const src = await this.resolveImage(source);
+    const key = parseReference(target);
+    if (key.digest) throw new EngineError('invalid_argument', `cannot tag with a digest: ${target}`);
+    await this.setImage(key.toString(), src.record);
+    return key.toString();
+  }
+
+  async resolveImage(refOrId: string): Promise<ResolvedImage> {
+    const cur = await this.records.read();
+    const all = [
+      ...Object.entries(cur.refs).map(([ref, record]) => ({ ref, record })),
+      ...Object.values(cur.dangling).map((record) => ({ ref: undefined, record })),
+    ];
+    const byId = (want: string): ResolvedImage | undefined => {
+      const hex = want.replace(/^sha256:/, '');
+      const ids = new Set(all.filter((x) => hexOf(x.record.configDigest).startsWith(hex)).map((x) => x.record.configDigest));
+      if (ids.size > 1) throw new EngineError('invalid_argument', `image id prefix ${want} is ambiguous: be more specific`);
+      const id = [...ids][0];
+      if (id === undefined) return undefined;
+      const hit = all.find((x) => x.record.configDigest === id)!;
+      return { id, record: hit.record };
+    };
+    if (/^sha256:[0-9a-f]{1,64}$/.test(refOrId) || /^[0-9a-f]{64}$/.test(refOrId)) {
+      const hit = byId(refOrId);
+      if (hit) return hit;
+      throw new EngineError('not_found', `no such image: ${refOrId}`);
+    }
+    let parsed;
+    try {
+      parsed = parseReference(refOrId);
+    } catch (e) {
+      if (hexPrefixRe.test(refOrId)) parsed = undefined;
+      else throw e;
+    }
+    if (parsed) {
+      const key = parsed.toString();
+      const rec = cur.refs[key];
+      if (rec) return { id: rec.configDigest, ref: key, record: rec };
+      if (parsed.digest) {
+        // name@digest of an image pulled by tag: any record of that name with that manifest.
+        const hit = all.find((x) => x.ref?.startsWith(`${parsed.name}:`) && x.record.manifestDigest === parsed.digest);
+        if (hit) return { id: hit.record.configDigest, ref: key, record: hit.record };
+      }
+    }
+    if (hexPrefixRe.test(refOrId)) {
+      const hit = byId(refOrId);
+      if (hit) return hit;
+    }
+    throw new EngineError('not_found', `no such image: ${refOrId}`);
+  }
+
+  async imageConfig(refOrId: string): Promise<ImageConfig> {
+    const { id } = await this.resolveImage(refOrId);
+    return parseConfig(await this.blobs.read(id), id);
+  }
+
+  async imageLayers(refOrId: string): Promise<ImageLayer[]> {
+    const cfg = await this.imageConfig(refOrId);
+    const out: ImageLayer[] = [];
+    for (const diffId of cfg.rootfs?.diff_ids ?? []) {
+      if (!(await this.hasLayer(diffId)))
+        throw new EngineError('failed_precondition', `layer ${diffId} of ${refOrId} is missing: pull the image again`);
+      out.push({ diffId, dir: this.layerPath(diffId) });
+    }
+    return out;
+  }
+
+  async containersUsing(imageId: string): Promise<string[]> {
+    const dir = join(this.root, 'containers');
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    await Promise.all(
+      names.map(async (n) => {
+        try {
+          const r = JSON.parse(await readFile(join(dir, n, 'record.json'), 'utf8')) as { imageId?: string; id?: string };
+          if (r.imageId === imageId) out.push(r.id ?? n);
+        } catch {
+          // A container being created or removed has no (complete) record: not a user.
+        }
+      }),
+    );
+    return out.sort();
+  }
+
+  async removeImage(refOrId: string, opts: { force?: boolean } = {}): Promise<{ untagged: string[]; deleted: string[] }> {
+    const hit = await this.resolveImage(refOrId);
+    const users = await this.containersUsing(hit.id);
+    if (users.length > 0 && !opts.force)
+      throw new EngineError(
+        'conflict',
+        `image ${refOrId} is in use by container ${users[0]!.slice(0, 12)}${users.length > 1 ? ` and ${users.length - 1} more` : ''} (remove it first, or use -f)`,
+      );
+    return this.records.update((cur) => {
+      const refs = { ...cur.refs };
+      const dangling = { ...cur.dangling };
+      const names = Object.keys(refs).filter((k) => refs[k]!.configDigest === hit.id);
+      let untagged: string[];
+      if (hit.ref !== undefined) untagged = refs[hit.ref] ? [hit.ref] : [];
+      else {
+        if (names.length > 1 && !opts.force)
+          throw new EngineError(
+            'conflict',
+            `image ${refOrId} is referenced by ${names.length} names (${names.join(', ')}): remove them by name, or use -f`,
+          );
+        untagged = names;
+      }
+      for (const n of untagged) delete refs[n];
+      const left = Object.values(refs).some((r) => r.configDigest === hit.id);
+      const deleted: string[] = [];
+      if (!left) {
+        delete dangling[hit.id];
+        deleted.push(hit.id);
+      }
+      return [{ version: 1, refs, dangling }, { untagged, deleted }];
+    });
+  }
+
+  async listImages(opts: { all?: boolean } = {}): Promise<ImageSummary[]> {
+    const cur = await this.records.read();
+    const byId = new Map<string, { rec: ImageRecord; names: string[] }>();
+    for (const [ref, rec] of Object.entries(cur.refs)) {
+      const e = byId.get(rec.configDigest) ?? { rec, names: [] };
+      e.names.push(ref);
+      byId.set(rec.configDigest, e);
+    }
+    for (const [id, rec] of Object.entries(cur.dangling)) if (!byId.has(id)) byId.set(id, { rec, names: [] });
+    const usage = await this.imageUsage();
+    const out: ImageSummary[] = [];
+    for (const [id, { rec, names }] of byId) {
+      if (names.length === 0 && opts.all === false) continue;
+      out.push({
+        id,
+        digest: rec.manifestDigest,
+        names: names.sort(),
+        size: rec.size ?? 0,
+        ...(rec.created ? { created: rec.created } : {}),
+        inUse: usage.get(id) ?? 0,
+      });
+    }
+    return out.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.id.localeCompare(b.id));
+  }
+
+  /** image id → number of containers using it. */
+  async imageUsage(): Promise<Map<string, number>> {
+    const dir = join(this.root, 'containers');
+    const m = new Map<string, number>();
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return m;
+    }
+    await Promise.all(
+      names.map(async (n) => {
+        try {
+          const r = JSON.parse(await readFile(join(dir, n, 'record.json'), 'utf8')) as { imageId?: string };
+          if (typeof r.imageId === 'string') m.set(r.imageId, (m.get(r.imageId) ?? 0) + 1);
+        } catch {
+          // no complete record: not a user
+        }
+      }),
+    );
+    return m;
+  }
+
+  // ---- maintenance
+  async check(opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<CheckReport> {
+    const { checkStore } = await import('./maintenance.js');
+    return checkStore(this, opts);
+  }
+  async gc(opts?: { dangling?: boolean; signal?: AbortSignal }): Promise<GcReport> {
+    const { gcStore } = await import('./maintenance.js');
+    return gcStore(this, opts);
+  }
+  async df(): Promise<DfReport> {
+    const { dfStore } = await import('./maintenance.js');
+    return dfStore(this);
+  }
+}
+
+export function parseConfig(data: Buffer, id: string): ImageConfig {
+  let cfg: unknown;
+  try {
+    cfg = JSON.parse(data.toString('utf8'));
+  } catch {
+    throw new EngineError('failed_precondition', `image config ${id} is not JSON`);
+  }
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg))
+    throw new EngineError('failed_precondition', `image config ${id} is not a JSON object`);
+  const c = cfg as ImageConfig;
+  if (c.rootfs !== undefined && (!Array.isArray(c.rootfs.diff_ids) || !c.rootfs.diff_ids.every((d) => typeof d === 'string')))
+    throw new EngineError('failed_precondition', `image config ${id} has a malformed rootfs.diff_ids`);
+  for (const d of c.rootfs?.diff_ids ?? []) checkDigest(d, 'diffID');
+  return c;
+}
+
+export type { FsStore };
+
+/** Opens (creating as needed) the store under `root`. Cheap: a few mkdirs. */
+export async function openStore(root: string): Promise<Store & FsStore> {
+  await Promise.all(
+    [join('blobs', 'sha256'), 'tmp', 'layers', 'images'].map((d) => mkdir(join(root, d), { recursive: true })),
+  );
+  return new FsStore(root);
+}

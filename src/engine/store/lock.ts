@@ -1,0 +1,129 @@
+// File locks that work between dockui processes without a daemon: a lock is a file created
+// with O_EXCL holding the holder's pid. A lock whose pid is dead is stale and gets broken, but
+// only while holding a short-lived "break" lock, so that two processes breaking the same stale
+// lock can never remove a live lock taken in between.
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { EngineError, throwIfAborted } from '../define.js';
+
+/** Is a process with this pid alive (on this host)? EPERM means it exists but is not ours. */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function tryCreate(path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'wx', 0o644);
+    try {
+      await fh.writeFile(`${process.pid}\n`);
+    } finally {
+      await fh.close();
+    }
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** The pid recorded in a lock file; undefined when the file is gone, NaN when unreadable. */
+async function holder(path: string): Promise<number | undefined> {
+  try {
+    return Number.parseInt((await readFile(path, 'utf8')).trim(), 10);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+async function unlinkQuiet(path: string): Promise<void> {
+  await unlink(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
+/** Removes `path` when its holder is dead. Returns true when the lock is (now) free. */
+async function breakIfStale(path: string): Promise<boolean> {
+  const pid = await holder(path);
+  if (pid === undefined) return true;
+  // A lock file still being written by its creator reads empty for a moment: NaN is not stale
+  // unless the file is old.
+  if (Number.isNaN(pid)) {
+    const st = await stat(path).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs < 5000) return false;
+  } else if (pidAlive(pid)) return false;
+  const guard = `${path}.break`;
+  if (!(await tryCreate(guard))) {
+    // A breaker killed in the few microseconds it holds the guard leaves it behind.
+    const st = await stat(guard).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 5000) await unlinkQuiet(guard);
+    return false;
+  }
+  try {
+    const again = await holder(path);
+    if (again === pid || (Number.isNaN(again) && Number.isNaN(pid))) await unlinkQuiet(path);
+  } finally {
+    await unlinkQuiet(guard);
+  }
+  return true;
+}
+
+export interface LockOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** What the lock protects, for the error message. */
+  readonly what?: string;
+}
+
+/** Takes the lock at `path` (waiting for a live holder), returns its release function. */
+export async function acquireLock(path: string, opts: LockOptions = {}): Promise<() => Promise<void>> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  let delay = 2;
+  for (;;) {
+    throwIfAborted(opts.signal);
+    if (await tryCreate(path)) {
+      return async () => {
+        // Only remove it when it is still ours: never someone else's after a stale-break.
+        if ((await holder(path)) === process.pid) await unlinkQuiet(path);
+      };
+    }
+    if (await breakIfStale(path)) continue;
+    if (Date.now() > deadline) {
+      const pid = await holder(path);
+      throw new EngineError(
+        'unavailable',
+        `${opts.what ?? path} is locked by process ${pid ?? '?'}; try again when it is done`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+/** Runs fn while holding the lock at `path`. */
+export async function withLock<T>(path: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const release = await acquireLock(path, opts);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/** Non-blocking: takes the lock if free (or stale), else returns undefined. */
+export async function tryLock(path: string): Promise<(() => Promise<void>) | undefined> {
+  for (let i = 0; i < 2; i++) {
+    if (await tryCreate(path)) {
+      return async () => {
+        if ((await holder(path)) === process.pid) await unlinkQuiet(path);
+      };
+    }
+    if (!(await breakIfStale(path))) return undefined;
+  }
+  return undefined;
+}

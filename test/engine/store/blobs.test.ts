@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { isEngineError } from '../../../src/engine/define.js';
+import { openStore } from '../../../src/engine/store/index.js';
+import { tempRoot } from '../../helpers/env.js';
+
+const dig = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+describe('store blobs', () => {
+  const t = tempRoot('dockui-blobs-');
+  after(() => t.cleanup());
+
+  it('ingests, verifies and publishes a blob only on commit', async () => {
+    const s = await openStore(t.root);
+    const data = randomBytes(300_000);
+    const d = dig(data);
+    const w = await s.ingest(d, { size: data.length });
+    assert.equal(w.offset, 0);
+    await w.write(data.subarray(0, 1000));
+    await w.write(data.subarray(1000));
+    assert.equal(await s.hasBlob(d), false, 'not visible before commit');
+    assert.deepEqual(await w.commit(), { digest: d, size: data.length });
+    assert.equal(await s.hasBlob(d), true);
+    assert.deepEqual(await s.readBlob(d), data);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), [], 'no temp file left');
+  });
+
+  it('refuses content that does not match its digest and leaves nothing behind', async () => {
+    const s = await openStore(t.root);
+    const data = randomBytes(5000);
+    const d = dig(randomBytes(10));
+    const w = await s.ingest(d);
+    await w.write(data);
+    await assert.rejects(w.commit(), (e) => isEngineError(e) && e.code === 'unavailable' && /failed verification/.test(e.message));
+    assert.equal(await s.hasBlob(d), false);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+    const w2 = await s.ingest(dig(data), { size: 10 });
+    await assert.rejects(w2.write(data), /longer than the 10 bytes/);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
+  it('resumes a suspended ingest from its offset; abort removes the partial', async () => {
+    const s = await openStore(t.root);
+    const data = randomBytes(200_000);
+    const d = dig(data);
+    const w = await s.ingest(d, { size: data.length });
+    await w.write(data.subarray(0, 70_000));
+    await w.suspend();
+    const w2 = await s.ingest(d, { size: data.length });
+    assert.equal(w2.offset, 70_000);
+    await w2.write(data.subarray(70_000));
+    await w2.commit();
+    assert.deepEqual(await s.readBlob(d), data);
+
+    const other = randomBytes(1000);
+    const w3 = await s.ingest(dig(other));
+    await w3.write(other.subarray(0, 10));
+    await w3.abort();
+    const w4 = await s.ingest(dig(other));
+    assert.equal(w4.offset, 0);
+    await w4.abort();
+  });
+
+  it('a second writer of the same blob in flight gets a private temp file', async () => {
+    const s = await openStore(t.root);
+    const data = randomBytes(4096);
+    const d = dig(data);
+    const a = await s.ingest(d);
+    const b = await s.ingest(d);
+    await a.write(data.subarray(0, 100));
+    await b.write(data);
+    await b.commit();
+    await a.write(data.subarray(100));
+    await a.commit();
+    assert.deepEqual(await s.readBlob(d), data);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
+  it('putBlob checks the expected digest; readBlob finds on-disk corruption', async () => {
+    const s = await openStore(t.root);
+    const data = Buffer.from('{"hello":"world"}');
+    await assert.rejects(s.putBlob(data, dig(Buffer.from('x'))), /does not match/);
+    const d = await s.putBlob(data, dig(data));
+    assert.equal(d, dig(data));
+    writeFileSync(s.blobPath(d), '{"hello":"w0rld"}');
+    await assert.rejects(s.readBlob(d), (e) => isEngineError(e) && /corrupt/.test(e.message));
+    await assert.rejects(s.readBlob('sha512:abcd'), /unsupported digest algorithm/);
+    await assert.rejects(s.readBlob('sha256:../../etc/passwd'), /invalid digest/);
+    assert.equal(existsSync(join(t.root, 'tmp')), true);
+  });
+});
