@@ -1,0 +1,383 @@
+// Pull orchestration: manifest (platform picked from an index), config, then every layer at
+// once (3 at a time), each streamed from the registry into the store's blob ingest and into
+// the layer unpack at the same time, so that unpacking is done when the download is. The image
+// record is written last: a pull that stops anywhere leaves no record pointing at missing parts.
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
+import { blobChunks } from '../registry/blob-stream.js';
+import { clientFor } from '../registry/client.js';
+import { type Descriptor, configLimit, layerCompression, selectPlatform } from '../registry/manifest.js';
+import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
+import { parseReference } from '../registry/reference.js';
+import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
+
+export interface PullImageOptions {
+  /** "os/arch[/variant]"; the host's by default. */
+  readonly platform?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: PullProgress) => void;
+  /** Registries to reach over plain HTTP besides loopback (--insecure-registry). */
+  readonly insecure?: readonly string[];
+  /** Layers fetched at once. */
+  readonly concurrency?: number;
+  /** Called when a transfer broke and is retried (for -v output and tests). */
+  readonly onRetry?: (what: string, why: string) => void;
+}
+
+export interface PullResult {
+  /** Normalized reference the record was written under. */
+  readonly ref: string;
+  /** Image id (config digest). */
+  readonly id: string;
+  /** Manifest digest of the platform image. */
+  readonly digest: string;
+  /** Digest of the index it was picked from, when the reference named one. */
+  readonly indexDigest?: string;
+  readonly platform: string;
+  /** Compressed bytes fetched from the registry in this pull. */
+  readonly downloaded: number;
+  /** True when every part was in the store already. */
+  readonly upToDate: boolean;
+}
+
+interface LayerState {
+  digest: string;
+  phase: LayerPhase;
+  current: number;
+  total: number;
+}
+
+const progressIntervalMs = 100;
+
+/** The progress reporter: phase changes at once, byte counts at most every 100 ms. */
+function reporter(ref: string, layers: LayerState[], cb: ((p: PullProgress) => void) | undefined) {
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const emit = () => {
+    timer = undefined;
+    last = Date.now();
+    if (!cb) return;
+    let current = 0;
+    let total = 0;
+    for (const l of layers) {
+      current += l.current;
+      total += l.total;
+    }
+    cb({ ref, layers: layers.map((l) => ({ ...l })), current, total });
+  };
+  return {
+    now: () => {
+      if (timer) clearTimeout(timer);
+      emit();
+    },
+    soon: () => {
+      if (timer) return;
+      const wait = progressIntervalMs - (Date.now() - last);
+      if (wait <= 0) emit();
+      else timer = setTimeout(emit, wait);
+    },
+    stop: () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+async function pool<T>(items: readonly T[], n: number, fn: (t: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  let failed: Error | undefined;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (e) {
+        failed ??= e instanceof Error ? e : new Error(String(e));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failed !== undefined) {
+    // Several layers fail together when the pull is cancelled: report that, not a side effect.
+    if (signal?.aborted) throw canceledError();
+    throw failed;
+  }
+}
+
+/** The chosen platform image's manifest (following an index), with digests. */
+async function resolveManifest(
+  client: ReturnType<typeof clientFor>,
+  ref: ReturnType<typeof parseReference>,
+  want: Platform,
+  signal: AbortSignal | undefined,
+) {
+  const top = await client.getManifest(ref, ref.digest ?? ref.tag ?? 'latest', { signal });
+  if (top.manifest.kind === 'manifest') return { fetched: top, manifest: top.manifest, indexDigest: undefined };
+  const desc = selectPlatform(top.manifest, want, ref.familiar());
+  const inner = await client.getManifest(ref, desc.digest, { signal });
+  if (inner.bytes.length !== desc.size)
+    throw new EngineError('failed_precondition', `manifest ${desc.digest} has ${inner.bytes.length} bytes, its index says ${desc.size}`);
+  if (inner.manifest.kind !== 'manifest')
+    throw new EngineError('failed_precondition', `${ref.familiar()}: an index inside an index is not supported`);
+  return { fetched: inner, manifest: inner.manifest, indexDigest: top.digest };
+}
+
+/**
+ * Pulls `refInput` into `store` and records it. Throws EngineError: invalid_argument (bad
+ * reference or platform), not_found, unauthorized, unavailable (network, after retries),
+ * failed_precondition (bad or hostile content), canceled.
+ */
+export async function pullImage(store: Store, refInput: string, opts: PullImageOptions = {}): Promise<PullResult> {
+  const { signal } = opts;
+  const ref = parseReference(refInput);
+  const want = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
+  const client = clientFor(ref.domain, { insecure: opts.insecure });
+  const { fetched, manifest, indexDigest } = await resolveManifest(client, ref, want, signal);
+  for (const l of manifest.layers) layerCompression(l.mediaType); // refuse unknown layer types before any download
+
+  // Config: small, needed first for the diffIDs the layers unpack under.
+  const cfgDesc = manifest.config;
+  if (cfgDesc.size > configLimit) throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
+  let downloaded = 0;
+  let fresh = false;
+  let cfgBytes: Buffer;
+  if (await store.hasBlob(cfgDesc.digest)) cfgBytes = await store.readBlob(cfgDesc.digest, configLimit);
+  else {
+    cfgBytes = await fetchSmall(client, ref, cfgDesc, signal, opts.onRetry);
+    await store.putBlob(cfgBytes, cfgDesc.digest);
+    downloaded += cfgBytes.length;
+    fresh = true;
+  }
+  const config = parseConfig(cfgBytes, cfgDesc.digest);
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== manifest.layers.length)
+    throw new EngineError(
+      'failed_precondition',
+      `${ref.familiar()}: its config lists ${diffIds.length} layers but its manifest ${manifest.layers.length}`,
+    );
+  const got = imagePlatform(config);
+  if (opts.platform && got && !platformMatches(want, got))
+    throw new EngineError(
+      'not_found',
+      `${ref.familiar()} is for ${formatPlatform(got)}, not the requested ${formatPlatform(want)}`,
+    );
+
+  // Layers: one job per distinct blob (an image may repeat a layer).
+  const states: LayerState[] = manifest.layers.map((d) => ({ digest: d.digest, phase: 'waiting', current: 0, total: d.size }));
+  const progress = reporter(ref.toString(), states, opts.onProgress);
+  const jobs = new Map<string, { desc: Descriptor; diffId: string; states: LayerState[] }>();
+  manifest.layers.forEach((d, i) => {
+    const j = jobs.get(d.digest);
+    if (j) j.states.push(states[i]!);
+    else jobs.set(d.digest, { desc: d, diffId: diffIds[i]!, states: [states[i]!] });
+  });
+  progress.now();
+  try {
+    await pool(
+      [...jobs.values()],
+      opts.concurrency ?? 3,
+      async (job) => {
+        const set = (phase: LayerPhase, current?: number) => {
+          for (const s of job.states) {
+            s.phase = phase;
+            if (current !== undefined) s.current = current;
+          }
+          if (phase === 'downloading') progress.soon();
+          else progress.now();
+        };
+        const n = await pullLayer(store, client, ref, job.desc, job.diffId, { signal, set, onRetry: opts.onRetry });
+        downloaded += n;
+        if (n > 0) fresh = true;
+      },
+      signal,
+    );
+  } finally {
+    progress.stop();
+  }
+
+  // Manifest, then the record: only now does the image exist.
+  if (!(await store.hasBlob(fetched.digest))) {
+    await store.putBlob(fetched.bytes, fetched.digest);
+    fresh = true;
+  }
+  const before = await store.getImage(ref.toString()).catch(() => undefined);
+  await store.setImage(ref.toString(), {
+    manifestDigest: fetched.digest,
+    configDigest: cfgDesc.digest,
+    mediaType: fetched.mediaType,
+    platform: formatPlatform(got ?? want),
+  });
+  progress.now();
+  return {
+    ref: ref.toString(),
+    id: cfgDesc.digest,
+    digest: fetched.digest,
+    ...(indexDigest ? { indexDigest } : {}),
+    platform: formatPlatform(got ?? want),
+    downloaded,
+    upToDate: !fresh && before?.manifestDigest === fetched.digest,
+  };
+}
+
+function imagePlatform(c: ImageConfig): Platform | undefined {
+  if (typeof c.os !== 'string' || typeof c.architecture !== 'string') return undefined;
+  return normalizePlatform({ os: c.os, architecture: c.architecture, variant: typeof c.variant === 'string' ? c.variant : undefined });
+}
+
+async function fetchSmall(
+  client: ReturnType<typeof clientFor>,
+  ref: ReturnType<typeof parseReference>,
+  desc: Descriptor,
+  signal: AbortSignal | undefined,
+  onRetry: PullImageOptions['onRetry'],
+): Promise<Buffer> {
+  const { createHash } = await import('node:crypto');
+  // Two tries: a corrupt transfer is fetched once more before it is an error.
+  for (let attempt = 0; ; attempt++) {
+    const chunks: Buffer[] = [];
+    for await (const c of blobChunks(client, ref, desc, { signal, onRetry: (why) => onRetry?.(desc.digest, why) })) chunks.push(c);
+    const bytes = Buffer.concat(chunks);
+    if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` === desc.digest) return bytes;
+    if (attempt >= 1) throw new EngineError('unavailable', `blob ${desc.digest} of ${ref.name} arrived corrupt twice`);
+    onRetry?.(desc.digest, 'digest mismatch');
+  }
+}
+
+interface LayerJobOptions {
+  readonly signal?: AbortSignal;
+  readonly set: (phase: LayerPhase, current?: number) => void;
+  readonly onRetry?: PullImageOptions['onRetry'];
+}
+
+/**
+ * One layer: whatever of {blob, unpacked layer} the store lacks. Returns bytes downloaded.
+ * Both the blob (sha256 checked by the ingest writer) and the layer (diffID checked by the
+ * unpack) are verified before they are published; a failure leaves neither.
+ */
+async function pullLayer(
+  store: Store,
+  client: ReturnType<typeof clientFor>,
+  ref: ReturnType<typeof parseReference>,
+  desc: Descriptor,
+  diffId: string,
+  o: LayerJobOptions,
+): Promise<number> {
+  const [haveBlob, haveLayer] = await Promise.all([store.hasBlob(desc.digest), store.hasLayer(diffId)]);
+  if (haveBlob && haveLayer) {
+    o.set('exists', desc.size);
+    return 0;
+  }
+  if (haveBlob) {
+    // Only the unpack is missing (an earlier pull stopped after the blob): from disk.
+    o.set('extracting', desc.size);
+    await store.unpackLayer({ source: store.blobStream(desc.digest), mediaType: desc.mediaType, diffId, signal: o.signal });
+    o.set('done');
+    return 0;
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await downloadLayer(store, client, ref, desc, diffId, !haveLayer, o);
+    } catch (e) {
+      // A blob that failed its digest check is fetched once more from the start.
+      if (attempt === 0 && e instanceof CorruptBlob && !o.signal?.aborted) {
+        o.onRetry?.(desc.digest, e.message);
+        continue;
+      }
+      o.set('failed');
+      throw e instanceof CorruptBlob ? new EngineError('unavailable', `${e.message} (twice)`) : e;
+    }
+  }
+}
+
+class CorruptBlob extends Error {}
+
+async function downloadLayer(
+  store: Store,
+  client: ReturnType<typeof clientFor>,
+  ref: ReturnType<typeof parseReference>,
+  desc: Descriptor,
+  diffId: string,
+  unpack: boolean,
+  o: LayerJobOptions,
+): Promise<number> {
+  const writer = await store.ingest(desc.digest, { size: desc.size });
+  let fetched = 0;
+  let finished = false;
+  const partialPath = join(store.root, 'tmp', `ingest-${desc.digest.slice('sha256:'.length)}`);
+  o.set('downloading', writer.offset);
+
+  // The tee: each chunk goes to the ingest writer (its write overlapping the unpack of the
+  // same chunk) and to the unpack; the blob commits (sha256 + size checked) at the end.
+  async function* source(): AsyncGenerator<Buffer, void, undefined> {
+    let pending: Promise<void> | undefined;
+    try {
+      if (unpack && writer.offset > 0) {
+        // A resumed ingest: replay the bytes an earlier attempt kept, so the unpack sees them all.
+        let left = writer.offset;
+        for await (const c of createReadStream(partialPath, { start: 0, end: writer.offset - 1 }) as AsyncIterable<Buffer>) {
+          left -= c.length;
+          yield c;
+        }
+        if (left !== 0) throw new EngineError('internal', `partial download of ${desc.digest} changed under us`);
+      }
+      let at = writer.offset;
+      for await (const chunk of blobChunks(client, ref, desc, {
+        offset: writer.offset,
+        signal: o.signal,
+        onRetry: (why) => o.onRetry?.(desc.digest, why),
+      })) {
+        if (pending) await pending;
+        pending = writer.write(chunk);
+        pending.catch(() => {}); // awaited below; this only keeps it from being "unhandled" meanwhile
+        at += chunk.length;
+        fetched += chunk.length;
+        o.set('downloading', at);
+        yield chunk;
+      }
+      if (pending) await pending;
+      pending = undefined;
+      o.set(unpack ? 'extracting' : 'verifying', at);
+      try {
+        await writer.commit();
+      } catch (e) {
+        finished = true; // commit removed the partial
+        if (isEngineError(e) && e.code === 'unavailable') throw new CorruptBlob(`blob ${desc.digest} of ${ref.name} arrived corrupt`);
+        throw e;
+      }
+      finished = true;
+    } finally {
+      if (pending) await pending.catch(() => {});
+    }
+  }
+
+  const gen = source();
+  try {
+    if (unpack) {
+      // The unpack may stop reading before the blob's last bytes (tar padding): its early
+      // return() must not end the download, which goes on to the digest check below.
+      const view: AsyncIterable<Buffer> = {
+        [Symbol.asyncIterator]: () => ({
+          next: () => gen.next(),
+          return: async () => ({ done: true, value: undefined }),
+        }),
+      };
+      await store.unpackLayer({ source: view, mediaType: desc.mediaType, diffId, signal: o.signal });
+    }
+    while (!(await gen.next()).done) {
+      /* drain: download the rest, then commit */
+    }
+    o.set('done', desc.size);
+    return fetched;
+  } catch (e) {
+    await gen.return(undefined).catch(() => {});
+    if (!finished) {
+      // Keep what arrived for a resume when the cause was the network or a cancel; hostile or
+      // broken content is dropped.
+      const keep = o.signal?.aborted || (isEngineError(e) && (e.code === 'unavailable' || e.code === 'canceled'));
+      await (keep ? writer.suspend() : writer.abort()).catch(() => {});
+    }
+    if (o.signal?.aborted) throw canceledError();
+    throw e;
+  }
+}
