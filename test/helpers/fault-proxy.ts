@@ -1,0 +1,138 @@
+// A small HTTP proxy of the test suite's own, in front of a real registry, that injects the
+// faults a real registry will not produce on demand: error statuses (500, 429 with Retry-After,
+// 401), truncated or corrupted bodies, stalls, dropped connections, and throttling (to spread a
+// pull over time for crash tests). Rules match requests by method and path; each fires `times`
+// times (default: once), in the order added.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Fault =
+  | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  /** Ends the body cleanly after `after` bytes (a short read). */
+  | { readonly kind: 'truncate'; readonly after: number }
+  /** Flips a byte at offset `at` of the body. */
+  | { readonly kind: 'corrupt'; readonly at: number }
+  /** Sends `after` bytes, then nothing (keeps the socket open). */
+  | { readonly kind: 'stall'; readonly after: number }
+  /** Sends `after` bytes, then destroys the socket (a reset). */
+  | { readonly kind: 'reset'; readonly after: number }
+  /** Forwards, ignoring Range (answers 200 with the whole body). */
+  | { readonly kind: 'no-range' }
+  /** Forwards at most this many bytes per second. */
+  | { readonly kind: 'throttle'; readonly bytesPerSec: number };
+
+export interface FaultRule {
+  readonly method?: string;
+  readonly path: RegExp;
+  readonly fault: Fault;
+  /** How many matching requests it applies to; Infinity for all. */
+  times?: number;
+}
+
+export interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly range?: string;
+  readonly fault?: Fault['kind'];
+  status?: number;
+}
+
+export interface FaultProxy {
+  /** "127.0.0.1:PORT": give this to dockui instead of the registry's address. */
+  readonly addr: string;
+  readonly log: LoggedRequest[];
+  add(rule: FaultRule): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const [thost, tport] = target.split(':') as [string, string];
+  const rules: FaultRule[] = [];
+  const log: LoggedRequest[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const rule = rules.find((r) => (r.times ?? 1) > 0 && (!r.method || r.method === method) && r.path.test(path));
+    if (rule && rule.times !== Infinity) rule.times = (rule.times ?? 1) - 1;
+    const fault = rule?.fault;
+    const entry: LoggedRequest = { method, path, ...(req.headers.range ? { range: req.headers.range } : {}), ...(fault ? { fault: fault.kind } : {}) };
+    log.push(entry);
+    if (fault?.kind === 'status') {
+      req.resume();
+      entry.status = fault.status;
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(fault.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
+      return;
+    }
+    const headers = { ...req.headers };
+    if (fault?.kind === 'no-range') delete headers.range;
+    const up = http.request({ host: thost, port: Number(tport), method, path, headers }, (ur) => {
+      entry.status = ur.statusCode;
+      const h = { ...ur.headers };
+      if (fault && fault.kind !== 'throttle' && fault.kind !== 'no-range') {
+        // The body will not be what the length says; chunked keeps the client honest about it.
+        delete h['content-length'];
+      }
+      res.writeHead(ur.statusCode ?? 502, h);
+      let sent = 0;
+      let stopped = false;
+      ur.on('data', (c: Buffer) => {
+        if (stopped) return;
+        let chunk = c;
+        if (fault && (fault.kind === 'truncate' || fault.kind === 'stall' || fault.kind === 'reset') && sent + chunk.length >= fault.after) {
+          chunk = chunk.subarray(0, Math.max(0, fault.after - sent));
+          stopped = true;
+          res.write(chunk);
+          sent += chunk.length;
+          ur.destroy();
+          if (fault.kind === 'truncate') res.end();
+          else if (fault.kind === 'reset') res.socket?.destroy();
+          // stall: leave the socket open and silent
+          return;
+        }
+        if (fault?.kind === 'corrupt' && fault.at >= sent && fault.at < sent + chunk.length) {
+          chunk = Buffer.from(chunk);
+          chunk[fault.at - sent] = chunk[fault.at - sent]! ^ 0xff;
+        }
+        sent += chunk.length;
+        if (fault?.kind === 'throttle') {
+          ur.pause();
+          res.write(chunk);
+          setTimeout(() => ur.resume(), (chunk.length / fault.bytesPerSec) * 1000);
+        } else if (!res.write(chunk)) {
+          ur.pause();
+          res.once('drain', () => ur.resume());
+        }
+      });
+      ur.on('end', () => {
+        if (!stopped) res.end();
+      });
+      ur.on('error', () => res.destroy());
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    addr: `127.0.0.1:${port}`,
+    log,
+    add: (r) => rules.push(r),
+    clear: () => {
+      rules.length = 0;
+      log.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
