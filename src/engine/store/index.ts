@@ -147,8 +147,17 @@ export interface Store {
 
   // ---- maintenance
   check(opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
-  /** Removes unreferenced blobs and layers and dead processes' temp files. `dangling` also drops unnamed images. */
-  gc(opts?: { dangling?: boolean; signal?: AbortSignal }): Promise<GcReport>;
+  /**
+   * Removes unreferenced blobs and layers and dead processes' temp files. `dangling` also drops
+   * unnamed images not used by a container; `partials` also drops resumable partial downloads.
+   * Waits (up to 30 s) for running pulls and builds, which hold leases.
+   */
+  gc(opts?: { dangling?: boolean; partials?: boolean; signal?: AbortSignal }): Promise<GcReport>;
+  /**
+   * Held by a pull or build from its first write until its image record (or build-cache entry)
+   * is set, so that a concurrent gc cannot remove what it wrote or reused. Release in a finally.
+   */
+  lease(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
   df(): Promise<DfReport>;
 }
 
@@ -453,9 +462,13 @@ class FsStore implements Store {
     const { checkStore } = await import('./maintenance.js');
     return checkStore(this, opts);
   }
-  async gc(opts?: { dangling?: boolean; signal?: AbortSignal }): Promise<GcReport> {
+  async gc(opts?: { dangling?: boolean; partials?: boolean; signal?: AbortSignal }): Promise<GcReport> {
     const { gcStore } = await import('./maintenance.js');
     return gcStore(this, opts);
+  }
+  async lease(signal?: AbortSignal): Promise<{ release(): Promise<void> }> {
+    const { takeLease } = await import('./maintenance.js');
+    return takeLease(this.root, signal);
   }
   async df(): Promise<DfReport> {
     const { dfStore } = await import('./maintenance.js');

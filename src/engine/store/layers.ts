@@ -1,18 +1,33 @@
 // Layers keyed by diffID: ROOT/layers/<hex>/{diff/, meta.json, index.json, complete}.
-import { readFile, stat } from 'node:fs/promises';
+// A layer is built complete under ROOT/tmp (diff, meta, index, marker last) and renamed into
+// place in one step, so a layer dir either does not exist or is whole; removal goes the other
+// way (rename out to tmp, then delete).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, open, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../define.js';
-import { checkDigest, hexOf } from './blobs.js';
-import type { LayerResult, UnpackOptions } from './index.js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { EngineError, isEngineError, throwIfAborted } from '../define.js';
+import { sysx } from '../sysx.js';
+import { checkDigest, hexOf, tempName } from './blobs.js';
+import type { LayerResult, UnpackOptions, UnpackProgress } from './index.js';
+import { readTar } from './tar.js';
+import { Extractor, OPAQUE_XATTR, type IndexEntry, type IndexType } from './unpack.js';
 
 export interface LayerMeta {
   readonly diffId: string;
+  /** Bytes of regular file content. */
   readonly size: number;
   readonly files: number;
+  readonly entries: number;
   readonly createdAt: string;
+  readonly source: 'unpack' | 'adopt';
 }
 
-export const layerDir = (root: string, diffId: string): string => join(root, 'layers', hexOf(checkDigest(diffId, 'diffID')));
+export const layerDir = (root: string, diffId: string): string =>
+  join(root, 'layers', hexOf(checkDigest(diffId, 'diffID')));
 
 export async function hasLayer(root: string, diffId: string): Promise<boolean> {
   try {
@@ -30,10 +45,313 @@ export async function readLayerMeta(root: string, diffId: string): Promise<Layer
   }
 }
 
-export async function unpackLayer(_root: string, _opts: UnpackOptions): Promise<LayerResult> {
-  throw new EngineError('internal', 'layer unpack lands in the next commit');
+export async function readLayerIndex(dir: string): Promise<IndexEntry[]> {
+  return JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as IndexEntry[];
 }
 
-export async function adoptLayer(_root: string, _dir: string, _opts: { diffId: string; size?: number }): Promise<LayerResult> {
-  throw new EngineError('internal', 'layer adopt lands in the next commit');
+type Compression = 'none' | 'gzip' | 'zstd';
+
+export function compressionOf(mediaType: string): Compression {
+  const m = mediaType.toLowerCase();
+  if (m.endsWith('.tar')) return 'none';
+  if (m.endsWith('.tar+gzip') || m.endsWith('.tar.gzip')) return 'gzip';
+  if (m.endsWith('.tar+zstd') || m.endsWith('.tar.zstd')) return 'zstd';
+  throw new EngineError('invalid_argument', `unsupported layer media type: ${mediaType}`);
+}
+
+/** `zstd -d` as a stream transform; the binary is optional, so its absence is a clear error. */
+function zstdTransform(): (src: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
+  return async function* (src) {
+    const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((resolve, reject) => {
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'ENOENT'
+            ? new EngineError('failed_precondition', 'this layer is zstd-compressed: install zstd (apt-get install zstd)')
+            : e,
+        ),
+      );
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+    exited.catch(() => undefined);
+    const feed = pipeline(Readable.from(src), child.stdin).catch((e: unknown) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
+    feed.catch(() => undefined);
+    try {
+      for await (const c of child.stdout as AsyncIterable<Buffer>) yield c;
+      await feed;
+      const code = await exited;
+      if (code !== 0)
+        throw new EngineError('invalid_argument', `layer is not valid zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  };
+}
+
+async function writeFileSynced(path: string, data: string): Promise<void> {
+  const fh = await open(path, 'wx', 0o644);
+  try {
+    await fh.writeFile(data);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Writes meta/index and the complete marker (last) into `work`, then renames it to the layer dir. */
+async function publish(
+  root: string,
+  work: string,
+  meta: LayerMeta,
+  index: IndexEntry[],
+): Promise<boolean> {
+  await writeFileSynced(join(work, 'meta.json'), JSON.stringify(meta));
+  await writeFileSynced(join(work, 'index.json'), JSON.stringify(index));
+  await writeFileSynced(join(work, 'complete'), `${meta.diffId}\n`);
+  const dest = layerDir(root, meta.diffId);
+  try {
+    await rename(work, dest);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+  }
+  // Someone else published the same layer first: theirs counts, ours goes.
+  if (await hasLayer(root, meta.diffId)) {
+    await rm(work, { recursive: true, force: true });
+    return false;
+  }
+  // An incomplete leftover there (should not happen: layers arrive by rename): move it aside.
+  await rename(dest, join(root, 'tmp', tempName('rmlayer')));
+  await rename(work, dest);
+  return true;
+}
+
+export async function unpackLayer(root: string, opts: UnpackOptions): Promise<LayerResult> {
+  const compression = compressionOf(opts.mediaType);
+  if (opts.diffId !== undefined) checkDigest(opts.diffId, 'diffID');
+  const source: AsyncIterable<Buffer> = opts.source;
+  if (opts.diffId !== undefined && (await hasLayer(root, opts.diffId))) {
+    // Consume the bytes anyway: the caller may be writing the same stream to the blob store.
+    for await (const _ of source) throwIfAborted(opts.signal);
+    const meta = await readLayerMeta(root, opts.diffId);
+    return { diffId: opts.diffId, size: meta?.size ?? 0, files: meta?.files ?? 0, existed: true };
+  }
+  const work = join(root, 'tmp', tempName('unpack'));
+  const diff = join(work, 'diff');
+  await mkdir(diff, { recursive: true, mode: 0o755 });
+  const ex = new Extractor(diff);
+  const hash = createHash('sha256');
+  let read = 0;
+  let unpacked = 0;
+  let lastReport = 0;
+  const report = (force = false) => {
+    if (!opts.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReport < 100) return;
+    lastReport = now;
+    const p: UnpackProgress = { read, unpacked, entries: ex.entries };
+    opts.onProgress(p);
+  };
+  try {
+    const stages: ((src: AsyncIterable<Buffer>) => AsyncIterable<Buffer>)[] = [];
+    const count = async function* (src: AsyncIterable<Buffer>) {
+      for await (const c of src) {
+        read += c.length;
+        yield c;
+      }
+    };
+    const digest = async function* (src: AsyncIterable<Buffer>) {
+      for await (const c of src) {
+        hash.update(c);
+        unpacked += c.length;
+        yield c;
+      }
+    };
+    const extract = async (src: AsyncIterable<Buffer>) => {
+      for await (const entry of readTar(src)) {
+        await ex.add(entry, opts.signal);
+        report();
+      }
+    };
+    const src = source instanceof Readable ? source : Readable.from(source);
+    if (compression === 'gzip') {
+      await pipeline(src, count, createGunzip(), digest, extract, ...(opts.signal ? [{ signal: opts.signal }] : []));
+    } else {
+      stages.push(count);
+      if (compression === 'zstd') stages.push(zstdTransform());
+      await pipeline(src, ...(stages as [typeof count]), digest, extract, ...(opts.signal ? [{ signal: opts.signal }] : []));
+    }
+    const index = await ex.finish();
+    const diffId = `sha256:${hash.digest('hex')}`;
+    if (opts.diffId !== undefined && diffId !== opts.diffId)
+      throw new EngineError('unavailable', `layer ${opts.diffId} failed verification: its content is ${diffId}`);
+    report(true);
+    const meta: LayerMeta = {
+      diffId,
+      size: ex.size,
+      files: ex.files,
+      entries: index.length,
+      createdAt: new Date().toISOString(),
+      source: 'unpack',
+    };
+    const mine = await publish(root, work, meta, index);
+    return { diffId, size: ex.size, files: ex.files, existed: !mine };
+  } catch (e) {
+    await ex.settle();
+    await rm(work, { recursive: true, force: true });
+    if (opts.signal?.aborted) throw new EngineError('canceled', 'canceled', { cause: e });
+    if (isEngineError(e)) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || err.code === 'ERR_STREAM_PREMATURE_CLOSE')
+      throw new EngineError('unavailable', `layer data is damaged or cut short (${err.message})`, { cause: e });
+    throw e;
+  }
+}
+
+export interface WalkEntry {
+  readonly rel: string;
+  readonly type: IndexType;
+  readonly size: number;
+  readonly mode: number;
+  readonly link?: string;
+  readonly ino: number;
+}
+
+/** Lists a diff dir the way the index records it (whiteouts and opaque dirs recognized). */
+export async function walkDiff(dir: string, signal?: AbortSignal): Promise<WalkEntry[]> {
+  const out: WalkEntry[] = [];
+  const x = sysx();
+  const visit = async (rel: string): Promise<void> => {
+    throwIfAborted(signal);
+    const names = await readdir(rel === '' ? dir : join(dir, rel));
+    await Promise.all(
+      names.map(async (name) => {
+        const r = rel === '' ? name : `${rel}/${name}`;
+        const p = join(dir, r);
+        const st = await lstat(p);
+        let type: IndexType;
+        if (st.isDirectory()) type = x.lgetxattr(p, OPAQUE_XATTR)?.toString() === 'y' ? 'opaque-dir' : 'dir';
+        else if (st.isFile()) type = 'file';
+        else if (st.isSymbolicLink()) type = 'symlink';
+        else if (st.isCharacterDevice()) type = st.rdev === 0 ? 'whiteout' : 'char';
+        else if (st.isBlockDevice()) type = 'block';
+        else if (st.isFIFO()) type = 'fifo';
+        else type = 'file';
+        const e: WalkEntry = {
+          rel: r,
+          type,
+          size: type === 'file' ? st.size : 0,
+          mode: type === 'symlink' ? 0o777 : type === 'whiteout' ? 0 : st.mode & 0o7777,
+          ino: st.ino,
+          ...(type === 'symlink' ? { link: await readlink(p) } : {}),
+        };
+        out.push(e);
+        if (st.isDirectory()) await visit(r);
+      }),
+    );
+  };
+  await visit('');
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** Compares a layer's diff dir with its index; returns the first problems found (empty: fine). */
+export async function verifyLayer(dir: string, signal?: AbortSignal): Promise<string[]> {
+  const problems: string[] = [];
+  try {
+    await stat(join(dir, 'complete'));
+  } catch {
+    return ['no complete marker'];
+  }
+  let index: IndexEntry[];
+  try {
+    index = await readLayerIndex(dir);
+  } catch {
+    return ['index.json missing or unreadable'];
+  }
+  let found: WalkEntry[];
+  try {
+    found = await walkDiff(join(dir, 'diff'), signal);
+  } catch (e) {
+    if (isEngineError(e)) throw e;
+    return [`diff unreadable: ${(e as Error).message}`];
+  }
+  const byPath = new Map(found.map((f) => [f.rel, f]));
+  for (const [path, type, size, mode, link] of index) {
+    const f = byPath.get(path);
+    byPath.delete(path);
+    if (!f) problems.push(`${path}: missing`);
+    else if (f.type !== type) problems.push(`${path}: is a ${f.type}, recorded as ${type}`);
+    else if (f.size !== size) problems.push(`${path}: ${f.size} bytes, recorded ${size}`);
+    else if (f.mode !== mode) problems.push(`${path}: mode ${f.mode.toString(8)}, recorded ${mode.toString(8)}`);
+    else if (link !== undefined && f.link !== link) problems.push(`${path}: link target changed`);
+    if (problems.length >= 10) break;
+  }
+  if (problems.length < 10) for (const extra of [...byPath.keys()].slice(0, 10 - problems.length)) problems.push(`${extra}: not in the index`);
+  return problems;
+}
+
+/** Moves an overlay upper dir (a build step's result) into the store as layer `diffId`. */
+export async function adoptLayer(root: string, dir: string, opts: { diffId: string; size?: number }): Promise<LayerResult> {
+  checkDigest(opts.diffId, 'diffID');
+  if (await hasLayer(root, opts.diffId)) {
+    await rm(dir, { recursive: true, force: true });
+    const meta = await readLayerMeta(root, opts.diffId);
+    return { diffId: opts.diffId, size: meta?.size ?? 0, files: meta?.files ?? 0, existed: true };
+  }
+  const st = await lstat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new EngineError('invalid_argument', `cannot adopt ${dir} as a layer: not a directory`);
+  const work = join(root, 'tmp', tempName('adopt'));
+  await mkdir(work);
+  try {
+    try {
+      await rename(dir, join(work, 'diff'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EXDEV')
+        throw new EngineError('invalid_argument', `cannot adopt ${dir} as a layer: it is not on the store's filesystem`);
+      throw e;
+    }
+    const walked = await walkDiff(join(work, 'diff'));
+    const seen = new Set<number>();
+    let size = 0;
+    let files = 0;
+    for (const w of walked)
+      if (w.type === 'file') {
+        files++;
+        if (!seen.has(w.ino)) size += w.size;
+        seen.add(w.ino);
+      }
+    const index: IndexEntry[] = walked.map((w) =>
+      w.link !== undefined ? [w.rel, w.type, w.size, w.mode, w.link] : [w.rel, w.type, w.size, w.mode],
+    );
+    const meta: LayerMeta = {
+      diffId: opts.diffId,
+      size: opts.size ?? size,
+      files,
+      entries: index.length,
+      createdAt: new Date().toISOString(),
+      source: 'adopt',
+    };
+    const mine = await publish(root, work, meta, index);
+    return { diffId: opts.diffId, size: meta.size, files, existed: !mine };
+  } catch (e) {
+    await rm(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Removes a layer: out of layers/ in one rename, then deleted. Returns bytes (approx.) freed. */
+export async function removeLayerDir(root: string, hex: string): Promise<void> {
+  const aside = join(root, 'tmp', tempName('rmlayer'));
+  try {
+    await rename(join(root, 'layers', hex), aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await rm(aside, { recursive: true, force: true });
 }
