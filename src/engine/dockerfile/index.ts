@@ -1,0 +1,25 @@
+// The Dockerfile frontend's public face: parse (text → nodes → typed stages) and expand
+// (per step, with the builder's env and args).
+export { dump, parseNodes, positionAt } from './parser.js';
+export type { ParseOptions } from './parser.js';
+export { chompHeredoc, parseDockerfile, parseInstruction, parseMountsStrict, suggest } from './instructions.js';
+export {
+  expandInstruction,
+  expandWord,
+  expandWords,
+  findStage,
+  formatPlatform,
+  GlobalScope,
+  hostPlatform,
+  isProxyArg,
+  platformArgNames,
+  platformArgs,
+  proxyArgNames,
+  StageScope,
+} from './expand.js';
+export type { ArgScopeOptions, ExpandOptions, PlatformSpec, VarLookup } from './expand.js';
+export { processWord, processWords, ShellLexError } from './shell-lexer.js';
+export type { LexOptions } from './shell-lexer.js';
+export { parseDuration, parseMount, parsePortSpec, parseSignal, parseSize, ValueError } from './values.js';
+export type { PortSpec } from './values.js';
+export * from './types.js';
