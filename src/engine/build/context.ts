@@ -102,7 +102,7 @@ export function loadContext(opts: LoadContextOptions): BuildContext {
   };
 }
 
-function entryOf(rel: string, st: BigIntStats): ContextEntry {
+export function entryOf(rel: string, st: BigIntStats): ContextEntry {
   const fmt = Number(st.mode) & 0o170000;
   const type: EntryType = fmt === 0o100000 ? 'file' : fmt === 0o040000 ? 'dir' : fmt === 0o120000 ? 'symlink' : 'other';
   return {

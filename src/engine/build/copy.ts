@@ -1,0 +1,407 @@
+// COPY and ADD with Docker's semantics, into a fresh upper dir that then becomes the step's
+// layer: wildcards (Go's filepath.Match, per path component), a directory copies its contents,
+// a trailing slash (or an existing directory, or several sources) makes the destination a
+// directory, top-level symlinks are followed, --chown/--chmod, --exclude, ADD of a local tar
+// extracted. Parent directories that already exist below keep their owner, mode and mtime.
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  lchownSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
+import { posix } from 'node:path';
+import { join } from 'node:path';
+import { EngineError, throwIfAborted, type SourceRange } from '../define.js';
+import { byteOrder, entryOf, walkContext, type ContextEntry } from './context.js';
+import { IgnoreMatcher } from './dockerignore.js';
+
+/** Where COPY reads from: the build context (already filtered by .dockerignore) or a stage's or image's root. */
+export interface SourceTree {
+  readonly dir: string;
+  entries(signal?: AbortSignal): readonly ContextEntry[];
+  get(rel: string, signal?: AbortSignal): ContextEntry | undefined;
+}
+
+/** One item to copy: where it is in the source tree and its path below the source it came from. */
+export interface SelectedItem {
+  readonly name: string; // '' for the source itself
+  readonly entry: ContextEntry;
+}
+
+export interface Selection {
+  /** The source as written (after expansion), e.g. "src/*.js". */
+  readonly pattern: string;
+  /** The matched path, symlinks at the top followed. */
+  readonly rel: string;
+  readonly entry: ContextEntry;
+  /** The entry itself first, then (for a directory) everything below it, sorted. */
+  readonly items: readonly SelectedItem[];
+}
+
+const hasMeta = (s: string) => /[*?[\\]/.test(s);
+
+/** Go's filepath.Match as a regexp over one whole slash path (wildcards never cross "/"). */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]!}`;
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end === -1) throw new EngineError('invalid_argument', `syntax error in pattern: ${pattern}`);
+      let body = pattern.slice(i + 1, end);
+      if (body.startsWith('^')) body = `^${body.slice(1)}`;
+      re += `[${body.replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else re += c.replace(/[.+()|{}$^]/g, (m) => `\\${m}`);
+  }
+  return new RegExp(`${re}$`, 'u');
+}
+
+/** A tree over a plain directory (a stage's or image's root), walked only under `bases`. */
+export function dirTree(dir: string, bases: readonly string[]): SourceTree {
+  let list: ContextEntry[] | undefined;
+  let byRel: Map<string, ContextEntry> | undefined;
+  const none = new IgnoreMatcher([]);
+  const load = (signal?: AbortSignal) => {
+    if (list) return list;
+    const seen = new Map<string, ContextEntry>();
+    for (const b of bases) {
+      // Walk from the longest wildcard-free prefix of each source.
+      const parts = b.split('/').filter(Boolean);
+      const fixed: string[] = [];
+      for (const p of parts) {
+        if (hasMeta(p)) break;
+        fixed.push(p);
+      }
+      const base = fixed.join('/');
+      for (let i = 1; i <= fixed.length; i++) {
+        const rel = fixed.slice(0, i).join('/');
+        try {
+          seen.set(rel, entryOf(rel, lstatSync(join(dir, rel), { bigint: true })));
+        } catch {
+          break;
+        }
+      }
+      let st;
+      try {
+        st = lstatSync(join(dir, base));
+      } catch {
+        continue;
+      }
+      if (!st.isDirectory()) continue;
+      for (const e of walkContext(join(dir, base), none, signal)) {
+        const rel = base === '' ? e.rel : `${base}/${e.rel}`;
+        seen.set(rel, { ...e, rel });
+      }
+    }
+    list = [...seen.values()].sort((a, b) => byteOrder(a.rel, b.rel));
+    byRel = seen;
+    return list;
+  };
+  return {
+    dir,
+    entries: load,
+    get(rel, signal) {
+      load(signal);
+      return byRel!.get(rel);
+    },
+  };
+}
+
+/** Follows a symlink inside the tree as if the tree were `/` (chroot semantics). */
+function follow(tree: SourceTree, e: ContextEntry, signal?: AbortSignal): ContextEntry | undefined {
+  let cur: ContextEntry | undefined = e;
+  for (let hops = 0; cur !== undefined && cur.type === 'symlink'; hops++) {
+    if (hops > 40) return undefined;
+    const at: string = cur.rel;
+    const target: string = readlinkSync(join(tree.dir, at), 'utf8');
+    const base = target.startsWith('/') ? '/' : posix.dirname(`/${at}`);
+    const rel = posix.resolve(base, target).slice(1);
+    const next: ContextEntry | undefined = rel === '' ? undefined : tree.get(rel, signal);
+    cur = next;
+  }
+  return cur;
+}
+
+/**
+ * Resolves the sources of a COPY against a tree. A missing source, or a wildcard matching
+ * nothing, is an error that names it (with the instruction's range).
+ */
+export function selectSources(
+  tree: SourceTree,
+  sources: readonly string[],
+  opts: { exclude?: readonly string[]; range?: SourceRange; signal?: AbortSignal } = {},
+): Selection[] {
+  const exclude = opts.exclude && opts.exclude.length > 0 ? new IgnoreMatcher([...opts.exclude]) : undefined;
+  const out: Selection[] = [];
+  for (const raw of sources) {
+    const clean = posix.normalize(`/${raw}`).slice(1).replace(/\/$/, '');
+    if (clean.startsWith('..')) throw new EngineError('invalid_argument', `COPY source escapes the context: ${raw}`, opts.range ? { range: opts.range } : {});
+    let matched: ContextEntry[];
+    if (clean === '' || clean === '.') {
+      matched = [rootEntry(tree)];
+    } else if (hasMeta(clean)) {
+      const re = globToRegExp(clean);
+      matched = tree.entries(opts.signal).filter((e) => re.test(e.rel));
+    } else {
+      const e = tree.get(clean, opts.signal);
+      matched = e ? [e] : [];
+    }
+    if (matched.length === 0) {
+      throw new EngineError('not_found', `COPY source not found: "${raw}" (missing, or excluded by .dockerignore)`, opts.range ? { range: opts.range } : {});
+    }
+    for (const m of matched) {
+      const e = m.type === 'symlink' ? follow(tree, m, opts.signal) : m;
+      if (!e) throw new EngineError('not_found', `COPY source "${m.rel}" is a dangling symlink`, opts.range ? { range: opts.range } : {});
+      const items: SelectedItem[] = [{ name: '', entry: e }];
+      if (e.type === 'dir') {
+        const prefix = e.rel === '' ? '' : `${e.rel}/`;
+        for (const c of tree.entries(opts.signal)) {
+          if (e.rel !== '' && !c.rel.startsWith(prefix)) continue;
+          if (c.rel === e.rel) continue;
+          const name = c.rel.slice(prefix.length);
+          if (exclude?.matches(name)) continue;
+          items.push({ name, entry: c });
+        }
+      }
+      out.push({ pattern: raw, rel: e.rel, entry: e, items });
+    }
+  }
+  return out;
+}
+
+function rootEntry(tree: SourceTree): ContextEntry {
+  const st = lstatSync(tree.dir, { bigint: true });
+  return { ...entryOf('', st) };
+}
+
+export interface CopyOptions {
+  /** Absolute destination in the image, as written (a trailing slash kept). */
+  readonly dest: string;
+  /** The parent state's merged root, to see what exists already (undefined: empty image). */
+  readonly parentRoot: string | undefined;
+  readonly chown?: { uid: number; gid: number };
+  readonly chmod?: number;
+  /** Keep the source's owners (COPY --from); the context's files become 0:0. */
+  readonly keepOwners: boolean;
+  /** ADD: extract local tar archives into the destination. */
+  readonly extractArchives: boolean;
+  readonly range?: SourceRange;
+  readonly signal?: AbortSignal;
+}
+
+/** Copies the selections into `upper` (an empty dir standing for `/`). Returns the number of entries written. */
+export async function copyInto(upper: string, tree: SourceTree, selections: readonly Selection[], opts: CopyOptions): Promise<number> {
+  const destSlash = opts.dest.endsWith('/');
+  const dest = posix.normalize(opts.dest).replace(/\/$/, '') || '/';
+  const destExistingDir = isDir(opts.parentRoot, dest);
+  if (new Set(selections.map((s) => s.pattern)).size > 1 && !destSlash) {
+    throw new EngineError(
+      'invalid_argument',
+      'when using COPY with more than one source file, the destination must be a directory and end with a /',
+      opts.range ? { range: opts.range } : {},
+    );
+  }
+  const intoDir = destSlash || destExistingDir || selections.length > 1;
+  let count = 0;
+  const owner = (e: ContextEntry) => opts.chown ?? (opts.keepOwners ? { uid: e.uid, gid: e.gid } : { uid: 0, gid: 0 });
+
+  for (const sel of selections) {
+    throwIfAborted(opts.signal);
+    if (sel.entry.type === 'dir') {
+      ensureDirs(upper, opts.parentRoot, dest, opts.chown, { mode: sel.entry.mode, ...owner(sel.entry), mtimeNs: sel.entry.mtimeNs });
+      const dirs: SelectedItem[] = [];
+      for (const it of sel.items) {
+        if (it.name === '') continue;
+        if (++count % 512 === 0) throwIfAborted(opts.signal);
+        const target = join(upper, dest, it.name);
+        copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
+        if (it.entry.type === 'dir') dirs.push(it);
+      }
+      // Directory mtimes last: writing their children moved them.
+      for (let i = dirs.length - 1; i >= 0; i--) setTimes(join(upper, dest, dirs[i]!.name), dirs[i]!.entry.mtimeNs, false);
+      setTimes(join(upper, dest), sel.entry.mtimeNs, false);
+      continue;
+    }
+    const base = posix.basename(sel.rel);
+    if (opts.extractArchives && sel.entry.type === 'file' && isArchive(join(tree.dir, sel.rel))) {
+      ensureDirs(upper, opts.parentRoot, dest, opts.chown);
+      await extractArchive(join(tree.dir, sel.rel), join(upper, dest), opts.signal);
+      count++;
+      continue;
+    }
+    const targetPath = intoDir ? posix.join(dest, base) : dest;
+    ensureDirs(upper, opts.parentRoot, posix.dirname(targetPath), opts.chown);
+    copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
+    count++;
+  }
+  return count;
+}
+
+function isDir(root: string | undefined, p: string): boolean {
+  if (!root) return false;
+  try {
+    return lstatSync(join(root, p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function setTimes(p: string, mtimeNs: bigint, link: boolean): void {
+  const t = Number(mtimeNs / 1000n) / 1e6;
+  if (link) lutimesSync(p, t, t);
+  else utimesSync(p, t, t);
+}
+
+/**
+ * Creates `dir` and its parents in the upper dir. A parent that exists in the image keeps its
+ * owner, mode and mtime there (so the layer does not change it); a new one is 0755, owned by
+ * --chown's user when given. `self` gives the metadata for `dir` itself when it is new.
+ */
+function ensureDirs(
+  upper: string,
+  parentRoot: string | undefined,
+  dir: string,
+  chown: { uid: number; gid: number } | undefined,
+  self?: { mode: number; uid: number; gid: number; mtimeNs: bigint },
+): void {
+  const parts = dir.split('/').filter(Boolean);
+  let cur = '';
+  for (let i = 0; i < parts.length; i++) {
+    cur += `/${parts[i]!}`;
+    const up = join(upper, cur);
+    let have: Stats | undefined;
+    try {
+      have = lstatSync(up);
+    } catch {
+      /* not made yet */
+    }
+    if (have) {
+      if (!have.isDirectory()) throw new EngineError('failed_precondition', `cannot copy to ${dir}: ${cur} is not a directory`);
+      continue;
+    }
+    let below: Stats | undefined;
+    if (parentRoot) {
+      try {
+        below = lstatSync(join(parentRoot, cur));
+      } catch {
+        /* new */
+      }
+    }
+    mkdirSync(up);
+    if (below && below.isDirectory()) {
+      chmodSync(up, below.mode & 0o7777);
+      lchownSync(up, below.uid, below.gid);
+      utimesSync(up, below.atime, below.mtime);
+    } else if (below) {
+      throw new EngineError('failed_precondition', `cannot copy to ${dir}: ${cur} is not a directory in the image`);
+    } else if (i === parts.length - 1 && self) {
+      chmodSync(up, self.mode);
+      lchownSync(up, chown?.uid ?? self.uid, chown?.gid ?? self.gid);
+    } else {
+      chmodSync(up, 0o755);
+      if (chown) lchownSync(up, chown.uid, chown.gid);
+    }
+  }
+}
+
+function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number; gid: number }, chmod: number | undefined): void {
+  switch (e.type) {
+    case 'dir': {
+      let exists = false;
+      try {
+        exists = lstatSync(dst).isDirectory();
+      } catch {
+        /* new */
+      }
+      if (!exists) {
+        rmSync(dst, { force: true });
+        mkdirSync(dst);
+      }
+      chmodSync(dst, chmod ?? e.mode);
+      if (owner.uid !== 0 || owner.gid !== 0) lchownSync(dst, owner.uid, owner.gid);
+      return;
+    }
+    case 'file': {
+      rmSync(dst, { force: true, recursive: true });
+      copyFileSync(src, dst);
+      // copyFile carries the mode; only an explicit --chmod or setuid bits need a chmod.
+      if (chmod !== undefined || e.mode & 0o7000) chmodSync(dst, chmod ?? e.mode);
+      if (owner.uid !== 0 || owner.gid !== 0) lchownSync(dst, owner.uid, owner.gid);
+      setTimes(dst, e.mtimeNs, false);
+      return;
+    }
+    case 'symlink': {
+      rmSync(dst, { force: true, recursive: true });
+      symlinkSync(readlinkSync(src), dst);
+      if (owner.uid !== 0 || owner.gid !== 0) lchownSync(dst, owner.uid, owner.gid);
+      setTimes(dst, e.mtimeNs, true);
+      return;
+    }
+    case 'other':
+      return; // sockets, fifos and devices in a context are not copied (as BuildKit's fsutil skips them)
+  }
+}
+
+/** Does the file start like a tar, gzip, bzip2 or xz stream? (ADD's auto-extraction test.) */
+export function isArchive(path: string): boolean {
+  const b = Buffer.alloc(512);
+  const fd = openSync(path, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, b, 0, 512, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
+  if (n >= 3 && b.toString('latin1', 0, 3) === 'BZh') return true;
+  if (n >= 6 && b.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return true;
+  return n >= 262 && b.toString('latin1', 257, 262) === 'ustar';
+}
+
+function extractArchive(file: string, destDir: string, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'tar',
+      ['-x', '--numeric-owner', '--same-permissions', '-f', file, '-C', destDir],
+      { ...(signal ? { signal } : {}), maxBuffer: 1 << 20 },
+      (err, _out, stderr) => {
+        if (!err) return resolve();
+        if (signal?.aborted) return reject(new EngineError('canceled', 'canceled'));
+        reject(new EngineError('invalid_argument', `ADD: cannot extract ${posix.basename(file)}: ${String(stderr).trim().split('\n')[0] ?? err.message}`));
+      },
+    );
+  });
+}
+
+/** Writes an in-memory file (a heredoc, a downloaded URL) into the upper dir. */
+export function writeDataFile(
+  upper: string,
+  parentRoot: string | undefined,
+  path: string,
+  data: Buffer | string,
+  opts: { mode: number; chown?: { uid: number; gid: number }; mtime?: Date },
+): void {
+  ensureDirs(upper, parentRoot, posix.dirname(path), opts.chown);
+  const p = join(upper, path);
+  rmSync(p, { force: true, recursive: true });
+  writeFileSync(p, data, { mode: opts.mode });
+  chmodSync(p, opts.mode);
+  if (opts.chown) lchownSync(p, opts.chown.uid, opts.chown.gid);
+  if (opts.mtime) utimesSync(p, opts.mtime, opts.mtime);
+}
