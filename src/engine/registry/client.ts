@@ -249,3 +249,8 @@ export function clientFor(domain: string, opts: ClientOptions = {}): RegistryCli
   if (!c) clients.set(key, (c = new RegistryClient(domain, opts)));
   return c;
 }
+
+/** Drops shared clients (and with them cached credentials and tokens), after a login or logout. */
+export function forgetClients(domain?: string): void {
+  for (const k of [...clients.keys()]) if (domain === undefined || k.startsWith(`${domain}|`)) clients.delete(k);
+}

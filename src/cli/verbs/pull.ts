@@ -1,0 +1,38 @@
+import { pullImage } from '../../engine/images/pull.js';
+import { parseReference } from '../../engine/registry/reference.js';
+import { openStore } from '../../engine/store/index.js';
+import { defineVerb } from '../context.js';
+import { EngineError } from '../../engine/define.js';
+import { pullPrinter } from '../progress.js';
+
+export const verb = defineVerb({
+  name: 'pull',
+  synopsis: '[OPTIONS] NAME[:TAG|@DIGEST]',
+  summary: 'Download an image from a registry',
+  flags: {
+    platform: { value: true, help: 'pick this platform from a multi-platform image (os/arch[/variant])' },
+    quiet: { short: 'q', help: 'print only the image reference' },
+  },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui pull' takes exactly one image reference`);
+    const ref = parseReference(positionals[0]!);
+    const store = await openStore(ctx.paths.root);
+    const printer = flags.quiet ? undefined : pullPrinter(ctx.stdout);
+    if (printer) ctx.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.path}\n`);
+    const r = await pullImage(store, ref.toString(), {
+      platform: flags.platform,
+      signal: ctx.signal,
+      insecure: ctx.global.insecureRegistries,
+      onProgress: printer ? (p) => printer.update(p) : undefined,
+      onRetry: ctx.global.debug ? (what, why) => ctx.stderr.write(`retrying ${what.slice(0, 19)}: ${why}\n`) : undefined,
+    });
+    if (flags.quiet) {
+      ctx.stdout.write(`${ref.familiar()}\n`);
+      return 0;
+    }
+    ctx.stdout.write(`Digest: ${r.indexDigest ?? r.digest}\n`);
+    ctx.stdout.write(`Status: ${r.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${ref.familiar()}\n`);
+    ctx.stdout.write(`${ref.familiar()}\n`);
+    return 0;
+  },
+});
