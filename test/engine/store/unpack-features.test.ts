@@ -1,0 +1,130 @@
+// What an unpack keeps: ownership, modes (setuid included), mtimes, xattrs, symlinks, hardlinks,
+// devices, fifos, long names, replacements; whiteouts in overlay's format; plain tar and zstd
+// as well as gzip; the diffID verified.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { isEngineError } from '../../../src/engine/define.js';
+import { openStore, type Store } from '../../../src/engine/store/index.js';
+import { sysx } from '../../../src/engine/sysx.js';
+import { tempRoot } from '../../helpers/env.js';
+import { tar, type WEntry } from './tar-writer.js';
+
+const dig = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const long = `deep/${'n'.repeat(150)}/${'m'.repeat(120)}.txt`;
+
+const entries: WEntry[] = [
+  { path: './', type: 'dir', mode: 0o755 },
+  { path: 'bin/', type: 'dir', mode: 0o755, mtime: 1_600_000_000 },
+  { path: 'bin/tool', data: '#!/bin/sh\necho hi\n', mode: 0o4755, uid: 1234, gid: 99, mtime: 1_650_000_000 },
+  { path: 'bin/alias', type: 'hardlink', linkname: 'bin/tool' },
+  { path: 'bin/ln', type: 'symlink', linkname: '/bin/tool', uid: 7, gid: 8 },
+  { path: 'etc/conf', data: 'v1' },
+  { path: 'etc/conf', data: 'v2 replaced' },
+  { path: 'dev/null', type: 'char', devmajor: 1, devminor: 3, mode: 0o666 },
+  { path: 'dev/sda', type: 'block', devmajor: 8, devminor: 0, mode: 0o660 },
+  { path: 'run/fifo', type: 'fifo', mode: 0o600 },
+  { path: long, data: 'long name', pax: { path: long } },
+  { path: 'x', data: 'with xattrs', pax: { 'SCHILY.xattr.user.origin': 'dockui', 'SCHILY.xattr.trusted.overlay.opaque': 'y', mtime: '1650000000.5' } },
+  { path: 'gone/.wh.old', data: '' },
+  { path: 'gone/kept', data: 'k' },
+  { path: 'opq/.wh..wh..opq', data: '' },
+  { path: 'opq/new', data: 'n' },
+  { path: 'big', data: Buffer.alloc(3 * 1024 * 1024 + 7, 0x61) },
+];
+
+describe('layer unpack keeps what a layer says', () => {
+  const t = tempRoot('dockui-unpack-');
+  let store: Store;
+  before(async () => {
+    store = await openStore(t.root);
+  });
+  after(() => t.cleanup());
+
+  it('unpacks a plain tar with every entry kind and its metadata', async () => {
+    const data = tar(entries);
+    const r = await store.unpackLayer({ source: Readable.from([data.subarray(0, 700), data.subarray(700)]), mediaType: 'application/vnd.oci.image.layer.v1.tar' });
+    assert.equal(r.diffId, dig(data));
+    const d = store.layerPath(r.diffId);
+    const tool = lstatSync(join(d, 'bin/tool'));
+    assert.equal(tool.mode & 0o7777, 0o4755);
+    assert.equal(tool.uid, 1234);
+    assert.equal(tool.gid, 99);
+    assert.equal(tool.mtimeMs, 1_650_000_000_000);
+    assert.equal(lstatSync(join(d, 'bin/alias')).ino, tool.ino, 'hardlink kept');
+    assert.equal(readlinkSync(join(d, 'bin/ln')), '/bin/tool');
+    assert.equal(lstatSync(join(d, 'bin/ln')).uid, 7);
+    assert.equal(lstatSync(join(d, 'bin')).mtimeMs, 1_600_000_000_000, 'dir mtime set after its children');
+    assert.equal(readFileSync(join(d, 'etc/conf'), 'utf8'), 'v2 replaced');
+    const nul = lstatSync(join(d, 'dev/null'));
+    assert.ok(nul.isCharacterDevice());
+    assert.equal(nul.rdev, (1 << 8) | 3);
+    assert.ok(lstatSync(join(d, 'dev/sda')).isBlockDevice());
+    assert.ok(lstatSync(join(d, 'run/fifo')).isFIFO());
+    assert.equal(readFileSync(join(d, long), 'utf8'), 'long name');
+    assert.equal(sysx().lgetxattr(join(d, 'x'), 'user.origin')?.toString(), 'dockui');
+    assert.equal(sysx().lgetxattr(join(d, 'x'), 'trusted.overlay.opaque'), undefined, 'overlay xattrs from content are dropped');
+    assert.equal(lstatSync(join(d, 'x')).mtimeMs, 1_650_000_000_500);
+    const wh = lstatSync(join(d, 'gone/old'));
+    assert.ok(wh.isCharacterDevice());
+    assert.equal(wh.rdev, 0);
+    assert.deepEqual(readdirSync(join(d, 'gone')).sort(), ['kept', 'old']);
+    assert.equal(sysx().lgetxattr(join(d, 'opq'), 'trusted.overlay.opaque')?.toString(), 'y');
+    assert.deepEqual(readdirSync(join(d, 'opq')), ['new']);
+    assert.equal(lstatSync(join(d, 'big')).size, 3 * 1024 * 1024 + 7);
+    assert.equal(r.files, 8);
+    assert.deepEqual((await store.check()).problems, []);
+  });
+
+  it('unpacks zstd through the zstd binary', async () => {
+    const data = tar([{ path: 'z/file', data: 'zstd content' }]);
+    const z = execFileSync('zstd', ['-q', '-c'], { input: data });
+    const r = await store.unpackLayer({ source: Readable.from([z]), mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', diffId: dig(data) });
+    assert.equal(readFileSync(join(store.layerPath(r.diffId), 'z/file'), 'utf8'), 'zstd content');
+  });
+
+  it('refuses content that does not match the diffID and leaves nothing', async () => {
+    const data = tar([{ path: 'q', data: 'q' }]);
+    const wrong = dig(Buffer.from('other'));
+    await assert.rejects(
+      store.unpackLayer({ source: Readable.from([data]), mediaType: 'application/vnd.oci.image.layer.v1.tar', diffId: wrong }),
+      (e) => isEngineError(e) && e.code === 'unavailable' && /failed verification/.test(e.message),
+    );
+    assert.equal(await store.hasLayer(wrong), false);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
+  it('stops on abort and cleans up', async () => {
+    const ac = new AbortController();
+    const data = tar(Array.from({ length: 2000 }, (_, i) => ({ path: `many/f${i}`, data: `${i}` })));
+    async function* slow() {
+      for (let i = 0; i < data.length; i += 4096) {
+        if (i === 4096 * 20) ac.abort();
+        yield data.subarray(i, i + 4096);
+      }
+    }
+    await assert.rejects(
+      store.unpackLayer({ source: slow(), mediaType: 'application/vnd.oci.image.layer.v1.tar', signal: ac.signal }),
+      (e) => isEngineError(e) && e.code === 'canceled',
+    );
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
+  it('adopts an overlay upper dir as a layer', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const up = join(t.root, 'tmp', 'upper-test');
+    mkdirSync(join(up, 'app'), { recursive: true });
+    writeFileSync(join(up, 'app/main.js'), 'console.log(1)');
+    sysx().mknod(join(up, 'removed'), 0o020000, 0, 0);
+    const diffId = dig(Buffer.from('pretend diff id of the upper tar'));
+    const r = await store.adoptLayer(up, { diffId });
+    assert.equal(r.existed, false);
+    assert.equal(r.files, 1);
+    assert.equal(readFileSync(join(store.layerPath(diffId), 'app/main.js'), 'utf8'), 'console.log(1)');
+    assert.deepEqual((await store.check()).problems, []);
+  });
+});
