@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { importRootfs } from '../../../src/engine/build/import.js';
 import { isEngineError } from '../../../src/engine/define.js';
 import { openStore } from '../../../src/engine/store/index.js';
-import { runCli, tempRoot } from '../../helpers/env.js';
+import { dockuiBin, runCli, tempRoot } from '../../helpers/env.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dockui-import-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -66,7 +66,7 @@ describe('import', () => {
     }
   });
 
-  it('works from the CLI, reading stdin', async () => {
+  it('works from the CLI, from a file and from stdin', async () => {
     const { root, cleanup } = tempRoot();
     try {
       const tarFile = join(tmp, 'rootfs.tar');
@@ -74,6 +74,14 @@ describe('import', () => {
       const viaFile = await runCli(['import', tarFile, 'local/base:1'], { root });
       assert.equal(viaFile.code, 0, viaFile.stderr);
       assert.match(viaFile.stdout, /^sha256:[0-9a-f]{64}\n$/);
+      const viaStdin = execFileSync('bash', ['-c', `node "$BIN" import - local/base:stdin < "$TAR"`], {
+        env: { ...process.env, BIN: dockuiBin, TAR: tarFile, DOCKUI_ROOT: root },
+        encoding: 'utf8',
+      });
+      assert.match(viaStdin, /^sha256:[0-9a-f]{64}\n$/);
+      const store = await openStore(root);
+      const [a, b] = await Promise.all([store.imageConfig('local/base:1'), store.imageConfig('local/base:stdin')]);
+      assert.deepEqual(a.rootfs?.diff_ids, b.rootfs?.diff_ids, 'same bytes, same layer');
       const missing = await runCli(['import', join(tmp, 'nope.tar'), 'x:1'], { root });
       assert.equal(missing.code, 125);
       assert.match(missing.stderr, /no such file/);
