@@ -112,6 +112,8 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
 export interface BuildOptions {
   readonly context: string;
   readonly dockerfile?: string; // path, default CONTEXT/Dockerfile
+  /** The Dockerfile's text itself (`-f -`); wins over `dockerfile`. */
+  readonly dockerfileText?: string;
   readonly tags?: readonly string[];
   readonly buildArgs?: Readonly<Record<string, string>>;
   readonly target?: string;
