@@ -1,25 +1,241 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { formatError, EngineError } from './engine/define.js';
+// `dockui [OPTIONS] [DIR]`: the full-screen UI. Creates the one engine, hands it down through
+// EngineProvider, owns the terminal (alternate screen, raw mode, hand-over to an interactive
+// child) and gives it back as it found it on every way out: quit, Ctrl-C, SIGTERM/SIGHUP, a
+// render error or an uncaught exception.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { render } from 'ink';
+import { EngineError, formatError } from './engine/define.js';
+import { resolvePaths } from './engine/paths.js';
+import type { Engine } from './engine/types.js';
+import { EngineProvider } from './hooks/EngineProvider.js';
+import { TerminalControlContext, type TerminalControl } from './hooks/terminal-control.js';
+import { Screen, type BuildTarget } from './views/Screen.js';
+import { ThemeContext, themeFor } from './views/theme.js';
 
-/** `dockui [DIR]`: the full-screen UI. DIR, when given, must be a folder (its Dockerfile drives the dev loop). */
-export async function runTui(argv: readonly string[]): Promise<number> {
-  const dirArg = argv.find((a) => !a.startsWith('-'));
+export interface TuiOptions {
+  readonly dir: string | undefined;
+  readonly root: string | undefined;
+  readonly runRoot: string | undefined;
+  readonly insecureRegistries: readonly string[];
+  readonly help: boolean;
+}
+
+export const tuiUsage = `Usage: dockui [OPTIONS] [DIR]
+
+Opens the terminal UI. With DIR (or in a folder with a Dockerfile), b builds it.
+
+Options:
+  --root PATH                 persistent state directory (DOCKUI_ROOT)
+  --runroot PATH              volatile state directory (DOCKUI_RUNROOT)
+  --insecure-registry HOST    allow plain HTTP to this registry (repeatable)
+  -h, --help                  show this help
+
+Keys: press ? in the UI. NO_COLOR=1 turns colours off.`;
+
+/** Parses the TUI's argv; throws EngineError('invalid_argument') with a one-line message. */
+export function parseTuiArgs(argv: readonly string[]): TuiOptions {
+  let dir: string | undefined;
+  let root: string | undefined;
+  let runRoot: string | undefined;
+  let help = false;
+  const insecure: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const eq = a.indexOf('=');
+    const name = a.startsWith('-') ? (eq >= 0 ? a.slice(0, eq) : a) : undefined;
+    const value = (): string => {
+      if (eq >= 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new EngineError('invalid_argument', `${a} needs a value`);
+      return v;
+    };
+    if (name === undefined) {
+      if (dir !== undefined) throw new EngineError('invalid_argument', `one folder at most, got ${dir} and ${a}`);
+      dir = a;
+    } else if (name === '-h' || name === '--help') help = true;
+    else if (name === '--root') root = value();
+    else if (name === '--runroot') runRoot = value();
+    else if (name === '--insecure-registry') insecure.push(value());
+    else if (name === '--debug') continue;
+    else throw new EngineError('invalid_argument', `unknown flag: ${a} (see 'dockui --help')`);
+  }
+  return { dir, root, runRoot, insecureRegistries: insecure, help };
+}
+
+/** What `b` builds: DIR (or the current folder) when it has a Dockerfile, tagged <dir-name>:dev. */
+export function buildTargetFor(dir: string): BuildTarget {
+  if (!existsSync(join(dir, 'Dockerfile'))) return { unavailable: `nothing to build: no Dockerfile in ${dir} (start dockui in a folder that has one)` };
+  const name = basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
+  return { context: dir, tag: `${name}:dev` };
+}
+
+export type CreateEngine = (opts: { root: string; runRoot: string; insecureRegistries: readonly string[] }) => Engine | Promise<Engine>;
+
+export interface TuiDeps {
+  /** Tests hand in a fake engine here; by default the real one from src/engine/engine.ts. */
+  readonly createEngine?: CreateEngine;
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+async function loadCreateEngine(): Promise<CreateEngine> {
+  // Loaded by a computed name so this file compiles while engine.ts is still being written;
+  // a copy without it fails with one clear line instead of a stack trace.
+  const spec = './engine/engine.js';
+  let mod: { createEngine?: CreateEngine };
   try {
-    if (dirArg !== undefined) {
-      const dir = resolve(dirArg);
-      let isDir = false;
-      try {
-        isDir = statSync(dir).isDirectory();
-      } catch {
-        /* reported below */
-      }
-      if (!isDir)
-        throw new EngineError('invalid_argument', `unknown command or not a directory: ${dirArg} (see 'dockui --help')`);
-    }
-    throw new EngineError('unavailable', 'the terminal UI is not built yet');
+    mod = (await import(spec)) as { createEngine?: CreateEngine };
   } catch (e) {
-    process.stderr.write(`dockui: ${formatError(e)}\n`);
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('engine.js'))
+      throw new EngineError('unavailable', 'the engine is missing from this build (dist/engine/engine.js): run npm run build');
+    throw e;
+  }
+  if (typeof mod.createEngine !== 'function') throw new EngineError('internal', 'engine.js does not export createEngine()');
+  return mod.createEngine;
+}
+
+// DEC private modes: 1049 = alternate screen with the cursor saved; 25 = cursor visible.
+const enterAlt = '\x1b[?1049h\x1b[H\x1b[2J';
+const leaveAlt = '\x1b[?25h\x1b[?1049l';
+
+export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const stdin = deps.stdin ?? process.stdin;
+  const env = deps.env ?? process.env;
+  let opts: TuiOptions;
+  let engine: Engine;
+  let dir: string;
+  try {
+    opts = parseTuiArgs(argv);
+    if (opts.help) {
+      stdout.write(`${tuiUsage}\n`);
+      return 0;
+    }
+    dir = resolve(opts.dir ?? '.');
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      /* reported next */
+    }
+    if (!isDir) throw new EngineError('invalid_argument', `unknown command or not a directory: ${opts.dir ?? dir} (see 'dockui --help')`);
+    const create = deps.createEngine ?? (await loadCreateEngine());
+    engine = await create({ ...resolvePaths({ ...(opts.root ? { root: opts.root } : {}), ...(opts.runRoot ? { runRoot: opts.runRoot } : {}) }), insecureRegistries: opts.insecureRegistries });
+  } catch (e) {
+    stderr.write(`dockui: ${formatError(e)}\n`);
     return 125;
   }
+
+  const tty = stdout.isTTY === true;
+  let altActive = false;
+  const rawWrite = stdout.write.bind(stdout) as (s: string) => boolean;
+  const enter = () => {
+    if (tty && !altActive) {
+      rawWrite(enterAlt);
+      altActive = true;
+    }
+  };
+  const restore = () => {
+    if (altActive) {
+      rawWrite(leaveAlt);
+      altActive = false;
+    }
+    if (stdin.isTTY) {
+      try {
+        stdin.setRawMode(false);
+      } catch {
+        /* already closed */
+      }
+    }
+  };
+
+  // While a shell owns the terminal, Ink's frames must not reach it.
+  let muted = false;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as is at the end; called through apply
+  const origWrite = stdout.write;
+  stdout.write = function (this: NodeJS.WriteStream, ...args: Parameters<NodeJS.WriteStream['write']>) {
+    if (muted) return true;
+    return origWrite.apply(this, args);
+  } as NodeJS.WriteStream['write'];
+
+  let inChild = false;
+  const terminal: TerminalControl = {
+    async runInteractive(childArgv) {
+      const [cmd, ...args] = childArgv;
+      if (!cmd) throw new EngineError('internal', 'empty command');
+      // Give React a moment to commit the suspended (empty) frame and Ink to leave raw mode.
+      await new Promise((r) => setTimeout(r, 50));
+      muted = true;
+      inChild = true;
+      restore();
+      try {
+        // spawnSync, not spawn: with the event loop parked, Node does not read the terminal,
+        // so every key goes to the shell. Containers keep running under their own monitors.
+        const r = spawnSync(cmd, args, { stdio: 'inherit' });
+        if (r.error) throw r.error;
+        return r.status ?? (r.signal ? 128 : 1);
+      } finally {
+        enter();
+        muted = false;
+        // A Ctrl-C typed in the shell also reached us as SIGINT, queued until now: ignore it.
+        setTimeout(() => (inChild = false), 200);
+      }
+    },
+  };
+
+  let signalCode: number | undefined;
+  let instance: ReturnType<typeof render> | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (sig === 'SIGINT' && inChild) return;
+    signalCode = sig === 'SIGTERM' ? 143 : sig === 'SIGHUP' ? 129 : 130;
+    instance?.unmount();
+  };
+  const onCrash = (e: unknown) => {
+    restore();
+    stderr.write(`dockui: ${formatError(e)}\n`);
+    if (e instanceof Error && e.stack && env['DOCKUI_DEBUG']) stderr.write(`${e.stack}\n`);
+    process.exit(70);
+  };
+  const onExit = () => restore();
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  process.on('exit', onExit);
+
+  let code = 0;
+  try {
+    enter();
+    instance = render(
+      <ThemeContext.Provider value={themeFor(env)}>
+        <EngineProvider engine={engine}>
+          <TerminalControlContext.Provider value={stdin.isTTY ? terminal : undefined}>
+            <Screen build={buildTargetFor(dir)} />
+          </TerminalControlContext.Provider>
+        </EngineProvider>
+      </ThemeContext.Provider>,
+      { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+    );
+    await instance.waitUntilExit();
+    code = signalCode ?? 0;
+  } catch (e) {
+    // A render error: Ink has unmounted; say what broke once the screen is back.
+    restore();
+    stderr.write(`dockui: ${formatError(e)}\n`);
+    code = 70;
+  } finally {
+    restore();
+    stdout.write = origWrite;
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('exit', onExit);
+    await engine.close().catch(() => undefined);
+  }
+  return code;
 }

@@ -1,0 +1,91 @@
+import { Text } from 'ink';
+import type { BuildStepEvent } from '../engine/define.js';
+import { formatDuration, shortId } from './format.js';
+import { Pane } from './Pane.js';
+import { Styled } from './Styled.js';
+import type { ThemeToken } from './theme.js';
+import type { BuildState } from './view-models.js';
+
+function stepMark(s: BuildStepEvent): { text: string; token: ThemeToken } {
+  switch (s.status) {
+    case 'cached':
+      return { text: 'CACHED', token: 'build.cached' };
+    case 'done':
+      return { text: formatDuration(s.durationMs ?? 0), token: 'text.ok' };
+    case 'failed':
+      return { text: 'FAILED', token: 'text.error' };
+    case 'started':
+      return { text: 'running…', token: 'build.running' };
+  }
+}
+
+export interface BuildPaneProps {
+  readonly build: BuildState;
+  /** Why `b` cannot build here, when it cannot (no Dockerfile in the folder). */
+  readonly unavailable: string | undefined;
+  readonly focused: boolean;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function BuildPane(p: BuildPaneProps) {
+  const b = p.build;
+  const watch = b.watch ? `  watch: ${b.watch.state}${b.watch.files !== undefined ? ` (${b.watch.files} files)` : ''}` : '';
+  const phase =
+    b.phase === 'idle'
+      ? 'no build yet'
+      : b.phase === 'building'
+        ? `building step ${Math.min(b.steps.filter((s) => s.status !== 'started').length + 1, b.steps[0]?.total ?? 1)} of ${b.steps[0]?.total ?? '?'}`
+        : b.phase === 'done'
+          ? `built ${b.imageId ? shortId(b.imageId) : ''} in ${formatDuration(b.durationMs ?? 0)}`
+          : 'failed';
+  const history = b.history.slice(0, 3);
+  const errorRows = b.error ? 2 : 0;
+  const historyRows = history.length > 0 ? history.length + 1 : 0;
+  // Steps get what they need; the live output gets the rest, and shows its newest lines.
+  const budget = Math.max(1, p.height - 1 - errorRows - historyRows);
+  const steps = b.steps.slice(Math.max(0, b.steps.length - Math.max(1, Math.ceil(budget / 2))));
+  const outRows = Math.max(0, budget - steps.length);
+  const output = outRows > 0 ? b.output.slice(-outRows) : [];
+  const failedStep = b.steps.find((s) => s.status === 'failed');
+  const range = b.error?.range ?? failedStep?.range;
+  return (
+    <Pane title={`Build${b.context ? ` · ${b.context}` : ''}`} info={`${phase}${watch}`} focused={p.focused} width={p.width} height={p.height}>
+      {p.unavailable && b.phase === 'idle' ? <Styled token="text.muted">{p.unavailable}</Styled> : null}
+      {!p.unavailable && b.phase === 'idle' ? <Styled token="text.muted">Press b to build the folder’s Dockerfile.</Styled> : null}
+      {steps.map((s) => {
+        const mark = stepMark(s);
+        const label = `[${s.index + 1}/${s.total}] ${s.stage ? `${s.stage} ` : ''}${s.instruction}`;
+        return (
+          <Text key={s.index} wrap="truncate-end">
+            <Styled token={mark.token}>{mark.text.padEnd(9)}</Styled>
+            {label}
+          </Text>
+        );
+      })}
+      {output.map((o, i) => (
+        <Text key={`o${i}`} wrap="truncate-end">
+          <Styled token="text.muted">{`  ${o.index + 1}│`}</Styled>
+          <Styled token={o.stream === 'stderr' ? 'log.stderr' : 'log.stdout'}>{o.line}</Styled>
+        </Text>
+      ))}
+      {b.error ? (
+        <>
+          <Styled token="text.error" wrap="truncate">
+            {`✗ ${range ? `${range.file}:${range.line}: ` : ''}${b.error.message}`}
+          </Styled>
+          <Styled token="text.muted" wrap="truncate">
+            {failedStep ? `  at line ${failedStep.range?.line ?? range?.line ?? '?'}: ${failedStep.instruction}` : range ? `  at line ${range.line}, column ${range.column}` : ''}
+          </Styled>
+        </>
+      ) : null}
+      {history.length > 0 ? <Styled token="text.heading">Last builds</Styled> : null}
+      {history.map((h) => (
+        <Text key={h.buildId} wrap="truncate-end">
+          <Styled token={h.ok ? 'text.ok' : 'text.error'}>{h.ok ? '✓ ' : '✗ '}</Styled>
+          {`${formatDuration(h.durationMs).padEnd(8)} ${h.cachedSteps}/${h.steps} steps cached${h.error ? `  ${h.error}` : ''}`}
+        </Text>
+      ))}
+    </Pane>
+  );
+}

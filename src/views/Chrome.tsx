@@ -1,0 +1,83 @@
+// The frame around the panes: tab bar on top, status line and key hints at the bottom.
+import { Box, Text } from 'ink';
+import { truncate } from './format.js';
+import type { Hint, PaneId } from './keymap.js';
+import { paneIds } from './keymap.js';
+import { Styled } from './Styled.js';
+import { TextInput } from './TextInput.js';
+import type { TextInputState } from './text-input.js';
+import type { StatusMessage } from './view-models.js';
+
+export const paneTitles: Readonly<Record<PaneId, string>> = {
+  containers: 'Containers',
+  images: 'Images',
+  logs: 'Logs',
+  build: 'Build',
+  details: 'Details',
+};
+
+export function TabBar(props: { readonly pane: PaneId; readonly width: number; readonly right: string }) {
+  return (
+    <Box width={props.width} justifyContent="space-between">
+      <Text wrap="truncate-end">
+        {paneIds.map((id, i) => (
+          <Styled key={id} token={id === props.pane ? 'tab.focused' : 'tab.normal'}>{` ${i + 1} ${paneTitles[id]} `}</Styled>
+        ))}
+      </Text>
+      <Styled token="text.muted">{props.right}</Styled>
+    </Box>
+  );
+}
+
+const marks = { info: '', ok: '✓ ', error: '✗ ', busy: '… ' } as const;
+
+/**
+ * The outcome or error of the last action on the left; the runtime problem (why containers
+ * cannot run here) on the right, always, because it explains every failing start.
+ */
+export function StatusLine(props: { readonly status: StatusMessage | undefined; readonly runtimeProblem: string | undefined; readonly width: number }) {
+  const problem = props.runtimeProblem ? `containers cannot run: ${props.runtimeProblem}` : '';
+  const room = Math.max(0, props.width - (problem ? Math.min(problem.length, Math.floor(props.width / 2)) + 2 : 0));
+  const s = props.status;
+  const token = s?.kind === 'error' ? 'text.error' : s?.kind === 'ok' ? 'text.ok' : s?.kind === 'busy' ? 'build.running' : 'text.muted';
+  return (
+    <Box width={props.width} justifyContent="space-between">
+      <Styled token={token}>{s ? truncate(`${marks[s.kind]}${s.text}`, room) : ''}</Styled>
+      {problem ? <Styled token="text.warn">{truncate(problem, props.width - room - 1 > 0 ? props.width - room : props.width)}</Styled> : null}
+    </Box>
+  );
+}
+
+export function Footer(props: { readonly hints: readonly Hint[]; readonly width: number }) {
+  const parts: string[] = [];
+  let used = 0;
+  for (const h of props.hints) {
+    const t = `${h.keys} ${h.label}`;
+    if (used + t.length + 2 > props.width) break;
+    parts.push(t);
+    used += t.length + 2;
+  }
+  return (
+    <Text wrap="truncate-end">
+      {parts.map((p, i) => {
+        const sp = p.indexOf(' ');
+        return (
+          <Text key={i}>
+            <Styled token="text.accent">{p.slice(0, sp)}</Styled>
+            <Styled token="text.muted">{`${p.slice(sp)}  `}</Styled>
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
+
+/** The filter / search line that replaces the footer while it is being typed. */
+export function PromptLine(props: { readonly label: string; readonly input: TextInputState; readonly width: number }) {
+  return (
+    <Box width={props.width}>
+      <Styled token="text.accent">{props.label}</Styled>
+      <TextInput state={props.input} focused width={Math.max(1, props.width - props.label.length - 1)} />
+    </Box>
+  );
+}

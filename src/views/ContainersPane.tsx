@@ -1,0 +1,71 @@
+import type { ContainerState, ContainerStats, ContainerSummary } from '../engine/define.js';
+import { containerStatus, familiarName, formatBytes, formatPorts } from './format.js';
+import { visibleSlice, type ListState } from './list-nav.js';
+import { Pane } from './Pane.js';
+import { Table, type Column, type Row } from './Table.js';
+import type { ThemeToken } from './theme.js';
+
+export const stateTokens: Readonly<Record<ContainerState, ThemeToken>> = {
+  running: 'status.running',
+  paused: 'status.paused',
+  created: 'status.created',
+  exited: 'status.exited',
+  removing: 'status.removing',
+};
+
+const columns: readonly Column[] = [
+  { title: 'NAME', minWidth: 6 },
+  { title: 'IMAGE', minWidth: 6 },
+  { title: 'STATE', width: 8 },
+  { title: 'STATUS', width: 18 },
+  { title: 'PORTS', minWidth: 5 },
+  { title: 'CPU %', width: 6, align: 'right' },
+  { title: 'MEM', width: 8, align: 'right' },
+];
+
+export function containerRow(c: ContainerSummary, stats: ContainerStats | undefined, now: number): Row {
+  const failed = c.state === 'exited' && (c.exitCode ?? 0) !== 0;
+  const live = c.state === 'running' && stats;
+  return {
+    key: c.id,
+    cells: [
+      c.name,
+      familiarName(c.image),
+      { text: c.state, token: failed ? 'status.failed' : stateTokens[c.state] },
+      containerStatus(c, now),
+      formatPorts(c.ports),
+      live ? stats.cpuPercent.toFixed(1) : '-',
+      live ? formatBytes(stats.memoryBytes) : '-',
+    ],
+  };
+}
+
+export interface ContainersPaneProps {
+  /** Already filtered. */
+  readonly containers: readonly ContainerSummary[];
+  readonly total: number;
+  readonly stats: ReadonlyMap<string, ContainerStats>;
+  readonly list: ListState;
+  readonly filter: string;
+  readonly focused: boolean;
+  readonly width: number;
+  readonly height: number;
+  readonly listRows: number;
+  readonly now: number;
+}
+
+export function ContainersPane(p: ContainersPaneProps) {
+  const shown = visibleSlice(p.containers, p.list, p.listRows);
+  const info = `${p.containers.length === p.total ? p.total : `${p.containers.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}`;
+  return (
+    <Pane title="Containers" info={info} focused={p.focused} width={p.width} height={p.height}>
+      <Table
+        columns={columns}
+        rows={shown.map((c) => containerRow(c, p.stats.get(c.id), p.now))}
+        width={p.width}
+        selected={p.list.selected - p.list.offset}
+        emptyText={p.total === 0 ? 'No containers. Select an image (2) and press R to run one.' : 'No container matches the filter.'}
+      />
+    </Pane>
+  );
+}

@@ -1,0 +1,93 @@
+// A table in the spirit of ink-table (header row, padded columns), written here because
+// ink-table 3.1.0 cannot load under Ink 6: it is CommonJS and require()s Ink, which is ESM with
+// top-level await (ERR_REQUIRE_ASYNC_MODULE; test/views/ink-table.test.ts keeps that on record).
+// Unlike ink-table it draws only the rows in its window, so 200 rows cost what 20 do, and
+// it shows a selection.
+import { Box, Text } from 'ink';
+import { pad } from './format.js';
+import { Styled } from './Styled.js';
+import type { ThemeToken } from './theme.js';
+
+export interface Column {
+  readonly title: string;
+  /** Fixed width in cells; columns without one share what is left. */
+  readonly width?: number;
+  readonly minWidth?: number;
+  readonly align?: 'left' | 'right';
+}
+
+export interface Cell {
+  readonly text: string;
+  readonly token?: ThemeToken;
+}
+
+export interface Row {
+  readonly key: string;
+  readonly cells: readonly (string | Cell)[];
+}
+
+const gap = 1;
+
+/** Widths for `columns` in `total` cells: fixed ones first, the rest split evenly among flexible ones. */
+export function columnWidths(columns: readonly Column[], total: number): number[] {
+  const fixed = columns.reduce((n, c) => n + (c.width ?? 0), 0);
+  const flex = columns.filter((c) => c.width === undefined);
+  const gaps = gap * Math.max(0, columns.length - 1);
+  const free = Math.max(0, total - fixed - gaps);
+  const each = flex.length > 0 ? Math.floor(free / flex.length) : 0;
+  let extra = flex.length > 0 ? free - each * flex.length : 0;
+  return columns.map((c) => {
+    if (c.width !== undefined) return c.width;
+    const w = each + (extra > 0 ? 1 : 0);
+    if (extra > 0) extra--;
+    return Math.max(c.minWidth ?? 1, w);
+  });
+}
+
+export interface TableProps {
+  readonly columns: readonly Column[];
+  /** Only the rows in the window: the caller slices (see list-nav.ts). */
+  readonly rows: readonly Row[];
+  readonly width: number;
+  /** Index within `rows` of the selected row, if it is in the window. */
+  readonly selected: number | undefined;
+  readonly emptyText?: string;
+}
+
+export function Table(props: TableProps) {
+  const widths = columnWidths(props.columns, props.width);
+  const line = (cells: readonly (string | Cell)[]) =>
+    cells.map((c, i) => {
+      const text = typeof c === 'string' ? c : c.text;
+      const col = props.columns[i];
+      return { text: pad(text, widths[i] ?? 0, col?.align) + (i < cells.length - 1 ? ' '.repeat(gap) : ''), token: typeof c === 'string' ? undefined : c.token };
+    });
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Styled token="text.heading" wrap="truncate">
+        {line(props.columns.map((c) => c.title))
+          .map((c) => c.text)
+          .join('')}
+      </Styled>
+      {props.rows.length === 0 && props.emptyText ? <Styled token="text.muted">{props.emptyText}</Styled> : null}
+      {props.rows.map((r, i) =>
+        i === props.selected ? (
+          // The selected row drops per-cell colours: inverse video over them is what stays legible.
+          <Styled key={r.key} token="selection" wrap="truncate">
+            {line(r.cells)
+              .map((c) => c.text)
+              .join('')}
+          </Styled>
+        ) : (
+          <Text key={r.key} wrap="truncate-end">
+            {line(r.cells).map((c, j) => (
+              <Styled key={j} token={c.token}>
+                {c.text}
+              </Styled>
+            ))}
+          </Text>
+        ),
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,129 @@
+// The UI state of the screen (which pane, which modal, cursors, filters, log view) as one pure
+// reducer. Engine data is not in here: it comes live from the hooks and is joined at render.
+import { paneIds, type PaneId } from './keymap.js';
+import { clampList, initialList, moveList, type ListMove, type ListState } from './list-nav.js';
+import { initialLogsView, logsReducer, type LogsAction, type LogsViewState, type LogsWindowInput } from './logs-view.js';
+import { runForm, runFormReducer, type RunFormAction, type RunFormState } from './run-form.js';
+import { textInput, textInputReducer, type TextInputAction, type TextInputState } from './text-input.js';
+
+export type ConfirmIntent =
+  | { readonly type: 'removeContainer'; readonly id: string; readonly name: string; readonly force: boolean }
+  | { readonly type: 'removeImage'; readonly ref: string; readonly label: string };
+
+export type Modal =
+  | { readonly kind: 'confirm'; readonly title: string; readonly message: string; readonly intent: ConfirmIntent }
+  | { readonly kind: 'form'; readonly form: RunFormState }
+  | { readonly kind: 'pull'; readonly input: TextInputState }
+  | { readonly kind: 'help'; readonly offset: number }
+  | { readonly kind: 'prompt'; readonly purpose: 'filter' | 'search'; readonly input: TextInputState };
+
+export type DetailsRef = { readonly kind: 'container'; readonly id: string } | { readonly kind: 'image'; readonly id: string; readonly ref: string | undefined };
+
+export type ListPane = 'containers' | 'images';
+
+export interface AppState {
+  readonly pane: PaneId;
+  readonly modal: Modal | undefined;
+  readonly lists: Readonly<Record<ListPane, ListState>>;
+  readonly filters: Readonly<Record<ListPane, string>>;
+  readonly logsTarget: string | undefined;
+  readonly logsView: LogsViewState;
+  readonly details: DetailsRef | undefined;
+  readonly detailsOffset: number;
+  /** The list pane Details was opened from, for Esc. */
+  readonly detailsFrom: ListPane;
+}
+
+export const initialAppState: AppState = {
+  pane: 'containers',
+  modal: undefined,
+  lists: { containers: initialList, images: initialList },
+  filters: { containers: '', images: '' },
+  logsTarget: undefined,
+  logsView: initialLogsView,
+  details: undefined,
+  detailsOffset: 0,
+  detailsFrom: 'containers',
+};
+
+export type AppAction =
+  | { readonly type: 'focus'; readonly pane: PaneId }
+  | { readonly type: 'cyclePane'; readonly by: 1 | -1 }
+  | { readonly type: 'listMove'; readonly list: ListPane; readonly move: ListMove; readonly count: number; readonly height: number }
+  | { readonly type: 'listClamp'; readonly list: ListPane; readonly count: number; readonly height: number }
+  | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
+  | { readonly type: 'openModal'; readonly modal: Modal }
+  | { readonly type: 'closeModal' }
+  | { readonly type: 'editInput'; readonly action: TextInputAction }
+  | { readonly type: 'form'; readonly action: RunFormAction }
+  | { readonly type: 'helpScroll'; readonly by: number }
+  | { readonly type: 'showLogs'; readonly id: string }
+  | { readonly type: 'logs'; readonly action: LogsAction; readonly window: LogsWindowInput }
+  | { readonly type: 'showDetails'; readonly ref: DetailsRef; readonly from: ListPane }
+  | { readonly type: 'detailsScroll'; readonly by: number | 'top' | 'bottom'; readonly lines: number; readonly height: number };
+
+export function openRunForm(image: string): Modal {
+  return { kind: 'form', form: runForm(image) };
+}
+
+export function openPrompt(purpose: 'filter' | 'search', value: string): Modal {
+  return { kind: 'prompt', purpose, input: textInput(value) };
+}
+
+export function appReducer(s: AppState, a: AppAction): AppState {
+  switch (a.type) {
+    case 'focus':
+      return s.pane === a.pane ? s : { ...s, pane: a.pane };
+    case 'cyclePane': {
+      const i = paneIds.indexOf(s.pane);
+      return { ...s, pane: paneIds[(i + a.by + paneIds.length) % paneIds.length] ?? 'containers' };
+    }
+    case 'listMove': {
+      const base = clampList(s.lists[a.list], a.count, a.height);
+      const next = moveList(base, a.move, a.count, a.height);
+      return next === s.lists[a.list] ? s : { ...s, lists: { ...s.lists, [a.list]: next } };
+    }
+    case 'listClamp': {
+      const next = clampList(s.lists[a.list], a.count, a.height);
+      return next === s.lists[a.list] ? s : { ...s, lists: { ...s.lists, [a.list]: next } };
+    }
+    case 'setFilter':
+      // A new filter changes what the rows are: start at the top.
+      return { ...s, filters: { ...s.filters, [a.list]: a.value }, lists: { ...s.lists, [a.list]: initialList } };
+    case 'openModal':
+      return { ...s, modal: a.modal };
+    case 'closeModal':
+      return s.modal === undefined ? s : { ...s, modal: undefined };
+    case 'editInput': {
+      const m = s.modal;
+      if (!m || (m.kind !== 'pull' && m.kind !== 'prompt')) return s;
+      const input = textInputReducer(m.input, a.action);
+      return input === m.input ? s : { ...s, modal: { ...m, input } };
+    }
+    case 'form': {
+      const m = s.modal;
+      if (m?.kind !== 'form') return s;
+      const form = runFormReducer(m.form, a.action);
+      return form === m.form ? s : { ...s, modal: { ...m, form } };
+    }
+    case 'helpScroll': {
+      const m = s.modal;
+      if (m?.kind !== 'help') return s;
+      return { ...s, modal: { ...m, offset: Math.max(0, m.offset + a.by) } };
+    }
+    case 'showLogs':
+      return { ...s, pane: 'logs', logsTarget: a.id, logsView: s.logsTarget === a.id ? s.logsView : initialLogsView };
+    case 'logs': {
+      const v = logsReducer(s.logsView, a.action, a.window);
+      return v === s.logsView ? s : { ...s, logsView: v };
+    }
+    case 'showDetails':
+      return { ...s, pane: 'details', details: a.ref, detailsOffset: 0, detailsFrom: a.from };
+    case 'detailsScroll': {
+      const max = Math.max(0, a.lines - a.height);
+      const to = a.by === 'top' ? 0 : a.by === 'bottom' ? max : s.detailsOffset + a.by;
+      const detailsOffset = Math.min(Math.max(0, to), max);
+      return detailsOffset === s.detailsOffset ? s : { ...s, detailsOffset };
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// Human formats shared by the panes, following `docker ps` / `docker images` conventions
+// (SI units for sizes, "Up 3 minutes", "Exited (0) 2 hours ago").
+import type { ContainerSummary, PortMapping } from '../engine/define.js';
+
+const units = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
+
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '-';
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  return `${v.toFixed(digits)}${units[i]}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+/** "3 minutes", "About an hour", like Docker's units.HumanDuration. */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  const m = Math.round(s / 60);
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  const h = Math.round(s / 3600);
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  const d = Math.round(h / 24);
+  if (d < 14) return `${d} days`;
+  if (d < 60) return `${Math.round(d / 7)} weeks`;
+  if (d < 730) return `${Math.round(d / 30)} months`;
+  return `${Math.round(d / 365)} years`;
+}
+
+export function ago(iso: string | undefined, now: number): string {
+  if (!iso) return '-';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '-';
+  return `${humanDuration(now - t)} ago`;
+}
+
+/** The STATUS column of `docker ps`. */
+export function containerStatus(c: ContainerSummary, now: number): string {
+  switch (c.state) {
+    case 'running':
+      return c.startedAt ? `Up ${humanDuration(now - Date.parse(c.startedAt))}` : 'Up';
+    case 'paused':
+      return 'Paused';
+    case 'created':
+      return 'Created';
+    case 'removing':
+      return 'Removing';
+    case 'exited': {
+      const code = c.exitCode ?? 0;
+      const why = c.exitReason ? ` ${c.exitReason}` : '';
+      return `Exited (${code})${why} ${c.finishedAt ? ago(c.finishedAt, now) : ''}`.trimEnd();
+    }
+  }
+}
+
+export function formatPort(p: PortMapping): string {
+  return `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`;
+}
+
+export function formatPorts(ports: readonly PortMapping[]): string {
+  return ports.map(formatPort).join(', ');
+}
+
+/** "sha256:abcdef..." → the 12 hex digits Docker shows. */
+export function shortId(id: string): string {
+  const hex = id.startsWith('sha256:') ? id.slice(7) : id;
+  return hex.slice(0, 12);
+}
+
+/** "docker.io/library/busybox:latest" → "busybox:latest", as Docker prints familiar names. */
+export function familiarName(ref: string): string {
+  if (ref.startsWith('docker.io/library/')) return ref.slice('docker.io/library/'.length);
+  if (ref.startsWith('docker.io/')) return ref.slice('docker.io/'.length);
+  return ref;
+}
+
+/** Cuts to `width` display cells with an ellipsis (ASCII-only widths: names and ids are ASCII). */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (s.length <= width) return s;
+  if (width === 1) return '…';
+  return `${s.slice(0, width - 1)}…`;
+}
+
+export function pad(s: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const t = truncate(s, width);
+  return align === 'left' ? t.padEnd(width) : t.padStart(width);
+}

@@ -1,0 +1,193 @@
+// The one table of key bindings. The dispatcher, the footer hints and the `?` help overlay are
+// all drawn from it, so a binding cannot exist without its help text (`satisfies` below makes a
+// missing description a compile error) and the help cannot drift from what the keys do.
+import type { Key } from 'ink';
+
+export const paneIds = ['containers', 'images', 'logs', 'build', 'details'] as const;
+export type PaneId = (typeof paneIds)[number];
+
+/**
+ * Where a binding applies. Panes stack on `list` (movement) and `global`; a modal scope
+ * replaces everything under it except `always` (Ctrl-C must quit from anywhere).
+ */
+export const scopes = ['always', 'global', 'list', ...paneIds, 'confirm', 'form', 'pull', 'help', 'prompt'] as const;
+export type Scope = (typeof scopes)[number];
+export type ModalScope = 'confirm' | 'form' | 'pull' | 'help' | 'prompt';
+
+export interface Binding {
+  readonly keys: readonly string[];
+  readonly description: string;
+  readonly scope: Scope;
+  /** Short label for the footer; bindings without one show only in the help overlay. */
+  readonly hint?: string;
+}
+
+export const keymap = {
+  'app.interrupt': { keys: ['C-c'], description: 'quit (containers keep running)', scope: 'always' },
+  'app.quit': { keys: ['q'], description: 'quit (containers keep running)', scope: 'global', hint: 'quit' },
+  'app.help': { keys: ['?'], description: 'show all keys', scope: 'global', hint: 'help' },
+  'app.nextPane': { keys: ['tab'], description: 'next pane', scope: 'global' },
+  'app.prevPane': { keys: ['S-tab'], description: 'previous pane', scope: 'global' },
+  'app.pane.containers': { keys: ['1'], description: 'Containers pane', scope: 'global' },
+  'app.pane.images': { keys: ['2'], description: 'Images pane', scope: 'global' },
+  'app.pane.logs': { keys: ['3'], description: 'Logs pane', scope: 'global' },
+  'app.pane.build': { keys: ['4'], description: 'Build pane', scope: 'global' },
+  'app.pane.details': { keys: ['5'], description: 'Details pane', scope: 'global' },
+  'app.pull': { keys: ['p'], description: 'pull an image', scope: 'global', hint: 'pull' },
+  'app.build': { keys: ['b'], description: 'build the folder’s Dockerfile', scope: 'global', hint: 'build' },
+  'app.watch': { keys: ['w'], description: 'pause/resume watching the folder', scope: 'global' },
+  'app.filter': { keys: ['/'], description: 'filter the list (search in Logs)', scope: 'global', hint: 'filter' },
+
+  'list.up': { keys: ['up', 'k'], description: 'move up', scope: 'list' },
+  'list.down': { keys: ['down', 'j'], description: 'move down', scope: 'list' },
+  'list.pageUp': { keys: ['pageup'], description: 'page up', scope: 'list' },
+  'list.pageDown': { keys: ['pagedown'], description: 'page down', scope: 'list' },
+  'list.top': { keys: ['g', 'home'], description: 'go to the top', scope: 'list' },
+  'list.bottom': { keys: ['G', 'end'], description: 'go to the bottom', scope: 'list' },
+  'list.details': { keys: ['enter'], description: 'details of the selection', scope: 'list', hint: 'details' },
+  'list.clearFilter': { keys: ['escape'], description: 'clear the filter', scope: 'list' },
+
+  'containers.toggle': { keys: ['s'], description: 'start or stop the container', scope: 'containers', hint: 'start/stop' },
+  'containers.restart': { keys: ['r'], description: 'restart the container', scope: 'containers', hint: 'restart' },
+  'containers.delete': { keys: ['d'], description: 'delete the container (asks y/N)', scope: 'containers', hint: 'delete' },
+  'containers.logs': { keys: ['l'], description: 'logs of the container', scope: 'containers', hint: 'logs' },
+  'containers.exec': { keys: ['e'], description: 'open a shell in the container', scope: 'containers', hint: 'shell' },
+
+  'images.run': { keys: ['R'], description: 'run a container from the image', scope: 'images', hint: 'run' },
+  'images.delete': { keys: ['d'], description: 'delete the image (asks y/N)', scope: 'images', hint: 'delete' },
+
+  'logs.follow': { keys: ['f'], description: 'follow new lines on/off', scope: 'logs', hint: 'follow' },
+  'logs.nextMatch': { keys: ['n'], description: 'next search match', scope: 'logs', hint: 'next' },
+  'logs.prevMatch': { keys: ['N'], description: 'previous search match', scope: 'logs' },
+
+  'details.back': { keys: ['escape'], description: 'back to the list', scope: 'details', hint: 'back' },
+
+  'confirm.yes': { keys: ['y', 'Y'], description: 'yes, do it', scope: 'confirm', hint: 'yes' },
+  'confirm.no': { keys: ['n', 'N', 'enter', 'escape'], description: 'no (the default)', scope: 'confirm', hint: 'no' },
+
+  'form.next': { keys: ['tab', 'down'], description: 'next field', scope: 'form', hint: 'next field' },
+  'form.prev': { keys: ['S-tab', 'up'], description: 'previous field', scope: 'form' },
+  'form.submit': { keys: ['enter'], description: 'run the container', scope: 'form', hint: 'run' },
+  'form.cancel': { keys: ['escape'], description: 'cancel', scope: 'form', hint: 'cancel' },
+
+  'pull.submit': { keys: ['enter'], description: 'pull (close when done)', scope: 'pull', hint: 'pull' },
+  'pull.cancel': { keys: ['escape'], description: 'cancel the pull / close', scope: 'pull', hint: 'cancel' },
+
+  'help.close': { keys: ['escape', '?', 'q'], description: 'close the help', scope: 'help', hint: 'close' },
+  'help.up': { keys: ['up', 'k', 'pageup'], description: 'scroll the help up', scope: 'help' },
+  'help.down': { keys: ['down', 'j', 'pagedown'], description: 'scroll the help down', scope: 'help' },
+
+  'prompt.accept': { keys: ['enter'], description: 'apply', scope: 'prompt', hint: 'apply' },
+  'prompt.cancel': { keys: ['escape'], description: 'clear and close', scope: 'prompt', hint: 'cancel' },
+} as const satisfies Readonly<Record<string, Binding>>;
+
+export type ActionId = keyof typeof keymap;
+export const actionIds = Object.keys(keymap) as ActionId[];
+
+export function binding(id: ActionId): Binding {
+  return keymap[id];
+}
+
+/**
+ * Canonical key name for Ink's (input, key) pair: "q", "G", "C-c", "tab", "S-tab", "up", "enter"...
+ * Undefined for input the keymap cannot name (a multi-character paste, say).
+ */
+export function keyName(input: string, key: Key): string | undefined {
+  if (key.tab) return key.shift ? 'S-tab' : 'tab';
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  // Ink reports the DEL byte most terminals send for Backspace as `delete`.
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input.length === 1) return `C-${input.toLowerCase()}`;
+  if (input.length === 1) return input;
+  return undefined;
+}
+
+/** The scopes active, innermost first, for a focused pane and an open modal. */
+export function activeScopes(pane: PaneId, modal: ModalScope | undefined): readonly Scope[] {
+  if (modal) return [modal, 'always'];
+  const list: readonly Scope[] = pane === 'build' ? [] : ['list'];
+  return [pane, ...list, 'global', 'always'];
+}
+
+const byScope = new Map<Scope, Map<string, ActionId>>();
+for (const id of actionIds) {
+  const b: Binding = keymap[id];
+  let m = byScope.get(b.scope);
+  if (!m) byScope.set(b.scope, (m = new Map<string, ActionId>()));
+  for (const k of b.keys) m.set(k, id);
+}
+
+/** The action a key triggers in the given scopes (innermost wins), if any. */
+export function resolveKey(name: string | undefined, scopesInOrder: readonly Scope[]): ActionId | undefined {
+  if (name === undefined) return undefined;
+  for (const s of scopesInOrder) {
+    const id = byScope.get(s)?.get(name);
+    if (id) return id;
+  }
+  return undefined;
+}
+
+const glyphs: Readonly<Record<string, string>> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  enter: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  'S-tab': 'Shift-Tab',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  'C-c': 'Ctrl-C',
+};
+
+export function displayKey(k: string): string {
+  return glyphs[k] ?? k;
+}
+
+export function displayKeys(id: ActionId): string {
+  return keymap[id].keys.map(displayKey).join('/');
+}
+
+export interface Hint {
+  readonly keys: string;
+  readonly label: string;
+}
+
+/** Footer hints for the active scopes: innermost scope first, only bindings with a hint. */
+export function hintsFor(scopesInOrder: readonly Scope[]): readonly Hint[] {
+  const out: Hint[] = [];
+  for (const s of scopesInOrder)
+    for (const id of actionIds) {
+      const b: Binding = keymap[id];
+      if (b.scope === s && b.hint !== undefined) out.push({ keys: displayKey(b.keys[0] ?? ''), label: b.hint });
+    }
+  return out;
+}
+
+export const scopeTitles: Readonly<Record<Scope, string>> = {
+  always: 'Anywhere',
+  global: 'Everywhere but dialogs',
+  list: 'Lists',
+  containers: 'Containers',
+  images: 'Images',
+  logs: 'Logs',
+  build: 'Build',
+  details: 'Details',
+  confirm: 'Confirm dialog',
+  form: 'Run form',
+  pull: 'Pull dialog',
+  help: 'Help',
+  prompt: 'Filter / search line',
+};

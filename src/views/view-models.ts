@@ -1,0 +1,57 @@
+// Shapes the hooks hand to the views: what a pull, a build or a log stream looks like at one
+// moment. Declared here (types only) so views stay free of the hooks' implementation.
+import type { BuildStepEvent, ImageSummary, LogLine, PullProgress, SourceRange } from '../engine/define.js';
+
+export type PullState =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'pulling'; readonly ref: string; readonly progress: PullProgress | undefined; readonly startedAt: number }
+  | { readonly phase: 'done'; readonly ref: string; readonly image: ImageSummary; readonly durationMs: number }
+  | { readonly phase: 'failed'; readonly ref: string; readonly error: string };
+
+export interface BuildOutputLine {
+  readonly index: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
+export interface RebuildRecord {
+  readonly buildId: string;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly steps: number;
+  readonly cachedSteps: number;
+  readonly error?: string;
+}
+
+export type WatchState = 'watching' | 'paused' | 'building' | 'swapping' | 'failed';
+
+export interface BuildState {
+  readonly phase: 'idle' | 'building' | 'done' | 'failed';
+  readonly buildId: string | undefined;
+  readonly context: string | undefined;
+  /** Latest event of each step, by position. */
+  readonly steps: readonly BuildStepEvent[];
+  readonly output: readonly BuildOutputLine[];
+  readonly error: { readonly message: string; readonly range: SourceRange | undefined } | undefined;
+  readonly durationMs: number | undefined;
+  readonly imageId: string | undefined;
+  readonly watch: { readonly state: WatchState; readonly files: number | undefined } | undefined;
+  /** The last builds, newest first. */
+  readonly history: readonly RebuildRecord[];
+}
+
+export interface LogsState {
+  readonly containerId: string | undefined;
+  readonly lines: readonly LogLine[];
+  /** Lines dropped from the front of the ring buffer so far. */
+  readonly dropped: number;
+  readonly ended: boolean;
+  readonly error: string | undefined;
+}
+
+export type StatusKind = 'info' | 'ok' | 'error' | 'busy';
+
+export interface StatusMessage {
+  readonly kind: StatusKind;
+  readonly text: string;
+}
