@@ -46,6 +46,8 @@ export interface DevState {
   readonly lastError?: string;
   readonly step?: { readonly index: number; readonly total: number; readonly instruction: string };
   readonly history: readonly RebuildRecord[];
+  /** Builds started, cancelled ones included. */
+  readonly buildsStarted: number;
 }
 
 export interface DevLoopOptions {
@@ -93,7 +95,7 @@ export class DevLoop {
 
   constructor(opts: DevLoopOptions) {
     this.#o = opts;
-    this.#state = { dir: opts.dir, image: opts.image, phase: 'starting', watchedFiles: 0, history: [] };
+    this.#state = { dir: opts.dir, image: opts.image, phase: 'starting', watchedFiles: 0, history: [], buildsStarted: 0 };
   }
 
   subscribe(listener: () => void): () => void {
@@ -281,7 +283,7 @@ export class DevLoop {
   async #rebuildAndSwap(trigger: RebuildRecord['trigger'], paths: readonly string[], t0: number, debounceMs: number): Promise<void> {
     const ac = new AbortController();
     this.#build = ac;
-    this.#set({ phase: 'building', step: undefined });
+    this.#set({ phase: 'building', step: undefined, buildsStarted: this.#state.buildsStarted + 1 });
     const tBuild = performance.now();
     let result;
     try {
