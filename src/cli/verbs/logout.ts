@@ -1,0 +1,20 @@
+import { EngineError } from '../../engine/define.js';
+import { forgetClients } from '../../engine/registry/client.js';
+import { eraseCredentials } from '../../engine/registry/credentials.js';
+import { defineVerb } from '../context.js';
+import { registryDomain } from './login.js';
+
+export const verb = defineVerb({
+  name: 'logout',
+  synopsis: '[SERVER]',
+  summary: 'Remove the stored credentials of a registry',
+  flags: {},
+  async run(ctx, { positionals }) {
+    if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui logout' takes at most one server`);
+    const domain = registryDomain(positionals[0]);
+    const found = await eraseCredentials(domain);
+    forgetClients(domain);
+    ctx.stdout.write(found ? `Removing login credentials for ${domain}\n` : `Not logged in to ${domain}\n`);
+    return 0;
+  },
+});
