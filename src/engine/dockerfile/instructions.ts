@@ -3,7 +3,7 @@
 // at parse time with its line and column rather than halfway through a build.
 import { EngineError } from '../define.js';
 import type { SourceRange } from '../define.js';
-import { parseNodes, positionAt } from './parser.js';
+import { parseHeredocWord, parseNodes, positionAt } from './parser.js';
 import type { ParseOptions } from './parser.js';
 import { instructionKinds, networkModes, securityModes } from './types.js';
 import type {
@@ -160,13 +160,14 @@ const list = (f: FlagValues, k: string): string[] => {
 };
 
 function command(ctx: Ctx, node: Node, K: string, allowEmpty: boolean): Command {
-  if (node.json) {
-    if (!allowEmpty && node.args.length === 0) throw ctx.fail(node, `${K} requires at least one argument`);
-    return { form: 'exec', args: node.args };
-  }
   const script = node.args[0];
-  if (script === undefined) throw ctx.fail(node, `${K} requires at least one argument${allowEmpty ? ` (write ${K} [] to clear it)` : ''}`);
-  return { form: 'shell', script };
+  if (!node.json && script !== undefined) return { form: 'shell', script };
+  if (node.args.length === 0) {
+    if (!allowEmpty) throw ctx.fail(node, `${K} requires at least one argument`);
+    // BuildKit accepts a bare CMD/ENTRYPOINT and clears the command; say so, it is rarely meant.
+    if (!node.json) ctx.warnings.push({ rule: 'EmptyCommand', message: `${K} with no arguments clears the command; write ${K} [] if that is intended`, range: node.range });
+  }
+  return { form: 'exec', args: node.args };
 }
 
 /** Strips the leading tabs of every line, for `<<-` heredocs. */
@@ -182,8 +183,6 @@ function heredocFiles(node: Node): HeredocFile[] {
     ...(h.fd === undefined ? {} : { fd: h.fd }),
   }));
 }
-
-const heredocWordRe = /^(\d*)<<(-?)([^<]*)$/;
 
 function mounts(ctx: Ctx, node: Node, specs: readonly string[], lenient: boolean): MountSpec[] {
   const out: MountSpec[] = [];
@@ -237,21 +236,22 @@ function copyLike(ctx: Ctx, node: Node, K: string): { sources: string[]; dest: s
   if (node.args.length < 2) {
     throw ctx.fail(node, `${K} requires at least two arguments, a source and a destination, but got ${node.args.length === 0 ? 'none' : `only "${node.args[0]}"`}`);
   }
-  const docs = heredocFiles(node);
+  const dest = node.args[node.args.length - 1] ?? '';
+  if (!node.json && parseHeredocWord(dest)) throw ctx.fail(node, `${K} cannot accept a heredoc as a destination: put the path after <<${parseHeredocWord(dest)?.name ?? ''}`, dest);
+  const docs = new Map(heredocFiles(node).map((h) => [h.name, h]));
   const sources: string[] = [];
   const heredocs: HeredocFile[] = [];
-  let next = 0;
   for (const src of node.args.slice(0, -1)) {
-    // A source word that opened a heredoc takes that body as a file (in order of appearance).
-    const doc = !node.json && heredocWordRe.test(src) ? docs[next] : undefined;
-    if (doc) {
-      heredocs.push(doc);
-      next++;
+    // A source word that opened a heredoc takes that body as a file, looked up by name (BuildKit).
+    const word = node.json ? undefined : parseHeredocWord(src);
+    if (word) {
+      const doc = docs.get(word.name);
+      heredocs.push(doc ?? { name: word.name, data: '', expand: word.expand, ...(word.fd === undefined ? {} : { fd: word.fd }) });
     } else {
       sources.push(src);
     }
   }
-  return { sources, dest: node.args[node.args.length - 1] ?? '', heredocs };
+  return { sources, dest, heredocs };
 }
 
 function healthcheck(ctx: Ctx, node: Node, flags: FlagValues, base: { range: SourceRange; text: string }): HealthcheckInstruction {
@@ -293,7 +293,7 @@ function healthcheck(ctx: Ctx, node: Node, flags: FlagValues, base: { range: Sou
   if (retries !== undefined) {
     if (!/^-?\d+$/.test(retries)) throw ctx.fail(node, `--retries takes a whole number, not "${retries}"`, '--retries');
     const n = Number(retries);
-    if (n < 0) throw ctx.fail(node, '--retries cannot be negative', '--retries');
+    if (n < 1) throw ctx.fail(node, `--retries must be at least 1 (not ${n})`, '--retries');
     out.retries = n;
   }
   return out;
@@ -319,6 +319,8 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
   switch (keyword) {
     case 'from': {
       const args = node.args;
+      const hash = args.findIndex((a, i) => i > 0 && a.startsWith('#'));
+      if (hash > 0) throw ctx.fail(node, `FROM takes an image and an optional "AS name"; "${args[hash]}" is not a comment here: a comment must be on its own line`, args[hash]);
       if (args.length !== 1 && args.length !== 3) {
         throw ctx.fail(node, args.length === 0 ? 'FROM requires an image (FROM image[:tag] [AS name])' : 'FROM takes an image and an optional "AS name": FROM image[:tag] [AS name]');
       }
@@ -425,7 +427,8 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
           throw e;
         }
       }
-      return { kind: 'expose', ...base, ports: node.args };
+      // BuildKit sorts the port list (as strings) before it reaches the image config.
+      return { kind: 'expose', ...base, ports: [...node.args].sort() };
     }
     case 'workdir':
       return { kind: 'workdir', ...base, path: one(ctx, node, K) };

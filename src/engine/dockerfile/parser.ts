@@ -79,7 +79,9 @@ class DirectiveState {
   escape: '\\' | '`' = '\\';
   syntax: string | undefined;
   check: string | undefined;
-  continuation = /\\[ \t]*$/;
+  // The escape char ends a line as a continuation unless it is itself escaped (BuildKit's
+  // regex; like BuildKit it cannot see an escaped escape before it, as in "foo \\\").
+  continuation = /([^\\])\\[ \t]*$|^\\[ \t]*$/;
 
   /** Looks at one line while directives are still allowed; the first other line ends them. */
   consider(line: string, range: () => SourceRange): void {
@@ -103,7 +105,7 @@ class DirectiveState {
         throw new EngineError('invalid_argument', `invalid escape character '${value}': use \` or \\`, { range: range() });
       }
       this.escape = value;
-      this.continuation = value === '`' ? /`[ \t]*$/ : /\\[ \t]*$/;
+      this.continuation = value === '`' ? /([^`])`[ \t]*$|^`[ \t]*$/ : /([^\\])\\[ \t]*$|^\\[ \t]*$/;
     } else if (key === 'syntax') {
       this.syntax = value;
     } else {
@@ -368,40 +370,50 @@ class NodeBuilder {
   }
 }
 
-/** BuildKit's heredocsFromLine: every `<<NAME` word of the line, in order. */
-function heredocsIn(line: string, escape: '\\' | '`'): Omit<Heredoc, 'content'>[] {
+/** A `<<NAME` / `<<-"NAME"` / `3<<NAME` word → its heredoc header; undefined for other words. */
+export function parseHeredocWord(word: string): Omit<Heredoc, 'content'> | undefined {
+  const m = heredocRe.exec(word);
+  if (!m) return undefined;
+  const rest = m[3] ?? '';
+  if (rest === '') return undefined;
+  let cooked: string[];
+  let raw: string[];
+  try {
+    cooked = processWords(rest, () => undefined, { skipUnset: true });
+    raw = processWords(rest, () => undefined, { rawQuotes: true, skipUnset: true });
+  } catch (e) {
+    if (e instanceof ShellLexError) return undefined;
+    throw e;
+  }
+  if (cooked.length !== 1 || raw.length !== 1) return undefined;
+  const name = cooked[0] ?? '';
+  const rawName = raw[0] ?? '';
+  // Any quote in the delimiter (removed in `name`, kept in `rawName`) turns expansion off.
+  const quotes = (s: string): number => s.split("'").length + s.split('"').length - 2;
+  return {
+    name,
+    expand: quotes(name) === quotes(rawName),
+    chomp: m[2] === '-',
+    ...(m[1] ? { fd: Number(m[1]) } : {}),
+  };
+}
+
+/**
+ * BuildKit's heredocsFromLine: every `<<NAME` word of the line, in order. Like BuildKit, the
+ * line is lexed with `\\` as escape whatever `# escape=` says.
+ */
+function heredocsIn(line: string): Omit<Heredoc, 'content'>[] {
   let words: string[];
   try {
-    words = processWords(line, () => undefined, { escape, rawQuotes: true, rawEscapes: true, skipUnset: true });
+    words = processWords(line, () => undefined, { rawQuotes: true, rawEscapes: true, skipUnset: true });
   } catch (e) {
     if (e instanceof ShellLexError) return [];
     throw e;
   }
   const docs: Omit<Heredoc, 'content'>[] = [];
   for (const word of words) {
-    const m = heredocRe.exec(word);
-    if (!m) continue;
-    const rest = m[3] ?? '';
-    if (rest === '') continue;
-    let cooked: string[];
-    let raw: string[];
-    try {
-      cooked = processWords(rest, () => undefined, { escape, skipUnset: true });
-      raw = processWords(rest, () => undefined, { escape, rawQuotes: true, skipUnset: true });
-    } catch (e) {
-      if (e instanceof ShellLexError) continue;
-      throw e;
-    }
-    if (cooked.length !== 1 || raw.length !== 1) continue;
-    const name = cooked[0] ?? '';
-    const rawName = raw[0] ?? '';
-    const quotes = (s: string): number => s.split("'").length + s.split('"').length - 2;
-    docs.push({
-      name,
-      expand: quotes(name) === quotes(rawName),
-      chomp: m[2] === '-',
-      ...(m[1] ? { fd: Number(m[1]) } : {}),
-    });
+    const doc = parseHeredocWord(word);
+    if (doc) docs.push(doc);
   }
   return docs;
 }
@@ -449,7 +461,7 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
     let text = token;
     const cont = d.continuation.exec(token);
     if (cont) {
-      text = token.slice(0, cont.index);
+      text = token.slice(0, cont.index) + (cont[1] ?? '');
       isEnd = false;
     }
     if (isEnd && text === '') continue;
@@ -469,7 +481,7 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
       }
       let piece = next;
       const c = d.continuation.exec(next);
-      if (c) piece = next.slice(0, c.index);
+      if (c) piece = next.slice(0, c.index) + (c[1] ?? '');
       else isEnd = true;
       logical.segments.push({ offset: logical.text.length, line: nextNo, column: 1 });
       logical.text += piece;
@@ -483,14 +495,14 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
 
     if (canContainHeredoc(node) && logical.text.includes('<<')) {
       const docs: Heredoc[] = [];
-      for (const doc of heredocsIn(logical.text, d.escape)) {
+      for (const doc of heredocsIn(logical.text)) {
         let content = '';
         let terminated = false;
         while (i < lines.length) {
           const l = lines[i] ?? '';
           i++;
           endLine = i;
-          let candidate = l.endsWith('\r') ? l.slice(0, -1) : l;
+          let candidate = l.replace(/[\r\n]+$/, '');
           if (doc.chomp) candidate = candidate.replace(/^\t+/, '');
           if (candidate === doc.name) {
             terminated = true;
@@ -527,7 +539,7 @@ function dumpNode(node: Node): string {
   if (node.sub) s += ' (' + dumpNode(node.sub) + ')';
   for (const h of node.heredocs) {
     const fd = h.fd === undefined ? '' : String(h.fd);
-    s += ` <<${fd}${h.chomp ? '-' : ''}${h.expand ? h.name : `'${h.name}'`} ${JSON.stringify(h.content)}`;
+    s += ` ${fd}<<${h.chomp ? '-' : ''}${h.expand ? h.name : `'${h.name}'`} ${JSON.stringify(h.content)}`;
   }
   return s;
 }

@@ -140,7 +140,6 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
         break;
       case 'source':
       case 'src':
-        only(key, 'bind', 'cache', 'secret');
         source = value;
         break;
       case 'target':
@@ -161,7 +160,6 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
         if (!late) required = parseBool(key, value);
         break;
       case 'id':
-        only(key, 'cache', 'secret', 'ssh');
         id = value;
         break;
       case 'sharing':
@@ -174,6 +172,8 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
         break;
       case 'from':
         only(key, 'bind', 'cache');
+        // BuildKit resolves mount sources before any ARG is known.
+        if (/\$./.test(value)) throw new ValueError(`"from" does not support variable expansion ("${value}"): define an alias stage (FROM ${value} AS name) instead`);
         from = value;
         break;
       case 'mode':
@@ -201,6 +201,12 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
     }
   }
   if (type === 'secret') {
+    // For secrets, source names the secret like id does.
+    if (source && id) throw new ValueError('a secret mount takes source or id, not both');
+    if (source) {
+      id = source;
+      source = undefined;
+    }
     if (!id && !target && !env) throw new ValueError('a secret mount needs an id or a target (id=mysecret)');
     if (!id && target) id = target.slice(target.lastIndexOf('/') + 1);
     if (!target && id && !env) target = `/run/secrets/${id}`;
