@@ -27,6 +27,7 @@ import { orphanIfUnnamed, Records, type ImageRecord } from './images.js';
 export type { BlobWriter } from './blobs.js';
 export type { ImageRecord } from './images.js';
 export { checkDigest, isDigest, sha256 } from './blobs.js';
+export { familiarName, inspectImage, type InspectResult } from './inspect.js';
 
 export interface UnpackProgress {
   /** Compressed bytes read from the source so far. */
@@ -87,8 +88,23 @@ export interface GcReport {
   readonly blobsRemoved: number;
   readonly layersRemoved: number;
   readonly tempRemoved: number;
-  readonly imagesRemoved: number;
+  /** Image ids whose records gc dropped (dangling / unused). */
+  readonly imagesRemoved: readonly string[];
+  /** Names untagged on the way (unused). */
+  readonly untagged: readonly string[];
   readonly bytesFreed: number;
+}
+
+export interface GcOptions {
+  /** Also drop unnamed images that no container uses. */
+  readonly dangling?: boolean;
+  /** Also drop every image that no container uses (`image prune -a`). */
+  readonly unused?: boolean;
+  /** Also drop resumable partial downloads. */
+  readonly partials?: boolean;
+  /** How long to wait for running pulls/builds (leases) before giving up; default 30 s. */
+  readonly waitMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface DfReport {
@@ -152,7 +168,7 @@ export interface Store {
    * unnamed images not used by a container; `partials` also drops resumable partial downloads.
    * Waits (up to 30 s) for running pulls and builds, which hold leases.
    */
-  gc(opts?: { dangling?: boolean; partials?: boolean; signal?: AbortSignal }): Promise<GcReport>;
+  gc(opts?: GcOptions): Promise<GcReport>;
   /**
    * Held by a pull or build from its first write until its image record (or build-cache entry)
    * is set, so that a concurrent gc cannot remove what it wrote or reused. Release in a finally.
@@ -462,7 +478,7 @@ class FsStore implements Store {
     const { checkStore } = await import('./maintenance.js');
     return checkStore(this, opts);
   }
-  async gc(opts?: { dangling?: boolean; partials?: boolean; signal?: AbortSignal }): Promise<GcReport> {
+  async gc(opts?: GcOptions): Promise<GcReport> {
     const { gcStore } = await import('./maintenance.js');
     return gcStore(this, opts);
   }

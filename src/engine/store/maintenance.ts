@@ -11,7 +11,7 @@ import { lstat, mkdir, open, readFile, readdir, rm, stat, unlink } from 'node:fs
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { isDigest, tempName, tempNamePid } from './blobs.js';
-import type { CheckProblem, CheckReport, DfReport, FsStore, GcReport, ImageConfig, Store } from './index.js';
+import type { CheckProblem, CheckReport, DfReport, FsStore, GcOptions, GcReport, ImageConfig, Store } from './index.js';
 import { readLayerMeta, removeLayerDir, verifyLayer } from './layers.js';
 import { acquireLock, pidAlive, tryLock } from './lock.js';
 
@@ -120,7 +120,10 @@ async function markConfig(s: Store, digest: string, roots: Roots): Promise<void>
   }
 }
 
-async function collectRoots(s: StoreImpl, dropDangling: boolean): Promise<{ roots: Roots; imagesRemoved: number }> {
+async function collectRoots(
+  s: StoreImpl,
+  drop: 'none' | 'dangling' | 'unused',
+): Promise<{ roots: Roots; imagesRemoved: string[]; untagged: string[] }> {
   const roots: Roots = { blobs: new Set(), layers: new Set() };
   const used = new Set<string>();
   for (const name of await listDir(join(s.root, 'containers'))) {
@@ -131,22 +134,29 @@ async function collectRoots(s: StoreImpl, dropDangling: boolean): Promise<{ root
       // no complete record yet: the runtime has not taken the image; its lease protects it
     }
   }
-  let imagesRemoved = 0;
-  const cur = await s.records.read();
-  if (dropDangling) {
-    const gone = Object.keys(cur.dangling).filter((id) => !used.has(id));
-    if (gone.length > 0) {
-      imagesRemoved = await s.records.update((c) => {
-        const dangling = { ...c.dangling };
-        let n = 0;
-        for (const id of gone)
-          if (dangling[id]) {
-            delete dangling[id];
-            n++;
+  let imagesRemoved: string[] = [];
+  let untagged: string[] = [];
+  if (drop !== 'none') {
+    [imagesRemoved, untagged] = await s.records.update((c) => {
+      const dangling = { ...c.dangling };
+      const refs = { ...c.refs };
+      const ids = new Set<string>();
+      const names: string[] = [];
+      for (const id of Object.keys(dangling))
+        if (!used.has(id)) {
+          delete dangling[id];
+          ids.add(id);
+        }
+      if (drop === 'unused')
+        for (const [name, r] of Object.entries(refs))
+          if (!used.has(r.configDigest)) {
+            delete refs[name];
+            names.push(name);
+            ids.add(r.configDigest);
           }
-        return [{ version: 1, refs: c.refs, dangling }, n];
-      });
-    }
+      if (ids.size === 0) return [undefined, [[], []]];
+      return [{ version: 1, refs, dangling }, [[...ids].sort(), names.sort()]];
+    });
   }
   const after = await s.records.read();
   for (const rec of [...Object.values(after.refs), ...Object.values(after.dangling)]) {
@@ -167,20 +177,20 @@ async function collectRoots(s: StoreImpl, dropDangling: boolean): Promise<{ root
       // a cache entry being written (temp-then-rename) or broken: it protects nothing
     }
   }
-  return { roots, imagesRemoved };
+  return { roots, imagesRemoved, untagged };
 }
 
 // ---- gc -------------------------------------------------------------------------------
 
-export async function gcStore(
-  s: Store,
-  opts: { dangling?: boolean; partials?: boolean; signal?: AbortSignal } = {},
-): Promise<GcReport> {
+export async function gcStore(s: Store, opts: GcOptions = {}): Promise<GcReport> {
   const impl = s as StoreImpl;
   const release = await acquireLock(join(s.root, 'gc.lock'), { signal: opts.signal, what: 'the store (another prune)' });
   try {
-    await waitForLeases(s.root, opts.signal);
-    const { roots, imagesRemoved } = await collectRoots(impl, opts.dangling ?? false);
+    await waitForLeases(s.root, opts.signal, opts.waitMs);
+    const { roots, imagesRemoved, untagged } = await collectRoots(
+      impl,
+      opts.unused ? 'unused' : opts.dangling ? 'dangling' : 'none',
+    );
     let bytesFreed = 0;
     let blobsRemoved = 0;
     let layersRemoved = 0;
@@ -234,7 +244,7 @@ export async function gcStore(
         }
       }
     }
-    return { blobsRemoved, layersRemoved, tempRemoved, imagesRemoved, bytesFreed };
+    return { blobsRemoved, layersRemoved, tempRemoved, imagesRemoved, untagged, bytesFreed };
   } finally {
     await release();
   }
@@ -310,12 +320,14 @@ export async function dfStore(s: Store): Promise<DfReport> {
   let blobSize = 0;
   const blobs = await listDir(blobDir);
   await eachLimit(blobs, 16, async (hex) => {
-    blobSize += (await stat(join(blobDir, hex)).catch(() => undefined))?.size ?? 0;
+    const st = await stat(join(blobDir, hex)).catch(() => undefined);
+    blobSize += st?.size ?? 0;
   });
   let layerSize = 0;
   const layers = await listDir(join(s.root, 'layers'));
   await eachLimit(layers, 16, async (hex) => {
-    layerSize += /^[0-9a-f]{64}$/.test(hex) ? ((await readLayerMeta(s.root, `sha256:${hex}`))?.size ?? 0) : 0;
+    const meta = /^[0-9a-f]{64}$/.test(hex) ? await readLayerMeta(s.root, `sha256:${hex}`) : undefined;
+    layerSize += meta?.size ?? 0;
   });
   let tmpSize = 0;
   const tmp = await listDir(join(s.root, 'tmp'));

@@ -1,0 +1,117 @@
+// `dockui image ls|rm|prune|inspect|tag`: one module for the image management subverbs.
+import { EngineError } from '../../engine/define.js';
+import { tryParseReference } from '../../engine/registry/reference.js';
+import { inspectImage, openStore } from '../../engine/store/index.js';
+import { parseArgs, usage, type FlagSpecs } from '../args.js';
+import type { CliContext } from '../context.js';
+import { defineVerb } from '../context.js';
+import { humanSize, listFlags, listImagesCommand } from './images.js';
+import { removeImagesCommand } from './rmi.js';
+import { tagCommand } from './tag.js';
+
+/** Asks on a terminal; anything but y/yes is no. Without a terminal there is nobody to ask. */
+export async function confirm(ctx: CliContext, question: string): Promise<boolean> {
+  if (!ctx.stdin.isTTY) return true;
+  ctx.stdout.write(`${question} [y/N] `);
+  const answer = await new Promise<string>((resolve) => {
+    ctx.stdin.once('data', (d: Buffer) => resolve(d.toString()));
+    ctx.stdin.resume();
+  });
+  ctx.stdin.pause();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+export async function pruneImagesCommand(ctx: CliContext, opts: { all: boolean; force: boolean }): Promise<number> {
+  const what = opts.all ? 'all images without at least one container associated to them' : 'all dangling images';
+  if (!opts.force && !(await confirm(ctx, `WARNING! This will remove ${what}.\nAre you sure you want to continue?`))) return 0;
+  const store = await openStore(ctx.paths.root);
+  const r = await store.gc({ dangling: true, unused: opts.all, signal: ctx.signal });
+  if (r.imagesRemoved.length > 0 || r.untagged.length > 0) {
+    ctx.stdout.write('Deleted Images:\n');
+    for (const u of r.untagged) ctx.stdout.write(`untagged: ${tryParseReference(u)?.familiar() ?? u}\n`);
+    for (const d of r.imagesRemoved) ctx.stdout.write(`deleted: ${d}\n`);
+    ctx.stdout.write('\n');
+  }
+  ctx.stdout.write(`Total reclaimed space: ${humanSize(r.bytesFreed)}\n`);
+  return 0;
+}
+
+export async function inspectImagesCommand(ctx: CliContext, names: readonly string[], format?: string): Promise<number> {
+  if (names.length === 0) throw new EngineError('invalid_argument', `'dockui image inspect' needs at least one image`);
+  const store = await openStore(ctx.paths.root);
+  const out: Record<string, unknown>[] = [];
+  for (const n of names) out.push((await inspectImage(store, n)).docker);
+  if (format === undefined || format === 'json') ctx.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
+  else {
+    // A small subset of Go templates: {{.Field}} and {{.Field.Sub}} and {{json .Field}}.
+    for (const o of out)
+      ctx.stdout.write(
+        format.replace(/\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g, (_, json: string | undefined, path: string) => {
+          let v: unknown = o;
+          for (const k of path.split('.').filter(Boolean)) v = (v as Record<string, unknown> | undefined)?.[k];
+          if (json || (typeof v === 'object' && v !== null)) return JSON.stringify(v);
+          return v === undefined || v === null ? '<no value>' : String(v as string | number | boolean);
+        }) + '\n',
+      );
+  }
+  return 0;
+}
+
+interface Sub {
+  readonly synopsis: string;
+  readonly flags: FlagSpecs;
+  run(ctx: CliContext, flags: Record<string, string | string[] | boolean | undefined>, pos: string[]): Promise<number>;
+}
+
+const subs: Readonly<Record<string, Sub>> = {
+  ls: {
+    synopsis: '[OPTIONS] [REPOSITORY[:TAG]]',
+    flags: listFlags,
+    run: (ctx, f, pos) => listImagesCommand(ctx, f as Parameters<typeof listImagesCommand>[1], pos),
+  },
+  rm: {
+    synopsis: '[OPTIONS] IMAGE [IMAGE...]',
+    flags: { force: { short: 'f', help: 'remove even when a container uses it, and every name of an id' } },
+    run: (ctx, f, pos) => removeImagesCommand(ctx, f.force === true, pos),
+  },
+  prune: {
+    synopsis: '[OPTIONS]',
+    flags: {
+      all: { short: 'a', help: 'remove all images no container uses, not just dangling ones' },
+      force: { short: 'f', help: 'do not prompt for confirmation' },
+    },
+    run: (ctx, f, pos) => {
+      if (pos.length > 0) throw new EngineError('invalid_argument', `'dockui image prune' takes no arguments`);
+      return pruneImagesCommand(ctx, { all: f.all === true, force: f.force === true });
+    },
+  },
+  inspect: {
+    synopsis: '[OPTIONS] IMAGE [IMAGE...]',
+    flags: { format: { short: 'f', value: true, help: 'json (default) or a {{.Field}} template' } },
+    run: (ctx, f, pos) => inspectImagesCommand(ctx, pos, f.format as string | undefined),
+  },
+  tag: { synopsis: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]', flags: {}, run: (ctx, _f, pos) => tagCommand(ctx, pos) },
+};
+const aliases: Readonly<Record<string, string>> = { list: 'ls', remove: 'rm', rmi: 'rm' };
+
+export const verb = defineVerb({
+  name: 'image',
+  synopsis: 'COMMAND (ls, rm, prune, inspect, tag)',
+  summary: 'Manage images',
+  flags: {},
+  stopAtPositional: true,
+  async run(ctx, { positionals }) {
+    const [name, ...rest] = positionals;
+    if (name === undefined)
+      throw new EngineError('invalid_argument', `'dockui image' needs a command: ${Object.keys(subs).join(', ')}`);
+    const key = aliases[name] ?? name;
+    const sub = subs[key];
+    if (!sub) throw new EngineError('invalid_argument', `unknown command: image ${name} (try: ${Object.keys(subs).join(', ')})`);
+    if (rest[0] === '--help' || rest[0] === '-h') {
+      ctx.stdout.write(`${usage(`image ${key}`, sub.synopsis, sub.flags)}\n`);
+      return 0;
+    }
+    const parsed = parseArgs(`image ${key}`, rest, sub.flags);
+    return sub.run(ctx, parsed.flags as Record<string, string | string[] | boolean | undefined>, parsed.positionals);
+  },
+});

@@ -1,0 +1,187 @@
+// `dockui images`, and the table helpers the other image verbs share. On the start-up path of
+// the TUI: one read of the records file, one directory listing of containers, nothing else.
+import type { ImageSummary } from '../../engine/define.js';
+import { EngineError } from '../../engine/define.js';
+import { parseReference } from '../../engine/registry/reference.js';
+import { familiarName, openStore } from '../../engine/store/index.js';
+import type { CliContext } from '../context.js';
+import { defineVerb } from '../context.js';
+
+/** Docker's human sizes: decimal units, three significant digits ("4.26MB", "135MB"). */
+export function humanSize(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${Number(v.toPrecision(3))}${units[i]}`;
+}
+
+/** Docker's "2 weeks ago". */
+export function humanSince(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return 'N/A';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'N/A';
+  const s = Math.max(0, (now - t) / 1000);
+  const m = s / 60;
+  const h = m / 60;
+  const d = h / 24;
+  let out: string;
+  if (s < 1) out = 'Less than a second';
+  else if (s < 60) out = `${Math.floor(s)} seconds`;
+  else if (m < 2) out = 'About a minute';
+  else if (m < 60) out = `${Math.floor(m)} minutes`;
+  else if (h < 1.5) out = 'About an hour';
+  else if (h < 48) out = `${Math.round(h)} hours`;
+  else if (d < 14) out = `${Math.floor(d)} days`;
+  else if (d < 90) out = `${Math.floor(d / 7)} weeks`;
+  else if (d < 730) out = `${Math.floor(d / 30)} months`;
+  else out = `${Math.floor(d / 365)} years`;
+  return `${out} ago`;
+}
+
+/** Left-aligned columns with three spaces between them, as docker prints. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+export interface ImageRow {
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+  readonly id: string;
+  readonly created: string | undefined;
+  readonly size: number;
+  readonly inUse: number;
+}
+
+/** One row per name (and one for an image without a name), as `docker images` lists them. */
+export function imageRows(images: readonly ImageSummary[]): ImageRow[] {
+  const rows: ImageRow[] = [];
+  for (const img of images) {
+    const base = { id: img.id, created: img.created, size: img.size, inUse: img.inUse };
+    if (img.names.length === 0) rows.push({ ...base, repository: '<none>', tag: '<none>', digest: img.digest });
+    for (const n of img.names) {
+      const r = parseReference(n);
+      rows.push({
+        ...base,
+        repository: familiarName(r),
+        tag: r.digest ? '<none>' : (r.tag ?? '<none>'),
+        digest: img.digest,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Does `filter` ("busybox", "busybox:1", "127.0.0.1:5000/x/*") pick this row? */
+function matches(row: ImageRow, filter: string): boolean {
+  const colon = filter.lastIndexOf(':');
+  const hasTag = colon > filter.lastIndexOf('/');
+  const repoPat = hasTag ? filter.slice(0, colon) : filter;
+  const tagPat = hasTag ? filter.slice(colon + 1) : undefined;
+  const glob = (pat: string, s: string) =>
+    new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`).test(s);
+  let repoOk = glob(repoPat, row.repository);
+  if (!repoOk && !repoPat.includes('*')) {
+    try {
+      const r = parseReference(repoPat);
+      repoOk = familiarName(r) === row.repository;
+    } catch {
+      repoOk = false;
+    }
+  }
+  return repoOk && (tagPat === undefined || glob(tagPat, row.tag));
+}
+
+export async function listImagesCommand(
+  ctx: CliContext,
+  flags: { quiet?: boolean; all?: boolean; digests?: boolean; 'no-trunc'?: boolean; format?: string; filter?: string[] },
+  positionals: readonly string[],
+): Promise<number> {
+  if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui images' takes at most one [REPOSITORY[:TAG]]`);
+  const format = flags.format;
+  if (format !== undefined && format !== 'json' && format !== 'table')
+    throw new EngineError('invalid_argument', `unsupported --format ${JSON.stringify(format)} (use json or table)`);
+  let dangling: boolean | undefined;
+  for (const f of flags.filter ?? []) {
+    const m = /^dangling=(true|false)$/.exec(f);
+    if (!m) throw new EngineError('invalid_argument', `unsupported --filter ${JSON.stringify(f)} (supported: dangling=true|false)`);
+    dangling = m[1] === 'true';
+  }
+  const store = await openStore(ctx.paths.root);
+  let rows = imageRows(await store.listImages());
+  if (positionals[0] !== undefined) rows = rows.filter((r) => matches(r, positionals[0]!));
+  if (dangling !== undefined) rows = rows.filter((r) => (r.repository === '<none>') === dangling);
+  const id = (x: string) => (flags['no-trunc'] ? x : shortId(x));
+  if (flags.quiet) {
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      ctx.stdout.write(`${id(r.id)}\n`);
+    }
+    return 0;
+  }
+  if (format === 'json') {
+    for (const r of rows)
+      ctx.stdout.write(
+        JSON.stringify({
+          Containers: String(r.inUse),
+          CreatedAt: r.created ?? '',
+          CreatedSince: humanSince(r.created),
+          Digest: r.digest,
+          ID: id(r.id),
+          Repository: r.repository,
+          Tag: r.tag,
+          Size: humanSize(r.size),
+        }) + '\n',
+      );
+    return 0;
+  }
+  const header = flags.digests
+    ? ['REPOSITORY', 'TAG', 'DIGEST', 'IMAGE ID', 'CREATED', 'SIZE']
+    : ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'];
+  const now = Date.now();
+  ctx.stdout.write(
+    table(
+      header,
+      rows.map((r) => [
+        r.repository,
+        r.tag,
+        ...(flags.digests ? [r.digest] : []),
+        id(r.id),
+        humanSince(r.created, now),
+        humanSize(r.size),
+      ]),
+    ),
+  );
+  return 0;
+}
+
+export const listFlags = {
+  all: { short: 'a', help: 'show all images (dockui keeps no intermediate images: same as default)' },
+  quiet: { short: 'q', help: 'only show image ids' },
+  digests: { help: 'show digests' },
+  'no-trunc': { help: 'do not truncate ids' },
+  format: { value: true, help: 'output format: table (default) or json (one object per line)' },
+  filter: { short: 'f', value: true, multi: true, help: 'filter output: dangling=true|false' },
+} as const;
+
+export const verb = defineVerb({
+  name: 'images',
+  synopsis: '[OPTIONS] [REPOSITORY[:TAG]]',
+  summary: 'List images',
+  flags: listFlags,
+  run: (ctx, { flags, positionals }) => listImagesCommand(ctx, flags, positionals),
+});

@@ -1,0 +1,172 @@
+// `dockui system df|check|prune`: disk use, a full re-verification of the store, and cleanup.
+import { readdir, readFile, lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError } from '../../engine/define.js';
+import { openStore } from '../../engine/store/index.js';
+import { parseArgs, usage, type FlagSpecs } from '../args.js';
+import type { CliContext } from '../context.js';
+import { defineVerb } from '../context.js';
+import { confirm } from './image.js';
+import { humanSize, table } from './images.js';
+
+/** Bytes of the files under dir, hardlinks counted once; 0 when it is absent. */
+async function du(dir: string, seen = new Set<number>()): Promise<number> {
+  let total = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) continue;
+    if (st.isDirectory()) total += await du(p, seen);
+    else if (!seen.has(st.ino)) {
+      seen.add(st.ino);
+      total += st.size;
+    }
+  }
+  return total;
+}
+
+const pct = (part: number, whole: number) => (whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : '');
+
+async function df(ctx: CliContext, flags: { format?: string }): Promise<number> {
+  const store = await openStore(ctx.paths.root);
+  const r = await store.df();
+  const root = ctx.paths.root;
+  const cdirs = await readdir(join(root, 'containers')).catch(() => [] as string[]);
+  let running = 0;
+  let csize = 0;
+  for (const c of cdirs) {
+    const rec = await readFile(join(root, 'containers', c, 'record.json'), 'utf8').catch(() => '{}');
+    try {
+      if ((JSON.parse(rec) as { state?: string }).state === 'running') running++;
+    } catch {
+      // a record being written: counted, not active
+    }
+    csize += await du(join(root, 'containers', c, 'upper'));
+  }
+  const vols = await readdir(join(root, 'volumes')).catch(() => [] as string[]);
+  let vsize = 0;
+  for (const v of vols) vsize += await du(join(root, 'volumes', v));
+  const rows = [
+    ['Images', String(r.images.count), String(r.images.active), humanSize(r.images.size), `${humanSize(r.images.reclaimable)}${pct(r.images.reclaimable, r.images.size)}`],
+    ['Containers', String(cdirs.length), String(running), humanSize(csize), humanSize(csize)],
+    ['Local Volumes', String(vols.length), '0', humanSize(vsize), humanSize(vsize)],
+    ['Build Cache', String(r.buildCache.count), '0', '-', '-'],
+    ['Blobs', String(r.blobs.count), '-', humanSize(r.blobs.size), '-'],
+    ['Layers', String(r.layers.count), '-', humanSize(r.layers.size), '-'],
+    ['Temp files', String(r.tmp.count), '-', humanSize(r.tmp.size), humanSize(r.tmp.size)],
+  ];
+  if (flags.format === 'json') {
+    ctx.stdout.write(`${JSON.stringify({ ...r, containers: { count: cdirs.length, active: running, size: csize }, volumes: { count: vols.length, size: vsize } })}\n`);
+    return 0;
+  }
+  if (flags.format !== undefined && flags.format !== 'table')
+    throw new EngineError('invalid_argument', `unsupported --format ${JSON.stringify(flags.format)} (use json or table)`);
+  ctx.stdout.write(table(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'], rows));
+  return 0;
+}
+
+async function check(ctx: CliContext, flags: { quiet?: boolean }): Promise<number> {
+  const store = await openStore(ctx.paths.root);
+  const tty = ctx.stderr.isTTY && !flags.quiet;
+  const r = await store.check({
+    signal: ctx.signal,
+    onProgress: tty ? (done, total) => ctx.stderr.write(`\rchecking ${done}/${total}`) : undefined,
+  });
+  if (tty) ctx.stderr.write('\r\x1b[K');
+  for (const p of r.problems) ctx.stdout.write(`corrupt ${p.kind} ${p.id}: ${p.problem}\n`);
+  const summary = `checked ${r.blobs} blobs, ${r.layers} layers, ${r.images} images`;
+  if (r.problems.length > 0) {
+    ctx.stdout.write(`${summary}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} (remove the images named, prune, and pull again)\n`);
+    return 1;
+  }
+  if (!flags.quiet) ctx.stdout.write(`${summary}: ok\n`);
+  return 0;
+}
+
+async function prune(ctx: CliContext, flags: { all?: boolean; force?: boolean }): Promise<number> {
+  const what = flags.all
+    ? 'all images without a container using them, all build cache, partial downloads and temp files'
+    : 'dangling images, partial downloads and temp files of dead processes';
+  if (!flags.force && !(await confirm(ctx, `WARNING! This will remove ${what}.\nAre you sure you want to continue?`))) return 0;
+  const store = await openStore(ctx.paths.root);
+  let cacheRemoved = 0;
+  if (flags.all) {
+    // The build cache is only a cache: its entries go first so gc can free their layers.
+    const { rm } = await import('node:fs/promises');
+    const dir = join(ctx.paths.root, 'build-cache', 'entries');
+    for (const n of await readdir(dir).catch(() => [] as string[]))
+      if (n.endsWith('.json')) {
+        await rm(join(dir, n), { force: true });
+        cacheRemoved++;
+      }
+  }
+  const r = await store.gc({ dangling: true, unused: flags.all ?? false, partials: true, signal: ctx.signal });
+  if (r.imagesRemoved.length > 0) {
+    ctx.stdout.write('Deleted Images:\n');
+    for (const u of r.untagged) ctx.stdout.write(`untagged: ${u}\n`);
+    for (const d of r.imagesRemoved) ctx.stdout.write(`deleted: ${d}\n`);
+    ctx.stdout.write('\n');
+  }
+  if (cacheRemoved > 0) ctx.stdout.write(`Deleted build cache entries: ${cacheRemoved}\n\n`);
+  ctx.stdout.write(
+    `Removed ${r.blobsRemoved} blobs, ${r.layersRemoved} layers, ${r.tempRemoved} temp files\nTotal reclaimed space: ${humanSize(r.bytesFreed)}\n`,
+  );
+  return 0;
+}
+
+interface Sub {
+  readonly synopsis: string;
+  readonly flags: FlagSpecs;
+  run(ctx: CliContext, flags: Record<string, string | string[] | boolean | undefined>, pos: string[]): Promise<number>;
+}
+
+const subs: Readonly<Record<string, Sub>> = {
+  df: {
+    synopsis: '[OPTIONS]',
+    flags: { format: { value: true, help: 'table (default) or json' } },
+    run: (ctx, f) => df(ctx, { format: f.format as string | undefined }),
+  },
+  check: {
+    synopsis: '[OPTIONS]',
+    flags: { quiet: { short: 'q', help: 'print only problems' } },
+    run: (ctx, f) => check(ctx, { quiet: f.quiet === true }),
+  },
+  prune: {
+    synopsis: '[OPTIONS]',
+    flags: {
+      all: { short: 'a', help: 'also remove unused images (not just dangling ones) and the build cache' },
+      force: { short: 'f', help: 'do not prompt for confirmation' },
+    },
+    run: (ctx, f) => prune(ctx, { all: f.all === true, force: f.force === true }),
+  },
+};
+
+export const verb = defineVerb({
+  name: 'system',
+  synopsis: 'COMMAND (df, check, prune)',
+  summary: 'Manage the store: disk use, verification, cleanup',
+  flags: {},
+  stopAtPositional: true,
+  async run(ctx, { positionals }) {
+    const [name, ...rest] = positionals;
+    const sub = name === undefined ? undefined : subs[name];
+    if (!sub)
+      throw new EngineError(
+        'invalid_argument',
+        `${name === undefined ? `'dockui system' needs a command` : `unknown command: system ${name}`} (try: ${Object.keys(subs).join(', ')})`,
+      );
+    if (rest[0] === '--help' || rest[0] === '-h') {
+      ctx.stdout.write(`${usage(`system ${name}`, sub.synopsis, sub.flags)}\n`);
+      return 0;
+    }
+    const parsed = parseArgs(`system ${name}`, rest, sub.flags);
+    if (parsed.positionals.length > 0) throw new EngineError('invalid_argument', `'dockui system ${name}' takes no arguments`);
+    return sub.run(ctx, parsed.flags as Record<string, string | string[] | boolean | undefined>, parsed.positionals);
+  },
+});
