@@ -61,7 +61,7 @@ export function loadContext(opts: LoadContextOptions): BuildContext {
     dockerfileName = 'Dockerfile';
   } else {
     const path = opts.dockerfile === undefined ? join(dir, 'Dockerfile') : resolve(opts.dockerfile);
-    dockerfileName = opts.dockerfile ?? relative(process.cwd(), path) ?? 'Dockerfile';
+    dockerfileName = opts.dockerfile ?? join(opts.context, 'Dockerfile');
     try {
       dockerfileText = readFileSync(path, 'utf8');
     } catch (e) {

@@ -1,0 +1,672 @@
+// The executor: Dockerfile → image. Stages run in order (only those the target needs), one
+// executor per instruction kind. Every step gets a cache key chained from its parent's; a hit
+// reuses the stored state (config + layers) and is reported CACHED. Layers come from an upper
+// dir — a RUN's overlay upper, or a fresh dir COPY fills — written as a gzip blob and then
+// adopted by the store as is. The tags move only after every step succeeded.
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
+import {
+  findStage,
+  GlobalScope,
+  isProxyArg,
+  parseDockerfile,
+  parseInstruction,
+  type AddInstruction,
+  type CopyInstruction,
+  type Dockerfile,
+  type Instruction,
+  type RunInstruction,
+  type Stage,
+  type StageScope,
+} from '../dockerfile/index.js';
+import type { EventBus } from '../events.js';
+import type { Store } from '../store/index.js';
+import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
+import { BuildCache, stateOf, stepKey, type BuildState } from './cache.js';
+import { ContentHasher, sha256Hex } from './content-hash.js';
+import { loadContext, type BuildContext } from './context.js';
+import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
+import { cloneConfig, defaultPath, emptyImageConfig, mediaTypes, type Descriptor, type OciImageConfig } from './image-config.js';
+import { tempName, writeLayer } from './layer.js';
+import { publishBlobFile, tempPath, writeImage } from './publish.js';
+import { resolveChown, withRootfs } from './rootfs.js';
+import {
+  applyCmd,
+  applyEntrypoint,
+  applyExpose,
+  applyHealthcheck,
+  commandArgv,
+  createdBy,
+  resolveDest,
+  resolveWorkdir,
+  touch,
+} from './steps.js';
+
+/** What a RUN step asks of the runtime: one process in a rootfs made of these layers. */
+export interface RunRequest {
+  /** Overlay lower dirs, top first. */
+  readonly lowerDirs: readonly string[];
+  readonly upperDir: string;
+  readonly workDir: string;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly user?: string;
+  readonly cwd: string;
+  readonly network: 'default' | 'none' | 'host';
+  /** Extra bind mounts (RUN --mount=type=cache|bind|tmpfs). */
+  readonly mounts: readonly { readonly type: 'bind' | 'tmpfs'; readonly source?: string; readonly target: string; readonly readonly: boolean }[];
+  readonly signal?: AbortSignal;
+  readonly onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+/** The runtime's one-off process runner; resolves with the exit code. */
+export type RunInRootfs = (req: RunRequest) => Promise<{ exitCode: number }>;
+
+export interface BuilderDeps {
+  readonly root: string;
+  readonly store: Store;
+  readonly events?: EventBus;
+  /** The runtime seam for RUN; without it a Dockerfile with RUN fails with a clear message. */
+  readonly runInRootfs?: RunInRootfs;
+  /** Pulls a FROM image missing from the store; returns its image id. */
+  readonly pull?: (ref: string, signal?: AbortSignal) => Promise<string>;
+}
+
+export function createBuilder(deps: BuilderDeps): BuildsApi {
+  return { build: (opts) => build(deps, opts) };
+}
+
+/** Where a finished stage stands, for COPY --from and FROM <stage>. */
+interface StageResult {
+  readonly state: BuildState;
+}
+
+const lastLines = 6;
+
+export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<BuildResult> {
+  const t0 = Date.now();
+  const buildId = randomBytes(6).toString('hex');
+  const signal = opts.signal;
+  let index = 0;
+  let total = 0;
+  let cachedSteps = 0;
+  const emitStep = (e: Omit<BuildStepEvent, 'buildId' | 'total'>) => {
+    const ev: BuildStepEvent = { buildId, total, ...e };
+    opts.onStep?.(ev);
+    deps.events?.emit('build.step', ev);
+  };
+  const scratch = join(deps.root, 'tmp', tempName('build'));
+  const buildCacheDir = join(deps.root, 'build-cache');
+  const cache = new BuildCache(buildCacheDir);
+  let hasher: ContentHasher | undefined;
+  try {
+    const ctx = loadContext({
+      context: opts.context,
+      ...(opts.dockerfile !== undefined ? { dockerfile: opts.dockerfile } : {}),
+      ...(opts.dockerfileText !== undefined ? { dockerfile: '-', dockerfileText: opts.dockerfileText } : {}),
+    });
+    hasher = new ContentHasher(buildCacheDir, ctx.dir);
+    const df = parseDockerfile(ctx.dockerfileText, { file: ctx.dockerfileName });
+    const global = new GlobalScope(df, { buildArgs: opts.buildArgs ?? {} });
+    const target = pickTarget(df, opts.target);
+    const stages = neededStages(df, target, global);
+    total = stages.reduce((n, s) => n + 1 + s.instructions.length, 0);
+    mkdirSync(scratch, { recursive: true });
+
+    const results = new Map<number, StageResult>();
+    const exec = new Executor(deps, ctx, df, global, cache, hasher, scratch, results, opts, signal);
+    for (const stage of stages) {
+      throwIfAborted(signal);
+      const name = stage.name ?? `stage-${stage.index}`;
+      let state: BuildState | undefined;
+      let scope: StageScope | undefined;
+      const run = async (ins: Instruction, fn: () => Promise<boolean>) => {
+        const i = index++;
+        const started = Date.now();
+        emitStep({ index: i, stage: name, instruction: ins.text, range: ins.range, status: 'started' });
+        exec.currentStep = i;
+        try {
+          const cached = await fn();
+          if (cached) cachedSteps++;
+          emitStep({ index: i, stage: name, instruction: ins.text, range: ins.range, status: cached ? 'cached' : 'done', durationMs: Date.now() - started });
+        } catch (e) {
+          const err = isEngineError(e) && e.range === undefined && !(e.code === 'canceled') ? new EngineError(e.code, e.message, { cause: e.cause, range: ins.range }) : e;
+          emitStep({ index: i, stage: name, instruction: ins.text, range: ins.range, status: 'failed', durationMs: Date.now() - started, error: formatError(err) });
+          throw err;
+        }
+      };
+      await run(stage.from, async () => {
+        const r = await exec.from(stage);
+        state = r.state;
+        scope = global.stage(state.config.config.Env ?? []);
+        return r.cached;
+      });
+      const sc = scope!;
+      // ONBUILD triggers of the base image run first, as if written right after FROM.
+      const triggers = state!.config.config.OnBuild ?? [];
+      if (triggers.length > 0) {
+        const cfg = cloneConfig(state!.config);
+        cfg.config.OnBuild = null;
+        state = { ...state!, key: stepKey(state!.key, ['onbuild-consumed']), config: cfg };
+        for (const t of triggers) {
+          const ins = parseInstruction(t, { file: `${ctx.dockerfileName} (ONBUILD of ${stage.from.image})` });
+          total++;
+          await run(ins, async () => {
+            const r = await exec.step(state!, sc.apply(ins), sc, stage);
+            state = r.state;
+            return r.cached;
+          });
+        }
+      }
+      for (const ins of stage.instructions) {
+        throwIfAborted(signal);
+        await run(ins, async () => {
+          const r = await exec.step(state!, sc.apply(ins), sc, stage);
+          state = r.state;
+          return r.cached;
+        });
+      }
+      results.set(stage.index, { state: state! });
+    }
+
+    const final = results.get(target.index)!.state;
+    const config = cloneConfig(final.config);
+    if (opts.labels && Object.keys(opts.labels).length > 0) config.config.Labels = { ...(config.config.Labels ?? {}), ...opts.labels };
+    const img = await writeImage(deps.store, config, final.layers, opts.tags ?? []);
+    hasher.save();
+    const result: BuildResult = { buildId, imageId: img.id, steps: index, cachedSteps, durationMs: Date.now() - t0 };
+    deps.events?.emit('build.finished', { buildId, ok: true, imageId: img.id, durationMs: result.durationMs });
+    return result;
+  } catch (e) {
+    hasher?.save();
+    const err = signal?.aborted && !(isEngineError(e) && e.code === 'canceled') ? new EngineError('canceled', 'canceled', { cause: e }) : e;
+    deps.events?.emit('build.finished', { buildId, ok: false, error: formatError(err), durationMs: Date.now() - t0 });
+    throw err;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function pickTarget(df: Dockerfile, target: string | undefined): Stage {
+  if (target === undefined) return df.stages[df.stages.length - 1]!;
+  const s = findStage(df, target);
+  if (!s) {
+    const names = df.stages.map((x) => x.name).filter((n): n is string => n !== undefined);
+    throw new EngineError('invalid_argument', `target stage "${target}" not found${names.length ? ` (stages: ${names.join(', ')})` : ''}`);
+  }
+  return s;
+}
+
+/** The stages the target depends on (FROM <stage>, COPY --from, RUN --mount from=), in file order. */
+function neededStages(df: Dockerfile, target: Stage, global: GlobalScope): Stage[] {
+  const need = new Set<number>();
+  const visit = (s: Stage) => {
+    if (need.has(s.index)) return;
+    need.add(s.index);
+    const refs: string[] = [global.expandFrom(s.from).image];
+    for (const ins of s.instructions) {
+      if (ins.kind === 'copy' && ins.from !== undefined) refs.push(ins.from);
+      if (ins.kind === 'run') for (const m of ins.mounts) if (m.from !== undefined) refs.push(m.from);
+    }
+    for (const r of refs) {
+      const dep = findStage(df, r.includes('$') ? r.replace(/\$\{?(\w+)\}?/g, (_, n: string) => global.lookup(n) ?? '') : r, s.index);
+      if (dep) visit(dep);
+    }
+  };
+  visit(target);
+  return df.stages.filter((s) => need.has(s.index));
+}
+
+interface StepResult {
+  readonly state: BuildState;
+  readonly cached: boolean;
+}
+
+class Executor {
+  currentStep = 0;
+  readonly #layerCount = { n: 0 };
+  constructor(
+    readonly deps: BuilderDeps,
+    readonly ctx: BuildContext,
+    readonly df: Dockerfile,
+    readonly global: GlobalScope,
+    readonly cache: BuildCache,
+    readonly hasher: ContentHasher,
+    readonly scratch: string,
+    readonly results: Map<number, StageResult>,
+    readonly opts: BuildOptions,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  get store(): Store {
+    return this.deps.store;
+  }
+
+  /** A cache hit whose layers and blobs are all still in the store. */
+  async lookup(key: string): Promise<BuildState | undefined> {
+    if (this.opts.noCache) return undefined;
+    const e = this.cache.get(key);
+    if (!e) return undefined;
+    for (const d of e.layers) if (!(await this.store.hasLayer(d))) return undefined;
+    for (const b of e.blobs) if (!(await this.store.hasBlob(b))) return undefined;
+    return stateOf(e);
+  }
+
+  async from(stage: Stage): Promise<StepResult> {
+    const from = this.global.expandFrom(stage.from);
+    const ref = from.image;
+    if (ref.toLowerCase() === 'scratch') {
+      return { state: { key: stepKey('', ['scratch']), config: emptyImageConfig(), layers: [] }, cached: true };
+    }
+    const dep = findStage(this.df, ref, stage.index);
+    if (dep) {
+      const r = this.results.get(dep.index);
+      if (!r) throw new EngineError('internal', `stage ${ref} has not been built`);
+      const config = cloneConfig(r.state.config);
+      return { state: { key: stepKey(r.state.key, ['from-stage']), config, layers: r.state.layers }, cached: true };
+    }
+    let pulled = false;
+    let resolved;
+    try {
+      resolved = await this.store.resolveImage(ref);
+    } catch (e) {
+      if (!(isEngineError(e) && e.code === 'not_found')) throw e;
+      if (!this.deps.pull) throw new EngineError('not_found', `base image ${ref} is not in the store`, { range: from.range });
+      await this.deps.pull(ref, this.signal);
+      resolved = await this.store.resolveImage(ref);
+      pulled = true;
+    }
+    return { state: await this.imageState(resolved.id, resolved.record.manifestDigest), cached: !pulled };
+  }
+
+  /** The state an image stands for: its config and its manifest's layers. */
+  async imageState(id: string, manifestDigest: string): Promise<BuildState> {
+    const config = JSON.parse((await this.store.readBlob(id)).toString('utf8')) as OciImageConfig;
+    const manifest = JSON.parse((await this.store.readBlob(manifestDigest)).toString('utf8')) as { layers?: Descriptor[] };
+    config.config ??= {};
+    config.history ??= [];
+    config.rootfs ??= { type: 'layers', diff_ids: [] };
+    delete config.created;
+    const layers = (manifest.layers ?? []).map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size }));
+    return { key: stepKey('', ['image', id]), config, layers };
+  }
+
+  async step(parent: BuildState, x: Instruction, scope: StageScope, stage: Stage): Promise<StepResult> {
+    switch (x.kind) {
+      case 'from':
+        throw new EngineError('internal', 'FROM inside a stage');
+      case 'run':
+        return this.runStep(parent, x, scope);
+      case 'copy':
+      case 'add':
+        return this.copyStep(parent, x, stage);
+      case 'cmd':
+      case 'entrypoint':
+      case 'env':
+      case 'arg':
+      case 'label':
+      case 'expose':
+      case 'workdir':
+      case 'user':
+      case 'volume':
+      case 'stopsignal':
+      case 'healthcheck':
+      case 'shell':
+      case 'onbuild':
+      case 'maintainer':
+        return this.metaStep(parent, x, scope, stage);
+    }
+  }
+
+  /** Config-only steps. Cached too, so that a rebuild keeps the history times and so the image id. */
+  async metaStep(parent: BuildState, x: Instruction, scope: StageScope, stage: Stage): Promise<StepResult> {
+    const key = stepKey(parent.key, ['meta', withoutRange(x)]);
+    const hit = await this.lookup(key);
+    if (hit) return { state: hit, cached: true };
+    const config = cloneConfig(parent.config);
+    const c = config.config;
+    let history = true;
+    switch (x.kind) {
+      case 'cmd':
+        applyCmd(c, x);
+        break;
+      case 'entrypoint':
+        applyEntrypoint(c, x, stage.instructions.some((i) => i.kind === 'cmd' && i.range.line < x.range.line));
+        break;
+      case 'env':
+        c.Env = scope.envList();
+        break;
+      case 'arg':
+        history = false; // BuildKit records no history for ARG; its value reaches RUN keys through the env
+        break;
+      case 'label':
+        c.Labels = { ...(c.Labels ?? {}) };
+        for (const p of x.pairs) c.Labels[p.key] = p.value;
+        break;
+      case 'expose':
+        applyExpose(c, x);
+        break;
+      case 'workdir':
+        c.WorkingDir = resolveWorkdir(c.WorkingDir, x.path);
+        break;
+      case 'user':
+        c.User = x.user;
+        break;
+      case 'volume':
+        c.Volumes = { ...(c.Volumes ?? {}) };
+        for (const p of x.paths) c.Volumes[p] = {};
+        break;
+      case 'stopsignal':
+        c.StopSignal = x.signal;
+        break;
+      case 'healthcheck':
+        applyHealthcheck(c, x);
+        break;
+      case 'shell':
+        c.Shell = [...x.shell];
+        break;
+      case 'onbuild':
+        c.OnBuild = [...(c.OnBuild ?? []), x.trigger];
+        break;
+      case 'maintainer':
+        config.author = x.name;
+        break;
+      case 'from':
+      case 'run':
+      case 'copy':
+      case 'add':
+        throw new EngineError('internal', `not a metadata step: ${x.kind}`);
+    }
+    if (history) touch(config, createdBy(x.text, false), true);
+    const state: BuildState = { key, config, layers: parent.layers };
+    this.cache.put(state);
+    return { state, cached: false };
+  }
+
+  // ---- COPY / ADD ------------------------------------------------------------------------
+
+  async copyStep(parent: BuildState, x: CopyInstruction | AddInstruction, stage: Stage): Promise<StepResult> {
+    const range = x.range;
+    const dest = resolveDest(parent.config.config.WorkingDir, x.dest === '' ? '/' : x.dest);
+    const urls = x.kind === 'add' ? x.sources.filter((s) => /^https?:\/\//i.test(s)) : [];
+    const localSources = x.sources.filter((s) => !urls.includes(s));
+    const fromRef = x.kind === 'copy' ? x.from : undefined;
+
+    // Where the sources live, and the identity that goes into the key.
+    let fromState: BuildState | undefined;
+    let fromId: string;
+    if (fromRef !== undefined) {
+      const dep = findStage(this.df, fromRef, stage.index);
+      if (dep) {
+        const r = this.results.get(dep.index);
+        if (!r) throw new EngineError('internal', `stage ${fromRef} has not been built`);
+        fromState = r.state;
+      } else {
+        let resolved;
+        try {
+          resolved = await this.store.resolveImage(fromRef);
+        } catch (e) {
+          if (!(isEngineError(e) && e.code === 'not_found') || !this.deps.pull) throw e;
+          await this.deps.pull(fromRef, this.signal);
+          resolved = await this.store.resolveImage(fromRef);
+        }
+        fromState = await this.imageState(resolved.id, resolved.record.manifestDigest);
+      }
+      fromId = fromState.key;
+    } else fromId = 'context';
+
+    // Context sources are keyed by their content; another stage's by that stage's key.
+    let ctxSelections: Selection[] | undefined;
+    const sourceKeys: unknown[] = [];
+    if (fromState === undefined && localSources.length > 0) {
+      ctxSelections = selectSources(this.ctx, localSources, { exclude: x.exclude, range, ...(this.signal ? { signal: this.signal } : {}) });
+      for (const s of ctxSelections) sourceKeys.push([s.pattern, s.rel, this.hasher.digestOf(s.items, this.signal)]);
+    } else sourceKeys.push(localSources);
+    const downloads: { url: string; data: Buffer; mtime?: Date }[] = [];
+    for (const u of urls) downloads.push(await fetchUrl(u, range, this.signal));
+    for (const d of downloads) sourceKeys.push([d.url, sha256Hex(d.data)]);
+
+    const key = stepKey(parent.key, [
+      x.kind,
+      dest,
+      fromId,
+      sourceKeys,
+      x.heredocs.map((h) => [h.name, h.data]),
+      x.chown ?? null,
+      x.chmod ?? null,
+      x.exclude,
+      x.kind === 'add' ? x.unpack ?? null : null,
+      parent.config.config.WorkingDir ?? '',
+    ]);
+    const hit = await this.lookup(key);
+    if (hit) return { state: hit, cached: true };
+
+    const upper = this.newDir('upper');
+    const parentDiffs = parent.config.rootfs.diff_ids;
+    await withRootfs(this.store, parentDiffs, this.scratch, async (parentRoot) => {
+      const chown = x.chown !== undefined ? resolveChown(parentRoot, x.chown) : undefined;
+      const chmod = x.chmod !== undefined ? parseChmod(x.chmod, range) : undefined;
+      const base = { parentRoot, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}), range, ...(this.signal ? { signal: this.signal } : {}) };
+      if (ctxSelections) {
+        await copyInto(upper, this.ctx, ctxSelections, {
+          ...base,
+          dest,
+          keepOwners: false,
+          extractArchives: x.kind === 'add' && x.unpack !== false,
+        });
+      } else if (fromState && localSources.length > 0) {
+        await withRootfs(this.store, fromState.config.rootfs.diff_ids, this.scratch, async (fromRoot) => {
+          if (!fromRoot) throw new EngineError('not_found', `COPY --from=${fromRef}: the source is empty`, { range });
+          const tree: SourceTree = dirTree(fromRoot, localSources.map((s) => s.replace(/^\/+/, '')));
+          const sel = selectSources(tree, localSources, { exclude: x.exclude, range, ...(this.signal ? { signal: this.signal } : {}) });
+          await copyInto(upper, tree, sel, { ...base, dest, keepOwners: true, extractArchives: false });
+        });
+      }
+      for (const h of x.heredocs) {
+        const path = dest.endsWith('/') ? `${dest}${h.name}` : dest;
+        writeDataFile(upper, parentRoot, path, h.data, { mode: chmod ?? 0o644, ...(chown ? { chown } : {}) });
+      }
+      for (const d of downloads) {
+        const name = decodeURIComponent(new URL(d.url).pathname.split('/').pop() || 'download');
+        const path = dest.endsWith('/') ? `${dest}${name}` : dest;
+        writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ?? 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
+      }
+    });
+    return { state: await this.commitLayer(parent, key, upper, createdBy(x.text, true)), cached: false };
+  }
+
+  // ---- RUN ---------------------------------------------------------------------------------
+
+  async runStep(parent: BuildState, x: RunInstruction, scope: StageScope): Promise<StepResult> {
+    const c = parent.config.config;
+    let args: string[];
+    const only = x.heredocs[0];
+    if (x.command.form === 'shell' && x.heredocs.length === 1 && only && /^<<-?["']?\w+["']?$/.test(x.command.script.trim())) {
+      // `RUN <<EOF` alone: the body is the script.
+      args = [...(c.Shell ?? ['/bin/sh', '-c']), only.data];
+    } else if (x.command.form === 'shell' && x.heredocs.length > 0) {
+      // Heredocs feeding a command: hand the shell the text as written, bodies included.
+      const full = [x.command.script, ...x.heredocs.map((h) => `${h.data}${h.name}`)].join('\n');
+      args = [...(c.Shell ?? ['/bin/sh', '-c']), full];
+    } else args = commandArgv(x.command, c.Shell);
+
+    const env = scope.runEnv();
+    if (!env.some((e) => e.startsWith('PATH='))) env.unshift(defaultPath);
+    const keyEnv = env.filter((e) => !isProxyArg(e.slice(0, e.indexOf('='))));
+    const network = x.network ?? 'default';
+    const mountsKey = x.mounts.map((m) => ({ ...m }));
+    const key = stepKey(parent.key, ['run', args, keyEnv, c.User ?? '', c.WorkingDir ?? '', network, x.security ?? 'sandbox', mountsKey]);
+    const hit = await this.lookup(key);
+    if (hit) return { state: hit, cached: true };
+
+    const runIn = this.deps.runInRootfs;
+    if (!runIn) throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
+
+    const mounts: RunRequest['mounts'][number][] = [];
+    for (const m of x.mounts) {
+      switch (m.type) {
+        case 'cache': {
+          const id = m.id ?? m.target;
+          const dir = join(this.deps.root, 'build-cache', 'mounts', sha256Hex(id).slice(0, 32));
+          mkdirSync(dir, { recursive: true, mode: m.mode ?? 0o755 });
+          mounts.push({ type: 'bind', source: dir, target: m.target, readonly: false });
+          break;
+        }
+        case 'tmpfs':
+          mounts.push({ type: 'tmpfs', target: m.target, readonly: false });
+          break;
+        case 'bind': {
+          if (m.from !== undefined) throw new EngineError('invalid_argument', 'RUN --mount=type=bind,from=... is not supported yet', { range: x.range });
+          const src = join(this.ctx.dir, (m.source ?? '.').replace(/^\/+/, ''));
+          if (!existsSync(src)) throw new EngineError('not_found', `RUN --mount source not found: ${m.source ?? '.'}`, { range: x.range });
+          mounts.push({ type: 'bind', source: src, target: m.target, readonly: m.readonly });
+          break;
+        }
+        case 'secret':
+        case 'ssh':
+          throw new EngineError('invalid_argument', `RUN --mount=type=${m.type} is not supported`, { range: x.range });
+      }
+    }
+
+    const upper = this.newDir('upper');
+    const work = this.newDir('work');
+    const lowerDirs = [...parent.config.rootfs.diff_ids].reverse().map((d) => this.store.layerPath(d));
+    const stubs = mountStubs(lowerDirs, mounts.map((m) => m.target));
+    const tail: string[] = [];
+    const index = this.currentStep;
+    const onOutput = (stream: 'stdout' | 'stderr', line: string) => {
+      tail.push(line);
+      if (tail.length > lastLines) tail.shift();
+      this.opts.onOutput?.(index, stream, line);
+    };
+    let exitCode: number;
+    try {
+      ({ exitCode } = await runIn({
+        lowerDirs,
+        upperDir: upper,
+        workDir: work,
+        args,
+        env,
+        ...(c.User ? { user: c.User } : {}),
+        cwd: c.WorkingDir || '/',
+        network,
+        mounts,
+        ...(this.signal ? { signal: this.signal } : {}),
+        onOutput,
+      }));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    if (exitCode !== 0) {
+      const last = tail.filter((l) => l.trim() !== '').slice(-1)[0];
+      throw new EngineError(
+        'failed_precondition',
+        `RUN failed with exit code ${exitCode}${last !== undefined ? `: ${last.trim().slice(0, 200)}` : ''}`,
+        { range: x.range, cause: { exitCode, lastLines: tail } },
+      );
+    }
+    removeStubs(upper, stubs);
+    return { state: await this.commitLayer(parent, key, upper, createdBy(x.text, true)), cached: false };
+  }
+
+  // ---- layers --------------------------------------------------------------------------------
+
+  newDir(kind: string): string {
+    const d = join(this.scratch, `${kind}-${++this.#layerCount.n}`);
+    mkdirSync(d);
+    return d;
+  }
+
+  /** Turns an upper dir into a layer (or an empty_layer history entry when nothing changed). */
+  async commitLayer(parent: BuildState, key: string, upper: string, history: string): Promise<BuildState> {
+    const config = cloneConfig(parent.config);
+    if (readdirSync(upper).length === 0) {
+      rmdirSync(upper);
+      touch(config, history, true);
+      const state: BuildState = { key, config, layers: parent.layers };
+      this.cache.put(state);
+      return state;
+    }
+    const blob = tempPath(this.store, 'layer');
+    const layer = await writeLayer(upper, blob, this.signal ? { signal: this.signal } : {});
+    try {
+      await publishBlobFile(this.store, blob, layer.digest);
+    } catch (e) {
+      rmSync(blob, { force: true });
+      throw e;
+    }
+    await this.store.adoptLayer(upper, { diffId: layer.diffId, size: layer.contentSize });
+    config.rootfs.diff_ids.push(layer.diffId);
+    touch(config, history, false);
+    const state: BuildState = {
+      key,
+      config,
+      layers: [...parent.layers, { mediaType: mediaTypes.layerGzip, digest: layer.digest, size: layer.size }],
+    };
+    this.cache.put(state);
+    return state;
+  }
+}
+
+function withoutRange(x: Instruction): unknown {
+  const { range: _range, ...rest } = x as Instruction & { range: SourceRange };
+  return rest;
+}
+
+function parseChmod(v: string, range: SourceRange): number {
+  if (!/^[0-7]{3,4}$/.test(v)) throw new EngineError('invalid_argument', `invalid --chmod value "${v}" (octal, e.g. 0755)`, { range });
+  return parseInt(v, 8);
+}
+
+async function fetchUrl(url: string, range: SourceRange, signal?: AbortSignal): Promise<{ url: string; data: Buffer; mtime?: Date }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...(signal ? { signal } : {}), redirect: 'follow' });
+  } catch (e) {
+    if (signal?.aborted) throw new EngineError('canceled', 'canceled');
+    throw new EngineError('unavailable', `ADD ${url}: ${(e as Error).message}`, { range, cause: e });
+  }
+  if (!res.ok) throw new EngineError('unavailable', `ADD ${url}: HTTP ${res.status}`, { range });
+  const data = Buffer.from(await res.arrayBuffer());
+  const lm = res.headers.get('last-modified');
+  const mtime = lm ? new Date(lm) : undefined;
+  return { url, data, ...(mtime && !Number.isNaN(mtime.getTime()) ? { mtime } : {}) };
+}
+
+/** Paths runc may create as mount points; those missing below must not end up in the layer. */
+const runcMountPoints = ['proc', 'sys', 'dev', 'dev/pts', 'dev/shm', 'dev/mqueue', 'etc/hosts', 'etc/resolv.conf', 'etc/hostname', 'run', 'tmp'];
+
+function existsBelow(lowerDirs: readonly string[], rel: string): boolean {
+  return lowerDirs.some((d) => existsSync(join(d, rel)));
+}
+
+function mountStubs(lowerDirs: readonly string[], extra: readonly string[]): string[] {
+  const all = [...runcMountPoints, ...extra.map((t) => t.replace(/^\/+/, ''))].filter((p) => p !== '');
+  const out: string[] = [];
+  for (const p of all) {
+    // every missing ancestor too: runc makes the whole path
+    const parts = p.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      if (!existsBelow(lowerDirs, rel) && !out.includes(rel)) out.push(rel);
+    }
+  }
+  return out;
+}
+
+/** Removes mount points runc made (empty files or dirs that were not in the image), deepest first. */
+function removeStubs(upper: string, stubs: readonly string[]): void {
+  for (const rel of [...stubs].sort((a, b) => b.length - a.length)) {
+    const p = join(upper, rel);
+    try {
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        if (readdirSync(p).length === 0) rmdirSync(p);
+      } else if (st.isFile() && st.size === 0) unlinkSync(p);
+    } catch {
+      /* not there */
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// The builder's public face: Dockerfile builds (BuildsApi), rootfs imports, and the pieces the
+// dev loop reuses (.dockerignore matching, context walks).
+import { pullImage } from '../images/pull.js';
+import type { EventBus } from '../events.js';
+import type { Store } from '../store/index.js';
+import type { BuildsApi } from '../types.js';
+import { createBuilder, type RunInRootfs } from './builder.js';
+
+export { build, createBuilder } from './builder.js';
+export type { BuilderDeps, RunInRootfs, RunRequest } from './builder.js';
+export { importRootfs } from './import.js';
+export type { ImportOptions, ImportResult } from './import.js';
+export { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
+export { loadContext, walkContext } from './context.js';
+export type { BuildContext, ContextEntry } from './context.js';
+
+export interface OpenBuilderOptions {
+  readonly root: string;
+  readonly store: Store;
+  readonly events?: EventBus;
+  /** Registries reached over plain HTTP besides loopback (--insecure-registry). */
+  readonly insecureRegistries?: readonly string[];
+  /** The runtime's runner for RUN steps. */
+  readonly runInRootfs?: RunInRootfs;
+}
+
+/** The builder wired to the store and to pulls of missing FROM images. */
+export function openBuilder(o: OpenBuilderOptions): BuildsApi {
+  return createBuilder({
+    root: o.root,
+    store: o.store,
+    ...(o.events ? { events: o.events } : {}),
+    ...(o.runInRootfs ? { runInRootfs: o.runInRootfs } : {}),
+    pull: async (ref, signal) => {
+      const r = await pullImage(o.store, ref, { ...(signal ? { signal } : {}), ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
+      return r.id;
+    },
+  });
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { openBuilder } from '../../../src/engine/build/index.js';
+import type { BuildStepEvent } from '../../../src/engine/define.js';
+import { isEngineError } from '../../../src/engine/define.js';
+import { openStore } from '../../../src/engine/store/index.js';
+import { registry, tempRoot } from '../../helpers/env.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'dockui-builder-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function context(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmp, 'ctx-'));
+  for (const [p, body] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), body);
+  }
+  return dir;
+}
+
+async function setup() {
+  const { root, cleanup } = tempRoot();
+  const store = await openStore(root);
+  const builder = openBuilder({ root, store });
+  return { root, store, builder, cleanup };
+}
+
+interface Cfg {
+  config: Record<string, unknown>;
+  rootfs: { diff_ids: string[] };
+  history: { created_by?: string; empty_layer?: boolean }[];
+  author?: string;
+}
+
+describe('builder (no RUN)', () => {
+  it('builds FROM scratch with COPY and every metadata instruction, and caches across processes', async () => {
+    const { store, builder, root, cleanup } = await setup();
+    try {
+      const dir = context({
+        Dockerfile: [
+          'FROM scratch',
+          'MAINTAINER someone',
+          'ARG GREETING=hello',
+          'ENV APP_HOME=/srv/app MSG=${GREETING}',
+          'WORKDIR $APP_HOME',
+          'COPY . .',
+          'COPY <<EOF /etc/motd',
+          'welcome',
+          'EOF',
+          'LABEL org.example.name="demo app" version=1',
+          'EXPOSE 8080 53/udp 9000-9001',
+          'VOLUME /data',
+          'USER 1000:1000',
+          'STOPSIGNAL SIGINT',
+          'HEALTHCHECK --interval=5s --retries=2 CMD ["/bin/check"]',
+          'SHELL ["/bin/bash", "-c"]',
+          'ONBUILD COPY . /onbuild',
+          'ENTRYPOINT ["/bin/app"]',
+          'CMD serve --port 80',
+          '',
+        ].join('\n'),
+        '.dockerignore': 'Dockerfile\n.dockerignore\n*.log\n',
+        'main.js': 'console.log(1)\n',
+        'debug.log': 'x',
+        'lib/util.js': 'u\n',
+      });
+      const steps: BuildStepEvent[] = [];
+      const r1 = await builder.build({ context: dir, tags: ['demo:1'], onStep: (e) => steps.push(e), labels: { extra: 'yes' } });
+      assert.equal(r1.steps, 17);
+      assert.ok(steps.some((s) => s.status === 'done' && s.instruction === 'COPY . .'));
+      const cfg = JSON.parse((await store.readBlob(r1.imageId)).toString()) as Cfg;
+      const c = cfg.config;
+      assert.deepEqual(c.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'APP_HOME=/srv/app', 'MSG=hello']);
+      assert.equal(c.WorkingDir, '/srv/app');
+      assert.deepEqual(c.Labels, { 'org.example.name': 'demo app', version: '1', extra: 'yes' });
+      assert.deepEqual(Object.keys(c.ExposedPorts as object).sort(), ['53/udp', '8080/tcp', '9000/tcp', '9001/tcp']);
+      assert.deepEqual(c.Volumes, { '/data': {} });
+      assert.equal(c.User, '1000:1000');
+      assert.equal(c.StopSignal, 'SIGINT');
+      assert.deepEqual(c.Healthcheck, { Test: ['CMD', '/bin/check'], Interval: 5e9, Retries: 2 });
+      assert.deepEqual(c.Shell, ['/bin/bash', '-c']);
+      assert.deepEqual(c.OnBuild, ['COPY . /onbuild']);
+      assert.deepEqual(c.Entrypoint, ['/bin/app']);
+      assert.deepEqual(c.Cmd, ['/bin/bash', '-c', 'serve --port 80']);
+      assert.equal(cfg.author, 'someone');
+      assert.equal(cfg.rootfs.diff_ids.length, 2);
+      assert.equal(cfg.history.filter((h) => !h.empty_layer).length, 2);
+      assert.ok(cfg.history.some((h) => h.created_by === 'ENV APP_HOME=/srv/app MSG=${GREETING}' && h.empty_layer));
+
+      // The layer holds the context minus .dockerignore, under the WORKDIR.
+      const rec = await store.getImage('demo:1');
+      const manifest = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
+      const tar = gunzipSync(await store.readBlob(manifest.layers[0]!.digest, 1 << 30));
+      const names = execFileSync('tar', ['-tf', '-'], { input: tar, encoding: 'utf8' }).trim().split('\n');
+      assert.deepEqual(names, ['srv/', 'srv/app/', 'srv/app/lib/', 'srv/app/lib/util.js', 'srv/app/main.js']);
+      const layers = await store.imageLayers('demo:1');
+      assert.equal(readFileSync(join(layers[1]!.dir, 'etc/motd'), 'utf8'), 'welcome\n');
+
+      // Same context: every step cached, same image id, from a fresh builder (another process would see the same files).
+      const again = openBuilder({ root, store: await openStore(root) });
+      const r2 = await again.build({ context: dir, tags: ['demo:1'], labels: { extra: 'yes' } });
+      assert.equal(r2.cachedSteps, r2.steps);
+      assert.equal(r2.imageId, r1.imageId);
+
+      // A touched file changes nothing; a changed file reruns only its COPY and what follows.
+      execFileSync('touch', [join(dir, 'main.js')]);
+      const r3 = await again.build({ context: dir, tags: ['demo:1'], labels: { extra: 'yes' } });
+      assert.equal(r3.imageId, r1.imageId);
+      writeFileSync(join(dir, 'lib/util.js'), 'changed\n');
+      const seen: BuildStepEvent[] = [];
+      const r4 = await again.build({ context: dir, tags: ['demo:1'], onStep: (e) => seen.push(e), labels: { extra: 'yes' } });
+      assert.notEqual(r4.imageId, r1.imageId);
+      const status = (t: string) => seen.find((s) => s.instruction === t && s.status !== 'started')?.status;
+      assert.equal(status('WORKDIR $APP_HOME'), 'cached');
+      assert.equal(status('COPY . .'), 'done');
+      assert.equal(r4.steps - r4.cachedSteps, 12, 'the COPY and the 11 steps after it');
+      assert.equal((await store.getImage('demo:1'))?.configDigest, r4.imageId);
+      assert.deepEqual(readdirSync(join(root, 'tmp')), [], 'no temp dirs left');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('builds FROM a registry image (pulled when missing), multi-stage with COPY --from and --target', async () => {
+    const { store, builder, cleanup } = await setup();
+    try {
+      const base = `${registry()}/fixture/busybox:latest`;
+      const dir = context({
+        Dockerfile: [
+          `FROM ${base} AS build`,
+          'COPY app.txt /out/app.txt',
+          'COPY conf/ /out/conf/',
+          'FROM scratch AS unused',
+          'COPY nothing-here /x',
+          `FROM ${base} AS final`,
+          'COPY --from=build /out /opt/',
+          'CMD ["cat", "/opt/app.txt"]',
+          'FROM final AS debug',
+          'ENV DEBUG=1',
+        ].join('\n'),
+        'app.txt': 'app\n',
+        'conf/a.conf': 'a\n',
+      });
+      const r = await builder.build({ context: dir, tags: ['multi:1'], target: 'final' });
+      assert.equal(r.steps, 6, 'the unused and debug stages are skipped');
+      const layers = await store.imageLayers('multi:1');
+      const top = layers[layers.length - 1]!.dir;
+      assert.equal(readFileSync(join(top, 'opt/app.txt'), 'utf8'), 'app\n');
+      assert.equal(readFileSync(join(top, 'opt/conf/a.conf'), 'utf8'), 'a\n');
+      const baseCfg = await store.imageConfig(base);
+      const cfg = await store.imageConfig('multi:1');
+      assert.deepEqual(cfg.rootfs?.diff_ids.slice(0, -1), baseCfg.rootfs?.diff_ids);
+      assert.deepEqual(cfg.config?.Env, baseCfg.config?.Env);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('fails cleanly: a missing COPY source names it with its line, nothing is tagged', async () => {
+    const { store, builder, root, cleanup } = await setup();
+    try {
+      const dir = context({ Dockerfile: 'FROM scratch\nCOPY a.txt /\nCOPY missing.txt /\n', 'a.txt': 'a' });
+      const steps: BuildStepEvent[] = [];
+      await assert.rejects(builder.build({ context: dir, tags: ['bad:1'], onStep: (e) => steps.push(e) }), (e: unknown) => {
+        assert.ok(isEngineError(e));
+        assert.equal(e.code, 'not_found');
+        assert.match(e.message, /missing.txt/);
+        assert.equal(e.range?.line, 3);
+        return true;
+      });
+      assert.equal(steps.at(-1)?.status, 'failed');
+      assert.equal(await store.getImage('bad:1'), undefined);
+      assert.deepEqual(readdirSync(join(root, 'tmp')), []);
+      await assert.rejects(builder.build({ context: dir, target: 'nope' }), /target stage "nope" not found/);
+      const syntax = context({ Dockerfile: 'FROM scratch\nCOPY --nope a /\n' });
+      await assert.rejects(builder.build({ context: syntax }), (e: unknown) => isEngineError(e) && e.range?.line === 2);
+    } finally {
+      cleanup();
+    }
+  });
+});
