@@ -1,6 +1,5 @@
 // The builder's public face: Dockerfile builds (BuildsApi), rootfs imports, and the pieces the
 // dev loop reuses (.dockerignore matching, context walks).
-import { pullImage } from '../images/pull.js';
 import type { EventBus } from '../events.js';
 import type { Store } from '../store/index.js';
 import type { BuildsApi } from '../types.js';
@@ -32,6 +31,8 @@ export function openBuilder(o: OpenBuilderOptions): BuildsApi {
     ...(o.events ? { events: o.events } : {}),
     ...(o.runInRootfs ? { runInRootfs: o.runInRootfs } : {}),
     pull: async (ref, signal) => {
+      // Loaded on first use: most builds find their base image in the store.
+      const { pullImage } = await import('../images/pull.js');
       const r = await pullImage(o.store, ref, { ...(signal ? { signal } : {}), ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
       return r.id;
     },

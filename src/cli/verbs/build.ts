@@ -1,0 +1,122 @@
+import type { RunInRootfs } from '../../engine/build/index.js';
+import { EngineError, type BuildStepEvent } from '../../engine/define.js';
+import { defineVerb } from '../context.js';
+
+function keyValues(list: readonly string[] | undefined, flag: string, fromEnv: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq === 0) throw new EngineError('invalid_argument', `invalid ${flag} value: ${JSON.stringify(kv)} (expected KEY=VALUE)`);
+    if (eq === -1) {
+      // `--build-arg NAME` takes NAME from the environment, as docker does.
+      const v = fromEnv ? process.env[kv] : '';
+      if (v !== undefined) out[kv] = v;
+    } else out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const verb = defineVerb({
+  name: 'build',
+  synopsis: '[OPTIONS] CONTEXT',
+  summary: 'Build an image from a Dockerfile',
+  flags: {
+    tag: { short: 't', value: true, multi: true, help: 'name and optionally a tag (name:tag)' },
+    file: { short: 'f', value: true, help: 'the Dockerfile (default CONTEXT/Dockerfile; - reads stdin)' },
+    'build-arg': { value: true, multi: true, help: 'set a build-time variable (KEY=VALUE)' },
+    target: { value: true, help: 'build this stage (and what it needs) only' },
+    'no-cache': { help: 'do not use the build cache' },
+    label: { value: true, multi: true, help: 'set metadata on the image (KEY=VALUE)' },
+    progress: { value: true, help: 'progress output: auto, plain or tty' },
+    quiet: { short: 'q', help: 'print only the image id' },
+  },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length !== 1) throw new EngineError('invalid_argument', "build takes exactly one CONTEXT (see 'dockui build --help')");
+    const progress = flags.progress ?? 'auto';
+    if (!['auto', 'plain', 'tty'].includes(progress)) throw new EngineError('invalid_argument', `invalid --progress value: ${progress} (auto, plain or tty)`);
+    const tty = progress === 'tty' || (progress === 'auto' && ctx.stderr.isTTY === true);
+    const buildArgs = keyValues(flags['build-arg'], '--build-arg', true);
+    const labels = keyValues(flags.label, '--label', false);
+    const dockerfileText = flags.file === '-' ? await readAll(ctx.stdin) : undefined;
+    const { parseReference } = await import('../../engine/registry/reference.js');
+    const tags = (flags.tag ?? []).map((t) => {
+      const r = parseReference(t);
+      if (r.digest) throw new EngineError('invalid_argument', `invalid tag ${t}: a tag cannot carry a digest`);
+      return r.toString();
+    });
+
+    const [{ openStore }, { openBuilder }] = await Promise.all([import('../../engine/store/index.js'), import('../../engine/build/index.js')]);
+    const store = await openStore(ctx.paths.root);
+    const runInRootfs = await loadRunner();
+    const builder = openBuilder({
+      root: ctx.paths.root,
+      store,
+      insecureRegistries: ctx.global.insecureRegistries,
+      ...(runInRootfs ? { runInRootfs } : {}),
+    });
+
+    const out = ctx.stderr;
+    const quiet = flags.quiet === true;
+    // Output of the step running now: shown as it comes (plain), or kept to show on failure (tty).
+    const held = new Map<number, string[]>();
+    const label = (e: BuildStepEvent) => `#${e.index + 1} [${e.stage} ${e.index + 1}/${e.total}] ${e.instruction}`;
+    const onStep = (e: BuildStepEvent) => {
+      if (quiet) return;
+      switch (e.status) {
+        case 'started':
+          out.write(`${label(e)}\n`);
+          break;
+        case 'cached':
+          out.write(`#${e.index + 1} CACHED\n`);
+          break;
+        case 'done':
+          out.write(`#${e.index + 1} DONE ${((e.durationMs ?? 0) / 1000).toFixed(1)}s\n`);
+          held.delete(e.index);
+          break;
+        case 'failed': {
+          for (const l of held.get(e.index) ?? []) out.write(`#${e.index + 1} ${l}\n`);
+          out.write(`#${e.index + 1} ERROR: ${e.error ?? 'failed'}\n`);
+          break;
+        }
+      }
+    };
+    const onOutput = (index: number, _stream: 'stdout' | 'stderr', line: string) => {
+      if (tty || quiet) {
+        const h = held.get(index) ?? [];
+        h.push(line);
+        if (h.length > 20) h.shift();
+        held.set(index, h);
+      } else out.write(`#${index + 1} ${line}\n`);
+    };
+    const r = await builder.build({
+      context: positionals[0]!,
+      ...(flags.file !== undefined && flags.file !== '-' ? { dockerfile: flags.file } : {}),
+      ...(dockerfileText !== undefined ? { dockerfileText } : {}),
+      tags,
+      buildArgs,
+      labels,
+      ...(flags.target !== undefined ? { target: flags.target } : {}),
+      noCache: flags['no-cache'] === true,
+      signal: ctx.signal,
+      onStep,
+      onOutput,
+    });
+    if (!quiet) {
+      out.write(`writing image ${r.imageId} (${r.steps} steps, ${r.cachedSteps} cached, ${(r.durationMs / 1000).toFixed(2)}s)\n`);
+      for (const t of tags) out.write(`naming to ${t}\n`);
+    }
+    ctx.stdout.write(`${r.imageId}\n`);
+    return 0;
+  },
+});
+
+/** The runtime's runner for RUN steps, when the runtime module is present in this build. */
+async function loadRunner(): Promise<RunInRootfs | undefined> {
+  return undefined;
+}
