@@ -417,7 +417,10 @@ class FsStore implements Store {
       for (const n of untagged) delete refs[n];
       const left = Object.values(refs).some((r) => r.configDigest === hit.id);
       const deleted: string[] = [];
-      if (!left) {
+      if (!left && users.length > 0) {
+        // Forced while containers use it: like docker, the image stays, unnamed, until they go.
+        dangling[hit.id] = hit.record;
+      } else if (!left) {
         delete dangling[hit.id];
         deleted.push(hit.id);
       }

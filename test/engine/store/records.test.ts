@@ -1,7 +1,7 @@
 // Image records: naming semantics, and correctness with several dockui processes at once.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
@@ -58,7 +58,11 @@ describe('image records', () => {
     writeFileSync(join(t.root, 'containers', 'abc123', 'record.json'), JSON.stringify({ id: 'abc123', imageId: c.configDigest }));
     await assert.rejects(s.removeImage('used:1'), (e) => isEngineError(e) && e.code === 'conflict' && /in use by container abc123/.test(e.message));
     assert.equal((await s.listImages()).find((i) => i.id === c.configDigest)?.inUse, 1);
-    assert.deepEqual(await s.removeImage('used:1', { force: true }), { untagged: ['docker.io/library/used:1'], deleted: [c.configDigest] });
+    assert.deepEqual(await s.removeImage('used:1', { force: true }), { untagged: ['docker.io/library/used:1'], deleted: [] });
+    const kept = (await s.listImages()).find((i) => i.id === c.configDigest);
+    assert.deepEqual([kept?.names, kept?.inUse], [[], 1], 'kept unnamed while the container exists');
+    rmSync(join(t.root, 'containers', 'abc123'), { recursive: true });
+    assert.deepEqual(await s.removeImage(c.configDigest), { untagged: [], deleted: [c.configDigest] });
   });
 
   it('breaks a lock left by a dead process', async () => {
