@@ -1,0 +1,59 @@
+// Root filesystems: overlayfs over read-only layer dirs (top layer first) plus a writable
+// upper dir, mounted with one mount(2) call through the native helper (no mount(8) process).
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { EngineError } from '../define.js';
+import { MNT_DETACH, sysx } from '../sysx.js';
+
+/** Overlay mount data is limited to one page. */
+const MAX_MOUNT_DATA = 4000;
+
+function escapeOverlayPath(p: string): string {
+  // Overlay splits lowerdir on ':' and options on ','; both are escaped with a backslash.
+  return p.replace(/([\\:,])/g, '\\$1');
+}
+
+export interface OverlaySpec {
+  /** Top layer first (overlay's order). */
+  readonly lowerDirs: readonly string[];
+  readonly upperDir: string;
+  readonly workDir: string;
+  readonly target: string;
+}
+
+export function mountOverlay(spec: OverlaySpec): void {
+  if (spec.lowerDirs.length === 0) throw new EngineError('invalid_argument', 'a root filesystem needs at least one layer');
+  for (const d of [spec.upperDir, spec.workDir, spec.target]) mkdirSync(d, { recursive: true });
+  const data = `lowerdir=${spec.lowerDirs.map(escapeOverlayPath).join(':')},upperdir=${escapeOverlayPath(spec.upperDir)},workdir=${escapeOverlayPath(spec.workDir)}`;
+  if (data.length > MAX_MOUNT_DATA)
+    throw new EngineError('failed_precondition', `image has too many layers to mount (${spec.lowerDirs.length})`);
+  try {
+    sysx().mount('overlay', spec.target, 'overlay', 0, data);
+  } catch (e) {
+    throw new EngineError('failed_precondition', `cannot mount the container's root filesystem: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+/** Is something mounted at exactly this path? */
+export async function isMounted(target: string): Promise<boolean> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  for (const line of info.split('\n')) {
+    const mp = line.split(' ')[4];
+    if (mp !== undefined && mp.replace(/\\040/g, ' ') === target) return true;
+  }
+  return false;
+}
+
+/** Detaches the mount at `target`; absent is fine. */
+export function unmount(target: string): void {
+  try {
+    sysx().umount2(target, MNT_DETACH);
+  } catch (e) {
+    const msg = (e as Error).message;
+    // EINVAL: not a mount point; ENOENT: gone already.
+    if (/EINVAL|ENOENT|Invalid argument|No such file/i.test(msg)) return;
+    throw e;
+  }
+}

@@ -1,0 +1,209 @@
+// The OCI runtime spec (config.json) for a container, with Docker's defaults: namespaces,
+// the standard mounts, capabilities, masked and read-only paths, seccomp, rlimits and cgroups.
+import { readFileSync } from 'node:fs';
+import { EngineError } from '../define.js';
+import { defaultSeccompProfile, type SeccompProfile } from './seccomp.js';
+
+/** Docker's default capability set. */
+export const defaultCapabilities = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FSETID',
+  'CAP_FOWNER',
+  'CAP_MKNOD',
+  'CAP_NET_RAW',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETFCAP',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT',
+  'CAP_KILL',
+  'CAP_AUDIT_WRITE',
+] as const;
+
+/** Every capability this kernel generation knows, for --privileged and "ALL". */
+export const allCapabilities = `CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID
+CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW
+CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN
+CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE
+CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND
+CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE`.split(/\s+/);
+
+/** "net_admin", "CAP_NET_ADMIN", "ALL" → canonical names; unknown names are a user error. */
+function normalizeCap(c: string): string {
+  const up = c.trim().toUpperCase();
+  if (up === 'ALL') return 'ALL';
+  const name = up.startsWith('CAP_') ? up : `CAP_${up}`;
+  if (!allCapabilities.includes(name)) throw new EngineError('invalid_argument', `unknown capability: ${c}`);
+  return name;
+}
+
+/** Docker's rule: start from the defaults (or all), add, then drop; "ALL" works on both sides. */
+export function effectiveCapabilities(opts: {
+  privileged?: boolean;
+  capAdd?: readonly string[];
+  capDrop?: readonly string[];
+}): string[] {
+  if (opts.privileged) return [...allCapabilities];
+  const add = (opts.capAdd ?? []).map(normalizeCap);
+  const drop = (opts.capDrop ?? []).map(normalizeCap);
+  let caps = new Set<string>(add.includes('ALL') ? allCapabilities : defaultCapabilities);
+  for (const c of add) if (c !== 'ALL') caps.add(c);
+  if (drop.includes('ALL')) caps = new Set(add.filter((c) => c !== 'ALL'));
+  else for (const c of drop) caps.delete(c);
+  return allCapabilities.filter((c) => caps.has(c));
+}
+
+export const maskedPaths = [
+  '/proc/asound',
+  '/proc/acpi',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+];
+export const readonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export interface OciMount {
+  readonly destination: string;
+  readonly type: string;
+  readonly source: string;
+  readonly options?: readonly string[];
+}
+
+export interface OciProcess {
+  terminal: boolean;
+  user: { uid: number; gid: number; additionalGids?: number[] };
+  args: string[];
+  env: string[];
+  cwd: string;
+  capabilities?: { bounding: string[]; effective: string[]; permitted: string[]; inheritable?: string[]; ambient?: string[] };
+  rlimits?: { type: string; hard: number; soft: number }[];
+  noNewPrivileges?: boolean;
+  oomScoreAdj?: number;
+}
+
+export interface SpecInput {
+  readonly rootfs: string;
+  readonly readOnly?: boolean;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly cwd: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly additionalGids?: readonly number[];
+  readonly terminal?: boolean;
+  readonly hostname: string;
+  readonly network: 'none' | 'host' | 'private';
+  readonly privileged?: boolean;
+  readonly capAdd?: readonly string[];
+  readonly capDrop?: readonly string[];
+  /** Bind mounts, volumes, tmpfs and the per-container /etc files, in order. */
+  readonly mounts?: readonly OciMount[];
+  readonly memoryBytes?: number;
+  readonly nanoCpus?: number;
+  readonly pidsLimit?: number;
+  /** cgroupfs path relative to each controller's root, e.g. "/dockui/<id>". */
+  readonly cgroupsPath?: string;
+}
+
+let hardNofile: number | undefined;
+/** The host's hard open-files limit: a container asking for more cannot start. */
+function hostNofileLimit(): number {
+  if (hardNofile !== undefined) return hardNofile;
+  hardNofile = 1024;
+  try {
+    const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    const hard = m?.[2] === 'unlimited' ? 1_048_576 : Number(m?.[2]);
+    if (Number.isFinite(hard) && hard > 0) hardNofile = Math.min(hard, 1_048_576);
+  } catch {
+    /* keep the conservative default */
+  }
+  return hardNofile;
+}
+
+export function processSpec(input: {
+  args: readonly string[];
+  env: readonly string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  additionalGids?: readonly number[];
+  terminal?: boolean;
+  caps: readonly string[];
+  privileged?: boolean;
+}): OciProcess {
+  const caps = [...input.caps];
+  const nofile = hostNofileLimit();
+  return {
+    terminal: input.terminal ?? false,
+    user: { uid: input.uid, gid: input.gid, ...(input.additionalGids?.length ? { additionalGids: [...input.additionalGids] } : {}) },
+    args: [...input.args],
+    env: [...input.env],
+    cwd: input.cwd,
+    // Docker gives a non-root user no effective capabilities; root gets the set.
+    capabilities: {
+      bounding: caps,
+      effective: input.uid === 0 ? caps : [],
+      permitted: input.uid === 0 ? caps : [],
+    },
+    rlimits: [{ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }],
+    noNewPrivileges: !input.privileged,
+    oomScoreAdj: 0,
+  };
+}
+
+/** The whole config.json. */
+export function buildSpec(input: SpecInput): Record<string, unknown> {
+  const caps = effectiveCapabilities(input);
+  const privileged = input.privileged ?? false;
+  const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }];
+  if (input.network !== 'host') namespaces.push({ type: 'network' });
+  const sysOpts = ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'];
+  const mounts: OciMount[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    {
+      destination: '/dev/pts',
+      type: 'devpts',
+      source: 'devpts',
+      options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
+    },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [...sysOpts, 'relatime'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    ...(input.mounts ?? []),
+  ];
+  const resources: Record<string, unknown> = {
+    // Deny device nodes beyond the standard set runc adds: no mknod of disks, no raw devices.
+    devices: privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }],
+  };
+  if (input.memoryBytes !== undefined) resources.memory = { limit: input.memoryBytes, swap: input.memoryBytes };
+  if (input.nanoCpus !== undefined) {
+    const period = 100_000;
+    resources.cpu = { period, quota: Math.max(1000, Math.round((input.nanoCpus / 1e9) * period)) };
+  }
+  if (input.pidsLimit !== undefined && input.pidsLimit > 0) resources.pids = { limit: input.pidsLimit };
+  const seccomp: SeccompProfile | undefined = privileged ? undefined : defaultSeccompProfile(caps);
+  return {
+    ociVersion: '1.0.2-dev',
+    process: processSpec({ ...input, caps, privileged }),
+    root: { path: input.rootfs, readonly: input.readOnly ?? false },
+    hostname: input.hostname,
+    mounts,
+    linux: {
+      namespaces,
+      ...(input.cgroupsPath ? { cgroupsPath: input.cgroupsPath } : {}),
+      resources,
+      ...(privileged ? {} : { maskedPaths, readonlyPaths }),
+      ...(seccomp ? { seccomp } : {}),
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// `-u name|uid[:group|gid]` resolved the way Docker does it: through the image's own
+// /etc/passwd and /etc/group, with numeric ids allowed even when no entry names them.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError } from '../define.js';
+
+export interface ResolvedUser {
+  readonly uid: number;
+  readonly gid: number;
+  readonly additionalGids: readonly number[];
+  readonly home: string;
+}
+
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
+
+async function readLines(rootfs: string, file: string): Promise<string[][]> {
+  // The rootfs is the container's, so a symlinked /etc/passwd must not lead out of it:
+  // read through the path as is only when it is a plain file.
+  const text = await readFile(join(rootfs, file), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(':'));
+}
+
+const isNumeric = (s: string) => /^\d+$/.test(s);
+
+export async function resolveUser(rootfs: string, spec: string | undefined): Promise<ResolvedUser> {
+  const passwd: PasswdEntry[] = (await readLines(rootfs, 'etc/passwd')).map((f) => ({
+    name: f[0] ?? '',
+    uid: Number(f[2]),
+    gid: Number(f[3]),
+    home: f[5] || '/',
+  }));
+  const groups: GroupEntry[] = (await readLines(rootfs, 'etc/group')).map((f) => ({
+    name: f[0] ?? '',
+    gid: Number(f[2]),
+    members: (f[3] ?? '').split(',').filter(Boolean),
+  }));
+  const s = spec?.trim() || 'root';
+  const [userPart = '', groupPart] = s.split(':', 2);
+  let entry: PasswdEntry | undefined;
+  let uid: number;
+  if (isNumeric(userPart)) {
+    uid = Number(userPart);
+    entry = passwd.find((p) => p.uid === uid);
+  } else {
+    entry = passwd.find((p) => p.name === userPart);
+    if (!entry) throw new EngineError('invalid_argument', `unable to find user ${userPart}: no matching entries in passwd file`);
+    uid = entry.uid;
+  }
+  let gid = entry?.gid ?? 0;
+  if (groupPart !== undefined && groupPart !== '') {
+    if (isNumeric(groupPart)) gid = Number(groupPart);
+    else {
+      const g = groups.find((x) => x.name === groupPart);
+      if (!g) throw new EngineError('invalid_argument', `unable to find group ${groupPart}: no matching entries in group file`);
+      gid = g.gid;
+    }
+  }
+  if (uid > 0xfffffffe || gid > 0xfffffffe) throw new EngineError('invalid_argument', `user id out of range: ${s}`);
+  // Supplementary groups come from /etc/group membership, as with initgroups(3), unless a
+  // group was named explicitly (Docker keeps them then too).
+  const additional = entry ? groups.filter((g) => g.members.includes(entry.name) && g.gid !== gid).map((g) => g.gid) : [];
+  return { uid, gid, additionalGids: additional, home: entry?.home ?? '/' };
+}
