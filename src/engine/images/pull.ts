@@ -49,6 +49,7 @@ interface LayerState {
 }
 
 const progressIntervalMs = 100;
+const maxQueuedWrites = 16 << 20;
 
 /** The progress reporter: phase changes at once, byte counts at most every 100 ms. */
 function reporter(ref: string, layers: LayerState[], cb: ((p: PullProgress) => void) | undefined) {
@@ -310,12 +311,15 @@ async function downloadLayer(
   // The tee: each chunk goes to the ingest writer (its write overlapping the unpack of the
   // same chunk) and to the unpack; the blob commits (sha256 + size checked) at the end.
   async function* source(): AsyncGenerator<Buffer, void, undefined> {
-    let pending: Promise<void> | undefined;
+    // Writes queue up behind each other (the writer hashes in call order) without holding
+    // the unpack back, up to a bound so a slow disk slows the download instead of memory.
+    let chain: Promise<void> = Promise.resolve();
+    let queued = 0;
     try {
       if (unpack && writer.offset > 0) {
         // A resumed ingest: replay the bytes an earlier attempt kept, so the unpack sees them all.
         let left = writer.offset;
-        for await (const c of createReadStream(partialPath, { start: 0, end: writer.offset - 1 }) as AsyncIterable<Buffer>) {
+        for await (const c of createReadStream(partialPath, { start: 0, end: writer.offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
           left -= c.length;
           yield c;
         }
@@ -327,16 +331,19 @@ async function downloadLayer(
         signal: o.signal,
         onRetry: (why) => o.onRetry?.(desc.digest, why),
       })) {
-        if (pending) await pending;
-        pending = writer.write(chunk);
-        pending.catch(() => {}); // awaited below; this only keeps it from being "unhandled" meanwhile
+        queued += chunk.length;
+        chain = chain.then(async () => {
+          await writer.write(chunk);
+          queued -= chunk.length;
+        });
+        chain.catch(() => {}); // awaited below; this only keeps it from being "unhandled" meanwhile
+        if (queued > maxQueuedWrites) await chain;
         at += chunk.length;
         fetched += chunk.length;
         o.set('downloading', at);
         yield chunk;
       }
-      if (pending) await pending;
-      pending = undefined;
+      await chain;
       o.set(unpack ? 'extracting' : 'verifying', at);
       try {
         await writer.commit();
@@ -347,7 +354,7 @@ async function downloadLayer(
       }
       finished = true;
     } finally {
-      if (pending) await pending.catch(() => {});
+      await chain.catch(() => {});
     }
   }
 

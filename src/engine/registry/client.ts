@@ -37,6 +37,8 @@ export interface SendOptions {
   /** Statuses that are answers, not failures to retry (e.g. 404 for a HEAD). */
   readonly retry?: boolean;
   readonly timeoutMs?: number;
+  /** A blob body: see RequestOptions.fast. */
+  readonly fast?: boolean;
 }
 
 export interface FetchedManifest {
@@ -133,7 +135,14 @@ export class RegistryClient {
         async () => {
           let r: HttpResponse;
           try {
-            r = await request(url, { method: opts.method, headers, body: opts.body, signal: opts.signal, timeoutMs: opts.timeoutMs });
+            r = await request(url, {
+              method: opts.method,
+              headers,
+              body: opts.body,
+              signal: opts.signal,
+              timeoutMs: opts.timeoutMs,
+              fast: opts.fast,
+            });
           } catch (e) {
             if (e instanceof EngineError) throw e;
             throw new TransientError(describe(e), undefined, { cause: e });

@@ -15,7 +15,7 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly url: URL;
-  readonly body: IncomingMessage;
+  readonly body: Readable;
 }
 
 export interface RequestOptions {
@@ -28,6 +28,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Follow up to this many redirects (blob GETs often redirect to storage). */
   readonly maxRedirects?: number;
+  /** A bulk GET (blob body): over plain HTTP it goes through fastGet's large socket reads. */
+  readonly fast?: boolean;
 }
 
 /** Tunables, overridable by environment so tests do not wait for production timeouts. */
@@ -201,6 +203,20 @@ function requestOnce(
   const mod = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? httpsAgent : httpAgent;
   const timeoutMs = opts.timeoutMs ?? tuning.timeoutMs;
+  if (opts.fast && url.protocol === 'http:' && (opts.method ?? 'GET') === 'GET' && opts.body === undefined) {
+    return import('./fast-get.js').then(async ({ fastGet }) => {
+      const r = await fastGet(url, { ...headers }, { signal, timeoutMs });
+      const location = r.headers.location;
+      if ([301, 302, 303, 307, 308].includes(r.status) && typeof location === 'string' && redirectsLeft > 0) {
+        r.body.destroy();
+        const next = new URL(location, url);
+        const nextHeaders = { ...headers };
+        if (next.host !== url.host) delete nextHeaders.authorization;
+        return requestOnce(next, opts, redirectsLeft - 1, nextHeaders);
+      }
+      return { status: r.status, headers: r.headers, url, body: r.body };
+    });
+  }
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     const body = opts.body;
