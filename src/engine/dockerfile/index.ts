@@ -18,6 +18,7 @@ export {
   StageScope,
 } from './expand.js';
 export type { ArgScopeOptions, ExpandOptions, PlatformSpec, VarLookup } from './expand.js';
+export { stageDependencies, stagesFor } from './stages.js';
 export { processWord, processWords, ShellLexError } from './shell-lexer.js';
 export type { LexOptions } from './shell-lexer.js';
 export { parseDuration, parseMount, parsePortSpec, parseSignal, parseSize, ValueError } from './values.js';

@@ -522,9 +522,9 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
 }
 
 /** Parses one instruction line on its own (an ONBUILD trigger from a base image, say). */
-export function parseInstruction(text: string, options: ParseOptions & { escape?: '\\' | '`' } = {}): Instruction {
+export function parseInstruction(text: string, options: ParseOptions = {}): Instruction {
   const escape = options.escape ?? '\\';
-  const parsed = parseNodes(escape === '`' ? `# escape=\`\n${text}` : text, options);
+  const parsed = parseNodes(text, options);
   const node = parsed.nodes[0];
   const file = options.file ?? 'Dockerfile';
   if (!node) throw new EngineError('invalid_argument', 'empty instruction', { range: { file, line: 1, column: 1 } });

@@ -10,6 +10,8 @@ import type { Directives, Heredoc, Node, ParsedNodes, Segment, Warning } from '.
 export interface ParseOptions {
   /** Name used in ranges and messages; "Dockerfile" by default. */
   readonly file?: string;
+  /** The escape character before any `# escape=` directive (an ONBUILD trigger inherits its file's). */
+  readonly escape?: '\\' | '`';
 }
 
 const knownDirectives = new Set(['syntax', 'escape', 'check']);
@@ -104,13 +106,17 @@ class DirectiveState {
       if (value !== '`' && value !== '\\') {
         throw new EngineError('invalid_argument', `invalid escape character '${value}': use \` or \\`, { range: range() });
       }
-      this.escape = value;
-      this.continuation = value === '`' ? /([^`])`[ \t]*$|^`[ \t]*$/ : /([^\\])\\[ \t]*$|^\\[ \t]*$/;
+      this.setEscape(value);
     } else if (key === 'syntax') {
       this.syntax = value;
     } else {
       this.check = value;
     }
+  }
+
+  setEscape(value: '\\' | '`'): void {
+    this.escape = value;
+    this.continuation = value === '`' ? /([^`])`[ \t]*$|^`[ \t]*$/ : /([^\\])\\[ \t]*$|^\\[ \t]*$/;
   }
 
   directives(): Directives {
@@ -437,6 +443,7 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
   };
 
   const d = new DirectiveState();
+  if (options.escape === '`') d.setEscape('`');
   const nodes: Node[] = [];
   const warnings: Warning[] = [];
   let comments: string[] = [];
