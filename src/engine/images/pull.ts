@@ -4,6 +4,9 @@
 // record is written last: a pull that stops anywhere leaves no record pointing at missing parts.
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
 import { blobChunks } from '../registry/blob-stream.js';
 import { clientFor } from '../registry/client.js';
@@ -272,7 +275,7 @@ async function pullLayer(
   if (haveBlob) {
     // Only the unpack is missing (an earlier pull stopped after the blob): from disk.
     o.set('extracting', desc.size);
-    await store.unpackLayer({ source: store.blobStream(desc.digest), mediaType: desc.mediaType, diffId, signal: o.signal });
+    await unpackFrom(store, store.blobStream(desc.digest), desc, diffId, o.signal);
     o.set('done');
     return 0;
   }
@@ -292,6 +295,36 @@ async function pullLayer(
 }
 
 class CorruptBlob extends Error {}
+
+const plainTar = 'application/vnd.oci.image.layer.v1.tar';
+
+/**
+ * Gzip layers are inflated here, in 1 MiB output chunks, and handed to the store's unpack as
+ * plain tar (it still checks the diffID and every entry). Why: zlib's default 16 KiB chunks
+ * cost a thread-pool round trip each; measured on a 32 MiB layer, 0.6–0.9 s vs 0.23–0.28 s.
+ */
+async function unpackFrom(
+  store: Store,
+  source: AsyncIterable<Buffer>,
+  desc: Descriptor,
+  diffId: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (layerCompression(desc.mediaType) !== 'gzip') {
+    await store.unpackLayer({ source, mediaType: desc.mediaType, diffId, signal });
+    return;
+  }
+  const gz = createGunzip({ chunkSize: 1 << 20 });
+  const feeding = pipeline(Readable.from(source, { objectMode: false }), gz).catch((e: unknown) => {
+    gz.destroy(e instanceof Error ? e : new Error(String(e)));
+  });
+  try {
+    await store.unpackLayer({ source: gz, mediaType: plainTar, diffId, signal });
+  } finally {
+    gz.destroy();
+    await feeding;
+  }
+}
 
 async function downloadLayer(
   store: Store,
@@ -369,7 +402,7 @@ async function downloadLayer(
           return: async () => ({ done: true, value: undefined }),
         }),
       };
-      await store.unpackLayer({ source: view, mediaType: desc.mediaType, diffId, signal: o.signal });
+      await unpackFrom(store, view, desc, diffId, o.signal);
     }
     while (!(await gen.next()).done) {
       /* drain: download the rest, then commit */
