@@ -57,8 +57,9 @@ export function positionAt(file: string, segments: readonly Segment[], offset: n
     if (s.offset <= offset) seg = s;
     else break;
   }
-  const range: SourceRange = { file, line: seg.line, column: seg.column + Math.max(0, offset - seg.offset) };
-  return endLine === undefined ? range : { ...range, endLine };
+  const column = seg.column + Math.max(0, offset - seg.offset);
+  // Plain literals, not spreads: this runs once per instruction on every parse.
+  return endLine === undefined ? { file, line: seg.line, column } : { file, line: seg.line, column, endLine };
 }
 
 /** Segments re-based so that offset 0 is `shift` in the original text. */
@@ -67,7 +68,7 @@ function shiftSegments(segments: readonly Segment[], shift: number): Segment[] {
   const out: Segment[] = [];
   for (const s of segments) {
     if (s.offset > shift) {
-      out.push({ ...s, offset: s.offset - shift });
+      out.push({ offset: s.offset - shift, line: s.line, column: s.column });
     } else {
       out[0] = { line: s.line, column: s.column + (shift - s.offset), offset: 0 };
     }
@@ -245,6 +246,8 @@ export function splitWords(rest: string, escape: string): string[] {
   return words;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 class NodeBuilder {
   readonly warnings: Warning[] = [];
   constructor(
@@ -269,14 +272,13 @@ class NodeBuilder {
     const restAt = base + lead + afterKeyword + restOffset + (restRaw.length - trimLeft(restRaw).length);
     const keyword = rawKeyword.toLowerCase();
     const range = positionAt(this.file, logical.segments, base + lead, endLine);
-    const common = { keyword, flags, original: trimmed, range, comments, segments: shiftSegments(logical.segments, base + lead) };
-    const done = (args: readonly string[], json: boolean, extra: Partial<Pick<Node, 'legacyKeyValue' | 'sub'>> = {}): Node => ({
-      ...common,
-      args,
-      json,
-      heredocs: [],
-      ...extra,
-    });
+    const segments = shiftSegments(logical.segments, base + lead);
+    const done = (args: readonly string[], json: boolean, extra?: { legacyKeyValue?: boolean; sub?: Node }): Node => {
+      const node: Mutable<Node> = { keyword, flags, args, json, heredocs: [], original: trimmed, range, comments, segments };
+      if (extra?.legacyKeyValue) node.legacyKeyValue = true;
+      if (extra?.sub) node.sub = extra.sub;
+      return node;
+    };
     switch (keyword) {
       case 'run':
       case 'cmd':
@@ -307,7 +309,8 @@ class NodeBuilder {
         const cmdText = m ? rest.slice(m.index + m[0].length) : '';
         const cmdAt = restAt + (m ? m.index + m[0].length : rest.length);
         const cmd = this.maybeJson(cmdText, logical, cmdAt, done, false);
-        return { ...cmd, args: [type, ...cmd.args] };
+        (cmd as Mutable<Node>).args = [type, ...cmd.args];
+        return cmd;
       }
       case 'onbuild': {
         if (rest === '') return done([], false);
@@ -495,7 +498,7 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
     }
 
     builder ??= new NodeBuilder(file, d.escape);
-    let node = builder.node(logical, 0, comments, endLine);
+    const node = builder.node(logical, 0, comments, endLine);
     if (emptyContinuation) {
       warnings.push({ rule: 'NoEmptyContinuation', message: 'empty continuation line (a future Dockerfile syntax rejects it)', range: node.range });
     }
@@ -525,9 +528,11 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
             { range: positionAt(file, logical.segments, offset, endLine) },
           );
         }
-        docs.push({ ...doc, content });
+        docs.push(doc.fd === undefined ? { name: doc.name, content, expand: doc.expand, chomp: doc.chomp } : { name: doc.name, content, expand: doc.expand, chomp: doc.chomp, fd: doc.fd });
       }
-      node = { ...node, heredocs: docs, range: { ...node.range, endLine } };
+      const mutable = node as Mutable<Node>;
+      mutable.heredocs = docs;
+      mutable.range = { file, line: node.range.line, column: node.range.column, endLine };
     }
     nodes.push(node);
     comments = [];
