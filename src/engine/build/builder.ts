@@ -4,7 +4,8 @@
 // dir — a RUN's overlay upper, or a fresh dir COPY fills — written as a gzip blob and then
 // adopted by the store as is. The tags move only after every step succeeded.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
 import {
@@ -26,7 +27,7 @@ import type { Store } from '../store/index.js';
 import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
 import { BuildCache, stateOf, stepKey, type BuildState } from './cache.js';
 import { ContentHasher, sha256Hex } from './content-hash.js';
-import { loadContext, type BuildContext } from './context.js';
+import { loadContext, type BuildContext, type ContextEntry } from './context.js';
 import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
 import { cloneConfig, defaultPath, emptyImageConfig, mediaTypes, type Descriptor, type OciImageConfig } from './image-config.js';
 import { tempName, writeLayer } from './layer.js';
@@ -217,6 +218,15 @@ function neededStages(df: Dockerfile, target: Stage, global: GlobalScope): Stage
   };
   visit(target);
   return df.stages.filter((s) => need.has(s.index));
+}
+
+/** What COPY wrote for one file: mode, content sha256, mtime ns, uid, gid. */
+type FileRecord = [number, string, string, number, number];
+
+/** ROOT/build-cache/copy-index/<key>.json: the files of the last layer a COPY produced. */
+interface CopyIndex {
+  readonly diffId: string;
+  readonly files: Record<string, FileRecord>;
 }
 
 interface StepResult {
@@ -443,6 +453,10 @@ class Executor {
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
+    // The last build of this same COPY (same parent, sources, flags): its layer lends the files that did not change.
+    const indexKey = stepKey(parent.key, ['copy-index', x.kind, dest, localSources, x.chown ?? null, x.chmod ?? null, x.exclude]);
+    const previous = ctxSelections ? await this.copyIndex(indexKey) : undefined;
+    const written: Record<string, FileRecord> = {};
     const upper = this.newDir('upper');
     const parentDiffs = parent.config.rootfs.diff_ids;
     await withRootfs(this.store, parentDiffs, this.scratch, async (parentRoot) => {
@@ -450,11 +464,19 @@ class Executor {
       const chmod = x.chmod !== undefined ? parseChmod(x.chmod, range) : undefined;
       const base = { parentRoot, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}), range, ...(this.signal ? { signal: this.signal } : {}) };
       if (ctxSelections) {
+        const owner = chown ?? { uid: 0, gid: 0 };
+        const record = (e: ContextEntry): FileRecord => [chmod ?? e.mode, this.hasher.fileHash(e), e.mtimeNs.toString(), owner.uid, owner.gid];
+        const same = (a: FileRecord, b: FileRecord) => a.every((v, i) => v === b[i]);
         await copyInto(upper, this.ctx, ctxSelections, {
           ...base,
           dest,
           keepOwners: false,
           extractArchives: x.kind === 'add' && x.unpack !== false,
+          reuse: (destPath, e) => {
+            const r = previous?.files[destPath];
+            return r && same(r, record(e)) ? join(previous.dir, destPath) : undefined;
+          },
+          onFile: (destPath, e) => (written[destPath] = record(e)),
         });
       } else if (fromState && localSources.length > 0) {
         await withRootfs(this.store, fromState.config.rootfs.diff_ids, this.scratch, async (fromRoot) => {
@@ -474,7 +496,30 @@ class Executor {
         writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ?? 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
       }
     });
-    return { state: await this.commitLayer(parent, key, upper, createdBy(x.text, true)), cached: false };
+    const state = await this.commitLayer(parent, key, upper, createdBy(x.text, true));
+    if (ctxSelections && state.config.rootfs.diff_ids.length > parentDiffs.length) {
+      this.saveCopyIndex(indexKey, { diffId: state.config.rootfs.diff_ids.at(-1)!, files: written });
+    }
+    return { state, cached: false };
+  }
+
+  async copyIndex(indexKey: string): Promise<{ dir: string; files: Record<string, FileRecord> } | undefined> {
+    if (this.opts.noCache) return undefined;
+    try {
+      const idx = JSON.parse(readFileSync(join(this.deps.root, 'build-cache', 'copy-index', `${indexKey.slice(7)}.json`), 'utf8')) as CopyIndex;
+      if (!(await this.store.hasLayer(idx.diffId))) return undefined;
+      return { dir: this.store.layerPath(idx.diffId), files: idx.files };
+    } catch {
+      return undefined;
+    }
+  }
+
+  saveCopyIndex(indexKey: string, idx: CopyIndex): void {
+    const dir = join(this.deps.root, 'build-cache', 'copy-index');
+    mkdirSync(dir, { recursive: true });
+    const p = join(dir, `${indexKey.slice(7)}.json`);
+    writeFileSync(`${p}.${process.pid}.tmp`, JSON.stringify(idx));
+    renameSync(`${p}.${process.pid}.tmp`, p);
   }
 
   // ---- RUN ---------------------------------------------------------------------------------
@@ -597,7 +642,8 @@ class Executor {
       rmSync(blob, { force: true });
       throw e;
     }
-    await this.store.adoptLayer(upper, { diffId: layer.diffId, size: layer.contentSize });
+    if (await this.store.hasLayer(layer.diffId)) discard(upper, this.store.root);
+    else await this.store.adoptLayer(upper, { diffId: layer.diffId, size: layer.contentSize });
     config.rootfs.diff_ids.push(layer.diffId);
     touch(config, history, false);
     const state: BuildState = {
@@ -608,6 +654,19 @@ class Executor {
     this.cache.put(state);
     return state;
   }
+}
+
+/**
+ * Drops an upper dir whose layer the store has already: moved aside at once (named like the
+ * store's temp files, so its gc finishes the job if we die) and deleted in the background,
+ * since deleting thousands of files can take seconds that the build need not wait for.
+ */
+function discard(dir: string, root: string): void {
+  const aside = join(root, 'tmp', tempName('discard'));
+  renameSync(dir, aside);
+  const child = spawn('rm', ['-rf', '--', aside], { detached: true, stdio: 'ignore' });
+  child.on('error', () => rmSync(aside, { recursive: true, force: true }));
+  child.unref();
 }
 
 function withoutRange(x: Instruction): unknown {

@@ -7,8 +7,10 @@ import { execFile } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
+  constants as fsConstants,
   copyFileSync,
   lchownSync,
+  linkSync,
   lstatSync,
   lutimesSync,
   mkdirSync,
@@ -203,6 +205,15 @@ export interface CopyOptions {
   readonly extractArchives: boolean;
   readonly range?: SourceRange;
   readonly signal?: AbortSignal;
+  /**
+   * A file already in the store identical to what this copy would write at `destPath` (same
+   * content, mode, owner and mtime), to hardlink instead of copying. Store layers are never
+   * written to, so sharing their inodes is safe, and a rebuild after a one-file change then
+   * creates one file instead of thousands.
+   */
+  readonly reuse?: (destPath: string, e: ContextEntry) => string | undefined;
+  /** Told of every regular file written, with its path in the image. */
+  readonly onFile?: (destPath: string, e: ContextEntry) => void;
 }
 
 /** Copies the selections into `upper` (an empty dir standing for `/`). Returns the number of entries written. */
@@ -229,8 +240,11 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
       for (const it of sel.items) {
         if (it.name === '') continue;
         if (++count % 512 === 0) throwIfAborted(opts.signal);
-        const target = join(upper, dest, it.name);
-        copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
+        const destPath = posix.join(dest, it.name);
+        const target = join(upper, destPath);
+        const from = it.entry.type === 'file' ? opts.reuse?.(destPath, it.entry) : undefined;
+        if (from === undefined || !linkInto(from, target)) copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
+        if (it.entry.type === 'file') opts.onFile?.(destPath, it.entry);
         if (it.entry.type === 'dir') dirs.push(it);
       }
       // Directory mtimes last: writing their children moved them.
@@ -247,7 +261,9 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
     }
     const targetPath = intoDir ? posix.join(dest, base) : dest;
     ensureDirs(upper, opts.parentRoot, posix.dirname(targetPath), opts.chown);
-    copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
+    const from = sel.entry.type === 'file' ? opts.reuse?.(targetPath, sel.entry) : undefined;
+    if (from === undefined || !linkInto(from, join(upper, targetPath))) copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
+    if (sel.entry.type === 'file') opts.onFile?.(targetPath, sel.entry);
     count++;
   }
   return count;
@@ -338,8 +354,14 @@ function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number
       return;
     }
     case 'file': {
-      rmSync(dst, { force: true, recursive: true });
-      copyFileSync(src, dst);
+      try {
+        copyFileSync(src, dst, fsConstants.COPYFILE_EXCL);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // an earlier source of the same COPY wrote here: the later one wins
+        rmSync(dst, { force: true, recursive: true });
+        copyFileSync(src, dst);
+      }
       // copyFile carries the mode; only an explicit --chmod or setuid bits need a chmod.
       if (chmod !== undefined || e.mode & 0o7000) chmodSync(dst, chmod ?? e.mode);
       if (owner.uid !== 0 || owner.gid !== 0) lchownSync(dst, owner.uid, owner.gid);
@@ -355,6 +377,20 @@ function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number
     }
     case 'other':
       return; // sockets, fifos and devices in a context are not copied (as BuildKit's fsutil skips them)
+  }
+}
+
+/** Hardlinks a stored file into the upper dir; false when that cannot be done (then copy). */
+function linkInto(from: string, dst: string): boolean {
+  try {
+    linkSync(from, dst);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      rmSync(dst, { force: true, recursive: true });
+      return linkInto(from, dst);
+    }
+    return false;
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -121,6 +121,33 @@ describe('builder (no RUN)', () => {
       assert.equal(r4.steps - r4.cachedSteps, 12, 'the COPY and the 11 steps after it');
       assert.equal((await store.getImage('demo:1'))?.configDigest, r4.imageId);
       assert.deepEqual(readdirSync(join(root, 'tmp')), [], 'no temp dirs left');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('rebuilds a COPY after a one-file change by linking the unchanged files from the last layer', async () => {
+    const { store, builder, cleanup } = await setup();
+    try {
+      const files: Record<string, string> = { Dockerfile: 'FROM scratch\nCOPY . /app/\n' };
+      for (let i = 0; i < 50; i++) files[`d/f${i}.txt`] = `file ${i}\n`;
+      const dir = context(files);
+      await builder.build({ context: dir, tags: ['inc:1'] });
+      const [first] = await store.imageLayers('inc:1');
+      writeFileSync(join(dir, 'd/f7.txt'), 'seven\n');
+      await builder.build({ context: dir, tags: ['inc:1'] });
+      const [second] = await store.imageLayers('inc:1');
+      assert.notEqual(second!.diffId, first!.diffId);
+      assert.equal(statSync(join(second!.dir, 'app/d/f8.txt')).ino, statSync(join(first!.dir, 'app/d/f8.txt')).ino, 'unchanged: shared');
+      assert.notEqual(statSync(join(second!.dir, 'app/d/f7.txt')).ino, statSync(join(first!.dir, 'app/d/f7.txt')).ino);
+      assert.equal(readFileSync(join(second!.dir, 'app/d/f7.txt'), 'utf8'), 'seven\n');
+      assert.equal(readFileSync(join(first!.dir, 'app/d/f7.txt'), 'utf8'), 'file 7\n', 'the old layer is untouched');
+      // The layer blob is complete on its own: all 50 files are in it.
+      const rec = await store.getImage('inc:1');
+      const manifest = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
+      const names = execFileSync('tar', ['-tzf', store.blobPath(manifest.layers[0]!.digest)], { encoding: 'utf8' }).trim().split('\n');
+      assert.equal(names.filter((n) => n.endsWith('.txt')).length, 50);
+      assert.ok(!execFileSync('tar', ['-tvzf', store.blobPath(manifest.layers[0]!.digest)], { encoding: 'utf8' }).includes(' link to '));
     } finally {
       cleanup();
     }
