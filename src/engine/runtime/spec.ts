@@ -101,6 +101,8 @@ export interface SpecInput {
   readonly terminal?: boolean;
   readonly hostname: string;
   readonly network: 'none' | 'host' | 'private';
+  /** Join this network namespace (a private network's nsfs file) instead of making a new one. */
+  readonly netnsPath?: string;
   readonly privileged?: boolean;
   readonly capAdd?: readonly string[];
   readonly capDrop?: readonly string[];
@@ -163,8 +165,14 @@ export function processSpec(input: {
 export function buildSpec(input: SpecInput): Record<string, unknown> {
   const caps = effectiveCapabilities(input);
   const privileged = input.privileged ?? false;
-  const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }];
-  if (input.network !== 'host') namespaces.push({ type: 'network' });
+  const namespaces: { type: string; path?: string }[] = [
+    { type: 'pid' },
+    { type: 'ipc' },
+    { type: 'uts' },
+    { type: 'mount' },
+    { type: 'cgroup' },
+  ];
+  if (input.network !== 'host') namespaces.push(input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
   const sysOpts = ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'];
   const mounts: OciMount[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },

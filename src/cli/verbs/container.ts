@@ -1,0 +1,471 @@
+// Container verbs: create, start, run, stop, kill, restart, rm, logs, wait, exec, stats, top,
+// rename, and `container <sub>` (ls, prune, inspect, cleanup and the same verbs again).
+import { readFile } from 'node:fs/promises';
+import { EngineError, isEngineError, type ContainerStats } from '../../engine/define.js';
+import type { RunOptions } from '../../engine/types.js';
+import { Containers, parseSignal } from '../../engine/runtime/containers.js';
+import { shortId } from '../../engine/runtime/ids.js';
+import type { CliContext, Verb } from '../context.js';
+import { defineVerb } from '../context.js';
+import type { FlagSpecs, Parsed } from '../args.js';
+
+const runFlags = {
+  detach: { short: 'd', help: 'run in the background and print the container id' },
+  rm: { help: 'remove the container when it exits' },
+  name: { value: true, help: 'name the container' },
+  interactive: { short: 'i', help: 'keep stdin open' },
+  tty: { short: 't', help: 'allocate a pseudo-terminal' },
+  env: { short: 'e', value: true, multi: true, help: 'set an environment variable (K=V, or K to take it from here)' },
+  'env-file': { value: true, multi: true, help: 'read environment variables from a file' },
+  publish: { short: 'p', value: true, multi: true, help: 'publish a port: [IP:]HOST:CONTAINER[/tcp|udp]' },
+  'publish-all': { short: 'P', help: "publish every port the image EXPOSEs on a random host port" },
+  volume: { short: 'v', value: true, multi: true, help: 'bind mount HOST:CTR[:ro] or named volume NAME:CTR[:ro]' },
+  network: { value: true, help: 'none, host, or private (default)' },
+  net: { value: true, help: 'same as --network' },
+  user: { short: 'u', value: true, help: 'user name or uid[:gid]' },
+  workdir: { short: 'w', value: true, help: 'working directory in the container' },
+  entrypoint: { value: true, help: "override the image's entrypoint" },
+  'read-only': { help: 'mount the root filesystem read-only' },
+  privileged: { help: 'give the container every capability and device, no seccomp' },
+  'cap-add': { value: true, multi: true, help: 'add a capability' },
+  'cap-drop': { value: true, multi: true, help: 'drop a capability' },
+  memory: { short: 'm', value: true, help: 'memory limit (e.g. 256m)' },
+  cpus: { value: true, help: 'number of CPUs (e.g. 0.5)' },
+  'pids-limit': { value: true, help: 'maximum number of processes' },
+  tmpfs: { value: true, multi: true, help: 'mount a tmpfs: PATH[:OPTIONS]' },
+  init: { help: 'run an init (tini) as PID 1 that reaps zombies and forwards signals' },
+  hostname: { short: 'h', value: true, help: 'container hostname' },
+  label: { short: 'l', value: true, multi: true, help: 'set a label K=V' },
+} as const;
+
+type RunFlags = Parsed<typeof runFlags>['flags'];
+
+async function readEnvFile(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new EngineError('invalid_argument', `cannot read env file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+}
+
+async function runOptions(flags: RunFlags, positionals: readonly string[]): Promise<RunOptions> {
+  const image = positionals[0];
+  if (!image) throw new EngineError('invalid_argument', 'an image is required (see --help)');
+  const env: string[] = [];
+  for (const f of flags['env-file'] ?? []) env.push(...(await readEnvFile(f)));
+  env.push(...(flags.env ?? []));
+  let pidsLimit: number | undefined;
+  if (flags['pids-limit'] !== undefined) {
+    pidsLimit = Number(flags['pids-limit']);
+    if (!Number.isInteger(pidsLimit)) throw new EngineError('invalid_argument', `invalid --pids-limit: ${flags['pids-limit']}`);
+  }
+  const labels: Record<string, string> = {};
+  for (const l of flags.label ?? []) {
+    const i = l.indexOf('=');
+    labels[i === -1 ? l : l.slice(0, i)] = i === -1 ? '' : l.slice(i + 1);
+  }
+  const network = flags.network ?? flags.net;
+  return {
+    image,
+    ...(positionals.length > 1 ? { cmd: positionals.slice(1) } : {}),
+    ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint === '' ? [] : [flags.entrypoint] } : {}),
+    ...(flags.name !== undefined ? { name: flags.name } : {}),
+    env,
+    publish: flags.publish ?? [],
+    publishAll: flags['publish-all'] ?? false,
+    ...(network !== undefined ? { network: network as RunOptions['network'] } : {}),
+    volumes: flags.volume ?? [],
+    tmpfs: flags.tmpfs ?? [],
+    ...(flags.workdir !== undefined ? { workdir: flags.workdir } : {}),
+    ...(flags.user !== undefined ? { user: flags.user } : {}),
+    ...(flags.hostname !== undefined ? { hostname: flags.hostname } : {}),
+    tty: flags.tty ?? false,
+    interactive: flags.interactive ?? false,
+    readOnly: flags['read-only'] ?? false,
+    privileged: flags.privileged ?? false,
+    capAdd: flags['cap-add'] ?? [],
+    capDrop: flags['cap-drop'] ?? [],
+    ...(flags.memory !== undefined ? { memory: flags.memory } : {}),
+    ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
+    ...(pidsLimit !== undefined ? { pidsLimit } : {}),
+    init: flags.init ?? false,
+    autoRemove: flags.rm ?? false,
+    labels,
+  };
+}
+
+function service(ctx: CliContext): Containers {
+  return new Containers(ctx.paths);
+}
+
+/** create, pulling the image first when the store does not have it (as docker run does). */
+async function createPulling(ctx: CliContext, c: Containers, opts: RunOptions) {
+  try {
+    return await c.create(opts);
+  } catch (e) {
+    if (!isEngineError(e) || e.code !== 'not_found' || !/image/i.test(e.message)) throw e;
+    ctx.stderr.write(`Unable to find image '${opts.image}' locally\n`);
+    const [{ pullImage }, { openStore }] = await Promise.all([import('../../engine/images/pull.js'), import('../../engine/store/index.js')]);
+    await pullImage(await openStore(ctx.paths.root), opts.image, { signal: ctx.signal, insecure: ctx.global.insecureRegistries });
+    return await c.create(opts);
+  }
+}
+
+/** Streams the container's output here until it exits; returns its exit code. */
+async function attachLogs(ctx: CliContext, c: Containers, id: string): Promise<number> {
+  const onAbort = () => void c.kill(id, 'SIGTERM').catch(() => undefined);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const l of c.logs(id, { follow: true })) (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${l.text}\n`);
+    return await c.wait(id);
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function removeQuiet(c: Containers, id: string): Promise<void> {
+  await c.remove(id, { force: true }).catch((e: unknown) => {
+    if (!(isEngineError(e) && e.code === 'not_found')) throw e;
+  });
+}
+
+const runVerb = (name: 'run' | 'create') =>
+  defineVerb({
+    name,
+    synopsis: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+    summary: name === 'run' ? 'Create and start a container' : 'Create a container',
+    flags: runFlags,
+    stopAtPositional: true,
+    async run(ctx, { flags, positionals }) {
+      const opts = await runOptions(flags, positionals);
+      const c = service(ctx);
+      const rec = await createPulling(ctx, c, opts);
+      if (name === 'create') {
+        ctx.stdout.write(`${rec.id}\n`);
+        return 0;
+      }
+      if (flags.detach) {
+        try {
+          await c.start(rec.id);
+        } catch (e) {
+          await removeQuiet(c, rec.id); // nothing of a failed run is left behind
+          throw e;
+        }
+        ctx.stdout.write(`${rec.id}\n`);
+        return 0;
+      }
+      let code: number;
+      if (opts.tty || opts.interactive) {
+        try {
+          code = await c.runAttached(rec.id);
+        } catch (e) {
+          await removeQuiet(c, rec.id);
+          throw e;
+        }
+      } else {
+        try {
+          await c.start(rec.id);
+        } catch (e) {
+          await removeQuiet(c, rec.id);
+          throw e;
+        }
+        code = await attachLogs(ctx, c, rec.id);
+      }
+      if (opts.autoRemove) await removeQuiet(c, rec.id);
+      return code;
+    },
+  });
+
+function eachArg(
+  name: string,
+  summary: string,
+  flags: FlagSpecs,
+  fn: (c: Containers, arg: string, flags: Record<string, string | boolean | undefined>, ctx: CliContext) => Promise<void>,
+): Verb {
+  return defineVerb({
+    name,
+    synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
+    summary,
+    flags,
+    async run(ctx, { flags: f, positionals }) {
+      if (positionals.length === 0) throw new EngineError('invalid_argument', `'dockui ${name}' needs at least one container`);
+      const c = service(ctx);
+      let failed = 0;
+      for (const p of positionals) {
+        try {
+          await fn(c, p, f as Record<string, string | boolean | undefined>, ctx);
+          ctx.stdout.write(`${p}\n`);
+        } catch (e) {
+          if (positionals.length === 1) throw e;
+          failed++;
+          ctx.stderr.write(`dockui: ${isEngineError(e) ? e.message : String(e)}\n`);
+        }
+      }
+      return failed ? 1 : 0;
+    },
+  });
+}
+
+function timeoutFlag(v: string | boolean | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new EngineError('invalid_argument', `invalid --time: ${String(v)}`);
+  return n;
+}
+
+const startVerb = defineVerb({
+  name: 'start',
+  synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
+  summary: 'Start one or more created or stopped containers',
+  flags: { attach: { short: 'a', help: "attach to the container's output" } },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length === 0) throw new EngineError('invalid_argument', "'dockui start' needs at least one container");
+    const c = service(ctx);
+    for (const p of positionals) {
+      const rec = await c.start(p);
+      if (flags.attach) return attachLogs(ctx, c, rec.id);
+      ctx.stdout.write(`${p}\n`);
+    }
+    return 0;
+  },
+});
+
+const stopFlags = {
+  time: { short: 't', value: true, help: 'seconds to wait before killing (default 10)' },
+  signal: { short: 's', value: true, help: 'signal to send (default: the image StopSignal or SIGTERM)' },
+} as const;
+
+const logsVerb = defineVerb({
+  name: 'logs',
+  synopsis: '[OPTIONS] CONTAINER',
+  summary: "Print a container's output (stdout here to stdout, stderr to stderr)",
+  flags: {
+    follow: { short: 'f', help: 'keep printing new output' },
+    tail: { short: 'n', value: true, help: 'only the last N lines ("all" for every line)' },
+    since: { value: true, help: 'only lines since a time (RFC 3339, unix seconds, or 10m / 1h ago)' },
+    timestamps: { short: 't', help: 'show timestamps' },
+  },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length !== 1) throw new EngineError('invalid_argument', "'dockui logs' takes exactly one container");
+    let tail: number | undefined;
+    if (flags.tail !== undefined && flags.tail !== 'all') {
+      tail = Number(flags.tail);
+      if (!Number.isInteger(tail) || tail < 0) throw new EngineError('invalid_argument', `invalid --tail: ${flags.tail}`);
+    }
+    const c = service(ctx);
+    for await (const l of c.logs(positionals[0]!, {
+      follow: flags.follow ?? false,
+      ...(tail !== undefined ? { tail } : {}),
+      ...(flags.since !== undefined ? { since: flags.since } : {}),
+      signal: ctx.signal,
+    }))
+      (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${flags.timestamps ? `${l.time} ` : ''}${l.text}\n`);
+    return 0;
+  },
+});
+
+const waitVerb = defineVerb({
+  name: 'wait',
+  synopsis: 'CONTAINER [CONTAINER...]',
+  summary: 'Wait for containers to exit and print their exit codes',
+  flags: {},
+  async run(ctx, { positionals }) {
+    if (positionals.length === 0) throw new EngineError('invalid_argument', "'dockui wait' needs at least one container");
+    const c = service(ctx);
+    for (const p of positionals) ctx.stdout.write(`${await c.wait(p, ctx.signal)}\n`);
+    return 0;
+  },
+});
+
+const execVerb = defineVerb({
+  name: 'exec',
+  synopsis: '[OPTIONS] CONTAINER COMMAND [ARG...]',
+  summary: 'Run a command in a running container',
+  flags: {
+    interactive: { short: 'i', help: 'keep stdin open' },
+    tty: { short: 't', help: 'allocate a pseudo-terminal' },
+    env: { short: 'e', value: true, multi: true, help: 'set an environment variable' },
+    user: { short: 'u', value: true, help: 'user name or uid[:gid]' },
+    workdir: { short: 'w', value: true, help: 'working directory' },
+    detach: { short: 'd', help: 'run in the background' },
+  },
+  stopAtPositional: true,
+  async run(ctx, { flags, positionals }) {
+    const [target, ...args] = positionals;
+    if (!target || args.length === 0) throw new EngineError('invalid_argument', "'dockui exec' needs a container and a command");
+    const c = service(ctx);
+    const child = await c.exec(target, {
+      args,
+      env: (flags.env ?? []).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
+      ...(flags.user ? { user: flags.user } : {}),
+      ...(flags.workdir ? { workdir: flags.workdir } : {}),
+      tty: flags.tty ?? false,
+      interactive: flags.interactive ?? false,
+    });
+    if (flags.detach) {
+      child.unref();
+      return 0;
+    }
+    return await new Promise<number>((res) => {
+      child.on('close', (code, sig) => res(code ?? (sig ? 128 + 9 : 126)));
+      child.on('error', () => res(126));
+    });
+  },
+});
+
+function formatStats(name: string, s: ContainerStats): string {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)}MiB`;
+  return `${shortId(s.id).padEnd(14)}${name.padEnd(24)}${`${s.cpuPercent.toFixed(2)}%`.padEnd(9)}${`${mib(s.memoryBytes)} / ${s.memoryLimitBytes ? mib(s.memoryLimitBytes) : '--'}`.padEnd(24)}${s.pids}\n`;
+}
+
+const statsVerb = defineVerb({
+  name: 'stats',
+  synopsis: '[OPTIONS] [CONTAINER...]',
+  summary: 'Show CPU, memory and pids of running containers',
+  flags: { 'no-stream': { help: 'print one sample and exit' } },
+  async run(ctx, { flags, positionals }) {
+    const c = service(ctx);
+    const header = `${'CONTAINER ID'.padEnd(14)}${'NAME'.padEnd(24)}${'CPU %'.padEnd(9)}${'MEM USAGE / LIMIT'.padEnd(24)}PIDS\n`;
+    for (;;) {
+      const targets = positionals.length ? await Promise.all(positionals.map((p) => c.find(p))) : await c.list();
+      const rows = await Promise.all(targets.map(async (r) => formatStats(r.name, await c.stats(r.id, 500))));
+      if (!flags['no-stream'] && ctx.stdout.isTTY) ctx.stdout.write('\x1b[2J\x1b[H');
+      ctx.stdout.write(header + rows.join(''));
+      if (flags['no-stream'] || ctx.signal.aborted) return 0;
+    }
+  },
+});
+
+const topVerb = defineVerb({
+  name: 'top',
+  synopsis: 'CONTAINER',
+  summary: 'Show the processes of a container',
+  flags: {},
+  async run(ctx, { positionals }) {
+    if (positionals.length !== 1) throw new EngineError('invalid_argument', "'dockui top' takes exactly one container");
+    const t = await service(ctx).top(positionals[0]!);
+    const rows = [t.titles, ...t.processes];
+    const widths = t.titles.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    for (const r of rows) ctx.stdout.write(r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('') + '\n');
+    return 0;
+  },
+});
+
+const renameVerb = defineVerb({
+  name: 'rename',
+  synopsis: 'CONTAINER NEW_NAME',
+  summary: 'Rename a container',
+  flags: {},
+  async run(ctx, { positionals }) {
+    if (positionals.length !== 2) throw new EngineError('invalid_argument', "'dockui rename' takes a container and a new name");
+    await service(ctx).rename(positionals[0]!, positionals[1]!);
+    return 0;
+  },
+});
+
+const pruneVerb = defineVerb({
+  name: 'container prune',
+  synopsis: '[OPTIONS]',
+  summary: 'Remove all stopped containers',
+  flags: { force: { short: 'f', help: 'do not ask (dockui never asks)' } },
+  async run(ctx) {
+    const gone = await service(ctx).prune();
+    if (gone.length) ctx.stdout.write(`Deleted Containers:\n${gone.map((g) => `${g}\n`).join('')}`);
+    ctx.stdout.write(`Total reclaimed: ${gone.length} containers\n`);
+    return 0;
+  },
+});
+
+/** `container cleanup ID`: conmon's exit command. Quiet: nobody reads its output. */
+const cleanupVerb = defineVerb({
+  name: 'container cleanup',
+  synopsis: 'ID',
+  summary: 'Record a container exit and free its resources (run by the monitor)',
+  flags: {},
+  async run(ctx, { positionals }) {
+    const id = positionals[0];
+    if (!id || !/^[0-9a-f]{64}$/.test(id)) throw new EngineError('invalid_argument', 'cleanup needs a full container id');
+    await service(ctx).cleanup(id);
+    return 0;
+  },
+});
+
+function byName(name: string): Verb {
+  switch (name) {
+    case 'run':
+    case 'create':
+      return runVerb(name) as unknown as Verb;
+    case 'start':
+      return startVerb as unknown as Verb;
+    case 'stop':
+      return eachArg('stop', 'Stop running containers (StopSignal, then SIGKILL after the grace time)', stopFlags, async (c, p, f) => {
+        await c.stop(p, {
+          ...(f.time !== undefined ? { timeoutSec: timeoutFlag(f.time)! } : {}),
+          ...(f.signal ? { signal: parseSignal(String(f.signal)) } : {}),
+        });
+      });
+    case 'restart':
+      return eachArg('restart', 'Restart containers', { time: stopFlags.time }, async (c, p, f) => {
+        await c.restart(p, f.time !== undefined ? { timeoutSec: timeoutFlag(f.time)! } : {});
+      });
+    case 'kill':
+      return eachArg('kill', 'Send a signal (default SIGKILL) to containers', { signal: { short: 's', value: true, help: 'signal (default KILL)' } }, async (c, p, f) => {
+        await c.kill(p, f.signal ? String(f.signal) : 'SIGKILL');
+      });
+    case 'rm':
+      return eachArg('rm', 'Remove containers', { force: { short: 'f', help: 'kill a running container first' }, volumes: { short: 'v', help: 'accepted for compatibility' } }, async (c, p, f) => {
+        await c.remove(p, { force: f.force === true });
+      });
+    case 'logs':
+      return logsVerb as unknown as Verb;
+    case 'wait':
+      return waitVerb as unknown as Verb;
+    case 'exec':
+      return execVerb as unknown as Verb;
+    case 'stats':
+      return statsVerb as unknown as Verb;
+    case 'top':
+      return topVerb as unknown as Verb;
+    case 'rename':
+      return renameVerb as unknown as Verb;
+    case 'container':
+      return containerVerb;
+    default:
+      throw new EngineError('invalid_argument', `unknown command: ${name}`);
+  }
+}
+
+const subcommands = ['ls', 'ps', 'list', 'prune', 'inspect', 'cleanup', 'create', 'start', 'run', 'stop', 'kill', 'restart', 'rm', 'logs', 'wait', 'exec', 'stats', 'top', 'rename'];
+
+/** `dockui container SUB ...`: dispatches to the verb of that name. */
+const containerVerb: Verb = defineVerb({
+  name: 'container',
+  synopsis: `COMMAND (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`,
+  summary: 'Manage containers',
+  flags: {},
+  stopAtPositional: true,
+  async run(ctx, { positionals }) {
+    const [sub, ...rest] = positionals;
+    if (!sub || !subcommands.includes(sub))
+      throw new EngineError('invalid_argument', `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`);
+    let v: Verb;
+    if (sub === 'prune') v = pruneVerb as unknown as Verb;
+    else if (sub === 'cleanup') v = cleanupVerb as unknown as Verb;
+    else if (sub === 'ls' || sub === 'ps' || sub === 'list') v = (await import('./ps.js')).verb as unknown as Verb;
+    else if (sub === 'inspect') v = (await import('./inspect.js')).verb as unknown as Verb;
+    else v = byName(sub);
+    const { parseArgs, usage } = await import('../args.js');
+    if (rest[0] === '--help' || rest[0] === '-h') {
+      ctx.stdout.write(usage(v.name, v.synopsis, v.flags) + '\n');
+      return 0;
+    }
+    return v.run(ctx, parseArgs(v.name, rest, v.flags, { stopAtPositional: v.stopAtPositional ?? false }));
+  },
+});
+
+export const verb = byName;

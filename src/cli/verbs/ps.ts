@@ -1,0 +1,110 @@
+// `dockui ps`: kept light (records + a liveness check per running container) since it is a
+// benchmark target and the TUI's refresh path.
+import type { ContainerState } from '../../engine/define.js';
+import { EngineError } from '../../engine/define.js';
+import { Containers } from '../../engine/runtime/containers.js';
+import type { ContainerRecord } from '../../engine/runtime/records.js';
+import { defineVerb } from '../context.js';
+
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 1) return 'Less than a second';
+  if (s < 60) return `${s} seconds`;
+  const m = Math.round(s / 60);
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  const h = Math.round(m / 60);
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  return `${Math.round(h / 24)} days`;
+}
+
+export function statusText(r: ContainerRecord, now = Date.now()): string {
+  switch (r.state) {
+    case 'running':
+      return `Up ${humanDuration(now - Date.parse(r.startedAt ?? r.createdAt))}`;
+    case 'paused':
+      return `Up ${humanDuration(now - Date.parse(r.startedAt ?? r.createdAt))} (Paused)`;
+    case 'exited':
+      return `Exited (${r.exitCode ?? 0})${r.exitReason ? ` [${r.exitReason}]` : ''} ${humanDuration(now - Date.parse(r.finishedAt ?? r.createdAt))} ago`;
+    case 'created':
+      return 'Created';
+    case 'removing':
+      return 'Removal In Progress';
+  }
+}
+
+function matches(r: ContainerRecord, filters: readonly string[]): boolean {
+  for (const f of filters) {
+    const i = f.indexOf('=');
+    if (i <= 0) throw new EngineError('invalid_argument', `invalid filter ${JSON.stringify(f)}: use KEY=VALUE`);
+    const k = f.slice(0, i);
+    const v = f.slice(i + 1);
+    switch (k) {
+      case 'status':
+        if (r.state !== (v as ContainerState)) return false;
+        break;
+      case 'name':
+        if (!r.name.includes(v)) return false;
+        break;
+      case 'id':
+        if (!r.id.startsWith(v)) return false;
+        break;
+      case 'ancestor':
+        if (r.image !== v && !r.image.includes(v) && !r.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', ''))) return false;
+        break;
+      case 'label': {
+        const j = v.indexOf('=');
+        const lk = j === -1 ? v : v.slice(0, j);
+        if (!(lk in r.labels) || (j !== -1 && r.labels[lk] !== v.slice(j + 1))) return false;
+        break;
+      }
+      case 'exited':
+        if (r.state !== 'exited' || String(r.exitCode) !== v) return false;
+        break;
+      default:
+        throw new EngineError('invalid_argument', `unknown filter ${JSON.stringify(k)} (status, name, id, ancestor, label, exited)`);
+    }
+  }
+  return true;
+}
+
+function shortImage(ref: string): string {
+  return ref.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
+}
+
+export const verb = defineVerb({
+  name: 'ps',
+  synopsis: '[OPTIONS]',
+  summary: 'List containers',
+  flags: {
+    all: { short: 'a', help: 'show all containers (default: running only)' },
+    quiet: { short: 'q', help: 'only ids' },
+    filter: { short: 'f', value: true, multi: true, help: 'status=, name=, id=, ancestor=, label=, exited=' },
+    'no-trunc': { help: 'do not truncate ids and commands' },
+  },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length) throw new EngineError('invalid_argument', `'dockui ps' takes no arguments`);
+    const filters = flags.filter ?? [];
+    const all = flags.all || filters.some((f) => f.startsWith('status=') || f.startsWith('exited='));
+    const c = new Containers(ctx.paths);
+    const recs = (await c.list({ all })).filter((r) => matches(r, filters));
+    const trunc = !flags['no-trunc'];
+    if (flags.quiet) {
+      ctx.stdout.write(recs.map((r) => `${trunc ? r.id.slice(0, 12) : r.id}\n`).join(''));
+      return 0;
+    }
+    const now = Date.now();
+    const rows = recs.map((r) => {
+      let cmd = JSON.stringify([r.path, ...r.args].join(' '));
+      if (trunc && cmd.length > 22) cmd = `${cmd.slice(0, 20)}…"`;
+      const ports = r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
+      return [trunc ? r.id.slice(0, 12) : r.id, shortImage(r.image), cmd, `${humanDuration(now - Date.parse(r.createdAt))} ago`, statusText(r, now), ports, r.name];
+    });
+    const head = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('') + '\n';
+    ctx.stdout.write(line(head) + rows.map(line).join(''));
+    return 0;
+  },
+});

@@ -1,0 +1,134 @@
+// A container's OCI bundle: ROOT/containers/<id>/ holds config.json and rootfs/ (the overlay
+// mount point); the per-container /etc files sit beside them and are bind-mounted in.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError } from '../define.js';
+import type { EnginePaths } from '../paths.js';
+import { hostsFile, netnsPath, resolvConf } from './network.js';
+import type { ContainerRecord } from './records.js';
+import { isMounted, mountOverlay } from './rootfs.js';
+import { mergeEnv } from './run-in-rootfs.js';
+import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciProcess } from './spec.js';
+import { resolveUser } from './user.js';
+import { Volumes } from './volumes.js';
+import { findExecutable } from './oci-runtime.js';
+
+export const rootfsOf = (dir: string) => join(dir, 'rootfs');
+
+/** tini (Debian's tini package) serves --init; its static build works in any image. */
+export function initBinary(): string {
+  for (const name of ['tini-static', 'tini', 'catatonit']) {
+    const p = findExecutable(name);
+    if (p) return p;
+  }
+  throw new EngineError('failed_precondition', '--init needs tini: apt-get install tini');
+}
+
+/** Mounts the rootfs (when not mounted yet) and returns its path. */
+export async function mountRootfs(rec: ContainerRecord, dir: string): Promise<string> {
+  const rootfs = rootfsOf(dir);
+  if (!(await isMounted(rootfs)))
+    mountOverlay({ lowerDirs: rec.lowerDirs, upperDir: join(dir, 'upper'), workDir: join(dir, 'work'), target: rootfs });
+  return rootfs;
+}
+
+async function processFor(
+  rec: ContainerRecord,
+  rootfs: string,
+  over: { args?: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean } = {},
+): Promise<OciProcess> {
+  const user = await resolveUser(rootfs, over.user ?? rec.user);
+  const cwd = over.workdir || rec.workdir || '/';
+  await mkdir(join(rootfs, cwd), { recursive: true });
+  const tty = over.tty ?? rec.tty;
+  const env = mergeEnv(
+    [`HOSTNAME=${rec.hostname}`, `HOME=${user.home}`, ...(tty ? ['TERM=xterm'] : [])],
+    rec.env,
+    over.env,
+  );
+  // HOME from the image's Env or -e wins, as in Docker.
+  let args = over.args ?? [rec.path, ...rec.args];
+  if (!over.args && rec.init) args = ['/sbin/docker-init', '--', ...args];
+  return processSpec({
+    args,
+    env,
+    cwd,
+    uid: user.uid,
+    gid: user.gid,
+    additionalGids: user.additionalGids,
+    terminal: tty,
+    caps: effectiveCapabilities(rec),
+    privileged: rec.privileged,
+  });
+}
+
+/** Writes config.json (and the /etc files) for the next start. The rootfs must be mounted. */
+export async function writeBundle(rec: ContainerRecord, dir: string, paths: EnginePaths): Promise<void> {
+  const rootfs = await mountRootfs(rec, dir);
+  const hostResolv = existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '';
+  await Promise.all([
+    writeFile(join(dir, 'hostname'), `${rec.hostname}\n`),
+    writeFile(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network)),
+    writeFile(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv)),
+  ]);
+  const etc = (name: string): OciMount => ({
+    destination: `/etc/${name}`,
+    type: 'bind',
+    source: join(dir, name),
+    options: ['rbind', 'rprivate', rec.readOnly ? 'ro' : 'rw', 'nosuid', 'nodev'],
+  });
+  const mounts: OciMount[] = [etc('hostname'), etc('hosts'), etc('resolv.conf')];
+  const volumes = new Volumes(paths);
+  for (const m of rec.mounts) {
+    if (m.type === 'tmpfs') {
+      mounts.push({
+        destination: m.destination,
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'nodev', 'noexec', ...(m.options ? m.options.split(',') : [])],
+      });
+      continue;
+    }
+    let source = m.source;
+    if (m.type === 'volume') source = await volumes.prepare(m.source, join(rootfs, m.destination));
+    else if (!existsSync(source)) await mkdir(source, { recursive: true }); // Docker creates a missing host dir
+    mounts.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
+  }
+  if (rec.init) mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: initBinary(), options: ['bind', 'ro', 'nosuid', 'nodev'] });
+  const proc = await processFor(rec, rootfs);
+  const spec = buildSpec({
+    rootfs,
+    readOnly: rec.readOnly,
+    args: proc.args,
+    env: proc.env,
+    cwd: proc.cwd,
+    uid: proc.user.uid,
+    gid: proc.user.gid,
+    additionalGids: proc.user.additionalGids ?? [],
+    terminal: proc.terminal,
+    hostname: rec.hostname,
+    network: rec.network,
+    ...(rec.network === 'private' ? { netnsPath: netnsPath(paths.runRoot, rec.id) } : {}),
+    privileged: rec.privileged,
+    capAdd: rec.capAdd,
+    capDrop: rec.capDrop,
+    mounts,
+    ...(rec.memoryBytes !== undefined ? { memoryBytes: rec.memoryBytes } : {}),
+    ...(rec.nanoCpus !== undefined ? { nanoCpus: rec.nanoCpus } : {}),
+    ...(rec.pidsLimit !== undefined ? { pidsLimit: rec.pidsLimit } : {}),
+    cgroupsPath: `/dockui/${rec.id}`,
+  });
+  await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
+}
+
+/** The process spec for `exec`, written to a file runc reads. */
+export async function writeExecProcess(
+  rec: ContainerRecord,
+  dir: string,
+  file: string,
+  over: { args: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean },
+): Promise<void> {
+  const proc = await processFor(rec, rootfsOf(dir), over);
+  await writeFile(file, JSON.stringify(proc));
+}

@@ -1,0 +1,819 @@
+// Container lifecycle over records, conmon, runc and the network: create, start, stop, kill,
+// remove, logs, stats, exec. Every operation on one container runs under its lock and checks
+// the state table first; any dockui process sees (and reconciles) the same records.
+import type { ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  EngineError,
+  type ContainerStats,
+  type ContainerSummary,
+  type LogLine,
+  type PortMapping,
+} from '../define.js';
+import type { EventBus } from '../events.js';
+import type { EnginePaths } from '../paths.js';
+import { pidAlive, tryLock } from '../store/lock.js';
+import type { LogsOptions, RunOptions } from '../types.js';
+import { mountRootfs, rootfsOf, writeBundle, writeExecProcess } from './bundle.js';
+import { generateName, newId, shortId, validName } from './ids.js';
+import { joinPartials, logTimeMs, parseSince, readLogChunk } from './logs.js';
+import { createWithMonitor, logPath, readExit } from './monitor.js';
+import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
+import { OciRuntime, runcMessage } from './oci-runtime.js';
+import { RecordStore, type ContainerRecord, type MountRecord } from './records.js';
+import { unmount } from './rootfs.js';
+import { mergeEnv } from './run-in-rootfs.js';
+import { effectiveCapabilities } from './spec.js';
+import { ensureState } from './state.js';
+import { parseTmpfs, parseVolume } from './volumes.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** bin/dockui.js, from dist/engine/runtime or src/engine/runtime alike. */
+export const dockuiBin = resolve(here, '../../../bin/dockui.js');
+
+// ---- parsing of user input (before any side effect) -----------------------------------
+
+/** "SIGTERM", "TERM", "15" → "SIGTERM"; anything else is a user error. */
+export function parseSignal(s: string): string {
+  const t = s.trim().toUpperCase();
+  const sigs = osConstants.signals as Record<string, number>;
+  if (/^\d+$/.test(t)) {
+    const n = Number(t);
+    const name = Object.keys(sigs).find((k) => sigs[k] === n);
+    if (!name || n < 1 || n > 64) throw new EngineError('invalid_argument', `invalid signal: ${s}`);
+    return name;
+  }
+  const name = t.startsWith('SIG') ? t : `SIG${t}`;
+  if (!(name in sigs)) throw new EngineError('invalid_argument', `invalid signal: ${s}`);
+  return name;
+}
+
+/** "512m", "1g", "100000" (bytes) → bytes. */
+export function parseBytes(s: string, what = '--memory'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(s.trim());
+  if (!m) throw new EngineError('invalid_argument', `invalid ${what} value ${JSON.stringify(s)} (e.g. 256m, 1g)`);
+  const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
+  const n = Math.floor(Number(m[1]) * mult);
+  if (n < 6 * 1024 * 1024) throw new EngineError('invalid_argument', `${what} must be at least 6m`);
+  return n;
+}
+
+export function parseCpus(s: string): number {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0 || n > 1024) throw new EngineError('invalid_argument', `invalid --cpus value ${JSON.stringify(s)}`);
+  return Math.round(n * 1e9);
+}
+
+// ---- the service ----------------------------------------------------------------------
+
+export interface ImageInfo {
+  readonly ref: string;
+  readonly id: string;
+  readonly lowerDirs: readonly string[];
+  readonly config: {
+    Env?: readonly string[];
+    Cmd?: readonly string[];
+    Entrypoint?: readonly string[];
+    WorkingDir?: string;
+    User?: string;
+    ExposedPorts?: Readonly<Record<string, object>>;
+    StopSignal?: string;
+    Labels?: Readonly<Record<string, string>>;
+  };
+}
+
+/** Resolves an image reference from the content store. */
+export async function imageFromStore(root: string, ref: string): Promise<ImageInfo> {
+  const { openStore } = await import('../store/index.js');
+  const store = await openStore(root);
+  const hit = await store.resolveImage(ref);
+  const [config, layers] = await Promise.all([store.imageConfig(hit.id), store.imageLayers(hit.id)]);
+  return { ref: hit.ref ?? ref, id: hit.id, lowerDirs: layers.map((l) => l.dir).reverse(), config: config.config ?? {} };
+}
+
+export interface ExecOptions {
+  readonly args: readonly string[];
+  readonly env?: readonly string[];
+  readonly user?: string;
+  readonly workdir?: string;
+  readonly tty?: boolean;
+  readonly interactive?: boolean;
+  readonly stdio?: 'inherit' | 'pipe';
+}
+
+const traceOn = process.env.DOCKUI_TRACE === '1';
+const traceT0 = performance.now();
+/** DOCKUI_TRACE=1 prints phase timings to stderr (for the benchmarks). */
+function trace(what: string): void {
+  if (traceOn) process.stderr.write(`[trace ${(performance.now() - traceT0).toFixed(1)}ms] ${what}\n`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function procStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is the container's init (this pid, started at that time) still alive? */
+function initAlive(rec: ContainerRecord): boolean {
+  if (!rec.pid) return false;
+  const st = procStartTime(rec.pid);
+  return st !== undefined && (rec.pidStart === undefined || st === rec.pidStart);
+}
+
+export function summarize(r: ContainerRecord): ContainerSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    image: r.image,
+    imageId: r.imageId,
+    command: [r.path, ...r.args].join(' '),
+    state: r.state,
+    createdAt: r.createdAt,
+    ...(r.startedAt ? { startedAt: r.startedAt } : {}),
+    ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+    ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+    ...(r.exitReason ? { exitReason: r.exitReason } : {}),
+    ports: r.ports,
+    ...(r.pid && r.state === 'running' ? { pid: r.pid } : {}),
+  };
+}
+
+export class Containers {
+  readonly records: RecordStore;
+  #runtime: OciRuntime | undefined;
+  #snapshot: readonly ContainerSummary[] = [];
+  readonly #listeners = new Set<() => void>();
+
+  constructor(
+    readonly paths: EnginePaths,
+    readonly events?: EventBus,
+    readonly resolveImage: (ref: string) => Promise<ImageInfo> = (ref) => imageFromStore(paths.root, ref),
+  ) {
+    this.records = new RecordStore(paths);
+  }
+
+  get runtime(): OciRuntime {
+    this.#runtime ??= new OciRuntime(join(this.paths.runRoot, 'runc'));
+    return this.#runtime;
+  }
+
+  dir(id: string): string {
+    return this.records.containerDir(id);
+  }
+
+  // ---- Observable
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  getSnapshot(): readonly ContainerSummary[] {
+    return this.#snapshot;
+  }
+  async refresh(): Promise<void> {
+    this.#snapshot = (await this.list({ all: true })).map(summarize);
+    for (const l of this.#listeners) l();
+  }
+
+  // ---- lookup
+
+  /** Exact id, exact name, or a unique id prefix. */
+  async find(idOrName: string): Promise<ContainerRecord> {
+    const q = idOrName.trim();
+    if (/^[0-9a-f]{64}$/.test(q)) {
+      const r = await this.records.read(q);
+      if (r) return r;
+    }
+    const all = await this.records.list();
+    const byName = all.find((r) => r.name === q || `/${r.name}` === q);
+    if (byName) return byName;
+    if (/^[0-9a-f]+$/.test(q)) {
+      const hits = all.filter((r) => r.id.startsWith(q));
+      if (hits.length === 1) return hits[0]!;
+      if (hits.length > 1) throw new EngineError('invalid_argument', `container id prefix ${q} is ambiguous: ${hits.length} containers match`);
+    }
+    throw new EngineError('not_found', `no such container: ${q}`);
+  }
+
+  /** Records, reconciled with what is actually alive. */
+  async list(opts: { all?: boolean } = {}): Promise<ContainerRecord[]> {
+    const recs = await this.records.list();
+    const out = await Promise.all(recs.map((r) => this.reconcile(r)));
+    const live = out.filter((r): r is ContainerRecord => r !== undefined);
+    live.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    return opts.all ? live : live.filter((r) => r.state === 'running' || r.state === 'paused');
+  }
+
+  /**
+   * A record that says running while its monitor and process are gone (or whose exit conmon
+   * has written) is finished here: exit code, reason, cleanup. Cheap when nothing changed.
+   */
+  async reconcile(rec: ContainerRecord): Promise<ContainerRecord | undefined> {
+    if (rec.state !== 'running' && rec.state !== 'paused') return rec;
+    const exited = rec.monitor === 'conmon' && existsSync(join(this.dir(rec.id), 'exit'));
+    const lost = !exited && !(rec.monitorPid && pidAlive(rec.monitorPid)) && !initAlive(rec);
+    if (!exited && !lost) return rec;
+    const release = await tryLock(this.records.lockPath(rec.id));
+    if (!release) return rec; // someone else is on it
+    try {
+      return await this.finishLocked(rec.id, lost ? 'monitor lost' : undefined);
+    } finally {
+      await release();
+    }
+  }
+
+  // ---- create
+
+  async create(opts: RunOptions): Promise<ContainerRecord> {
+    // Everything the user typed is checked before anything is made.
+    const network = parseNetworkMode(opts.network);
+    const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
+    const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
+    const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
+    const nanoCpus = opts.cpus ? parseCpus(opts.cpus) : undefined;
+    if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < -1))
+      throw new EngineError('invalid_argument', `invalid --pids-limit: ${opts.pidsLimit}`);
+    effectiveCapabilities(opts); // validates --cap-add/--cap-drop names
+    if (opts.name !== undefined && !validName(opts.name))
+      throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(opts.name)}: use [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
+    if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname))
+      throw new EngineError('invalid_argument', `invalid hostname ${JSON.stringify(opts.hostname)}`);
+    if ((ports.length || opts.publishAll) && network !== 'private')
+      throw new EngineError('invalid_argument', `published ports need the private network (not --network ${network})`);
+    if (opts.init) (await import('./bundle.js')).initBinary();
+    for (const e of opts.env ?? []) if (e.startsWith('=') || e === '') throw new EngineError('invalid_argument', `invalid environment variable: ${JSON.stringify(e)}`);
+
+    const image = await this.resolveImage(opts.image);
+    const cfg = image.config;
+    if (opts.publishAll)
+      for (const key of Object.keys(cfg.ExposedPorts ?? {})) {
+        const [port, proto = 'tcp'] = key.split('/');
+        if (!ports.some((p) => p.containerPort === Number(port) && p.protocol === proto))
+          ports.push({ hostIp: '0.0.0.0', hostPort: 0, containerPort: Number(port), protocol: proto === 'udp' ? 'udp' : 'tcp' });
+      }
+    const entrypoint = opts.entrypoint ?? cfg.Entrypoint ?? [];
+    // Docker: --entrypoint resets the image's Cmd; trailing args replace Cmd.
+    const cmd = opts.cmd?.length ? opts.cmd : opts.entrypoint ? [] : (cfg.Cmd ?? []);
+    const argv = [...entrypoint, ...cmd];
+    if (argv.length === 0) throw new EngineError('invalid_argument', `no command specified: image ${opts.image} has no Cmd or Entrypoint`);
+    const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
+    const env = mergeEnv(cfg.Env, opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)));
+    const id = newId();
+    await this.records.ensureDirs();
+    const dir = this.dir(id);
+    const rec: ContainerRecord = {
+      id,
+      name: '',
+      image: image.ref,
+      imageId: image.id,
+      lowerDirs: image.lowerDirs,
+      createdAt: new Date().toISOString(),
+      state: 'created',
+      path: argv[0]!,
+      args: argv.slice(1),
+      env,
+      workdir: opts.workdir || cfg.WorkingDir || '/',
+      user: opts.user ?? cfg.User ?? '',
+      hostname: opts.hostname ?? (network === 'host' ? (await import('node:os')).hostname() : shortId(id)),
+      tty: opts.tty ?? false,
+      interactive: opts.interactive ?? false,
+      stopSignal,
+      network,
+      ports,
+      mounts,
+      readOnly: opts.readOnly ?? false,
+      privileged: opts.privileged ?? false,
+      capAdd: opts.capAdd ?? [],
+      capDrop: opts.capDrop ?? [],
+      ...(memoryBytes !== undefined ? { memoryBytes } : {}),
+      ...(nanoCpus !== undefined ? { nanoCpus } : {}),
+      ...(opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? { pidsLimit: opts.pidsLimit } : {}),
+      init: opts.init ?? false,
+      autoRemove: opts.autoRemove ?? false,
+      labels: { ...(cfg.Labels ?? {}), ...(opts.labels ?? {}) },
+      restartCount: 0,
+    };
+    await this.records.withNamesLock(async () => {
+      const taken = new Set((await this.records.list()).map((r) => r.name));
+      if (opts.name !== undefined) {
+        if (taken.has(opts.name)) {
+          const other = (await this.records.list()).find((r) => r.name === opts.name)!;
+          throw new EngineError('conflict', `the container name "${opts.name}" is already in use by container ${shortId(other.id)}: remove or rename it`);
+        }
+        rec.name = opts.name;
+      } else {
+        for (let i = 0; ; i++) {
+          const n = generateName(i);
+          if (!taken.has(n)) {
+            rec.name = n;
+            break;
+          }
+        }
+      }
+      await mkdir(dir, { recursive: true });
+      await this.records.write(rec);
+    });
+    try {
+      // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
+      await writeBundle(rec, dir, this.paths);
+    } catch (e) {
+      await this.destroy(rec);
+      throw e;
+    }
+    this.events?.emit('container.created', { id, name: rec.name });
+    return rec;
+  }
+
+  // ---- start
+
+  async start(idOrName: string): Promise<ContainerRecord> {
+    const found = await this.find(idOrName);
+    const rec = await this.records.withLock(found.id, async () => {
+      const r = (await this.records.read(found.id)) ?? found;
+      if (r.state === 'running') return r;
+      ensureState(r.name, r.state, 'start');
+      await this.startLocked(r);
+      return r;
+    });
+    this.events?.emit('container.started', { id: rec.id });
+    return rec;
+  }
+
+  /** Starts under the container's lock. On failure nothing of this start is left running. */
+  private async startLocked(rec: ContainerRecord): Promise<void> {
+    const dir = this.dir(rec.id);
+    const runtime = this.runtime;
+    await Promise.all(['exit', 'oom', 'pidfile', 'conmon.pid'].map((f) => rm(join(dir, f), { force: true })));
+    await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
+    trace('start: cleaned');
+    await writeBundle(rec, dir, this.paths);
+    trace('start: bundle written');
+    let net: { slirpPid: number; apiSocket: string } | undefined;
+    let created = false;
+    try {
+      if (rec.network === 'private') {
+        const ports = await Promise.all(
+          rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)),
+        );
+        net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
+        (rec as { ports: readonly PortMapping[] }).ports = ports.map((p, i) => ({ ...p, hostPort: p.hostPort || rec.ports[i]!.hostPort }));
+      }
+      trace('start: network ready');
+      // A runc state left by a crash between create and start would block the id.
+      if (existsSync(join(runtime.root, rec.id))) await runtime.delete(rec.id, { force: true });
+      created = true;
+      const { pid, monitorPid } = await createWithMonitor({
+        runtime,
+        id: rec.id,
+        name: rec.name,
+        bundle: dir,
+        containerDir: dir,
+        runRoot: this.paths.runRoot,
+        tty: rec.tty,
+        exitCommand: [
+          process.execPath,
+          dockuiBin,
+          '--root',
+          this.paths.root,
+          '--runroot',
+          this.paths.runRoot,
+          'container',
+          'cleanup',
+          rec.id,
+        ],
+      });
+      rec.pid = pid;
+      const st = procStartTime(pid);
+      if (st !== undefined) rec.pidStart = st;
+      rec.monitor = 'conmon';
+      rec.monitorPid = monitorPid;
+      if (net) {
+        rec.slirpPid = net.slirpPid;
+        rec.apiSocket = net.apiSocket;
+      }
+      trace('start: created by conmon');
+      await runtime.start(rec.id);
+      trace('start: runc start done');
+    } catch (e) {
+      if (created) await runtime.delete(rec.id, { force: true }).catch(() => undefined);
+      if (net || rec.network === 'private')
+        await teardownNetwork({ runRoot: this.paths.runRoot, id: rec.id, ...(net ? { slirpPid: net.slirpPid, apiSocket: net.apiSocket } : {}) });
+      unmount(rootfsOf(dir));
+      delete rec.pid;
+      delete rec.monitorPid;
+      delete rec.slirpPid;
+      await this.records.write(rec);
+      throw e;
+    }
+    rec.state = 'running';
+    rec.startedAt = new Date().toISOString();
+    delete rec.finishedAt;
+    delete rec.exitCode;
+    delete rec.exitReason;
+    delete rec.stopRequested;
+    await this.records.write(rec);
+  }
+
+  /**
+   * Runs the container attached to this process's terminal: runc itself owns the pty and copies
+   * it to our stdio (`-it` in the foreground). Resolves with the exit code when it ends.
+   */
+  async runAttached(idOrName: string): Promise<number> {
+    const found = await this.find(idOrName);
+    const dir = this.dir(found.id);
+    const { child, rec } = await this.records.withLock(found.id, async () => {
+      const r = (await this.records.read(found.id)) ?? found;
+      ensureState(r.name, r.state, 'start');
+      await writeBundle(r, dir, this.paths);
+      let net: { slirpPid: number; apiSocket: string } | undefined;
+      if (r.network === 'private') {
+        const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: r.id, ports, logFile: join(dir, 'slirp4netns.log') });
+        (r as { ports: readonly PortMapping[] }).ports = ports;
+        r.slirpPid = net.slirpPid;
+        r.apiSocket = net.apiSocket;
+      }
+      await this.runtime.delete(r.id, { force: true });
+      const c: ChildProcess = this.runtime.spawn(['run', '--bundle', dir, r.id], { stdio: 'inherit' });
+      r.state = 'running';
+      r.monitor = 'attached';
+      if (c.pid) r.monitorPid = c.pid;
+      r.startedAt = new Date().toISOString();
+      delete r.exitCode;
+      delete r.exitReason;
+      delete r.finishedAt;
+      await this.records.write(r);
+      return { child: c, rec: r };
+    });
+    this.events?.emit('container.started', { id: rec.id });
+    const code = await new Promise<number>((res) => {
+      child.on('close', (c, sig) => res(c ?? (sig ? 128 + (osConstants.signals as Record<string, number>)[sig]! : 255)));
+      child.on('error', () => res(255));
+    });
+    await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, code));
+    return code;
+  }
+
+  // ---- finish: record the exit, free what the run held
+
+  /** Under the lock: records the exit (conmon's file, or `code`) and frees mounts, netns, runc state. */
+  async finishLocked(id: string, reason?: string, code?: number): Promise<ContainerRecord | undefined> {
+    const rec = await this.records.read(id);
+    if (!rec) return undefined;
+    if (rec.state !== 'running' && rec.state !== 'paused') return rec;
+    const dir = this.dir(id);
+    const exit = await readExit(dir);
+    const exitCode = exit?.code ?? code ?? (reason ? 255 : undefined);
+    if (exitCode === undefined) return rec; // still running after all
+    await this.runtime.delete(id, { force: true }).catch(() => undefined);
+    if (rec.network === 'private')
+      await teardownNetwork({ runRoot: this.paths.runRoot, id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
+    unmount(rootfsOf(dir));
+    rec.state = 'exited';
+    rec.exitCode = exitCode;
+    rec.finishedAt = (exit?.at ?? new Date()).toISOString();
+    const why = exit?.oom ? 'oom' : reason;
+    if (why) rec.exitReason = why;
+    else delete rec.exitReason;
+    delete rec.pid;
+    delete rec.pidStart;
+    delete rec.monitorPid;
+    delete rec.slirpPid;
+    await this.records.write(rec);
+    this.events?.emit('container.exited', { id, exitCode, ...(why ? { reason: why } : {}) });
+    if (rec.autoRemove) {
+      await this.destroy(rec);
+      this.events?.emit('container.removed', { id });
+      return undefined;
+    }
+    return rec;
+  }
+
+  /** conmon's exit command: finish the container (and remove it with --rm). */
+  async cleanup(id: string): Promise<void> {
+    await this.records.withLock(id, () => this.finishLocked(id));
+  }
+
+  /** Waits until the container has exited (or the deadline passes); returns whether it did. */
+  async waitExit(id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const dir = this.dir(id);
+    for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+      const rec = await this.records.read(id);
+      if (!rec || rec.state === 'exited' || rec.state === 'created') return true;
+      if (rec.monitor === 'conmon' ? existsSync(join(dir, 'exit')) : !initAlive(rec) && !(rec.monitorPid && pidAlive(rec.monitorPid)))
+        return true;
+      if (!initAlive(rec) && !(rec.monitorPid && pidAlive(rec.monitorPid))) return true;
+      if (Date.now() > deadline || signal?.aborted) return false;
+      await sleep(delay);
+    }
+  }
+
+  // ---- stop / kill / restart
+
+  async stop(idOrName: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<ContainerRecord> {
+    const rec = await this.find(idOrName);
+    const sig = opts.signal ? parseSignal(opts.signal) : rec.stopSignal || 'SIGTERM';
+    if (rec.state !== 'running' && rec.state !== 'paused') {
+      ensureState(rec.name, rec.state, 'stop');
+      return rec;
+    }
+    const timeoutMs = Math.max(0, opts.timeoutSec ?? 10) * 1000;
+    await this.records.withLock(rec.id, async () => {
+      const r = await this.records.read(rec.id);
+      if (r && (r.state === 'running' || r.state === 'paused')) {
+        r.stopRequested = true;
+        await this.records.write(r);
+      }
+    });
+    if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
+    const sent = await this.runtime.kill(rec.id, sig).catch(() => false);
+    if (!sent || !(await this.waitExit(rec.id, timeoutMs))) {
+      await this.runtime.kill(rec.id, 'SIGKILL', { all: true }).catch(() => false);
+      await this.waitExit(rec.id, 10_000);
+    }
+    return (await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, 137))) ?? rec;
+  }
+
+  async kill(idOrName: string, signal = 'SIGKILL'): Promise<void> {
+    const sig = parseSignal(signal);
+    const rec = await this.find(idOrName);
+    const r = (await this.reconcile(rec)) ?? rec;
+    ensureState(r.name, r.state, 'kill');
+    const sent = await this.runtime.kill(r.id, sig);
+    if (!sent) throw new EngineError('conflict', `cannot kill container ${r.name}: it is not running`);
+    if (sig === 'SIGKILL' && (await this.waitExit(r.id, 5000)))
+      await this.records.withLock(r.id, () => this.finishLocked(r.id, undefined, 137));
+  }
+
+  async restart(idOrName: string, opts: { timeoutSec?: number } = {}): Promise<void> {
+    const rec = await this.stop(idOrName, opts);
+    await this.start(rec.id);
+  }
+
+  // ---- remove
+
+  async remove(idOrName: string, opts: { force?: boolean } = {}): Promise<void> {
+    let rec = await this.find(idOrName);
+    rec = (await this.reconcile(rec)) ?? rec;
+    if (rec.state === 'running' || rec.state === 'paused') {
+      ensureState(rec.name, rec.state, opts.force ? 'forceRemove' : 'remove');
+      await this.runtime.kill(rec.id, 'SIGKILL', { all: true }).catch(() => false);
+      await this.waitExit(rec.id, 10_000);
+    }
+    await this.records.withLock(rec.id, async () => {
+      const r = await this.records.read(rec.id);
+      if (!r) return;
+      if (r.state === 'running' || r.state === 'paused') await this.finishLocked(r.id, undefined, 137);
+      const again = await this.records.read(rec.id);
+      if (!again) return; // --rm removed it meanwhile
+      ensureState(again.name, again.state, opts.force ? 'forceRemove' : 'remove');
+      await this.destroy(again);
+    });
+    this.events?.emit('container.removed', { id: rec.id });
+  }
+
+  /** Removes every trace of a container: runc state, netns, mount, directory, exit file. */
+  private async destroy(rec: ContainerRecord): Promise<void> {
+    const dir = this.dir(rec.id);
+    rec.state = 'removing';
+    await this.records.write(rec).catch(() => undefined);
+    if (this.#runtime || existsSync(join(this.paths.runRoot, 'runc', rec.id)))
+      await this.runtime.delete(rec.id, { force: true }).catch(() => undefined);
+    if (rec.network === 'private')
+      await teardownNetwork({ runRoot: this.paths.runRoot, id: rec.id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
+    unmount(rootfsOf(dir));
+    // record.json goes first, so a half-removed dir is never listed.
+    await unlink(join(dir, 'record.json')).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
+    await rm(join(this.paths.runRoot, 'locks', `${rec.id}.lock.break`), { force: true });
+  }
+
+  async prune(): Promise<string[]> {
+    const gone: string[] = [];
+    for (const r of await this.list({ all: true }))
+      if (r.state === 'exited' || r.state === 'created') {
+        await this.remove(r.id).catch(() => undefined);
+        gone.push(r.id);
+      }
+    return gone;
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    if (!validName(newName)) throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(newName)}`);
+    const rec = await this.find(idOrName);
+    await this.records.withNamesLock(async () => {
+      const other = (await this.records.list()).find((r) => r.name === newName);
+      if (other && other.id !== rec.id)
+        throw new EngineError('conflict', `the container name "${newName}" is already in use by container ${shortId(other.id)}`);
+      await this.records.withLock(rec.id, async () => {
+        const r = await this.records.read(rec.id);
+        if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+        ensureState(r.name, r.state, 'rename');
+        r.name = newName;
+        await this.records.write(r);
+      });
+    });
+    this.events?.emit('container.renamed', { id: rec.id, name: newName });
+  }
+
+  // ---- wait, logs
+
+  async wait(idOrName: string, signal?: AbortSignal): Promise<number> {
+    const rec = await this.find(idOrName);
+    for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
+      const r = await this.records.read(rec.id);
+      if (!r) return rec.exitCode ?? 0;
+      const now = (await this.reconcile(r)) ?? r;
+      if (now.state === 'exited') return now.exitCode ?? 0;
+      if (signal?.aborted) throw new EngineError('canceled', 'canceled');
+      if (now.state === 'running' && now.monitor === 'conmon' && existsSync(join(this.dir(now.id), 'exit'))) {
+        const done = await this.records.withLock(now.id, () => this.finishLocked(now.id));
+        if (!done) return (await readExit(this.dir(now.id)))?.code ?? 0;
+        if (done.state === 'exited') return done.exitCode ?? 0;
+      }
+      await sleep(delay);
+    }
+  }
+
+  async *logs(idOrName: string, opts: LogsOptions & { timestamps?: boolean } = {}): AsyncGenerator<LogLine> {
+    const rec = await this.find(idOrName);
+    const path = logPath(this.dir(rec.id));
+    const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
+    if (opts.since !== undefined && since === undefined) throw new EngineError('invalid_argument', `invalid --since value: ${opts.since}`);
+    const first = await readLogChunk(path, 0);
+    let offset = first.offset;
+    let whole = joinPartials(first.lines);
+    if (since !== undefined) whole = whole.filter((l) => logTimeMs(l.time) >= since);
+    if (opts.tail !== undefined && opts.tail >= 0) whole = whole.slice(Math.max(0, whole.length - opts.tail));
+    for (const l of whole) yield l;
+    if (!opts.follow) return;
+    for (;;) {
+      if (opts.signal?.aborted) return;
+      const chunk = await readLogChunk(path, offset);
+      offset = chunk.offset;
+      for (const l of joinPartials(chunk.lines)) yield l;
+      if (chunk.lines.length) continue;
+      const r = await this.records.read(rec.id);
+      const running = r && (r.state === 'running' || r.state === 'paused') && !existsSync(join(this.dir(rec.id), 'exit'));
+      if (!running) {
+        const last = await readLogChunk(path, offset);
+        for (const l of joinPartials(last.lines)) yield l;
+        return;
+      }
+      await sleep(50);
+    }
+  }
+
+  // ---- exec, stats, top
+
+  async exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess> {
+    const rec = await this.find(idOrName);
+    const r = (await this.reconcile(rec)) ?? rec;
+    ensureState(r.name, r.state, 'exec');
+    if (opts.args.length === 0) throw new EngineError('invalid_argument', 'exec needs a command');
+    const dir = this.dir(r.id);
+    const file = join(this.paths.runRoot, 'exec', `${r.id.slice(0, 16)}-${newId().slice(0, 8)}.json`);
+    await mkdir(dirname(file), { recursive: true });
+    await writeExecProcess(r, dir, file, {
+      args: opts.args,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.user ? { user: opts.user } : {}),
+      ...(opts.workdir ? { workdir: opts.workdir } : {}),
+      tty: opts.tty ?? false,
+    });
+    const stdio = opts.stdio ?? 'inherit';
+    const child = this.runtime.exec(r.id, file, {
+      stdio: stdio === 'inherit' ? [opts.interactive || opts.tty ? 'inherit' : 'ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+    });
+    child.on('close', () => void rm(file, { force: true }));
+    return child;
+  }
+
+  async stats(idOrName: string, sampleMs = 250): Promise<ContainerStats> {
+    const rec = await this.find(idOrName);
+    if (rec.state !== 'running') throw new EngineError('conflict', `container ${rec.name} is not running (it is ${rec.state})`);
+    const cg = (ctrl: string, file: string) => join('/sys/fs/cgroup', ctrl, 'dockui', rec.id, file);
+    const num = async (p: string) => Number((await readFile(p, 'utf8').catch(() => '0')).trim()) || 0;
+    const cpu0 = await num(cg('cpuacct', 'cpuacct.usage'));
+    const t0 = process.hrtime.bigint();
+    await sleep(sampleMs);
+    const [cpu1, mem, limit, pids, statText] = await Promise.all([
+      num(cg('cpuacct', 'cpuacct.usage')),
+      num(cg('memory', 'memory.usage_in_bytes')),
+      num(cg('memory', 'memory.limit_in_bytes')),
+      num(cg('pids', 'pids.current')),
+      readFile(cg('memory', 'memory.stat'), 'utf8').catch(() => ''),
+    ]);
+    const dt = Number(process.hrtime.bigint() - t0);
+    // Docker shows usage minus page cache (inactive_file).
+    const inactive = Number(/^total_inactive_file (\d+)/m.exec(statText)?.[1] ?? 0);
+    return {
+      id: rec.id,
+      cpuPercent: dt > 0 ? ((cpu1 - cpu0) / dt) * 100 : 0,
+      memoryBytes: Math.max(0, mem - inactive),
+      ...(limit > 0 && limit < 2 ** 62 ? { memoryLimitBytes: limit } : {}),
+      pids,
+      at: Date.now(),
+    };
+  }
+
+  async top(idOrName: string): Promise<{ titles: string[]; processes: string[][] }> {
+    const rec = await this.find(idOrName);
+    if (rec.state !== 'running') throw new EngineError('conflict', `container ${rec.name} is not running (it is ${rec.state})`);
+    const pids = await this.runtime.ps(rec.id);
+    const ticks = 100;
+    const rows: string[][] = [];
+    for (const pid of pids) {
+      try {
+        const [status, stat, cmdline] = await Promise.all([
+          readFile(`/proc/${pid}/status`, 'utf8'),
+          readFile(`/proc/${pid}/stat`, 'utf8'),
+          readFile(`/proc/${pid}/cmdline`, 'utf8'),
+        ]);
+        const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '?';
+        const ppid = /^PPid:\s+(\d+)/m.exec(status)?.[1] ?? '?';
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const secs = Math.floor((Number(f[11]) + Number(f[12])) / ticks);
+        const time = `${String(Math.floor(secs / 3600)).padStart(2, '0')}:${String(Math.floor(secs / 60) % 60).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}`;
+        rows.push([uid, String(pid), ppid, time, cmdline.split('\0').filter(Boolean).join(' ')]);
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    return { titles: ['UID', 'PID', 'PPID', 'TIME', 'CMD'], processes: rows };
+  }
+
+  execShellCommand(idOrName: string): readonly string[] {
+    return [process.execPath, dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'exec', '-it', idOrName, 'sh'];
+  }
+
+  /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
+  inspectJson(r: ContainerRecord): Record<string, unknown> {
+    return {
+      Id: r.id,
+      Name: `/${r.name}`,
+      Created: r.createdAt,
+      Path: r.path,
+      Args: r.args,
+      State: {
+        Status: r.state,
+        Running: r.state === 'running',
+        Paused: r.state === 'paused',
+        OOMKilled: r.exitReason === 'oom',
+        Pid: r.state === 'running' ? (r.pid ?? 0) : 0,
+        ExitCode: r.exitCode ?? 0,
+        Error: r.exitReason === 'monitor lost' ? 'monitor lost' : '',
+        ExitReason: r.exitReason ?? '',
+        StartedAt: r.startedAt ?? '',
+        FinishedAt: r.finishedAt ?? '',
+      },
+      Image: r.imageId,
+      ImageName: r.image,
+      RestartCount: r.restartCount,
+      Mounts: r.mounts.map((m) => ({ Type: m.type, Source: m.source, Destination: m.destination, RW: !m.readOnly })),
+      Config: {
+        Hostname: r.hostname,
+        User: r.user,
+        Env: r.env,
+        Cmd: r.args.length ? [r.path, ...r.args] : [r.path],
+        WorkingDir: r.workdir,
+        Tty: r.tty,
+        OpenStdin: r.interactive,
+        StopSignal: r.stopSignal,
+        Labels: r.labels,
+        Image: r.image,
+      },
+      HostConfig: {
+        NetworkMode: r.network,
+        Privileged: r.privileged,
+        ReadonlyRootfs: r.readOnly,
+        CapAdd: r.capAdd,
+        CapDrop: r.capDrop,
+        Memory: r.memoryBytes ?? 0,
+        NanoCpus: r.nanoCpus ?? 0,
+        PidsLimit: r.pidsLimit ?? 0,
+        Init: r.init,
+        AutoRemove: r.autoRemove,
+      },
+      NetworkSettings: {
+        Ports: Object.fromEntries(r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])),
+        IPAddress: r.network === 'private' ? '10.0.2.100' : '',
+      },
+      GraphDriver: { Name: 'overlay', Data: { LowerDir: r.lowerDirs.join(':'), UpperDir: join(this.dir(r.id), 'upper'), MergedDir: rootfsOf(this.dir(r.id)) } },
+      LogPath: logPath(this.dir(r.id)),
+    };
+  }
+}
+
+export { runcMessage, mountRootfs };

@@ -1,0 +1,76 @@
+// Reading conmon's k8s-file logs: "<RFC3339Nano> <stdout|stderr> <F|P> <text>" per line,
+// where P marks a partial line (the process wrote no newline yet) continued by the next ones.
+import { open, stat } from 'node:fs/promises';
+import type { LogLine } from '../define.js';
+
+export interface RawLogLine extends LogLine {
+  /** False for a partial line: the text continues in the next entry of the same stream. */
+  readonly full: boolean;
+}
+
+export function parseLogLine(line: string): RawLogLine | undefined {
+  const a = line.indexOf(' ');
+  const b = line.indexOf(' ', a + 1);
+  const c = line.indexOf(' ', b + 1);
+  if (a < 0 || b < 0) return undefined;
+  const stream = line.slice(a + 1, b);
+  if (stream !== 'stdout' && stream !== 'stderr') return undefined;
+  const flag = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c);
+  return { time: line.slice(0, a), stream, full: flag !== 'P', text: c < 0 ? '' : line.slice(c + 1) };
+}
+
+/** Joins partial entries into whole lines. */
+export function joinPartials(raw: readonly RawLogLine[]): LogLine[] {
+  const out: LogLine[] = [];
+  const pending: Record<'stdout' | 'stderr', RawLogLine | undefined> = { stdout: undefined, stderr: undefined };
+  for (const r of raw) {
+    const p = pending[r.stream];
+    const merged = p ? { ...p, text: p.text + r.text, full: r.full } : r;
+    if (merged.full) {
+      out.push({ stream: merged.stream, time: merged.time, text: merged.text });
+      pending[r.stream] = undefined;
+    } else pending[r.stream] = merged;
+  }
+  return out;
+}
+
+/** "2026-11-28T09:28:59.208611147+00:00" → ms since epoch (nanoseconds dropped). */
+export function logTimeMs(t: string): number {
+  return Date.parse(t.replace(/(\.\d{3})\d+/, '$1'));
+}
+
+/** Docker's --since: RFC 3339 date, a Unix timestamp, or a duration ago (10m, 1h30m, 45s). */
+export function parseSince(s: string, now = Date.now()): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(s);
+  if (dur && s !== '') return now - (Number(dur[1] ?? 0) * 3600 + Number(dur[2] ?? 0) * 60 + Number(dur[3] ?? 0)) * 1000;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Reads the log file from `offset`; returns whole lines and the offset after the last one. */
+export async function readLogChunk(path: string, offset: number): Promise<{ lines: RawLogLine[]; offset: number }> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return { lines: [], offset };
+  }
+  try {
+    const size = (await fh.stat()).size;
+    if (size <= offset) return { lines: [], offset: size < offset ? 0 : offset };
+    const buf = Buffer.alloc(size - offset);
+    await fh.read(buf, 0, buf.length, offset);
+    const end = buf.lastIndexOf(0x0a);
+    if (end < 0) return { lines: [], offset };
+    const text = buf.subarray(0, end).toString('utf8');
+    const lines = text.split('\n').map(parseLogLine).filter((l): l is RawLogLine => l !== undefined);
+    return { lines, offset: offset + end + 1 };
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function logSize(path: string): Promise<number> {
+  return (await stat(path).catch(() => undefined))?.size ?? 0;
+}

@@ -1,0 +1,118 @@
+// The per-container monitor: Debian's conmon. It runs `runc create`, then stays as the
+// container's parent for its whole life, detached from dockui: it holds the exit code
+// (ROOT/containers/<id>/exit, with "oom" beside it after an OOM kill), writes the logs
+// (k8s-file: "<RFC3339Nano> stdout|stderr F|P text") and, with a tty, owns the pty master.
+// When the container exits it runs `dockui container cleanup <id>` (the exit command).
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError } from '../define.js';
+import { findExecutable, type OciRuntime } from './oci-runtime.js';
+
+export interface MonitorStart {
+  readonly runtime: OciRuntime;
+  readonly id: string;
+  readonly name: string;
+  readonly bundle: string;
+  /** ROOT/containers/<id>: conmon's persist dir (exit, oom), the log and conmon's own files. */
+  readonly containerDir: string;
+  readonly runRoot: string;
+  readonly tty: boolean;
+  /** argv run by conmon after the container exits. */
+  readonly exitCommand?: readonly string[];
+}
+
+export const logPath = (containerDir: string) => join(containerDir, 'ctr.log');
+
+/** Starts conmon, which runs `runc create`. Resolves with the container's pid once it exists. */
+export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number; monitorPid: number }> {
+  const conmon = process.env.DOCKUI_CONMON ?? findExecutable('conmon');
+  if (!conmon) throw new EngineError('failed_precondition', 'conmon is not installed (apt-get install conmon): it monitors detached containers');
+  const exitDir = join(m.runRoot, 'exits');
+  const sockDir = join(m.runRoot, 'sock');
+  await Promise.all([mkdir(exitDir, { recursive: true }), mkdir(sockDir, { recursive: true })]);
+  const args = [
+    '--api-version', '1',
+    '-c', m.id,
+    '-u', m.id,
+    '-n', m.name,
+    '-r', m.runtime.binary,
+    '--runtime-arg', `--root=${m.runtime.root}`,
+    '-b', m.bundle,
+    '-p', join(m.containerDir, 'pidfile'),
+    '-P', join(m.containerDir, 'conmon.pid'),
+    '-l', `k8s-file:${logPath(m.containerDir)}`,
+    '--exit-dir', exitDir,
+    '-0', m.containerDir,
+    '--socket-dir-path', sockDir,
+    '--log-level', 'error',
+    ...(m.tty ? ['-t'] : []),
+  ];
+  if (m.exitCommand?.length) {
+    args.push('--exit-command', m.exitCommand[0]!);
+    for (const a of m.exitCommand.slice(1)) args.push('--exit-command-arg', a);
+  }
+  const errLog = join(m.containerDir, 'conmon.log');
+  const errFd = openSync(errLog, 'w');
+  const child = spawn(conmon, args, {
+    stdio: ['ignore', 'ignore', errFd, 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', _OCI_SYNCPIPE: '3' },
+    detached: true,
+  });
+  closeSync(errFd);
+  const sync = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
+  let data = '';
+  const pid = await new Promise<number>((resolve, reject) => {
+    sync.on('data', (d: Buffer) => {
+      data += d.toString();
+      const m1 = /\{[^}]*\}/.exec(data);
+      if (!m1) return;
+      try {
+        const msg = JSON.parse(m1[0]) as { data?: number; message?: string };
+        if (typeof msg.data === 'number' && msg.data > 0) resolve(msg.data);
+        else reject(new EngineError('failed_precondition', cleanRuntimeMessage(msg.message ?? 'the container could not be created')));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+    sync.on('end', () => {
+      // conmon closed the pipe without a pid: its log says why.
+      void readFile(errLog, 'utf8')
+        .catch(() => '')
+        .then((t) => reject(new EngineError('failed_precondition', cleanRuntimeMessage(t.trim().split('\n').pop() || 'conmon failed to create the container'))));
+    });
+    child.on('error', (e) => reject(new EngineError('failed_precondition', `cannot run conmon: ${e.message}`, { cause: e })));
+  }).finally(() => {
+    sync.destroy();
+    child.unref();
+  });
+  const monitorPid = Number((await readFile(join(m.containerDir, 'conmon.pid'), 'utf8').catch(() => '')).trim()) || 0;
+  return { pid, monitorPid };
+}
+
+/** runc's logfmt error, as relayed by conmon, reduced to its message. */
+export function cleanRuntimeMessage(s: string): string {
+  const m = /msg="((?:[^"\\]|\\.)*)"/.exec(s);
+  let msg = (m ? m[1]! : s).replace(/\\"/g, '"').replace(/^\[conmon:[a-z]\]:\s*/, '');
+  msg = msg.replace(/^runc create failed: /, '').replace(/^unable to start container process: /, '');
+  return msg.trim();
+}
+
+/** The exit code conmon recorded, or undefined while the container has not exited. */
+export async function readExit(containerDir: string): Promise<{ code: number; at: Date; oom: boolean } | undefined> {
+  const { stat } = await import('node:fs/promises');
+  try {
+    const file = join(containerDir, 'exit');
+    const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const code = Number.parseInt(text.trim(), 10);
+    if (!Number.isFinite(code)) return undefined;
+    const oom = await stat(join(containerDir, 'oom')).then(
+      () => true,
+      () => false,
+    );
+    return { code, at: st.mtime, oom };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,205 @@
+// Networking. "none": a network namespace with only loopback. "host": the host's stack.
+// "private" (the default): a persistent network namespace (a bind-mounted nsfs file under
+// RUNROOT/netns, made before the container so ports can be bound before anything starts)
+// served by slirp4netns: user-mode NAT for outbound traffic and its API socket for published
+// ports on the host. The netns and slirp4netns outlive dockui with the container.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { EngineError, type PortMapping } from '../define.js';
+import { pidAlive } from '../store/lock.js';
+import { findExecutable } from './oci-runtime.js';
+import { unmount } from './rootfs.js';
+
+export type NetworkMode = 'none' | 'host' | 'private';
+
+export function parseNetworkMode(s: string | undefined): NetworkMode {
+  if (s === undefined || s === '' || s === 'private' || s === 'bridge' || s === 'default' || s === 'slirp4netns')
+    return 'private';
+  if (s === 'none' || s === 'host') return s;
+  throw new EngineError('invalid_argument', `unknown network: ${s} (use none, host or private)`);
+}
+
+const ipv4Re = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function parsePort(s: string, spec: string): number {
+  if (!/^\d{1,5}$/.test(s)) throw new EngineError('invalid_argument', `invalid port ${JSON.stringify(s)} in -p ${spec}`);
+  const n = Number(s);
+  if (n < 1 || n > 65535) throw new EngineError('invalid_argument', `port out of range (1-65535): ${s} in -p ${spec}`);
+  return n;
+}
+
+/** `[ip:]hostPort:ctrPort[/tcp|udp]` or `ctrPort[/proto]` (a random host port: hostPort 0). */
+export function parsePublish(spec: string): PortMapping {
+  let rest = spec.trim();
+  let protocol: 'tcp' | 'udp' = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash !== -1) {
+    const p = rest.slice(slash + 1).toLowerCase();
+    if (p !== 'tcp' && p !== 'udp') throw new EngineError('invalid_argument', `invalid protocol ${JSON.stringify(p)} in -p ${spec} (tcp or udp)`);
+    protocol = p;
+    rest = rest.slice(0, slash);
+  }
+  const parts = rest.split(':');
+  let hostIp = '0.0.0.0';
+  let hostPort = 0;
+  let ctr: string;
+  if (parts.length === 1) ctr = parts[0]!;
+  else if (parts.length === 2) {
+    hostPort = parts[0] === '' ? 0 : parsePort(parts[0]!, spec);
+    ctr = parts[1]!;
+  } else if (parts.length === 3) {
+    hostIp = parts[0]!;
+    const m = ipv4Re.exec(hostIp);
+    if (!m || m.slice(1).some((o) => Number(o) > 255)) throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(hostIp)} in -p ${spec}`);
+    hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec);
+    ctr = parts[2]!;
+  } else throw new EngineError('invalid_argument', `invalid port spec: -p ${spec} (use [IP:]HOST:CONTAINER[/PROTO])`);
+  return { hostIp, hostPort, containerPort: parsePort(ctr, spec), protocol };
+}
+
+/** A free port on the host for this protocol (the kernel picks it). */
+export async function freePort(hostIp: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, hostIp, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PrivateNetwork {
+  readonly netnsPath: string;
+  readonly slirpPid: number;
+  readonly apiSocket: string;
+}
+
+export function netnsPath(runRoot: string, id: string): string {
+  return join(runRoot, 'netns', id);
+}
+
+/** Creates the persistent netns for a container: an nsfs bind mount held by a file. */
+function createNetns(path: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  closeSync(openSync(path, 'w'));
+  const unshare = findExecutable('unshare');
+  if (!unshare) throw new EngineError('failed_precondition', 'unshare (util-linux) is missing: it is needed for container networks');
+  const r = spawnSync(unshare, [`--net=${path}`, 'true'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new EngineError('failed_precondition', `cannot create a network namespace: ${(r.stderr || '').trim()}`);
+}
+
+/** Sends one request on slirp4netns's API socket and returns its parsed reply. */
+function slirpApi(socket: string, request: object): Promise<{ return?: unknown; error?: { desc?: string } }> {
+  return new Promise((resolve, reject) => {
+    const c = createConnection(socket);
+    let buf = '';
+    c.on('connect', () => c.end(JSON.stringify(request)));
+    c.on('data', (d: Buffer) => (buf += d.toString()));
+    c.on('error', (e) => reject(new EngineError('unavailable', `slirp4netns API: ${e.message}`, { cause: e })));
+    c.on('close', () => {
+      try {
+        resolve(JSON.parse(buf) as { return?: unknown; error?: { desc?: string } });
+      } catch {
+        reject(new EngineError('internal', `slirp4netns API: unreadable reply ${JSON.stringify(buf.slice(0, 200))}`));
+      }
+    });
+  });
+}
+
+/**
+ * Sets up a private network: netns, slirp4netns (detached, so it outlives dockui) and the
+ * published ports. On any failure everything made so far is torn down before the error.
+ */
+export async function setupPrivateNetwork(opts: {
+  runRoot: string;
+  id: string;
+  ports: readonly PortMapping[];
+  logFile: string;
+}): Promise<PrivateNetwork> {
+  const slirp = findExecutable('slirp4netns');
+  if (!slirp) throw new EngineError('failed_precondition', 'slirp4netns is not installed (apt-get install slirp4netns); or use --network none|host');
+  const path = netnsPath(opts.runRoot, opts.id);
+  const apiSocket = join(opts.runRoot, 'net', `${opts.id.slice(0, 32)}.sock`);
+  mkdirSync(join(apiSocket, '..'), { recursive: true });
+  let slirpPid = 0;
+  try {
+    createNetns(path);
+    const log = openSync(opts.logFile, 'a');
+    const child = spawn(
+      slirp,
+      ['--configure', '--mtu=65520', '--disable-host-loopback', '--api-socket', apiSocket, '--ready-fd', '3',
+        '--netns-type=path', path, 'tap0'],
+      { detached: true, stdio: ['ignore', log, log, 'pipe'] },
+    );
+    closeSync(log);
+    slirpPid = child.pid ?? 0;
+    await new Promise<void>((resolve, reject) => {
+      const ready = child.stdio[3] as NodeJS.ReadableStream;
+      const fail = (why: string) => reject(new EngineError('failed_precondition', `slirp4netns failed: ${why}`));
+      ready.on('data', () => resolve());
+      child.once('error', (e) => fail(e.message));
+      child.once('exit', (code) => fail(`exited with ${code} (see ${opts.logFile})`));
+    });
+    (child.stdio[3] as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    child.removeAllListeners();
+    child.unref();
+    for (const p of opts.ports) {
+      const reply = await slirpApi(apiSocket, {
+        execute: 'add_hostfwd',
+        arguments: { proto: p.protocol, host_addr: p.hostIp, host_port: p.hostPort, guest_port: p.containerPort },
+      });
+      if (reply.error)
+        throw new EngineError(
+          'conflict',
+          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind/i.test(reply.error.desc ?? '') ? 'port is already allocated' : reply.error.desc ?? 'refused'}`,
+        );
+    }
+    return { netnsPath: path, slirpPid, apiSocket };
+  } catch (e) {
+    await teardownNetwork({ runRoot: opts.runRoot, id: opts.id, slirpPid, apiSocket });
+    throw e;
+  }
+}
+
+/** Stops slirp4netns (only when the pid is still slirp4netns) and removes the netns. Idempotent. */
+export async function teardownNetwork(opts: { runRoot: string; id: string; slirpPid?: number; apiSocket?: string }): Promise<void> {
+  if (opts.slirpPid && pidAlive(opts.slirpPid) && isSlirp(opts.slirpPid)) {
+    try {
+      process.kill(opts.slirpPid, 'SIGTERM');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const path = netnsPath(opts.runRoot, opts.id);
+  unmount(path);
+  await rm(path, { force: true });
+  if (opts.apiSocket) await rm(opts.apiSocket, { force: true });
+}
+
+function isSlirp(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'slirp4netns';
+  } catch {
+    return false;
+  }
+}
+
+/** /etc/hosts for a container. */
+export function hostsFile(hostname: string, mode: NetworkMode): string {
+  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+  if (mode === 'private') lines.push(`10.0.2.100\t${hostname}`);
+  else lines.push(`127.0.1.1\t${hostname}`);
+  return lines.join('\n') + '\n';
+}
+
+/** resolv.conf: slirp4netns's DNS forwarder on the private network, the host's otherwise. */
+export function resolvConf(mode: NetworkMode, hostResolv: string): string {
+  if (mode === 'private') return 'nameserver 10.0.2.3\n';
+  // A loopback resolver (systemd-resolved) is unreachable from a private netns, fine on host.
+  return hostResolv || 'nameserver 127.0.0.1\n';
+}

@@ -1,0 +1,135 @@
+// Container records: ROOT/containers/<id>/record.json, written temp-then-rename so a reader in
+// another dockui process never sees half a record. Changes to one container happen under its
+// lock (RUNROOT/locks/<id>); name assignment under the names lock.
+import { mkdirSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerState, PortMapping } from '../define.js';
+import type { EnginePaths } from '../paths.js';
+import { acquireLock, withLock } from '../store/lock.js';
+import type { NetworkMode } from './network.js';
+
+export interface MountRecord {
+  readonly type: 'bind' | 'volume' | 'tmpfs';
+  /** Host path (bind), volume name (volume) or "" (tmpfs). */
+  readonly source: string;
+  readonly destination: string;
+  readonly readOnly: boolean;
+  readonly options?: string;
+}
+
+export interface ContainerRecord {
+  readonly id: string;
+  name: string;
+  /** The normalized reference it was created from. */
+  readonly image: string;
+  /** Config digest ("sha256:<hex>"): the store's gc keeps it while this record exists. */
+  readonly imageId: string;
+  /** Overlay lower dirs, top layer first. */
+  readonly lowerDirs: readonly string[];
+  readonly createdAt: string;
+  state: ContainerState;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  exitReason?: string;
+  /** The effective process: entrypoint + cmd after overrides. */
+  readonly path: string;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly workdir: string;
+  readonly user: string;
+  readonly hostname: string;
+  readonly tty: boolean;
+  readonly interactive: boolean;
+  readonly stopSignal: string;
+  readonly network: NetworkMode;
+  readonly ports: readonly PortMapping[];
+  readonly mounts: readonly MountRecord[];
+  readonly readOnly: boolean;
+  readonly privileged: boolean;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  readonly memoryBytes?: number;
+  readonly nanoCpus?: number;
+  readonly pidsLimit?: number;
+  readonly init: boolean;
+  readonly autoRemove: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Container init's host pid while running, and its start time (guards against pid reuse). */
+  pid?: number;
+  pidStart?: string;
+  /** "conmon" (detached, survives dockui) or "attached" (runc run in the foreground of a dockui). */
+  monitor?: 'conmon' | 'attached';
+  monitorPid?: number;
+  slirpPid?: number;
+  apiSocket?: string;
+  restartCount: number;
+  /** Set by stop/kill so the exit is not mistaken for a crash. */
+  stopRequested?: boolean;
+}
+
+export class RecordStore {
+  readonly dir: string;
+  readonly lockDir: string;
+  constructor(readonly paths: EnginePaths) {
+    this.dir = join(paths.root, 'containers');
+    this.lockDir = join(paths.runRoot, 'locks');
+  }
+
+  containerDir(id: string): string {
+    return join(this.dir, id);
+  }
+
+  async ensureDirs(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.lockDir, { recursive: true });
+  }
+
+  async read(id: string): Promise<ContainerRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir, id, 'record.json'), 'utf8')) as ContainerRecord;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || e instanceof SyntaxError) return undefined;
+      throw e;
+    }
+  }
+
+  async write(rec: ContainerRecord): Promise<void> {
+    const dir = join(this.dir, rec.id);
+    const tmp = join(dir, `.record.${process.pid}.${Date.now()}.tmp`);
+    await writeFile(tmp, JSON.stringify(rec, null, 1));
+    await rename(tmp, join(dir, 'record.json'));
+  }
+
+  /** Every readable record. A directory without record.json (half-created or half-removed) is skipped. */
+  async list(): Promise<ContainerRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const recs = await Promise.all(names.filter((n) => /^[0-9a-f]{64}$/.test(n)).map((n) => this.read(n)));
+    return recs.filter((r): r is ContainerRecord => r !== undefined);
+  }
+
+  lockPath(id: string): string {
+    mkdirSync(this.lockDir, { recursive: true });
+    return join(this.lockDir, `${id}.lock`);
+  }
+
+  withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return withLock(this.lockPath(id), fn, { what: `container ${id.slice(0, 12)}`, timeoutMs: 60_000 });
+  }
+
+  /** Serializes name choices (create, rename) between processes. */
+  withNamesLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withLock(this.lockPath('names'), fn, { what: 'container names', timeoutMs: 30_000 });
+  }
+
+  acquire(id: string): Promise<() => Promise<void>> {
+    return acquireLock(this.lockPath(id), { what: `container ${id.slice(0, 12)}`, timeoutMs: 60_000 });
+  }
+}
