@@ -8,9 +8,27 @@
 // layer or through a symlink. Creation never follows a symlink either: files are opened with
 // O_EXCL, ownership and times are set with lchown/lutimes, chmod only touches non-links.
 //
-// Speed: entries are created asynchronously with bounded concurrency; each one waits only for
-// what it depends on (its parent dir, the previous occupant of its path, a hardlink's target).
-import { chmod, lchown, link, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
+// Speed: each entry waits only for what it depends on (its parent dir, the previous occupant of
+// its path, a hardlink's target), with bounded concurrency. Small entries are created with
+// synchronous calls: measured on 10k 1 kB files, one libuv round trip per call (open, write,
+// chown, chmod, utimes, close) made the unpack 4x slower than GNU tar, while the sync sequence
+// for one small file takes some microseconds, so the event loop (other layers' downloads)
+// still turns between tar chunks. Big files stream to disk asynchronously.
+import {
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  lchownSync,
+  linkSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
+import { chmod, lchown, lutimes, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { S_IFCHR, sysx } from '../sysx.js';
@@ -121,8 +139,8 @@ export class Extractor {
       if (n === undefined) {
         const path = this.abs(next);
         const { done: ready } = await this.schedule([node.ready], 0, async () => {
-          await mkdir(path, 0o755);
-          await chmod(path, 0o755);
+          mkdirSync(path, 0o755);
+          chmodSync(path, 0o755);
         });
         n = { type: 'dir', ready, size: 0, mode: 0o755 };
         this.nodes.set(next, n);
@@ -146,8 +164,8 @@ export class Extractor {
     return this.schedule([old.ready], 0, () => rm(path, { recursive: true, force: true }));
   }
 
-  private async owner(path: string, uid: number, gid: number): Promise<void> {
-    await lchown(path, uid, gid);
+  private owner(path: string, uid: number, gid: number): void {
+    lchownSync(path, uid, gid);
   }
 
   private xattrs(path: string, raw: string, xattrs: ReadonlyMap<string, Buffer>): void {
@@ -189,8 +207,8 @@ export class Extractor {
     if (h.type === 'dir' && old?.type === 'dir') {
       // A repeated directory: new metadata, same children.
       const { done: oldReady } = await this.schedule([old.ready], 0, async () => {
-        await this.owner(path, uid, gid);
-        await chmod(path, mode);
+        this.owner(path, uid, gid);
+        chmodSync(path, mode);
         this.xattrs(path, h.path, h.xattrs);
       });
       old.ready = oldReady;
@@ -203,9 +221,9 @@ export class Extractor {
     switch (h.type) {
       case 'dir': {
         const { done: ready } = await this.schedule(deps, 0, async () => {
-          await mkdir(path, 0o700);
-          await this.owner(path, uid, gid);
-          await chmod(path, mode);
+          mkdirSync(path, 0o700);
+          this.owner(path, uid, gid);
+          chmodSync(path, mode);
           this.xattrs(path, h.path, h.xattrs);
         });
         this.nodes.set(rel, { type: 'dir', ready, size: 0, mode });
@@ -221,14 +239,15 @@ export class Extractor {
           for await (const c of entry.body()) chunks.push(c);
           const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           const { done: ready } = await this.schedule(deps, data.length, async () => {
-            const fh = await open(path, 'wx', 0o600);
+            const fd = openSync(path, 'wx', 0o600);
             try {
-              if (data.length > 0) await fh.writeFile(data);
-              await fh.chown(uid, gid);
-              await fh.chmod(mode);
-              await fh.utimes(mtime, mtime);
+              let off = 0;
+              while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+              fchownSync(fd, uid, gid);
+              fchmodSync(fd, mode);
+              futimesSync(fd, mtime, mtime);
             } finally {
-              await fh.close();
+              closeSync(fd);
             }
             this.xattrs(path, h.path, h.xattrs);
           });
@@ -258,9 +277,9 @@ export class Extractor {
         if (h.linkname === '') throw refuse(h.path, 'is a symlink with an empty target');
         const target = h.linkname;
         const { done: ready } = await this.schedule(deps, 0, async () => {
-          await symlink(target, path);
-          await this.owner(path, uid, gid);
-          await lutimes(path, mtime, mtime);
+          symlinkSync(target, path);
+          this.owner(path, uid, gid);
+          lutimesSync(path, mtime, mtime);
           this.xattrs(path, h.path, h.xattrs);
         });
         this.nodes.set(rel, { type: 'symlink', ready, size: 0, mode: 0o777, link: target });
@@ -278,7 +297,7 @@ export class Extractor {
         if (target.type === 'dir') throw refuse(h.path, `is a hardlink to the directory ${trel}`);
         if (trel === rel) throw refuse(h.path, 'is a hardlink to itself');
         const tpath = this.abs(trel);
-        const { done: ready } = await this.schedule([...deps, target.ready], 0, () => link(tpath, path));
+        const { done: ready } = await this.schedule([...deps, target.ready], 0, async () => linkSync(tpath, path));
         // Replacing the target later must wait for this link to exist.
         target.ready = ready;
         this.nodes.set(rel, { type: target.type, ready, size: target.size, mode: target.mode, ...(target.link ? { link: target.link } : {}) });
@@ -291,9 +310,9 @@ export class Extractor {
         const { devmajor, devminor } = h;
         const { done: ready } = await this.schedule(deps, 0, async () => {
           sysx().mknod(path, fmt | (mode & 0o777), devmajor, devminor);
-          await this.owner(path, uid, gid);
-          await chmod(path, mode);
-          await lutimes(path, mtime, mtime);
+          this.owner(path, uid, gid);
+          chmodSync(path, mode);
+          lutimesSync(path, mtime, mtime);
           this.xattrs(path, h.path, h.xattrs);
         });
         this.nodes.set(rel, { type: h.type, ready, size: 0, mode });
