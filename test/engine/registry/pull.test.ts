@@ -1,8 +1,7 @@
 // Pulls of every fixture image from the real registries (plain, basic auth, bearer token),
 // OCI and Docker schema 2, platform selection, and faults injected by the test proxy.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,8 +9,9 @@ import { type PullProgress, isEngineError } from '../../../src/engine/define.js'
 import { pullImage } from '../../../src/engine/images/pull.js';
 import { forgetClients } from '../../../src/engine/registry/client.js';
 import { storeCredentials } from '../../../src/engine/registry/credentials.js';
-import { type Store, openStore } from '../../../src/engine/store/index.js';
+import { openStore } from '../../../src/engine/store/index.js';
 import { fixtureUser, registry, tempRoot } from '../../helpers/env.js';
+import { assertStoreSound } from './store-sound.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
 const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
@@ -21,17 +21,6 @@ process.env.DOCKUI_REGISTRY_RETRY_BASE_MS = '20';
 after(() => rmSync(dockerConfig, { recursive: true, force: true }));
 
 const images = ['busybox:latest', 'busybox:v2s2', 'layers:latest', 'web:latest', 'multiarch:latest'];
-
-/** The store's own check, plus an independent one: every blob hashes to its name, no leftovers. */
-export async function assertStoreSound(store: Store): Promise<void> {
-  const report = await store.check();
-  assert.deepEqual(report.problems, [], JSON.stringify(report.problems));
-  const dir = join(store.root, 'blobs', 'sha256');
-  for (const name of readdirSync(dir)) {
-    const hex = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
-    assert.equal(hex, name, `blob ${name} is corrupt`);
-  }
-}
 
 describe('pull from the fixture registries', () => {
   for (const mode of ['plain', 'auth', 'token'] as const) {
