@@ -35,6 +35,9 @@ const entries: WEntry[] = [
   { path: 'opq/.wh..wh..opq', data: '' },
   { path: 'opq/new', data: 'n' },
   { path: 'big', data: Buffer.alloc(3 * 1024 * 1024 + 7, 0x61) },
+  { path: 'ln-long', type: 'symlink', linkname: 'short', pax: { linkpath: `/${'t'.repeat(200)}` } },
+  { path: `gnu/${'g'.repeat(130)}`, data: 'gnu long name', gnuLongName: true },
+  { path: 'bigids', data: 'ids', pax: { uid: '3000000', gid: '3000001' } },
 ];
 
 describe('layer unpack keeps what a layer says', () => {
@@ -76,7 +79,10 @@ describe('layer unpack keeps what a layer says', () => {
     assert.equal(sysx().lgetxattr(join(d, 'opq'), 'trusted.overlay.opaque')?.toString(), 'y');
     assert.deepEqual(readdirSync(join(d, 'opq')), ['new']);
     assert.equal(lstatSync(join(d, 'big')).size, 3 * 1024 * 1024 + 7);
-    assert.equal(r.files, 8);
+    assert.equal(readlinkSync(join(d, 'ln-long')), `/${'t'.repeat(200)}`);
+    assert.equal(readFileSync(join(d, `gnu/${'g'.repeat(130)}`), 'utf8'), 'gnu long name');
+    assert.deepEqual([lstatSync(join(d, 'bigids')).uid, lstatSync(join(d, 'bigids')).gid], [3000000, 3000001]);
+    assert.equal(r.files, 10);
     assert.deepEqual((await store.check()).problems, []);
   });
 
