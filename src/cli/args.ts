@@ -70,6 +70,7 @@ export function parseArgs<S extends FlagSpecs>(
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
+      // (a lone '-' means stdin and is a positional)
       for (let j = 1; j < a.length; j++) {
         const c = a[j]!;
         const name = byShort.get(c);

@@ -63,24 +63,31 @@ function topHelp(): string {
   ].join('\n');
 }
 
-/** Is argv a TUI invocation (no verb, or a directory)? */
+/** Index of the first word after the global flags (and their values). */
+function afterGlobalFlags(argv: readonly string[]): number {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '-') {
+    const a = argv[i]!;
+    const name = a.replace(/^--?/, '').split('=')[0]!;
+    const spec = (globalFlags as Record<string, { value?: boolean }>)[name];
+    if (spec?.value && !a.includes('=')) i++;
+    i++;
+  }
+  return i;
+}
+
+/** Is argv a TUI invocation (no verb, or a directory)? `--help`/`--version` are the CLI's. */
 export function isTuiInvocation(argv: readonly string[]): boolean {
-  const first = argv.find((a) => !a.startsWith('-'));
+  const i = afterGlobalFlags(argv);
+  if (argv.slice(0, i).some((a) => /^(-h|--help|-v|--version)$/.test(a))) return false;
+  const first = argv[i];
   return first === undefined || !(first in verbs);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Global flags come before the verb, as with docker.
-  let i = 0;
-  const globalArgs: string[] = [];
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    const a = argv[i]!;
-    globalArgs.push(a);
-    const name = a.replace(/^--?/, '').split('=')[0]!;
-    const spec = (globalFlags as Record<string, { value?: boolean }>)[name];
-    if (spec?.value && !a.includes('=') && i + 1 < argv.length) globalArgs.push(argv[++i]!);
-    i++;
-  }
+  const i = afterGlobalFlags(argv);
+  const globalArgs = argv.slice(0, i);
   const debug = globalArgs.includes('--debug');
   const ac = new AbortController();
   let interrupted = 0;
