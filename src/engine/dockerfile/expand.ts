@@ -11,6 +11,7 @@
 // environment whenever they are given, declared or not, and stay out of the image history.
 import { EngineError } from '../define.js';
 import type { SourceRange } from '../define.js';
+import { oneLine, q } from './text.js';
 import { parseMountsStrict } from './instructions.js';
 import { processWord, processWords, ShellLexError } from './shell-lexer.js';
 import type { LexOptions, VarLookup } from './shell-lexer.js';
@@ -78,8 +79,8 @@ export interface ExpandOptions {
 function lexFail(e: unknown, word: string, range: SourceRange): never {
   if (e instanceof ShellLexError) {
     // `${V:?msg}` failures already name the variable; syntax errors need the word for context.
-    const message = /^[^\s:]+: /.test(e.message) && !e.message.startsWith('syntax error') ? e.message : `${e.message} in "${word}"`;
-    throw new EngineError('invalid_argument', message, { range, cause: e });
+    const message = /^[^\s:]+: /.test(e.message) && !e.message.startsWith('syntax error') ? e.message : `${e.message} in ${q(word, 80)}`;
+    throw new EngineError('invalid_argument', oneLine(message), { range, cause: e });
   }
   throw e;
 }
@@ -127,7 +128,7 @@ export function expandInstruction<T extends Instruction>(ins: T, lookup: VarLook
   const w = (s: string): string => expandWord(s, lookup, r, opts);
   const opt = (s: string | undefined): string | undefined => (s === undefined ? undefined : w(s));
   const fail = (e: unknown): never => {
-    if (e instanceof ValueError) throw new EngineError('invalid_argument', e.message, { range: r });
+    if (e instanceof ValueError) throw new EngineError('invalid_argument', oneLine(e.message), { range: r });
     throw e;
   };
   const x: Instruction = ins;
@@ -135,7 +136,7 @@ export function expandInstruction<T extends Instruction>(ins: T, lookup: VarLook
   switch (x.kind) {
     case 'from': {
       const image = w(x.image);
-      if (image === '') throw new EngineError('invalid_argument', `FROM image "${x.image}" expands to an empty name: give its ARG a value (--build-arg)`, { range: r });
+      if (image === '') throw new EngineError('invalid_argument', `FROM image ${q(x.image)} expands to an empty name: give its ARG a value (--build-arg)`, { range: r });
       const platform = opt(x.platform);
       out = { ...x, image, ...(platform === undefined ? {} : { platform }) };
       break;

@@ -3,6 +3,7 @@
 // at parse time with its line and column rather than halfway through a build.
 import { EngineError } from '../define.js';
 import type { SourceRange } from '../define.js';
+import { oneLine, q } from './text.js';
 import { parseHeredocWord, parseNodes, positionAt } from './parser.js';
 import type { ParseOptions } from './parser.js';
 import { instructionKinds, networkModes, securityModes } from './types.js';
@@ -82,7 +83,7 @@ class Ctx {
 
   /** An error pointing at `needle` in the node's text (or at the instruction when not found). */
   fail(node: Node, message: string, needle?: string): EngineError {
-    return new EngineError('invalid_argument', message, { range: this.at(node, needle) });
+    return new EngineError('invalid_argument', oneLine(message), { range: this.at(node, needle) });
   }
 
   at(node: Node, needle?: string): SourceRange {
@@ -116,7 +117,7 @@ function parseFlags(ctx: Ctx, node: Node, kind: InstructionKind): FlagValues {
       const names = Object.keys(spec);
       const hint = suggest(name, names);
       const known = names.length === 0 ? `${K} takes no flags` : `${K} takes ${names.map((n) => `--${n}`).join(', ')}`;
-      throw ctx.fail(node, `unknown flag --${name} for ${K}${hint ? ` (did you mean --${hint}?)` : ''}; ${known}`, `--${name}`);
+      throw ctx.fail(node, `unknown flag --${name.length > 40 ? q(name, 40) : name} for ${K}${hint ? ` (did you mean --${hint}?)` : ''}; ${known}`, `--${name}`);
     }
     if (values.has(name) && type !== 'strings') throw ctx.fail(node, `duplicate flag --${name}: give it once`, `--${name}`);
     switch (type) {
@@ -126,7 +127,7 @@ function parseFlags(ctx: Ctx, node: Node, kind: InstructionKind): FlagValues {
           break;
         }
         const l = value.toLowerCase();
-        if (l !== 'true' && l !== 'false') throw ctx.fail(node, `--${name} takes true or false, not "${value}"`, `--${name}`);
+        if (l !== 'true' && l !== 'false') throw ctx.fail(node, `--${name} takes true or false, not ${q(value)}`, `--${name}`);
         values.set(name, l === 'true');
         break;
       }
@@ -214,7 +215,7 @@ export function parseMountsStrict(specs: readonly string[], range: SourceRange):
         out.push(m);
       }
     } catch (e) {
-      if (e instanceof ValueError) throw new EngineError('invalid_argument', `bad --mount: ${e.message}`, { range });
+      if (e instanceof ValueError) throw new EngineError('invalid_argument', oneLine(`bad --mount: ${e.message}`), { range });
       throw e;
     }
   }
@@ -262,7 +263,7 @@ function healthcheck(ctx: Ctx, node: Node, flags: FlagValues, base: { range: Sou
     if (node.args.length > 1 || flags.size > 0) throw ctx.fail(node, 'HEALTHCHECK NONE takes no arguments or flags');
     return { kind: 'healthcheck', ...base, test: 'none' };
   }
-  if (T !== 'CMD') throw ctx.fail(node, `unknown type "${type}" in HEALTHCHECK (try CMD)`, type);
+  if (T !== 'CMD') throw ctx.fail(node, `unknown type ${q(type)} in HEALTHCHECK (try CMD)`, type);
   const rest = node.args.slice(1);
   if (rest.length === 0 || (!node.json && rest[0] === '')) throw ctx.fail(node, 'HEALTHCHECK CMD requires a command');
   const test: Command = node.json ? { form: 'exec', args: rest } : { form: 'shell', script: rest[0] ?? '' };
@@ -291,7 +292,7 @@ function healthcheck(ctx: Ctx, node: Node, flags: FlagValues, base: { range: Sou
   if (startInterval !== undefined) out.startIntervalNs = startInterval;
   const retries = str(flags, 'retries');
   if (retries !== undefined) {
-    if (!/^-?\d+$/.test(retries)) throw ctx.fail(node, `--retries takes a whole number, not "${retries}"`, '--retries');
+    if (!/^-?\d+$/.test(retries)) throw ctx.fail(node, `--retries takes a whole number, not ${q(retries)}`, '--retries');
     const n = Number(retries);
     if (n < 1) throw ctx.fail(node, `--retries must be at least 1 (not ${n})`, '--retries');
     out.retries = n;
@@ -311,7 +312,7 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
   if (!isKind(keyword)) {
     const hint = suggest(keyword, instructionKinds);
     const written = node.original.split(/\s/, 1)[0] ?? keyword;
-    throw ctx.fail(node, `unknown instruction: ${written}${hint ? ` (did you mean ${hint.toUpperCase()}?)` : ''}`);
+    throw ctx.fail(node, `unknown instruction: ${written.length > 40 ? q(written, 40) : written}${hint ? ` (did you mean ${hint.toUpperCase()}?)` : ''}`);
   }
   const K = keyword.toUpperCase();
   const flags = parseFlags(ctx, node, keyword);
@@ -326,13 +327,13 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
       }
       let stageName: string | undefined;
       if (args.length === 3) {
-        if ((args[1] ?? '').toLowerCase() !== 'as') throw ctx.fail(node, `FROM expects "AS" before the stage name, not "${args[1]}"`, args[1]);
+        if ((args[1] ?? '').toLowerCase() !== 'as') throw ctx.fail(node, `FROM expects "AS" before the stage name, not ${q(args[1] ?? '')}`, args[1]);
         stageName = (args[2] ?? '').toLowerCase();
         if (!stageNameRe.test(stageName)) {
-          throw ctx.fail(node, `invalid stage name "${args[2]}": it must start with a letter and contain only letters, digits, "-", "_" and "."`, args[2]);
+          throw ctx.fail(node, `invalid stage name ${q(args[2] ?? '')}: it must start with a letter and contain only letters, digits, "-", "_" and "."`, args[2]);
         }
         if (args[1] !== 'AS' && args[1] !== 'as') {
-          ctx.warnings.push({ rule: 'FromAsCasing', message: `use "AS" or "as" consistently, not "${args[1]}"`, range: node.range });
+          ctx.warnings.push({ rule: 'FromAsCasing', message: `use "AS" or "as" consistently, not ${q(args[1] ?? '')}`, range: node.range });
         }
       }
       const platform = str(flags, 'platform');
@@ -342,11 +343,11 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
       const cmd = command(ctx, node, K, false);
       const network = str(flags, 'network');
       if (network !== undefined && !(networkModes as readonly string[]).includes(network)) {
-        throw ctx.fail(node, `unsupported network mode "${network}" (use default, none or host)`, '--network');
+        throw ctx.fail(node, `unsupported network mode ${q(network)} (use default, none or host)`, '--network');
       }
       const security = str(flags, 'security');
       if (security !== undefined && !(securityModes as readonly string[]).includes(security)) {
-        throw ctx.fail(node, `unsupported security mode "${security}" (use sandbox or insecure)`, '--security');
+        throw ctx.fail(node, `unsupported security mode ${q(security)} (use sandbox or insecure)`, '--security');
       }
       const mountFlags = list(flags, 'mount');
       return {
@@ -485,7 +486,7 @@ export function toDockerfile(parsed: ParsedNodes): Dockerfile {
     if (ins.kind === 'from') {
       if (ins.stageName !== undefined) {
         const prev = names.get(ins.stageName);
-        if (prev !== undefined) throw ctx.fail(node, `duplicate stage name "${ins.stageName}" (stage ${prev} already has it)`, ins.stageName);
+        if (prev !== undefined) throw ctx.fail(node, `duplicate stage name ${q(ins.stageName)} (stage ${prev} already has it)`, ins.stageName);
         names.set(ins.stageName, stages.length);
       }
       stages.push({ index: stages.length, ...(ins.stageName === undefined ? {} : { name: ins.stageName }), from: ins, instructions: [] });

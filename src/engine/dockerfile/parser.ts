@@ -5,6 +5,7 @@
 import { EngineError } from '../define.js';
 import type { SourceRange } from '../define.js';
 import { processWords, ShellLexError } from './shell-lexer.js';
+import { oneLine, q } from './text.js';
 import type { Directives, Heredoc, Node, ParsedNodes, Segment, Warning } from './types.js';
 
 export interface ParseOptions {
@@ -105,7 +106,7 @@ class DirectiveState {
     this.seen.add(key);
     if (key === 'escape') {
       if (value !== '`' && value !== '\\') {
-        throw new EngineError('invalid_argument', `invalid escape character '${value}': use \` or \\`, { range: range() });
+        throw new EngineError('invalid_argument', `invalid escape character ${q(value)}: use \` or \\`, { range: range() });
       }
       this.setEscape(value);
     } else if (key === 'syntax') {
@@ -256,11 +257,11 @@ class NodeBuilder {
   ) {}
 
   error(message: string, logical: Logical, offset: number, endLine?: number): EngineError {
-    return new EngineError('invalid_argument', message, { range: positionAt(this.file, logical.segments, offset, endLine) });
+    return new EngineError('invalid_argument', oneLine(message), { range: positionAt(this.file, logical.segments, offset, endLine) });
   }
 
   /** One instruction line → node (without heredoc bodies). `base` is where `line` starts in `logical`. */
-  node(logical: Logical, base: number, comments: readonly string[], endLine: number): Node {
+  node(logical: Logical, base: number, comments: readonly string[], endLine: number, nested = false): Node {
     const line = logical.text.slice(base);
     const lead = line.length - trimLeft(line).length;
     const trimmed = trim(line);
@@ -313,8 +314,9 @@ class NodeBuilder {
         return cmd;
       }
       case 'onbuild': {
-        if (rest === '') return done([], false);
-        const sub = this.node(logical, restAt, [], endLine);
+        // One level is all ONBUILD allows; stopping there keeps "ONBUILD ONBUILD ..." chains flat.
+        if (rest === '' || nested) return done(rest === '' ? [] : [rest], false);
+        const sub = this.node(logical, restAt, [], endLine, true);
         return done([], false, { sub });
       }
       default:
@@ -358,7 +360,7 @@ class NodeBuilder {
     if (!first.includes('=')) {
       // Legacy `KEY value with spaces`: the value is the rest of the line.
       const m = wsRunRe.exec(rest);
-      if (!m) throw this.error(`${key} ${first} has no value: write ${key} ${first}=value`, logical, at);
+      if (!m) throw this.error(`${key} ${q(first)} has no value: write ${key} ${first.length <= 40 ? first : 'name'}=value`, logical, at);
       this.warnings.push({
         rule: 'LegacyKeyValueFormat',
         message: `"${key} key value" is the legacy form; write "${key} key=value"`,
@@ -371,7 +373,7 @@ class NodeBuilder {
       const eq = word.indexOf('=');
       if (eq < 0) {
         const where = rest.indexOf(word);
-        throw this.error(`${key}: can't find = in "${word}"; write name=value`, logical, at + Math.max(0, where));
+        throw this.error(`${key}: can't find = in ${q(word)}; write name=value`, logical, at + Math.max(0, where));
       }
       args.push(word.slice(0, eq), word.slice(eq + 1));
     }

@@ -83,8 +83,13 @@ function isSpecialParam(ch: string): boolean {
   return ch === '@' || ch === '*' || ch === '#' || ch === '?' || ch === '-' || ch === '$' || ch === '!' || ch === '0';
 }
 
+// Real Dockerfiles nest a few levels; the cap turns a pathological input into a clean error
+// instead of a stack overflow.
+const maxNesting = 64;
+
 class Lexer {
   private pos = 0;
+  private depth = 0;
   private readonly chars: string[];
   private readonly escape: string;
   constructor(
@@ -227,6 +232,16 @@ class Lexer {
       return value ?? '';
     }
     this.next(); // {
+    if (++this.depth > maxNesting) throw new ShellLexError(`substitutions nested more than ${maxNesting} deep`);
+    try {
+      return this.braced();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** After `${`: the name, the operator and its word, up to the closing brace. */
+  private braced(): string {
     const first = this.peek();
     if (first === EOF) throw new ShellLexError("syntax error: missing '}'");
     if (first === '{' || first === '}' || first === ':') throw new ShellLexError('syntax error: bad substitution');

@@ -2,6 +2,7 @@
 // port specs, sizes and signals. They throw `ValueError`; the caller adds the source range.
 import { cacheSharingModes, mountTypes } from './types.js';
 import type { CacheSharing, MountSpec, MountType } from './types.js';
+import { q } from './text.js';
 
 export class ValueError extends Error {
   override readonly name = 'ValueError';
@@ -16,7 +17,7 @@ function csvFields(s: string): string[] {
     if (s[i] === '"') {
       i++;
       for (;;) {
-        if (i >= s.length) throw new ValueError(`unterminated quote in "${s}"`);
+        if (i >= s.length) throw new ValueError(`unterminated quote in ${q(s)}`);
         const ch = s[i++] ?? '';
         if (ch === '"') {
           if (s[i] === '"') {
@@ -28,12 +29,12 @@ function csvFields(s: string): string[] {
         }
         field += ch;
       }
-      if (i < s.length && s[i] !== ',') throw new ValueError(`extraneous text after a quoted field in "${s}"`);
+      if (i < s.length && s[i] !== ',') throw new ValueError(`extraneous text after a quoted field in ${q(s)}`);
     } else {
       const comma = s.indexOf(',', i);
       const end = comma < 0 ? s.length : comma;
       field = s.slice(i, end);
-      if (field.includes('"')) throw new ValueError(`bare " in a field of "${s}": quote the whole field`);
+      if (field.includes('"')) throw new ValueError(`bare " in a field of ${q(s)}: quote the whole field`);
       i = end;
     }
     out.push(field);
@@ -46,14 +47,14 @@ function parseBool(key: string, v: string): boolean {
   const l = v.toLowerCase();
   if (l === '1' || l === 't' || l === 'true') return true;
   if (l === '0' || l === 'f' || l === 'false') return false;
-  throw new ValueError(`invalid value for ${key}: "${v}" (expected true or false)`);
+  throw new ValueError(`invalid value for ${key}: ${q(v)} (expected true or false)`);
 }
 
 function parseUint(key: string, v: string, base: 8 | 10): number {
   const re = base === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
-  if (!re.test(v)) throw new ValueError(`invalid value for ${key}: "${v}" (expected ${base === 8 ? 'an octal mode like 0755' : 'a number'})`);
+  if (!re.test(v)) throw new ValueError(`invalid value for ${key}: ${q(v)} (expected ${base === 8 ? 'an octal mode like 0755' : 'a number'})`);
   const n = parseInt(v, base);
-  if (n > 0xffffffff) throw new ValueError(`invalid value for ${key}: "${v}" is too large`);
+  if (n > 0xffffffff) throw new ValueError(`invalid value for ${key}: ${q(v)} is too large`);
   return n;
 }
 
@@ -63,7 +64,7 @@ const sizeUnits: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib:
 export function parseSize(v: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(v);
   const unit = sizeUnits[(m?.[2] ?? '').toLowerCase()];
-  if (!m || unit === undefined) throw new ValueError(`invalid size "${v}" (expected a number with an optional unit: 64m, 1g)`);
+  if (!m || unit === undefined) throw new ValueError(`invalid size ${q(v)} (expected a number with an optional unit: 64m, 1g)`);
   return Math.floor(Number(m[1]) * unit);
 }
 
@@ -91,7 +92,7 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
       if (deferred(v)) return undefined;
       const t = v.toLowerCase();
       if (!(mountTypes as readonly string[]).includes(t)) {
-        throw new ValueError(`unsupported mount type "${v}" (use ${mountTypes.join(', ')})`);
+        throw new ValueError(`unsupported mount type ${q(v)} (use ${mountTypes.join(', ')})`);
       }
       type = t as MountType;
     }
@@ -130,7 +131,7 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
           required = true;
           continue;
         default:
-          throw new ValueError(`unexpected key "${key}" in "${field}" (write key=value)`);
+          throw new ValueError(`unexpected key ${q(key)} in ${q(field)} (write key=value)`);
       }
     }
     const value = field.slice(eq + 1);
@@ -166,14 +167,14 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
         only(key, 'cache');
         if (!late) {
           const s = value.toLowerCase();
-          if (!(cacheSharingModes as readonly string[]).includes(s)) throw new ValueError(`unsupported sharing value "${value}" (use shared, private or locked)`);
+          if (!(cacheSharingModes as readonly string[]).includes(s)) throw new ValueError(`unsupported sharing value ${q(value)} (use shared, private or locked)`);
           sharing = s as CacheSharing;
         }
         break;
       case 'from':
         only(key, 'bind', 'cache');
         // BuildKit resolves mount sources before any ARG is known.
-        if (/\$./.test(value)) throw new ValueError(`"from" does not support variable expansion ("${value}"): define an alias stage (FROM ${value} AS name) instead`);
+        if (/\$./.test(value)) throw new ValueError(`"from" does not support variable expansion (${q(value)}): define an alias stage (FROM ${value.length <= 40 ? value : '...'} AS name) instead`);
         from = value;
         break;
       case 'mode':
@@ -197,7 +198,7 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
         env = value;
         break;
       default:
-        throw new ValueError(`unexpected key "${key}" in "${field}"`);
+        throw new ValueError(`unexpected key ${q(key)} in ${q(field)}`);
     }
   }
   if (type === 'secret') {
@@ -250,7 +251,7 @@ export function parseDuration(v: string): number {
     s = s.slice(1);
   }
   if (s === '0') return 0;
-  if (s === '') throw new ValueError(`invalid duration "${v}"`);
+  if (s === '') throw new ValueError(`invalid duration ${q(v)}`);
   let total = 0;
   const re = /(\d*\.?\d*)([a-zµμ]+)/y;
   let pos = 0;
@@ -260,7 +261,7 @@ export function parseDuration(v: string): number {
     const num = m?.[1] ?? '';
     const unit = durationUnits[m?.[2] ?? ''];
     if (!m || num === '' || num === '.' || unit === undefined) {
-      throw new ValueError(`invalid duration "${v}" (expected a number with a unit: 30s, 1m30s, 500ms)`);
+      throw new ValueError(`invalid duration ${q(v)} (expected a number with a unit: 30s, 1m30s, 500ms)`);
     }
     total += Number(num) * unit;
     pos = re.lastIndex;
@@ -277,12 +278,12 @@ export interface PortSpec {
 /** `80`, `80/tcp`, `53/udp`, `8000-8010` → a port range and protocol (tcp by default). */
 export function parsePortSpec(v: string): PortSpec {
   const m = /^(\d+)(?:-(\d+))?(?:\/([a-zA-Z]+))?$/.exec(v);
-  if (!m) throw new ValueError(`invalid port "${v}" (expected PORT, PORT/PROTOCOL or START-END)`);
+  if (!m) throw new ValueError(`invalid port ${q(v)} (expected PORT, PORT/PROTOCOL or START-END)`);
   const start = Number(m[1]);
   const end = m[2] === undefined ? start : Number(m[2]);
   const protocol = (m[3] ?? 'tcp').toLowerCase();
-  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') throw new ValueError(`invalid protocol "${m[3]}" in "${v}" (use tcp, udp or sctp)`);
-  if (start < 1 || start > 65535 || end < start || end > 65535) throw new ValueError(`invalid port "${v}" (ports run from 1 to 65535)`);
+  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') throw new ValueError(`invalid protocol ${q(m[3] ?? '')} in ${q(v)} (use tcp, udp or sctp)`);
+  if (start < 1 || start > 65535 || end < start || end > 65535) throw new ValueError(`invalid port ${q(v)} (ports run from 1 to 65535)`);
   return { start, end, protocol };
 }
 
@@ -296,10 +297,10 @@ const signalNumbers: Readonly<Record<string, number>> = {
 export function parseSignal(v: string): string {
   if (/^\d+$/.test(v)) {
     const n = Number(v);
-    if (n < 1 || n > 64) throw new ValueError(`invalid signal "${v}" (1 to 64)`);
+    if (n < 1 || n > 64) throw new ValueError(`invalid signal ${q(v)} (1 to 64)`);
     return v;
   }
   const name = v.toUpperCase().replace(/^SIG/, '');
   if (signalNumbers[name] !== undefined || /^RTM(IN|AX)([+-]\d+)?$/.test(name)) return v;
-  throw new ValueError(`invalid signal "${v}" (use a name like SIGTERM or a number)`);
+  throw new ValueError(`invalid signal ${q(v)} (use a name like SIGTERM or a number)`);
 }
