@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatError, isEngineError } from '../../../src/engine/define.js';
-import { dump, parseDockerfile, parseInstruction, parseMount, parseNodes } from '../../../src/engine/dockerfile/index.js';
+import { dump, GlobalScope, parseDockerfile, parseInstruction, parseMount, parseNodes } from '../../../src/engine/dockerfile/index.js';
 import { repoRoot } from '../../helpers/env.js';
 
 function errorOf(text: string, file = 'Dockerfile'): string {
@@ -149,6 +149,38 @@ describe('errors name file:line:column and say what to do', () => {
     for (const text of ['', '\n\n', '# only\n', 'FROM', 'FROM a\nONBUILD', 'FROM a\nHEALTHCHECK', 'FROM a\nCOPY', 'FROM a\nLABEL', 'FROM a\nARG =x']) {
       assert.throws(() => parseDockerfile(text), (e: unknown) => isEngineError(e) && e.range !== undefined, JSON.stringify(text));
     }
+  });
+});
+
+describe('pathological inputs', () => {
+  const clean = (text: string, re: RegExp): void => {
+    assert.throws(
+      () => {
+        const df = parseDockerfile(text);
+        const global = new GlobalScope(df);
+        for (const st of df.stages) {
+          const scope = global.stage();
+          for (const ins of st.instructions) scope.apply(ins);
+        }
+      },
+      (e: unknown) => isEngineError(e) && re.test(e.message) && !e.message.includes('\n') && e.message.length <= 400,
+    );
+  };
+
+  it('end in a short one-line EngineError, not a stack overflow', () => {
+    clean('FROM a\nENV A=' + '${X:-'.repeat(20_000) + '}'.repeat(20_000), /nested more than 64 deep/);
+    clean('FROM a\n' + 'ONBUILD '.repeat(50_000) + 'RUN x', /ONBUILD ONBUILD is not allowed/);
+    clean('FROM a\nCMD ' + '['.repeat(100_000) + ']'.repeat(100_000), /arrays must be comprised of strings only/);
+    clean('FROM a\nLABEL ' + '"'.repeat(100_001), /has no value/);
+    clean('FROM a\nVOLUME ["a\\nb", " "]', /VOLUME specified can not be an empty string/);
+    clean('FROM a\nCOPY --' + 'x'.repeat(10_000) + ' a b', /^unknown flag --"x{30}\.\.\."/);
+  });
+
+  it('stay fast on long files', () => {
+    const text = 'FROM a\n' + 'RUN echo hello \\\n  world\n'.repeat(20_000);
+    const start = performance.now();
+    assert.equal(parseDockerfile(text).stages[0]?.instructions.length, 20_000);
+    assert.ok(performance.now() - start < 2_000);
   });
 });
 
