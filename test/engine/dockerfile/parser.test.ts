@@ -173,7 +173,7 @@ describe('pathological inputs', () => {
     clean('FROM a\nCMD ' + '['.repeat(100_000) + ']'.repeat(100_000), /arrays must be comprised of strings only/);
     clean('FROM a\nLABEL ' + '"'.repeat(100_001), /has no value/);
     clean('FROM a\nVOLUME ["a\\nb", " "]', /VOLUME specified can not be an empty string/);
-    clean('FROM a\nCOPY --' + 'x'.repeat(10_000) + ' a b', /^unknown flag --"x{30}\.\.\."/);
+    clean('FROM a\nCOPY --' + 'x'.repeat(10_000) + ' a b', /^unknown flag --"x+\.\.\." for COPY/);
   });
 
   it('stay fast on long files', () => {
