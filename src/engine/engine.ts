@@ -152,7 +152,7 @@ class ContainersFacade implements ContainersApi {
  * (outbound access, as BuildKit gives RUN) and a `--mount=type=tmpfs` becomes a fresh scratch
  * dir bound in and removed afterwards: the same contract, no size limit.
  */
-async function runBuildStep(paths: EnginePaths, req: RunRequest): Promise<{ exitCode: number }> {
+export async function runBuildStep(paths: EnginePaths, req: RunRequest): Promise<{ exitCode: number }> {
   const scratch: string[] = [];
   try {
     const mounts = [];
