@@ -86,6 +86,9 @@ export class DevLoop {
   #firstChangeAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #inBurst = false;
+  /** Cycles queued or running. */
+  #cycles = 0;
+  #lastCycleAt = -Infinity;
   #build: AbortController | undefined;
   #running: Promise<void> = Promise.resolve();
   #paused = false;
@@ -169,11 +172,10 @@ export class DevLoop {
     if (this.#pending.size === 0 && !this.#timer) this.#firstChangeAt = performance.now();
     this.#pending.add(rel);
     if (this.#paused) return;
-    // A change while building: cancel the build, and wait longer for quiet — a burst is on.
-    if (this.#build) {
-      this.#build.abort();
-      this.#inBurst = true;
-    }
+    // A change while a cycle runs (or right after one began): a burst of saves is on. Cancel
+    // the build in flight and wait longer for quiet, so a burst costs at most two builds.
+    if (this.#build) this.#build.abort();
+    if (this.#cycles > 0 || performance.now() - this.#lastCycleAt < 1000) this.#inBurst = true;
     this.#arm();
   }
 
@@ -183,12 +185,20 @@ export class DevLoop {
     if (this.#state.phase === 'watching' || this.#state.phase === 'failed') this.#set({ phase: 'debouncing' });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#inBurst = false;
+      this.#lastCycleAt = performance.now();
       const paths = [...this.#pending];
       this.#pending.clear();
       const trigger = this.#forced ? 'forced' : 'change';
       this.#forced = false;
       // Serialize: a cycle starts only after the previous one ended.
-      this.#running = this.#running.then(() => this.#cycle(trigger, paths));
+      this.#cycles++;
+      this.#running = this.#running
+        .then(() => this.#cycle(trigger, paths))
+        .catch((e: unknown) => this.#set({ phase: 'failed', lastError: formatError(e) }))
+        .finally(() => {
+          this.#cycles--;
+        });
     }, wait);
   }
 
@@ -315,7 +325,6 @@ export class DevLoop {
       return;
     }
     this.#build = undefined;
-    this.#inBurst = false;
     const buildMs = performance.now() - tBuild;
     const old = this.#state.container;
     if (old && old.imageId === result.imageId && old.state === 'running') {
