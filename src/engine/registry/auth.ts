@@ -68,10 +68,14 @@ const tokenLimit = 1 << 20;
 export class TokenCache {
   readonly #tokens = new Map<string, CachedToken>();
   readonly #inflight = new Map<string, Promise<CachedToken>>();
+  /** Tokens fetched from the token server so far (diagnostics, tests). */
+  fetched = 0;
 
   constructor(
     private readonly domain: string,
     private readonly credentials: () => Promise<Credentials | undefined>,
+    /** The clock expiry is judged by; tests move it forward instead of waiting a minute. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   invalidate(scopes: readonly string[]): void {
@@ -82,7 +86,7 @@ export class TokenCache {
   async get(challenge: Challenge, scopes: readonly string[], signal?: AbortSignal): Promise<string> {
     const key = scopeKey(scopes);
     const hit = this.#tokens.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit.token;
+    if (hit && hit.expiresAt > this.now()) return hit.token;
     let p = this.#inflight.get(key);
     if (!p) {
       p = this.#fetch(challenge, scopes, signal).finally(() => this.#inflight.delete(key));
@@ -161,7 +165,9 @@ export class TokenCache {
     // The spec's default lifetime is 60 s; refresh a little early so a request never carries a dead token.
     const lifeSec = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     const issued = typeof body.issued_at === 'string' ? Date.parse(body.issued_at) : NaN;
-    const start = Number.isNaN(issued) || issued > Date.now() ? Date.now() : issued;
+    const now = this.now();
+    const start = Number.isNaN(issued) || issued > now || issued < now - lifeSec * 1000 ? now : issued;
+    this.fetched++;
     return { token, expiresAt: start + lifeSec * 1000 - Math.min(10_000, (lifeSec * 1000) / 4) };
   }
 }

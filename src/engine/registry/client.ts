@@ -25,6 +25,8 @@ export interface ClientOptions {
   readonly insecure?: readonly string[];
   /** Use these credentials instead of the stored ones (login). */
   readonly credentials?: Credentials;
+  /** Clock for token expiry (tests). */
+  readonly now?: () => number;
 }
 
 export interface SendOptions {
@@ -100,7 +102,12 @@ export class RegistryClient {
     const scheme = isInsecureRegistry(domain, opts.insecure) ? 'http' : 'https';
     this.base = new URL(`${scheme}://${apiHost(domain)}/`);
     this.#explicit = opts.credentials;
-    this.#tokens = new TokenCache(domain, () => this.credentials());
+    this.#tokens = new TokenCache(domain, () => this.credentials(), opts.now);
+  }
+
+  /** Tokens fetched so far by this client. */
+  get tokenFetches(): number {
+    return this.#tokens.fetched;
   }
 
   credentials(): Promise<Credentials | undefined> {

@@ -105,6 +105,21 @@ describe('registry client: auth', () => {
     assert.equal(m.manifest.kind, 'manifest');
   });
 
+  it('caches a token per scope and fetches a new one when it expires', async () => {
+    const addr = registry('token');
+    let now = Date.now();
+    const c = new RegistryClient(addr, { now: () => now });
+    const busybox = parseReference(`${addr}/fixture/busybox`);
+    await c.getManifest(busybox, 'latest');
+    await c.getManifest(busybox, 'v2s2');
+    assert.equal(c.tokenFetches, 1, 'one token for one scope');
+    await c.getManifest(parseReference(`${addr}/fixture/web`), 'latest');
+    assert.equal(c.tokenFetches, 2, 'another scope, another token');
+    now += 61_000; // the fixture's tokens live 60 s
+    await c.getManifest(busybox, 'latest');
+    assert.equal(c.tokenFetches, 3, 'an expired token is replaced');
+  });
+
   it('stores, reads and erases credentials in config.json like docker', async () => {
     await storeCredentials('127.0.0.1:5100', creds);
     assert.deepEqual(await getCredentials('127.0.0.1:5100'), creds);
