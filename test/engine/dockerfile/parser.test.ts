@@ -185,15 +185,20 @@ describe('pathological inputs', () => {
 });
 
 describe('speed', () => {
-  it('parses a typical Dockerfile in well under a millisecond', () => {
+  it('parses a typical Dockerfile in well under a millisecond', (t) => {
     const dir = join(repoRoot, 'test/fixtures/dockerfiles');
     const texts = ['node-official', 'multistage-node', 'rails-app', 'python-official'].map((n) => readFileSync(join(dir, n, 'Dockerfile'), 'utf8'));
     assert.ok(readdirSync(dir).length > 60);
     for (let i = 0; i < 200; i++) for (const t of texts) parseDockerfile(t); // warm up the JIT
-    const rounds = 500;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i++) for (const t of texts) parseDockerfile(t);
-    const perFileMs = Number(process.hrtime.bigint() - start) / 1e6 / (rounds * texts.length);
+    // CPU time, best of several rounds: the machine is shared, and wall time measures the load.
+    let perFileMs = Infinity;
+    for (let round = 0; round < 10; round++) {
+      const before = process.cpuUsage();
+      for (let i = 0; i < 50; i++) for (const t of texts) parseDockerfile(t);
+      const used = process.cpuUsage(before);
+      perFileMs = Math.min(perFileMs, (used.user + used.system) / 1000 / (50 * texts.length));
+    }
+    t.diagnostic(`parse: ${(perFileMs * 1000).toFixed(0)} µs of CPU per file`);
     assert.ok(perFileMs < 0.5, `parse took ${perFileMs.toFixed(3)} ms per file`);
   });
 });
