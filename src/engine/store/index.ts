@@ -213,6 +213,56 @@ class FsStore implements Store {
     this.records = new Records(join(root, 'images'), join(root, 'tmp'));
   }
 
+  // Automatic lease: from a process's first write until its image record is set (or a minute
+  // after its last write), so that a gc in another process (or this one) cannot remove blobs
+  // and layers written but not yet recorded, even when the caller took no lease() itself.
+  private autoLease: Promise<{ release(): Promise<void> }> | undefined;
+  private writing = 0;
+  private idle: NodeJS.Timeout | undefined;
+
+  private async begin(): Promise<void> {
+    this.writing++;
+    clearTimeout(this.idle);
+    if (!this.autoLease) {
+      const p = import('./maintenance.js').then((m) => m.takeLease(this.root));
+      this.autoLease = p;
+      p.catch(() => {
+        if (this.autoLease === p) this.autoLease = undefined;
+      });
+    }
+    try {
+      await this.autoLease;
+    } catch (e) {
+      this.writing--;
+      throw e;
+    }
+  }
+
+  private end(): void {
+    this.writing--;
+    if (this.writing > 0) return;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => void this.dropLease(), 60_000);
+    this.idle.unref();
+  }
+
+  private async dropLease(): Promise<void> {
+    if (this.writing > 0 || !this.autoLease) return;
+    const l = this.autoLease;
+    this.autoLease = undefined;
+    clearTimeout(this.idle);
+    await (await l.catch(() => undefined))?.release();
+  }
+
+  private async writing_<T>(fn: () => Promise<T>): Promise<T> {
+    await this.begin();
+    try {
+      return await fn();
+    } finally {
+      this.end();
+    }
+  }
+
   // ---- blobs
   hasBlob(d: string) {
     return this.blobs.has(d);
@@ -230,10 +280,35 @@ class FsStore implements Store {
     return this.blobs.stream(d, start);
   }
   putBlob(data: Buffer, expected?: string) {
-    return this.blobs.put(data, expected);
+    return this.writing_(() => this.blobs.put(data, expected));
   }
-  ingest(d: string, opts?: { size?: number }) {
-    return this.blobs.ingest(d, opts);
+  async ingest(d: string, opts?: { size?: number }): Promise<BlobWriter> {
+    await this.begin();
+    let w: BlobWriter;
+    try {
+      w = await this.blobs.ingest(d, opts);
+    } catch (e) {
+      this.end();
+      throw e;
+    }
+    // The lease lasts as long as the writer: it ends with commit, abort or suspend.
+    let open = true;
+    const close = <T>(p: Promise<T>): Promise<T> =>
+      p.finally(() => {
+        if (open) this.end();
+        open = false;
+      });
+    return {
+      digest: w.digest,
+      offset: w.offset,
+      get written() {
+        return w.written;
+      },
+      write: (c) => w.write(c),
+      commit: () => close(w.commit()),
+      abort: () => close(w.abort()),
+      suspend: () => close(w.suspend()),
+    };
   }
 
   // ---- layers
@@ -250,11 +325,11 @@ class FsStore implements Store {
   }
   async unpackLayer(opts: UnpackOptions): Promise<LayerResult> {
     const { unpackLayer } = await import('./layers.js');
-    return unpackLayer(this.root, opts);
+    return this.writing_(() => unpackLayer(this.root, opts));
   }
   async adoptLayer(dir: string, opts: { diffId: string; size?: number }): Promise<LayerResult> {
     const { adoptLayer } = await import('./layers.js');
-    return adoptLayer(this.root, dir, opts);
+    return this.writing_(() => adoptLayer(this.root, dir, opts));
   }
 
   // ---- images
@@ -299,6 +374,8 @@ class FsStore implements Store {
       }
       return [{ version: 1, refs, dangling }, undefined];
     });
+    // What this process wrote is referenced now: a gc may run again.
+    await this.dropLease();
     return full;
   }
 
@@ -483,6 +560,8 @@ class FsStore implements Store {
   }
   async gc(opts?: GcOptions): Promise<GcReport> {
     const { gcStore } = await import('./maintenance.js');
+    // Our own idle lease would make us wait for ourselves; while we are writing, we wait.
+    if (this.writing === 0) await this.dropLease();
     return gcStore(this, opts);
   }
   async lease(signal?: AbortSignal): Promise<{ release(): Promise<void> }> {

@@ -97,3 +97,33 @@ describe('image records', () => {
     assert.deepEqual((await s.check()).problems, []);
   });
 });
+
+describe('gc and concurrent writers', () => {
+  const t = tempRoot('dockui-lease-');
+  after(() => t.cleanup());
+
+  it('a gc in another process leaves alone what a live writer has not recorded yet', async () => {
+    const s = await openStore(t.root);
+    // Another process writes a blob and stays alive without recording an image.
+    const script = `
+      import { openStore } from ${JSON.stringify(join(repoRoot, 'src/engine/store/index.ts'))};
+      const s = await openStore(process.argv[1]);
+      const d = await s.putBlob(Buffer.from('written, not yet recorded'));
+      process.stdout.write(d + '\\n');
+      await new Promise((r) => setTimeout(r, 30000));
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, t.root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const digest = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    try {
+      await assert.rejects(s.gc({ waitMs: 300 }), (e) => isEngineError(e) && e.code === 'unavailable' && /pull or build is running/.test(e.message));
+      assert.equal(await s.hasBlob(digest), true);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    // Its writer is dead now: its lease is stale and the unreferenced blob goes.
+    const r = await s.gc();
+    assert.equal(r.blobsRemoved, 1);
+    assert.equal(await s.hasBlob(digest), false);
+  });
+});
