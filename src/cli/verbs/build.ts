@@ -1,6 +1,6 @@
 import type { RunInRootfs } from '../../engine/build/index.js';
 import { EngineError, type BuildStepEvent } from '../../engine/define.js';
-import { defineVerb } from '../context.js';
+import { defineVerb, type CliContext } from '../context.js';
 
 function keyValues(list: readonly string[] | undefined, flag: string, fromEnv: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -53,12 +53,11 @@ export const verb = defineVerb({
 
     const [{ openStore }, { openBuilder }] = await Promise.all([import('../../engine/store/index.js'), import('../../engine/build/index.js')]);
     const store = await openStore(ctx.paths.root);
-    const runInRootfs = await loadRunner();
     const builder = openBuilder({
       root: ctx.paths.root,
       store,
       insecureRegistries: ctx.global.insecureRegistries,
-      ...(runInRootfs ? { runInRootfs } : {}),
+      runInRootfs: lazyRunner(ctx.paths),
     });
 
     const out = ctx.stderr;
@@ -116,7 +115,13 @@ export const verb = defineVerb({
   },
 });
 
-/** The runtime's runner for RUN steps, when the runtime module is present in this build. */
-async function loadRunner(): Promise<RunInRootfs | undefined> {
-  return undefined;
+/**
+ * The runtime's runner for RUN steps, loaded on the first RUN that misses the cache: a build
+ * that is all cache hits never pays for loading the container runtime.
+ */
+function lazyRunner(paths: CliContext['paths']): RunInRootfs {
+  return async (req) => {
+    const { runBuildStep } = await import('../../engine/engine.js');
+    return runBuildStep(paths, req);
+  };
 }

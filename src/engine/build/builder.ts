@@ -86,6 +86,16 @@ interface StageResult {
 
 const lastLines = 6;
 
+/** DOCKUI_BUILD_TRACE=1 prints where a step's time goes (stderr), for tuning. */
+const tracing = process.env.DOCKUI_BUILD_TRACE === '1';
+let traceT = Date.now();
+function trace(what: string): void {
+  if (!tracing) return;
+  const now = Date.now();
+  process.stderr.write(`[build-trace] +${now - traceT}ms ${what}\n`);
+  traceT = now;
+}
+
 export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<BuildResult> {
   const t0 = Date.now();
   const buildId = randomBytes(6).toString('hex');
@@ -450,6 +460,7 @@ class Executor {
       x.kind === 'add' ? x.unpack ?? null : null,
       parent.config.config.WorkingDir ?? '',
     ]);
+    trace('copy: sources selected and hashed');
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
@@ -496,7 +507,9 @@ class Executor {
         writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ?? 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
       }
     });
-    const state = await this.commitLayer(parent, key, upper, createdBy(x.text, true));
+    trace('copy: files written');
+    // Copies carry no xattrs (ADD's tar extraction may).
+    const state = await this.commitLayer(parent, key, upper, createdBy(x.text, true), x.kind === 'add');
     if (ctxSelections && state.config.rootfs.diff_ids.length > parentDiffs.length) {
       this.saveCopyIndex(indexKey, { diffId: state.config.rootfs.diff_ids.at(-1)!, files: written });
     }
@@ -625,7 +638,7 @@ class Executor {
   }
 
   /** Turns an upper dir into a layer (or an empty_layer history entry when nothing changed). */
-  async commitLayer(parent: BuildState, key: string, upper: string, history: string): Promise<BuildState> {
+  async commitLayer(parent: BuildState, key: string, upper: string, history: string, xattrs = true): Promise<BuildState> {
     const config = cloneConfig(parent.config);
     if (readdirSync(upper).length === 0) {
       rmdirSync(upper);
@@ -635,7 +648,8 @@ class Executor {
       return state;
     }
     const blob = tempPath(this.store, 'layer');
-    const layer = await writeLayer(upper, blob, this.signal ? { signal: this.signal } : {});
+    const layer = await writeLayer(upper, blob, { xattrs, ...(this.signal ? { signal: this.signal } : {}) });
+    trace(`layer: blob written (${layer.entries} entries, ${layer.size} bytes)`);
     try {
       await publishBlobFile(this.store, blob, layer.digest);
     } catch (e) {
@@ -644,6 +658,7 @@ class Executor {
     }
     if (await this.store.hasLayer(layer.diffId)) discard(upper, this.store.root);
     else await this.store.adoptLayer(upper, { diffId: layer.diffId, size: layer.contentSize });
+    trace('layer: adopted');
     config.rootfs.diff_ids.push(layer.diffId);
     touch(config, history, false);
     const state: BuildState = {
