@@ -180,7 +180,7 @@ export async function unpackLayer(root: string, opts: UnpackOptions): Promise<La
     };
     const src = source instanceof Readable ? source : Readable.from(source);
     if (compression === 'gzip') {
-      await pipeline(src, count, createGunzip({ chunkSize: 256 * 1024 }), digest, extract, ...(opts.signal ? [{ signal: opts.signal }] : []));
+      await pipeline(src, count, createGunzip({ chunkSize: 1 << 20 }), digest, extract, ...(opts.signal ? [{ signal: opts.signal }] : []));
     } else {
       stages.push(count);
       if (compression === 'zstd') stages.push(zstdTransform());
