@@ -1,6 +1,6 @@
 // The Dockerfile frontend's public face: parse (text → nodes → typed stages) and expand
 // (per step, with the builder's env and args).
-export { dump, parseNodes, positionAt } from './parser.js';
+export { dump, parseHeredocWord, parseNodes, positionAt } from './parser.js';
 export type { ParseOptions } from './parser.js';
 export { chompHeredoc, parseDockerfile, parseInstruction, parseMountsStrict, suggest } from './instructions.js';
 export {
@@ -19,6 +19,8 @@ export {
 } from './expand.js';
 export type { ArgScopeOptions, ExpandOptions, PlatformSpec, VarLookup } from './expand.js';
 export { stageDependencies, stagesFor } from './stages.js';
+export { commandArgv, defaultShell, healthcheckTest, runPlan } from './commands.js';
+export type { RunPlan } from './commands.js';
 export { processWord, processWords, ShellLexError } from './shell-lexer.js';
 export type { LexOptions } from './shell-lexer.js';
 export { parseDuration, parseMount, parsePortSpec, parseSignal, parseSize, ValueError } from './values.js';
