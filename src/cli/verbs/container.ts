@@ -121,7 +121,7 @@ async function attachLogs(ctx: CliContext, c: Containers, id: string): Promise<n
   const onAbort = () => void c.kill(id, 'SIGTERM').catch(() => undefined);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const l of c.logs(id, { follow: true })) (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${l.text}\n`);
+    for await (const l of c.logs(id, { follow: true })) (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(l.partial ? l.text : `${l.text}\n`);
     return await c.wait(id);
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
@@ -258,13 +258,19 @@ const logsVerb = defineVerb({
       if (!Number.isInteger(tail) || tail < 0) throw new EngineError('invalid_argument', `invalid --tail: ${flags.tail}`);
     }
     const c = service(ctx);
+    // A reader that goes away (`logs -f | head`) ends the command quietly.
+    const closed = new AbortController();
+    ctx.stdout.once('error', () => closed.abort());
+    const signal = AbortSignal.any([ctx.signal, closed.signal]);
     for await (const l of c.logs(positionals[0]!, {
       follow: flags.follow ?? false,
       ...(tail !== undefined ? { tail } : {}),
       ...(flags.since !== undefined ? { since: flags.since } : {}),
-      signal: ctx.signal,
-    }))
-      (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${flags.timestamps ? `${l.time} ` : ''}${l.text}\n`);
+      signal,
+    })) {
+      if (closed.signal.aborted) break;
+      (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${flags.timestamps ? `${l.time} ` : ''}${l.text}${l.partial ? '' : '\n'}`);
+    }
     return 0;
   },
 });

@@ -11,7 +11,6 @@ import {
   EngineError,
   type ContainerStats,
   type ContainerSummary,
-  type LogLine,
   type PortMapping,
 } from '../define.js';
 import type { EventBus } from '../events.js';
@@ -20,7 +19,7 @@ import { pidAlive, tryLock } from '../store/lock.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import { mountRootfs, rootfsOf, writeBundle, writeExecProcess } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
-import { joinPartials, logTimeMs, parseSince, readLogChunk } from './logs.js';
+import { joinPartials, logTimeMs, parseSince, readLogChunk, type RawLogLine, type StreamLogLine } from './logs.js';
 import { createWithMonitor, logPath, readExit } from './monitor.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
 import { OciRuntime, runcMessage } from './oci-runtime.js';
@@ -595,8 +594,9 @@ export class Containers {
     // record.json goes first, so a half-removed dir is never listed.
     await unlink(join(dir, 'record.json')).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-    await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
-    await rm(join(this.paths.runRoot, 'locks', `${rec.id}.lock.break`), { force: true });
+    // conmon's copy of the exit code (RUNROOT/exits/<id>) stays for an auto-removed container:
+    // `run --rm` and `wait` read it when the record is already gone.
+    if (!rec.autoRemove) await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
   }
 
   async prune(): Promise<string[]> {
@@ -633,45 +633,65 @@ export class Containers {
     const rec = await this.find(idOrName);
     for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
       const r = await this.records.read(rec.id);
-      if (!r) return rec.exitCode ?? 0;
+      if (!r) return this.lastExitCode(rec.id) ?? rec.exitCode ?? 0;
       const now = (await this.reconcile(r)) ?? r;
       if (now.state === 'exited') return now.exitCode ?? 0;
       if (signal?.aborted) throw new EngineError('canceled', 'canceled');
       if (now.state === 'running' && now.monitor === 'conmon' && existsSync(join(this.dir(now.id), 'exit'))) {
         const done = await this.records.withLock(now.id, () => this.finishLocked(now.id));
-        if (!done) return (await readExit(this.dir(now.id)))?.code ?? 0;
+        if (!done) return this.lastExitCode(now.id) ?? 0;
         if (done.state === 'exited') return done.exitCode ?? 0;
       }
       await sleep(delay);
     }
   }
 
-  async *logs(idOrName: string, opts: LogsOptions & { timestamps?: boolean } = {}): AsyncGenerator<LogLine> {
+  /** The exit code conmon left in RUNROOT/exits for a container removed meanwhile (--rm). */
+  lastExitCode(id: string): number | undefined {
+    try {
+      const n = Number.parseInt(readFileSync(join(this.paths.runRoot, 'exits', id), 'utf8').trim(), 10);
+      return Number.isFinite(n) ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The container's output. History comes as whole lines (a last line without a newline is
+   * marked `partial`); with `follow`, new output streams as conmon writes it, a partial
+   * fragment marked so, until the container stops.
+   */
+  async *logs(idOrName: string, opts: LogsOptions = {}): AsyncGenerator<StreamLogLine> {
     const rec = await this.find(idOrName);
     const path = logPath(this.dir(rec.id));
     const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
     if (opts.since !== undefined && since === undefined) throw new EngineError('invalid_argument', `invalid --since value: ${opts.since}`);
     const first = await readLogChunk(path, 0);
     let offset = first.offset;
-    let whole = joinPartials(first.lines);
+    let whole = joinPartials(first.lines, true);
     if (since !== undefined) whole = whole.filter((l) => logTimeMs(l.time) >= since);
     if (opts.tail !== undefined && opts.tail >= 0) whole = whole.slice(Math.max(0, whole.length - opts.tail));
     for (const l of whole) yield l;
     if (!opts.follow) return;
-    for (;;) {
+    const raw = (lines: readonly RawLogLine[]) =>
+      lines.map((l): StreamLogLine => ({ stream: l.stream, time: l.time, text: l.text, ...(l.full ? {} : { partial: true }) }));
+    for (let delay = 5; ; ) {
       if (opts.signal?.aborted) return;
       const chunk = await readLogChunk(path, offset);
       offset = chunk.offset;
-      for (const l of joinPartials(chunk.lines)) yield l;
-      if (chunk.lines.length) continue;
+      if (chunk.lines.length) {
+        yield* raw(chunk.lines);
+        delay = 5;
+        continue;
+      }
       const r = await this.records.read(rec.id);
       const running = r && (r.state === 'running' || r.state === 'paused') && !existsSync(join(this.dir(rec.id), 'exit'));
       if (!running) {
-        const last = await readLogChunk(path, offset);
-        for (const l of joinPartials(last.lines)) yield l;
+        yield* raw((await readLogChunk(path, offset)).lines);
         return;
       }
-      await sleep(50);
+      await sleep(delay);
+      delay = Math.min(delay * 2, 50);
     }
   }
 

@@ -19,9 +19,17 @@ export function parseLogLine(line: string): RawLogLine | undefined {
   return { time: line.slice(0, a), stream, full: flag !== 'P', text: c < 0 ? '' : line.slice(c + 1) };
 }
 
-/** Joins partial entries into whole lines. */
-export function joinPartials(raw: readonly RawLogLine[]): LogLine[] {
-  const out: LogLine[] = [];
+/** A log line as the runtime yields it: `partial` when the process wrote no newline (yet). */
+export interface StreamLogLine extends LogLine {
+  readonly partial?: boolean;
+}
+
+/**
+ * Joins partial entries into whole lines. With `flush`, a trailing partial line (output that
+ * ended without a newline) is returned too, marked partial.
+ */
+export function joinPartials(raw: readonly RawLogLine[], flush = false): StreamLogLine[] {
+  const out: StreamLogLine[] = [];
   const pending: Record<'stdout' | 'stderr', RawLogLine | undefined> = { stdout: undefined, stderr: undefined };
   for (const r of raw) {
     const p = pending[r.stream];
@@ -31,6 +39,9 @@ export function joinPartials(raw: readonly RawLogLine[]): LogLine[] {
       pending[r.stream] = undefined;
     } else pending[r.stream] = merged;
   }
+  if (flush)
+    for (const p of [pending.stdout, pending.stderr])
+      if (p) out.push({ stream: p.stream, time: p.time, text: p.text, partial: true });
   return out;
 }
 

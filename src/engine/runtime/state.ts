@@ -19,7 +19,8 @@ export const transitions: Readonly<Record<ContainerState, Partial<Record<Operati
   },
   paused: { unpause: 'running', kill: 'exited', stop: 'exited', exit: 'exited', forceRemove: 'removing', rename: 'paused' },
   exited: { start: 'running', remove: 'removing', forceRemove: 'removing', rename: 'exited', restart: 'running', stop: 'exited' },
-  removing: {},
+  // A removal cut short (a crash, a kill) is finished by the next rm.
+  removing: { remove: 'removing', forceRemove: 'removing' },
 };
 
 const verbs: Readonly<Record<Operation, string>> = {
