@@ -14,11 +14,11 @@ export const stateTokens: Readonly<Record<ContainerState, ThemeToken>> = {
 };
 
 const columns: readonly Column[] = [
-  { title: 'NAME', minWidth: 6 },
-  { title: 'IMAGE', minWidth: 6 },
+  { title: 'NAME', minWidth: 6, weight: 2 },
+  { title: 'IMAGE', minWidth: 6, weight: 2 },
   { title: 'STATE', width: 8 },
-  { title: 'STATUS', width: 18 },
-  { title: 'PORTS', minWidth: 5 },
+  { title: 'STATUS', minWidth: 10, weight: 2 },
+  { title: 'PORTS', minWidth: 5, weight: 3 },
   { title: 'CPU %', width: 6, align: 'right' },
   { title: 'MEM', width: 8, align: 'right' },
 ];

@@ -120,7 +120,7 @@ export function PullDialog(props: { readonly input: TextInputState; readonly pul
       {p.phase === 'done' ? (
         <Text>
           <Styled token="text.ok">✓ </Styled>
-          {`pulled ${familiarName(p.ref)} (${shortId(p.image.id)}, ${formatBytes(p.image.size)}) in ${formatDuration(p.durationMs)}`}
+          {`pulled ${familiarName(p.image.names[0] ?? p.ref)} (${shortId(p.image.id)}, ${formatBytes(p.image.size)}) in ${formatDuration(p.durationMs)}`}
           <Styled token="text.muted">   Enter/Esc closes</Styled>
         </Text>
       ) : null}

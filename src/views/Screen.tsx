@@ -400,7 +400,7 @@ export function Screen(props: ScreenProps) {
             const ref = m.input.value.trim();
             if (ref === '') return;
             void pull.start(ref).then((r) => {
-              if (r.phase === 'done') setStatus({ kind: 'ok', text: `pulled ${familiarName(r.ref)} (${shortId(r.image.id)})` });
+              if (r.phase === 'done') setStatus({ kind: 'ok', text: `pulled ${familiarName(r.image.names[0] ?? r.ref)} (${shortId(r.image.id)})` });
               else if (r.phase === 'failed') setStatus({ kind: 'error', text: `pull ${r.ref}: ${r.error}` });
             });
           }

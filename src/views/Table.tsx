@@ -10,8 +10,9 @@ import type { ThemeToken } from './theme.js';
 
 export interface Column {
   readonly title: string;
-  /** Fixed width in cells; columns without one share what is left. */
+  /** Fixed width in cells; columns without one share what is left, by `weight` (default 1). */
   readonly width?: number;
+  readonly weight?: number;
   readonly minWidth?: number;
   readonly align?: 'left' | 'right';
 }
@@ -28,19 +29,21 @@ export interface Row {
 
 const gap = 1;
 
-/** Widths for `columns` in `total` cells: fixed ones first, the rest split evenly among flexible ones. */
+/** Widths for `columns` in `total` cells: fixed ones first, the rest shared by weight among flexible ones. */
 export function columnWidths(columns: readonly Column[], total: number): number[] {
   const fixed = columns.reduce((n, c) => n + (c.width ?? 0), 0);
-  const flex = columns.filter((c) => c.width === undefined);
+  const weights = columns.reduce((n, c) => n + (c.width === undefined ? (c.weight ?? 1) : 0), 0);
   const gaps = gap * Math.max(0, columns.length - 1);
   const free = Math.max(0, total - fixed - gaps);
-  const each = flex.length > 0 ? Math.floor(free / flex.length) : 0;
-  let extra = flex.length > 0 ? free - each * flex.length : 0;
-  return columns.map((c) => {
-    if (c.width !== undefined) return c.width;
-    const w = each + (extra > 0 ? 1 : 0);
-    if (extra > 0) extra--;
-    return Math.max(c.minWidth ?? 1, w);
+  const widths = columns.map((c) => (c.width !== undefined ? c.width : Math.floor((free * (c.weight ?? 1)) / Math.max(1, weights))));
+  // Hand the cells lost to rounding to the flexible columns, left to right.
+  let extra = free - widths.reduce((n, w, i) => n + (columns[i]?.width === undefined ? w : 0), 0);
+  return widths.map((w, i) => {
+    const c = columns[i];
+    if (!c || c.width !== undefined) return w;
+    const more = extra > 0 ? 1 : 0;
+    extra -= more;
+    return Math.max(c.minWidth ?? 1, w + more);
   });
 }
 
@@ -54,8 +57,11 @@ export interface TableProps {
   readonly emptyText?: string;
 }
 
+/** The selection is marked by a gutter as well as by inverse video, so it shows where colour and attributes do not. */
+const gutter = 2;
+
 export function Table(props: TableProps) {
-  const widths = columnWidths(props.columns, props.width);
+  const widths = columnWidths(props.columns, props.width - gutter);
   const line = (cells: readonly (string | Cell)[]) =>
     cells.map((c, i) => {
       const text = typeof c === 'string' ? c : c.text;
@@ -65,21 +71,24 @@ export function Table(props: TableProps) {
   return (
     <Box flexDirection="column" width={props.width}>
       <Styled token="text.heading" wrap="truncate">
-        {line(props.columns.map((c) => c.title))
-          .map((c) => c.text)
-          .join('')}
+        {'  ' +
+          line(props.columns.map((c) => c.title))
+            .map((c) => c.text)
+            .join('')}
       </Styled>
       {props.rows.length === 0 && props.emptyText ? <Styled token="text.muted">{props.emptyText}</Styled> : null}
       {props.rows.map((r, i) =>
         i === props.selected ? (
           // The selected row drops per-cell colours: inverse video over them is what stays legible.
           <Styled key={r.key} token="selection" wrap="truncate">
-            {line(r.cells)
-              .map((c) => c.text)
-              .join('')}
+            {'› ' +
+              line(r.cells)
+                .map((c) => c.text)
+                .join('')}
           </Styled>
         ) : (
           <Text key={r.key} wrap="truncate-end">
+            {'  '}
             {line(r.cells).map((c, j) => (
               <Styled key={j} token={c.token}>
                 {c.text}

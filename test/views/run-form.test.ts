@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseRunForm, runForm, runFormReducer, splitWords, type RunFormState } from '../../src/views/run-form.js';
+
+function typed(image: string, values: Partial<Record<'name' | 'ports' | 'env' | 'command', string>>): RunFormState {
+  let s = runForm(image);
+  for (const f of ['name', 'ports', 'env', 'command'] as const) {
+    const v = values[f];
+    if (v) s = runFormReducer(s, { type: 'edit', action: { type: 'insert', text: v } });
+    s = runFormReducer(s, { type: 'next' });
+  }
+  return s;
+}
+
+describe('run form', () => {
+  it('turns the fields into RunOptions', () => {
+    const r = parseRunForm(typed('web:latest', { name: 'web1', ports: '8080:80, 127.0.0.1:5353:53/udp', env: 'A=1 B="two words"', command: "sh -c 'echo hi'" }));
+    assert.deepEqual(r, {
+      ok: true,
+      options: { image: 'web:latest', name: 'web1', publish: ['8080:80', '127.0.0.1:5353:53/udp'], env: ['A=1', 'B=two words'], cmd: ['sh', '-c', 'echo hi'] },
+    });
+    assert.deepEqual(parseRunForm(runForm('busybox')), { ok: true, options: { image: 'busybox' } });
+  });
+
+  it('names the field at fault', () => {
+    assert.deepEqual(parseRunForm(typed('x', { name: 'bad name!' })).ok, false);
+    const port = parseRunForm(typed('x', { ports: '80:99999' }));
+    assert.equal(port.ok ? '' : port.field, 'ports');
+    const env = parseRunForm(typed('x', { env: 'NOEQUALS' }));
+    assert.equal(env.ok ? '' : env.field, 'env');
+    const cmd = parseRunForm(typed('x', { command: 'echo "open' }));
+    assert.equal(cmd.ok ? '' : cmd.field, 'command');
+  });
+
+  it('moves focus to an invalid field and clears its error once edited', () => {
+    let s = typed('x', { ports: 'nope' });
+    s = runFormReducer(s, { type: 'invalid', field: 'ports', message: 'bad' });
+    assert.equal(s.focus, 1);
+    s = runFormReducer(s, { type: 'edit', action: { type: 'backspace' } });
+    assert.equal(s.error, undefined);
+    assert.equal(runFormReducer(s, { type: 'prev' }).focus, 0);
+    assert.equal(runFormReducer(runFormReducer(s, { type: 'prev' }), { type: 'prev' }).focus, 3, 'wraps');
+  });
+
+  it('splits words like a shell', () => {
+    assert.deepEqual(splitWords(`a "b c" 'd e' f\\ g ""`), ['a', 'b c', 'd e', 'f g', '']);
+    assert.throws(() => splitWords('"open'), /unterminated/);
+  });
+});
