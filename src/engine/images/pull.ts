@@ -140,6 +140,27 @@ export async function pullImage(store: Store, refInput: string, opts: PullImageO
   const { fetched, manifest, indexDigest } = await resolveManifest(client, ref, want, signal);
   for (const l of manifest.layers) layerCompression(l.mediaType); // refuse unknown layer types before any download
 
+  // A lease from the first write until the record is set: a gc meanwhile (in any process)
+  // keeps the blobs and layers this pull wrote or found already there.
+  const lease = await store.lease(signal);
+  try {
+    return await pullParts(store, client, ref, want, fetched, manifest, indexDigest, opts);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function pullParts(
+  store: Store,
+  client: ReturnType<typeof clientFor>,
+  ref: ReturnType<typeof parseReference>,
+  want: Platform,
+  fetched: Awaited<ReturnType<typeof resolveManifest>>['fetched'],
+  manifest: Awaited<ReturnType<typeof resolveManifest>>['manifest'],
+  indexDigest: string | undefined,
+  opts: PullImageOptions,
+): Promise<PullResult> {
+  const { signal } = opts;
   // Config: small, needed first for the diffIDs the layers unpack under.
   const cfgDesc = manifest.config;
   if (cfgDesc.size > configLimit) throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
