@@ -1,5 +1,17 @@
 // The Dockerfile frontend's public face: parse (text → nodes → typed stages) and expand
 // (per step, with the builder's env and args).
+//
+// A builder's loop:
+//   const df = parseDockerfile(text, { file });            // EngineError with file:line:column
+//   const global = new GlobalScope(df, { buildArgs, targetPlatform, buildPlatform });
+//   for (const stage of stagesFor(df, global, target)) {   // only what the target needs
+//     const from = global.expandFrom(stage.from);           // image (or earlier stage) and platform
+//     const scope = global.stage(baseImageConfig.Env);
+//     for (const ins of stage.instructions) {
+//       const step = scope.apply(ins);                      // expanded; ARG/ENV recorded in scope
+//       switch (step.kind) { ... }                          // RUN: runPlan(step, shell), scope.runEnv()
+//     }
+//   }
 export { dump, parseHeredocWord, parseNodes, positionAt } from './parser.js';
 export type { ParseOptions } from './parser.js';
 export { chompHeredoc, parseDockerfile, parseInstruction, parseMountsStrict, suggest } from './instructions.js';

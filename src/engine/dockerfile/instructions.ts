@@ -76,10 +76,7 @@ export function suggest(word: string, candidates: readonly string[]): string | u
 
 class Ctx {
   readonly warnings: Warning[] = [];
-  constructor(
-    readonly file: string,
-    readonly escape: '\\' | '`',
-  ) {}
+  constructor(readonly file: string) {}
 
   /** An error pointing at `needle` in the node's text (or at the instruction when not found). */
   fail(node: Node, message: string, needle?: string): EngineError {
@@ -477,7 +474,7 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
 
 /** Groups nodes into stages: only ARG may come before the first FROM. */
 export function toDockerfile(parsed: ParsedNodes): Dockerfile {
-  const ctx = new Ctx(parsed.file, parsed.directives.escape);
+  const ctx = new Ctx(parsed.file);
   const globalArgs: ArgInstruction[] = [];
   const stages: { index: number; name?: string; from: FromInstruction; instructions: Instruction[] }[] = [];
   const names = new Map<string, number>();
@@ -524,10 +521,9 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
 
 /** Parses one instruction line on its own (an ONBUILD trigger from a base image, say). */
 export function parseInstruction(text: string, options: ParseOptions = {}): Instruction {
-  const escape = options.escape ?? '\\';
   const parsed = parseNodes(text, options);
   const node = parsed.nodes[0];
   const file = options.file ?? 'Dockerfile';
   if (!node) throw new EngineError('invalid_argument', 'empty instruction', { range: { file, line: 1, column: 1 } });
-  return toInstruction(new Ctx(file, escape), node);
+  return toInstruction(new Ctx(file), node);
 }

@@ -344,7 +344,7 @@ class NodeBuilder {
       if (rest.endsWith(']')) {
         this.warnings.push({
           rule: 'InvalidJSONArray',
-          message: `arguments look like a JSON array but are not valid JSON, so they are used in shell form: ${rest}`,
+          message: oneLine(`arguments look like a JSON array but are not valid JSON, so they are used in shell form: ${q(rest, 80)}`),
           range: positionAt(this.file, logical.segments, at),
         });
       }
