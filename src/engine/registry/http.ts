@@ -184,6 +184,12 @@ export async function readBody(res: HttpResponse, limit: number, what: string): 
   return Buffer.concat(chunks);
 }
 
+/** Redirects stay on http(s), and never go from HTTPS down to plain HTTP. */
+function redirectAllowed(from: URL, to: URL): boolean {
+  if (to.protocol !== 'http:' && to.protocol !== 'https:') return false;
+  return !(from.protocol === 'https:' && to.protocol === 'http:');
+}
+
 /**
  * One HTTP exchange (following redirects). Resolves once headers arrive; the caller owns the
  * body. Network failures reject with the underlying error (isTransient tells if worth a retry).
@@ -210,6 +216,8 @@ function requestOnce(
       if ([301, 302, 303, 307, 308].includes(r.status) && typeof location === 'string' && redirectsLeft > 0) {
         r.body.destroy();
         const next = new URL(location, url);
+        if (!redirectAllowed(url, next))
+          throw new EngineError('unavailable', `${url.host} redirected to a refused location (${next.protocol}//${next.host})`);
         const nextHeaders = { ...headers };
         if (next.host !== url.host) delete nextHeaders.authorization;
         return requestOnce(next, opts, redirectsLeft - 1, nextHeaders);
@@ -242,6 +250,10 @@ function requestOnce(
         discard(res);
         done();
         const next = new URL(location, url);
+        if (!redirectAllowed(url, next)) {
+          reject(new EngineError('unavailable', `${url.host} redirected to a refused location (${next.protocol}//${next.host})`));
+          return;
+        }
         // Credentials are for the registry, not for the storage a blob is redirected to.
         const nextHeaders = { ...headers };
         if (next.host !== url.host) delete nextHeaders.authorization;

@@ -240,6 +240,15 @@ describe('registry client: faults', () => {
     }
   });
 
+  it('follows a blob redirect to storage and refuses one to another scheme', async () => {
+    proxy.clear();
+    const direct = `http://${registry('plain')}/v2/fixture/busybox/blobs/${layer.digest}`;
+    proxy.add({ path: blobPath(), fault: { kind: 'status', status: 307, headers: { location: direct } } });
+    assert.equal((await fetchAll()).length, layer.size);
+    proxy.add({ path: blobPath(), fault: { kind: 'status', status: 302, headers: { location: 'file:///etc/passwd' } } });
+    await assert.rejects(fetchAll(), code('unavailable', /redirected to a refused location/));
+  });
+
   it('reports a 401 without a challenge as unauthorized', async () => {
     proxy.clear();
     proxy.add({ path: blobPath(), fault: { kind: 'status', status: 401 }, times: Infinity });
