@@ -195,9 +195,21 @@ class Writer implements BlobWriter {
     }
     this.hash.update(chunk);
     let off = 0;
-    while (off < chunk.length) {
-      const { bytesWritten } = await this.fh.write(chunk, off, chunk.length - off);
-      off += bytesWritten;
+    try {
+      while (off < chunk.length) {
+        const { bytesWritten } = await this.fh.write(chunk, off, chunk.length - off);
+        off += bytesWritten;
+      }
+    } catch (e) {
+      // The hash already took the chunk: this writer cannot continue. Keep what is on disk for
+      // a resume only if it is whole up to a chunk boundary, which a failed write does not say.
+      await this.finish(false);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new EngineError(
+        code === 'ENOSPC' ? 'unavailable' : 'failed_precondition',
+        `cannot write blob ${this.digest}: ${code === 'ENOSPC' ? 'no space left on the device holding the store' : (code ?? String(e))}`,
+        { cause: e },
+      );
     }
     this.written += chunk.length;
   }

@@ -209,8 +209,23 @@ export async function unpackLayer(root: string, opts: UnpackOptions): Promise<La
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || err.code === 'ERR_STREAM_PREMATURE_CLOSE')
       throw new EngineError('unavailable', `layer data is damaged or cut short (${err.message})`, { cause: e });
-    throw e;
+    throw fsError(e, work, 'cannot unpack layer');
   }
+}
+
+/** A filesystem failure (ENOSPC, EDQUOT, ENAMETOOLONG, ...) as one line a user can act on. */
+export function fsError(e: unknown, base: string, what: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code !== 'string' || !/^E[A-Z]+$/.test(err.code) || (err.path === undefined && err.syscall === undefined))
+    return e; // not ours: a source's (network) error goes back to the caller as it was
+  const where = err.path ? ` (${err.path.startsWith(base) ? err.path.slice(base.length + 1) || '.' : err.path})` : '';
+  const hint =
+    err.code === 'ENOSPC' || err.code === 'EDQUOT'
+      ? 'no space left on the device holding the store'
+      : err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'permission denied (unpacking layers needs root)'
+        : err.code;
+  return new EngineError(err.code === 'ENOSPC' ? 'unavailable' : 'failed_precondition', `${what}: ${hint}${where}`, { cause: e });
 }
 
 export interface WalkEntry {

@@ -261,7 +261,13 @@ export class Extractor {
           for await (const c of entry.body()) {
             throwIfAborted(signal);
             let off = 0;
-            while (off < c.length) off += (await fh.write(c, off, c.length - off)).bytesWritten;
+            while (off < c.length)
+              off += (
+                await fh.write(c, off, c.length - off).catch((e: NodeJS.ErrnoException) => {
+                  e.path ??= path; // a FileHandle's errors do not say which file
+                  throw e;
+                })
+              ).bytesWritten;
           }
           await fh.chown(uid, gid);
           await fh.chmod(mode);

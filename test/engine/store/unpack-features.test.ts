@@ -134,3 +134,34 @@ describe('layer unpack keeps what a layer says', () => {
     assert.deepEqual((await store.check()).problems, []);
   });
 });
+
+describe('a full disk', () => {
+  const t = tempRoot('dockui-enospc-');
+  after(() => {
+    try {
+      sysx().umount2(t.root, 2);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('fails the unpack and the ingest with one clear line and leaves nothing', async () => {
+    // A real 1 MiB tmpfs as the store: the kernel reports ENOSPC, nothing is faked.
+    sysx().mount('tmpfs', t.root, 'tmpfs', 0, 'size=1m');
+    const store = await openStore(t.root);
+    const data = tar([{ path: 'big', data: Buffer.alloc(3 << 20, 1) }]);
+    await assert.rejects(
+      store.unpackLayer({ source: Readable.from([data]), mediaType: 'application/vnd.oci.image.layer.v1.tar' }),
+      (e) => isEngineError(e) && e.code === 'unavailable' && /^cannot unpack layer: no space left on the device holding the store \(diff\/big\)$/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+    const w = await store.ingest(dig(data), { size: data.length });
+    await assert.rejects(
+      (async () => {
+        for (let i = 0; i < data.length; i += 65536) await w.write(data.subarray(i, i + 65536));
+      })(),
+      (e) => isEngineError(e) && /^cannot write blob sha256:[0-9a-f]{64}: no space left/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+});
