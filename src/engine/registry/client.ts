@@ -166,6 +166,8 @@ export class RegistryClient {
       const challenges = parseChallenges(res.headers['www-authenticate']);
       const ch = challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
       if (!ch) return res;
+      // Credentials may have changed since they were read (a login in another process).
+      this.#creds = undefined;
       // A refused token may have expired early or lack a scope: drop it and ask again once.
       if (this.#challenge?.scheme === 'bearer') this.#tokens.invalidate(scopes);
       else if (this.#challenge?.scheme === 'basic' && ch.scheme === 'basic') return res;
