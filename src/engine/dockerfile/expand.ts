@@ -165,7 +165,8 @@ export function expandInstruction<T extends Instruction>(ins: T, lookup: VarLook
       out = { ...x, pairs: x.pairs.map((p) => ({ key: w(p.key), value: w(p.value) })) };
       break;
     case 'arg':
-      out = { ...x, args: x.args.map((a) => (a.value === undefined ? a : { name: a.name, value: w(a.value) })) };
+      // BuildKit expands the name too (`ARG ${PREFIX}_VERSION=1`).
+      out = { ...x, args: x.args.map((a) => (a.value === undefined ? { name: w(a.name) } : { name: w(a.name), value: w(a.value) })) };
       break;
     case 'expose': {
       const ports = x.ports.flatMap((p) => expandWords(p, lookup, r, opts));

@@ -123,6 +123,7 @@ function parseFlags(ctx: Ctx, node: Node, kind: InstructionKind): FlagValues {
           values.set(name, true);
           break;
         }
+        if (value === '') throw ctx.fail(node, `missing a value on flag --${name} (write --${name} or --${name}=false)`, `--${name}`);
         const l = value.toLowerCase();
         if (l !== 'true' && l !== 'false') throw ctx.fail(node, `--${name} takes true or false, not ${q(value)}`, `--${name}`);
         values.set(name, l === 'true');
