@@ -111,7 +111,11 @@ function num(b: Buffer, off: number, len: number, what: string): number {
   const f = b.subarray(off, off + len);
   if (f[0]! & 0x80) {
     // GNU base-256: big-endian two's complement with the top bit as the marker.
-    if (f[0] === 0xff) throw bad(`negative ${what}`);
+    if (f[0] === 0xff) {
+      // A time before 1970 is odd but harmless: clamp it. A negative id or size is not.
+      if (what === 'mtime') return 0;
+      throw bad(`negative ${what}`);
+    }
     let v = f[0]! & 0x7f;
     for (let i = 1; i < f.length; i++) {
       v = v * 256 + f[i]!;
@@ -220,7 +224,7 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
       else longLink = s;
       continue;
     }
-    const type = typeByFlag[flag];
+    let type = typeByFlag[flag];
     if (!type) throw bad(`unsupported entry type ${JSON.stringify(flag)} (${JSON.stringify(cstr(h, 0, 100))})`);
 
     const magic = h.subarray(257, 263).toString('latin1');
@@ -242,6 +246,8 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
       return n;
     };
     path = str('path') ?? longName ?? path;
+    // Old archives mark directories only by a trailing slash (as Go's archive/tar reads them).
+    if (flag === '\0' && path.endsWith('/')) type = 'dir';
     const linkname = str('linkpath') ?? longLink ?? cstr(h, 157, 100);
     const xattrs = new Map<string, Buffer>();
     for (const [k, v] of ext) if (k.startsWith('SCHILY.xattr.')) xattrs.set(k.slice('SCHILY.xattr.'.length), v);
