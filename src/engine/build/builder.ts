@@ -5,8 +5,8 @@
 // adopted by the store as is. The tags move only after every step succeeded.
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
 import {
   findStage,
@@ -24,6 +24,7 @@ import {
 } from '../dockerfile/index.js';
 import type { EventBus } from '../events.js';
 import type { Store } from '../store/index.js';
+import { S_IFCHR, sysx } from '../sysx.js';
 import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
 import { BuildCache, stateOf, stepKey, type BuildState } from './cache.js';
 import { ContentHasher, sha256Hex } from './content-hash.js';
@@ -230,14 +231,23 @@ function neededStages(df: Dockerfile, target: Stage, global: GlobalScope): Stage
   return df.stages.filter((s) => need.has(s.index));
 }
 
-/** What COPY wrote for one file: mode, content sha256, mtime ns, uid, gid. */
-type FileRecord = [number, string, string, number, number];
-
-/** ROOT/build-cache/copy-index/<key>.json: the files of the last layer a COPY produced. */
+/**
+ * ROOT/build-cache/copy-index/<key>.json: what the last build of one COPY (same parent, same
+ * sources as written, same flags) produced — its result's cache key, its layers above the
+ * parent, and one record per path ("type:mode:content-or-target:mtime:uid:gid"). A rebuild
+ * after a small change writes only the difference as one more layer over those (a delta,
+ * whiteouts included); a bigger change, or a chain grown to `maxDeltaChain` layers, writes a
+ * full layer again, hardlinking the unchanged files out of the old ones.
+ */
 interface CopyIndex {
-  readonly diffId: string;
-  readonly files: Record<string, FileRecord>;
+  readonly resultKey: string;
+  readonly chain: readonly string[];
+  readonly records: Record<string, string>;
 }
+
+const maxDeltaChain = 4;
+/** A delta is worth it while it holds at most this share of the copy's entries. */
+const maxDeltaShare = 0.25;
 
 interface StepResult {
   readonly state: BuildState;
@@ -464,31 +474,48 @@ class Executor {
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
-    // The last build of this same COPY (same parent, sources, flags): its layer lends the files that did not change.
+    // The last build of this same COPY (same parent, sources, flags): the unchanged part is reused.
     const indexKey = stepKey(parent.key, ['copy-index', x.kind, dest, localSources, x.chown ?? null, x.chmod ?? null, x.exclude]);
-    const previous = ctxSelections ? await this.copyIndex(indexKey) : undefined;
-    const written: Record<string, FileRecord> = {};
+    const incremental = ctxSelections !== undefined && x.heredocs.length === 0 && downloads.length === 0 && x.kind === 'copy';
+    const previous = incremental ? await this.copyIndex(indexKey) : undefined;
+    const records: Record<string, string> = {};
     const upper = this.newDir('upper');
     const parentDiffs = parent.config.rootfs.diff_ids;
+    let delta: { base: BuildState; chain: readonly string[] } | undefined;
     await withRootfs(this.store, parentDiffs, this.scratch, async (parentRoot) => {
       const chown = x.chown !== undefined ? resolveChown(parentRoot, x.chown) : undefined;
       const chmod = x.chmod !== undefined ? parseChmod(x.chmod, range) : undefined;
       const base = { parentRoot, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}), range, ...(this.signal ? { signal: this.signal } : {}) };
       if (ctxSelections) {
-        const owner = chown ?? { uid: 0, gid: 0 };
-        const record = (e: ContextEntry): FileRecord => [chmod ?? e.mode, this.hasher.fileHash(e), e.mtimeNs.toString(), owner.uid, owner.gid];
-        const same = (a: FileRecord, b: FileRecord) => a.every((v, i) => v === b[i]);
+        const recordOf = (e: ContextEntry, o: { uid: number; gid: number }): string => {
+          const what = e.type === 'file' ? this.hasher.fileHash(e) : e.type === 'symlink' ? readlinkSync(join(this.ctx.dir, e.rel), 'utf8') : '';
+          const mode = e.type === 'symlink' ? 0o777 : (chmod ?? e.mode);
+          return `${e.type}:${mode}:${what}:${e.mtimeNs}:${o.uid}:${o.gid}`;
+        };
+        const copyOpts = { ...base, dest, keepOwners: false, extractArchives: x.kind === 'add' && x.unpack !== false };
+        await copyInto(upper, this.ctx, ctxSelections, { ...copyOpts, dryRun: true, onEntry: (p, e, o) => (records[p] = recordOf(e, o)) });
+        let only: Set<string> | undefined;
+        const gone: string[] = [];
+        if (previous && previous.chain.length < maxDeltaChain) {
+          const changed = Object.keys(records).filter((p) => previous.records[p] !== records[p]);
+          for (const p of Object.keys(previous.records)) if (!(p in records) && !(posix.dirname(p) in previous.records && !(posix.dirname(p) in records))) gone.push(p);
+          const total = Object.keys(records).length;
+          if (changed.length + gone.length <= Math.max(1, total * maxDeltaShare)) {
+            only = new Set<string>();
+            // each changed path and its parents inside the copy, so that the delta can hold it
+            for (const p of [...changed, ...gone.map((g) => posix.dirname(g))]) {
+              for (let q = p; q in records && !only.has(q); q = posix.dirname(q)) only.add(q);
+            }
+            delta = { base: previous.state, chain: previous.chain };
+          }
+        }
         await copyInto(upper, this.ctx, ctxSelections, {
-          ...base,
-          dest,
-          keepOwners: false,
-          extractArchives: x.kind === 'add' && x.unpack !== false,
-          reuse: (destPath, e) => {
-            const r = previous?.files[destPath];
-            return r && same(r, record(e)) ? join(previous.dir, destPath) : undefined;
-          },
-          onFile: (destPath, e) => (written[destPath] = record(e)),
+          ...copyOpts,
+          ...(only ? { only } : {}),
+          reuse: (destPath) => (previous?.records[destPath] === records[destPath] ? previous?.find(destPath) : undefined),
         });
+        // Deleted since the last build: whiteouts (overlay format) in the delta.
+        if (only) for (const g of gone) sysx().mknod(join(upper, g), S_IFCHR, 0, 0);
       } else if (fromState && localSources.length > 0) {
         await withRootfs(this.store, fromState.config.rootfs.diff_ids, this.scratch, async (fromRoot) => {
           if (!fromRoot) throw new EngineError('not_found', `COPY --from=${fromRef}: the source is empty`, { range });
@@ -507,24 +534,46 @@ class Executor {
         writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ?? 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
       }
     });
-    trace('copy: files written');
+    trace(`copy: files written${delta ? ' (delta)' : ''}`);
     // Copies carry no xattrs (ADD's tar extraction may).
-    const state = await this.commitLayer(parent, key, upper, createdBy(x.text, true), x.kind === 'add');
-    if (ctxSelections && state.config.rootfs.diff_ids.length > parentDiffs.length) {
-      this.saveCopyIndex(indexKey, { diffId: state.config.rootfs.diff_ids.at(-1)!, files: written });
+    const below = delta ? delta.base : parent;
+    const state = await this.commitLayer(below, key, upper, createdBy(x.text, true), x.kind === 'add');
+    if (incremental) {
+      const own = state.config.rootfs.diff_ids.slice(parentDiffs.length);
+      if (own.length > 0) this.saveCopyIndex(indexKey, { resultKey: key, chain: own, records });
     }
     return { state, cached: false };
   }
 
-  async copyIndex(indexKey: string): Promise<{ dir: string; files: Record<string, FileRecord> } | undefined> {
+  /** The last build of a COPY, when its result and every layer of it are still there. */
+  async copyIndex(
+    indexKey: string,
+  ): Promise<{ state: BuildState; chain: readonly string[]; records: Record<string, string>; find: (p: string) => string | undefined } | undefined> {
     if (this.opts.noCache) return undefined;
+    let idx: CopyIndex;
     try {
-      const idx = JSON.parse(readFileSync(join(this.deps.root, 'build-cache', 'copy-index', `${indexKey.slice(7)}.json`), 'utf8')) as CopyIndex;
-      if (!(await this.store.hasLayer(idx.diffId))) return undefined;
-      return { dir: this.store.layerPath(idx.diffId), files: idx.files };
+      idx = JSON.parse(readFileSync(join(this.deps.root, 'build-cache', 'copy-index', `${indexKey.slice(7)}.json`), 'utf8')) as CopyIndex;
     } catch {
       return undefined;
     }
+    const entry = this.cache.get(idx.resultKey);
+    if (!entry || typeof idx.chain !== 'object' || typeof idx.records !== 'object') return undefined;
+    for (const d of entry.layers) if (!(await this.store.hasLayer(d))) return undefined;
+    for (const b of entry.blobs) if (!(await this.store.hasBlob(b))) return undefined;
+    const dirs = [...idx.chain].reverse().map((d) => this.store.layerPath(d));
+    // The topmost layer of the chain holding a regular file at p (a whiteout or nothing: no).
+    const find = (p: string): string | undefined => {
+      for (const d of dirs) {
+        try {
+          const st = lstatSync(join(d, p));
+          return st.isFile() ? join(d, p) : undefined;
+        } catch {
+          /* not in this layer */
+        }
+      }
+      return undefined;
+    };
+    return { state: stateOf(entry), chain: idx.chain, records: idx.records, find };
   }
 
   saveCopyIndex(indexKey: string, idx: CopyIndex): void {

@@ -212,8 +212,12 @@ export interface CopyOptions {
    * creates one file instead of thousands.
    */
   readonly reuse?: (destPath: string, e: ContextEntry) => string | undefined;
-  /** Told of every regular file written, with its path in the image. */
-  readonly onFile?: (destPath: string, e: ContextEntry) => void;
+  /** Told of every entry the copy makes (written or not), with its path in the image and owner. */
+  readonly onEntry?: (destPath: string, e: ContextEntry, owner: { uid: number; gid: number }) => void;
+  /** Work out the entries (onEntry) without writing anything. */
+  readonly dryRun?: boolean;
+  /** Write only these image paths (a delta over an earlier copy); the rest is only reported. */
+  readonly only?: ReadonlySet<string>;
 }
 
 /** Copies the selections into `upper` (an empty dir standing for `/`). Returns the number of entries written. */
@@ -232,21 +236,26 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
   let count = 0;
   const owner = (e: ContextEntry) => opts.chown ?? (opts.keepOwners ? { uid: e.uid, gid: e.gid } : { uid: 0, gid: 0 });
 
+  const dry = opts.dryRun === true;
+  const skip = (destPath: string) => dry || (opts.only !== undefined && !opts.only.has(destPath));
   for (const sel of selections) {
     throwIfAborted(opts.signal);
     if (sel.entry.type === 'dir') {
-      ensureDirs(upper, opts.parentRoot, dest, opts.chown, { mode: sel.entry.mode, ...owner(sel.entry), mtimeNs: sel.entry.mtimeNs });
+      if (!dry) ensureDirs(upper, opts.parentRoot, dest, opts.chown, { mode: sel.entry.mode, ...owner(sel.entry), mtimeNs: sel.entry.mtimeNs });
+      opts.onEntry?.(dest, sel.entry, owner(sel.entry));
       const dirs: SelectedItem[] = [];
       for (const it of sel.items) {
         if (it.name === '') continue;
         if (++count % 512 === 0) throwIfAborted(opts.signal);
         const destPath = posix.join(dest, it.name);
+        opts.onEntry?.(destPath, it.entry, owner(it.entry));
+        if (skip(destPath)) continue;
         const target = join(upper, destPath);
         const from = it.entry.type === 'file' ? opts.reuse?.(destPath, it.entry) : undefined;
         if (from === undefined || !linkInto(from, target)) copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
-        if (it.entry.type === 'file') opts.onFile?.(destPath, it.entry);
         if (it.entry.type === 'dir') dirs.push(it);
       }
+      if (dry) continue;
       // Directory mtimes last: writing their children moved them.
       for (let i = dirs.length - 1; i >= 0; i--) setTimes(join(upper, dest, dirs[i]!.name), dirs[i]!.entry.mtimeNs, false);
       setTimes(join(upper, dest), sel.entry.mtimeNs, false);
@@ -254,16 +263,18 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
     }
     const base = posix.basename(sel.rel);
     if (opts.extractArchives && sel.entry.type === 'file' && isArchive(join(tree.dir, sel.rel))) {
+      if (dry) continue;
       ensureDirs(upper, opts.parentRoot, dest, opts.chown);
       await extractArchive(join(tree.dir, sel.rel), join(upper, dest), opts.signal);
       count++;
       continue;
     }
     const targetPath = intoDir ? posix.join(dest, base) : dest;
+    opts.onEntry?.(targetPath, sel.entry, owner(sel.entry));
+    if (skip(targetPath)) continue;
     ensureDirs(upper, opts.parentRoot, posix.dirname(targetPath), opts.chown);
     const from = sel.entry.type === 'file' ? opts.reuse?.(targetPath, sel.entry) : undefined;
     if (from === undefined || !linkInto(from, join(upper, targetPath))) copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
-    if (sel.entry.type === 'file') opts.onFile?.(targetPath, sel.entry);
     count++;
   }
   return count;

@@ -220,11 +220,20 @@ async function writeLayerTo(dir: string, fd: number, opts: WriteLayerOptions): P
     }
   };
 
-  await visit('', dir);
-  await push(endOfArchive());
-  await flush();
-  gz.end();
-  await ended;
+  try {
+    await visit('', dir);
+    await push(endOfArchive());
+    await flush();
+    gz.end();
+    await ended;
+  } catch (e) {
+    // Stop zlib before the caller closes the file: queued output must not reach a closed fd.
+    gz.removeAllListeners('data');
+    gz.on('error', () => undefined);
+    gz.destroy();
+    ended.catch(() => undefined);
+    throw e;
+  }
   if (gzError) throw gzError;
   return {
     diffId: `sha256:${tarHash.digest('hex')}`,

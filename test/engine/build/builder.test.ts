@@ -126,28 +126,56 @@ describe('builder (no RUN)', () => {
     }
   });
 
-  it('rebuilds a COPY after a one-file change by linking the unchanged files from the last layer', async () => {
+  it('rebuilds a COPY after a small change as a delta layer, and after a big one as a full layer linking unchanged files', async () => {
     const { store, builder, cleanup } = await setup();
     try {
       const files: Record<string, string> = { Dockerfile: 'FROM scratch\nCOPY . /app/\n' };
       for (let i = 0; i < 50; i++) files[`d/f${i}.txt`] = `file ${i}\n`;
       const dir = context(files);
       await builder.build({ context: dir, tags: ['inc:1'] });
-      const [first] = await store.imageLayers('inc:1');
+      const [full] = await store.imageLayers('inc:1');
+      const tarNames = async (digestIndex: number) => {
+        const rec = await store.getImage('inc:1');
+        const m = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
+        return execFileSync('tar', ['-tzf', store.blobPath(m.layers[digestIndex]!.digest)], { encoding: 'utf8' }).trim().split('\n');
+      };
+
+      // One file changed, one deleted: a delta over the full layer, with a whiteout.
       writeFileSync(join(dir, 'd/f7.txt'), 'seven\n');
+      rmSync(join(dir, 'd/f9.txt'));
       await builder.build({ context: dir, tags: ['inc:1'] });
-      const [second] = await store.imageLayers('inc:1');
-      assert.notEqual(second!.diffId, first!.diffId);
-      assert.equal(statSync(join(second!.dir, 'app/d/f8.txt')).ino, statSync(join(first!.dir, 'app/d/f8.txt')).ino, 'unchanged: shared');
-      assert.notEqual(statSync(join(second!.dir, 'app/d/f7.txt')).ino, statSync(join(first!.dir, 'app/d/f7.txt')).ino);
-      assert.equal(readFileSync(join(second!.dir, 'app/d/f7.txt'), 'utf8'), 'seven\n');
-      assert.equal(readFileSync(join(first!.dir, 'app/d/f7.txt'), 'utf8'), 'file 7\n', 'the old layer is untouched');
-      // The layer blob is complete on its own: all 50 files are in it.
-      const rec = await store.getImage('inc:1');
-      const manifest = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
-      const names = execFileSync('tar', ['-tzf', store.blobPath(manifest.layers[0]!.digest)], { encoding: 'utf8' }).trim().split('\n');
-      assert.equal(names.filter((n) => n.endsWith('.txt')).length, 50);
-      assert.ok(!execFileSync('tar', ['-tvzf', store.blobPath(manifest.layers[0]!.digest)], { encoding: 'utf8' }).includes(' link to '));
+      const layers = await store.imageLayers('inc:1');
+      assert.equal(layers.length, 2);
+      assert.equal(layers[0]!.diffId, full!.diffId);
+      assert.deepEqual(await tarNames(1), ['app/', 'app/d/', 'app/d/f7.txt', 'app/d/.wh.f9.txt']);
+      const cfg = await store.imageConfig('inc:1');
+      assert.equal(cfg.history?.filter((h) => !h.empty_layer).length, 2, 'one history entry per layer');
+
+      // The merged view is what a full COPY gives: check it through a rebuild from scratch.
+      const fresh = await setup();
+      try {
+        await fresh.builder.build({ context: dir, tags: ['inc:1'] });
+        const [only] = await fresh.store.imageLayers('inc:1');
+        const mergedDir = mkdtempSync(join(tmp, 'merged-'));
+        for (const l of layers) execFileSync('cp', ['-a', `${l.dir}/.`, mergedDir]);
+        rmSync(join(mergedDir, 'app/d/f9.txt'), { force: true }); // the whiteout, applied
+        const list = (d: string) => execFileSync('find', ['.', '-type', 'f'], { cwd: d, encoding: 'utf8' }).split('\n').sort();
+        assert.deepEqual(list(mergedDir).filter((n) => !n.includes('f9.txt')), list(only!.dir));
+        assert.equal(readFileSync(join(mergedDir, 'app/d/f7.txt'), 'utf8'), 'seven\n');
+      } finally {
+        fresh.cleanup();
+      }
+
+      // A change to most files: one full layer again; unchanged files shared with the old layers.
+      for (let i = 0; i < 40; i++) writeFileSync(join(dir, `d/f${i}.txt`), `v2 ${i}\n`);
+      await builder.build({ context: dir, tags: ['inc:1'] });
+      const after = await store.imageLayers('inc:1');
+      assert.equal(after.length, 1);
+      assert.equal(statSync(join(after[0]!.dir, 'app/d/f45.txt')).ino, statSync(join(full!.dir, 'app/d/f45.txt')).ino, 'unchanged: linked');
+      assert.equal(readFileSync(join(after[0]!.dir, 'app/d/f3.txt'), 'utf8'), 'v2 3\n');
+      assert.equal(readFileSync(join(full!.dir, 'app/d/f3.txt'), 'utf8'), 'file 3\n', 'the old layer is untouched');
+      const names = await tarNames(0);
+      assert.equal(names.filter((n) => n.endsWith('.txt')).length, 50, 'the full layer blob stands alone (f9 is back)');
     } finally {
       cleanup();
     }
