@@ -2,6 +2,8 @@
 // Every request goes through send(): auth header for its scopes, retries on transient failures,
 // one re-authentication on 401. Callers own response bodies.
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../define.js';
 import { type Challenge, TokenCache, basicHeader, parseChallenges } from './auth.js';
@@ -60,10 +62,50 @@ function isLoopback(domain: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/**
+ * Registries marked insecure in the configuration Docker and podman users already have:
+ * /etc/docker/daemon.json `insecure-registries` and containers-registries.conf(5)
+ * `[[registry]] location = "…" insecure = true` (in registries.conf and registries.conf.d/).
+ */
+export function configuredInsecure(etc = '/etc'): string[] {
+  const out: string[] = [];
+  try {
+    const d = JSON.parse(readFileSync(join(etc, 'docker/daemon.json'), 'utf8')) as { 'insecure-registries'?: unknown };
+    const list = d['insecure-registries'];
+    if (Array.isArray(list)) for (const x of list) if (typeof x === 'string') out.push(x);
+  } catch {
+    // absent or unreadable: nothing marked there
+  }
+  const files = [join(etc, 'containers/registries.conf')];
+  try {
+    const dir = join(etc, 'containers/registries.conf.d');
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.conf')) files.push(join(dir, f));
+  } catch {
+    // no drop-in dir
+  }
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const block of text.split(/^\s*\[\[registry\]\]\s*$/m).slice(1)) {
+      const body = block.split(/^\s*\[/m)[0] ?? '';
+      const loc = /^\s*location\s*=\s*"([^"]+)"/m.exec(body)?.[1];
+      if (loc && /^\s*insecure\s*=\s*true\s*$/m.test(body)) out.push(loc);
+    }
+  }
+  return out;
+}
+
+let configured: string[] | undefined;
+
 export function isInsecureRegistry(domain: string, insecure: readonly string[] = []): boolean {
   if (isLoopback(domain)) return true;
   const host = domain.replace(/:\d+$/, '');
-  return insecure.some((i) => {
+  configured ??= configuredInsecure();
+  return [...insecure, ...configured].some((i) => {
     const n = i.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
     return n === domain || n === host;
   });

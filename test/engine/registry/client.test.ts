@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
 import { parseChallenges } from '../../../src/engine/registry/auth.js';
 import { blobChunks } from '../../../src/engine/registry/blob-stream.js';
-import { RegistryClient, isInsecureRegistry } from '../../../src/engine/registry/client.js';
+import { RegistryClient, configuredInsecure, isInsecureRegistry } from '../../../src/engine/registry/client.js';
 import { eraseCredentials, getCredentials, storeCredentials } from '../../../src/engine/registry/credentials.js';
 import { mediaTypes, parseManifest, selectPlatform } from '../../../src/engine/registry/manifest.js';
 import { hostPlatform, parsePlatform } from '../../../src/engine/registry/platform.js';
@@ -166,6 +166,22 @@ describe('registry client: auth', () => {
     assert.equal(isInsecureRegistry('registry.example.com'), false);
     assert.equal(isInsecureRegistry('registry.example.com:5000', ['registry.example.com:5000']), true);
     assert.equal(new RegistryClient('docker.io').base.href, 'https://registry-1.docker.io/');
+  });
+
+  it('reads insecure registries from daemon.json and registries.conf', () => {
+    const etc = mkdtempSync(join(tmpdir(), 'dockui-etc-'));
+    try {
+      mkdirSync(join(etc, 'docker'));
+      mkdirSync(join(etc, 'containers/registries.conf.d'), { recursive: true });
+      writeFileSync(join(etc, 'docker/daemon.json'), JSON.stringify({ 'insecure-registries': ['a.example:5000'] }));
+      writeFileSync(
+        join(etc, 'containers/registries.conf.d/50-x.conf'),
+        '[[registry]]\nlocation = "b.example"\ninsecure = true\n\n[[registry]]\nlocation = "c.example"\ninsecure = false\n',
+      );
+      assert.deepEqual(configuredInsecure(etc), ['a.example:5000', 'b.example']);
+    } finally {
+      rmSync(etc, { recursive: true, force: true });
+    }
   });
 });
 
