@@ -4,6 +4,7 @@
 // script; anything else is handed to the shell, heredocs and all).
 import { parseHeredocWord } from './parser.js';
 import type { Command, HealthcheckInstruction, RunInstruction } from './types.js';
+import { parsePortSpec } from './values.js';
 
 /** The default SHELL on Linux. */
 export const defaultShell: readonly string[] = ['/bin/sh', '-c'];
@@ -46,4 +47,17 @@ export function runPlan(run: RunInstruction, shell: readonly string[] = defaultS
 export function healthcheckTest(h: HealthcheckInstruction): string[] {
   if (h.test === 'none') return ['NONE'];
   return h.test.form === 'exec' ? ['CMD', ...h.test.args] : ['CMD-SHELL', h.test.script];
+}
+
+/**
+ * The image config's ExposedPorts keys for an expanded EXPOSE: `80` → `80/tcp`, and a range
+ * `8000-8002/udp` → one key per port, as Docker records them.
+ */
+export function exposedPortKeys(ports: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const p of ports) {
+    const spec = parsePortSpec(p);
+    for (let port = spec.start; port <= spec.end; port++) keys.push(`${port}/${spec.protocol}`);
+  }
+  return keys;
 }

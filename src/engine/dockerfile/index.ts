@@ -31,7 +31,7 @@ export {
 } from './expand.js';
 export type { ArgScopeOptions, ExpandOptions, PlatformSpec, VarLookup } from './expand.js';
 export { stageDependencies, stagesFor } from './stages.js';
-export { commandArgv, defaultShell, healthcheckTest, runPlan } from './commands.js';
+export { commandArgv, defaultShell, exposedPortKeys, healthcheckTest, runPlan } from './commands.js';
 export type { RunPlan } from './commands.js';
 export { processWord, processWords, ShellLexError } from './shell-lexer.js';
 export type { LexOptions } from './shell-lexer.js';

@@ -2,7 +2,7 @@
 // image config's health-check test.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandArgv, healthcheckTest, parseInstruction, runPlan } from '../../../src/engine/dockerfile/index.js';
+import { commandArgv, exposedPortKeys, healthcheckTest, parseInstruction, runPlan } from '../../../src/engine/dockerfile/index.js';
 import type { RunPlan } from '../../../src/engine/dockerfile/index.js';
 
 function plan(text: string, shell?: string[]): RunPlan {
@@ -54,5 +54,10 @@ describe('commands', () => {
     assert.deepEqual(test('HEALTHCHECK NONE'), ['NONE']);
     assert.deepEqual(test('HEALTHCHECK CMD curl -f http://localhost/ || exit 1'), ['CMD-SHELL', 'curl -f http://localhost/ || exit 1']);
     assert.deepEqual(test('HEALTHCHECK CMD ["/bin/check", "-q"]'), ['CMD', '/bin/check', '-q']);
+  });
+
+  it('lists exposed ports as the image config keys them', () => {
+    assert.deepEqual(exposedPortKeys(['80', '53/UDP', '8000-8002/tcp']), ['80/tcp', '53/udp', '8000/tcp', '8001/tcp', '8002/tcp']);
+    assert.throws(() => exposedPortKeys(['http']), /invalid port "http"/);
   });
 });
