@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { openBuilder } from '../../../src/engine/build/index.js';
@@ -212,6 +214,54 @@ describe('builder (no RUN)', () => {
       assert.deepEqual(cfg.rootfs?.diff_ids.slice(0, -1), baseCfg.rootfs?.diff_ids);
       assert.deepEqual(cfg.config?.Env, baseCfg.config?.Env);
     } finally {
+      cleanup();
+    }
+  });
+
+  it('ADD fetches an http URL and extracts a local tar; COPY --chown/--chmod and COPY --from an image', async () => {
+    const { store, builder, cleanup } = await setup();
+    const server = createServer((req, res) => {
+      if (req.url === '/files/hello.txt') {
+        res.writeHead(200, { 'last-modified': 'Wed, 01 Jan 2020 00:00:00 GMT' });
+        res.end('from the web\n');
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const payload = context({ 'inner/x.txt': 'x\n' });
+      const dir = context({
+        Dockerfile: [
+          'FROM scratch',
+          `ADD http://127.0.0.1:${port}/files/hello.txt /web/`,
+          'ADD bundle.tar.gz /unpacked/',
+          'COPY --chown=1234:50 --chmod=0600 secret.conf /etc/app/',
+          `COPY --from=${registry()}/fixture/busybox:latest /bin/busybox /bin/busybox`,
+        ].join('\n'),
+        'secret.conf': 's\n',
+      });
+      execFileSync('tar', ['-C', payload, '-czf', join(dir, 'bundle.tar.gz'), 'inner']);
+      await builder.build({ context: dir, tags: ['add:1'] });
+      const layers = await store.imageLayers('add:1');
+      const web = join(layers[0]!.dir, 'web/hello.txt');
+      assert.equal(readFileSync(web, 'utf8'), 'from the web\n');
+      assert.equal(statSync(web).mode & 0o777, 0o600);
+      assert.equal(statSync(web).mtime.toISOString(), '2020-01-01T00:00:00.000Z');
+      assert.equal(readFileSync(join(layers[1]!.dir, 'unpacked/inner/x.txt'), 'utf8'), 'x\n');
+      const conf = statSync(join(layers[2]!.dir, 'etc/app/secret.conf'));
+      assert.deepEqual([conf.uid, conf.gid, conf.mode & 0o777], [1234, 50, 0o600]);
+      assert.ok(statSync(join(layers[3]!.dir, 'bin/busybox')).size > 100_000);
+
+      // The URL's content is part of the key: a new body reruns the ADD.
+      const r2 = await builder.build({ context: dir, tags: ['add:1'] });
+      assert.equal(r2.cachedSteps, r2.steps);
+      const missing = context({ Dockerfile: `FROM scratch\nADD http://127.0.0.1:${port}/nope /x\n` });
+      await assert.rejects(builder.build({ context: missing }), /HTTP 404/);
+    } finally {
+      server.close();
       cleanup();
     }
   });
