@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { isEngineError } from '../../../src/engine/define.js';
+import { createEngine } from '../../../src/engine/engine.js';
 import { registry, runCli, tempRoot } from '../../helpers/env.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dockui-run-build-'));
@@ -92,6 +94,32 @@ describe('build with RUN (CLI, runc)', () => {
       const runcRoot = join(root, 'run', 'runc');
       assert.deepEqual(readdirSync(runcRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name), []);
     } finally {
+      cleanup();
+    }
+  });
+
+  it('cancelling during a RUN stops it and leaves no container, mount, temp dir or tag', async () => {
+    const { root, cleanup } = tempRoot();
+    const engine = await createEngine({ root });
+    try {
+      const dir = context({ Dockerfile: `FROM ${base()}\nRUN echo started && sleep 30\n` });
+      const ac = new AbortController();
+      const t0 = Date.now();
+      const p = engine.builds.build({
+        context: dir,
+        tags: ['cancelled:1'],
+        signal: ac.signal,
+        onOutput: (_i, _s, line) => {
+          if (line === 'started') ac.abort();
+        },
+      });
+      await assert.rejects(p, (e: unknown) => isEngineError(e) && e.code === 'canceled');
+      assert.ok(Date.now() - t0 < 20_000, 'the sleep did not run to its end');
+      await assert.rejects(engine.images.inspect('cancelled:1'));
+      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(mountsUnder(root), []);
+    } finally {
+      await engine.close();
       cleanup();
     }
   });
