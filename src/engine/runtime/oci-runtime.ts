@@ -74,14 +74,18 @@ export class OciRuntime {
 
   async run(args: readonly string[], opts: { input?: string } = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-      const child = this.spawn(args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = this.spawn(args, { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', (e) => reject(new EngineError('failed_precondition', `cannot run runc: ${e.message}`, { cause: e })));
       child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin!.end(opts.input ?? '');
+      if (child.stdin) {
+        // runc may exit before reading its input: that is its answer, not our crash.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input);
+      }
     });
   }
 

@@ -4,13 +4,16 @@ import { readFileSync } from 'node:fs';
 import { EngineError } from '../define.js';
 import { defaultSeccompProfile, type SeccompProfile } from './seccomp.js';
 
-/** Docker's default capability set. */
+/**
+ * Docker's default capability set, less CAP_MKNOD: runc allows creating any device node
+ * ("m" on every device in the device cgroup), so without this a container could mknod a disk
+ * it cannot open but could hand to a privileged one. `--cap-add MKNOD` restores Docker's set.
+ */
 export const defaultCapabilities = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
   'CAP_FSETID',
   'CAP_FOWNER',
-  'CAP_MKNOD',
   'CAP_NET_RAW',
   'CAP_SETGID',
   'CAP_SETUID',
@@ -39,20 +42,42 @@ function normalizeCap(c: string): string {
   return name;
 }
 
+let hostCaps: Set<string> | undefined;
+/**
+ * The capabilities this process may hand on (its bounding set): asking runc for more fails
+ * ("unable to apply caps"), e.g. where root itself runs without CAP_SYS_RESOURCE.
+ */
+export function hostCapabilities(): Set<string> {
+  if (hostCaps) return hostCaps;
+  hostCaps = new Set(allCapabilities);
+  try {
+    const hex = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (hex) {
+      const bits = BigInt(`0x${hex}`);
+      // allCapabilities is in kernel numbering order: index = capability number.
+      hostCaps = new Set(allCapabilities.filter((_, i) => (bits >> BigInt(i)) & 1n));
+    }
+  } catch {
+    /* keep the full list */
+  }
+  return hostCaps;
+}
+
 /** Docker's rule: start from the defaults (or all), add, then drop; "ALL" works on both sides. */
 export function effectiveCapabilities(opts: {
   privileged?: boolean;
   capAdd?: readonly string[];
   capDrop?: readonly string[];
 }): string[] {
-  if (opts.privileged) return [...allCapabilities];
+  const host = hostCapabilities();
+  if (opts.privileged) return allCapabilities.filter((c) => host.has(c));
   const add = (opts.capAdd ?? []).map(normalizeCap);
   const drop = (opts.capDrop ?? []).map(normalizeCap);
   let caps = new Set<string>(add.includes('ALL') ? allCapabilities : defaultCapabilities);
   for (const c of add) if (c !== 'ALL') caps.add(c);
   if (drop.includes('ALL')) caps = new Set(add.filter((c) => c !== 'ALL'));
   else for (const c of drop) caps.delete(c);
-  return allCapabilities.filter((c) => caps.has(c));
+  return allCapabilities.filter((c) => caps.has(c) && host.has(c));
 }
 
 export const maskedPaths = [
