@@ -30,7 +30,7 @@ export {
   StageScope,
 } from './expand.js';
 export type { ArgScopeOptions, ExpandOptions, PlatformSpec, VarLookup } from './expand.js';
-export { stageDependencies, stagesFor } from './stages.js';
+export { instructionAt, stageDependencies, stagesFor } from './stages.js';
 export { commandArgv, defaultShell, exposedPortKeys, healthcheckTest, runPlan } from './commands.js';
 export type { RunPlan } from './commands.js';
 export { processWord, processWords, ShellLexError } from './shell-lexer.js';

@@ -65,3 +65,14 @@ export function stagesFor(df: Dockerfile, global: GlobalScope, target?: string):
   }
   return df.stages.filter((s) => needed.has(s.index));
 }
+
+/** The stage and instruction covering a 1-based line (FROM lines included), for editors and the TUI. */
+export function instructionAt(df: Dockerfile, line: number): { stage: Stage; instruction: Instruction } | undefined {
+  for (const stage of df.stages) {
+    if (line < stage.range.line || line > (stage.range.endLine ?? stage.range.line)) continue;
+    for (const ins of [stage.from, ...stage.instructions]) {
+      if (line >= ins.range.line && line <= (ins.range.endLine ?? ins.range.line)) return { stage, instruction: ins };
+    }
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
-import { GlobalScope, parseDockerfile, parseInstruction, stageDependencies, stagesFor } from '../../../src/engine/dockerfile/index.js';
+import { GlobalScope, instructionAt, parseDockerfile, parseInstruction, stageDependencies, stagesFor } from '../../../src/engine/dockerfile/index.js';
 
 const text = [
   'ARG FLAVOR=alpine',
@@ -65,5 +65,16 @@ describe('parseInstruction', () => {
     const ins = parseInstruction('COPY <<EOF /etc/x\nbody\nEOF');
     assert.ok(ins.kind === 'copy');
     assert.deepEqual(ins.heredocs, [{ name: 'EOF', data: 'body\n', expand: true }]);
+  });
+});
+
+describe('instructionAt', () => {
+  it('finds the instruction covering a line, continuations and heredocs included', () => {
+    const df = parseDockerfile('FROM a AS one\nRUN x \\\n  y\n\nFROM b\nCOPY <<EOF /f\nbody\nEOF\n');
+    const at = (line: number): string | undefined => {
+      const hit = instructionAt(df, line);
+      return hit && `${hit.stage.index}:${hit.instruction.kind}`;
+    };
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map(at), ['0:from', '0:run', '0:run', undefined, '1:from', '1:copy', '1:copy', '1:copy', undefined]);
   });
 });
