@@ -88,25 +88,63 @@ function reporter(ref: string, layers: LayerState[], cb: ((p: PullProgress) => v
   };
 }
 
-async function pool<T>(items: readonly T[], n: number, fn: (t: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
-  let next = 0;
-  let failed: Error | undefined;
-  const worker = async () => {
-    while (next < items.length && failed === undefined) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (e) {
-        failed ??= e instanceof Error ? e : new Error(String(e));
-      }
-    }
+/**
+ * Runs every job, at most `n` downloading at once. A job frees its slot as soon as its bytes
+ * are in (`done()`), so one layer's unpack never holds up the next download (Docker's
+ * max-concurrent-downloads is about downloads too). The first failure cancels the others.
+ */
+async function runJobs<T>(
+  items: readonly T[],
+  n: number,
+  fn: (t: T, done: () => void, signal: AbortSignal) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let free = n;
+  const waiting: (() => void)[] = [];
+  const acquire = () =>
+    new Promise<void>((resolve) => {
+      if (free > 0) {
+        free--;
+        resolve();
+      } else waiting.push(resolve);
+    });
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
   };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  if (failed !== undefined) {
-    // Several layers fail together when the pull is cancelled: report that, not a side effect.
-    if (signal?.aborted) throw canceledError();
-    throw failed;
+  let failed: Error | undefined;
+  try {
+    await Promise.all(
+      items.map(async (item) => {
+        await acquire();
+        let held = true;
+        const done = () => {
+          if (held) {
+            held = false;
+            release();
+          }
+        };
+        try {
+          if (inner.signal.aborted) return;
+          await fn(item, done, inner.signal);
+        } catch (e) {
+          if (!failed && !inner.signal.aborted) failed = e instanceof Error ? e : new Error(String(e));
+          inner.abort();
+        } finally {
+          done();
+        }
+      }),
+    );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
+  // Several layers fail together when the pull is cancelled: report that, not a side effect.
+  if (signal?.aborted) throw canceledError();
+  if (failed) throw failed;
 }
 
 /** The chosen platform image's manifest (following an index), with digests. */
@@ -199,10 +237,10 @@ async function pullParts(
   });
   progress.now();
   try {
-    await pool(
+    await runJobs(
       [...jobs.values()],
       opts.concurrency ?? 3,
-      async (job) => {
+      async (job, done, jobSignal) => {
         const set = (phase: LayerPhase, current?: number) => {
           for (const s of job.states) {
             s.phase = phase;
@@ -211,7 +249,12 @@ async function pullParts(
           if (phase === 'downloading') progress.soon();
           else progress.now();
         };
-        const n = await pullLayer(store, client, ref, job.desc, job.diffId, { signal, set, onRetry: opts.onRetry });
+        const n = await pullLayer(store, client, ref, job.desc, job.diffId, {
+          signal: jobSignal,
+          set,
+          onRetry: opts.onRetry,
+          downloaded: done,
+        });
         downloaded += n;
         if (n > 0) fresh = true;
       },
@@ -271,6 +314,8 @@ async function fetchSmall(
 
 interface LayerJobOptions {
   readonly signal?: AbortSignal;
+  /** Called once the layer's bytes are all in: frees its download slot. */
+  readonly downloaded: () => void;
   readonly set: (phase: LayerPhase, current?: number) => void;
   readonly onRetry?: PullImageOptions['onRetry'];
 }
@@ -397,6 +442,7 @@ async function downloadLayer(
         o.set('downloading', at);
         yield chunk;
       }
+      o.downloaded();
       await chain;
       o.set(unpack ? 'extracting' : 'verifying', at);
       try {
