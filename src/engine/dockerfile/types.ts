@@ -124,7 +124,7 @@ export type CacheSharing = (typeof cacheSharingModes)[number];
 
 export interface MountSpec {
   readonly type: MountType;
-  /** Mount point in the container; defaulted for secret and ssh. */
+  /** Mount point in the container; defaulted for secret and ssh; "" for a secret given only as `env=`. */
   readonly target: string;
   /** Path inside `from` (bind, cache) — relative to the context or stage root. */
   readonly source?: string;
