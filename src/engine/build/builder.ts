@@ -24,16 +24,13 @@ import {
 } from '../dockerfile/index.js';
 import type { EventBus } from '../events.js';
 import type { Store } from '../store/index.js';
-import { S_IFCHR, sysx } from '../sysx.js';
 import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
 import { BuildCache, stateOf, stepKey, type BuildState } from './cache.js';
 import { ContentHasher, sha256Hex } from './content-hash.js';
 import { loadContext, type BuildContext, type ContextEntry } from './context.js';
 import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
 import { cloneConfig, defaultPath, emptyImageConfig, mediaTypes, type Descriptor, type OciImageConfig } from './image-config.js';
-import { tempName, writeLayer } from './layer.js';
-import { publishBlobFile, tempPath, writeImage } from './publish.js';
-import { resolveChown, withRootfs } from './rootfs.js';
+import { publishBlobFile, tempName, tempPath, writeImage } from './publish.js';
 import {
   applyCmd,
   applyEntrypoint,
@@ -482,6 +479,8 @@ class Executor {
     const upper = this.newDir('upper');
     const parentDiffs = parent.config.rootfs.diff_ids;
     let delta: { base: BuildState; chain: readonly string[] } | undefined;
+    // Loaded only when a COPY misses the cache (they pull in the native helper).
+    const [{ resolveChown, withRootfs }, { S_IFCHR, sysx }] = await Promise.all([import('./rootfs.js'), import('../sysx.js')]);
     await withRootfs(this.store, parentDiffs, this.scratch, async (parentRoot) => {
       const chown = x.chown !== undefined ? resolveChown(parentRoot, x.chown) : undefined;
       const chmod = x.chmod !== undefined ? parseChmod(x.chmod, range) : undefined;
@@ -697,6 +696,7 @@ class Executor {
       return state;
     }
     const blob = tempPath(this.store, 'layer');
+    const { writeLayer } = await import('./layer.js');
     const layer = await writeLayer(upper, blob, { xattrs, ...(this.signal ? { signal: this.signal } : {}) });
     trace(`layer: blob written (${layer.entries} entries, ${layer.size} bytes)`);
     try {

@@ -7,8 +7,14 @@ import { createBuilder, type RunInRootfs } from './builder.js';
 
 export { build, createBuilder } from './builder.js';
 export type { BuilderDeps, RunInRootfs, RunRequest } from './builder.js';
-export { importRootfs } from './import.js';
 export type { ImportOptions, ImportResult } from './import.js';
+import type { importRootfs as ImportFn } from './import.js';
+
+/** `dockui import`: see import.ts. Loaded on use, so builds do not pay for it. */
+export async function importRootfs(...args: Parameters<typeof ImportFn>): ReturnType<typeof ImportFn> {
+  const m = await import('./import.js');
+  return m.importRootfs(...args);
+}
 export { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
 export { loadContext, walkContext } from './context.js';
 export type { BuildContext, ContextEntry } from './context.js';

@@ -2,7 +2,7 @@
 // layer tar (overlay whiteouts — 0/0 char devices — become `.wh.NAME`, an opaque directory gets
 // `.wh..wh..opq`, hardlinks are found by inode), gzip it in the same pass, and compute both the
 // diffID (sha256 of the tar) and the blob digest (sha256 of the gzip) without a second read.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { createGzip, type ZlibOptions } from 'node:zlib';
@@ -47,9 +47,7 @@ const S_IFIFO = 0o010000;
 /** Overlay's own attributes never travel in a layer; opaque is expressed as a whiteout file. */
 const skipXattr = (name: string) => name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.');
 
-export function tempName(kind: string): string {
-  return `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`;
-}
+export { tempName } from './publish.js';
 
 /** Writes the layer of `dir` as a gzip blob at `outPath` (created, fsynced). Removes it on failure. */
 export async function writeLayer(dir: string, outPath: string, opts: WriteLayerOptions = {}): Promise<LayerBlob> {

@@ -1,4 +1,5 @@
 // Putting what a build or an import made into the content store.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
@@ -10,7 +11,11 @@ import {
   type Descriptor,
   type OciImageConfig,
 } from './image-config.js';
-import { tempName } from './layer.js';
+
+/** A unique name under ROOT/tmp embedding our pid (the store's format), so gc can tell a dead writer's leftovers. */
+export function tempName(kind: string): string {
+  return `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
 
 /** A temp path under ROOT/tmp named so the store's gc can tell when its writer died. */
 export function tempPath(store: Store, kind: string): string {
@@ -59,6 +64,11 @@ export async function writeImage(
     platform: `${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ''}`,
   };
   if (tags.length === 0) await store.setImage(null, rec);
-  for (const t of tags) await store.setImage(t, rec);
+  for (const t of tags) {
+    // A rebuild that changed nothing leaves the record alone: no lock, no write, no fsync.
+    const cur = await store.getImage(t);
+    if (cur?.manifestDigest === manifestDigest && cur.configDigest === id) continue;
+    await store.setImage(t, rec);
+  }
   return { id, manifestDigest };
 }
