@@ -25,11 +25,18 @@ const root = join(work, 'root');
 const dockui = join(top, 'bin/dockui.js');
 const targets = { cold: 1.0, nochange: 0.25, onefile: 0.3 };
 
-function run(cmd, argv, env = {}) {
+function run(cmd, argv, env = {}, attempt = 1) {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) {
+    // The shared host's podman state is sometimes disturbed by other users (/run/libpod): retry, and say so.
+    if (attempt < 3) {
+      console.error(`retrying after a failure of ${cmd} ${argv.slice(0, 2).join(' ')}: ${r.stderr.trim().split('\n').pop()}`);
+      return run(cmd, argv, env, attempt + 1);
+    }
+    throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  }
   return s;
 }
 
