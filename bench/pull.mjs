@@ -10,7 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,6 +78,7 @@ const tools = {
 };
 const times = { dockui: [], podman: [], skopeo: [] };
 const probeStart = cpuProbe();
+const loadStart = loadavg()[0];
 try {
   for (let i = 0; i < runs; i++) {
     // Alternate the order so drift hits every tool alike.
@@ -95,6 +96,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 const probeEnd = cpuProbe();
+const loadEnd = loadavg()[0];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -109,7 +111,8 @@ const lines = [
   ...Object.entries(times).map(([k, v]) => `| ${k} | ${med[k].toFixed(3)} | ${v.map((x) => x.toFixed(2)).join(' ')} |`),
   '',
   `dockui / podman = **${vsPodman.toFixed(2)}×** (target ≤ 0.75×), dockui / skopeo = **${vsSkopeo.toFixed(2)}×** (target ≤ 2×).`,
-  `CPU probe (sha256 of 128 MiB) ${probeStart.toFixed(3)} s at the start, ${probeEnd.toFixed(3)} s at the end.`,
+  `CPU probe (sha256 of 128 MiB) ${probeStart.toFixed(3)} s at the start, ${probeEnd.toFixed(3)} s at the end; ` +
+    `load average ${loadStart.toFixed(1)} → ${loadEnd.toFixed(1)} (other work on the 2 cores shifts every tool's time).`,
 ];
 console.log(lines.join('\n'));
 if (write) {
