@@ -5,14 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { render } from 'ink';
 import { EngineError, formatError } from './engine/define.js';
 import { resolvePaths } from './engine/paths.js';
 import type { Engine } from './engine/types.js';
-import { EngineProvider } from './hooks/EngineProvider.js';
-import { TerminalControlContext, type TerminalControl } from './hooks/terminal-control.js';
-import { Screen, type BuildTarget } from './views/Screen.js';
-import { ThemeContext, themeFor } from './views/theme.js';
+import type { TerminalControl } from './hooks/terminal-control.js';
+import type { BuildTarget } from './views/Screen.js';
 
 export interface TuiOptions {
   readonly dir: string | undefined;
@@ -188,6 +185,17 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
     },
   };
 
+  // React picks its build when it first loads: the production one renders several times
+  // faster. So React and everything drawn with it load here, after NODE_ENV is settled — which
+  // is also why this file has no JSX (its runtime import would load React first).
+  process.env['NODE_ENV'] ??= 'production';
+  const [{ createElement }, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
+    import('react'),
+    import('ink'),
+    import('./views/TuiRoot.js'),
+    import('./views/theme.js'),
+  ]);
+
   let signalCode: number | undefined;
   let instance: ReturnType<typeof render> | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -212,13 +220,7 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   try {
     enter();
     instance = render(
-      <ThemeContext.Provider value={themeFor(env)}>
-        <EngineProvider engine={engine}>
-          <TerminalControlContext.Provider value={stdin.isTTY ? terminal : undefined}>
-            <Screen build={buildTargetFor(dir)} />
-          </TerminalControlContext.Provider>
-        </EngineProvider>
-      </ThemeContext.Provider>,
+      createElement(TuiRoot, { engine, theme: themeFor(env), terminal: stdin.isTTY ? terminal : undefined, build: buildTargetFor(dir) }),
       { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
     );
     await instance.waitUntilExit();

@@ -25,7 +25,7 @@ export class LogStream {
     this.#api = api;
     this.#id = id;
     this.#tail = opts.tail ?? 500;
-    this.#flushMs = opts.flushMs ?? 50;
+    this.#flushMs = opts.flushMs ?? 100;
     this.#ring = new RingBuffer(opts.capacity ?? 5000);
     this.#snapshot = { ...emptyLogs, containerId: id };
   }

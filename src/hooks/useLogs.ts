@@ -6,8 +6,12 @@ import { emptyLogs, LogStream } from './log-stream.js';
 const noSubscribe = () => () => {};
 const noSnapshot = () => emptyLogs;
 
-/** Follows the logs of container `id` (none when undefined), the last `tail` lines first. */
-export function useLogs(id: string | undefined, opts: { readonly tail?: number; readonly capacity?: number } = {}): LogsState {
+/**
+ * Follows the logs of container `id` (none when undefined), the last `tail` lines first.
+ * With `live: false` (the Logs pane hidden) the stream keeps filling its buffer but does not
+ * re-render the screen; the latest lines are there the moment it becomes live again.
+ */
+export function useLogs(id: string | undefined, opts: { readonly tail?: number; readonly capacity?: number; readonly live?: boolean } = {}): LogsState {
   const engine = useEngine();
   const { tail, capacity } = opts;
   const stream = useMemo(
@@ -18,5 +22,6 @@ export function useLogs(id: string | undefined, opts: { readonly tail?: number; 
     stream?.start();
     return () => stream?.stop();
   }, [stream]);
-  return useSyncExternalStore(stream?.subscribe ?? noSubscribe, stream?.getSnapshot ?? noSnapshot, stream?.getSnapshot ?? noSnapshot);
+  const live = opts.live ?? true;
+  return useSyncExternalStore(live && stream ? stream.subscribe : noSubscribe, stream?.getSnapshot ?? noSnapshot, stream?.getSnapshot ?? noSnapshot);
 }

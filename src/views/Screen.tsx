@@ -112,7 +112,7 @@ export function Screen(props: ScreenProps) {
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
-  const logs = useLogs(state.logsTarget, { tail: 1000 });
+  const logs = useLogs(state.logsTarget, { tail: 1000, live: state.pane === 'logs' });
   const logsContainer = containers.find((c) => c.id === state.logsTarget);
   const logRows = Math.max(1, layout.main.height - 1);
   const logsWindow = { dropped: logs.dropped, count: logs.lines.length, height: logRows };

@@ -5,7 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import { EngineError } from '../../src/engine/define.js';
 import { plainTheme } from '../../src/views/theme.js';
 import { FakeEngine, fakeContainer, fakeImage } from './support/fake-engine.js';
-import { keys, renderApp, type Rendered } from './support/render.js';
+import { cleanupRendered, keys, renderApp, type Rendered } from './support/render.js';
 
 const busybox = fakeImage({ id: 'sha256:' + 'a'.repeat(64), names: ['docker.io/library/busybox:latest'], inUse: 1 });
 const web = fakeImage({ id: 'sha256:' + 'c'.repeat(64), names: ['127.0.0.1:5000/fixture/web:latest'], size: 12_000_000 });
@@ -23,8 +23,8 @@ function engine(over: { runtimeProblem?: string } = {}) {
 
 let open: Rendered | undefined;
 afterEach(() => {
-  open?.unmount();
   open = undefined;
+  cleanupRendered();
 });
 
 async function start(e: FakeEngine, opts: Parameters<typeof renderApp>[1] = {}) {

@@ -1,13 +1,13 @@
 // The one render helper of the view tests: renders the screen (or any element) with
 // ink-testing-library and waits for the frame to change after a key press — polling the last
 // frame, never sleeping a fixed time. The engine behind it is the fake from fake-engine.ts.
-import './force-color.js';
-import { render as inkRender } from 'ink-testing-library';
+import './test-env.js';
+import { cleanup, render as inkRender } from 'ink-testing-library';
 import { useEffect, type ReactElement } from 'react';
-import { EngineProvider } from '../../../src/hooks/EngineProvider.js';
-import { TerminalControlContext, type TerminalControl } from '../../../src/hooks/terminal-control.js';
-import { Screen, type ScreenProps } from '../../../src/views/Screen.js';
-import { colorTheme, ThemeContext, type Theme } from '../../../src/views/theme.js';
+import type { TerminalControl } from '../../../src/hooks/terminal-control.js';
+import type { ScreenProps } from '../../../src/views/Screen.js';
+import { colorTheme, type Theme } from '../../../src/views/theme.js';
+import { TuiRoot } from '../../../src/views/TuiRoot.js';
 import type { FakeEngine } from './fake-engine.js';
 
 export const keys = {
@@ -87,6 +87,11 @@ export function renderElement(el: ReactElement): Rendered {
   };
 }
 
+/** Unmounts everything rendered so far (for afterEach): a test that fails halfway leaves no app running. */
+export function cleanupRendered(): void {
+  cleanup();
+}
+
 export interface AppOptions extends Partial<ScreenProps> {
   readonly theme?: Theme;
   readonly terminal?: TerminalControl;
@@ -95,13 +100,13 @@ export interface AppOptions extends Partial<ScreenProps> {
 /** The whole screen over `engine`, as runTui mounts it (minus the real terminal). */
 export async function renderApp(engine: FakeEngine, opts: AppOptions = {}): Promise<Rendered> {
   const r = renderElement(
-    <ThemeContext.Provider value={opts.theme ?? colorTheme}>
-      <EngineProvider engine={engine}>
-        <TerminalControlContext.Provider value={opts.terminal}>
-          <Screen build={opts.build ?? { unavailable: 'nothing to build: no Dockerfile in /tmp/x' }} {...(opts.onToggleWatch ? { onToggleWatch: opts.onToggleWatch } : {})} />
-        </TerminalControlContext.Provider>
-      </EngineProvider>
-    </ThemeContext.Provider>,
+    <TuiRoot
+      engine={engine}
+      theme={opts.theme ?? colorTheme}
+      terminal={opts.terminal}
+      build={opts.build ?? { unavailable: 'nothing to build: no Dockerfile in /tmp/x' }}
+      {...(opts.onToggleWatch ? { onToggleWatch: opts.onToggleWatch } : {})}
+    />,
   );
   await r.waitFor((f) => f.includes('1 Containers'), 'the first frame');
   return r;

@@ -1,0 +1,24 @@
+import type { Engine } from '../engine/types.js';
+import { EngineProvider } from '../hooks/EngineProvider.js';
+import { TerminalControlContext, type TerminalControl } from '../hooks/terminal-control.js';
+import { Screen, type BuildTarget } from './Screen.js';
+import { ThemeContext, type Theme } from './theme.js';
+
+/** Everything runTui mounts: the theme, the one engine, the terminal control, the screen. */
+export function TuiRoot(props: {
+  readonly engine: Engine;
+  readonly theme: Theme;
+  readonly terminal: TerminalControl | undefined;
+  readonly build: BuildTarget;
+  readonly onToggleWatch?: () => string;
+}) {
+  return (
+    <ThemeContext.Provider value={props.theme}>
+      <EngineProvider engine={props.engine}>
+        <TerminalControlContext.Provider value={props.terminal}>
+          <Screen build={props.build} {...(props.onToggleWatch ? { onToggleWatch: props.onToggleWatch } : {})} />
+        </TerminalControlContext.Provider>
+      </EngineProvider>
+    </ThemeContext.Provider>
+  );
+}

@@ -1,0 +1,99 @@
+// The pure panes and the table on their own: explicit props in, text out.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { BuildPane } from '../../src/views/BuildPane.js';
+import { ContainersPane } from '../../src/views/ContainersPane.js';
+import { LogsPane } from '../../src/views/LogsPane.js';
+import { columnWidths, Table } from '../../src/views/Table.js';
+import { initialLogsView } from '../../src/views/logs-view.js';
+import { idleBuild } from '../../src/hooks/build-store.js';
+import { fakeContainer } from './support/fake-engine.js';
+import { cleanupRendered, renderElement, type Rendered } from './support/render.js';
+
+let r: Rendered | undefined;
+afterEach(() => {
+  r = undefined;
+  cleanupRendered();
+});
+
+describe('Table', () => {
+  it('shares the free width by weight and keeps fixed columns', () => {
+    assert.deepEqual(columnWidths([{ title: 'a', weight: 2 }, { title: 'b', width: 5 }, { title: 'c' }], 20), [9, 5, 4]);
+    assert.deepEqual(columnWidths([{ title: 'a', minWidth: 4 }, { title: 'b', width: 10 }], 8), [4, 10]);
+  });
+
+  it('draws a header, padded cells and a marked selection', async () => {
+    r = renderElement(
+      <Table columns={[{ title: 'NAME' }, { title: 'SIZE', width: 6, align: 'right' }]} rows={[{ key: '1', cells: ['one', '1kB'] }, { key: '2', cells: ['two', '20MB'] }]} width={24} selected={1} />,
+    );
+    const f = await r.waitFor((f) => f.includes('two'));
+    assert.deepEqual(f.split('\n'), ['  NAME              SIZE', '  one                1kB', '› two               20MB']);
+  });
+});
+
+describe('ContainersPane', () => {
+  it('draws only the rows of its window out of 200', async () => {
+    const containers = Array.from({ length: 200 }, (_, i) => fakeContainer({ id: String(i), name: `c${String(i).padStart(3, '0')}` }));
+    r = renderElement(
+      <ContainersPane containers={containers} total={200} stats={new Map()} list={{ selected: 105, offset: 100 }} filter="" focused width={98} height={20} listRows={10} now={Date.now()} />,
+    );
+    const f = await r.waitFor((f) => f.includes('c105'));
+    const rows = f.split('\n').filter((l) => /c\d{3}/.test(l));
+    assert.equal(rows.length, 10);
+    assert.match(rows[0] ?? '', /c100/);
+    assert.match(rows[5] ?? '', /› c105/);
+  });
+});
+
+describe('LogsPane', () => {
+  it('tells the streams apart and says when the log ended', async () => {
+    r = renderElement(
+      <LogsPane
+        title="web"
+        logs={{ containerId: 'x', lines: [{ stream: 'stdout', time: '', text: 'hello' }, { stream: 'stderr', time: '', text: 'bad' }], dropped: 0, ended: true, error: undefined }}
+        view={initialLogsView}
+        matchCount={0}
+        focused
+        width={60}
+        height={6}
+      />,
+    );
+    const f = await r.waitFor((f) => f.includes('bad'));
+    assert.match(f, /Logs · web\s+following\s+\(ended\)/);
+    assert.match(f, /out│hello/);
+    assert.match(f, /err│bad/);
+  });
+});
+
+describe('BuildPane', () => {
+  it('says why nothing can be built, and shows the watch state of the dev loop', async () => {
+    r = renderElement(<BuildPane build={{ ...idleBuild, watch: { state: 'watching', files: 42 } }} unavailable="no Dockerfile in /x" focused width={70} height={8} />);
+    const f = await r.waitFor((f) => f.includes('no Dockerfile'));
+    assert.match(f, /watch: watching \(42 files\)/);
+  });
+
+  it('lists the last builds with their timings', async () => {
+    r = renderElement(
+      <BuildPane
+        build={{
+          ...idleBuild,
+          phase: 'done',
+          imageId: 'sha256:' + '9'.repeat(64),
+          durationMs: 800,
+          history: [
+            { buildId: 'b2', ok: true, durationMs: 800, steps: 4, cachedSteps: 3 },
+            { buildId: 'b1', ok: false, durationMs: 1200, steps: 4, cachedSteps: 1, error: 'RUN false: exit code 1' },
+          ],
+        }}
+        unavailable={undefined}
+        focused
+        width={70}
+        height={10}
+      />,
+    );
+    const f = await r.waitFor((f) => f.includes('Last builds'));
+    assert.match(f, /built 999999999999 in 800ms/);
+    assert.match(f, /✓ 800ms\s+3\/4 steps cached/);
+    assert.match(f, /✗ 1\.20s\s+1\/4 steps cached\s+RUN false: exit code 1/);
+  });
+});
