@@ -1,0 +1,39 @@
+// The tmux helper on trivial programs, before it drives the real dockui.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { TmuxSession } from './tmux.js';
+
+let s: TmuxSession | undefined;
+afterEach(() => s?.close());
+
+describe('TmuxSession', () => {
+  it('runs a command at a size, types into it and reads the screen and exit status', async () => {
+    s = TmuxSession.start({ command: 'stty size; printf "name? "; read x; echo "hello $x"; exit 7', columns: 90, rows: 30 });
+    await s.waitFor('name?');
+    assert.match(s.capture(), /^30 90$/m);
+    assert.deepEqual(s.size(), { columns: 90, rows: 30 });
+    s.type('tmux user');
+    s.sendKeys('Enter');
+    await s.waitFor('hello tmux user');
+    assert.equal(await s.waitForExit(), 7);
+  });
+
+  it('tells when the program uses the alternate screen, and what is left when it leaves', async () => {
+    s = TmuxSession.start({ command: 'echo MAIN-SCREEN; printf "\\033[?1049hIN-ALT"; read x; printf "\\033[?1049l"; read y' });
+    await s.waitFor('IN-ALT');
+    assert.equal(s.alternateScreen(), true);
+    assert.ok(!s.capture().includes('MAIN-SCREEN'));
+    s.sendKeys('Enter');
+    await s.waitFor('MAIN-SCREEN');
+    assert.equal(s.alternateScreen(), false);
+    assert.ok(!s.capture().includes('IN-ALT'));
+  });
+
+  it('resizes the terminal, and times out with the screen in the message', async () => {
+    s = TmuxSession.start({ command: 'read x; stty size; read y', columns: 80, rows: 24 });
+    s.resize(100, 40);
+    s.sendKeys('Enter');
+    await s.waitFor(/^40 100$/m);
+    await assert.rejects(s.waitFor('never shown', 200), /timed out after 200 ms waiting for never shown; screen:\n[\s\S]*^40 100$/m);
+  });
+});
