@@ -169,7 +169,7 @@ const runVerb = (name: 'run' | 'create') =>
         }
       } else {
         try {
-          await c.start(rec.id);
+          await c.start(rec.id, { foreground: true });
         } catch (e) {
           await removeQuiet(c, rec.id);
           throw e;

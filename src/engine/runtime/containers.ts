@@ -334,13 +334,18 @@ export class Containers {
 
   // ---- start
 
-  async start(idOrName: string): Promise<ContainerRecord> {
+  /**
+   * Starts a created or exited container under conmon. `foreground`: the caller stays to see
+   * it exit and finishes it itself (the CLI's attached `run`), so conmon runs no exit command;
+   * should the caller die, the next dockui to list containers finishes it from conmon's file.
+   */
+  async start(idOrName: string, opts: { foreground?: boolean } = {}): Promise<ContainerRecord> {
     const found = await this.find(idOrName);
     const rec = await this.records.withLock(found.id, async () => {
       const r = (await this.records.read(found.id)) ?? found;
       if (r.state === 'running') return r;
       ensureState(r.name, r.state, 'start');
-      await this.startLocked(r);
+      await this.startLocked(r, opts.foreground ?? false);
       return r;
     });
     this.events?.emit('container.started', { id: rec.id });
@@ -348,7 +353,7 @@ export class Containers {
   }
 
   /** Starts under the container's lock. On failure nothing of this start is left running. */
-  private async startLocked(rec: ContainerRecord): Promise<void> {
+  private async startLocked(rec: ContainerRecord, foreground: boolean): Promise<void> {
     const dir = this.dir(rec.id);
     const runtime = this.runtime;
     await Promise.all(['exit', 'oom', 'pidfile', 'conmon.pid'].map((f) => rm(join(dir, f), { force: true })));
@@ -378,7 +383,7 @@ export class Containers {
         containerDir: dir,
         runRoot: this.paths.runRoot,
         tty: rec.tty,
-        exitCommand: [
+        exitCommand: foreground ? [] : [
           process.execPath,
           dockuiBin,
           '--root',
@@ -634,7 +639,9 @@ export class Containers {
     for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
       const r = await this.records.read(rec.id);
       if (!r) return this.lastExitCode(rec.id) ?? rec.exitCode ?? 0;
-      const now = (await this.reconcile(r)) ?? r;
+      const reconciled = await this.reconcile(r);
+      if (!reconciled) return this.lastExitCode(rec.id) ?? 0; // finished and auto-removed
+      const now = reconciled;
       if (now.state === 'exited') return now.exitCode ?? 0;
       if (signal?.aborted) throw new EngineError('canceled', 'canceled');
       if (now.state === 'running' && now.monitor === 'conmon' && existsSync(join(this.dir(now.id), 'exit'))) {
