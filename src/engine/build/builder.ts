@@ -126,6 +126,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
 
     const results = new Map<number, StageResult>();
     const exec = new Executor(deps, ctx, df, global, cache, hasher, scratch, results, opts, signal);
+    exec.buildId = buildId;
     for (const stage of stages) {
       throwIfAborted(signal);
       const name = stage.name ?? `stage-${stage.index}`;
@@ -253,6 +254,7 @@ interface StepResult {
 
 class Executor {
   currentStep = 0;
+  buildId = '';
   readonly #layerCount = { n: 0 };
   constructor(
     readonly deps: BuilderDeps,
@@ -452,7 +454,15 @@ class Executor {
       for (const s of ctxSelections) sourceKeys.push([s.pattern, s.rel, this.hasher.digestOf(s.items, this.signal)]);
     } else sourceKeys.push(localSources);
     const downloads: { url: string; data: Buffer; mtime?: Date }[] = [];
+    if (x.kind === 'copy' && x.parents) throw new EngineError('invalid_argument', 'COPY --parents is not supported', { range });
+    if (x.kind === 'add' && x.checksum !== undefined && (urls.length !== 1 || localSources.length > 0))
+      throw new EngineError('invalid_argument', 'ADD --checksum needs exactly one http(s) source', { range });
     for (const u of urls) downloads.push(await fetchUrl(u, range, this.signal));
+    if (x.kind === 'add' && x.checksum !== undefined) {
+      const want = x.checksum.replace(/^sha256:/, '');
+      const got = sha256Hex(downloads[0]!.data);
+      if (want !== got) throw new EngineError('failed_precondition', `ADD ${urls[0]}: checksum mismatch: expected sha256:${want}, got sha256:${got}`, { range });
+    }
     for (const d of downloads) sourceKeys.push([d.url, sha256Hex(d.data)]);
 
     const key = stepKey(parent.key, [
@@ -646,6 +656,7 @@ class Executor {
       tail.push(line);
       if (tail.length > lastLines) tail.shift();
       this.opts.onOutput?.(index, stream, line);
+      this.deps.events?.emit('build.output', { buildId: this.buildId, index, stream, line });
     };
     let exitCode: number;
     try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,6 +256,12 @@ describe('builder (no RUN)', () => {
       assert.deepEqual([conf.uid, conf.gid, conf.mode & 0o777], [1234, 50, 0o600]);
       assert.ok(statSync(join(layers[3]!.dir, 'bin/busybox')).size > 100_000);
 
+      const sum = createHash('sha256').update('from the web\n').digest('hex');
+      const checked = context({ Dockerfile: `FROM scratch\nADD --checksum=sha256:${sum} http://127.0.0.1:${port}/files/hello.txt /a\n` });
+      await builder.build({ context: checked });
+      const wrong = context({ Dockerfile: `FROM scratch\nADD --checksum=sha256:${'0'.repeat(64)} http://127.0.0.1:${port}/files/hello.txt /a\n` });
+      await assert.rejects(builder.build({ context: wrong }), /checksum mismatch/);
+
       // The URL's content is part of the key: a new body reruns the ADD.
       const r2 = await builder.build({ context: dir, tags: ['add:1'] });
       assert.equal(r2.cachedSteps, r2.steps);
@@ -262,6 +269,25 @@ describe('builder (no RUN)', () => {
       await assert.rejects(builder.build({ context: missing }), /HTTP 404/);
     } finally {
       server.close();
+      cleanup();
+    }
+  });
+
+  it('runs the base image\'s ONBUILD triggers in the child build', async () => {
+    const { store, builder, cleanup } = await setup();
+    try {
+      const parentCtx = context({ Dockerfile: 'FROM scratch\nONBUILD COPY marker.txt /from-child/\nONBUILD LABEL child=yes\n' });
+      await builder.build({ context: parentCtx, tags: ['onbuild-base:1'] });
+      const childCtx = context({ Dockerfile: 'FROM onbuild-base:1\nENV X=1\n', 'marker.txt': 'child file\n' });
+      const steps: BuildStepEvent[] = [];
+      await builder.build({ context: childCtx, tags: ['onbuild-child:1'], onStep: (e) => steps.push(e) });
+      const layers = await store.imageLayers('onbuild-child:1');
+      assert.equal(readFileSync(join(layers[0]!.dir, 'from-child/marker.txt'), 'utf8'), 'child file\n');
+      const cfg = await store.imageConfig('onbuild-child:1');
+      assert.equal(cfg.config?.Labels?.child, 'yes');
+      assert.equal((cfg.config as { OnBuild?: unknown }).OnBuild ?? null, null, 'triggers do not pass on');
+      assert.ok(steps.some((s) => s.instruction === 'COPY marker.txt /from-child/' && s.status === 'done'));
+    } finally {
       cleanup();
     }
   });
