@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
 import { blobChunks } from '../registry/blob-stream.js';
 import { clientFor } from '../registry/client.js';
-import { type Descriptor, configLimit, layerCompression, selectPlatform } from '../registry/manifest.js';
+import { type Descriptor, configLimit, layerCompression, mediaTypes, selectPlatform } from '../registry/manifest.js';
 import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
 import { parseReference } from '../registry/reference.js';
 import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
@@ -176,6 +176,11 @@ export async function pullImage(store: Store, refInput: string, opts: PullImageO
   const want = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
   const client = clientFor(ref.domain, { insecure: opts.insecure });
   const { fetched, manifest, indexDigest } = await resolveManifest(client, ref, want, signal);
+  if (manifest.config.mediaType !== mediaTypes.ociConfig && manifest.config.mediaType !== mediaTypes.dockerConfig)
+    throw new EngineError(
+      'failed_precondition',
+      `${ref.familiar()} is not a container image (its config is ${manifest.config.mediaType.slice(0, 100)})`,
+    );
   for (const l of manifest.layers) layerCompression(l.mediaType); // refuse unknown layer types before any download
 
   // A lease from the first write until the record is set: a gc meanwhile (in any process)

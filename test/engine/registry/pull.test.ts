@@ -1,6 +1,7 @@
 // Pulls of every fixture image from the real registries (plain, basic auth, bearer token),
 // OCI and Docker schema 2, platform selection, and faults injected by the test proxy.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +124,68 @@ describe('pull from the fixture registries', () => {
         code('unauthorized', /requires a login \(run 'dockui login/),
       );
       assert.deepEqual(await store.listImages(), []);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+/** Puts a blob and returns its descriptor: raw distribution-API calls, to plant odd content. */
+async function putBlob(addr: string, repo: string, data: Buffer, mediaType: string) {
+  const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  const start = await fetch(`http://${addr}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+  const loc = new URL(start.headers.get('location')!, `http://${addr}`);
+  loc.searchParams.set('digest', digest);
+  const put = await fetch(loc, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+  assert.equal(put.status, 201);
+  return { mediaType, digest, size: data.length };
+}
+
+async function putManifest(addr: string, repo: string, tag: string, m: object) {
+  const r = await fetch(`http://${addr}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    body: JSON.stringify(m),
+    headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+
+describe('pull of hostile or odd content from the real registry', () => {
+  it('refuses artifacts, unknown layer types and configs that do not match their manifest', async () => {
+    const addr = registry('plain');
+    const repo = `odd/thing-${Date.now()}`;
+    const layer = await putBlob(addr, repo, Buffer.from('not a tar at all'), 'application/vnd.oci.image.layer.v1.tar');
+    const artifactCfg = await putBlob(addr, repo, Buffer.from('{}'), 'application/vnd.example.thing+json');
+    await putManifest(addr, repo, 'artifact', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: artifactCfg, layers: [layer] });
+    const cfg = await putBlob(
+      addr,
+      repo,
+      Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })),
+      'application/vnd.oci.image.config.v1+json',
+    );
+    await putManifest(addr, repo, 'mismatch', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: cfg, layers: [layer] });
+    await putManifest(addr, repo, 'oddlayer', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: cfg,
+      layers: [{ ...layer, mediaType: 'application/x-strange' }],
+    });
+    const cfg1 = await putBlob(
+      addr,
+      repo,
+      Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] } })),
+      'application/vnd.oci.image.config.v1+json',
+    );
+    await putManifest(addr, repo, 'badtar', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: cfg1, layers: [layer] });
+    const t = tempRoot();
+    try {
+      const store = await openStore(t.root);
+      await assert.rejects(pullImage(store, `${addr}/${repo}:artifact`), code('failed_precondition', /is not a container image/));
+      await assert.rejects(pullImage(store, `${addr}/${repo}:mismatch`), code('failed_precondition', /config lists 0 layers but its manifest 1/));
+      await assert.rejects(pullImage(store, `${addr}/${repo}:oddlayer`), code('failed_precondition', /unsupported layer media type/));
+      await assert.rejects(pullImage(store, `${addr}/${repo}:badtar`), (e: unknown) => isEngineError(e) && !e.message.includes('\n'));
+      assert.deepEqual(await store.listImages(), []);
+      await assertStoreSound(store);
     } finally {
       t.cleanup();
     }
