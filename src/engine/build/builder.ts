@@ -509,7 +509,9 @@ class Executor {
           const changed = Object.keys(records).filter((p) => previous.records[p] !== records[p]);
           for (const p of Object.keys(previous.records)) if (!(p in records) && !(posix.dirname(p) in previous.records && !(posix.dirname(p) in records))) gone.push(p);
           const total = Object.keys(records).length;
-          if (changed.length + gone.length <= Math.max(1, total * maxDeltaShare)) {
+          // A whiteout needs its directory in the delta: when that is outside the copy, write it all.
+          const placeable = gone.every((g) => posix.dirname(g) in records);
+          if (placeable && changed.length + gone.length <= Math.max(1, total * maxDeltaShare)) {
             only = new Set<string>();
             // each changed path and its parents inside the copy, so that the delta can hold it
             for (const p of [...changed, ...gone.map((g) => posix.dirname(g))]) {

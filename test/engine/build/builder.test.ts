@@ -184,6 +184,21 @@ describe('builder (no RUN)', () => {
     }
   });
 
+  it('a wildcard COPY losing a file rebuilds correctly (no delta possible without its directory)', async () => {
+    const { store, builder, cleanup } = await setup();
+    try {
+      const dir = context({ Dockerfile: 'FROM scratch\nCOPY *.txt /d/\n', 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c', 'e.txt': 'e', 'f.txt': 'f' });
+      await builder.build({ context: dir, tags: ['wild:1'] });
+      rmSync(join(dir, 'a.txt'));
+      await builder.build({ context: dir, tags: ['wild:1'] });
+      const layers = await store.imageLayers('wild:1');
+      assert.equal(layers.length, 1);
+      assert.deepEqual(readdirSync(join(layers[0]!.dir, 'd')).sort(), ['b.txt', 'c.txt', 'e.txt', 'f.txt']);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('builds FROM a registry image (pulled when missing), multi-stage with COPY --from and --target', async () => {
     const { store, builder, cleanup } = await setup();
     try {
