@@ -151,6 +151,8 @@ export class Containers {
   readonly records: RecordStore;
   #runtime: OciRuntime | undefined;
   #snapshot: readonly ContainerSummary[] = [];
+  /** Bundles this process wrote at create and nothing changed since: start skips rewriting them. */
+  readonly #fresh = new Set<string>();
   readonly #listeners = new Set<() => void>();
 
   constructor(
@@ -324,6 +326,7 @@ export class Containers {
     try {
       // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
       await writeBundle(rec, dir, this.paths);
+      this.#fresh.add(id);
     } catch (e) {
       await this.destroy(rec);
       throw e;
@@ -359,7 +362,7 @@ export class Containers {
     await Promise.all(['exit', 'oom', 'pidfile', 'conmon.pid'].map((f) => rm(join(dir, f), { force: true })));
     await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
     trace('start: cleaned');
-    await writeBundle(rec, dir, this.paths);
+    if (!this.#fresh.delete(rec.id)) await writeBundle(rec, dir, this.paths);
     trace('start: bundle written');
     let net: { slirpPid: number; apiSocket: string } | undefined;
     let created = false;
@@ -511,7 +514,7 @@ export class Containers {
   async waitExit(id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     const dir = this.dir(id);
-    for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+    for (let delay = 5; ; delay = Date.now() + timeoutMs - deadline < 2000 ? 5 : 50) {
       const rec = await this.records.read(id);
       if (!rec || rec.state === 'exited' || rec.state === 'created') return true;
       if (rec.monitor === 'conmon' ? existsSync(join(dir, 'exit')) : !initAlive(rec) && !(rec.monitorPid && pidAlive(rec.monitorPid)))
@@ -636,7 +639,9 @@ export class Containers {
 
   async wait(idOrName: string, signal?: AbortSignal): Promise<number> {
     const rec = await this.find(idOrName);
-    for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
+    const t0 = Date.now();
+    // Short polls at first: most waits end within a second, and each poll is two stats.
+    for (let delay = 5; ; delay = Date.now() - t0 < 2000 ? 5 : 50) {
       const r = await this.records.read(rec.id);
       if (!r) return this.lastExitCode(rec.id) ?? rec.exitCode ?? 0;
       const reconciled = await this.reconcile(r);

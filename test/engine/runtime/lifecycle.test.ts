@@ -91,6 +91,10 @@ describe('container lifecycle across processes', () => {
     const long = (await f.ok(['run', '-d', f.busybox, 'sleep', '300'])).trim();
     await f.ok(['restart', '-t', '0', long.slice(0, 12)]);
     assert.match(await f.ok(['ps']), new RegExp(long.slice(0, 12)));
+    const stats = await f.ok(['stats', '--no-stream', long]);
+    assert.match(stats, /CPU %/);
+    assert.match(stats, new RegExp(`${long.slice(0, 12)}\\s+\\S+\\s+\\d+\\.\\d+%\\s+\\d+\\.\\d+MiB`));
+    assert.match(await f.ok(['top', long]), /sleep 300/);
     await f.ok(['kill', long]);
     assert.equal((await f.ok(['inspect', '-f', '{{.State.Status}}', long])).trim(), 'exited');
     const refused = await f.cli(['exec', long, 'true']);
