@@ -89,8 +89,8 @@ export function fastGet(url: URL, headers: Record<string, string>, opts: { signa
       socket.destroy();
     };
     const deliver = (b: Buffer) => {
-      // The onread buffer is reused by the next read: copy before handing on.
-      if (b.length > 0 && body && !body.push(Buffer.from(b))) socket.pause();
+      // Each read gets a fresh buffer (onread's buffer factory), so slices can go on uncopied.
+      if (b.length > 0 && body && !body.push(b)) socket.pause();
     };
     const onBody = (b: Buffer) => {
       if (chunked) {
@@ -150,7 +150,7 @@ export function fastGet(url: URL, headers: Record<string, string>, opts: { signa
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
       onread: {
-        buffer: Buffer.allocUnsafe(readBufferSize),
+        buffer: () => Buffer.allocUnsafe(readBufferSize),
         callback: (n: number, buf: Uint8Array): boolean => {
           if (ended) return false;
           const b = Buffer.from(buf.buffer, buf.byteOffset, n);
