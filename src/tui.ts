@@ -97,7 +97,8 @@ async function loadCreateEngine(): Promise<CreateEngine> {
 
 // DEC private modes: 1049 = alternate screen with the cursor saved; 25 = cursor visible.
 const enterAlt = '\x1b[?1049h\x1b[H\x1b[2J';
-const leaveAlt = '\x1b[?25h\x1b[?1049l';
+// Leave first, then show the cursor: terminals restore the saved modes when leaving 1049.
+const leaveAlt = '\x1b[?1049l\x1b[?25h';
 
 export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promise<number> {
   const stdout = deps.stdout ?? process.stdout;

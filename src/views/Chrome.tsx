@@ -21,7 +21,10 @@ export function TabBar(props: { readonly pane: PaneId; readonly width: number; r
     <Box width={props.width} justifyContent="space-between">
       <Text wrap="truncate-end">
         {paneIds.map((id, i) => (
-          <Styled key={id} token={id === props.pane ? 'tab.focused' : 'tab.normal'}>{` ${i + 1} ${paneTitles[id]} `}</Styled>
+          <Styled
+            key={id}
+            token={id === props.pane ? 'tab.focused' : 'tab.normal'}
+          >{` ${i + 1} ${paneTitles[id]} `}</Styled>
         ))}
       </Text>
       <Styled token="text.muted">{props.right}</Styled>
@@ -35,15 +38,34 @@ const marks = { info: '', ok: '✓ ', error: '✗ ', busy: '… ' } as const;
  * The outcome or error of the last action on the left; the runtime problem (why containers
  * cannot run here) on the right, always, because it explains every failing start.
  */
-export function StatusLine(props: { readonly status: StatusMessage | undefined; readonly runtimeProblem: string | undefined; readonly width: number }) {
+export function StatusLine(props: {
+  readonly status: StatusMessage | undefined;
+  readonly runtimeProblem: string | undefined;
+  readonly width: number;
+}) {
   const problem = props.runtimeProblem ? `containers cannot run: ${props.runtimeProblem}` : '';
-  const room = Math.max(0, props.width - (problem ? Math.min(problem.length, Math.floor(props.width / 2)) + 2 : 0));
+  const room = Math.max(
+    0,
+    props.width - (problem ? Math.min(problem.length, Math.floor(props.width / 2)) + 2 : 0),
+  );
   const s = props.status;
-  const token = s?.kind === 'error' ? 'text.error' : s?.kind === 'ok' ? 'text.ok' : s?.kind === 'busy' ? 'build.running' : 'text.muted';
+  const token =
+    s?.kind === 'error'
+      ? 'text.error'
+      : s?.kind === 'ok'
+        ? 'text.ok'
+        : s?.kind === 'busy'
+          ? 'build.running'
+          : 'text.muted';
+  // A fixed row even when empty, so that the footer never moves up into its place.
   return (
-    <Box width={props.width} justifyContent="space-between">
+    <Box width={props.width} height={1} justifyContent="space-between">
       <Styled token={token}>{s ? truncate(`${marks[s.kind]}${s.text}`, room) : ''}</Styled>
-      {problem ? <Styled token="text.warn">{truncate(problem, props.width - room - 1 > 0 ? props.width - room : props.width)}</Styled> : null}
+      {problem ? (
+        <Styled token="text.warn">
+          {truncate(problem, props.width - room - 1 > 0 ? props.width - room : props.width)}
+        </Styled>
+      ) : null}
     </Box>
   );
 }
@@ -58,22 +80,28 @@ export function Footer(props: { readonly hints: readonly Hint[]; readonly width:
     used += t.length + 2;
   }
   return (
-    <Text wrap="truncate-end">
-      {parts.map((p, i) => {
-        const sp = p.indexOf(' ');
-        return (
-          <Text key={i}>
-            <Styled token="text.accent">{p.slice(0, sp)}</Styled>
-            <Styled token="text.muted">{`${p.slice(sp)}  `}</Styled>
-          </Text>
-        );
-      })}
-    </Text>
+    <Box width={props.width} height={1}>
+      <Text wrap="truncate-end">
+        {parts.map((p, i) => {
+          const sp = p.indexOf(' ');
+          return (
+            <Text key={i}>
+              <Styled token="text.accent">{p.slice(0, sp)}</Styled>
+              <Styled token="text.muted">{`${p.slice(sp)}  `}</Styled>
+            </Text>
+          );
+        })}
+      </Text>
+    </Box>
   );
 }
 
 /** The filter / search line that replaces the footer while it is being typed. */
-export function PromptLine(props: { readonly label: string; readonly input: TextInputState; readonly width: number }) {
+export function PromptLine(props: {
+  readonly label: string;
+  readonly input: TextInputState;
+  readonly width: number;
+}) {
   return (
     <Box width={props.width}>
       <Styled token="text.accent">{props.label}</Styled>

@@ -1,0 +1,122 @@
+// runTui in a real terminal (tmux), over the views' fake engine: full screen on the alternate
+// screen, laid out for the terminal's size and redrawn on resize, NO_COLOR honoured, the
+// terminal handed to a shell and taken back, and given back as it was on every way out —
+// q, Ctrl-C, SIGTERM and a crash. The end-to-end test with the real engine is test/e2e/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, it } from 'node:test';
+import { repoRoot } from '../helpers/env.js';
+import { TmuxSession } from '../e2e/tmux.js';
+
+let s: TmuxSession | undefined;
+afterEach(() => s?.close());
+
+function startTui(opts: { env?: Record<string, string>; columns?: number; rows?: number } = {}): TmuxSession {
+  s = TmuxSession.start({
+    command: 'echo BEFORE-THE-UI; node --import tsx test/views/support/fake-tui.ts; echo "EXIT=$?"; read keep_the_pane_alive',
+    cwd: repoRoot,
+    columns: opts.columns ?? 80,
+    rows: opts.rows ?? 24,
+    env: { NODE_NO_WARNINGS: '1', ...opts.env },
+  });
+  return s;
+}
+
+async function restored(t: TmuxSession, code: number): Promise<string> {
+  const screen = await t.waitFor(`EXIT=${code}`, 20_000);
+  assert.equal(t.alternateScreen(), false, 'still on the alternate screen');
+  assert.equal(t.cursorVisible(), true, 'cursor left hidden');
+  assert.match(screen, /BEFORE-THE-UI/, 'the shell screen was not given back');
+  assert.doesNotMatch(screen, /1 Containers/, 'the UI leaked onto the main screen');
+  return screen;
+}
+
+const opened = (t: TmuxSession) => t.waitFor((x) => x.includes('1 Containers') && x.includes('web1'), 30_000);
+
+describe('runTui in a terminal', () => {
+  it('fills an 80×24 terminal on the alternate screen, and q gives the terminal back', async () => {
+    const t = startTui();
+    const screen = await opened(t);
+    assert.equal(t.alternateScreen(), true);
+    const lines = screen.split('\n');
+    assert.match(lines[1] ?? '', /^╭─+╮$/);
+    assert.equal(lines[1]?.length, 80);
+    assert.match(lines[20] ?? '', /^╰─+╯$/, 'the pane ends on row 21 of 24');
+    assert.match(lines[22] ?? '', /s start\/stop/, 'footer on row 23');
+    t.sendKeys('q');
+    await restored(t, 0);
+  });
+
+  it('Ctrl-C quits from a dialog and restores the terminal', async () => {
+    const t = startTui();
+    await opened(t);
+    t.sendKeys('p');
+    await t.waitFor('Pull an image');
+    t.sendKeys('C-c');
+    await restored(t, 0);
+  });
+
+  it('SIGTERM restores the terminal and exits 143', async () => {
+    const t = startTui();
+    await opened(t);
+    const node = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' }).trim().split('\n')[0];
+    assert.ok(node, 'no node child of the pane shell');
+    process.kill(Number(node), 'SIGTERM');
+    await restored(t, 143);
+  });
+
+  it('a crash restores the terminal and says what broke', async () => {
+    const t = startTui({ env: { FAKE_TUI_CRASH: '1' } });
+    const screen = await restored(t, 70);
+    assert.match(screen, /dockui: internal error \(a bug in dockui\): boom on purpose/);
+  });
+
+  it('redraws for a new size, and asks for room below 80×24', async () => {
+    const t = startTui();
+    await opened(t);
+    t.resize(120, 30);
+    let screen = await t.waitFor((x) => x.split('\n').some((l) => /^╭─+╮$/.test(l) && l.length === 120));
+    assert.match(screen.split('\n')[26] ?? '', /^╰─+╯$/);
+    t.resize(70, 20);
+    screen = await t.waitFor('needs a terminal of at least 80×24 (this one is 70×20)');
+    t.resize(80, 24);
+    await t.waitFor((x) => x.includes('1 Containers') && !x.includes('needs a terminal'));
+    t.sendKeys('q');
+    await restored(t, 0);
+  });
+
+  it('hands the terminal to the exec shell and takes it back when it ends', async () => {
+    const t = startTui();
+    await opened(t);
+    t.sendKeys('e');
+    await t.waitFor('IN-THE-SHELL');
+    assert.equal(t.alternateScreen(), false, 'the shell must get the normal screen');
+    t.type('typed in the shell');
+    t.sendKeys('Enter');
+    await t.waitFor('shell in web1 ended (exit code 3)');
+    assert.equal(t.alternateScreen(), true);
+    // Keys are the UI's again.
+    t.sendKeys('2');
+    await t.waitFor('REPOSITORY:TAG');
+    t.sendKeys('q');
+    const screen = await restored(t, 0);
+    assert.match(screen, /got typed in the shell/, 'the shell did not receive the typed line');
+  });
+
+  it('uses colour, and none under NO_COLOR; says what is missing to run containers', async () => {
+    const t = startTui({ env: { FAKE_TUI_RUNTIME_PROBLEM: 'runc not found' } });
+    await opened(t);
+    // eslint-disable-next-line no-control-regex -- SGR colour codes
+    const colour = /\x1b\[(3[0-7]|9[0-7]|38;)/;
+    assert.match(t.captureRaw(), colour);
+    assert.match(t.capture(), /containers cannot run: runc not found/);
+    t.sendKeys('q');
+    await restored(t, 0);
+    t.close();
+    const plain = startTui({ env: { NO_COLOR: '1' } });
+    await opened(plain);
+    assert.doesNotMatch(plain.captureRaw(), colour);
+    plain.sendKeys('q');
+    await restored(plain, 0);
+  });
+});
