@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { EngineError, isEngineError, type ContainerStats } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
-import { Containers, parseSignal } from '../../engine/runtime/containers.js';
+import { Containers, parseSignal, trace } from '../../engine/runtime/containers.js';
 import { shortId } from '../../engine/runtime/ids.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
@@ -142,6 +142,7 @@ const runVerb = (name: 'run' | 'create') =>
     flags: runFlags,
     stopAtPositional: true,
     async run(ctx, { flags, positionals }) {
+      trace(`${name}: verb loaded`);
       const opts = await runOptions(flags, positionals);
       const c = service(ctx);
       const rec = await createPulling(ctx, c, opts);
@@ -176,7 +177,9 @@ const runVerb = (name: 'run' | 'create') =>
         }
         code = await attachLogs(ctx, c, rec.id);
       }
+      trace('run: exited');
       if (opts.autoRemove) await removeQuiet(c, rec.id);
+      trace('run: removed');
       return code;
     },
   });

@@ -105,10 +105,9 @@ export interface ExecOptions {
 }
 
 const traceOn = process.env.DOCKUI_TRACE === '1';
-const traceT0 = performance.now();
-/** DOCKUI_TRACE=1 prints phase timings to stderr (for the benchmarks). */
-function trace(what: string): void {
-  if (traceOn) process.stderr.write(`[trace ${(performance.now() - traceT0).toFixed(1)}ms] ${what}\n`);
+/** DOCKUI_TRACE=1 prints phase timings (ms since the process started) to stderr, for the benchmarks. */
+export function trace(what: string): void {
+  if (traceOn) process.stderr.write(`[trace ${performance.now().toFixed(1)}ms] ${what}\n`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -253,7 +252,9 @@ export class Containers {
     if (opts.init) (await import('./bundle.js')).initBinary();
     for (const e of opts.env ?? []) if (e.startsWith('=') || e === '') throw new EngineError('invalid_argument', `invalid environment variable: ${JSON.stringify(e)}`);
 
+    trace('create: options checked');
     const image = await this.resolveImage(opts.image);
+    trace('create: image resolved');
     const cfg = image.config;
     if (opts.publishAll)
       for (const key of Object.keys(cfg.ExposedPorts ?? {})) {
@@ -323,10 +324,12 @@ export class Containers {
       await mkdir(dir, { recursive: true });
       await this.records.write(rec);
     });
+    trace('create: record written');
     try {
       // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
       await writeBundle(rec, dir, this.paths);
       this.#fresh.add(id);
+      trace('create: bundle written');
     } catch (e) {
       await this.destroy(rec);
       throw e;
@@ -478,6 +481,7 @@ export class Containers {
     if (!rec) return undefined;
     if (rec.state !== 'running' && rec.state !== 'paused') return rec;
     const dir = this.dir(id);
+    trace('finish: begin');
     const exit = await readExit(dir);
     const exitCode = exit?.code ?? code ?? (reason ? 255 : undefined);
     if (exitCode === undefined) return rec; // still running after all
@@ -496,6 +500,7 @@ export class Containers {
     delete rec.monitorPid;
     delete rec.slirpPid;
     await this.records.write(rec);
+    trace('finish: freed');
     this.events?.emit('container.exited', { id, exitCode, ...(why ? { reason: why } : {}) });
     if (rec.autoRemove) {
       await this.destroy(rec);
