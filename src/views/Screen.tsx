@@ -15,7 +15,7 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
-import { appReducer, initialAppState, openPrompt, openRunForm, type AppState, type ListPane } from './app-state.js';
+import { appReducer, initialAppState, openPrompt, openRunForm, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { BuildPane } from './BuildPane.js';
 import { Footer, PromptLine, StatusLine, TabBar } from './Chrome.js';
 import { ContainersPane } from './ContainersPane.js';
@@ -57,6 +57,35 @@ const paneKeys = {
   'app.pane.build': 'build',
   'app.pane.details': 'details',
 } as const satisfies Partial<Record<ActionId, PaneId>>;
+
+const noKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/** Is a text field taking the keys (where letters are text, not commands)? */
+function textModal(st: AppState): boolean {
+  const k = st.modal?.kind;
+  return k === 'form' || k === 'prompt' || k === 'pull';
+}
 
 function matchesFilter(c: ContainerSummary, f: string): boolean {
   const q = f.toLowerCase();
@@ -141,6 +170,13 @@ export function Screen(props: ScreenProps) {
   const detailsLineCount = detailLines(detailsTarget, now).length;
 
   // ---- actions ----
+  // Keys may arrive faster than React re-renders; the handler reads the latest state through
+  // this ref rather than a closure from an older render.
+  const latest = useRef<{ state: AppState; runAction: (id: ActionId, st: AppState) => void; runModalKey: (st: AppState, id: ActionId | undefined, input: string, key: Key) => void }>({
+    state,
+    runAction: () => undefined,
+    runModalKey: () => undefined,
+  });
   const act = useCallback(async (busy: string, fn: () => Promise<string>) => {
     setStatus({ kind: 'busy', text: busy });
     try {
@@ -156,18 +192,26 @@ export function Screen(props: ScreenProps) {
     return true;
   };
 
+  // Several keys can arrive in one chunk (a paste, a fast typist over ssh): each must see the
+  // state the previous one left, before React re-renders, so actions go through the reducer
+  // here as well as through React's dispatch.
+  const dispatchNow = (a: AppAction): void => {
+    latest.current = { ...latest.current, state: appReducer(latest.current.state, a) };
+    dispatch(a);
+  };
+
   const runAction = (id: ActionId, st: AppState): void => {
     const pane = st.pane;
     const moveBy = (move: ListMove) => {
       if (pane === 'containers' || pane === 'images')
-        dispatch({ type: 'listMove', list: pane, move, count: pane === 'containers' ? shownContainers.length : shownImages.length, height: layout.listRows });
+        dispatchNow({ type: 'listMove', list: pane, move, count: pane === 'containers' ? shownContainers.length : shownImages.length, height: layout.listRows });
       else if (pane === 'logs') {
         const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -logRows : move === 'pageDown' ? logRows : 0;
-        dispatch({ type: 'logs', action: move === 'top' ? { type: 'top' } : move === 'bottom' ? { type: 'bottom' } : { type: 'scroll', by }, window: logsWindow });
+        dispatchNow({ type: 'logs', action: move === 'top' ? { type: 'top' } : move === 'bottom' ? { type: 'bottom' } : { type: 'scroll', by }, window: logsWindow });
       } else if (pane === 'details') {
         const h = Math.max(1, layout.main.height - 1);
         const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -h : move === 'pageDown' ? h : move;
-        dispatch({ type: 'detailsScroll', by, lines: detailsLineCount, height: h });
+        dispatchNow({ type: 'detailsScroll', by, lines: detailsLineCount, height: h });
       }
     };
     // Exhaustive over the keymap: an action added to the table without a handler fails lint.
@@ -185,24 +229,24 @@ export function Screen(props: ScreenProps) {
       case 'app.pane.logs':
       case 'app.pane.build':
       case 'app.pane.details':
-        dispatch({ type: 'focus', pane: paneKeys[id] });
+        dispatchNow({ type: 'focus', pane: paneKeys[id] });
         return;
       case 'app.interrupt':
       case 'app.quit':
         app.exit();
         return;
       case 'app.help':
-        dispatch({ type: 'openModal', modal: { kind: 'help', offset: 0 } });
+        dispatchNow({ type: 'openModal', modal: { kind: 'help', offset: 0 } });
         return;
       case 'app.nextPane':
-        dispatch({ type: 'cyclePane', by: 1 });
+        dispatchNow({ type: 'cyclePane', by: 1 });
         return;
       case 'app.prevPane':
-        dispatch({ type: 'cyclePane', by: -1 });
+        dispatchNow({ type: 'cyclePane', by: -1 });
         return;
       case 'app.pull':
         if (pull.state.phase !== 'pulling') pull.reset();
-        dispatch({ type: 'openModal', modal: { kind: 'pull', input: { value: '', cursor: 0 } } });
+        dispatchNow({ type: 'openModal', modal: { kind: 'pull', input: { value: '', cursor: 0 } } });
         return;
       case 'app.build': {
         const target = props.build;
@@ -210,7 +254,7 @@ export function Screen(props: ScreenProps) {
           setStatus({ kind: 'error', text: target.unavailable });
           return;
         }
-        dispatch({ type: 'focus', pane: 'build' });
+        dispatchNow({ type: 'focus', pane: 'build' });
         setStatus({ kind: 'busy', text: `building ${target.tag} from ${target.context}…` });
         void build.build({ context: target.context, tags: [target.tag] }).then((r) =>
           setStatus(
@@ -225,21 +269,21 @@ export function Screen(props: ScreenProps) {
         setStatus(props.onToggleWatch ? { kind: 'ok', text: props.onToggleWatch() } : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' });
         return;
       case 'app.filter':
-        if (pane === 'containers' || pane === 'images') dispatch({ type: 'openModal', modal: openPrompt('filter', st.filters[pane]) });
-        else if (pane === 'logs') dispatch({ type: 'openModal', modal: openPrompt('search', st.logsView.query) });
+        if (pane === 'containers' || pane === 'images') dispatchNow({ type: 'openModal', modal: openPrompt('filter', st.filters[pane]) });
+        else if (pane === 'logs') dispatchNow({ type: 'openModal', modal: openPrompt('search', st.logsView.query) });
         else setStatus({ kind: 'info', text: 'nothing to filter here: / filters Containers and Images, and searches Logs' });
         return;
       case 'list.clearFilter':
-        if (pane === 'containers' || pane === 'images') dispatch({ type: 'setFilter', list: pane, value: '' });
-        else if (pane === 'logs') dispatch({ type: 'logs', action: { type: 'search', query: '', matches: [] }, window: logsWindow });
+        if (pane === 'containers' || pane === 'images') dispatchNow({ type: 'setFilter', list: pane, value: '' });
+        else if (pane === 'logs') dispatchNow({ type: 'logs', action: { type: 'search', query: '', matches: [] }, window: logsWindow });
         return;
       case 'list.details':
-        if (pane === 'containers' && selectedContainer) dispatch({ type: 'showDetails', ref: { kind: 'container', id: selectedContainer.id }, from: 'containers' });
+        if (pane === 'containers' && selectedContainer) dispatchNow({ type: 'showDetails', ref: { kind: 'container', id: selectedContainer.id }, from: 'containers' });
         else if (pane === 'images' && selectedImage)
-          dispatch({ type: 'showDetails', ref: { kind: 'image', id: selectedImage.image.id, ref: selectedImage.ref }, from: 'images' });
+          dispatchNow({ type: 'showDetails', ref: { kind: 'image', id: selectedImage.image.id, ref: selectedImage.ref }, from: 'images' });
         return;
       case 'details.back':
-        dispatch({ type: 'focus', pane: st.detailsFrom });
+        dispatchNow({ type: 'focus', pane: st.detailsFrom });
         return;
       case 'containers.toggle': {
         const c = selectedContainer;
@@ -257,7 +301,7 @@ export function Screen(props: ScreenProps) {
         const c = selectedContainer;
         if (!c) return;
         const running = c.state === 'running' || c.state === 'paused';
-        dispatch({
+        dispatchNow({
           type: 'openModal',
           modal: {
             kind: 'confirm',
@@ -269,7 +313,7 @@ export function Screen(props: ScreenProps) {
         return;
       }
       case 'containers.logs':
-        if (selectedContainer) dispatch({ type: 'showLogs', id: selectedContainer.id });
+        if (selectedContainer) dispatchNow({ type: 'showLogs', id: selectedContainer.id });
         return;
       case 'containers.exec': {
         const c = selectedContainer;
@@ -297,13 +341,13 @@ export function Screen(props: ScreenProps) {
         return;
       }
       case 'images.run':
-        if (selectedImage && !cannotRun('run a container')) dispatch({ type: 'openModal', modal: openRunForm(selectedImage.ref ?? selectedImage.image.id) });
+        if (selectedImage && !cannotRun('run a container')) dispatchNow({ type: 'openModal', modal: openRunForm(selectedImage.ref ?? selectedImage.image.id) });
         return;
       case 'images.delete': {
         const r = selectedImage;
         if (!r) return;
         const label = r.ref ? familiarName(r.ref) : shortId(r.image.id);
-        dispatch({
+        dispatchNow({
           type: 'openModal',
           modal: {
             kind: 'confirm',
@@ -315,13 +359,13 @@ export function Screen(props: ScreenProps) {
         return;
       }
       case 'logs.follow':
-        dispatch({ type: 'logs', action: { type: 'toggleFollow' }, window: logsWindow });
+        dispatchNow({ type: 'logs', action: { type: 'toggleFollow' }, window: logsWindow });
         return;
       case 'logs.nextMatch':
-        dispatch({ type: 'logs', action: { type: 'nextMatch', matches: logMatches }, window: logsWindow });
+        dispatchNow({ type: 'logs', action: { type: 'nextMatch', matches: logMatches }, window: logsWindow });
         return;
       case 'logs.prevMatch':
-        dispatch({ type: 'logs', action: { type: 'prevMatch', matches: logMatches }, window: logsWindow });
+        dispatchNow({ type: 'logs', action: { type: 'prevMatch', matches: logMatches }, window: logsWindow });
         return;
       case 'confirm.yes':
       case 'confirm.no':
@@ -346,42 +390,42 @@ export function Screen(props: ScreenProps) {
     if (!m) return;
     switch (m.kind) {
       case 'help':
-        if (id === 'help.close') dispatch({ type: 'closeModal' });
+        if (id === 'help.close') dispatchNow({ type: 'closeModal' });
         else if (id === 'help.up' || id === 'help.down') {
           const page = key.pageUp || key.pageDown ? Math.max(1, layout.main.height - 4) : 1;
           const max = Math.max(0, helpLines().length - Math.max(1, layout.main.height - 2));
-          dispatch({ type: 'helpScroll', by: id === 'help.up' ? -page : Math.min(page, max - m.offset) });
+          dispatchNow({ type: 'helpScroll', by: id === 'help.up' ? -page : Math.min(page, max - m.offset) });
         }
         return;
       case 'confirm':
         if (id === 'confirm.no') {
-          dispatch({ type: 'closeModal' });
+          dispatchNow({ type: 'closeModal' });
           setStatus({ kind: 'info', text: 'canceled' });
         } else if (id === 'confirm.yes') {
-          dispatch({ type: 'closeModal' });
+          dispatchNow({ type: 'closeModal' });
           const it = m.intent;
           if (it.type === 'removeContainer') void act(`deleting ${it.name}…`, () => actions.removeContainer(it.id, it.force).then(() => `deleted ${it.name}`));
           else void act(`deleting ${it.label}…`, () => actions.removeImage(it.ref).then(() => `deleted ${it.label}`));
         }
         return;
       case 'form':
-        if (id === 'form.cancel') dispatch({ type: 'closeModal' });
-        else if (id === 'form.next') dispatch({ type: 'form', action: { type: 'next' } });
-        else if (id === 'form.prev') dispatch({ type: 'form', action: { type: 'prev' } });
+        if (id === 'form.cancel') dispatchNow({ type: 'closeModal' });
+        else if (id === 'form.next') dispatchNow({ type: 'form', action: { type: 'next' } });
+        else if (id === 'form.prev') dispatchNow({ type: 'form', action: { type: 'prev' } });
         else if (id === 'form.submit') {
           const r = parseRunForm(m.form);
           if (!r.ok) {
-            dispatch({ type: 'form', action: { type: 'invalid', field: r.field, message: r.message } });
+            dispatchNow({ type: 'form', action: { type: 'invalid', field: r.field, message: r.message } });
             return;
           }
-          dispatch({ type: 'closeModal' });
-          dispatch({ type: 'focus', pane: 'containers' });
+          dispatchNow({ type: 'closeModal' });
+          dispatchNow({ type: 'focus', pane: 'containers' });
           void act(`starting a container from ${familiarName(r.options.image)}…`, () =>
             actions.run(r.options).then((c) => `started ${c.name} (${shortId(c.id)}) from ${familiarName(c.image)}`),
           );
         } else {
           const edit = textInputKey(input, key);
-          if (edit) dispatch({ type: 'form', action: { type: 'edit', action: edit } });
+          if (edit) dispatchNow({ type: 'form', action: { type: 'edit', action: edit } });
         }
         return;
       case 'pull': {
@@ -389,12 +433,12 @@ export function Screen(props: ScreenProps) {
         if (id === 'pull.cancel') {
           if (phase === 'pulling') pull.cancel();
           else {
-            dispatch({ type: 'closeModal' });
+            dispatchNow({ type: 'closeModal' });
             pull.reset();
           }
         } else if (id === 'pull.submit') {
           if (phase === 'done') {
-            dispatch({ type: 'closeModal' });
+            dispatchNow({ type: 'closeModal' });
             pull.reset();
           } else if (phase !== 'pulling') {
             const ref = m.input.value.trim();
@@ -406,49 +450,58 @@ export function Screen(props: ScreenProps) {
           }
         } else if (phase === 'idle' || phase === 'failed') {
           const edit = textInputKey(input, key);
-          if (edit) dispatch({ type: 'editInput', action: edit });
+          if (edit) dispatchNow({ type: 'editInput', action: edit });
         }
         return;
       }
       case 'prompt':
         if (id === 'prompt.accept' || id === 'prompt.cancel') {
           const value = id === 'prompt.accept' ? m.input.value : '';
-          dispatch({ type: 'closeModal' });
+          dispatchNow({ type: 'closeModal' });
           if (m.purpose === 'search') {
             const matches = findMatches(
               logs.lines.map((l) => l.text),
               logs.dropped,
               value,
             );
-            dispatch({ type: 'logs', action: { type: 'search', query: value, matches }, window: logsWindow });
+            dispatchNow({ type: 'logs', action: { type: 'search', query: value, matches }, window: logsWindow });
             if (value && matches.length === 0) setStatus({ kind: 'info', text: `no line matches "${value}"` });
-          } else if (st.pane === 'containers' || st.pane === 'images') dispatch({ type: 'setFilter', list: st.pane, value });
+          } else if (st.pane === 'containers' || st.pane === 'images') dispatchNow({ type: 'setFilter', list: st.pane, value });
         } else {
           const edit = textInputKey(input, key);
-          if (edit) dispatch({ type: 'editInput', action: edit });
+          if (edit) dispatchNow({ type: 'editInput', action: edit });
         }
         return;
     }
   };
 
-  // Keys may arrive faster than React re-renders; the handler reads the latest committed
-  // state through this ref rather than a closure from an older render.
-  const latest = useRef({ state, runAction, runModalKey });
   useLayoutEffect(() => {
     latest.current = { state, runAction, runModalKey };
   });
 
+  const handleKey = (input: string, key: Key): void => {
+    const cur = latest.current;
+    const st = cur.state;
+    const id = resolveKey(keyName(input, key), activeScopes(st.pane, st.modal?.kind));
+    if (id === 'app.interrupt') {
+      cur.runAction(id, st);
+      return;
+    }
+    if (st.modal) cur.runModalKey(st, id, input, key);
+    else if (id) cur.runAction(id, st);
+  };
+
   useInput(
     (input, key) => {
-      const cur = latest.current;
-      const st = cur.state;
-      const id = resolveKey(keyName(input, key), activeScopes(st.pane, st.modal?.kind));
-      if (id === 'app.interrupt') {
-        cur.runAction(id, st);
-        return;
+      // Ink hands a chunk of plain text over as one input: in a text field it is typed as is
+      // (a newline in it presses Enter); anywhere else each character is a key of its own.
+      if (input.length <= 1 || key.ctrl || key.meta) return handleKey(input, key);
+      for (const part of input.split(/(\r\n|\r|\n)/)) {
+        if (part === '') continue;
+        if (/^[\r\n]+$/.test(part)) handleKey('', { ...noKey, return: true });
+        else if (textModal(latest.current.state)) handleKey(part, noKey);
+        else for (const ch of part) handleKey(ch, { ...noKey, shift: /[A-Z]/.test(ch) });
       }
-      if (st.modal) cur.runModalKey(st, id, input, key);
-      else if (id) cur.runAction(id, st);
     },
     { isActive: !suspended },
   );

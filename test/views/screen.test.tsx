@@ -208,6 +208,17 @@ describe('screen: container actions', () => {
   });
 });
 
+describe('screen: keys arriving together', () => {
+  it('takes a chunk of keys one by one, and a pasted line with Enter in a text field', async () => {
+    const many = new FakeEngine({ containers: Array.from({ length: 10 }, (_, i) => fakeContainer({ id: String(i).padStart(64, '0'), name: `c${i}` })) });
+    const r = await start(many);
+    await r.press('jjj', (f) => f.includes('› c3'));
+    await r.press('p', (f) => f.includes('Pull an image'));
+    await r.press('busybox\r', (f) => f.includes('✓ pulled busybox:latest'));
+    assert.ok(many.calls.includes('pull busybox'), many.calls.join('; '));
+  });
+});
+
 describe('screen: images, run form, pull', () => {
   it('R opens the run form; bad input names the field; Enter runs the container', async () => {
     const e = engine();
