@@ -7,7 +7,7 @@
 //   - `ps -a` with 100 containers (vs podman ps -a with 100)
 // Writes the "## Run" section of BENCHMARKS.md. Usage: node bench/run.mjs [--reps 10] [--no-write]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpuProbe, ensurePodman, median } from './lib/peers.mjs';
@@ -24,7 +24,9 @@ const registry = process.env.DOCKUI_TEST_REGISTRY ?? '127.0.0.1:5000';
 const image = `${registry}/fixture/busybox:latest`;
 const work = '/var/tmp/dockui-bench-run';
 const root = join(work, 'root');
-const dockui = join(top, 'bin/dockui.js');
+// A snapshot of the build: other work in this tree rebuilds dist/ while the bench runs.
+const app = join(work, 'app');
+const dockui = join(app, 'bin/dockui.js');
 const env = { ...process.env, DOCKUI_ROOT: root };
 const targets = { cliRun: 0.5, engineStart: 2.0, ps: 1.5 };
 
@@ -76,8 +78,17 @@ async function main() {
   ensurePodman();
   // podman's tmpdir vanishes when /run is cleaned under it; it does not recreate it itself.
   mkdirSync('/run/libpod', { recursive: true });
+  // A run cut short leaves its containers' mounts: detach them before removing the tree.
+  spawnSync('sh', ['-c', `grep -o " ${work}/[^ ]*" /proc/mounts | sort -r | xargs -r umount -l`]);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: top, stdio: 'ignore' });
+  for (const d of ['dist', 'bin', 'native/build']) cpSync(join(top, d), join(app, d), { recursive: true });
+  copyFileSync(join(top, 'package.json'), join(app, 'package.json'));
+  symlinkSync(join(top, 'node_modules'), join(app, 'node_modules'));
+  dk('version');
+  // Only this bench's podman containers (labelled) are cleared: other benches share podman.
+  pm('container', 'prune', '-f', '--filter', 'label=dockui-bench=run');
   dk('pull', '-q', image);
   pm('pull', '-q', image);
   const bundle = prepareBundle();
@@ -89,8 +100,8 @@ async function main() {
   pm('run', '--rm', image, 'true');
 
   const r = { dkRun: [], pmRun: [], dkNone: [], pmNone: [], runc: [], engine: [], dkCycle: [], pmCycle: [] };
-  const { Containers } = await import(pathToFileURL(join(top, 'dist/engine/runtime/containers.js')).href);
-  const { resolvePaths } = await import(pathToFileURL(join(top, 'dist/engine/paths.js')).href);
+  const { Containers } = await import(pathToFileURL(join(app, 'dist/engine/runtime/containers.js')).href);
+  const { resolvePaths } = await import(pathToFileURL(join(app, 'dist/engine/paths.js')).href);
   const engine = new Containers(resolvePaths({ root }));
   const cycleCmd = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'];
   for (let i = 0; i < reps; i++) {
@@ -122,7 +133,7 @@ async function main() {
   const made = [];
   for (let i = 0; i < 100; i++) {
     made.push(dk('create', '--network', 'none', image, 'true').out.trim());
-    pm('create', '--network', 'none', image, 'true');
+    pm('create', '--label', 'dockui-bench=run', '--network', 'none', image, 'true');
   }
   const dkPs = [];
   const pmPs = [];
@@ -133,7 +144,7 @@ async function main() {
     pmPs.push(pm('ps', '-a').s);
   }
   dk('container', 'prune', '-f');
-  pm('container', 'prune', '-f');
+  pm('container', 'prune', '-f', '--filter', 'label=dockui-bench=run');
   const probe1 = cpuProbe();
 
   const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
