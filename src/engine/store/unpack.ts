@@ -8,12 +8,12 @@
 // layer or through a symlink. Creation never follows a symlink either: files are opened with
 // O_EXCL, ownership and times are set with lchown/lutimes, chmod only touches non-links.
 //
-// Speed: each entry waits only for what it depends on (its parent dir, the previous occupant of
-// its path, a hardlink's target), with bounded concurrency. Small entries are created with
-// synchronous calls: measured on 10k 1 kB files, one libuv round trip per call (open, write,
-// chown, chmod, utimes, close) made the unpack 4x slower than GNU tar, while the sync sequence
-// for one small file takes some microseconds, so the event loop (other layers' downloads)
-// still turns between tar chunks. Big files stream to disk asynchronously.
+// Speed: entries are created in archive order with synchronous calls; only files over 1 MiB
+// stream to disk asynchronously. Measured on 10k 1 kB files (same run, loaded host): an async
+// version (one libuv round trip per open/write/chown/chmod/utimes/close, 64 entries in flight,
+// dependencies chained per path) took 2.7 s, this one 1.15 s, GNU tar 0.64 s. One small entry
+// costs tens of microseconds, so the event loop (other layers' downloads) still turns between
+// tar chunks.
 import {
   chmodSync,
   closeSync,
@@ -25,10 +25,11 @@ import {
   lutimesSync,
   mkdirSync,
   openSync,
+  rmSync,
   symlinkSync,
   writeSync,
 } from 'node:fs';
-import { chmod, lchown, lutimes, open, rm } from 'node:fs/promises';
+import { chmod, lchown, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { S_IFCHR, sysx } from '../sysx.js';
@@ -44,7 +45,6 @@ export type IndexType = TarEntryType | 'whiteout' | 'opaque-dir';
 
 interface Node {
   type: TarEntryType | 'whiteout';
-  ready: Promise<void>;
   size: number;
   mode: number;
   link?: string;
@@ -63,109 +63,51 @@ export function cleanPath(raw: string): string[] {
   return parts;
 }
 
-/** A small counting semaphore over in-flight operations and buffered bytes. */
-class Budget {
-  private ops = 0;
-  private bytes = 0;
-  private waiters: (() => void)[] = [];
-  constructor(
-    private readonly maxOps: number,
-    private readonly maxBytes: number,
-  ) {}
-  async take(bytes: number): Promise<void> {
-    while (this.ops >= this.maxOps || (this.bytes > 0 && this.bytes + bytes > this.maxBytes))
-      await new Promise<void>((r) => this.waiters.push(r));
-    this.ops++;
-    this.bytes += bytes;
-  }
-  give(bytes: number): void {
-    this.ops--;
-    this.bytes -= bytes;
-    const w = this.waiters.splice(0);
-    for (const f of w) f();
-  }
-}
-
 const ignorableXattrErrors = new Set(['ENOTSUP', 'EOPNOTSUPP']);
 
 export class Extractor {
   private readonly nodes = new Map<string, Node>();
-  private readonly pending = new Set<Promise<void>>();
-  private readonly dirTimes: [string, number][] = [];
-  private readonly budget = new Budget(64, 32 * 1024 * 1024);
-  private failure: Error | undefined;
+  private readonly dirTimes = new Map<string, number>();
   private rootMeta: { mode: number; uid: number; gid: number; mtime: number } | undefined;
   files = 0;
   size = 0;
   entries = 0;
 
   constructor(readonly dir: string) {
-    this.nodes.set('', { type: 'dir', ready: Promise.resolve(), size: 0, mode: 0o755 });
+    this.nodes.set('', { type: 'dir', size: 0, mode: 0o755 });
   }
 
   private abs(rel: string): string {
     return rel === '' ? this.dir : join(this.dir, rel);
   }
 
-  /** Runs `op` after `deps`, tracked and bounded; returns the promise that marks it done. */
-  // Returns the promise boxed: an async function cannot hand back an unsettled promise.
-  private async schedule(deps: Promise<void>[], bytes: number, op: () => Promise<void>): Promise<{ done: Promise<void> }> {
-    if (this.failure) throw this.failure;
-    await this.budget.take(bytes);
-    const p = Promise.all(deps)
-      .then(op)
-      .finally(() => this.budget.give(bytes));
-    const tracked = p.catch((e: unknown) => {
-      this.failure ??= e instanceof Error ? e : new Error(String(e));
-    });
-    this.pending.add(tracked);
-    void tracked.then(() => this.pending.delete(tracked));
-    return { done: p };
-  }
-
-  /** Waits for every operation so far; rethrows the first failure. */
-  async barrier(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-    if (this.failure) throw this.failure;
-  }
-
   /** Makes sure every parent of `parts` is a real directory of this layer, creating missing ones. */
-  private async parents(raw: string, parts: string[]): Promise<Node> {
+  private parents(raw: string, parts: string[]): void {
     let cur = '';
-    let node = this.nodes.get('')!;
     for (let i = 0; i < parts.length - 1; i++) {
       const next = cur === '' ? parts[i]! : `${cur}/${parts[i]}`;
-      let n = this.nodes.get(next);
+      const n = this.nodes.get(next);
       if (n === undefined) {
         const path = this.abs(next);
-        const { done: ready } = await this.schedule([node.ready], 0, async () => {
-          mkdirSync(path, 0o755);
-          chmodSync(path, 0o755);
-        });
-        n = { type: 'dir', ready, size: 0, mode: 0o755 };
-        this.nodes.set(next, n);
+        mkdirSync(path, 0o755);
+        chmodSync(path, 0o755);
+        this.nodes.set(next, { type: 'dir', size: 0, mode: 0o755 });
       } else if (n.type === 'symlink') throw refuse(raw, `goes through the symlink ${next}`);
       else if (n.type !== 'dir') throw refuse(raw, `goes through ${next}, which is not a directory`);
-      node = n;
       cur = next;
     }
-    return node;
   }
 
-  /** Forgets `rel` and everything under it, and removes it from disk after `after`. */
-  private async evict(rel: string, old: Node): Promise<{ done: Promise<void> }> {
+  /** Forgets `rel` (and everything under it) and removes it from disk. */
+  private evict(rel: string, old: Node): void {
     if (old.type === 'dir') {
-      // Its children's operations are not chained to it: let everything settle first.
-      await this.barrier();
-      for (const k of [...this.nodes.keys()]) if (k.startsWith(`${rel}/`)) this.nodes.delete(k);
+      const prefix = `${rel}/`;
+      for (const k of [...this.nodes.keys()]) if (k.startsWith(prefix)) this.nodes.delete(k);
+      for (const k of [...this.dirTimes.keys()]) if (k.startsWith(this.abs(prefix))) this.dirTimes.delete(k);
+      this.dirTimes.delete(this.abs(rel));
     }
     this.nodes.delete(rel);
-    const path = this.abs(rel);
-    return this.schedule([old.ready], 0, () => rm(path, { recursive: true, force: true }));
-  }
-
-  private owner(path: string, uid: number, gid: number): void {
-    lchownSync(path, uid, gid);
+    rmSync(this.abs(rel), { recursive: true, force: true });
   }
 
   private xattrs(path: string, raw: string, xattrs: ReadonlyMap<string, Buffer>): void {
@@ -185,7 +127,6 @@ export class Extractor {
 
   async add(entry: TarEntry, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
-    if (this.failure) throw this.failure;
     const h = entry.header;
     this.entries++;
     const parts = cleanPath(h.path);
@@ -198,147 +139,130 @@ export class Extractor {
     if (name.startsWith('.wh.')) return this.whiteout(h.path, parts, name);
 
     const rel = parts.join('/');
-    const parent = await this.parents(h.path, parts);
+    this.parents(h.path, parts);
     const path = this.abs(rel);
-    const deps = [parent.ready];
     const old = this.nodes.get(rel);
     const { uid, gid, mode, mtime } = h;
 
     if (h.type === 'dir' && old?.type === 'dir') {
       // A repeated directory: new metadata, same children.
-      const { done: oldReady } = await this.schedule([old.ready], 0, async () => {
-        this.owner(path, uid, gid);
-        chmodSync(path, mode);
-        this.xattrs(path, h.path, h.xattrs);
-      });
-      old.ready = oldReady;
+      lchownSync(path, uid, gid);
+      chmodSync(path, mode);
+      this.xattrs(path, h.path, h.xattrs);
       old.mode = mode;
-      this.dirTimes.push([path, mtime]);
+      this.dirTimes.set(path, mtime);
       return;
     }
-    if (old) deps.push((await this.evict(rel, old)).done);
+    // Validate a hardlink before anything is removed for it.
+    let target: Node | undefined;
+    let tpath = '';
+    if (h.type === 'hardlink') {
+      const tparts = cleanPath(h.linkname);
+      const trel = tparts.join('/');
+      if (trel === '') throw refuse(h.path, 'is a hardlink to the layer root');
+      for (let i = 1; i < tparts.length; i++) {
+        const n = this.nodes.get(tparts.slice(0, i).join('/'));
+        if (n && n.type !== 'dir') throw refuse(h.path, `is a hardlink through the ${n.type} ${tparts.slice(0, i).join('/')}`);
+      }
+      target = this.nodes.get(trel);
+      if (!target) throw refuse(h.path, `is a hardlink to ${trel}, which is not in this layer`);
+      if (target.type === 'dir') throw refuse(h.path, `is a hardlink to the directory ${trel}`);
+      if (trel === rel) throw refuse(h.path, 'is a hardlink to itself');
+      tpath = this.abs(trel);
+    }
+    if (old) this.evict(rel, old);
 
     switch (h.type) {
       case 'dir': {
-        const { done: ready } = await this.schedule(deps, 0, async () => {
-          mkdirSync(path, 0o700);
-          this.owner(path, uid, gid);
-          chmodSync(path, mode);
-          this.xattrs(path, h.path, h.xattrs);
-        });
-        this.nodes.set(rel, { type: 'dir', ready, size: 0, mode });
-        this.dirTimes.push([path, mtime]);
+        mkdirSync(path, 0o700);
+        lchownSync(path, uid, gid);
+        chmodSync(path, mode);
+        this.xattrs(path, h.path, h.xattrs);
+        this.nodes.set(rel, { type: 'dir', size: 0, mode });
+        this.dirTimes.set(path, mtime);
         return;
       }
       case 'file': {
         this.files++;
         this.size += h.size;
-        const small = h.size <= 1024 * 1024;
-        if (small) {
+        if (h.size <= 1024 * 1024) {
           const chunks: Buffer[] = [];
           for await (const c of entry.body()) chunks.push(c);
           const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          const { done: ready } = await this.schedule(deps, data.length, async () => {
-            const fd = openSync(path, 'wx', 0o600);
-            try {
-              let off = 0;
-              while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-              fchownSync(fd, uid, gid);
-              fchmodSync(fd, mode);
-              futimesSync(fd, mtime, mtime);
-            } finally {
-              closeSync(fd);
-            }
-            this.xattrs(path, h.path, h.xattrs);
-          });
-          this.nodes.set(rel, { type: 'file', ready, size: h.size, mode });
-          return;
-        }
-        // A big file streams straight to disk: wait for its dependencies, then write in order.
-        await Promise.all(deps);
-        const fh = await open(path, 'wx', 0o600);
-        try {
-          for await (const c of entry.body()) {
-            throwIfAborted(signal);
+          const fd = openSync(path, 'wx', 0o600);
+          try {
             let off = 0;
-            while (off < c.length)
-              off += (
-                await fh.write(c, off, c.length - off).catch((e: NodeJS.ErrnoException) => {
-                  e.path ??= path; // a FileHandle's errors do not say which file
-                  throw e;
-                })
-              ).bytesWritten;
+            while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+            fchownSync(fd, uid, gid);
+            fchmodSync(fd, mode);
+            futimesSync(fd, mtime, mtime);
+          } finally {
+            closeSync(fd);
           }
-          await fh.chown(uid, gid);
-          await fh.chmod(mode);
-          await fh.utimes(mtime, mtime);
-        } finally {
-          await fh.close();
+        } else {
+          // A big file streams to disk asynchronously, in order.
+          const fh = await open(path, 'wx', 0o600);
+          try {
+            for await (const c of entry.body()) {
+              throwIfAborted(signal);
+              let off = 0;
+              while (off < c.length)
+                off += (
+                  await fh.write(c, off, c.length - off).catch((e: NodeJS.ErrnoException) => {
+                    e.path ??= path; // a FileHandle's errors do not say which file
+                    throw e;
+                  })
+                ).bytesWritten;
+            }
+            await fh.chown(uid, gid);
+            await fh.chmod(mode);
+            await fh.utimes(mtime, mtime);
+          } finally {
+            await fh.close();
+          }
         }
         this.xattrs(path, h.path, h.xattrs);
-        this.nodes.set(rel, { type: 'file', ready: Promise.resolve(), size: h.size, mode });
+        this.nodes.set(rel, { type: 'file', size: h.size, mode });
         return;
       }
       case 'symlink': {
         if (h.linkname === '') throw refuse(h.path, 'is a symlink with an empty target');
-        const target = h.linkname;
-        const { done: ready } = await this.schedule(deps, 0, async () => {
-          symlinkSync(target, path);
-          this.owner(path, uid, gid);
-          lutimesSync(path, mtime, mtime);
-          this.xattrs(path, h.path, h.xattrs);
-        });
-        this.nodes.set(rel, { type: 'symlink', ready, size: 0, mode: 0o777, link: target });
+        symlinkSync(h.linkname, path);
+        lchownSync(path, uid, gid);
+        lutimesSync(path, mtime, mtime);
+        this.xattrs(path, h.path, h.xattrs);
+        this.nodes.set(rel, { type: 'symlink', size: 0, mode: 0o777, link: h.linkname });
         return;
       }
       case 'hardlink': {
-        const tparts = cleanPath(h.linkname);
-        const trel = tparts.join('/');
-        if (trel === '') throw refuse(h.path, 'is a hardlink to the layer root');
-        await this.parents(h.path, tparts).catch((e: unknown) => {
-          throw refuse(h.path, `is a hardlink through a symlink or non-directory (${(e as Error).message})`);
-        });
-        const target = this.nodes.get(trel);
-        if (!target) throw refuse(h.path, `is a hardlink to ${trel}, which is not in this layer`);
-        if (target.type === 'dir') throw refuse(h.path, `is a hardlink to the directory ${trel}`);
-        if (trel === rel) throw refuse(h.path, 'is a hardlink to itself');
-        const tpath = this.abs(trel);
-        const { done: ready } = await this.schedule([...deps, target.ready], 0, async () => linkSync(tpath, path));
-        // Replacing the target later must wait for this link to exist.
-        target.ready = ready;
-        this.nodes.set(rel, { type: target.type, ready, size: target.size, mode: target.mode, ...(target.link ? { link: target.link } : {}) });
+        const t = target!;
+        linkSync(tpath, path);
+        this.nodes.set(rel, { type: t.type, size: t.size, mode: t.mode, ...(t.link !== undefined ? { link: t.link } : {}) });
         return;
       }
       case 'char':
       case 'block':
       case 'fifo': {
         const fmt = h.type === 'char' ? S_IFCHR : h.type === 'block' ? S_IFBLK : S_IFIFO;
-        const { devmajor, devminor } = h;
-        const { done: ready } = await this.schedule(deps, 0, async () => {
-          sysx().mknod(path, fmt | (mode & 0o777), devmajor, devminor);
-          this.owner(path, uid, gid);
-          chmodSync(path, mode);
-          lutimesSync(path, mtime, mtime);
-          this.xattrs(path, h.path, h.xattrs);
-        });
-        this.nodes.set(rel, { type: h.type, ready, size: 0, mode });
+        sysx().mknod(path, fmt | (mode & 0o777), h.devmajor, h.devminor);
+        lchownSync(path, uid, gid);
+        chmodSync(path, mode);
+        lutimesSync(path, mtime, mtime);
+        this.xattrs(path, h.path, h.xattrs);
+        this.nodes.set(rel, { type: h.type, size: 0, mode });
         return;
       }
     }
   }
 
-  private async whiteout(raw: string, parts: string[], name: string): Promise<void> {
-    const parent = await this.parents(raw, parts);
+  private whiteout(raw: string, parts: string[], name: string): void {
+    this.parents(raw, parts);
     const dirRel = parts.slice(0, -1).join('/');
     if (name === '.wh..wh..opq') {
       const d = this.nodes.get(dirRel)!;
       if (d.opaque) return;
       d.opaque = true;
-      const path = this.abs(dirRel);
-      const { done: opaqueReady } = await this.schedule([d.ready], 0, async () => {
-        sysx().lsetxattr(path, OPAQUE_XATTR, Buffer.from('y'));
-      });
-      d.ready = opaqueReady;
+      sysx().lsetxattr(this.abs(dirRel), OPAQUE_XATTR, Buffer.from('y'));
       return;
     }
     // Other AUFS bookkeeping (.wh..wh.plnk, .wh..wh.aufs) means nothing to overlay.
@@ -348,25 +272,19 @@ export class Extractor {
     const rel = dirRel === '' ? target : `${dirRel}/${target}`;
     // A whiteout hides lower layers only: what this layer itself holds at that path stays.
     if (this.nodes.has(rel)) return;
-    const path = this.abs(rel);
-    const { done: ready } = await this.schedule([parent.ready], 0, async () => {
-      sysx().mknod(path, S_IFCHR, 0, 0);
-    });
-    this.nodes.set(rel, { type: 'whiteout', ready, size: 0, mode: 0 });
+    sysx().mknod(this.abs(rel), S_IFCHR, 0, 0);
+    this.nodes.set(rel, { type: 'whiteout', size: 0, mode: 0 });
   }
 
-  /** Waits for everything, sets directory times (deepest first) and returns the layer index. */
+  /** Sets directory times (deepest first, after their children) and returns the layer index. */
   async finish(): Promise<IndexEntry[]> {
-    await this.barrier();
     if (this.rootMeta) {
       await lchown(this.dir, this.rootMeta.uid, this.rootMeta.gid);
       await chmod(this.dir, this.rootMeta.mode);
-      this.dirTimes.push([this.dir, this.rootMeta.mtime]);
+      this.dirTimes.set(this.dir, this.rootMeta.mtime);
     }
-    const latest = new Map<string, number>();
-    for (const [p, t] of this.dirTimes) latest.set(p, t);
-    const dirs = [...latest].sort((a, b) => b[0].split('/').length - a[0].split('/').length);
-    for (const [p, t] of dirs) await lutimes(p, t, t).catch(() => undefined);
+    const dirs = [...this.dirTimes].sort((a, b) => b[0].split('/').length - a[0].split('/').length);
+    for (const [p, t] of dirs) lutimesSync(p, t, t);
     const index: IndexEntry[] = [];
     for (const [rel, n] of this.nodes) {
       if (rel === '') continue;
@@ -376,10 +294,8 @@ export class Extractor {
     return index.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
-  /** After a failure: lets in-flight operations settle so the caller can remove the dir. */
-  async settle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-  }
+  /** After a failure: nothing runs in the background, so the caller may remove the dir now. */
+  async settle(): Promise<void> {}
 }
 
 export type { TarEntryType };
