@@ -120,6 +120,16 @@ describe('layer unpack keeps what a layer says', () => {
     assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
   });
 
+  it('two unpacks of the same layer at once: both succeed, one layer is kept', async () => {
+    const data = tar(Array.from({ length: 300 }, (_, i) => ({ path: `same/f${i}`, data: `${i}` })));
+    const mk = () => store.unpackLayer({ source: Readable.from([data]), mediaType: 'application/vnd.oci.image.layer.v1.tar' });
+    const [a, b] = await Promise.all([mk(), mk()]);
+    assert.equal(a.diffId, b.diffId);
+    assert.deepEqual([a.existed, b.existed].sort(), [false, true]);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+    assert.equal(readdirSync(store.layerPath(a.diffId) + '/same').length, 300);
+  });
+
   it('adopts an overlay upper dir as a layer', async () => {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     const up = join(t.root, 'tmp', 'upper-test');
