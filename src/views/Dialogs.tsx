@@ -118,11 +118,13 @@ export function PullDialog(props: { readonly input: TextInputState; readonly pul
         </>
       ) : null}
       {p.phase === 'done' ? (
-        <Text>
-          <Styled token="text.ok">✓ </Styled>
-          {`pulled ${familiarName(p.image.names[0] ?? p.ref)} (${shortId(p.image.id)}, ${formatBytes(p.image.size)}) in ${formatDuration(p.durationMs)}`}
-          <Styled token="text.muted">   Enter/Esc closes</Styled>
-        </Text>
+        <>
+          <Text wrap="truncate-end">
+            <Styled token="text.ok">✓ </Styled>
+            {`pulled ${familiarName(p.image.names[0] ?? p.ref)} (${shortId(p.image.id)}, ${formatBytes(p.image.size)}) in ${formatDuration(p.durationMs)}`}
+          </Text>
+          <Styled token="text.muted">Enter/Esc closes</Styled>
+        </>
       ) : null}
       {p.phase === 'failed' ? <Styled token="text.error">{`✗ ${p.error}`}</Styled> : null}
       {p.phase === 'idle' || p.phase === 'failed' ? <Styled token="text.muted">Enter pulls · Esc cancels</Styled> : null}

@@ -494,11 +494,12 @@ export function Screen(props: ScreenProps) {
   useInput(
     (input, key) => {
       // Ink hands a chunk of plain text over as one input: in a text field it is typed as is
-      // (a newline in it presses Enter); anywhere else each character is a key of its own.
+      // (a newline in it presses Enter, a tab Tab); anywhere else each character is a key.
       if (input.length <= 1 || key.ctrl || key.meta) return handleKey(input, key);
-      for (const part of input.split(/(\r\n|\r|\n)/)) {
+      for (const part of input.split(/(\r\n|\r|\n|\t)/)) {
         if (part === '') continue;
-        if (/^[\r\n]+$/.test(part)) handleKey('', { ...noKey, return: true });
+        if (part === '\t') handleKey('', { ...noKey, tab: true });
+        else if (/^[\r\n]+$/.test(part)) handleKey('', { ...noKey, return: true });
         else if (textModal(latest.current.state)) handleKey(part, noKey);
         else for (const ch of part) handleKey(ch, { ...noKey, shift: /[A-Z]/.test(ch) });
       }

@@ -216,6 +216,11 @@ describe('screen: keys arriving together', () => {
     await r.press('p', (f) => f.includes('Pull an image'));
     await r.press('busybox\r', (f) => f.includes('✓ pulled busybox:latest'));
     assert.ok(many.calls.includes('pull busybox'), many.calls.join('; '));
+    await r.press(keys.enter, (f) => !f.includes('Pull an image'));
+    await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
+    await r.press('R', (f) => f.includes('Run a container'));
+    await r.press('web\t8080:80\r', (f) => f.includes('✓ started web'));
+    assert.ok(many.calls.some((c) => c === `run ${JSON.stringify({ image: 'docker.io/library/busybox:latest', name: 'web', publish: ['8080:80'] })}`), many.calls.join('; '));
   });
 });
 
