@@ -11,7 +11,7 @@ import { blobChunks } from '../../../src/engine/registry/blob-stream.js';
 import { RegistryClient, configuredInsecure, isInsecureRegistry } from '../../../src/engine/registry/client.js';
 import { eraseCredentials, getCredentials, storeCredentials } from '../../../src/engine/registry/credentials.js';
 import { mediaTypes, parseManifest, selectPlatform } from '../../../src/engine/registry/manifest.js';
-import { hostPlatform, parsePlatform } from '../../../src/engine/registry/platform.js';
+import { hostPlatform, parsePlatform, platformMatches } from '../../../src/engine/registry/platform.js';
 import { parseReference } from '../../../src/engine/registry/reference.js';
 import { fixtureUser, registry } from '../../helpers/env.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
@@ -73,6 +73,31 @@ describe('registry client: manifests', () => {
     assert.throws(m({ schemaVersion: 2, config: { mediaType: 'a', digest: `sha256:${'a'.repeat(64)}`, size: -1 }, layers: [] }), /bad size/);
     assert.throws(m({ schemaVersion: 3 }), /schemaVersion/);
     assert.throws(() => parseManifest(Buffer.from('nope'), undefined, 'x'), /not JSON/);
+  });
+});
+
+describe('platforms', () => {
+  it('normalizes and matches like containerd', () => {
+    assert.deepEqual(parsePlatform('linux/aarch64'), { os: 'linux', architecture: 'arm64' });
+    assert.deepEqual(parsePlatform('linux/arm64/v8'), { os: 'linux', architecture: 'arm64' });
+    assert.deepEqual(parsePlatform('Linux/x86_64'), { os: 'linux', architecture: 'amd64' });
+    assert.deepEqual(parsePlatform('linux/arm/7'), { os: 'linux', architecture: 'arm', variant: 'v7' });
+    assert.throws(() => parsePlatform('linux/arm/v7/x'), code('invalid_argument', /os\/arch\[\/variant\]/));
+    assert.equal(platformMatches(parsePlatform('linux/arm'), { os: 'linux', architecture: 'arm', variant: 'v6' }), true);
+    assert.equal(platformMatches(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v6' }), false);
+    assert.deepEqual(hostPlatform(), { os: 'linux', architecture: 'amd64' });
+  });
+
+  it('prefers the exact variant in an index', () => {
+    const d = (architecture: string, variant: string | undefined, n: string) => ({
+      mediaType: mediaTypes.ociManifest,
+      digest: `sha256:${n.repeat(64)}`,
+      size: 1,
+      platform: { os: 'linux', architecture, variant },
+    });
+    const index = { kind: 'index' as const, mediaType: mediaTypes.ociIndex, manifests: [d('arm', 'v6', '1'), d('arm', 'v7', '2'), d('arm64', 'v8', '3')] };
+    assert.equal(selectPlatform(index, parsePlatform('linux/arm/v7'), 'x').digest, `sha256:${'2'.repeat(64)}`);
+    assert.equal(selectPlatform(index, parsePlatform('linux/arm64'), 'x').digest, `sha256:${'3'.repeat(64)}`);
   });
 });
 
@@ -141,7 +166,18 @@ describe('registry client: auth', () => {
     const helper = join(bin, 'docker-credential-dockuitest');
     writeFileSync(
       helper,
-      `#!/bin/sh\nread url\nif [ "$1" = get ] && [ "$url" = "127.0.0.1:5100" ]; then echo '{"ServerURL":"127.0.0.1:5100","Username":"tester","Secret":"secret"}'; exit 0; fi\necho "credentials not found in native keychain"; exit 1\n`,
+      [
+        '#!/bin/sh',
+        `store="${bin}/store.json"`,
+        'case "$1" in',
+        '  get) read url; if [ "$url" = "127.0.0.1:5100" ]; then echo \'{"ServerURL":"127.0.0.1:5100","Username":"tester","Secret":"secret"}\'; exit 0; fi',
+        '       if [ -f "$store" ] && grep -q "\\"$url\\"" "$store"; then cat "$store"; exit 0; fi',
+        '       echo "credentials not found in native keychain"; exit 1 ;;',
+        '  store) cat > "$store" ;;',
+        '  erase) read url; rm -f "$store" ;;',
+        'esac',
+        '',
+      ].join('\n'),
     );
     chmodSync(helper, 0o755);
     const oldPath = process.env.PATH;
@@ -152,6 +188,11 @@ describe('registry client: auth', () => {
       const c = new RegistryClient(registry('auth'));
       await c.login();
       writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ credsStore: 'dockuitest' }));
+      assert.equal(await getCredentials('127.0.0.1:5200'), undefined);
+      // store / get / erase through the helper, as docker login and logout do with a credsStore.
+      assert.equal(await storeCredentials('127.0.0.1:5200', creds), 'docker-credential-dockuitest');
+      assert.deepEqual(await getCredentials('127.0.0.1:5200'), creds);
+      assert.equal(await eraseCredentials('127.0.0.1:5200'), true);
       assert.equal(await getCredentials('127.0.0.1:5200'), undefined);
     } finally {
       process.env.PATH = oldPath;
