@@ -137,6 +137,30 @@ export class Blobs {
   }
 
   /**
+   * Moves a finished file (under ROOT/tmp, fsynced by its writer, digest computed while it was
+   * written) into place as blob `digest`; with `verify`, re-hashes it first. Drops the file
+   * when the blob exists already.
+   */
+  async adoptFile(file: string, digest: string, opts: { verify?: boolean } = {}): Promise<void> {
+    checkDigest(digest);
+    if (opts.verify) {
+      const h = createHash('sha256');
+      for await (const c of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) h.update(c);
+      const got = `sha256:${h.digest('hex')}`;
+      if (got !== digest) {
+        await unlink(file).catch(() => undefined);
+        throw new EngineError('internal', `blob file for ${digest} holds ${got}`);
+      }
+    }
+    if (await this.has(digest)) {
+      await unlink(file).catch(() => undefined);
+      return;
+    }
+    await rename(file, this.path(digest));
+    await fsyncDir(this.dir);
+  }
+
+  /**
    * Starts (or resumes) writing the blob `digest`. The resumable partial is ROOT/tmp/ingest-<hex>,
    * guarded by ingest-<hex>.lock; when another live process holds that, this writer uses a private
    * temp file and starts from 0, so two pulls of the same blob never interleave bytes.

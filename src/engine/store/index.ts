@@ -128,6 +128,11 @@ export interface Store {
   /** A read stream of a stored blob (push). */
   blobStream(digest: string, start?: number): Readable;
   putBlob(data: Buffer, expectedDigest?: string): Promise<string>;
+  /**
+   * Moves a finished, fsynced file under ROOT/tmp into place as blob `digest` (a build's layer
+   * tarball whose digest was computed while writing it); `verify` re-hashes it first.
+   */
+  adoptBlobFile(file: string, digest: string, opts?: { verify?: boolean }): Promise<void>;
   /** Starts or resumes writing a blob; see BlobWriter. Mismatches throw EngineError('unavailable'). */
   ingest(digest: string, opts?: { size?: number }): Promise<BlobWriter>;
 
@@ -281,6 +286,9 @@ class FsStore implements Store {
   }
   putBlob(data: Buffer, expected?: string) {
     return this.writing_(() => this.blobs.put(data, expected));
+  }
+  adoptBlobFile(file: string, digest: string, opts?: { verify?: boolean }): Promise<void> {
+    return this.writing_(() => this.blobs.adoptFile(file, digest, opts));
   }
   async ingest(d: string, opts?: { size?: number }): Promise<BlobWriter> {
     await this.begin();

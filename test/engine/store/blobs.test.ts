@@ -79,6 +79,19 @@ describe('store blobs', () => {
     assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
   });
 
+  it('adopts a finished file as a blob, verifying it when asked', async () => {
+    const s = await openStore(t.root);
+    const data = randomBytes(10_000);
+    const f = join(t.root, 'tmp', 'build-1-aaaaaaaaaaaa');
+    writeFileSync(f, data);
+    await assert.rejects(s.adoptBlobFile(f, dig(Buffer.from('x')), { verify: true }), /holds sha256:/);
+    assert.equal(existsSync(f), false);
+    writeFileSync(f, data);
+    await s.adoptBlobFile(f, dig(data), { verify: true });
+    assert.deepEqual(await s.readBlob(dig(data)), data);
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
   it('putBlob checks the expected digest; readBlob finds on-disk corruption', async () => {
     const s = await openStore(t.root);
     const data = Buffer.from('{"hello":"world"}');
