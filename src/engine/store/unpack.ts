@@ -58,6 +58,8 @@ function refuse(path: string, why: string): EngineError {
 /** Splits an archive path into clean components; refuses absolute paths and `..`. */
 export function cleanPath(raw: string): string[] {
   if (raw.startsWith('/')) throw refuse(raw, 'has an absolute path');
+  // Linux cannot name anything longer; refusing early also bounds the per-entry parent walk.
+  if (Buffer.byteLength(raw) > 4096) throw refuse(raw, 'has a path longer than 4096 bytes');
   const parts = raw.split('/').filter((c) => c !== '' && c !== '.');
   if (parts.includes('..')) throw refuse(raw, 'climbs out of the layer (..)');
   return parts;

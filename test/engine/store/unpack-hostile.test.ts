@@ -60,6 +60,7 @@ describe('hostile layers are refused with nothing written outside', () => {
     ['a whiteout of ..', [{ path: 'a/.wh...', data: '' }]],
     ['a whiteout through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/.wh.victim', data: '' }]],
     ['an opaque marker through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/.wh..wh..opq', data: '' }]],
+    ['a path longer than Linux allows', [{ path: `${'d/'.repeat(2100)}f`, data: 'x', pax: { path: `${'d/'.repeat(2100)}f` } }]],
     ['a device through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/null', type: 'char', devmajor: 1, devminor: 3 }]],
   ];
 
