@@ -23,8 +23,8 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
-import { posix } from 'node:path';
-import { join } from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { EngineError, throwIfAborted, type SourceRange } from '../define.js';
 import { byteOrder, entryOf, walkContext, type ContextEntry } from './context.js';
 import { IgnoreMatcher } from './dockerignore.js';
@@ -244,6 +244,7 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
       if (!dry) ensureDirs(upper, opts.parentRoot, dest, opts.chown, { mode: sel.entry.mode, ...owner(sel.entry), mtimeNs: sel.entry.mtimeNs });
       opts.onEntry?.(dest, sel.entry, owner(sel.entry));
       const dirs: SelectedItem[] = [];
+      const files: FileJob[] = [];
       for (const it of sel.items) {
         if (it.name === '') continue;
         if (++count % 512 === 0) throwIfAborted(opts.signal);
@@ -252,10 +253,13 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
         if (skip(destPath)) continue;
         const target = join(upper, destPath);
         const from = it.entry.type === 'file' ? opts.reuse?.(destPath, it.entry) : undefined;
-        if (from === undefined || !linkInto(from, target)) copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
+        if (from !== undefined && linkInto(from, target)) continue;
+        if (it.entry.type === 'file') files.push({ src: join(tree.dir, it.entry.rel), dst: target, e: it.entry, owner: owner(it.entry) });
+        else copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
         if (it.entry.type === 'dir') dirs.push(it);
       }
       if (dry) continue;
+      await copyFiles(files.splice(0), opts.chmod, opts.signal);
       // Directory mtimes last: writing their children moved them.
       for (let i = dirs.length - 1; i >= 0; i--) setTimes(join(upper, dest, dirs[i]!.name), dirs[i]!.entry.mtimeNs, false);
       setTimes(join(upper, dest), sel.entry.mtimeNs, false);
@@ -389,6 +393,38 @@ function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number
     case 'other':
       return; // sockets, fifos and devices in a context are not copied (as BuildKit's fsutil skips them)
   }
+}
+
+interface FileJob {
+  readonly src: string;
+  readonly dst: string;
+  readonly e: ContextEntry;
+  readonly owner: { uid: number; gid: number };
+}
+
+/**
+ * Copies regular files 4 at a time on the thread pool: creating files is what a cold COPY
+ * waits on, and the filesystem takes several creations at once about twice as fast.
+ */
+async function copyFiles(jobs: readonly FileJob[], chmod: number | undefined, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      throwIfAborted(signal);
+      const j = jobs[next++]!;
+      try {
+        await copyFile(j.src, j.dst, fsConstants.COPYFILE_EXCL);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        rmSync(j.dst, { force: true, recursive: true });
+        await copyFile(j.src, j.dst);
+      }
+      if (chmod !== undefined || j.e.mode & 0o7000) chmodSync(j.dst, chmod ?? j.e.mode);
+      if (j.owner.uid !== 0 || j.owner.gid !== 0) lchownSync(j.dst, j.owner.uid, j.owner.gid);
+      setTimes(j.dst, j.e.mtimeNs, false);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, worker));
 }
 
 /** Hardlinks a stored file into the upper dir; false when that cannot be done (then copy). */
