@@ -134,7 +134,9 @@ export function fastGet(url: URL, headers: Record<string, string>, opts: { signa
         remaining = n;
       } else remaining = -2;
       body = new Readable({
-        highWaterMark: 4 << 20,
+        // Object mode: a byte-mode stream read by for-await concatenates what is buffered (a copy).
+        objectMode: true,
+        highWaterMark: 4,
         read: () => socket.resume(),
         destroy: (err, cb) => {
           socket.destroy();
