@@ -69,7 +69,8 @@ export class LiveLines {
 
   render(): void {
     if (!this.#tty) return;
-    const cols = Math.max(20, (this.#out.columns ?? 80) - 1);
+    // A terminal that reports no size (0 columns, e.g. under script(1)) gets 80.
+    const cols = Math.max(20, (this.#out.columns || 80) - 1);
     let s = this.#drawn > 0 ? `\x1b[${this.#drawn}A` : '';
     for (const k of this.#keys) s += `\x1b[2K${(this.#lines.get(k) ?? '').slice(0, cols)}\n`;
     this.#out.write(s);
