@@ -2,25 +2,55 @@
 // with O_EXCL holding the holder's pid. A lock whose pid is dead is stale and gets broken, but
 // only while holding a short-lived "break" lock, so that two processes breaking the same stale
 // lock can never remove a live lock taken in between.
+import { readFileSync } from 'node:fs';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { EngineError, throwIfAborted } from '../define.js';
 
-/** Is a process with this pid alive (on this host)? EPERM means it exists but is not ours. */
-export function pidAlive(pid: number): boolean {
+/** A process's start time in clock ticks since boot (/proc/PID/stat field 22), to tell pid reuse. */
+export function procStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+let ownStart: string | undefined;
+/** "PID STARTTIME": what lock and lease files hold to name their owner. */
+export function ownerTag(): string {
+  ownStart ??= procStart(process.pid) ?? '';
+  return `${process.pid} ${ownStart}`.trim();
+}
+
+/**
+ * Is a process with this pid alive (on this host)? EPERM means it exists but is not ours. With
+ * `start`, a live process that started at another time is a new process reusing the pid.
+ */
+export function pidAlive(pid: number, start?: string): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (start === undefined || start === '') return true;
+  const now = procStart(pid);
+  return now === undefined || now === start;
+}
+
+/** Parses "PID [STARTTIME]" as written by ownerTag(). */
+export function parseOwner(text: string): { pid: number; start?: string } {
+  const [pid, start] = text.trim().split(/\s+/);
+  return { pid: Number.parseInt(pid ?? '', 10), ...(start ? { start } : {}) };
 }
 
 async function tryCreate(path: string): Promise<boolean> {
   try {
     const fh = await open(path, 'wx', 0o644);
     try {
-      await fh.writeFile(`${process.pid}\n`);
+      await fh.writeFile(`${ownerTag()}\n`);
     } finally {
       await fh.close();
     }
@@ -31,14 +61,24 @@ async function tryCreate(path: string): Promise<boolean> {
   }
 }
 
-/** The pid recorded in a lock file; undefined when the file is gone, NaN when unreadable. */
-async function holder(path: string): Promise<number | undefined> {
+/** The owner recorded in a lock file; undefined when the file is gone, pid NaN when unreadable. */
+async function holderOf(path: string): Promise<{ pid: number; start?: string; raw: string } | undefined> {
   try {
-    return Number.parseInt((await readFile(path, 'utf8')).trim(), 10);
+    const raw = await readFile(path, 'utf8');
+    return { ...parseOwner(raw), raw };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+async function holder(path: string): Promise<number | undefined> {
+  return (await holderOf(path))?.pid;
+}
+
+/** Is the lock at `path` ours (this process wrote it)? */
+async function ours(path: string): Promise<boolean> {
+  return (await holderOf(path))?.raw.trim() === ownerTag();
 }
 
 async function unlinkQuiet(path: string): Promise<void> {
@@ -49,14 +89,15 @@ async function unlinkQuiet(path: string): Promise<void> {
 
 /** Removes `path` when its holder is dead. Returns true when the lock is (now) free. */
 async function breakIfStale(path: string): Promise<boolean> {
-  const pid = await holder(path);
-  if (pid === undefined) return true;
+  const h = await holderOf(path);
+  if (h === undefined) return true;
+  const pid = h.pid;
   // A lock file still being written by its creator reads empty for a moment: NaN is not stale
   // unless the file is old.
   if (Number.isNaN(pid)) {
     const st = await stat(path).catch(() => undefined);
     if (st && Date.now() - st.mtimeMs < 5000) return false;
-  } else if (pidAlive(pid)) return false;
+  } else if (pidAlive(pid, h.start)) return false;
   const guard = `${path}.break`;
   if (!(await tryCreate(guard))) {
     // A breaker killed in the few microseconds it holds the guard leaves it behind.
@@ -89,7 +130,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     if (await tryCreate(path)) {
       return async () => {
         // Only remove it when it is still ours: never someone else's after a stale-break.
-        if ((await holder(path)) === process.pid) await unlinkQuiet(path);
+        if (await ours(path)) await unlinkQuiet(path);
       };
     }
     if (await breakIfStale(path)) continue;
@@ -120,7 +161,7 @@ export async function tryLock(path: string): Promise<(() => Promise<void>) | und
   for (let i = 0; i < 2; i++) {
     if (await tryCreate(path)) {
       return async () => {
-        if ((await holder(path)) === process.pid) await unlinkQuiet(path);
+        if (await ours(path)) await unlinkQuiet(path);
       };
     }
     if (!(await breakIfStale(path))) return undefined;

@@ -13,7 +13,7 @@ import { EngineError, throwIfAborted } from '../define.js';
 import { isDigest, tempName, tempNamePid } from './blobs.js';
 import type { CheckProblem, CheckReport, DfReport, FsStore, GcOptions, GcReport, ImageConfig, Store } from './index.js';
 import { readLayerMeta, removeLayerDir, verifyLayer } from './layers.js';
-import { acquireLock, pidAlive, tryLock } from './lock.js';
+import { acquireLock, ownerTag, parseOwner, pidAlive, tryLock } from './lock.js';
 
 type StoreImpl = Store & Pick<FsStore, 'records'>;
 
@@ -54,7 +54,12 @@ export async function takeLease(root: string, signal?: AbortSignal): Promise<Lea
   const release = await acquireLock(join(root, 'gc.lock'), { signal, what: 'the store (a prune is running)' });
   const file = join(dir, `${tempName('lease')}`);
   try {
-    await (await open(file, 'wx', 0o644)).close();
+    const fh = await open(file, 'wx', 0o644);
+    try {
+      await fh.writeFile(`${ownerTag()}\n`);
+    } finally {
+      await fh.close();
+    }
   } finally {
     await release();
   }
@@ -69,7 +74,10 @@ async function waitForLeases(root: string, signal?: AbortSignal, timeoutMs = 30_
     let live: number | undefined;
     for (const name of await listDir(join(root, 'leases'))) {
       const pid = tempNamePid(name);
-      if (pid !== undefined && pidAlive(pid)) live = pid;
+      // The file holds "PID STARTTIME" so a reused pid does not keep a dead lease alive; an
+      // empty one is being written right now.
+      const owner = parseOwner(await readFile(join(root, 'leases', name), 'utf8').catch(() => ''));
+      if (pid !== undefined && pidAlive(pid, owner.pid === pid ? owner.start : undefined)) live = pid;
       else await unlink(join(root, 'leases', name)).catch(() => undefined);
     }
     if (live === undefined) return;

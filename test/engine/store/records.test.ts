@@ -73,6 +73,14 @@ describe('image records', () => {
     assert.ok(await s.getImage('after-crash:1'));
   });
 
+  it('breaks a lock whose pid now belongs to another process (pid reuse)', async () => {
+    // Our own pid is alive, but the lock says it started at another time: a previous owner.
+    writeFileSync(join(t.root, 'images', 'records.lock'), `${process.pid} 1\n`);
+    const d = await fakeImage(s, 6);
+    await s.setImage('after-reuse:1', d);
+    assert.ok(await s.getImage('after-reuse:1'));
+  });
+
   it('loses no update with four processes writing records at once', async () => {
     const procs = 4;
     const per = 25;
