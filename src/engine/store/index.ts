@@ -16,6 +16,13 @@
 //   A layer dir without its `complete` marker does not count.
 // - Image: setImage(ref, {manifestDigest, configDigest, ...}) after its blobs and layers are in;
 //   removeImage() untags; gc() removes what no image, build-cache entry or container references.
+// - Writers and gc: the first write of a process (ingest, putBlob, adoptBlobFile, unpackLayer,
+//   adoptLayer) takes a lease (ROOT/leases) held until its setImage() or a minute of quiet;
+//   gc waits for live leases. A build that reads base layers before its first write should
+//   hold lease() for its whole run.
+// - check() re-hashes every blob and compares every layer dir with the index recorded when it
+//   was made (paths, types, sizes, modes, link targets, whiteouts, opaque dirs): structure,
+//   not the bytes of unpacked files (those came verified from the blob, by diffID).
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -156,6 +163,7 @@ export interface Store {
   tagImage(source: string, target: string): Promise<string>;
   /** Untags (or by id: removes every name). Refused while a container uses it unless force. */
   removeImage(refOrId: string, opts?: { force?: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
+  /** One summary per image id, names sorted, newest first. `all: false` leaves out unnamed images. */
   listImages(opts?: { all?: boolean }): Promise<ImageSummary[]>;
   /** A name (normalized here), an id, or a unique id prefix. */
   resolveImage(refOrId: string): Promise<ResolvedImage>;
