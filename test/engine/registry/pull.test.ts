@@ -70,6 +70,9 @@ describe('pull from the fixture registries', () => {
       assert.equal(b.indexDigest, a.indexDigest);
       assert.notEqual(b.digest, a.digest);
       assert.match(await arch(), /arm64/);
+      // By the index's digest: verified, then the platform picked from it as by tag.
+      const c = await pullImage(store, `${registry('plain')}/fixture/multiarch@${a.indexDigest}`);
+      assert.equal(c.digest, a.digest);
       await assert.rejects(pullImage(store, ref, { platform: 'linux/riscv64' }), code('not_found', /no image for linux\/riscv64/));
       await assert.rejects(pullImage(store, ref, { platform: 'linux' }), code('invalid_argument', /invalid platform/));
       // A single-platform image refuses another platform asked for explicitly.
