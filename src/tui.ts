@@ -8,11 +8,22 @@ import { basename, join, resolve } from 'node:path';
 import { EngineError, formatError } from './engine/define.js';
 import { resolvePaths } from './engine/paths.js';
 import type { Engine } from './engine/types.js';
+import { DevSession } from './hooks/dev-session.js';
 import type { TerminalControl } from './hooks/terminal-control.js';
 import type { BuildTarget } from './views/Screen.js';
 
 export interface TuiOptions {
   readonly dir: string | undefined;
+  /** Run flags of the dev loop's container and build (as `dockui dev` takes them). */
+  readonly publish: readonly string[];
+  readonly env: readonly string[];
+  readonly volumes: readonly string[];
+  readonly name: string | undefined;
+  readonly target: string | undefined;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly sync: readonly string[];
+  readonly dockerfile: string | undefined;
+  readonly watch: boolean;
   readonly root: string | undefined;
   readonly runRoot: string | undefined;
   readonly insecureRegistries: readonly string[];
@@ -21,9 +32,20 @@ export interface TuiOptions {
 
 export const tuiUsage = `Usage: dockui [OPTIONS] [DIR]
 
-Opens the terminal UI. With DIR (or in a folder with a Dockerfile), b builds it.
+Opens the terminal UI. On a folder with a Dockerfile (DIR, or the current one) it runs the
+dev loop: builds it as <dir-name>:dev, runs it, and rebuilds and swaps the container on every
+save (w pauses watching, b forces a rebuild).
 
 Options:
+  -p, --publish SPEC          publish a port of the dev container ([ip:]host:ctr[/proto])
+  -e, --env K=V               set a variable in the dev container
+  -v, --volume SPEC           mount a volume in the dev container
+  --name NAME                 name of the dev container (default <dir-name>-dev)
+  -f, --file PATH             the Dockerfile (default DIR/Dockerfile)
+  --target STAGE              build up to this stage
+  --build-arg K=V             a build argument
+  --sync SRC:DEST             copy changes under SRC into the container instead of rebuilding
+  --no-watch                  open the UI without the dev loop (b still builds)
   --root PATH                 persistent state directory (DOCKUI_ROOT)
   --runroot PATH              volatile state directory (DOCKUI_RUNROOT)
   --insecure-registry HOST    allow plain HTTP to this registry (repeatable)
@@ -37,33 +59,55 @@ export function parseTuiArgs(argv: readonly string[]): TuiOptions {
   let root: string | undefined;
   let runRoot: string | undefined;
   let help = false;
+  let name: string | undefined;
+  let target: string | undefined;
+  let dockerfile: string | undefined;
+  let watch = true;
   const insecure: string[] = [];
+  const publish: string[] = [];
+  const env: string[] = [];
+  const volumes: string[] = [];
+  const sync: string[] = [];
+  const buildArgs: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     const eq = a.indexOf('=');
-    const name = a.startsWith('-') ? (eq >= 0 ? a.slice(0, eq) : a) : undefined;
+    const flag = a.startsWith('-') ? (eq >= 0 ? a.slice(0, eq) : a) : undefined;
     const value = (): string => {
       if (eq >= 0) return a.slice(eq + 1);
       const v = argv[++i];
       if (v === undefined) throw new EngineError('invalid_argument', `${a} needs a value`);
       return v;
     };
-    if (name === undefined) {
+    if (flag === undefined) {
       if (dir !== undefined) throw new EngineError('invalid_argument', `one folder at most, got ${dir} and ${a}`);
       dir = a;
-    } else if (name === '-h' || name === '--help') help = true;
-    else if (name === '--root') root = value();
-    else if (name === '--runroot') runRoot = value();
-    else if (name === '--insecure-registry') insecure.push(value());
-    else if (name === '--debug') continue;
+    } else if (flag === '-h' || flag === '--help') help = true;
+    else if (flag === '--root') root = value();
+    else if (flag === '--runroot') runRoot = value();
+    else if (flag === '--insecure-registry') insecure.push(value());
+    else if (flag === '-p' || flag === '--publish') publish.push(value());
+    else if (flag === '-e' || flag === '--env') env.push(value());
+    else if (flag === '-v' || flag === '--volume') volumes.push(value());
+    else if (flag === '--name') name = value();
+    else if (flag === '-f' || flag === '--file') dockerfile = value();
+    else if (flag === '--target') target = value();
+    else if (flag === '--sync') sync.push(value());
+    else if (flag === '--no-watch') watch = false;
+    else if (flag === '--build-arg') {
+      const kv = value();
+      const at = kv.indexOf('=');
+      if (at <= 0) throw new EngineError('invalid_argument', `--build-arg wants K=V, got ${kv}`);
+      buildArgs[kv.slice(0, at)] = kv.slice(at + 1);
+    } else if (flag === '--debug') continue;
     else throw new EngineError('invalid_argument', `unknown flag: ${a} (see 'dockui --help')`);
   }
-  return { dir, root, runRoot, insecureRegistries: insecure, help };
+  return { dir, root, runRoot, insecureRegistries: insecure, help, publish, env, volumes, name, target, buildArgs, sync, dockerfile, watch };
 }
 
 /** What `b` builds: DIR (or the current folder) when it has a Dockerfile, tagged <dir-name>:dev. */
-export function buildTargetFor(dir: string): BuildTarget {
-  if (!existsSync(join(dir, 'Dockerfile'))) return { unavailable: `nothing to build: no Dockerfile in ${dir} (start dockui in a folder that has one)` };
+export function buildTargetFor(dir: string, dockerfile?: string): BuildTarget {
+  if (!existsSync(dockerfile ?? join(dir, 'Dockerfile'))) return { unavailable: `nothing to build: no Dockerfile in ${dir} (start dockui in a folder that has one)` };
   const name = basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
   return { context: dir, tag: `${name}:dev` };
 }
@@ -217,13 +261,38 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   process.on('unhandledRejection', onCrash);
   process.on('exit', onExit);
 
+  const build = buildTargetFor(dir, opts.dockerfile ? resolve(opts.dockerfile) : undefined);
+  const loopEngine = engine;
+  const o = opts;
+  // The dev loop, on a folder with a Dockerfile: it starts once the screen is up.
+  const dev =
+    'context' in build && opts.watch
+      ? new DevSession(dir, async () => {
+          const { startDevLoop } = await import('./engine/watch/index.js');
+          return startDevLoop(loopEngine, {
+            dir,
+            ...(o.dockerfile ? { dockerfile: resolve(o.dockerfile) } : {}),
+            ...(o.target ? { target: o.target } : {}),
+            buildArgs: o.buildArgs,
+            syncFlags: o.sync,
+            run: {
+              name: o.name ?? `${basename(dir)}-dev`,
+              ...(o.publish.length ? { publish: o.publish } : {}),
+              ...(o.env.length ? { env: o.env } : {}),
+              ...(o.volumes.length ? { volumes: o.volumes } : {}),
+            },
+          });
+        })
+      : undefined;
+
   let code = 0;
   try {
     enter();
     instance = render(
-      createElement(TuiRoot, { engine, theme: themeFor(env), terminal: stdin.isTTY ? terminal : undefined, build: buildTargetFor(dir) }),
+      createElement(TuiRoot, { engine, theme: themeFor(env), terminal: stdin.isTTY ? terminal : undefined, build, dev }),
       { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
     );
+    dev?.begin();
     await instance.waitUntilExit();
     code = signalCode ?? 0;
   } catch (e) {
@@ -238,6 +307,8 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     process.off('exit', onExit);
+    // Stops watching; the dev container keeps running, like every container dockui starts.
+    await dev?.close().catch(() => undefined);
     await engine.close().catch(() => undefined);
   }
   return code;

@@ -4,7 +4,39 @@ import { formatDuration, shortId } from './format.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
-import type { BuildState } from './view-models.js';
+import type { BuildState, DevRebuild, DevView } from './view-models.js';
+
+/** The dev loop's state in one line: what it watches and runs, or what it is doing. */
+export function devSummary(d: DevView, now: number): { text: string; token: ThemeToken } {
+  const running = d.container ? `${d.container.name} running${d.runningSince ? ` since ${formatDuration(now - d.runningSince)} ago` : ''}` : 'no container running';
+  switch (d.phase) {
+    case 'starting':
+      return { text: `starting: first build of ${d.image}`, token: 'build.running' };
+    case 'watching':
+    case 'debouncing':
+      return { text: `watching ${d.watchedFiles} files · ${running}`, token: 'text.ok' };
+    case 'paused':
+      return { text: `paused (w resumes) · ${running}`, token: 'text.warn' };
+    case 'building':
+      return { text: d.step ? `building step ${d.step.index + 1} of ${d.step.total}: ${d.step.instruction}` : `building ${d.image}`, token: 'build.running' };
+    case 'syncing':
+      return { text: `syncing files into ${d.container?.name ?? 'the container'}`, token: 'build.running' };
+    case 'swapping':
+      return { text: `swapping to the new container`, token: 'build.running' };
+    case 'failed':
+      return { text: `failed: ${d.lastError ?? 'see below'}${d.container ? ` · ${d.container.name} keeps running` : ''}`, token: 'text.error' };
+    case 'closed':
+      return { text: 'stopped watching', token: 'text.muted' };
+  }
+}
+
+/** One rebuild with its timings: debounce, build (cached/rebuilt steps), swap, save-to-running. */
+export function rebuildLine(r: DevRebuild): string {
+  const what = r.kind === 'sync' ? 'sync   ' : r.kind === 'unchanged' ? 'no-op  ' : 'rebuild';
+  const build = r.kind === 'rebuild' ? `  build ${formatDuration(r.buildMs)} (${r.cachedSteps}/${r.steps} cached)` : r.kind === 'sync' ? `  copy ${formatDuration(r.buildMs)}` : '';
+  const swap = r.kind === 'rebuild' && r.ok ? `  swap ${formatDuration(r.swapMs)}` : '';
+  return `${what} ${r.trigger.padEnd(6)} debounce ${formatDuration(r.debounceMs)}${build}${swap}  total ${formatDuration(r.totalMs)}${r.error ? `  ${r.error}` : ''}`;
+}
 
 function stepMark(s: BuildStepEvent): { text: string; token: ThemeToken } {
   switch (s.status) {
@@ -21,6 +53,10 @@ function stepMark(s: BuildStepEvent): { text: string; token: ThemeToken } {
 
 export interface BuildPaneProps {
   readonly build: BuildState;
+  /** The dev loop (`dockui DIR`), once it reports; `devStatus` says why there is none yet. */
+  readonly dev?: DevView | undefined;
+  readonly devStatus?: string | undefined;
+  readonly now: number;
   /** Why `b` cannot build here, when it cannot (no Dockerfile in the folder). */
   readonly unavailable: string | undefined;
   readonly focused: boolean;
@@ -39,9 +75,13 @@ export function BuildPane(p: BuildPaneProps) {
         : b.phase === 'done'
           ? `built ${b.imageId ? shortId(b.imageId) : ''} in ${formatDuration(b.durationMs ?? 0)}`
           : 'failed';
-  const history = b.history.slice(0, 3);
+  const dev = p.dev;
+  const history = dev ? [] : b.history.slice(0, 3);
+  const devHistory = dev ? dev.history.slice(0, 3) : [];
   const errorRows = b.error ? 2 : 0;
-  const historyRows = history.length > 0 ? history.length + 1 : 0;
+  const devRows = dev || p.devStatus ? 1 + (devHistory.length > 0 ? devHistory.length + 1 : 0) : 0;
+  const historyRows = (history.length > 0 ? history.length + 1 : 0) + devRows;
+  const summary = dev ? devSummary(dev, p.now) : undefined;
   // Steps get what they need; the live output gets the rest, and shows its newest lines.
   const budget = Math.max(1, p.height - 1 - errorRows - historyRows);
   const steps = b.steps.slice(Math.max(0, b.steps.length - Math.max(1, Math.ceil(budget / 2))));
@@ -51,8 +91,16 @@ export function BuildPane(p: BuildPaneProps) {
   const range = b.error?.range ?? failedStep?.range;
   return (
     <Pane title={`Build${b.context ? ` · ${b.context}` : ''}`} info={`${phase}${watch}`} focused={p.focused} width={p.width} height={p.height}>
+      {summary ? (
+        <Text wrap="truncate-end">
+          <Styled token="text.heading">{`Dev loop · ${dev?.image ?? ''} · `}</Styled>
+          <Styled token={summary.token}>{summary.text}</Styled>
+        </Text>
+      ) : p.devStatus ? (
+        <Styled token="text.muted" wrap="truncate">{`Dev loop · ${p.devStatus}`}</Styled>
+      ) : null}
       {p.unavailable && b.phase === 'idle' ? <Styled token="text.muted">{p.unavailable}</Styled> : null}
-      {!p.unavailable && b.phase === 'idle' ? <Styled token="text.muted">Press b to build the folder’s Dockerfile.</Styled> : null}
+      {!p.unavailable && !dev && !p.devStatus && b.phase === 'idle' ? <Styled token="text.muted">Press b to build the folder’s Dockerfile.</Styled> : null}
       {steps.map((s) => {
         const mark = stepMark(s);
         const label = `[${s.index + 1}/${s.total}] ${s.stage ? `${s.stage} ` : ''}${s.instruction}`;
@@ -79,6 +127,13 @@ export function BuildPane(p: BuildPaneProps) {
           </Styled>
         </>
       ) : null}
+      {devHistory.length > 0 ? <Styled token="text.heading">Last rebuilds (save → running)</Styled> : null}
+      {devHistory.map((h) => (
+        <Text key={h.at} wrap="truncate-end">
+          <Styled token={h.ok ? 'text.ok' : 'text.error'}>{h.ok ? '✓ ' : '✗ '}</Styled>
+          {rebuildLine(h)}
+        </Text>
+      ))}
       {history.length > 0 ? <Styled token="text.heading">Last builds</Styled> : null}
       {history.map((h) => (
         <Text key={h.buildId} wrap="truncate-end">

@@ -6,6 +6,7 @@ import { useCallback, useContext, useLayoutEffect, useMemo, useReducer, useRef, 
 import { formatError, type ContainerSummary } from '../engine/define.js';
 import { useBuild } from '../hooks/useBuild.js';
 import { useContainers } from '../hooks/useContainers.js';
+import { useDev } from '../hooks/useDev.js';
 import { useEngineActions } from '../hooks/useEngineActions.js';
 import { useImageDetails } from '../hooks/useImageDetails.js';
 import { useImages } from '../hooks/useImages.js';
@@ -30,15 +31,15 @@ import { findMatches } from './logs-view.js';
 import { LogsPane } from './LogsPane.js';
 import { parseRunForm } from './run-form.js';
 import { textInputKey } from './text-input.js';
-import type { StatusMessage } from './view-models.js';
+import type { DevControl, StatusMessage } from './view-models.js';
 
 export type BuildTarget = { readonly context: string; readonly tag: string } | { readonly unavailable: string };
 
 export interface ScreenProps {
   /** What `b` builds: the folder's Dockerfile, or why there is nothing to build. */
   readonly build: BuildTarget;
-  /** Pauses or resumes the dev loop's watcher and says which; absent when nothing is watched. */
-  readonly onToggleWatch?: () => string;
+  /** The dev loop (`dockui DIR` on a folder with a Dockerfile); absent when nothing is watched. */
+  readonly dev?: DevControl;
 }
 
 const listMoves = {
@@ -111,7 +112,9 @@ export function Screen(props: ScreenProps) {
   const now = useNow();
   const size = useTerminalSize();
   const layout = computeLayout(size);
-  const [state, dispatch] = useReducer(appReducer, initialAppState);
+  // In the dev loop the Build pane is what there is to watch first.
+  const [state, dispatch] = useReducer(appReducer, props.dev ? { ...initialAppState, pane: 'build' as const } : initialAppState);
+  const dev = useDev(props.dev);
 
   // ---- derived data ----
   const modal = state.modal;
@@ -249,6 +252,11 @@ export function Screen(props: ScreenProps) {
         dispatchNow({ type: 'openModal', modal: { kind: 'pull', input: { value: '', cursor: 0 } } });
         return;
       case 'app.build': {
+        if (props.dev) {
+          dispatchNow({ type: 'focus', pane: 'build' });
+          setStatus({ kind: 'busy', text: props.dev.rebuild() });
+          return;
+        }
         const target = props.build;
         if ('unavailable' in target) {
           setStatus({ kind: 'error', text: target.unavailable });
@@ -266,7 +274,7 @@ export function Screen(props: ScreenProps) {
         return;
       }
       case 'app.watch':
-        setStatus(props.onToggleWatch ? { kind: 'ok', text: props.onToggleWatch() } : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' });
+        setStatus(props.dev ? { kind: 'ok', text: props.dev.toggleWatch() } : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' });
         return;
       case 'app.filter':
         if (pane === 'containers' || pane === 'images') dispatchNow({ type: 'openModal', modal: openPrompt('filter', st.filters[pane]) });
@@ -570,7 +578,18 @@ export function Screen(props: ScreenProps) {
           />
         );
       case 'build':
-        return <BuildPane build={build.state} unavailable={'unavailable' in props.build ? props.build.unavailable : undefined} focused width={m.width} height={m.height} />;
+        return (
+          <BuildPane
+            build={build.state}
+            unavailable={props.dev || !('unavailable' in props.build) ? undefined : props.build.unavailable}
+            dev={dev}
+            devStatus={props.dev && !dev ? (props.dev.startError ? `did not start: ${props.dev.startError}` : 'starting: first build and run…') : undefined}
+            now={now}
+            focused
+            width={m.width}
+            height={m.height}
+          />
+        );
       case 'details':
         return <DetailsPane target={detailsTarget} offset={state.detailsOffset} focused width={m.width} height={m.height} now={now} />;
     }

@@ -3,6 +3,7 @@ import { EngineProvider } from '../hooks/EngineProvider.js';
 import { TerminalControlContext, type TerminalControl } from '../hooks/terminal-control.js';
 import { Screen, type BuildTarget } from './Screen.js';
 import { ThemeContext, type Theme } from './theme.js';
+import type { DevControl } from './view-models.js';
 
 /** Everything runTui mounts: the theme, the one engine, the terminal control, the screen. */
 export function TuiRoot(props: {
@@ -10,13 +11,13 @@ export function TuiRoot(props: {
   readonly theme: Theme;
   readonly terminal: TerminalControl | undefined;
   readonly build: BuildTarget;
-  readonly onToggleWatch?: () => string;
+  readonly dev?: DevControl | undefined;
 }) {
   return (
     <ThemeContext.Provider value={props.theme}>
       <EngineProvider engine={props.engine}>
         <TerminalControlContext.Provider value={props.terminal}>
-          <Screen build={props.build} {...(props.onToggleWatch ? { onToggleWatch: props.onToggleWatch } : {})} />
+          <Screen build={props.build} {...(props.dev ? { dev: props.dev } : {})} />
         </TerminalControlContext.Provider>
       </EngineProvider>
     </ThemeContext.Provider>

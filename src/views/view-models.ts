@@ -1,6 +1,6 @@
 // Shapes the hooks hand to the views: what a pull, a build or a log stream looks like at one
 // moment. Declared here (types only) so views stay free of the hooks' implementation.
-import type { BuildStepEvent, ImageSummary, LogLine, PullProgress, SourceRange } from '../engine/define.js';
+import type { BuildStepEvent, ContainerSummary, ImageSummary, LogLine, PullProgress, SourceRange } from '../engine/define.js';
 
 export type PullState =
   | { readonly phase: 'idle' }
@@ -54,4 +54,51 @@ export type StatusKind = 'info' | 'ok' | 'error' | 'busy';
 export interface StatusMessage {
   readonly kind: StatusKind;
   readonly text: string;
+}
+
+// ---- the dev loop (`dockui DIR`: build, run, rebuild and swap on every save) ----
+
+export type DevPhase = 'starting' | 'watching' | 'debouncing' | 'building' | 'swapping' | 'syncing' | 'failed' | 'paused' | 'closed';
+
+/** One rebuild (or sync) of the dev loop, with the timings the Build pane shows. */
+export interface DevRebuild {
+  readonly trigger: 'start' | 'change' | 'forced';
+  readonly kind: 'rebuild' | 'sync' | 'unchanged';
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly debounceMs: number;
+  readonly buildMs: number;
+  readonly steps: number;
+  readonly cachedSteps: number;
+  readonly swapMs: number;
+  /** Save to running: from the first change seen to the new container running. */
+  readonly totalMs: number;
+  readonly at: number;
+}
+
+export interface DevView {
+  readonly dir: string;
+  readonly image: string;
+  readonly phase: DevPhase;
+  readonly watchedFiles: number;
+  readonly container?: ContainerSummary;
+  readonly runningSince?: number;
+  readonly lastError?: string;
+  readonly step?: { readonly index: number; readonly total: number; readonly instruction: string };
+  /** Newest first. */
+  readonly history: readonly DevRebuild[];
+}
+
+/** The dev loop as the screen drives it; runTui supplies it when the folder has a Dockerfile. */
+export interface DevControl {
+  // Function-valued properties, not methods: React calls them detached from the object.
+  readonly subscribe: (listener: () => void) => () => void;
+  /** Undefined until the loop reports (its first build runs before it does). */
+  readonly getSnapshot: () => DevView | undefined;
+  /** A one-line failure to start the loop, if it failed. */
+  readonly startError: string | undefined;
+  /** Pauses or resumes watching; says which, for the status line. */
+  toggleWatch(): string;
+  /** Forces a rebuild (and swap); says what happens, for the status line. */
+  rebuild(): string;
 }

@@ -66,8 +66,53 @@ describe('LogsPane', () => {
 });
 
 describe('BuildPane', () => {
+  it('shows the dev loop: what it watches and runs, and each rebuild with its timings', async () => {
+    const now = Date.now();
+    r = renderElement(
+      <BuildPane
+        build={idleBuild}
+        unavailable={undefined}
+        dev={{
+          dir: '/srv/app',
+          image: 'app:dev',
+          phase: 'watching',
+          watchedFiles: 212,
+          container: fakeContainer({ id: 'd'.repeat(64), name: 'app-dev' }),
+          runningSince: now - 42_000,
+          history: [
+            { trigger: 'change', kind: 'rebuild', ok: true, debounceMs: 210, buildMs: 640, steps: 5, cachedSteps: 4, swapMs: 180, totalMs: 1030, at: 2 },
+            { trigger: 'change', kind: 'sync', ok: true, debounceMs: 205, buildMs: 12, steps: 0, cachedSteps: 0, swapMs: 0, totalMs: 217, at: 1 },
+          ],
+        }}
+        now={now}
+        focused
+        width={110}
+        height={12}
+      />,
+    );
+    const f = await r.waitFor((f) => f.includes('Last rebuilds'));
+    assert.match(f, /Dev loop · app:dev · watching 212 files · app-dev running since 42\.0s ago/);
+    assert.match(f, /✓ rebuild change debounce 210ms\s+build 640ms \(4\/5 cached\)\s+swap 180ms\s+total 1\.03s/);
+    assert.match(f, /✓ sync\s+change debounce 205ms\s+copy 12ms\s+total 217ms/);
+  });
+
+  it('says when the dev loop failed and that the old container keeps serving', async () => {
+    r = renderElement(
+      <BuildPane
+        build={idleBuild}
+        unavailable={undefined}
+        dev={{ dir: '/a', image: 'a:dev', phase: 'failed', watchedFiles: 3, container: fakeContainer({ id: 'e'.repeat(64), name: 'a-dev' }), lastError: 'Dockerfile:2: unknown instruction: RUNN', history: [] }}
+        now={Date.now()}
+        focused
+        width={100}
+        height={8}
+      />,
+    );
+    await r.waitFor((f) => /failed: Dockerfile:2: unknown instruction: RUNN · a-dev keeps running/.test(f));
+  });
+
   it('says why nothing can be built, and shows the watch state of the dev loop', async () => {
-    r = renderElement(<BuildPane build={{ ...idleBuild, watch: { state: 'watching', files: 42 } }} unavailable="no Dockerfile in /x" focused width={70} height={8} />);
+    r = renderElement(<BuildPane build={{ ...idleBuild, watch: { state: 'watching', files: 42 } }} unavailable="no Dockerfile in /x" now={Date.now()} focused width={70} height={8} />);
     const f = await r.waitFor((f) => f.includes('no Dockerfile'));
     assert.match(f, /watch: watching \(42 files\)/);
   });
@@ -86,6 +131,7 @@ describe('BuildPane', () => {
           ],
         }}
         unavailable={undefined}
+        now={Date.now()}
         focused
         width={70}
         height={10}

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { EngineError } from '../../src/engine/define.js';
 import { plainTheme } from '../../src/views/theme.js';
+import type { DevControl, DevView } from '../../src/views/view-models.js';
 import { FakeEngine, fakeContainer, fakeImage } from './support/fake-engine.js';
 import { cleanupRendered, keys, renderApp, type Rendered } from './support/render.js';
 
@@ -296,6 +297,29 @@ describe('screen: images, run form, pull', () => {
     let f = await r.press(keys.enter, (f) => f.includes('✗ manifest unknown: missing'));
     f = await r.press(keys.escape, (f) => !f.includes('Pull an image'));
     assert.match(f, /pull missing: manifest unknown/);
+  });
+});
+
+describe('screen: the dev loop', () => {
+  it('opens on the Build pane; w pauses and resumes watching; b forces a rebuild', async () => {
+    const listeners = new Set<() => void>();
+    const box: { view: DevView | undefined } = { view: undefined };
+    const said: string[] = [];
+    const dev: DevControl = {
+      subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+      getSnapshot: () => box.view,
+      startError: undefined,
+      toggleWatch: () => (said.push('w'), 'paused watching /srv/app (w resumes)'),
+      rebuild: () => (said.push('b'), 'rebuilding app:dev…'),
+    };
+    const r = await start(engine(), { build: { context: '/srv/app', tag: 'app:dev' }, dev });
+    await r.waitFor((f) => f.includes('Dev loop · starting: first build and run…'));
+    box.view = { dir: '/srv/app', image: 'app:dev', phase: 'watching', watchedFiles: 7, history: [] };
+    for (const l of listeners) l();
+    await r.waitFor((f) => f.includes('watching 7 files'));
+    await r.press('w', (f) => f.includes('paused watching /srv/app (w resumes)'));
+    await r.press('b', (f) => f.includes('rebuilding app:dev…'));
+    assert.deepEqual(said, ['w', 'b']);
   });
 });
 

@@ -105,7 +105,7 @@ export async function renderApp(engine: FakeEngine, opts: AppOptions = {}): Prom
       theme={opts.theme ?? colorTheme}
       terminal={opts.terminal}
       build={opts.build ?? { unavailable: 'nothing to build: no Dockerfile in /tmp/x' }}
-      {...(opts.onToggleWatch ? { onToggleWatch: opts.onToggleWatch } : {})}
+      {...(opts.dev ? { dev: opts.dev } : {})}
     />,
   );
   await r.waitFor((f) => f.includes('1 Containers'), 'the first frame');
