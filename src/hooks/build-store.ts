@@ -95,6 +95,9 @@ export class BuildStore {
   }
 
   #onFinished(e: EngineEvents['build.finished']): void {
+    // A build that ended before any step (a Dockerfile that does not parse) must not show the
+    // steps of the build before it.
+    if (this.#state.buildId !== undefined && this.#state.buildId !== e.buildId && !this.#isOwn(e.buildId)) this.#begin(e.buildId, undefined);
     const steps = this.#steps.filter(Boolean);
     const record: RebuildRecord = {
       buildId: e.buildId,

@@ -103,7 +103,9 @@ export function BuildPane(p: BuildPaneProps) {
       {!p.unavailable && !dev && !p.devStatus && b.phase === 'idle' ? <Styled token="text.muted">Press b to build the folder’s Dockerfile.</Styled> : null}
       {steps.map((s) => {
         const mark = stepMark(s);
-        const label = `[${s.index + 1}/${s.total}] ${s.stage ? `${s.stage} ` : ''}${s.instruction}`;
+        // Unnamed stages ("stage-0") say nothing a reader needs; named ones (AS build) do.
+        const stage = s.stage && !/^stage-\d+$/.test(s.stage) ? `${s.stage} ` : '';
+        const label = `[${s.index + 1}/${s.total}] ${stage}${s.instruction}`;
         return (
           <Text key={s.index} wrap="truncate-end">
             <Styled token={mark.token}>{mark.text.padEnd(9)}</Styled>

@@ -134,6 +134,12 @@ describe('BuildStore', () => {
     assert.deepEqual(s.error, { message: 'boom', range: { file: 'Dockerfile', line: 2, column: 1 } });
     assert.deepEqual(s.output, [{ index: 0, stream: 'stderr', line: 'oops' }]);
     assert.equal(s.history[0]?.durationMs, 321);
+    // The next build fails before any step: the last build's steps and output are not its own.
+    e.events.emit('build.finished', { buildId: 'w2', ok: false, error: 'Dockerfile:1: unknown instruction: FORM', durationMs: 5 });
+    const s2 = await next(b, (x) => x.buildId === 'w2');
+    assert.deepEqual(s2.steps, []);
+    assert.deepEqual(s2.output, []);
+    assert.equal(s2.error?.message, 'Dockerfile:1: unknown instruction: FORM');
     detach();
     e.events.emit('watch.state', { dir: '/app', state: 'watching' });
     assert.equal(b.getSnapshot().watch?.state, 'building', 'detached: no more updates');
