@@ -56,7 +56,8 @@ function progressOf(root: string): { blobs: number; partial: number } {
       return 0;
     }
   };
-  return { blobs: size(join(root, 'blobs/sha256'), () => true), partial: size(join(root, 'tmp'), (n) => n.startsWith('ingest-') && !n.endsWith('.lock')) };
+  // Only resumable partials (ingest-<hex>): lock and lock-break files come and go without progress.
+  return { blobs: size(join(root, 'blobs/sha256'), () => true), partial: size(join(root, 'tmp'), (n) => /^ingest-[0-9a-f]{64}$/.test(n)) };
 }
 
 describe('crash safety of pull', () => {
