@@ -110,6 +110,9 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
   const buildCacheDir = join(deps.root, 'build-cache');
   const cache = new BuildCache(buildCacheDir);
   let hasher: ContentHasher | undefined;
+  // Held for the whole run: the base layers and cached layers this build stands on must not be
+  // collected by a gc elsewhere before the image record (or a cache entry) names them.
+  const lease = await deps.store.lease(signal);
   try {
     const ctx = loadContext({
       context: opts.context,
@@ -196,6 +199,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
     throw err;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    await lease.release();
   }
 }
 

@@ -1,7 +1,7 @@
 // Putting what a build or an import made into the content store.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Store } from '../store/index.js';
 import {
   buildManifest,
@@ -29,13 +29,7 @@ export function tempPath(store: Store, kind: string): string {
  * place in the store; drops it when the store has that blob already.
  */
 export async function publishBlobFile(store: Store, file: string, digest: string): Promise<void> {
-  if (await store.hasBlob(digest)) {
-    unlinkSync(file);
-    return;
-  }
-  const dest = store.blobPath(digest);
-  mkdirSync(dirname(dest), { recursive: true });
-  renameSync(file, dest);
+  await store.adoptBlobFile(file, digest);
 }
 
 export interface WrittenImage {
