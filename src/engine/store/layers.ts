@@ -83,10 +83,12 @@ function zstdTransform(): (src: AsyncIterable<Buffer>) => AsyncGenerator<Buffer>
     feed.catch(() => undefined);
     try {
       for await (const c of child.stdout as AsyncIterable<Buffer>) yield c;
-      await feed;
+      // The exit status first: a zstd that rejects its input stops reading, and the feed then
+      // fails with EPIPE, which says nothing.
       const code = await exited;
       if (code !== 0)
         throw new EngineError('invalid_argument', `layer is not valid zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
+      await feed;
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

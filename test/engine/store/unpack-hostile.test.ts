@@ -98,6 +98,11 @@ describe('hostile layers are refused with nothing written outside', () => {
       assert.deepEqual(readdirSync(join(storeRoot, 'tmp')), [], what);
     }
     await assert.rejects(
+      store.unpackLayer({ source: Readable.from([Buffer.alloc(500_000, 0x67)]), mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' }),
+      (e) => isEngineError(e) && e.code === 'invalid_argument' && /^layer is not valid zstd: /.test(e.message),
+    );
+    assert.deepEqual(readdirSync(join(storeRoot, 'tmp')), []);
+    await assert.rejects(
       store.unpackLayer({ source: Readable.from([good]), mediaType: 'application/x-rar' }),
       /unsupported layer media type/,
     );
