@@ -27,12 +27,13 @@ export const verb = defineVerb({
       onRetry: ctx.global.debug ? (what, why) => ctx.stderr.write(`retrying ${what.slice(0, 19)}: ${why}\n`) : undefined,
     });
     if (flags.quiet) {
-      ctx.stdout.write(`${ref.familiar()}\n`);
+      // As docker pull -q: the full normalized name ("docker.io/library/busybox:latest").
+      ctx.stdout.write(`${ref.toString()}\n`);
       return 0;
     }
     ctx.stdout.write(`Digest: ${r.indexDigest ?? r.digest}\n`);
     ctx.stdout.write(`Status: ${r.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${ref.familiar()}\n`);
-    ctx.stdout.write(`${ref.familiar()}\n`);
+    ctx.stdout.write(`${ref.toString()}\n`);
     return 0;
   },
 });
