@@ -605,9 +605,16 @@ class Executor {
     const c = parent.config.config;
     let args: string[];
     const only = x.heredocs[0];
+    // `RUN <<EOF` alone with a `#!` line: BuildKit runs the body as a program of its own.
+    let script: { name: string; data: string } | undefined;
     if (x.command.form === 'shell' && x.heredocs.length === 1 && only && /^<<-?["']?\w+["']?$/.test(x.command.script.trim())) {
-      // `RUN <<EOF` alone: the body is the script.
-      args = [...(c.Shell ?? ['/bin/sh', '-c']), only.data];
+      if (only.data.startsWith('#!')) {
+        script = { name: only.name, data: only.data };
+        args = [`/dev/pipes/${only.name}`];
+      } else {
+        // `RUN <<EOF` alone: the body is the script.
+        args = [...(c.Shell ?? ['/bin/sh', '-c']), only.data];
+      }
     } else if (x.command.form === 'shell' && x.heredocs.length > 0) {
       // Heredocs feeding a command: hand the shell the text as written, bodies included.
       const full = [x.command.script, ...x.heredocs.map((h) => `${h.data}${h.name}`)].join('\n');
@@ -652,6 +659,11 @@ class Executor {
       }
     }
 
+    if (script) {
+      const dir = this.newDir('heredoc');
+      writeFileSync(join(dir, script.name), script.data, { mode: 0o755 });
+      mounts.push({ type: 'bind', source: dir, target: '/dev/pipes', readonly: true });
+    }
     const upper = this.newDir('upper');
     const work = this.newDir('work');
     const lowerDirs = [...parent.config.rootfs.diff_ids].reverse().map((d) => this.store.layerPath(d));

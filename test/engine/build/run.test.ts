@@ -45,11 +45,15 @@ describe('build with RUN (CLI, runc)', () => {
           'RUN <<EOF',
           'echo from-heredoc > /app/h.txt',
           'EOF',
+          'RUN <<EOF',
+          '#!/bin/sh -e',
+          'echo "program: $0" > /app/program.txt',
+          'EOF',
           'SHELL ["/bin/sh", "-ec"]',
           'RUN test "$(pwd)" = /app && echo "shell ok"',
           'USER nobody',
           'RUN id -u > /tmp/uid',
-          'CMD cat /app/greeting /app/h.txt /tmp/uid',
+          'CMD cat /app/greeting /app/h.txt /app/program.txt /tmp/uid',
         ].join('\n'),
         'a.txt': 'A-file\n',
       });
@@ -60,12 +64,12 @@ describe('build with RUN (CLI, runc)', () => {
       assert.match(b1.stderr, /shell ok/);
       const run = await runCli(['run', '--rm', 'runs:1'], { root, timeoutMs: 60_000 });
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, 'hello tester\nfrom-heredoc\n65534\n');
+      assert.equal(run.stdout, 'hello tester\nfrom-heredoc\nprogram: /dev/pipes/EOF\n65534\n');
 
       // Same inputs: every step CACHED. A different build arg reruns from the first RUN on.
       const b2 = await runCli(['build', '--progress', 'plain', '--build-arg', 'WHO=tester', '-t', 'runs:1', dir], { root, timeoutMs: 120_000 });
       assert.equal(b2.code, 0, b2.stderr);
-      assert.match(b2.stderr, /\(13 steps, 13 cached/);
+      assert.match(b2.stderr, /\(14 steps, 14 cached/);
       assert.equal(b2.stdout, b1.stdout, 'same image id');
       const b3 = await runCli(['build', '--progress', 'plain', '--no-cache', '-t', 'runs:2', dir], { root, timeoutMs: 120_000 });
       assert.equal(b3.code, 0, b3.stderr);
