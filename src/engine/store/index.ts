@@ -437,7 +437,8 @@ class FsStore implements Store {
       if (parsed.digest) {
         // name@digest of an image pulled by tag: any record of that name with that manifest.
         const hit = all.find((x) => x.ref?.startsWith(`${parsed.name}:`) && x.record.manifestDigest === parsed.digest);
-        if (hit) return { id: hit.record.configDigest, ref: key, record: hit.record };
+        // The record's own key, so that removing name@digest untags the name it came by.
+        if (hit) return { id: hit.record.configDigest, ...(hit.ref ? { ref: hit.ref } : {}), record: hit.record };
       }
     }
     if (hexPrefixRe.test(refOrId)) {

@@ -47,6 +47,9 @@ describe('image records', () => {
     await s.tagImage(b.configDigest, 'other:1');
     await assert.rejects(s.removeImage(b.configDigest), (e) => isEngineError(e) && e.code === 'conflict');
     assert.deepEqual(await s.removeImage('other:1'), { untagged: ['docker.io/library/other:1'], deleted: [] });
+    await s.tagImage(b.configDigest, 'bydigest:1');
+    const man = (await s.getImage('bydigest:1'))!.manifestDigest;
+    assert.deepEqual(await s.removeImage(`bydigest@${man}`), { untagged: ['docker.io/library/bydigest:1'], deleted: [] });
     await assert.rejects(s.resolveImage('nope'), (e) => isEngineError(e) && e.code === 'not_found');
     await assert.rejects(s.resolveImage('Bad Name'), (e) => isEngineError(e) && e.code === 'invalid_argument');
   });
