@@ -81,6 +81,31 @@ describe('build with RUN (CLI, runc)', () => {
     }
   });
 
+  it('RUN --network=none, --mount=type=bind (context) and type=tmpfs; COPY --exclude and --link', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const dir = context({
+        Dockerfile: [
+          `FROM ${base()}`,
+          'RUN --network=none ip -o link | grep -v " lo:" | wc -l > /net-ifaces',
+          'RUN --mount=type=bind,source=conf,target=/mnt/conf cat /mnt/conf/app.conf > /copied-via-bind',
+          'RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/x && test -f /scratch/x',
+          'COPY --exclude=*.log --link logs/ /logs/',
+          'CMD ["sh", "-c", "cat /net-ifaces /copied-via-bind; ls /logs; test ! -e /scratch/x && echo no-scratch"]',
+        ].join('\n'),
+        'conf/app.conf': 'setting=1\n',
+        'logs/keep.txt': 'k\n',
+        'logs/drop.log': 'd\n',
+      });
+      const b = await runCli(['build', '-q', '-t', 'flags:1', dir], { root, timeoutMs: 120_000 });
+      assert.equal(b.code, 0, b.stderr);
+      const run = await runCli(['run', '--rm', 'flags:1'], { root, timeoutMs: 60_000 });
+      assert.equal(run.stdout, '0\nsetting=1\nkeep.txt\nno-scratch\n');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('a failing RUN shows its exit code and last output, tags nothing and leaves nothing behind', async () => {
     const { root, cleanup } = tempRoot();
     try {
