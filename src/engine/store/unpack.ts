@@ -169,7 +169,7 @@ export class Extractor {
       target = this.nodes.get(trel);
       if (!target) throw refuse(h.path, `is a hardlink to ${trel}, which is not in this layer`);
       if (target.type === 'dir') throw refuse(h.path, `is a hardlink to the directory ${trel}`);
-      if (trel === rel) throw refuse(h.path, 'is a hardlink to itself');
+      if (trel === rel || trel.startsWith(`${rel}/`)) throw refuse(h.path, 'is a hardlink to itself or into what it replaces');
       tpath = this.abs(trel);
     }
     if (old) this.evict(rel, old);

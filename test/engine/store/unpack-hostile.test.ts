@@ -56,6 +56,10 @@ describe('hostile layers are refused with nothing written outside', () => {
       [{ path: 's', type: 'symlink', linkname: outside }, { path: 'h', type: 'hardlink', linkname: 's/victim' }],
     ],
     ['a hardlink to a file not in the layer', [{ path: 'h', type: 'hardlink', linkname: 'etc/shadow' }]],
+    [
+      'a hardlink that replaces the dir its target is in',
+      [{ path: 'd/', type: 'dir' }, { path: 'd/f', data: 'x' }, { path: 'd', type: 'hardlink', linkname: 'd/f' }],
+    ],
     ['a whiteout with ..', [{ path: `${up(6)}outside/.wh.victim`, data: '' }]],
     ['a whiteout of ..', [{ path: 'a/.wh...', data: '' }]],
     ['a whiteout through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/.wh.victim', data: '' }]],
