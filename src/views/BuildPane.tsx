@@ -6,6 +6,11 @@ import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
 import type { BuildState, DevRebuild, DevView } from './view-models.js';
 
+/** Paths inside the watched folder are shown relative to it: the folder is in the title. */
+export function relative(message: string, dir: string): string {
+  return dir === '' ? message : message.split(`${dir.replace(/\/+$/, '')}/`).join('');
+}
+
 /** The dev loop's state in one line: what it watches and runs, or what it is doing. */
 export function devSummary(d: DevView, now: number): { text: string; token: ThemeToken } {
   const running = d.container ? `${d.container.name} running${d.runningSince ? ` since ${formatDuration(now - d.runningSince)} ago` : ''}` : 'no container running';
@@ -24,18 +29,19 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
     case 'swapping':
       return { text: `swapping to the new container`, token: 'build.running' };
     case 'failed':
-      return { text: `failed: ${d.lastError ?? 'see below'}${d.container ? ` · ${d.container.name} keeps running` : ''}`, token: 'text.error' };
+      // What still serves comes first: the error can be long and is cut at the pane's edge.
+      return { text: `failed${d.container ? `, ${d.container.name} keeps running` : ''}: ${relative(d.lastError ?? 'see below', d.dir)}`, token: 'text.error' };
     case 'closed':
       return { text: 'stopped watching', token: 'text.muted' };
   }
 }
 
 /** One rebuild with its timings: debounce, build (cached/rebuilt steps), swap, save-to-running. */
-export function rebuildLine(r: DevRebuild): string {
+export function rebuildLine(r: DevRebuild, dir = ''): string {
   const what = r.kind === 'sync' ? 'sync   ' : r.kind === 'unchanged' ? 'no-op  ' : 'rebuild';
   const build = r.kind === 'rebuild' ? `  build ${formatDuration(r.buildMs)} (${r.cachedSteps}/${r.steps} cached)` : r.kind === 'sync' ? `  copy ${formatDuration(r.buildMs)}` : '';
   const swap = r.kind === 'rebuild' && r.ok ? `  swap ${formatDuration(r.swapMs)}` : '';
-  return `${what} ${r.trigger.padEnd(6)} debounce ${formatDuration(r.debounceMs)}${build}${swap}  total ${formatDuration(r.totalMs)}${r.error ? `  ${r.error}` : ''}`;
+  return `${what} ${r.trigger.padEnd(6)} debounce ${formatDuration(r.debounceMs)}${build}${swap}  total ${formatDuration(r.totalMs)}${r.error ? `  ${relative(r.error, dir)}` : ''}`;
 }
 
 function stepMark(s: BuildStepEvent): { text: string; token: ThemeToken } {
@@ -122,7 +128,7 @@ export function BuildPane(p: BuildPaneProps) {
       {b.error ? (
         <>
           <Styled token="text.error" wrap="truncate">
-            {`✗ ${range ? `${range.file}:${range.line}: ` : ''}${b.error.message}`}
+            {`✗ ${relative(`${range && !b.error.message.includes(`${range.file}:`) ? `${range.file}:${range.line}: ` : ''}${b.error.message}`, dev?.dir ?? b.context ?? '')}`}
           </Styled>
           <Styled token="text.muted" wrap="truncate">
             {failedStep ? `  at line ${failedStep.range?.line ?? range?.line ?? '?'}: ${failedStep.instruction}` : range ? `  at line ${range.line}, column ${range.column}` : ''}
@@ -133,7 +139,7 @@ export function BuildPane(p: BuildPaneProps) {
       {devHistory.map((h) => (
         <Text key={h.at} wrap="truncate-end">
           <Styled token={h.ok ? 'text.ok' : 'text.error'}>{h.ok ? '✓ ' : '✗ '}</Styled>
-          {rebuildLine(h)}
+          {rebuildLine(h, dev?.dir)}
         </Text>
       ))}
       {history.length > 0 ? <Styled token="text.heading">Last builds</Styled> : null}

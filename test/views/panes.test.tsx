@@ -101,14 +101,14 @@ describe('BuildPane', () => {
       <BuildPane
         build={idleBuild}
         unavailable={undefined}
-        dev={{ dir: '/a', image: 'a:dev', phase: 'failed', watchedFiles: 3, container: fakeContainer({ id: 'e'.repeat(64), name: 'a-dev' }), lastError: 'Dockerfile:2: unknown instruction: RUNN', history: [] }}
+        dev={{ dir: '/a', image: 'a:dev', phase: 'failed', watchedFiles: 3, container: fakeContainer({ id: 'e'.repeat(64), name: 'a-dev' }), lastError: '/a/Dockerfile:2:1: unknown instruction: RUNN', history: [] }}
         now={Date.now()}
         focused
         width={100}
         height={8}
       />,
     );
-    await r.waitFor((f) => /failed: Dockerfile:2: unknown instruction: RUNN · a-dev keeps running/.test(f));
+    await r.waitFor((f) => /failed, a-dev keeps running: Dockerfile:2:1: unknown instruction: RUNN/.test(f));
   });
 
   it('says why nothing can be built, and shows the watch state of the dev loop', async () => {
