@@ -218,9 +218,10 @@ export async function unpackLayer(root: string, opts: UnpackOptions): Promise<La
 /** A filesystem failure (ENOSPC, EDQUOT, ENAMETOOLONG, ...) as one line a user can act on. */
 export function fsError(e: unknown, base: string, what: string): unknown {
   const err = e as NodeJS.ErrnoException;
-  if (typeof err?.code !== 'string' || !/^E[A-Z]+$/.test(err.code) || (err.path === undefined && err.syscall === undefined))
-    return e; // not ours: a source's (network) error goes back to the caller as it was
-  const where = err.path ? ` (${err.path.startsWith(base) ? err.path.slice(base.length + 1) || '.' : err.path})` : '';
+  // Only errors naming a path are the filesystem's: a source's network error (ECONNRESET has
+  // a syscall too) goes back to the caller as it was, so the puller can retry it.
+  if (typeof err?.code !== 'string' || !/^E[A-Z]+$/.test(err.code) || typeof err.path !== 'string') return e;
+  const where = ` (${err.path.startsWith(base) ? err.path.slice(base.length + 1) || '.' : err.path})`;
   const hint =
     err.code === 'ENOSPC' || err.code === 'EDQUOT'
       ? 'no space left on the device holding the store'

@@ -120,6 +120,20 @@ describe('layer unpack keeps what a layer says', () => {
     assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
   });
 
+  it("hands a source's own error back unchanged (the puller retries resets)", async () => {
+    const data = tar(Array.from({ length: 50 }, (_, i) => ({ path: `r/f${i}`, data: 'x'.repeat(1000) })));
+    // A fake source, to inject a connection reset mid-layer (the registry cannot be made to).
+    async function* resetting() {
+      yield data.subarray(0, 20_000);
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' });
+    }
+    await assert.rejects(
+      store.unpackLayer({ source: resetting(), mediaType: 'application/vnd.oci.image.layer.v1.tar' }),
+      (e) => !isEngineError(e) && (e as NodeJS.ErrnoException).code === 'ECONNRESET',
+    );
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
   it('two unpacks of the same layer at once: both succeed, one layer is kept', async () => {
     const data = tar(Array.from({ length: 300 }, (_, i) => ({ path: `same/f${i}`, data: `${i}` })));
     const mk = () => store.unpackLayer({ source: Readable.from([data]), mediaType: 'application/vnd.oci.image.layer.v1.tar' });
