@@ -1,7 +1,7 @@
 // The issue's end-to-end test: the real `dockui` binary in a real terminal (tmux), over the
 // real engine, the fixture registry and runc. Pull fixture/web through the pull dialog, run it
 // from the run form with a published port, see it running with its port (and serving), open
-// its logs, stop it, delete it, quit — and the terminal is restored.
+// a shell in it and back, its logs, stop it, delete it, quit — and the terminal is restored.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -58,7 +58,7 @@ describe('dockui in a terminal, end to end', () => {
     root.cleanup();
   });
 
-  it('pulls, runs, shows, logs, stops, deletes and quits', async (ctx) => {
+  it('pulls, runs, shows, execs, logs, stops, deletes and quits', async (ctx) => {
     if (skip) return ctx.skip(skip);
     const port = await freePort();
     const ref = `${registryAddr}/fixture/web:latest`;
@@ -93,6 +93,19 @@ describe('dockui in a terminal, end to end', () => {
     assert.match(running, new RegExp(`127\\.0\\.0\\.1:${port}->8080/tcp`));
     const page = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text());
     assert.match(page, /hello from dockui fixture/);
+
+    // A shell in it: the terminal goes to `dockui exec -it` and comes back when it ends.
+    t.sendKeys('e');
+    await t.waitFor((s) => !s.includes('1 Containers'), 20_000);
+    assert.equal(t.alternateScreen(), false);
+    t.type('echo IN-CONTAINER-$((40+2))');
+    t.sendKeys('Enter');
+    await t.waitFor('IN-CONTAINER-42', 20_000);
+    t.type('exit 5');
+    t.sendKeys('Enter');
+    const back = await t.waitFor('shell in e2e-web ended (exit code 5)', 30_000);
+    assert.equal(t.alternateScreen(), true);
+    assert.match(back, /e2e-web\s.*running/);
 
     // Its logs.
     t.sendKeys('l');
