@@ -129,6 +129,31 @@ describe('dockui login / pull / logout / push', () => {
   });
 });
 
+describe('two pulls at once', () => {
+  it('two dockui processes pulling the same image into one root both succeed', async () => {
+    const proxy = await startFaultProxy(registry('plain'));
+    const t = tempRoot();
+    try {
+      // Throttled so that the two pulls overlap in every layer.
+      proxy.add({ path: /\/blobs\//, fault: { kind: 'throttle', bytesPerSec: 2_000_000 }, times: Infinity });
+      const ref = `${proxy.addr}/fixture/layers`;
+      const [a, b] = await Promise.all([
+        runCli(['pull', '-q', ref], { root: t.root, env }),
+        runCli(['pull', '-q', ref], { root: t.root, env }),
+      ]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(b.code, 0, b.stderr);
+      const store = await openStore(t.root);
+      assert.equal((await store.listImages()).length, 1);
+      assert.equal((await store.imageLayers(ref)).length, 3);
+      await assertStoreSound(store);
+    } finally {
+      await proxy.close();
+      t.cleanup();
+    }
+  });
+});
+
 describe('progress output', () => {
   it('draws bars in place on a terminal', () => {
     const out = new PassThrough();
