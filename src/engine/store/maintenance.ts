@@ -190,6 +190,37 @@ async function collectRoots(
 
 // ---- gc -------------------------------------------------------------------------------
 
+/** Mount points at or under `dir`, deepest first, from /proc/self/mountinfo. */
+async function mountsUnder(dir: string): Promise<string[]> {
+  let info: string;
+  try {
+    info = await readFile('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  const unescape = (m: string) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+  return info
+    .split('\n')
+    .map((l) => unescape(l.split(' ')[4] ?? ''))
+    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Detaches every mount under `dir`; false when one stays (then `dir` must not be deleted). */
+async function unmountUnder(dir: string): Promise<boolean> {
+  const mps = await mountsUnder(dir);
+  if (mps.length === 0) return true;
+  const { MNT_DETACH, sysx } = await import('../sysx.js');
+  for (const mp of mps) {
+    try {
+      sysx().umount2(mp, MNT_DETACH);
+    } catch {
+      // EINVAL: already gone with a parent's detach; anything else shows up below
+    }
+  }
+  return (await mountsUnder(dir)).length === 0;
+}
+
 export async function gcStore(s: Store, opts: GcOptions = {}): Promise<GcReport> {
   const impl = s as StoreImpl;
   const release = await acquireLock(join(s.root, 'gc.lock'), { signal: opts.signal, what: 'the store (another prune)' });
@@ -227,6 +258,9 @@ export async function gcStore(s: Store, opts: GcOptions = {}): Promise<GcReport>
       const pid = tempNamePid(name);
       if (pid !== undefined) {
         if (pidAlive(pid)) continue;
+        // A dead build or run may have left mounts in its temp dir (an overlay, a bind mount
+        // of a host dir): deleting through them could reach files outside the store.
+        if (!(await unmountUnder(p))) continue;
         bytesFreed += (await stat(p).catch(() => undefined))?.size ?? 0;
         await rm(p, { recursive: true, force: true });
         tempRemoved++;

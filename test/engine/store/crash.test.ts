@@ -2,18 +2,48 @@
 // leaves a store that check() passes, from which the same blob resumes and the same layer
 // unpacks, and whose leftovers gc removes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { openStore } from '../../../src/engine/store/index.js';
+import { MNT_DETACH, MS_BIND, sysx } from '../../../src/engine/sysx.js';
 import { repoRoot, tempRoot } from '../../helpers/env.js';
 import { tar } from './tar-writer.js';
 
 const dig = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+describe('gc of a dead process temp dir that still has mounts', () => {
+  const t = tempRoot('dockui-gcmount-');
+  after(() => t.cleanup());
+
+  it('detaches the mounts first: nothing outside the store is deleted', async () => {
+    const s = await openStore(join(t.root, 'store'));
+    const outside = join(t.root, 'host-dir');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'precious'), 'keep me');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const leftover = join(s.root, 'tmp', `build-${dead}-0123456789ab`);
+    mkdirSync(join(leftover, 'rootfs', 'mnt'), { recursive: true });
+    // A real bind mount, as a dead build's RUN step could have left one.
+    sysx().mount(outside, join(leftover, 'rootfs', 'mnt'), '', MS_BIND, null);
+    try {
+      const r = await s.gc();
+      assert.equal(r.tempRemoved, 1);
+    } finally {
+      try {
+        sysx().umount2(join(leftover, 'rootfs', 'mnt'), MNT_DETACH);
+      } catch {
+        // detached by the gc, as it should be
+      }
+    }
+    assert.equal(readFileSync(join(outside, 'precious'), 'utf8'), 'keep me');
+    assert.equal(existsSync(leftover), false);
+  });
+});
 
 describe('store after a kill -9', () => {
   const t = tempRoot('dockui-crash-');
