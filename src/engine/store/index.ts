@@ -159,9 +159,12 @@ export interface Store {
   // ---- images
   getImage(ref: string): Promise<ImageRecord | undefined>;
   setImage(ref: string | null, rec: Omit<ImageRecord, 'taggedAt' | 'size' | 'created'>): Promise<ImageRecord>;
-  /** Gives `source` (name, id or id prefix) the name `target`. */
+  /** Gives `source` (name, id or id prefix) the name `target`; returns the normalized target (not the id). */
   tagImage(source: string, target: string): Promise<string>;
-  /** Untags (or by id: removes every name). Refused while a container uses it unless force. */
+  /**
+   * Untags (or by id: removes every name). Refused while a container uses it unless force.
+   * Frees no space by itself: run gc({ waitMs: 0 }) after (as `dockui rmi` does).
+   */
   removeImage(refOrId: string, opts?: { force?: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
   /** One summary per image id, names sorted, newest first. `all: false` leaves out unnamed images. */
   listImages(opts?: { all?: boolean }): Promise<ImageSummary[]>;
