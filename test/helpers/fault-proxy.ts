@@ -16,6 +16,8 @@ export type Fault =
   | { readonly kind: 'stall'; readonly after: number }
   /** Sends `after` bytes, then destroys the socket (a reset). */
   | { readonly kind: 'reset'; readonly after: number }
+  /** Drops the connection as soon as the request arrives (a reset during an upload). */
+  | { readonly kind: 'drop' }
   /** Forwards, ignoring Range (answers 200 with the whole body). */
   | { readonly kind: 'no-range' }
   /** Forwards at most this many bytes per second. */
@@ -60,6 +62,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const fault = rule?.fault;
     const entry: LoggedRequest = { method, path, ...(req.headers.range ? { range: req.headers.range } : {}), ...(fault ? { fault: fault.kind } : {}) };
     log.push(entry);
+    if (fault?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
     if (fault?.kind === 'status') {
       req.resume();
       entry.status = fault.status;

@@ -38,7 +38,11 @@ export interface SendOptions {
   /** Token scopes, e.g. ["repository:a/b:pull"]. */
   readonly scopes?: readonly string[];
   readonly signal?: AbortSignal;
-  /** Statuses that are answers, not failures to retry (e.g. 404 for a HEAD). */
+  /**
+   * false: one attempt, and a network failure is thrown as a TransientError for the caller to
+   * handle (an upload restarts its session rather than resending to a half-fed one). 5xx and
+   * 429 are then answers too.
+   */
   readonly retry?: boolean;
   readonly timeoutMs?: number;
   /** A blob body: see RequestOptions.fast. */
@@ -58,7 +62,9 @@ function apiHost(domain: string): string {
 }
 
 function isLoopback(domain: string): boolean {
-  const host = domain.startsWith('[') ? domain.slice(0, domain.indexOf(']') + 1) : domain.replace(/:\d+$/, '');
+  const host = domain.startsWith('[')
+    ? domain.slice(0, domain.indexOf(']') + 1)
+    : domain.replace(/:\d+$/, '');
   return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
@@ -70,7 +76,9 @@ function isLoopback(domain: string): boolean {
 export function configuredInsecure(etc = '/etc'): string[] {
   const out: string[] = [];
   try {
-    const d = JSON.parse(readFileSync(join(etc, 'docker/daemon.json'), 'utf8')) as { 'insecure-registries'?: unknown };
+    const d = JSON.parse(readFileSync(join(etc, 'docker/daemon.json'), 'utf8')) as {
+      'insecure-registries'?: unknown;
+    };
     const list = d['insecure-registries'];
     if (Array.isArray(list)) for (const x of list) if (typeof x === 'string') out.push(x);
   } catch {
@@ -124,7 +132,11 @@ async function errorDetail(res: HttpResponse): Promise<string> {
     const body = await readBody(res, 64 << 10, 'error body');
     const v = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
     const e = v.errors?.[0];
-    if (e) return [e.code, e.message].filter((x) => typeof x === 'string' && x).join(': ').toLowerCase();
+    if (e)
+      return [e.code, e.message]
+        .filter((x) => typeof x === 'string' && x)
+        .join(': ')
+        .toLowerCase();
   } catch {
     /* not JSON: the status says enough */
   }
@@ -179,31 +191,33 @@ export class RegistryClient {
     for (let authTry = 0; ; authTry++) {
       const auth = await this.#authHeader(scopes, opts.signal);
       const headers = { ...opts.headers, ...(auth ? { authorization: auth } : {}) };
-      const res = await withRetry(
-        `${opts.method ?? 'GET'} ${url.host}${url.pathname}`,
-        async () => {
-          let r: HttpResponse;
-          try {
-            r = await request(url, {
-              method: opts.method,
-              headers,
-              body: opts.body,
+      const attempt = async () => {
+        let r: HttpResponse;
+        try {
+          r = await request(url, {
+            method: opts.method,
+            headers,
+            body: opts.body,
+            signal: opts.signal,
+            timeoutMs: opts.timeoutMs,
+            fast: opts.fast,
+          });
+        } catch (e) {
+          if (e instanceof EngineError) throw e;
+          throw new TransientError(describe(e), undefined, { cause: e });
+        }
+        if (opts.retry !== false && isRetryableStatus(r.status)) {
+          discard(r);
+          throw new TransientError(`HTTP ${r.status}`, parseRetryAfter(r.headers['retry-after']));
+        }
+        return r;
+      };
+      const res =
+        opts.retry === false
+          ? await attempt()
+          : await withRetry(`${opts.method ?? 'GET'} ${url.host}${url.pathname}`, attempt, {
               signal: opts.signal,
-              timeoutMs: opts.timeoutMs,
-              fast: opts.fast,
             });
-          } catch (e) {
-            if (e instanceof EngineError) throw e;
-            throw new TransientError(describe(e), undefined, { cause: e });
-          }
-          if (opts.retry !== false && isRetryableStatus(r.status)) {
-            discard(r);
-            throw new TransientError(`HTTP ${r.status}`, parseRetryAfter(r.headers['retry-after']));
-          }
-          return r;
-        },
-        { signal: opts.signal },
-      );
       if (res.status !== 401 || authTry >= 1) return res;
       const challenges = parseChallenges(res.headers['www-authenticate']);
       const ch = challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
@@ -216,7 +230,10 @@ export class RegistryClient {
       this.#challenge = ch;
       discard(res);
       if (ch.scheme === 'basic' && !(await this.credentials())) {
-        throw new EngineError('unauthorized', `${this.domain} requires a login (run 'dockui login ${this.domain}')`);
+        throw new EngineError(
+          'unauthorized',
+          `${this.domain} requires a login (run 'dockui login ${this.domain}')`,
+        );
       }
     }
   }
@@ -234,7 +251,8 @@ export class RegistryClient {
           : `${what}: ${this.domain} requires a login${suffix} (run 'dockui login ${this.domain}')`,
       );
     }
-    if (res.status === 403) return new EngineError('unauthorized', `${what}: access denied by ${this.domain}${suffix}`);
+    if (res.status === 403)
+      return new EngineError('unauthorized', `${what}: access denied by ${this.domain}${suffix}`);
     if (res.status === 404) return new EngineError('not_found', `${what}: not found${suffix}`);
     return new EngineError('unavailable', `${what}: ${this.domain} answered HTTP ${res.status}${suffix}`);
   }
@@ -246,7 +264,9 @@ export class RegistryClient {
       res = await this.send('/v2/', { signal });
     } catch (e) {
       if (e instanceof EngineError && e.code !== 'unavailable') throw e;
-      throw new EngineError('unavailable', `cannot reach registry ${this.domain}: ${describe(e)}`, { cause: e });
+      throw new EngineError('unavailable', `cannot reach registry ${this.domain}: ${describe(e)}`, {
+        cause: e,
+      });
     }
     if (res.status === 200) return discard(res);
     if (res.status === 401 && this.#challenge?.scheme === 'bearer') {
@@ -265,7 +285,11 @@ export class RegistryClient {
   }
 
   /** Fetches, size-checks, parses and digest-checks a manifest by tag or digest. */
-  async getManifest(ref: Reference, reference: string, opts: { signal?: AbortSignal; scopes?: readonly string[] } = {}): Promise<FetchedManifest> {
+  async getManifest(
+    ref: Reference,
+    reference: string,
+    opts: { signal?: AbortSignal; scopes?: readonly string[] } = {},
+  ): Promise<FetchedManifest> {
     const what = `${ref.name}:${reference}`.replace(/:sha256:/, '@sha256:');
     const res = await this.send(`/v2/${ref.path}/manifests/${reference}`, {
       headers: { accept: manifestAccept },
@@ -280,10 +304,21 @@ export class RegistryClient {
     const bytes = await readBody(res, manifestLimit, `manifest for ${what}`);
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (reference.startsWith('sha256:') && reference !== digest)
-      throw new EngineError('failed_precondition', `manifest for ${what} does not match its digest (got ${digest})`);
+      throw new EngineError(
+        'failed_precondition',
+        `manifest for ${what} does not match its digest (got ${digest})`,
+      );
     const header = res.headers['docker-content-digest'];
-    if (typeof header === 'string' && header.startsWith('sha256:') && header !== digest && !reference.startsWith('sha256:'))
-      throw new EngineError('failed_precondition', `manifest for ${what} does not match the digest the registry announced (${header})`);
+    if (
+      typeof header === 'string' &&
+      header.startsWith('sha256:') &&
+      header !== digest &&
+      !reference.startsWith('sha256:')
+    )
+      throw new EngineError(
+        'failed_precondition',
+        `manifest for ${what} does not match the digest the registry announced (${header})`,
+      );
     const manifest = parseManifest(bytes, res.headers['content-type'], `manifest for ${what}`);
     return { manifest, bytes, digest, mediaType: manifest.mediaType };
   }
@@ -312,5 +347,6 @@ export function clientFor(domain: string, opts: ClientOptions = {}): RegistryCli
 
 /** Drops shared clients (and with them cached credentials and tokens), after a login or logout. */
 export function forgetClients(domain?: string): void {
-  for (const k of [...clients.keys()]) if (domain === undefined || k.startsWith(`${domain}|`)) clients.delete(k);
+  for (const k of [...clients.keys()])
+    if (domain === undefined || k.startsWith(`${domain}|`)) clients.delete(k);
 }

@@ -115,9 +115,12 @@ describe('push', () => {
         proxy.add({ method: 'PATCH', path: /uploads/, fault: { kind: 'status', status: 500 } });
         proxy.add({ method: 'PUT', path: /uploads/, fault: { kind: 'status', status: 503 } });
         proxy.add({ method: 'HEAD', path: /blobs/, fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } });
+        // A connection dropped mid-upload: the blob goes up again in a new upload session.
+        proxy.add({ method: 'PATCH', path: /uploads/, fault: { kind: 'drop' } });
         const r = await pushImage(store, name, { chunkSize: 100_000 });
         assert.equal(r.uploaded, 2);
-        assert.ok(proxy.log.filter((l) => l.fault).length >= 3);
+        assert.ok(proxy.log.filter((l) => l.fault).length >= 4);
+        assert.ok(proxy.log.some((l) => l.fault === 'drop'));
         const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${name.replace(proxy.addr, registry('plain'))}`]);
         assert.equal((JSON.parse(stdout) as { Digest: string }).Digest, r.digest);
 
