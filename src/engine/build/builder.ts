@@ -110,9 +110,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
   const buildCacheDir = join(deps.root, 'build-cache');
   const cache = new BuildCache(buildCacheDir);
   let hasher: ContentHasher | undefined;
-  // Held for the whole run: the base layers and cached layers this build stands on must not be
-  // collected by a gc elsewhere before the image record (or a cache entry) names them.
-  const lease = await deps.store.lease(signal);
+  let executor: Executor | undefined;
   try {
     const ctx = loadContext({
       context: opts.context,
@@ -129,6 +127,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
 
     const results = new Map<number, StageResult>();
     const exec = new Executor(deps, ctx, df, global, cache, hasher, scratch, results, opts, signal);
+    executor = exec;
     exec.buildId = buildId;
     for (const stage of stages) {
       throwIfAborted(signal);
@@ -199,7 +198,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
     throw err;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    await lease.release();
+    await executor?.releaseLease();
   }
 }
 
@@ -275,6 +274,24 @@ class Executor {
 
   get store(): Store {
     return this.deps.store;
+  }
+
+  #lease: Promise<{ release(): Promise<void> }> | undefined;
+  /**
+   * Taken at the first step that has to do work and held to the end: from then on the layers
+   * this build reads (its base's, the cache's) and writes must survive a gc run elsewhere until
+   * the image record names them. A build of cache hits writes nothing and needs none — what it
+   * reads is named by images and cache entries throughout.
+   */
+  async lease(): Promise<void> {
+    this.#lease ??= this.store.lease(this.signal);
+    await this.#lease;
+  }
+
+  async releaseLease(): Promise<void> {
+    const l = this.#lease;
+    this.#lease = undefined;
+    if (l) await (await l.catch(() => undefined))?.release();
   }
 
   /** A cache hit whose layers and blobs are all still in the store. */
@@ -485,6 +502,7 @@ class Executor {
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
+    await this.lease();
     // The last build of this same COPY (same parent, sources, flags): the unchanged part is reused.
     const indexKey = stepKey(parent.key, ['copy-index', x.kind, dest, localSources, x.chown ?? null, x.chmod ?? null, x.exclude]);
     const incremental = ctxSelections !== undefined && x.heredocs.length === 0 && downloads.length === 0 && x.kind === 'copy';
@@ -630,6 +648,7 @@ class Executor {
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
+    await this.lease();
     const runIn = this.deps.runInRootfs;
     if (!runIn) throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
 
