@@ -70,6 +70,8 @@ export class ImagesService implements ImagesApi {
   async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     const r = await this.store.removeImage(ref, opts);
     for (const id of r.deleted.length ? r.deleted : ['']) this.events.emit('image.removed', { id, refs: r.untagged });
+    // Free the space now, as `docker rmi` does; a running pull or build (a lease) defers it.
+    if (r.deleted.length) await this.store.gc({ waitMs: 0 }).catch(() => undefined);
     await this.refresh();
   }
 
@@ -78,8 +80,9 @@ export class ImagesService implements ImagesApi {
   }
 
   async tag(source: string, target: string): Promise<void> {
-    const id = await this.store.tagImage(source, target);
-    this.events.emit('image.tagged', { ref: target, id });
+    const ref = await this.store.tagImage(source, target);
+    const { id } = await this.store.resolveImage(ref);
+    this.events.emit('image.tagged', { ref, id });
     await this.refresh();
   }
 }
