@@ -71,10 +71,28 @@ function cpuProbe() {
 
 const work = mkdtempSync(join(tmpdir(), 'dockui-bench-pull-'));
 const tools = {
-  dockui: (dir) => timed(process.execPath, [join(top, 'bin/dockui.js'), 'pull', '-q', ref], { DOCKUI_ROOT: dir }),
+  dockui: (dir) =>
+    timed(process.execPath, [join(top, 'bin/dockui.js'), 'pull', '-q', ref], { DOCKUI_ROOT: dir }),
   podman: (dir) =>
-    timed('podman', ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'overlay', 'pull', '-q', ref]),
-  skopeo: (dir) => timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${join(dir, 'oci')}:big`]),
+    timed('podman', [
+      '--root',
+      join(dir, 'root'),
+      '--runroot',
+      join(dir, 'run'),
+      '--storage-driver',
+      'overlay',
+      'pull',
+      '-q',
+      ref,
+    ]),
+  skopeo: (dir) =>
+    timed('skopeo', [
+      'copy',
+      '-q',
+      '--src-tls-verify=false',
+      `docker://${ref}`,
+      `oci:${join(dir, 'oci')}:big`,
+    ]),
 };
 const times = { dockui: [], podman: [], skopeo: [] };
 const probeStart = cpuProbe();
@@ -87,10 +105,19 @@ try {
       const dir = join(work, `${t}-${i}`);
       mkdirSync(dir, { recursive: true });
       times[t].push(tools[t](dir));
-      if (t === 'podman') spawnSync('podman', ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), 'system', 'reset', '-f'], { stdio: 'ignore' });
+      if (t === 'podman')
+        spawnSync(
+          'podman',
+          ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), 'system', 'reset', '-f'],
+          { stdio: 'ignore' },
+        );
       rmSync(dir, { recursive: true, force: true });
     }
-    process.stderr.write(`run ${i + 1}/${runs}: ${Object.entries(times).map(([k, v]) => `${k} ${v[v.length - 1].toFixed(2)}s`).join(', ')}\n`);
+    process.stderr.write(
+      `run ${i + 1}/${runs}: ${Object.entries(times)
+        .map(([k, v]) => `${k} ${v[v.length - 1].toFixed(2)}s`)
+        .join(', ')}\n`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -108,7 +135,9 @@ const vsSkopeo = med.dockui / med.skopeo;
 const lines = [
   `| tool | median (s) | runs (s) |`,
   `|---|---|---|`,
-  ...Object.entries(times).map(([k, v]) => `| ${k} | ${med[k].toFixed(3)} | ${v.map((x) => x.toFixed(2)).join(' ')} |`),
+  ...Object.entries(times).map(
+    ([k, v]) => `| ${k} | ${med[k].toFixed(3)} | ${v.map((x) => x.toFixed(2)).join(' ')} |`,
+  ),
   '',
   `dockui / podman = **${vsPodman.toFixed(2)}×** (target ≤ 0.75×), dockui / skopeo = **${vsSkopeo.toFixed(2)}×** (target ≤ 2×).`,
   `CPU probe (sha256 of 128 MiB) ${probeStart.toFixed(3)} s at the start, ${probeEnd.toFixed(3)} s at the end; ` +

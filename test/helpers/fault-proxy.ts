@@ -7,7 +7,12 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Fault =
-  | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly headers?: Record<string, string>;
+      readonly body?: string;
+    }
   /** Ends the body cleanly after `after` bytes (a short read). */
   | { readonly kind: 'truncate'; readonly after: number }
   /** Flips a byte at offset `at` of the body. */
@@ -57,10 +62,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const rule = rules.find((r) => (r.times ?? 1) > 0 && (!r.method || r.method === method) && r.path.test(path));
+    const rule = rules.find(
+      (r) => (r.times ?? 1) > 0 && (!r.method || r.method === method) && r.path.test(path),
+    );
     if (rule && rule.times !== Infinity) rule.times = (rule.times ?? 1) - 1;
     const fault = rule?.fault;
-    const entry: LoggedRequest = { method, path, ...(req.headers.range ? { range: req.headers.range } : {}), ...(fault ? { fault: fault.kind } : {}) };
+    const entry: LoggedRequest = {
+      method,
+      path,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+      ...(fault ? { fault: fault.kind } : {}),
+    };
     log.push(entry);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
@@ -70,7 +82,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.resume();
       entry.status = fault.status;
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-      res.end(fault.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
+      res.end(
+        fault.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }),
+      );
       return;
     }
     const headers = { ...req.headers };
@@ -88,7 +102,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       ur.on('data', (c: Buffer) => {
         if (stopped) return;
         let chunk = c;
-        if (fault && (fault.kind === 'truncate' || fault.kind === 'stall' || fault.kind === 'reset') && sent + chunk.length >= fault.after) {
+        if (
+          fault &&
+          (fault.kind === 'truncate' || fault.kind === 'stall' || fault.kind === 'reset') &&
+          sent + chunk.length >= fault.after
+        ) {
           chunk = chunk.subarray(0, Math.max(0, fault.after - sent));
           stopped = true;
           res.write(chunk);

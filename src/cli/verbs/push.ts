@@ -21,7 +21,8 @@ export const verb = defineVerb({
     quiet: { short: 'q', help: 'print only the digest' },
   },
   async run(ctx, { flags, positionals }) {
-    if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui push' takes exactly one image reference`);
+    if (positionals.length !== 1)
+      throw new EngineError('invalid_argument', `'dockui push' takes exactly one image reference`);
     const ref = parseReference(positionals[0]!);
     const store = await openStore(ctx.paths.root);
     const lines = flags.quiet ? undefined : new LiveLines(ctx.stdout);
@@ -31,11 +32,21 @@ export const verb = defineVerb({
       for (const l of p.layers) {
         const id = l.digest.replace(/^sha256:/, '').slice(0, 12);
         const stable = `${id}: ${phaseText[l.phase] ?? l.phase}`;
-        lines.set(id, l.phase === 'downloading' ? `${stable} ${bar(l.current, l.total)} ${formatBytes(l.current)}/${formatBytes(l.total)}` : stable, stable);
+        lines.set(
+          id,
+          l.phase === 'downloading'
+            ? `${stable} ${bar(l.current, l.total)} ${formatBytes(l.current)}/${formatBytes(l.total)}`
+            : stable,
+          stable,
+        );
       }
       lines.render();
     };
-    const r = await pushImage(store, ref.toString(), { signal: ctx.signal, insecure: ctx.global.insecureRegistries, onProgress: draw });
+    const r = await pushImage(store, ref.toString(), {
+      signal: ctx.signal,
+      insecure: ctx.global.insecureRegistries,
+      onProgress: draw,
+    });
     if (flags.quiet) ctx.stdout.write(`${r.digest}\n`);
     else ctx.stdout.write(`${ref.tag ?? 'latest'}: digest: ${r.digest} size: ${r.size}\n`);
     return 0;

@@ -10,8 +10,21 @@ import { createGunzip } from 'node:zlib';
 import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
 import { blobChunks } from '../registry/blob-stream.js';
 import { clientFor } from '../registry/client.js';
-import { type Descriptor, configLimit, layerCompression, mediaTypes, selectPlatform } from '../registry/manifest.js';
-import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
+import {
+  type Descriptor,
+  configLimit,
+  layerCompression,
+  mediaTypes,
+  selectPlatform,
+} from '../registry/manifest.js';
+import {
+  type Platform,
+  formatPlatform,
+  hostPlatform,
+  normalizePlatform,
+  parsePlatform,
+  platformMatches,
+} from '../registry/platform.js';
 import { parseReference } from '../registry/reference.js';
 import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
 
@@ -155,13 +168,20 @@ async function resolveManifest(
   signal: AbortSignal | undefined,
 ) {
   const top = await client.getManifest(ref, ref.digest ?? ref.tag ?? 'latest', { signal });
-  if (top.manifest.kind === 'manifest') return { fetched: top, manifest: top.manifest, indexDigest: undefined };
+  if (top.manifest.kind === 'manifest')
+    return { fetched: top, manifest: top.manifest, indexDigest: undefined };
   const desc = selectPlatform(top.manifest, want, ref.familiar());
   const inner = await client.getManifest(ref, desc.digest, { signal });
   if (inner.bytes.length !== desc.size)
-    throw new EngineError('failed_precondition', `manifest ${desc.digest} has ${inner.bytes.length} bytes, its index says ${desc.size}`);
+    throw new EngineError(
+      'failed_precondition',
+      `manifest ${desc.digest} has ${inner.bytes.length} bytes, its index says ${desc.size}`,
+    );
   if (inner.manifest.kind !== 'manifest')
-    throw new EngineError('failed_precondition', `${ref.familiar()}: an index inside an index is not supported`);
+    throw new EngineError(
+      'failed_precondition',
+      `${ref.familiar()}: an index inside an index is not supported`,
+    );
   return { fetched: inner, manifest: inner.manifest, indexDigest: top.digest };
 }
 
@@ -170,13 +190,20 @@ async function resolveManifest(
  * reference or platform), not_found, unauthorized, unavailable (network, after retries),
  * failed_precondition (bad or hostile content), canceled.
  */
-export async function pullImage(store: Store, refInput: string, opts: PullImageOptions = {}): Promise<PullResult> {
+export async function pullImage(
+  store: Store,
+  refInput: string,
+  opts: PullImageOptions = {},
+): Promise<PullResult> {
   const { signal } = opts;
   const ref = parseReference(refInput);
   const want = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
   const client = clientFor(ref.domain, { insecure: opts.insecure });
   const { fetched, manifest, indexDigest } = await resolveManifest(client, ref, want, signal);
-  if (manifest.config.mediaType !== mediaTypes.ociConfig && manifest.config.mediaType !== mediaTypes.dockerConfig)
+  if (
+    manifest.config.mediaType !== mediaTypes.ociConfig &&
+    manifest.config.mediaType !== mediaTypes.dockerConfig
+  )
     throw new EngineError(
       'failed_precondition',
       `${ref.familiar()} is not a container image (its config is ${manifest.config.mediaType.slice(0, 100)})`,
@@ -206,7 +233,8 @@ async function pullParts(
   const { signal } = opts;
   // Config: small, needed first for the diffIDs the layers unpack under.
   const cfgDesc = manifest.config;
-  if (cfgDesc.size > configLimit) throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
+  if (cfgDesc.size > configLimit)
+    throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
   let downloaded = 0;
   let fresh = false;
   let cfgBytes: Buffer;
@@ -232,7 +260,12 @@ async function pullParts(
     );
 
   // Layers: one job per distinct blob (an image may repeat a layer).
-  const states: LayerState[] = manifest.layers.map((d) => ({ digest: d.digest, phase: 'waiting', current: 0, total: d.size }));
+  const states: LayerState[] = manifest.layers.map((d) => ({
+    digest: d.digest,
+    phase: 'waiting',
+    current: 0,
+    total: d.size,
+  }));
   const progress = reporter(ref.toString(), states, opts.onProgress);
   const jobs = new Map<string, { desc: Descriptor; diffId: string; states: LayerState[] }>();
   manifest.layers.forEach((d, i) => {
@@ -295,7 +328,11 @@ async function pullParts(
 
 function imagePlatform(c: ImageConfig): Platform | undefined {
   if (typeof c.os !== 'string' || typeof c.architecture !== 'string') return undefined;
-  return normalizePlatform({ os: c.os, architecture: c.architecture, variant: typeof c.variant === 'string' ? c.variant : undefined });
+  return normalizePlatform({
+    os: c.os,
+    architecture: c.architecture,
+    variant: typeof c.variant === 'string' ? c.variant : undefined,
+  });
 }
 
 async function fetchSmall(
@@ -309,10 +346,15 @@ async function fetchSmall(
   // Two tries: a corrupt transfer is fetched once more before it is an error.
   for (let attempt = 0; ; attempt++) {
     const chunks: Buffer[] = [];
-    for await (const c of blobChunks(client, ref, desc, { signal, onRetry: (why) => onRetry?.(desc.digest, why) })) chunks.push(c);
+    for await (const c of blobChunks(client, ref, desc, {
+      signal,
+      onRetry: (why) => onRetry?.(desc.digest, why),
+    }))
+      chunks.push(c);
     const bytes = Buffer.concat(chunks);
     if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` === desc.digest) return bytes;
-    if (attempt >= 1) throw new EngineError('unavailable', `blob ${desc.digest} of ${ref.name} arrived corrupt twice`);
+    if (attempt >= 1)
+      throw new EngineError('unavailable', `blob ${desc.digest} of ${ref.name} arrived corrupt twice`);
     onRetry?.(desc.digest, 'digest mismatch');
   }
 }
@@ -423,11 +465,16 @@ async function downloadLayer(
       if (unpack && writer.offset > 0) {
         // A resumed ingest: replay the bytes an earlier attempt kept, so the unpack sees them all.
         let left = writer.offset;
-        for await (const c of createReadStream(partialPath, { start: 0, end: writer.offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+        for await (const c of createReadStream(partialPath, {
+          start: 0,
+          end: writer.offset - 1,
+          highWaterMark: 1 << 20,
+        }) as AsyncIterable<Buffer>) {
           left -= c.length;
           yield c;
         }
-        if (left !== 0) throw new EngineError('internal', `partial download of ${desc.digest} changed under us`);
+        if (left !== 0)
+          throw new EngineError('internal', `partial download of ${desc.digest} changed under us`);
       }
       let at = writer.offset;
       for await (const chunk of blobChunks(client, ref, desc, {
@@ -454,7 +501,8 @@ async function downloadLayer(
         await writer.commit();
       } catch (e) {
         finished = true; // commit removed the partial
-        if (isEngineError(e) && e.code === 'unavailable') throw new CorruptBlob(`blob ${desc.digest} of ${ref.name} arrived corrupt`);
+        if (isEngineError(e) && e.code === 'unavailable')
+          throw new CorruptBlob(`blob ${desc.digest} of ${ref.name} arrived corrupt`);
         throw e;
       }
       finished = true;
@@ -486,7 +534,8 @@ async function downloadLayer(
     if (!finished) {
       // Keep what arrived for a resume when the cause was the network or a cancel; hostile or
       // broken content is dropped.
-      const keep = o.signal?.aborted || (isEngineError(e) && (e.code === 'unavailable' || e.code === 'canceled'));
+      const keep =
+        o.signal?.aborted || (isEngineError(e) && (e.code === 'unavailable' || e.code === 'canceled'));
       await (keep ? writer.suspend() : writer.abort()).catch(() => {});
     }
     if (o.signal?.aborted) throw canceledError();

@@ -2,7 +2,16 @@
 // and a token cache keyed by scope set, refreshed when a token expires or is refused.
 import { EngineError } from '../define.js';
 import type { Credentials } from './credentials.js';
-import { TransientError, describe, discard, isRetryableStatus, parseRetryAfter, readBody, request, withRetry } from './http.js';
+import {
+  TransientError,
+  describe,
+  discard,
+  isRetryableStatus,
+  parseRetryAfter,
+  readBody,
+  request,
+  withRetry,
+} from './http.js';
 
 export interface Challenge {
   readonly scheme: 'basic' | 'bearer';
@@ -99,7 +108,11 @@ export class TokenCache {
 
   async #fetch(challenge: Challenge, scopes: readonly string[], signal?: AbortSignal): Promise<CachedToken> {
     const realm = challenge.params.realm;
-    if (!realm) throw new EngineError('unavailable', `${this.domain} asked for a bearer token without saying where to get one`);
+    if (!realm)
+      throw new EngineError(
+        'unavailable',
+        `${this.domain} asked for a bearer token without saying where to get one`,
+      );
     let url: URL;
     try {
       url = new URL(realm);
@@ -117,7 +130,11 @@ export class TokenCache {
         let r;
         if (creds?.identityToken) {
           // OAuth2 refresh-token grant, as Docker does with an identity token.
-          const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'dockui' });
+          const form = new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: creds.identityToken,
+            client_id: 'dockui',
+          });
           if (service) form.set('service', service);
           if (wanted.length) form.set('scope', wanted.join(' '));
           r = await request(url, {
@@ -136,7 +153,10 @@ export class TokenCache {
         }
         if (isRetryableStatus(r.status)) {
           discard(r);
-          throw new TransientError(`token server answered ${r.status}`, parseRetryAfter(r.headers['retry-after']));
+          throw new TransientError(
+            `token server answered ${r.status}`,
+            parseRetryAfter(r.headers['retry-after']),
+          );
         }
         return r;
       },
@@ -146,7 +166,9 @@ export class TokenCache {
       discard(res);
       throw new EngineError(
         'unauthorized',
-        creds ? `${this.domain} refused the stored credentials (run 'dockui login ${this.domain}')` : `${this.domain} requires a login (run 'dockui login ${this.domain}')`,
+        creds
+          ? `${this.domain} refused the stored credentials (run 'dockui login ${this.domain}')`
+          : `${this.domain} requires a login (run 'dockui login ${this.domain}')`,
       );
     }
     if (res.status !== 200) {
@@ -157,7 +179,11 @@ export class TokenCache {
     try {
       body = JSON.parse((await readBody(res, tokenLimit, 'token reply')).toString('utf8')) as typeof body;
     } catch (e) {
-      throw new EngineError('unavailable', `token server for ${this.domain} sent a bad reply: ${describe(e)}`, { cause: e });
+      throw new EngineError(
+        'unavailable',
+        `token server for ${this.domain} sent a bad reply: ${describe(e)}`,
+        { cause: e },
+      );
     }
     const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
     if (typeof token !== 'string' || !token)

@@ -49,14 +49,18 @@ async function readConfig(path = configPath()): Promise<DockerConfig> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new EngineError('failed_precondition', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new EngineError('failed_precondition', `cannot read ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   try {
     const v = JSON.parse(text) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
     return v as DockerConfig;
   } catch (e) {
-    throw new EngineError('failed_precondition', `${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new EngineError('failed_precondition', `${path} is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -68,7 +72,9 @@ async function writeConfig(cfg: DockerConfig, path = configPath()): Promise<void
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new EngineError('failed_precondition', `cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    throw new EngineError('failed_precondition', `cannot write ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -78,8 +84,13 @@ function helperFor(cfg: DockerConfig, domain: string): string | undefined {
 }
 
 /** Runs `docker-credential-NAME ACTION` with `input` on stdin; resolves stdout. */
-function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string): Promise<{ code: number; out: string }> {
-  if (!/^[\w.-]+$/.test(name)) return Promise.reject(new EngineError('failed_precondition', `bad credential helper name: ${name}`));
+function runHelper(
+  name: string,
+  action: 'get' | 'store' | 'erase',
+  input: string,
+): Promise<{ code: number; out: string }> {
+  if (!/^[\w.-]+$/.test(name))
+    return Promise.reject(new EngineError('failed_precondition', `bad credential helper name: ${name}`));
   return new Promise((resolve, reject) => {
     const child = spawn(`docker-credential-${name}`, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -87,7 +98,13 @@ function runHelper(name: string, action: 'get' | 'store' | 'erase', input: strin
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) =>
-      reject(new EngineError('failed_precondition', `credential helper docker-credential-${name} cannot run: ${e.message}`, { cause: e })),
+      reject(
+        new EngineError(
+          'failed_precondition',
+          `credential helper docker-credential-${name} cannot run: ${e.message}`,
+          { cause: e },
+        ),
+      ),
     );
     child.on('close', (code) => resolve({ code: code ?? 1, out: out || err }));
     child.stdin.on('error', () => {});
@@ -98,7 +115,8 @@ function runHelper(name: string, action: 'get' | 'store' | 'erase', input: strin
 function decodeAuth(auth: string, where: string): { username: string; password: string } {
   const s = Buffer.from(auth, 'base64').toString('utf8');
   const i = s.indexOf(':');
-  if (i <= 0) throw new EngineError('failed_precondition', `bad "auth" entry for ${where} in ${configPath()}`);
+  if (i <= 0)
+    throw new EngineError('failed_precondition', `bad "auth" entry for ${where} in ${configPath()}`);
   return { username: s.slice(0, i), password: s.slice(i + 1) };
 }
 
@@ -110,13 +128,19 @@ export async function getCredentials(domain: string): Promise<Credentials | unde
     const r = await runHelper(helper, 'get', configKey(domain));
     if (r.code !== 0) {
       if (/not found/i.test(r.out)) return undefined;
-      throw new EngineError('failed_precondition', `docker-credential-${helper} get failed: ${r.out.trim().split('\n')[0] ?? ''}`);
+      throw new EngineError(
+        'failed_precondition',
+        `docker-credential-${helper} get failed: ${r.out.trim().split('\n')[0] ?? ''}`,
+      );
     }
     let v: { Username?: unknown; Secret?: unknown };
     try {
       v = JSON.parse(r.out) as typeof v;
     } catch {
-      throw new EngineError('failed_precondition', `docker-credential-${helper} get answered something that is not JSON`);
+      throw new EngineError(
+        'failed_precondition',
+        `docker-credential-${helper} get answered something that is not JSON`,
+      );
     }
     if (typeof v.Username !== 'string' || typeof v.Secret !== 'string') return undefined;
     // "<token>" as the user name means the secret is an identity token (Docker's convention).
@@ -128,7 +152,8 @@ export async function getCredentials(domain: string): Promise<Credentials | unde
     let up: { username: string; password: string } | undefined;
     if (e.auth) up = decodeAuth(e.auth, k);
     else if (e.username && e.password) up = { username: e.username, password: e.password };
-    if (e.identitytoken) return { username: up?.username ?? '', password: up?.password ?? '', identityToken: e.identitytoken };
+    if (e.identitytoken)
+      return { username: up?.username ?? '', password: up?.password ?? '', identityToken: e.identitytoken };
     if (up) return up;
   }
   return undefined;
@@ -140,8 +165,16 @@ export async function storeCredentials(domain: string, c: Credentials): Promise<
   const helper = helperFor(cfg, domain);
   const key = configKey(domain);
   if (helper) {
-    const r = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: c.username, Secret: c.password }));
-    if (r.code !== 0) throw new EngineError('failed_precondition', `docker-credential-${helper} store failed: ${r.out.trim()}`);
+    const r = await runHelper(
+      helper,
+      'store',
+      JSON.stringify({ ServerURL: key, Username: c.username, Secret: c.password }),
+    );
+    if (r.code !== 0)
+      throw new EngineError(
+        'failed_precondition',
+        `docker-credential-${helper} store failed: ${r.out.trim()}`,
+      );
     return `docker-credential-${helper}`;
   }
   const auths = (cfg.auths ??= {});

@@ -52,7 +52,8 @@ class ChunkedDecoder {
         this.#state = 'size';
       } else if (this.#state === 'size') {
         const size = parseInt(line.split(';')[0]!.trim(), 16);
-        if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+/.test(line.trim())) throw new TransientError('bad chunk size');
+        if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+/.test(line.trim()))
+          throw new TransientError('bad chunk size');
         if (size === 0) this.#state = 'trailer';
         else {
           this.#left = size;
@@ -66,7 +67,11 @@ class ChunkedDecoder {
 }
 
 /** GET `url` (http: only). Resolves on the response head; network errors reject. */
-export function fastGet(url: URL, headers: Record<string, string>, opts: { signal?: AbortSignal; timeoutMs: number }): Promise<FastResponse> {
+export function fastGet(
+  url: URL,
+  headers: Record<string, string>,
+  opts: { signal?: AbortSignal; timeoutMs: number },
+): Promise<FastResponse> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(canceledError());
   return new Promise<FastResponse>((resolve, reject) => {
@@ -127,7 +132,12 @@ export function fastGet(url: URL, headers: Record<string, string>, opts: { signa
         else h[k] = k === 'www-authenticate' || k === 'set-cookie' ? [prev, v] : `${prev}, ${v}`;
       }
       const status = Number(m[1]);
-      if (String(h['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) chunked = new ChunkedDecoder();
+      if (
+        String(h['transfer-encoding'] ?? '')
+          .toLowerCase()
+          .includes('chunked')
+      )
+        chunked = new ChunkedDecoder();
       else if (h['content-length'] !== undefined) {
         const n = Number(h['content-length']);
         if (!Number.isSafeInteger(n) || n < 0) return fail(new TransientError('bad Content-Length'));
@@ -167,9 +177,16 @@ export function fastGet(url: URL, headers: Record<string, string>, opts: { signa
       },
     });
     socket.setNoDelay(true);
-    socket.setTimeout(opts.timeoutMs, () => fail(new TransientError(`no data from ${url.host} in ${opts.timeoutMs} ms`)));
+    socket.setTimeout(opts.timeoutMs, () =>
+      fail(new TransientError(`no data from ${url.host} in ${opts.timeoutMs} ms`)),
+    );
     socket.on('connect', () => {
-      const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close', 'User-Agent: dockui/0.1'];
+      const lines = [
+        `GET ${url.pathname}${url.search} HTTP/1.1`,
+        `Host: ${url.host}`,
+        'Connection: close',
+        'User-Agent: dockui/0.1',
+      ];
       for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'host') lines.push(`${k}: ${v}`);
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     });

@@ -70,9 +70,13 @@ function bad(what: string, why: string): EngineError {
 function descriptor(v: unknown, what: string, where: string): Descriptor {
   if (typeof v !== 'object' || v === null) throw bad(what, `${where} is not an object`);
   const d = v as Record<string, unknown>;
-  if (typeof d.mediaType !== 'string' || d.mediaType.length > 255) throw bad(what, `${where} has no media type`);
+  if (typeof d.mediaType !== 'string' || d.mediaType.length > 255)
+    throw bad(what, `${where} has no media type`);
   if (!isDigest(d.digest))
-    throw bad(what, `${where} has an unsupported digest ${JSON.stringify(String(d.digest)).slice(0, 90)} (only sha256 is supported)`);
+    throw bad(
+      what,
+      `${where} has an unsupported digest ${JSON.stringify(String(d.digest)).slice(0, 90)} (only sha256 is supported)`,
+    );
   if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0 || d.size > maxBlobSize)
     throw bad(what, `${where} has a bad size`);
   let platform: Platform | undefined;
@@ -80,7 +84,11 @@ function descriptor(v: unknown, what: string, where: string): Descriptor {
     const p = d.platform as Record<string, unknown>;
     if (typeof p !== 'object' || p === null || typeof p.os !== 'string' || typeof p.architecture !== 'string')
       throw bad(what, `${where} has a bad platform`);
-    platform = { os: p.os, architecture: p.architecture, variant: typeof p.variant === 'string' ? p.variant : undefined };
+    platform = {
+      os: p.os,
+      architecture: p.architecture,
+      variant: typeof p.variant === 'string' ? p.variant : undefined,
+    };
   }
   const urls = Array.isArray(d.urls) ? d.urls.filter((u): u is string => typeof u === 'string') : undefined;
   return { mediaType: d.mediaType, digest: d.digest, size: d.size, platform, urls };
@@ -101,7 +109,12 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
   const m = v as Record<string, unknown>;
   const ct = (contentType ?? '').split(';')[0]!.trim();
   const mt = typeof m.mediaType === 'string' ? m.mediaType : ct;
-  if (m.schemaVersion === 1 || mt === mediaTypes.schema1 || mt === mediaTypes.schema1Signed || ct === mediaTypes.schema1Signed)
+  if (
+    m.schemaVersion === 1 ||
+    mt === mediaTypes.schema1 ||
+    mt === mediaTypes.schema1Signed ||
+    ct === mediaTypes.schema1Signed
+  )
     throw new EngineError(
       'failed_precondition',
       `${what} is a Docker schema 1 manifest, which dockui does not support (deprecated since 2017; push it again with a current client)`,
@@ -157,6 +170,10 @@ export function selectPlatform(index: ImageIndex, want: Platform, what: string):
   const exact = candidates.find((d) => d.platform!.variant === want.variant);
   const pick = exact ?? candidates[0];
   if (pick) return pick;
-  const offered = images.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ') || 'none';
-  throw new EngineError('not_found', `${what} has no image for ${formatPlatform(want)} (it offers: ${offered})`);
+  const offered =
+    images.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ') || 'none';
+  throw new EngineError(
+    'not_found',
+    `${what} has no image for ${formatPlatform(want)} (it offers: ${offered})`,
+  );
 }

@@ -41,30 +41,53 @@ interface BlobState {
 }
 
 /** Pushes the image named `refInput` in `store` to the registry that name points at. */
-export async function pushImage(store: Store, refInput: string, opts: PushImageOptions = {}): Promise<PushResult> {
+export async function pushImage(
+  store: Store,
+  refInput: string,
+  opts: PushImageOptions = {},
+): Promise<PushResult> {
   const { signal } = opts;
   const ref = parseReference(refInput);
-  if (ref.digest && !ref.tag) throw new EngineError('invalid_argument', `cannot push by digest: ${refInput} (push a tag)`);
+  if (ref.digest && !ref.tag)
+    throw new EngineError('invalid_argument', `cannot push by digest: ${refInput} (push a tag)`);
   const resolved = await store.resolveImage(ref.toString()).catch((e: unknown) => {
     throw e instanceof EngineError && e.code === 'not_found'
-      ? new EngineError('not_found', `no such image: ${ref.familiar()} (tag an image with this name first: dockui tag SOURCE ${ref.familiar()})`)
+      ? new EngineError(
+          'not_found',
+          `no such image: ${ref.familiar()} (tag an image with this name first: dockui tag SOURCE ${ref.familiar()})`,
+        )
       : e;
   });
   const rec = resolved.record;
   if (!(await store.hasBlob(rec.manifestDigest)))
-    throw new EngineError('failed_precondition', `the manifest of ${ref.familiar()} is missing from the store: pull or build it again`);
+    throw new EngineError(
+      'failed_precondition',
+      `the manifest of ${ref.familiar()} is missing from the store: pull or build it again`,
+    );
   const manifestBytes = await store.readBlob(rec.manifestDigest);
   const parsed = parseManifest(manifestBytes, rec.mediaType, `manifest of ${ref.familiar()}`);
-  if (parsed.kind !== 'manifest') throw new EngineError('failed_precondition', `${ref.familiar()} is an index; only single images are pushed`);
+  if (parsed.kind !== 'manifest')
+    throw new EngineError(
+      'failed_precondition',
+      `${ref.familiar()} is an index; only single images are pushed`,
+    );
   const manifest: ImageManifest = parsed;
   const blobs = [manifest.config, ...manifest.layers];
   for (const b of blobs)
     if (!(await store.hasBlob(b.digest)))
-      throw new EngineError('failed_precondition', `blob ${b.digest} of ${ref.familiar()} is missing from the store: pull or build it again`);
+      throw new EngineError(
+        'failed_precondition',
+        `blob ${b.digest} of ${ref.familiar()} is missing from the store: pull or build it again`,
+      );
 
   const client = clientFor(ref.domain, { insecure: opts.insecure });
   const mountSources = await mountCandidates(store, ref);
-  const states: BlobState[] = blobs.map((b) => ({ digest: b.digest, phase: 'waiting', current: 0, total: b.size }));
+  const states: BlobState[] = blobs.map((b) => ({
+    digest: b.digest,
+    phase: 'waiting',
+    current: 0,
+    total: b.size,
+  }));
   const emit = () => {
     if (!opts.onProgress) return;
     let current = 0;
@@ -80,7 +103,9 @@ export async function pushImage(store: Store, refInput: string, opts: PushImageO
   let existed = 0;
   let mounted = 0;
   const seen = new Set<string>();
-  const queue = blobs.map((b, i) => ({ b, s: states[i]! })).filter(({ b }) => (seen.has(b.digest) ? false : (seen.add(b.digest), true)));
+  const queue = blobs
+    .map((b, i) => ({ b, s: states[i]! }))
+    .filter(({ b }) => (seen.has(b.digest) ? false : (seen.add(b.digest), true)));
   let next = 0;
   let failed: Error | undefined;
   const worker = async () => {
@@ -120,12 +145,23 @@ export async function pushImage(store: Store, refInput: string, opts: PushImageO
     scopes: [pushScope(ref.path)],
     signal,
   });
-  if (res.status !== 201 && res.status !== 200) throw await client.fail(res, `push manifest of ${ref.familiar()}`);
+  if (res.status !== 201 && res.status !== 200)
+    throw await client.fail(res, `push manifest of ${ref.familiar()}`);
   discard(res);
   const confirmed = res.headers['docker-content-digest'];
   if (typeof confirmed === 'string' && confirmed !== rec.manifestDigest)
-    throw new EngineError('unavailable', `${ref.domain} stored the manifest under ${confirmed}, not ${rec.manifestDigest}`);
-  return { ref: ref.toString(), digest: rec.manifestDigest, size: manifestBytes.length, uploaded, existed, mounted };
+    throw new EngineError(
+      'unavailable',
+      `${ref.domain} stored the manifest under ${confirmed}, not ${rec.manifestDigest}`,
+    );
+  return {
+    ref: ref.toString(),
+    digest: rec.manifestDigest,
+    size: manifestBytes.length,
+    uploaded,
+    existed,
+    mounted,
+  };
 }
 
 /**
@@ -180,7 +216,11 @@ async function pushBlob(
   o: BlobPushOptions,
 ): Promise<'existed' | 'mounted' | 'uploaded'> {
   const scopes = [pushScope(ref.path)];
-  const head = await client.send(`/v2/${ref.path}/blobs/${desc.digest}`, { method: 'HEAD', scopes, signal: o.signal });
+  const head = await client.send(`/v2/${ref.path}/blobs/${desc.digest}`, {
+    method: 'HEAD',
+    scopes,
+    signal: o.signal,
+  });
   discard(head);
   if (head.status === 200) return 'existed';
   if (head.status !== 404) throw await client.fail(head, `check blob ${desc.digest}`);
@@ -193,7 +233,12 @@ async function pushBlob(
       for (const from of mountFrom.slice(0, 3)) {
         const res = await client.send(
           `/v2/${ref.path}/blobs/uploads/?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(from)}`,
-          { method: 'POST', scopes: [...scopes, pullScope(from)], signal: o.signal, headers: { 'content-length': '0' } },
+          {
+            method: 'POST',
+            scopes: [...scopes, pullScope(from)],
+            signal: o.signal,
+            headers: { 'content-length': '0' },
+          },
         );
         discard(res);
         if (res.status === 201) return 'mounted';
@@ -276,15 +321,21 @@ async function pushBlob(
     { signal: o.signal },
   ).catch((e: unknown) => {
     if (e instanceof EngineError) throw e;
-    throw new EngineError('unavailable', `upload of ${desc.digest} to ${ref.domain}: ${describe(e)}`, { cause: e });
+    throw new EngineError('unavailable', `upload of ${desc.digest} to ${ref.domain}: ${describe(e)}`, {
+      cause: e,
+    });
   });
 }
 
 function uploadLocation(client: RegistryClient, location: string | string[] | undefined): URL {
   if (typeof location !== 'string' || !location)
-    throw new EngineError('unavailable', `${client.domain} opened an upload without saying where (no Location)`);
+    throw new EngineError(
+      'unavailable',
+      `${client.domain} opened an upload without saying where (no Location)`,
+    );
   const u = new URL(location, client.base);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new EngineError('unavailable', `${client.domain} sent a bad upload location`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new EngineError('unavailable', `${client.domain} sent a bad upload location`);
   return u;
 }
 

@@ -22,15 +22,25 @@ describe('dockui login / pull / logout / push', () => {
     const t = tempRoot();
     try {
       const auth = registry('auth');
-      const bad = await runCli(['login', '-u', 'tester', '--password-stdin', auth], { root: t.root, input: 'wrong\n', env });
+      const bad = await runCli(['login', '-u', 'tester', '--password-stdin', auth], {
+        root: t.root,
+        input: 'wrong\n',
+        env,
+      });
       assert.equal(bad.code, 125);
       assert.match(bad.stderr, /^dockui: .*refused the credentials/);
       assert.equal(bad.stderr.trim().split('\n').length, 1);
 
-      const ok = await runCli(['login', '-u', 'tester', '--password-stdin', auth], { root: t.root, input: 'secret\n', env });
+      const ok = await runCli(['login', '-u', 'tester', '--password-stdin', auth], {
+        root: t.root,
+        input: 'secret\n',
+        env,
+      });
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /Login Succeeded/);
-      const cfg = JSON.parse(readFileSync(join(home, '.docker/config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+      const cfg = JSON.parse(readFileSync(join(home, '.docker/config.json'), 'utf8')) as {
+        auths: Record<string, { auth: string }>;
+      };
       assert.equal(Buffer.from(cfg.auths[auth]!.auth, 'base64').toString(), 'tester:secret');
 
       const pull = await runCli(['pull', `${auth}/fixture/layers`], { root: t.root, env });
@@ -38,7 +48,10 @@ describe('dockui login / pull / logout / push', () => {
       assert.match(pull.stdout, /^latest: Pulling from fixture\/layers$/m);
       assert.match(pull.stdout, /^[0-9a-f]{12}: Pull complete$/m);
       assert.match(pull.stdout, /^Digest: sha256:[0-9a-f]{64}$/m);
-      assert.match(pull.stdout, /^Status: Downloaded newer image for 127\.0\.0\.1:\d+\/fixture\/layers:latest$/m);
+      assert.match(
+        pull.stdout,
+        /^Status: Downloaded newer image for 127\.0\.0\.1:\d+\/fixture\/layers:latest$/m,
+      );
       assert.ok(!pull.stdout.includes('\u001b['), 'no terminal escapes off a terminal');
       const again = await runCli(['pull', `${auth}/fixture/layers`], { root: t.root, env });
       assert.match(again.stdout, /Status: Image is up to date/);
@@ -59,7 +72,10 @@ describe('dockui login / pull / logout / push', () => {
   it('pulls quietly, by platform, and refuses bad input with one line', async () => {
     const t = tempRoot();
     try {
-      const q = await runCli(['pull', '-q', '--platform', 'linux/arm64/v8', `${registry('plain')}/fixture/multiarch`], { root: t.root, env });
+      const q = await runCli(
+        ['pull', '-q', '--platform', 'linux/arm64/v8', `${registry('plain')}/fixture/multiarch`],
+        { root: t.root, env },
+      );
       assert.equal(q.code, 0, q.stderr);
       assert.equal(q.stdout, `${registry('plain')}/fixture/multiarch:latest\n`);
       const rec = await (await openStore(t.root)).getImage(`${registry('plain')}/fixture/multiarch`);
@@ -104,7 +120,9 @@ describe('dockui login / pull / logout / push', () => {
     try {
       proxy.add({ path: /\/blobs\//, fault: { kind: 'throttle', bytesPerSec: 100_000 }, times: Infinity });
       const ref = `${proxy.addr}/fixture/layers`;
-      const child = spawn(process.execPath, [dockuiBin, 'pull', ref], { env: { ...process.env, ...env, DOCKUI_ROOT: t.root } });
+      const child = spawn(process.execPath, [dockuiBin, 'pull', ref], {
+        env: { ...process.env, ...env, DOCKUI_ROOT: t.root },
+      });
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -161,8 +179,18 @@ describe('progress output', () => {
     out.on('data', (d: Buffer) => (text += d.toString()));
     const p = pullPrinter(Object.assign(out, { columns: 100 }), { tty: true });
     const digest = `sha256:${'ab'.repeat(32)}`;
-    p.update({ ref: 'x', layers: [{ digest, phase: 'downloading', current: 5_000_000, total: 10_000_000 }], current: 5, total: 10 });
-    p.update({ ref: 'x', layers: [{ digest, phase: 'done', current: 10_000_000, total: 10_000_000 }], current: 10, total: 10 });
+    p.update({
+      ref: 'x',
+      layers: [{ digest, phase: 'downloading', current: 5_000_000, total: 10_000_000 }],
+      current: 5,
+      total: 10,
+    });
+    p.update({
+      ref: 'x',
+      layers: [{ digest, phase: 'done', current: 10_000_000, total: 10_000_000 }],
+      current: 10,
+      total: 10,
+    });
     assert.match(text, /ababababab: Downloading \[=+>\s+\] 5\.00MB\/10\.0MB/);
     assert.ok(text.includes('\u001b[1A\u001b[2Kabababababab: Pull complete'), JSON.stringify(text));
   });

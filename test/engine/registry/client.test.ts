@@ -8,8 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
 import { parseChallenges } from '../../../src/engine/registry/auth.js';
 import { blobChunks } from '../../../src/engine/registry/blob-stream.js';
-import { RegistryClient, configuredInsecure, isInsecureRegistry } from '../../../src/engine/registry/client.js';
-import { eraseCredentials, getCredentials, storeCredentials } from '../../../src/engine/registry/credentials.js';
+import {
+  RegistryClient,
+  configuredInsecure,
+  isInsecureRegistry,
+} from '../../../src/engine/registry/client.js';
+import {
+  eraseCredentials,
+  getCredentials,
+  storeCredentials,
+} from '../../../src/engine/registry/credentials.js';
 import { mediaTypes, parseManifest, selectPlatform } from '../../../src/engine/registry/manifest.js';
 import { hostPlatform, parsePlatform, platformMatches } from '../../../src/engine/registry/platform.js';
 import { parseReference } from '../../../src/engine/registry/reference.js';
@@ -17,7 +25,8 @@ import { fixtureUser, registry } from '../../helpers/env.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
 const creds = { username: fixtureUser.username, password: fixtureUser.password };
-const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
+const code = (c: string, re?: RegExp) => (e: unknown) =>
+  isEngineError(e) && e.code === c && (!re || re.test(e.message));
 
 // Tests read and write a private docker config, never the user's.
 const dockerConfig = mkdtempSync(join(tmpdir(), 'dockui-dcfg-'));
@@ -64,13 +73,26 @@ describe('registry client: manifests', () => {
 
   it('refuses schema 1 with a clear message', () => {
     const s1 = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'x', tag: 'y', fsLayers: [] }));
-    assert.throws(() => parseManifest(s1, mediaTypes.schema1Signed, 'x:y'), code('failed_precondition', /schema 1/));
+    assert.throws(
+      () => parseManifest(s1, mediaTypes.schema1Signed, 'x:y'),
+      code('failed_precondition', /schema 1/),
+    );
   });
 
   it('refuses malformed manifests', () => {
     const m = (v: unknown) => () => parseManifest(Buffer.from(JSON.stringify(v)), undefined, 'x');
-    assert.throws(m({ schemaVersion: 2, config: { mediaType: 'a', digest: 'md5:x', size: 1 }, layers: [] }), /unsupported digest/);
-    assert.throws(m({ schemaVersion: 2, config: { mediaType: 'a', digest: `sha256:${'a'.repeat(64)}`, size: -1 }, layers: [] }), /bad size/);
+    assert.throws(
+      m({ schemaVersion: 2, config: { mediaType: 'a', digest: 'md5:x', size: 1 }, layers: [] }),
+      /unsupported digest/,
+    );
+    assert.throws(
+      m({
+        schemaVersion: 2,
+        config: { mediaType: 'a', digest: `sha256:${'a'.repeat(64)}`, size: -1 },
+        layers: [],
+      }),
+      /bad size/,
+    );
     assert.throws(m({ schemaVersion: 3 }), /schemaVersion/);
     assert.throws(() => parseManifest(Buffer.from('nope'), undefined, 'x'), /not JSON/);
   });
@@ -83,8 +105,14 @@ describe('platforms', () => {
     assert.deepEqual(parsePlatform('Linux/x86_64'), { os: 'linux', architecture: 'amd64' });
     assert.deepEqual(parsePlatform('linux/arm/7'), { os: 'linux', architecture: 'arm', variant: 'v7' });
     assert.throws(() => parsePlatform('linux/arm/v7/x'), code('invalid_argument', /os\/arch\[\/variant\]/));
-    assert.equal(platformMatches(parsePlatform('linux/arm'), { os: 'linux', architecture: 'arm', variant: 'v6' }), true);
-    assert.equal(platformMatches(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v6' }), false);
+    assert.equal(
+      platformMatches(parsePlatform('linux/arm'), { os: 'linux', architecture: 'arm', variant: 'v6' }),
+      true,
+    );
+    assert.equal(
+      platformMatches(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v6' }),
+      false,
+    );
     assert.deepEqual(hostPlatform(), { os: 'linux', architecture: 'amd64' });
   });
 
@@ -95,23 +123,38 @@ describe('platforms', () => {
       size: 1,
       platform: { os: 'linux', architecture, variant },
     });
-    const index = { kind: 'index' as const, mediaType: mediaTypes.ociIndex, manifests: [d('arm', 'v6', '1'), d('arm', 'v7', '2'), d('arm64', 'v8', '3')] };
-    assert.equal(selectPlatform(index, parsePlatform('linux/arm/v7'), 'x').digest, `sha256:${'2'.repeat(64)}`);
+    const index = {
+      kind: 'index' as const,
+      mediaType: mediaTypes.ociIndex,
+      manifests: [d('arm', 'v6', '1'), d('arm', 'v7', '2'), d('arm64', 'v8', '3')],
+    };
+    assert.equal(
+      selectPlatform(index, parsePlatform('linux/arm/v7'), 'x').digest,
+      `sha256:${'2'.repeat(64)}`,
+    );
     assert.equal(selectPlatform(index, parsePlatform('linux/arm64'), 'x').digest, `sha256:${'3'.repeat(64)}`);
   });
 });
 
 describe('registry client: auth', () => {
   it('parses challenges with quoted commas', () => {
-    const [ch] = parseChallenges('Bearer realm="http://a/token",service="reg",scope="repository:a/b:pull,push"');
-    assert.deepEqual(ch, { scheme: 'bearer', params: { realm: 'http://a/token', service: 'reg', scope: 'repository:a/b:pull,push' } });
+    const [ch] = parseChallenges(
+      'Bearer realm="http://a/token",service="reg",scope="repository:a/b:pull,push"',
+    );
+    assert.deepEqual(ch, {
+      scheme: 'bearer',
+      params: { realm: 'http://a/token', service: 'reg', scope: 'repository:a/b:pull,push' },
+    });
     assert.equal(parseChallenges('Basic realm="x"')[0]?.scheme, 'basic');
   });
 
   it('asks for a login on a basic-auth registry without credentials', async () => {
     const addr = registry('auth');
     const c = new RegistryClient(addr);
-    await assert.rejects(c.getManifest(parseReference(`${addr}/fixture/busybox`), 'latest'), code('unauthorized', /requires a login.*dockui login/));
+    await assert.rejects(
+      c.getManifest(parseReference(`${addr}/fixture/busybox`), 'latest'),
+      code('unauthorized', /requires a login.*dockui login/),
+    );
   });
 
   it('reports refused credentials (basic and token)', async () => {
@@ -150,7 +193,12 @@ describe('registry client: auth', () => {
     assert.deepEqual(await getCredentials('127.0.0.1:5100'), creds);
     assert.equal(await getCredentials('127.0.0.1:5200'), undefined);
     // Keys other tools wrote with a scheme still match.
-    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('u:p').toString('base64') } } }));
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({
+        auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('u:p').toString('base64') } },
+      }),
+    );
     assert.deepEqual(await getCredentials('docker.io'), { username: 'u', password: 'p' });
     assert.equal(await eraseCredentials('docker.io'), true);
     assert.equal(await getCredentials('docker.io'), undefined);
@@ -183,7 +231,10 @@ describe('registry client: auth', () => {
     const oldPath = process.env.PATH;
     process.env.PATH = `${bin}:${oldPath ?? ''}`;
     try {
-      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers: { '127.0.0.1:5100': 'dockuitest' } }));
+      writeFileSync(
+        join(dockerConfig, 'config.json'),
+        JSON.stringify({ credHelpers: { '127.0.0.1:5100': 'dockuitest' } }),
+      );
       assert.deepEqual(await getCredentials('127.0.0.1:5100'), creds);
       const c = new RegistryClient(registry('auth'));
       await c.login();
@@ -214,7 +265,10 @@ describe('registry client: auth', () => {
     try {
       mkdirSync(join(etc, 'docker'));
       mkdirSync(join(etc, 'containers/registries.conf.d'), { recursive: true });
-      writeFileSync(join(etc, 'docker/daemon.json'), JSON.stringify({ 'insecure-registries': ['a.example:5000'] }));
+      writeFileSync(
+        join(etc, 'docker/daemon.json'),
+        JSON.stringify({ 'insecure-registries': ['a.example:5000'] }),
+      );
       writeFileSync(
         join(etc, 'containers/registries.conf.d/50-x.conf'),
         '[[registry]]\nlocation = "b.example"\ninsecure = true\n\n[[registry]]\nlocation = "c.example"\ninsecure = false\n',
@@ -253,13 +307,19 @@ describe('registry client: faults', () => {
     const t0 = Date.now();
     await new RegistryClient(proxy.addr).getManifest(ref, 'latest');
     assert.ok(Date.now() - t0 >= 900, 'waited for Retry-After');
-    assert.deepEqual(proxy.log.filter((l) => /manifests/.test(l.path)).map((l) => l.status), [500, 429, 200]);
+    assert.deepEqual(
+      proxy.log.filter((l) => /manifests/.test(l.path)).map((l) => l.status),
+      [500, 429, 200],
+    );
   });
 
   it('gives up on a registry that keeps failing with one clear error', async () => {
     proxy.clear();
     proxy.add({ path: /manifests/, fault: { kind: 'status', status: 503 }, times: Infinity });
-    await assert.rejects(new RegistryClient(proxy.addr).getManifest(ref, 'latest'), code('unavailable', /HTTP 503 \(gave up after 5 attempts\)/));
+    await assert.rejects(
+      new RegistryClient(proxy.addr).getManifest(ref, 'latest'),
+      code('unavailable', /HTTP 503 \(gave up after 5 attempts\)/),
+    );
   });
 
   for (const kind of ['reset', 'truncate'] as const) {
@@ -302,7 +362,10 @@ describe('registry client: faults', () => {
     const direct = `http://${registry('plain')}/v2/fixture/busybox/blobs/${layer.digest}`;
     proxy.add({ path: blobPath(), fault: { kind: 'status', status: 307, headers: { location: direct } } });
     assert.equal((await fetchAll()).length, layer.size);
-    proxy.add({ path: blobPath(), fault: { kind: 'status', status: 302, headers: { location: 'file:///etc/passwd' } } });
+    proxy.add({
+      path: blobPath(),
+      fault: { kind: 'status', status: 302, headers: { location: 'file:///etc/passwd' } },
+    });
     await assert.rejects(fetchAll(), code('unavailable', /redirected to a refused location/));
   });
 
@@ -327,12 +390,17 @@ describe('registry client: faults', () => {
         fault: {
           kind: 'status',
           status: 401,
-          headers: { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="dockui-registry",scope="repository:fixture/busybox:pull"` },
+          headers: {
+            'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="dockui-registry",scope="repository:fixture/busybox:pull"`,
+          },
         },
       });
       tp.log.length = 0;
       await c.getManifest(tref, 'latest');
-      assert.deepEqual(tp.log.map((l) => l.status), [401, 200]);
+      assert.deepEqual(
+        tp.log.map((l) => l.status),
+        [401, 200],
+      );
     } finally {
       await tp.close();
     }

@@ -17,7 +17,12 @@ import { assertStoreSound } from './store-sound.js';
  * Runs a pull and kills it `delayMs` after it has moved the store forward (so that the kill
  * points follow the pull instead of the machine's start-up time), or at `delayMs` when `early`.
  */
-function pullAndKill(ref: string, root: string, delayMs: number, early: boolean): Promise<{ killed: boolean; code: number | null; stderr: string }> {
+function pullAndKill(
+  ref: string,
+  root: string,
+  delayMs: number,
+  early: boolean,
+): Promise<{ killed: boolean; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const start = progressOf(root);
     const child = spawn(process.execPath, [dockuiBin, 'pull', '-q', ref], {
@@ -57,7 +62,10 @@ function progressOf(root: string): { blobs: number; partial: number } {
     }
   };
   // Only resumable partials (ingest-<hex>): lock and lock-break files come and go without progress.
-  return { blobs: size(join(root, 'blobs/sha256'), () => true), partial: size(join(root, 'tmp'), (n) => /^ingest-[0-9a-f]{64}$/.test(n)) };
+  return {
+    blobs: size(join(root, 'blobs/sha256'), () => true),
+    partial: size(join(root, 'tmp'), (n) => /^ingest-[0-9a-f]{64}$/.test(n)),
+  };
 }
 
 describe('crash safety of pull', () => {
@@ -111,7 +119,10 @@ describe('crash safety of pull', () => {
       const b = await (await openStore(clean.root)).getImage(ref);
       assert.equal(a?.manifestDigest, b?.manifestDigest);
       assert.equal(a?.configDigest, b?.configDigest);
-      assert.deepEqual((await store.imageLayers(ref)).map((l) => l.diffId), (await (await openStore(clean.root)).imageLayers(ref)).map((l) => l.diffId));
+      assert.deepEqual(
+        (await store.imageLayers(ref)).map((l) => l.diffId),
+        (await (await openStore(clean.root)).imageLayers(ref)).map((l) => l.diffId),
+      );
     } finally {
       r.cleanup();
       clean.cleanup();

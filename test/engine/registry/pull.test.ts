@@ -15,7 +15,8 @@ import { fixtureUser, registry, tempRoot } from '../../helpers/env.js';
 import { assertStoreSound } from './store-sound.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
-const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
+const code = (c: string, re?: RegExp) => (e: unknown) =>
+  isEngineError(e) && e.code === c && (!re || re.test(e.message));
 const dockerConfig = mkdtempSync(join(tmpdir(), 'dockui-dcfg-'));
 process.env.DOCKER_CONFIG = dockerConfig;
 process.env.DOCKUI_REGISTRY_RETRY_BASE_MS = '20';
@@ -73,8 +74,14 @@ describe('pull from the fixture registries', () => {
       // By the index's digest: verified, then the platform picked from it as by tag.
       const c = await pullImage(store, `${registry('plain')}/fixture/multiarch@${a.indexDigest}`);
       assert.equal(c.digest, a.digest);
-      await assert.rejects(pullImage(store, ref, { platform: 'linux/riscv64' }), code('not_found', /no image for linux\/riscv64/));
-      await assert.rejects(pullImage(store, ref, { platform: 'linux' }), code('invalid_argument', /invalid platform/));
+      await assert.rejects(
+        pullImage(store, ref, { platform: 'linux/riscv64' }),
+        code('not_found', /no image for linux\/riscv64/),
+      );
+      await assert.rejects(
+        pullImage(store, ref, { platform: 'linux' }),
+        code('invalid_argument', /invalid platform/),
+      );
       // A single-platform image refuses another platform asked for explicitly.
       await assert.rejects(
         pullImage(store, `${registry('plain')}/fixture/busybox`, { platform: 'linux/arm64' }),
@@ -108,8 +115,14 @@ describe('pull from the fixture registries', () => {
         pullImage(store, `${registry('plain')}/fixture/layers@sha256:${'0'.repeat(64)}`),
         code('not_found'),
       );
-      await assert.rejects(pullImage(store, `${registry('plain')}/fixture/nope`), code('not_found', /not found/));
-      await assert.rejects(pullImage(store, 'Bad/Name'), code('invalid_argument', /invalid reference format/));
+      await assert.rejects(
+        pullImage(store, `${registry('plain')}/fixture/nope`),
+        code('not_found', /not found/),
+      );
+      await assert.rejects(
+        pullImage(store, 'Bad/Name'),
+        code('invalid_argument', /invalid reference format/),
+      );
       await assertStoreSound(store);
     } finally {
       t.cleanup();
@@ -139,7 +152,11 @@ async function putBlob(addr: string, repo: string, data: Buffer, mediaType: stri
   const start = await fetch(`http://${addr}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
   const loc = new URL(start.headers.get('location')!, `http://${addr}`);
   loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(loc, {
+    method: 'PUT',
+    body: data,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   assert.equal(put.status, 201);
   return { mediaType, digest, size: data.length };
 }
@@ -157,16 +174,33 @@ describe('pull of hostile or odd content from the real registry', () => {
   it('refuses artifacts, unknown layer types and configs that do not match their manifest', async () => {
     const addr = registry('plain');
     const repo = `odd/thing-${Date.now()}`;
-    const layer = await putBlob(addr, repo, Buffer.from('not a tar at all'), 'application/vnd.oci.image.layer.v1.tar');
+    const layer = await putBlob(
+      addr,
+      repo,
+      Buffer.from('not a tar at all'),
+      'application/vnd.oci.image.layer.v1.tar',
+    );
     const artifactCfg = await putBlob(addr, repo, Buffer.from('{}'), 'application/vnd.example.thing+json');
-    await putManifest(addr, repo, 'artifact', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: artifactCfg, layers: [layer] });
+    await putManifest(addr, repo, 'artifact', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: artifactCfg,
+      layers: [layer],
+    });
     const cfg = await putBlob(
       addr,
       repo,
-      Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })),
+      Buffer.from(
+        JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+      ),
       'application/vnd.oci.image.config.v1+json',
     );
-    await putManifest(addr, repo, 'mismatch', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: cfg, layers: [layer] });
+    await putManifest(addr, repo, 'mismatch', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: cfg,
+      layers: [layer],
+    });
     await putManifest(addr, repo, 'oddlayer', {
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -176,17 +210,40 @@ describe('pull of hostile or odd content from the real registry', () => {
     const cfg1 = await putBlob(
       addr,
       repo,
-      Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] } })),
+      Buffer.from(
+        JSON.stringify({
+          architecture: 'amd64',
+          os: 'linux',
+          rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] },
+        }),
+      ),
       'application/vnd.oci.image.config.v1+json',
     );
-    await putManifest(addr, repo, 'badtar', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: cfg1, layers: [layer] });
+    await putManifest(addr, repo, 'badtar', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: cfg1,
+      layers: [layer],
+    });
     const t = tempRoot();
     try {
       const store = await openStore(t.root);
-      await assert.rejects(pullImage(store, `${addr}/${repo}:artifact`), code('failed_precondition', /is not a container image/));
-      await assert.rejects(pullImage(store, `${addr}/${repo}:mismatch`), code('failed_precondition', /config lists 0 layers but its manifest 1/));
-      await assert.rejects(pullImage(store, `${addr}/${repo}:oddlayer`), code('failed_precondition', /unsupported layer media type/));
-      await assert.rejects(pullImage(store, `${addr}/${repo}:badtar`), (e: unknown) => isEngineError(e) && !e.message.includes('\n'));
+      await assert.rejects(
+        pullImage(store, `${addr}/${repo}:artifact`),
+        code('failed_precondition', /is not a container image/),
+      );
+      await assert.rejects(
+        pullImage(store, `${addr}/${repo}:mismatch`),
+        code('failed_precondition', /config lists 0 layers but its manifest 1/),
+      );
+      await assert.rejects(
+        pullImage(store, `${addr}/${repo}:oddlayer`),
+        code('failed_precondition', /unsupported layer media type/),
+      );
+      await assert.rejects(
+        pullImage(store, `${addr}/${repo}:badtar`),
+        (e: unknown) => isEngineError(e) && !e.message.includes('\n'),
+      );
       assert.deepEqual(await store.listImages(), []);
       await assertStoreSound(store);
     } finally {
@@ -206,14 +263,30 @@ describe('pull through faults', () => {
   const ref = () => `${proxy.addr}/fixture/layers`;
 
   const cases: { name: string; rules: () => void; expect?: (e: unknown) => boolean }[] = [
-    { name: 'a 500 then a 429 on a blob', rules: () => {
-      proxy.add({ path: blob, fault: { kind: 'status', status: 500 } });
-      proxy.add({ path: blob, fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } });
-    } },
-    { name: 'a truncated blob', rules: () => proxy.add({ path: blob, fault: { kind: 'truncate', after: 300 } }) },
-    { name: 'a dropped connection', rules: () => proxy.add({ path: blob, fault: { kind: 'reset', after: 500 } }) },
-    { name: 'a corrupted blob (fetched again)', rules: () => proxy.add({ path: blob, fault: { kind: 'corrupt', at: 100 } }) },
-    { name: 'a corrupted manifest', rules: () => proxy.add({ path: /manifests/, fault: { kind: 'corrupt', at: 10 } }), expect: code('failed_precondition') },
+    {
+      name: 'a 500 then a 429 on a blob',
+      rules: () => {
+        proxy.add({ path: blob, fault: { kind: 'status', status: 500 } });
+        proxy.add({ path: blob, fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } });
+      },
+    },
+    {
+      name: 'a truncated blob',
+      rules: () => proxy.add({ path: blob, fault: { kind: 'truncate', after: 300 } }),
+    },
+    {
+      name: 'a dropped connection',
+      rules: () => proxy.add({ path: blob, fault: { kind: 'reset', after: 500 } }),
+    },
+    {
+      name: 'a corrupted blob (fetched again)',
+      rules: () => proxy.add({ path: blob, fault: { kind: 'corrupt', at: 100 } }),
+    },
+    {
+      name: 'a corrupted manifest',
+      rules: () => proxy.add({ path: /manifests/, fault: { kind: 'corrupt', at: 10 } }),
+      expect: code('failed_precondition'),
+    },
     {
       name: 'a blob corrupted every time',
       rules: () => proxy.add({ path: blob, fault: { kind: 'corrupt', at: 100 }, times: Infinity }),
@@ -224,7 +297,11 @@ describe('pull through faults', () => {
       rules: () => proxy.add({ path: blob, fault: { kind: 'status', status: 500 }, times: Infinity }),
       expect: code('unavailable', /gave up/),
     },
-    { name: 'a 401 without a way to log in', rules: () => proxy.add({ path: blob, fault: { kind: 'status', status: 401 }, times: Infinity }), expect: code('unauthorized') },
+    {
+      name: 'a 401 without a way to log in',
+      rules: () => proxy.add({ path: blob, fault: { kind: 'status', status: 401 }, times: Infinity }),
+      expect: code('unauthorized'),
+    },
   ];
   for (const c of cases) {
     it(`${c.expect ? 'fails cleanly on' : 'survives'} ${c.name}`, async () => {
@@ -246,7 +323,11 @@ describe('pull through faults', () => {
         }
         const r = await pullImage(store, ref());
         assert.equal((await store.getImage(ref()))?.manifestDigest, r.digest);
-        if (!c.expect) assert.ok(proxy.log.some((l) => l.fault), 'the fault fired');
+        if (!c.expect)
+          assert.ok(
+            proxy.log.some((l) => l.fault),
+            'the fault fired',
+          );
         await assertStoreSound(store);
       } finally {
         t.cleanup();
@@ -288,7 +369,10 @@ describe('pull through faults', () => {
       await assertStoreSound(store);
       proxy.clear();
       await pullImage(store, ref());
-      assert.ok(proxy.log.some((l) => l.range), 'resumed with a Range request');
+      assert.ok(
+        proxy.log.some((l) => l.range),
+        'resumed with a Range request',
+      );
       await assertStoreSound(store);
     } finally {
       t.cleanup();

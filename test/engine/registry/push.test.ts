@@ -19,7 +19,8 @@ import { fixtureUser, registry, tempRoot } from '../../helpers/env.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
 const exec = promisify(execFile);
-const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
+const code = (c: string, re?: RegExp) => (e: unknown) =>
+  isEngineError(e) && e.code === c && (!re || re.test(e.message));
 const work = mkdtempSync(join(tmpdir(), 'dockui-push-'));
 process.env.DOCKER_CONFIG = join(work, 'docker');
 process.env.DOCKUI_REGISTRY_RETRY_BASE_MS = '20';
@@ -37,7 +38,8 @@ async function uniqueImage(store: Store, name: string, bytes: number): Promise<s
   return r.id;
 }
 
-const skopeoCreds = (mode: 'plain' | 'token') => (mode === 'token' ? [`--creds=${fixtureUser.username}:${fixtureUser.password}`] : []);
+const skopeoCreds = (mode: 'plain' | 'token') =>
+  mode === 'token' ? [`--creds=${fixtureUser.username}:${fixtureUser.password}`] : [];
 
 describe('push', () => {
   for (const mode of ['plain', 'token'] as const) {
@@ -54,11 +56,22 @@ describe('push', () => {
         assert.equal(r.uploaded, 2);
         assert.equal(r.digest, (await store.getImage(name))?.manifestDigest);
 
-        const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', ...skopeoCreds(mode), `docker://${name}`]);
+        const { stdout } = await exec('skopeo', [
+          'inspect',
+          '--tls-verify=false',
+          ...skopeoCreds(mode),
+          `docker://${name}`,
+        ]);
         const info = JSON.parse(stdout) as { Digest: string; Layers: string[] };
         assert.equal(info.Digest, r.digest);
         const oci = join(work, `oci-${mode}`);
-        await exec('skopeo', ['copy', '--src-tls-verify=false', ...skopeoCreds(mode).map((c) => c.replace('--creds', '--src-creds')), `docker://${name}`, `oci:${oci}:v1`]);
+        await exec('skopeo', [
+          'copy',
+          '--src-tls-verify=false',
+          ...skopeoCreds(mode).map((c) => c.replace('--creds', '--src-creds')),
+          `docker://${name}`,
+          `oci:${oci}:v1`,
+        ]);
 
         const fresh = await openStore(back.root);
         const p = await pullImage(fresh, name);
@@ -93,7 +106,10 @@ describe('push', () => {
       const name = `${registry('token')}/pushed/anon-${randomBytes(4).toString('hex')}:v1`;
       await uniqueImage(store, name, 1000);
       await assert.rejects(pushImage(store, name), code('unauthorized', /dockui login/));
-      await assert.rejects(pushImage(store, `${registry('plain')}/nothing/here:v1`), code('not_found', /no such image/));
+      await assert.rejects(
+        pushImage(store, `${registry('plain')}/nothing/here:v1`),
+        code('not_found', /no such image/),
+      );
     } finally {
       t.cleanup();
     }
@@ -114,23 +130,42 @@ describe('push', () => {
         await uniqueImage(store, name, 300_000);
         proxy.add({ method: 'PATCH', path: /uploads/, fault: { kind: 'status', status: 500 } });
         proxy.add({ method: 'PUT', path: /uploads/, fault: { kind: 'status', status: 503 } });
-        proxy.add({ method: 'HEAD', path: /blobs/, fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } });
+        proxy.add({
+          method: 'HEAD',
+          path: /blobs/,
+          fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+        });
         // A connection dropped mid-upload: the blob goes up again in a new upload session.
         proxy.add({ method: 'PATCH', path: /uploads/, fault: { kind: 'drop' } });
         const r = await pushImage(store, name, { chunkSize: 100_000 });
         assert.equal(r.uploaded, 2);
         assert.ok(proxy.log.filter((l) => l.fault).length >= 4);
         assert.ok(proxy.log.some((l) => l.fault === 'drop'));
-        const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${name.replace(proxy.addr, registry('plain'))}`]);
+        const { stdout } = await exec('skopeo', [
+          'inspect',
+          '--tls-verify=false',
+          `docker://${name.replace(proxy.addr, registry('plain'))}`,
+        ]);
         assert.equal((JSON.parse(stdout) as { Digest: string }).Digest, r.digest);
 
         const name2 = `${proxy.addr}/pushed/faults-${randomBytes(4).toString('hex')}:v1`;
         await uniqueImage(store, name2, 1000);
         proxy.clear();
-        proxy.add({ method: 'PUT', path: /uploads/, fault: { kind: 'status', status: 500 }, times: Infinity });
+        proxy.add({
+          method: 'PUT',
+          path: /uploads/,
+          fault: { kind: 'status', status: 500 },
+          times: Infinity,
+        });
         await assert.rejects(pushImage(store, name2), code('unavailable'));
         // No manifest went up: the tag does not exist.
-        await assert.rejects(exec('skopeo', ['inspect', '--tls-verify=false', `docker://${name2.replace(proxy.addr, registry('plain'))}`]));
+        await assert.rejects(
+          exec('skopeo', [
+            'inspect',
+            '--tls-verify=false',
+            `docker://${name2.replace(proxy.addr, registry('plain'))}`,
+          ]),
+        );
       } finally {
         t.cleanup();
       }

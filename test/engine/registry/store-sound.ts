@@ -12,8 +12,9 @@ export async function assertStoreSound(store: Store): Promise<void> {
   assert.deepEqual(report.problems, [], JSON.stringify(report.problems));
   const dir = join(store.root, 'blobs', 'sha256');
   for (const name of readdirSync(dir)) {
-    const hex = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+    const hex = createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex');
     assert.equal(hex, name, `blob ${name} is corrupt`);
   }
 }
-
