@@ -4,7 +4,6 @@
 // dir — a RUN's overlay upper, or a fresh dir COPY fills — written as a gzip blob and then
 // adopted by the store as is. The tags move only after every step succeeded.
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
@@ -86,7 +85,7 @@ const lastLines = 6;
 
 /** DOCKUI_BUILD_TRACE=1 prints where a step's time goes (stderr), for tuning. */
 const tracing = process.env.DOCKUI_BUILD_TRACE === '1';
-let traceT = Date.now();
+let traceT = Math.round(performance.timeOrigin);
 function trace(what: string): void {
   if (!tracing) return;
   const now = Date.now();
@@ -118,7 +117,9 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
       ...(opts.dockerfileText !== undefined ? { dockerfile: '-', dockerfileText: opts.dockerfileText } : {}),
     });
     hasher = new ContentHasher(buildCacheDir, ctx.dir);
+    trace('context and stat cache loaded');
     const df = parseDockerfile(ctx.dockerfileText, { file: ctx.dockerfileName });
+    trace('Dockerfile parsed');
     const global = new GlobalScope(df, { buildArgs: opts.buildArgs ?? {} });
     const target = pickTarget(df, opts.target);
     const stages = neededStages(df, target, global);
@@ -142,6 +143,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
         try {
           const cached = await fn();
           if (cached) cachedSteps++;
+          trace(`step ${i + 1} ${cached ? 'cached' : 'done'}: ${ins.text.slice(0, 40)}`);
           emitStep({ index: i, stage: name, instruction: ins.text, range: ins.range, status: cached ? 'cached' : 'done', durationMs: Date.now() - started });
         } catch (e) {
           const err = isEngineError(e) && e.range === undefined && !(e.code === 'canceled') ? new EngineError(e.code, e.message, { cause: e.cause, range: ins.range }) : e;
@@ -188,6 +190,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
     if (opts.labels && Object.keys(opts.labels).length > 0) config.config.Labels = { ...(config.config.Labels ?? {}), ...opts.labels };
     const img = await writeImage(deps.store, config, final.layers, opts.tags ?? []);
     hasher.save();
+    trace('image written');
     const result: BuildResult = { buildId, imageId: img.id, steps: index, cachedSteps, durationMs: Date.now() - t0 };
     deps.events?.emit('build.finished', { buildId, ok: true, imageId: img.id, durationMs: result.durationMs });
     return result;
@@ -753,7 +756,7 @@ class Executor {
       rmSync(blob, { force: true });
       throw e;
     }
-    if (await this.store.hasLayer(layer.diffId)) discard(upper, this.store.root);
+    if (await this.store.hasLayer(layer.diffId)) await discard(upper, this.store.root);
     else await this.store.adoptLayer(upper, { diffId: layer.diffId, size: layer.contentSize });
     trace('layer: adopted');
     config.rootfs.diff_ids.push(layer.diffId);
@@ -773,9 +776,10 @@ class Executor {
  * store's temp files, so its gc finishes the job if we die) and deleted in the background,
  * since deleting thousands of files can take seconds that the build need not wait for.
  */
-function discard(dir: string, root: string): void {
+async function discard(dir: string, root: string): Promise<void> {
   const aside = join(root, 'tmp', tempName('discard'));
   renameSync(dir, aside);
+  const { spawn } = await import('node:child_process');
   const child = spawn('rm', ['-rf', '--', aside], { detached: true, stdio: 'ignore' });
   child.on('error', () => rmSync(aside, { recursive: true, force: true }));
   child.unref();

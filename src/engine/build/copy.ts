@@ -3,7 +3,6 @@
 // a trailing slash (or an existing directory, or several sources) makes the destination a
 // directory, top-level symlinks are followed, --chown/--chmod, --exclude, ADD of a local tar
 // extracted. Parent directories that already exist below keep their owner, mode and mtime.
-import { execFile } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -457,7 +456,8 @@ export function isArchive(path: string): boolean {
   return n >= 262 && b.toString('latin1', 257, 262) === 'ustar';
 }
 
-function extractArchive(file: string, destDir: string, signal?: AbortSignal): Promise<void> {
+async function extractArchive(file: string, destDir: string, signal?: AbortSignal): Promise<void> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(
       'tar',
