@@ -204,6 +204,15 @@ export class RegistryClient {
           });
         } catch (e) {
           if (e instanceof EngineError) throw e;
+          // A name that does not resolve will not start to on a retry.
+          if ((e as NodeJS.ErrnoException).code === 'ENOTFOUND')
+            throw new EngineError(
+              'unavailable',
+              `cannot reach registry ${this.domain}: no such host ${url.hostname}`,
+              {
+                cause: e,
+              },
+            );
           throw new TransientError(describe(e), undefined, { cause: e });
         }
         if (opts.retry !== false && isRetryableStatus(r.status)) {

@@ -63,6 +63,14 @@ describe('registry client: manifests', () => {
     });
   }
 
+  it('names a registry host that does not resolve', async () => {
+    const c = new RegistryClient('registry.invalid');
+    await assert.rejects(
+      c.ping(),
+      code('unavailable', /cannot reach registry registry\.invalid: (no such host|.*gave up)/),
+    );
+  });
+
   it('answers a missing tag with not_found', async () => {
     const c = new RegistryClient(registry('plain'));
     await assert.rejects(
