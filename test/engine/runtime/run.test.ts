@@ -111,7 +111,7 @@ describe('dockui run', () => {
     assert.equal((await f.ok(['inspect', '-f', '{{.State.OOMKilled}}', 'oom'])).trim(), 'true');
     assert.match(await f.ok(['ps', '-a', '--filter', 'name=oom']), /Exited \(137\) \[oom\]/);
     await f.ok(['rm', 'oom']);
-    const pids = await f.cli(['run', '--rm', '--pids-limit', '5', f.busybox, 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait']);
+    const pids = await f.cli(['run', '--rm', '--pids-limit', '12', f.busybox, 'sh', '-c', 'for i in $(seq 1 20); do sleep 1 & done; wait']);
     assert.match(pids.stderr, /can't fork/);
   });
 
