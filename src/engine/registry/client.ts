@@ -272,7 +272,7 @@ export class RegistryClient {
     try {
       res = await this.send('/v2/', { signal });
     } catch (e) {
-      if (e instanceof EngineError && e.code !== 'unavailable') throw e;
+      if (e instanceof EngineError) throw e;
       throw new EngineError('unavailable', `cannot reach registry ${this.domain}: ${describe(e)}`, {
         cause: e,
       });
