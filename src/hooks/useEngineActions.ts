@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { ContainerSummary } from '../engine/define.js';
-import type { ImageDetails, RunOptions } from '../engine/types.js';
+import type { RunOptions } from '../engine/types.js';
 import { useEngine } from './EngineProvider.js';
 
 /** The engine operations the screen triggers, as plain async functions (views never hold the engine). */
@@ -12,7 +12,6 @@ export interface EngineActions {
   removeContainer(id: string, force: boolean): Promise<void>;
   removeImage(ref: string): Promise<void>;
   run(opts: RunOptions): Promise<ContainerSummary>;
-  inspectImage(ref: string): Promise<ImageDetails>;
   execShellCommand(id: string): readonly string[];
 }
 
@@ -27,7 +26,6 @@ export function useEngineActions(): EngineActions {
       removeContainer: (id, force) => e.containers.remove(id, { force }),
       removeImage: (ref) => e.images.remove(ref),
       run: (opts) => e.containers.run(opts),
-      inspectImage: (ref) => e.images.inspect(ref),
       execShellCommand: (id) => e.containers.execShellCommand(id),
     }),
     [e],

@@ -38,34 +38,18 @@ const marks = { info: '', ok: '✓ ', error: '✗ ', busy: '… ' } as const;
  * The outcome or error of the last action on the left; the runtime problem (why containers
  * cannot run here) on the right, always, because it explains every failing start.
  */
-export function StatusLine(props: {
-  readonly status: StatusMessage | undefined;
-  readonly runtimeProblem: string | undefined;
-  readonly width: number;
-}) {
+export function StatusLine(props: { readonly status: StatusMessage | undefined; readonly runtimeProblem: string | undefined; readonly width: number }) {
   const problem = props.runtimeProblem ? `containers cannot run: ${props.runtimeProblem}` : '';
-  const room = Math.max(
-    0,
-    props.width - (problem ? Math.min(problem.length, Math.floor(props.width / 2)) + 2 : 0),
-  );
+  // The problem takes at most half the line; the message gets the rest, less a gap.
+  const problemWidth = Math.min(problem.length, Math.floor(props.width / 2));
+  const room = Math.max(0, props.width - problemWidth - (problem ? 2 : 0));
   const s = props.status;
-  const token =
-    s?.kind === 'error'
-      ? 'text.error'
-      : s?.kind === 'ok'
-        ? 'text.ok'
-        : s?.kind === 'busy'
-          ? 'build.running'
-          : 'text.muted';
+  const token = s?.kind === 'error' ? 'text.error' : s?.kind === 'ok' ? 'text.ok' : s?.kind === 'busy' ? 'build.running' : 'text.muted';
   // A fixed row even when empty, so that the footer never moves up into its place.
   return (
     <Box width={props.width} height={1} justifyContent="space-between">
       <Styled token={token}>{s ? truncate(`${marks[s.kind]}${s.text}`, room) : ''}</Styled>
-      {problem ? (
-        <Styled token="text.warn">
-          {truncate(problem, props.width - room - 1 > 0 ? props.width - room : props.width)}
-        </Styled>
-      ) : null}
+      {problem ? <Styled token="text.warn">{truncate(problem, problemWidth)}</Styled> : null}
     </Box>
   );
 }

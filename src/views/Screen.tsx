@@ -130,9 +130,9 @@ export function Screen(props: ScreenProps) {
   const selectedContainer = shownContainers[cList.selected];
   const selectedImage = shownImages[iList.selected];
 
-  const detailsContainer = state.details?.kind === 'container' ? containers.find((c) => c.id === (state.details as { id: string }).id) : undefined;
-  const detailsImageRow =
-    state.details?.kind === 'image' ? allImageRows.find((r) => r.image.id === (state.details as { id: string }).id && r.ref === (state.details as { ref?: string }).ref) : undefined;
+  const shown = state.details;
+  const detailsContainer = shown?.kind === 'container' ? containers.find((c) => c.id === shown.id) : undefined;
+  const detailsImageRow = shown?.kind === 'image' ? allImageRows.find((r) => r.image.id === shown.id && r.ref === shown.ref) : undefined;
   // The side preview follows the selection of the list pane in view.
   const previewImage = state.pane === 'images' ? selectedImage : state.pane === 'details' ? detailsImageRow : undefined;
   const inspectRef = previewImage ? (previewImage.ref ?? previewImage.image.id) : undefined;

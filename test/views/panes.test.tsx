@@ -4,6 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { BuildPane } from '../../src/views/BuildPane.js';
 import { ContainersPane } from '../../src/views/ContainersPane.js';
 import { LogsPane } from '../../src/views/LogsPane.js';
+import { StatusLine } from '../../src/views/Chrome.js';
 import { columnWidths, Table } from '../../src/views/Table.js';
 import { initialLogsView } from '../../src/views/logs-view.js';
 import { idleBuild } from '../../src/hooks/build-store.js';
@@ -141,5 +142,17 @@ describe('BuildPane', () => {
     assert.match(f, /built 999999999999 in 800ms/);
     assert.match(f, /✓ 800ms\s+3\/4 steps cached/);
     assert.match(f, /✗ 1\.20s\s+1\/4 steps cached\s+RUN false: exit code 1/);
+  });
+});
+
+describe('StatusLine', () => {
+  it('keeps both the outcome and the runtime problem on one line, each cut to its share', async () => {
+    r = renderElement(
+      <StatusLine status={{ kind: 'error', text: `cannot start web: ${'x'.repeat(80)}` }} runtimeProblem="runc not found in PATH (install the runc package)" width={80} />,
+    );
+    const f = await r.waitFor((f) => f.includes('containers cannot run'));
+    assert.equal(f.split('\n').length, 1);
+    assert.ok(f.length <= 80, `${f.length} columns`);
+    assert.match(f, /^✗ cannot start web: x+… {2}containers cannot run: runc not found i…$/);
   });
 });
