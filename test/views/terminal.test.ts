@@ -77,6 +77,10 @@ describe('runTui in a terminal', () => {
     t.resize(120, 30);
     let screen = await t.waitFor((x) => x.split('\n').some((l) => /^╭─+╮$/.test(l) && l.length === 120));
     assert.match(screen.split('\n')[26] ?? '', /^╰─+╯$/);
+    // Wide enough for a preview: the selection's details beside the list.
+    t.resize(160, 40);
+    screen = await t.waitFor((x) => /Containers\s+1\s.*Details · web1/.test(x));
+    assert.match(screen, /Ports\s+127\.0\.0\.1:8080->80\/tcp/);
     t.resize(70, 20);
     screen = await t.waitFor('needs a terminal of at least 80×24 (this one is 70×20)');
     t.resize(80, 24);
