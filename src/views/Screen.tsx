@@ -148,14 +148,16 @@ export function Screen(props: ScreenProps) {
   const logsContainer = containers.find((c) => c.id === state.logsTarget);
   const logRows = Math.max(1, layout.main.height - 1);
   const logsWindow = { dropped: logs.dropped, count: logs.lines.length, height: logRows };
+  // While the search is being typed its matches already light up; Enter jumps to them.
+  const logQuery = modal?.kind === 'prompt' && modal.purpose === 'search' ? modal.input.value : state.logsView.query;
   const logMatches = useMemo(
     () =>
       findMatches(
         logs.lines.map((l) => l.text),
         logs.dropped,
-        state.logsView.query,
+        logQuery,
       ),
-    [logs, state.logsView.query],
+    [logs, logQuery],
   );
 
   const detailsTarget: DetailsTarget | undefined = (() => {
@@ -570,7 +572,7 @@ export function Screen(props: ScreenProps) {
           <LogsPane
             title={logsContainer?.name ?? (state.logsTarget ? shortId(state.logsTarget) : '')}
             logs={logs}
-            view={state.logsView}
+            view={logQuery === state.logsView.query ? state.logsView : { ...state.logsView, query: logQuery }}
             matchCount={logMatches.length}
             focused
             width={m.width}

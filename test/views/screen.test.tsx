@@ -198,8 +198,10 @@ describe('screen: container actions', () => {
     const r = await start(e);
     await r.press('l', (f) => f.includes('line 59'));
     await r.press('/', (f) => f.includes('search /'));
-    for (const ch of 'error') await r.press(ch);
-    let f = await r.press(keys.enter, (f) => f.includes('6 matches'));
+    for (const ch of 'erro') await r.press(ch);
+    // Matches light up while the search is typed.
+    await r.press('r', (f) => f.includes('/error: 6 matches') || f.includes('/error: 1 match'));
+    let f = await r.press(keys.enter, (f) => f.includes('6 matches') && f.includes('scrolled'));
     assert.match(f, /ERROR number 50/);
     assert.match(r.rawFrame(), /\x1b\[7mERROR/, 'the current match in inverse video');
     f = await r.press('n', (f) => f.includes('ERROR number 0'));
