@@ -1,0 +1,38 @@
+// `dockui load [-i FILE] [-q]`: images from a docker-archive or an oci-archive (plain or gzip).
+import { EngineError } from '../../engine/define.js';
+import { defineVerb } from '../context.js';
+
+export const verb = defineVerb({
+  name: 'load',
+  synopsis: '[-i FILE] [-q]',
+  summary: 'Load images from a tar archive (docker save or oci-archive; stdin by default)',
+  flags: {
+    input: { short: 'i', value: true, help: 'read from a file instead of stdin' },
+    quiet: { short: 'q', help: 'print only the loaded images, not each layer' },
+  },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length > 0) throw new EngineError('invalid_argument', "load takes no arguments: use -i FILE or stdin (see 'dockui load --help')");
+    const file = flags.input;
+    if ((file === undefined || file === '-') && ctx.stdin.isTTY)
+      throw new EngineError('invalid_argument', 'load reads the archive from stdin, which is a terminal: use -i FILE or redirect stdin');
+    const [{ openStore }, { loadArchive, loadArchiveStream }] = await Promise.all([
+      import('../../engine/store/index.js'),
+      import('../../engine/images/archive.js'),
+    ]);
+    const store = await openStore(ctx.paths.root);
+    const onLayer = flags.quiet
+      ? undefined
+      : (diffId: string, size: number, existed: boolean) =>
+          ctx.stderr.write(`${existed ? 'Layer exists' : 'Loaded layer'} ${diffId.slice(7, 19)} (${size} bytes)\n`);
+    const opts = { signal: ctx.signal, ...(onLayer ? { onLayer } : {}) };
+    const images =
+      file === undefined || file === '-'
+        ? await loadArchiveStream(store, ctx.stdin, { ...opts, name: 'stdin' })
+        : await loadArchive(store, file, opts);
+    for (const img of images) {
+      if (img.names.length === 0) ctx.stdout.write(`Loaded image ID: ${img.id}\n`);
+      for (const n of img.names) ctx.stdout.write(`Loaded image: ${n}\n`);
+    }
+    return 0;
+  },
+});

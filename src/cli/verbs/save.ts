@@ -1,0 +1,26 @@
+// `dockui save [-o FILE] IMAGE...`: a docker-archive (docker save's format) of images in the store.
+import { EngineError } from '../../engine/define.js';
+import { defineVerb } from '../context.js';
+
+export const verb = defineVerb({
+  name: 'save',
+  synopsis: '[-o FILE] IMAGE [IMAGE...]',
+  summary: 'Save one or more images to a tar archive (streamed to stdout by default)',
+  flags: {
+    output: { short: 'o', value: true, help: 'write to a file instead of stdout' },
+  },
+  async run(ctx, { flags, positionals }) {
+    if (positionals.length === 0) throw new EngineError('invalid_argument', "save needs at least one image (see 'dockui save --help')");
+    const out = flags.output;
+    if ((out === undefined || out === '-') && ctx.stdout.isTTY)
+      throw new EngineError('invalid_argument', 'refusing to write an image archive to a terminal: use -o FILE or redirect stdout');
+    const [{ openStore }, { saveToFile, saveToStream }] = await Promise.all([
+      import('../../engine/store/index.js'),
+      import('../../engine/images/archive.js'),
+    ]);
+    const store = await openStore(ctx.paths.root);
+    if (out === undefined || out === '-') await saveToStream(store, positionals, ctx.stdout, { signal: ctx.signal });
+    else await saveToFile(store, positionals, out, { signal: ctx.signal });
+    return 0;
+  },
+});
