@@ -4,7 +4,9 @@
 // a shell in it and back, its logs, stop it, delete it, quit — and the terminal is restored.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { dockuiBin, repoRoot, tempRoot } from '../helpers/env.js';
@@ -129,5 +131,32 @@ describe('dockui in a terminal, end to end', () => {
     assert.equal(t.cursorVisible(), true);
     assert.match(after, /BEFORE-DOCKUI/);
     assert.doesNotMatch(after, /1 Containers/);
+  });
+
+  it('without runc it still opens, lists images and says plainly what is missing', async (ctx) => {
+    if (skip) return ctx.skip(skip);
+    const ref = `${registryAddr}/fixture/web:latest`;
+    execFileSync(process.execPath, [dockuiBin, '--root', root.root, 'pull', '-q', ref], { stdio: 'ignore', timeout: 120_000 });
+    t?.close();
+    // A PATH that holds node and nothing else is a machine without runc (Debian links runc
+    // into /usr/bin and /bin too, so leaving /usr/sbin out is not enough).
+    const bin = mkdtempSync(join(tmpdir(), 'dockui-e2e-path-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    t = TmuxSession.start({
+      command: `PATH=${bin} node ${dockuiBin} --root ${root.root}; echo "EXIT=$?"; read keep_the_pane_alive`,
+      cwd: repoRoot,
+      columns: 120,
+      rows: 30,
+      env: { NODE_NO_WARNINGS: '1' },
+    });
+    ctx.after(() => rmSync(bin, { recursive: true, force: true }));
+    await t.waitFor('containers cannot run: runc is not installed', 30_000);
+    t.sendKeys('2');
+    await t.waitFor(/› 127\.0\.0\.1:\d+\/fixture\/web:latest|› .*fixture\/web:latest/);
+    t.sendKeys('R');
+    await t.waitFor('✗ cannot run a container: runc is not installed');
+    t.sendKeys('q');
+    await t.waitFor('EXIT=0', 30_000);
+    assert.equal(t.alternateScreen(), false);
   });
 });
