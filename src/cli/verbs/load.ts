@@ -30,6 +30,8 @@ export const verb = defineVerb({
         ? await loadArchiveStream(store, ctx.stdin, { ...opts, name: 'stdin' })
         : await loadArchive(store, file, opts);
     for (const img of images) {
+      for (const r of img.replaced)
+        ctx.stdout.write(`The image ${r.name} already exists, renaming the old one with ID ${r.id} to empty string\n`);
       if (img.names.length === 0) ctx.stdout.write(`Loaded image ID: ${img.id}\n`);
       for (const n of img.names) ctx.stdout.write(`Loaded image: ${n}\n`);
     }

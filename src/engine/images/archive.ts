@@ -42,7 +42,7 @@ import {
 } from '../registry/manifest.js';
 import { formatPlatform, hostPlatform, normalizePlatform } from '../registry/platform.js';
 import { type Reference, parseReference } from '../registry/reference.js';
-import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
+import { type ImageConfig, type LayerResult, type Store, parseConfig } from '../store/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // save
@@ -496,6 +496,8 @@ export interface LoadedImage {
   readonly refs: readonly string[];
   /** What docker prints: "busybox:latest". */
   readonly names: readonly string[];
+  /** Names that pointed at another image before (docker: "renaming the old one ... to empty string"). */
+  readonly replaced: readonly { readonly name: string; readonly id: string }[];
 }
 
 interface LoadLayer {
@@ -761,25 +763,31 @@ async function writeImages(store: Store, file: string, plans: readonly LoadPlan[
       for (const l of plan.layers) {
         throwIfAborted(signal);
         if (done.has(l.diffId)) continue;
-        const unpack = store.unpackLayer({ source: entryStream(file, l.entry), mediaType: layerMediaType[l.compression], diffId: l.diffId, ...(signal ? { signal } : {}) });
+        // Both sides run to their end before a failure is reported: nothing of this load is
+        // still writing once it returns (and its temp files are removed).
+        const unpackAnd = async <T>(other: Promise<T>): Promise<[LayerResult, T]> => {
+          const unpack = store.unpackLayer({ source: entryStream(file, l.entry), mediaType: layerMediaType[l.compression], diffId: l.diffId, ...(signal ? { signal } : {}) });
+          const [a, b] = await Promise.allSettled([unpack, other]);
+          if (a.status === 'rejected') throw a.reason;
+          if (b.status === 'rejected') throw b.reason;
+          opts.onLayer?.(l.diffId, a.value.size, a.value.existed);
+          return [a.value, b.value];
+        };
         let desc: Descriptor;
         if (l.keep) {
           const keep = l.keep;
-          const blob = (await store.hasBlob(keep.digest)) ? undefined : copyToTemp(store, file, l.entry, temps, signal);
-          const [res, path] = await Promise.all([unpack, blob]);
+          const have = await store.hasBlob(keep.digest);
+          const [, path] = await unpackAnd(have ? Promise.resolve(undefined) : copyToTemp(store, file, l.entry, temps, signal));
           if (path) adopt.push({ path, digest: keep.digest });
-          opts.onLayer?.(l.diffId, res.size, res.existed);
           desc = { mediaType: layerMediaType[l.compression], digest: keep.digest, size: keep.size };
         } else if (l.compression === 'none') {
-          const [res, gz] = await Promise.all([unpack, gzipToTemp(store, file, l.entry, temps, signal)]);
+          const [, gz] = await unpackAnd(gzipToTemp(store, file, l.entry, temps, signal));
           adopt.push({ path: gz.path, digest: gz.digest });
-          opts.onLayer?.(l.diffId, res.size, res.existed);
           desc = { mediaType: mediaTypes.ociLayerGzip, digest: gz.digest, size: gz.size };
         } else {
           // A compressed layer in a docker-archive: its bytes are the blob.
-          const [res, path] = await Promise.all([unpack, copyToTemp(store, file, l.entry, temps, signal)]);
+          const [, path] = await unpackAnd(copyToTemp(store, file, l.entry, temps, signal));
           adopt.push({ path, digest: l.entry.digest! });
-          opts.onLayer?.(l.diffId, res.size, res.existed);
           desc = { mediaType: layerMediaType[l.compression], digest: l.entry.digest!, size: l.entry.size };
         }
         done.set(l.diffId, desc);
@@ -815,9 +823,14 @@ async function writeImages(store: Store, file: string, plans: readonly LoadPlan[
           ? formatPlatform(normalizePlatform({ os: c.os, architecture: c.architecture, variant: typeof c.variant === 'string' ? c.variant : undefined }))
           : undefined;
       const rec = { manifestDigest, configDigest: plan.id, mediaType: manifestType, ...(platform ? { platform } : {}) };
+      const replaced: { name: string; id: string }[] = [];
       if (plan.refs.length === 0) await store.setImage(null, rec);
-      for (const r of plan.refs) await store.setImage(r.toString(), rec);
-      out.push({ id: plan.id, refs: plan.refs.map((r) => r.toString()), names: plan.refs.map((r) => r.familiar()) });
+      for (const r of plan.refs) {
+        const old = await store.getImage(r.toString());
+        if (old && old.configDigest !== plan.id) replaced.push({ name: r.familiar(), id: old.configDigest });
+        await store.setImage(r.toString(), rec);
+      }
+      out.push({ id: plan.id, refs: plan.refs.map((r) => r.toString()), names: plan.refs.map((r) => r.familiar()), replaced });
     }
     return out;
   } finally {

@@ -116,6 +116,27 @@ describe('save and load', () => {
     assert.ok(ociInfo.Layers.length > 0);
   });
 
+  it('saves an image named twice once, and one saved by id without RepoTags', async () => {
+    const tag = await runCli(['tag', web, 'example.com/other/web:2'], { root: src.root });
+    assert.equal(tag.code, 0, tag.stderr);
+    const two = join(work.root, 'two-names.tar');
+    const r = await runCli(['save', '-o', two, ids[web]!, 'example.com/other/web:2', web], { root: src.root });
+    assert.equal(r.code, 0, r.stderr);
+    const mj = JSON.parse(execFileSync('tar', ['-xOf', two, 'manifest.json'], { encoding: 'utf8' })) as { RepoTags: string[] }[];
+    assert.deepEqual(mj.map((m) => m.RepoTags), [['example.com/other/web:2', web]]);
+    const byId = join(work.root, 'by-id.tar');
+    assert.equal((await runCli(['save', '-o', byId, ids[web]!.slice(7, 19)], { root: src.root })).code, 0);
+    const dst = tempRoot('dockui-load-id-');
+    try {
+      const a = await runCli(['load', '-q', '-i', two], { root: dst.root });
+      assert.equal(a.stdout, `Loaded image: example.com/other/web:2\nLoaded image: ${web}\n`, a.stderr);
+      const b = await runCli(['load', '-q', '-i', byId], { root: dst.root });
+      assert.equal(b.stdout, `Loaded image ID: ${ids[web]}\n`, b.stderr);
+    } finally {
+      dst.cleanup();
+    }
+  });
+
   it('streams to stdout when redirected, and refuses a terminal', async () => {
     const out = join(work.root, 'stdout.tar');
     execFileSync('bash', ['-c', `node ${dockuiBin} save ${web} > ${out}`], { env: { ...process.env, DOCKUI_ROOT: src.root } });
@@ -243,6 +264,12 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
       writeFileSync(untagged, tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ ...manifest[0], RepoTags: null }])) }]));
       const u = await runCli(['load', '-q', '-i', untagged], { root: root.root });
       assert.equal(u.stdout, `Loaded image ID: ${dig(config)}\n`, u.stderr);
+      // The name moves to a different image: said as docker says it.
+      const other = layerAndConfig('another layer\n');
+      const moved = join(work.root, 'moved.tar');
+      writeFileSync(moved, tar([{ name: 'l.tar', data: other.layer }, { name: 'c.json', data: other.config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['hostile/x:1'], Layers: ['l.tar'] }])) }]));
+      const m = await runCli(['load', '-q', '-i', moved], { root: root.root });
+      assert.equal(m.stdout, `The image hostile/x:1 already exists, renaming the old one with ID ${dig(config)} to empty string\nLoaded image: hostile/x:1\n`, m.stderr);
     } finally {
       root.cleanup();
     }
