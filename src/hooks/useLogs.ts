@@ -11,12 +11,17 @@ const noSnapshot = () => emptyLogs;
  * With `live: false` (the Logs pane hidden) the stream keeps filling its buffer but does not
  * re-render the screen; the latest lines are there the moment it becomes live again.
  */
-export function useLogs(id: string | undefined, opts: { readonly tail?: number; readonly capacity?: number; readonly live?: boolean } = {}): LogsState {
+export function useLogs(
+  id: string | undefined,
+  opts: { readonly tail?: number; readonly capacity?: number; readonly live?: boolean; readonly restartKey?: string } = {},
+): LogsState {
   const engine = useEngine();
-  const { tail, capacity } = opts;
+  // A new restartKey (the container started again, or l was pressed again) opens a new stream.
+  const { tail, capacity, restartKey } = opts;
   const stream = useMemo(
     () => (id === undefined ? undefined : new LogStream(engine.containers, id, { ...(tail !== undefined ? { tail } : {}), ...(capacity !== undefined ? { capacity } : {}) })),
-    [engine, id, tail, capacity],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- restartKey is the point: a new stream for it
+    [engine, id, tail, capacity, restartKey],
   );
   useEffect(() => {
     stream?.start();

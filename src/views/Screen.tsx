@@ -144,8 +144,8 @@ export function Screen(props: ScreenProps) {
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
-  const logs = useLogs(state.logsTarget, { tail: 1000, live: state.pane === 'logs' });
   const logsContainer = containers.find((c) => c.id === state.logsTarget);
+  const logs = useLogs(state.logsTarget, { tail: 1000, live: state.pane === 'logs', restartKey: `${state.logsEpoch}:${logsContainer?.startedAt ?? ''}` });
   const logRows = Math.max(1, layout.main.height - 1);
   const logsWindow = { dropped: logs.dropped, count: logs.lines.length, height: logRows };
   // While the search is being typed its matches already light up; Enter jumps to them.

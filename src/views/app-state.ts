@@ -27,6 +27,8 @@ export interface AppState {
   readonly lists: Readonly<Record<ListPane, ListState>>;
   readonly filters: Readonly<Record<ListPane, string>>;
   readonly logsTarget: string | undefined;
+  /** Bumped by every `l`: following again after a log ended. */
+  readonly logsEpoch: number;
   readonly logsView: LogsViewState;
   readonly details: DetailsRef | undefined;
   readonly detailsOffset: number;
@@ -40,6 +42,7 @@ export const initialAppState: AppState = {
   lists: { containers: initialList, images: initialList },
   filters: { containers: '', images: '' },
   logsTarget: undefined,
+  logsEpoch: 0,
   logsView: initialLogsView,
   details: undefined,
   detailsOffset: 0,
@@ -112,7 +115,7 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       return { ...s, modal: { ...m, offset: Math.max(0, m.offset + a.by) } };
     }
     case 'showLogs':
-      return { ...s, pane: 'logs', logsTarget: a.id, logsView: s.logsTarget === a.id ? s.logsView : initialLogsView };
+      return { ...s, pane: 'logs', logsTarget: a.id, logsEpoch: s.logsEpoch + 1, logsView: s.logsTarget === a.id ? s.logsView : initialLogsView };
     case 'logs': {
       const v = logsReducer(s.logsView, a.action, a.window);
       return v === s.logsView ? s : { ...s, logsView: v };

@@ -191,6 +191,24 @@ describe('screen: container actions', () => {
     f = await r.waitFor((f) => f.includes('GET /late 404'), 'a followed line');
   });
 
+  it('follows the logs again when the container restarts', async () => {
+    const e = engine();
+    let opened = 0;
+    // A log that ends when the container stops: what a follow does once it exits.
+    e.containers.logs = (_id, opts) =>
+      (async function* () {
+        opened++;
+        yield { stream: 'stdout' as const, time: '', text: `run ${opened}` };
+        void opts;
+      })();
+    const r = await start(e);
+    await r.press('l', (f) => f.includes('run 1') && f.includes('(ended)'));
+    await r.press('1', (f) => f.includes('STATUS'));
+    await r.press('r', (f) => f.includes('✓ restarted web1'));
+    await r.press('3', (f) => f.includes('run 2'));
+    assert.equal(opened, 2);
+  });
+
   it('/ searches the logs, highlights matches, n/N move between them, f toggles follow', async () => {
     const e = engine();
     const id = '1'.repeat(64);
