@@ -249,16 +249,36 @@ export async function saveToFile(store: Store, names: readonly string[], file: s
 
 /** Writes the archive to a stream (stdout), honouring back-pressure; the stream is not ended. */
 export async function saveToStream(store: Store, names: readonly string[], out: Writable | NodeJS.WriteStream, opts: SaveOptions = {}): Promise<void> {
-  for await (const c of saveImages(store, names, opts)) {
-    if (!out.write(c))
-      await new Promise<void>((res, rej) => {
-        const onErr = (e: Error) => rej(new EngineError('unavailable', `cannot write the archive: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
-        out.once('error', onErr);
-        out.once('drain', () => {
-          out.off('error', onErr);
-          res();
+  // One listener for the whole write: an EPIPE may arrive between two writes.
+  let failed: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onError = (e: Error) => {
+    failed ??= e;
+    wake?.();
+  };
+  const check = () => {
+    if (failed) throw new EngineError('unavailable', `cannot write the archive: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`, { cause: failed });
+  };
+  out.on('error', onError);
+  try {
+    for await (const c of saveImages(store, names, opts)) {
+      check();
+      if (!out.write(c))
+        await new Promise<void>((res) => {
+          wake = res;
+          out.once('drain', res);
         });
-      });
+      wake = undefined;
+      check();
+    }
+    // Flushed: the last write's callback has run.
+    await new Promise<void>((res) => {
+      wake = res;
+      out.write(Buffer.alloc(0), () => res());
+    });
+    check();
+  } finally {
+    out.off('error', onError);
   }
 }
 

@@ -2,7 +2,7 @@
 // read and written by skopeo (an independent implementation of docker-archive and
 // oci-archive), containers run through runc, and hand-made hostile archives.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -187,6 +187,39 @@ describe('save and load', () => {
       });
       assert.equal(again, `Loaded image: ${web}\nLoaded image: ${layers}\n`);
       assert.equal(await idOf(dst.root, layers), ids[layers]);
+    } finally {
+      dst.cleanup();
+    }
+  });
+
+  it('an interrupted load (SIGINT between layers) leaves no blob, temp file or record', async () => {
+    const big = `${reg}/fixture/big:latest`;
+    const pulled = await runCli(['pull', big], { root: src.root, timeoutMs: 120_000 });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const bigTar = join(work.root, 'big.tar');
+    assert.equal((await runCli(['save', '-o', bigTar, big], { root: src.root, timeoutMs: 120_000 })).code, 0);
+    const dst = tempRoot('dockui-load-int-');
+    try {
+      const child = spawn(process.execPath, [dockuiBin, 'load', '-i', bigTar], { env: { ...process.env, DOCKUI_ROOT: dst.root }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // The first (small) layer is in; the big ones are still being unpacked and compressed.
+        if (/Loaded layer/.test(stderr)) child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+      assert.equal(code, 130, stderr);
+      assert.match(stderr, /dockui: canceled\n$/);
+      assert.equal(stdout, '');
+      assert.deepEqual(readdirSync(join(dst.root, 'blobs/sha256')), []);
+      assert.deepEqual(readdirSync(join(dst.root, 'tmp')), []);
+      assert.deepEqual((await runCli(['images', '-q'], { root: dst.root })).stdout, '');
+      // Layers unpacked before the interrupt are complete, verified and unreferenced: gc takes them.
+      const prune = await runCli(['system', 'prune', '-f'], { root: dst.root });
+      assert.equal(prune.code, 0, prune.stderr);
+      assert.deepEqual(readdirSync(join(dst.root, 'layers')), []);
     } finally {
       dst.cleanup();
     }
