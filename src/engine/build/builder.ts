@@ -691,10 +691,12 @@ class Executor {
     const lowerDirs = [...parent.config.rootfs.diff_ids].reverse().map((d) => this.store.layerPath(d));
     const stubs = mountStubs(lowerDirs, mounts.map((m) => m.target));
     const tail: string[] = [];
+    let lastErr: string | undefined;
     const index = this.currentStep;
     const onOutput = (stream: 'stdout' | 'stderr', line: string) => {
       tail.push(line);
       if (tail.length > lastLines) tail.shift();
+      if (stream === 'stderr' && line.trim() !== '') lastErr = line;
       this.opts.onOutput?.(index, stream, line);
       this.deps.events?.emit('build.output', { buildId: this.buildId, index, stream, line });
     };
@@ -717,7 +719,8 @@ class Executor {
       rmSync(work, { recursive: true, force: true });
     }
     if (exitCode !== 0) {
-      const last = tail.filter((l) => l.trim() !== '').slice(-1)[0];
+      // The last error line says most; stdout and stderr interleave in no fixed order.
+      const last = lastErr ?? tail.filter((l) => l.trim() !== '').slice(-1)[0];
       throw new EngineError(
         'failed_precondition',
         `RUN failed with exit code ${exitCode}${last !== undefined ? `: ${last.trim().slice(0, 200)}` : ''}`,
