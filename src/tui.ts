@@ -234,9 +234,19 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   // faster. So React and everything drawn with it load here, after NODE_ENV is settled — which
   // is also why this file has no JSX (its runtime import would load React first).
   process.env['NODE_ENV'] ??= 'production';
+  // Ink reads CI / CONTINUOUS_INTEGRATION once, when it loads, and then draws only a final
+  // frame. A full-screen UI on a real terminal must draw live whatever the environment says
+  // (CI runs the terminal tests with CI=true), so hide them while Ink loads.
+  const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+  const savedCi = ciVars.map((k) => [k, process.env[k]] as const);
+  if (stdout.isTTY) for (const k of ciVars) delete process.env[k];
+  const inkModule = import('ink');
+  void inkModule.finally(() => {
+    for (const [k, v] of savedCi) if (v !== undefined) process.env[k] = v;
+  });
   const [{ createElement }, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
     import('react'),
-    import('ink'),
+    inkModule,
     import('./views/TuiRoot.js'),
     import('./views/theme.js'),
   ]);
