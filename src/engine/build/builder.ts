@@ -189,7 +189,8 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
     const config = cloneConfig(final.config);
     if (opts.labels && Object.keys(opts.labels).length > 0) config.config.Labels = { ...(config.config.Labels ?? {}), ...opts.labels };
     const img = await writeImage(deps.store, config, final.layers, opts.tags ?? []);
-    hasher.save();
+    // Paths gone from the context leave the stat cache, so it does not grow without end.
+    hasher.save(ctx.walkedPaths());
     trace('image written');
     const result: BuildResult = { buildId, imageId: img.id, steps: index, cachedSteps, durationMs: Date.now() - t0 };
     deps.events?.emit('build.finished', { buildId, ok: true, imageId: img.id, durationMs: result.durationMs });

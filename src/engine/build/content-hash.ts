@@ -77,8 +77,14 @@ export class ContentHasher {
 
   /** Writes the stat cache back (temp then rename), dropping paths no longer in the context. */
   save(present?: ReadonlySet<string>): void {
+    if (present) {
+      for (const k of Object.keys(this.#files)) {
+        if (present.has(k)) continue;
+        delete this.#files[k];
+        this.#dirty = true;
+      }
+    }
     if (!this.#dirty) return;
-    if (present) for (const k of Object.keys(this.#files)) if (!present.has(k)) delete this.#files[k];
     mkdirSync(this.#dir, { recursive: true });
     const tmp = `${this.#file}.${process.pid}.tmp`;
     const body: HashFile = { version: 1, dir: this.contextDir, files: this.#files };

@@ -33,6 +33,8 @@ export interface BuildContext {
   entries(signal?: AbortSignal): readonly ContextEntry[];
   /** The entry at rel, or undefined when missing or excluded. */
   get(rel: string, signal?: AbortSignal): ContextEntry | undefined;
+  /** The set of included paths when the context has been walked (for pruning caches), else undefined. */
+  walkedPaths(): ReadonlySet<string> | undefined;
 }
 
 export interface LoadContextOptions {
@@ -99,6 +101,7 @@ export function loadContext(opts: LoadContextOptions): BuildContext {
       entries(signal);
       return byRel!.get(rel);
     },
+    walkedPaths: () => (byRel ? new Set(byRel.keys()) : undefined),
   };
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -144,5 +144,16 @@ describe('content hashes', () => {
     const h4 = new ContentHasher(cacheDir, dir);
     assert.notEqual(h4.digestOf(items()), d1);
     assert.equal(h4.reads, 1);
+    h4.save();
+
+    // A path gone from the context leaves the cache when the save is told what is present.
+    rmSync(join(dir, 'sub/b.txt'));
+    const ctx = loadContext({ context: dir });
+    const h5 = new ContentHasher(cacheDir, dir);
+    h5.digestOf(ctx.entries().map((entry) => ({ name: entry.rel, entry })));
+    h5.save(ctx.walkedPaths());
+    const saved = readdirSync(join(cacheDir, 'hashes')).map((f) => readFileSync(join(cacheDir, 'hashes', f), 'utf8')).join('');
+    assert.ok(!saved.includes('sub/b.txt'));
+    assert.ok(saved.includes('a.txt'));
   });
 });
