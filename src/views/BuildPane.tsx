@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import type { BuildStepEvent } from '../engine/define.js';
-import { formatDuration, shortId } from './format.js';
+import { formatDuration, humanDuration, shortId } from './format.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
@@ -13,7 +13,8 @@ export function relative(message: string, dir: string): string {
 
 /** The dev loop's state in one line: what it watches and runs, or what it is doing. */
 export function devSummary(d: DevView, now: number): { text: string; token: ThemeToken } {
-  const running = d.container ? `${d.container.name} running${d.runningSince ? ` since ${formatDuration(now - d.runningSince)} ago` : ''}` : 'no container running';
+  // `now` ticks once a second, so a container that just started can look a moment younger than 0.
+  const running = d.container ? `${d.container.name} running${d.runningSince ? ` for ${humanDuration(Math.max(0, now - d.runningSince)).toLowerCase()}` : ''}` : 'no container running';
   switch (d.phase) {
     case 'starting':
       return { text: `starting: first build of ${d.image}`, token: 'build.running' };

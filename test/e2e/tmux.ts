@@ -99,13 +99,19 @@ export class TmuxSession {
     this.#tmux(['resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows)]);
   }
 
-  /** Polls the screen until `want` (text, pattern or predicate) holds; fails with the screen. */
+  /**
+   * Polls the screen until `want` (text, pattern or predicate) holds on a settled screen — the
+   * same text on two captures in a row, so that a frame caught half-drawn (a program erases
+   * lines, then writes them) is never what a test asserts on. Fails with the screen.
+   */
   async waitFor(want: string | RegExp | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
     const test = typeof want === 'string' ? (s: string) => s.includes(want) : want instanceof RegExp ? (s: string) => want.test(s) : want;
     const deadline = Date.now() + timeoutMs;
+    let previous: string | undefined;
     for (;;) {
       const screen = this.capture();
-      if (test(screen)) return screen;
+      if (test(screen) && screen === previous) return screen;
+      previous = screen;
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(want)}; screen:\n${screen}`);
       await new Promise((r) => setTimeout(r, 25));
     }
