@@ -352,7 +352,7 @@ class Executor {
       case 'from':
         throw new EngineError('internal', 'FROM inside a stage');
       case 'run':
-        return this.runStep(parent, x, scope);
+        return this.runStep(parent, x, scope, stage);
       case 'copy':
       case 'add':
         return this.copyStep(parent, x, stage);
@@ -439,6 +439,25 @@ class Executor {
     return { state, cached: false };
   }
 
+  /** What `--from=NAME` stands for: an earlier stage's result, or an image (pulled when missing). */
+  async sourceState(ref: string, stage: Stage): Promise<BuildState> {
+    const dep = findStage(this.df, ref, stage.index);
+    if (dep) {
+      const r = this.results.get(dep.index);
+      if (!r) throw new EngineError('internal', `stage ${ref} has not been built`);
+      return r.state;
+    }
+    let resolved;
+    try {
+      resolved = await this.store.resolveImage(ref);
+    } catch (e) {
+      if (!(isEngineError(e) && e.code === 'not_found') || !this.deps.pull) throw e;
+      await this.deps.pull(ref, this.signal);
+      resolved = await this.store.resolveImage(ref);
+    }
+    return this.imageState(resolved.id, resolved.record.manifestDigest);
+  }
+
   // ---- COPY / ADD ------------------------------------------------------------------------
 
   async copyStep(parent: BuildState, x: CopyInstruction | AddInstruction, stage: Stage): Promise<StepResult> {
@@ -452,22 +471,7 @@ class Executor {
     let fromState: BuildState | undefined;
     let fromId: string;
     if (fromRef !== undefined) {
-      const dep = findStage(this.df, fromRef, stage.index);
-      if (dep) {
-        const r = this.results.get(dep.index);
-        if (!r) throw new EngineError('internal', `stage ${fromRef} has not been built`);
-        fromState = r.state;
-      } else {
-        let resolved;
-        try {
-          resolved = await this.store.resolveImage(fromRef);
-        } catch (e) {
-          if (!(isEngineError(e) && e.code === 'not_found') || !this.deps.pull) throw e;
-          await this.deps.pull(fromRef, this.signal);
-          resolved = await this.store.resolveImage(fromRef);
-        }
-        fromState = await this.imageState(resolved.id, resolved.record.manifestDigest);
-      }
+      fromState = await this.sourceState(fromRef, stage);
       fromId = fromState.key;
     } else fromId = 'context';
 
@@ -623,7 +627,7 @@ class Executor {
 
   // ---- RUN ---------------------------------------------------------------------------------
 
-  async runStep(parent: BuildState, x: RunInstruction, scope: StageScope): Promise<StepResult> {
+  async runStep(parent: BuildState, x: RunInstruction, scope: StageScope, stage: Stage): Promise<StepResult> {
     const c = parent.config.config;
     let args: string[];
     const only = x.heredocs[0];
@@ -648,7 +652,10 @@ class Executor {
     const keyEnv = env.filter((e) => !isProxyArg(e.slice(0, e.indexOf('='))));
     const network = x.network ?? 'default';
     const mountsKey = x.mounts.map((m) => ({ ...m }));
-    const key = stepKey(parent.key, ['run', args, keyEnv, c.User ?? '', c.WorkingDir ?? '', network, x.security ?? 'sandbox', mountsKey]);
+    // What a `from=` mount shows is part of the key: that stage's (or image's) own key.
+    const fromKeys: string[] = [];
+    for (const m of x.mounts) if (m.from !== undefined) fromKeys.push((await this.sourceState(m.from, stage)).key);
+    const key = stepKey(parent.key, ['run', args, keyEnv, c.User ?? '', c.WorkingDir ?? '', network, x.security ?? 'sandbox', mountsKey, fromKeys]);
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
@@ -657,6 +664,7 @@ class Executor {
     if (!runIn) throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
 
     const mounts: RunRequest['mounts'][number][] = [];
+    const fromMounts: { state: BuildState; source: string; target: string; readonly: boolean }[] = [];
     for (const m of x.mounts) {
       switch (m.type) {
         case 'cache': {
@@ -670,7 +678,11 @@ class Executor {
           mounts.push({ type: 'tmpfs', target: m.target, readonly: false });
           break;
         case 'bind': {
-          if (m.from !== undefined) throw new EngineError('invalid_argument', 'RUN --mount=type=bind,from=... is not supported yet', { range: x.range });
+          if (m.from !== undefined) {
+            // Bound from another stage or an image: its merged rootfs is mounted for the run below.
+            fromMounts.push({ state: await this.sourceState(m.from, stage), source: m.source ?? '/', target: m.target, readonly: m.readonly });
+            break;
+          }
           const src = join(this.ctx.dir, (m.source ?? '.').replace(/^\/+/, ''));
           if (!existsSync(src)) throw new EngineError('not_found', `RUN --mount source not found: ${m.source ?? '.'}`, { range: x.range });
           mounts.push({ type: 'bind', source: src, target: m.target, readonly: m.readonly });
@@ -702,20 +714,33 @@ class Executor {
       this.deps.events?.emit('build.output', { buildId: this.buildId, index, stream, line });
     };
     let exitCode: number;
+    const { withRootfs } = await import('./rootfs.js');
+    const withFromMounts = async (i: number): Promise<{ exitCode: number }> => {
+      const fm = fromMounts[i];
+      if (!fm) {
+        return runIn({
+          lowerDirs,
+          upperDir: upper,
+          workDir: work,
+          args,
+          env,
+          ...(c.User ? { user: c.User } : {}),
+          cwd: c.WorkingDir || '/',
+          network,
+          mounts,
+          ...(this.signal ? { signal: this.signal } : {}),
+          onOutput,
+        });
+      }
+      return withRootfs(this.store, fm.state.config.rootfs.diff_ids, this.scratch, async (root) => {
+        const src = root ? join(root, fm.source.replace(/^\/+/, '')) : undefined;
+        if (!src || !existsSync(src)) throw new EngineError('not_found', `RUN --mount source not found: ${fm.source}`, { range: x.range });
+        mounts.push({ type: 'bind', source: src, target: fm.target, readonly: fm.readonly });
+        return withFromMounts(i + 1);
+      });
+    };
     try {
-      ({ exitCode } = await runIn({
-        lowerDirs,
-        upperDir: upper,
-        workDir: work,
-        args,
-        env,
-        ...(c.User ? { user: c.User } : {}),
-        cwd: c.WorkingDir || '/',
-        network,
-        mounts,
-        ...(this.signal ? { signal: this.signal } : {}),
-        onOutput,
-      }));
+      ({ exitCode } = await withFromMounts(0));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -161,6 +161,8 @@ describe('build with RUN (CLI, runc)', () => {
         'WORKDIR /src',
         'COPY src/ ./',
         'RUN cat *.part > /out.txt && echo built >> /out.txt',
+        `FROM ${base()} AS via-mount`,
+        'RUN --mount=type=bind,from=build,source=/out.txt,target=/in.txt cp /in.txt /copied.txt',
         `FROM ${base()} AS tests`,
         'RUN exit 1',
         `FROM ${base()}`,
@@ -176,6 +178,11 @@ describe('build with RUN (CLI, runc)', () => {
       assert.equal(t.code, 0, t.stderr);
       const run2 = await runCli(['run', '--rm', 'ms:build', 'cat', '/out.txt'], { root, timeoutMs: 60_000 });
       assert.equal(run2.stdout, 'one\ntwo\nbuilt\n');
+      const m = await runCli(['build', '-q', '-f', '-', '--target', 'via-mount', '-t', 'ms:mount', dir], { root, input: dockerfile, timeoutMs: 120_000 });
+      assert.equal(m.code, 0, m.stderr);
+      const run3 = await runCli(['run', '--rm', 'ms:mount', 'cat', '/copied.txt'], { root, timeoutMs: 60_000 });
+      assert.equal(run3.stdout, 'one\ntwo\nbuilt\n');
+      assert.deepEqual(mountsUnder(root), []);
     } finally {
       cleanup();
     }
