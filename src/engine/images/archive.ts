@@ -41,7 +41,7 @@ import {
   selectPlatform,
 } from '../registry/manifest.js';
 import { formatPlatform, hostPlatform, normalizePlatform } from '../registry/platform.js';
-import { type Reference, parseReference } from '../registry/reference.js';
+import { type Reference, parseReference, tryParseReference } from '../registry/reference.js';
 import { type ImageConfig, type LayerResult, type Store, parseConfig } from '../store/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -96,8 +96,8 @@ async function planSave(store: Store, names: readonly string[]): Promise<SaveIma
       byId.set(hit.id, img);
     }
     // A name (not an id, not name@digest) travels as a RepoTag, as with docker.
-    const looksLikeId = /^(sha256:)?[0-9a-f]{6,64}$/.test(name) && hit.ref === undefined;
-    if (!looksLikeId && hit.ref !== undefined) {
+    // (name@digest names no tag: docker saves it without one too)
+    if (hit.ref !== undefined && !tryParseReference(name)?.digest) {
       const r = parseReference(hit.ref);
       if (r.tag && !r.digest && !img.tags.some((t) => t.toString() === r.toString())) img.tags.push(r);
     }
@@ -672,6 +672,7 @@ async function planOci(file: string, entries: Map<string, ArchiveEntry>, name: s
     throw notArchive(name, (e as Error).message);
   }
   if (top.kind !== 'index') throw notArchive(name, 'index.json is not an image index');
+  if (top.manifests.length === 0) throw notArchive(name, 'index.json lists no images');
   // Names as docker reads them: io.containerd.image.name, else a full ref.name.
   const raw = (JSON.parse(topBytes.toString('utf8')) as { manifests: { annotations?: Record<string, unknown> }[] }).manifests;
   const plans: LoadPlan[] = [];
@@ -698,6 +699,8 @@ async function planOci(file: string, entries: Map<string, ArchiveEntry>, name: s
       if (isEngineError(e) && e.message.startsWith(name)) throw e;
       throw notArchive(name, (e as Error).message);
     }
+    if (m.config.mediaType !== mediaTypes.ociConfig && m.config.mediaType !== mediaTypes.dockerConfig)
+      throw notArchive(name, `manifest ${d.digest} is not a container image (its config is ${m.config.mediaType.slice(0, 100)})`);
     const { bytes: configBytes, config, id } = await configOf(file, blob(m.config, 'image config'), name);
     const diffIds = config.rootfs?.diff_ids ?? [];
     if (diffIds.length !== m.layers.length)
@@ -877,12 +880,15 @@ export async function loadArchive(store: Store, file: string, opts: LoadOptions 
   try {
     let plain = file;
     // Not a regular file (a FIFO, /dev/stdin), or gzip-compressed: a plain copy under ROOT/tmp.
-    const fh = await open(file, 'r');
-    let head: Buffer;
-    try {
-      head = st.isFile() ? await readAt(fh, 0, 2) : Buffer.alloc(0);
-    } finally {
-      await fh.close();
+    // (A FIFO is not opened twice: closing its read end unread would kill the writer.)
+    let head: Buffer = Buffer.alloc(0);
+    if (st.isFile()) {
+      const fh = await open(file, 'r');
+      try {
+        head = await readAt(fh, 0, 2);
+      } finally {
+        await fh.close();
+      }
     }
     if (!st.isFile() || gzipMagic(head)) {
       plain = await spool(store, createReadStream(file, { highWaterMark: 1 << 20 }), name, opts.signal);

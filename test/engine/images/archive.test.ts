@@ -186,6 +186,9 @@ describe('save and load', () => {
         encoding: 'utf8',
       });
       assert.equal(again, `Loaded image: ${web}\nLoaded image: ${layers}\n`);
+      // From a pipe given as a file (a FIFO: spooled, not opened twice).
+      const fifo = execFileSync('bash', ['-c', `node ${dockuiBin} load -q -i <(cat ${archive})`], { env: { ...process.env, DOCKUI_ROOT: dst.root }, encoding: 'utf8' });
+      assert.equal(fifo, `Loaded image: ${web}\nLoaded image: ${layers}\n`);
       assert.equal(await idOf(dst.root, layers), ids[layers]);
     } finally {
       dst.cleanup();
@@ -203,11 +206,15 @@ describe('save and load', () => {
       const child = spawn(process.execPath, [dockuiBin, 'load', '-i', bigTar], { env: { ...process.env, DOCKUI_ROOT: dst.root }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       let stdout = '';
+      let sent = false;
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         // The first (small) layer is in; the big ones are still being unpacked and compressed.
-        if (/Loaded layer/.test(stderr)) child.kill('SIGINT');
+        if (!sent && /Loaded layer/.test(stderr)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
       assert.equal(code, 130, stderr);
@@ -397,6 +404,7 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     const bad = Buffer.from(layer);
     bad[512 * 2] = bad[512 * 2]! ^ 1;
     await refused(tar([blob(layer, bad), blob(config), blob(manifest), { name: 'index.json', data: index(manifest) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }]), /layer sha256:[0-9a-f]{64} does not match its digest/);
+    await refused(tar([{ name: 'index.json', data: Buffer.from('{"schemaVersion":2,"manifests":[]}') }]), /index\.json lists no images/);
     // The control: the same archive intact loads under its annotated name.
     const root = tempRoot('dockui-oci-control-');
     try {
