@@ -119,6 +119,8 @@ export interface BuildOptions {
   readonly target?: string;
   readonly noCache?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Secrets by id for `RUN --mount=type=secret` (`--secret id=ID,src=FILE|env=VAR`); never stored. */
+  readonly secrets?: Readonly<Record<string, Uint8Array>>;
   readonly signal?: AbortSignal;
   readonly onStep?: (e: BuildStepEvent) => void;
   readonly onOutput?: (index: number, stream: 'stdout' | 'stderr', line: string) => void;
