@@ -150,6 +150,8 @@ export class Containers {
   readonly records: RecordStore;
   #runtime: OciRuntime | undefined;
   #snapshot: readonly ContainerSummary[] = [];
+  /** Finishes started by wait(), still freeing resources in the background. */
+  readonly #finishing = new Set<Promise<unknown>>();
   /** Bundles this process wrote at create and nothing changed since: start skips rewriting them. */
   readonly #fresh = new Set<string>();
   readonly #listeners = new Set<() => void>();
@@ -169,6 +171,11 @@ export class Containers {
 
   dir(id: string): string {
     return this.records.containerDir(id);
+  }
+
+  /** Resolves when every background finish of this process is done (before exiting, in tests). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.#finishing]);
   }
 
   // ---- Observable
@@ -206,6 +213,7 @@ export class Containers {
 
   /** Records, reconciled with what is actually alive. */
   async list(opts: { all?: boolean } = {}): Promise<ContainerRecord[]> {
+    await this.settle();
     const recs = await this.records.list();
     const out = await Promise.all(recs.map((r) => this.reconcile(r)));
     const live = out.filter((r): r is ContainerRecord => r !== undefined);
@@ -346,6 +354,7 @@ export class Containers {
    * should the caller die, the next dockui to list containers finishes it from conmon's file.
    */
   async start(idOrName: string, opts: { foreground?: boolean } = {}): Promise<ContainerRecord> {
+    await this.settle();
     const found = await this.find(idOrName);
     const rec = await this.records.withLock(found.id, async () => {
       const r = (await this.records.read(found.id)) ?? found;
@@ -411,7 +420,7 @@ export class Containers {
         rec.apiSocket = net.apiSocket;
       }
       trace('start: created by conmon');
-      await runtime.start(rec.id);
+      await runtime.start(rec.id, pid);
       trace('start: runc start done');
     } catch (e) {
       if (created) await runtime.delete(rec.id, { force: true }).catch(() => undefined);
@@ -429,7 +438,6 @@ export class Containers {
     delete rec.finishedAt;
     delete rec.exitCode;
     delete rec.exitReason;
-    delete rec.stopRequested;
     await this.records.write(rec);
   }
 
@@ -533,6 +541,7 @@ export class Containers {
   // ---- stop / kill / restart
 
   async stop(idOrName: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<ContainerRecord> {
+    await this.settle();
     const rec = await this.find(idOrName);
     const sig = opts.signal ? parseSignal(opts.signal) : rec.stopSignal || 'SIGTERM';
     if (rec.state !== 'running' && rec.state !== 'paused') {
@@ -540,28 +549,39 @@ export class Containers {
       return rec;
     }
     const timeoutMs = Math.max(0, opts.timeoutSec ?? 10) * 1000;
-    await this.records.withLock(rec.id, async () => {
-      const r = await this.records.read(rec.id);
-      if (r && (r.state === 'running' || r.state === 'paused')) {
-        r.stopRequested = true;
-        await this.records.write(r);
-      }
-    });
     if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
-    const sent = await this.runtime.kill(rec.id, sig).catch(() => false);
+    const sent = await this.signal(rec, sig);
     if (!sent || !(await this.waitExit(rec.id, timeoutMs))) {
-      await this.runtime.kill(rec.id, 'SIGKILL', { all: true }).catch(() => false);
+      await this.signal(rec, 'SIGKILL');
       await this.waitExit(rec.id, 10_000);
     }
     return (await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, 137))) ?? rec;
   }
 
+  /**
+   * Signals the container's init: directly when its pid is known and still the same process
+   * (what `runc kill` does, without a runc process); through runc otherwise. SIGKILL to init
+   * ends the whole pid namespace.
+   */
+  private async signal(rec: ContainerRecord, sig: string): Promise<boolean> {
+    if (rec.pid && initAlive(rec)) {
+      try {
+        process.kill(rec.pid, sig as NodeJS.Signals);
+        return true;
+      } catch {
+        /* raced with its exit: runc decides below */
+      }
+    }
+    return this.runtime.kill(rec.id, sig, { all: sig === 'SIGKILL' }).catch(() => false);
+  }
+
   async kill(idOrName: string, signal = 'SIGKILL'): Promise<void> {
+    await this.settle();
     const sig = parseSignal(signal);
     const rec = await this.find(idOrName);
     const r = (await this.reconcile(rec)) ?? rec;
     ensureState(r.name, r.state, 'kill');
-    const sent = await this.runtime.kill(r.id, sig);
+    const sent = await this.signal(r, sig);
     if (!sent) throw new EngineError('conflict', `cannot kill container ${r.name}: it is not running`);
     if (sig === 'SIGKILL' && (await this.waitExit(r.id, 5000)))
       await this.records.withLock(r.id, () => this.finishLocked(r.id, undefined, 137));
@@ -575,11 +595,14 @@ export class Containers {
   // ---- remove
 
   async remove(idOrName: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.settle();
     let rec = await this.find(idOrName);
     rec = (await this.reconcile(rec)) ?? rec;
-    if (rec.state === 'running' || rec.state === 'paused') {
+    // An exit conmon recorded but another process is still finishing: the lock below waits for it.
+    const exited = existsSync(join(this.dir(rec.id), 'exit'));
+    if ((rec.state === 'running' || rec.state === 'paused') && !exited) {
       ensureState(rec.name, rec.state, opts.force ? 'forceRemove' : 'remove');
-      await this.runtime.kill(rec.id, 'SIGKILL', { all: true }).catch(() => false);
+      await this.signal(rec, 'SIGKILL');
       await this.waitExit(rec.id, 10_000);
     }
     await this.records.withLock(rec.id, async () => {
@@ -623,6 +646,7 @@ export class Containers {
   }
 
   async rename(idOrName: string, newName: string): Promise<void> {
+    await this.settle();
     if (!validName(newName)) throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(newName)}`);
     const rec = await this.find(idOrName);
     await this.records.withNamesLock(async () => {
@@ -645,20 +669,26 @@ export class Containers {
   async wait(idOrName: string, signal?: AbortSignal): Promise<number> {
     const rec = await this.find(idOrName);
     const t0 = Date.now();
-    // Short polls at first: most waits end within a second, and each poll is two stats.
+    // Short polls at first: most waits end within a second, and each poll is a stat or two.
     for (let delay = 5; ; delay = Date.now() - t0 < 2000 ? 5 : 50) {
       const r = await this.records.read(rec.id);
       if (!r) return this.lastExitCode(rec.id) ?? rec.exitCode ?? 0;
-      const reconciled = await this.reconcile(r);
-      if (!reconciled) return this.lastExitCode(rec.id) ?? 0; // finished and auto-removed
-      const now = reconciled;
+      if ((r.state === 'running' || r.state === 'paused') && r.monitor === 'conmon') {
+        const exit = await readExit(this.dir(r.id));
+        if (exit) {
+          // The exit code is known: answer now and free the container's mount, netns and runc
+          // state behind it. The lock orders any later operation (rm, start) after that work,
+          // and this process stays alive until it is done.
+          const finishing = this.records.withLock(r.id, () => this.finishLocked(r.id)).catch(() => undefined);
+          this.#finishing.add(finishing);
+          void finishing.finally(() => this.#finishing.delete(finishing));
+          return exit.code;
+        }
+      }
+      const now = await this.reconcile(r);
+      if (!now) return this.lastExitCode(rec.id) ?? 0; // finished and auto-removed
       if (now.state === 'exited') return now.exitCode ?? 0;
       if (signal?.aborted) throw new EngineError('canceled', 'canceled');
-      if (now.state === 'running' && now.monitor === 'conmon' && existsSync(join(this.dir(now.id), 'exit'))) {
-        const done = await this.records.withLock(now.id, () => this.finishLocked(now.id));
-        if (!done) return this.lastExitCode(now.id) ?? 0;
-        if (done.state === 'exited') return done.exitCode ?? 0;
-      }
       await sleep(delay);
     }
   }

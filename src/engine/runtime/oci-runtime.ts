@@ -47,6 +47,15 @@ export function runcMessage(stderr: string): string {
   return (m ? m[1]!.replace(/\\"/g, '"') : last).trim() || 'runc failed';
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class OciRuntime {
   readonly binary: string;
   readonly root: string;
@@ -107,9 +116,13 @@ export class OciRuntime {
    * doing that here saves a runc process per start. Anything unexpected before the byte is
    * read falls back to `runc start` itself.
    */
-  async start(id: string): Promise<void> {
+  async start(id: string, initPid?: number): Promise<void> {
     const fifo = join(this.root, id, 'exec.fifo');
     let fh: FileHandle | undefined;
+    if (!initPid) {
+      await this.must(['start', id], `cannot start ${id}`);
+      return;
+    }
     try {
       // Non-blocking: with no writer (init died) a blocking open would hang forever.
       fh = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -124,13 +137,15 @@ export class OciRuntime {
         try {
           const { bytesRead } = await fh.read(buf, 0, 1, null);
           if (bytesRead === 1) break;
-          // EOF: no writer any more, init is gone.
-          throw new EngineError('failed_precondition', `cannot start ${id}: the container's init exited before it started`);
+          // EOF: init has not opened its end yet (it does so just after create returns) or
+          // is gone.
+          if (!processAlive(initPid))
+            throw new EngineError('failed_precondition', `cannot start ${id}: the container's init exited before it started`);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-          if (Date.now() > deadline) throw new EngineError('internal', `cannot start ${id}: runc init did not answer`);
-          await new Promise((r) => setTimeout(r, 1));
         }
+        if (Date.now() > deadline) throw new EngineError('internal', `cannot start ${id}: runc init did not answer`);
+        await new Promise((r) => setTimeout(r, 1));
       }
     } finally {
       await fh.close();

@@ -65,8 +65,6 @@ export interface ContainerRecord {
   slirpPid?: number;
   apiSocket?: string;
   restartCount: number;
-  /** Set by stop/kill so the exit is not mistaken for a crash. */
-  stopRequested?: boolean;
 }
 
 export class RecordStore {

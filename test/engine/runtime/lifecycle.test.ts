@@ -61,8 +61,11 @@ describe('container lifecycle across processes', () => {
         'mkdir -p /mnt/t; mount -t tmpfs none /mnt/t 2>/dev/null && echo mounted; mknod /tmp/disk b 8 0 2>/dev/null && echo mknod-ok; echo done',
     ]);
     const lines = out.trim().split('\n');
-    // Only this shell's own pipeline: no host process, not iso-a's sleep.
-    for (const comm of lines[0]!.trim().split(' ')) assert.ok(['sh', 'ps', 'tail', 'sort', 'tr'].includes(comm), `sees process ${comm}`);
+    // Only its own processes: no host process (node, conmon, slirp4netns), not iso-a's sleep.
+    const comms = lines[0]!.trim().split(' ');
+    for (const host of ['node', 'conmon', 'slirp4netns', 'sleep', 'systemd', 'bash'])
+      assert.ok(!comms.includes(host), `sees process ${host}: ${comms.join(' ')}`);
+    assert.ok(comms.includes('ps') && comms.length <= 7, `sees ${comms.join(' ')}`);
     assert.ok(!out.includes('host-visible'), 'sees a host path');
     assert.ok(!out.includes('a-visible'), "sees another container's file");
     assert.match(lines[1]!, /^[0-9a-f]{12}$/);
