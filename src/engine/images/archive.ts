@@ -161,7 +161,16 @@ function dirEntry(name: string): Buffer {
  */
 export async function* saveImages(store: Store, names: readonly string[], opts: SaveOptions = {}): AsyncGenerator<Buffer> {
   const { signal } = opts;
-  const images = await planSave(store, names);
+  // A lease for the whole save: a gc meanwhile (rmi, prune) cannot take a blob being read.
+  const lease = await store.lease(signal);
+  try {
+    yield* archiveChunks(store, await planSave(store, names), signal);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function* archiveChunks(store: Store, images: readonly SaveImage[], signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
   yield dirEntry('blobs/');
   yield dirEntry('blobs/sha256/');
   const written = new Map<string, number>(); // digest → size, of blobs already in the archive
