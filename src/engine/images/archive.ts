@@ -85,8 +85,7 @@ async function planSave(store: Store, names: readonly string[]): Promise<SaveIma
       if (m.layers.length !== diffIds.length)
         throw new EngineError('failed_precondition', `image ${name}: its config lists ${diffIds.length} layers but its manifest ${m.layers.length}`);
       const layers = m.layers.map((blob, i) => {
-        if (layerCompression(blob.mediaType) === 'zstd')
-          throw new EngineError('failed_precondition', `image ${name}: zstd-compressed layers cannot be saved yet`);
+        layerCompression(blob.mediaType); // refuses unknown types
         return { blob, diffId: diffIds[i]! };
       });
       for (const l of layers)
@@ -115,6 +114,10 @@ async function* layerTar(store: Store, blob: Descriptor, signal?: AbortSignal): 
     }
     return;
   }
+  if (layerCompression(blob.mediaType) === 'zstd') {
+    yield* unzstd(src, blob, signal);
+    return;
+  }
   const gz = createGunzip({ chunkSize: 1 << 20 });
   const feeding = pipeline(src, gz).catch((e: unknown) => gz.destroy(e instanceof Error ? e : new Error(String(e))));
   try {
@@ -127,6 +130,35 @@ async function* layerTar(store: Store, blob: Descriptor, signal?: AbortSignal): 
     throw new EngineError('failed_precondition', `layer blob ${blob.digest} is damaged in the store (${(e as Error).message}): run 'dockui system check'`, { cause: e });
   } finally {
     gz.destroy();
+    src.destroy();
+    await feeding;
+  }
+}
+
+/** A zstd blob inflated by `zstd -d` (optional binary: its absence is a clear error). */
+async function* unzstd(src: Readable, blob: Descriptor, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((res, rej) => {
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      rej(e.code === 'ENOENT' ? new EngineError('failed_precondition', 'this image has zstd-compressed layers: install zstd (apt-get install zstd)') : e),
+    );
+    child.on('close', (code) => res(code ?? 1));
+  });
+  exited.catch(() => undefined);
+  const feeding = pipeline(src, child.stdin).catch(() => undefined);
+  try {
+    for await (const c of child.stdout as AsyncIterable<Buffer>) {
+      throwIfAborted(signal);
+      yield c;
+    }
+    const code = await exited;
+    if (code !== 0)
+      throw new EngineError('failed_precondition', `layer blob ${blob.digest} is damaged in the store (zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}): run 'dockui system check'`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
     src.destroy();
     await feeding;
   }

@@ -388,6 +388,42 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: Buffer.from('[1,2]') }, { name: 'manifest.json', data: withTag('a/b:1') }]), /image config "config\.json" is malformed/);
   });
 
+  it('an oci-archive with a zstd layer loads as it is, and saves back as a plain tar', async () => {
+    const { layer, config } = good();
+    const zst = execFileSync('zstd', ['-c', '-q'], { input: layer });
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: dig(config), size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', digest: dig(zst), size: zst.length }],
+      }),
+    );
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: dig(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'zstd/x:1' } }] }));
+    const file = join(work.root, 'zstd.tar');
+    writeFileSync(file, tar([...[zst, config, manifest].map((b) => ({ name: `blobs/sha256/${dig(b).slice(7)}`, data: b })), { name: 'index.json', data: index }]));
+    const a = tempRoot('dockui-zstd-');
+    const b = tempRoot('dockui-zstd2-');
+    try {
+      const r = await runCli(['load', '-i', file], { root: a.root });
+      assert.equal(r.stdout, 'Loaded image: zstd/x:1\n', r.stderr);
+      const ins = JSON.parse((await runCli(['inspect', 'zstd/x:1'], { root: a.root })).stdout) as { Id: string; RepoDigests: string[] }[];
+      assert.equal(ins[0]!.Id, dig(config));
+      assert.deepEqual(ins[0]!.RepoDigests, [`zstd/x@${dig(manifest)}`], 'the archive manifest is kept');
+      const saved = join(work.root, 'zstd-saved.tar');
+      const s = await runCli(['save', '-o', saved, 'zstd/x:1'], { root: a.root });
+      assert.equal(s.code, 0, s.stderr);
+      assert.deepEqual(execFileSync('tar', ['-xOf', saved, `blobs/sha256/${dig(layer).slice(7)}`]), layer);
+      const back = await runCli(['load', '-q', '-i', saved], { root: b.root });
+      assert.equal(back.stdout, 'Loaded image: zstd/x:1\n', back.stderr);
+      const ins2 = JSON.parse((await runCli(['inspect', 'zstd/x:1'], { root: b.root })).stdout) as { Id: string }[];
+      assert.equal(ins2[0]!.Id, dig(config));
+    } finally {
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+
   it('an oci-archive whose blob does not match its digest', async () => {
     const { layer, config } = good();
     const manifest = Buffer.from(
