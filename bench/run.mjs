@@ -99,7 +99,7 @@ async function main() {
   dk('run', '--rm', image, 'true');
   pm('run', '--rm', image, 'true');
 
-  const r = { dkRun: [], pmRun: [], dkNone: [], pmNone: [], runc: [], engine: [], dkCycle: [], pmCycle: [] };
+  const r = { dkRun: [], pmRun: [], dkNone: [], pmNone: [], runc: [], engine: [], dkCycle: [], pmCycle: [], node: [] };
   const { Containers } = await import(pathToFileURL(join(app, 'dist/engine/runtime/containers.js')).href);
   const { resolvePaths } = await import(pathToFileURL(join(app, 'dist/engine/paths.js')).href);
   const engine = new Containers(resolvePaths({ root }));
@@ -109,6 +109,7 @@ async function main() {
     r.pmRun.push(pm('run', '--rm', image, 'true').s);
     r.dkNone.push(dk('run', '--rm', '--network', 'none', image, 'true').s);
     r.pmNone.push(pm('run', '--rm', '--network', 'none', image, 'true').s);
+    r.node.push(time(process.execPath, ['-e', '0']).s);
     r.runc.push(time('runc', ['--root', runcRoot, 'run', '--bundle', bundle, `bench-${i}`]).s);
     // In one engine process: a pre-created container, start → exited (what the TUI's start does).
     const rec = await engine.create({ image, cmd: ['true'], network: 'none' });
@@ -162,6 +163,11 @@ async function main() {
     row('container start → exited inside one engine process (`true`, no network)', m.engine, m.runc, 'raw `runc run` of a bundle', targets.engineStart),
     row('`run -d` + `stop -t 1` + `rm` (exits on SIGTERM)', m.dkCycle, m.pmCycle, 'podman', undefined),
     row('`ps -a` with 100 containers', median(dkPs), median(pmPs), 'podman ps -a with 100', targets.ps),
+    '',
+    `Node's own start-up in this run: ${fmt(median(r.node))} (\`node -e 0\`), part of every dockui CLI figure. ` +
+      'The CLI run is node + conmon + `runc create` (seccomp and cgroups included) + the exit; the ' +
+      "engine start releases runc init through its exec fifo (what `runc start` does) and answers once conmon " +
+      'has the exit code, freeing the mount and runc state behind it.',
     '',
   ];
   const text = lines.join('\n');
