@@ -16,6 +16,46 @@ function keyValues(list: readonly string[] | undefined, flag: string, fromEnv: b
   return out;
 }
 
+/**
+ * `--secret id=ID,src=FILE` | `id=ID,env=VAR` (buildx's syntax: `source` for `src`, `type=file|env`;
+ * without src or env, the variable named ID when set, else the file named ID; id defaults to
+ * src's base name). Read now, so a bad one fails before the build starts.
+ */
+async function readSecrets(list: readonly string[] | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, Uint8Array>> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const out: Record<string, Uint8Array> = {};
+  for (const spec of list ?? []) {
+    const f: Record<string, string> = {};
+    for (const part of spec.split(',')) {
+      const eq = part.indexOf('=');
+      const k = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
+      if (!['id', 'src', 'source', 'env', 'type'].includes(k) || eq === -1)
+        throw new EngineError('invalid_argument', `invalid --secret value ${JSON.stringify(spec)} (expected id=ID,src=FILE or id=ID,env=VAR)`);
+      f[k === 'source' ? 'src' : k] = part.slice(eq + 1);
+    }
+    if (f.type !== undefined && f.type !== 'file' && f.type !== 'env')
+      throw new EngineError('invalid_argument', `invalid --secret type ${JSON.stringify(f.type)} (file or env)`);
+    const id = f.id ?? (f.src !== undefined ? path.basename(f.src) : f.env);
+    if (!id) throw new EngineError('invalid_argument', `--secret ${JSON.stringify(spec)} names no id (id=ID)`);
+    const type = f.type ?? (f.env !== undefined ? 'env' : f.src !== undefined ? 'file' : env[id] !== undefined ? 'env' : 'file');
+    if (type === 'env') {
+      const name = f.env ?? f.src ?? id;
+      const v = env[name];
+      if (v === undefined) throw new EngineError('invalid_argument', `--secret id=${id}: environment variable ${name} is not set`);
+      out[id] = Buffer.from(v, 'utf8');
+    } else {
+      const file = f.src ?? id;
+      try {
+        out[id] = await fs.readFile(file);
+      } catch (e) {
+        throw new EngineError('invalid_argument', `--secret id=${id}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+  }
+  return out;
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
@@ -35,6 +75,7 @@ export const verb = defineVerb({
     label: { value: true, multi: true, help: 'set metadata on the image (KEY=VALUE)' },
     progress: { value: true, help: 'progress output: auto, plain or tty' },
     quiet: { short: 'q', help: 'print only the image id' },
+    secret: { value: true, multi: true, help: 'a secret for RUN --mount=type=secret (id=ID,src=FILE or id=ID,env=VAR)' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', "build takes exactly one CONTEXT (see 'dockui build --help')");
@@ -43,6 +84,7 @@ export const verb = defineVerb({
     const tty = progress === 'tty' || (progress === 'auto' && ctx.stderr.isTTY === true);
     const buildArgs = keyValues(flags['build-arg'], '--build-arg', true);
     const labels = keyValues(flags.label, '--label', false);
+    const secrets = await readSecrets(flags.secret, process.env);
     const dockerfileText = flags.file === '-' ? await readAll(ctx.stdin) : undefined;
     const { parseReference } = await import('../../engine/registry/reference.js');
     const tags = (flags.tag ?? []).map((t) => {
@@ -100,6 +142,7 @@ export const verb = defineVerb({
       tags,
       buildArgs,
       labels,
+      secrets,
       ...(flags.target !== undefined ? { target: flags.target } : {}),
       noCache: flags['no-cache'] === true,
       signal: ctx.signal,

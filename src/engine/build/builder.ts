@@ -4,7 +4,7 @@
 // dir — a RUN's overlay upper, or a fresh dir COPY fills — written as a gzip blob and then
 // adopted by the store as is. The tags move only after every step succeeded.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
 import {
@@ -655,6 +655,14 @@ class Executor {
     // What a `from=` mount shows is part of the key: that stage's (or image's) own key.
     const fromKeys: string[] = [];
     for (const m of x.mounts) if (m.from !== undefined) fromKeys.push((await this.sourceState(m.from, stage)).key);
+    // Secrets: the key holds their ids (in mountsKey), never their content, as BuildKit's does.
+    // A required one that was not given fails before anything runs, cache hit or not.
+    const secrets = this.opts.secrets ?? {};
+    for (const m of x.mounts) {
+      if (m.type === 'ssh') throw new EngineError('invalid_argument', 'RUN --mount=type=ssh is not supported (no SSH agent forwarding)', { range: x.range });
+      if (m.type === 'secret' && m.required === true && !(m.id! in secrets))
+        throw new EngineError('failed_precondition', `secret "${m.id}" is required but was not given (dockui build --secret id=${m.id},src=FILE)`, { range: x.range });
+    }
     const key = stepKey(parent.key, ['run', args, keyEnv, c.User ?? '', c.WorkingDir ?? '', network, x.security ?? 'sandbox', mountsKey, fromKeys]);
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
@@ -664,6 +672,8 @@ class Executor {
     if (!runIn) throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
 
     const mounts: RunRequest['mounts'][number][] = [];
+    // Secret files live in a private dir for this RUN only, removed as soon as it ends.
+    let secretDir: string | undefined;
     const fromMounts: { state: BuildState; source: string; target: string; readonly: boolean }[] = [];
     for (const m of x.mounts) {
       switch (m.type) {
@@ -688,9 +698,24 @@ class Executor {
           mounts.push({ type: 'bind', source: src, target: m.target, readonly: m.readonly });
           break;
         }
-        case 'secret':
+        case 'secret': {
+          const value = secrets[m.id!];
+          if (value === undefined) break; // not required and not given: no mount, no variable (BuildKit)
+          if (m.env !== undefined) env.push(`${m.env}=${Buffer.from(value).toString('utf8')}`);
+          if (!m.target) break;
+          if (secretDir === undefined) {
+            secretDir = this.newDir('secrets');
+            chmodSync(secretDir, 0o700);
+          }
+          const file = join(secretDir, String(mounts.length));
+          writeFileSync(file, value, { mode: 0o600 });
+          chownSync(file, m.uid ?? 0, m.gid ?? 0);
+          chmodSync(file, m.mode ?? 0o400);
+          mounts.push({ type: 'bind', source: file, target: m.target, readonly: true });
+          break;
+        }
         case 'ssh':
-          throw new EngineError('invalid_argument', `RUN --mount=type=${m.type} is not supported`, { range: x.range });
+          throw new EngineError('internal', 'RUN --mount=type=ssh reached the runner');
       }
     }
 
@@ -743,6 +768,7 @@ class Executor {
       ({ exitCode } = await withFromMounts(0));
     } finally {
       rmSync(work, { recursive: true, force: true });
+      if (secretDir !== undefined) rmSync(secretDir, { recursive: true, force: true });
     }
     if (exitCode !== 0) {
       // The last error line says most; stdout and stderr interleave in no fixed order.

