@@ -616,24 +616,30 @@ function entryStream(file: string, e: ArchiveEntry): Readable {
   return createReadStream(file, { start: e.offset, end: e.offset + e.size - 1, highWaterMark: 1 << 20 });
 }
 
-/** sha256 of the inflated bytes of a gzip entry (the diff_id check of a compressed layer). */
-async function inflatedDigest(file: string, e: ArchiveEntry, name: string, signal?: AbortSignal): Promise<string> {
+/** sha256 of the inflated bytes of a gzip or zstd entry (the diff_id check of a compressed layer). */
+async function inflatedDigest(file: string, e: ArchiveEntry, compression: 'gzip' | 'zstd', name: string, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256');
   try {
-    await pipeline(
-      entryStream(file, e),
-      createGunzip({ chunkSize: 1 << 20 }),
-      new Writable({
-        write(c: Buffer, _enc, cb) {
-          h.update(c);
-          cb();
-        },
-      }),
-      ...(signal ? [{ signal }] : []),
-    );
+    if (compression === 'zstd') {
+      const desc = { mediaType: mediaTypes.ociLayerZstd, digest: e.digest ?? '', size: e.size };
+      for await (const c of unzstd(entryStream(file, e), desc, signal)) h.update(c);
+    } else
+      await pipeline(
+        entryStream(file, e),
+        createGunzip({ chunkSize: 1 << 20 }),
+        new Writable({
+          write(c: Buffer, _enc, cb) {
+            h.update(c);
+            cb();
+          },
+        }),
+        ...(signal ? [{ signal }] : []),
+      );
   } catch (err) {
     if (signal?.aborted) throw canceledError();
-    throw notArchive(name, `layer ${JSON.stringify(e.path)} is damaged (${(err as Error).message})`);
+    if (isEngineError(err) && err.code === 'failed_precondition' && /install zstd/.test(err.message)) throw err;
+    const why = (err as Error).message.replace(/^layer blob .* is damaged in the store \((.*)\):.*$/, '$1');
+    throw notArchive(name, `layer ${JSON.stringify(e.path)} is damaged (${why})`);
   }
   return `sha256:${h.digest('hex')}`;
 }
@@ -684,11 +690,8 @@ async function planDocker(file: string, entries: Map<string, ArchiveEntry>, name
       const entry = lookup(entries, p, name);
       const diffId = diffIds[j]!;
       const compression = await sniff(file, entry);
-      let got: string | undefined;
-      if (compression === 'none') got = entry.digest;
-      else if (compression === 'gzip') got = await inflatedDigest(file, entry, name, signal);
-      // zstd: the unpack checks the diff_id (and nothing is recorded when it fails).
-      if (got !== undefined && got !== diffId)
+      const got = compression === 'none' ? entry.digest : await inflatedDigest(file, entry, compression, name, signal);
+      if (got !== diffId)
         throw notArchive(name, `layer ${JSON.stringify(p.slice(0, 200))} does not match its diff_id ${diffId} (its content is ${got})`);
       layers.push({ entry, diffId, compression });
     }
@@ -757,8 +760,8 @@ async function planOci(file: string, entries: Map<string, ArchiveEntry>, name: s
       }
       const entry = blob(l, 'layer');
       const diffId = diffIds[j]!;
-      const got = compression === 'none' ? entry.digest : compression === 'gzip' ? await inflatedDigest(file, entry, name, signal) : undefined;
-      if (got !== undefined && got !== diffId)
+      const got = compression === 'none' ? entry.digest : await inflatedDigest(file, entry, compression, name, signal);
+      if (got !== diffId)
         throw notArchive(name, `layer ${l.digest} does not match its diff_id ${diffId} (its content is ${got})`);
       if (compression === 'none') keepAll = false;
       layers.push({ entry, diffId, compression, ...(compression !== 'none' ? { keep: l } : {}) });

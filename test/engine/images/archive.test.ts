@@ -402,6 +402,12 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: dig(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'zstd/x:1' } }] }));
     const file = join(work.root, 'zstd.tar');
     writeFileSync(file, tar([...[zst, config, manifest].map((b) => ({ name: `blobs/sha256/${dig(b).slice(7)}`, data: b })), { name: 'index.json', data: index }]));
+    // A zstd layer that inflates to something else than its diff_id, and a truncated one (in a
+    // docker-archive, where the blob has no digest of its own to check first).
+    const other = execFileSync('zstd', ['-c', '-q'], { input: layerAndConfig('other\n').layer });
+    const dockerMj = Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['zstd/bad:1'], Layers: ['l.tar.zst'] }]));
+    await refused(tar([{ name: 'l.tar.zst', data: other }, { name: 'c.json', data: config }, { name: 'manifest.json', data: dockerMj }]), /layer "l\.tar\.zst" does not match its diff_id/);
+    await refused(tar([{ name: 'l.tar.zst', data: zst.subarray(0, zst.length - 5) }, { name: 'c.json', data: config }, { name: 'manifest.json', data: dockerMj }]), /layer "l\.tar\.zst" is damaged \(zstd: /);
     const a = tempRoot('dockui-zstd-');
     const b = tempRoot('dockui-zstd2-');
     try {
