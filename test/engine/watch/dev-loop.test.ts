@@ -2,7 +2,7 @@
 // builder, real runc, real overlay), checked with real HTTP requests on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEngine } from '../../../src/engine/engine.js';
@@ -42,6 +42,9 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
 
   before(async () => {
     cpSync(join(repoRoot, 'examples/hello'), app, { recursive: true });
+    // A big ignored tree (the example's .dockerignore names node_modules): never watched.
+    for (let i = 0; i < 50; i++) mkdirSync(join(app, 'node_modules', `pkg${i}`), { recursive: true });
+    for (let i = 0; i < 50; i++) writeFileSync(join(app, 'node_modules', `pkg${i}`, 'index.js'), '//\n');
     execFileSync('bash', [join(repoRoot, 'scripts/make-base-image.sh'), '--root', join(t.root, 'engine')], { stdio: 'inherit' });
     engine = await createEngine({ root: join(t.root, 'engine') });
     loop = await startDevLoop(engine, { dir: app, run: { name: `hello-dev-${process.pid}`, publish: [`127.0.0.1:${port}:8080`] } });
@@ -59,6 +62,21 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
     const s = loop.getSnapshot();
     assert.equal(s.history[0]?.ok, true, s.lastError);
     assert.match(await waitFor('the page', () => get(url)), /hello from dockui/);
+  });
+
+  it('does not watch trees the .dockerignore excludes', () => {
+    const s = loop.getSnapshot();
+    assert.ok(s.watchedFiles > 0 && s.watchedFiles < 20, `watched ${s.watchedFiles} entries`);
+  });
+
+  it('handles an editor\'s atomic save (write a temp file, rename it over the original)', async () => {
+    const target = join(app, 'www/index.html');
+    const tmp = join(app, 'www/.index.html.swp~');
+    writeFileSync(tmp, '<h1>atomic save</h1>\n');
+    renameSync(tmp, target);
+    await waitFor('the atomically saved page', async () => ((await get(url))?.includes('atomic save') ? true : undefined));
+    await loop.idle();
+    assert.ok(loop.getSnapshot().history.every((r) => r.ok), loop.getSnapshot().lastError);
   });
 
   it('syncs a file under a sync rule into the running container without a rebuild', async () => {
