@@ -3,9 +3,9 @@
 // save writes the format `docker save` (25+) writes: an OCI image layout (oci-layout,
 // index.json, blobs/sha256/...) that is also a docker-archive (manifest.json with Config,
 // RepoTags, Layers pointing into blobs/). Layers are uncompressed tars whose digest is the
-// config's diff_id: the store's gzip blobs are inflated twice, once to learn each tar's size
-// and check its diff_id (a tar header needs the size first, and stdout cannot seek), once to
-// write it.
+// config's diff_id: the store's gzip (or zstd) blobs are inflated twice, once to learn each
+// tar's size and check its diff_id (a tar header needs the size first, and stdout cannot seek),
+// once to write it. The whole save holds a store lease, so a gc cannot take a blob mid-read.
 //
 // load reads a docker-archive (manifest.json, any layout of paths: docker's, skopeo's) or an
 // oci-archive (index.json), plain or gzip-compressed, from a file or stdin (spooled to
@@ -13,8 +13,10 @@
 // once (paths with `..` or absolute ones refused, JSON sizes bounded, every file hashed), then
 // everything the archive claims is checked — each layer against its diff_id, each OCI blob
 // against its digest — before anything is written. Only then are layers unpacked through the
-// store (which checks every entry and the diff_id again), layer blobs written, and the
-// records set last, under a lease.
+// store (which checks every entry and the diff_id again) while their blobs are prepared under
+// ROOT/tmp; the blobs move into the store once every layer is in, then config, manifest, and
+// the records last, under a lease. A failure (or ^C) leaves no blob, temp file or record;
+// layers unpacked before it are complete, unreferenced, and gc removes them.
 //
 // Storage choice: uncompressed layers from an archive are gzip-compressed into the store's
 // blobs (with the OCI gzip media type), as import and build do. The unpacked layer is kept
