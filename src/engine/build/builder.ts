@@ -4,7 +4,7 @@
 // dir — a RUN's overlay upper, or a fresh dir COPY fills — written as a gzip blob and then
 // adopted by the store as is. The tags move only after every step succeeded.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
 import {
@@ -356,13 +356,14 @@ class Executor {
       case 'copy':
       case 'add':
         return this.copyStep(parent, x, stage);
+      case 'workdir':
+        return this.workdirStep(parent, x);
       case 'cmd':
       case 'entrypoint':
       case 'env':
       case 'arg':
       case 'label':
       case 'expose':
-      case 'workdir':
       case 'user':
       case 'volume':
       case 'stopsignal':
@@ -402,9 +403,6 @@ class Executor {
       case 'expose':
         applyExpose(c, x);
         break;
-      case 'workdir':
-        c.WorkingDir = resolveWorkdir(c.WorkingDir, x.path);
-        break;
       case 'user':
         c.User = x.user;
         break;
@@ -431,11 +429,60 @@ class Executor {
       case 'run':
       case 'copy':
       case 'add':
+      case 'workdir':
         throw new EngineError('internal', `not a metadata step: ${x.kind}`);
     }
     if (history) touch(config, createdBy(x.text, false), true);
     const state: BuildState = { key, config, layers: parent.layers };
     this.cache.put(state);
+    return { state, cached: false };
+  }
+
+  /**
+   * WORKDIR sets the config's WorkingDir and, as BuildKit's `llb.Mkdir(wd, 0755, parents, user)`,
+   * creates the directory when the image lacks it: missing parts mode 0755, owned by the
+   * stage's USER (root when none), in a layer of their own. An existing one makes no layer.
+   */
+  async workdirStep(parent: BuildState, x: Extract<Instruction, { kind: 'workdir' }>): Promise<StepResult> {
+    const key = stepKey(parent.key, ['workdir', withoutRange(x)]);
+    const hit = await this.lookup(key);
+    if (hit) return { state: hit, cached: true };
+    const wd = resolveWorkdir(parent.config.config.WorkingDir, x.path);
+    const user = parent.config.config.User;
+    const next: BuildState = { ...parent, config: cloneConfig(parent.config) };
+    next.config.config.WorkingDir = wd;
+    if (wd === '/') {
+      touch(next.config, `WORKDIR ${wd}`, true);
+      const state: BuildState = { key, config: next.config, layers: parent.layers };
+      this.cache.put(state);
+      return { state, cached: false };
+    }
+    await this.lease();
+    const upper = this.newDir('upper');
+    const { resolveChown, withRootfs } = await import('./rootfs.js');
+    await withRootfs(this.store, parent.config.rootfs.diff_ids, this.scratch, async (root) => {
+      const missing = missingDirs(root, wd, x.range);
+      if (missing.length === 0) return;
+      const owner = user ? resolveChown(root, user) : { uid: 0, gid: 0 };
+      // The existing parents go into the layer as they are (as any layer holds its parents).
+      const first = missing[0]!;
+      let cur = '';
+      for (const part of posix.dirname(first).split('/').filter(Boolean)) {
+        cur += `/${part}`;
+        const st = lstatSync(join(root!, cur));
+        mkdirSync(join(upper, cur));
+        chmodSync(join(upper, cur), st.mode & 0o7777);
+        lchownSync(join(upper, cur), st.uid, st.gid);
+        utimesSync(join(upper, cur), st.atime, st.mtime);
+      }
+      for (const d of missing) {
+        mkdirSync(join(upper, d));
+        chmodSync(join(upper, d), 0o755);
+        lchownSync(join(upper, d), owner.uid, owner.gid);
+      }
+    });
+    // BuildKit's history names the resolved path.
+    const state = await this.commitLayer(next, key, upper, `WORKDIR ${wd}`);
     return { state, cached: false };
   }
 
@@ -863,6 +910,47 @@ async function fetchUrl(url: string, range: SourceRange, signal?: AbortSignal): 
   const lm = res.headers.get('last-modified');
   const mtime = lm ? new Date(lm) : undefined;
   return { url, data, ...(mtime && !Number.isNaN(mtime.getTime()) ? { mtime } : {}) };
+}
+
+/**
+ * The directories to create for `dir` (absolute) in the rootfs at `root`, top first, with
+ * symlinks on the way resolved inside the rootfs. A part that is not a directory fails.
+ */
+function missingDirs(root: string | undefined, dir: string, range: SourceRange): string[] {
+  const todo = dir.split('/').filter(Boolean);
+  let cur = '';
+  let hops = 0;
+  while (todo.length > 0) {
+    const part = todo.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      cur = posix.dirname(cur === '' ? '/' : cur);
+      if (cur === '/') cur = '';
+      continue;
+    }
+    const next = `${cur}/${part}`;
+    let st;
+    try {
+      st = root ? lstatSync(join(root, next)) : undefined;
+    } catch {
+      st = undefined;
+    }
+    if (st === undefined) {
+      const out = [next];
+      for (const p of todo) if (p !== '' && p !== '.') out.push(p === '..' ? posix.dirname(out[out.length - 1]!) : `${out[out.length - 1]!}/${p}`);
+      return out.filter((p, i, all) => p !== '/' && all.indexOf(p) === i);
+    }
+    if (st.isSymbolicLink()) {
+      if (++hops > 40) throw new EngineError('failed_precondition', `WORKDIR ${dir}: too many levels of symbolic links`, { range });
+      const target = readlinkSync(join(root!, next), 'utf8');
+      todo.unshift(...target.split('/').filter(Boolean));
+      if (target.startsWith('/')) cur = '';
+      continue;
+    }
+    if (!st.isDirectory()) throw new EngineError('failed_precondition', `WORKDIR ${dir}: ${next} is not a directory`, { range });
+    cur = next;
+  }
+  return [];
 }
 
 /** Paths runc may create as mount points; those missing below must not end up in the layer. */

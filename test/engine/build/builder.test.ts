@@ -91,18 +91,24 @@ describe('builder (no RUN)', () => {
       assert.deepEqual(c.Entrypoint, ['/bin/app']);
       assert.deepEqual(c.Cmd, ['/bin/bash', '-c', 'serve --port 80']);
       assert.equal(cfg.author, 'someone');
-      assert.equal(cfg.rootfs.diff_ids.length, 2);
-      assert.equal(cfg.history.filter((h) => !h.empty_layer).length, 2);
+      // WORKDIR makes the missing /srv/app in a layer of its own (BuildKit), then the two COPYs.
+      assert.equal(cfg.rootfs.diff_ids.length, 3);
+      assert.equal(cfg.history.filter((h) => !h.empty_layer).length, 3);
+      assert.ok(cfg.history.some((h) => h.created_by === 'WORKDIR /srv/app' && !h.empty_layer));
       assert.ok(cfg.history.some((h) => h.created_by === 'ENV APP_HOME=/srv/app MSG=${GREETING}' && h.empty_layer));
 
       // The layer holds the context minus .dockerignore, under the WORKDIR.
       const rec = await store.getImage('demo:1');
       const manifest = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
-      const tar = gunzipSync(await store.readBlob(manifest.layers[0]!.digest, 1 << 30));
-      const names = execFileSync('tar', ['-tf', '-'], { input: tar, encoding: 'utf8' }).trim().split('\n');
-      assert.deepEqual(names, ['srv/', 'srv/app/', 'srv/app/lib/', 'srv/app/lib/util.js', 'srv/app/main.js']);
+      const tarOf = async (i: number) =>
+        execFileSync('tar', ['-tvf', '-'], { input: gunzipSync(await store.readBlob(manifest.layers[i]!.digest, 1 << 30)), encoding: 'utf8' }).trim().split('\n');
+      const names = (lines: string[]) => lines.map((l) => l.split(/\s+/).pop());
+      const wdLayer = await tarOf(0);
+      assert.deepEqual(names(wdLayer), ['srv/', 'srv/app/']);
+      for (const l of wdLayer) assert.match(l, /^drwxr-xr-x 0\/0 /);
+      assert.deepEqual(names(await tarOf(1)), ['srv/', 'srv/app/', 'srv/app/lib/', 'srv/app/lib/util.js', 'srv/app/main.js']);
       const layers = await store.imageLayers('demo:1');
-      assert.equal(readFileSync(join(layers[1]!.dir, 'etc/motd'), 'utf8'), 'welcome\n');
+      assert.equal(readFileSync(join(layers[2]!.dir, 'etc/motd'), 'utf8'), 'welcome\n');
 
       // Same context: every step cached, same image id, from a fresh builder (another process would see the same files).
       const again = openBuilder({ root, store: await openStore(root) });

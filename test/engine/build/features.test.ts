@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openStore } from '../../../src/engine/store/index.js';
 import { registry, runCli, tempRoot } from '../../helpers/env.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dockui-build-features-'));
@@ -98,6 +99,63 @@ describe('build features (CLI, runc)', () => {
       const b5 = await runCli(['build', ssh], { root, timeoutMs: 60_000 });
       assert.equal(b5.code, 125);
       assert.match(b5.stderr, /Dockerfile:2:1: RUN --mount=type=ssh is not supported/);
+    } finally {
+      cleanup();
+    }
+  });
+  it('WORKDIR creates a missing directory (0755, owned by USER, through symlinks) in a layer of its own; an existing one adds no layer', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const dir = context({
+        Dockerfile: [
+          `FROM ${base()}`,
+          'RUN mkdir -p /opt/real && ln -s /opt/real /link && touch /afile',
+          'WORKDIR /opt/app/data',
+          'WORKDIR /tmp',
+          'WORKDIR /link/sub',
+          'USER nobody',
+          'WORKDIR /srv/work',
+          'WORKDIR nested',
+          'CMD ["sh", "-c", "pwd; stat -c \'%n %a %u:%g\' /opt/app /opt/app/data /opt/real/sub /srv /srv/work /srv/work/nested; test -L /link && echo link-kept"]',
+        ].join('\n'),
+      });
+      const b = await runCli(['build', '-q', '-t', 'wd:1', dir], { root, timeoutMs: 120_000 });
+      assert.equal(b.code, 0, b.stderr);
+      const run = await runCli(['run', '--rm', 'wd:1'], { root, timeoutMs: 60_000 });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(
+        run.stdout,
+        [
+          '/srv/work/nested',
+          '/opt/app 755 0:0',
+          '/opt/app/data 755 0:0',
+          '/opt/real/sub 755 0:0',
+          '/srv 755 65534:65534',
+          '/srv/work 755 65534:65534',
+          '/srv/work/nested 755 65534:65534',
+          'link-kept',
+          '',
+        ].join('\n'),
+      );
+      // One layer for the RUN and one per WORKDIR that made something; WORKDIR /tmp made none.
+      const store = await openStore(root);
+      const cfg = await store.imageConfig('wd:1');
+      const base0 = await store.imageConfig(base());
+      const added = (cfg.history ?? []).slice((base0.history ?? []).length);
+      assert.deepEqual(
+        added.map((h) => `${h.created_by?.replace(/^RUN .*/, 'RUN')}${h.empty_layer ? ' (empty)' : ''}`),
+        ['RUN', 'WORKDIR /opt/app/data', 'WORKDIR /tmp (empty)', 'WORKDIR /link/sub', 'USER nobody (empty)', 'WORKDIR /srv/work', 'WORKDIR /srv/work/nested', 'CMD ["sh", "-c", "pwd; stat -c \'%n %a %u:%g\' /opt/app /opt/app/data /opt/real/sub /srv /srv/work /srv/work/nested; test -L /link && echo link-kept"] (empty)'],
+      );
+      assert.equal((cfg.rootfs?.diff_ids.length ?? 0) - (base0.rootfs?.diff_ids.length ?? 0), 5);
+
+      // A path through a file: one line naming the Dockerfile line, nothing tagged.
+      const bad = context({ Dockerfile: `FROM ${base()}\nRUN touch /afile\nWORKDIR /afile/x\n` });
+      const r = await runCli(['build', '-t', 'wd:bad', bad], { root, timeoutMs: 120_000 });
+      assert.equal(r.code, 125);
+      assert.match(r.stderr, /Dockerfile:3:1: WORKDIR \/afile\/x: \/afile is not a directory/);
+      assert.notEqual((await runCli(['image', 'inspect', 'wd:bad'], { root })).code, 0);
+      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(mountsUnder(root), []);
     } finally {
       cleanup();
     }
