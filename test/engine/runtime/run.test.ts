@@ -93,6 +93,16 @@ describe('dockui run', () => {
     await f.ok(['rm', 'web']);
   });
 
+  it('publishes the image EXPOSEd ports on free host ports with -P', async () => {
+    const id = (await f.ok(['run', '-d', '-P', f.layers, 'httpd', '-f', '-p', '8080', '-h', '/data'])).trim();
+    const ports = JSON.parse(await f.ok(['inspect', '-f', '{{.NetworkSettings.Ports}}', id])) as Record<string, { HostPort: string }[]>;
+    const hostPort = Number(ports['8080/tcp']?.[0]?.HostPort);
+    assert.ok(hostPort > 0, JSON.stringify(ports));
+    assert.match(await eventually(() => httpGet(`http://127.0.0.1:${hostPort}/b.txt`), 10_000, '-P port'), /./);
+    assert.match(await f.ok(['ps']), new RegExp(`0\\.0\\.0\\.0:${hostPort}->8080/tcp`));
+    await f.ok(['rm', '-f', id]);
+  });
+
   it('gives -it a working shell in a pty', async () => {
     // script(1) gives the CLI a real terminal, as a user's would be.
     const cmd = `${process.execPath} ${dockuiBin} run -it --rm --hostname ttybox ${f.busybox} sh`;
