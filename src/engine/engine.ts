@@ -212,6 +212,8 @@ class EngineImpl implements Engine {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // wait() returns once an exit code is known; the mount and runc state are freed after.
+    await this.containers.rt.settle();
   }
 
   get closed(): boolean {
