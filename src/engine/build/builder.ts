@@ -70,6 +70,11 @@ export interface BuilderDeps {
   readonly runInRootfs?: RunInRootfs;
   /** Pulls a FROM image missing from the store; returns its image id. */
   readonly pull?: (ref: string, signal?: AbortSignal) => Promise<string>;
+  /**
+   * Pulls `ref` for `platform` ("os/arch[/variant]") under a name@digest record of its own
+   * (never over the tag's host-platform record); returns that reference and the image id.
+   */
+  readonly pullPlatform?: (ref: string, platform: string, signal?: AbortSignal) => Promise<{ ref: string; id: string }>;
 }
 
 export function createBuilder(deps: BuilderDeps): BuildsApi {
@@ -321,6 +326,7 @@ class Executor {
       const config = cloneConfig(r.state.config);
       return { state: { key: stepKey(r.state.key, ['from-stage']), config, layers: r.state.layers }, cached: true };
     }
+    if (from.platform !== undefined && from.platform !== '') return this.fromPlatform(ref, from.platform, from.range);
     let pulled = false;
     let resolved;
     try {
@@ -333,6 +339,58 @@ class Executor {
       pulled = true;
     }
     return { state: await this.imageState(resolved.id, resolved.record.manifestDigest), cached: !pulled };
+  }
+
+  /**
+   * FROM --platform=P IMAGE. The tag's record serves when it is for P; otherwise the image for
+   * P is kept under name@<its manifest digest> (see BuilderDeps.pullPlatform), and which digest
+   * a tag stood for is remembered in ROOT/build-cache/platforms.json — so a rebuild, like a
+   * plain FROM, needs no registry while the image is in the store.
+   */
+  async fromPlatform(ref: string, platformText: string, range: SourceRange): Promise<StepResult> {
+    const { formatPlatform, hostPlatform, parsePlatform, platformMatches } = await import('../registry/platform.js');
+    const { parseReference } = await import('../registry/reference.js');
+    const want = parsePlatform(platformText);
+    const platform = formatPlatform(want);
+    const parsed = parseReference(ref);
+    const matches = (p: string | undefined) => p !== undefined && platformMatches(want, parsePlatform(p));
+    try {
+      const r = await this.store.resolveImage(ref);
+      if (matches(r.record.platform)) return { state: await this.imageState(r.id, r.record.manifestDigest), cached: true };
+    } catch (e) {
+      if (!(isEngineError(e) && e.code === 'not_found')) throw e;
+      // Not in the store and the host's platform asked for: pulled under its tag like any FROM.
+      if (this.deps.pull && platformMatches(want, hostPlatform())) {
+        await this.deps.pull(ref, this.signal);
+        const r = await this.store.resolveImage(ref);
+        if (matches(r.record.platform)) return { state: await this.imageState(r.id, r.record.manifestDigest), cached: false };
+      }
+    }
+    const mapFile = join(this.deps.root, 'build-cache', 'platforms.json');
+    let map: Record<string, string> = {};
+    try {
+      map = JSON.parse(readFileSync(mapFile, 'utf8')) as Record<string, string>;
+    } catch {
+      /* none yet */
+    }
+    const mapKey = `${parsed.toString()} ${platform}`;
+    const known = map[mapKey];
+    if (known !== undefined) {
+      try {
+        const r = await this.store.resolveImage(`${parsed.name}@${known}`);
+        return { state: await this.imageState(r.id, r.record.manifestDigest), cached: true };
+      } catch (e) {
+        if (!(isEngineError(e) && e.code === 'not_found')) throw e;
+      }
+    }
+    if (!this.deps.pullPlatform) throw new EngineError('not_found', `base image ${ref} for ${platform} is not in the store`, { range });
+    const pulled = await this.deps.pullPlatform(ref, platform, this.signal);
+    const r = await this.store.resolveImage(pulled.ref);
+    map[mapKey] = r.record.manifestDigest;
+    mkdirSync(join(this.deps.root, 'build-cache'), { recursive: true });
+    writeFileSync(`${mapFile}.${process.pid}.tmp`, JSON.stringify(map));
+    renameSync(`${mapFile}.${process.pid}.tmp`, mapFile);
+    return { state: await this.imageState(r.id, r.record.manifestDigest), cached: false };
   }
 
   /** The state an image stands for: its config and its manifest's layers. */
@@ -717,6 +775,17 @@ class Executor {
     await this.lease();
     const runIn = this.deps.runInRootfs;
     if (!runIn) throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
+    const cfg = parent.config;
+    if (cfg.architecture) {
+      // A stage FROM another platform's image: its programs cannot run here (no emulation).
+      const { formatPlatform, hostPlatform, normalizePlatform, platformMatches } = await import('../registry/platform.js');
+      const stagePlatform = normalizePlatform({ os: cfg.os ?? 'linux', architecture: cfg.architecture, ...(cfg.variant ? { variant: cfg.variant } : {}) });
+      const host = hostPlatform();
+      if (!platformMatches({ os: host.os, architecture: host.architecture }, stagePlatform))
+        throw new EngineError('failed_precondition', `RUN in a ${formatPlatform(stagePlatform)} stage cannot run on this ${formatPlatform(host)} host (no emulation)`, {
+          range: x.range,
+        });
+    }
 
     const mounts: RunRequest['mounts'][number][] = [];
     // Secret files live in a private dir for this RUN only, removed as soon as it ends.

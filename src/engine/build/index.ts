@@ -42,5 +42,23 @@ export function openBuilder(o: OpenBuilderOptions): BuildsApi {
       const r = await pullImage(o.store, ref, { ...(signal ? { signal } : {}), ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
       return r.id;
     },
+    pullPlatform: async (ref, platform, signal) => {
+      // The platform's own manifest is pulled by digest (name@sha256:…), so that its record
+      // never takes the place of the host platform's under the tag.
+      const [{ pullImage }, { clientFor }, { selectPlatform }, { parsePlatform }, { parseReference }] = await Promise.all([
+        import('../images/pull.js'),
+        import('../registry/client.js'),
+        import('../registry/manifest.js'),
+        import('../registry/platform.js'),
+        import('../registry/reference.js'),
+      ]);
+      const parsed = parseReference(ref);
+      const client = clientFor(parsed.domain, { ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
+      const top = await client.getManifest(parsed, parsed.digest ?? parsed.tag ?? 'latest', { ...(signal ? { signal } : {}) });
+      const digest = top.manifest.kind === 'manifest' ? top.digest : selectPlatform(top.manifest, parsePlatform(platform), parsed.familiar()).digest;
+      const byDigest = `${parsed.name}@${digest}`;
+      const r = await pullImage(o.store, byDigest, { platform, ...(signal ? { signal } : {}), ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
+      return { ref: byDigest, id: r.id };
+    },
   });
 }

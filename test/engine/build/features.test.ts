@@ -160,4 +160,69 @@ describe('build features (CLI, runc)', () => {
       cleanup();
     }
   });
+  it('FROM --platform (literal, $BUILDPLATFORM, $TARGETPLATFORM) selects that platform, pulled by digest beside the host record of the same name', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const multi = `${registry()}/fixture/multiarch:latest`;
+      const dockerfile = [
+        'ARG WANT=linux/arm64',
+        `FROM --platform=$BUILDPLATFORM ${multi} AS host`,
+        `FROM --platform=linux/arm64/v8 ${multi} AS arm`,
+        `FROM --platform=\${WANT} ${multi} AS arm2`,
+        `FROM --platform=$TARGETPLATFORM ${multi} AS target`,
+        `FROM ${base()}`,
+        'COPY --from=arm /etc/arch /arm-arch',
+        'COPY --from=arm2 /etc/arch /arm2-arch',
+        'COPY --from=host /etc/arch /host-arch',
+        'RUN --mount=type=bind,from=target,source=/etc/arch,target=/t cat /t > /target-arch',
+        'CMD ["cat", "/arm-arch", "/arm2-arch", "/host-arch", "/target-arch"]',
+      ].join('\n');
+      const dir = context({ Dockerfile: dockerfile });
+      const b1 = await runCli(['build', '--progress', 'plain', '-t', 'plat:1', dir], { root, timeoutMs: 120_000 });
+      assert.equal(b1.code, 0, b1.stderr);
+      const run = await runCli(['run', '--rm', 'plat:1'], { root, timeoutMs: 60_000 });
+      assert.equal(run.code, 0, run.stderr);
+      const arch = (s: string) => s.trim().toLowerCase();
+      const lines = run.stdout.trim().split('\n').map(arch);
+      assert.equal(lines.length, 4, run.stdout);
+      assert.match(lines[0]!, /arm64/);
+      assert.match(lines[1]!, /arm64/);
+      assert.match(lines[2]!, /amd64/);
+      assert.match(lines[3]!, /amd64/);
+
+      // The tag's record is still the host's; the arm64 image has a name@digest record of its own.
+      const store = await openStore(root);
+      const tagged = await store.resolveImage(multi);
+      assert.equal(tagged.record.platform, 'linux/amd64');
+      const remembered = JSON.parse(readFileSync(join(root, 'build-cache', 'platforms.json'), 'utf8')) as Record<string, string>;
+      const armDigest = remembered[`${multi} linux/arm64`];
+      assert.ok(armDigest, JSON.stringify(remembered));
+      const arm = await store.resolveImage(`${registry()}/fixture/multiarch@${armDigest}`);
+      assert.match(arm.record.platform ?? '', /^linux\/arm64/);
+      assert.notEqual(arm.id, tagged.id);
+
+      // A rebuild: every step CACHED, same id (the digest is remembered; no pull).
+      const b2 = await runCli(['build', '--progress', 'plain', '-t', 'plat:1', dir], { root, timeoutMs: 120_000 });
+      assert.equal(b2.code, 0, b2.stderr);
+      assert.equal(b2.stdout, b1.stdout);
+      assert.doesNotMatch(b2.stderr, /DONE/);
+
+      // A platform the index lacks, and RUN in a foreign stage: one clear line each, with the line.
+      const none = context({ Dockerfile: `FROM --platform=linux/s390x ${multi}\n` });
+      const r1 = await runCli(['build', none], { root, timeoutMs: 60_000 });
+      assert.equal(r1.code, 125);
+      assert.match(r1.stderr, /Dockerfile:1:1: .*has no image for linux\/s390x \(it offers: linux\/amd64, linux\/arm64/);
+      const runArm = context({ Dockerfile: `FROM --platform=linux/arm64 ${multi}\nRUN cat /etc/arch\n` });
+      const r2 = await runCli(['build', runArm], { root, timeoutMs: 60_000 });
+      assert.equal(r2.code, 125);
+      assert.match(r2.stderr, /Dockerfile:2:1: RUN in a linux\/arm64 stage cannot run on this linux\/amd64 host/);
+      const badPlat = context({ Dockerfile: `FROM --platform=arm64 ${multi}\n` });
+      const r3 = await runCli(['build', badPlat], { root, timeoutMs: 60_000 });
+      assert.equal(r3.code, 125);
+      assert.match(r3.stderr, /Dockerfile:1:1: invalid platform "arm64"/);
+      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+    } finally {
+      cleanup();
+    }
+  });
 });
