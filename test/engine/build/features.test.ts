@@ -225,4 +225,44 @@ describe('build features (CLI, runc)', () => {
       cleanup();
     }
   });
+  it('COPY --link and ADD --link: context files, another stage, a local tar unpacked, --chmod/--chown; the files land as without --link', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const dir = context({ 'a.txt': 'A\n', 'tool.sh': '#!/bin/sh\necho tool-ran\n', 'pkg/inner.txt': 'inner\n', 'b.txt': 'B\n' });
+      execFileSync('tar', ['-cf', join(dir, 'pkg.tar'), '-C', join(dir, 'pkg'), 'inner.txt']);
+      rmSync(join(dir, 'pkg'), { recursive: true });
+      const body = (link: string) =>
+        [
+          `FROM ${base()} AS src`,
+          'RUN mkdir -p /out/sub && echo from-stage > /out/sub/s.txt',
+          `FROM ${base()}`,
+          'RUN mkdir -p /dst && chmod 0750 /dst',
+          `COPY ${link} a.txt /dst/`,
+          `COPY ${link} --from=src /out/ /dst/stage/`,
+          `ADD ${link} pkg.tar /dst/unpacked/`,
+          `ADD ${link} --chmod=0755 tool.sh /usr/local/bin/tool`,
+          `COPY ${link} --chown=nobody b.txt /dst/owned.txt`,
+          'CMD ["sh", "-c", "cat /dst/a.txt /dst/stage/sub/s.txt /dst/unpacked/inner.txt; tool; stat -c \'%n %a %u:%g\' /dst /dst/owned.txt /usr/local/bin/tool"]',
+        ].join('\n');
+      const expected = ['A', 'from-stage', 'inner', 'tool-ran', '/dst 750 0:0', '/dst/owned.txt 644 65534:65534', '/usr/local/bin/tool 755 0:0', ''].join('\n');
+      for (const [tag, link] of [
+        ['link:1', '--link'],
+        ['link:0', ''],
+      ] as const) {
+        writeFileSync(join(dir, 'Dockerfile'), body(link));
+        const b = await runCli(['build', '-q', '-t', tag, dir], { root, timeoutMs: 120_000 });
+        assert.equal(b.code, 0, b.stderr);
+        const run = await runCli(['run', '--rm', tag], { root, timeoutMs: 60_000 });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stdout, expected, `${tag}: ${run.stderr}`);
+      }
+      // Same layers either way: --link changes how BuildKit can rebase a layer, not what it holds.
+      const store = await openStore(root);
+      const linked = await store.imageConfig('link:1');
+      const plain = await store.imageConfig('link:0');
+      assert.equal(linked.rootfs?.diff_ids.length, plain.rootfs?.diff_ids.length);
+    } finally {
+      cleanup();
+    }
+  });
 });
