@@ -25,6 +25,7 @@ import type { EventBus } from '../events.js';
 import type { Store } from '../store/index.js';
 import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
 import { BuildCache, stateOf, stepKey, type BuildState } from './cache.js';
+import { parseChmod, type Chmod } from './chmod.js';
 import { ContentHasher, sha256Hex } from './content-hash.js';
 import { loadContext, type BuildContext, type ContextEntry } from './context.js';
 import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
@@ -628,12 +629,12 @@ class Executor {
     const [{ resolveChown, withRootfs }, { S_IFCHR, sysx }] = await Promise.all([import('./rootfs.js'), import('../sysx.js')]);
     await withRootfs(this.store, parentDiffs, this.scratch, async (parentRoot) => {
       const chown = x.chown !== undefined ? resolveChown(parentRoot, x.chown) : undefined;
-      const chmod = x.chmod !== undefined ? parseChmod(x.chmod, range) : undefined;
+      const chmod = x.chmod !== undefined ? chmodOf(x.chmod, range) : undefined;
       const base = { parentRoot, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}), range, ...(this.signal ? { signal: this.signal } : {}) };
       if (ctxSelections) {
         const recordOf = (e: ContextEntry, o: { uid: number; gid: number }): string => {
           const what = e.type === 'file' ? this.hasher.fileHash(e) : e.type === 'symlink' ? readlinkSync(join(this.ctx.dir, e.rel), 'utf8') : '';
-          const mode = e.type === 'symlink' ? 0o777 : (chmod ?? e.mode);
+          const mode = e.type === 'symlink' ? 0o777 : chmod ? chmod(e.mode & 0o7777, e.type === 'dir') : e.mode;
           return `${e.type}:${mode}:${what}:${e.mtimeNs}:${o.uid}:${o.gid}`;
         };
         const copyOpts = { ...base, dest, keepOwners: false, extractArchives: x.kind === 'add' && x.unpack !== false };
@@ -672,12 +673,12 @@ class Executor {
       }
       for (const h of x.heredocs) {
         const path = dest.endsWith('/') ? `${dest}${h.name}` : dest;
-        writeDataFile(upper, parentRoot, path, h.data, { mode: chmod ?? 0o644, ...(chown ? { chown } : {}) });
+        writeDataFile(upper, parentRoot, path, h.data, { mode: chmod ? chmod(0o644, false) : 0o644, ...(chown ? { chown } : {}) });
       }
       for (const d of downloads) {
         const name = decodeURIComponent(new URL(d.url).pathname.split('/').pop() || 'download');
         const path = dest.endsWith('/') ? `${dest}${name}` : dest;
-        writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ?? 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
+        writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ? chmod(0o600, false) : 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
       }
     });
     trace(`copy: files written${delta ? ' (delta)' : ''}`);
@@ -961,9 +962,12 @@ function withoutRange(x: Instruction): unknown {
   return rest;
 }
 
-function parseChmod(v: string, range: SourceRange): number {
-  if (!/^[0-7]{3,4}$/.test(v)) throw new EngineError('invalid_argument', `invalid --chmod value "${v}" (octal, e.g. 0755)`, { range });
-  return parseInt(v, 8);
+function chmodOf(v: string, range: SourceRange): Chmod {
+  try {
+    return parseChmod(v);
+  } catch (e) {
+    throw isEngineError(e) ? new EngineError(e.code, e.message, { range }) : e;
+  }
 }
 
 async function fetchUrl(url: string, range: SourceRange, signal?: AbortSignal): Promise<{ url: string; data: Buffer; mtime?: Date }> {

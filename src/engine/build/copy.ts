@@ -25,6 +25,7 @@ import {
 import { copyFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError, throwIfAborted, type SourceRange } from '../define.js';
+import type { Chmod } from './chmod.js';
 import { byteOrder, entryOf, walkContext, type ContextEntry } from './context.js';
 import { IgnoreMatcher } from './dockerignore.js';
 
@@ -197,7 +198,8 @@ export interface CopyOptions {
   /** The parent state's merged root, to see what exists already (undefined: empty image). */
   readonly parentRoot: string | undefined;
   readonly chown?: { uid: number; gid: number };
-  readonly chmod?: number;
+  /** --chmod: the mode for an entry from its source mode (octal or symbolic, see chmod.ts). */
+  readonly chmod?: Chmod;
   /** Keep the source's owners (COPY --from); the context's files become 0:0. */
   readonly keepOwners: boolean;
   /** ADD: extract local tar archives into the destination. */
@@ -350,7 +352,7 @@ function ensureDirs(
   }
 }
 
-function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number; gid: number }, chmod: number | undefined): void {
+function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number; gid: number }, chmod: Chmod | undefined): void {
   switch (e.type) {
     case 'dir': {
       let exists = false;
@@ -363,7 +365,7 @@ function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number
         rmSync(dst, { force: true });
         mkdirSync(dst);
       }
-      chmodSync(dst, chmod ?? e.mode);
+      chmodSync(dst, chmod ? chmod(e.mode & 0o7777, true) : e.mode);
       if (owner.uid !== 0 || owner.gid !== 0) lchownSync(dst, owner.uid, owner.gid);
       return;
     }
@@ -377,7 +379,7 @@ function copyOne(src: string, dst: string, e: ContextEntry, owner: { uid: number
         copyFileSync(src, dst);
       }
       // copyFile carries the mode; only an explicit --chmod or setuid bits need a chmod.
-      if (chmod !== undefined || e.mode & 0o7000) chmodSync(dst, chmod ?? e.mode);
+      if (chmod !== undefined || e.mode & 0o7000) chmodSync(dst, chmod ? chmod(e.mode & 0o7777, false) : e.mode);
       if (owner.uid !== 0 || owner.gid !== 0) lchownSync(dst, owner.uid, owner.gid);
       setTimes(dst, e.mtimeNs, false);
       return;
@@ -405,7 +407,7 @@ interface FileJob {
  * Copies regular files 4 at a time on the thread pool: creating files is what a cold COPY
  * waits on, and the filesystem takes several creations at once about twice as fast.
  */
-async function copyFiles(jobs: readonly FileJob[], chmod: number | undefined, signal?: AbortSignal): Promise<void> {
+async function copyFiles(jobs: readonly FileJob[], chmod: Chmod | undefined, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
@@ -418,7 +420,7 @@ async function copyFiles(jobs: readonly FileJob[], chmod: number | undefined, si
         rmSync(j.dst, { force: true, recursive: true });
         await copyFile(j.src, j.dst);
       }
-      if (chmod !== undefined || j.e.mode & 0o7000) chmodSync(j.dst, chmod ?? j.e.mode);
+      if (chmod !== undefined || j.e.mode & 0o7000) chmodSync(j.dst, chmod ? chmod(j.e.mode & 0o7777, false) : j.e.mode);
       if (j.owner.uid !== 0 || j.owner.gid !== 0) lchownSync(j.dst, j.owner.uid, j.owner.gid);
       setTimes(j.dst, j.e.mtimeNs, false);
     }

@@ -4,6 +4,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { parseChmod } from '../../../src/engine/build/chmod.js';
 import { loadContext } from '../../../src/engine/build/context.js';
 import { copyInto, dirTree, selectSources, type CopyOptions } from '../../../src/engine/build/copy.js';
 import { resolveChown } from '../../../src/engine/build/rootfs.js';
@@ -91,7 +92,7 @@ describe('COPY semantics', () => {
     assert.deepEqual(chown, { uid: 1234, gid: 50 });
     assert.deepEqual(resolveChown(parent, '7'), { uid: 7, gid: 7 });
     assert.throws(() => resolveChown(parent, 'ghost'), /unable to find user ghost/);
-    const up = await copy(['src'], '/srv/app/', { chown, chmod: 0o640 }, parent);
+    const up = await copy(['src'], '/srv/app/', { chown, chmod: parseChmod('0640') }, parent);
     const srv = lstatSync(join(up, 'srv'));
     assert.equal(srv.mode & 0o7777, 0o700, 'an existing parent keeps its mode');
     const f = lstatSync(join(up, 'srv/app/main.js'));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -261,6 +261,39 @@ describe('build features (CLI, runc)', () => {
       const linked = await store.imageConfig('link:1');
       const plain = await store.imageConfig('link:0');
       assert.equal(linked.rootfs?.diff_ids.length, plain.rootfs?.diff_ids.length);
+    } finally {
+      cleanup();
+    }
+  });
+  it('COPY/ADD --chmod takes symbolic modes (u=rwX,go=rX, +x, g=u) applied per entry; a bad one names its line', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const dir = context({ 'tree/run.sh': 'echo ran\n', 'tree/data.txt': 'd\n', 'tree/sub/deep.txt': 'x\n', 'plain.txt': 'p\n', 'grp.txt': 'g\n' });
+      chmodSync(join(dir, 'tree/run.sh'), 0o700);
+      chmodSync(join(dir, 'tree/data.txt'), 0o600);
+      chmodSync(join(dir, 'tree/sub'), 0o700);
+      chmodSync(join(dir, 'tree/sub/deep.txt'), 0o600);
+      chmodSync(join(dir, 'grp.txt'), 0o640);
+      writeFileSync(
+        join(dir, 'Dockerfile'),
+        [
+          `FROM ${base()}`,
+          'COPY --chmod=u=rwX,go=rX tree/ /t/',
+          'COPY --chmod=+x plain.txt /p',
+          'ADD --chmod=g=u grp.txt /g',
+          'CMD ["sh", "-c", "stat -c \'%n %a\' /t/run.sh /t/data.txt /t/sub /t/sub/deep.txt /p /g"]',
+        ].join('\n'),
+      );
+      const b = await runCli(['build', '-q', '-t', 'chmod:1', dir], { root, timeoutMs: 120_000 });
+      assert.equal(b.code, 0, b.stderr);
+      const run = await runCli(['run', '--rm', 'chmod:1'], { root, timeoutMs: 60_000 });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, ['/t/run.sh 755', '/t/data.txt 644', '/t/sub 755', '/t/sub/deep.txt 644', '/p 755', '/g 660', ''].join('\n'));
+
+      writeFileSync(join(dir, 'Dockerfile'), `FROM ${base()}\nCOPY --chmod=u+q plain.txt /p\n`);
+      const bad = await runCli(['build', dir], { root, timeoutMs: 60_000 });
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /Dockerfile:2:1: invalid --chmod value "u\+q": unexpected "q" in "u\+q"/);
     } finally {
       cleanup();
     }
