@@ -318,7 +318,16 @@ class Executor {
     const from = this.global.expandFrom(stage.from);
     const ref = from.image;
     if (ref.toLowerCase() === 'scratch') {
-      return { state: { key: stepKey('', ['scratch']), config: emptyImageConfig(), layers: [] }, cached: true };
+      const config = emptyImageConfig();
+      if (from.platform) {
+        // FROM --platform=P scratch: an image for P (BuildKit sets the config's platform).
+        const { parsePlatform } = await import('../registry/platform.js');
+        const p = parsePlatform(from.platform);
+        config.os = p.os;
+        config.architecture = p.architecture;
+        if (p.variant) config.variant = p.variant;
+      }
+      return { state: { key: stepKey('', from.platform ? ['scratch', config.os, config.architecture, config.variant ?? ''] : ['scratch']), config, layers: [] }, cached: true };
     }
     const dep = findStage(this.df, ref, stage.index);
     if (dep) {

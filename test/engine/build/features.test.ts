@@ -216,6 +216,12 @@ describe('build features (CLI, runc)', () => {
       const r2 = await runCli(['build', runArm], { root, timeoutMs: 60_000 });
       assert.equal(r2.code, 125);
       assert.match(r2.stderr, /Dockerfile:2:1: RUN in a linux\/arm64 stage cannot run on this linux\/amd64 host/);
+      // FROM --platform=P scratch makes an image for P.
+      const scratchArm = context({ Dockerfile: 'FROM --platform=linux/arm64 scratch\nCOPY f /f\n', f: 'x' });
+      const r4 = await runCli(['build', '-q', '-t', 'plat:scratch', scratchArm], { root, timeoutMs: 60_000 });
+      assert.equal(r4.code, 0, r4.stderr);
+      const sc = await store.imageConfig('plat:scratch');
+      assert.equal(`${sc.os}/${sc.architecture}`, 'linux/arm64');
       const badPlat = context({ Dockerfile: `FROM --platform=arm64 ${multi}\n` });
       const r3 = await runCli(['build', badPlat], { root, timeoutMs: 60_000 });
       assert.equal(r3.code, 125);
