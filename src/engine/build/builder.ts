@@ -366,7 +366,13 @@ class Executor {
     const matches = (p: string | undefined) => p !== undefined && platformMatches(want, parsePlatform(p));
     try {
       const r = await this.store.resolveImage(ref);
-      if (matches(r.record.platform)) return { state: await this.imageState(r.id, r.record.manifestDigest), cached: true };
+      // A record without a platform (a local build, a load): its config says what it is for.
+      let have = r.record.platform;
+      if (have === undefined) {
+        const cfg = JSON.parse((await this.store.readBlob(r.id)).toString('utf8')) as Partial<OciImageConfig>;
+        if (cfg.os && cfg.architecture) have = formatPlatform({ os: cfg.os, architecture: cfg.architecture, ...(cfg.variant ? { variant: cfg.variant } : {}) });
+      }
+      if (matches(have)) return { state: await this.imageState(r.id, r.record.manifestDigest), cached: true };
     } catch (e) {
       if (!(isEngineError(e) && e.code === 'not_found')) throw e;
       // Not in the store and the host's platform asked for: pulled under its tag like any FROM.
