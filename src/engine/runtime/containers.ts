@@ -19,7 +19,7 @@ import { pidAlive, tryLock } from '../store/lock.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import { mountRootfs, rootfsOf, writeBundle, writeExecProcess } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
-import { joinPartials, logTimeMs, parseSince, readLogChunk, type RawLogLine, type StreamLogLine } from './logs.js';
+import { joinPartials, logTimeMs, parseSince, readLogChunk, tailOffset, type RawLogLine, type StreamLogLine } from './logs.js';
 import { createWithMonitor, logPath, readExit } from './monitor.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
 import { OciRuntime, runcMessage } from './oci-runtime.js';
@@ -713,7 +713,10 @@ export class Containers {
     const path = logPath(this.dir(rec.id));
     const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
     if (opts.since !== undefined && since === undefined) throw new EngineError('invalid_argument', `invalid --since value: ${opts.since}`);
-    const first = await readLogChunk(path, 0);
+    // With --tail (and no --since) only the end of the file is read: a long-running container's
+    // log can be many MB, and reading it all costs the TUI tens of MB every time it opens the logs.
+    const from = opts.tail !== undefined && opts.tail >= 0 && since === undefined ? await tailOffset(path, opts.tail) : 0;
+    const first = await readLogChunk(path, from);
     let offset = first.offset;
     let whole = joinPartials(first.lines, true);
     if (since !== undefined) whole = whole.filter((l) => logTimeMs(l.time) >= since);

@@ -82,6 +82,64 @@ export async function readLogChunk(path: string, offset: number): Promise<{ line
   }
 }
 
+/**
+ * A byte offset from which at least `n` whole lines follow, found by reading the file backwards,
+ * so `logs --tail N` of a large log does not read (and parse) all of it. No partial entry of
+ * either stream is pending before it (looking back up to 256 KiB), so the lines from it join like
+ * those of a read from 0.
+ */
+export async function tailOffset(path: string, n: number): Promise<number> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    let end = (await fh.stat()).size;
+    let full = 0;
+    let cut: number | undefined;
+    // Per stream, once a cut is proposed: whether its nearest entry before the cut is known whole.
+    let clean = { stdout: false, stderr: false };
+    let carry = Buffer.alloc(0);
+    while (end > 0) {
+      const start = Math.max(0, end - 65536);
+      const block = Buffer.alloc(end - start);
+      await fh.read(block, 0, block.length, start);
+      const buf = Buffer.concat([block, carry]);
+      // Entries wholly in buf end at each newline; the text before the first one may be cut.
+      let nl = buf.lastIndexOf(0x0a);
+      while (nl >= 0) {
+        const prev = nl > 0 ? buf.lastIndexOf(0x0a, nl - 1) : -1;
+        if (prev < 0 && start > 0) break;
+        const r = parseLogLine(buf.subarray(prev + 1, nl).toString('latin1'));
+        if (r && cut === undefined) {
+          if (r.full && ++full > n) {
+            cut = start + nl + 1;
+            clean[r.stream] = true;
+          }
+        } else if (r && !clean[r.stream]) {
+          // A partial entry continues past the cut: move the cut before it and look again.
+          if (r.full) clean[r.stream] = true;
+          else {
+            cut = start + prev + 1;
+            clean = { stdout: false, stderr: false };
+          }
+        }
+        // A stream silent for 256 KiB before the cut counts as whole there (else a stdout-only log
+        // would be read back to its start): at worst a line still partial that long ago shows cut.
+        if (cut !== undefined && ((clean.stdout && clean.stderr) || cut - (start + prev + 1) > 1 << 18)) return cut;
+        nl = prev;
+      }
+      carry = nl >= 0 ? buf.subarray(0, nl + 1) : buf;
+      end = start;
+    }
+    return cut ?? 0;
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function logSize(path: string): Promise<number> {
   return (await stat(path).catch(() => undefined))?.size ?? 0;
 }
