@@ -52,7 +52,9 @@ export function LogsPane(p: LogsPaneProps) {
       {logs.error ? <Styled token="text.error">{logs.error}</Styled> : null}
       {logs.containerId !== undefined && logs.lines.length === 0 && !logs.error ? <Styled token="text.muted">No output yet.</Styled> : null}
       {shown.map((line, i) => (
-        <LogRow key={start + i} line={line} query={view.query} current={view.match === start + i} width={p.width} />
+        // Keyed by row, not by line: following, every line moves up a row each update, and
+        // absolute keys would remount every row (new fibers and Ink nodes) ten times a second.
+        <LogRow key={i} line={line} query={view.query} current={view.match === start + i} width={p.width} />
       ))}
     </Pane>
   );
