@@ -409,9 +409,10 @@ function section(s, runs, ref) {
     `RSS of the dockui node process (VmRSS every 200 ms, VmHWM at the end): ${runs
       .map((r) => `${r.cols}×${r.rows} ${f0(r.rssFirst)} MB at the first frame, ${f0(r.rssFollowMin)}–${f0(r.rssMax)} MB once the Logs pane follows, median ${f0(r.rssMedian)} MB, peak (VmHWM) ${f0(r.hwm)} MB`)
       .join('; ')} — **${f0(rssMax)} MB** at most (target < ${target.rssMb} MB: ${rssMax < target.rssMb ? 'met' : 'missed'}).`,
-    `Following the stream, RSS climbs in a sawtooth and falls back 50–70 MB at each major collection; a separate manual check with`,
-    `the logger as the only container, followed for 100 s at 120×40, gave the same 150–218 MB, so the growth comes with the log stream`,
-    `(src/hooks/log-stream.ts copies a 5,000-line ring into a new snapshot every 100 ms), not with the 200 + 100 listed rows.`,
+    `Following the stream, RSS moves in a sawtooth between major collections. What drove it up before (profiled 2026-11-28): opening`,
+    `the Logs pane read the whole log file for the tail (now read backwards in 64 KiB blocks), log rows keyed by absolute line`,
+    `remounted on every update (now keyed by screen row), and V8 letting the old generation grow 2–3× its live data before a full`,
+    `collection (the TUI sets --heap-growing-percent=40 when it loads the log stream).`,
     `The terminal was restored on q (${runs.every((r) => r.restored && r.status === 0) ? `alternate screen left, exit 0, ${runs.map((r) => f0(r.quitMs)).join(' / ')} ms from q to exit` : runs.map((r) => `exit ${r.status}, restored ${r.restored}`).join('; ')}).`,
     '',
     `Setup (private root, 3 CLI calls at a time): base image ${s.base.toFixed(1)} s; \`tag\` ${f0(s.tagOne * 1000)} ms for one, ${s.tags.toFixed(1)} s for 98;`,
