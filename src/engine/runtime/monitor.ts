@@ -56,6 +56,9 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
   const errLog = join(m.containerDir, 'conmon.log');
   const errFd = openSync(errLog, 'w');
   const child = spawn(conmon, args, {
+    // conmon writes its "oom" marker into its working directory; it must land in the container's
+    // dir (readExit looks there), never in whatever folder dockui was started from.
+    cwd: m.containerDir,
     stdio: ['ignore', 'ignore', errFd, 'pipe'],
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', _OCI_SYNCPIPE: '3' },
     detached: true,
