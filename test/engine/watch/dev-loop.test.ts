@@ -51,10 +51,21 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
-    const c = loop?.getSnapshot().container;
     await loop?.close();
-    if (c) await engine.containers.remove(c.id, { force: true }).catch(() => undefined);
-    await engine?.close();
+    if (engine) {
+      // Every container the loop made in this root (swapped-out ones are already gone).
+      await engine.containers.refresh();
+      for (const c of engine.containers.getSnapshot()) await engine.containers.remove(c.id, { force: true }).catch(() => undefined);
+      await engine.close();
+    }
+    // conmon runs dockui's clean-up command after a container exits: wait for those processes
+    // (they take locks under the root) before removing the root, and so check none is left over.
+    const end = Date.now() + 15_000;
+    while (Date.now() < end) {
+      const busy = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((l) => l.includes(t.root) && !l.startsWith('ps '));
+      if (!busy) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     t.cleanup();
   });
 
