@@ -58,23 +58,13 @@ export interface StatusMessage {
 
 // ---- the dev loop (`dockui DIR`: build, run, rebuild and swap on every save) ----
 
-export type DevPhase = 'starting' | 'watching' | 'debouncing' | 'building' | 'swapping' | 'syncing' | 'failed' | 'paused' | 'closed';
+// The dev loop's phase and rebuild records are the engine's own types (type-only imports keep
+// the views free of engine code); the view reads only the fields it shows.
+export type { DevPhase } from '../engine/watch/dev-loop.js';
+import type { DevPhase, RebuildRecord as EngineRebuild } from '../engine/watch/dev-loop.js';
 
 /** One rebuild (or sync) of the dev loop, with the timings the Build pane shows. */
-export interface DevRebuild {
-  readonly trigger: 'start' | 'change' | 'forced';
-  readonly kind: 'rebuild' | 'sync' | 'unchanged';
-  readonly ok: boolean;
-  readonly error?: string;
-  readonly debounceMs: number;
-  readonly buildMs: number;
-  readonly steps: number;
-  readonly cachedSteps: number;
-  readonly swapMs: number;
-  /** Save to running: from the first change seen to the new container running. */
-  readonly totalMs: number;
-  readonly at: number;
-}
+export type DevRebuild = Omit<EngineRebuild, 'paths'> & { readonly paths?: EngineRebuild['paths'] };
 
 export interface DevView {
   readonly dir: string;
