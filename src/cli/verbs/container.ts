@@ -144,6 +144,9 @@ const runVerb = (name: 'run' | 'create') =>
     async run(ctx, { flags, positionals }) {
       trace(`${name}: verb loaded`);
       const opts = await runOptions(flags, positionals);
+      // Docker's check and words: a pty in the foreground needs a terminal to copy it to.
+      if (name === 'run' && opts.tty && !flags.detach && !(ctx.stdin as { isTTY?: boolean }).isTTY)
+        throw new EngineError('invalid_argument', 'the input device is not a TTY');
       const c = service(ctx);
       const rec = await createPulling(ctx, c, opts);
       if (name === 'create') {
@@ -161,13 +164,18 @@ const runVerb = (name: 'run' | 'create') =>
         return 0;
       }
       let code: number;
-      if (opts.tty || opts.interactive) {
+      // -i/-t, and --rm (a run that lives as long as this command): runc run in our foreground,
+      // the container's output straight on our stdio. Otherwise conmon monitors it and keeps
+      // its log, and we follow that log until it exits.
+      if (opts.tty || opts.interactive || opts.autoRemove) {
         try {
           code = await c.runAttached(rec.id);
         } catch (e) {
           await removeQuiet(c, rec.id);
           throw e;
         }
+        trace('run: exited');
+        if (opts.autoRemove) return code; // the finish removed it
       } else {
         try {
           await c.start(rec.id, { foreground: true });

@@ -19,8 +19,9 @@ import { pidAlive, tryLock } from '../store/lock.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import { mountRootfs, rootfsOf, writeBundle, writeExecProcess } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
+import { missingExecutable } from './lookpath.js';
 import { joinPartials, logTimeMs, parseSince, readLogChunk, tailOffset, type RawLogLine, type StreamLogLine } from './logs.js';
-import { createWithMonitor, logPath, readExit } from './monitor.js';
+import { cleanRuntimeMessage, createWithMonitor, logPath, readExit } from './monitor.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
 import { OciRuntime, runcMessage } from './oci-runtime.js';
 import { RecordStore, type ContainerRecord, type MountRecord } from './records.js';
@@ -30,9 +31,13 @@ import { effectiveCapabilities } from './spec.js';
 import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** bin/dockui.js, from dist/engine/runtime or src/engine/runtime alike. */
-export const dockuiBin = resolve(here, '../../../bin/dockui.js');
+/**
+ * bin/dockui.js: three levels up from dist/engine/runtime or src/engine/runtime, two from the
+ * CLI bundle (dist/cli-bundle/), where esbuild moved this module.
+ */
+export const dockuiBin = ((here) =>
+  [resolve(here, '../../../bin/dockui.js'), resolve(here, '../../bin/dockui.js')].find((p) => existsSync(p)) ??
+  resolve(here, '../../../bin/dockui.js'))(dirname(fileURLToPath(import.meta.url)));
 
 // ---- parsing of user input (before any side effect) -----------------------------------
 
@@ -90,7 +95,9 @@ export async function imageFromStore(root: string, ref: string): Promise<ImageIn
   const { openStore } = await import('../store/index.js');
   const store = await openStore(root);
   const hit = await store.resolveImage(ref);
-  const [config, layers] = await Promise.all([store.imageConfig(hit.id), store.imageLayers(hit.id)]);
+  // One record lookup and one config read: imageConfig/imageLayers would each resolve again.
+  const config = await store.imageConfig(hit.id);
+  const layers = await store.imageLayers(hit.id, config);
   return { ref: hit.ref ?? ref, id: hit.id, lowerDirs: layers.map((l) => l.dir).reverse(), config: config.config ?? {} };
 }
 
@@ -108,6 +115,20 @@ const traceOn = process.env.DOCKUI_TRACE === '1';
 /** DOCKUI_TRACE=1 prints phase timings (ms since the process started) to stderr, for the benchmarks. */
 export function trace(what: string): void {
   if (traceOn) process.stderr.write(`[trace ${performance.now().toFixed(1)}ms] ${what}\n`);
+}
+
+/** The error runc logged (JSON lines, level "error") when it could not start a container. */
+async function runcFailure(logFile: string): Promise<string | undefined> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  for (const line of text.trim().split('\n').reverse()) {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string };
+      if ((entry.level === 'error' || entry.level === 'fatal') && entry.msg) return cleanRuntimeMessage(entry.msg);
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -442,16 +463,31 @@ export class Containers {
   }
 
   /**
-   * Runs the container attached to this process's terminal: runc itself owns the pty and copies
-   * it to our stdio (`-it` in the foreground). Resolves with the exit code when it ends.
+   * Runs the container in the foreground of this process with `runc run`: the container's stdio
+   * is this process's own (the terminal, a pipe or a file: no copy through Node), runc owns the
+   * pty with -t and forwards the signals it gets (Ctrl-C reaches the container). This dockui is
+   * the monitor ("attached"): it records the exit code runc returns. Used by the CLI's foreground
+   * `run -i`, `-t` and `--rm`, whose output is the terminal's and is not kept as a log. Should
+   * this process die, runc run carries on (the container keeps its terminal) and the next dockui
+   * finishes the record once runc is gone (`Exited [monitor lost]`; removed with --rm).
    */
   async runAttached(idOrName: string): Promise<number> {
     const found = await this.find(idOrName);
     const dir = this.dir(found.id);
+    const runtime = this.runtime; // throws when runc is missing, before anything is made
+    const runcLog = join(dir, 'runc.log');
     const { child, rec } = await this.records.withLock(found.id, async () => {
       const r = (await this.records.read(found.id)) ?? found;
       ensureState(r.name, r.state, 'start');
-      await writeBundle(r, dir, this.paths);
+      if (!this.#fresh.delete(r.id)) {
+        await writeBundle(r, dir, this.paths);
+        await rm(runcLog, { force: true }); // a log of an earlier run would be read as this one's
+      }
+      if (!r.init) {
+        const mountPoints = ['/proc', '/dev', '/sys', ...r.mounts.map((m) => m.destination)];
+        const missing = missingExecutable(rootfsOf(dir), r.path, { env: r.env, cwd: r.workdir, mountPoints });
+        if (missing) throw new EngineError('failed_precondition', missing);
+      }
       let net: { slirpPid: number; apiSocket: string } | undefined;
       if (r.network === 'private') {
         const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
@@ -460,8 +496,14 @@ export class Containers {
         r.slirpPid = net.slirpPid;
         r.apiSocket = net.apiSocket;
       }
-      await this.runtime.delete(r.id, { force: true });
-      const c: ChildProcess = this.runtime.spawn(['run', '--bundle', dir, r.id], { stdio: 'inherit' });
+      trace('attached: network ready');
+      // A runc state left by a crash would block the id (runc run removes its own on exit).
+      if (existsSync(join(runtime.root, r.id))) await runtime.delete(r.id, { force: true });
+      const stdin = r.interactive || r.tty ? 'inherit' : 'ignore';
+      // runc's own errors go to its log, so the container's stderr carries only the container's.
+      const c: ChildProcess = runtime.spawn(['--log', runcLog, '--log-format', 'json', 'run', '--bundle', dir, r.id], {
+        stdio: [stdin, 'inherit', 'inherit'],
+      });
       r.state = 'running';
       r.monitor = 'attached';
       if (c.pid) r.monitorPid = c.pid;
@@ -472,12 +514,24 @@ export class Containers {
       await this.records.write(r);
       return { child: c, rec: r };
     });
+    trace('attached: runc run spawned');
     this.events?.emit('container.started', { id: rec.id });
+    let spawnError: Error | undefined;
     const code = await new Promise<number>((res) => {
       child.on('close', (c, sig) => res(c ?? (sig ? 128 + (osConstants.signals as Record<string, number>)[sig]! : 255)));
-      child.on('error', () => res(255));
+      child.on('error', (e) => {
+        spawnError = e;
+        res(255);
+      });
     });
-    await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, code));
+    trace('attached: runc run exited');
+    // runc failed to start the container (not the container failing): one line, and no record.
+    const failure = spawnError ? `cannot run runc: ${spawnError.message}` : code !== 0 ? await runcFailure(runcLog) : undefined;
+    await this.records.withLock(rec.id, async () => {
+      const r = await this.finishLocked(rec.id, undefined, code);
+      if (failure && r) await this.destroy(r);
+    });
+    if (failure) throw new EngineError('failed_precondition', failure);
     return code;
   }
 
@@ -493,7 +547,8 @@ export class Containers {
     const exit = await readExit(dir);
     const exitCode = exit?.code ?? code ?? (reason ? 255 : undefined);
     if (exitCode === undefined) return rec; // still running after all
-    await this.runtime.delete(id, { force: true }).catch(() => undefined);
+    // `runc run` (attached) removes its own state; conmon's `runc create` leaves it for us.
+    if (existsSync(join(this.paths.runRoot, 'runc', id))) await this.runtime.delete(id, { force: true }).catch(() => undefined);
     if (rec.network === 'private')
       await teardownNetwork({ runRoot: this.paths.runRoot, id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
     unmount(rootfsOf(dir));
@@ -507,7 +562,8 @@ export class Containers {
     delete rec.pidStart;
     delete rec.monitorPid;
     delete rec.slirpPid;
-    await this.records.write(rec);
+    // With --rm the record goes next: destroy() marks it "removing" first, so no exited write.
+    if (!rec.autoRemove) await this.records.write(rec);
     trace('finish: freed');
     this.events?.emit('container.exited', { id, exitCode, ...(why ? { reason: why } : {}) });
     if (rec.autoRemove) {
@@ -622,8 +678,7 @@ export class Containers {
     const dir = this.dir(rec.id);
     rec.state = 'removing';
     await this.records.write(rec).catch(() => undefined);
-    if (this.#runtime || existsSync(join(this.paths.runRoot, 'runc', rec.id)))
-      await this.runtime.delete(rec.id, { force: true }).catch(() => undefined);
+    if (existsSync(join(this.paths.runRoot, 'runc', rec.id))) await this.runtime.delete(rec.id, { force: true }).catch(() => undefined);
     if (rec.network === 'private')
       await teardownNetwork({ runRoot: this.paths.runRoot, id: rec.id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
     unmount(rootfsOf(dir));

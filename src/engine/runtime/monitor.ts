@@ -4,7 +4,7 @@
 // (k8s-file: "<RFC3339Nano> stdout|stderr F|P text") and, with a tty, owns the pty master.
 // When the container exits it runs `dockui container cleanup <id>` (the exit command).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
@@ -98,23 +98,19 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
 export function cleanRuntimeMessage(s: string): string {
   const m = /msg="((?:[^"\\]|\\.)*)"/.exec(s);
   let msg = (m ? m[1]! : s).replace(/\\"/g, '"').replace(/^\[conmon:[a-z]\]:\s*/, '');
-  msg = msg.replace(/^runc create failed: /, '').replace(/^unable to start container process: /, '');
+  msg = msg.replace(/^runc (?:create|run) failed: /, '').replace(/^unable to start container process: /, '');
   return msg.trim();
 }
 
 /** The exit code conmon recorded, or undefined while the container has not exited. */
 export async function readExit(containerDir: string): Promise<{ code: number; at: Date; oom: boolean } | undefined> {
-  const { stat } = await import('node:fs/promises');
+  // Two tiny files, read at once (see records.ts on sync metadata I/O).
   try {
     const file = join(containerDir, 'exit');
-    const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const text = readFileSync(file, 'utf8');
     const code = Number.parseInt(text.trim(), 10);
     if (!Number.isFinite(code)) return undefined;
-    const oom = await stat(join(containerDir, 'oom')).then(
-      () => true,
-      () => false,
-    );
-    return { code, at: st.mtime, oom };
+    return { code, at: statSync(file).mtime, oom: existsSync(join(containerDir, 'oom')) };
   } catch {
     return undefined;
   }

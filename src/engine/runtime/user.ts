@@ -1,8 +1,9 @@
 // `-u name|uid[:group|gid]` resolved the way Docker does it: through the image's own
 // /etc/passwd and /etc/group, with numeric ids allowed even when no entry names them.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
+import { resolveInRoot } from './lookpath.js';
 
 export interface ResolvedUser {
   readonly uid: number;
@@ -24,9 +25,15 @@ interface GroupEntry {
 }
 
 async function readLines(rootfs: string, file: string): Promise<string[][]> {
-  // The rootfs is the container's, so a symlinked /etc/passwd must not lead out of it:
-  // read through the path as is only when it is a plain file.
-  const text = await readFile(join(rootfs, file), 'utf8').catch(() => '');
+  // The rootfs is the container's, so a symlinked /etc/passwd must not lead out of it: its
+  // links are resolved inside the rootfs, as the container itself would see them.
+  const inside = resolveInRoot(rootfs, `/${file}`);
+  let text = '';
+  try {
+    text = inside === undefined ? '' : readFileSync(join(rootfs, inside), 'utf8');
+  } catch {
+    // absent or not a file: no entries
+  }
   return text
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))

@@ -1,0 +1,89 @@
+// Finding a container's command inside its root filesystem before runc is asked to run it.
+// `runc run` shares its stderr with the container, so runc's own "executable file not found"
+// would reach the user as a second line beside dockui's: looking first lets the attached run
+// fail with one line, in runc's words, before anything starts.
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+
+/**
+ * `p` (absolute, inside the container) resolved against `root` the way the kernel would inside
+ * it: symlinks, absolute or relative, never leave the root. Undefined when a component is
+ * missing or the links loop.
+ */
+export function resolveInRoot(root: string, p: string): string | undefined {
+  const todo = p.split('/').filter(Boolean);
+  const done: string[] = [];
+  let links = 0;
+  while (todo.length) {
+    const part = todo.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
+    const host = join(root, ...done, part);
+    let st;
+    try {
+      st = lstatSync(host);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) {
+      if (++links > 40) return undefined;
+      const target = readlinkSync(host);
+      if (target.startsWith('/')) done.length = 0;
+      todo.unshift(...target.split('/').filter(Boolean));
+      continue;
+    }
+    done.push(part);
+  }
+  return '/' + done.join('/');
+}
+
+/** Whether `ctrPath` lies on (or under) one of the mount destinations. */
+function underMount(ctrPath: string, mountPoints: readonly string[]): boolean {
+  return mountPoints.some((m) => {
+    const d = posix.normalize(m).replace(/\/+$/, '') || '/';
+    return d === '/' || ctrPath === d || ctrPath.startsWith(`${d}/`);
+  });
+}
+
+/**
+ * Looks `cmd` up as runc would (PATH from `env` when it has no slash). Returns an error line
+ * when it is certainly missing or not executable in the image's files; undefined when it is
+ * there, or lies under a mount (a volume or bind mount that only exists once runc starts).
+ */
+export function missingExecutable(
+  rootfs: string,
+  cmd: string,
+  opts: { env: readonly string[]; cwd: string; mountPoints: readonly string[] },
+): string | undefined {
+  const { env, mountPoints } = opts;
+  const candidates = cmd.includes('/')
+    ? [posix.resolve('/', opts.cwd, cmd)]
+    : (
+        env.findLast((e) => e.startsWith('PATH='))?.slice(5) ??
+        '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+      )
+        .split(':')
+        .filter((d) => d.startsWith('/'))
+        .map((d) => posix.join(d, cmd));
+  let notExecutable = false;
+  for (const c of candidates) {
+    if (underMount(posix.dirname(c), mountPoints)) return undefined;
+    const real = resolveInRoot(rootfs, c);
+    if (real === undefined) continue;
+    if (underMount(real, mountPoints)) return undefined;
+    try {
+      const st = statSync(join(rootfs, real));
+      if (st.isFile() && (st.mode & 0o111) !== 0) return undefined;
+      notExecutable = true;
+    } catch {
+      // vanished meanwhile: treat as missing
+    }
+  }
+  if (notExecutable && cmd.includes('/')) return `exec: "${cmd}": permission denied`;
+  return cmd.includes('/')
+    ? `exec: "${cmd}": stat ${cmd}: no such file or directory`
+    : `exec: "${cmd}": executable file not found in $PATH`;
+}

@@ -1,0 +1,119 @@
+// The foreground `run --rm` (and -i/-t): `runc run` in dockui's foreground with the container's
+// output straight on dockui's stdio, dockui as the monitor. Real runc, the fixture registry.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { dockuiBin } from '../../helpers/env.js';
+import { assertNothingLeft, eventually, setupFixture, type Fixture } from './cli-helpers.js';
+
+describe('dockui run --rm in the foreground', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await setupFixture('dockui-attached-', ['busybox']);
+  });
+  after(async () => f.cleanup());
+
+  function start(args: readonly string[]) {
+    const child = spawn(process.execPath, [dockuiBin, ...args], {
+      env: { ...process.env, DOCKUI_ROOT: f.root },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+    const done = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+    // 'close' waits for the pipes, which the container holds after a kill -9 of dockui.
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    return { child, out, done, exited };
+  }
+
+  it('is listed while it runs, stops from another process with its exit code, and is gone after', async () => {
+    const run = start([
+      'run',
+      '--rm',
+      '--name',
+      'fg',
+      f.busybox,
+      'sh',
+      '-c',
+      'echo up; trap "echo bye; exit 9" TERM; while true; do sleep 0.1; done',
+    ]);
+    await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
+    assert.match(await f.ok(['ps']), /Up .* fg/);
+    await f.ok(['stop', '-t', '5', 'fg']);
+    assert.equal(await run.done, 9);
+    assert.equal(run.out.stdout, 'up\nbye\n');
+    assert.equal(run.out.stderr, '');
+    assert.equal((await f.ok(['ps', '-aq'])).trim(), '');
+    await assertNothingLeft(f.root);
+  });
+
+  it('keeps running after kill -9 of its dockui; the next dockui finishes and removes it once it ends', async () => {
+    const run = start([
+      'run',
+      '--rm',
+      '--name',
+      'orphan',
+      f.busybox,
+      'sh',
+      '-c',
+      'echo up; trap "exit 0" TERM; while true; do sleep 0.1; done',
+    ]);
+    await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    assert.match(await f.ok(['ps']), /Up .* orphan/, 'still running with no dockui left');
+    await f.ok(['stop', '-t', '5', 'orphan']);
+    // runc run, its monitor, is gone with the container: the record is finished and, --rm, removed.
+    await eventually(
+      async () => (await f.ok(['ps', '-aq'])).trim() === '',
+      10_000,
+      'the --rm container to be removed',
+    );
+    await assertNothingLeft(f.root);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    [
+      'a missing command',
+      ['run', '--rm', 'BUSYBOX', 'no-such-binary'],
+      /^dockui: exec: "no-such-binary": executable file not found in \$PATH$/,
+    ],
+    [
+      'a missing path',
+      ['run', '--rm', 'BUSYBOX', '/nope/bin'],
+      /^dockui: exec: "\/nope\/bin": stat \/nope\/bin: no such file or directory$/,
+    ],
+    [
+      'a file that is not executable',
+      ['run', '--rm', 'BUSYBOX', '/etc/passwd'],
+      /^dockui: exec: "\/etc\/passwd": permission denied$/,
+    ],
+    [
+      '-t without a terminal',
+      ['run', '--rm', '-t', 'BUSYBOX', 'true'],
+      /^dockui: the input device is not a TTY$/,
+    ],
+  ];
+  for (const [what, args, re] of bad)
+    it(`refuses ${what} with one line and leaves nothing`, async () => {
+      const r = await f.cli(args.map((a) => (a === 'BUSYBOX' ? f.busybox : a)));
+      assert.notEqual(r.code, 0);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr.trim(), re);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      await assertNothingLeft(f.root);
+    });
+
+  it('runs a command found through the image PATH, a relative path from -w, and one on a volume', async () => {
+    assert.equal(await f.ok(['run', '--rm', f.busybox, 'echo', 'path']), 'path\n');
+    assert.equal(await f.ok(['run', '--rm', '-w', '/bin', f.busybox, './echo', 'relative']), 'relative\n');
+    // /tools exists only once runc mounts the volume: the look-up must not refuse it beforehand.
+    await f.ok(['run', '--rm', '-v', 'tools:/tools', f.busybox, 'cp', '/bin/busybox', '/tools/echo']);
+    assert.equal(
+      await f.ok(['run', '--rm', '-v', 'tools:/tools', f.busybox, '/tools/echo', 'from a volume']),
+      'from a volume\n',
+    );
+    await f.ok(['volume', 'rm', 'tools']);
+  });
+});
