@@ -986,17 +986,24 @@ function chmodOf(v: string, range: SourceRange): Chmod {
 }
 
 async function fetchUrl(url: string, range: SourceRange, signal?: AbortSignal): Promise<{ url: string; data: Buffer; mtime?: Date }> {
-  let res: Response;
+  // The registry's transport: same agents and extra CAs (registry/tls-ca.ts), redirects, cancel.
+  const { request, readBody } = await import('../registry/http.js');
+  let data: Buffer;
+  let lastModified: string | undefined;
   try {
-    res = await fetch(url, { ...(signal ? { signal } : {}), redirect: 'follow' });
+    const res = await request(new URL(url), { maxRedirects: 10, ...(signal ? { signal } : {}) });
+    if (res.status < 200 || res.status > 299) {
+      res.body.destroy();
+      throw new EngineError('unavailable', `ADD ${url}: HTTP ${res.status}`, { range });
+    }
+    lastModified = res.headers['last-modified'];
+    data = await readBody(res, 2 ** 31 - 1, `ADD ${url}`);
   } catch (e) {
     if (signal?.aborted) throw new EngineError('canceled', 'canceled');
+    if (isEngineError(e)) throw e.range ? e : new EngineError(e.code, e.message, { range, cause: e });
     throw new EngineError('unavailable', `ADD ${url}: ${(e as Error).message}`, { range, cause: e });
   }
-  if (!res.ok) throw new EngineError('unavailable', `ADD ${url}: HTTP ${res.status}`, { range });
-  const data = Buffer.from(await res.arrayBuffer());
-  const lm = res.headers.get('last-modified');
-  const mtime = lm ? new Date(lm) : undefined;
+  const mtime = lastModified ? new Date(lastModified) : undefined;
   return { url, data, ...(mtime && !Number.isNaN(mtime.getTime()) ? { mtime } : {}) };
 }
 

@@ -6,10 +6,19 @@ import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { EngineError, canceledError } from '../define.js';
+import { caCertificates } from './tls-ca.js';
 
 const agentOpts = { keepAlive: true, maxSockets: 16, keepAliveMsecs: 1000 } as const;
 const httpAgent = new http.Agent(agentOpts);
-const httpsAgent = new https.Agent(agentOpts);
+let httpsAgentOnce: https.Agent | undefined;
+/** Made on the first HTTPS request, with the extra CAs the launcher handed over (tls-ca.ts). */
+function httpsAgent(): https.Agent {
+  if (!httpsAgentOnce) {
+    const ca = caCertificates();
+    httpsAgentOnce = new https.Agent({ ...agentOpts, ...(ca ? { ca } : {}) });
+  }
+  return httpsAgentOnce;
+}
 
 export interface HttpResponse {
   readonly status: number;
@@ -218,7 +227,7 @@ function requestOnce(
   const signal = opts.signal;
   if (signal?.aborted) return Promise.reject(canceledError());
   const mod = url.protocol === 'https:' ? https : http;
-  const agent = url.protocol === 'https:' ? httpsAgent : httpAgent;
+  const agent = url.protocol === 'https:' ? httpsAgent() : httpAgent;
   const timeoutMs = opts.timeoutMs ?? tuning.timeoutMs;
   if (opts.fast && url.protocol === 'http:' && (opts.method ?? 'GET') === 'GET' && opts.body === undefined) {
     return import('./fast-get.js').then(async ({ fastGet }) => {

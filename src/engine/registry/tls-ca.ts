@@ -1,0 +1,27 @@
+// Extra certificate authorities for HTTPS, loaded when a TLS connection is first made.
+//
+// Node 20 reads NODE_EXTRA_CA_CERTS while it starts, before any script runs, and parses every
+// bundled root with it: ~35 ms on each start on this machine, paid by every CLI command though
+// most never open a TLS connection. bin/dockui hands the variable over as DOCKUI_EXTRA_CA_CERTS
+// (unsetting the original), and the HTTPS agent adds those certificates to Node's bundled roots
+// here, which is what NODE_EXTRA_CA_CERTS does. A file that cannot be read is ignored with a
+// warning, as Node does.
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+
+let cached: string[] | undefined;
+
+/** The CA list for HTTPS agents; undefined means Node's default (no extra certificates). */
+export function caCertificates(): string[] | undefined {
+  const file = process.env.DOCKUI_EXTRA_CA_CERTS || process.env.NODE_EXTRA_CA_CERTS;
+  // Set in the environment Node started with: Node has already added it to its default.
+  if (!process.env.DOCKUI_EXTRA_CA_CERTS || !file) return undefined;
+  if (cached) return cached;
+  try {
+    cached = [...rootCertificates, readFileSync(file, 'utf8')];
+  } catch (e) {
+    process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(e as Error).message}`);
+    cached = [...rootCertificates];
+  }
+  return cached;
+}
