@@ -33,7 +33,7 @@ if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
 fi
 
 # Build only when a source is newer than the build.
-if [[ ! -f dist/.stamp ]] || [[ -n $(find src native scripts/build-native.mjs tsconfig*.json -newer dist/.stamp -print -quit 2>/dev/null) ]]; then
+if [[ ! -f dist/.stamp ]] || [[ -n $(find src native scripts/build-native.mjs scripts/bundle-cli.mjs package.json tsconfig*.json -newer dist/.stamp -print -quit 2>/dev/null) ]]; then
   npm run --silent build
   touch dist/.stamp
 fi
