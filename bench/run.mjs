@@ -37,7 +37,8 @@ function time(cmd, argv, opts = {}) {
   if (r.status !== (opts.expect ?? 0)) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-1500)}`);
   return { s, out: r.stdout };
 }
-const dk = (...a) => time(process.execPath, [dockui, ...a]);
+// dockui is run as a user runs it: the bin file itself (its #! launcher included).
+const dk = (...a) => time(dockui, a);
 const pm = (...a) => time('podman', a);
 
 function ensureRegistry() {

@@ -1,6 +1,6 @@
 // A container's OCI bundle: ROOT/containers/<id>/ holds config.json and rootfs/ (the overlay
 // mount point); the per-container /etc files sit beside them and are bind-mounted in.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
@@ -67,11 +67,10 @@ async function processFor(
 export async function writeBundle(rec: ContainerRecord, dir: string, paths: EnginePaths): Promise<void> {
   const rootfs = await mountRootfs(rec, dir);
   const hostResolv = existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '';
-  await Promise.all([
-    writeFile(join(dir, 'hostname'), `${rec.hostname}\n`),
-    writeFile(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network)),
-    writeFile(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv)),
-  ]);
+  // Small files, written at once (sync costs µs where the thread pool costs ~0.3 ms each).
+  writeFileSync(join(dir, 'hostname'), `${rec.hostname}\n`);
+  writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network));
+  writeFileSync(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv));
   const etc = (name: string): OciMount => ({
     destination: `/etc/${name}`,
     type: 'bind',
@@ -119,7 +118,7 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     ...(rec.pidsLimit !== undefined ? { pidsLimit: rec.pidsLimit } : {}),
     cgroupsPath: `/dockui/${rec.id}`,
   });
-  await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
 }
 
 /** The process spec for `exec`, written to a file runc reads. */

@@ -1,7 +1,6 @@
 // Root filesystems: overlayfs over read-only layer dirs (top layer first) plus a writable
 // upper dir, mounted with one mount(2) call through the native helper (no mount(8) process).
-import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { EngineError } from '../define.js';
 import { MNT_DETACH, sysx } from '../sysx.js';
 
@@ -38,7 +37,7 @@ export function mountOverlay(spec: OverlaySpec): void {
 
 /** Is something mounted at exactly this path? */
 export async function isMounted(target: string): Promise<boolean> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  const info = readFileSync('/proc/self/mountinfo', 'utf8');
   for (const line of info.split('\n')) {
     const mp = line.split(' ')[4];
     if (mp !== undefined && mp.replace(/\\040/g, ' ') === target) return true;

@@ -2,8 +2,8 @@
 // (same filesystem), fsynced, verified and renamed, so a half-written or unverified blob is
 // never visible under blobs/.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync, type ReadStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { tryLock } from './lock.js';
@@ -93,10 +93,11 @@ export class Blobs {
     const p = this.path(digest);
     let data: Buffer;
     try {
-      const st = await stat(p);
+      // Configs and manifests are small: read at once, not through the thread pool.
+      const st = statSync(p);
       if (st.size > maxBytes)
         throw new EngineError('invalid_argument', `blob ${digest} is ${st.size} bytes, more than the ${maxBytes} allowed here`);
-      data = await readFile(p);
+      data = readFileSync(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT')
         throw new EngineError('not_found', `blob ${digest} is not in the store`);

@@ -2,7 +2,8 @@
 // digests. One small file keeps `dockui images` to a single read; every change happens under
 // ROOT/images/records.lock and is written temp-then-rename, so two dockui processes never lose
 // each other's updates and a reader never sees half a file.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { tempName } from './blobs.js';
@@ -47,7 +48,7 @@ export class Records {
   async read(): Promise<RecordsFile> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = readFileSync(this.file, 'utf8'); // one small file, read on every image lookup
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return empty;
       throw e;
