@@ -3,7 +3,7 @@
 // the state table first; any dockui process sees (and reconciles) the same records.
 import type { ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -528,8 +528,8 @@ export class Containers {
     // runc failed to start the container (not the container failing): one line, and no record.
     const failure = spawnError ? `cannot run runc: ${spawnError.message}` : code !== 0 ? await runcFailure(runcLog) : undefined;
     await this.records.withLock(rec.id, async () => {
-      const r = await this.finishLocked(rec.id, undefined, code);
-      if (failure && r) await this.destroy(r);
+      const r = await this.finishLocked(rec.id, undefined, code, true);
+      if (failure && r) await this.destroy(r, true);
     });
     if (failure) throw new EngineError('failed_precondition', failure);
     return code;
@@ -537,8 +537,11 @@ export class Containers {
 
   // ---- finish: record the exit, free what the run held
 
-  /** Under the lock: records the exit (conmon's file, or `code`) and frees mounts, netns, runc state. */
-  async finishLocked(id: string, reason?: string, code?: number): Promise<ContainerRecord | undefined> {
+  /**
+   * Under the lock: records the exit (conmon's file, or `code`) and frees mounts, netns, runc
+   * state. `inForeground`: the caller is a CLI command waiting on it (see destroy()).
+   */
+  async finishLocked(id: string, reason?: string, code?: number, inForeground = false): Promise<ContainerRecord | undefined> {
     const rec = await this.records.read(id);
     if (!rec) return undefined;
     if (rec.state !== 'running' && rec.state !== 'paused') return rec;
@@ -567,7 +570,7 @@ export class Containers {
     trace('finish: freed');
     this.events?.emit('container.exited', { id, exitCode, ...(why ? { reason: why } : {}) });
     if (rec.autoRemove) {
-      await this.destroy(rec);
+      await this.destroy(rec, inForeground);
       this.events?.emit('container.removed', { id });
       return undefined;
     }
@@ -674,7 +677,12 @@ export class Containers {
   }
 
   /** Removes every trace of a container: runc state, netns, mount, directory, exit file. */
-  private async destroy(rec: ContainerRecord): Promise<void> {
+  /**
+   * `inForeground`: a CLI command is waiting (the attached run): the dir goes with rmSync, ~10×
+   * quicker for the usual handful of files than the thread pool's walk. Otherwise (a TUI, or any
+   * caller that must not stall) asynchronously, as a container's upper dir may hold many files.
+   */
+  private async destroy(rec: ContainerRecord, inForeground = false): Promise<void> {
     const dir = this.dir(rec.id);
     rec.state = 'removing';
     await this.records.write(rec).catch(() => undefined);
@@ -684,7 +692,8 @@ export class Containers {
     unmount(rootfsOf(dir));
     // record.json goes first, so a half-removed dir is never listed.
     await unlink(join(dir, 'record.json')).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    if (inForeground) rmSync(dir, { recursive: true, force: true });
+    else await rm(dir, { recursive: true, force: true });
     // conmon's copy of the exit code (RUNROOT/exits/<id>) stays for an auto-removed container:
     // `run --rm` and `wait` read it when the record is already gone.
     if (!rec.autoRemove) await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
