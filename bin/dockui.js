@@ -6,13 +6,49 @@
 // (src/engine/registry/tls-ca.ts). `node bin/dockui.js` skips the launcher and works as well.
 //
 // Entry: a verb runs the docker-like CLI; no verb (or a directory) opens the terminal UI.
-// The CLI is one bundled file (scripts/bundle-cli.mjs), so start-up stays close to Node's own.
-import { main, isTuiInvocation } from '../dist/cli-bundle/main.js';
+// The CLI is one CommonJS bundle (scripts/bundle-cli.mjs) compiled with V8's code cache, one
+// cache per verb in dist/v8-cache/ (a cache holds what its command compiled); it is (re)written
+// after a command that found none or had it refused (a new Node, a rebuilt bundle). Without
+// write access it simply is not kept.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
+const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist');
+const file = join(dist, 'cli.cjs');
 const argv = process.argv.slice(2);
+const verb = argv.find((a) => !a.startsWith('-')) ?? '';
+const cacheFile = join(dist, 'v8-cache', `${/^[a-z]{1,20}$/.test(verb) ? verb : 'other'}.bin`);
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  cachedData = undefined;
+}
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+  filename: file,
+  ...(cachedData ? { cachedData } : {}),
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+const cli = { exports: {} };
+script.runInThisContext()(cli.exports, createRequire(file), cli, file, dist);
+const { main, isTuiInvocation } = cli.exports;
+
 if (isTuiInvocation(argv)) {
   const { runTui } = await import('../dist/tui.js');
   process.exitCode = await runTui(argv);
 } else {
   process.exitCode = await main(argv);
+  if (!cachedData || script.cachedDataRejected) {
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    } catch {
+      // a read-only install: no cache
+    }
+  }
 }

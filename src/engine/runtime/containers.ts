@@ -32,11 +32,11 @@ import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
 
 /**
- * bin/dockui.js: three levels up from dist/engine/runtime or src/engine/runtime, two from the
- * CLI bundle (dist/cli-bundle/), where esbuild moved this module.
+ * bin/dockui.js: three levels up from dist/engine/runtime or src/engine/runtime, one from the
+ * CLI bundle (dist/cli.cjs), where esbuild moved this module.
  */
 export const dockuiBin = ((here) =>
-  [resolve(here, '../../../bin/dockui.js'), resolve(here, '../../bin/dockui.js')].find((p) => existsSync(p)) ??
+  [resolve(here, '../../../bin/dockui.js'), resolve(here, '../bin/dockui.js')].find((p) => existsSync(p)) ??
   resolve(here, '../../../bin/dockui.js'))(dirname(fileURLToPath(import.meta.url)));
 
 // ---- parsing of user input (before any side effect) -----------------------------------
