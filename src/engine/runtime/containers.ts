@@ -775,6 +775,12 @@ export class Containers {
   async *logs(idOrName: string, opts: LogsOptions = {}): AsyncGenerator<StreamLogLine> {
     const rec = await this.find(idOrName);
     const path = logPath(this.dir(rec.id));
+    // An attached run (run --rm/-i/-t in the foreground) writes to its terminal, not to a log.
+    if (rec.monitor === 'attached' && !existsSync(path))
+      throw new EngineError(
+        'failed_precondition',
+        `container ${rec.name} runs attached to the terminal that started it (run --rm, -i or -t in the foreground): its output is not logged`,
+      );
     const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
     if (opts.since !== undefined && since === undefined) throw new EngineError('invalid_argument', `invalid --since value: ${opts.since}`);
     // With --tail (and no --since) only the end of the file is read: a long-running container's

@@ -40,6 +40,9 @@ describe('dockui run --rm in the foreground', () => {
     ]);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
     assert.match(await f.ok(['ps']), /Up .* fg/);
+    const logs = await f.cli(['logs', 'fg']);
+    assert.notEqual(logs.code, 0);
+    assert.match(logs.stderr, /^dockui: container fg runs attached to the terminal that started it .*: its output is not logged\n$/);
     await f.ok(['stop', '-t', '5', 'fg']);
     assert.equal(await run.done, 9);
     assert.equal(run.out.stdout, 'up\nbye\n');
