@@ -80,7 +80,7 @@ class ContainersFacade implements ContainersApi {
     await this.rt.kill(idOrName, signal);
     await this.rt.refresh();
   }
-  async remove(idOrName: string, opts?: { force?: boolean }): Promise<void> {
+  async remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void> {
     await this.rt.remove(idOrName, opts);
     await this.rt.refresh();
   }

@@ -96,7 +96,8 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
   stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void>;
   restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void>;
   kill(idOrName: string, signal?: string): Promise<void>;
-  remove(idOrName: string, opts?: { force?: boolean }): Promise<void>;
+  /** `volumes`: also the container's anonymous volumes (`rm -v`). */
+  remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLine>;
   stats(idOrName: string): Promise<ContainerStats>;
   /**

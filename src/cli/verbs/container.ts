@@ -435,8 +435,8 @@ function byName(name: string): Verb {
         await c.kill(p, f.signal ? String(f.signal) : 'SIGKILL');
       });
     case 'rm':
-      return eachArg('rm', 'Remove containers', { force: { short: 'f', help: 'kill a running container first' }, volumes: { short: 'v', help: 'accepted for compatibility' } }, async (c, p, f) => {
-        await c.remove(p, { force: f.force === true });
+      return eachArg('rm', 'Remove containers', { force: { short: 'f', help: 'kill a running container first' }, volumes: { short: 'v', help: 'remove its anonymous volumes too' } }, async (c, p, f) => {
+        await c.remove(p, { force: f.force === true, volumes: f.volumes === true });
       });
     case 'logs':
       return logsVerb as unknown as Verb;

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   EngineError,
@@ -29,7 +29,7 @@ import { unmount } from './rootfs.js';
 import { mergeEnv } from './run-in-rootfs.js';
 import { effectiveCapabilities } from './spec.js';
 import { ensureState } from './state.js';
-import { parseTmpfs, parseVolume } from './volumes.js';
+import { parseTmpfs, parseVolume, Volumes } from './volumes.js';
 
 /**
  * bin/dockui.js: three levels up from dist/engine/runtime or src/engine/runtime, one from the
@@ -87,6 +87,7 @@ export interface ImageInfo {
     ExposedPorts?: Readonly<Record<string, object>>;
     StopSignal?: string;
     Labels?: Readonly<Record<string, string>>;
+    Volumes?: Readonly<Record<string, object>>;
   };
 }
 
@@ -299,6 +300,14 @@ export class Containers {
     const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
     const env = mergeEnv(cfg.Env, opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)));
     const id = newId();
+    // Anonymous volumes: `-v /path`, and each VOLUME of the image no mount of the run covers.
+    const named = mounts.map((m) => (m.type === 'volume' && m.source === '' ? { ...m, source: newId(), anonymous: true } : m));
+    for (const path of Object.keys(cfg.Volumes ?? {})) {
+      const dest = posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/\/+$/, '') || '/';
+      if (dest !== '/' && !named.some((m) => m.destination === dest))
+        named.push({ type: 'volume', source: newId(), destination: dest, readOnly: false, anonymous: true });
+    }
+    mounts.splice(0, mounts.length, ...named);
     await this.records.ensureDirs();
     const dir = this.dir(id);
     const rec: ContainerRecord = {
@@ -653,7 +662,7 @@ export class Containers {
 
   // ---- remove
 
-  async remove(idOrName: string, opts: { force?: boolean } = {}): Promise<void> {
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     await this.settle();
     let rec = await this.find(idOrName);
     rec = (await this.reconcile(rec)) ?? rec;
@@ -671,18 +680,19 @@ export class Containers {
       const again = await this.records.read(rec.id);
       if (!again) return; // --rm removed it meanwhile
       ensureState(again.name, again.state, opts.force ? 'forceRemove' : 'remove');
-      await this.destroy(again);
+      await this.destroy(again, false, opts.volumes === true || again.autoRemove);
     });
     this.events?.emit('container.removed', { id: rec.id });
   }
 
-  /** Removes every trace of a container: runc state, netns, mount, directory, exit file. */
   /**
+   * Removes every trace of a container: runc state, netns, mount, directory, exit file; its
+   * anonymous volumes too with --rm or `rm -v` (`volumes`), as Docker does.
    * `inForeground`: a CLI command is waiting (the attached run): the dir goes with rmSync, ~10×
    * quicker for the usual handful of files than the thread pool's walk. Otherwise (a TUI, or any
    * caller that must not stall) asynchronously, as a container's upper dir may hold many files.
    */
-  private async destroy(rec: ContainerRecord, inForeground = false): Promise<void> {
+  private async destroy(rec: ContainerRecord, inForeground = false, volumes = rec.autoRemove): Promise<void> {
     const dir = this.dir(rec.id);
     rec.state = 'removing';
     await this.records.write(rec).catch(() => undefined);
@@ -697,6 +707,11 @@ export class Containers {
     // conmon's copy of the exit code (RUNROOT/exits/<id>) stays for an auto-removed container:
     // `run --rm` and `wait` read it when the record is already gone.
     if (!rec.autoRemove) await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
+    const anonymous = rec.mounts.filter((m) => m.type === 'volume' && m.anonymous && /^[0-9a-f]{64}$/.test(m.source));
+    if (volumes && anonymous.length) {
+      const vols = new Volumes(this.paths);
+      for (const m of anonymous) await vols.remove(m.source, []).catch(() => undefined); // never made: fine
+    }
   }
 
   async prune(): Promise<string[]> {

@@ -13,11 +13,16 @@ import type { NetworkMode } from './network.js';
 
 export interface MountRecord {
   readonly type: 'bind' | 'volume' | 'tmpfs';
-  /** Host path (bind), volume name (volume) or "" (tmpfs). */
+  /** Host path (bind), volume name (volume) or "" (tmpfs; an anonymous volume before create names it). */
   readonly source: string;
   readonly destination: string;
   readonly readOnly: boolean;
   readonly options?: string;
+  /**
+   * An anonymous volume (`-v /path`, or a VOLUME of the image): named with 64 hex digits at
+   * create, removed with the container by --rm and `rm -v`, as Docker does.
+   */
+  readonly anonymous?: boolean;
 }
 
 export interface ContainerRecord {

@@ -338,7 +338,8 @@ export class DevLoop {
     try {
       if (old) {
         // Ports and the name move to the new container, so the old one goes first.
-        await this.#o.containers.remove(old.id, { force: true }).catch(async (e: unknown) => {
+        // Its anonymous volumes (an image VOLUME) go with it, as with --rm: else every save would leave one.
+        await this.#o.containers.remove(old.id, { force: true, volumes: true }).catch(async (e: unknown) => {
           if (isEngineError(e) && e.code === 'not_found') return;
           throw e;
         });

@@ -1,7 +1,10 @@
 // `dockui run` end to end with real runc, conmon, slirp4netns and the fixture registry.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dockuiBin } from '../../helpers/env.js';
 import { eventually, setupFixture, sleep, type Fixture } from './cli-helpers.js';
@@ -144,5 +147,31 @@ describe('dockui run', () => {
     const ro = await f.cli(['run', '--rm', '-v', `${f.root}:/host:ro`, f.busybox, 'sh', '-c', 'ls /host >/dev/null && touch /host/x']);
     assert.equal(ro.code, 1);
     await f.ok(['volume', 'rm', 'motd']);
+  });
+
+  it('gives -v /path and each VOLUME of the image an anonymous volume, filled from the image, gone with --rm or rm -v', async () => {
+    const anon = async () => (await f.ok(['volume', 'ls', '-q'])).split('\n').filter((n) => /^[0-9a-f]{64}$/.test(n));
+    const ctx = mkdtempSync(join(tmpdir(), 'dockui-vol-ctx-'));
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${f.busybox}\nRUN mkdir -p /seed && echo seeded > /seed/s.txt\nVOLUME /seed\n`);
+    await f.ok(['build', '-q', '-t', 'volimg', ctx]);
+    rmSync(ctx, { recursive: true, force: true });
+    // --rm: filled from the image, writable, removed with the container.
+    assert.equal(await f.ok(['run', '--rm', 'volimg', 'sh', '-c', 'cat /seed/s.txt; echo x > /seed/x; mount | grep -c " /seed "']), 'seeded\n1\n');
+    assert.deepEqual(await anon(), []);
+    // `-v /path` in the CLI's form, plus the image's: two anonymous volumes kept until rm -v.
+    await f.ok(['run', '--name', 'keeps', '-v', '/scratch', 'volimg', 'sh', '-c', 'echo kept > /seed/k; echo s > /scratch/s']);
+    assert.equal((await anon()).length, 2);
+    await f.ok(['rm', 'keeps']);
+    assert.equal((await anon()).length, 2, 'rm without -v keeps them, as Docker does');
+    for (const n of await anon()) await f.ok(['volume', 'rm', n]);
+    await f.ok(['run', '--name', 'drops', 'volimg', 'true']);
+    assert.equal((await anon()).length, 1);
+    await f.ok(['rm', '-v', 'drops']);
+    assert.deepEqual(await anon(), []);
+    // A mount of the run at the VOLUME path wins: no anonymous volume for it.
+    assert.equal(await f.ok(['run', '--rm', '-v', 'named:/seed', 'volimg', 'cat', '/seed/s.txt']), 'seeded\n');
+    assert.deepEqual(await anon(), []);
+    await f.ok(['volume', 'rm', 'named']);
+    await f.ok(['rmi', 'volimg']);
   });
 });
