@@ -24,6 +24,8 @@ const verbs: Readonly<Record<string, string>> = {
   stop: 'container',
   kill: 'container',
   restart: 'container',
+  pause: 'container',
+  unpause: 'container',
   rm: 'container',
   ps: 'ps',
   logs: 'container',

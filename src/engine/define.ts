@@ -187,6 +187,8 @@ export interface EngineEvents {
   'container.exited': { id: string; exitCode: number; reason?: string };
   'container.removed': { id: string };
   'container.renamed': { id: string; name: string };
+  'container.paused': { id: string };
+  'container.unpaused': { id: string };
   'build.step': BuildStepEvent;
   'build.output': { buildId: string; index: number; stream: 'stdout' | 'stderr'; line: string };
   'build.finished': { buildId: string; ok: boolean; imageId?: string; error?: string; durationMs: number };

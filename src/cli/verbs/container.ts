@@ -434,6 +434,14 @@ function byName(name: string): Verb {
       return eachArg('kill', 'Send a signal (default SIGKILL) to containers', { signal: { short: 's', value: true, help: 'signal (default KILL)' } }, async (c, p, f) => {
         await c.kill(p, f.signal ? String(f.signal) : 'SIGKILL');
       });
+    case 'pause':
+      return eachArg('pause', 'Pause all processes within containers', {}, async (c, p) => {
+        await c.pause(p);
+      });
+    case 'unpause':
+      return eachArg('unpause', 'Unpause all processes within containers', {}, async (c, p) => {
+        await c.unpause(p);
+      });
     case 'rm':
       return eachArg('rm', 'Remove containers', { force: { short: 'f', help: 'kill a running container first' }, volumes: { short: 'v', help: 'remove its anonymous volumes too' } }, async (c, p, f) => {
         await c.remove(p, { force: f.force === true, volumes: f.volumes === true });
@@ -457,7 +465,7 @@ function byName(name: string): Verb {
   }
 }
 
-const subcommands = ['ls', 'ps', 'list', 'prune', 'inspect', 'cleanup', 'create', 'start', 'run', 'stop', 'kill', 'restart', 'rm', 'logs', 'wait', 'exec', 'stats', 'top', 'rename'];
+const subcommands = ['ls', 'ps', 'list', 'prune', 'inspect', 'cleanup', 'create', 'start', 'run', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'logs', 'wait', 'exec', 'stats', 'top', 'rename'];
 
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
 const containerVerb: Verb = defineVerb({

@@ -651,8 +651,37 @@ export class Containers {
     ensureState(r.name, r.state, 'kill');
     const sent = await this.signal(r, sig);
     if (!sent) throw new EngineError('conflict', `cannot kill container ${r.name}: it is not running`);
+    // A frozen process takes its signal only once thawed (Docker thaws a paused one it kills too).
+    if (r.state === 'paused') await this.runtime.resume(r.id).catch(() => undefined);
     if (sig === 'SIGKILL' && (await this.waitExit(r.id, 5000)))
       await this.records.withLock(r.id, () => this.finishLocked(r.id, undefined, 137));
+  }
+
+  // ---- pause / unpause: runc's freezer (cgroup v1 freezer here), as docker pause
+
+  async pause(idOrName: string): Promise<void> {
+    await this.setPaused(idOrName, true);
+  }
+
+  async unpause(idOrName: string): Promise<void> {
+    await this.setPaused(idOrName, false);
+  }
+
+  private async setPaused(idOrName: string, paused: boolean): Promise<void> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    const op = paused ? 'pause' : 'unpause';
+    ensureState(found.name, ((await this.reconcile(found)) ?? found).state, op);
+    await this.records.withLock(found.id, async () => {
+      const r = await this.records.read(found.id);
+      if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+      ensureState(r.name, r.state, op);
+      if (paused) await this.runtime.pause(r.id);
+      else await this.runtime.resume(r.id);
+      r.state = paused ? 'paused' : 'running';
+      await this.records.write(r);
+    });
+    this.events?.emit(paused ? 'container.paused' : 'container.unpaused', { id: found.id });
   }
 
   async restart(idOrName: string, opts: { timeoutSec?: number } = {}): Promise<void> {
@@ -671,6 +700,7 @@ export class Containers {
     if ((rec.state === 'running' || rec.state === 'paused') && !exited) {
       ensureState(rec.name, rec.state, opts.force ? 'forceRemove' : 'remove');
       await this.signal(rec, 'SIGKILL');
+      if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
       await this.waitExit(rec.id, 10_000);
     }
     await this.records.withLock(rec.id, async () => {

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dockuiBin } from '../../helpers/env.js';
-import { assertNothingLeft, eventually, setupFixture, type Fixture } from './cli-helpers.js';
+import { assertNothingLeft, eventually, setupFixture, sleep, type Fixture } from './cli-helpers.js';
 
 describe('container lifecycle across processes', () => {
   let f: Fixture;
@@ -77,6 +77,29 @@ describe('container lifecycle across processes', () => {
     const priv = await f.ok(['run', '--rm', '--privileged', f.busybox, 'sh', '-c', 'mkdir -p /mnt/t && mount -t tmpfs none /mnt/t && echo mounted']);
     assert.equal(priv, 'mounted\n');
     await f.ok(['rm', '-f', 'iso-a']);
+  });
+
+  it('pauses and unpauses: frozen processes make no progress, exec is refused, rm -f still works', async () => {
+    const id = (await f.ok(['run', '-d', '--name', 'frozen', f.busybox, 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done'])).trim();
+    // The counter as the host sees it in the container's upper dir (exec is refused while paused).
+    const count = () => Number(readFileSync(join(f.root, 'containers', id, 'upper/tmp/n'), 'utf8').trim() || '0');
+    await eventually(async () => count() > 2, 5000, 'the counter to run');
+    await f.ok(['pause', 'frozen']);
+    assert.match(await f.ok(['ps', '--filter', 'name=frozen']), /Up .* \(Paused\)/);
+    assert.equal((await f.ok(['inspect', '-f', '{{.State.Paused}}', 'frozen'])).trim(), 'true');
+    const held = count();
+    await sleep(400);
+    assert.equal(count(), held, 'no progress while paused');
+    const refused = await f.cli(['exec', 'frozen', 'true']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /^dockui: cannot exec in container frozen: it is paused\n$/);
+    assert.match((await f.cli(['pause', 'frozen'])).stderr, /cannot pause container frozen: it is paused/);
+    await f.ok(['unpause', 'frozen']);
+    await eventually(async () => count() > held + 2, 5000, 'the counter to move again');
+    assert.match((await f.cli(['unpause', 'frozen'])).stderr, /cannot unpause container frozen: it is running/);
+    await f.ok(['pause', 'frozen']);
+    await f.ok(['rm', '-f', 'frozen']);
+    await assertNothingLeft(f.root);
   });
 
   it('manages names, prefixes, rename, restart, kill, wait, filters and prune', async () => {
