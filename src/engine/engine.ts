@@ -72,6 +72,14 @@ class ContainersFacade implements ContainersApi {
     await this.rt.stop(idOrName, opts);
     await this.rt.refresh();
   }
+  async pause(idOrName: string): Promise<void> {
+    await this.rt.pause(idOrName);
+    await this.rt.refresh();
+  }
+  async unpause(idOrName: string): Promise<void> {
+    await this.rt.unpause(idOrName);
+    await this.rt.refresh();
+  }
   async restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void> {
     await this.rt.restart(idOrName, opts);
     await this.rt.refresh();

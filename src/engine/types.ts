@@ -95,6 +95,9 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
   run(opts: RunOptions): Promise<ContainerSummary>;
   stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void>;
   restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void>;
+  /** Freezes every process of a running container (runc pause); unpause thaws them. */
+  pause(idOrName: string): Promise<void>;
+  unpause(idOrName: string): Promise<void>;
   kill(idOrName: string, signal?: string): Promise<void>;
   /** `volumes`: also the container's anonymous volumes (`rm -v`). */
   remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;

@@ -9,6 +9,8 @@ export interface EngineActions {
   start(id: string): Promise<void>;
   stop(id: string): Promise<void>;
   restart(id: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  unpause(id: string): Promise<void>;
   removeContainer(id: string, force: boolean): Promise<void>;
   removeImage(ref: string): Promise<void>;
   run(opts: RunOptions): Promise<ContainerSummary>;
@@ -23,6 +25,8 @@ export function useEngineActions(): EngineActions {
       start: (id) => e.containers.start(id),
       stop: (id) => e.containers.stop(id),
       restart: (id) => e.containers.restart(id),
+      pause: (id) => e.containers.pause(id),
+      unpause: (id) => e.containers.unpause(id),
       removeContainer: (id, force) => e.containers.remove(id, { force }),
       removeImage: (ref) => e.images.remove(ref),
       run: (opts) => e.containers.run(opts),

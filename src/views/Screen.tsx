@@ -307,6 +307,13 @@ export function Screen(props: ScreenProps) {
         if (c && !cannotRun(`restart ${c.name}`)) void act(`restarting ${c.name}…`, () => actions.restart(c.id).then(() => `restarted ${c.name}`));
         return;
       }
+      case 'containers.pause': {
+        const c = selectedContainer;
+        if (!c || cannotRun(`pause ${c.name}`)) return;
+        if (c.state === 'paused') void act(`unpausing ${c.name}…`, () => actions.unpause(c.id).then(() => `unpaused ${c.name}`));
+        else if (c.state === 'running') void act(`pausing ${c.name}…`, () => actions.pause(c.id).then(() => `paused ${c.name}`));
+        return;
+      }
       case 'containers.delete': {
         const c = selectedContainer;
         if (!c) return;

@@ -143,6 +143,17 @@ describe('screen: container actions', () => {
     assert.ok(e.calls.includes(`restart ${'1'.repeat(64)}`));
   });
 
+  it('P pauses a running container and unpauses a paused one', async () => {
+    const e = engine();
+    const r = await start(e);
+    await r.press('P', (f) => f.includes('✓ paused web1') && /web1\s+busybox:latest\s+paused/.test(f));
+    await r.press('P', (f) => f.includes('✓ unpaused web1') && /web1\s+busybox:latest\s+running/.test(f));
+    assert.deepEqual(
+      e.calls.filter((c) => /^(un)?pause /.test(c)),
+      [`pause ${'1'.repeat(64)}`, `unpause ${'1'.repeat(64)}`],
+    );
+  });
+
   it('d asks y/N: N keeps the container, y deletes it (killing it first when running)', async () => {
     const e = engine();
     const r = await start(e);

@@ -183,6 +183,14 @@ export class FakeEngine implements Engine {
       this.calls.push(`restart ${id}`);
       this.#update(this.#find(id).id, { state: 'running', startedAt: new Date().toISOString() });
     },
+    pause: async (id) => {
+      this.calls.push(`pause ${id}`);
+      this.#update(this.#find(id).id, { state: 'paused' });
+    },
+    unpause: async (id) => {
+      this.calls.push(`unpause ${id}`);
+      this.#update(this.#find(id).id, { state: 'running' });
+    },
     kill: async (id) => {
       this.calls.push(`kill ${id}`);
     },
