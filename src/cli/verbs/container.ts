@@ -169,7 +169,7 @@ const runVerb = (name: 'run' | 'create') =>
       // its log, and we follow that log until it exits.
       if (opts.tty || opts.interactive || opts.autoRemove) {
         try {
-          code = await c.runAttached(rec.id);
+          code = await c.runAttached(rec.id, { signal: ctx.signal });
         } catch (e) {
           await removeQuiet(c, rec.id);
           throw e;

@@ -1,7 +1,7 @@
 // Container lifecycle over records, conmon, runc and the network: create, start, stop, kill,
 // remove, logs, stats, exec. Every operation on one container runs under its lock and checks
 // the state table first; any dockui process sees (and reconciles) the same records.
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
@@ -479,8 +479,10 @@ export class Containers {
    * `run -i`, `-t` and `--rm`, whose output is the terminal's and is not kept as a log. Should
    * this process die, runc run carries on (the container keeps its terminal) and the next dockui
    * finishes the record once runc is gone (`Exited [monitor lost]`; removed with --rm).
+   * `signal` (the CLI's first SIGINT/SIGTERM): SIGTERM to the container through runc; should the
+   * process then exit before the container (a second signal), the container is killed first.
    */
-  async runAttached(idOrName: string): Promise<number> {
+  async runAttached(idOrName: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
     const found = await this.find(idOrName);
     const dir = this.dir(found.id);
     const runtime = this.runtime; // throws when runc is missing, before anything is made
@@ -525,6 +527,15 @@ export class Containers {
     });
     trace('attached: runc run spawned');
     this.events?.emit('container.started', { id: rec.id });
+    // runc run forwards the signals it gets to the container's init.
+    const onAbort = () => {
+      if (child.pid) process.kill(child.pid, 'SIGTERM');
+    };
+    const onExit = () => {
+      spawnSync(runtime.binary, [...runtime.globalArgs(), 'kill', rec.id, 'KILL'], { stdio: 'ignore' });
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    process.once('exit', onExit);
     let spawnError: Error | undefined;
     const code = await new Promise<number>((res) => {
       child.on('close', (c, sig) => res(c ?? (sig ? 128 + (osConstants.signals as Record<string, number>)[sig]! : 255)));
@@ -532,6 +543,9 @@ export class Containers {
         spawnError = e;
         res(255);
       });
+    }).finally(() => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      process.off('exit', onExit);
     });
     trace('attached: runc run exited');
     // runc failed to start the container (not the container failing): one line, and no record.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { dockuiBin } from '../../helpers/env.js';
-import { assertNothingLeft, eventually, setupFixture, type Fixture } from './cli-helpers.js';
+import { assertNothingLeft, eventually, setupFixture, sleep, type Fixture } from './cli-helpers.js';
 
 describe('dockui run --rm in the foreground', () => {
   let f: Fixture;
@@ -42,7 +42,10 @@ describe('dockui run --rm in the foreground', () => {
     assert.match(await f.ok(['ps']), /Up .* fg/);
     const logs = await f.cli(['logs', 'fg']);
     assert.notEqual(logs.code, 0);
-    assert.match(logs.stderr, /^dockui: container fg runs attached to the terminal that started it .*: its output is not logged\n$/);
+    assert.match(
+      logs.stderr,
+      /^dockui: container fg runs attached to the terminal that started it .*: its output is not logged\n$/,
+    );
     await f.ok(['stop', '-t', '5', 'fg']);
     assert.equal(await run.done, 9);
     assert.equal(run.out.stdout, 'up\nbye\n');
@@ -72,6 +75,44 @@ describe('dockui run --rm in the foreground', () => {
       async () => (await f.ok(['ps', '-aq'])).trim() === '',
       10_000,
       'the --rm container to be removed',
+    );
+    await assertNothingLeft(f.root);
+  });
+
+  it('passes a SIGTERM of dockui to the container; a second one kills it and leaves nothing once reconciled', async () => {
+    const polite = start([
+      'run',
+      '--rm',
+      f.busybox,
+      'sh',
+      '-c',
+      'echo up; trap "exit 5" TERM; while true; do sleep 0.1; done',
+    ]);
+    await eventually(async () => polite.out.stdout.includes('up'), 15_000, 'the container to start');
+    polite.child.kill('SIGTERM');
+    assert.equal(await polite.done, 5);
+    // pid 1 with no handler ignores SIGTERM: the first signal changes nothing, the second ends dockui
+    // (exit 143) and takes the container with it.
+    const stubborn = start([
+      'run',
+      '--rm',
+      '--name',
+      'stubborn',
+      f.busybox,
+      'sh',
+      '-c',
+      'echo up; exec sleep 300',
+    ]);
+    await eventually(async () => stubborn.out.stdout.includes('up'), 15_000, 'the container to start');
+    stubborn.child.kill('SIGTERM');
+    await sleep(500);
+    assert.match(await f.ok(['ps']), /Up .* stubborn/);
+    stubborn.child.kill('SIGTERM');
+    assert.equal(await stubborn.done, 143);
+    await eventually(
+      async () => (await f.ok(['ps', '-aq'])).trim() === '',
+      10_000,
+      'the killed --rm container to be removed',
     );
     await assertNothingLeft(f.root);
   });
