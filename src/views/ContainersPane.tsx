@@ -1,8 +1,7 @@
 import type { ContainerState, ContainerStats, ContainerSummary } from '../engine/define.js';
 import { containerStatus, familiarName, formatBytes, formatPorts } from './format.js';
-import { visibleSlice, type ListState } from './list-nav.js';
-import { Pane } from './Pane.js';
-import { Table, type Column, type Row } from './Table.js';
+import { ListPane, type ListPaneProps } from './ListPane.js';
+import type { Column, Row } from './Table.js';
 import type { ThemeToken } from './theme.js';
 
 export const stateTokens: Readonly<Record<ContainerState, ThemeToken>> = {
@@ -40,32 +39,21 @@ export function containerRow(c: ContainerSummary, stats: ContainerStats | undefi
   };
 }
 
-export interface ContainersPaneProps {
+export interface ContainersPaneProps extends ListPaneProps {
   /** Already filtered. */
   readonly containers: readonly ContainerSummary[];
-  readonly total: number;
   readonly stats: ReadonlyMap<string, ContainerStats>;
-  readonly list: ListState;
-  readonly filter: string;
-  readonly focused: boolean;
-  readonly width: number;
-  readonly height: number;
-  readonly listRows: number;
-  readonly now: number;
 }
 
 export function ContainersPane(p: ContainersPaneProps) {
-  const shown = visibleSlice(p.containers, p.list, p.listRows);
-  const info = `${p.containers.length === p.total ? p.total : `${p.containers.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}`;
   return (
-    <Pane title="Containers" info={info} focused={p.focused} width={p.width} height={p.height}>
-      <Table
-        columns={columns}
-        rows={shown.map((c) => containerRow(c, p.stats.get(c.id), p.now))}
-        width={p.width}
-        selected={p.list.selected - p.list.offset}
-        emptyText={p.total === 0 ? 'No containers. Select an image (2) and press R to run one.' : 'No container matches the filter.'}
-      />
-    </Pane>
+    <ListPane
+      {...p}
+      title="Containers"
+      items={p.containers}
+      columns={columns}
+      row={(c: ContainerSummary) => containerRow(c, p.stats.get(c.id), p.now)}
+      empty={{ none: 'No containers. Select an image (2) and press R to run one.', filtered: 'No container matches the filter.' }}
+    />
   );
 }

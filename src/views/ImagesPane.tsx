@@ -1,8 +1,7 @@
 import type { ImageSummary } from '../engine/define.js';
 import { ago, familiarName, formatBytes, shortId } from './format.js';
-import { visibleSlice, type ListState } from './list-nav.js';
-import { Pane } from './Pane.js';
-import { Table, type Column, type Row } from './Table.js';
+import { ListPane, type ListPaneProps } from './ListPane.js';
+import type { Column, Row } from './Table.js';
 
 /** One row per name, as `docker images` lists them; an image with no name shows <none>:<none>. */
 export interface ImageRow {
@@ -35,30 +34,19 @@ export function imageRow(r: ImageRow, now: number): Row {
   };
 }
 
-export interface ImagesPaneProps {
+export interface ImagesPaneProps extends ListPaneProps {
   readonly rows: readonly ImageRow[];
-  readonly total: number;
-  readonly list: ListState;
-  readonly filter: string;
-  readonly focused: boolean;
-  readonly width: number;
-  readonly height: number;
-  readonly listRows: number;
-  readonly now: number;
 }
 
 export function ImagesPane(p: ImagesPaneProps) {
-  const shown = visibleSlice(p.rows, p.list, p.listRows);
-  const info = `${p.rows.length === p.total ? p.total : `${p.rows.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}`;
   return (
-    <Pane title="Images" info={info} focused={p.focused} width={p.width} height={p.height}>
-      <Table
-        columns={columns}
-        rows={shown.map((r) => imageRow(r, p.now))}
-        width={p.width}
-        selected={p.list.selected - p.list.offset}
-        emptyText={p.total === 0 ? 'No images. Press p to pull one.' : 'No image matches the filter.'}
-      />
-    </Pane>
+    <ListPane
+      {...p}
+      title="Images"
+      items={p.rows}
+      columns={columns}
+      row={(r: ImageRow) => imageRow(r, p.now)}
+      empty={{ none: 'No images. Press p to pull one.', filtered: 'No image matches the filter.' }}
+    />
   );
 }

@@ -1,6 +1,6 @@
 // Shapes the hooks hand to the views: what a pull, a build or a log stream looks like at one
 // moment. Declared here (types only) so views stay free of the hooks' implementation.
-import type { BuildStepEvent, ContainerSummary, ImageSummary, LogLine, PullProgress, SourceRange } from '../engine/define.js';
+import type { BuildStepEvent, ImageSummary, LogLine, PullProgress, SourceRange } from '../engine/define.js';
 
 export type PullState =
   | { readonly phase: 'idle' }
@@ -61,23 +61,13 @@ export interface StatusMessage {
 // The dev loop's phase and rebuild records are the engine's own types (type-only imports keep
 // the views free of engine code); the view reads only the fields it shows.
 export type { DevPhase } from '../engine/watch/dev-loop.js';
-import type { DevPhase, RebuildRecord as EngineRebuild } from '../engine/watch/dev-loop.js';
+import type { DevState, RebuildRecord as EngineRebuild } from '../engine/watch/dev-loop.js';
 
 /** One rebuild (or sync) of the dev loop, with the timings the Build pane shows. */
 export type DevRebuild = Omit<EngineRebuild, 'paths'> & { readonly paths?: EngineRebuild['paths'] };
 
-export interface DevView {
-  readonly dir: string;
-  readonly image: string;
-  readonly phase: DevPhase;
-  readonly watchedFiles: number;
-  readonly container?: ContainerSummary;
-  readonly runningSince?: number;
-  readonly lastError?: string;
-  readonly step?: { readonly index: number; readonly total: number; readonly instruction: string };
-  /** Newest first. */
-  readonly history: readonly DevRebuild[];
-}
+/** The engine's DevState as the Build pane shows it (history newest first). */
+export type DevView = Omit<DevState, 'history' | 'buildsStarted'> & { readonly history: readonly DevRebuild[] };
 
 /** The dev loop as the screen drives it; runTui supplies it when the folder has a Dockerfile. */
 export interface DevControl {

@@ -1,0 +1,44 @@
+import { visibleSlice, type ListState } from './list-nav.js';
+import { Pane } from './Pane.js';
+import { Table, type Column, type Row } from './Table.js';
+
+/** What every list pane (Containers, Images) gets from the screen. */
+export interface ListPaneProps {
+  readonly total: number;
+  readonly list: ListState;
+  readonly filter: string;
+  readonly focused: boolean;
+  readonly width: number;
+  readonly height: number;
+  readonly listRows: number;
+  readonly now: number;
+}
+
+/**
+ * A pane holding a virtualized table of `items` (already filtered): the count (or "n of total"
+ * and the filter) in its title, the rows in view, the selection, and what to say when empty.
+ */
+export function ListPane<T>(
+  p: ListPaneProps & {
+    readonly title: string;
+    readonly items: readonly T[];
+    readonly columns: readonly Column[];
+    readonly row: (item: T) => Row;
+    /** When there is nothing at all, and when the filter hides everything. */
+    readonly empty: { readonly none: string; readonly filtered: string };
+  },
+) {
+  const shown = visibleSlice(p.items, p.list, p.listRows);
+  const info = `${p.items.length === p.total ? p.total : `${p.items.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}`;
+  return (
+    <Pane title={p.title} info={info} focused={p.focused} width={p.width} height={p.height}>
+      <Table
+        columns={p.columns}
+        rows={shown.map(p.row)}
+        width={p.width}
+        selected={p.list.selected - p.list.offset}
+        emptyText={p.total === 0 ? p.empty.none : p.empty.filtered}
+      />
+    </Pane>
+  );
+}
