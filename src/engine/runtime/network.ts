@@ -156,7 +156,7 @@ export async function setupPrivateNetwork(opts: {
       if (reply.error)
         throw new EngineError(
           'conflict',
-          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind/i.test(reply.error.desc ?? '') ? 'port is already allocated' : reply.error.desc ?? 'refused'}`,
+          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : reply.error.desc ?? 'refused'}`,
         );
     }
     return { netnsPath: path, slirpPid, apiSocket };

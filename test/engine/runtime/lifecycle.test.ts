@@ -170,12 +170,13 @@ describe('bad input leaves nothing behind', () => {
       await assertNothingLeft(f.root);
     });
 
-  it('a port already taken', async () => {
-    const r = await f.cli(['run', '-d', '-p', `127.0.0.1:${takenPort}:8080`, f.web]);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr.trim(), /port is already allocated|cannot publish/);
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    await assertNothingLeft(f.root);
+  it('a port already taken (detached, and in the foreground with --rm)', async () => {
+    for (const mode of ['-d', '--rm']) {
+      const r = await f.cli(['run', mode, '-p', `127.0.0.1:${takenPort}:8080`, f.web]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr.trim(), new RegExp(`^dockui: cannot publish 127\\.0\\.0\\.1:${takenPort}->8080/tcp: port is already allocated$`));
+      await assertNothingLeft(f.root);
+    }
   });
 
   it('a name already taken', async () => {
