@@ -3,7 +3,7 @@
 // the state table first; any dockui process sees (and reconciles) the same records.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -590,6 +590,12 @@ export class Containers {
     delete rec.slirpPid;
     // With --rm the record goes next: destroy() marks it "removing" first, so no exited write.
     if (!rec.autoRemove) await this.records.write(rec);
+    // The exit code outlives an auto-removed record in RUNROOT/exits/<id> for `wait` in another
+    // process: conmon writes it for its containers, the attached runs' monitor (dockui) here.
+    else if (!exit) {
+      mkdirSync(join(this.paths.runRoot, 'exits'), { recursive: true });
+      writeFileSync(join(this.paths.runRoot, 'exits', id), String(exitCode));
+    }
     trace('finish: freed');
     this.events?.emit('container.exited', { id, exitCode, ...(why ? { reason: why } : {}) });
     if (rec.autoRemove) {

@@ -39,6 +39,7 @@ describe('dockui run --rm in the foreground', () => {
       'echo up; trap "echo bye; exit 9" TERM; while true; do sleep 0.1; done',
     ]);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
+    const waiter = f.cli(['wait', 'fg']);
     assert.match(await f.ok(['ps']), /Up .* fg/);
     const logs = await f.cli(['logs', 'fg']);
     assert.notEqual(logs.code, 0);
@@ -48,6 +49,7 @@ describe('dockui run --rm in the foreground', () => {
     );
     await f.ok(['stop', '-t', '5', 'fg']);
     assert.equal(await run.done, 9);
+    assert.equal((await waiter).stdout, '9\n', '`wait` in another process gets the exit code of the removed container');
     assert.equal(run.out.stdout, 'up\nbye\n');
     assert.equal(run.out.stderr, '');
     assert.equal((await f.ok(['ps', '-aq'])).trim(), '');
