@@ -518,6 +518,9 @@ export class Containers {
       r.state = 'running';
       r.monitor = 'attached';
       if (c.pid) r.monitorPid = c.pid;
+      r.ownerPid = process.pid;
+      const ownStart = procStartTime(process.pid);
+      if (ownStart !== undefined) r.ownerStart = ownStart;
       r.startedAt = new Date().toISOString();
       delete r.exitCode;
       delete r.exitReason;
@@ -587,6 +590,8 @@ export class Containers {
     delete rec.pid;
     delete rec.pidStart;
     delete rec.monitorPid;
+    delete rec.ownerPid;
+    delete rec.ownerStart;
     delete rec.slirpPid;
     // With --rm the record goes next: destroy() marks it "removing" first, so no exited write.
     if (!rec.autoRemove) await this.records.write(rec);
@@ -643,7 +648,23 @@ export class Containers {
       await this.signal(rec, 'SIGKILL');
       await this.waitExit(rec.id, 10_000);
     }
+    await this.ownerFinishes(rec);
     return (await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, 137))) ?? rec;
+  }
+
+  /**
+   * An attached run's own dockui records the exit code runc hands it, and hears of the exit at
+   * once: another process that stopped or killed the container waits for that (up to 5 s, while
+   * the owner lives) rather than recording a guessed 137 first.
+   */
+  private async ownerFinishes(rec: ContainerRecord): Promise<void> {
+    if (rec.monitor !== 'attached' || !rec.ownerPid || rec.ownerPid === process.pid) return;
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && pidAlive(rec.ownerPid, rec.ownerStart)) {
+      const r = await this.records.read(rec.id);
+      if (!r || (r.state !== 'running' && r.state !== 'paused')) return;
+      await sleep(5);
+    }
   }
 
   /**
@@ -673,8 +694,10 @@ export class Containers {
     if (!sent) throw new EngineError('conflict', `cannot kill container ${r.name}: it is not running`);
     // A frozen process takes its signal only once thawed (Docker thaws a paused one it kills too).
     if (r.state === 'paused') await this.runtime.resume(r.id).catch(() => undefined);
-    if (sig === 'SIGKILL' && (await this.waitExit(r.id, 5000)))
+    if (sig === 'SIGKILL' && (await this.waitExit(r.id, 5000))) {
+      await this.ownerFinishes(r);
       await this.records.withLock(r.id, () => this.finishLocked(r.id, undefined, 137));
+    }
   }
 
   // ---- pause / unpause: runc's freezer (cgroup v1 freezer here), as docker pause
@@ -722,6 +745,7 @@ export class Containers {
       await this.signal(rec, 'SIGKILL');
       if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
       await this.waitExit(rec.id, 10_000);
+      await this.ownerFinishes(rec);
     }
     await this.records.withLock(rec.id, async () => {
       const r = await this.records.read(rec.id);

@@ -69,6 +69,9 @@ export interface ContainerRecord {
   /** "conmon" (detached, survives dockui) or "attached" (runc run in the foreground of a dockui). */
   monitor?: 'conmon' | 'attached';
   monitorPid?: number;
+  /** An attached run's dockui (pid, start time): it records the exit code runc returns to it. */
+  ownerPid?: number;
+  ownerStart?: string;
   slirpPid?: number;
   apiSocket?: string;
   restartCount: number;

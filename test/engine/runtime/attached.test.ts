@@ -119,6 +119,16 @@ describe('dockui run --rm in the foreground', () => {
     await assertNothingLeft(f.root);
   });
 
+  it('records the exit code of an attached run (-i, no --rm) stopped from another process', async () => {
+    const run = start(['run', '-i', '--name', 'owned', f.busybox, 'sh', '-c', 'echo up; trap "exit 9" TERM; while true; do sleep 0.1; done']);
+    await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
+    await f.ok(['stop', '-t', '5', 'owned']);
+    assert.equal(await run.done, 9);
+    assert.equal((await f.ok(['inspect', '-f', '{{.State.ExitCode}}', 'owned'])).trim(), '9');
+    await f.ok(['rm', 'owned']);
+    await assertNothingLeft(f.root);
+  });
+
   const bad: [string, string[], RegExp][] = [
     [
       'a missing command',
