@@ -532,7 +532,11 @@ export class Containers {
     this.events?.emit('container.started', { id: rec.id });
     // runc run forwards the signals it gets to the container's init.
     const onAbort = () => {
-      if (child.pid) process.kill(child.pid, 'SIGTERM');
+      try {
+        if (child.pid) process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // runc run has just exited
+      }
     };
     const onExit = () => {
       spawnSync(runtime.binary, [...runtime.globalArgs(), 'kill', rec.id, 'KILL'], { stdio: 'ignore' });
