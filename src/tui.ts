@@ -2,7 +2,8 @@
 // EngineProvider, owns the terminal (alternate screen, raw mode, hand-over to an interactive
 // child) and gives it back as it found it on every way out: quit, Ctrl-C, SIGTERM/SIGHUP, a
 // render error or an uncaught exception.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { EngineError, formatError } from './engine/define.js';
@@ -215,12 +216,16 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
       muted = true;
       inChild = true;
       restore();
+      // The screen is suspended, so Ink has dropped its stdin listener and left raw mode; pausing
+      // stdin stops Node reading the terminal at all, so every key goes to the shell. The event
+      // loop keeps running: a pull, a build or the dev loop go on while the shell is open.
+      stdin.pause();
       try {
-        // spawnSync, not spawn: with the event loop parked, Node does not read the terminal,
-        // so every key goes to the shell. Containers keep running under their own monitors.
-        const r = spawnSync(cmd, args, { stdio: 'inherit' });
-        if (r.error) throw r.error;
-        return r.status ?? (r.signal ? 128 : 1);
+        return await new Promise<number>((resolve, reject) => {
+          const child = spawn(cmd, args, { stdio: 'inherit' });
+          child.once('error', reject);
+          child.once('close', (code, sig) => resolve(code ?? (sig ? 128 + (osConstants.signals[sig] ?? 0) : 1)));
+        });
       } finally {
         enter();
         muted = false;
