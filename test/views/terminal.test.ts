@@ -4,6 +4,9 @@
 // q, Ctrl-C, SIGTERM and a crash. The end-to-end test with the real engine is test/e2e/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { repoRoot } from '../helpers/env.js';
 import { TmuxSession } from '../e2e/tmux.js';
@@ -89,12 +92,16 @@ describe('runTui in a terminal', () => {
     await restored(t, 0);
   });
 
-  it('hands the terminal to the exec shell and takes it back when it ends', async () => {
-    const t = startTui();
+  it('hands the terminal to the exec shell and takes it back when it ends; the UI process runs on meanwhile', async () => {
+    const tickFile = join(mkdtempSync(join(tmpdir(), 'dockui-ticks-')), 'n');
+    const t = startTui({ env: { FAKE_TUI_TICKS: tickFile } });
     await opened(t);
     t.sendKeys('e');
     await t.waitFor('IN-THE-SHELL');
     assert.equal(t.alternateScreen(), false, 'the shell must get the normal screen');
+    const before = Number(readFileSync(tickFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(Number(readFileSync(tickFile, 'utf8')) > before + 3, 'the event loop stood still while the shell was open');
     t.type('typed in the shell');
     t.sendKeys('Enter');
     await t.waitFor('shell in web1 ended (exit code 3)');
@@ -104,6 +111,7 @@ describe('runTui in a terminal', () => {
     await t.waitFor('REPOSITORY:TAG');
     t.sendKeys('q');
     const screen = await restored(t, 0);
+    rmSync(join(tickFile, '..'), { recursive: true, force: true });
     assert.match(screen, /got typed in the shell/, 'the shell did not receive the typed line');
   });
 

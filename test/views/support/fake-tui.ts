@@ -2,6 +2,7 @@
 // test/views/terminal.test.ts (alternate screen, restoring the terminal, the shell hand-over),
 // which need a real terminal but not a real engine. FAKE_TUI_CRASH=ms throws an uncaught
 // exception after that long, to check the terminal is restored on a crash too.
+import { writeFileSync } from 'node:fs';
 import { runTui } from '../../../src/tui.js';
 import { FakeEngine, fakeContainer, fakeImage } from './fake-engine.js';
 
@@ -25,5 +26,11 @@ if (process.env['FAKE_TUI_CRASH']) {
     }
     return stats(id);
   };
+}
+// FAKE_TUI_TICKS=FILE: a timer counts into FILE, to show the event loop runs on (a shell open).
+const ticks = process.env['FAKE_TUI_TICKS'];
+if (ticks) {
+  let n = 0;
+  setInterval(() => writeFileSync(ticks, String(++n)), 50).unref();
 }
 process.exitCode = await runTui(process.argv.slice(2), { createEngine: () => e });
