@@ -250,7 +250,9 @@ export class Containers {
   async reconcile(rec: ContainerRecord): Promise<ContainerRecord | undefined> {
     if (rec.state !== 'running' && rec.state !== 'paused') return rec;
     const exited = rec.monitor === 'conmon' && existsSync(join(this.dir(rec.id), 'exit'));
-    const lost = !exited && !(rec.monitorPid && pidAlive(rec.monitorPid)) && !initAlive(rec);
+    // An attached run whose dockui lives is that dockui's to finish (it has the exit code).
+    const owned = rec.monitor === 'attached' && !!rec.ownerPid && (rec.ownerPid === process.pid || pidAlive(rec.ownerPid, rec.ownerStart));
+    const lost = !exited && !owned && !(rec.monitorPid && pidAlive(rec.monitorPid)) && !initAlive(rec);
     if (!exited && !lost) return rec;
     const release = await tryLock(this.records.lockPath(rec.id));
     if (!release) return rec; // someone else is on it

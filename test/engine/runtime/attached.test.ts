@@ -119,6 +119,19 @@ describe('dockui run --rm in the foreground', () => {
     await assertNothingLeft(f.root);
   });
 
+  it('`wait` in another process reports the exit code every time: the running owner finishes the record', async () => {
+    // Found by CI: another process's reconcile saw runc run gone and finished the record first,
+    // as "monitor lost" (255), before the owning dockui could record the real code.
+    for (let i = 0; i < 6; i++) {
+      const run = start(['run', '--rm', '--name', `w${i}`, f.busybox, 'sh', '-c', 'echo up; sleep 0.3; exit 9']);
+      await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
+      const waited = await f.cli(['wait', `w${i}`]);
+      assert.equal(waited.stdout, '9\n', `round ${i}: ${waited.stdout}${waited.stderr}`);
+      assert.equal(await run.done, 9);
+    }
+    await assertNothingLeft(f.root);
+  });
+
   it('records the exit code of an attached run (-i, no --rm) stopped from another process', async () => {
     const run = start(['run', '-i', '--name', 'owned', f.busybox, 'sh', '-c', 'echo up; trap "exit 9" TERM; while true; do sleep 0.1; done']);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
