@@ -13,6 +13,7 @@ import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciP
 import { resolveUser } from './user.js';
 import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
+import { mkdirInRoot } from './lookpath.js';
 
 export const rootfsOf = (dir: string) => join(dir, 'rootfs');
 
@@ -40,7 +41,7 @@ async function processFor(
 ): Promise<OciProcess> {
   const user = await resolveUser(rootfs, over.user ?? rec.user);
   const cwd = over.workdir || rec.workdir || '/';
-  await mkdir(join(rootfs, cwd), { recursive: true });
+  mkdirInRoot(rootfs, cwd); // Docker creates a missing WORKDIR / -w, inside the image's tree
   const tty = over.tty ?? rec.tty;
   const env = mergeEnv(
     [`HOSTNAME=${rec.hostname}`, `HOME=${user.home}`, ...(tty ? ['TERM=xterm'] : [])],

@@ -3,8 +3,8 @@
 // the state table first; any dockui process sees (and reconciles) the same records.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -361,7 +361,7 @@ export class Containers {
           }
         }
       }
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true }); // sync: a CLI run then never starts libuv's thread pool
       await this.records.write(rec);
     });
     trace('create: record written');
@@ -781,7 +781,11 @@ export class Containers {
       await teardownNetwork({ runRoot: this.paths.runRoot, id: rec.id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
     unmount(rootfsOf(dir));
     // record.json goes first, so a half-removed dir is never listed.
-    await unlink(join(dir, 'record.json')).catch(() => undefined);
+    try {
+      unlinkSync(join(dir, 'record.json'));
+    } catch {
+      // gone already
+    }
     if (inForeground) rmSync(dir, { recursive: true, force: true });
     else await rm(dir, { recursive: true, force: true });
     // conmon's copy of the exit code (RUNROOT/exits/<id>) stays for an auto-removed container:

@@ -2,7 +2,8 @@
 // `runc run` shares its stderr with the container, so runc's own "executable file not found"
 // would reach the user as a second line beside dockui's: looking first lets the attached run
 // fail with one line, in runc's words, before anything starts.
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, statSync } from 'node:fs';
+import { EngineError } from '../define.js';
 import { join, posix } from 'node:path';
 
 /**
@@ -86,4 +87,37 @@ export function missingExecutable(
   return cmd.includes('/')
     ? `exec: "${cmd}": stat ${cmd}: no such file or directory`
     : `exec: "${cmd}": executable file not found in $PATH`;
+}
+
+/**
+ * `mkdir -p` of `p` inside the rootfs at `root`, as the container would see it: a symlink on the
+ * way is followed inside the rootfs (an image's `/app -> /etc` must not make dockui create dirs
+ * under the host's /etc). Returns the real path inside the rootfs. A component that is a file,
+ * or a symlink leading nowhere, fails.
+ */
+export function mkdirInRoot(root: string, p: string): string {
+  let cur = '/';
+  for (const part of p.split('/').filter((x) => x !== '' && x !== '.')) {
+    if (part === '..') {
+      cur = posix.dirname(cur);
+      continue;
+    }
+    const host = join(root, cur, part); // `cur` holds no symlink: each step resolved it
+    let st;
+    try {
+      st = lstatSync(host);
+    } catch {
+      mkdirSync(host, { mode: 0o755 });
+      cur = posix.join(cur, part);
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      const to = resolveInRoot(root, posix.join(cur, part));
+      if (to === undefined || !statSync(join(root, to)).isDirectory())
+        throw new EngineError('invalid_argument', `working directory ${p}: ${posix.join(cur, part)} is a link that leads to no directory in the image`);
+      cur = to;
+    } else if (st.isDirectory()) cur = posix.join(cur, part);
+    else throw new EngineError('invalid_argument', `working directory ${p}: ${posix.join(cur, part)} is not a directory`);
+  }
+  return cur;
 }

@@ -1,11 +1,11 @@
 // Looking a command up inside a rootfs, and reading /etc/passwd through it: symlinks resolve
 // inside the rootfs, never on the host.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { missingExecutable, resolveInRoot } from '../../../src/engine/runtime/lookpath.js';
+import { missingExecutable, mkdirInRoot, resolveInRoot } from '../../../src/engine/runtime/lookpath.js';
 import { resolveUser } from '../../../src/engine/runtime/user.js';
 
 describe('lookpath', () => {
@@ -66,6 +66,24 @@ describe('lookpath', () => {
     // Under a mount point the file only exists once runc has mounted it: not refused here.
     assert.equal(missingExecutable(root, '/data/tool', at), undefined);
     assert.equal(missingExecutable(root, 'tool', { ...at, env: ['PATH=/data'] }), undefined);
+  });
+
+  it('creates a working directory inside the rootfs, following links there and never onto the host', () => {
+    const host = mkdtempSync(join(tmpdir(), 'dockui-hostdir-'));
+    try {
+      symlinkSync(host, join(root, 'app')); // /app -> an absolute path that exists on the host only
+      mkdirSync(join(root, 'srv'));
+      symlinkSync('/srv', join(root, 'www')); // /www -> /srv inside the image
+      assert.equal(mkdirInRoot(root, '/www/site/current'), '/srv/site/current');
+      assert.ok(statSync(join(root, 'srv/site/current')).isDirectory());
+      assert.throws(() => mkdirInRoot(root, '/app/work'), /is a link that leads to no directory in the image/);
+      assert.deepEqual(readdirSync(host), [], 'nothing may be made on the host');
+      assert.throws(() => mkdirInRoot(root, '/etc/motd/x'), /is not a directory/);
+      assert.equal(mkdirInRoot(root, '/made/./here/../there'), '/made/there');
+      assert.ok(existsSync(join(root, 'made/there')));
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
   });
 
   it('reads /etc/passwd through the rootfs, not through a link to the host', async () => {
