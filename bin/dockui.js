@@ -41,7 +41,9 @@ if (isTuiInvocation(argv)) {
   process.exitCode = await runTui(argv);
 } else {
   process.exitCode = await main(argv);
-  if (!cachedData || script.cachedDataRejected) {
+  // Kept from a command that did its work: a --help or a failure compiles little of the verb.
+  const typical = process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h');
+  if (typical && (!cachedData || script.cachedDataRejected)) {
     try {
       mkdirSync(dirname(cacheFile), { recursive: true });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
