@@ -510,13 +510,22 @@ export class Containers {
         r.apiSocket = net.apiSocket;
       }
       trace('attached: network ready');
-      // A runc state left by a crash would block the id (runc run removes its own on exit).
-      if (existsSync(join(runtime.root, r.id))) await runtime.delete(r.id, { force: true });
-      const stdin = r.interactive || r.tty ? 'inherit' : 'ignore';
-      // runc's own errors go to its log, so the container's stderr carries only the container's.
-      const c: ChildProcess = runtime.spawn(['--log', runcLog, '--log-format', 'json', 'run', '--bundle', dir, r.id], {
-        stdio: [stdin, 'inherit', 'inherit'],
-      });
+      let c: ChildProcess;
+      try {
+        // Interrupted before the container starts: nothing is started, the caller removes it.
+        if (opts.signal?.aborted) throw new EngineError('canceled', 'canceled');
+        // A runc state left by a crash would block the id (runc run removes its own on exit).
+        if (existsSync(join(runtime.root, r.id))) await runtime.delete(r.id, { force: true });
+        const stdin = r.interactive || r.tty ? 'inherit' : 'ignore';
+        // runc's own errors go to its log, so the container's stderr carries only the container's.
+        c = runtime.spawn(['--log', runcLog, '--log-format', 'json', 'run', '--bundle', dir, r.id], {
+          stdio: [stdin, 'inherit', 'inherit'],
+        });
+      } catch (e) {
+        // The record does not know the network yet: free it here.
+        if (net) await teardownNetwork({ runRoot: this.paths.runRoot, id: r.id, slirpPid: net.slirpPid, apiSocket: net.apiSocket });
+        throw e;
+      }
       r.state = 'running';
       r.monitor = 'attached';
       if (c.pid) r.monitorPid = c.pid;
@@ -544,6 +553,7 @@ export class Containers {
       spawnSync(runtime.binary, [...runtime.globalArgs(), 'kill', rec.id, 'KILL'], { stdio: 'ignore' });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
     process.once('exit', onExit);
     let spawnError: Error | undefined;
     const code = await new Promise<number>((res) => {

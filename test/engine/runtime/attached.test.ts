@@ -49,7 +49,11 @@ describe('dockui run --rm in the foreground', () => {
     );
     await f.ok(['stop', '-t', '5', 'fg']);
     assert.equal(await run.done, 9);
-    assert.equal((await waiter).stdout, '9\n', '`wait` in another process gets the exit code of the removed container');
+    assert.equal(
+      (await waiter).stdout,
+      '9\n',
+      '`wait` in another process gets the exit code of the removed container',
+    );
     assert.equal(run.out.stdout, 'up\nbye\n');
     assert.equal(run.out.stderr, '');
     assert.equal((await f.ok(['ps', '-aq'])).trim(), '');
@@ -123,7 +127,16 @@ describe('dockui run --rm in the foreground', () => {
     // Found by CI: another process's reconcile saw runc run gone and finished the record first,
     // as "monitor lost" (255), before the owning dockui could record the real code.
     for (let i = 0; i < 6; i++) {
-      const run = start(['run', '--rm', '--name', `w${i}`, f.busybox, 'sh', '-c', 'echo up; sleep 0.3; exit 9']);
+      const run = start([
+        'run',
+        '--rm',
+        '--name',
+        `w${i}`,
+        f.busybox,
+        'sh',
+        '-c',
+        'echo up; sleep 0.3; exit 9',
+      ]);
       await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
       const waited = await f.cli(['wait', `w${i}`]);
       assert.equal(waited.stdout, '9\n', `round ${i}: ${waited.stdout}${waited.stderr}`);
@@ -132,8 +145,46 @@ describe('dockui run --rm in the foreground', () => {
     await assertNothingLeft(f.root);
   });
 
+  it('a SIGTERM at any moment of a run --rm leaves nothing behind', async () => {
+    for (const delay of [0, 30, 60, 90, 120, 160, 250]) {
+      const run = start([
+        'run',
+        '--rm',
+        f.busybox,
+        'sh',
+        '-c',
+        'trap "exit 5" TERM; while true; do sleep 0.05; done',
+      ]);
+      await sleep(delay);
+      run.child.kill('SIGTERM');
+      // A SIGTERM that reached pid 1 before its trap is ignored, as in any container: a second
+      // one makes dockui exit and kill the container.
+      const early = await Promise.race([run.done, sleep(3000).then(() => 'running' as const)]);
+      if (early === 'running') run.child.kill('SIGTERM');
+      await run.done;
+      // Whatever the exit (Node killed before dockui listened, cancelled before the start, the
+      // container's trap, runc ended by the signal, the second signal), nothing may stay once
+      // a dockui has looked (`ps -a` reconciles what an exited dockui left to finish).
+      await eventually(
+        async () => (await f.ok(['ps', '-aq'])).trim() === '',
+        10_000,
+        `the container to go (signal after ${delay} ms)`,
+      );
+      await assertNothingLeft(f.root);
+    }
+  });
+
   it('records the exit code of an attached run (-i, no --rm) stopped from another process', async () => {
-    const run = start(['run', '-i', '--name', 'owned', f.busybox, 'sh', '-c', 'echo up; trap "exit 9" TERM; while true; do sleep 0.1; done']);
+    const run = start([
+      'run',
+      '-i',
+      '--name',
+      'owned',
+      f.busybox,
+      'sh',
+      '-c',
+      'echo up; trap "exit 9" TERM; while true; do sleep 0.1; done',
+    ]);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
     await f.ok(['stop', '-t', '5', 'owned']);
     assert.equal(await run.done, 9);
