@@ -37,7 +37,7 @@ script.runInThisContext()(cli.exports, createRequire(file), cli, file, dist);
 const { main, isTuiInvocation } = cli.exports;
 
 if (isTuiInvocation(argv)) {
-  const { runTui } = await import('../dist/tui.js');
+  const { runTui } = await import('../dist/tui-bundle/tui.js');
   process.exitCode = await runTui(argv);
 } else {
   process.exitCode = await main(argv);

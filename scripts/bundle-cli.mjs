@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the CLI (dist/cli/main.js and everything of ours it imports) into one CommonJS file,
-// dist/cli.cjs, which bin/dockui.js compiles with V8's code cache (dist/v8-cache/).
+// dist/cli.cjs, which bin/dockui.js compiles with V8's code cache (dist/v8-cache/); and the
+// TUI into dist/tui-bundle/ (see the end).
 //
 // Why: Node 20 has no compile cache for ES modules, and a command spent ~20 ms resolving,
 // reading, compiling and linking the ~60 modules a verb needs. As one CommonJS file, esbuild
@@ -16,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache']) rmSync(join(top, old), { recursive: true, force: true });
+for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache', 'dist/tui-bundle']) rmSync(join(top, old), { recursive: true, force: true });
 await build({
   entryPoints: [join(top, 'dist/cli/main.js')],
   outfile: join(top, 'dist/cli.cjs'),
@@ -39,3 +40,22 @@ const text = readFileSync(out, 'utf8').replace(/\bimport\(("node:[a-z_/]+")\)/g,
 const left = /(^|[^\w.$])import\(/m.exec(text.replace(/\/\/.*$/gm, ''));
 if (left) throw new Error(`bundle-cli: a dynamic import() is left in dist/cli.cjs near: ${text.slice(Math.max(0, left.index - 80), left.index + 80)}`);
 writeFileSync(out, text);
+
+// The TUI: dist/tui.js with everything it loads, packages included (ink, react, yoga-layout),
+// as ES modules split at its dynamic imports (ink and the views load after NODE_ENV and the CI
+// variables are settled, see src/tui.ts). Loading ink from node_modules was ~300 ms of the
+// UI's first frame: hundreds of ES modules resolved and read, CommonJS ones lexed. Only
+// react-devtools-core (ink's DEV=true devtools, not a dependency) stays outside.
+await build({
+  entryPoints: [join(top, 'dist/tui.js')],
+  outdir: join(top, 'dist/tui-bundle'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['react-devtools-core'],
+  // CommonJS packages inside (react) require Node's built-ins.
+  banner: { js: "import { createRequire as __dockuiCreateRequire } from 'node:module'; const require = __dockuiCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { EngineError, formatError } from './engine/define.js';
 import { resolvePaths } from './engine/paths.js';
 import type { Engine } from './engine/types.js';
+import type * as ReactNs from 'react';
 import { DevSession } from './hooks/dev-session.js';
 import type { TerminalControl } from './hooks/terminal-control.js';
 import type { BuildTarget } from './views/Screen.js';
@@ -124,13 +125,13 @@ export interface TuiDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+type ReactModule = typeof ReactNs;
+
 async function loadCreateEngine(): Promise<CreateEngine> {
-  // Loaded by a computed name so this file compiles while engine.ts is still being written;
-  // a copy without it fails with one clear line instead of a stack trace.
-  const spec = './engine/engine.js';
+  // A copy without the engine fails with one clear line instead of a stack trace.
   let mod: { createEngine?: CreateEngine };
   try {
-    mod = (await import(spec)) as { createEngine?: CreateEngine };
+    mod = (await import('./engine/engine.js')) as { createEngine?: CreateEngine };
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('engine.js'))
       throw new EngineError('unavailable', 'the engine is missing from this build (dist/engine/engine.js): run npm run build');
@@ -249,12 +250,15 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   void inkModule.finally(() => {
     for (const [k, v] of savedCi) if (v !== undefined) process.env[k] = v;
   });
-  const [{ createElement }, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
-    import('react'),
+  const [reactModule, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
+    import('react') as Promise<ReactModule & { default?: ReactModule }>,
     inkModule,
     import('./views/TuiRoot.js'),
     import('./views/theme.js'),
   ]);
+
+  // React is CommonJS: Node's loader gives its named exports, a bundle's chunk only `default`.
+  const createElement = reactModule.createElement ?? reactModule.default.createElement;
 
   let signalCode: number | undefined;
   let instance: ReturnType<typeof render> | undefined;

@@ -33,10 +33,12 @@ import { parseTmpfs, parseVolume, Volumes } from './volumes.js';
 
 /**
  * bin/dockui.js: three levels up from dist/engine/runtime or src/engine/runtime, one from the
- * CLI bundle (dist/cli.cjs), where esbuild moved this module.
+ * CLI bundle (dist/cli.cjs), two from the TUI's (dist/tui-bundle/), where esbuild moved this module.
  */
 export const dockuiBin = ((here) =>
-  [resolve(here, '../../../bin/dockui.js'), resolve(here, '../bin/dockui.js')].find((p) => existsSync(p)) ??
+  [resolve(here, '../../../bin/dockui.js'), resolve(here, '../bin/dockui.js'), resolve(here, '../../bin/dockui.js')].find((p) =>
+    existsSync(p),
+  ) ??
   resolve(here, '../../../bin/dockui.js'))(dirname(fileURLToPath(import.meta.url)));
 
 // ---- parsing of user input (before any side effect) -----------------------------------
