@@ -87,7 +87,8 @@ export class TmuxSession {
   /** Undefined while the program runs; its exit status once it ended. */
   exitStatus(): number | undefined {
     const [dead, status] = this.#format('#{pane_dead} #{pane_dead_status}').split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    // tmux can mark the pane dead a moment before it has the status: keep waiting then.
+    return dead === '1' && status !== undefined && /^\d+$/.test(status) ? Number(status) : undefined;
   }
 
   size(): { columns: number; rows: number } {
