@@ -230,7 +230,8 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
       } finally {
         enter();
         muted = false;
-        // A Ctrl-C typed in the shell also reached us as SIGINT, queued until now: ignore it.
+        // A Ctrl-C typed in the shell reaches us too (same process group): ignored while the
+        // shell runs, and a moment after, in case it is still on its way.
         setTimeout(() => (inChild = false), 200);
       }
     },

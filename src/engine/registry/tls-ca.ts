@@ -13,9 +13,9 @@ let cached: string[] | undefined;
 
 /** The CA list for HTTPS agents; undefined means Node's default (no extra certificates). */
 export function caCertificates(): string[] | undefined {
-  const file = process.env.DOCKUI_EXTRA_CA_CERTS || process.env.NODE_EXTRA_CA_CERTS;
-  // Set in the environment Node started with: Node has already added it to its default.
-  if (!process.env.DOCKUI_EXTRA_CA_CERTS || !file) return undefined;
+  // NODE_EXTRA_CA_CERTS itself, when Node started with it, is already in Node's default.
+  const file = process.env.DOCKUI_EXTRA_CA_CERTS;
+  if (!file) return undefined;
   if (cached) return cached;
   try {
     cached = [...rootCertificates, readFileSync(file, 'utf8')];

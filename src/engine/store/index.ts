@@ -23,13 +23,14 @@
 // - check() re-hashes every blob and compares every layer dir with the index recorded when it
 //   was made (paths, types, sizes, modes, link targets, whiteouts, opaque dirs): structure,
 //   not the bytes of unpacked files (those came verified from the blob, by diffID).
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError, type ImageSummary } from '../define.js';
 import { parseReference } from '../registry/reference.js';
 import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
+import { hasLayer, layerDir } from './layer-dir.js';
 import { orphanIfUnnamed, Records, type ImageRecord } from './images.js';
 
 export type { BlobWriter } from './blobs.js';
@@ -333,16 +334,11 @@ class FsStore implements Store {
   }
 
   // ---- layers
-  async hasLayer(diffId: string): Promise<boolean> {
-    // layers.js's test, without loading its unpacker (a container start needs only this).
-    try {
-      return statSync(join(this.root, 'layers', hexOf(checkDigest(diffId, 'diffID')), 'complete')).isFile();
-    } catch {
-      return false;
-    }
+  hasLayer(diffId: string): Promise<boolean> {
+    return hasLayer(this.root, diffId);
   }
   layerPath(diffId: string): string {
-    return join(this.root, 'layers', hexOf(checkDigest(diffId, 'diffID')), 'diff');
+    return join(layerDir(this.root, diffId), 'diff');
   }
   async layerSize(diffId: string): Promise<number | undefined> {
     const { readLayerMeta } = await import('./layers.js');

@@ -11,8 +11,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { EngineError, isEngineError, throwIfAborted } from '../define.js';
 import { sysx } from '../sysx.js';
-import { checkDigest, hexOf, tempName } from './blobs.js';
+import { checkDigest, tempName } from './blobs.js';
 import type { LayerResult, UnpackOptions, UnpackProgress } from './index.js';
+import { hasLayer, layerDir } from './layer-dir.js';
 import { readTar } from './tar.js';
 import { Extractor, OPAQUE_XATTR, type IndexEntry, type IndexType } from './unpack.js';
 
@@ -26,16 +27,7 @@ export interface LayerMeta {
   readonly source: 'unpack' | 'adopt';
 }
 
-export const layerDir = (root: string, diffId: string): string =>
-  join(root, 'layers', hexOf(checkDigest(diffId, 'diffID')));
-
-export async function hasLayer(root: string, diffId: string): Promise<boolean> {
-  try {
-    return (await stat(join(layerDir(root, diffId), 'complete'))).isFile();
-  } catch {
-    return false;
-  }
-}
+export { hasLayer, layerDir } from './layer-dir.js';
 
 export async function readLayerMeta(root: string, diffId: string): Promise<LayerMeta | undefined> {
   try {

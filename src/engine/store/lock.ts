@@ -63,7 +63,6 @@ async function tryCreate(path: string): Promise<boolean> {
   return true;
 }
 
-/** The owner recorded in a lock file; undefined when the file is gone, pid NaN when unreadable. */
 function statQuiet(p: string): { mtimeMs: number } | undefined {
   try {
     return statSync(p);
@@ -72,6 +71,7 @@ function statQuiet(p: string): { mtimeMs: number } | undefined {
   }
 }
 
+/** The owner recorded in a lock file; undefined when the file is gone, pid NaN when unreadable. */
 async function holderOf(path: string): Promise<{ pid: number; start?: string; raw: string } | undefined> {
   try {
     const raw = readFileSync(path, 'utf8');
