@@ -107,7 +107,9 @@ function main() {
       const d = median(times.dockui[fig]);
       const p = median(times.podman[fig]);
       rows.push({ n, fig, d, p, ratio: d / p, ok: d / p <= targets[fig] });
-      console.log(`${n} files ${fig}: dockui ${d.toFixed(3)} s, podman ${p.toFixed(3)} s, ratio ${(d / p).toFixed(2)} (target ≤ ${targets[fig]})`);
+      console.log(
+        `${n} files ${fig}: dockui ${d.toFixed(3)} s, podman ${p.toFixed(3)} s, ratio ${(d / p).toFixed(2)} (target ≤ ${targets[fig]})`,
+      );
     }
   }
   const probeEnd = cpuProbe();
@@ -125,7 +127,10 @@ function main() {
     '',
     '| files | figure | dockui (s) | podman (s) | ratio | target | met |',
     '|---:|---|---:|---:|---:|---:|:---:|',
-    ...rows.map((r) => `| ${r.n} | ${names[r.fig]} | ${r.d.toFixed(3)} | ${r.p.toFixed(3)} | ${r.ratio.toFixed(2)} | ≤ ${targets[r.fig]} | ${r.ok ? 'yes' : 'no'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.n} | ${names[r.fig]} | ${r.d.toFixed(3)} | ${r.p.toFixed(3)} | ${r.ratio.toFixed(2)} | ≤ ${targets[r.fig]} | ${r.ok ? 'yes' : 'no'} |`,
+    ),
     '',
   ];
   const file = join(top, 'BENCHMARKS.md');

@@ -107,7 +107,9 @@ async function main() {
   makeApp(syncDir, { sync: true });
   makeApp(podDir, { sync: false });
 
-  const pRe = 18711, pSy = 18712, pPo = 18713;
+  const pRe = 18711,
+    pSy = 18712,
+    pPo = 18713;
   const devRe = startDockuiDev(rebuildDir, pRe);
   const devSy = startDockuiDev(syncDir, pSy);
   await waitServing(pRe);
@@ -144,7 +146,10 @@ async function main() {
     devRe.child.kill('SIGINT');
     devSy.child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 500));
-    execFileSync('bash', ['-c', `podman rm -f bench-podman >/dev/null 2>&1 || true; node ${dockui} --root ${root} rm -f bench-${pRe} bench-${pSy} >/dev/null 2>&1 || true`]);
+    execFileSync('bash', [
+      '-c',
+      `podman rm -f bench-podman >/dev/null 2>&1 || true; node ${dockui} --root ${root} rm -f bench-${pRe} bench-${pSy} >/dev/null 2>&1 || true`,
+    ]);
   }
   const probe1 = cpuProbe();
   const m = { rebuild: median(results.rebuild), sync: median(results.sync), podman: median(results.podman) };

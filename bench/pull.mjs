@@ -71,28 +71,10 @@ function cpuProbe() {
 
 const work = mkdtempSync(join(tmpdir(), 'dockui-bench-pull-'));
 const tools = {
-  dockui: (dir) =>
-    timed(process.execPath, [join(top, 'bin/dockui.js'), 'pull', '-q', ref], { DOCKUI_ROOT: dir }),
+  dockui: (dir) => timed(process.execPath, [join(top, 'bin/dockui.js'), 'pull', '-q', ref], { DOCKUI_ROOT: dir }),
   podman: (dir) =>
-    timed('podman', [
-      '--root',
-      join(dir, 'root'),
-      '--runroot',
-      join(dir, 'run'),
-      '--storage-driver',
-      'overlay',
-      'pull',
-      '-q',
-      ref,
-    ]),
-  skopeo: (dir) =>
-    timed('skopeo', [
-      'copy',
-      '-q',
-      '--src-tls-verify=false',
-      `docker://${ref}`,
-      `oci:${join(dir, 'oci')}:big`,
-    ]),
+    timed('podman', ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'overlay', 'pull', '-q', ref]),
+  skopeo: (dir) => timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${join(dir, 'oci')}:big`]),
 };
 const times = { dockui: [], podman: [], skopeo: [] };
 const probeStart = cpuProbe();
@@ -106,11 +88,7 @@ try {
       mkdirSync(dir, { recursive: true });
       times[t].push(tools[t](dir));
       if (t === 'podman')
-        spawnSync(
-          'podman',
-          ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), 'system', 'reset', '-f'],
-          { stdio: 'ignore' },
-        );
+        spawnSync('podman', ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), 'system', 'reset', '-f'], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
     }
     process.stderr.write(
@@ -135,9 +113,7 @@ const vsSkopeo = med.dockui / med.skopeo;
 const lines = [
   `| tool | median (s) | runs (s) |`,
   `|---|---|---|`,
-  ...Object.entries(times).map(
-    ([k, v]) => `| ${k} | ${med[k].toFixed(3)} | ${v.map((x) => x.toFixed(2)).join(' ')} |`,
-  ),
+  ...Object.entries(times).map(([k, v]) => `| ${k} | ${med[k].toFixed(3)} | ${v.map((x) => x.toFixed(2)).join(' ')} |`),
   '',
   `dockui / podman = **${vsPodman.toFixed(2)}×** (target ≤ 0.75×), dockui / skopeo = **${vsSkopeo.toFixed(2)}×** (target ≤ 2×).`,
   `CPU probe (sha256 of 128 MiB) ${probeStart.toFixed(3)} s at the start, ${probeEnd.toFixed(3)} s at the end; ` +

@@ -164,7 +164,13 @@ async function main() {
     '|---|---|---|---|---|',
     row('`run --rm fixture/busybox true` (default network)', m.dkRun, m.pmRun, 'podman run --rm', targets.cliRun),
     row('`run --rm --network none fixture/busybox true`', m.dkNone, m.pmNone, 'podman run --rm --network none', targets.cliRun),
-    row('container start → exited inside one engine process (`true`, no network)', m.engine, m.runc, 'raw `runc run` of a bundle', targets.engineStart),
+    row(
+      'container start → exited inside one engine process (`true`, no network)',
+      m.engine,
+      m.runc,
+      'raw `runc run` of a bundle',
+      targets.engineStart,
+    ),
     row('`run -d` + `stop -t 1` + `rm` (exits on SIGTERM)', m.dkCycle, m.pmCycle, 'podman', undefined),
     row('`ps -a` with 100 containers', median(dkPs), median(pmPs), 'podman ps -a with 100', targets.ps),
     '',
@@ -173,7 +179,7 @@ async function main() {
       'NODE_EXTRA_CA_CERTS to dockui (loaded at the first HTTPS connection) and Node starts without it. ' +
       'The CLI `run --rm` is the launcher + node + the CLI bundle (V8 code cache) + create (record, overlay mount, spec) ' +
       '+ `runc run` in the foreground (seccomp and cgroups included) + the removal; the engine start releases runc init ' +
-      "through its exec fifo (what `runc start` does) and answers once conmon has the exit code, freeing the mount " +
+      'through its exec fifo (what `runc start` does) and answers once conmon has the exit code, freeing the mount ' +
       'and runc state behind it.',
     '',
   ];

@@ -95,8 +95,10 @@ function cleanup() {
   }
   if (keep) return log(`kept ${work}`);
   try {
-    const ids = spawnSync(process.execPath, [dockui, '--root', root, 'ps', '-aq'], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
-    for (let i = 0; i < ids.length; i += 50) spawnSync(process.execPath, [dockui, '--root', root, 'rm', '-f', ...ids.slice(i, i + 50)], { stdio: 'ignore' });
+    const ids =
+      spawnSync(process.execPath, [dockui, '--root', root, 'ps', '-aq'], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
+    for (let i = 0; i < ids.length; i += 50)
+      spawnSync(process.execPath, [dockui, '--root', root, 'rm', '-f', ...ids.slice(i, i + 50)], { stdio: 'ignore' });
   } catch {}
   // A run cut short leaves its containers' mounts: detach them before removing the tree.
   spawnSync('sh', ['-c', `grep -o " ${work}/[^ ]*" /proc/mounts | sort -r | xargs -r umount -l`]);
@@ -136,7 +138,8 @@ async function setup() {
   mkdirSync(work, { recursive: true });
   if (!args.includes('--no-build')) {
     const b = spawnSync('npm', ['run', 'build'], { cwd: top, encoding: 'utf8' });
-    if (b.status !== 0) log(`npm run build failed (someone's edit in progress?); using the dist/ already there:\n${(b.stdout + b.stderr).slice(-600)}`);
+    if (b.status !== 0)
+      log(`npm run build failed (someone's edit in progress?); using the dist/ already there:\n${(b.stdout + b.stderr).slice(-600)}`);
   }
   for (const d of ['dist', 'bin', 'native/build']) cpSync(join(top, d), join(app, d), { recursive: true });
   copyFileSync(join(top, 'package.json'), join(app, 'package.json'));
@@ -199,10 +202,14 @@ let uiPid;
 
 async function session(cols, rows) {
   const reader = new FrameReader();
-  const proc = spawn('python3', [join(top, 'bench/lib/tui-pty.py'), String(cols), String(rows), '--', process.execPath, dockui, '--root', root], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined },
-  });
+  const proc = spawn(
+    'python3',
+    [join(top, 'bench/lib/tui-pty.py'), String(cols), String(rows), '--', process.execPath, dockui, '--root', root],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined },
+    },
+  );
   ui = proc;
   const wrote = new Map();
   const waiters = new Map();
@@ -355,7 +362,20 @@ async function session(cols, rows) {
   proc.stdin.end();
   ui = undefined;
   uiPid = undefined;
-  return { cols, rows, ...res, rssFirst, rssFollowMin: Math.min(...rss.slice(rssOpened)), rssMax: Math.max(...rss), rssMedian: median(rss), hwm, frames: reader.frames, status, restored, quitMs };
+  return {
+    cols,
+    rows,
+    ...res,
+    rssFirst,
+    rssFollowMin: Math.min(...rss.slice(rssOpened)),
+    rssMax: Math.max(...rss),
+    rssMedian: median(rss),
+    hwm,
+    frames: reader.frames,
+    status,
+    restored,
+    quitMs,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -407,7 +427,10 @@ function section(s, runs, ref) {
     ...rowsOut,
     '',
     `RSS of the dockui node process (VmRSS every 200 ms, VmHWM at the end): ${runs
-      .map((r) => `${r.cols}×${r.rows} ${f0(r.rssFirst)} MB at the first frame, ${f0(r.rssFollowMin)}–${f0(r.rssMax)} MB once the Logs pane follows, median ${f0(r.rssMedian)} MB, peak (VmHWM) ${f0(r.hwm)} MB`)
+      .map(
+        (r) =>
+          `${r.cols}×${r.rows} ${f0(r.rssFirst)} MB at the first frame, ${f0(r.rssFollowMin)}–${f0(r.rssMax)} MB once the Logs pane follows, median ${f0(r.rssMedian)} MB, peak (VmHWM) ${f0(r.hwm)} MB`,
+      )
       .join('; ')} — **${f0(rssMax)} MB** at most (target < ${target.rssMb} MB: ${rssMax < target.rssMb ? 'met' : 'missed'}).`,
     `Following the stream, RSS moves in a sawtooth between major collections. What drove it up before (profiled 2026-11-28): opening`,
     `the Logs pane read the whole log file for the tail (now read backwards in 64 KiB blocks), log rows keyed by absolute line`,
@@ -443,8 +466,11 @@ async function main() {
   for (const [c, r] of sizes) {
     log(`session ${c}×${r}`);
     const run = await session(c, r);
-    const summary = (set) => `${set} n=${run[set].length} miss=${run.misses[set]} median=${f1(median(run[set]))} p90=${f1(pct(run[set], 90))}`;
-    log(`${c}×${r}: ${summary('list')}; ${summary('logs')}; ${summary('panes')}; rss max ${f0(run.rssMax)} MB hwm ${f0(run.hwm)} MB; frames ${run.frames}; exit ${run.status}`);
+    const summary = (set) =>
+      `${set} n=${run[set].length} miss=${run.misses[set]} median=${f1(median(run[set]))} p90=${f1(pct(run[set], 90))}`;
+    log(
+      `${c}×${r}: ${summary('list')}; ${summary('logs')}; ${summary('panes')}; rss max ${f0(run.rssMax)} MB hwm ${f0(run.hwm)} MB; frames ${run.frames}; exit ${run.status}`,
+    );
     runs.push(run);
   }
   const b = logCount();

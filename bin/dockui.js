@@ -1,5 +1,5 @@
 #!/bin/sh
-':' //; if [ -n "$NODE_EXTRA_CA_CERTS" ]; then export DOCKUI_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
+':'; //; if [ -n "$NODE_EXTRA_CA_CERTS" ]; then export DOCKUI_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
 // The line above is for sh (':' is its no-op), and a string and a comment for Node. Node 20
 // loads NODE_EXTRA_CA_CERTS while it starts (~35 ms here, on every command); the launcher hands
 // it to dockui, which adds those certificates when it first opens an HTTPS connection

@@ -9,9 +9,7 @@ import { fileURLToPath } from 'node:url';
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(top, 'native/sysx.c');
 const out = join(top, 'native/build/sysx.node');
-const include = [join(dirname(process.execPath), '../include/node'), '/usr/include/node'].find((d) =>
-  existsSync(join(d, 'node_api.h')),
-);
+const include = [join(dirname(process.execPath), '../include/node'), '/usr/include/node'].find((d) => existsSync(join(d, 'node_api.h')));
 if (!include) {
   console.error('build-native: node_api.h not found (install nodejs headers: Debian package libnode-dev or Node from nodejs.org)');
   process.exit(1);

@@ -17,7 +17,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache', 'dist/tui-bundle']) rmSync(join(top, old), { recursive: true, force: true });
+for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache', 'dist/tui-bundle'])
+  rmSync(join(top, old), { recursive: true, force: true });
 await build({
   entryPoints: [join(top, 'dist/cli/main.js')],
   outfile: join(top, 'dist/cli.cjs'),
@@ -38,7 +39,10 @@ await build({
 const out = join(top, 'dist/cli.cjs');
 const text = readFileSync(out, 'utf8').replace(/\bimport\(("node:[a-z_/]+")\)/g, 'Promise.resolve().then(() => require($1))');
 const left = /(^|[^\w.$])import\(/m.exec(text.replace(/\/\/.*$/gm, ''));
-if (left) throw new Error(`bundle-cli: a dynamic import() is left in dist/cli.cjs near: ${text.slice(Math.max(0, left.index - 80), left.index + 80)}`);
+if (left)
+  throw new Error(
+    `bundle-cli: a dynamic import() is left in dist/cli.cjs near: ${text.slice(Math.max(0, left.index - 80), left.index + 80)}`,
+  );
 writeFileSync(out, text);
 
 // The TUI: dist/tui.js with everything it loads, packages included (ink, react, yoga-layout),
@@ -56,6 +60,8 @@ await build({
   target: 'node20',
   external: ['react-devtools-core'],
   // CommonJS packages inside (react) require Node's built-ins.
-  banner: { js: "import { createRequire as __dockuiCreateRequire } from 'node:module'; const require = __dockuiCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __dockuiCreateRequire } from 'node:module'; const require = __dockuiCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

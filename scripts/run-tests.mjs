@@ -16,10 +16,10 @@ function sh(args) {
   return execFileSync('bash', [registrySh, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-function seeded(addr, user) {
+function seeded(addr, user, repo = 'multiarch') {
   const auth = user ? ['-u', user] : [];
   try {
-    const out = execFileSync('curl', ['-sf', ...auth, `http://${addr}/v2/fixture/multiarch/tags/list`], { encoding: 'utf8' });
+    const out = execFileSync('curl', ['-sf', ...auth, `http://${addr}/v2/fixture/${repo}/tags/list`], { encoding: 'utf8' });
     return out.includes('latest');
   } catch {
     return false;
@@ -27,16 +27,19 @@ function seeded(addr, user) {
 }
 
 const registries = [
-  { env: 'DOCKUI_TEST_REGISTRY', port: '5000', mode: [] },
+  // The plain registry also holds fixture/big: the pull-crash and interrupted-load tests need it.
+  { env: 'DOCKUI_TEST_REGISTRY', port: '5000', mode: [], big: true },
   { env: 'DOCKUI_TEST_REGISTRY_AUTH', port: '5100', mode: ['--auth'], user: 'tester:secret' },
   { env: 'DOCKUI_TEST_REGISTRY_TOKEN', port: '5200', mode: ['--token'], user: 'tester:secret' },
 ];
 if (existsSync(registrySh) && !process.env.DOCKUI_NO_REGISTRY) {
   for (const r of registries) {
-    const addr = sh(['start', r.port, ...r.mode]).split('\n').pop();
+    const addr = sh(['start', r.port, ...r.mode])
+      .split('\n')
+      .pop();
     // The token registry's basic check goes through the token server, so probe with a token-less seed check.
-    if (r.mode[0] === '--token' || !seeded(addr, r.user)) {
-      sh(['seed', addr, ...(r.user ? ['--user', r.user] : [])]);
+    if (r.mode[0] === '--token' || !seeded(addr, r.user) || (r.big && !seeded(addr, r.user, 'big'))) {
+      sh(['seed', addr, ...(r.big ? ['--big'] : []), ...(r.user ? ['--user', r.user] : [])]);
     }
     process.env[r.env] = addr;
   }
@@ -60,9 +63,9 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: top, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  cwd: top,
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
 child.on('exit', (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

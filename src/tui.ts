@@ -104,13 +104,33 @@ export function parseTuiArgs(argv: readonly string[]): TuiOptions {
     } else if (flag === '--debug') continue;
     else throw new EngineError('invalid_argument', `unknown flag: ${a} (see 'dockui --help')`);
   }
-  return { dir, root, runRoot, insecureRegistries: insecure, help, publish, env, volumes, name, target, buildArgs, sync, dockerfile, watch };
+  return {
+    dir,
+    root,
+    runRoot,
+    insecureRegistries: insecure,
+    help,
+    publish,
+    env,
+    volumes,
+    name,
+    target,
+    buildArgs,
+    sync,
+    dockerfile,
+    watch,
+  };
 }
 
 /** What `b` builds: DIR (or the current folder) when it has a Dockerfile, tagged <dir-name>:dev. */
 export function buildTargetFor(dir: string, dockerfile?: string): BuildTarget {
-  if (!existsSync(dockerfile ?? join(dir, 'Dockerfile'))) return { unavailable: `nothing to build: no Dockerfile in ${dir} (start dockui in a folder that has one)` };
-  const name = basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
+  if (!existsSync(dockerfile ?? join(dir, 'Dockerfile')))
+    return { unavailable: `nothing to build: no Dockerfile in ${dir} (start dockui in a folder that has one)` };
+  const name =
+    basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'app';
   return { context: dir, tag: `${name}:dev` };
 }
 
@@ -169,7 +189,10 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
     }
     if (!isDir) throw new EngineError('invalid_argument', `unknown command or not a directory: ${opts.dir ?? dir} (see 'dockui --help')`);
     const create = deps.createEngine ?? (await loadCreateEngine());
-    engine = await create({ ...resolvePaths({ ...(opts.root ? { root: opts.root } : {}), ...(opts.runRoot ? { runRoot: opts.runRoot } : {}) }), insecureRegistries: opts.insecureRegistries });
+    engine = await create({
+      ...resolvePaths({ ...(opts.root ? { root: opts.root } : {}), ...(opts.runRoot ? { runRoot: opts.runRoot } : {}) }),
+      insecureRegistries: opts.insecureRegistries,
+    });
   } catch (e) {
     stderr.write(`dockui: ${formatError(e)}\n`);
     return 125;
@@ -308,10 +331,14 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   let code = 0;
   try {
     enter();
-    instance = render(
-      createElement(TuiRoot, { engine, theme: themeFor(env), terminal: stdin.isTTY ? terminal : undefined, build, dev }),
-      { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
-    );
+    instance = render(createElement(TuiRoot, { engine, theme: themeFor(env), terminal: stdin.isTTY ? terminal : undefined, build, dev }), {
+      stdout,
+      stdin,
+      stderr,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 30,
+    });
     dev?.begin();
     await instance.waitUntilExit();
     code = signalCode ?? 0;

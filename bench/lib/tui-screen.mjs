@@ -82,5 +82,18 @@ export function parseFrame(raw, tBegin, tEnd, n) {
     below = rowName(lines[li + 1]);
   }
   const logsMode = /\bfollowing\b/.test(text) ? 'following' : (/scrolled \(line (\d+)\)/.exec(text)?.[0] ?? undefined);
-  return { n, tBegin, tEnd, raw, text, lines, pane: tab ? Number(tab[1]) : undefined, paneName: tab?.[2], selected, above, below, logsMode };
+  return {
+    n,
+    tBegin,
+    tEnd,
+    raw,
+    text,
+    lines,
+    pane: tab ? Number(tab[1]) : undefined,
+    paneName: tab?.[2],
+    selected,
+    above,
+    below,
+    logsMode,
+  };
 }

@@ -39,8 +39,7 @@ export function parseArgs<S extends FlagSpecs>(
     if (s.multi) ((flags[name] ??= []) as string[]).push(value as string);
     else flags[name] = value;
   };
-  const unknown = (f: string) =>
-    new EngineError('invalid_argument', `unknown flag: ${f} (see 'dockui ${verb} --help')`);
+  const unknown = (f: string) => new EngineError('invalid_argument', `unknown flag: ${f} (see 'dockui ${verb} --help')`);
 
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -62,8 +61,7 @@ export function parseArgs<S extends FlagSpecs>(
       } else {
         if (eq !== -1) {
           const v = a.slice(eq + 1);
-          if (v !== 'true' && v !== 'false')
-            throw new EngineError('invalid_argument', `invalid boolean for --${name}: ${v}`);
+          if (v !== 'true' && v !== 'false') throw new EngineError('invalid_argument', `invalid boolean for --${name}: ${v}`);
           set(name, v === 'true');
         } else set(name, true);
       }

@@ -34,10 +34,7 @@ export class LiveLines {
   readonly #plain = new Map<string, string>();
   #drawn = 0;
 
-  constructor(
-    out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
-    opts: { tty?: boolean } = {},
-  ) {
+  constructor(out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, opts: { tty?: boolean } = {}) {
     this.#out = out;
     this.#tty = opts.tty ?? (out.isTTY === true && !process.env.NO_PROGRESS);
   }
@@ -92,10 +89,7 @@ const phaseText: Readonly<Record<LayerPhase, string>> = {
 };
 
 /** Draws PullProgress as docker does: one line per layer, a bar while it downloads. */
-export function pullPrinter(
-  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
-  opts: { tty?: boolean } = {},
-) {
+export function pullPrinter(out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, opts: { tty?: boolean } = {}) {
   const lines = new LiveLines(out, opts);
   return {
     lines,

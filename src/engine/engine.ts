@@ -123,7 +123,10 @@ class ContainersFacade implements ContainersApi {
         const st = await lstat(cur).catch(() => undefined);
         if (!st) await mkdir(cur);
         else if (!st.isDirectory())
-          throw new EngineError('invalid_argument', `cannot sync to ${e.ctrPath}: /${rel.slice(0, cur.length - root.length - 1)} is not a directory in the container`);
+          throw new EngineError(
+            'invalid_argument',
+            `cannot sync to ${e.ctrPath}: /${rel.slice(0, cur.length - root.length - 1)} is not a directory in the container`,
+          );
       }
       const dest = `${root}/${rel}`;
       const existing = await lstat(dest).catch(() => undefined);

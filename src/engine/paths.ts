@@ -14,13 +14,11 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 export function resolvePaths(opts: { root?: string; runRoot?: string } = {}): EnginePaths {
   const env = process.env;
   const root =
-    opts.root ??
-    env.DOCKUI_ROOT ??
-    (isRoot() ? '/var/lib/dockui' : join(env.XDG_DATA_HOME ?? join(homedir(), '.local/share'), 'dockui'));
+    opts.root ?? env.DOCKUI_ROOT ?? (isRoot() ? '/var/lib/dockui' : join(env.XDG_DATA_HOME ?? join(homedir(), '.local/share'), 'dockui'));
   const runRoot =
     opts.runRoot ??
     env.DOCKUI_RUNROOT ??
-    (opts.root ?? env.DOCKUI_ROOT
+    ((opts.root ?? env.DOCKUI_ROOT)
       ? join(root, 'run') // a private root gets a private run root, so tests never collide
       : isRoot()
         ? '/run/dockui'

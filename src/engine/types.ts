@@ -1,15 +1,7 @@
 // The engine's public face as the CLI, the hooks and the views see it. Implementations live in
 // the noun folders (store/, registry/, runtime/, build/, watch/) and are tied together by
 // createEngine() in engine.ts. Types only: views may import this file.
-import type {
-  BuildStepEvent,
-  ContainerStats,
-  ContainerSummary,
-  ImageSummary,
-  LayerInfo,
-  LogLine,
-  PullProgress,
-} from './define.js';
+import type { BuildStepEvent, ContainerStats, ContainerSummary, ImageSummary, LayerInfo, LogLine, PullProgress } from './define.js';
 import type { EventBus } from './events.js';
 import type { EnginePaths } from './paths.js';
 

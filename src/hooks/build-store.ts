@@ -78,12 +78,23 @@ export class BuildStore {
   #begin(buildId: string | undefined, context: string | undefined): void {
     this.#steps = [];
     this.#output.clear();
-    this.#state = { ...this.#state, phase: 'building', buildId, context: context ?? this.#state.context, steps: [], output: [], error: undefined, durationMs: undefined, imageId: undefined };
+    this.#state = {
+      ...this.#state,
+      phase: 'building',
+      buildId,
+      context: context ?? this.#state.context,
+      steps: [],
+      output: [],
+      error: undefined,
+      durationMs: undefined,
+      imageId: undefined,
+    };
     this.#emit(true);
   }
 
   #onStep(e: BuildStepEvent): void {
-    if (this.#state.phase !== 'building' || (this.#state.buildId !== undefined && this.#state.buildId !== e.buildId)) this.#begin(e.buildId, undefined);
+    if (this.#state.phase !== 'building' || (this.#state.buildId !== undefined && this.#state.buildId !== e.buildId))
+      this.#begin(e.buildId, undefined);
     if (this.#state.buildId === undefined) this.#state = { ...this.#state, buildId: e.buildId };
     this.#steps[e.index] = e;
     this.#emit(false);
@@ -97,7 +108,8 @@ export class BuildStore {
   #onFinished(e: EngineEvents['build.finished']): void {
     // A build that ended before any step (a Dockerfile that does not parse) must not show the
     // steps of the build before it.
-    if (this.#state.buildId !== undefined && this.#state.buildId !== e.buildId && !this.#isOwn(e.buildId)) this.#begin(e.buildId, undefined);
+    if (this.#state.buildId !== undefined && this.#state.buildId !== e.buildId && !this.#isOwn(e.buildId))
+      this.#begin(e.buildId, undefined);
     const steps = this.#steps.filter(Boolean);
     const record: RebuildRecord = {
       buildId: e.buildId,
@@ -143,7 +155,12 @@ export class BuildStore {
       if (this.#abort === abort) this.#onFinished({ buildId: r.buildId, ok: true, imageId: r.imageId, durationMs: r.durationMs });
     } catch (e) {
       if (this.#abort === abort) {
-        this.#onFinished({ buildId: this.#ownBuildId ?? `local-${started}`, ok: false, error: isEngineError(e) ? e.message : formatError(e), durationMs: Date.now() - started });
+        this.#onFinished({
+          buildId: this.#ownBuildId ?? `local-${started}`,
+          ok: false,
+          error: isEngineError(e) ? e.message : formatError(e),
+          durationMs: Date.now() - started,
+        });
         // A Dockerfile error carries its range even when no step ran (a parse error).
         if (isEngineError(e) && e.range) this.#state = { ...this.#state, error: { message: e.message, range: e.range } };
         this.#emit(true);

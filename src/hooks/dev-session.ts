@@ -62,7 +62,8 @@ export class DevSession implements DevControl {
 
   toggleWatch(): string {
     const loop = this.#loop;
-    if (!loop) return this.startError ? `the dev loop did not start: ${this.startError}` : 'the dev loop is still starting (first build and run)';
+    if (!loop)
+      return this.startError ? `the dev loop did not start: ${this.startError}` : 'the dev loop is still starting (first build and run)';
     if (loop.paused) {
       loop.resume();
       return `watching ${this.dir} again`;
@@ -73,7 +74,8 @@ export class DevSession implements DevControl {
 
   rebuild(): string {
     const loop = this.#loop;
-    if (!loop) return this.startError ? `the dev loop did not start: ${this.startError}` : 'the dev loop is still starting (first build and run)';
+    if (!loop)
+      return this.startError ? `the dev loop did not start: ${this.startError}` : 'the dev loop is still starting (first build and run)';
     loop.rebuild();
     return `rebuilding ${loop.getSnapshot().image}…`;
   }

@@ -79,7 +79,13 @@ export class LogStream {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#snapshot = { containerId: this.#id, lines: this.#ring.toArray(), dropped: this.#ring.dropped, ended: this.#ended, error: this.#error };
+      this.#snapshot = {
+        containerId: this.#id,
+        lines: this.#ring.toArray(),
+        dropped: this.#ring.dropped,
+        ended: this.#ended,
+        error: this.#error,
+      };
       for (const l of this.#listeners) l();
     }, this.#flushMs);
   }

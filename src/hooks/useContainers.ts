@@ -8,7 +8,9 @@ import { useObservable } from './useStore.js';
  * catches what happens behind its back (a container exiting under its monitor, the CLI in
  * another terminal).
  */
-export function useContainers(opts: { readonly pollMs?: number; readonly onError?: (e: unknown) => void } = {}): readonly ContainerSummary[] {
+export function useContainers(
+  opts: { readonly pollMs?: number; readonly onError?: (e: unknown) => void } = {},
+): readonly ContainerSummary[] {
   const engine = useEngine();
   usePolling(() => engine.containers.refresh(), opts.pollMs ?? 2000, opts.onError);
   return useObservable(engine.containers);

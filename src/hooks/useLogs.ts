@@ -19,7 +19,13 @@ export function useLogs(
   // A new restartKey (the container started again, or l was pressed again) opens a new stream.
   const { tail, capacity, restartKey } = opts;
   const stream = useMemo(
-    () => (id === undefined ? undefined : new LogStream(engine.containers, id, { ...(tail !== undefined ? { tail } : {}), ...(capacity !== undefined ? { capacity } : {}) })),
+    () =>
+      id === undefined
+        ? undefined
+        : new LogStream(engine.containers, id, {
+            ...(tail !== undefined ? { tail } : {}),
+            ...(capacity !== undefined ? { capacity } : {}),
+          }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- restartKey is the point: a new stream for it
     [engine, id, tail, capacity, restartKey],
   );
@@ -28,5 +34,9 @@ export function useLogs(
     return () => stream?.stop();
   }, [stream]);
   const live = opts.live ?? true;
-  return useSyncExternalStore(live && stream ? stream.subscribe : noSubscribe, stream?.getSnapshot ?? noSnapshot, stream?.getSnapshot ?? noSnapshot);
+  return useSyncExternalStore(
+    live && stream ? stream.subscribe : noSubscribe,
+    stream?.getSnapshot ?? noSnapshot,
+    stream?.getSnapshot ?? noSnapshot,
+  );
 }

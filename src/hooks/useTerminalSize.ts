@@ -16,10 +16,11 @@ export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => measure(stdout));
   useEffect(() => {
-    const onResize = () => setSize((prev) => {
-      const next = measure(stdout);
-      return next.columns === prev.columns && next.rows === prev.rows ? prev : next;
-    });
+    const onResize = () =>
+      setSize((prev) => {
+        const next = measure(stdout);
+        return next.columns === prev.columns && next.rows === prev.rows ? prev : next;
+      });
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

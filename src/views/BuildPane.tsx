@@ -14,7 +14,9 @@ export function relative(message: string, dir: string): string {
 /** The dev loop's state in one line: what it watches and runs, or what it is doing. */
 export function devSummary(d: DevView, now: number): { text: string; token: ThemeToken } {
   // `now` ticks once a second, so a container that just started can look a moment younger than 0.
-  const running = d.container ? `${d.container.name} running${d.runningSince ? ` for ${humanDuration(Math.max(0, now - d.runningSince)).toLowerCase()}` : ''}` : 'no container running';
+  const running = d.container
+    ? `${d.container.name} running${d.runningSince ? ` for ${humanDuration(Math.max(0, now - d.runningSince)).toLowerCase()}` : ''}`
+    : 'no container running';
   switch (d.phase) {
     case 'starting':
       return { text: `starting: first build of ${d.image}`, token: 'build.running' };
@@ -24,14 +26,20 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
     case 'paused':
       return { text: `paused (w resumes) · ${running}`, token: 'text.warn' };
     case 'building':
-      return { text: d.step ? `building step ${d.step.index + 1} of ${d.step.total}: ${d.step.instruction}` : `building ${d.image}`, token: 'build.running' };
+      return {
+        text: d.step ? `building step ${d.step.index + 1} of ${d.step.total}: ${d.step.instruction}` : `building ${d.image}`,
+        token: 'build.running',
+      };
     case 'syncing':
       return { text: `syncing files into ${d.container?.name ?? 'the container'}`, token: 'build.running' };
     case 'swapping':
       return { text: `swapping to the new container`, token: 'build.running' };
     case 'failed':
       // What still serves comes first: the error can be long and is cut at the pane's edge.
-      return { text: `failed${d.container ? `, ${d.container.name} keeps running` : ''}: ${relative(d.lastError ?? 'see below', d.dir)}`, token: 'text.error' };
+      return {
+        text: `failed${d.container ? `, ${d.container.name} keeps running` : ''}: ${relative(d.lastError ?? 'see below', d.dir)}`,
+        token: 'text.error',
+      };
     case 'closed':
       return { text: 'stopped watching', token: 'text.muted' };
   }
@@ -40,7 +48,12 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
 /** One rebuild with its timings: debounce, build (cached/rebuilt steps), swap, save-to-running. */
 export function rebuildLine(r: DevRebuild, dir = ''): string {
   const what = r.kind === 'sync' ? 'sync   ' : r.kind === 'unchanged' ? 'no-op  ' : 'rebuild';
-  const build = r.kind === 'rebuild' ? `  build ${formatDuration(r.buildMs)} (${r.cachedSteps}/${r.steps} cached)` : r.kind === 'sync' ? `  copy ${formatDuration(r.buildMs)}` : '';
+  const build =
+    r.kind === 'rebuild'
+      ? `  build ${formatDuration(r.buildMs)} (${r.cachedSteps}/${r.steps} cached)`
+      : r.kind === 'sync'
+        ? `  copy ${formatDuration(r.buildMs)}`
+        : '';
   const swap = r.kind === 'rebuild' && r.ok ? `  swap ${formatDuration(r.swapMs)}` : '';
   return `${what} ${r.trigger.padEnd(6)} debounce ${formatDuration(r.debounceMs)}${build}${swap}  total ${formatDuration(r.totalMs)}${r.error ? `  ${relative(r.error, dir)}` : ''}`;
 }
@@ -97,7 +110,13 @@ export function BuildPane(p: BuildPaneProps) {
   const failedStep = b.steps.find((s) => s.status === 'failed');
   const range = b.error?.range ?? failedStep?.range;
   return (
-    <Pane title={`Build${b.context ? ` · ${b.context}` : ''}`} info={`${phase}${watch}`} focused={p.focused} width={p.width} height={p.height}>
+    <Pane
+      title={`Build${b.context ? ` · ${b.context}` : ''}`}
+      info={`${phase}${watch}`}
+      focused={p.focused}
+      width={p.width}
+      height={p.height}
+    >
       {summary ? (
         <Text wrap="truncate-end">
           <Styled token="text.heading">{`Dev loop · ${dev?.image ?? ''} · `}</Styled>
@@ -107,7 +126,9 @@ export function BuildPane(p: BuildPaneProps) {
         <Styled token="text.muted" wrap="truncate">{`Dev loop · ${p.devStatus}`}</Styled>
       ) : null}
       {p.unavailable && b.phase === 'idle' ? <Styled token="text.muted">{p.unavailable}</Styled> : null}
-      {!p.unavailable && !dev && !p.devStatus && b.phase === 'idle' ? <Styled token="text.muted">Press b to build the folder’s Dockerfile.</Styled> : null}
+      {!p.unavailable && !dev && !p.devStatus && b.phase === 'idle' ? (
+        <Styled token="text.muted">Press b to build the folder’s Dockerfile.</Styled>
+      ) : null}
       {steps.map((s) => {
         const mark = stepMark(s);
         // Unnamed stages ("stage-0") say nothing a reader needs; named ones (AS build) do.
@@ -132,7 +153,11 @@ export function BuildPane(p: BuildPaneProps) {
             {`✗ ${relative(`${range && !b.error.message.includes(`${range.file}:`) ? `${range.file}:${range.line}: ` : ''}${b.error.message}`, dev?.dir ?? b.context ?? '')}`}
           </Styled>
           <Styled token="text.muted" wrap="truncate">
-            {failedStep ? `  at line ${failedStep.range?.line ?? range?.line ?? '?'}: ${failedStep.instruction}` : range ? `  at line ${range.line}, column ${range.column}` : ''}
+            {failedStep
+              ? `  at line ${failedStep.range?.line ?? range?.line ?? '?'}: ${failedStep.instruction}`
+              : range
+                ? `  at line ${range.line}, column ${range.column}`
+                : ''}
           </Styled>
         </>
       ) : null}

@@ -21,10 +21,7 @@ export function TabBar(props: { readonly pane: PaneId; readonly width: number; r
     <Box width={props.width} justifyContent="space-between">
       <Text wrap="truncate-end">
         {paneIds.map((id, i) => (
-          <Styled
-            key={id}
-            token={id === props.pane ? 'tab.focused' : 'tab.normal'}
-          >{` ${i + 1} ${paneTitles[id]} `}</Styled>
+          <Styled key={id} token={id === props.pane ? 'tab.focused' : 'tab.normal'}>{` ${i + 1} ${paneTitles[id]} `}</Styled>
         ))}
       </Text>
       <Styled token="text.muted">{props.right}</Styled>
@@ -38,7 +35,11 @@ const marks = { info: '', ok: '✓ ', error: '✗ ', busy: '… ' } as const;
  * The outcome or error of the last action on the left; the runtime problem (why containers
  * cannot run here) on the right, always, because it explains every failing start.
  */
-export function StatusLine(props: { readonly status: StatusMessage | undefined; readonly runtimeProblem: string | undefined; readonly width: number }) {
+export function StatusLine(props: {
+  readonly status: StatusMessage | undefined;
+  readonly runtimeProblem: string | undefined;
+  readonly width: number;
+}) {
   const problem = props.runtimeProblem ? `containers cannot run: ${props.runtimeProblem}` : '';
   // The problem takes at most half the line; the message gets the rest, less a gap.
   const problemWidth = Math.min(problem.length, Math.floor(props.width / 2));
@@ -81,11 +82,7 @@ export function Footer(props: { readonly hints: readonly Hint[]; readonly width:
 }
 
 /** The filter / search line that replaces the footer while it is being typed. */
-export function PromptLine(props: {
-  readonly label: string;
-  readonly input: TextInputState;
-  readonly width: number;
-}) {
+export function PromptLine(props: { readonly label: string; readonly input: TextInputState; readonly width: number }) {
   return (
     <Box width={props.width}>
       <Styled token="text.accent">{props.label}</Styled>

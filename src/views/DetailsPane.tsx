@@ -36,7 +36,9 @@ export function containerDetailLines(c: ContainerSummary, stats: ContainerStats 
     ...kv('Created', `${c.createdAt} (${ago(c.createdAt, now)})`),
     ...kv('Started', c.startedAt),
     ...kv('Finished', c.finishedAt),
-    ...(c.exitCode !== undefined && c.state === 'exited' ? kv('Exit code', `${c.exitCode}${c.exitReason ? ` (${c.exitReason})` : ''}`) : []),
+    ...(c.exitCode !== undefined && c.state === 'exited'
+      ? kv('Exit code', `${c.exitCode}${c.exitReason ? ` (${c.exitReason})` : ''}`)
+      : []),
     ...kv('Ports', c.ports.length ? formatPorts(c.ports) : 'none published'),
     ...kv('PID', c.pid !== undefined ? String(c.pid) : undefined),
     ...(stats && c.state === 'running'

@@ -36,7 +36,7 @@ export function ConfirmDialog(props: { readonly title: string; readonly message:
     <Dialog title={props.title} width={props.width}>
       <Text wrap="wrap">{props.message}</Text>
       <Text>
-        <Styled token="text.accent">y</Styled> yes   <Styled token="text.accent">N</Styled> no (Enter/Esc)
+        <Styled token="text.accent">y</Styled> yes <Styled token="text.accent">N</Styled> no (Enter/Esc)
       </Text>
     </Dialog>
   );
@@ -86,7 +86,12 @@ export function ProgressBar(props: { readonly current: number; readonly total: n
   );
 }
 
-export function PullDialog(props: { readonly input: TextInputState; readonly pull: PullState; readonly width: number; readonly maxLayers: number }) {
+export function PullDialog(props: {
+  readonly input: TextInputState;
+  readonly pull: PullState;
+  readonly width: number;
+  readonly maxLayers: number;
+}) {
   const p = props.pull;
   const barWidth = Math.max(10, props.width - 4 - 12 - 1 - 11 - 1 - 20);
   return (
@@ -106,14 +111,20 @@ export function PullDialog(props: { readonly input: TextInputState; readonly pul
               <Text>{`${shortId(l.digest)} `}</Text>
               <Styled token={phaseTokens[l.phase]}>{l.phase.padEnd(11)}</Styled>
               <Text> </Text>
-              <ProgressBar current={l.phase === 'done' || l.phase === 'exists' ? 1 : l.current} total={l.phase === 'done' || l.phase === 'exists' ? 1 : l.total} width={barWidth} />
+              <ProgressBar
+                current={l.phase === 'done' || l.phase === 'exists' ? 1 : l.current}
+                total={l.phase === 'done' || l.phase === 'exists' ? 1 : l.total}
+                width={barWidth}
+              />
               <Text>{` ${formatBytes(l.current)}/${formatBytes(l.total)}`}</Text>
             </Box>
           ))}
-          {(p.progress?.layers.length ?? 0) > props.maxLayers ? <Styled token="text.muted">{`… and ${(p.progress?.layers.length ?? 0) - props.maxLayers} more layers`}</Styled> : null}
+          {(p.progress?.layers.length ?? 0) > props.maxLayers ? (
+            <Styled token="text.muted">{`… and ${(p.progress?.layers.length ?? 0) - props.maxLayers} more layers`}</Styled>
+          ) : null}
           <Text>
             {p.progress ? `total ${formatBytes(p.progress.current)} of ${formatBytes(p.progress.total)}` : 'resolving…'}
-            <Styled token="text.muted">   Esc cancels</Styled>
+            <Styled token="text.muted"> Esc cancels</Styled>
           </Text>
         </>
       ) : null}
@@ -150,7 +161,11 @@ export function HelpOverlay(props: { readonly offset: number; readonly width: nu
   const offset = Math.min(Math.max(0, props.offset), Math.max(0, lines.length - rows));
   const keyWidth = 20;
   return (
-    <Dialog title={`Keys  (${offset + 1}-${Math.min(lines.length, offset + rows)} of ${lines.length}, ↑↓ scroll, Esc closes)`} width={props.width} height={props.height}>
+    <Dialog
+      title={`Keys  (${offset + 1}-${Math.min(lines.length, offset + rows)} of ${lines.length}, ↑↓ scroll, Esc closes)`}
+      width={props.width}
+      height={props.height}
+    >
       {lines.slice(offset, offset + rows).map((l, i) =>
         l.heading ? (
           <Styled key={offset + i} token="text.accent">

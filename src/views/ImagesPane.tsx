@@ -10,7 +10,9 @@ export interface ImageRow {
 }
 
 export function imageRows(images: readonly ImageSummary[]): ImageRow[] {
-  return images.flatMap((image): ImageRow[] => (image.names.length === 0 ? [{ ref: undefined, image }] : image.names.map((ref) => ({ ref, image }))));
+  return images.flatMap((image): ImageRow[] =>
+    image.names.length === 0 ? [{ ref: undefined, image }] : image.names.map((ref) => ({ ref, image })),
+  );
 }
 
 const columns: readonly Column[] = [

@@ -122,9 +122,15 @@ export function Screen(props: ScreenProps) {
     modal?.kind === 'prompt' && modal.purpose === 'filter' && state.pane === list ? modal.input.value : state.filters[list];
   const cFilter = liveFilter('containers');
   const iFilter = liveFilter('images');
-  const shownContainers = useMemo(() => (cFilter ? containers.filter((c) => matchesFilter(c, cFilter)) : containers), [containers, cFilter]);
+  const shownContainers = useMemo(
+    () => (cFilter ? containers.filter((c) => matchesFilter(c, cFilter)) : containers),
+    [containers, cFilter],
+  );
   const allImageRows = useMemo(() => imageRows(images), [images]);
-  const shownImages = useMemo(() => (iFilter ? allImageRows.filter((r) => imageMatches(r, iFilter)) : allImageRows), [allImageRows, iFilter]);
+  const shownImages = useMemo(
+    () => (iFilter ? allImageRows.filter((r) => imageMatches(r, iFilter)) : allImageRows),
+    [allImageRows, iFilter],
+  );
   const cList = clampList(state.lists.containers, shownContainers.length, layout.listRows);
   const iList = clampList(state.lists.images, shownImages.length, layout.listRows);
   const selectedContainer = shownContainers[cList.selected];
@@ -145,7 +151,11 @@ export function Screen(props: ScreenProps) {
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
   const logsContainer = containers.find((c) => c.id === state.logsTarget);
-  const logs = useLogs(state.logsTarget, { tail: 1000, live: state.pane === 'logs', restartKey: `${state.logsEpoch}:${logsContainer?.startedAt ?? ''}` });
+  const logs = useLogs(state.logsTarget, {
+    tail: 1000,
+    live: state.pane === 'logs',
+    restartKey: `${state.logsEpoch}:${logsContainer?.startedAt ?? ''}`,
+  });
   const logRows = Math.max(1, layout.main.height - 1);
   const logsWindow = { dropped: logs.dropped, count: logs.lines.length, height: logRows };
   // While the search is being typed its matches already light up; Enter jumps to them.
@@ -164,12 +174,25 @@ export function Screen(props: ScreenProps) {
     if (state.pane === 'details' || state.pane === 'logs' || state.pane === 'build') {
       if (detailsContainer) return { kind: 'container', container: detailsContainer, stats: stats.get(detailsContainer.id) };
       if (detailsImageRow)
-        return { kind: 'image', ref: detailsImageRow.ref, summary: detailsImageRow.image, details: imageDetails.details, error: imageDetails.error };
+        return {
+          kind: 'image',
+          ref: detailsImageRow.ref,
+          summary: detailsImageRow.image,
+          details: imageDetails.details,
+          error: imageDetails.error,
+        };
       return undefined;
     }
-    if (state.pane === 'containers' && selectedContainer) return { kind: 'container', container: selectedContainer, stats: stats.get(selectedContainer.id) };
+    if (state.pane === 'containers' && selectedContainer)
+      return { kind: 'container', container: selectedContainer, stats: stats.get(selectedContainer.id) };
     if (state.pane === 'images' && selectedImage)
-      return { kind: 'image', ref: selectedImage.ref, summary: selectedImage.image, details: imageDetails.details, error: imageDetails.error };
+      return {
+        kind: 'image',
+        ref: selectedImage.ref,
+        summary: selectedImage.image,
+        details: imageDetails.details,
+        error: imageDetails.error,
+      };
     return undefined;
   })();
   const detailsLineCount = detailLines(detailsTarget, now).length;
@@ -177,7 +200,11 @@ export function Screen(props: ScreenProps) {
   // ---- actions ----
   // Keys may arrive faster than React re-renders; the handler reads the latest state through
   // this ref rather than a closure from an older render.
-  const latest = useRef<{ state: AppState; runAction: (id: ActionId, st: AppState) => void; runModalKey: (st: AppState, id: ActionId | undefined, input: string, key: Key) => void }>({
+  const latest = useRef<{
+    state: AppState;
+    runAction: (id: ActionId, st: AppState) => void;
+    runModalKey: (st: AppState, id: ActionId | undefined, input: string, key: Key) => void;
+  }>({
     state,
     runAction: () => undefined,
     runModalKey: () => undefined,
@@ -209,10 +236,20 @@ export function Screen(props: ScreenProps) {
     const pane = st.pane;
     const moveBy = (move: ListMove) => {
       if (pane === 'containers' || pane === 'images')
-        dispatchNow({ type: 'listMove', list: pane, move, count: pane === 'containers' ? shownContainers.length : shownImages.length, height: layout.listRows });
+        dispatchNow({
+          type: 'listMove',
+          list: pane,
+          move,
+          count: pane === 'containers' ? shownContainers.length : shownImages.length,
+          height: layout.listRows,
+        });
       else if (pane === 'logs') {
         const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -logRows : move === 'pageDown' ? logRows : 0;
-        dispatchNow({ type: 'logs', action: move === 'top' ? { type: 'top' } : move === 'bottom' ? { type: 'bottom' } : { type: 'scroll', by }, window: logsWindow });
+        dispatchNow({
+          type: 'logs',
+          action: move === 'top' ? { type: 'top' } : move === 'bottom' ? { type: 'bottom' } : { type: 'scroll', by },
+          window: logsWindow,
+        });
       } else if (pane === 'details') {
         const h = Math.max(1, layout.main.height - 1);
         const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -h : move === 'pageDown' ? h : move;
@@ -270,13 +307,20 @@ export function Screen(props: ScreenProps) {
           setStatus(
             r.phase === 'done'
               ? { kind: 'ok', text: `built ${target.tag} (${shortId(r.imageId ?? '')})` }
-              : { kind: 'error', text: `build failed: ${r.error?.range ? `${r.error.range.file}:${r.error.range.line}: ` : ''}${r.error?.message ?? 'unknown error'}` },
+              : {
+                  kind: 'error',
+                  text: `build failed: ${r.error?.range ? `${r.error.range.file}:${r.error.range.line}: ` : ''}${r.error?.message ?? 'unknown error'}`,
+                },
           ),
         );
         return;
       }
       case 'app.watch':
-        setStatus(props.dev ? { kind: 'ok', text: props.dev.toggleWatch() } : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' });
+        setStatus(
+          props.dev
+            ? { kind: 'ok', text: props.dev.toggleWatch() }
+            : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' },
+        );
         return;
       case 'app.filter':
         if (pane === 'containers' || pane === 'images') dispatchNow({ type: 'openModal', modal: openPrompt('filter', st.filters[pane]) });
@@ -288,7 +332,8 @@ export function Screen(props: ScreenProps) {
         else if (pane === 'logs') dispatchNow({ type: 'logs', action: { type: 'search', query: '', matches: [] }, window: logsWindow });
         return;
       case 'list.details':
-        if (pane === 'containers' && selectedContainer) dispatchNow({ type: 'showDetails', ref: { kind: 'container', id: selectedContainer.id }, from: 'containers' });
+        if (pane === 'containers' && selectedContainer)
+          dispatchNow({ type: 'showDetails', ref: { kind: 'container', id: selectedContainer.id }, from: 'containers' });
         else if (pane === 'images' && selectedImage)
           dispatchNow({ type: 'showDetails', ref: { kind: 'image', id: selectedImage.image.id, ref: selectedImage.ref }, from: 'images' });
         return;
@@ -298,13 +343,15 @@ export function Screen(props: ScreenProps) {
       case 'containers.toggle': {
         const c = selectedContainer;
         if (!c) return;
-        if (c.state === 'running' || c.state === 'paused') void act(`stopping ${c.name}…`, () => actions.stop(c.id).then(() => `stopped ${c.name}`));
+        if (c.state === 'running' || c.state === 'paused')
+          void act(`stopping ${c.name}…`, () => actions.stop(c.id).then(() => `stopped ${c.name}`));
         else if (!cannotRun(`start ${c.name}`)) void act(`starting ${c.name}…`, () => actions.start(c.id).then(() => `started ${c.name}`));
         return;
       }
       case 'containers.restart': {
         const c = selectedContainer;
-        if (c && !cannotRun(`restart ${c.name}`)) void act(`restarting ${c.name}…`, () => actions.restart(c.id).then(() => `restarted ${c.name}`));
+        if (c && !cannotRun(`restart ${c.name}`))
+          void act(`restarting ${c.name}…`, () => actions.restart(c.id).then(() => `restarted ${c.name}`));
         return;
       }
       case 'containers.pause': {
@@ -358,7 +405,8 @@ export function Screen(props: ScreenProps) {
         return;
       }
       case 'images.run':
-        if (selectedImage && !cannotRun('run a container')) dispatchNow({ type: 'openModal', modal: openRunForm(selectedImage.ref ?? selectedImage.image.id) });
+        if (selectedImage && !cannotRun('run a container'))
+          dispatchNow({ type: 'openModal', modal: openRunForm(selectedImage.ref ?? selectedImage.image.id) });
         return;
       case 'images.delete': {
         const r = selectedImage;
@@ -421,7 +469,8 @@ export function Screen(props: ScreenProps) {
         } else if (id === 'confirm.yes') {
           dispatchNow({ type: 'closeModal' });
           const it = m.intent;
-          if (it.type === 'removeContainer') void act(`deleting ${it.name}…`, () => actions.removeContainer(it.id, it.force).then(() => `deleted ${it.name}`));
+          if (it.type === 'removeContainer')
+            void act(`deleting ${it.name}…`, () => actions.removeContainer(it.id, it.force).then(() => `deleted ${it.name}`));
           else void act(`deleting ${it.label}…`, () => actions.removeImage(it.ref).then(() => `deleted ${it.label}`));
         }
         return;
@@ -461,7 +510,8 @@ export function Screen(props: ScreenProps) {
             const ref = m.input.value.trim();
             if (ref === '') return;
             void pull.start(ref).then((r) => {
-              if (r.phase === 'done') setStatus({ kind: 'ok', text: `pulled ${familiarName(r.image.names[0] ?? r.ref)} (${shortId(r.image.id)})` });
+              if (r.phase === 'done')
+                setStatus({ kind: 'ok', text: `pulled ${familiarName(r.image.names[0] ?? r.ref)} (${shortId(r.image.id)})` });
               else if (r.phase === 'failed') setStatus({ kind: 'error', text: `pull ${r.ref}: ${r.error}` });
             });
           }
@@ -572,7 +622,17 @@ export function Screen(props: ScreenProps) {
         );
       case 'images':
         return (
-          <ImagesPane rows={shownImages} total={allImageRows.length} list={iList} filter={iFilter} focused width={m.width} height={m.height} listRows={layout.listRows} now={now} />
+          <ImagesPane
+            rows={shownImages}
+            total={allImageRows.length}
+            list={iList}
+            filter={iFilter}
+            focused
+            width={m.width}
+            height={m.height}
+            listRows={layout.listRows}
+            now={now}
+          />
         );
       case 'logs':
         return (
@@ -592,7 +652,13 @@ export function Screen(props: ScreenProps) {
             build={build.state}
             unavailable={props.dev || !('unavailable' in props.build) ? undefined : props.build.unavailable}
             dev={dev}
-            devStatus={props.dev && !dev ? (props.dev.startError ? `did not start: ${props.dev.startError}` : 'starting: first build and run…') : undefined}
+            devStatus={
+              props.dev && !dev
+                ? props.dev.startError
+                  ? `did not start: ${props.dev.startError}`
+                  : 'starting: first build and run…'
+                : undefined
+            }
             now={now}
             focused
             width={m.width}

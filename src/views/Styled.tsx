@@ -13,7 +13,11 @@ export function textProps(s: TokenStyle): { color?: string; bold?: boolean; dimC
 }
 
 /** Text in a theme token's style: the only way views colour anything. */
-export function Styled(props: { readonly token: ThemeToken | undefined; readonly children: ReactNode; readonly wrap?: 'truncate' | 'wrap' }) {
+export function Styled(props: {
+  readonly token: ThemeToken | undefined;
+  readonly children: ReactNode;
+  readonly wrap?: 'truncate' | 'wrap';
+}) {
   const theme = useContext(ThemeContext);
   const style = props.token ? theme.tokens[props.token] : {};
   return (

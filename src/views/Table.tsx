@@ -66,7 +66,10 @@ export function Table(props: TableProps) {
     cells.map((c, i) => {
       const text = typeof c === 'string' ? c : c.text;
       const col = props.columns[i];
-      return { text: pad(text, widths[i] ?? 0, col?.align) + (i < cells.length - 1 ? ' '.repeat(gap) : ''), token: typeof c === 'string' ? undefined : c.token };
+      return {
+        text: pad(text, widths[i] ?? 0, col?.align) + (i < cells.length - 1 ? ' '.repeat(gap) : ''),
+        token: typeof c === 'string' ? undefined : c.token,
+      };
     });
   return (
     <Box flexDirection="column" width={props.width}>

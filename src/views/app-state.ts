@@ -17,7 +17,9 @@ export type Modal =
   | { readonly kind: 'help'; readonly offset: number }
   | { readonly kind: 'prompt'; readonly purpose: 'filter' | 'search'; readonly input: TextInputState };
 
-export type DetailsRef = { readonly kind: 'container'; readonly id: string } | { readonly kind: 'image'; readonly id: string; readonly ref: string | undefined };
+export type DetailsRef =
+  | { readonly kind: 'container'; readonly id: string }
+  | { readonly kind: 'image'; readonly id: string; readonly ref: string | undefined };
 
 export type ListPane = 'containers' | 'images';
 
@@ -115,7 +117,13 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       return { ...s, modal: { ...m, offset: Math.max(0, m.offset + a.by) } };
     }
     case 'showLogs':
-      return { ...s, pane: 'logs', logsTarget: a.id, logsEpoch: s.logsEpoch + 1, logsView: s.logsTarget === a.id ? s.logsView : initialLogsView };
+      return {
+        ...s,
+        pane: 'logs',
+        logsTarget: a.id,
+        logsEpoch: s.logsEpoch + 1,
+        logsView: s.logsTarget === a.id ? s.logsView : initialLogsView,
+      };
     case 'logs': {
       const v = logsReducer(s.logsView, a.action, a.window);
       return v === s.logsView ? s : { ...s, logsView: v };

@@ -35,10 +35,31 @@ export class TmuxSession {
     const conf = join(dir, 'tmux.conf');
     // remain-on-exit keeps the pane (and its exit status) after the program ends, so a test
     // can read the last screen; the rest makes the terminal predictable.
-    writeFileSync(conf, ['set -g remain-on-exit on', 'set -g status off', 'set -g default-terminal xterm-256color', 'set -g history-limit 2000', ''].join('\n'));
+    writeFileSync(
+      conf,
+      ['set -g remain-on-exit on', 'set -g status off', 'set -g default-terminal xterm-256color', 'set -g history-limit 2000', ''].join(
+        '\n',
+      ),
+    );
     const s = new TmuxSession(`dockui-e2e-${process.pid}-${++counter}`, dir);
     const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    s.#tmux(['-f', conf, 'new-session', '-d', '-s', s.name, '-x', String(opts.columns ?? 80), '-y', String(opts.rows ?? 24), ...(opts.cwd ? ['-c', opts.cwd] : []), ...env, 'sh', '-c', opts.command]);
+    s.#tmux([
+      '-f',
+      conf,
+      'new-session',
+      '-d',
+      '-s',
+      s.name,
+      '-x',
+      String(opts.columns ?? 80),
+      '-y',
+      String(opts.rows ?? 24),
+      ...(opts.cwd ? ['-c', opts.cwd] : []),
+      ...env,
+      'sh',
+      '-c',
+      opts.command,
+    ]);
     return s;
   }
 

@@ -49,7 +49,8 @@ describe('dockui DIR: the dev loop in the TUI, end to end', () => {
   let app: string;
   let t: TmuxSession | undefined;
   let skip: string | false = false;
-  const cli = (...args: string[]) => execFileSync(process.execPath, [dockuiBin, '--root', root.root, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [dockuiBin, '--root', root.root, ...args], { encoding: 'utf8', timeout: 60_000 });
 
   before(() => {
     if (!isRoot) skip = 'needs root (runc)';
@@ -58,7 +59,8 @@ describe('dockui DIR: the dev loop in the TUI, end to end', () => {
     root = tempRoot('dockui-e2e-dev-');
     app = mkdtempSync(join(tmpdir(), 'dockui-e2e-app-'));
     cpSync(join(repoRoot, 'examples/hello'), app, { recursive: true });
-    if (!skip) execFileSync('bash', [join(repoRoot, 'scripts/make-base-image.sh'), '--root', root.root], { stdio: 'ignore', timeout: 120_000 });
+    if (!skip)
+      execFileSync('bash', [join(repoRoot, 'scripts/make-base-image.sh'), '--root', root.root], { stdio: 'ignore', timeout: 120_000 });
   });
 
   after(() => {
@@ -85,7 +87,9 @@ describe('dockui DIR: the dev loop in the TUI, end to end', () => {
     });
     // It opens on the Build pane and shows the loop watching, with the first build's timings.
     await t.waitFor(
-      (s) => /Dev loop · .*:dev · watching \d+ files · \S+ running for/.test(s) && /✓ rebuild start\s+debounce \S+\s+build \S+ \(\d+\/\d+ cached\)\s+swap \S+\s+total \S+/.test(s),
+      (s) =>
+        /Dev loop · .*:dev · watching \d+ files · \S+ running for/.test(s) &&
+        /✓ rebuild start\s+debounce \S+\s+build \S+ \(\d+\/\d+ cached\)\s+swap \S+\s+total \S+/.test(s),
       90_000,
     );
     await until('the page', async () => (await page(port)).length > 0);
@@ -99,7 +103,12 @@ describe('dockui DIR: the dev loop in the TUI, end to end', () => {
     // A broken Dockerfile: its line in the Build pane, the old container still serving.
     const dockerfile = readFileSync(join(app, 'Dockerfile'), 'utf8');
     writeFileSync(join(app, 'Dockerfile'), dockerfile.replace('WORKDIR /www', 'WORKDIRR /www'));
-    await t.waitFor((s) => /✗ Dockerfile:\d+:\d+: unknown instruction: WORKDIRR/.test(s) && /Dev loop · .* · failed, \S+ keeps running: Dockerfile:\d+/.test(s), 60_000);
+    await t.waitFor(
+      (s) =>
+        /✗ Dockerfile:\d+:\d+: unknown instruction: WORKDIRR/.test(s) &&
+        /Dev loop · .* · failed, \S+ keeps running: Dockerfile:\d+/.test(s),
+      60_000,
+    );
     assert.match(await page(port), /saved by the e2e test/);
 
     // The fix recovers.

@@ -24,8 +24,10 @@ export const fixtureUser = { username: 'tester', password: 'secret' } as const;
 /** A fresh engine root in a temp dir; `cleanup()` removes it. */
 export function tempRoot(prefix = 'dockui-test-'): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), prefix));
-  return { root, // Retries: a container's monitor may still be finishing its clean-up inside the root.
-    cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
+  return {
+    root, // Retries: a container's monitor may still be finishing its clean-up inside the root.
+    cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+  };
 }
 
 export interface CliResult {

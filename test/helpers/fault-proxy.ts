@@ -62,9 +62,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const rule = rules.find(
-      (r) => (r.times ?? 1) > 0 && (!r.method || r.method === method) && r.path.test(path),
-    );
+    const rule = rules.find((r) => (r.times ?? 1) > 0 && (!r.method || r.method === method) && r.path.test(path));
     if (rule && rule.times !== Infinity) rule.times = (rule.times ?? 1) - 1;
     const fault = rule?.fault;
     const entry: LoggedRequest = {
@@ -82,9 +80,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.resume();
       entry.status = fault.status;
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-      res.end(
-        fault.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }),
-      );
+      res.end(fault.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
       return;
     }
     const headers = { ...req.headers };

@@ -37,12 +37,13 @@ class FakeLoop implements DevLoopLike {
   }
 }
 
-const changed = (s: DevSession) => new Promise<void>((resolve) => {
-  const off = s.subscribe(() => {
-    off();
-    resolve();
+const changed = (s: DevSession) =>
+  new Promise<void>((resolve) => {
+    const off = s.subscribe(() => {
+      off();
+      resolve();
+    });
   });
-});
 
 describe('DevSession', () => {
   it('says it is starting, then follows the loop; w pauses and resumes, b rebuilds', async () => {

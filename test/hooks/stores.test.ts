@@ -111,7 +111,9 @@ describe('BuildStore', () => {
 
   it('keeps the Dockerfile range of a failed build', async () => {
     const e = new FakeEngine();
-    e.buildFailure = new EngineError('invalid_argument', 'unknown instruction: RUNN', { range: { file: 'Dockerfile', line: 4, column: 1 } });
+    e.buildFailure = new EngineError('invalid_argument', 'unknown instruction: RUNN', {
+      range: { file: 'Dockerfile', line: 4, column: 1 },
+    });
     const b = new BuildStore(e, { flushMs: 5 });
     const detach = b.attach();
     const r = await b.build({ context: '/app' });
@@ -128,7 +130,16 @@ describe('BuildStore', () => {
     assert.deepEqual(b.getSnapshot().watch, { state: 'building', files: 12 });
     e.events.emit('build.step', { buildId: 'w1', index: 0, total: 1, stage: '', instruction: 'COPY . /', status: 'started' });
     e.events.emit('build.output', { buildId: 'w1', index: 0, stream: 'stderr', line: 'oops' });
-    e.events.emit('build.step', { buildId: 'w1', index: 0, total: 1, stage: '', instruction: 'COPY . /', status: 'failed', error: 'boom', range: { file: 'Dockerfile', line: 2, column: 1 } });
+    e.events.emit('build.step', {
+      buildId: 'w1',
+      index: 0,
+      total: 1,
+      stage: '',
+      instruction: 'COPY . /',
+      status: 'failed',
+      error: 'boom',
+      range: { file: 'Dockerfile', line: 2, column: 1 },
+    });
     e.events.emit('build.finished', { buildId: 'w1', ok: false, error: 'boom', durationMs: 321 });
     const s = await next(b, (x) => x.phase === 'failed');
     assert.deepEqual(s.error, { message: 'boom', range: { file: 'Dockerfile', line: 2, column: 1 } });

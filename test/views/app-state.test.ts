@@ -27,7 +27,10 @@ describe('app state', () => {
     assert.equal(s.modal, undefined);
     s = run({ type: 'openModal', modal: openPrompt('filter', 'ab') }, { type: 'editInput', action: { type: 'insert', text: 'c' } });
     assert.deepEqual(s.modal?.kind === 'prompt' && s.modal.input, { value: 'abc', cursor: 3 });
-    s = run({ type: 'openModal', modal: openRunForm('busybox') }, { type: 'form', action: { type: 'edit', action: { type: 'insert', text: 'n1' } } });
+    s = run(
+      { type: 'openModal', modal: openRunForm('busybox') },
+      { type: 'form', action: { type: 'edit', action: { type: 'insert', text: 'n1' } } },
+    );
     assert.equal(s.modal?.kind === 'form' && s.modal.form.fields.name.value, 'n1');
     assert.equal(appReducer(s, { type: 'closeModal' }).modal, undefined);
   });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerStatus, familiarName, formatBytes, formatDuration, formatPorts, humanDuration, pad, shortId } from '../../src/views/format.js';
+import {
+  containerStatus,
+  familiarName,
+  formatBytes,
+  formatDuration,
+  formatPorts,
+  humanDuration,
+  pad,
+  shortId,
+} from '../../src/views/format.js';
 
 describe('formats', () => {
   it('prints sizes and durations as docker does', () => {
@@ -18,7 +27,10 @@ describe('formats', () => {
     const now = Date.parse('2026-01-01T12:00:00Z');
     const base = { id: 'x', name: 'n', image: 'i', imageId: 'sha256:1', command: '', createdAt: '2026-01-01T10:00:00Z', ports: [] };
     assert.equal(containerStatus({ ...base, state: 'running', startedAt: '2026-01-01T11:57:00Z' }, now), 'Up 3 minutes');
-    assert.equal(containerStatus({ ...base, state: 'exited', exitCode: 137, exitReason: 'oom', finishedAt: '2026-01-01T10:00:00Z' }, now), 'Exited (137) oom 2 hours ago');
+    assert.equal(
+      containerStatus({ ...base, state: 'exited', exitCode: 137, exitReason: 'oom', finishedAt: '2026-01-01T10:00:00Z' }, now),
+      'Exited (137) oom 2 hours ago',
+    );
     assert.equal(formatPorts([{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'tcp' }]), '127.0.0.1:8080->80/tcp');
     assert.equal(shortId('sha256:0123456789abcdef'), '0123456789ab');
     assert.equal(familiarName('docker.io/library/busybox:latest'), 'busybox:latest');

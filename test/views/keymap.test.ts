@@ -1,13 +1,42 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Key } from 'ink';
-import { actionIds, activeScopes, displayKeys, hintsFor, keymap, keyName, paneIds, resolveKey, scopes, type Binding, type ModalScope } from '../../src/views/keymap.js';
+import {
+  actionIds,
+  activeScopes,
+  displayKeys,
+  hintsFor,
+  keymap,
+  keyName,
+  paneIds,
+  resolveKey,
+  scopes,
+  type Binding,
+  type ModalScope,
+} from '../../src/views/keymap.js';
 import { helpLines } from '../../src/views/Dialogs.js';
 
 const noKey: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 };
 
 /** Shadowing on purpose: in Details, Esc goes back to the list instead of clearing its filter. */
@@ -59,7 +88,17 @@ describe('keymap', () => {
     assert.equal(where('tab', 'containers'), 'app.nextPane');
     assert.equal(where('S-tab', 'containers'), 'app.prevPane');
     for (const [i, p] of paneIds.entries()) assert.equal(where(String(i + 1), 'images'), `app.pane.${p}`);
-    for (const [k, a] of [['up', 'list.up'], ['k', 'list.up'], ['down', 'list.down'], ['j', 'list.down'], ['pageup', 'list.pageUp'], ['pagedown', 'list.pageDown'], ['g', 'list.top'], ['G', 'list.bottom'], ['enter', 'list.details']] as const)
+    for (const [k, a] of [
+      ['up', 'list.up'],
+      ['k', 'list.up'],
+      ['down', 'list.down'],
+      ['j', 'list.down'],
+      ['pageup', 'list.pageUp'],
+      ['pagedown', 'list.pageDown'],
+      ['g', 'list.top'],
+      ['G', 'list.bottom'],
+      ['enter', 'list.details'],
+    ] as const)
       assert.equal(where(k, 'containers'), a, k);
     assert.equal(where('s', 'containers'), 'containers.toggle');
     assert.equal(where('r', 'containers'), 'containers.restart');
@@ -113,7 +152,11 @@ describe('keymap', () => {
     assert.ok(hints.some((h) => h.keys === 'q' && h.label === 'quit'));
     assert.ok(!hints.some((h) => h.label === 'run'), 'image-only hint in the containers footer');
     const help = helpLines();
-    for (const id of actionIds) assert.ok(help.some((l) => l.text === keymap[id].description && l.keys === displayKeys(id)), `${id} missing from help`);
+    for (const id of actionIds)
+      assert.ok(
+        help.some((l) => l.text === keymap[id].description && l.keys === displayKeys(id)),
+        `${id} missing from help`,
+      );
     assert.equal(displayKeys('list.up'), '↑/k');
   });
 });

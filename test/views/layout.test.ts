@@ -16,7 +16,12 @@ describe('computeLayout', () => {
   });
 
   it('says when the terminal is too small, and never returns negative sizes', () => {
-    for (const [c, r] of [[79, 24], [80, 23], [10, 5], [1, 1]] as const) {
+    for (const [c, r] of [
+      [79, 24],
+      [80, 23],
+      [10, 5],
+      [1, 1],
+    ] as const) {
       const l = computeLayout({ columns: c, rows: r });
       assert.equal(l.tooSmall, true, `${c}×${r}`);
       assert.ok(l.main.width > 0 && l.main.height > 0 && l.listRows > 0);

@@ -20,12 +20,29 @@ afterEach(() => {
 describe('Table', () => {
   it('shares the free width by weight and keeps fixed columns', () => {
     assert.deepEqual(columnWidths([{ title: 'a', weight: 2 }, { title: 'b', width: 5 }, { title: 'c' }], 20), [9, 5, 4]);
-    assert.deepEqual(columnWidths([{ title: 'a', minWidth: 4 }, { title: 'b', width: 10 }], 8), [4, 10]);
+    assert.deepEqual(
+      columnWidths(
+        [
+          { title: 'a', minWidth: 4 },
+          { title: 'b', width: 10 },
+        ],
+        8,
+      ),
+      [4, 10],
+    );
   });
 
   it('draws a header, padded cells and a marked selection', async () => {
     r = renderElement(
-      <Table columns={[{ title: 'NAME' }, { title: 'SIZE', width: 6, align: 'right' }]} rows={[{ key: '1', cells: ['one', '1kB'] }, { key: '2', cells: ['two', '20MB'] }]} width={24} selected={1} />,
+      <Table
+        columns={[{ title: 'NAME' }, { title: 'SIZE', width: 6, align: 'right' }]}
+        rows={[
+          { key: '1', cells: ['one', '1kB'] },
+          { key: '2', cells: ['two', '20MB'] },
+        ]}
+        width={24}
+        selected={1}
+      />,
     );
     const f = await r.waitFor((f) => f.includes('two'));
     assert.deepEqual(f.split('\n'), ['  NAME              SIZE', '  one                1kB', '› two               20MB']);
@@ -36,7 +53,18 @@ describe('ContainersPane', () => {
   it('draws only the rows of its window out of 200', async () => {
     const containers = Array.from({ length: 200 }, (_, i) => fakeContainer({ id: String(i), name: `c${String(i).padStart(3, '0')}` }));
     r = renderElement(
-      <ContainersPane containers={containers} total={200} stats={new Map()} list={{ selected: 105, offset: 100 }} filter="" focused width={98} height={20} listRows={10} now={Date.now()} />,
+      <ContainersPane
+        containers={containers}
+        total={200}
+        stats={new Map()}
+        list={{ selected: 105, offset: 100 }}
+        filter=""
+        focused
+        width={98}
+        height={20}
+        listRows={10}
+        now={Date.now()}
+      />,
     );
     const f = await r.waitFor((f) => f.includes('c105'));
     const rows = f.split('\n').filter((l) => /c\d{3}/.test(l));
@@ -51,7 +79,16 @@ describe('LogsPane', () => {
     r = renderElement(
       <LogsPane
         title="web"
-        logs={{ containerId: 'x', lines: [{ stream: 'stdout', time: '', text: 'hello' }, { stream: 'stderr', time: '', text: 'bad' }], dropped: 0, ended: true, error: undefined }}
+        logs={{
+          containerId: 'x',
+          lines: [
+            { stream: 'stdout', time: '', text: 'hello' },
+            { stream: 'stderr', time: '', text: 'bad' },
+          ],
+          dropped: 0,
+          ended: true,
+          error: undefined,
+        }}
         view={initialLogsView}
         matchCount={0}
         focused
@@ -81,8 +118,30 @@ describe('BuildPane', () => {
           container: fakeContainer({ id: 'd'.repeat(64), name: 'app-dev' }),
           runningSince: now - 42_000,
           history: [
-            { trigger: 'change', kind: 'rebuild', ok: true, debounceMs: 210, buildMs: 640, steps: 5, cachedSteps: 4, swapMs: 180, totalMs: 1030, at: 2 },
-            { trigger: 'change', kind: 'sync', ok: true, debounceMs: 205, buildMs: 12, steps: 0, cachedSteps: 0, swapMs: 0, totalMs: 217, at: 1 },
+            {
+              trigger: 'change',
+              kind: 'rebuild',
+              ok: true,
+              debounceMs: 210,
+              buildMs: 640,
+              steps: 5,
+              cachedSteps: 4,
+              swapMs: 180,
+              totalMs: 1030,
+              at: 2,
+            },
+            {
+              trigger: 'change',
+              kind: 'sync',
+              ok: true,
+              debounceMs: 205,
+              buildMs: 12,
+              steps: 0,
+              cachedSteps: 0,
+              swapMs: 0,
+              totalMs: 217,
+              at: 1,
+            },
           ],
         }}
         now={now}
@@ -102,7 +161,15 @@ describe('BuildPane', () => {
       <BuildPane
         build={idleBuild}
         unavailable={undefined}
-        dev={{ dir: '/a', image: 'a:dev', phase: 'failed', watchedFiles: 3, container: fakeContainer({ id: 'e'.repeat(64), name: 'a-dev' }), lastError: '/a/Dockerfile:2:1: unknown instruction: RUNN', history: [] }}
+        dev={{
+          dir: '/a',
+          image: 'a:dev',
+          phase: 'failed',
+          watchedFiles: 3,
+          container: fakeContainer({ id: 'e'.repeat(64), name: 'a-dev' }),
+          lastError: '/a/Dockerfile:2:1: unknown instruction: RUNN',
+          history: [],
+        }}
         now={Date.now()}
         focused
         width={100}
@@ -113,7 +180,16 @@ describe('BuildPane', () => {
   });
 
   it('says why nothing can be built, and shows the watch state of the dev loop', async () => {
-    r = renderElement(<BuildPane build={{ ...idleBuild, watch: { state: 'watching', files: 42 } }} unavailable="no Dockerfile in /x" now={Date.now()} focused width={70} height={8} />);
+    r = renderElement(
+      <BuildPane
+        build={{ ...idleBuild, watch: { state: 'watching', files: 42 } }}
+        unavailable="no Dockerfile in /x"
+        now={Date.now()}
+        focused
+        width={70}
+        height={8}
+      />,
+    );
     const f = await r.waitFor((f) => f.includes('no Dockerfile'));
     assert.match(f, /watch: watching \(42 files\)/);
   });
@@ -148,7 +224,11 @@ describe('BuildPane', () => {
 describe('StatusLine', () => {
   it('keeps both the outcome and the runtime problem on one line, each cut to its share', async () => {
     r = renderElement(
-      <StatusLine status={{ kind: 'error', text: `cannot start web: ${'x'.repeat(80)}` }} runtimeProblem="runc not found in PATH (install the runc package)" width={80} />,
+      <StatusLine
+        status={{ kind: 'error', text: `cannot start web: ${'x'.repeat(80)}` }}
+        runtimeProblem="runc not found in PATH (install the runc package)"
+        width={80}
+      />,
     );
     const f = await r.waitFor((f) => f.includes('containers cannot run'));
     assert.equal(f.split('\n').length, 1);

@@ -16,8 +16,16 @@ it('redraws a key press within 100 ms (median) under a log flood', () => {
     encoding: 'utf8',
     timeout: 90_000,
   });
-  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { listMedianMs: number; listMaxMs: number; logsMedianMs: number; logLines: number; rssMB: number };
-  console.log(`key → frame (200 containers, 100 images, 1000 log lines/s): list median ${r.listMedianMs.toFixed(1)} ms (max ${r.listMaxMs.toFixed(1)}), logs pane median ${r.logsMedianMs.toFixed(1)} ms, RSS ${r.rssMB} MB`);
+  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+    listMedianMs: number;
+    listMaxMs: number;
+    logsMedianMs: number;
+    logLines: number;
+    rssMB: number;
+  };
+  console.log(
+    `key → frame (200 containers, 100 images, 1000 log lines/s): list median ${r.listMedianMs.toFixed(1)} ms (max ${r.listMaxMs.toFixed(1)}), logs pane median ${r.logsMedianMs.toFixed(1)} ms, RSS ${r.rssMB} MB`,
+  );
   // The flood kept coming while the keys were measured (10 lines every 10 ms).
   assert.ok(r.logLines > 50, `log lines during the measurement: ${r.logLines}`);
   assert.ok(r.listMedianMs < 100, `list median ${r.listMedianMs} ms`);

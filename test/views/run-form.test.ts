@@ -14,10 +14,18 @@ function typed(image: string, values: Partial<Record<'name' | 'ports' | 'env' | 
 
 describe('run form', () => {
   it('turns the fields into RunOptions', () => {
-    const r = parseRunForm(typed('web:latest', { name: 'web1', ports: '8080:80, 127.0.0.1:5353:53/udp', env: 'A=1 B="two words"', command: "sh -c 'echo hi'" }));
+    const r = parseRunForm(
+      typed('web:latest', { name: 'web1', ports: '8080:80, 127.0.0.1:5353:53/udp', env: 'A=1 B="two words"', command: "sh -c 'echo hi'" }),
+    );
     assert.deepEqual(r, {
       ok: true,
-      options: { image: 'web:latest', name: 'web1', publish: ['8080:80', '127.0.0.1:5353:53/udp'], env: ['A=1', 'B=two words'], cmd: ['sh', '-c', 'echo hi'] },
+      options: {
+        image: 'web:latest',
+        name: 'web1',
+        publish: ['8080:80', '127.0.0.1:5353:53/udp'],
+        env: ['A=1', 'B=two words'],
+        cmd: ['sh', '-c', 'echo hi'],
+      },
     });
     assert.deepEqual(parseRunForm(runForm('busybox')), { ok: true, options: { image: 'busybox' } });
   });

@@ -15,8 +15,18 @@ function engine(over: { runtimeProblem?: string } = {}) {
   return new FakeEngine({
     images: [busybox, web],
     containers: [
-      fakeContainer({ id: '1'.repeat(64), name: 'web1', ports: [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }),
-      fakeContainer({ id: '2'.repeat(64), name: 'job', state: 'exited', exitCode: 3, finishedAt: new Date(Date.now() - 600_000).toISOString() }),
+      fakeContainer({
+        id: '1'.repeat(64),
+        name: 'web1',
+        ports: [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+      }),
+      fakeContainer({
+        id: '2'.repeat(64),
+        name: 'job',
+        state: 'exited',
+        exitCode: 3,
+        finishedAt: new Date(Date.now() - 600_000).toISOString(),
+      }),
     ],
     ...over,
   });
@@ -68,7 +78,11 @@ describe('screen: panes', () => {
   });
 
   it('moves the selection with j k ↓ ↑ G g PgDn PgUp', async () => {
-    const many = new FakeEngine({ containers: Array.from({ length: 200 }, (_, i) => fakeContainer({ id: `${i}`.padStart(64, '0'), name: `c${String(i).padStart(3, '0')}` })) });
+    const many = new FakeEngine({
+      containers: Array.from({ length: 200 }, (_, i) =>
+        fakeContainer({ id: `${i}`.padStart(64, '0'), name: `c${String(i).padStart(3, '0')}` }),
+      ),
+    });
     const r = await start(many);
     await r.waitFor((f) => f.includes('c000'));
     const selected = (f: string) => /› (c\d+)/.exec(f)?.[1];
@@ -131,7 +145,10 @@ describe('screen: container actions', () => {
     const e = engine();
     const r = await start(e);
     let f = await r.press('s', (f) => f.includes('✓ stopped web1'));
-    assert.deepEqual(e.calls.filter((c) => c.startsWith('stop')), [`stop ${'1'.repeat(64)}`]);
+    assert.deepEqual(
+      e.calls.filter((c) => c.startsWith('stop')),
+      [`stop ${'1'.repeat(64)}`],
+    );
     f = await r.press('s', (f) => f.includes('✓ started web1'));
     assert.match(f, /web1\s+busybox:latest\s+running/);
   });
@@ -223,7 +240,8 @@ describe('screen: container actions', () => {
   it('/ searches the logs, highlights matches, n/N move between them, f toggles follow', async () => {
     const e = engine();
     const id = '1'.repeat(64);
-    for (let i = 0; i < 60; i++) e.emitLog(id, { stream: i % 10 === 0 ? 'stderr' : 'stdout', time: '', text: i % 10 === 0 ? `ERROR number ${i}` : `line ${i}` });
+    for (let i = 0; i < 60; i++)
+      e.emitLog(id, { stream: i % 10 === 0 ? 'stderr' : 'stdout', time: '', text: i % 10 === 0 ? `ERROR number ${i}` : `line ${i}` });
     const r = await start(e);
     await r.press('l', (f) => f.includes('line 59'));
     await r.press('/', (f) => f.includes('search /'));
@@ -242,7 +260,9 @@ describe('screen: container actions', () => {
 
 describe('screen: keys arriving together', () => {
   it('takes a chunk of keys one by one, and a pasted line with Enter in a text field', async () => {
-    const many = new FakeEngine({ containers: Array.from({ length: 10 }, (_, i) => fakeContainer({ id: String(i).padStart(64, '0'), name: `c${i}` })) });
+    const many = new FakeEngine({
+      containers: Array.from({ length: 10 }, (_, i) => fakeContainer({ id: String(i).padStart(64, '0'), name: `c${i}` })),
+    });
     const r = await start(many);
     await r.press('jjj', (f) => f.includes('› c3'));
     await r.press('p', (f) => f.includes('Pull an image'));
@@ -252,7 +272,12 @@ describe('screen: keys arriving together', () => {
     await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
     await r.press('R', (f) => f.includes('Run a container'));
     await r.press('web\t8080:80\r', (f) => f.includes('✓ started web'));
-    assert.ok(many.calls.some((c) => c === `run ${JSON.stringify({ image: 'docker.io/library/busybox:latest', name: 'web', publish: ['8080:80'] })}`), many.calls.join('; '));
+    assert.ok(
+      many.calls.some(
+        (c) => c === `run ${JSON.stringify({ image: 'docker.io/library/busybox:latest', name: 'web', publish: ['8080:80'] })}`,
+      ),
+      many.calls.join('; '),
+    );
   });
 });
 
@@ -273,7 +298,12 @@ describe('screen: images, run form, pull', () => {
     f = await r.press(keys.enter, (f) => f.includes('✓ started site'));
     assert.match(f, /site\s+busybox:latest\s+running/);
     const run = e.calls.find((c) => c.startsWith('run '));
-    assert.deepEqual(JSON.parse(run!.slice(4)), { image: 'docker.io/library/busybox:latest', name: 'site', publish: ['8081:80'], env: ['A=1'] });
+    assert.deepEqual(JSON.parse(run!.slice(4)), {
+      image: 'docker.io/library/busybox:latest',
+      name: 'site',
+      publish: ['8081:80'],
+      env: ['A=1'],
+    });
   });
 
   it('Esc cancels the run form without running anything', async () => {
@@ -395,7 +425,12 @@ describe('screen: build, runtime problems, quit', () => {
   });
 
   it('q quits, and so does Ctrl-C, even from a dialog', async () => {
-    for (const [first, key] of [['', 'q'], ['', keys.ctrlC], ['p', keys.ctrlC], ['?', keys.ctrlC]] as const) {
+    for (const [first, key] of [
+      ['', 'q'],
+      ['', keys.ctrlC],
+      ['p', keys.ctrlC],
+      ['?', keys.ctrlC],
+    ] as const) {
       const r = await start(engine());
       if (first) await r.press(first);
       assert.equal(r.exited(), false);

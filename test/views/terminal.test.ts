@@ -62,7 +62,9 @@ describe('runTui in a terminal', () => {
   it('SIGTERM restores the terminal and exits 143', async () => {
     const t = startTui();
     await opened(t);
-    const node = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' }).trim().split('\n')[0];
+    const node = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0];
     assert.ok(node, 'no node child of the pane shell');
     process.kill(Number(node), 'SIGTERM');
     await restored(t, 143);

@@ -4,16 +4,37 @@ import type { Key } from 'ink';
 import { textInput, textInputKey, textInputReducer, type TextInputAction } from '../../src/views/text-input.js';
 
 const k = (over: Partial<Key>): Key => ({
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false, ...over,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+  ...over,
 });
 
 const apply = (value: string, ...as: TextInputAction[]) => as.reduce(textInputReducer, textInput(value));
 
 describe('text input', () => {
   it('edits at the cursor', () => {
-    assert.deepEqual(apply('busybox', { type: 'left' }, { type: 'left' }, { type: 'insert', text: 'XY' }), { value: 'busybXYox', cursor: 7 });
+    assert.deepEqual(apply('busybox', { type: 'left' }, { type: 'left' }, { type: 'insert', text: 'XY' }), {
+      value: 'busybXYox',
+      cursor: 7,
+    });
     assert.deepEqual(apply('abc', { type: 'home' }, { type: 'deleteForward' }), { value: 'bc', cursor: 0 });
     assert.deepEqual(apply('abc', { type: 'backspace' }), { value: 'ab', cursor: 2 });
     assert.deepEqual(apply('', { type: 'backspace' }), { value: '', cursor: 0 });

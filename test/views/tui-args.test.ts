@@ -7,7 +7,21 @@ import { buildTargetFor, parseTuiArgs } from '../../src/tui.js';
 
 describe('dockui [OPTIONS] [DIR]', () => {
   it('parses the folder, the engine flags and the dev loop run flags', () => {
-    const o = parseTuiArgs(['--root=/r', 'app', '-p', '8080:80', '-e', 'A=1', '--build-arg', 'V=2', '--sync', 'src:/app/src', '--name', 'web', '--no-watch']);
+    const o = parseTuiArgs([
+      '--root=/r',
+      'app',
+      '-p',
+      '8080:80',
+      '-e',
+      'A=1',
+      '--build-arg',
+      'V=2',
+      '--sync',
+      'src:/app/src',
+      '--name',
+      'web',
+      '--no-watch',
+    ]);
     assert.equal(o.dir, 'app');
     assert.equal(o.root, '/r');
     assert.deepEqual(o.publish, ['8080:80']);

@@ -31,7 +31,10 @@ async function readSecrets(list: readonly string[] | undefined, env: NodeJS.Proc
       const eq = part.indexOf('=');
       const k = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
       if (!['id', 'src', 'source', 'env', 'type'].includes(k) || eq === -1)
-        throw new EngineError('invalid_argument', `invalid --secret value ${JSON.stringify(spec)} (expected id=ID,src=FILE or id=ID,env=VAR)`);
+        throw new EngineError(
+          'invalid_argument',
+          `invalid --secret value ${JSON.stringify(spec)} (expected id=ID,src=FILE or id=ID,env=VAR)`,
+        );
       f[k === 'source' ? 'src' : k] = part.slice(eq + 1);
     }
     if (f.type !== undefined && f.type !== 'file' && f.type !== 'env')
@@ -49,7 +52,10 @@ async function readSecrets(list: readonly string[] | undefined, env: NodeJS.Proc
       try {
         out[id] = await fs.readFile(file);
       } catch (e) {
-        throw new EngineError('invalid_argument', `--secret id=${id}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new EngineError(
+          'invalid_argument',
+          `--secret id=${id}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
     }
   }
@@ -80,7 +86,8 @@ export const verb = defineVerb({
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', "build takes exactly one CONTEXT (see 'dockui build --help')");
     const progress = flags.progress ?? 'auto';
-    if (!['auto', 'plain', 'tty'].includes(progress)) throw new EngineError('invalid_argument', `invalid --progress value: ${progress} (auto, plain or tty)`);
+    if (!['auto', 'plain', 'tty'].includes(progress))
+      throw new EngineError('invalid_argument', `invalid --progress value: ${progress} (auto, plain or tty)`);
     const tty = progress === 'tty' || (progress === 'auto' && ctx.stderr.isTTY === true);
     const buildArgs = keyValues(flags['build-arg'], '--build-arg', true);
     const labels = keyValues(flags.label, '--label', false);
@@ -93,7 +100,10 @@ export const verb = defineVerb({
       return r.toString();
     });
 
-    const [{ openStore }, { openBuilder }] = await Promise.all([import('../../engine/store/index.js'), import('../../engine/build/index.js')]);
+    const [{ openStore }, { openBuilder }] = await Promise.all([
+      import('../../engine/store/index.js'),
+      import('../../engine/build/index.js'),
+    ]);
     const store = await openStore(ctx.paths.root);
     const builder = openBuilder({
       root: ctx.paths.root,

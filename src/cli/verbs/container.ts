@@ -18,7 +18,7 @@ const runFlags = {
   env: { short: 'e', value: true, multi: true, help: 'set an environment variable (K=V, or K to take it from here)' },
   'env-file': { value: true, multi: true, help: 'read environment variables from a file' },
   publish: { short: 'p', value: true, multi: true, help: 'publish a port: [IP:]HOST:CONTAINER[/tcp|udp]' },
-  'publish-all': { short: 'P', help: "publish every port the image EXPOSEs on a random host port" },
+  'publish-all': { short: 'P', help: 'publish every port the image EXPOSEs on a random host port' },
   volume: { short: 'v', value: true, multi: true, help: 'bind mount HOST:CTR[:ro] or named volume NAME:CTR[:ro]' },
   network: { value: true, help: 'none, host, or private (default)' },
   net: { value: true, help: 'same as --network' },
@@ -110,7 +110,10 @@ async function createPulling(ctx: CliContext, c: Containers, opts: RunOptions) {
   } catch (e) {
     if (!isEngineError(e) || e.code !== 'not_found' || !/image/i.test(e.message)) throw e;
     ctx.stderr.write(`Unable to find image '${opts.image}' locally\n`);
-    const [{ pullImage }, { openStore }] = await Promise.all([import('../../engine/images/pull.js'), import('../../engine/store/index.js')]);
+    const [{ pullImage }, { openStore }] = await Promise.all([
+      import('../../engine/images/pull.js'),
+      import('../../engine/store/index.js'),
+    ]);
     await pullImage(await openStore(ctx.paths.root), opts.image, { signal: ctx.signal, insecure: ctx.global.insecureRegistries });
     return await c.create(opts);
   }
@@ -121,7 +124,8 @@ async function attachLogs(ctx: CliContext, c: Containers, id: string): Promise<n
   const onAbort = () => void c.kill(id, 'SIGTERM').catch(() => undefined);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const l of c.logs(id, { follow: true })) (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(l.partial ? l.text : `${l.text}\n`);
+    for await (const l of c.logs(id, { follow: true }))
+      (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(l.partial ? l.text : `${l.text}\n`);
     return await c.wait(id);
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
@@ -431,9 +435,14 @@ function byName(name: string): Verb {
         await c.restart(p, f.time !== undefined ? { timeoutSec: timeoutFlag(f.time)! } : {});
       });
     case 'kill':
-      return eachArg('kill', 'Send a signal (default SIGKILL) to containers', { signal: { short: 's', value: true, help: 'signal (default KILL)' } }, async (c, p, f) => {
-        await c.kill(p, f.signal ? String(f.signal) : 'SIGKILL');
-      });
+      return eachArg(
+        'kill',
+        'Send a signal (default SIGKILL) to containers',
+        { signal: { short: 's', value: true, help: 'signal (default KILL)' } },
+        async (c, p, f) => {
+          await c.kill(p, f.signal ? String(f.signal) : 'SIGKILL');
+        },
+      );
     case 'pause':
       return eachArg('pause', 'Pause all processes within containers', {}, async (c, p) => {
         await c.pause(p);
@@ -443,9 +452,17 @@ function byName(name: string): Verb {
         await c.unpause(p);
       });
     case 'rm':
-      return eachArg('rm', 'Remove containers', { force: { short: 'f', help: 'kill a running container first' }, volumes: { short: 'v', help: 'remove its anonymous volumes too' } }, async (c, p, f) => {
-        await c.remove(p, { force: f.force === true, volumes: f.volumes === true });
-      });
+      return eachArg(
+        'rm',
+        'Remove containers',
+        {
+          force: { short: 'f', help: 'kill a running container first' },
+          volumes: { short: 'v', help: 'remove its anonymous volumes too' },
+        },
+        async (c, p, f) => {
+          await c.remove(p, { force: f.force === true, volumes: f.volumes === true });
+        },
+      );
     case 'logs':
       return logsVerb as unknown as Verb;
     case 'wait':
@@ -465,7 +482,29 @@ function byName(name: string): Verb {
   }
 }
 
-const subcommands = ['ls', 'ps', 'list', 'prune', 'inspect', 'cleanup', 'create', 'start', 'run', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'logs', 'wait', 'exec', 'stats', 'top', 'rename'];
+const subcommands = [
+  'ls',
+  'ps',
+  'list',
+  'prune',
+  'inspect',
+  'cleanup',
+  'create',
+  'start',
+  'run',
+  'stop',
+  'kill',
+  'restart',
+  'pause',
+  'unpause',
+  'rm',
+  'logs',
+  'wait',
+  'exec',
+  'stats',
+  'top',
+  'rename',
+];
 
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
 const containerVerb: Verb = defineVerb({
@@ -477,7 +516,10 @@ const containerVerb: Verb = defineVerb({
   async run(ctx, { positionals }) {
     const [sub, ...rest] = positionals;
     if (!sub || !subcommands.includes(sub))
-      throw new EngineError('invalid_argument', `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`);
+      throw new EngineError(
+        'invalid_argument',
+        `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`,
+      );
     let v: Verb;
     if (sub === 'prune') v = pruneVerb as unknown as Verb;
     else if (sub === 'cleanup') v = cleanupVerb as unknown as Verb;

@@ -5,7 +5,12 @@ import { defineVerb } from '../context.js';
 import type { CliContext } from '../context.js';
 
 const flags = {
-  publish: { short: 'p', value: true, multi: true, help: 'publish a port [ip:]host:ctr[/proto] (default: every EXPOSEd port on the same host port)' },
+  publish: {
+    short: 'p',
+    value: true,
+    multi: true,
+    help: 'publish a port [ip:]host:ctr[/proto] (default: every EXPOSEd port on the same host port)',
+  },
   env: { short: 'e', value: true, multi: true, help: 'set an environment variable K=V' },
   volume: { short: 'v', value: true, multi: true, help: 'bind mount host:ctr[:ro] or a named volume' },
   file: { short: 'f', value: true, help: 'the Dockerfile (default DIR/Dockerfile)' },

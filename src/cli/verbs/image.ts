@@ -102,8 +102,7 @@ export const verb = defineVerb({
   stopAtPositional: true,
   async run(ctx, { positionals }) {
     const [name, ...rest] = positionals;
-    if (name === undefined)
-      throw new EngineError('invalid_argument', `'dockui image' needs a command: ${Object.keys(subs).join(', ')}`);
+    if (name === undefined) throw new EngineError('invalid_argument', `'dockui image' needs a command: ${Object.keys(subs).join(', ')}`);
     const key = aliases[name] ?? name;
     const sub = subs[key];
     if (!sub) throw new EngineError('invalid_argument', `unknown command: image ${name} (try: ${Object.keys(subs).join(', ')})`);

@@ -91,7 +91,12 @@ function matches(row: ImageRow, filter: string): boolean {
   const repoPat = hasTag ? filter.slice(0, colon) : filter;
   const tagPat = hasTag ? filter.slice(colon + 1) : undefined;
   const glob = (pat: string, s: string) =>
-    new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`).test(s);
+    new RegExp(
+      `^${pat
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '.')}$`,
+    ).test(s);
   let repoOk = glob(repoPat, row.repository);
   if (!repoOk && !repoPat.includes('*')) {
     try {
@@ -156,14 +161,7 @@ export async function listImagesCommand(
   ctx.stdout.write(
     table(
       header,
-      rows.map((r) => [
-        r.repository,
-        r.tag,
-        ...(flags.digests ? [r.digest] : []),
-        id(r.id),
-        humanSince(r.created, now),
-        humanSize(r.size),
-      ]),
+      rows.map((r) => [r.repository, r.tag, ...(flags.digests ? [r.digest] : []), id(r.id), humanSince(r.created, now), humanSize(r.size)]),
     ),
   );
   return 0;

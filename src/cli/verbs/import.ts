@@ -25,7 +25,11 @@ export const verb = defineVerb({
       await new Promise<void>((res, rej) => {
         s.once('open', () => res());
         s.once('error', (e: NodeJS.ErrnoException) =>
-          rej(e.code === 'ENOENT' ? new EngineError('not_found', `no such file: ${file}`) : new EngineError('unavailable', `cannot read ${file}: ${e.message}`)),
+          rej(
+            e.code === 'ENOENT'
+              ? new EngineError('not_found', `no such file: ${file}`)
+              : new EngineError('unavailable', `cannot read ${file}: ${e.message}`),
+          ),
         );
       });
       source = s;

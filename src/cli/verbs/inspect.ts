@@ -45,7 +45,9 @@ export const verb = defineVerb({
       for (const o of out) {
         let v: unknown = o;
         for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-        ctx.stdout.write(`${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v as string | number | boolean | undefined ?? '')}\n`);
+        ctx.stdout.write(
+          `${typeof v === 'object' && v !== null ? JSON.stringify(v) : String((v as string | number | boolean | undefined) ?? '')}\n`,
+        );
       }
       return 0;
     }

@@ -11,7 +11,8 @@ export const verb = defineVerb({
     quiet: { short: 'q', help: 'print only the loaded images, not each layer' },
   },
   async run(ctx, { flags, positionals }) {
-    if (positionals.length > 0) throw new EngineError('invalid_argument', "load takes no arguments: use -i FILE or stdin (see 'dockui load --help')");
+    if (positionals.length > 0)
+      throw new EngineError('invalid_argument', "load takes no arguments: use -i FILE or stdin (see 'dockui load --help')");
     const file = flags.input;
     if ((file === undefined || file === '-') && ctx.stdin.isTTY)
       throw new EngineError('invalid_argument', 'load reads the archive from stdin, which is a terminal: use -i FILE or redirect stdin');

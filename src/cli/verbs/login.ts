@@ -54,37 +54,30 @@ export const verb = defineVerb({
     'password-stdin': { help: 'read the password from standard input' },
   },
   async run(ctx, { flags, positionals }) {
-    if (positionals.length > 1)
-      throw new EngineError('invalid_argument', `'dockui login' takes at most one server`);
+    if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui login' takes at most one server`);
     const domain = registryDomain(positionals[0]);
     if (flags.password !== undefined && flags['password-stdin'])
       throw new EngineError('invalid_argument', '--password and --password-stdin are mutually exclusive');
     let username = flags.username;
     let password = flags.password;
     if (flags['password-stdin']) {
-      if (!username)
-        throw new EngineError('invalid_argument', 'must provide --username with --password-stdin');
+      if (!username) throw new EngineError('invalid_argument', 'must provide --username with --password-stdin');
       password = (await readAll(ctx.stdin)).replace(/\r?\n$/, '');
     } else if (password !== undefined) {
       ctx.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
     }
     const interactive = ctx.stdin.isTTY === true;
     if (!username) {
-      if (!interactive)
-        throw new EngineError('invalid_argument', 'no user name: pass -u USER (not on a terminal)');
+      if (!interactive) throw new EngineError('invalid_argument', 'no user name: pass -u USER (not on a terminal)');
       username = (await prompt(ctx, 'Username: ', false)).trim();
     }
     if (password === undefined) {
-      if (!interactive)
-        throw new EngineError('invalid_argument', 'no password: pass --password-stdin (not on a terminal)');
+      if (!interactive) throw new EngineError('invalid_argument', 'no password: pass --password-stdin (not on a terminal)');
       password = await prompt(ctx, 'Password: ', true);
     }
-    if (!username || !password)
-      throw new EngineError('invalid_argument', 'user name and password must not be empty');
+    if (!username || !password) throw new EngineError('invalid_argument', 'user name and password must not be empty');
     const creds = { username, password };
-    await new RegistryClient(domain, { credentials: creds, insecure: ctx.global.insecureRegistries }).login(
-      ctx.signal,
-    );
+    await new RegistryClient(domain, { credentials: creds, insecure: ctx.global.insecureRegistries }).login(ctx.signal);
     const where = await storeCredentials(domain, creds);
     forgetClients(domain);
     if (ctx.global.debug) ctx.stderr.write(`credentials stored in ${where}\n`);

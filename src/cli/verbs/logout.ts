@@ -10,8 +10,7 @@ export const verb = defineVerb({
   summary: 'Remove the stored credentials of a registry',
   flags: {},
   async run(ctx, { positionals }) {
-    if (positionals.length > 1)
-      throw new EngineError('invalid_argument', `'dockui logout' takes at most one server`);
+    if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui logout' takes at most one server`);
     const domain = registryDomain(positionals[0]);
     const found = await eraseCredentials(domain);
     forgetClients(domain);

@@ -99,7 +99,15 @@ export const verb = defineVerb({
       let cmd = JSON.stringify([r.path, ...r.args].join(' '));
       if (trunc && cmd.length > 22) cmd = `${cmd.slice(0, 20)}…"`;
       const ports = r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
-      return [trunc ? r.id.slice(0, 12) : r.id, shortImage(r.image), cmd, `${humanDuration(now - Date.parse(r.createdAt))} ago`, statusText(r, now), ports, r.name];
+      return [
+        trunc ? r.id.slice(0, 12) : r.id,
+        shortImage(r.image),
+        cmd,
+        `${humanDuration(now - Date.parse(r.createdAt))} ago`,
+        statusText(r, now),
+        ports,
+        r.name,
+      ];
     });
     const head = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

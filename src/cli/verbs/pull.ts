@@ -14,8 +14,7 @@ export const verb = defineVerb({
     quiet: { short: 'q', help: 'print only the image reference' },
   },
   async run(ctx, { flags, positionals }) {
-    if (positionals.length !== 1)
-      throw new EngineError('invalid_argument', `'dockui pull' takes exactly one image reference`);
+    if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui pull' takes exactly one image reference`);
     const ref = parseReference(positionals[0]!);
     const store = await openStore(ctx.paths.root);
     const printer = flags.quiet ? undefined : pullPrinter(ctx.stdout);
@@ -25,9 +24,7 @@ export const verb = defineVerb({
       signal: ctx.signal,
       insecure: ctx.global.insecureRegistries,
       onProgress: printer ? (p) => printer.update(p) : undefined,
-      onRetry: ctx.global.debug
-        ? (what, why) => ctx.stderr.write(`retrying ${what.slice(0, 19)}: ${why}\n`)
-        : undefined,
+      onRetry: ctx.global.debug ? (what, why) => ctx.stderr.write(`retrying ${what.slice(0, 19)}: ${why}\n`) : undefined,
     });
     if (flags.quiet) {
       // As docker pull -q: the full normalized name ("docker.io/library/busybox:latest").
@@ -35,9 +32,7 @@ export const verb = defineVerb({
       return 0;
     }
     ctx.stdout.write(`Digest: ${r.indexDigest ?? r.digest}\n`);
-    ctx.stdout.write(
-      `Status: ${r.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${ref.familiar()}\n`,
-    );
+    ctx.stdout.write(`Status: ${r.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${ref.familiar()}\n`);
     ctx.stdout.write(`${ref.toString()}\n`);
     return 0;
   },

@@ -21,8 +21,7 @@ export const verb = defineVerb({
     quiet: { short: 'q', help: 'print only the digest' },
   },
   async run(ctx, { flags, positionals }) {
-    if (positionals.length !== 1)
-      throw new EngineError('invalid_argument', `'dockui push' takes exactly one image reference`);
+    if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui push' takes exactly one image reference`);
     const ref = parseReference(positionals[0]!);
     const store = await openStore(ctx.paths.root);
     const lines = flags.quiet ? undefined : new LiveLines(ctx.stdout);
@@ -34,9 +33,7 @@ export const verb = defineVerb({
         const stable = `${id}: ${phaseText[l.phase] ?? l.phase}`;
         lines.set(
           id,
-          l.phase === 'downloading'
-            ? `${stable} ${bar(l.current, l.total)} ${formatBytes(l.current)}/${formatBytes(l.total)}`
-            : stable,
+          l.phase === 'downloading' ? `${stable} ${bar(l.current, l.total)} ${formatBytes(l.current)}/${formatBytes(l.total)}` : stable,
           stable,
         );
       }

@@ -53,7 +53,13 @@ async function df(ctx: CliContext, flags: { format?: string }): Promise<number> 
   let vsize = 0;
   for (const v of vols) vsize += await du(join(root, 'volumes', v));
   const rows = [
-    ['Images', String(r.images.count), String(r.images.active), humanSize(r.images.size), `${humanSize(r.images.reclaimable)}${pct(r.images.reclaimable, r.images.size)}`],
+    [
+      'Images',
+      String(r.images.count),
+      String(r.images.active),
+      humanSize(r.images.size),
+      `${humanSize(r.images.reclaimable)}${pct(r.images.reclaimable, r.images.size)}`,
+    ],
     ['Containers', String(cdirs.length), String(running), humanSize(csize), humanSize(csize)],
     ['Local Volumes', String(vols.length), '0', humanSize(vsize), humanSize(vsize)],
     ['Build Cache', String(r.buildCache.count), '0', '-', '-'],
@@ -62,7 +68,9 @@ async function df(ctx: CliContext, flags: { format?: string }): Promise<number> 
     ['Temp files', String(r.tmp.count), '-', humanSize(r.tmp.size), humanSize(r.tmp.size)],
   ];
   if (flags.format === 'json') {
-    ctx.stdout.write(`${JSON.stringify({ ...r, containers: { count: cdirs.length, active: running, size: csize }, volumes: { count: vols.length, size: vsize } })}\n`);
+    ctx.stdout.write(
+      `${JSON.stringify({ ...r, containers: { count: cdirs.length, active: running, size: csize }, volumes: { count: vols.length, size: vsize } })}\n`,
+    );
     return 0;
   }
   if (flags.format !== undefined && flags.format !== 'table')
@@ -82,7 +90,9 @@ async function check(ctx: CliContext, flags: { quiet?: boolean }): Promise<numbe
   for (const p of r.problems) ctx.stdout.write(`corrupt ${p.kind} ${p.id}: ${p.problem}\n`);
   const summary = `checked ${r.blobs} blobs, ${r.layers} layers, ${r.images} images`;
   if (r.problems.length > 0) {
-    ctx.stdout.write(`${summary}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} (remove the images named, prune, and pull again)\n`);
+    ctx.stdout.write(
+      `${summary}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} (remove the images named, prune, and pull again)\n`,
+    );
     return 1;
   }
   if (!flags.quiet) ctx.stdout.write(`${summary}: ok\n`);

@@ -16,7 +16,11 @@ export const verb = defineVerb({
       case 'ls':
       case 'list': {
         const all = await vols.list();
-        ctx.stdout.write(flags.quiet ? all.map((v) => `${v.name}\n`).join('') : `DRIVER    VOLUME NAME\n${all.map((v) => `local     ${v.name}\n`).join('')}`);
+        ctx.stdout.write(
+          flags.quiet
+            ? all.map((v) => `${v.name}\n`).join('')
+            : `DRIVER    VOLUME NAME\n${all.map((v) => `local     ${v.name}\n`).join('')}`,
+        );
         return 0;
       }
       case 'create': {

@@ -4,7 +4,23 @@
 // dir — a RUN's overlay upper, or a fresh dir COPY fills — written as a gzip blob and then
 // adopted by the store as is. The tags move only after every step succeeded.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, posix } from 'node:path';
 import { EngineError, formatError, isEngineError, throwIfAborted, type BuildStepEvent, type SourceRange } from '../define.js';
 import {
@@ -55,7 +71,12 @@ export interface RunRequest {
   readonly cwd: string;
   readonly network: 'default' | 'none' | 'host';
   /** Extra bind mounts (RUN --mount=type=cache|bind|tmpfs). */
-  readonly mounts: readonly { readonly type: 'bind' | 'tmpfs'; readonly source?: string; readonly target: string; readonly readonly: boolean }[];
+  readonly mounts: readonly {
+    readonly type: 'bind' | 'tmpfs';
+    readonly source?: string;
+    readonly target: string;
+    readonly readonly: boolean;
+  }[];
   readonly signal?: AbortSignal;
   readonly onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
 }
@@ -150,10 +171,28 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
           const cached = await fn();
           if (cached) cachedSteps++;
           trace(`step ${i + 1} ${cached ? 'cached' : 'done'}: ${ins.text.slice(0, 40)}`);
-          emitStep({ index: i, stage: name, instruction: ins.text, range: ins.range, status: cached ? 'cached' : 'done', durationMs: Date.now() - started });
+          emitStep({
+            index: i,
+            stage: name,
+            instruction: ins.text,
+            range: ins.range,
+            status: cached ? 'cached' : 'done',
+            durationMs: Date.now() - started,
+          });
         } catch (e) {
-          const err = isEngineError(e) && e.range === undefined && !(e.code === 'canceled') ? new EngineError(e.code, e.message, { cause: e.cause, range: ins.range }) : e;
-          emitStep({ index: i, stage: name, instruction: ins.text, range: ins.range, status: 'failed', durationMs: Date.now() - started, error: formatError(err) });
+          const err =
+            isEngineError(e) && e.range === undefined && !(e.code === 'canceled')
+              ? new EngineError(e.code, e.message, { cause: e.cause, range: ins.range })
+              : e;
+          emitStep({
+            index: i,
+            stage: name,
+            instruction: ins.text,
+            range: ins.range,
+            status: 'failed',
+            durationMs: Date.now() - started,
+            error: formatError(err),
+          });
           throw err;
         }
       };
@@ -327,7 +366,14 @@ class Executor {
         config.architecture = p.architecture;
         if (p.variant) config.variant = p.variant;
       }
-      return { state: { key: stepKey('', from.platform ? ['scratch', config.os, config.architecture, config.variant ?? ''] : ['scratch']), config, layers: [] }, cached: true };
+      return {
+        state: {
+          key: stepKey('', from.platform ? ['scratch', config.os, config.architecture, config.variant ?? ''] : ['scratch']),
+          config,
+          layers: [],
+        },
+        cached: true,
+      };
     }
     const dep = findStage(this.df, ref, stage.index);
     if (dep) {
@@ -370,7 +416,8 @@ class Executor {
       let have = r.record.platform;
       if (have === undefined) {
         const cfg = JSON.parse((await this.store.readBlob(r.id)).toString('utf8')) as Partial<OciImageConfig>;
-        if (cfg.os && cfg.architecture) have = formatPlatform({ os: cfg.os, architecture: cfg.architecture, ...(cfg.variant ? { variant: cfg.variant } : {}) });
+        if (cfg.os && cfg.architecture)
+          have = formatPlatform({ os: cfg.os, architecture: cfg.architecture, ...(cfg.variant ? { variant: cfg.variant } : {}) });
       }
       if (matches(have)) return { state: await this.imageState(r.id, r.record.manifestDigest), cached: true };
     } catch (e) {
@@ -462,7 +509,11 @@ class Executor {
         applyCmd(c, x);
         break;
       case 'entrypoint':
-        applyEntrypoint(c, x, stage.instructions.some((i) => i.kind === 'cmd' && i.range.line < x.range.line));
+        applyEntrypoint(
+          c,
+          x,
+          stage.instructions.some((i) => i.kind === 'cmd' && i.range.line < x.range.line),
+        );
         break;
       case 'env':
         c.Env = scope.envList();
@@ -611,7 +662,10 @@ class Executor {
     if (x.kind === 'add' && x.checksum !== undefined) {
       const want = x.checksum.replace(/^sha256:/, '');
       const got = sha256Hex(downloads[0]!.data);
-      if (want !== got) throw new EngineError('failed_precondition', `ADD ${urls[0]}: checksum mismatch: expected sha256:${want}, got sha256:${got}`, { range });
+      if (want !== got)
+        throw new EngineError('failed_precondition', `ADD ${urls[0]}: checksum mismatch: expected sha256:${want}, got sha256:${got}`, {
+          range,
+        });
     }
     for (const d of downloads) sourceKeys.push([d.url, sha256Hex(d.data)]);
 
@@ -624,7 +678,7 @@ class Executor {
       x.chown ?? null,
       x.chmod ?? null,
       x.exclude,
-      x.kind === 'add' ? x.unpack ?? null : null,
+      x.kind === 'add' ? (x.unpack ?? null) : null,
       parent.config.config.WorkingDir ?? '',
     ]);
     trace('copy: sources selected and hashed');
@@ -645,10 +699,17 @@ class Executor {
     await withRootfs(this.store, parentDiffs, this.scratch, async (parentRoot) => {
       const chown = x.chown !== undefined ? resolveChown(parentRoot, x.chown) : undefined;
       const chmod = x.chmod !== undefined ? chmodOf(x.chmod, range) : undefined;
-      const base = { parentRoot, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}), range, ...(this.signal ? { signal: this.signal } : {}) };
+      const base = {
+        parentRoot,
+        ...(chown ? { chown } : {}),
+        ...(chmod !== undefined ? { chmod } : {}),
+        range,
+        ...(this.signal ? { signal: this.signal } : {}),
+      };
       if (ctxSelections) {
         const recordOf = (e: ContextEntry, o: { uid: number; gid: number }): string => {
-          const what = e.type === 'file' ? this.hasher.fileHash(e) : e.type === 'symlink' ? readlinkSync(join(this.ctx.dir, e.rel), 'utf8') : '';
+          const what =
+            e.type === 'file' ? this.hasher.fileHash(e) : e.type === 'symlink' ? readlinkSync(join(this.ctx.dir, e.rel), 'utf8') : '';
           const mode = e.type === 'symlink' ? 0o777 : chmod ? chmod(e.mode & 0o7777, e.type === 'dir') : e.mode;
           return `${e.type}:${mode}:${what}:${e.mtimeNs}:${o.uid}:${o.gid}`;
         };
@@ -658,7 +719,8 @@ class Executor {
         const gone: string[] = [];
         if (previous && previous.chain.length < maxDeltaChain) {
           const changed = Object.keys(records).filter((p) => previous.records[p] !== records[p]);
-          for (const p of Object.keys(previous.records)) if (!(p in records) && !(posix.dirname(p) in previous.records && !(posix.dirname(p) in records))) gone.push(p);
+          for (const p of Object.keys(previous.records))
+            if (!(p in records) && !(posix.dirname(p) in previous.records && !(posix.dirname(p) in records))) gone.push(p);
           const total = Object.keys(records).length;
           // A whiteout needs its directory in the delta: when that is outside the copy, write it all.
           const placeable = gone.every((g) => posix.dirname(g) in records);
@@ -681,7 +743,10 @@ class Executor {
       } else if (fromState && localSources.length > 0) {
         await withRootfs(this.store, fromState.config.rootfs.diff_ids, this.scratch, async (fromRoot) => {
           if (!fromRoot) throw new EngineError('not_found', `COPY --from=${fromRef}: the source is empty`, { range });
-          const tree: SourceTree = dirTree(fromRoot, localSources.map((s) => s.replace(/^\/+/, '')));
+          const tree: SourceTree = dirTree(
+            fromRoot,
+            localSources.map((s) => s.replace(/^\/+/, '')),
+          );
           const sel = selectSources(tree, localSources, { exclude: x.exclude, range, ...(this.signal ? { signal: this.signal } : {}) });
           await copyInto(upper, tree, sel, { ...base, dest, keepOwners: true, extractArchives: false });
         });
@@ -693,7 +758,11 @@ class Executor {
       for (const d of downloads) {
         const name = decodeURIComponent(new URL(d.url).pathname.split('/').pop() || 'download');
         const path = dest.endsWith('/') ? `${dest}${name}` : dest;
-        writeDataFile(upper, parentRoot, path, d.data, { mode: chmod ? chmod(0o600, false) : 0o600, ...(chown ? { chown } : {}), ...(d.mtime ? { mtime: d.mtime } : {}) });
+        writeDataFile(upper, parentRoot, path, d.data, {
+          mode: chmod ? chmod(0o600, false) : 0o600,
+          ...(chown ? { chown } : {}),
+          ...(d.mtime ? { mtime: d.mtime } : {}),
+        });
       }
     });
     trace(`copy: files written${delta ? ' (delta)' : ''}`);
@@ -710,7 +779,9 @@ class Executor {
   /** The last build of a COPY, when its result and every layer of it are still there. */
   async copyIndex(
     indexKey: string,
-  ): Promise<{ state: BuildState; chain: readonly string[]; records: Record<string, string>; find: (p: string) => string | undefined } | undefined> {
+  ): Promise<
+    { state: BuildState; chain: readonly string[]; records: Record<string, string>; find: (p: string) => string | undefined } | undefined
+  > {
     if (this.opts.noCache) return undefined;
     let idx: CopyIndex;
     try {
@@ -780,27 +851,51 @@ class Executor {
     // A required one that was not given fails before anything runs, cache hit or not.
     const secrets = this.opts.secrets ?? {};
     for (const m of x.mounts) {
-      if (m.type === 'ssh') throw new EngineError('invalid_argument', 'RUN --mount=type=ssh is not supported (no SSH agent forwarding)', { range: x.range });
+      if (m.type === 'ssh')
+        throw new EngineError('invalid_argument', 'RUN --mount=type=ssh is not supported (no SSH agent forwarding)', { range: x.range });
       if (m.type === 'secret' && m.required === true && !(m.id! in secrets))
-        throw new EngineError('failed_precondition', `secret "${m.id}" is required but was not given (dockui build --secret id=${m.id},src=FILE)`, { range: x.range });
+        throw new EngineError(
+          'failed_precondition',
+          `secret "${m.id}" is required but was not given (dockui build --secret id=${m.id},src=FILE)`,
+          { range: x.range },
+        );
     }
-    const key = stepKey(parent.key, ['run', args, keyEnv, c.User ?? '', c.WorkingDir ?? '', network, x.security ?? 'sandbox', mountsKey, fromKeys]);
+    const key = stepKey(parent.key, [
+      'run',
+      args,
+      keyEnv,
+      c.User ?? '',
+      c.WorkingDir ?? '',
+      network,
+      x.security ?? 'sandbox',
+      mountsKey,
+      fromKeys,
+    ]);
     const hit = await this.lookup(key);
     if (hit) return { state: hit, cached: true };
 
     await this.lease();
     const runIn = this.deps.runInRootfs;
-    if (!runIn) throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
+    if (!runIn)
+      throw new EngineError('failed_precondition', 'RUN needs the container runtime, which is not available here', { range: x.range });
     const cfg = parent.config;
     if (cfg.architecture) {
       // A stage FROM another platform's image: its programs cannot run here (no emulation).
       const { formatPlatform, hostPlatform, normalizePlatform, platformMatches } = await import('../registry/platform.js');
-      const stagePlatform = normalizePlatform({ os: cfg.os ?? 'linux', architecture: cfg.architecture, ...(cfg.variant ? { variant: cfg.variant } : {}) });
+      const stagePlatform = normalizePlatform({
+        os: cfg.os ?? 'linux',
+        architecture: cfg.architecture,
+        ...(cfg.variant ? { variant: cfg.variant } : {}),
+      });
       const host = hostPlatform();
       if (!platformMatches({ os: host.os, architecture: host.architecture }, stagePlatform))
-        throw new EngineError('failed_precondition', `RUN in a ${formatPlatform(stagePlatform)} stage cannot run on this ${formatPlatform(host)} host (no emulation)`, {
-          range: x.range,
-        });
+        throw new EngineError(
+          'failed_precondition',
+          `RUN in a ${formatPlatform(stagePlatform)} stage cannot run on this ${formatPlatform(host)} host (no emulation)`,
+          {
+            range: x.range,
+          },
+        );
     }
 
     const mounts: RunRequest['mounts'][number][] = [];
@@ -822,7 +917,12 @@ class Executor {
         case 'bind': {
           if (m.from !== undefined) {
             // Bound from another stage or an image: its merged rootfs is mounted for the run below.
-            fromMounts.push({ state: await this.sourceState(m.from, stage), source: m.source ?? '/', target: m.target, readonly: m.readonly });
+            fromMounts.push({
+              state: await this.sourceState(m.from, stage),
+              source: m.source ?? '/',
+              target: m.target,
+              readonly: m.readonly,
+            });
             break;
           }
           const src = join(this.ctx.dir, (m.source ?? '.').replace(/^\/+/, ''));
@@ -859,7 +959,10 @@ class Executor {
     const upper = this.newDir('upper');
     const work = this.newDir('work');
     const lowerDirs = [...parent.config.rootfs.diff_ids].reverse().map((d) => this.store.layerPath(d));
-    const stubs = mountStubs(lowerDirs, mounts.map((m) => m.target));
+    const stubs = mountStubs(
+      lowerDirs,
+      mounts.map((m) => m.target),
+    );
     const tail: string[] = [];
     let lastErr: string | undefined;
     const index = this.currentStep;
@@ -1032,7 +1135,8 @@ function missingDirs(root: string | undefined, dir: string, range: SourceRange):
     }
     if (st === undefined) {
       const out = [next];
-      for (const p of todo) if (p !== '' && p !== '.') out.push(p === '..' ? posix.dirname(out[out.length - 1]!) : `${out[out.length - 1]!}/${p}`);
+      for (const p of todo)
+        if (p !== '' && p !== '.') out.push(p === '..' ? posix.dirname(out[out.length - 1]!) : `${out[out.length - 1]!}/${p}`);
       return out.filter((p, i, all) => p !== '/' && all.indexOf(p) === i);
     }
     if (st.isSymbolicLink()) {
@@ -1049,7 +1153,19 @@ function missingDirs(root: string | undefined, dir: string, range: SourceRange):
 }
 
 /** Paths runc may create as mount points; those missing below must not end up in the layer. */
-const runcMountPoints = ['proc', 'sys', 'dev', 'dev/pts', 'dev/shm', 'dev/mqueue', 'etc/hosts', 'etc/resolv.conf', 'etc/hostname', 'run', 'tmp'];
+const runcMountPoints = [
+  'proc',
+  'sys',
+  'dev',
+  'dev/pts',
+  'dev/shm',
+  'dev/mqueue',
+  'etc/hosts',
+  'etc/resolv.conf',
+  'etc/hostname',
+  'run',
+  'tmp',
+];
 
 function existsBelow(lowerDirs: readonly string[], rel: string): boolean {
   return lowerDirs.some((d) => existsSync(join(d, rel)));

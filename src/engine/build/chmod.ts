@@ -22,7 +22,10 @@ const whoBits: Readonly<Record<string, number>> = { u: 0o4700, g: 0o2070, o: 0o1
 const classShift: Readonly<Record<string, number>> = { u: 6, g: 3, o: 0 };
 
 function invalid(v: string, why: string): EngineError {
-  return new EngineError('invalid_argument', `invalid --chmod value ${JSON.stringify(v)}: ${why} (octal like 0755, or symbolic like u=rwX,go=rX)`);
+  return new EngineError(
+    'invalid_argument',
+    `invalid --chmod value ${JSON.stringify(v)}: ${why} (octal like 0755, or symbolic like u=rwX,go=rX)`,
+  );
 }
 
 export function parseChmod(v: string): Chmod {

@@ -153,7 +153,8 @@ export function selectSources(
   const out: Selection[] = [];
   for (const raw of sources) {
     const clean = posix.normalize(`/${raw}`).slice(1).replace(/\/$/, '');
-    if (clean.startsWith('..')) throw new EngineError('invalid_argument', `COPY source escapes the context: ${raw}`, opts.range ? { range: opts.range } : {});
+    if (clean.startsWith('..'))
+      throw new EngineError('invalid_argument', `COPY source escapes the context: ${raw}`, opts.range ? { range: opts.range } : {});
     let matched: ContextEntry[];
     if (clean === '' || clean === '.') {
       matched = [rootEntry(tree)];
@@ -165,7 +166,11 @@ export function selectSources(
       matched = e ? [e] : [];
     }
     if (matched.length === 0) {
-      throw new EngineError('not_found', `COPY source not found: "${raw}" (missing, or excluded by .dockerignore)`, opts.range ? { range: opts.range } : {});
+      throw new EngineError(
+        'not_found',
+        `COPY source not found: "${raw}" (missing, or excluded by .dockerignore)`,
+        opts.range ? { range: opts.range } : {},
+      );
     }
     for (const m of matched) {
       const e = m.type === 'symlink' ? follow(tree, m, opts.signal) : m;
@@ -242,7 +247,8 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
   for (const sel of selections) {
     throwIfAborted(opts.signal);
     if (sel.entry.type === 'dir') {
-      if (!dry) ensureDirs(upper, opts.parentRoot, dest, opts.chown, { mode: sel.entry.mode, ...owner(sel.entry), mtimeNs: sel.entry.mtimeNs });
+      if (!dry)
+        ensureDirs(upper, opts.parentRoot, dest, opts.chown, { mode: sel.entry.mode, ...owner(sel.entry), mtimeNs: sel.entry.mtimeNs });
       opts.onEntry?.(dest, sel.entry, owner(sel.entry));
       const dirs: SelectedItem[] = [];
       const files: FileJob[] = [];
@@ -279,7 +285,8 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
     if (skip(targetPath)) continue;
     ensureDirs(upper, opts.parentRoot, posix.dirname(targetPath), opts.chown);
     const from = sel.entry.type === 'file' ? opts.reuse?.(targetPath, sel.entry) : undefined;
-    if (from === undefined || !linkInto(from, join(upper, targetPath))) copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
+    if (from === undefined || !linkInto(from, join(upper, targetPath)))
+      copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
     count++;
   }
   return count;
@@ -468,7 +475,12 @@ async function extractArchive(file: string, destDir: string, signal?: AbortSigna
       (err, _out, stderr) => {
         if (!err) return resolve();
         if (signal?.aborted) return reject(new EngineError('canceled', 'canceled'));
-        reject(new EngineError('invalid_argument', `ADD: cannot extract ${posix.basename(file)}: ${String(stderr).trim().split('\n')[0] ?? err.message}`));
+        reject(
+          new EngineError(
+            'invalid_argument',
+            `ADD: cannot extract ${posix.basename(file)}: ${String(stderr).trim().split('\n')[0] ?? err.message}`,
+          ),
+        );
       },
     );
   });

@@ -39,7 +39,10 @@ export function openBuilder(o: OpenBuilderOptions): BuildsApi {
     pull: async (ref, signal) => {
       // Loaded on first use: most builds find their base image in the store.
       const { pullImage } = await import('../images/pull.js');
-      const r = await pullImage(o.store, ref, { ...(signal ? { signal } : {}), ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
+      const r = await pullImage(o.store, ref, {
+        ...(signal ? { signal } : {}),
+        ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}),
+      });
       return r.id;
     },
     pullPlatform: async (ref, platform, signal) => {
@@ -55,9 +58,14 @@ export function openBuilder(o: OpenBuilderOptions): BuildsApi {
       const parsed = parseReference(ref);
       const client = clientFor(parsed.domain, { ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
       const top = await client.getManifest(parsed, parsed.digest ?? parsed.tag ?? 'latest', { ...(signal ? { signal } : {}) });
-      const digest = top.manifest.kind === 'manifest' ? top.digest : selectPlatform(top.manifest, parsePlatform(platform), parsed.familiar()).digest;
+      const digest =
+        top.manifest.kind === 'manifest' ? top.digest : selectPlatform(top.manifest, parsePlatform(platform), parsed.familiar()).digest;
       const byDigest = `${parsed.name}@${digest}`;
-      const r = await pullImage(o.store, byDigest, { platform, ...(signal ? { signal } : {}), ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });
+      const r = await pullImage(o.store, byDigest, {
+        platform,
+        ...(signal ? { signal } : {}),
+        ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}),
+      });
       return { ref: byDigest, id: r.id };
     },
   });

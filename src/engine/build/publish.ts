@@ -3,14 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
-import {
-  buildManifest,
-  digestOf,
-  encodeJson,
-  mediaTypes,
-  type Descriptor,
-  type OciImageConfig,
-} from './image-config.js';
+import { buildManifest, digestOf, encodeJson, mediaTypes, type Descriptor, type OciImageConfig } from './image-config.js';
 
 /** A unique name under ROOT/tmp embedding our pid (the store's format), so gc can tell a dead writer's leftovers. */
 export function tempName(kind: string): string {

@@ -56,7 +56,8 @@ export function resolveChown(root: string | undefined, spec: string): { uid: num
   const idOf = (v: string, file: string, what: string): number => {
     if (/^\d+$/.test(v)) return Number(v);
     const row = read(file).find((r) => r[0] === v);
-    if (!row || row[2] === undefined) throw new EngineError('invalid_argument', `unable to find ${what} ${v}: no matching entries in ${file}`);
+    if (!row || row[2] === undefined)
+      throw new EngineError('invalid_argument', `unable to find ${what} ${v}: no matching entries in ${file}`);
     return Number(row[2]);
   };
   if (u === '') throw new EngineError('invalid_argument', `invalid --chown value: ${JSON.stringify(spec)}`);

@@ -1,12 +1,6 @@
 // Metadata instructions: each turns the parent's image config into the next one. Pure, so a
 // step's result follows from its cache key alone.
-import type {
-  CmdInstruction,
-  Command,
-  EntrypointInstruction,
-  ExposeInstruction,
-  HealthcheckInstruction,
-} from '../dockerfile/index.js';
+import type { CmdInstruction, Command, EntrypointInstruction, ExposeInstruction, HealthcheckInstruction } from '../dockerfile/index.js';
 import { parsePortSpec } from '../dockerfile/index.js';
 import type { ContainerConfig, HealthConfig, OciImageConfig } from './image-config.js';
 import { posix } from 'node:path';
@@ -73,6 +67,11 @@ export function createdBy(text: string, layer: boolean): string {
 
 export function touch(config: OciImageConfig, createdByText: string, emptyLayer: boolean): void {
   const created = new Date().toISOString();
-  config.history.push({ created, created_by: createdByText, ...(emptyLayer ? { empty_layer: true } : {}), comment: 'buildkit.dockerfile.v0' });
+  config.history.push({
+    created,
+    created_by: createdByText,
+    ...(emptyLayer ? { empty_layer: true } : {}),
+    comment: 'buildkit.dockerfile.v0',
+  });
   config.created = created;
 }

@@ -39,7 +39,16 @@ export function isProxyArg(name: string): boolean {
   return proxySet.has(name);
 }
 
-export const platformArgNames = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'] as const;
+export const platformArgNames = [
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+] as const;
 
 /** An OCI platform (same shape as the registry module's). */
 export interface PlatformSpec {
@@ -50,7 +59,13 @@ export interface PlatformSpec {
 
 /** The platform this process runs on, in OCI terms. */
 export function hostPlatform(): PlatformSpec {
-  const arch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[process.arch] ?? process.arch;
+  const arch =
+    (
+      { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<
+        string,
+        string
+      >
+    )[process.arch] ?? process.arch;
   return arch === 'arm' ? { os: 'linux', architecture: arch, variant: 'v7' } : { os: 'linux', architecture: arch };
 }
 
@@ -136,7 +151,10 @@ export function expandInstruction<T extends Instruction>(ins: T, lookup: VarLook
   switch (x.kind) {
     case 'from': {
       const image = w(x.image);
-      if (image === '') throw new EngineError('invalid_argument', `FROM image ${q(x.image)} expands to an empty name: give its ARG a value (--build-arg)`, { range: r });
+      if (image === '')
+        throw new EngineError('invalid_argument', `FROM image ${q(x.image)} expands to an empty name: give its ARG a value (--build-arg)`, {
+          range: r,
+        });
       const platform = opt(x.platform);
       out = { ...x, image, ...(platform === undefined ? {} : { platform }) };
       break;

@@ -114,7 +114,11 @@ function parseFlags(ctx: Ctx, node: Node, kind: InstructionKind): FlagValues {
       const names = Object.keys(spec);
       const hint = suggest(name, names);
       const known = names.length === 0 ? `${K} takes no flags` : `${K} takes ${names.map((n) => `--${n}`).join(', ')}`;
-      throw ctx.fail(node, `unknown flag --${name.length > 40 ? q(name, 40) : name} for ${K}${hint ? ` (did you mean --${hint}?)` : ''}; ${known}`, `--${name}`);
+      throw ctx.fail(
+        node,
+        `unknown flag --${name.length > 40 ? q(name, 40) : name} for ${K}${hint ? ` (did you mean --${hint}?)` : ''}; ${known}`,
+        `--${name}`,
+      );
     }
     if (values.has(name) && type !== 'strings') throw ctx.fail(node, `duplicate flag --${name}: give it once`, `--${name}`);
     switch (type) {
@@ -164,7 +168,12 @@ function command(ctx: Ctx, node: Node, K: string, allowEmpty: boolean): Command 
   if (node.args.length === 0) {
     if (!allowEmpty) throw ctx.fail(node, `${K} requires at least one argument`);
     // BuildKit accepts a bare CMD/ENTRYPOINT and clears the command; say so, it is rarely meant.
-    if (!node.json) ctx.warnings.push({ rule: 'EmptyCommand', message: `${K} with no arguments clears the command; write ${K} [] if that is intended`, range: node.range });
+    if (!node.json)
+      ctx.warnings.push({
+        rule: 'EmptyCommand',
+        message: `${K} with no arguments clears the command; write ${K} [] if that is intended`,
+        range: node.range,
+      });
   }
   return { form: 'exec', args: node.args };
 }
@@ -233,10 +242,14 @@ function pairs(ctx: Ctx, node: Node, K: string): KeyValue[] {
 
 function copyLike(ctx: Ctx, node: Node, K: string): { sources: string[]; dest: string; heredocs: HeredocFile[] } {
   if (node.args.length < 2) {
-    throw ctx.fail(node, `${K} requires at least two arguments, a source and a destination, but got ${node.args.length === 0 ? 'none' : `only "${node.args[0]}"`}`);
+    throw ctx.fail(
+      node,
+      `${K} requires at least two arguments, a source and a destination, but got ${node.args.length === 0 ? 'none' : `only "${node.args[0]}"`}`,
+    );
   }
   const dest = node.args[node.args.length - 1] ?? '';
-  if (!node.json && parseHeredocWord(dest)) throw ctx.fail(node, `${K} cannot accept a heredoc as a destination: put the path after <<${parseHeredocWord(dest)?.name ?? ''}`, dest);
+  if (!node.json && parseHeredocWord(dest))
+    throw ctx.fail(node, `${K} cannot accept a heredoc as a destination: put the path after <<${parseHeredocWord(dest)?.name ?? ''}`, dest);
   const docs = new Map(heredocFiles(node).map((h) => [h.name, h]));
   const sources: string[] = [];
   const heredocs: HeredocFile[] = [];
@@ -310,7 +323,10 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
   if (!isKind(keyword)) {
     const hint = suggest(keyword, instructionKinds);
     const written = node.original.split(/\s/, 1)[0] ?? keyword;
-    throw ctx.fail(node, `unknown instruction: ${written.length > 40 ? q(written, 40) : written}${hint ? ` (did you mean ${hint.toUpperCase()}?)` : ''}`);
+    throw ctx.fail(
+      node,
+      `unknown instruction: ${written.length > 40 ? q(written, 40) : written}${hint ? ` (did you mean ${hint.toUpperCase()}?)` : ''}`,
+    );
   }
   const K = keyword.toUpperCase();
   const flags = parseFlags(ctx, node, keyword);
@@ -319,23 +335,44 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
     case 'from': {
       const args = node.args;
       const hash = args.findIndex((a, i) => i > 0 && a.startsWith('#'));
-      if (hash > 0) throw ctx.fail(node, `FROM takes an image and an optional "AS name"; "${args[hash]}" is not a comment here: a comment must be on its own line`, args[hash]);
+      if (hash > 0)
+        throw ctx.fail(
+          node,
+          `FROM takes an image and an optional "AS name"; "${args[hash]}" is not a comment here: a comment must be on its own line`,
+          args[hash],
+        );
       if (args.length !== 1 && args.length !== 3) {
-        throw ctx.fail(node, args.length === 0 ? 'FROM requires an image (FROM image[:tag] [AS name])' : 'FROM takes an image and an optional "AS name": FROM image[:tag] [AS name]');
+        throw ctx.fail(
+          node,
+          args.length === 0
+            ? 'FROM requires an image (FROM image[:tag] [AS name])'
+            : 'FROM takes an image and an optional "AS name": FROM image[:tag] [AS name]',
+        );
       }
       let stageName: string | undefined;
       if (args.length === 3) {
-        if ((args[1] ?? '').toLowerCase() !== 'as') throw ctx.fail(node, `FROM expects "AS" before the stage name, not ${q(args[1] ?? '')}`, args[1]);
+        if ((args[1] ?? '').toLowerCase() !== 'as')
+          throw ctx.fail(node, `FROM expects "AS" before the stage name, not ${q(args[1] ?? '')}`, args[1]);
         stageName = (args[2] ?? '').toLowerCase();
         if (!stageNameRe.test(stageName)) {
-          throw ctx.fail(node, `invalid stage name ${q(args[2] ?? '')}: it must start with a letter and contain only letters, digits, "-", "_" and "."`, args[2]);
+          throw ctx.fail(
+            node,
+            `invalid stage name ${q(args[2] ?? '')}: it must start with a letter and contain only letters, digits, "-", "_" and "."`,
+            args[2],
+          );
         }
         if (args[1] !== 'AS' && args[1] !== 'as') {
           ctx.warnings.push({ rule: 'FromAsCasing', message: `use "AS" or "as" consistently, not ${q(args[1] ?? '')}`, range: node.range });
         }
       }
       const platform = str(flags, 'platform');
-      return { kind: 'from', ...base, image: args[0] ?? '', ...(stageName === undefined ? {} : { stageName }), ...(platform === undefined ? {} : { platform }) };
+      return {
+        kind: 'from',
+        ...base,
+        image: args[0] ?? '',
+        ...(stageName === undefined ? {} : { stageName }),
+        ...(platform === undefined ? {} : { platform }),
+      };
     }
     case 'run': {
       const cmd = command(ctx, node, K, false);
@@ -446,7 +483,11 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
       return { kind: 'stopsignal', ...base, signal };
     }
     case 'maintainer':
-      ctx.warnings.push({ rule: 'MaintainerDeprecated', message: 'MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=...', range: node.range });
+      ctx.warnings.push({
+        rule: 'MaintainerDeprecated',
+        message: 'MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=...',
+        range: node.range,
+      });
       return { kind: 'maintainer', ...base, name: one(ctx, node, K) };
     case 'volume': {
       if (node.args.length === 0) throw ctx.fail(node, 'VOLUME requires at least one argument (VOLUME /data)');
@@ -464,7 +505,8 @@ function toInstruction(ctx: Ctx, node: Node): Instruction {
       const sub = node.sub;
       if (!sub) throw ctx.fail(node, 'ONBUILD requires at least one argument (ONBUILD RUN ...)');
       if (sub.keyword === 'onbuild') throw ctx.fail(node, 'ONBUILD ONBUILD is not allowed');
-      if (sub.keyword === 'from' || sub.keyword === 'maintainer') throw ctx.fail(node, `${sub.keyword.toUpperCase()} is not allowed as an ONBUILD trigger`);
+      if (sub.keyword === 'from' || sub.keyword === 'maintainer')
+        throw ctx.fail(node, `${sub.keyword.toUpperCase()} is not allowed as an ONBUILD trigger`);
       // Heredoc bodies follow the ONBUILD line, so they belong to the trigger.
       const inner = toInstruction(ctx, { ...sub, heredocs: node.heredocs });
       const trigger = sub.original + node.heredocs.map((h) => `\n${h.content}${h.name}`).join('');
@@ -484,7 +526,8 @@ export function toDockerfile(parsed: ParsedNodes): Dockerfile {
     if (ins.kind === 'from') {
       if (ins.stageName !== undefined) {
         const prev = names.get(ins.stageName);
-        if (prev !== undefined) throw ctx.fail(node, `duplicate stage name ${q(ins.stageName)} (stage ${prev} already has it)`, ins.stageName);
+        if (prev !== undefined)
+          throw ctx.fail(node, `duplicate stage name ${q(ins.stageName)} (stage ${prev} already has it)`, ins.stageName);
         names.set(ins.stageName, stages.length);
       }
       stages.push({ index: stages.length, ...(ins.stageName === undefined ? {} : { name: ins.stageName }), from: ins, instructions: [] });
@@ -496,14 +539,19 @@ export function toDockerfile(parsed: ParsedNodes): Dockerfile {
         globalArgs.push(ins);
         continue;
       }
-      throw ctx.fail(node, `${node.keyword.toUpperCase()} before the first FROM: a Dockerfile must start with FROM (only ARG and parser directives may come before it)`);
+      throw ctx.fail(
+        node,
+        `${node.keyword.toUpperCase()} before the first FROM: a Dockerfile must start with FROM (only ARG and parser directives may come before it)`,
+      );
     }
     current.instructions.push(ins);
   }
   if (stages.length === 0) {
     throw new EngineError(
       'invalid_argument',
-      parsed.nodes.length === 0 ? 'the Dockerfile has no instructions: it needs at least a FROM line' : 'the Dockerfile has no FROM: add a FROM line after the global ARGs',
+      parsed.nodes.length === 0
+        ? 'the Dockerfile has no instructions: it needs at least a FROM line'
+        : 'the Dockerfile has no FROM: add a FROM line after the global ARGs',
       { range: parsed.nodes[parsed.nodes.length - 1]?.range ?? { file: parsed.file, line: 1, column: 1 } },
     );
   }

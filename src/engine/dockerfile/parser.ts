@@ -22,7 +22,19 @@ const heredocKeywords = new Set(['run', 'copy', 'add']);
 
 /** Go's unicode.IsSpace on one UTF-16 unit, the set BuildKit trims and splits on. */
 function isSpace(c: number): boolean {
-  return (c >= 9 && c <= 13) || c === 32 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 // BuildKit's reWhitespace: the characters that separate words of a simple argument list.
 const wsRunRe = /[\t\v\f\r ]+/;
@@ -325,7 +337,13 @@ class NodeBuilder {
     }
   }
 
-  private maybeJson(rest: string, logical: Logical, at: number, done: (args: readonly string[], json: boolean) => Node, list: boolean): Node {
+  private maybeJson(
+    rest: string,
+    logical: Logical,
+    at: number,
+    done: (args: readonly string[], json: boolean) => Node,
+    list: boolean,
+  ): Node {
     if (rest === '') return done([], false);
     if (rest.startsWith('[')) {
       let parsed: unknown;
@@ -353,7 +371,13 @@ class NodeBuilder {
     return done([rest], false);
   }
 
-  private nameValue(rest: string, key: string, logical: Logical, at: number, done: (args: readonly string[], json: boolean, extra?: Partial<Pick<Node, 'legacyKeyValue'>>) => Node): Node {
+  private nameValue(
+    rest: string,
+    key: string,
+    logical: Logical,
+    at: number,
+    done: (args: readonly string[], json: boolean, extra?: Partial<Pick<Node, 'legacyKeyValue'>>) => Node,
+  ): Node {
     const words = splitWords(rest, this.escape);
     if (words.length === 0) return done([], false);
     const first = words[0] ?? '';
@@ -502,7 +526,11 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
     builder ??= new NodeBuilder(file, d.escape);
     const node = builder.node(logical, 0, comments, endLine);
     if (emptyContinuation) {
-      warnings.push({ rule: 'NoEmptyContinuation', message: 'empty continuation line (a future Dockerfile syntax rejects it)', range: node.range });
+      warnings.push({
+        rule: 'NoEmptyContinuation',
+        message: 'empty continuation line (a future Dockerfile syntax rejects it)',
+        range: node.range,
+      });
     }
 
     if (canContainHeredoc(node) && logical.text.includes('<<')) {
@@ -530,7 +558,11 @@ export function parseNodes(text: string, options: ParseOptions = {}): ParsedNode
             { range: positionAt(file, logical.segments, offset, endLine) },
           );
         }
-        docs.push(doc.fd === undefined ? { name: doc.name, content, expand: doc.expand, chomp: doc.chomp } : { name: doc.name, content, expand: doc.expand, chomp: doc.chomp, fd: doc.fd });
+        docs.push(
+          doc.fd === undefined
+            ? { name: doc.name, content, expand: doc.expand, chomp: doc.chomp }
+            : { name: doc.name, content, expand: doc.expand, chomp: doc.chomp, fd: doc.fd },
+        );
       }
       const mutable = node as Mutable<Node>;
       mutable.heredocs = docs;

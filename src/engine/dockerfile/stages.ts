@@ -50,7 +50,10 @@ export function stagesFor(df: Dockerfile, global: GlobalScope, target?: string):
     goal = df.stages.find((s) => s.name === target.toLowerCase());
     if (!goal) {
       const names = df.stages.flatMap((s) => (s.name === undefined ? [] : [s.name]));
-      throw new EngineError('not_found', `target stage "${target}" could not be found${names.length ? ` (stages: ${names.join(', ')})` : ' (no stage has a name: use FROM image AS name)'}`);
+      throw new EngineError(
+        'not_found',
+        `target stage "${target}" could not be found${names.length ? ` (stages: ${names.join(', ')})` : ' (no stage has a name: use FROM image AS name)'}`,
+      );
     }
   }
   if (!goal) return [];

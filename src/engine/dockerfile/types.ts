@@ -99,9 +99,7 @@ export const instructionKinds = [
 export type InstructionKind = (typeof instructionKinds)[number];
 
 /** Exec form runs `args` directly; shell form hands `script` to the stage's SHELL. */
-export type Command =
-  | { readonly form: 'exec'; readonly args: readonly string[] }
-  | { readonly form: 'shell'; readonly script: string };
+export type Command = { readonly form: 'exec'; readonly args: readonly string[] } | { readonly form: 'shell'; readonly script: string };
 
 interface Base {
   readonly range: SourceRange;

@@ -52,13 +52,29 @@ function parseBool(key: string, v: string): boolean {
 
 function parseUint(key: string, v: string, base: 8 | 10): number {
   const re = base === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
-  if (!re.test(v)) throw new ValueError(`invalid value for ${key}: ${q(v)} (expected ${base === 8 ? 'an octal mode like 0755' : 'a number'})`);
+  if (!re.test(v))
+    throw new ValueError(`invalid value for ${key}: ${q(v)} (expected ${base === 8 ? 'an octal mode like 0755' : 'a number'})`);
   const n = parseInt(v, base);
   if (n > 0xffffffff) throw new ValueError(`invalid value for ${key}: ${q(v)} is too large`);
   return n;
 }
 
-const sizeUnits: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, tib: 1024 ** 4 };
+const sizeUnits: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
 
 /** A RAM size as Docker reads it: `64m`, `1g`, `512k`, plain bytes. Binary multiples. */
 export function parseSize(v: string): number {
@@ -167,14 +183,18 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
         only(key, 'cache');
         if (!late) {
           const s = value.toLowerCase();
-          if (!(cacheSharingModes as readonly string[]).includes(s)) throw new ValueError(`unsupported sharing value ${q(value)} (use shared, private or locked)`);
+          if (!(cacheSharingModes as readonly string[]).includes(s))
+            throw new ValueError(`unsupported sharing value ${q(value)} (use shared, private or locked)`);
           sharing = s as CacheSharing;
         }
         break;
       case 'from':
         only(key, 'bind', 'cache');
         // BuildKit resolves mount sources before any ARG is known.
-        if (/\$./.test(value)) throw new ValueError(`"from" does not support variable expansion (${q(value)}): define an alias stage (FROM ${value.length <= 40 ? value : '...'} AS name) instead`);
+        if (/\$./.test(value))
+          throw new ValueError(
+            `"from" does not support variable expansion (${q(value)}): define an alias stage (FROM ${value.length <= 40 ? value : '...'} AS name) instead`,
+          );
         from = value;
         break;
       case 'mode':
@@ -282,15 +302,46 @@ export function parsePortSpec(v: string): PortSpec {
   const start = Number(m[1]);
   const end = m[2] === undefined ? start : Number(m[2]);
   const protocol = (m[3] ?? 'tcp').toLowerCase();
-  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') throw new ValueError(`invalid protocol ${q(m[3] ?? '')} in ${q(v)} (use tcp, udp or sctp)`);
+  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp')
+    throw new ValueError(`invalid protocol ${q(m[3] ?? '')} in ${q(v)} (use tcp, udp or sctp)`);
   if (start < 1 || start > 65535 || end < start || end > 65535) throw new ValueError(`invalid port ${q(v)} (ports run from 1 to 65535)`);
   return { start, end, protocol };
 }
 
 const signalNumbers: Readonly<Record<string, number>> = {
-  HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, IOT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14,
-  TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27,
-  WINCH: 28, IO: 29, POLL: 29, PWR: 30, SYS: 31,
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  ILL: 4,
+  TRAP: 5,
+  ABRT: 6,
+  IOT: 6,
+  BUS: 7,
+  FPE: 8,
+  KILL: 9,
+  USR1: 10,
+  SEGV: 11,
+  USR2: 12,
+  PIPE: 13,
+  ALRM: 14,
+  TERM: 15,
+  STKFLT: 16,
+  CHLD: 17,
+  CONT: 18,
+  STOP: 19,
+  TSTP: 20,
+  TTIN: 21,
+  TTOU: 22,
+  URG: 23,
+  XCPU: 24,
+  XFSZ: 25,
+  VTALRM: 26,
+  PROF: 27,
+  WINCH: 28,
+  IO: 29,
+  POLL: 29,
+  PWR: 30,
+  SYS: 31,
 };
 
 /** `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3` → the signal as the image config stores it. */

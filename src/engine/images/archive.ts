@@ -80,19 +80,29 @@ async function planSave(store: Store, names: readonly string[]): Promise<SaveIma
       try {
         manifestBytes = await store.readBlob(hit.record.manifestDigest, manifestLimit);
       } catch (e) {
-        throw new EngineError('failed_precondition', `image ${name}: its manifest ${hit.record.manifestDigest} is missing from the store (pull it again)`, { cause: e });
+        throw new EngineError(
+          'failed_precondition',
+          `image ${name}: its manifest ${hit.record.manifestDigest} is missing from the store (pull it again)`,
+          { cause: e },
+        );
       }
       const m = parseManifest(manifestBytes, hit.record.mediaType, name);
       if (m.kind !== 'manifest') throw new EngineError('failed_precondition', `image ${name}: its record points at an index, not an image`);
       if (m.layers.length !== diffIds.length)
-        throw new EngineError('failed_precondition', `image ${name}: its config lists ${diffIds.length} layers but its manifest ${m.layers.length}`);
+        throw new EngineError(
+          'failed_precondition',
+          `image ${name}: its config lists ${diffIds.length} layers but its manifest ${m.layers.length}`,
+        );
       const layers = m.layers.map((blob, i) => {
         layerCompression(blob.mediaType); // refuses unknown types
         return { blob, diffId: diffIds[i]! };
       });
       for (const l of layers)
         if (!(await store.hasBlob(l.blob.digest)))
-          throw new EngineError('failed_precondition', `image ${name}: layer blob ${l.blob.digest} is missing from the store (pull it again)`);
+          throw new EngineError(
+            'failed_precondition',
+            `image ${name}: layer blob ${l.blob.digest} is missing from the store (pull it again)`,
+          );
       img = { id: hit.id, configBytes, config, layers, tags: [] };
       byId.set(hit.id, img);
     }
@@ -129,7 +139,11 @@ async function* layerTar(store: Store, blob: Descriptor, signal?: AbortSignal): 
     }
   } catch (e) {
     if (isEngineError(e)) throw e;
-    throw new EngineError('failed_precondition', `layer blob ${blob.digest} is damaged in the store (${(e as Error).message}): run 'dockui system check'`, { cause: e });
+    throw new EngineError(
+      'failed_precondition',
+      `layer blob ${blob.digest} is damaged in the store (${(e as Error).message}): run 'dockui system check'`,
+      { cause: e },
+    );
   } finally {
     gz.destroy();
     src.destroy();
@@ -145,7 +159,11 @@ async function* unzstd(src: Readable, blob: Descriptor, signal?: AbortSignal): A
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number>((res, rej) => {
     child.on('error', (e: NodeJS.ErrnoException) =>
-      rej(e.code === 'ENOENT' ? new EngineError('failed_precondition', 'this image has zstd-compressed layers: install zstd (apt-get install zstd)') : e),
+      rej(
+        e.code === 'ENOENT'
+          ? new EngineError('failed_precondition', 'this image has zstd-compressed layers: install zstd (apt-get install zstd)')
+          : e,
+      ),
     );
     child.on('close', (code) => res(code ?? 1));
   });
@@ -158,7 +176,10 @@ async function* unzstd(src: Readable, blob: Descriptor, signal?: AbortSignal): A
     }
     const code = await exited;
     if (code !== 0)
-      throw new EngineError('failed_precondition', `layer blob ${blob.digest} is damaged in the store (zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}): run 'dockui system check'`);
+      throw new EngineError(
+        'failed_precondition',
+        `layer blob ${blob.digest} is damaged in the store (zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}): run 'dockui system check'`,
+      );
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     src.destroy();
@@ -176,12 +197,19 @@ async function measureLayer(store: Store, blob: Descriptor, diffId: string, sign
   }
   const got = `sha256:${h.digest('hex')}`;
   if (got !== diffId)
-    throw new EngineError('failed_precondition', `layer ${diffId} is damaged in the store (its blob inflates to ${got}): run 'dockui system check'`);
+    throw new EngineError(
+      'failed_precondition',
+      `layer ${diffId} is damaged in the store (its blob inflates to ${got}): run 'dockui system check'`,
+    );
   return size;
 }
 
 function fileEntry(name: string, data: Buffer): Buffer[] {
-  return [encodeHeader({ name, type: typeFlag.file, mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0 }), data, Buffer.alloc(padding(data.length))];
+  return [
+    encodeHeader({ name, type: typeFlag.file, mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0 }),
+    data,
+    Buffer.alloc(padding(data.length)),
+  ];
 }
 
 function dirEntry(name: string): Buffer {
@@ -254,8 +282,15 @@ async function* archiveChunks(store: Store, images: readonly SaveImage[], signal
     const desc = { mediaType: mediaTypes.ociManifest, digest: mDigest, size: manifest.length };
     if (img.tags.length === 0) index.push(desc);
     for (const t of img.tags)
-      index.push({ ...desc, annotations: { 'io.containerd.image.name': t.toString(), 'org.opencontainers.image.ref.name': t.tag ?? 'latest' } });
-    manifestJson.push({ Config: blobName(img.id), RepoTags: img.tags.map((t) => t.familiar()), Layers: img.layers.map((l) => blobName(l.diffId)) });
+      index.push({
+        ...desc,
+        annotations: { 'io.containerd.image.name': t.toString(), 'org.opencontainers.image.ref.name': t.tag ?? 'latest' },
+      });
+    manifestJson.push({
+      Config: blobName(img.id),
+      RepoTags: img.tags.map((t) => t.familiar()),
+      Layers: img.layers.map((l) => blobName(l.diffId)),
+    });
   }
   yield* fileEntry('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: index })));
   yield* fileEntry('manifest.json', Buffer.from(JSON.stringify(manifestJson)));
@@ -291,7 +326,12 @@ export async function saveToFile(store: Store, names: readonly string[], file: s
 }
 
 /** Writes the archive to a stream (stdout), honouring back-pressure; the stream is not ended. */
-export async function saveToStream(store: Store, names: readonly string[], out: Writable | NodeJS.WriteStream, opts: SaveOptions = {}): Promise<void> {
+export async function saveToStream(
+  store: Store,
+  names: readonly string[],
+  out: Writable | NodeJS.WriteStream,
+  opts: SaveOptions = {},
+): Promise<void> {
   // One listener for the whole write: an EPIPE may arrive between two writes.
   let failed: Error | undefined;
   let wake: (() => void) | undefined;
@@ -300,7 +340,10 @@ export async function saveToStream(store: Store, names: readonly string[], out: 
     wake?.();
   };
   const check = () => {
-    if (failed) throw new EngineError('unavailable', `cannot write the archive: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`, { cause: failed });
+    if (failed)
+      throw new EngineError('unavailable', `cannot write the archive: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`, {
+        cause: failed,
+      });
   };
   out.on('error', onError);
   try {
@@ -439,7 +482,8 @@ async function indexArchive(file: string, name: string, signal?: AbortSignal): P
       throwIfAborted(signal);
       const h = await readAt(fh, pos, BLOCK);
       if (h.length === 0 && entries.size > 0) break; // no end-of-archive blocks: complete all the same
-      if (h.length < BLOCK) throw notArchive(name, entries.size === 0 ? 'it is not a tar archive (docker save or oci-archive)' : 'it is cut short');
+      if (h.length < BLOCK)
+        throw notArchive(name, entries.size === 0 ? 'it is not a tar archive (docker save or oci-archive)' : 'it is cut short');
       if (h.every((c) => c === 0)) {
         if (entries.size === 0) throw notArchive(name, 'it is an empty tar archive');
         break;
@@ -452,7 +496,10 @@ async function indexArchive(file: string, name: string, signal?: AbortSignal): P
         sumOk = false;
       }
       if (!sumOk)
-        throw notArchive(name, entries.size === 0 ? 'it is not a tar archive (docker save or oci-archive)' : 'a tar header checksum does not match');
+        throw notArchive(
+          name,
+          entries.size === 0 ? 'it is not a tar archive (docker save or oci-archive)' : 'a tar header checksum does not match',
+        );
       const flag = String.fromCharCode(h[156]!);
       let size = octal(h, 124, 12, 'size', name);
       if (flag === 'x' || flag === 'g') {
@@ -512,7 +559,14 @@ async function indexArchive(file: string, name: string, signal?: AbortSignal): P
         if (link.startsWith('/')) throw notArchive(name, `link ${shown} points outside the archive`);
       }
       if (entries.size >= maxEntries && !entries.has(path)) throw notArchive(name, `more than ${maxEntries} entries`);
-      entries.set(path, { path, type, offset: dataAt, size: dataSize, ...(digest ? { digest } : {}), ...(type === 'symlink' || type === 'hardlink' ? { link } : {}) });
+      entries.set(path, {
+        path,
+        type,
+        offset: dataAt,
+        size: dataSize,
+        ...(digest ? { digest } : {}),
+        ...(type === 'symlink' || type === 'hardlink' ? { link } : {}),
+      });
       pos = dataAt + size + padding(size);
     }
     return entries;
@@ -619,7 +673,13 @@ function entryStream(file: string, e: ArchiveEntry): Readable {
 }
 
 /** sha256 of the inflated bytes of a gzip or zstd entry (the diff_id check of a compressed layer). */
-async function inflatedDigest(file: string, e: ArchiveEntry, compression: 'gzip' | 'zstd', name: string, signal?: AbortSignal): Promise<string> {
+async function inflatedDigest(
+  file: string,
+  e: ArchiveEntry,
+  compression: 'gzip' | 'zstd',
+  name: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const h = createHash('sha256');
   try {
     if (compression === 'zstd') {
@@ -672,13 +732,23 @@ async function configOf(file: string, e: ArchiveEntry, name: string): Promise<{ 
 
 /** docker-archive: manifest.json. */
 async function planDocker(file: string, entries: Map<string, ArchiveEntry>, name: string, signal?: AbortSignal): Promise<LoadPlan[]> {
-  const mj = parseJson(await readEntry(file, lookup(entries, 'manifest.json', name), manifestLimit, 'manifest.json', name), 'manifest.json', name);
+  const mj = parseJson(
+    await readEntry(file, lookup(entries, 'manifest.json', name), manifestLimit, 'manifest.json', name),
+    'manifest.json',
+    name,
+  );
   if (!Array.isArray(mj) || mj.length === 0) throw notArchive(name, 'manifest.json is not a non-empty list');
   if (mj.length > 1000) throw notArchive(name, 'manifest.json lists more than 1000 images');
   const plans: LoadPlan[] = [];
   for (const [i, item] of mj.entries()) {
     const m = item as { Config?: unknown; RepoTags?: unknown; Layers?: unknown };
-    if (typeof m !== 'object' || m === null || typeof m.Config !== 'string' || !Array.isArray(m.Layers) || !m.Layers.every((l) => typeof l === 'string'))
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      typeof m.Config !== 'string' ||
+      !Array.isArray(m.Layers) ||
+      !m.Layers.every((l) => typeof l === 'string')
+    )
       throw notArchive(name, `manifest.json entry ${i} lacks Config or Layers`);
     if (m.RepoTags != null && !Array.isArray(m.RepoTags)) throw notArchive(name, `manifest.json entry ${i} has malformed RepoTags`);
     const refs = ((m.RepoTags as unknown[] | null | undefined) ?? []).map((t) => parseRepoTag(t, name));
@@ -763,8 +833,7 @@ async function planOci(file: string, entries: Map<string, ArchiveEntry>, name: s
       const entry = blob(l, 'layer');
       const diffId = diffIds[j]!;
       const got = compression === 'none' ? entry.digest : await inflatedDigest(file, entry, compression, name, signal);
-      if (got !== diffId)
-        throw notArchive(name, `layer ${l.digest} does not match its diff_id ${diffId} (its content is ${got})`);
+      if (got !== diffId) throw notArchive(name, `layer ${l.digest} does not match its diff_id ${diffId} (its content is ${got})`);
       if (compression === 'none') keepAll = false;
       layers.push({ entry, diffId, compression, ...(compression !== 'none' ? { keep: l } : {}) });
     }
@@ -777,7 +846,13 @@ async function planOci(file: string, entries: Map<string, ArchiveEntry>, name: s
 // load: writing
 
 /** A gzip of the entry into a temp file under ROOT/tmp: its path, digest and size. */
-async function gzipToTemp(store: Store, file: string, e: ArchiveEntry, temps: string[], signal?: AbortSignal): Promise<{ path: string; digest: string; size: number }> {
+async function gzipToTemp(
+  store: Store,
+  file: string,
+  e: ArchiveEntry,
+  temps: string[],
+  signal?: AbortSignal,
+): Promise<{ path: string; digest: string; size: number }> {
   const path = tempPath(store, 'load');
   temps.push(path);
   const h = createHash('sha256');
@@ -835,7 +910,12 @@ async function writeImages(store: Store, file: string, plans: readonly LoadPlan[
         // Both sides run to their end before a failure is reported: nothing of this load is
         // still writing once it returns (and its temp files are removed).
         const unpackAnd = async <T>(other: Promise<T>): Promise<[LayerResult, T]> => {
-          const unpack = store.unpackLayer({ source: entryStream(file, l.entry), mediaType: layerMediaType[l.compression], diffId: l.diffId, ...(signal ? { signal } : {}) });
+          const unpack = store.unpackLayer({
+            source: entryStream(file, l.entry),
+            mediaType: layerMediaType[l.compression],
+            diffId: l.diffId,
+            ...(signal ? { signal } : {}),
+          });
           const [a, b] = await Promise.allSettled([unpack, other]);
           if (a.status === 'rejected') throw a.reason;
           if (b.status === 'rejected') throw b.reason;
@@ -889,7 +969,9 @@ async function writeImages(store: Store, file: string, plans: readonly LoadPlan[
       const c = plan.config;
       const platform =
         typeof c.os === 'string' && typeof c.architecture === 'string'
-          ? formatPlatform(normalizePlatform({ os: c.os, architecture: c.architecture, variant: typeof c.variant === 'string' ? c.variant : undefined }))
+          ? formatPlatform(
+              normalizePlatform({ os: c.os, architecture: c.architecture, variant: typeof c.variant === 'string' ? c.variant : undefined }),
+            )
           : undefined;
       const rec = { manifestDigest, configDigest: plan.id, mediaType: manifestType, ...(platform ? { platform } : {}) };
       const replaced: { name: string; id: string }[] = [];
@@ -947,7 +1029,11 @@ export async function loadArchive(store: Store, file: string, opts: LoadOptions 
 }
 
 /** Loads an archive read from a stream (stdin): spooled to ROOT/tmp first. */
-export async function loadArchiveStream(store: Store, source: AsyncIterable<Buffer> | Readable, opts: LoadOptions = {}): Promise<LoadedImage[]> {
+export async function loadArchiveStream(
+  store: Store,
+  source: AsyncIterable<Buffer> | Readable,
+  opts: LoadOptions = {},
+): Promise<LoadedImage[]> {
   const name = opts.name ?? 'stdin';
   const plain = await spool(store, source, name, opts.signal);
   try {
@@ -990,10 +1076,11 @@ async function spool(store: Store, source: AsyncIterable<Buffer> | Readable, nam
         }
       }
       if (gz) {
-        if (!gz.write(c)) await new Promise<void>((res, rej) => {
-          gz!.once('drain', res);
-          feeding!.catch(rej);
-        });
+        if (!gz.write(c))
+          await new Promise<void>((res, rej) => {
+            gz!.once('drain', res);
+            feeding!.catch(rej);
+          });
       } else await write(c);
     }
     if (gz) {

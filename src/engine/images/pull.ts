@@ -10,21 +10,8 @@ import { createGunzip } from 'node:zlib';
 import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
 import { blobChunks } from '../registry/blob-stream.js';
 import { clientFor } from '../registry/client.js';
-import {
-  type Descriptor,
-  configLimit,
-  layerCompression,
-  mediaTypes,
-  selectPlatform,
-} from '../registry/manifest.js';
-import {
-  type Platform,
-  formatPlatform,
-  hostPlatform,
-  normalizePlatform,
-  parsePlatform,
-  platformMatches,
-} from '../registry/platform.js';
+import { type Descriptor, configLimit, layerCompression, mediaTypes, selectPlatform } from '../registry/manifest.js';
+import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
 import { parseReference } from '../registry/reference.js';
 import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
 
@@ -168,20 +155,13 @@ async function resolveManifest(
   signal: AbortSignal | undefined,
 ) {
   const top = await client.getManifest(ref, ref.digest ?? ref.tag ?? 'latest', { signal });
-  if (top.manifest.kind === 'manifest')
-    return { fetched: top, manifest: top.manifest, indexDigest: undefined };
+  if (top.manifest.kind === 'manifest') return { fetched: top, manifest: top.manifest, indexDigest: undefined };
   const desc = selectPlatform(top.manifest, want, ref.familiar());
   const inner = await client.getManifest(ref, desc.digest, { signal });
   if (inner.bytes.length !== desc.size)
-    throw new EngineError(
-      'failed_precondition',
-      `manifest ${desc.digest} has ${inner.bytes.length} bytes, its index says ${desc.size}`,
-    );
+    throw new EngineError('failed_precondition', `manifest ${desc.digest} has ${inner.bytes.length} bytes, its index says ${desc.size}`);
   if (inner.manifest.kind !== 'manifest')
-    throw new EngineError(
-      'failed_precondition',
-      `${ref.familiar()}: an index inside an index is not supported`,
-    );
+    throw new EngineError('failed_precondition', `${ref.familiar()}: an index inside an index is not supported`);
   return { fetched: inner, manifest: inner.manifest, indexDigest: top.digest };
 }
 
@@ -190,20 +170,13 @@ async function resolveManifest(
  * reference or platform), not_found, unauthorized, unavailable (network, after retries),
  * failed_precondition (bad or hostile content), canceled.
  */
-export async function pullImage(
-  store: Store,
-  refInput: string,
-  opts: PullImageOptions = {},
-): Promise<PullResult> {
+export async function pullImage(store: Store, refInput: string, opts: PullImageOptions = {}): Promise<PullResult> {
   const { signal } = opts;
   const ref = parseReference(refInput);
   const want = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
   const client = clientFor(ref.domain, { insecure: opts.insecure });
   const { fetched, manifest, indexDigest } = await resolveManifest(client, ref, want, signal);
-  if (
-    manifest.config.mediaType !== mediaTypes.ociConfig &&
-    manifest.config.mediaType !== mediaTypes.dockerConfig
-  )
+  if (manifest.config.mediaType !== mediaTypes.ociConfig && manifest.config.mediaType !== mediaTypes.dockerConfig)
     throw new EngineError(
       'failed_precondition',
       `${ref.familiar()} is not a container image (its config is ${manifest.config.mediaType.slice(0, 100)})`,
@@ -233,8 +206,7 @@ async function pullParts(
   const { signal } = opts;
   // Config: small, needed first for the diffIDs the layers unpack under.
   const cfgDesc = manifest.config;
-  if (cfgDesc.size > configLimit)
-    throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
+  if (cfgDesc.size > configLimit) throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
   let downloaded = 0;
   let fresh = false;
   let cfgBytes: Buffer;
@@ -254,10 +226,7 @@ async function pullParts(
     );
   const got = imagePlatform(config);
   if (opts.platform && got && !platformMatches(want, got))
-    throw new EngineError(
-      'not_found',
-      `${ref.familiar()} is for ${formatPlatform(got)}, not the requested ${formatPlatform(want)}`,
-    );
+    throw new EngineError('not_found', `${ref.familiar()} is for ${formatPlatform(got)}, not the requested ${formatPlatform(want)}`);
 
   // Layers: one job per distinct blob (an image may repeat a layer).
   const states: LayerState[] = manifest.layers.map((d) => ({
@@ -353,8 +322,7 @@ async function fetchSmall(
       chunks.push(c);
     const bytes = Buffer.concat(chunks);
     if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` === desc.digest) return bytes;
-    if (attempt >= 1)
-      throw new EngineError('unavailable', `blob ${desc.digest} of ${ref.name} arrived corrupt twice`);
+    if (attempt >= 1) throw new EngineError('unavailable', `blob ${desc.digest} of ${ref.name} arrived corrupt twice`);
     onRetry?.(desc.digest, 'digest mismatch');
   }
 }
@@ -473,8 +441,7 @@ async function downloadLayer(
           left -= c.length;
           yield c;
         }
-        if (left !== 0)
-          throw new EngineError('internal', `partial download of ${desc.digest} changed under us`);
+        if (left !== 0) throw new EngineError('internal', `partial download of ${desc.digest} changed under us`);
       }
       let at = writer.offset;
       for await (const chunk of blobChunks(client, ref, desc, {
@@ -501,8 +468,7 @@ async function downloadLayer(
         await writer.commit();
       } catch (e) {
         finished = true; // commit removed the partial
-        if (isEngineError(e) && e.code === 'unavailable')
-          throw new CorruptBlob(`blob ${desc.digest} of ${ref.name} arrived corrupt`);
+        if (isEngineError(e) && e.code === 'unavailable') throw new CorruptBlob(`blob ${desc.digest} of ${ref.name} arrived corrupt`);
         throw e;
       }
       finished = true;
@@ -534,8 +500,7 @@ async function downloadLayer(
     if (!finished) {
       // Keep what arrived for a resume when the cause was the network or a cancel; hostile or
       // broken content is dropped.
-      const keep =
-        o.signal?.aborted || (isEngineError(e) && (e.code === 'unavailable' || e.code === 'canceled'));
+      const keep = o.signal?.aborted || (isEngineError(e) && (e.code === 'unavailable' || e.code === 'canceled'));
       await (keep ? writer.suspend() : writer.abort()).catch(() => {});
     }
     if (o.signal?.aborted) throw canceledError();

@@ -2,16 +2,7 @@
 // and a token cache keyed by scope set, refreshed when a token expires or is refused.
 import { EngineError } from '../define.js';
 import type { Credentials } from './credentials.js';
-import {
-  TransientError,
-  describe,
-  discard,
-  isRetryableStatus,
-  parseRetryAfter,
-  readBody,
-  request,
-  withRetry,
-} from './http.js';
+import { TransientError, describe, discard, isRetryableStatus, parseRetryAfter, readBody, request, withRetry } from './http.js';
 
 export interface Challenge {
   readonly scheme: 'basic' | 'bearer';
@@ -108,11 +99,7 @@ export class TokenCache {
 
   async #fetch(challenge: Challenge, scopes: readonly string[], signal?: AbortSignal): Promise<CachedToken> {
     const realm = challenge.params.realm;
-    if (!realm)
-      throw new EngineError(
-        'unavailable',
-        `${this.domain} asked for a bearer token without saying where to get one`,
-      );
+    if (!realm) throw new EngineError('unavailable', `${this.domain} asked for a bearer token without saying where to get one`);
     let url: URL;
     try {
       url = new URL(realm);
@@ -153,10 +140,7 @@ export class TokenCache {
         }
         if (isRetryableStatus(r.status)) {
           discard(r);
-          throw new TransientError(
-            `token server answered ${r.status}`,
-            parseRetryAfter(r.headers['retry-after']),
-          );
+          throw new TransientError(`token server answered ${r.status}`, parseRetryAfter(r.headers['retry-after']));
         }
         return r;
       },
@@ -179,15 +163,10 @@ export class TokenCache {
     try {
       body = JSON.parse((await readBody(res, tokenLimit, 'token reply')).toString('utf8')) as typeof body;
     } catch (e) {
-      throw new EngineError(
-        'unavailable',
-        `token server for ${this.domain} sent a bad reply: ${describe(e)}`,
-        { cause: e },
-      );
+      throw new EngineError('unavailable', `token server for ${this.domain} sent a bad reply: ${describe(e)}`, { cause: e });
     }
     const token = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof token !== 'string' || !token)
-      throw new EngineError('unavailable', `token server for ${this.domain} sent no token`);
+    if (typeof token !== 'string' || !token) throw new EngineError('unavailable', `token server for ${this.domain} sent no token`);
     // The spec's default lifetime is 60 s; refresh a little early so a request never carries a dead token.
     const lifeSec = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     const issued = typeof body.issued_at === 'string' ? Date.parse(body.issued_at) : NaN;

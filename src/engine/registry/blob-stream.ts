@@ -43,8 +43,7 @@ export async function* blobChunks(
         if (!m || Number(m[1]) !== received) {
           // A range we did not ask for: take the whole blob again instead of guessing.
           discard(res);
-          if (received === 0)
-            throw new EngineError('unavailable', `${what}: the registry sent a bad partial reply`);
+          if (received === 0) throw new EngineError('unavailable', `${what}: the registry sent a bad partial reply`);
           throw new TransientError('unexpected Content-Range');
         }
       } else if (res.status === 200) {
@@ -58,10 +57,7 @@ export async function* blobChunks(
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared + (res.status === 206 ? received : 0) > desc.size) {
         discard(res);
-        throw new EngineError(
-          'failed_precondition',
-          `${what} is larger than its manifest says (${desc.size} bytes)`,
-        );
+        throw new EngineError('failed_precondition', `${what} is larger than its manifest says (${desc.size} bytes)`);
       }
       for await (const raw of res.body as AsyncIterable<Buffer>) {
         let chunk = raw;
@@ -75,10 +71,7 @@ export async function* blobChunks(
         }
         if (received + chunk.length > desc.size) {
           res.body.destroy();
-          throw new EngineError(
-            'failed_precondition',
-            `${what} is larger than its manifest says (${desc.size} bytes)`,
-          );
+          throw new EngineError('failed_precondition', `${what} is larger than its manifest says (${desc.size} bytes)`);
         }
         received += chunk.length;
         yield chunk;
@@ -92,13 +85,9 @@ export async function* blobChunks(
       // Only failures in a row count: a slow link that keeps making progress keeps going.
       failures = received > progressBefore ? 1 : failures + 1;
       if (failures >= tuning.attempts)
-        throw new EngineError(
-          'unavailable',
-          `${what} of ${ref.name}: ${describe(e)} (gave up after ${failures} attempts)`,
-          {
-            cause: e,
-          },
-        );
+        throw new EngineError('unavailable', `${what} of ${ref.name}: ${describe(e)} (gave up after ${failures} attempts)`, {
+          cause: e,
+        });
       opts.onRetry?.(describe(e), received);
       const retryAfter = e instanceof TransientError ? e.retryAfterMs : undefined;
       await sleep(retryAfter ?? backoffMs(failures - 1), signal);

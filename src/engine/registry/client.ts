@@ -62,9 +62,7 @@ function apiHost(domain: string): string {
 }
 
 function isLoopback(domain: string): boolean {
-  const host = domain.startsWith('[')
-    ? domain.slice(0, domain.indexOf(']') + 1)
-    : domain.replace(/:\d+$/, '');
+  const host = domain.startsWith('[') ? domain.slice(0, domain.indexOf(']') + 1) : domain.replace(/:\d+$/, '');
   return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
@@ -206,13 +204,9 @@ export class RegistryClient {
           if (e instanceof EngineError) throw e;
           // A name that does not resolve will not start to on a retry.
           if ((e as NodeJS.ErrnoException).code === 'ENOTFOUND')
-            throw new EngineError(
-              'unavailable',
-              `cannot reach registry ${this.domain}: no such host ${url.hostname}`,
-              {
-                cause: e,
-              },
-            );
+            throw new EngineError('unavailable', `cannot reach registry ${this.domain}: no such host ${url.hostname}`, {
+              cause: e,
+            });
           throw new TransientError(describe(e), undefined, { cause: e });
         }
         if (opts.retry !== false && isRetryableStatus(r.status)) {
@@ -239,10 +233,7 @@ export class RegistryClient {
       this.#challenge = ch;
       discard(res);
       if (ch.scheme === 'basic' && !(await this.credentials())) {
-        throw new EngineError(
-          'unauthorized',
-          `${this.domain} requires a login (run 'dockui login ${this.domain}')`,
-        );
+        throw new EngineError('unauthorized', `${this.domain} requires a login (run 'dockui login ${this.domain}')`);
       }
     }
   }
@@ -260,8 +251,7 @@ export class RegistryClient {
           : `${what}: ${this.domain} requires a login${suffix} (run 'dockui login ${this.domain}')`,
       );
     }
-    if (res.status === 403)
-      return new EngineError('unauthorized', `${what}: access denied by ${this.domain}${suffix}`);
+    if (res.status === 403) return new EngineError('unauthorized', `${what}: access denied by ${this.domain}${suffix}`);
     if (res.status === 404) return new EngineError('not_found', `${what}: not found${suffix}`);
     return new EngineError('unavailable', `${what}: ${this.domain} answered HTTP ${res.status}${suffix}`);
   }
@@ -313,21 +303,10 @@ export class RegistryClient {
     const bytes = await readBody(res, manifestLimit, `manifest for ${what}`);
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (reference.startsWith('sha256:') && reference !== digest)
-      throw new EngineError(
-        'failed_precondition',
-        `manifest for ${what} does not match its digest (got ${digest})`,
-      );
+      throw new EngineError('failed_precondition', `manifest for ${what} does not match its digest (got ${digest})`);
     const header = res.headers['docker-content-digest'];
-    if (
-      typeof header === 'string' &&
-      header.startsWith('sha256:') &&
-      header !== digest &&
-      !reference.startsWith('sha256:')
-    )
-      throw new EngineError(
-        'failed_precondition',
-        `manifest for ${what} does not match the digest the registry announced (${header})`,
-      );
+    if (typeof header === 'string' && header.startsWith('sha256:') && header !== digest && !reference.startsWith('sha256:'))
+      throw new EngineError('failed_precondition', `manifest for ${what} does not match the digest the registry announced (${header})`);
     const manifest = parseManifest(bytes, res.headers['content-type'], `manifest for ${what}`);
     return { manifest, bytes, digest, mediaType: manifest.mediaType };
   }
@@ -356,6 +335,5 @@ export function clientFor(domain: string, opts: ClientOptions = {}): RegistryCli
 
 /** Drops shared clients (and with them cached credentials and tokens), after a login or logout. */
 export function forgetClients(domain?: string): void {
-  for (const k of [...clients.keys()])
-    if (domain === undefined || k.startsWith(`${domain}|`)) clients.delete(k);
+  for (const k of [...clients.keys()]) if (domain === undefined || k.startsWith(`${domain}|`)) clients.delete(k);
 }

@@ -84,13 +84,8 @@ function helperFor(cfg: DockerConfig, domain: string): string | undefined {
 }
 
 /** Runs `docker-credential-NAME ACTION` with `input` on stdin; resolves stdout. */
-function runHelper(
-  name: string,
-  action: 'get' | 'store' | 'erase',
-  input: string,
-): Promise<{ code: number; out: string }> {
-  if (!/^[\w.-]+$/.test(name))
-    return Promise.reject(new EngineError('failed_precondition', `bad credential helper name: ${name}`));
+function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string): Promise<{ code: number; out: string }> {
+  if (!/^[\w.-]+$/.test(name)) return Promise.reject(new EngineError('failed_precondition', `bad credential helper name: ${name}`));
   return new Promise((resolve, reject) => {
     const child = spawn(`docker-credential-${name}`, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -98,13 +93,7 @@ function runHelper(
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) =>
-      reject(
-        new EngineError(
-          'failed_precondition',
-          `credential helper docker-credential-${name} cannot run: ${e.message}`,
-          { cause: e },
-        ),
-      ),
+      reject(new EngineError('failed_precondition', `credential helper docker-credential-${name} cannot run: ${e.message}`, { cause: e })),
     );
     child.on('close', (code) => resolve({ code: code ?? 1, out: out || err }));
     child.stdin.on('error', () => {});
@@ -115,8 +104,7 @@ function runHelper(
 function decodeAuth(auth: string, where: string): { username: string; password: string } {
   const s = Buffer.from(auth, 'base64').toString('utf8');
   const i = s.indexOf(':');
-  if (i <= 0)
-    throw new EngineError('failed_precondition', `bad "auth" entry for ${where} in ${configPath()}`);
+  if (i <= 0) throw new EngineError('failed_precondition', `bad "auth" entry for ${where} in ${configPath()}`);
   return { username: s.slice(0, i), password: s.slice(i + 1) };
 }
 
@@ -128,19 +116,13 @@ export async function getCredentials(domain: string): Promise<Credentials | unde
     const r = await runHelper(helper, 'get', configKey(domain));
     if (r.code !== 0) {
       if (/not found/i.test(r.out)) return undefined;
-      throw new EngineError(
-        'failed_precondition',
-        `docker-credential-${helper} get failed: ${r.out.trim().split('\n')[0] ?? ''}`,
-      );
+      throw new EngineError('failed_precondition', `docker-credential-${helper} get failed: ${r.out.trim().split('\n')[0] ?? ''}`);
     }
     let v: { Username?: unknown; Secret?: unknown };
     try {
       v = JSON.parse(r.out) as typeof v;
     } catch {
-      throw new EngineError(
-        'failed_precondition',
-        `docker-credential-${helper} get answered something that is not JSON`,
-      );
+      throw new EngineError('failed_precondition', `docker-credential-${helper} get answered something that is not JSON`);
     }
     if (typeof v.Username !== 'string' || typeof v.Secret !== 'string') return undefined;
     // "<token>" as the user name means the secret is an identity token (Docker's convention).
@@ -152,8 +134,7 @@ export async function getCredentials(domain: string): Promise<Credentials | unde
     let up: { username: string; password: string } | undefined;
     if (e.auth) up = decodeAuth(e.auth, k);
     else if (e.username && e.password) up = { username: e.username, password: e.password };
-    if (e.identitytoken)
-      return { username: up?.username ?? '', password: up?.password ?? '', identityToken: e.identitytoken };
+    if (e.identitytoken) return { username: up?.username ?? '', password: up?.password ?? '', identityToken: e.identitytoken };
     if (up) return up;
   }
   return undefined;
@@ -165,16 +146,8 @@ export async function storeCredentials(domain: string, c: Credentials): Promise<
   const helper = helperFor(cfg, domain);
   const key = configKey(domain);
   if (helper) {
-    const r = await runHelper(
-      helper,
-      'store',
-      JSON.stringify({ ServerURL: key, Username: c.username, Secret: c.password }),
-    );
-    if (r.code !== 0)
-      throw new EngineError(
-        'failed_precondition',
-        `docker-credential-${helper} store failed: ${r.out.trim()}`,
-      );
+    const r = await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: c.username, Secret: c.password }));
+    if (r.code !== 0) throw new EngineError('failed_precondition', `docker-credential-${helper} store failed: ${r.out.trim()}`);
     return `docker-credential-${helper}`;
   }
   const auths = (cfg.auths ??= {});

@@ -52,8 +52,7 @@ class ChunkedDecoder {
         this.#state = 'size';
       } else if (this.#state === 'size') {
         const size = parseInt(line.split(';')[0]!.trim(), 16);
-        if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+/.test(line.trim()))
-          throw new TransientError('bad chunk size');
+        if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+/.test(line.trim())) throw new TransientError('bad chunk size');
         if (size === 0) this.#state = 'trailer';
         else {
           this.#left = size;
@@ -177,16 +176,9 @@ export function fastGet(
       },
     });
     socket.setNoDelay(true);
-    socket.setTimeout(opts.timeoutMs, () =>
-      fail(new TransientError(`no data from ${url.host} in ${opts.timeoutMs} ms`)),
-    );
+    socket.setTimeout(opts.timeoutMs, () => fail(new TransientError(`no data from ${url.host} in ${opts.timeoutMs} ms`)));
     socket.on('connect', () => {
-      const lines = [
-        `GET ${url.pathname}${url.search} HTTP/1.1`,
-        `Host: ${url.host}`,
-        'Connection: close',
-        'User-Agent: dockui/0.1',
-      ];
+      const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close', 'User-Agent: dockui/0.1'];
       for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'host') lines.push(`${k}: ${v}`);
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     });

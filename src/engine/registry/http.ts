@@ -93,9 +93,7 @@ export function isTransient(e: unknown): boolean {
 }
 
 export function isRetryableStatus(status: number): boolean {
-  return (
-    status === 429 || status === 500 || status === 502 || status === 503 || status === 504 || status === 408
-  );
+  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504 || status === 408;
 }
 
 /** Retry-After: delta seconds or an HTTP date. */
@@ -152,17 +150,12 @@ export async function withRetry<T>(
       if (opts.signal?.aborted) throw canceledError();
       if (!isTransient(e) || attempt + 1 >= attempts) {
         if (isTransient(e))
-          throw new EngineError(
-            'unavailable',
-            `${what}: ${describe(e)} (gave up after ${attempt + 1} attempts)`,
-            {
-              cause: e,
-            },
-          );
+          throw new EngineError('unavailable', `${what}: ${describe(e)} (gave up after ${attempt + 1} attempts)`, {
+            cause: e,
+          });
         throw e;
       }
-      const delay =
-        e instanceof TransientError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(attempt);
+      const delay = e instanceof TransientError && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(attempt);
       opts.onRetry?.(e, attempt, delay);
       await sleep(delay, opts.signal);
     }
@@ -218,12 +211,7 @@ export function request(url: URL, opts: RequestOptions = {}): Promise<HttpRespon
   return requestOnce(url, opts, opts.maxRedirects ?? 5, opts.headers ?? {});
 }
 
-function requestOnce(
-  url: URL,
-  opts: RequestOptions,
-  redirectsLeft: number,
-  headers: Record<string, string>,
-): Promise<HttpResponse> {
+function requestOnce(url: URL, opts: RequestOptions, redirectsLeft: number, headers: Record<string, string>): Promise<HttpResponse> {
   const signal = opts.signal;
   if (signal?.aborted) return Promise.reject(canceledError());
   const mod = url.protocol === 'https:' ? https : http;
@@ -237,10 +225,7 @@ function requestOnce(
         r.body.destroy();
         const next = new URL(location, url);
         if (!redirectAllowed(url, next))
-          throw new EngineError(
-            'unavailable',
-            `${url.host} redirected to a refused location (${next.protocol}//${next.host})`,
-          );
+          throw new EngineError('unavailable', `${url.host} redirected to a refused location (${next.protocol}//${next.host})`);
         const nextHeaders = { ...headers };
         if (next.host !== url.host) delete nextHeaders.authorization;
         return requestOnce(next, opts, redirectsLeft - 1, nextHeaders);
@@ -257,9 +242,7 @@ function requestOnce(
     const onAbort = () => req.destroy(canceledError());
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => signal?.removeEventListener('abort', onAbort);
-    req.setTimeout(timeoutMs, () =>
-      req.destroy(new TransientError(`no answer from ${url.host} in ${timeoutMs} ms`)),
-    );
+    req.setTimeout(timeoutMs, () => req.destroy(new TransientError(`no answer from ${url.host} in ${timeoutMs} ms`)));
     req.on('error', (e) => {
       done();
       if (!settled) {
@@ -276,12 +259,7 @@ function requestOnce(
         done();
         const next = new URL(location, url);
         if (!redirectAllowed(url, next)) {
-          reject(
-            new EngineError(
-              'unavailable',
-              `${url.host} redirected to a refused location (${next.protocol}//${next.host})`,
-            ),
-          );
+          reject(new EngineError('unavailable', `${url.host} redirected to a refused location (${next.protocol}//${next.host})`));
           return;
         }
         // Credentials are for the registry, not for the storage a blob is redirected to.

@@ -20,12 +20,7 @@ export const mediaTypes = {
 } as const;
 
 /** What a manifest GET accepts, best first. Schema 1 is left out on purpose. */
-export const manifestAccept = [
-  mediaTypes.ociIndex,
-  mediaTypes.dockerList,
-  mediaTypes.ociManifest,
-  mediaTypes.dockerManifest,
-].join(', ');
+export const manifestAccept = [mediaTypes.ociIndex, mediaTypes.dockerList, mediaTypes.ociManifest, mediaTypes.dockerManifest].join(', ');
 
 /** Limits on hostile JSON: containerd caps manifests at 4 MiB. */
 export const manifestLimit = 4 << 20;
@@ -70,13 +65,9 @@ function bad(what: string, why: string): EngineError {
 function descriptor(v: unknown, what: string, where: string): Descriptor {
   if (typeof v !== 'object' || v === null) throw bad(what, `${where} is not an object`);
   const d = v as Record<string, unknown>;
-  if (typeof d.mediaType !== 'string' || d.mediaType.length > 255)
-    throw bad(what, `${where} has no media type`);
+  if (typeof d.mediaType !== 'string' || d.mediaType.length > 255) throw bad(what, `${where} has no media type`);
   if (!isDigest(d.digest))
-    throw bad(
-      what,
-      `${where} has an unsupported digest ${JSON.stringify(String(d.digest)).slice(0, 90)} (only sha256 is supported)`,
-    );
+    throw bad(what, `${where} has an unsupported digest ${JSON.stringify(String(d.digest)).slice(0, 90)} (only sha256 is supported)`);
   if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0 || d.size > maxBlobSize)
     throw bad(what, `${where} has a bad size`);
   let platform: Platform | undefined;
@@ -109,12 +100,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
   const m = v as Record<string, unknown>;
   const ct = (contentType ?? '').split(';')[0]!.trim();
   const mt = typeof m.mediaType === 'string' ? m.mediaType : ct;
-  if (
-    m.schemaVersion === 1 ||
-    mt === mediaTypes.schema1 ||
-    mt === mediaTypes.schema1Signed ||
-    ct === mediaTypes.schema1Signed
-  )
+  if (m.schemaVersion === 1 || mt === mediaTypes.schema1 || mt === mediaTypes.schema1Signed || ct === mediaTypes.schema1Signed)
     throw new EngineError(
       'failed_precondition',
       `${what} is a Docker schema 1 manifest, which dockui does not support (deprecated since 2017; push it again with a current client)`,
@@ -162,18 +148,12 @@ export function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' {
 
 /** Picks the manifest for a platform from an index; a clear error names what is offered. */
 export function selectPlatform(index: ImageIndex, want: Platform, what: string): Descriptor {
-  const images = index.manifests.filter(
-    (d) => d.mediaType === mediaTypes.ociManifest || d.mediaType === mediaTypes.dockerManifest,
-  );
+  const images = index.manifests.filter((d) => d.mediaType === mediaTypes.ociManifest || d.mediaType === mediaTypes.dockerManifest);
   const candidates = images.filter((d) => d.platform && platformMatches(want, d.platform));
   // Prefer an exact variant match when the request left the variant open (e.g. arm v7 over v6).
   const exact = candidates.find((d) => d.platform!.variant === want.variant);
   const pick = exact ?? candidates[0];
   if (pick) return pick;
-  const offered =
-    images.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ') || 'none';
-  throw new EngineError(
-    'not_found',
-    `${what} has no image for ${formatPlatform(want)} (it offers: ${offered})`,
-  );
+  const offered = images.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ') || 'none';
+  throw new EngineError('not_found', `${what} has no image for ${formatPlatform(want)} (it offers: ${offered})`);
 }

@@ -32,10 +32,7 @@ export function normalizePlatform(p: Platform): Platform {
 export function parsePlatform(s: string): Platform {
   const parts = s.trim().split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p)))
-    throw new EngineError(
-      'invalid_argument',
-      `invalid platform ${JSON.stringify(s)}: want os/arch[/variant], e.g. linux/arm64/v8`,
-    );
+    throw new EngineError('invalid_argument', `invalid platform ${JSON.stringify(s)}: want os/arch[/variant], e.g. linux/arm64/v8`);
   return normalizePlatform({ os: parts[0]!, architecture: parts[1]!, variant: parts[2] });
 }
 

@@ -41,15 +41,10 @@ interface BlobState {
 }
 
 /** Pushes the image named `refInput` in `store` to the registry that name points at. */
-export async function pushImage(
-  store: Store,
-  refInput: string,
-  opts: PushImageOptions = {},
-): Promise<PushResult> {
+export async function pushImage(store: Store, refInput: string, opts: PushImageOptions = {}): Promise<PushResult> {
   const { signal } = opts;
   const ref = parseReference(refInput);
-  if (ref.digest && !ref.tag)
-    throw new EngineError('invalid_argument', `cannot push by digest: ${refInput} (push a tag)`);
+  if (ref.digest && !ref.tag) throw new EngineError('invalid_argument', `cannot push by digest: ${refInput} (push a tag)`);
   const resolved = await store.resolveImage(ref.toString()).catch((e: unknown) => {
     throw e instanceof EngineError && e.code === 'not_found'
       ? new EngineError(
@@ -60,17 +55,11 @@ export async function pushImage(
   });
   const rec = resolved.record;
   if (!(await store.hasBlob(rec.manifestDigest)))
-    throw new EngineError(
-      'failed_precondition',
-      `the manifest of ${ref.familiar()} is missing from the store: pull or build it again`,
-    );
+    throw new EngineError('failed_precondition', `the manifest of ${ref.familiar()} is missing from the store: pull or build it again`);
   const manifestBytes = await store.readBlob(rec.manifestDigest);
   const parsed = parseManifest(manifestBytes, rec.mediaType, `manifest of ${ref.familiar()}`);
   if (parsed.kind !== 'manifest')
-    throw new EngineError(
-      'failed_precondition',
-      `${ref.familiar()} is an index; only single images are pushed`,
-    );
+    throw new EngineError('failed_precondition', `${ref.familiar()} is an index; only single images are pushed`);
   const manifest: ImageManifest = parsed;
   const blobs = [manifest.config, ...manifest.layers];
   for (const b of blobs)
@@ -103,9 +92,7 @@ export async function pushImage(
   let existed = 0;
   let mounted = 0;
   const seen = new Set<string>();
-  const queue = blobs
-    .map((b, i) => ({ b, s: states[i]! }))
-    .filter(({ b }) => (seen.has(b.digest) ? false : (seen.add(b.digest), true)));
+  const queue = blobs.map((b, i) => ({ b, s: states[i]! })).filter(({ b }) => (seen.has(b.digest) ? false : (seen.add(b.digest), true)));
   let next = 0;
   let failed: Error | undefined;
   const worker = async () => {
@@ -145,15 +132,11 @@ export async function pushImage(
     scopes: [pushScope(ref.path)],
     signal,
   });
-  if (res.status !== 201 && res.status !== 200)
-    throw await client.fail(res, `push manifest of ${ref.familiar()}`);
+  if (res.status !== 201 && res.status !== 200) throw await client.fail(res, `push manifest of ${ref.familiar()}`);
   discard(res);
   const confirmed = res.headers['docker-content-digest'];
   if (typeof confirmed === 'string' && confirmed !== rec.manifestDigest)
-    throw new EngineError(
-      'unavailable',
-      `${ref.domain} stored the manifest under ${confirmed}, not ${rec.manifestDigest}`,
-    );
+    throw new EngineError('unavailable', `${ref.domain} stored the manifest under ${confirmed}, not ${rec.manifestDigest}`);
   return {
     ref: ref.toString(),
     digest: rec.manifestDigest,
@@ -329,10 +312,7 @@ async function pushBlob(
 
 function uploadLocation(client: RegistryClient, location: string | string[] | undefined): URL {
   if (typeof location !== 'string' || !location)
-    throw new EngineError(
-      'unavailable',
-      `${client.domain} opened an upload without saying where (no Location)`,
-    );
+    throw new EngineError('unavailable', `${client.domain} opened an upload without saying where (no Location)`);
   const u = new URL(location, client.base);
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new EngineError('unavailable', `${client.domain} sent a bad upload location`);

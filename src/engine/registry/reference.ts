@@ -39,10 +39,7 @@ export interface Reference {
 }
 
 function invalid(input: string, why?: string): EngineError {
-  return new EngineError(
-    'invalid_argument',
-    `invalid reference format: ${why ? `${why}: ` : ''}${JSON.stringify(input)}`,
-  );
+  return new EngineError('invalid_argument', `invalid reference format: ${why ? `${why}: ` : ''}${JSON.stringify(input)}`);
 }
 
 class ParsedReference implements Reference {
@@ -61,8 +58,7 @@ class ParsedReference implements Reference {
   }
   familiarName(): string {
     if (this.domain !== defaultDomain) return this.name;
-    return this.path.startsWith(officialRepoPrefix) &&
-      !this.path.slice(officialRepoPrefix.length).includes('/')
+    return this.path.startsWith(officialRepoPrefix) && !this.path.slice(officialRepoPrefix.length).includes('/')
       ? this.path.slice(officialRepoPrefix.length)
       : this.path;
   }
@@ -116,12 +112,10 @@ export function parseReference(input: string): Reference {
   }
   if (domain === legacyDomain) domain = defaultDomain;
   if (domain === defaultDomain && !path.includes('/')) path = officialRepoPrefix + path;
-  if (path !== path.toLowerCase() && pathRe.test(path.toLowerCase()))
-    throw invalid(input, 'repository name must be lowercase');
+  if (path !== path.toLowerCase() && pathRe.test(path.toLowerCase())) throw invalid(input, 'repository name must be lowercase');
   if (!pathRe.test(path)) throw invalid(input, 'bad repository name');
   if (anchoredHexId.test(rest)) throw invalid(input, 'a 64-character hex string is an image id, not a name');
-  if (domain.length + 1 + path.length > maxNameLength)
-    throw invalid(input, `name longer than ${maxNameLength} characters`);
+  if (domain.length + 1 + path.length > maxNameLength) throw invalid(input, `name longer than ${maxNameLength} characters`);
   if (!digest && !tag) tag = defaultTag;
   return new ParsedReference(domain, path, tag, digest);
 }

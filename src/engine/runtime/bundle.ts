@@ -13,7 +13,7 @@ import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciP
 import { resolveUser } from './user.js';
 import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
-import { mkdirInRoot } from './lookpath.js';
+import { mkdirInRoot } from '../fsutil/in-root.js';
 
 export const rootfsOf = (dir: string) => join(dir, 'rootfs');
 
@@ -43,11 +43,7 @@ async function processFor(
   const cwd = over.workdir || rec.workdir || '/';
   mkdirInRoot(rootfs, cwd); // Docker creates a missing WORKDIR / -w, inside the image's tree
   const tty = over.tty ?? rec.tty;
-  const env = mergeEnv(
-    [`HOSTNAME=${rec.hostname}`, `HOME=${user.home}`, ...(tty ? ['TERM=xterm'] : [])],
-    rec.env,
-    over.env,
-  );
+  const env = mergeEnv([`HOSTNAME=${rec.hostname}`, `HOME=${user.home}`, ...(tty ? ['TERM=xterm'] : [])], rec.env, over.env);
   // HOME from the image's Env or -e wins, as in Docker.
   let args = over.args ?? [rec.path, ...rec.args];
   if (!over.args && rec.init) args = ['/sbin/docker-init', '--', ...args];
@@ -95,7 +91,8 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     else if (!existsSync(source)) await mkdir(source, { recursive: true }); // Docker creates a missing host dir
     mounts.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
   }
-  if (rec.init) mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: initBinary(), options: ['bind', 'ro', 'nosuid', 'nodev'] });
+  if (rec.init)
+    mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: initBinary(), options: ['bind', 'ro', 'nosuid', 'nodev'] });
   const proc = await processFor(rec, rootfs);
   const spec = buildSpec({
     rootfs,

@@ -7,12 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync 
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  EngineError,
-  type ContainerStats,
-  type ContainerSummary,
-  type PortMapping,
-} from '../define.js';
+import { EngineError, type ContainerStats, type ContainerSummary, type PortMapping } from '../define.js';
 import type { EventBus } from '../events.js';
 import type { EnginePaths } from '../paths.js';
 import { pidAlive, tryLock } from '../store/lock.js';
@@ -38,8 +33,7 @@ import { parseTmpfs, parseVolume, Volumes } from './volumes.js';
 export const dockuiBin = ((here) =>
   [resolve(here, '../../../bin/dockui.js'), resolve(here, '../bin/dockui.js'), resolve(here, '../../bin/dockui.js')].find((p) =>
     existsSync(p),
-  ) ??
-  resolve(here, '../../../bin/dockui.js'))(dirname(fileURLToPath(import.meta.url)));
+  ) ?? resolve(here, '../../../bin/dockui.js'))(dirname(fileURLToPath(import.meta.url)));
 
 // ---- parsing of user input (before any side effect) -----------------------------------
 
@@ -230,7 +224,8 @@ export class Containers {
     if (/^[0-9a-f]+$/.test(q)) {
       const hits = all.filter((r) => r.id.startsWith(q));
       if (hits.length === 1) return hits[0]!;
-      if (hits.length > 1) throw new EngineError('invalid_argument', `container id prefix ${q} is ambiguous: ${hits.length} containers match`);
+      if (hits.length > 1)
+        throw new EngineError('invalid_argument', `container id prefix ${q} is ambiguous: ${hits.length} containers match`);
     }
     throw new EngineError('not_found', `no such container: ${q}`);
   }
@@ -284,7 +279,8 @@ export class Containers {
     if ((ports.length || opts.publishAll) && network !== 'private')
       throw new EngineError('invalid_argument', `published ports need the private network (not --network ${network})`);
     if (opts.init) (await import('./bundle.js')).initBinary();
-    for (const e of opts.env ?? []) if (e.startsWith('=') || e === '') throw new EngineError('invalid_argument', `invalid environment variable: ${JSON.stringify(e)}`);
+    for (const e of opts.env ?? [])
+      if (e.startsWith('=') || e === '') throw new EngineError('invalid_argument', `invalid environment variable: ${JSON.stringify(e)}`);
 
     trace('create: options checked');
     const image = await this.resolveImage(opts.image);
@@ -302,7 +298,10 @@ export class Containers {
     const argv = [...entrypoint, ...cmd];
     if (argv.length === 0) throw new EngineError('invalid_argument', `no command specified: image ${opts.image} has no Cmd or Entrypoint`);
     const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
-    const env = mergeEnv(cfg.Env, opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)));
+    const env = mergeEnv(
+      cfg.Env,
+      opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
+    );
     const id = newId();
     // Anonymous volumes: `-v /path`, and each VOLUME of the image no mount of the run covers.
     const named = mounts.map((m) => (m.type === 'volume' && m.source === '' ? { ...m, source: newId(), anonymous: true } : m));
@@ -351,7 +350,10 @@ export class Containers {
       if (opts.name !== undefined) {
         if (taken.has(opts.name)) {
           const other = (await this.records.list()).find((r) => r.name === opts.name)!;
-          throw new EngineError('conflict', `the container name "${opts.name}" is already in use by container ${shortId(other.id)}: remove or rename it`);
+          throw new EngineError(
+            'conflict',
+            `the container name "${opts.name}" is already in use by container ${shortId(other.id)}: remove or rename it`,
+          );
         }
         rec.name = opts.name;
       } else {
@@ -414,9 +416,7 @@ export class Containers {
     let created = false;
     try {
       if (rec.network === 'private') {
-        const ports = await Promise.all(
-          rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)),
-        );
+        const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
         net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
         (rec as { ports: readonly PortMapping[] }).ports = ports.map((p, i) => ({ ...p, hostPort: p.hostPort || rec.ports[i]!.hostPort }));
       }
@@ -432,17 +432,9 @@ export class Containers {
         containerDir: dir,
         runRoot: this.paths.runRoot,
         tty: rec.tty,
-        exitCommand: foreground ? [] : [
-          process.execPath,
-          dockuiBin,
-          '--root',
-          this.paths.root,
-          '--runroot',
-          this.paths.runRoot,
-          'container',
-          'cleanup',
-          rec.id,
-        ],
+        exitCommand: foreground
+          ? []
+          : [process.execPath, dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
       });
       rec.pid = pid;
       const st = procStartTime(pid);
@@ -459,7 +451,11 @@ export class Containers {
     } catch (e) {
       if (created) await runtime.delete(rec.id, { force: true }).catch(() => undefined);
       if (net || rec.network === 'private')
-        await teardownNetwork({ runRoot: this.paths.runRoot, id: rec.id, ...(net ? { slirpPid: net.slirpPid, apiSocket: net.apiSocket } : {}) });
+        await teardownNetwork({
+          runRoot: this.paths.runRoot,
+          id: rec.id,
+          ...(net ? { slirpPid: net.slirpPid, apiSocket: net.apiSocket } : {}),
+        });
       unmount(rootfsOf(dir));
       delete rec.pid;
       delete rec.monitorPid;
@@ -597,7 +593,12 @@ export class Containers {
     // `runc run` (attached) removes its own state; conmon's `runc create` leaves it for us.
     if (existsSync(join(this.paths.runRoot, 'runc', id))) await this.runtime.delete(id, { force: true }).catch(() => undefined);
     if (rec.network === 'private')
-      await teardownNetwork({ runRoot: this.paths.runRoot, id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
+      await teardownNetwork({
+        runRoot: this.paths.runRoot,
+        id,
+        ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}),
+        ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}),
+      });
     unmount(rootfsOf(dir));
     rec.state = 'exited';
     rec.exitCode = exitCode;
@@ -790,7 +791,12 @@ export class Containers {
     await this.records.write(rec).catch(() => undefined);
     if (existsSync(join(this.paths.runRoot, 'runc', rec.id))) await this.runtime.delete(rec.id, { force: true }).catch(() => undefined);
     if (rec.network === 'private')
-      await teardownNetwork({ runRoot: this.paths.runRoot, id: rec.id, ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}), ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}) });
+      await teardownNetwork({
+        runRoot: this.paths.runRoot,
+        id: rec.id,
+        ...(rec.slirpPid ? { slirpPid: rec.slirpPid } : {}),
+        ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}),
+      });
     unmount(rootfsOf(dir));
     // record.json goes first, so a half-removed dir is never listed.
     try {
@@ -1058,10 +1064,15 @@ export class Containers {
         AutoRemove: r.autoRemove,
       },
       NetworkSettings: {
-        Ports: Object.fromEntries(r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])),
+        Ports: Object.fromEntries(
+          r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]]),
+        ),
         IPAddress: r.network === 'private' ? '10.0.2.100' : '',
       },
-      GraphDriver: { Name: 'overlay', Data: { LowerDir: r.lowerDirs.join(':'), UpperDir: join(this.dir(r.id), 'upper'), MergedDir: rootfsOf(this.dir(r.id)) } },
+      GraphDriver: {
+        Name: 'overlay',
+        Data: { LowerDir: r.lowerDirs.join(':'), UpperDir: join(this.dir(r.id), 'upper'), MergedDir: rootfsOf(this.dir(r.id)) },
+      },
       LogPath: logPath(this.dir(r.id)),
     };
   }

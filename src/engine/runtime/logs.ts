@@ -40,8 +40,7 @@ export function joinPartials(raw: readonly RawLogLine[], flush = false): StreamL
     } else pending[r.stream] = merged;
   }
   if (flush)
-    for (const p of [pending.stdout, pending.stderr])
-      if (p) out.push({ stream: p.stream, time: p.time, text: p.text, partial: true });
+    for (const p of [pending.stdout, pending.stderr]) if (p) out.push({ stream: p.stream, time: p.time, text: p.text, partial: true });
   return out;
 }
 
@@ -75,7 +74,10 @@ export async function readLogChunk(path: string, offset: number): Promise<{ line
     const end = buf.lastIndexOf(0x0a);
     if (end < 0) return { lines: [], offset };
     const text = buf.subarray(0, end).toString('utf8');
-    const lines = text.split('\n').map(parseLogLine).filter((l): l is RawLogLine => l !== undefined);
+    const lines = text
+      .split('\n')
+      .map(parseLogLine)
+      .filter((l): l is RawLogLine => l !== undefined);
     return { lines, offset: offset + end + 1 };
   } finally {
     await fh.close();

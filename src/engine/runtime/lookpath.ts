@@ -2,44 +2,9 @@
 // `runc run` shares its stderr with the container, so runc's own "executable file not found"
 // would reach the user as a second line beside dockui's: looking first lets the attached run
 // fail with one line, in runc's words, before anything starts.
-import { lstatSync, mkdirSync, readlinkSync, statSync } from 'node:fs';
-import { EngineError } from '../define.js';
+import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-
-/**
- * `p` (absolute, inside the container) resolved against `root` the way the kernel would inside
- * it: symlinks, absolute or relative, never leave the root. Undefined when a component is
- * missing or the links loop.
- */
-export function resolveInRoot(root: string, p: string): string | undefined {
-  const todo = p.split('/').filter(Boolean);
-  const done: string[] = [];
-  let links = 0;
-  while (todo.length) {
-    const part = todo.shift()!;
-    if (part === '.') continue;
-    if (part === '..') {
-      done.pop();
-      continue;
-    }
-    const host = join(root, ...done, part);
-    let st;
-    try {
-      st = lstatSync(host);
-    } catch {
-      return undefined;
-    }
-    if (st.isSymbolicLink()) {
-      if (++links > 40) return undefined;
-      const target = readlinkSync(host);
-      if (target.startsWith('/')) done.length = 0;
-      todo.unshift(...target.split('/').filter(Boolean));
-      continue;
-    }
-    done.push(part);
-  }
-  return '/' + done.join('/');
-}
+import { resolveInRoot } from '../fsutil/in-root.js';
 
 /** Whether `ctrPath` lies on (or under) one of the mount destinations. */
 function underMount(ctrPath: string, mountPoints: readonly string[]): boolean {
@@ -62,10 +27,7 @@ export function missingExecutable(
   const { env, mountPoints } = opts;
   const candidates = cmd.includes('/')
     ? [posix.resolve('/', opts.cwd, cmd)]
-    : (
-        env.findLast((e) => e.startsWith('PATH='))?.slice(5) ??
-        '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-      )
+    : (env.findLast((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
         .split(':')
         .filter((d) => d.startsWith('/'))
         .map((d) => posix.join(d, cmd));
@@ -87,37 +49,4 @@ export function missingExecutable(
   return cmd.includes('/')
     ? `exec: "${cmd}": stat ${cmd}: no such file or directory`
     : `exec: "${cmd}": executable file not found in $PATH`;
-}
-
-/**
- * `mkdir -p` of `p` inside the rootfs at `root`, as the container would see it: a symlink on the
- * way is followed inside the rootfs (an image's `/app -> /etc` must not make dockui create dirs
- * under the host's /etc). Returns the real path inside the rootfs. A component that is a file,
- * or a symlink leading nowhere, fails.
- */
-export function mkdirInRoot(root: string, p: string): string {
-  let cur = '/';
-  for (const part of p.split('/').filter((x) => x !== '' && x !== '.')) {
-    if (part === '..') {
-      cur = posix.dirname(cur);
-      continue;
-    }
-    const host = join(root, cur, part); // `cur` holds no symlink: each step resolved it
-    let st;
-    try {
-      st = lstatSync(host);
-    } catch {
-      mkdirSync(host, { mode: 0o755 });
-      cur = posix.join(cur, part);
-      continue;
-    }
-    if (st.isSymbolicLink()) {
-      const to = resolveInRoot(root, posix.join(cur, part));
-      if (to === undefined || !statSync(join(root, to)).isDirectory())
-        throw new EngineError('invalid_argument', `working directory ${p}: ${posix.join(cur, part)} is a link that leads to no directory in the image`);
-      cur = to;
-    } else if (st.isDirectory()) cur = posix.join(cur, part);
-    else throw new EngineError('invalid_argument', `working directory ${p}: ${posix.join(cur, part)} is not a directory`);
-  }
-  return cur;
 }

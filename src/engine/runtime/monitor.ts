@@ -28,25 +28,40 @@ export const logPath = (containerDir: string) => join(containerDir, 'ctr.log');
 /** Starts conmon, which runs `runc create`. Resolves with the container's pid once it exists. */
 export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number; monitorPid: number }> {
   const conmon = process.env.DOCKUI_CONMON ?? findExecutable('conmon');
-  if (!conmon) throw new EngineError('failed_precondition', 'conmon is not installed (apt-get install conmon): it monitors detached containers');
+  if (!conmon)
+    throw new EngineError('failed_precondition', 'conmon is not installed (apt-get install conmon): it monitors detached containers');
   const exitDir = join(m.runRoot, 'exits');
   const sockDir = join(m.runRoot, 'sock');
   await Promise.all([mkdir(exitDir, { recursive: true }), mkdir(sockDir, { recursive: true })]);
   const args = [
-    '--api-version', '1',
-    '-c', m.id,
-    '-u', m.id,
-    '-n', m.name,
-    '-r', m.runtime.binary,
-    '--runtime-arg', `--root=${m.runtime.root}`,
-    '-b', m.bundle,
-    '-p', join(m.containerDir, 'pidfile'),
-    '-P', join(m.containerDir, 'conmon.pid'),
-    '-l', `k8s-file:${logPath(m.containerDir)}`,
-    '--exit-dir', exitDir,
-    '-0', m.containerDir,
-    '--socket-dir-path', sockDir,
-    '--log-level', 'error',
+    '--api-version',
+    '1',
+    '-c',
+    m.id,
+    '-u',
+    m.id,
+    '-n',
+    m.name,
+    '-r',
+    m.runtime.binary,
+    '--runtime-arg',
+    `--root=${m.runtime.root}`,
+    '-b',
+    m.bundle,
+    '-p',
+    join(m.containerDir, 'pidfile'),
+    '-P',
+    join(m.containerDir, 'conmon.pid'),
+    '-l',
+    `k8s-file:${logPath(m.containerDir)}`,
+    '--exit-dir',
+    exitDir,
+    '-0',
+    m.containerDir,
+    '--socket-dir-path',
+    sockDir,
+    '--log-level',
+    'error',
     ...(m.tty ? ['-t'] : []),
   ];
   if (m.exitCommand?.length) {
@@ -83,7 +98,14 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
       // conmon closed the pipe without a pid: its log says why.
       void readFile(errLog, 'utf8')
         .catch(() => '')
-        .then((t) => reject(new EngineError('failed_precondition', cleanRuntimeMessage(t.trim().split('\n').pop() || 'conmon failed to create the container'))));
+        .then((t) =>
+          reject(
+            new EngineError(
+              'failed_precondition',
+              cleanRuntimeMessage(t.trim().split('\n').pop() || 'conmon failed to create the container'),
+            ),
+          ),
+        );
     });
     child.on('error', (e) => reject(new EngineError('failed_precondition', `cannot run conmon: ${e.message}`, { cause: e })));
   }).finally(() => {

@@ -16,8 +16,7 @@ import { unmount } from './rootfs.js';
 export type NetworkMode = 'none' | 'host' | 'private';
 
 export function parseNetworkMode(s: string | undefined): NetworkMode {
-  if (s === undefined || s === '' || s === 'private' || s === 'bridge' || s === 'default' || s === 'slirp4netns')
-    return 'private';
+  if (s === undefined || s === '' || s === 'private' || s === 'bridge' || s === 'default' || s === 'slirp4netns') return 'private';
   if (s === 'none' || s === 'host') return s;
   throw new EngineError('invalid_argument', `unknown network: ${s} (use none, host or private)`);
 }
@@ -38,7 +37,8 @@ export function parsePublish(spec: string): PortMapping {
   const slash = rest.lastIndexOf('/');
   if (slash !== -1) {
     const p = rest.slice(slash + 1).toLowerCase();
-    if (p !== 'tcp' && p !== 'udp') throw new EngineError('invalid_argument', `invalid protocol ${JSON.stringify(p)} in -p ${spec} (tcp or udp)`);
+    if (p !== 'tcp' && p !== 'udp')
+      throw new EngineError('invalid_argument', `invalid protocol ${JSON.stringify(p)} in -p ${spec} (tcp or udp)`);
     protocol = p;
     rest = rest.slice(0, slash);
   }
@@ -53,7 +53,8 @@ export function parsePublish(spec: string): PortMapping {
   } else if (parts.length === 3) {
     hostIp = parts[0]!;
     const m = ipv4Re.exec(hostIp);
-    if (!m || m.slice(1).some((o) => Number(o) > 255)) throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(hostIp)} in -p ${spec}`);
+    if (!m || m.slice(1).some((o) => Number(o) > 255))
+      throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(hostIp)} in -p ${spec}`);
     hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec);
     ctr = parts[2]!;
   } else throw new EngineError('invalid_argument', `invalid port spec: -p ${spec} (use [IP:]HOST:CONTAINER[/PROTO])`);
@@ -122,7 +123,8 @@ export async function setupPrivateNetwork(opts: {
   logFile: string;
 }): Promise<PrivateNetwork> {
   const slirp = findExecutable('slirp4netns');
-  if (!slirp) throw new EngineError('failed_precondition', 'slirp4netns is not installed (apt-get install slirp4netns); or use --network none|host');
+  if (!slirp)
+    throw new EngineError('failed_precondition', 'slirp4netns is not installed (apt-get install slirp4netns); or use --network none|host');
   const path = netnsPath(opts.runRoot, opts.id);
   const apiSocket = join(opts.runRoot, 'net', `${opts.id.slice(0, 32)}.sock`);
   mkdirSync(join(apiSocket, '..'), { recursive: true });
@@ -132,8 +134,18 @@ export async function setupPrivateNetwork(opts: {
     const log = openSync(opts.logFile, 'a');
     const child = spawn(
       slirp,
-      ['--configure', '--mtu=65520', '--disable-host-loopback', '--api-socket', apiSocket, '--ready-fd', '3',
-        '--netns-type=path', path, 'tap0'],
+      [
+        '--configure',
+        '--mtu=65520',
+        '--disable-host-loopback',
+        '--api-socket',
+        apiSocket,
+        '--ready-fd',
+        '3',
+        '--netns-type=path',
+        path,
+        'tap0',
+      ],
       { detached: true, stdio: ['ignore', log, log, 'pipe'] },
     );
     closeSync(log);
@@ -156,7 +168,7 @@ export async function setupPrivateNetwork(opts: {
       if (reply.error)
         throw new EngineError(
           'conflict',
-          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : reply.error.desc ?? 'refused'}`,
+          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : (reply.error.desc ?? 'refused')}`,
         );
     }
     return { netnsPath: path, slirpPid, apiSocket };

@@ -64,11 +64,7 @@ export function hostCapabilities(): Set<string> {
 }
 
 /** Docker's rule: start from the defaults (or all), add, then drop; "ALL" works on both sides. */
-export function effectiveCapabilities(opts: {
-  privileged?: boolean;
-  capAdd?: readonly string[];
-  capDrop?: readonly string[];
-}): string[] {
+export function effectiveCapabilities(opts: { privileged?: boolean; capAdd?: readonly string[]; capDrop?: readonly string[] }): string[] {
   const host = hostCapabilities();
   if (opts.privileged) return allCapabilities.filter((c) => host.has(c));
   const add = (opts.capAdd ?? []).map(normalizeCap);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
-import { resolveInRoot } from './lookpath.js';
+import { resolveInRoot } from '../fsutil/in-root.js';
 
 export interface ResolvedUser {
   readonly uid: number;

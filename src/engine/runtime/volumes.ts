@@ -11,7 +11,8 @@ import type { MountRecord } from './records.js';
 const volumeNameRe = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 function checkCtrPath(p: string, spec: string): string {
-  if (!isAbsolute(p)) throw new EngineError('invalid_argument', `invalid volume spec ${JSON.stringify(spec)}: the container path must be absolute`);
+  if (!isAbsolute(p))
+    throw new EngineError('invalid_argument', `invalid volume spec ${JSON.stringify(spec)}: the container path must be absolute`);
   const n = normalize(p);
   if (n === '/') throw new EngineError('invalid_argument', `invalid volume spec ${JSON.stringify(spec)}: cannot mount over /`);
   return n;
@@ -21,7 +22,10 @@ function checkCtrPath(p: string, spec: string): string {
 export function parseVolume(spec: string): MountRecord {
   const parts = spec.split(':');
   if (parts.some((p) => p === '') || parts.length > 3)
-    throw new EngineError('invalid_argument', `invalid volume spec ${JSON.stringify(spec)}: use HOST:CONTAINER[:ro] or NAME:CONTAINER[:ro]`);
+    throw new EngineError(
+      'invalid_argument',
+      `invalid volume spec ${JSON.stringify(spec)}: use HOST:CONTAINER[:ro] or NAME:CONTAINER[:ro]`,
+    );
   let mode = 'rw';
   if (parts.length === 3) {
     mode = parts[2]!;
@@ -35,7 +39,10 @@ export function parseVolume(spec: string): MountRecord {
   const destination = checkCtrPath(dst, spec);
   if (isAbsolute(src)) return { type: 'bind', source: normalize(src), destination, readOnly: mode === 'ro' };
   if (!volumeNameRe.test(src))
-    throw new EngineError('invalid_argument', `invalid volume spec ${JSON.stringify(spec)}: ${JSON.stringify(src)} is neither an absolute path nor a volume name`);
+    throw new EngineError(
+      'invalid_argument',
+      `invalid volume spec ${JSON.stringify(spec)}: ${JSON.stringify(src)} is neither an absolute path nor a volume name`,
+    );
   return { type: 'volume', source: src, destination, readOnly: mode === 'ro' };
 }
 

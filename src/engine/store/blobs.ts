@@ -99,8 +99,7 @@ export class Blobs {
         throw new EngineError('invalid_argument', `blob ${digest} is ${st.size} bytes, more than the ${maxBytes} allowed here`);
       data = readFileSync(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new EngineError('not_found', `blob ${digest} is not in the store`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new EngineError('not_found', `blob ${digest} is not in the store`);
       throw e;
     }
     if (sha256(data) !== digest)

@@ -521,7 +521,10 @@ class FsStore implements Store {
         delete dangling[hit.id];
         deleted.push(hit.id);
       }
-      return [{ version: 1, refs, dangling }, { untagged, deleted }];
+      return [
+        { version: 1, refs, dangling },
+        { untagged, deleted },
+      ];
     });
   }
 

@@ -77,7 +77,11 @@ export async function inspectImage(store: Store, refOrId: string): Promise<Inspe
     Config: config.config ?? {},
     RootFS: { Type: config.rootfs?.type ?? 'layers', Layers: diffIds },
     Metadata: { LastTagTime: hit.record.taggedAt },
-    Descriptor: { mediaType: hit.record.mediaType, digest: hit.record.manifestDigest, ...(hit.record.platform ? { platform: hit.record.platform } : {}) },
+    Descriptor: {
+      mediaType: hit.record.mediaType,
+      digest: hit.record.manifestDigest,
+      ...(hit.record.platform ? { platform: hit.record.platform } : {}),
+    },
   };
   return { details, config, docker };
 }

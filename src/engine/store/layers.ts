@@ -97,12 +97,7 @@ async function writeFileSynced(path: string, data: string): Promise<void> {
 }
 
 /** Writes meta/index and the complete marker (last) into `work`, then renames it to the layer dir. */
-async function publish(
-  root: string,
-  work: string,
-  meta: LayerMeta,
-  index: IndexEntry[],
-): Promise<boolean> {
+async function publish(root: string, work: string, meta: LayerMeta, index: IndexEntry[]): Promise<boolean> {
   await writeFileSynced(join(work, 'meta.json'), JSON.stringify(meta));
   await writeFileSynced(join(work, 'index.json'), JSON.stringify(index));
   await writeFileSynced(join(work, 'complete'), `${meta.diffId}\n`);
@@ -301,7 +296,8 @@ export async function verifyLayer(dir: string, signal?: AbortSignal): Promise<st
     else if (link !== undefined && f.link !== link) problems.push(`${path}: link target changed`);
     if (problems.length >= 10) break;
   }
-  if (problems.length < 10) for (const extra of [...byPath.keys()].slice(0, 10 - problems.length)) problems.push(`${extra}: not in the index`);
+  if (problems.length < 10)
+    for (const extra of [...byPath.keys()].slice(0, 10 - problems.length)) problems.push(`${extra}: not in the index`);
   return problems;
 }
 

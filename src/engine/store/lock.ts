@@ -148,10 +148,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     if (await breakIfStale(path)) continue;
     if (Date.now() > deadline) {
       const pid = await holder(path);
-      throw new EngineError(
-        'unavailable',
-        `${opts.what ?? path} is locked by process ${pid ?? '?'}; try again when it is done`,
-      );
+      throw new EngineError('unavailable', `${opts.what ?? path} is locked by process ${pid ?? '?'}; try again when it is done`);
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 50);

@@ -226,10 +226,7 @@ export async function gcStore(s: Store, opts: GcOptions = {}): Promise<GcReport>
   const release = await acquireLock(join(s.root, 'gc.lock'), { signal: opts.signal, what: 'the store (another prune)' });
   try {
     await waitForLeases(s.root, opts.signal, opts.waitMs);
-    const { roots, imagesRemoved, untagged } = await collectRoots(
-      impl,
-      opts.unused ? 'unused' : opts.dangling ? 'dangling' : 'none',
-    );
+    const { roots, imagesRemoved, untagged } = await collectRoots(impl, opts.unused ? 'unused' : opts.dangling ? 'dangling' : 'none');
     let bytesFreed = 0;
     let blobsRemoved = 0;
     let layersRemoved = 0;

@@ -283,7 +283,19 @@ export class DevLoop {
       });
       this.#set({ phase: 'watching', lastError: undefined });
     } catch (e) {
-      this.#record({ trigger: 'change', kind: 'sync', paths: items.map((i) => i.rel), ok: false, error: formatError(e), debounceMs, buildMs: 0, steps: 0, cachedSteps: 0, swapMs: 0, totalMs: performance.now() - t0 });
+      this.#record({
+        trigger: 'change',
+        kind: 'sync',
+        paths: items.map((i) => i.rel),
+        ok: false,
+        error: formatError(e),
+        debounceMs,
+        buildMs: 0,
+        steps: 0,
+        cachedSteps: 0,
+        swapMs: 0,
+        totalMs: performance.now() - t0,
+      });
       this.#set({ phase: 'failed', lastError: `sync: ${formatError(e)}` });
     } finally {
       this.#firstChangeAt = 0;
@@ -318,7 +330,19 @@ export class DevLoop {
         return;
       }
       const msg = formatError(e);
-      this.#record({ trigger, kind: 'rebuild', paths, ok: false, error: msg, debounceMs, buildMs: performance.now() - tBuild, steps: 0, cachedSteps: 0, swapMs: 0, totalMs: performance.now() - t0 });
+      this.#record({
+        trigger,
+        kind: 'rebuild',
+        paths,
+        ok: false,
+        error: msg,
+        debounceMs,
+        buildMs: performance.now() - tBuild,
+        steps: 0,
+        cachedSteps: 0,
+        swapMs: 0,
+        totalMs: performance.now() - t0,
+      });
       // The old container keeps running; the next good save recovers.
       this.#set({ phase: 'failed', lastError: msg, step: undefined });
       this.#firstChangeAt = 0;
@@ -328,7 +352,18 @@ export class DevLoop {
     const buildMs = performance.now() - tBuild;
     const old = this.#state.container;
     if (old && old.imageId === result.imageId && old.state === 'running') {
-      this.#record({ trigger, kind: 'unchanged', paths, ok: true, debounceMs, buildMs, steps: result.steps, cachedSteps: result.cachedSteps, swapMs: 0, totalMs: performance.now() - t0 });
+      this.#record({
+        trigger,
+        kind: 'unchanged',
+        paths,
+        ok: true,
+        debounceMs,
+        buildMs,
+        steps: result.steps,
+        cachedSteps: result.cachedSteps,
+        swapMs: 0,
+        totalMs: performance.now() - t0,
+      });
       this.#set({ phase: 'watching', lastError: undefined, step: undefined });
       this.#firstChangeAt = 0;
       return;
@@ -347,11 +382,40 @@ export class DevLoop {
       const run = this.#o.prepareRun ? await this.#o.prepareRun(this.#o.image, this.#o.run) : this.#o.run;
       const c = await this.#o.containers.run({ ...run, image: this.#o.image });
       const now = performance.now();
-      this.#record({ trigger, kind: 'rebuild', paths, ok: true, debounceMs, buildMs, steps: result.steps, cachedSteps: result.cachedSteps, swapMs: now - tSwap, totalMs: now - t0 });
-      this.#set({ phase: this.#paused ? 'paused' : 'watching', container: c, runningSince: Date.now(), lastError: undefined, step: undefined });
+      this.#record({
+        trigger,
+        kind: 'rebuild',
+        paths,
+        ok: true,
+        debounceMs,
+        buildMs,
+        steps: result.steps,
+        cachedSteps: result.cachedSteps,
+        swapMs: now - tSwap,
+        totalMs: now - t0,
+      });
+      this.#set({
+        phase: this.#paused ? 'paused' : 'watching',
+        container: c,
+        runningSince: Date.now(),
+        lastError: undefined,
+        step: undefined,
+      });
     } catch (e) {
       const msg = formatError(e);
-      this.#record({ trigger, kind: 'rebuild', paths, ok: false, error: msg, debounceMs, buildMs, steps: result.steps, cachedSteps: result.cachedSteps, swapMs: performance.now() - tSwap, totalMs: performance.now() - t0 });
+      this.#record({
+        trigger,
+        kind: 'rebuild',
+        paths,
+        ok: false,
+        error: msg,
+        debounceMs,
+        buildMs,
+        steps: result.steps,
+        cachedSteps: result.cachedSteps,
+        swapMs: performance.now() - tSwap,
+        totalMs: performance.now() - t0,
+      });
       this.#set({ phase: 'failed', lastError: `run: ${msg}`, container: undefined, step: undefined });
     } finally {
       this.#firstChangeAt = 0;
@@ -385,7 +449,11 @@ export class DevLoop {
 
 export function devImageName(dir: string): string {
   const base = dir.split('/').filter(Boolean).pop() ?? 'app';
-  const name = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|[._-]+$/g, '') || 'app';
+  const name =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+|[._-]+$/g, '') || 'app';
   return `${name}:dev`;
 }
 

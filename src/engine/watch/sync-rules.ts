@@ -26,7 +26,10 @@ function normalizeRule(raw: unknown, where: string): SyncRule {
   if (typeof r.src !== 'string' || typeof r.dest !== 'string')
     throw new EngineError('invalid_argument', `${where}: a sync rule needs "src" and "dest" strings`);
   if (!r.dest.startsWith('/')) throw new EngineError('invalid_argument', `${where}: sync "dest" must be an absolute path: ${r.dest}`);
-  const src = posix.normalize(r.src.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const src = posix
+    .normalize(r.src.replace(/\\/g, '/'))
+    .replace(/^\.\/?/, '')
+    .replace(/\/+$/, '');
   if (src.startsWith('..') || src.startsWith('/'))
     throw new EngineError('invalid_argument', `${where}: sync "src" must stay inside the folder: ${r.src}`);
   return { src: src === '.' ? '' : src, dest: posix.normalize(r.dest), restart: r.restart === true };

@@ -101,7 +101,12 @@ describe('builder (no RUN)', () => {
       const rec = await store.getImage('demo:1');
       const manifest = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
       const tarOf = async (i: number) =>
-        execFileSync('tar', ['-tvf', '-'], { input: gunzipSync(await store.readBlob(manifest.layers[i]!.digest, 1 << 30)), encoding: 'utf8' }).trim().split('\n');
+        execFileSync('tar', ['-tvf', '-'], {
+          input: gunzipSync(await store.readBlob(manifest.layers[i]!.digest, 1 << 30)),
+          encoding: 'utf8',
+        })
+          .trim()
+          .split('\n');
       const names = (lines: string[]) => lines.map((l) => l.split(/\s+/).pop());
       const wdLayer = await tarOf(0);
       assert.deepEqual(names(wdLayer), ['srv/', 'srv/app/']);
@@ -146,7 +151,9 @@ describe('builder (no RUN)', () => {
       const tarNames = async (digestIndex: number) => {
         const rec = await store.getImage('inc:1');
         const m = JSON.parse((await store.readBlob(rec!.manifestDigest)).toString()) as { layers: { digest: string }[] };
-        return execFileSync('tar', ['-tzf', store.blobPath(m.layers[digestIndex]!.digest)], { encoding: 'utf8' }).trim().split('\n');
+        return execFileSync('tar', ['-tzf', store.blobPath(m.layers[digestIndex]!.digest)], { encoding: 'utf8' })
+          .trim()
+          .split('\n');
       };
 
       // One file changed, one deleted: a delta over the full layer, with a whiteout.
@@ -169,7 +176,10 @@ describe('builder (no RUN)', () => {
         for (const l of layers) execFileSync('cp', ['-a', `${l.dir}/.`, mergedDir]);
         rmSync(join(mergedDir, 'app/d/f9.txt'), { force: true }); // the whiteout, applied
         const list = (d: string) => execFileSync('find', ['.', '-type', 'f'], { cwd: d, encoding: 'utf8' }).split('\n').sort();
-        assert.deepEqual(list(mergedDir).filter((n) => !n.includes('f9.txt')), list(only!.dir));
+        assert.deepEqual(
+          list(mergedDir).filter((n) => !n.includes('f9.txt')),
+          list(only!.dir),
+        );
         assert.equal(readFileSync(join(mergedDir, 'app/d/f7.txt'), 'utf8'), 'seven\n');
       } finally {
         fresh.cleanup();
@@ -193,7 +203,14 @@ describe('builder (no RUN)', () => {
   it('a wildcard COPY losing a file rebuilds correctly (no delta possible without its directory)', async () => {
     const { store, builder, cleanup } = await setup();
     try {
-      const dir = context({ Dockerfile: 'FROM scratch\nCOPY *.txt /d/\n', 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c', 'e.txt': 'e', 'f.txt': 'f' });
+      const dir = context({
+        Dockerfile: 'FROM scratch\nCOPY *.txt /d/\n',
+        'a.txt': 'a',
+        'b.txt': 'b',
+        'c.txt': 'c',
+        'e.txt': 'e',
+        'f.txt': 'f',
+      });
       await builder.build({ context: dir, tags: ['wild:1'] });
       rmSync(join(dir, 'a.txt'));
       await builder.build({ context: dir, tags: ['wild:1'] });
@@ -280,7 +297,9 @@ describe('builder (no RUN)', () => {
       const sum = createHash('sha256').update('from the web\n').digest('hex');
       const checked = context({ Dockerfile: `FROM scratch\nADD --checksum=sha256:${sum} http://127.0.0.1:${port}/files/hello.txt /a\n` });
       await builder.build({ context: checked });
-      const wrong = context({ Dockerfile: `FROM scratch\nADD --checksum=sha256:${'0'.repeat(64)} http://127.0.0.1:${port}/files/hello.txt /a\n` });
+      const wrong = context({
+        Dockerfile: `FROM scratch\nADD --checksum=sha256:${'0'.repeat(64)} http://127.0.0.1:${port}/files/hello.txt /a\n`,
+      });
       await assert.rejects(builder.build({ context: wrong }), /checksum mismatch/);
 
       // The URL's content is part of the key: a new body reruns the ADD.
@@ -294,7 +313,7 @@ describe('builder (no RUN)', () => {
     }
   });
 
-  it('runs the base image\'s ONBUILD triggers in the child build', async () => {
+  it("runs the base image's ONBUILD triggers in the child build", async () => {
     const { store, builder, cleanup } = await setup();
     try {
       const parentCtx = context({ Dockerfile: 'FROM scratch\nONBUILD COPY marker.txt /from-child/\nONBUILD LABEL child=yes\n' });

@@ -13,7 +13,27 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('--chmod modes', () => {
   it('symbolic and octal modes give what chmod(1) gives, for files and directories', () => {
-    const specs = ['0755', '644', '7', '4755', 'u=rwX,go=rX', '+x', 'a+X', 'g=u', 'go-w', 'u+s', 'g+s,o+t', 'u=rw,g=r,o=', '=r', 'ug+rw-x', 'o=u', 'a-rwx,u+rX', 'u-s', 'go=', 'u+x,g+X'];
+    const specs = [
+      '0755',
+      '644',
+      '7',
+      '4755',
+      'u=rwX,go=rX',
+      '+x',
+      'a+X',
+      'g=u',
+      'go-w',
+      'u+s',
+      'g+s,o+t',
+      'u=rw,g=r,o=',
+      '=r',
+      'ug+rw-x',
+      'o=u',
+      'a-rwx,u+rX',
+      'u-s',
+      'go=',
+      'u+x,g+X',
+    ];
     const starts = [0o644, 0o600, 0o755, 0o700, 0o640, 0o4711, 0o2750, 0o000, 0o777, 0o1777];
     let n = 0;
     for (const spec of specs) {
@@ -37,7 +57,10 @@ describe('--chmod modes', () => {
     for (const bad of ['u+q', '99', '17777', 'x', 'u', 'rw', 'u=r;', '']) {
       assert.throws(
         () => parseChmod(bad),
-        (e: unknown) => isEngineError(e) && e.code === 'invalid_argument' && /^invalid --chmod value .*\(octal like 0755, or symbolic like u=rwX,go=rX\)$/.test(e.message),
+        (e: unknown) =>
+          isEngineError(e) &&
+          e.code === 'invalid_argument' &&
+          /^invalid --chmod value .*\(octal like 0755, or symbolic like u=rwX,go=rX\)$/.test(e.message),
         bad,
       );
     }

@@ -113,7 +113,10 @@ describe('build context', () => {
 
   it('names a missing Dockerfile and a missing context', () => {
     const dir = tree({ 'a.txt': 'a' });
-    assert.throws(() => loadContext({ context: dir }), (e: unknown) => isEngineError(e) && e.code === 'not_found' && /Dockerfile not found/.test(e.message));
+    assert.throws(
+      () => loadContext({ context: dir }),
+      (e: unknown) => isEngineError(e) && e.code === 'not_found' && /Dockerfile not found/.test(e.message),
+    );
     assert.throws(() => loadContext({ context: join(dir, 'nope') }), /build context not found/);
   });
 });
@@ -123,7 +126,10 @@ describe('content hashes', () => {
     const dir = tree({ Dockerfile: 'FROM scratch\n', 'a.txt': 'hello', 'sub/b.txt': 'world' });
     symlinkSync('a.txt', join(dir, 'link'));
     const cacheDir = join(tmp, 'bc-' + Math.random().toString(36).slice(2));
-    const items = () => loadContext({ context: dir }).entries().map((entry) => ({ name: entry.rel, entry }));
+    const items = () =>
+      loadContext({ context: dir })
+        .entries()
+        .map((entry) => ({ name: entry.rel, entry }));
 
     const h1 = new ContentHasher(cacheDir, dir);
     const d1 = h1.digestOf(items());
@@ -152,7 +158,9 @@ describe('content hashes', () => {
     const h5 = new ContentHasher(cacheDir, dir);
     h5.digestOf(ctx.entries().map((entry) => ({ name: entry.rel, entry })));
     h5.save(ctx.walkedPaths());
-    const saved = readdirSync(join(cacheDir, 'hashes')).map((f) => readFileSync(join(cacheDir, 'hashes', f), 'utf8')).join('');
+    const saved = readdirSync(join(cacheDir, 'hashes'))
+      .map((f) => readFileSync(join(cacheDir, 'hashes', f), 'utf8'))
+      .join('');
     assert.ok(!saved.includes('sub/b.txt'));
     assert.ok(saved.includes('a.txt'));
   });

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -49,8 +60,7 @@ async function copy(sources: string[], dest: string, extra: Partial<CopyOptions>
   return upper;
 }
 
-const list = (d: string): string[] =>
-  execFileSync('find', ['.', '-mindepth', '1'], { cwd: d, encoding: 'utf8' }).trim().split('\n').sort();
+const list = (d: string): string[] => execFileSync('find', ['.', '-mindepth', '1'], { cwd: d, encoding: 'utf8' }).trim().split('\n').sort();
 
 describe('COPY semantics', () => {
   it('copies a file to a file path, and into a directory with a trailing slash', async () => {
@@ -76,7 +86,10 @@ describe('COPY semantics', () => {
   });
 
   it('names a missing or ignored source', async () => {
-    await assert.rejects(copy(['nope.txt'], '/'), (e: unknown) => isEngineError(e) && e.code === 'not_found' && /"nope.txt"/.test(e.message));
+    await assert.rejects(
+      copy(['nope.txt'], '/'),
+      (e: unknown) => isEngineError(e) && e.code === 'not_found' && /"nope.txt"/.test(e.message),
+    );
     await assert.rejects(copy(['secret.txt'], '/'), /COPY source not found: "secret.txt"/);
     await assert.rejects(copy(['*.none'], '/'), /COPY source not found/);
   });
@@ -111,7 +124,12 @@ describe('COPY semantics', () => {
     symlinkSync('tool', join(root, 'app/bin/alias'));
     const t = dirTree(root, ['app/bin']);
     const upper = mkdtempSync(join(tmp, 'up-'));
-    await copyInto(upper, t, selectSources(t, ['/app/bin']), { dest: '/usr/local/bin/', parentRoot: undefined, keepOwners: true, extractArchives: false });
+    await copyInto(upper, t, selectSources(t, ['/app/bin']), {
+      dest: '/usr/local/bin/',
+      parentRoot: undefined,
+      keepOwners: true,
+      extractArchives: false,
+    });
     assert.deepEqual(readdirSync(join(upper, 'usr/local/bin')).sort(), ['alias', 'tool']);
     assert.equal(readlinkSync(join(upper, 'usr/local/bin/alias')), 'tool');
     assert.equal(readFileSync(join(upper, 'usr/local/bin/tool'), 'utf8'), 'tool');

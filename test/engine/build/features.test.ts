@@ -68,24 +68,35 @@ describe('build features (CLI, runc)', () => {
       assert.equal(b1.code, 0, b1.stderr);
       const run = await runCli(['run', '--rm', 'sec:1'], { root, timeoutMs: 60_000 });
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, `${sha(value)}\n400 0\nread-only\n440 65534 65534\n${value.length}\n${sha(other)}\nabsent: 0\n0\nenv: unset\n`);
+      assert.equal(
+        run.stdout,
+        `${sha(value)}\n400 0\nread-only\n440 65534 65534\n${value.length}\n${sha(other)}\nabsent: 0\n0\nenv: unset\n`,
+      );
 
       // Nowhere in the store, the cache or the temp dirs; no mount, no temp dir left.
       assert.deepEqual(filesHolding(root, value), []);
       assert.deepEqual(filesHolding(root, other), []);
-      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(
+        readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
+        [],
+      );
       assert.deepEqual(mountsUnder(root), []);
 
       // Another value under the same id: every step CACHED (BuildKit keys on the id only).
       const secretFile2 = join(tmp, `token2-${process.pid}`);
       writeFileSync(secretFile2, 'different');
-      const b2 = await runCli([...args, '--secret', `id=token,src=${secretFile2}`, '--secret', 'id=fromenv,env=MY_API', '-t', 'sec:2', dir], { root, env, timeoutMs: 120_000 });
+      const b2 = await runCli(
+        [...args, '--secret', `id=token,src=${secretFile2}`, '--secret', 'id=fromenv,env=MY_API', '-t', 'sec:2', dir],
+        { root, env, timeoutMs: 120_000 },
+      );
       assert.equal(b2.code, 0, b2.stderr);
       assert.equal(b2.stdout, b1.stdout, 'same image id');
       assert.doesNotMatch(b2.stderr, /DONE/);
 
       // required=true and not given: one clear line naming the Dockerfile line; nothing tagged.
-      const bad = context({ Dockerfile: `FROM ${base()}\nRUN echo hi\nRUN --mount=type=secret,id=npmrc,required=true cat /run/secrets/npmrc\n` });
+      const bad = context({
+        Dockerfile: `FROM ${base()}\nRUN echo hi\nRUN --mount=type=secret,id=npmrc,required=true cat /run/secrets/npmrc\n`,
+      });
       const b3 = await runCli(['build', '--progress', 'plain', '-t', 'sec:bad', bad], { root, timeoutMs: 120_000 });
       assert.equal(b3.code, 125);
       assert.match(b3.stderr, /Dockerfile:3:1: secret "npmrc" is required but was not given \(dockui build --secret id=npmrc,src=FILE\)/);
@@ -144,7 +155,16 @@ describe('build features (CLI, runc)', () => {
       const added = (cfg.history ?? []).slice((base0.history ?? []).length);
       assert.deepEqual(
         added.map((h) => `${h.created_by?.replace(/^RUN .*/, 'RUN')}${h.empty_layer ? ' (empty)' : ''}`),
-        ['RUN', 'WORKDIR /opt/app/data', 'WORKDIR /tmp (empty)', 'WORKDIR /link/sub', 'USER nobody (empty)', 'WORKDIR /srv/work', 'WORKDIR /srv/work/nested', 'CMD ["sh", "-c", "pwd; stat -c \'%n %a %u:%g\' /opt/app /opt/app/data /opt/real/sub /srv /srv/work /srv/work/nested; test -L /link && echo link-kept"] (empty)'],
+        [
+          'RUN',
+          'WORKDIR /opt/app/data',
+          'WORKDIR /tmp (empty)',
+          'WORKDIR /link/sub',
+          'USER nobody (empty)',
+          'WORKDIR /srv/work',
+          'WORKDIR /srv/work/nested',
+          'CMD ["sh", "-c", "pwd; stat -c \'%n %a %u:%g\' /opt/app /opt/app/data /opt/real/sub /srv /srv/work /srv/work/nested; test -L /link && echo link-kept"] (empty)',
+        ],
       );
       assert.equal((cfg.rootfs?.diff_ids.length ?? 0) - (base0.rootfs?.diff_ids.length ?? 0), 5);
 
@@ -154,7 +174,10 @@ describe('build features (CLI, runc)', () => {
       assert.equal(r.code, 125);
       assert.match(r.stderr, /Dockerfile:3:1: WORKDIR \/afile\/x: \/afile is not a directory/);
       assert.notEqual((await runCli(['image', 'inspect', 'wd:bad'], { root })).code, 0);
-      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(
+        readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
+        [],
+      );
       assert.deepEqual(mountsUnder(root), []);
     } finally {
       cleanup();
@@ -226,7 +249,10 @@ describe('build features (CLI, runc)', () => {
       const r3 = await runCli(['build', badPlat], { root, timeoutMs: 60_000 });
       assert.equal(r3.code, 125);
       assert.match(r3.stderr, /Dockerfile:1:1: invalid platform "arm64"/);
-      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(
+        readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
+        [],
+      );
     } finally {
       cleanup();
     }
@@ -250,7 +276,16 @@ describe('build features (CLI, runc)', () => {
           `COPY ${link} --chown=nobody b.txt /dst/owned.txt`,
           'CMD ["sh", "-c", "cat /dst/a.txt /dst/stage/sub/s.txt /dst/unpacked/inner.txt; tool; stat -c \'%n %a %u:%g\' /dst /dst/owned.txt /usr/local/bin/tool"]',
         ].join('\n');
-      const expected = ['A', 'from-stage', 'inner', 'tool-ran', '/dst 750 0:0', '/dst/owned.txt 644 65534:65534', '/usr/local/bin/tool 755 0:0', ''].join('\n');
+      const expected = [
+        'A',
+        'from-stage',
+        'inner',
+        'tool-ran',
+        '/dst 750 0:0',
+        '/dst/owned.txt 644 65534:65534',
+        '/usr/local/bin/tool 755 0:0',
+        '',
+      ].join('\n');
       for (const [tag, link] of [
         ['link:1', '--link'],
         ['link:0', ''],
@@ -274,7 +309,13 @@ describe('build features (CLI, runc)', () => {
   it('COPY/ADD --chmod takes symbolic modes (u=rwX,go=rX, +x, g=u) applied per entry; a bad one names its line', async () => {
     const { root, cleanup } = tempRoot();
     try {
-      const dir = context({ 'tree/run.sh': 'echo ran\n', 'tree/data.txt': 'd\n', 'tree/sub/deep.txt': 'x\n', 'plain.txt': 'p\n', 'grp.txt': 'g\n' });
+      const dir = context({
+        'tree/run.sh': 'echo ran\n',
+        'tree/data.txt': 'd\n',
+        'tree/sub/deep.txt': 'x\n',
+        'plain.txt': 'p\n',
+        'grp.txt': 'g\n',
+      });
       chmodSync(join(dir, 'tree/run.sh'), 0o700);
       chmodSync(join(dir, 'tree/data.txt'), 0o600);
       chmodSync(join(dir, 'tree/sub'), 0o700);
@@ -294,7 +335,10 @@ describe('build features (CLI, runc)', () => {
       assert.equal(b.code, 0, b.stderr);
       const run = await runCli(['run', '--rm', 'chmod:1'], { root, timeoutMs: 60_000 });
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, ['/t/run.sh 755', '/t/data.txt 644', '/t/sub 755', '/t/sub/deep.txt 644', '/p 755', '/g 660', ''].join('\n'));
+      assert.equal(
+        run.stdout,
+        ['/t/run.sh 755', '/t/data.txt 644', '/t/sub 755', '/t/sub/deep.txt 644', '/p 755', '/g 660', ''].join('\n'),
+      );
 
       writeFileSync(join(dir, 'Dockerfile'), `FROM ${base()}\nCOPY --chmod=u+q plain.txt /p\n`);
       const bad = await runCli(['build', dir], { root, timeoutMs: 60_000 });

@@ -57,7 +57,10 @@ describe('build with RUN (CLI, runc)', () => {
         ].join('\n'),
         'a.txt': 'A-file\n',
       });
-      const b1 = await runCli(['build', '--progress', 'plain', '--build-arg', 'WHO=tester', '-t', 'runs:1', dir], { root, timeoutMs: 120_000 });
+      const b1 = await runCli(['build', '--progress', 'plain', '--build-arg', 'WHO=tester', '-t', 'runs:1', dir], {
+        root,
+        timeoutMs: 120_000,
+      });
       assert.equal(b1.code, 0, b1.stderr);
       assert.match(b1.stderr, /A-file/);
       assert.match(b1.stderr, /runs: 1/);
@@ -67,7 +70,10 @@ describe('build with RUN (CLI, runc)', () => {
       assert.equal(run.stdout, 'hello tester\nfrom-heredoc\nprogram: /dev/pipes/EOF\n65534\n');
 
       // Same inputs: every step CACHED. A different build arg reruns from the first RUN on.
-      const b2 = await runCli(['build', '--progress', 'plain', '--build-arg', 'WHO=tester', '-t', 'runs:1', dir], { root, timeoutMs: 120_000 });
+      const b2 = await runCli(['build', '--progress', 'plain', '--build-arg', 'WHO=tester', '-t', 'runs:1', dir], {
+        root,
+        timeoutMs: 120_000,
+      });
       assert.equal(b2.code, 0, b2.stderr);
       assert.match(b2.stderr, /\(14 steps, 14 cached/);
       assert.equal(b2.stdout, b1.stdout, 'same image id');
@@ -118,10 +124,18 @@ describe('build with RUN (CLI, runc)', () => {
       assert.match(r.stderr, /#3 before/);
       const img = await runCli(['image', 'inspect', 'broken:1'], { root });
       assert.notEqual(img.code, 0, 'nothing tagged');
-      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(
+        readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
+        [],
+      );
       assert.deepEqual(mountsUnder(root), []);
       const runcRoot = join(root, 'run', 'runc');
-      assert.deepEqual(readdirSync(runcRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name), []);
+      assert.deepEqual(
+        readdirSync(runcRoot, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name),
+        [],
+      );
     } finally {
       cleanup();
     }
@@ -145,7 +159,10 @@ describe('build with RUN (CLI, runc)', () => {
       await assert.rejects(p, (e: unknown) => isEngineError(e) && e.code === 'canceled');
       assert.ok(Date.now() - t0 < 20_000, 'the sleep did not run to its end');
       await assert.rejects(engine.images.inspect('cancelled:1'));
-      assert.deepEqual(readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')), []);
+      assert.deepEqual(
+        readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
+        [],
+      );
       assert.deepEqual(mountsUnder(root), []);
     } finally {
       await engine.close();
@@ -174,11 +191,19 @@ describe('build with RUN (CLI, runc)', () => {
       assert.equal(r.code, 0, r.stderr);
       const run = await runCli(['run', '--rm', 'ms:1'], { root, timeoutMs: 60_000 });
       assert.equal(run.stdout, 'one\ntwo\nbuilt\n');
-      const t = await runCli(['build', '-q', '-f', '-', '--target', 'build', '-t', 'ms:build', dir], { root, input: dockerfile, timeoutMs: 120_000 });
+      const t = await runCli(['build', '-q', '-f', '-', '--target', 'build', '-t', 'ms:build', dir], {
+        root,
+        input: dockerfile,
+        timeoutMs: 120_000,
+      });
       assert.equal(t.code, 0, t.stderr);
       const run2 = await runCli(['run', '--rm', 'ms:build', 'cat', '/out.txt'], { root, timeoutMs: 60_000 });
       assert.equal(run2.stdout, 'one\ntwo\nbuilt\n');
-      const m = await runCli(['build', '-q', '-f', '-', '--target', 'via-mount', '-t', 'ms:mount', dir], { root, input: dockerfile, timeoutMs: 120_000 });
+      const m = await runCli(['build', '-q', '-f', '-', '--target', 'via-mount', '-t', 'ms:mount', dir], {
+        root,
+        input: dockerfile,
+        timeoutMs: 120_000,
+      });
       assert.equal(m.code, 0, m.stderr);
       const run3 = await runCli(['run', '--rm', 'ms:mount', 'cat', '/copied.txt'], { root, timeoutMs: 60_000 });
       assert.equal(run3.stdout, 'one\ntwo\nbuilt\n');

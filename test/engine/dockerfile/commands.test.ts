@@ -23,8 +23,14 @@ describe('commands', () => {
   });
 
   it('a lone heredoc is the script', () => {
-    assert.deepEqual(plan('RUN <<EOF\napk add curl\necho done\nEOF'), { kind: 'argv', argv: ['/bin/sh', '-c', 'apk add curl\necho done\n'] });
-    assert.deepEqual(plan('RUN <<-EOF\n\techo tabs\n\tEOF', ['/bin/bash', '-c']), { kind: 'argv', argv: ['/bin/bash', '-c', 'echo tabs\n'] });
+    assert.deepEqual(plan('RUN <<EOF\napk add curl\necho done\nEOF'), {
+      kind: 'argv',
+      argv: ['/bin/sh', '-c', 'apk add curl\necho done\n'],
+    });
+    assert.deepEqual(plan('RUN <<-EOF\n\techo tabs\n\tEOF', ['/bin/bash', '-c']), {
+      kind: 'argv',
+      argv: ['/bin/bash', '-c', 'echo tabs\n'],
+    });
   });
 
   it('a lone heredoc with a shebang runs as an executable file', () => {

@@ -41,7 +41,10 @@ describe('shell lexer: substitution operators', () => {
   it('${V:?msg} and ${V?msg} fail with the message only when they should', () => {
     assert.equal(w('${SET:?needed}'), 'value');
     assert.equal(w('${EMPTY?needed}'), '');
-    assert.throws(() => w('${UNSET:?pass --build-arg UNSET}'), (e: unknown) => e instanceof ShellLexError && e.message === 'UNSET: pass --build-arg UNSET');
+    assert.throws(
+      () => w('${UNSET:?pass --build-arg UNSET}'),
+      (e: unknown) => e instanceof ShellLexError && e.message === 'UNSET: pass --build-arg UNSET',
+    );
     assert.throws(() => w('${EMPTY:?}'), /EMPTY: is not allowed to be empty/);
     assert.throws(() => w('${UNSET?}'), /UNSET: is not allowed to be unset/);
   });
@@ -83,7 +86,7 @@ describe('shell lexer: substitution operators', () => {
 
 describe('shell lexer: quotes and escapes', () => {
   it('single quotes are literal, double quotes expand', () => {
-    assert.equal(w("'$SET \"x\"'"), '$SET "x"');
+    assert.equal(w('\'$SET "x"\''), '$SET "x"');
     assert.equal(w('"$SET \'x\'"'), "value 'x'");
     assert.equal(w('a"b c"d\'e f\'g'), 'ab cde fg');
   });
@@ -167,7 +170,8 @@ describe('where expansion applies', () => {
     assert.equal(from.image, 'alpine:3.19');
     assert.equal(from.platform, 'linux/amd64');
     const byKind = new Map(steps.map((s) => [s.kind, s]));
-    const get = <K extends Instruction['kind']>(k: K): Extract<Instruction, { kind: K }> => byKind.get(k) as Extract<Instruction, { kind: K }>;
+    const get = <K extends Instruction['kind']>(k: K): Extract<Instruction, { kind: K }> =>
+      byKind.get(k) as Extract<Instruction, { kind: K }>;
     assert.deepEqual([get('add').sources, get('add').dest, get('add').chown], [['1.tar'], '/1/', 'app']);
     const copy = get('copy');
     assert.deepEqual([copy.from, copy.chmod, copy.exclude, copy.sources, copy.dest], ['stage1', '0111', ['*.1'], ['src1'], '/dst1/']);
@@ -195,13 +199,21 @@ describe('where expansion applies', () => {
     scope.apply(steps[0] as Instruction);
     assert.throws(
       () => scope.apply(steps[1] as Instruction),
-      (e: unknown) => isEngineError(e) && e.code === 'invalid_argument' && e.message === 'V: set V with --build-arg V=...' && e.range?.line === 4 && e.range.column === 1,
+      (e: unknown) =>
+        isEngineError(e) &&
+        e.code === 'invalid_argument' &&
+        e.message === 'V: set V with --build-arg V=...' &&
+        e.range?.line === 4 &&
+        e.range.column === 1,
     );
   });
 
   it('checks mounts, ports and signals again once expanded', () => {
     const bad = (text: string, re: RegExp): void => {
-      assert.throws(() => run(text), (e: unknown) => isEngineError(e) && re.test(e.message));
+      assert.throws(
+        () => run(text),
+        (e: unknown) => isEngineError(e) && re.test(e.message),
+      );
     };
     bad('FROM a\nARG T=volume\nRUN --mount=type=$T,target=/x true', /unsupported mount type "volume"/);
     bad('FROM a\nARG P=http\nEXPOSE $P', /invalid port "http"/);
@@ -265,7 +277,8 @@ describe('ARG scoping', () => {
   });
 
   it('platform ARGs are global automatically and need redeclaring in a stage', () => {
-    const text = 'FROM --platform=$BUILDPLATFORM a AS x\nLABEL pre=${TARGETARCH:-none}\nARG TARGETPLATFORM TARGETARCH TARGETVARIANT BUILDOS\nLABEL t=$TARGETPLATFORM a=$TARGETARCH v=$TARGETVARIANT b=$BUILDOS\n';
+    const text =
+      'FROM --platform=$BUILDPLATFORM a AS x\nLABEL pre=${TARGETARCH:-none}\nARG TARGETPLATFORM TARGETARCH TARGETVARIANT BUILDOS\nLABEL t=$TARGETPLATFORM a=$TARGETARCH v=$TARGETVARIANT b=$BUILDOS\n';
     const { steps, from } = run(text);
     assert.equal(from.platform, 'linux/amd64');
     assert.deepEqual(labelsOf(steps[0] as Instruction), { pre: 'none' });

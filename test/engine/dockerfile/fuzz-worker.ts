@@ -13,7 +13,13 @@ export interface FuzzRequest {
 
 export type FuzzMessage =
   | { readonly type: 'progress'; readonly index: number; readonly input: string }
-  | { readonly type: 'done'; readonly parsed: number; readonly errors: number; readonly slowest: number; readonly failures: readonly { input: string; problem: string }[] };
+  | {
+      readonly type: 'done';
+      readonly parsed: number;
+      readonly errors: number;
+      readonly slowest: number;
+      readonly failures: readonly { input: string; problem: string }[];
+    };
 
 /** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
@@ -29,10 +35,61 @@ function prng(seed: number): () => number {
 
 // Fragments that exercise the lexer's and parser's special cases.
 const tokens = [
-  '\\', '\\\n', '`', '`\n', '"', "'", '$', '${', '}', '${X:-', '${X:?', '${X/', '${X#', '[', ']', '["a", ', '=', ':', ',',
-  '<<EOF', '<<-EOF', "<<'EOF'", '<<"EOF"', '3<<EOF', '\nEOF\n', '\n\tEOF\n', '<<', '#', '\n# c\n', '# escape=`\n', '# escape=\\\n',
-  '# syntax=x\n', '--', '--mount=', '--mount=type=cache,target=', '--from=', '--chown=', '--platform=', '--interval=', ' AS ', '\n',
-  '\r\n', '\t', ' ', '\ufeff', 'é', '☕', '\u0000', 'ONBUILD ', 'FROM x\n', 'RUN ', 'COPY ', 'ARG A=', 'ENV ', 'HEALTHCHECK CMD ',
+  '\\',
+  '\\\n',
+  '`',
+  '`\n',
+  '"',
+  "'",
+  '$',
+  '${',
+  '}',
+  '${X:-',
+  '${X:?',
+  '${X/',
+  '${X#',
+  '[',
+  ']',
+  '["a", ',
+  '=',
+  ':',
+  ',',
+  '<<EOF',
+  '<<-EOF',
+  "<<'EOF'",
+  '<<"EOF"',
+  '3<<EOF',
+  '\nEOF\n',
+  '\n\tEOF\n',
+  '<<',
+  '#',
+  '\n# c\n',
+  '# escape=`\n',
+  '# escape=\\\n',
+  '# syntax=x\n',
+  '--',
+  '--mount=',
+  '--mount=type=cache,target=',
+  '--from=',
+  '--chown=',
+  '--platform=',
+  '--interval=',
+  ' AS ',
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  '\ufeff',
+  'é',
+  '☕',
+  '\u0000',
+  'ONBUILD ',
+  'FROM x\n',
+  'RUN ',
+  'COPY ',
+  'ARG A=',
+  'ENV ',
+  'HEALTHCHECK CMD ',
 ];
 
 function mutate(rand: () => number, seeds: readonly string[]): string {
@@ -161,6 +218,8 @@ export function fuzz(req: FuzzRequest, progress?: (index: number, input: string)
 
 if (parentPort && workerData) {
   const port = parentPort;
-  const result = fuzz(workerData as FuzzRequest, (index, input) => port.postMessage({ type: 'progress', index, input } satisfies FuzzMessage));
+  const result = fuzz(workerData as FuzzRequest, (index, input) =>
+    port.postMessage({ type: 'progress', index, input } satisfies FuzzMessage),
+  );
   port.postMessage(result satisfies FuzzMessage);
 }

@@ -37,7 +37,9 @@ function runWorker(req: FuzzRequest, stallMs: number): Promise<Extract<FuzzMessa
     let timer = setTimeout(stalled, stallMs);
     function stalled(): void {
       void worker.terminate();
-      reject(new Error(`fuzz stalled for ${stallMs} ms after input ${last.index} (a hang); last reported input: ${JSON.stringify(last.input)}`));
+      reject(
+        new Error(`fuzz stalled for ${stallMs} ms after input ${last.index} (a hang); last reported input: ${JSON.stringify(last.input)}`),
+      );
     }
     worker.on('message', (m: FuzzMessage) => {
       clearTimeout(timer);
@@ -67,6 +69,8 @@ describe('Dockerfile fuzz', () => {
     assert.equal(result.parsed + result.errors, count);
     // Both outcomes must be well represented, or the mutations are not exercising anything.
     assert.ok(result.parsed > count / 10 && result.errors > count / 10, `parsed ${result.parsed}, errors ${result.errors}`);
-    console.log(`# fuzz: ${result.parsed} parsed, ${result.errors} clean errors, slowest input ${result.slowest.toFixed(2)} ms of CPU (best of retries)`);
+    console.log(
+      `# fuzz: ${result.parsed} parsed, ${result.errors} clean errors, slowest input ${result.slowest.toFixed(2)} ms of CPU (best of retries)`,
+    );
   });
 });

@@ -45,7 +45,11 @@ describe('stage 1: nodes and ranges', () => {
     assert.equal(parseNodes('\n# escape=`\nFROM a\n').directives.escape, '\\');
     assert.equal(parseNodes('FROM a\n# escape=`\n').directives.escape, '\\');
     assert.equal(parseNodes('# ESCAPE = `\nFROM a\n').directives.escape, '`');
-    assert.deepEqual(parseNodes('# syntax=docker/dockerfile:1\n# check=error=true\nFROM a').directives, { escape: '\\', syntax: 'docker/dockerfile:1', check: 'error=true' });
+    assert.deepEqual(parseNodes('# syntax=docker/dockerfile:1\n# check=error=true\nFROM a').directives, {
+      escape: '\\',
+      syntax: 'docker/dockerfile:1',
+      check: 'error=true',
+    });
   });
 
   it('a BOM and CRLF line ends change nothing', () => {
@@ -133,11 +137,31 @@ describe('stage 2: typed instructions', () => {
 describe('errors name file:line:column and say what to do', () => {
   const cases: [string, string, string][] = [
     ['unknown instruction with a hint', 'FROM a\nCOPPY x /y\n', 'df:2:1: unknown instruction: COPPY (did you mean COPY?)'],
-    ['unknown flag on a continued line', 'FROM a\nRUN --network=none \\\n    --mnt=type=cache,target=/x \\\n    true\n', 'df:3:5: unknown flag --mnt for RUN (did you mean --mount?); RUN takes --mount, --network, --security'],
-    ['bad mount option on a continued line', 'FROM a\nRUN \\\n  --mount=type=cache,target=/x,sharing=all true\n', 'df:3:11: bad --mount: unsupported sharing value "all" (use shared, private or locked)'],
-    ['missing FROM', 'RUN x\n', 'df:1:1: RUN before the first FROM: a Dockerfile must start with FROM (only ARG and parser directives may come before it)'],
-    ['unterminated heredoc', 'FROM a\nCOPY <<A <<B /d\na\nA\nb\n', 'df:2:6: unterminated heredoc: no line "B" closes the heredoc opened here (end of file reached)'],
-    ['non-string JSON', 'FROM a\nENTRYPOINT ["a", ["b"]]\n', 'df:2:12: when using JSON array syntax, arrays must be comprised of strings only (write ["cmd", "arg"])'],
+    [
+      'unknown flag on a continued line',
+      'FROM a\nRUN --network=none \\\n    --mnt=type=cache,target=/x \\\n    true\n',
+      'df:3:5: unknown flag --mnt for RUN (did you mean --mount?); RUN takes --mount, --network, --security',
+    ],
+    [
+      'bad mount option on a continued line',
+      'FROM a\nRUN \\\n  --mount=type=cache,target=/x,sharing=all true\n',
+      'df:3:11: bad --mount: unsupported sharing value "all" (use shared, private or locked)',
+    ],
+    [
+      'missing FROM',
+      'RUN x\n',
+      'df:1:1: RUN before the first FROM: a Dockerfile must start with FROM (only ARG and parser directives may come before it)',
+    ],
+    [
+      'unterminated heredoc',
+      'FROM a\nCOPY <<A <<B /d\na\nA\nb\n',
+      'df:2:6: unterminated heredoc: no line "B" closes the heredoc opened here (end of file reached)',
+    ],
+    [
+      'non-string JSON',
+      'FROM a\nENTRYPOINT ["a", ["b"]]\n',
+      'df:2:12: when using JSON array syntax, arrays must be comprised of strings only (write ["cmd", "arg"])',
+    ],
     ['missing argument', 'FROM a\nUSER\n', 'df:2:1: USER requires exactly one argument'],
     ['indented instruction', 'FROM a\n    EXPOSE 99999\n', 'df:2:12: invalid port "99999" (ports run from 1 to 65535)'],
   ];
@@ -146,8 +170,22 @@ describe('errors name file:line:column and say what to do', () => {
   }
 
   it('never throws anything but EngineError for a user mistake', () => {
-    for (const text of ['', '\n\n', '# only\n', 'FROM', 'FROM a\nONBUILD', 'FROM a\nHEALTHCHECK', 'FROM a\nCOPY', 'FROM a\nLABEL', 'FROM a\nARG =x']) {
-      assert.throws(() => parseDockerfile(text), (e: unknown) => isEngineError(e) && e.range !== undefined, JSON.stringify(text));
+    for (const text of [
+      '',
+      '\n\n',
+      '# only\n',
+      'FROM',
+      'FROM a\nONBUILD',
+      'FROM a\nHEALTHCHECK',
+      'FROM a\nCOPY',
+      'FROM a\nLABEL',
+      'FROM a\nARG =x',
+    ]) {
+      assert.throws(
+        () => parseDockerfile(text),
+        (e: unknown) => isEngineError(e) && e.range !== undefined,
+        JSON.stringify(text),
+      );
     }
   });
 });
@@ -187,7 +225,9 @@ describe('pathological inputs', () => {
 describe('speed', () => {
   it('parses a typical Dockerfile in well under a millisecond', (t) => {
     const dir = join(repoRoot, 'test/fixtures/dockerfiles');
-    const texts = ['node-official', 'multistage-node', 'rails-app', 'python-official'].map((n) => readFileSync(join(dir, n, 'Dockerfile'), 'utf8'));
+    const texts = ['node-official', 'multistage-node', 'rails-app', 'python-official'].map((n) =>
+      readFileSync(join(dir, n, 'Dockerfile'), 'utf8'),
+    );
     assert.ok(readdirSync(dir).length > 60);
     for (let i = 0; i < 200; i++) for (const t of texts) parseDockerfile(t); // warm up the JIT
     // CPU time, best of several rounds: the machine is shared, and wall time measures the load.

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
-import { GlobalScope, instructionAt, parseDockerfile, parseInstruction, stageDependencies, stagesFor } from '../../../src/engine/dockerfile/index.js';
+import {
+  GlobalScope,
+  instructionAt,
+  parseDockerfile,
+  parseInstruction,
+  stageDependencies,
+  stagesFor,
+} from '../../../src/engine/dockerfile/index.js';
 
 const text = [
   'ARG FLAVOR=alpine',
@@ -30,15 +37,27 @@ describe('stages a build needs', () => {
   });
 
   it('builds only what the target needs, in file order', () => {
-    assert.deepEqual(stagesFor(df, global).map((s) => s.index), [0, 1, 2, 3, 4, 6]);
-    assert.deepEqual(stagesFor(df, global, 'DEPS').map((s) => s.name), ['base', 'deps']);
-    assert.deepEqual(stagesFor(df, global, 'unrelated').map((s) => s.index), [0, 5]);
+    assert.deepEqual(
+      stagesFor(df, global).map((s) => s.index),
+      [0, 1, 2, 3, 4, 6],
+    );
+    assert.deepEqual(
+      stagesFor(df, global, 'DEPS').map((s) => s.name),
+      ['base', 'deps'],
+    );
+    assert.deepEqual(
+      stagesFor(df, global, 'unrelated').map((s) => s.index),
+      [0, 5],
+    );
   });
 
   it('names the known stages when the target is unknown', () => {
     assert.throws(
       () => stagesFor(df, global, 'nope'),
-      (e: unknown) => isEngineError(e) && e.code === 'not_found' && e.message === 'target stage "nope" could not be found (stages: base, deps, assets, tools, build, unrelated)',
+      (e: unknown) =>
+        isEngineError(e) &&
+        e.code === 'not_found' &&
+        e.message === 'target stage "nope" could not be found (stages: base, deps, assets, tools, build, unrelated)',
     );
   });
 
@@ -75,6 +94,16 @@ describe('instructionAt', () => {
       const hit = instructionAt(df, line);
       return hit && `${hit.stage.index}:${hit.instruction.kind}`;
     };
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map(at), ['0:from', '0:run', '0:run', undefined, '1:from', '1:copy', '1:copy', '1:copy', undefined]);
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map(at), [
+      '0:from',
+      '0:run',
+      '0:run',
+      undefined,
+      '1:from',
+      '1:copy',
+      '1:copy',
+      '1:copy',
+      undefined,
+    ]);
   });
 });

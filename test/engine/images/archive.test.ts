@@ -21,7 +21,18 @@ function tar(entries: readonly Ent[]): Buffer {
   for (const e of entries) {
     const type = e.type === 'dir' ? typeFlag.dir : e.type === 'symlink' ? typeFlag.symlink : typeFlag.file;
     const data = e.data ?? Buffer.alloc(0);
-    out.push(encodeHeader({ name: e.name, type, mode: 0o644, uid: 0, gid: 0, size: type === typeFlag.file ? data.length : 0, mtime: 0, ...(e.link ? { linkname: e.link } : {}) }));
+    out.push(
+      encodeHeader({
+        name: e.name,
+        type,
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: type === typeFlag.file ? data.length : 0,
+        mtime: 0,
+        ...(e.link ? { linkname: e.link } : {}),
+      }),
+    );
     if (type === typeFlag.file) out.push(data, Buffer.alloc(padding(data.length)));
   }
   out.push(endOfArchive());
@@ -30,7 +41,10 @@ function tar(entries: readonly Ent[]): Buffer {
 
 /** A one-file layer tar and an image config naming it. */
 function layerAndConfig(content = 'hello from a loaded layer\n'): { layer: Buffer; config: Buffer } {
-  const layer = tar([{ name: 'etc/', type: 'dir' }, { name: 'etc/hello', data: Buffer.from(content) }]);
+  const layer = tar([
+    { name: 'etc/', type: 'dir' },
+    { name: 'etc/hello', data: Buffer.from(content) },
+  ]);
   const config = Buffer.from(
     JSON.stringify({
       architecture: 'amd64',
@@ -107,9 +121,19 @@ describe('save and load', () => {
     const blobs = readdirSync(join(x, 'blobs/sha256'));
     assert.ok(blobs.length >= 7, `blobs: ${blobs.join(' ')}`);
     for (const b of blobs) assert.equal(dig(readFileSync(join(x, 'blobs/sha256', b))), `sha256:${b}`);
-    const manifest = JSON.parse(readFileSync(join(x, 'manifest.json'), 'utf8')) as { Config: string; RepoTags: string[]; Layers: string[] }[];
-    assert.deepEqual(manifest.map((m) => m.RepoTags), [[web], [layers]]);
-    assert.deepEqual(manifest.map((m) => m.Config), [web, layers].map((r) => `blobs/sha256/${ids[r]!.slice(7)}`));
+    const manifest = JSON.parse(readFileSync(join(x, 'manifest.json'), 'utf8')) as {
+      Config: string;
+      RepoTags: string[];
+      Layers: string[];
+    }[];
+    assert.deepEqual(
+      manifest.map((m) => m.RepoTags),
+      [[web], [layers]],
+    );
+    assert.deepEqual(
+      manifest.map((m) => m.Config),
+      [web, layers].map((r) => `blobs/sha256/${ids[r]!.slice(7)}`),
+    );
     assert.ok(existsSync(join(x, 'oci-layout')));
     // The OCI side of the same archive: skopeo reads it as an OCI layout too.
     const ociInfo = JSON.parse(sh('skopeo', ['inspect', `oci:${x}:latest`])) as { Layers: string[] };
@@ -123,7 +147,10 @@ describe('save and load', () => {
     const r = await runCli(['save', '-o', two, ids[web]!, 'example.com/other/web:2', web], { root: src.root });
     assert.equal(r.code, 0, r.stderr);
     const mj = JSON.parse(execFileSync('tar', ['-xOf', two, 'manifest.json'], { encoding: 'utf8' })) as { RepoTags: string[] }[];
-    assert.deepEqual(mj.map((m) => m.RepoTags), [['example.com/other/web:2', web]]);
+    assert.deepEqual(
+      mj.map((m) => m.RepoTags),
+      [['example.com/other/web:2', web]],
+    );
     const byId = join(work.root, 'by-id.tar');
     assert.equal((await runCli(['save', '-o', byId, ids[web]!.slice(7, 19)], { root: src.root })).code, 0);
     const dst = tempRoot('dockui-load-id-');
@@ -146,7 +173,10 @@ describe('save and load', () => {
     // Under a pseudo-terminal (script(1)) stdout is a tty: one line, non-zero exit, no bytes.
     let failed: { status: number; stdout: string } | undefined;
     try {
-      execFileSync('script', ['-qec', `node ${dockuiBin} save ${web}`, '/dev/null'], { env: { ...process.env, DOCKUI_ROOT: src.root }, encoding: 'utf8' });
+      execFileSync('script', ['-qec', `node ${dockuiBin} save ${web}`, '/dev/null'], {
+        env: { ...process.env, DOCKUI_ROOT: src.root },
+        encoding: 'utf8',
+      });
     } catch (e) {
       failed = e as { status: number; stdout: string };
     }
@@ -162,7 +192,10 @@ describe('save and load', () => {
     assert.equal(r.code, 125);
     assert.equal(r.stderr, 'dockui: no such image: no/such:image\n');
     assert.equal(existsSync(out), false);
-    assert.deepEqual(readdirSync(work.root).filter((n) => n.startsWith('nope')), []);
+    assert.deepEqual(
+      readdirSync(work.root).filter((n) => n.startsWith('nope')),
+      [],
+    );
   });
 
   it('loads the archive into a fresh root: same ids, and the loaded image runs', async () => {
@@ -187,7 +220,10 @@ describe('save and load', () => {
       });
       assert.equal(again, `Loaded image: ${web}\nLoaded image: ${layers}\n`);
       // From a pipe given as a file (a FIFO: spooled, not opened twice).
-      const fifo = execFileSync('bash', ['-c', `node ${dockuiBin} load -q -i <(cat ${archive})`], { env: { ...process.env, DOCKUI_ROOT: dst.root }, encoding: 'utf8' });
+      const fifo = execFileSync('bash', ['-c', `node ${dockuiBin} load -q -i <(cat ${archive})`], {
+        env: { ...process.env, DOCKUI_ROOT: dst.root },
+        encoding: 'utf8',
+      });
       assert.equal(fifo, `Loaded image: ${web}\nLoaded image: ${layers}\n`);
       assert.equal(await idOf(dst.root, layers), ids[layers]);
     } finally {
@@ -203,7 +239,10 @@ describe('save and load', () => {
     assert.equal((await runCli(['save', '-o', bigTar, big], { root: src.root, timeoutMs: 120_000 })).code, 0);
     const dst = tempRoot('dockui-load-int-');
     try {
-      const child = spawn(process.execPath, [dockuiBin, 'load', '-i', bigTar], { env: { ...process.env, DOCKUI_ROOT: dst.root }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [dockuiBin, 'load', '-i', bigTar], {
+        env: { ...process.env, DOCKUI_ROOT: dst.root },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       let stdout = '';
       let sent = false;
@@ -237,7 +276,13 @@ describe('save and load', () => {
     const dockerTar = join(work.root, 'skopeo-docker.tar');
     const ociTar = join(work.root, 'skopeo-oci.tar');
     try {
-      sh('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${layers}`, `docker-archive:${dockerTar}:example.com/skopeo/layers:v1`]);
+      sh('skopeo', [
+        'copy',
+        '-q',
+        '--src-tls-verify=false',
+        `docker://${layers}`,
+        `docker-archive:${dockerTar}:example.com/skopeo/layers:v1`,
+      ]);
       sh('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${web}`, `oci-archive:${ociTar}:example.com/skopeo/web:oci`]);
       const a = await runCli(['load', '-i', dockerTar], { root: dst.root, timeoutMs: 120_000 });
       assert.equal(a.code, 0, a.stderr);
@@ -291,25 +336,59 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     const root = tempRoot('dockui-control-');
     try {
       const file = join(work.root, 'good.tar');
-      writeFileSync(file, tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) }]));
+      writeFileSync(
+        file,
+        tar([
+          { name: 'layer.tar', data: layer },
+          { name: 'config.json', data: config },
+          { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+        ]),
+      );
       const r = await runCli(['load', '-i', file], { root: root.root });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'Loaded image: hostile/x:1\n');
-      const ins = JSON.parse((await runCli(['inspect', 'hostile/x:1'], { root: root.root })).stdout) as { Id: string; RootFS: { Layers: string[] } }[];
+      const ins = JSON.parse((await runCli(['inspect', 'hostile/x:1'], { root: root.root })).stdout) as {
+        Id: string;
+        RootFS: { Layers: string[] };
+      }[];
       assert.equal(ins[0]!.Id, dig(config));
       assert.deepEqual(ins[0]!.RootFS.Layers, [dig(layer)]);
-      assert.equal(readFileSync(join(root.root, 'layers', dig(layer).slice(7), 'diff', 'etc', 'hello'), 'utf8'), 'hello from a loaded layer\n');
+      assert.equal(
+        readFileSync(join(root.root, 'layers', dig(layer).slice(7), 'diff', 'etc', 'hello'), 'utf8'),
+        'hello from a loaded layer\n',
+      );
       // Untagged: the id is printed.
       const untagged = join(work.root, 'untagged.tar');
-      writeFileSync(untagged, tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ ...manifest[0], RepoTags: null }])) }]));
+      writeFileSync(
+        untagged,
+        tar([
+          { name: 'layer.tar', data: layer },
+          { name: 'config.json', data: config },
+          { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ ...manifest[0], RepoTags: null }])) },
+        ]),
+      );
       const u = await runCli(['load', '-q', '-i', untagged], { root: root.root });
       assert.equal(u.stdout, `Loaded image ID: ${dig(config)}\n`, u.stderr);
       // The name moves to a different image: said as docker says it.
       const other = layerAndConfig('another layer\n');
       const moved = join(work.root, 'moved.tar');
-      writeFileSync(moved, tar([{ name: 'l.tar', data: other.layer }, { name: 'c.json', data: other.config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['hostile/x:1'], Layers: ['l.tar'] }])) }]));
+      writeFileSync(
+        moved,
+        tar([
+          { name: 'l.tar', data: other.layer },
+          { name: 'c.json', data: other.config },
+          {
+            name: 'manifest.json',
+            data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['hostile/x:1'], Layers: ['l.tar'] }])),
+          },
+        ]),
+      );
       const m = await runCli(['load', '-q', '-i', moved], { root: root.root });
-      assert.equal(m.stdout, `The image hostile/x:1 already exists, renaming the old one with ID ${dig(config)} to empty string\nLoaded image: hostile/x:1\n`, m.stderr);
+      assert.equal(
+        m.stdout,
+        `The image hostile/x:1 already exists, renaming the old one with ID ${dig(config)} to empty string\nLoaded image: hostile/x:1\n`,
+        m.stderr,
+      );
     } finally {
       root.cleanup();
     }
@@ -318,7 +397,10 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
   it('a missing file, a directory, bytes that are not a tar, an empty stdin', async () => {
     await refused(join(work.root, 'does-not-exist.tar'), /^dockui: no such file: .*does-not-exist\.tar$/m);
     await refused(work.root, /is a directory, not an image archive/);
-    await refused(Buffer.from('this is not a tar archive at all, just text\n'.repeat(40)), /is not a valid image archive: it is not a tar archive/);
+    await refused(
+      Buffer.from('this is not a tar archive at all, just text\n'.repeat(40)),
+      /is not a valid image archive: it is not a tar archive/,
+    );
     await refused(tar([{ name: 'readme', data: Buffer.from('hi') }]), /neither manifest\.json .* nor index\.json/);
     const root = tempRoot('dockui-stdin-');
     try {
@@ -334,23 +416,80 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
   it('a ../ entry or an absolute path in the archive', async () => {
     const { layer, config, manifest } = good();
     const m = Buffer.from(JSON.stringify(manifest));
-    await refused(tar([{ name: '../evil', data: Buffer.from('x') }, { name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: m }]), /entry "\.\.\/evil" points outside the archive/);
-    await refused(tar([{ name: 'a/../../evil', data: Buffer.from('x') }, { name: 'manifest.json', data: m }]), /points outside the archive/);
-    await refused(tar([{ name: '/etc/evil', data: Buffer.from('x') }, { name: 'manifest.json', data: m }]), /has an absolute path/);
+    await refused(
+      tar([
+        { name: '../evil', data: Buffer.from('x') },
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: m },
+      ]),
+      /entry "\.\.\/evil" points outside the archive/,
+    );
+    await refused(
+      tar([
+        { name: 'a/../../evil', data: Buffer.from('x') },
+        { name: 'manifest.json', data: m },
+      ]),
+      /points outside the archive/,
+    );
+    await refused(
+      tar([
+        { name: '/etc/evil', data: Buffer.from('x') },
+        { name: 'manifest.json', data: m },
+      ]),
+      /has an absolute path/,
+    );
   });
 
   it('manifest.json pointing outside the archive, at a missing layer, or through an escaping symlink', async () => {
     const { layer, config } = good();
     const mk = (layers: string[]) => Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['hostile/x:1'], Layers: layers }]));
-    await refused(tar([{ name: 'config.json', data: config }, { name: 'manifest.json', data: mk(['missing.tar']) }]), /"missing\.tar" is not in the archive/);
-    await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: mk(['../../etc/passwd']) }]), /points outside the archive/);
-    await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: mk(['/etc/passwd']) }]), /points outside the archive/);
     await refused(
-      tar([{ name: 'l/layer.tar', type: 'symlink', link: '../../outside.tar' }, { name: 'config.json', data: config }, { name: 'manifest.json', data: mk(['l/layer.tar']) }]),
+      tar([
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: mk(['missing.tar']) },
+      ]),
+      /"missing\.tar" is not in the archive/,
+    );
+    await refused(
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: mk(['../../etc/passwd']) },
+      ]),
       /points outside the archive/,
     );
-    await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: mk(['layer.tar', 'layer.tar']) }]), /config lists 1 layers but manifest\.json 2/);
-    await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'manifest.json', data: mk(['layer.tar']) }]), /"config\.json" is not in the archive/);
+    await refused(
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: mk(['/etc/passwd']) },
+      ]),
+      /points outside the archive/,
+    );
+    await refused(
+      tar([
+        { name: 'l/layer.tar', type: 'symlink', link: '../../outside.tar' },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: mk(['l/layer.tar']) },
+      ]),
+      /points outside the archive/,
+    );
+    await refused(
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: mk(['layer.tar', 'layer.tar']) },
+      ]),
+      /config lists 1 layers but manifest\.json 2/,
+    );
+    await refused(
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'manifest.json', data: mk(['layer.tar']) },
+      ]),
+      /"config\.json" is not in the archive/,
+    );
   });
 
   it('a corrupted layer (one byte changed) is refused before anything is written', async () => {
@@ -358,12 +497,20 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     const bad = Buffer.from(layer);
     bad[512 * 2 + 3] = bad[512 * 2 + 3]! ^ 0x20; // inside etc/hello's data
     await refused(
-      tar([{ name: 'layer.tar', data: bad }, { name: 'config.json', data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) }]),
+      tar([
+        { name: 'layer.tar', data: bad },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+      ]),
       /layer "layer\.tar" does not match its diff_id sha256:[0-9a-f]{64}/,
     );
     // The same, gzip-compressed in the archive.
     await refused(
-      tar([{ name: 'layer.tar', data: gzipSync(bad) }, { name: 'config.json', data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) }]),
+      tar([
+        { name: 'layer.tar', data: gzipSync(bad) },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+      ]),
       /does not match its diff_id/,
     );
   });
@@ -372,7 +519,14 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     const layer = tar([{ name: '../../escape', data: Buffer.from('x') }]);
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [dig(layer)] } }));
     await refused(
-      tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['x/y:1'], Layers: ['layer.tar'] }])) }]),
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: config },
+        {
+          name: 'manifest.json',
+          data: Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['x/y:1'], Layers: ['layer.tar'] }])),
+        },
+      ]),
       /layer refused: entry "\.\.\/\.\.\/escape"/,
     );
   });
@@ -384,8 +538,22 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     await refused(tar([{ name: 'manifest.json', data: Buffer.from('{not json') }]), /manifest\.json is not JSON/);
     await refused(tar([{ name: 'manifest.json', data: Buffer.from('{}') }]), /manifest\.json is not a non-empty list/);
     const withTag = (t: string) => Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: [t], Layers: ['layer.tar'] }]));
-    await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: config }, { name: 'manifest.json', data: withTag('Bad Name!') }]), /invalid RepoTag "Bad Name!"/);
-    await refused(tar([{ name: 'layer.tar', data: layer }, { name: 'config.json', data: Buffer.from('[1,2]') }, { name: 'manifest.json', data: withTag('a/b:1') }]), /image config "config\.json" is malformed/);
+    await refused(
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: config },
+        { name: 'manifest.json', data: withTag('Bad Name!') },
+      ]),
+      /invalid RepoTag "Bad Name!"/,
+    );
+    await refused(
+      tar([
+        { name: 'layer.tar', data: layer },
+        { name: 'config.json', data: Buffer.from('[1,2]') },
+        { name: 'manifest.json', data: withTag('a/b:1') },
+      ]),
+      /image config "config\.json" is malformed/,
+    );
   });
 
   it('an oci-archive with a zstd layer loads as it is, and saves back as a plain tar', async () => {
@@ -399,15 +567,47 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
         layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', digest: dig(zst), size: zst.length }],
       }),
     );
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: dig(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'zstd/x:1' } }] }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: dig(manifest),
+            size: manifest.length,
+            annotations: { 'org.opencontainers.image.ref.name': 'zstd/x:1' },
+          },
+        ],
+      }),
+    );
     const file = join(work.root, 'zstd.tar');
-    writeFileSync(file, tar([...[zst, config, manifest].map((b) => ({ name: `blobs/sha256/${dig(b).slice(7)}`, data: b })), { name: 'index.json', data: index }]));
+    writeFileSync(
+      file,
+      tar([
+        ...[zst, config, manifest].map((b) => ({ name: `blobs/sha256/${dig(b).slice(7)}`, data: b })),
+        { name: 'index.json', data: index },
+      ]),
+    );
     // A zstd layer that inflates to something else than its diff_id, and a truncated one (in a
     // docker-archive, where the blob has no digest of its own to check first).
     const other = execFileSync('zstd', ['-c', '-q'], { input: layerAndConfig('other\n').layer });
     const dockerMj = Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['zstd/bad:1'], Layers: ['l.tar.zst'] }]));
-    await refused(tar([{ name: 'l.tar.zst', data: other }, { name: 'c.json', data: config }, { name: 'manifest.json', data: dockerMj }]), /layer "l\.tar\.zst" does not match its diff_id/);
-    await refused(tar([{ name: 'l.tar.zst', data: zst.subarray(0, zst.length - 5) }, { name: 'c.json', data: config }, { name: 'manifest.json', data: dockerMj }]), /layer "l\.tar\.zst" is damaged \(zstd: /);
+    await refused(
+      tar([
+        { name: 'l.tar.zst', data: other },
+        { name: 'c.json', data: config },
+        { name: 'manifest.json', data: dockerMj },
+      ]),
+      /layer "l\.tar\.zst" does not match its diff_id/,
+    );
+    await refused(
+      tar([
+        { name: 'l.tar.zst', data: zst.subarray(0, zst.length - 5) },
+        { name: 'c.json', data: config },
+        { name: 'manifest.json', data: dockerMj },
+      ]),
+      /layer "l\.tar\.zst" is damaged \(zstd: /,
+    );
     const a = tempRoot('dockui-zstd-');
     const b = tempRoot('dockui-zstd2-');
     try {
@@ -441,11 +641,32 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
       }),
     );
     const index = (m: Buffer) =>
-      Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: dig(m), size: m.length, annotations: { 'io.containerd.image.name': 'oci/x:1' } }] }));
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          manifests: [
+            {
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              digest: dig(m),
+              size: m.length,
+              annotations: { 'io.containerd.image.name': 'oci/x:1' },
+            },
+          ],
+        }),
+      );
     const blob = (b: Buffer, data = b) => ({ name: `blobs/sha256/${dig(b).slice(7)}`, data });
     const bad = Buffer.from(layer);
     bad[512 * 2] = bad[512 * 2]! ^ 1;
-    await refused(tar([blob(layer, bad), blob(config), blob(manifest), { name: 'index.json', data: index(manifest) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }]), /layer sha256:[0-9a-f]{64} does not match its digest/);
+    await refused(
+      tar([
+        blob(layer, bad),
+        blob(config),
+        blob(manifest),
+        { name: 'index.json', data: index(manifest) },
+        { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+      ]),
+      /layer sha256:[0-9a-f]{64} does not match its digest/,
+    );
     await refused(tar([{ name: 'index.json', data: Buffer.from('{"schemaVersion":2,"manifests":[]}') }]), /index\.json lists no images/);
     // The control: the same archive intact loads under its annotated name.
     const root = tempRoot('dockui-oci-control-');

@@ -48,10 +48,7 @@ describe('dockui login / pull / logout / push', () => {
       assert.match(pull.stdout, /^latest: Pulling from fixture\/layers$/m);
       assert.match(pull.stdout, /^[0-9a-f]{12}: Pull complete$/m);
       assert.match(pull.stdout, /^Digest: sha256:[0-9a-f]{64}$/m);
-      assert.match(
-        pull.stdout,
-        /^Status: Downloaded newer image for 127\.0\.0\.1:\d+\/fixture\/layers:latest$/m,
-      );
+      assert.match(pull.stdout, /^Status: Downloaded newer image for 127\.0\.0\.1:\d+\/fixture\/layers:latest$/m);
       assert.ok(!pull.stdout.includes('\u001b['), 'no terminal escapes off a terminal');
       const again = await runCli(['pull', `${auth}/fixture/layers`], { root: t.root, env });
       assert.match(again.stdout, /Status: Image is up to date/);
@@ -72,10 +69,10 @@ describe('dockui login / pull / logout / push', () => {
   it('pulls quietly, by platform, and refuses bad input with one line', async () => {
     const t = tempRoot();
     try {
-      const q = await runCli(
-        ['pull', '-q', '--platform', 'linux/arm64/v8', `${registry('plain')}/fixture/multiarch`],
-        { root: t.root, env },
-      );
+      const q = await runCli(['pull', '-q', '--platform', 'linux/arm64/v8', `${registry('plain')}/fixture/multiarch`], {
+        root: t.root,
+        env,
+      });
       assert.equal(q.code, 0, q.stderr);
       assert.equal(q.stdout, `${registry('plain')}/fixture/multiarch:latest\n`);
       const rec = await (await openStore(t.root)).getImage(`${registry('plain')}/fixture/multiarch`);

@@ -8,16 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
 import { parseChallenges } from '../../../src/engine/registry/auth.js';
 import { blobChunks } from '../../../src/engine/registry/blob-stream.js';
-import {
-  RegistryClient,
-  configuredInsecure,
-  isInsecureRegistry,
-} from '../../../src/engine/registry/client.js';
-import {
-  eraseCredentials,
-  getCredentials,
-  storeCredentials,
-} from '../../../src/engine/registry/credentials.js';
+import { RegistryClient, configuredInsecure, isInsecureRegistry } from '../../../src/engine/registry/client.js';
+import { eraseCredentials, getCredentials, storeCredentials } from '../../../src/engine/registry/credentials.js';
 import { mediaTypes, parseManifest, selectPlatform } from '../../../src/engine/registry/manifest.js';
 import { hostPlatform, parsePlatform, platformMatches } from '../../../src/engine/registry/platform.js';
 import { parseReference } from '../../../src/engine/registry/reference.js';
@@ -25,8 +17,7 @@ import { fixtureUser, registry } from '../../helpers/env.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
 const creds = { username: fixtureUser.username, password: fixtureUser.password };
-const code = (c: string, re?: RegExp) => (e: unknown) =>
-  isEngineError(e) && e.code === c && (!re || re.test(e.message));
+const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
 
 // Tests read and write a private docker config, never the user's.
 const dockerConfig = mkdtempSync(join(tmpdir(), 'dockui-dcfg-'));
@@ -65,10 +56,7 @@ describe('registry client: manifests', () => {
 
   it('names a registry host that does not resolve', async () => {
     const c = new RegistryClient('registry.invalid');
-    await assert.rejects(
-      c.ping(),
-      code('unavailable', /^cannot reach registry registry\.invalid: no such host|^GET .*gave up/),
-    );
+    await assert.rejects(c.ping(), code('unavailable', /^cannot reach registry registry\.invalid: no such host|^GET .*gave up/));
   });
 
   it('answers a missing tag with not_found', async () => {
@@ -81,18 +69,12 @@ describe('registry client: manifests', () => {
 
   it('refuses schema 1 with a clear message', () => {
     const s1 = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'x', tag: 'y', fsLayers: [] }));
-    assert.throws(
-      () => parseManifest(s1, mediaTypes.schema1Signed, 'x:y'),
-      code('failed_precondition', /schema 1/),
-    );
+    assert.throws(() => parseManifest(s1, mediaTypes.schema1Signed, 'x:y'), code('failed_precondition', /schema 1/));
   });
 
   it('refuses malformed manifests', () => {
     const m = (v: unknown) => () => parseManifest(Buffer.from(JSON.stringify(v)), undefined, 'x');
-    assert.throws(
-      m({ schemaVersion: 2, config: { mediaType: 'a', digest: 'md5:x', size: 1 }, layers: [] }),
-      /unsupported digest/,
-    );
+    assert.throws(m({ schemaVersion: 2, config: { mediaType: 'a', digest: 'md5:x', size: 1 }, layers: [] }), /unsupported digest/);
     assert.throws(
       m({
         schemaVersion: 2,
@@ -113,14 +95,8 @@ describe('platforms', () => {
     assert.deepEqual(parsePlatform('Linux/x86_64'), { os: 'linux', architecture: 'amd64' });
     assert.deepEqual(parsePlatform('linux/arm/7'), { os: 'linux', architecture: 'arm', variant: 'v7' });
     assert.throws(() => parsePlatform('linux/arm/v7/x'), code('invalid_argument', /os\/arch\[\/variant\]/));
-    assert.equal(
-      platformMatches(parsePlatform('linux/arm'), { os: 'linux', architecture: 'arm', variant: 'v6' }),
-      true,
-    );
-    assert.equal(
-      platformMatches(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v6' }),
-      false,
-    );
+    assert.equal(platformMatches(parsePlatform('linux/arm'), { os: 'linux', architecture: 'arm', variant: 'v6' }), true);
+    assert.equal(platformMatches(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v6' }), false);
     assert.deepEqual(hostPlatform(), { os: 'linux', architecture: 'amd64' });
   });
 
@@ -136,19 +112,14 @@ describe('platforms', () => {
       mediaType: mediaTypes.ociIndex,
       manifests: [d('arm', 'v6', '1'), d('arm', 'v7', '2'), d('arm64', 'v8', '3')],
     };
-    assert.equal(
-      selectPlatform(index, parsePlatform('linux/arm/v7'), 'x').digest,
-      `sha256:${'2'.repeat(64)}`,
-    );
+    assert.equal(selectPlatform(index, parsePlatform('linux/arm/v7'), 'x').digest, `sha256:${'2'.repeat(64)}`);
     assert.equal(selectPlatform(index, parsePlatform('linux/arm64'), 'x').digest, `sha256:${'3'.repeat(64)}`);
   });
 });
 
 describe('registry client: auth', () => {
   it('parses challenges with quoted commas', () => {
-    const [ch] = parseChallenges(
-      'Bearer realm="http://a/token",service="reg",scope="repository:a/b:pull,push"',
-    );
+    const [ch] = parseChallenges('Bearer realm="http://a/token",service="reg",scope="repository:a/b:pull,push"');
     assert.deepEqual(ch, {
       scheme: 'bearer',
       params: { realm: 'http://a/token', service: 'reg', scope: 'repository:a/b:pull,push' },
@@ -239,10 +210,7 @@ describe('registry client: auth', () => {
     const oldPath = process.env.PATH;
     process.env.PATH = `${bin}:${oldPath ?? ''}`;
     try {
-      writeFileSync(
-        join(dockerConfig, 'config.json'),
-        JSON.stringify({ credHelpers: { '127.0.0.1:5100': 'dockuitest' } }),
-      );
+      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers: { '127.0.0.1:5100': 'dockuitest' } }));
       assert.deepEqual(await getCredentials('127.0.0.1:5100'), creds);
       const c = new RegistryClient(registry('auth'));
       await c.login();
@@ -273,10 +241,7 @@ describe('registry client: auth', () => {
     try {
       mkdirSync(join(etc, 'docker'));
       mkdirSync(join(etc, 'containers/registries.conf.d'), { recursive: true });
-      writeFileSync(
-        join(etc, 'docker/daemon.json'),
-        JSON.stringify({ 'insecure-registries': ['a.example:5000'] }),
-      );
+      writeFileSync(join(etc, 'docker/daemon.json'), JSON.stringify({ 'insecure-registries': ['a.example:5000'] }));
       writeFileSync(
         join(etc, 'containers/registries.conf.d/50-x.conf'),
         '[[registry]]\nlocation = "b.example"\ninsecure = true\n\n[[registry]]\nlocation = "c.example"\ninsecure = false\n',

@@ -15,8 +15,7 @@ import { fixtureUser, registry, tempRoot } from '../../helpers/env.js';
 import { assertStoreSound } from './store-sound.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
-const code = (c: string, re?: RegExp) => (e: unknown) =>
-  isEngineError(e) && e.code === c && (!re || re.test(e.message));
+const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
 const dockerConfig = mkdtempSync(join(tmpdir(), 'dockui-dcfg-'));
 process.env.DOCKER_CONFIG = dockerConfig;
 process.env.DOCKUI_REGISTRY_RETRY_BASE_MS = '20';
@@ -74,14 +73,8 @@ describe('pull from the fixture registries', () => {
       // By the index's digest: verified, then the platform picked from it as by tag.
       const c = await pullImage(store, `${registry('plain')}/fixture/multiarch@${a.indexDigest}`);
       assert.equal(c.digest, a.digest);
-      await assert.rejects(
-        pullImage(store, ref, { platform: 'linux/riscv64' }),
-        code('not_found', /no image for linux\/riscv64/),
-      );
-      await assert.rejects(
-        pullImage(store, ref, { platform: 'linux' }),
-        code('invalid_argument', /invalid platform/),
-      );
+      await assert.rejects(pullImage(store, ref, { platform: 'linux/riscv64' }), code('not_found', /no image for linux\/riscv64/));
+      await assert.rejects(pullImage(store, ref, { platform: 'linux' }), code('invalid_argument', /invalid platform/));
       // A single-platform image refuses another platform asked for explicitly.
       await assert.rejects(
         pullImage(store, `${registry('plain')}/fixture/busybox`, { platform: 'linux/arm64' }),
@@ -111,18 +104,9 @@ describe('pull from the fixture registries', () => {
       assert.equal(again.downloaded, 0);
       const byDigest = await pullImage(store, `${registry('plain')}/fixture/layers@${r.digest}`);
       assert.equal(byDigest.id, r.id);
-      await assert.rejects(
-        pullImage(store, `${registry('plain')}/fixture/layers@sha256:${'0'.repeat(64)}`),
-        code('not_found'),
-      );
-      await assert.rejects(
-        pullImage(store, `${registry('plain')}/fixture/nope`),
-        code('not_found', /not found/),
-      );
-      await assert.rejects(
-        pullImage(store, 'Bad/Name'),
-        code('invalid_argument', /invalid reference format/),
-      );
+      await assert.rejects(pullImage(store, `${registry('plain')}/fixture/layers@sha256:${'0'.repeat(64)}`), code('not_found'));
+      await assert.rejects(pullImage(store, `${registry('plain')}/fixture/nope`), code('not_found', /not found/));
+      await assert.rejects(pullImage(store, 'Bad/Name'), code('invalid_argument', /invalid reference format/));
       await assertStoreSound(store);
     } finally {
       t.cleanup();
@@ -174,12 +158,7 @@ describe('pull of hostile or odd content from the real registry', () => {
   it('refuses artifacts, unknown layer types and configs that do not match their manifest', async () => {
     const addr = registry('plain');
     const repo = `odd/thing-${Date.now()}`;
-    const layer = await putBlob(
-      addr,
-      repo,
-      Buffer.from('not a tar at all'),
-      'application/vnd.oci.image.layer.v1.tar',
-    );
+    const layer = await putBlob(addr, repo, Buffer.from('not a tar at all'), 'application/vnd.oci.image.layer.v1.tar');
     const artifactCfg = await putBlob(addr, repo, Buffer.from('{}'), 'application/vnd.example.thing+json');
     await putManifest(addr, repo, 'artifact', {
       schemaVersion: 2,
@@ -190,9 +169,7 @@ describe('pull of hostile or odd content from the real registry', () => {
     const cfg = await putBlob(
       addr,
       repo,
-      Buffer.from(
-        JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
-      ),
+      Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })),
       'application/vnd.oci.image.config.v1+json',
     );
     await putManifest(addr, repo, 'mismatch', {
@@ -228,22 +205,13 @@ describe('pull of hostile or odd content from the real registry', () => {
     const t = tempRoot();
     try {
       const store = await openStore(t.root);
-      await assert.rejects(
-        pullImage(store, `${addr}/${repo}:artifact`),
-        code('failed_precondition', /is not a container image/),
-      );
+      await assert.rejects(pullImage(store, `${addr}/${repo}:artifact`), code('failed_precondition', /is not a container image/));
       await assert.rejects(
         pullImage(store, `${addr}/${repo}:mismatch`),
         code('failed_precondition', /config lists 0 layers but its manifest 1/),
       );
-      await assert.rejects(
-        pullImage(store, `${addr}/${repo}:oddlayer`),
-        code('failed_precondition', /unsupported layer media type/),
-      );
-      await assert.rejects(
-        pullImage(store, `${addr}/${repo}:badtar`),
-        (e: unknown) => isEngineError(e) && !e.message.includes('\n'),
-      );
+      await assert.rejects(pullImage(store, `${addr}/${repo}:oddlayer`), code('failed_precondition', /unsupported layer media type/));
+      await assert.rejects(pullImage(store, `${addr}/${repo}:badtar`), (e: unknown) => isEngineError(e) && !e.message.includes('\n'));
       assert.deepEqual(await store.listImages(), []);
       await assertStoreSound(store);
     } finally {

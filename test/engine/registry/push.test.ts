@@ -19,8 +19,7 @@ import { fixtureUser, registry, tempRoot } from '../../helpers/env.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 
 const exec = promisify(execFile);
-const code = (c: string, re?: RegExp) => (e: unknown) =>
-  isEngineError(e) && e.code === c && (!re || re.test(e.message));
+const code = (c: string, re?: RegExp) => (e: unknown) => isEngineError(e) && e.code === c && (!re || re.test(e.message));
 const work = mkdtempSync(join(tmpdir(), 'dockui-push-'));
 process.env.DOCKER_CONFIG = join(work, 'docker');
 process.env.DOCKUI_REGISTRY_RETRY_BASE_MS = '20';
@@ -38,8 +37,7 @@ async function uniqueImage(store: Store, name: string, bytes: number): Promise<s
   return r.id;
 }
 
-const skopeoCreds = (mode: 'plain' | 'token') =>
-  mode === 'token' ? [`--creds=${fixtureUser.username}:${fixtureUser.password}`] : [];
+const skopeoCreds = (mode: 'plain' | 'token') => (mode === 'token' ? [`--creds=${fixtureUser.username}:${fixtureUser.password}`] : []);
 
 describe('push', () => {
   for (const mode of ['plain', 'token'] as const) {
@@ -56,12 +54,7 @@ describe('push', () => {
         assert.equal(r.uploaded, 2);
         assert.equal(r.digest, (await store.getImage(name))?.manifestDigest);
 
-        const { stdout } = await exec('skopeo', [
-          'inspect',
-          '--tls-verify=false',
-          ...skopeoCreds(mode),
-          `docker://${name}`,
-        ]);
+        const { stdout } = await exec('skopeo', ['inspect', '--tls-verify=false', ...skopeoCreds(mode), `docker://${name}`]);
         const info = JSON.parse(stdout) as { Digest: string; Layers: string[] };
         assert.equal(info.Digest, r.digest);
         const oci = join(work, `oci-${mode}`);
@@ -106,10 +99,7 @@ describe('push', () => {
       const name = `${registry('token')}/pushed/anon-${randomBytes(4).toString('hex')}:v1`;
       await uniqueImage(store, name, 1000);
       await assert.rejects(pushImage(store, name), code('unauthorized', /dockui login/));
-      await assert.rejects(
-        pushImage(store, `${registry('plain')}/nothing/here:v1`),
-        code('not_found', /no such image/),
-      );
+      await assert.rejects(pushImage(store, `${registry('plain')}/nothing/here:v1`), code('not_found', /no such image/));
     } finally {
       t.cleanup();
     }
@@ -159,13 +149,7 @@ describe('push', () => {
         });
         await assert.rejects(pushImage(store, name2), code('unavailable'));
         // No manifest went up: the tag does not exist.
-        await assert.rejects(
-          exec('skopeo', [
-            'inspect',
-            '--tls-verify=false',
-            `docker://${name2.replace(proxy.addr, registry('plain'))}`,
-          ]),
-        );
+        await assert.rejects(exec('skopeo', ['inspect', '--tls-verify=false', `docker://${name2.replace(proxy.addr, registry('plain'))}`]));
       } finally {
         t.cleanup();
       }

@@ -7,20 +7,10 @@ const hex = 'a'.repeat(64);
 
 describe('parseReference', () => {
   const cases: [string, string, string, Partial<Record<'domain' | 'path' | 'tag' | 'digest', string>>][] = [
-    [
-      'busybox',
-      'docker.io/library/busybox:latest',
-      'busybox:latest',
-      { domain: 'docker.io', path: 'library/busybox', tag: 'latest' },
-    ],
+    ['busybox', 'docker.io/library/busybox:latest', 'busybox:latest', { domain: 'docker.io', path: 'library/busybox', tag: 'latest' }],
     ['busybox:1.36', 'docker.io/library/busybox:1.36', 'busybox:1.36', { tag: '1.36' }],
     ['user/x', 'docker.io/user/x:latest', 'user/x:latest', { domain: 'docker.io', path: 'user/x' }],
-    [
-      'index.docker.io/library/alpine',
-      'docker.io/library/alpine:latest',
-      'alpine:latest',
-      { domain: 'docker.io' },
-    ],
+    ['index.docker.io/library/alpine', 'docker.io/library/alpine:latest', 'alpine:latest', { domain: 'docker.io' }],
     ['docker.io/library/a/b', 'docker.io/library/a/b:latest', 'library/a/b:latest', { path: 'library/a/b' }],
     [
       '127.0.0.1:5000/fixture/busybox',
@@ -29,31 +19,11 @@ describe('parseReference', () => {
       { domain: '127.0.0.1:5000', path: 'fixture/busybox' },
     ],
     ['localhost/x:v1', 'localhost/x:v1', 'localhost/x:v1', { domain: 'localhost', path: 'x', tag: 'v1' }],
-    [
-      'localhost:5000/a/b_c.d-e',
-      'localhost:5000/a/b_c.d-e:latest',
-      'localhost:5000/a/b_c.d-e:latest',
-      { path: 'a/b_c.d-e' },
-    ],
-    [
-      'Registry.Example.com/x',
-      'Registry.Example.com/x:latest',
-      'Registry.Example.com/x:latest',
-      { domain: 'Registry.Example.com' },
-    ],
+    ['localhost:5000/a/b_c.d-e', 'localhost:5000/a/b_c.d-e:latest', 'localhost:5000/a/b_c.d-e:latest', { path: 'a/b_c.d-e' }],
+    ['Registry.Example.com/x', 'Registry.Example.com/x:latest', 'Registry.Example.com/x:latest', { domain: 'Registry.Example.com' }],
     ['[::1]:5000/x', '[::1]:5000/x:latest', '[::1]:5000/x:latest', { domain: '[::1]:5000' }],
-    [
-      `busybox@sha256:${hex}`,
-      `docker.io/library/busybox@sha256:${hex}`,
-      `busybox@sha256:${hex}`,
-      { digest: `sha256:${hex}` },
-    ],
-    [
-      `h:1/x:t@sha256:${hex}`,
-      `h:1/x@sha256:${hex}`,
-      `h:1/x:t@sha256:${hex}`,
-      { domain: 'h:1', tag: 't', digest: `sha256:${hex}` },
-    ],
+    [`busybox@sha256:${hex}`, `docker.io/library/busybox@sha256:${hex}`, `busybox@sha256:${hex}`, { digest: `sha256:${hex}` }],
+    [`h:1/x:t@sha256:${hex}`, `h:1/x@sha256:${hex}`, `h:1/x:t@sha256:${hex}`, { domain: 'h:1', tag: 't', digest: `sha256:${hex}` }],
   ];
   for (const [input, full, familiar, fields] of cases) {
     it(`normalizes ${input}`, () => {

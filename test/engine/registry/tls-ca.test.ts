@@ -57,18 +57,7 @@ describe('extra CA certificates', () => {
       '-subj',
       '/CN=dockui test CA',
     );
-    ssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'srv.key',
-      '-out',
-      'srv.csr',
-      '-subj',
-      '/CN=127.0.0.1',
-    );
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
     writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
     ssl(
       'x509',
@@ -87,12 +76,9 @@ describe('extra CA certificates', () => {
       '-extfile',
       'ext.cnf',
     );
-    server = createServer(
-      { key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) },
-      (_req, res) => {
-        res.end('{"ok":true}');
-      },
-    );
+    server = createServer({ key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) }, (_req, res) => {
+      res.end('{"ok":true}');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v2/`;
     script = join(dir, 'get.mts'); // ESM wherever it lies (top-level await)
@@ -110,11 +96,7 @@ describe('extra CA certificates', () => {
 
   it('the transport trusts DOCKUI_EXTRA_CA_CERTS, and only then', async () => {
     const plain = await run(process.execPath, ['--import', 'tsx', script], baseEnv());
-    assert.match(
-      plain.stdout,
-      /^error .*(self[- ]signed|unable to (get|verify))/i,
-      plain.stdout + plain.stderr,
-    );
+    assert.match(plain.stdout, /^error .*(self[- ]signed|unable to (get|verify))/i, plain.stdout + plain.stderr);
     const withCa = await run(process.execPath, ['--import', 'tsx', script], {
       ...baseEnv(),
       DOCKUI_EXTRA_CA_CERTS: join(dir, 'ca.pem'),

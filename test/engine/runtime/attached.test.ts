@@ -43,17 +43,10 @@ describe('dockui run --rm in the foreground', () => {
     assert.match(await f.ok(['ps']), /Up .* fg/);
     const logs = await f.cli(['logs', 'fg']);
     assert.notEqual(logs.code, 0);
-    assert.match(
-      logs.stderr,
-      /^dockui: container fg runs attached to the terminal that started it .*: its output is not logged\n$/,
-    );
+    assert.match(logs.stderr, /^dockui: container fg runs attached to the terminal that started it .*: its output is not logged\n$/);
     await f.ok(['stop', '-t', '5', 'fg']);
     assert.equal(await run.done, 9);
-    assert.equal(
-      (await waiter).stdout,
-      '9\n',
-      '`wait` in another process gets the exit code of the removed container',
-    );
+    assert.equal((await waiter).stdout, '9\n', '`wait` in another process gets the exit code of the removed container');
     assert.equal(run.out.stdout, 'up\nbye\n');
     assert.equal(run.out.stderr, '');
     assert.equal((await f.ok(['ps', '-aq'])).trim(), '');
@@ -77,49 +70,25 @@ describe('dockui run --rm in the foreground', () => {
     assert.match(await f.ok(['ps']), /Up .* orphan/, 'still running with no dockui left');
     await f.ok(['stop', '-t', '5', 'orphan']);
     // runc run, its monitor, is gone with the container: the record is finished and, --rm, removed.
-    await eventually(
-      async () => (await f.ok(['ps', '-aq'])).trim() === '',
-      10_000,
-      'the --rm container to be removed',
-    );
+    await eventually(async () => (await f.ok(['ps', '-aq'])).trim() === '', 10_000, 'the --rm container to be removed');
     await assertNothingLeft(f.root);
   });
 
   it('passes a SIGTERM of dockui to the container; a second one kills it and leaves nothing once reconciled', async () => {
-    const polite = start([
-      'run',
-      '--rm',
-      f.busybox,
-      'sh',
-      '-c',
-      'echo up; trap "exit 5" TERM; while true; do sleep 0.1; done',
-    ]);
+    const polite = start(['run', '--rm', f.busybox, 'sh', '-c', 'echo up; trap "exit 5" TERM; while true; do sleep 0.1; done']);
     await eventually(async () => polite.out.stdout.includes('up'), 15_000, 'the container to start');
     polite.child.kill('SIGTERM');
     assert.equal(await polite.done, 5);
     // pid 1 with no handler ignores SIGTERM: the first signal changes nothing, the second ends dockui
     // (exit 143) and takes the container with it.
-    const stubborn = start([
-      'run',
-      '--rm',
-      '--name',
-      'stubborn',
-      f.busybox,
-      'sh',
-      '-c',
-      'echo up; exec sleep 300',
-    ]);
+    const stubborn = start(['run', '--rm', '--name', 'stubborn', f.busybox, 'sh', '-c', 'echo up; exec sleep 300']);
     await eventually(async () => stubborn.out.stdout.includes('up'), 15_000, 'the container to start');
     stubborn.child.kill('SIGTERM');
     await sleep(500);
     assert.match(await f.ok(['ps']), /Up .* stubborn/);
     stubborn.child.kill('SIGTERM');
     assert.equal(await stubborn.done, 143);
-    await eventually(
-      async () => (await f.ok(['ps', '-aq'])).trim() === '',
-      10_000,
-      'the killed --rm container to be removed',
-    );
+    await eventually(async () => (await f.ok(['ps', '-aq'])).trim() === '', 10_000, 'the killed --rm container to be removed');
     await assertNothingLeft(f.root);
   });
 
@@ -127,16 +96,7 @@ describe('dockui run --rm in the foreground', () => {
     // Found by CI: another process's reconcile saw runc run gone and finished the record first,
     // as "monitor lost" (255), before the owning dockui could record the real code.
     for (let i = 0; i < 6; i++) {
-      const run = start([
-        'run',
-        '--rm',
-        '--name',
-        `w${i}`,
-        f.busybox,
-        'sh',
-        '-c',
-        'echo up; sleep 0.3; exit 9',
-      ]);
+      const run = start(['run', '--rm', '--name', `w${i}`, f.busybox, 'sh', '-c', 'echo up; sleep 0.3; exit 9']);
       await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
       const waited = await f.cli(['wait', `w${i}`]);
       assert.equal(waited.stdout, '9\n', `round ${i}: ${waited.stdout}${waited.stderr}`);
@@ -147,14 +107,7 @@ describe('dockui run --rm in the foreground', () => {
 
   it('a SIGTERM at any moment of a run --rm leaves nothing behind', async () => {
     for (const delay of [0, 30, 60, 90, 120, 160, 250]) {
-      const run = start([
-        'run',
-        '--rm',
-        f.busybox,
-        'sh',
-        '-c',
-        'trap "exit 5" TERM; while true; do sleep 0.05; done',
-      ]);
+      const run = start(['run', '--rm', f.busybox, 'sh', '-c', 'trap "exit 5" TERM; while true; do sleep 0.05; done']);
       await sleep(delay);
       run.child.kill('SIGTERM');
       // A SIGTERM that reached pid 1 before its trap is ignored, as in any container: a second
@@ -165,11 +118,7 @@ describe('dockui run --rm in the foreground', () => {
       // Whatever the exit (Node killed before dockui listened, cancelled before the start, the
       // container's trap, runc ended by the signal, the second signal), nothing may stay once
       // a dockui has looked (`ps -a` reconciles what an exited dockui left to finish).
-      await eventually(
-        async () => (await f.ok(['ps', '-aq'])).trim() === '',
-        10_000,
-        `the container to go (signal after ${delay} ms)`,
-      );
+      await eventually(async () => (await f.ok(['ps', '-aq'])).trim() === '', 10_000, `the container to go (signal after ${delay} ms)`);
       await assertNothingLeft(f.root);
     }
   });
@@ -204,16 +153,8 @@ describe('dockui run --rm in the foreground', () => {
       ['run', '--rm', 'BUSYBOX', '/nope/bin'],
       /^dockui: exec: "\/nope\/bin": stat \/nope\/bin: no such file or directory$/,
     ],
-    [
-      'a file that is not executable',
-      ['run', '--rm', 'BUSYBOX', '/etc/passwd'],
-      /^dockui: exec: "\/etc\/passwd": permission denied$/,
-    ],
-    [
-      '-t without a terminal',
-      ['run', '--rm', '-t', 'BUSYBOX', 'true'],
-      /^dockui: the input device is not a TTY$/,
-    ],
+    ['a file that is not executable', ['run', '--rm', 'BUSYBOX', '/etc/passwd'], /^dockui: exec: "\/etc\/passwd": permission denied$/],
+    ['-t without a terminal', ['run', '--rm', '-t', 'BUSYBOX', 'true'], /^dockui: the input device is not a TTY$/],
   ];
   for (const [what, args, re] of bad)
     it(`refuses ${what} with one line and leaves nothing`, async () => {
@@ -230,10 +171,7 @@ describe('dockui run --rm in the foreground', () => {
     assert.equal(await f.ok(['run', '--rm', '-w', '/bin', f.busybox, './echo', 'relative']), 'relative\n');
     // /tools exists only once runc mounts the volume: the look-up must not refuse it beforehand.
     await f.ok(['run', '--rm', '-v', 'tools:/tools', f.busybox, 'cp', '/bin/busybox', '/tools/echo']);
-    assert.equal(
-      await f.ok(['run', '--rm', '-v', 'tools:/tools', f.busybox, '/tools/echo', 'from a volume']),
-      'from a volume\n',
-    );
+    assert.equal(await f.ok(['run', '--rm', '-v', 'tools:/tools', f.busybox, '/tools/echo', 'from a volume']), 'from a volume\n');
     await f.ok(['volume', 'rm', 'tools']);
   });
 });

@@ -17,10 +17,14 @@ describe('container lifecycle across processes', () => {
   after(async () => f.cleanup());
 
   it('keeps running after kill -9 of the dockui that started it; another process lists, stops and removes it', async () => {
-    const starter = spawn(process.execPath, [dockuiBin, 'run', '--name', 'survivor', f.busybox, 'sh', '-c', 'echo started; trap "exit 7" TERM; while true; do sleep 0.1; done'], {
-      env: { ...process.env, DOCKUI_ROOT: f.root },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const starter = spawn(
+      process.execPath,
+      [dockuiBin, 'run', '--name', 'survivor', f.busybox, 'sh', '-c', 'echo started; trap "exit 7" TERM; while true; do sleep 0.1; done'],
+      {
+        env: { ...process.env, DOCKUI_ROOT: f.root },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     starter.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await eventually(async () => out.includes('started'), 15_000, 'the container to start');
@@ -56,7 +60,13 @@ describe('container lifecycle across processes', () => {
   it('isolates: no host processes or files, no other container files, own hostname, no mount or mknod', async () => {
     const a = (await f.ok(['run', '-d', '--name', 'iso-a', f.busybox, 'sh', '-c', 'echo secret > /tmp/a-only; sleep 300'])).trim();
     const out = await f.ok([
-      'run', '--rm', '--name', 'iso-b', f.busybox, 'sh', '-c',
+      'run',
+      '--rm',
+      '--name',
+      'iso-b',
+      f.busybox,
+      'sh',
+      '-c',
       `ps -o comm | tail -n +2 | sort -u | tr "\\n" " "; echo; test -e ${f.root} && echo host-visible; test -e /tmp/a-only && echo a-visible; hostname; ` +
         'mkdir -p /mnt/t; mount -t tmpfs none /mnt/t 2>/dev/null && echo mounted; mknod /tmp/disk b 8 0 2>/dev/null && echo mknod-ok; echo done',
     ]);
@@ -74,13 +84,32 @@ describe('container lifecycle across processes', () => {
     assert.ok(!out.includes('mknod-ok'), 'could mknod a block device');
     assert.equal(lines[lines.length - 1], 'done');
     // --privileged lifts both.
-    const priv = await f.ok(['run', '--rm', '--privileged', f.busybox, 'sh', '-c', 'mkdir -p /mnt/t && mount -t tmpfs none /mnt/t && echo mounted']);
+    const priv = await f.ok([
+      'run',
+      '--rm',
+      '--privileged',
+      f.busybox,
+      'sh',
+      '-c',
+      'mkdir -p /mnt/t && mount -t tmpfs none /mnt/t && echo mounted',
+    ]);
     assert.equal(priv, 'mounted\n');
     await f.ok(['rm', '-f', 'iso-a']);
   });
 
   it('pauses and unpauses: frozen processes make no progress, exec is refused, rm -f still works', async () => {
-    const id = (await f.ok(['run', '-d', '--name', 'frozen', f.busybox, 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done'])).trim();
+    const id = (
+      await f.ok([
+        'run',
+        '-d',
+        '--name',
+        'frozen',
+        f.busybox,
+        'sh',
+        '-c',
+        'i=0; while true; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done',
+      ])
+    ).trim();
     // The counter as the host sees it in the container's upper dir (exec is refused while paused).
     const count = () => Number(readFileSync(join(f.root, 'containers', id, 'upper/tmp/n'), 'utf8').trim() || '0');
     await eventually(async () => count() > 2, 5000, 'the counter to run');
@@ -164,7 +193,10 @@ describe('bad input leaves nothing behind', () => {
       const a = args().map((x) => (x === 'BUSYBOX' ? f.busybox : x));
       const r = await f.cli(a, env ? { env } : {});
       assert.notEqual(r.code, 0, `${what}: exit 0`);
-      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('Unable to find image'));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('Unable to find image'));
       assert.equal(lines.length, 1, `${what}: one line, got: ${r.stderr}`);
       assert.match(lines[0]!, re);
       await assertNothingLeft(f.root);
@@ -174,7 +206,10 @@ describe('bad input leaves nothing behind', () => {
     for (const mode of ['-d', '--rm']) {
       const r = await f.cli(['run', mode, '-p', `127.0.0.1:${takenPort}:8080`, f.web]);
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr.trim(), new RegExp(`^dockui: cannot publish 127\\.0\\.0\\.1:${takenPort}->8080/tcp: port is already allocated$`));
+      assert.match(
+        r.stderr.trim(),
+        new RegExp(`^dockui: cannot publish 127\\.0\\.0\\.1:${takenPort}->8080/tcp: port is already allocated$`),
+      );
       await assertNothingLeft(f.root);
     }
   });

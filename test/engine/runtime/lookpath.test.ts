@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { missingExecutable, mkdirInRoot, resolveInRoot } from '../../../src/engine/runtime/lookpath.js';
+import { mkdirInRoot, resolveInRoot } from '../../../src/engine/fsutil/in-root.js';
+import { missingExecutable } from '../../../src/engine/runtime/lookpath.js';
 import { resolveUser } from '../../../src/engine/runtime/user.js';
 
 describe('lookpath', () => {
@@ -13,8 +14,7 @@ describe('lookpath', () => {
   let hostPasswd: string;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'dockui-lookpath-'));
-    for (const d of ['bin', 'usr/bin', 'etc', 'opt/app', 'data'])
-      mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['bin', 'usr/bin', 'etc', 'opt/app', 'data']) mkdirSync(join(root, d), { recursive: true });
     writeFileSync(join(root, 'bin/busybox'), '#!/bin/sh\n');
     chmodSync(join(root, 'bin/busybox'), 0o755);
     symlinkSync('busybox', join(root, 'bin/sh'));
@@ -59,10 +59,7 @@ describe('lookpath', () => {
       'exec: "busybox": executable file not found in $PATH',
     );
     assert.equal(missingExecutable(root, '/etc/motd', at), 'exec: "/etc/motd": permission denied');
-    assert.equal(
-      missingExecutable(root, '/bin/hostfile', at),
-      'exec: "/bin/hostfile": stat /bin/hostfile: no such file or directory',
-    );
+    assert.equal(missingExecutable(root, '/bin/hostfile', at), 'exec: "/bin/hostfile": stat /bin/hostfile: no such file or directory');
     // Under a mount point the file only exists once runc has mounted it: not refused here.
     assert.equal(missingExecutable(root, '/data/tool', at), undefined);
     assert.equal(missingExecutable(root, 'tool', { ...at, env: ['PATH=/data'] }), undefined);

@@ -48,11 +48,36 @@ describe('dockui run', () => {
     const envFile = `${f.root}/env.list`;
     await import('node:fs/promises').then((fs) => fs.writeFile(envFile, '# comment\nFROM_FILE=1\nFOO=file\n'));
     const out = await f.ok([
-      'run', '--rm', '-e', 'FOO=cli', '--env-file', envFile, '-w', '/made/here', '-u', '1000:50', '--hostname', 'boxy',
-      '--entrypoint', 'sh', f.layers, '-c', 'echo $FOO $FROM_FILE; pwd; id -u; id -g; hostname; cat /etc/hostname',
+      'run',
+      '--rm',
+      '-e',
+      'FOO=cli',
+      '--env-file',
+      envFile,
+      '-w',
+      '/made/here',
+      '-u',
+      '1000:50',
+      '--hostname',
+      'boxy',
+      '--entrypoint',
+      'sh',
+      f.layers,
+      '-c',
+      'echo $FOO $FROM_FILE; pwd; id -u; id -g; hostname; cat /etc/hostname',
     ]);
     assert.equal(out, 'cli 1\n/made/here\n1000\n50\nboxy\nboxy\n');
-    const ro = await f.cli(['run', '--rm', '--read-only', '--tmpfs', '/scratch', f.busybox, 'sh', '-c', 'touch /scratch/ok && touch /nope']);
+    const ro = await f.cli([
+      'run',
+      '--rm',
+      '--read-only',
+      '--tmpfs',
+      '/scratch',
+      f.busybox,
+      'sh',
+      '-c',
+      'touch /scratch/ok && touch /nope',
+    ]);
     assert.equal(ro.code, 1);
     assert.match(ro.stderr, /Read-only file system/);
   });
@@ -73,7 +98,17 @@ describe('dockui run', () => {
     await eventually(async () => followed.includes('from-exec'), 10_000, 'logs -f to show new output');
 
     // exec runs in the container's namespaces: its hostname, its pid 1, its files.
-    const inside = await f.ok(['exec', '-e', 'X=1', '-w', '/www', 'web', 'sh', '-c', 'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo; pwd; echo $X']);
+    const inside = await f.ok([
+      'exec',
+      '-e',
+      'X=1',
+      '-w',
+      '/www',
+      'web',
+      'sh',
+      '-c',
+      'hostname; cat /proc/1/cmdline | tr "\\0" " "; echo; pwd; echo $X',
+    ]);
     const [hostname, pid1, pwd, x] = inside.split('\n');
     assert.equal(hostname, id.slice(0, 12));
     assert.match(pid1!, /httpd/);
@@ -88,7 +123,10 @@ describe('dockui run', () => {
     const started = Date.now();
     await f.ok(['stop', '-t', '1', 'web']);
     const finished = Date.parse((await f.ok(['inspect', '-f', '{{.State.FinishedAt}}', 'web'])).trim());
-    assert.ok(finished - started < 2000 + boot, `container ended ${finished - started} ms after stop (grace 1 s + 1 s + ${boot} ms start-up)`);
+    assert.ok(
+      finished - started < 2000 + boot,
+      `container ended ${finished - started} ms after stop (grace 1 s + 1 s + ${boot} ms start-up)`,
+    );
     assert.ok(Date.now() - started < 6000, `stop took ${Date.now() - started} ms`);
     await eventually(async () => follower.exitCode !== null, 5000, 'logs -f to end with the container');
     assert.equal((await f.ok(['inspect', '-f', '{{.State.ExitCode}}', 'web'])).trim(), '137');
@@ -156,7 +194,10 @@ describe('dockui run', () => {
     await f.ok(['build', '-q', '-t', 'volimg', ctx]);
     rmSync(ctx, { recursive: true, force: true });
     // --rm: filled from the image, writable, removed with the container.
-    assert.equal(await f.ok(['run', '--rm', 'volimg', 'sh', '-c', 'cat /seed/s.txt; echo x > /seed/x; mount | grep -c " /seed "']), 'seeded\n1\n');
+    assert.equal(
+      await f.ok(['run', '--rm', 'volimg', 'sh', '-c', 'cat /seed/s.txt; echo x > /seed/x; mount | grep -c " /seed "']),
+      'seeded\n1\n',
+    );
     assert.deepEqual(await anon(), []);
     // `-v /path` in the CLI's form, plus the image's: two anonymous volumes kept until rm -v.
     await f.ok(['run', '--name', 'keeps', '-v', '/scratch', 'volimg', 'sh', '-c', 'echo kept > /seed/k; echo s > /scratch/s']);

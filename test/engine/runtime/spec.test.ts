@@ -27,7 +27,11 @@ describe('runtime input parsing', () => {
     assert.deepEqual(parsePublish('127.0.0.1:53:53/udp'), { hostIp: '127.0.0.1', hostPort: 53, containerPort: 53, protocol: 'udp' });
     assert.deepEqual(parsePublish('80'), { hostIp: '0.0.0.0', hostPort: 0, containerPort: 80, protocol: 'tcp' });
     for (const bad of ['0:80', '80:70000', 'x:80', '80/sctp', '1.2.3:80:80', '300.1.1.1:80:80', 'a:b:c:d'])
-      assert.equal(code(() => parsePublish(bad)), 'invalid_argument', bad);
+      assert.equal(
+        code(() => parsePublish(bad)),
+        'invalid_argument',
+        bad,
+      );
   });
 
   it('parses -v and --tmpfs', () => {
@@ -35,7 +39,11 @@ describe('runtime input parsing', () => {
     assert.deepEqual(parseVolume('cache:/var/cache'), { type: 'volume', source: 'cache', destination: '/var/cache', readOnly: false });
     assert.equal(parseVolume('/anon').type, 'volume');
     for (const bad of [':/x', 'rel/dir:/x', '/a:relative', '/a:/b:rx', '/a:/', 'a:b:c:d'])
-      assert.equal(code(() => parseVolume(bad)), 'invalid_argument', bad);
+      assert.equal(
+        code(() => parseVolume(bad)),
+        'invalid_argument',
+        bad,
+      );
     assert.deepEqual(parseTmpfs('/run:size=1m'), { type: 'tmpfs', source: '', destination: '/run', readOnly: false, options: 'size=1m' });
   });
 
@@ -43,15 +51,27 @@ describe('runtime input parsing', () => {
     assert.equal(parseSignal('term'), 'SIGTERM');
     assert.equal(parseSignal('9'), 'SIGKILL');
     assert.equal(parseSignal('SIGUSR1'), 'SIGUSR1');
-    assert.equal(code(() => parseSignal('SIGNOPE')), 'invalid_argument');
+    assert.equal(
+      code(() => parseSignal('SIGNOPE')),
+      'invalid_argument',
+    );
     assert.equal(parseBytes('16m'), 16 * 1024 * 1024);
     assert.equal(parseBytes('1g'), 1024 ** 3);
-    assert.equal(code(() => parseBytes('1k')), 'invalid_argument');
+    assert.equal(
+      code(() => parseBytes('1k')),
+      'invalid_argument',
+    );
     assert.equal(parseCpus('0.5'), 500_000_000);
-    assert.equal(code(() => parseCpus('-1')), 'invalid_argument');
+    assert.equal(
+      code(() => parseCpus('-1')),
+      'invalid_argument',
+    );
     assert.equal(parseNetworkMode(undefined), 'private');
     assert.equal(parseNetworkMode('bridge'), 'private');
-    assert.equal(code(() => parseNetworkMode('macvlan')), 'invalid_argument');
+    assert.equal(
+      code(() => parseNetworkMode('macvlan')),
+      'invalid_argument',
+    );
     for (let i = 0; i < 20; i++) assert.ok(validName(generateName(i % 4)));
     assert.ok(!validName('-x') && !validName('a/b'));
   });
@@ -66,15 +86,23 @@ describe('runtime input parsing', () => {
   });
 
   it('reads k8s-file log lines, joins partial ones, and parses --since', () => {
-    const raw = ['2026-01-01T00:00:00.1+00:00 stdout P hel', '2026-01-01T00:00:00.2+00:00 stderr F err', '2026-01-01T00:00:00.3+00:00 stdout F lo', '2026-01-01T00:00:00.4+00:00 stdout P tail']
+    const raw = [
+      '2026-01-01T00:00:00.1+00:00 stdout P hel',
+      '2026-01-01T00:00:00.2+00:00 stderr F err',
+      '2026-01-01T00:00:00.3+00:00 stdout F lo',
+      '2026-01-01T00:00:00.4+00:00 stdout P tail',
+    ]
       .map(parseLogLine)
       .filter((l) => l !== undefined);
     const lines = joinPartials(raw, true);
-    assert.deepEqual(lines.map((l) => [l.stream, l.text, l.partial ?? false]), [
-      ['stderr', 'err', false],
-      ['stdout', 'hello', false],
-      ['stdout', 'tail', true],
-    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.stream, l.text, l.partial ?? false]),
+      [
+        ['stderr', 'err', false],
+        ['stdout', 'hello', false],
+        ['stdout', 'tail', true],
+      ],
+    );
     const now = Date.parse('2026-01-01T01:00:00Z');
     assert.equal(parseSince('10m', now), now - 600_000);
     assert.equal(parseSince('1h30m', now), now - 5_400_000);
@@ -106,7 +134,10 @@ describe('OCI spec', () => {
     assert.ok(tuned.includes('CAP_NET_ADMIN') === host.has('CAP_NET_ADMIN') && !tuned.includes('CAP_CHOWN'));
     assert.deepEqual(effectiveCapabilities({ capDrop: ['ALL'], capAdd: ['KILL'] }), ['CAP_KILL']);
     assert.ok(effectiveCapabilities({ privileged: true }).every((c) => host.has(c)));
-    assert.equal(code(() => effectiveCapabilities({ capAdd: ['CAP_FLY'] })), 'invalid_argument');
+    assert.equal(
+      code(() => effectiveCapabilities({ capAdd: ['CAP_FLY'] })),
+      'invalid_argument',
+    );
   });
 
   it('gates mount, unshare and namespace clones behind CAP_SYS_ADMIN in the seccomp profile', () => {
@@ -141,23 +172,44 @@ describe('OCI spec', () => {
       process: { capabilities: { effective: string[]; bounding: string[] }; noNewPrivileges: boolean; rlimits: { hard: number }[] };
       root: { readonly: boolean };
       mounts: { destination: string; options?: string[] }[];
-      linux: { namespaces: { type: string; path?: string }[]; resources: Record<string, Record<string, number>>; maskedPaths: string[]; seccomp?: object };
+      linux: {
+        namespaces: { type: string; path?: string }[];
+        resources: Record<string, Record<string, number>>;
+        maskedPaths: string[];
+        seccomp?: object;
+      };
     };
     assert.deepEqual(spec.process.capabilities.effective, [], 'a non-root user gets no effective capabilities');
     assert.ok(spec.process.capabilities.bounding.length > 0);
     assert.ok(spec.process.noNewPrivileges);
     assert.ok(spec.process.rlimits[0]!.hard <= 1_048_576);
     assert.ok(spec.root.readonly);
-    assert.deepEqual(spec.linux.namespaces.find((n) => n.type === 'network'), { type: 'network', path: '/run/netns/x' });
+    assert.deepEqual(
+      spec.linux.namespaces.find((n) => n.type === 'network'),
+      { type: 'network', path: '/run/netns/x' },
+    );
     for (const d of ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup'])
-      assert.ok(spec.mounts.some((m) => m.destination === d), d);
+      assert.ok(
+        spec.mounts.some((m) => m.destination === d),
+        d,
+      );
     assert.ok(spec.mounts.find((m) => m.destination === '/sys')!.options!.includes('ro'));
     assert.equal(spec.linux.resources.memory!.limit, 1 << 24);
     assert.equal(spec.linux.resources.cpu!.quota, 50_000);
     assert.equal(spec.linux.resources.pids!.limit, 10);
     assert.ok(spec.linux.maskedPaths.includes('/proc/kcore'));
     assert.ok(spec.linux.seccomp);
-    const host = buildSpec({ rootfs: '/r', args: ['sh'], env: [], cwd: '/', uid: 0, gid: 0, hostname: 'h', network: 'host', privileged: true }) as {
+    const host = buildSpec({
+      rootfs: '/r',
+      args: ['sh'],
+      env: [],
+      cwd: '/',
+      uid: 0,
+      gid: 0,
+      hostname: 'h',
+      network: 'host',
+      privileged: true,
+    }) as {
       linux: { namespaces: { type: string }[]; seccomp?: object };
     };
     assert.ok(!host.linux.namespaces.some((n) => n.type === 'network'));

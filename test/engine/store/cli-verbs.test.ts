@@ -31,9 +31,17 @@ describe('image verbs', () => {
     assert.ok(lines.some((l) => l.startsWith(`${registry('plain')}/fixture/busybox   latest`)));
     const q = await cli('images', '-q');
     assert.equal(q.stdout.trim().split('\n').length, 2);
-    assert.ok(q.stdout.trim().split('\n').every((l) => /^[0-9a-f]{12}$/.test(l)));
+    assert.ok(
+      q.stdout
+        .trim()
+        .split('\n')
+        .every((l) => /^[0-9a-f]{12}$/.test(l)),
+    );
     const j = await cli('images', '--format', 'json', `${registry('plain')}/fixture/layers`);
-    const rows = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Repository: string; Tag: string; Digest: string });
+    const rows = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Repository: string; Tag: string; Digest: string });
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.Tag, 'latest');
     assert.match(rows[0]!.Digest, /^sha256:[0-9a-f]{64}$/);

@@ -94,7 +94,10 @@ describe('store after a kill -9', () => {
 
     const s = await openStore(storeRoot);
     const left = readdirSync(join(storeRoot, 'tmp')).sort();
-    assert.ok(left.some((n) => n.startsWith('unpack-')), `an unpack was in flight: ${left.join(' ')}`);
+    assert.ok(
+      left.some((n) => n.startsWith('unpack-')),
+      `an unpack was in flight: ${left.join(' ')}`,
+    );
     assert.ok(left.includes(`ingest-${dig(blob).slice(7)}`), 'the partial blob is there');
     assert.deepEqual((await s.check()).problems, []);
     assert.equal(await s.hasBlob(dig(blob)), false);
@@ -104,7 +107,11 @@ describe('store after a kill -9', () => {
     assert.equal(w.offset, blob.length / 2, 'resumes after the dead writer');
     await w.write(blob.subarray(w.offset));
     await w.commit();
-    const r = await s.unpackLayer({ source: Readable.from([layer]), mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffId: dig(layerTar) });
+    const r = await s.unpackLayer({
+      source: Readable.from([layer]),
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      diffId: dig(layerTar),
+    });
     assert.equal(r.files, 3000);
 
     const gc = await s.gc({ partials: true });

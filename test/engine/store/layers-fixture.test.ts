@@ -68,7 +68,10 @@ describe('layer unpack of fixture/layers with overlayfs', () => {
     const upper = join(t.root, 'upper');
     const work = join(t.root, 'work');
     for (const d of [mnt, upper, work]) mkdirSync(d, { recursive: true });
-    const lower = [...diffIds].reverse().map((d) => store.layerPath(d)).join(':');
+    const lower = [...diffIds]
+      .reverse()
+      .map((d) => store.layerPath(d))
+      .join(':');
     sysx().mount('overlay', mnt, 'overlay', 0, `lowerdir=${lower},upperdir=${upper},workdir=${work}`);
     try {
       assert.equal(readFileSync(join(mnt, 'etc/motd'), 'utf8').trim(), 'motd from layer 3');

@@ -10,7 +10,9 @@ import { repoRoot, tempRoot } from '../../helpers/env.js';
 
 /** A config + manifest pair in the store; returns their digests. */
 async function fakeImage(s: Store, n: number) {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', created: `2024-01-0${n}T00:00:00Z`, rootfs: { type: 'layers', diff_ids: [] }, n }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', created: `2024-01-0${n}T00:00:00Z`, rootfs: { type: 'layers', diff_ids: [] }, n }),
+  );
   const configDigest = await s.putBlob(config);
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { digest: configDigest, size: config.length }, layers: [] }));
   const manifestDigest = await s.putBlob(manifest);
@@ -36,7 +38,10 @@ describe('image records', () => {
     assert.equal((await s.resolveImage(`busybox@${a.manifestDigest}`)).id, a.configDigest);
     assert.equal(await s.tagImage('busybox', '127.0.0.1:5000/x/y:v1'), '127.0.0.1:5000/x/y:v1');
     let list = await s.listImages();
-    assert.deepEqual(list.map((i) => i.names), [['127.0.0.1:5000/x/y:v1', 'docker.io/library/busybox:latest']]);
+    assert.deepEqual(
+      list.map((i) => i.names),
+      [['127.0.0.1:5000/x/y:v1', 'docker.io/library/busybox:latest']],
+    );
     // Moving a tag away from the only image it named leaves that image dangling.
     await s.setImage('127.0.0.1:5000/x/y:v1', b);
     await s.setImage('busybox', b);
@@ -59,7 +64,10 @@ describe('image records', () => {
     await s.setImage('used:1', c);
     mkdirSync(join(t.root, 'containers', 'abc123'), { recursive: true });
     writeFileSync(join(t.root, 'containers', 'abc123', 'record.json'), JSON.stringify({ id: 'abc123', imageId: c.configDigest }));
-    await assert.rejects(s.removeImage('used:1'), (e) => isEngineError(e) && e.code === 'conflict' && /in use by container abc123/.test(e.message));
+    await assert.rejects(
+      s.removeImage('used:1'),
+      (e) => isEngineError(e) && e.code === 'conflict' && /in use by container abc123/.test(e.message),
+    );
     assert.equal((await s.listImages()).find((i) => i.id === c.configDigest)?.inUse, 1);
     assert.deepEqual(await s.removeImage('used:1', { force: true }), { untagged: ['docker.io/library/used:1'], deleted: [] });
     const kept = (await s.listImages()).find((i) => i.id === c.configDigest);
@@ -96,11 +104,28 @@ describe('image records', () => {
     `;
     const img = await fakeImage(s, 5);
     await Promise.all(
-      Array.from({ length: procs }, (_, p) =>
-        new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, t.root, String(p), String(per), img.configDigest, img.manifestDigest], { stdio: ['ignore', 'inherit', 'inherit'], cwd: repoRoot });
-          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${p} exited ${code}`))));
-        }),
+      Array.from(
+        { length: procs },
+        (_, p) =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(
+              process.execPath,
+              [
+                '--import',
+                'tsx',
+                '--input-type=module',
+                '-e',
+                script,
+                t.root,
+                String(p),
+                String(per),
+                img.configDigest,
+                img.manifestDigest,
+              ],
+              { stdio: ['ignore', 'inherit', 'inherit'], cwd: repoRoot },
+            );
+            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${p} exited ${code}`))));
+          }),
       ),
     );
     const names = (await s.listImages()).find((i) => i.id === img.configDigest)!.names;
@@ -123,10 +148,16 @@ describe('gc and concurrent writers', () => {
       process.stdout.write(d + '\\n');
       await new Promise((r) => setTimeout(r, 30000));
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, t.root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, t.root], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const digest = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
     try {
-      await assert.rejects(s.gc({ waitMs: 300 }), (e) => isEngineError(e) && e.code === 'unavailable' && /pull or build is running/.test(e.message));
+      await assert.rejects(
+        s.gc({ waitMs: 300 }),
+        (e) => isEngineError(e) && e.code === 'unavailable' && /pull or build is running/.test(e.message),
+      );
       assert.equal(await s.hasBlob(digest), true);
     } finally {
       child.kill('SIGKILL');

@@ -29,7 +29,11 @@ const entries: WEntry[] = [
   { path: 'dev/sda', type: 'block', devmajor: 8, devminor: 0, mode: 0o660 },
   { path: 'run/fifo', type: 'fifo', mode: 0o600 },
   { path: long, data: 'long name', pax: { path: long } },
-  { path: 'x', data: 'with xattrs', pax: { 'SCHILY.xattr.user.origin': 'dockui', 'SCHILY.xattr.trusted.overlay.opaque': 'y', mtime: '1650000000.5' } },
+  {
+    path: 'x',
+    data: 'with xattrs',
+    pax: { 'SCHILY.xattr.user.origin': 'dockui', 'SCHILY.xattr.trusted.overlay.opaque': 'y', mtime: '1650000000.5' },
+  },
   { path: 'gone/.wh.old', data: '' },
   { path: 'gone/kept', data: 'k' },
   { path: 'opq/.wh..wh..opq', data: '' },
@@ -50,7 +54,10 @@ describe('layer unpack keeps what a layer says', () => {
 
   it('unpacks a plain tar with every entry kind and its metadata', async () => {
     const data = tar(entries);
-    const r = await store.unpackLayer({ source: Readable.from([data.subarray(0, 700), data.subarray(700)]), mediaType: 'application/vnd.oci.image.layer.v1.tar' });
+    const r = await store.unpackLayer({
+      source: Readable.from([data.subarray(0, 700), data.subarray(700)]),
+      mediaType: 'application/vnd.oci.image.layer.v1.tar',
+    });
     assert.equal(r.diffId, dig(data));
     const d = store.layerPath(r.diffId);
     const tool = lstatSync(join(d, 'bin/tool'));
@@ -89,7 +96,11 @@ describe('layer unpack keeps what a layer says', () => {
   it('unpacks zstd through the zstd binary', async () => {
     const data = tar([{ path: 'z/file', data: 'zstd content' }]);
     const z = execFileSync('zstd', ['-q', '-c'], { input: data });
-    const r = await store.unpackLayer({ source: Readable.from([z]), mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', diffId: dig(data) });
+    const r = await store.unpackLayer({
+      source: Readable.from([z]),
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd',
+      diffId: dig(data),
+    });
     assert.equal(readFileSync(join(store.layerPath(r.diffId), 'z/file'), 'utf8'), 'zstd content');
   });
 
@@ -176,7 +187,10 @@ describe('a full disk', () => {
     const data = tar([{ path: 'big', data: Buffer.alloc(3 << 20, 1) }]);
     await assert.rejects(
       store.unpackLayer({ source: Readable.from([data]), mediaType: 'application/vnd.oci.image.layer.v1.tar' }),
-      (e) => isEngineError(e) && e.code === 'unavailable' && /^cannot unpack layer: no space left on the device holding the store \(diff\/big\)$/.test(e.message),
+      (e) =>
+        isEngineError(e) &&
+        e.code === 'unavailable' &&
+        /^cannot unpack layer: no space left on the device holding the store \(diff\/big\)$/.test(e.message),
     );
     assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
     const w = await store.ingest(dig(data), { size: data.length });

@@ -28,14 +28,44 @@ describe('hostile layers are refused with nothing written outside', () => {
   const up = (n: number) => '../'.repeat(n);
   const cases: [string, WEntry[]][] = [
     ['a path with ..', [{ path: `${up(6)}outside/evil`, data: 'x' }]],
-    ['.. in the middle', [{ path: 'a/', type: 'dir' }, { path: `a/${up(7)}outside/evil`, data: 'x' }]],
+    [
+      '.. in the middle',
+      [
+        { path: 'a/', type: 'dir' },
+        { path: `a/${up(7)}outside/evil`, data: 'x' },
+      ],
+    ],
     ['an absolute path', [{ path: `${outside}/evil`, data: 'x' }]],
     ['a pax path that climbs out', [{ path: 'benign', data: 'x', pax: { path: `${up(6)}outside/evil` } }]],
     ['a GNU long name that climbs out', [{ path: `${up(6)}outside/${'l'.repeat(120)}`, data: 'x', gnuLongName: true }]],
-    ['a file through an absolute symlink', [{ path: 'link', type: 'symlink', linkname: outside }, { path: 'link/evil', data: 'x' }]],
-    ['a file through a relative symlink', [{ path: 'link', type: 'symlink', linkname: up(6) + 'outside' }, { path: 'link/evil', data: 'x' }]],
-    ['a dir through a symlink', [{ path: 'link', type: 'symlink', linkname: outside }, { path: 'link/sub/', type: 'dir' }]],
-    ['a symlink through a symlink', [{ path: 'link', type: 'symlink', linkname: outside }, { path: 'link/l2', type: 'symlink', linkname: '/etc/passwd' }]],
+    [
+      'a file through an absolute symlink',
+      [
+        { path: 'link', type: 'symlink', linkname: outside },
+        { path: 'link/evil', data: 'x' },
+      ],
+    ],
+    [
+      'a file through a relative symlink',
+      [
+        { path: 'link', type: 'symlink', linkname: up(6) + 'outside' },
+        { path: 'link/evil', data: 'x' },
+      ],
+    ],
+    [
+      'a dir through a symlink',
+      [
+        { path: 'link', type: 'symlink', linkname: outside },
+        { path: 'link/sub/', type: 'dir' },
+      ],
+    ],
+    [
+      'a symlink through a symlink',
+      [
+        { path: 'link', type: 'symlink', linkname: outside },
+        { path: 'link/l2', type: 'symlink', linkname: '/etc/passwd' },
+      ],
+    ],
     [
       'a symlink swapped under a later entry',
       [
@@ -47,25 +77,54 @@ describe('hostile layers are refused with nothing written outside', () => {
     ],
     [
       'a file swapped for a symlink, then written through',
-      [{ path: 'f', data: 'x' }, { path: 'f', type: 'symlink', linkname: join(outside, 'victim') }, { path: 'f/evil', data: 'y' }],
+      [
+        { path: 'f', data: 'x' },
+        { path: 'f', type: 'symlink', linkname: join(outside, 'victim') },
+        { path: 'f/evil', data: 'y' },
+      ],
     ],
     ['a hardlink with ..', [{ path: 'h', type: 'hardlink', linkname: `${up(6)}outside/victim` }]],
     ['a hardlink to an absolute path', [{ path: 'h', type: 'hardlink', linkname: join(outside, 'victim') }]],
     [
       'a hardlink through a symlink',
-      [{ path: 's', type: 'symlink', linkname: outside }, { path: 'h', type: 'hardlink', linkname: 's/victim' }],
+      [
+        { path: 's', type: 'symlink', linkname: outside },
+        { path: 'h', type: 'hardlink', linkname: 's/victim' },
+      ],
     ],
     ['a hardlink to a file not in the layer', [{ path: 'h', type: 'hardlink', linkname: 'etc/shadow' }]],
     [
       'a hardlink that replaces the dir its target is in',
-      [{ path: 'd/', type: 'dir' }, { path: 'd/f', data: 'x' }, { path: 'd', type: 'hardlink', linkname: 'd/f' }],
+      [
+        { path: 'd/', type: 'dir' },
+        { path: 'd/f', data: 'x' },
+        { path: 'd', type: 'hardlink', linkname: 'd/f' },
+      ],
     ],
     ['a whiteout with ..', [{ path: `${up(6)}outside/.wh.victim`, data: '' }]],
     ['a whiteout of ..', [{ path: 'a/.wh...', data: '' }]],
-    ['a whiteout through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/.wh.victim', data: '' }]],
-    ['an opaque marker through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/.wh..wh..opq', data: '' }]],
+    [
+      'a whiteout through a symlink',
+      [
+        { path: 's', type: 'symlink', linkname: outside },
+        { path: 's/.wh.victim', data: '' },
+      ],
+    ],
+    [
+      'an opaque marker through a symlink',
+      [
+        { path: 's', type: 'symlink', linkname: outside },
+        { path: 's/.wh..wh..opq', data: '' },
+      ],
+    ],
     ['a path longer than Linux allows', [{ path: `${'d/'.repeat(2100)}f`, data: 'x', pax: { path: `${'d/'.repeat(2100)}f` } }]],
-    ['a device through a symlink', [{ path: 's', type: 'symlink', linkname: outside }, { path: 's/null', type: 'char', devmajor: 1, devminor: 3 }]],
+    [
+      'a device through a symlink',
+      [
+        { path: 's', type: 'symlink', linkname: outside },
+        { path: 's/null', type: 'char', devmajor: 1, devminor: 3 },
+      ],
+    ],
   ];
 
   for (const [name, entries] of cases) {

@@ -62,7 +62,9 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
     // (they take locks under the root) before removing the root, and so check none is left over.
     const end = Date.now() + 15_000;
     while (Date.now() < end) {
-      const busy = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((l) => l.includes(t.root) && !l.startsWith('ps '));
+      const busy = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .some((l) => l.includes(t.root) && !l.startsWith('ps '));
       if (!busy) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -80,14 +82,17 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
     assert.ok(s.watchedFiles > 0 && s.watchedFiles < 20, `watched ${s.watchedFiles} entries`);
   });
 
-  it('handles an editor\'s atomic save (write a temp file, rename it over the original)', async () => {
+  it("handles an editor's atomic save (write a temp file, rename it over the original)", async () => {
     const target = join(app, 'www/index.html');
     const tmp = join(app, 'www/.index.html.swp~');
     writeFileSync(tmp, '<h1>atomic save</h1>\n');
     renameSync(tmp, target);
     await waitFor('the atomically saved page', async () => ((await get(url))?.includes('atomic save') ? true : undefined));
     await loop.idle();
-    assert.ok(loop.getSnapshot().history.every((r) => r.ok), loop.getSnapshot().lastError);
+    assert.ok(
+      loop.getSnapshot().history.every((r) => r.ok),
+      loop.getSnapshot().lastError,
+    );
   });
 
   it('syncs a file under a sync rule into the running container without a rebuild', async () => {

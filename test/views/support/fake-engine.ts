@@ -3,9 +3,27 @@
 // src/engine/types.ts with in-memory state, records the calls made on it, and lets a test
 // hold a pull or a log stream open to see what the screen shows meanwhile. Integration and
 // end-to-end tests use the real engine (style.md: fakes are for views and fault injection).
-import { EngineError, type BuildStepEvent, type ContainerStats, type ContainerSummary, type ImageSummary, type LogLine, type PullProgress } from '../../../src/engine/define.js';
+import {
+  EngineError,
+  type BuildStepEvent,
+  type ContainerStats,
+  type ContainerSummary,
+  type ImageSummary,
+  type LogLine,
+  type PullProgress,
+} from '../../../src/engine/define.js';
 import { EventBus } from '../../../src/engine/events.js';
-import type { BuildOptions, BuildResult, ContainersApi, Engine, ImageDetails, ImagesApi, LogsOptions, PullOptions, RunOptions } from '../../../src/engine/types.js';
+import type {
+  BuildOptions,
+  BuildResult,
+  ContainersApi,
+  Engine,
+  ImageDetails,
+  ImagesApi,
+  LogsOptions,
+  PullOptions,
+  RunOptions,
+} from '../../../src/engine/types.js';
 
 class Store<T> {
   #value: T;
@@ -111,7 +129,12 @@ export class FakeEngine implements Engine {
       ];
       const progress = (frac: number): PullProgress => ({
         ref,
-        layers: layers.map((l, i) => ({ digest: l.digest, phase: frac >= 1 ? 'done' : i === 0 ? 'downloading' : 'waiting', current: Math.round(l.total * (i === 0 ? frac : frac >= 1 ? 1 : 0)), total: l.total })),
+        layers: layers.map((l, i) => ({
+          digest: l.digest,
+          phase: frac >= 1 ? 'done' : i === 0 ? 'downloading' : 'waiting',
+          current: Math.round(l.total * (i === 0 ? frac : frac >= 1 ? 1 : 0)),
+          total: l.total,
+        })),
         current: Math.round(2_500_000 * frac),
         total: 2_500_000,
       });
@@ -125,7 +148,10 @@ export class FakeEngine implements Engine {
         });
       }
       opts?.onProgress?.(progress(1));
-      const image = fakeImage({ id: 'sha256:' + 'f'.repeat(64), names: [ref.includes('/') || ref.includes(':') ? ref : `docker.io/library/${ref}:latest`] });
+      const image = fakeImage({
+        id: 'sha256:' + 'f'.repeat(64),
+        names: [ref.includes('/') || ref.includes(':') ? ref : `docker.io/library/${ref}:latest`],
+      });
       this.imagesStore.set([...this.imagesStore.getSnapshot(), image]);
       return image;
     },
@@ -146,7 +172,12 @@ export class FakeEngine implements Engine {
         os: 'linux',
         config: { Cmd: ['sh'], Env: ['PATH=/bin'], WorkingDir: '/srv', ExposedPorts: { '80/tcp': {} } },
         layers: [
-          { digest: 'sha256:' + '1'.repeat(64), diffId: 'sha256:' + 'a'.repeat(64), size: 4_000_000, createdBy: '/bin/sh -c #(nop) ADD file:busybox in /' },
+          {
+            digest: 'sha256:' + '1'.repeat(64),
+            diffId: 'sha256:' + 'a'.repeat(64),
+            size: 4_000_000,
+            createdBy: '/bin/sh -c #(nop) ADD file:busybox in /',
+          },
           { digest: 'sha256:' + '2'.repeat(64), diffId: 'sha256:' + 'c'.repeat(64), size: 1_000, createdBy: 'COPY index.html /srv/' },
           { digest: '', diffId: '', size: 0, createdBy: '/bin/sh -c #(nop) CMD ["httpd"]', emptyLayer: true },
         ],

@@ -8,7 +8,13 @@ import { FakeEngine, fakeContainer, fakeImage } from './fake-engine.js';
 
 const e = new FakeEngine({
   images: [fakeImage({ id: 'sha256:' + 'a'.repeat(64), names: ['docker.io/library/busybox:latest'], inUse: 1 })],
-  containers: [fakeContainer({ id: '1'.repeat(64), name: 'web1', ports: [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] })],
+  containers: [
+    fakeContainer({
+      id: '1'.repeat(64),
+      name: 'web1',
+      ports: [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+    }),
+  ],
   ...(process.env['FAKE_TUI_RUNTIME_PROBLEM'] ? { runtimeProblem: process.env['FAKE_TUI_RUNTIME_PROBLEM'] } : {}),
 });
 // The shell the `e` key hands the terminal to: says where it is, waits for a line, exits 3.

@@ -3,8 +3,12 @@
 import { FakeEngine, fakeContainer, fakeImage } from './fake-engine.js';
 import { keys, renderApp } from './render.js';
 
-const containers = Array.from({ length: 200 }, (_, i) => fakeContainer({ id: i.toString(16).padStart(64, '0'), name: `svc${String(i).padStart(3, '0')}` }));
-const images = Array.from({ length: 100 }, (_, i) => fakeImage({ id: 'sha256:' + i.toString(16).padStart(64, '0'), names: [`registry.local/team/app${i}:v1`] }));
+const containers = Array.from({ length: 200 }, (_, i) =>
+  fakeContainer({ id: i.toString(16).padStart(64, '0'), name: `svc${String(i).padStart(3, '0')}` }),
+);
+const images = Array.from({ length: 100 }, (_, i) =>
+  fakeImage({ id: 'sha256:' + i.toString(16).padStart(64, '0'), names: [`registry.local/team/app${i}:v1`] }),
+);
 const e = new FakeEngine({ containers, images });
 const r = await renderApp(e);
 const noisy = containers[0]?.id ?? '';
@@ -28,11 +32,21 @@ const measure = async (presses: number, key: (i: number) => string, until: (i: n
 while (lines < 600) await new Promise((r) => setTimeout(r, 20));
 const linesBefore = lines;
 // In the Logs pane itself, scrolling while the flood comes in.
-const logs = await measure(20, (i) => (i % 2 === 0 ? 'k' : 'G'), (i) => (f) => (i % 2 === 0 ? f.includes('scrolled') : f.includes('following')));
+const logs = await measure(
+  20,
+  (i) => (i % 2 === 0 ? 'k' : 'G'),
+  (i) => (f) => (i % 2 === 0 ? f.includes('scrolled') : f.includes('following')),
+);
 await r.press('1', (f) => f.includes('STATUS'));
-const list = await measure(40, (i) => (i % 2 === 0 ? keys.down : keys.up), (i) => (f) => f.includes(`› svc00${i % 2 === 0 ? 1 : 0}`));
+const list = await measure(
+  40,
+  (i) => (i % 2 === 0 ? keys.down : keys.up),
+  (i) => (f) => f.includes(`› svc00${i % 2 === 0 ? 1 : 0}`),
+);
 clearInterval(flood);
 r.unmount();
 const median = (t: number[]) => t[Math.floor(t.length / 2)] ?? NaN;
-process.stdout.write(`${JSON.stringify({ listMedianMs: median(list), listMaxMs: list.at(-1), logsMedianMs: median(logs), logLines: lines - linesBefore, rssMB: Math.round(process.memoryUsage().rss / 1e6) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ listMedianMs: median(list), listMaxMs: list.at(-1), logsMedianMs: median(logs), logLines: lines - linesBefore, rssMB: Math.round(process.memoryUsage().rss / 1e6) })}\n`,
+);
 process.exit(0);

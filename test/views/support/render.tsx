@@ -81,7 +81,10 @@ export function renderElement(el: ReactElement): Rendered {
     async press(input, until, what) {
       const before = r.lastFrame();
       r.stdin.write(input);
-      return waitFor((f) => r.lastFrame() !== before && (until ? until(f) : true), what ?? `the frame to change after ${JSON.stringify(input)}`);
+      return waitFor(
+        (f) => r.lastFrame() !== before && (until ? until(f) : true),
+        what ?? `the frame to change after ${JSON.stringify(input)}`,
+      );
     },
     unmount: () => r.unmount(),
   };
