@@ -29,7 +29,7 @@ export const verb = defineVerb({
       });
       source = s;
     }
-    const r = await ctx.engine.images.import(source as AsyncIterable<Buffer>, name, {
+    const r = await ctx.engine.images.importRootfs(source as AsyncIterable<Buffer>, name, {
       sourceName: file,
       ...(flags.message ? { message: flags.message } : {}),
       signal: ctx.signal,

@@ -167,7 +167,7 @@ export interface ImageEngine extends ImagesApi {
     opts?: { signal?: AbortSignal; onLayer?: (diffId: string, size: number, existed: boolean) => void },
   ): Promise<LoadReport[]>;
   /** A one-layer image from a root filesystem tarball (plain or gzip). */
-  import(
+  importRootfs(
     source: AsyncIterable<Buffer>,
     name: string,
     opts?: { sourceName?: string; message?: string; signal?: AbortSignal },

@@ -174,7 +174,7 @@ export class ImageEngineImpl implements ImageEngine {
     return images;
   }
 
-  async import(
+  async importRootfs(
     source: AsyncIterable<Buffer>,
     name: string,
     opts: { sourceName?: string; message?: string; signal?: AbortSignal } = {},
