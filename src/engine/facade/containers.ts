@@ -77,10 +77,14 @@ export class ContainerEngineImpl implements ContainerEngine {
     return (await (await this.#rt()).list(opts)).map(report);
   }
   async find(idOrName: string): Promise<ContainerReport> {
-    return report(await (await this.#rt()).find(idOrName));
+    const rt = await this.#rt();
+    // An exit wait() reported may still be being recorded by this process: it shows first.
+    await rt.settle();
+    return report(await rt.find(idOrName));
   }
   async inspect(idOrName: string): Promise<Record<string, unknown>> {
     const rt = await this.#rt();
+    await rt.settle();
     const rec = await rt.find(idOrName);
     return rt.inspectJson((await rt.reconcile(rec)) ?? rec);
   }
