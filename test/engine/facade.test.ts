@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isEngineError, type ErrorCode } from '../../src/engine/define.js';
 import { createEngine, openEngine, type DockuiEngine } from '../../src/engine/index.js';
-import { fixtureUser, registry, tempRoot } from '../helpers/env.js';
+import { fixtureUser, registry, runCli, tempRoot } from '../helpers/env.js';
 
 const hex64 = /^[0-9a-f]{64}$/;
 const digest = /^sha256:[0-9a-f]{64}$/;
@@ -387,6 +387,22 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
       await live.containers.remove(`${basename(app)}-dev`, { force: true });
       assert.ok(!live.containers.getSnapshot().some((c) => c.name === `${basename(app)}-dev`));
       await live.close();
+    });
+
+    it('dockui dev --once goes through the same wiring (default name, plain report)', async () => {
+      const app = join(t.root, 'facade-cli');
+      mkdirSync(app);
+      writeFileSync(join(app, 'Dockerfile'), `FROM ${busybox}\nCMD ["sleep", "300"]\n`);
+      const r = await runCli(['dev', '--once', app], { root: engine.paths.root });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^running facade-cli-dev \([0-9a-f]{12}\): debounce .* total /m);
+      const c = await engine.containers.find('facade-cli-dev');
+      assert.equal(c.state, 'running');
+      assert.equal(c.image, 'docker.io/library/facade-cli:dev');
+      await engine.containers.remove(c.id, { force: true });
+      const bad = await runCli(['dev', '--once', join(app, 'Dockerfile')], { root: engine.paths.root });
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /^dockui: not a directory: /);
     });
   });
 });
