@@ -1,7 +1,6 @@
 // The build noun of the facade: Dockerfile builds through the builder (build/), with RUN steps
 // run by the container runtime, loaded on the first RUN that misses the cache (a build of cache
 // hits never loads the runtime).
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import type { RunRequest } from '../build/builder.js';
@@ -16,7 +15,7 @@ import type { EngineCore } from './core.js';
  * dir bound in and removed afterwards: the same contract, no size limit.
  */
 export async function runBuildStep(paths: EnginePaths, req: RunRequest): Promise<{ exitCode: number }> {
-  const [{ mkdtemp }, { runInRootfs }] = await Promise.all([import('node:fs/promises'), import('../runtime/run-in-rootfs.js')]);
+  const [{ mkdtemp, rm }, { runInRootfs }] = await Promise.all([import('node:fs/promises'), import('../runtime/run-in-rootfs.js')]);
   const scratch: string[] = [];
   try {
     const mounts = [];

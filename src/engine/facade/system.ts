@@ -1,6 +1,5 @@
 // The small nouns of the facade: volumes, registry logins and the store's maintenance
 // (check, df, gc, prune). Each loads its module on use.
-import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import type { CheckReport, DfReport, GcOptions, GcReport } from '../store/index.js';
@@ -87,6 +86,8 @@ export class SystemEngineImpl implements SystemEngine {
     let cacheEntriesRemoved = 0;
     if (opts.all) {
       // The build cache is only a cache: its entries go first so gc can free their layers.
+      // (node:fs/promises on use: every command loads this module, few need that one.)
+      const { readdir, rm } = await import('node:fs/promises');
       const dir = join(this.core.paths.root, 'build-cache', 'entries');
       for (const n of await readdir(dir).catch(() => [] as string[]))
         if (n.endsWith('.json')) {
