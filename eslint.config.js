@@ -2,6 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+/** Everything under src/engine/ but the facade (index.ts) and the shared vocabulary (define.ts, types.ts). */
+const engineBoundary = {
+  group: ['**/engine/**', '!**/engine/index.js', '!**/engine/define.js', '!**/engine/types.js'],
+  message: 'go through the engine facade: import from src/engine/index.ts (or define.ts / types.ts)',
+};
+
+/** The same for import(): no-restricted-imports sees only static imports and re-exports. */
+const engineBoundaryDynamic = {
+  selector: 'ImportExpression[source.value=/engine\\x2F(?!(index|define|types)\\.js$)/]',
+  message: 'go through the engine facade: import from src/engine/index.ts (or define.ts / types.ts)',
+};
+
 export default tseslint.config(
   { ignores: ['bin/**', 'dist/**', 'node_modules/**', 'native/build/**', 'bench/**', 'scripts/**'] },
   js.configs.recommended,
@@ -27,6 +39,15 @@ export default tseslint.config(
     },
   },
   {
+    // One door into the engine: the CLI, the hooks and the TUI use src/engine/index.ts (the
+    // facade) and the shared vocabulary (define.ts, types.ts), never a subsystem directly.
+    files: ['src/cli/**', 'src/hooks/**', 'src/tui.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [engineBoundary] }],
+      'no-restricted-syntax': ['error', engineBoundaryDynamic],
+    },
+  },
+  {
     // Views are pure: engine types only, never the engine's implementation or node I/O.
     files: ['src/views/**'],
     rules: {
@@ -35,15 +56,30 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'execa', 'chokidar'], message: 'views do no I/O' },
-            { group: ['**/engine/**', '!**/engine/define.js', '!**/engine/types.js'], allowTypeImports: true, message: 'views import engine types only' },
+            engineBoundary,
+            { group: ['**/engine/index.js'], allowTypeImports: true, message: 'views import engine types only' },
           ],
         },
       ],
+      'no-restricted-syntax': ['error', engineBoundaryDynamic],
     },
   },
   {
     // node:test's describe/it return promises the runner tracks itself.
     files: ['test/**'],
-    rules: { '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -7,7 +7,7 @@ import { constants as osConstants } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { EngineError, formatError } from './engine/define.js';
-import { resolvePaths } from './engine/paths.js';
+import { resolvePaths, type DevEngine } from './engine/index.js';
 import type { Engine } from './engine/types.js';
 import type * as ReactNs from 'react';
 import { DevSession } from './hooks/dev-session.js';
@@ -134,10 +134,16 @@ export function buildTargetFor(dir: string, dockerfile?: string): BuildTarget {
   return { context: dir, tag: `${name}:dev` };
 }
 
-export type CreateEngine = (opts: { root: string; runRoot: string; insecureRegistries: readonly string[] }) => Engine | Promise<Engine>;
+/** The engine the TUI drives: the real one (src/engine/index.ts) has the dev loop; a test's fake may not. */
+export type TuiEngine = Engine & { readonly dev?: DevEngine };
+export type CreateEngine = (opts: {
+  root: string;
+  runRoot: string;
+  insecureRegistries: readonly string[];
+}) => TuiEngine | Promise<TuiEngine>;
 
 export interface TuiDeps {
-  /** Tests hand in a fake engine here; by default the real one from src/engine/engine.ts. */
+  /** Tests hand in a fake engine here; by default the real one from src/engine/index.ts. */
   readonly createEngine?: CreateEngine;
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
@@ -151,10 +157,10 @@ async function loadCreateEngine(): Promise<CreateEngine> {
   // A copy without the engine fails with one clear line instead of a stack trace.
   let mod: { createEngine?: CreateEngine };
   try {
-    mod = (await import('./engine/engine.js')) as { createEngine?: CreateEngine };
+    mod = (await import('./engine/index.js')) as { createEngine?: CreateEngine };
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('engine.js'))
-      throw new EngineError('unavailable', 'the engine is missing from this build (dist/engine/engine.js): run npm run build');
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('engine/'))
+      throw new EngineError('unavailable', 'the engine is missing from this build (dist/engine/index.js): run npm run build');
     throw e;
   }
   if (typeof mod.createEngine !== 'function') throw new EngineError('internal', 'engine.js does not export createEngine()');
@@ -172,7 +178,7 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   const stdin = deps.stdin ?? process.stdin;
   const env = deps.env ?? process.env;
   let opts: TuiOptions;
-  let engine: Engine;
+  let engine: TuiEngine;
   let dir: string;
   try {
     opts = parseTuiArgs(argv);
@@ -311,19 +317,17 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   const dev =
     'context' in build && opts.watch
       ? new DevSession(dir, async () => {
-          const { startDevLoop } = await import('./engine/watch/index.js');
-          return startDevLoop(loopEngine, {
+          if (!loopEngine.dev) throw new EngineError('unavailable', 'this engine has no dev loop');
+          return loopEngine.dev.start({
             dir,
             ...(o.dockerfile ? { dockerfile: resolve(o.dockerfile) } : {}),
             ...(o.target ? { target: o.target } : {}),
             buildArgs: o.buildArgs,
-            syncFlags: o.sync,
-            run: {
-              name: o.name ?? `${basename(dir)}-dev`,
-              ...(o.publish.length ? { publish: o.publish } : {}),
-              ...(o.env.length ? { env: o.env } : {}),
-              ...(o.volumes.length ? { volumes: o.volumes } : {}),
-            },
+            sync: o.sync,
+            ...(o.name ? { name: o.name } : {}),
+            publish: o.publish,
+            env: o.env,
+            volumes: o.volumes,
           });
         })
       : undefined;

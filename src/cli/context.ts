@@ -1,9 +1,11 @@
 import type { FlagSpecs, Parsed } from './args.js';
-import type { EnginePaths } from '../engine/paths.js';
+import type { DockuiEngine, EnginePaths } from '../engine/index.js';
 
 /** What every verb gets: where the engine lives, where to write, and how to be cancelled. */
 export interface CliContext {
   readonly paths: EnginePaths;
+  /** The engine (src/engine/index.ts), opened on ctx.paths and the global flags: verbs go through it. */
+  readonly engine: DockuiEngine;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly stdin: NodeJS.ReadStream;

@@ -1,5 +1,5 @@
 import { EngineError, exitCodeFor, formatError, isEngineError } from '../engine/define.js';
-import { resolvePaths } from '../engine/paths.js';
+import { openEngine, resolvePaths } from '../engine/index.js';
 import { parseArgs, usage } from './args.js';
 import type { CliContext, Verb } from './context.js';
 
@@ -121,13 +121,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const parsed = parseArgs(v.name, rest, v.flags, { stopAtPositional: v.stopAtPositional ?? false });
+    const paths = resolvePaths({ root: g.flags.root, runRoot: g.flags.runroot });
+    const insecureRegistries = g.flags['insecure-registry'] ?? [];
     const ctx: CliContext = {
-      paths: resolvePaths({ root: g.flags.root, runRoot: g.flags.runroot }),
+      paths,
+      engine: openEngine({ paths, insecureRegistries }),
       stdout: process.stdout,
       stderr: process.stderr,
       stdin: process.stdin,
       signal: ac.signal,
-      global: { insecureRegistries: g.flags['insecure-registry'] ?? [], debug },
+      global: { insecureRegistries, debug },
     };
     return await v.run(ctx, parsed);
   } catch (e) {

@@ -60,8 +60,8 @@ export interface StatusMessage {
 
 // The dev loop's phase and rebuild records are the engine's own types (type-only imports keep
 // the views free of engine code); the view reads only the fields it shows.
-export type { DevPhase } from '../engine/watch/dev-loop.js';
-import type { DevState, RebuildRecord as EngineRebuild } from '../engine/watch/dev-loop.js';
+export type { DevPhase } from '../engine/index.js';
+import type { DevState, RebuildRecord as EngineRebuild } from '../engine/index.js';
 
 /** One rebuild (or sync) of the dev loop, with the timings the Build pane shows. */
 export type DevRebuild = Omit<EngineRebuild, 'paths'> & { readonly paths?: EngineRebuild['paths'] };

@@ -1,6 +1,5 @@
-import type { RunInRootfs } from '../../engine/build/index.js';
 import { EngineError, type BuildStepEvent } from '../../engine/define.js';
-import { defineVerb, type CliContext } from '../context.js';
+import { defineVerb } from '../context.js';
 
 function keyValues(list: readonly string[] | undefined, flag: string, fromEnv: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -93,24 +92,14 @@ export const verb = defineVerb({
     const labels = keyValues(flags.label, '--label', false);
     const secrets = await readSecrets(flags.secret, process.env);
     const dockerfileText = flags.file === '-' ? await readAll(ctx.stdin) : undefined;
-    const { parseReference } = await import('../../engine/registry/reference.js');
+    const { parseReference } = await import('../../engine/index.js');
     const tags = (flags.tag ?? []).map((t) => {
       const r = parseReference(t);
       if (r.digest) throw new EngineError('invalid_argument', `invalid tag ${t}: a tag cannot carry a digest`);
       return r.toString();
     });
 
-    const [{ openStore }, { openBuilder }] = await Promise.all([
-      import('../../engine/store/index.js'),
-      import('../../engine/build/index.js'),
-    ]);
-    const store = await openStore(ctx.paths.root);
-    const builder = openBuilder({
-      root: ctx.paths.root,
-      store,
-      insecureRegistries: ctx.global.insecureRegistries,
-      runInRootfs: lazyRunner(ctx.paths),
-    });
+    const builder = ctx.engine.builds;
 
     const out = ctx.stderr;
     const quiet = flags.quiet === true;
@@ -167,14 +156,3 @@ export const verb = defineVerb({
     return 0;
   },
 });
-
-/**
- * The runtime's runner for RUN steps, loaded on the first RUN that misses the cache: a build
- * that is all cache hits never pays for loading the container runtime.
- */
-function lazyRunner(paths: CliContext['paths']): RunInRootfs {
-  return async (req) => {
-    const { runBuildStep } = await import('../../engine/engine.js');
-    return runBuildStep(paths, req);
-  };
-}

@@ -3,8 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { EngineError, isEngineError, type ContainerStats } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
-import { Containers, parseSignal, trace } from '../../engine/runtime/containers.js';
-import { shortId } from '../../engine/runtime/ids.js';
+import { shortId, trace, type ContainerEngine } from '../../engine/index.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
 import type { FlagSpecs, Parsed } from '../args.js';
@@ -99,28 +98,24 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
   };
 }
 
-function service(ctx: CliContext): Containers {
-  return new Containers(ctx.paths);
+function service(ctx: CliContext): ContainerEngine {
+  return ctx.engine.containers;
 }
 
 /** create, pulling the image first when the store does not have it (as docker run does). */
-async function createPulling(ctx: CliContext, c: Containers, opts: RunOptions) {
+async function createPulling(ctx: CliContext, c: ContainerEngine, opts: RunOptions) {
   try {
     return await c.create(opts);
   } catch (e) {
     if (!isEngineError(e) || e.code !== 'not_found' || !/image/i.test(e.message)) throw e;
     ctx.stderr.write(`Unable to find image '${opts.image}' locally\n`);
-    const [{ pullImage }, { openStore }] = await Promise.all([
-      import('../../engine/images/pull.js'),
-      import('../../engine/store/index.js'),
-    ]);
-    await pullImage(await openStore(ctx.paths.root), opts.image, { signal: ctx.signal, insecure: ctx.global.insecureRegistries });
+    await ctx.engine.images.pull(opts.image, { signal: ctx.signal });
     return await c.create(opts);
   }
 }
 
 /** Streams the container's output here until it exits; returns its exit code. */
-async function attachLogs(ctx: CliContext, c: Containers, id: string): Promise<number> {
+async function attachLogs(ctx: CliContext, c: ContainerEngine, id: string): Promise<number> {
   const onAbort = () => void c.kill(id, 'SIGTERM').catch(() => undefined);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -132,7 +127,7 @@ async function attachLogs(ctx: CliContext, c: Containers, id: string): Promise<n
   }
 }
 
-async function removeQuiet(c: Containers, id: string): Promise<void> {
+async function removeQuiet(c: ContainerEngine, id: string): Promise<void> {
   await c.remove(id, { force: true }).catch((e: unknown) => {
     if (!(isEngineError(e) && e.code === 'not_found')) throw e;
   });
@@ -200,7 +195,7 @@ function eachArg(
   name: string,
   summary: string,
   flags: FlagSpecs,
-  fn: (c: Containers, arg: string, flags: Record<string, string | boolean | undefined>, ctx: CliContext) => Promise<void>,
+  fn: (c: ContainerEngine, arg: string, flags: Record<string, string | boolean | undefined>, ctx: CliContext) => Promise<void>,
 ): Verb {
   return defineVerb({
     name,
@@ -242,8 +237,8 @@ const startVerb = defineVerb({
     if (positionals.length === 0) throw new EngineError('invalid_argument', "'dockui start' needs at least one container");
     const c = service(ctx);
     for (const p of positionals) {
-      const rec = await c.start(p);
-      if (flags.attach) return attachLogs(ctx, c, rec.id);
+      await c.start(p);
+      if (flags.attach) return attachLogs(ctx, c, (await c.find(p)).id);
       ctx.stdout.write(`${p}\n`);
     }
     return 0;
@@ -427,7 +422,7 @@ function byName(name: string): Verb {
       return eachArg('stop', 'Stop running containers (StopSignal, then SIGKILL after the grace time)', stopFlags, async (c, p, f) => {
         await c.stop(p, {
           ...(f.time !== undefined ? { timeoutSec: timeoutFlag(f.time)! } : {}),
-          ...(f.signal ? { signal: parseSignal(String(f.signal)) } : {}),
+          ...(f.signal ? { signal: String(f.signal) } : {}),
         });
       });
     case 'restart':

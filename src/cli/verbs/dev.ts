@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EngineError, formatError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
 import type { CliContext } from '../context.js';
@@ -49,23 +49,19 @@ export const verb = defineVerb({
       /* reported next */
     }
     if (!isDir) throw new EngineError('invalid_argument', `not a directory: ${positionals[0] ?? '.'}`);
-    const { createEngine } = await import('../../engine/engine.js');
-    const { startDevLoop } = await import('../../engine/watch/index.js');
-    const engine = await createEngine({ ...ctx.paths, insecureRegistries: ctx.global.insecureRegistries });
+    const engine = ctx.engine;
     const out = (line: string) => ctx.stdout.write(`${line}\n`);
     try {
-      const loop = await startDevLoop(engine, {
+      const loop = await engine.dev.start({
         dir,
         ...(f.file ? { dockerfile: resolve(f.file) } : {}),
         ...(f.target ? { target: f.target } : {}),
         buildArgs: kv(f['build-arg'], '--build-arg'),
-        syncFlags: f.sync ?? [],
-        run: {
-          name: f.name ?? `${basename(dir)}-dev`,
-          ...(f.publish ? { publish: f.publish } : {}),
-          ...(f.env ? { env: f.env } : {}),
-          ...(f.volume ? { volumes: f.volume } : {}),
-        },
+        sync: f.sync ?? [],
+        ...(f.name ? { name: f.name } : {}),
+        ...(f.publish ? { publish: f.publish } : {}),
+        ...(f.env ? { env: f.env } : {}),
+        ...(f.volume ? { volumes: f.volume } : {}),
         onBuildStep: (e) => {
           if (e.status === 'cached') out(`#${e.index + 1}/${e.total} CACHED ${e.instruction}`);
           else if (e.status === 'done') out(`#${e.index + 1}/${e.total} ${e.instruction} (${ms(e.durationMs ?? 0)})`);

@@ -1,7 +1,6 @@
 // `dockui image ls|rm|prune|inspect|tag`: one module for the image management subverbs.
 import { EngineError } from '../../engine/define.js';
-import { tryParseReference } from '../../engine/registry/reference.js';
-import { inspectImage, openStore } from '../../engine/store/index.js';
+import { tryParseReference } from '../../engine/index.js';
 import { parseArgs, usage, type FlagSpecs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
@@ -24,8 +23,7 @@ export async function confirm(ctx: CliContext, question: string): Promise<boolea
 export async function pruneImagesCommand(ctx: CliContext, opts: { all: boolean; force: boolean }): Promise<number> {
   const what = opts.all ? 'all images without at least one container associated to them' : 'all dangling images';
   if (!opts.force && !(await confirm(ctx, `WARNING! This will remove ${what}.\nAre you sure you want to continue?`))) return 0;
-  const store = await openStore(ctx.paths.root);
-  const r = await store.gc({ dangling: true, unused: opts.all, signal: ctx.signal });
+  const r = await ctx.engine.images.prune({ all: opts.all, signal: ctx.signal });
   if (r.imagesRemoved.length > 0 || r.untagged.length > 0) {
     ctx.stdout.write('Deleted Images:\n');
     for (const u of r.untagged) ctx.stdout.write(`untagged: ${tryParseReference(u)?.familiar() ?? u}\n`);
@@ -38,9 +36,8 @@ export async function pruneImagesCommand(ctx: CliContext, opts: { all: boolean; 
 
 export async function inspectImagesCommand(ctx: CliContext, names: readonly string[], format?: string): Promise<number> {
   if (names.length === 0) throw new EngineError('invalid_argument', `'dockui image inspect' needs at least one image`);
-  const store = await openStore(ctx.paths.root);
   const out: Record<string, unknown>[] = [];
-  for (const n of names) out.push((await inspectImage(store, n)).docker);
+  for (const n of names) out.push(await ctx.engine.images.inspectJson(n));
   if (format === undefined || format === 'json') ctx.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
   else {
     // A small subset of Go templates: {{.Field}} and {{.Field.Sub}} and {{json .Field}}.

@@ -2,8 +2,7 @@
 // the TUI: one read of the records file, one directory listing of containers, nothing else.
 import type { ImageSummary } from '../../engine/define.js';
 import { EngineError } from '../../engine/define.js';
-import { parseReference } from '../../engine/registry/reference.js';
-import { familiarName, openStore } from '../../engine/store/index.js';
+import { familiarName, parseReference } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
 
@@ -124,8 +123,7 @@ export async function listImagesCommand(
     if (!m) throw new EngineError('invalid_argument', `unsupported --filter ${JSON.stringify(f)} (supported: dangling=true|false)`);
     dangling = m[1] === 'true';
   }
-  const store = await openStore(ctx.paths.root);
-  let rows = imageRows(await store.listImages());
+  let rows = imageRows(await ctx.engine.images.list());
   if (positionals[0] !== undefined) rows = rows.filter((r) => matches(r, positionals[0]!));
   if (dangling !== undefined) rows = rows.filter((r) => (r.repository === '<none>') === dangling);
   const id = (x: string) => (flags['no-trunc'] ? x : shortId(x));

@@ -13,11 +13,6 @@ export const verb = defineVerb({
     const [file, name, ...extra] = positionals;
     if (file === undefined || name === undefined || extra.length > 0)
       throw new EngineError('invalid_argument', "import takes a tarball (or -) and a name (see 'dockui import --help')");
-    const [{ openStore }, { importRootfs }] = await Promise.all([
-      import('../../engine/store/index.js'),
-      import('../../engine/build/import.js'),
-    ]);
-    const store = await openStore(ctx.paths.root);
     let source: NodeJS.ReadableStream;
     if (file === '-') source = ctx.stdin;
     else {
@@ -34,7 +29,7 @@ export const verb = defineVerb({
       });
       source = s;
     }
-    const r = await importRootfs(store, source as AsyncIterable<Buffer>, name, {
+    const r = await ctx.engine.images.importRootfs(source as AsyncIterable<Buffer>, name, {
       sourceName: file,
       ...(flags.message ? { message: flags.message } : {}),
       signal: ctx.signal,

@@ -1,6 +1,5 @@
 // `dockui inspect`: containers (Docker's JSON shape), falling back to images from the store.
 import { EngineError, isEngineError } from '../../engine/define.js';
-import { Containers } from '../../engine/runtime/containers.js';
 import { defineVerb } from '../context.js';
 
 export const verb = defineVerb({
@@ -15,22 +14,19 @@ export const verb = defineVerb({
     if (positionals.length === 0) throw new EngineError('invalid_argument', "'dockui inspect' needs at least one name or id");
     if (flags.type && flags.type !== 'container' && flags.type !== 'image')
       throw new EngineError('invalid_argument', `invalid --type ${flags.type}: container or image`);
-    const c = new Containers(ctx.paths);
     const out: unknown[] = [];
     for (const p of positionals) {
       let found: unknown;
       if (flags.type !== 'image') {
         try {
-          const rec = await c.find(p);
-          found = c.inspectJson((await c.reconcile(rec)) ?? rec);
+          found = await ctx.engine.containers.inspect(p);
         } catch (e) {
           if (!(isEngineError(e) && e.code === 'not_found') || flags.type === 'container') throw e;
         }
       }
       if (found === undefined) {
-        const [{ openStore, inspectImage }] = await Promise.all([import('../../engine/store/index.js')]);
         try {
-          found = (await inspectImage(await openStore(ctx.paths.root), p)).docker;
+          found = await ctx.engine.images.inspectJson(p);
         } catch (e) {
           if (isEngineError(e) && e.code === 'not_found') throw new EngineError('not_found', `no such object: ${p}`);
           throw e;

@@ -16,11 +16,6 @@ export const verb = defineVerb({
     const file = flags.input;
     if ((file === undefined || file === '-') && ctx.stdin.isTTY)
       throw new EngineError('invalid_argument', 'load reads the archive from stdin, which is a terminal: use -i FILE or redirect stdin');
-    const [{ openStore }, { loadArchive, loadArchiveStream }] = await Promise.all([
-      import('../../engine/store/index.js'),
-      import('../../engine/images/archive.js'),
-    ]);
-    const store = await openStore(ctx.paths.root);
     const onLayer = flags.quiet
       ? undefined
       : (diffId: string, size: number, existed: boolean) =>
@@ -28,8 +23,8 @@ export const verb = defineVerb({
     const opts = { signal: ctx.signal, ...(onLayer ? { onLayer } : {}) };
     const images =
       file === undefined || file === '-'
-        ? await loadArchiveStream(store, ctx.stdin, { ...opts, name: 'stdin' })
-        : await loadArchive(store, file, opts);
+        ? await ctx.engine.images.load({ stream: ctx.stdin, name: 'stdin' }, opts)
+        : await ctx.engine.images.load({ file }, opts);
     for (const img of images) {
       for (const r of img.replaced)
         ctx.stdout.write(`The image ${r.name} already exists, renaming the old one with ID ${r.id} to empty string\n`);

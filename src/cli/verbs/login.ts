@@ -1,7 +1,5 @@
 import { createInterface } from 'node:readline';
 import { EngineError } from '../../engine/define.js';
-import { RegistryClient, forgetClients } from '../../engine/registry/client.js';
-import { storeCredentials } from '../../engine/registry/credentials.js';
 import { type CliContext, defineVerb } from '../context.js';
 
 /** "https://host:5000/v2/" → "host:5000"; Docker Hub's aliases → "docker.io". */
@@ -77,9 +75,7 @@ export const verb = defineVerb({
     }
     if (!username || !password) throw new EngineError('invalid_argument', 'user name and password must not be empty');
     const creds = { username, password };
-    await new RegistryClient(domain, { credentials: creds, insecure: ctx.global.insecureRegistries }).login(ctx.signal);
-    const where = await storeCredentials(domain, creds);
-    forgetClients(domain);
+    const { storedIn: where } = await ctx.engine.registry.login(domain, creds, { signal: ctx.signal });
     if (ctx.global.debug) ctx.stderr.write(`credentials stored in ${where}\n`);
     ctx.stdout.write('Login Succeeded\n');
     return 0;

@@ -1,6 +1,4 @@
 import { EngineError } from '../../engine/define.js';
-import { forgetClients } from '../../engine/registry/client.js';
-import { eraseCredentials } from '../../engine/registry/credentials.js';
 import { defineVerb } from '../context.js';
 import { registryDomain } from './login.js';
 
@@ -12,8 +10,7 @@ export const verb = defineVerb({
   async run(ctx, { positionals }) {
     if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui logout' takes at most one server`);
     const domain = registryDomain(positionals[0]);
-    const found = await eraseCredentials(domain);
-    forgetClients(domain);
+    const { found } = await ctx.engine.registry.logout(domain);
     ctx.stdout.write(found ? `Removing login credentials for ${domain}\n` : `Not logged in to ${domain}\n`);
     return 0;
   },

@@ -2,8 +2,7 @@
 // benchmark target and the TUI's refresh path.
 import type { ContainerState } from '../../engine/define.js';
 import { EngineError } from '../../engine/define.js';
-import { Containers } from '../../engine/runtime/containers.js';
-import type { ContainerRecord } from '../../engine/runtime/records.js';
+import type { ContainerReport } from '../../engine/index.js';
 import { defineVerb } from '../context.js';
 
 export function humanDuration(ms: number): string {
@@ -19,7 +18,7 @@ export function humanDuration(ms: number): string {
   return `${Math.round(h / 24)} days`;
 }
 
-export function statusText(r: ContainerRecord, now = Date.now()): string {
+export function statusText(r: ContainerReport, now = Date.now()): string {
   switch (r.state) {
     case 'running':
       return `Up ${humanDuration(now - Date.parse(r.startedAt ?? r.createdAt))}`;
@@ -34,7 +33,7 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
   }
 }
 
-function matches(r: ContainerRecord, filters: readonly string[]): boolean {
+function matches(r: ContainerReport, filters: readonly string[]): boolean {
   for (const f of filters) {
     const i = f.indexOf('=');
     if (i <= 0) throw new EngineError('invalid_argument', `invalid filter ${JSON.stringify(f)}: use KEY=VALUE`);
@@ -87,8 +86,7 @@ export const verb = defineVerb({
     if (positionals.length) throw new EngineError('invalid_argument', `'dockui ps' takes no arguments`);
     const filters = flags.filter ?? [];
     const all = flags.all || filters.some((f) => f.startsWith('status=') || f.startsWith('exited='));
-    const c = new Containers(ctx.paths);
-    const recs = (await c.list({ all })).filter((r) => matches(r, filters));
+    const recs = (await ctx.engine.containers.list({ all })).filter((r) => matches(r, filters));
     const trunc = !flags['no-trunc'];
     if (flags.quiet) {
       ctx.stdout.write(recs.map((r) => `${trunc ? r.id.slice(0, 12) : r.id}\n`).join(''));

@@ -1,6 +1,4 @@
-import { pullImage } from '../../engine/images/pull.js';
-import { parseReference } from '../../engine/registry/reference.js';
-import { openStore } from '../../engine/store/index.js';
+import { parseReference } from '../../engine/index.js';
 import { defineVerb } from '../context.js';
 import { EngineError } from '../../engine/define.js';
 import { pullPrinter } from '../progress.js';
@@ -16,13 +14,11 @@ export const verb = defineVerb({
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui pull' takes exactly one image reference`);
     const ref = parseReference(positionals[0]!);
-    const store = await openStore(ctx.paths.root);
     const printer = flags.quiet ? undefined : pullPrinter(ctx.stdout);
     if (printer) ctx.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.path}\n`);
-    const r = await pullImage(store, ref.toString(), {
+    const r = await ctx.engine.images.pull(ref.toString(), {
       platform: flags.platform,
       signal: ctx.signal,
-      insecure: ctx.global.insecureRegistries,
       onProgress: printer ? (p) => printer.update(p) : undefined,
       onRetry: ctx.global.debug ? (what, why) => ctx.stderr.write(`retrying ${what.slice(0, 19)}: ${why}\n`) : undefined,
     });

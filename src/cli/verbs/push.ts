@@ -1,7 +1,5 @@
 import { EngineError, type PullProgress } from '../../engine/define.js';
-import { pushImage } from '../../engine/registry/push.js';
-import { parseReference } from '../../engine/registry/reference.js';
-import { openStore } from '../../engine/store/index.js';
+import { parseReference } from '../../engine/index.js';
 import { defineVerb } from '../context.js';
 import { LiveLines, bar, formatBytes } from '../progress.js';
 
@@ -23,7 +21,6 @@ export const verb = defineVerb({
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui push' takes exactly one image reference`);
     const ref = parseReference(positionals[0]!);
-    const store = await openStore(ctx.paths.root);
     const lines = flags.quiet ? undefined : new LiveLines(ctx.stdout);
     if (lines) ctx.stdout.write(`The push refers to repository [${ref.name}]\n`);
     const draw = (p: PullProgress) => {
@@ -39,9 +36,8 @@ export const verb = defineVerb({
       }
       lines.render();
     };
-    const r = await pushImage(store, ref.toString(), {
+    const r = await ctx.engine.images.push(ref.toString(), {
       signal: ctx.signal,
-      insecure: ctx.global.insecureRegistries,
       onProgress: draw,
     });
     if (flags.quiet) ctx.stdout.write(`${r.digest}\n`);

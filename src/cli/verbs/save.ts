@@ -14,13 +14,8 @@ export const verb = defineVerb({
     const out = flags.output;
     if ((out === undefined || out === '-') && ctx.stdout.isTTY)
       throw new EngineError('invalid_argument', 'refusing to write an image archive to a terminal: use -o FILE or redirect stdout');
-    const [{ openStore }, { saveToFile, saveToStream }] = await Promise.all([
-      import('../../engine/store/index.js'),
-      import('../../engine/images/archive.js'),
-    ]);
-    const store = await openStore(ctx.paths.root);
-    if (out === undefined || out === '-') await saveToStream(store, positionals, ctx.stdout, { signal: ctx.signal });
-    else await saveToFile(store, positionals, out, { signal: ctx.signal });
+    if (out === undefined || out === '-') await ctx.engine.images.save(positionals, { stream: ctx.stdout }, { signal: ctx.signal });
+    else await ctx.engine.images.save(positionals, { file: out }, { signal: ctx.signal });
     return 0;
   },
 });

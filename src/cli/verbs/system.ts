@@ -2,7 +2,6 @@
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine/define.js';
-import { openStore } from '../../engine/store/index.js';
 import { parseArgs, usage, type FlagSpecs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
@@ -34,8 +33,7 @@ async function du(dir: string, seen = new Set<number>()): Promise<number> {
 const pct = (part: number, whole: number) => (whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : '');
 
 async function df(ctx: CliContext, flags: { format?: string }): Promise<number> {
-  const store = await openStore(ctx.paths.root);
-  const r = await store.df();
+  const r = await ctx.engine.system.df();
   const root = ctx.paths.root;
   const cdirs = await readdir(join(root, 'containers')).catch(() => [] as string[]);
   let running = 0;
@@ -80,9 +78,8 @@ async function df(ctx: CliContext, flags: { format?: string }): Promise<number> 
 }
 
 async function check(ctx: CliContext, flags: { quiet?: boolean }): Promise<number> {
-  const store = await openStore(ctx.paths.root);
   const tty = ctx.stderr.isTTY && !flags.quiet;
-  const r = await store.check({
+  const r = await ctx.engine.system.check({
     signal: ctx.signal,
     onProgress: tty ? (done, total) => ctx.stderr.write(`\rchecking ${done}/${total}`) : undefined,
   });
@@ -104,19 +101,8 @@ async function prune(ctx: CliContext, flags: { all?: boolean; force?: boolean })
     ? 'all images without a container using them, all build cache, partial downloads and temp files'
     : 'dangling images, partial downloads and temp files of dead processes';
   if (!flags.force && !(await confirm(ctx, `WARNING! This will remove ${what}.\nAre you sure you want to continue?`))) return 0;
-  const store = await openStore(ctx.paths.root);
-  let cacheRemoved = 0;
-  if (flags.all) {
-    // The build cache is only a cache: its entries go first so gc can free their layers.
-    const { rm } = await import('node:fs/promises');
-    const dir = join(ctx.paths.root, 'build-cache', 'entries');
-    for (const n of await readdir(dir).catch(() => [] as string[]))
-      if (n.endsWith('.json')) {
-        await rm(join(dir, n), { force: true });
-        cacheRemoved++;
-      }
-  }
-  const r = await store.gc({ dangling: true, unused: flags.all ?? false, partials: true, signal: ctx.signal });
+  const r = await ctx.engine.system.prune({ all: flags.all ?? false, signal: ctx.signal });
+  const cacheRemoved = r.cacheEntriesRemoved;
   if (r.imagesRemoved.length > 0) {
     ctx.stdout.write('Deleted Images:\n');
     for (const u of r.untagged) ctx.stdout.write(`untagged: ${u}\n`);

@@ -1,13 +1,11 @@
 // `dockui tag SOURCE TARGET`: another name for an image already in the store.
 import { EngineError } from '../../engine/define.js';
-import { openStore } from '../../engine/store/index.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
 
 export async function tagCommand(ctx: CliContext, positionals: readonly string[]): Promise<number> {
   if (positionals.length !== 2) throw new EngineError('invalid_argument', `'dockui tag' takes exactly SOURCE_IMAGE and TARGET_IMAGE[:TAG]`);
-  const store = await openStore(ctx.paths.root);
-  await store.tagImage(positionals[0]!, positionals[1]!);
+  await ctx.engine.images.tag(positionals[0]!, positionals[1]!);
   return 0;
 }
 

@@ -1,7 +1,5 @@
 // `dockui volume ls|create|rm|inspect`: named volumes under ROOT/volumes/<name>/_data.
 import { EngineError } from '../../engine/define.js';
-import { RecordStore } from '../../engine/runtime/records.js';
-import { Volumes } from '../../engine/runtime/volumes.js';
 import { defineVerb } from '../context.js';
 
 export const verb = defineVerb({
@@ -11,7 +9,7 @@ export const verb = defineVerb({
   flags: { quiet: { short: 'q', help: 'names only (ls)' }, force: { short: 'f', help: 'ignore missing volumes (rm)' } },
   async run(ctx, { flags, positionals }) {
     const [sub, ...names] = positionals;
-    const vols = new Volumes(ctx.paths);
+    const vols = ctx.engine.volumes;
     switch (sub ?? '') {
       case 'ls':
       case 'list': {
@@ -32,11 +30,9 @@ export const verb = defineVerb({
       case 'rm':
       case 'remove': {
         if (!names.length) throw new EngineError('invalid_argument', "'dockui volume rm' needs a name");
-        const recs = await new RecordStore(ctx.paths).list();
         for (const n of names) {
-          const users = recs.filter((r) => r.mounts.some((m) => m.type === 'volume' && m.source === n)).map((r) => r.name);
           try {
-            await vols.remove(n, users);
+            await vols.remove(n);
           } catch (e) {
             if (!(flags.force && (e as EngineError).code === 'not_found')) throw e;
           }

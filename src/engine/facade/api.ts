@@ -1,0 +1,251 @@
+// The engine's public API as types (podman's pkg/domain/entities, in spirit): one interface per
+// noun, each operation returning a report object or a typed stream, failing with an EngineError
+// (define.ts). The CLI verbs, the TUI and the dev loop all go through these; src/engine/index.ts
+// exports them with the implementation (facade/engine.ts). Types only: nothing here loads code.
+import type { ChildProcess } from 'node:child_process';
+import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress } from '../define.js';
+import type { EnginePaths } from '../paths.js';
+import type { ContainerRecord } from '../runtime/records.js';
+import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
+import type { DevLoop, DevLoopOptions } from '../watch/dev-loop.js';
+import type {
+  BuildOptions,
+  BuildResult,
+  BuildsApi,
+  ContainersApi,
+  Engine,
+  ImageDetails,
+  ImagesApi,
+  LogsOptions,
+  PullOptions,
+  RunOptions,
+} from '../types.js';
+
+export type { CheckReport, DfReport, GcOptions, GcReport, BuildOptions, BuildResult, ImageDetails, LogsOptions, PullOptions, RunOptions };
+export type { DevLoop, DevPhase, DevState, RebuildRecord } from '../watch/dev-loop.js';
+export type { EnginePaths };
+
+export interface EngineOptions {
+  /** Resolved paths (the CLI resolves them once); otherwise from root/runRoot and the environment. */
+  readonly paths?: EnginePaths;
+  readonly root?: string;
+  readonly runRoot?: string;
+  /** Registries reached over plain HTTP besides loopback (--insecure-registry). */
+  readonly insecureRegistries?: readonly string[];
+}
+
+// ---- containers ---------------------------------------------------------------------
+
+/** A container as `ps`, `inspect` and the CLI see it: its record plus the summary's command line. */
+export type ContainerReport = Readonly<ContainerRecord> & ContainerSummary;
+
+/** A line of a container's log; `partial`: the line goes on in the next one (no newline yet). */
+export interface LogLineReport extends LogLine {
+  readonly partial?: boolean;
+}
+
+export interface ExecOptions {
+  readonly args: readonly string[];
+  readonly env?: readonly string[];
+  readonly user?: string;
+  readonly workdir?: string;
+  readonly tty?: boolean;
+  readonly interactive?: boolean;
+  readonly stdio?: 'inherit' | 'pipe';
+}
+
+export interface TopReport {
+  readonly titles: string[];
+  readonly processes: string[][];
+}
+
+export interface ContainerEngine extends ContainersApi {
+  /** Records reconciled with what is alive, newest first; running and paused only unless `all`. */
+  list(opts?: { all?: boolean }): Promise<ContainerReport[]>;
+  /** Exact id, exact name or a unique id prefix (not_found, invalid_argument when ambiguous). */
+  find(idOrName: string): Promise<ContainerReport>;
+  /** `docker inspect`'s JSON shape, reconciled first. */
+  inspect(idOrName: string): Promise<Record<string, unknown>>;
+  create(opts: RunOptions): Promise<ContainerReport>;
+  /** `foreground`: a `run` without -d that follows the log (conmon keeps the container's exit). */
+  start(idOrName: string, opts?: { foreground?: boolean }): Promise<void>;
+  /** `runc run` in this process's foreground with its stdio (run --rm, -i, -t); resolves to the exit code. */
+  runAttached(idOrName: string, opts?: { signal?: AbortSignal }): Promise<number>;
+  /** Resolves to the exit code once the container has exited. */
+  wait(idOrName: string, signal?: AbortSignal): Promise<number>;
+  logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLineReport>;
+  exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess>;
+  stats(idOrName: string, sampleMs?: number): Promise<ContainerStats>;
+  top(idOrName: string): Promise<TopReport>;
+  rename(idOrName: string, newName: string): Promise<void>;
+  /** Removes every stopped container; resolves to the ids removed. */
+  prune(): Promise<string[]>;
+  /** conmon's exit command: records the exit and frees the container's resources. */
+  cleanup(id: string): Promise<void>;
+}
+
+// ---- images -------------------------------------------------------------------------
+
+export interface PullReport extends ImageSummary {
+  /** Normalized reference the record was written under. */
+  readonly ref: string;
+  /** Digest of the index the platform image was picked from, when the reference named one. */
+  readonly indexDigest?: string;
+  readonly platform: string;
+  /** Compressed bytes fetched in this pull. */
+  readonly downloaded: number;
+  /** Every part was in the store already. */
+  readonly upToDate: boolean;
+}
+
+export interface ImagePullOptions extends PullOptions {
+  /** A broken transfer is retried (for --debug output). */
+  readonly onRetry?: (what: string, why: string) => void;
+}
+
+export interface PushReport {
+  readonly ref: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly uploaded: number;
+  readonly existed: number;
+  readonly mounted: number;
+}
+
+/** One image of a removal, in the order asked: what went, or why not. */
+export type ImageRemoveResult =
+  | {
+      readonly ref: string;
+      /** Normalized names removed. */
+      readonly untagged: readonly string[];
+      /** Image ids deleted (no name was left). */
+      readonly deleted: readonly string[];
+    }
+  | { readonly ref: string; readonly error: EngineError };
+
+export interface ImageRemoveReport {
+  readonly results: readonly ImageRemoveResult[];
+}
+
+export interface LoadReport {
+  readonly id: string;
+  readonly refs: readonly string[];
+  readonly names: readonly string[];
+  readonly replaced: readonly { readonly name: string; readonly id: string }[];
+}
+
+export interface ImportReport {
+  readonly id: string;
+  readonly ref: string;
+  readonly diffId: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** Where an archive goes (save) or comes from (load): a file, or a stream (stdout/stdin). */
+export type ArchiveTarget = { readonly file: string } | { readonly stream: NodeJS.WritableStream };
+export type ArchiveSource = { readonly file: string } | { readonly stream: AsyncIterable<Buffer>; readonly name?: string };
+
+export interface ImageEngine extends ImagesApi {
+  /** One summary per image id, newest first. */
+  list(): Promise<ImageSummary[]>;
+  pull(ref: string, opts?: ImagePullOptions): Promise<PullReport>;
+  push(ref: string, opts?: { signal?: AbortSignal; onProgress?: (p: PullProgress) => void }): Promise<PushReport>;
+  /**
+   * `rmi`: untags each (by id: every name; refused while a container uses it unless `force`),
+   * then frees the space once (deferred to the next prune while a pull or build runs). A failure
+   * of one image (an EngineError) is its result; the others go on.
+   */
+  removeMany(refs: readonly string[], opts?: { force?: boolean; signal?: AbortSignal }): Promise<ImageRemoveReport>;
+  /** `docker image inspect`'s JSON shape. */
+  inspectJson(ref: string): Promise<Record<string, unknown>>;
+  /** Dangling images (and with `all`, every image no container uses), then the space they held. */
+  prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<GcReport>;
+  save(names: readonly string[], to: ArchiveTarget, opts?: { signal?: AbortSignal }): Promise<void>;
+  load(
+    from: ArchiveSource,
+    opts?: { signal?: AbortSignal; onLayer?: (diffId: string, size: number, existed: boolean) => void },
+  ): Promise<LoadReport[]>;
+  /** A one-layer image from a root filesystem tarball (plain or gzip). */
+  importRootfs(
+    source: AsyncIterable<Buffer>,
+    name: string,
+    opts?: { sourceName?: string; message?: string; signal?: AbortSignal },
+  ): Promise<ImportReport>;
+}
+
+// ---- volumes, registry, system, build, dev --------------------------------------------
+
+export interface VolumeReport {
+  readonly name: string;
+  readonly mountpoint: string;
+  readonly createdAt: string;
+}
+
+export interface VolumeEngine {
+  list(): Promise<VolumeReport[]>;
+  /** Resolves to the volume; `created` is false when it existed already. */
+  create(name: string): Promise<{ volume: VolumeReport; created: boolean }>;
+  /** not_found for an unknown volume, conflict while a container uses it. */
+  remove(name: string): Promise<void>;
+  inspect(name: string): Promise<VolumeReport>;
+}
+
+export interface RegistryEngine {
+  /** Checks the credentials against the registry, then stores them; resolves to where. */
+  login(domain: string, creds: { username: string; password: string }, opts?: { signal?: AbortSignal }): Promise<{ storedIn: string }>;
+  /** Resolves to whether credentials were stored. */
+  logout(domain: string): Promise<{ found: boolean }>;
+}
+
+export interface SystemPruneReport extends GcReport {
+  /** Build cache entries dropped (`all`). */
+  readonly cacheEntriesRemoved: number;
+}
+
+export type CheckOptions = NonNullable<Parameters<Store['check']>[0]>;
+
+export interface SystemEngine {
+  /** Re-verifies every blob, layer and image record. */
+  check(opts?: CheckOptions): Promise<CheckReport>;
+  /** The store's disk use. */
+  df(): Promise<DfReport>;
+  gc(opts?: GcOptions): Promise<GcReport>;
+  /** Dangling images, partial downloads, dead temp files; with `all` also unused images and the build cache. */
+  prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<SystemPruneReport>;
+}
+
+export type BuildEngine = BuildsApi & { build(opts: BuildOptions): Promise<BuildResult> };
+
+/** The dev loop's options, as `dockui DIR` and `dockui dev DIR` both take them. */
+export interface DevStartOptions {
+  readonly dir: string;
+  readonly dockerfile?: string;
+  readonly target?: string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** --sync rules (SRC:DEST[:restart]), added to DIR/dockui.json's. */
+  readonly sync?: readonly string[];
+  /** Container name; default <dir-name>-dev. */
+  readonly name?: string;
+  readonly publish?: readonly string[];
+  readonly env?: readonly string[];
+  readonly volumes?: readonly string[];
+  readonly debounceMs?: number;
+  readonly onBuildStep?: DevLoopOptions['onBuildStep'];
+  readonly onBuildOutput?: DevLoopOptions['onBuildOutput'];
+}
+
+export interface DevEngine {
+  /** Builds DIR, runs it, and watches it: rebuild and swap (or sync) on every save. */
+  start(opts: DevStartOptions): Promise<DevLoop>;
+}
+
+export interface DockuiEngine extends Engine {
+  readonly images: ImageEngine;
+  readonly containers: ContainerEngine;
+  readonly builds: BuildEngine;
+  readonly volumes: VolumeEngine;
+  readonly registry: RegistryEngine;
+  readonly system: SystemEngine;
+  readonly dev: DevEngine;
+}

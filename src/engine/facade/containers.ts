@@ -1,0 +1,182 @@
+// The containers noun of the facade over the runtime (runtime/containers.ts), loaded on first
+// use. Listing is kept light: records are read here and the runtime is only loaded when one of
+// them needs reconciling (its monitor gone or its exit written), so `dockui ps` stays cheap.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
+import type { ContainerRecord } from '../runtime/records.js';
+import type { LogsOptions, RunOptions } from '../types.js';
+import type { ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
+import type { EngineCore } from './core.js';
+
+function report(r: ContainerRecord): ContainerReport {
+  return { ...r, command: [r.path, ...r.args].join(' ') };
+}
+
+/**
+ * Would Containers.reconcile() return this record as it is? A sufficient condition only (the
+ * runtime decides every other case): not running; or no exit file from conmon and either the
+ * attached run's owner or the monitor alive.
+ */
+async function settled(rec: ContainerRecord, dir: string): Promise<boolean> {
+  if (rec.state !== 'running' && rec.state !== 'paused') return true;
+  const { pidAlive } = await import('../store/lock.js');
+  if (rec.monitor === 'conmon' && existsSync(join(dir, 'exit'))) return false;
+  if (rec.monitor === 'attached' && rec.ownerPid && (rec.ownerPid === process.pid || pidAlive(rec.ownerPid, rec.ownerStart))) return true;
+  return !!rec.monitorPid && pidAlive(rec.monitorPid);
+}
+
+export class ContainerEngineImpl implements ContainerEngine {
+  readonly #listeners = new Set<() => void>();
+  #forwarding = false;
+
+  constructor(readonly core: EngineCore) {}
+
+  async #rt() {
+    const rt = await this.core.runtime();
+    if (!this.#forwarding) {
+      this.#forwarding = true;
+      rt.subscribe(() => {
+        for (const l of this.#listeners) l();
+      });
+    }
+    return rt;
+  }
+
+  /** After a change: the snapshot follows when someone observes it. */
+  async #changed(): Promise<void> {
+    if (this.core.live) await this.refresh();
+  }
+
+  // ---- Observable (the TUI)
+  subscribe(listener: () => void): () => void {
+    this.core.live = true;
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  getSnapshot(): readonly ContainerSummary[] {
+    return this.core.loadedRuntime?.getSnapshot() ?? [];
+  }
+  async refresh(): Promise<void> {
+    this.core.live = true;
+    await (await this.#rt()).refresh();
+  }
+
+  // ---- lookup
+  async list(opts: { all?: boolean } = {}): Promise<ContainerReport[]> {
+    if (!this.core.loadedRuntime) {
+      const { RecordStore } = await import('../runtime/records.js');
+      const records = new RecordStore(this.core.paths);
+      const recs = await records.list();
+      const ok = await Promise.all(recs.map((r) => settled(r, records.containerDir(r.id))));
+      if (ok.every(Boolean)) {
+        recs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+        return (opts.all ? recs : recs.filter((r) => r.state === 'running' || r.state === 'paused')).map(report);
+      }
+    }
+    return (await (await this.#rt()).list(opts)).map(report);
+  }
+  async find(idOrName: string): Promise<ContainerReport> {
+    const rt = await this.#rt();
+    // An exit wait() reported may still be being recorded by this process: it shows first.
+    await rt.settle();
+    return report(await rt.find(idOrName));
+  }
+  async inspect(idOrName: string): Promise<Record<string, unknown>> {
+    const rt = await this.#rt();
+    await rt.settle();
+    const rec = await rt.find(idOrName);
+    return rt.inspectJson((await rt.reconcile(rec)) ?? rec);
+  }
+
+  // ---- lifecycle
+  async create(opts: RunOptions): Promise<ContainerReport> {
+    const r = await (await this.#rt()).create(opts);
+    await this.#changed();
+    return report(r);
+  }
+  async start(idOrName: string, opts: { foreground?: boolean } = {}): Promise<void> {
+    await (await this.#rt()).start(idOrName, opts);
+    await this.#changed();
+  }
+  async run(opts: RunOptions): Promise<ContainerSummary> {
+    const rt = await this.#rt();
+    const created = await rt.create(opts);
+    try {
+      const started = await rt.start(created.id);
+      await this.#changed();
+      return report(started);
+    } catch (e) {
+      // A container that could not start is not left behind (docker keeps it; a UI swap must not).
+      await rt.remove(created.id, { force: true }).catch(() => undefined);
+      await this.#changed();
+      throw e;
+    }
+  }
+  async runAttached(idOrName: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
+    return (await this.#rt()).runAttached(idOrName, opts);
+  }
+  async wait(idOrName: string, signal?: AbortSignal): Promise<number> {
+    return (await this.#rt()).wait(idOrName, signal);
+  }
+  async stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void> {
+    await (await this.#rt()).stop(idOrName, opts);
+    await this.#changed();
+  }
+  async restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void> {
+    await (await this.#rt()).restart(idOrName, opts);
+    await this.#changed();
+  }
+  async pause(idOrName: string): Promise<void> {
+    await (await this.#rt()).pause(idOrName);
+    await this.#changed();
+  }
+  async unpause(idOrName: string): Promise<void> {
+    await (await this.#rt()).unpause(idOrName);
+    await this.#changed();
+  }
+  async kill(idOrName: string, signal?: string): Promise<void> {
+    await (await this.#rt()).kill(idOrName, signal);
+    await this.#changed();
+  }
+  async remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void> {
+    await (await this.#rt()).remove(idOrName, opts);
+    await this.#changed();
+  }
+  async rename(idOrName: string, newName: string): Promise<void> {
+    await (await this.#rt()).rename(idOrName, newName);
+    await this.#changed();
+  }
+  async prune(): Promise<string[]> {
+    const gone = await (await this.#rt()).prune();
+    await this.#changed();
+    return gone;
+  }
+  async cleanup(id: string): Promise<void> {
+    await (await this.#rt()).cleanup(id);
+  }
+
+  // ---- I/O
+  async *logs(idOrName: string, opts?: LogsOptions): AsyncGenerator<LogLineReport> {
+    yield* (await this.#rt()).logs(idOrName, opts);
+  }
+  async exec(idOrName: string, opts: ExecOptions) {
+    return (await this.#rt()).exec(idOrName, opts);
+  }
+  async stats(idOrName: string, sampleMs?: number): Promise<ContainerStats> {
+    return (await this.#rt()).stats(idOrName, sampleMs);
+  }
+  async top(idOrName: string): Promise<TopReport> {
+    return (await this.#rt()).top(idOrName);
+  }
+  execShellCommand(idOrName: string): readonly string[] {
+    const rt = this.core.loadedRuntime;
+    // The TUI, the one caller, loaded the runtime with its first refresh.
+    if (!rt) throw new EngineError('failed_precondition', 'the container runtime is not loaded yet: refresh() first');
+    return rt.execShellCommand(idOrName);
+  }
+  async syncFiles(idOrName: string, entries: readonly { hostPath?: string; ctrPath: string }[]): Promise<void> {
+    const [rt, { syncIntoRootfs }] = await Promise.all([this.#rt(), import('./sync-files.js')]);
+    await syncIntoRootfs(rt, idOrName, entries);
+  }
+}

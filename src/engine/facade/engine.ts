@@ -1,0 +1,93 @@
+// The engine behind src/engine/index.ts: one object per process (a CLI command or the TUI) with
+// a noun per subsystem. Opening it is free (paths and an event bus); each operation loads what
+// it needs. No daemon: everything runs in the calling process; containers outlive it through
+// their monitors.
+import { EventBus } from '../events.js';
+import { resolvePaths, type EnginePaths } from '../paths.js';
+import type { DockuiEngine, EngineOptions } from './api.js';
+import { BuildEngineImpl } from './build.js';
+import { ContainerEngineImpl } from './containers.js';
+import { DevEngineImpl } from './dev.js';
+import { EngineCore } from './core.js';
+import { ImageEngineImpl } from './images.js';
+import { RegistryEngineImpl, SystemEngineImpl, VolumeEngineImpl } from './system.js';
+
+/** What stops containers from running here, said plainly; undefined when nothing does. */
+export function detectRuntimeProblem(): string | undefined {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'running containers needs root (images can still be pulled, built and listed)';
+  try {
+    process.getBuiltinModule('node:child_process').execFileSync('runc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'runc is not installed: containers cannot run (apt-get install runc, or scripts/setup.sh)';
+  }
+  return undefined;
+}
+
+class EngineImpl implements DockuiEngine {
+  readonly events = new EventBus();
+  readonly images: ImageEngineImpl;
+  readonly containers: ContainerEngineImpl;
+  readonly builds: BuildEngineImpl;
+  readonly volumes: VolumeEngineImpl;
+  readonly registry: RegistryEngineImpl;
+  readonly system: SystemEngineImpl;
+  readonly dev: DevEngineImpl;
+  #runtimeProblem: { value: string | undefined } | undefined;
+  #closed = false;
+
+  constructor(
+    readonly paths: EnginePaths,
+    insecure: readonly string[],
+  ) {
+    const core = new EngineCore(paths, this.events, insecure);
+    this.images = new ImageEngineImpl(core);
+    this.containers = new ContainerEngineImpl(core);
+    this.builds = new BuildEngineImpl(core);
+    this.volumes = new VolumeEngineImpl(core);
+    this.registry = new RegistryEngineImpl(core);
+    this.system = new SystemEngineImpl(core);
+    this.dev = new DevEngineImpl(this);
+  }
+
+  /** Checked on first read (it runs `runc --version`): a CLI command never pays for it. */
+  get runtimeProblem(): string | undefined {
+    this.#runtimeProblem ??= { value: detectRuntimeProblem() };
+    return this.#runtimeProblem.value;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // wait() returns once an exit code is known; the mount and runc state are freed after.
+    await this.containers.core.loadedRuntime?.settle();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+function pathsOf(opts: EngineOptions): EnginePaths {
+  return (
+    opts.paths ??
+    resolvePaths({
+      ...(opts.root ? { root: opts.root } : {}),
+      ...(opts.runRoot ? { runRoot: opts.runRoot } : {}),
+    })
+  );
+}
+
+/** The engine for one command: nothing is read or loaded until an operation needs it. */
+export function openEngine(opts: EngineOptions = {}): DockuiEngine {
+  return new EngineImpl(pathsOf(opts), opts.insecureRegistries ?? []);
+}
+
+/**
+ * The engine as the TUI and long-lived callers hold it: opened, with the images and containers
+ * snapshots read (so getSnapshot() has them) and kept current after every change.
+ */
+export async function createEngine(opts: EngineOptions = {}): Promise<DockuiEngine> {
+  const engine = openEngine(opts);
+  await Promise.all([engine.images.refresh(), engine.containers.refresh().catch(() => undefined)]);
+  return engine;
+}

@@ -1,0 +1,14 @@
+// The engine's one public API: the CLI verbs, the TUI (its hooks and src/tui.ts) and the dev
+// loop go through here and through define.ts / types.ts only (eslint.config.js enforces it).
+// Model: podman's pkg/domain — one interface per noun (containers, images, volumes, builds,
+// registry, system, dev) whose operations return report objects or typed streams and fail with
+// an EngineError (define.ts). `openEngine()` is free: each operation loads its subsystem on use,
+// so `dockui ps` loads neither the store nor the builder nor the registry client.
+export { openEngine, createEngine, detectRuntimeProblem } from './facade/engine.js';
+export type * from './facade/api.js';
+
+// Pure helpers the CLI needs (no I/O, nothing heavy loaded).
+export { resolvePaths } from './paths.js';
+export { parseReference, tryParseReference, type Reference } from './registry/reference.js';
+export { familiarName } from './store/inspect.js';
+export { shortId, trace } from './facade/format.js';
