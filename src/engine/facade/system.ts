@@ -11,6 +11,7 @@ export class VolumeEngineImpl implements VolumeEngine {
 
   async #volumes() {
     const { Volumes } = await import('../runtime/volumes.js');
+    this.core.secure();
     return new Volumes(this.core.paths);
   }
 

@@ -28,6 +28,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError, type ImageSummary } from '../define.js';
+import { securePrivateDir } from '../paths.js';
 import { parseReference } from '../registry/reference.js';
 import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
 import { hasLayer, layerDir } from './layer-dir.js';
@@ -615,10 +616,12 @@ export function parseConfig(data: Buffer, id: string): ImageConfig {
 
 export type { FsStore };
 
-/** Opens (creating as needed) the store under `root`. Cheap: a few mkdirs. */
+/** Opens (creating as needed) the store under `root`, private to its owner. Cheap: a few stats. */
 export async function openStore(root: string): Promise<Store & FsStore> {
+  securePrivateDir(root);
   const dirs = [join('blobs', 'sha256'), 'tmp', 'layers', 'images'].map((d) => join(root, d));
-  // Made once; after that, a command checks them with a few µs of stat instead of four mkdirs.
-  if (!dirs.every((d) => existsSync(d))) for (const d of dirs) mkdirSync(d, { recursive: true });
+  // Made once (private too: a root someone loosens again still hides them); after that, a
+  // command checks them with a few µs of stat instead of four mkdirs.
+  if (!dirs.every((d) => existsSync(d))) for (const d of dirs) mkdirSync(d, { recursive: true, mode: 0o700 });
   return new FsStore(root);
 }
