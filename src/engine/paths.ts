@@ -37,13 +37,14 @@ const secured = new Set<string>();
  * Cheap by design: one stat per directory per process; an old 0755 store is fixed by one chmod
  * of its top (everything below is then out of reach), not a walk of the tree.
  */
-export function securePrivateDir(dir: string): void {
+export function securePrivateDir(dir: string, create = true): void {
   if (secured.has(dir)) return;
   let st;
   try {
     st = statSync(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (!create) return; // a read-only look (listing) leaves the disk as it was
     // Missing parents are made private too (the umask only takes permissions away).
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     secured.add(dir);
@@ -55,8 +56,8 @@ export function securePrivateDir(dir: string): void {
   secured.add(dir);
 }
 
-/** Both roots, private (see securePrivateDir). */
-export function securePaths(paths: EnginePaths): void {
-  securePrivateDir(paths.root);
-  securePrivateDir(paths.runRoot);
+/** Both roots, private (see securePrivateDir); `create: false` only tightens existing ones. */
+export function securePaths(paths: EnginePaths, create = true): void {
+  securePrivateDir(paths.root, create);
+  securePrivateDir(paths.runRoot, create);
 }

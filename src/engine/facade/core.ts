@@ -24,9 +24,13 @@ export class EngineCore {
     readonly insecure: readonly string[],
   ) {}
 
-  /** Both roots exist and are private to their owner (one stat each per process). */
-  secure(): void {
-    securePaths(this.paths);
+  /**
+   * The roots are private to their owner (one stat each per process). `create`: made when
+   * absent (the store, which every write goes through); otherwise only tightened, so that a
+   * listing on a fresh machine writes nothing.
+   */
+  secure(create = true): void {
+    securePaths(this.paths, create);
   }
 
   store(): Promise<Store & FsStore> {
@@ -41,7 +45,7 @@ export class EngineCore {
 
   runtime(): Promise<Containers> {
     this.#runtime ??= import('../runtime/containers.js').then((m) => {
-      this.secure();
+      this.secure(false);
       this.loadedRuntime = new m.Containers(this.paths, this.events);
       return this.loadedRuntime;
     });
