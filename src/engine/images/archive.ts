@@ -43,7 +43,7 @@ import {
   selectPlatform,
 } from '../registry/manifest.js';
 import { formatPlatform, hostPlatform, normalizePlatform } from '../registry/platform.js';
-import { type Reference, parseReference, tryParseReference } from '../registry/reference.js';
+import { type Reference, parseReference, tryParseReference } from '../util/reference.js';
 import { type ImageConfig, type LayerResult, type Store, parseConfig } from '../store/index.js';
 
 // ---------------------------------------------------------------------------------------------

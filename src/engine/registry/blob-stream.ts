@@ -6,7 +6,7 @@ import { EngineError, canceledError } from '../define.js';
 import { type RegistryClient, pullScope } from './client.js';
 import { TransientError, backoffMs, describe, discard, isTransient, sleep, tuning } from './http.js';
 import type { Descriptor } from './manifest.js';
-import type { Reference } from './reference.js';
+import type { Reference } from '../util/reference.js';
 
 export interface BlobStreamOptions {
   /** Start at this byte (a resumed ingest already holds the bytes before it). */
