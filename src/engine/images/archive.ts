@@ -31,7 +31,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { EngineError, canceledError, isEngineError, throwIfAborted } from '../define.js';
-import { encodeHeader, endOfArchive, padding, typeFlag } from '../build/tar.js';
+import { encodeHeader, endOfArchive, padding, readTar, typeFlag } from '../fsutil/tar.js';
+import { unzstd } from '../util/zstd.js';
 import { tempPath } from '../build/publish.js';
 import {
   type Descriptor,
@@ -127,7 +128,19 @@ async function* layerTar(store: Store, blob: Descriptor, signal?: AbortSignal): 
     return;
   }
   if (layerCompression(blob.mediaType) === 'zstd') {
-    yield* unzstd(src, blob, signal);
+    try {
+      yield* unzstd(src as AsyncIterable<Buffer>, {
+        missing: 'this image has zstd-compressed layers',
+        invalid: (why) =>
+          new EngineError(
+            'failed_precondition',
+            `layer blob ${blob.digest} is damaged in the store (zstd: ${why}): run 'dockui system check'`,
+          ),
+        ...(signal ? { signal } : {}),
+      });
+    } finally {
+      src.destroy();
+    }
     return;
   }
   const gz = createGunzip({ chunkSize: 1 << 20 });
@@ -146,42 +159,6 @@ async function* layerTar(store: Store, blob: Descriptor, signal?: AbortSignal): 
     );
   } finally {
     gz.destroy();
-    src.destroy();
-    await feeding;
-  }
-}
-
-/** A zstd blob inflated by `zstd -d` (optional binary: its absence is a clear error). */
-async function* unzstd(src: Readable, blob: Descriptor, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  const { spawn } = await import('node:child_process');
-  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number>((res, rej) => {
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      rej(
-        e.code === 'ENOENT'
-          ? new EngineError('failed_precondition', 'this image has zstd-compressed layers: install zstd (apt-get install zstd)')
-          : e,
-      ),
-    );
-    child.on('close', (code) => res(code ?? 1));
-  });
-  exited.catch(() => undefined);
-  const feeding = pipeline(src, child.stdin).catch(() => undefined);
-  try {
-    for await (const c of child.stdout as AsyncIterable<Buffer>) {
-      throwIfAborted(signal);
-      yield c;
-    }
-    const code = await exited;
-    if (code !== 0)
-      throw new EngineError(
-        'failed_precondition',
-        `layer blob ${blob.digest} is damaged in the store (zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}): run 'dockui system check'`,
-      );
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
     src.destroy();
     await feeding;
   }
@@ -382,64 +359,10 @@ interface ArchiveEntry {
   readonly link?: string;
 }
 
-const BLOCK = 512;
 const maxEntries = 100_000;
-const maxMeta = 1 << 20;
 
 function notArchive(name: string, why: string): EngineError {
   return new EngineError('invalid_argument', `${name} is not a valid image archive: ${why}`);
-}
-
-function cstr(b: Buffer, off: number, len: number): string {
-  const s = b.subarray(off, off + len);
-  const z = s.indexOf(0);
-  return (z === -1 ? s : s.subarray(0, z)).toString('utf8');
-}
-
-function octal(b: Buffer, off: number, len: number, what: string, name: string): number {
-  const f = b.subarray(off, off + len);
-  if (f[0]! & 0x80) {
-    if (f[0] === 0xff) throw notArchive(name, `negative ${what} in a tar header`);
-    let v = f[0]! & 0x7f;
-    for (let i = 1; i < f.length; i++) {
-      v = v * 256 + f[i]!;
-      if (v > Number.MAX_SAFE_INTEGER) throw notArchive(name, `${what} out of range in a tar header`);
-    }
-    return v;
-  }
-  const s = f.toString('latin1').replace(/\0.*$/s, '').trim();
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw notArchive(name, `${what} field of a tar header is not octal`);
-  return Number.parseInt(s, 8);
-}
-
-function checksumOk(h: Buffer, name: string): boolean {
-  const want = octal(h, 148, 8, 'checksum', name);
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const c = i >= 148 && i < 156 ? 32 : h[i]!;
-    unsigned += c;
-    signed += c > 127 ? c - 256 : c;
-  }
-  return want === unsigned || want === signed;
-}
-
-function parsePax(data: Buffer, name: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let off = 0;
-  while (off < data.length && data[off] !== 0) {
-    const sp = data.indexOf(0x20, off);
-    if (sp === -1 || sp - off > 20) throw notArchive(name, 'malformed pax record');
-    const len = Number.parseInt(data.subarray(off, sp).toString('latin1'), 10);
-    if (!Number.isInteger(len) || len <= sp - off + 1 || off + len > data.length) throw notArchive(name, 'malformed pax record');
-    const rec = data.subarray(sp + 1, off + len - 1).toString('utf8');
-    const eq = rec.indexOf('=');
-    if (eq === -1) throw notArchive(name, 'malformed pax record');
-    out.set(rec.slice(0, eq), rec.slice(eq + 1));
-    off += len;
-  }
-  return out;
 }
 
 /** An archive path made clean: no leading "./", no "." parts; absolute paths and ".." refused. */
@@ -463,116 +386,40 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
   return got === len ? buf : buf.subarray(0, got);
 }
 
-/** Every entry of a tar file by clean path, with data offsets and file digests. */
+/** Every entry of a tar file by clean path, with data offsets and file digests (one pass of the shared tar reader). */
 async function indexArchive(file: string, name: string, signal?: AbortSignal): Promise<Map<string, ArchiveEntry>> {
-  const fh = await open(file, 'r');
-  try {
-    const total = (await fh.stat()).size;
-    const entries = new Map<string, ArchiveEntry>();
-    let pos = 0;
-    let pax: Map<string, string> | undefined;
-    let longName: string | undefined;
-    let longLink: string | undefined;
-    const meta = async (size: number, what: string) => {
-      if (size > maxMeta) throw notArchive(name, `${what} of ${size} bytes`);
-      if (pos + BLOCK + size > total) throw notArchive(name, 'it is cut short');
-      return readAt(fh, pos + BLOCK, size);
-    };
-    for (;;) {
-      throwIfAborted(signal);
-      const h = await readAt(fh, pos, BLOCK);
-      if (h.length === 0 && entries.size > 0) break; // no end-of-archive blocks: complete all the same
-      if (h.length < BLOCK)
-        throw notArchive(name, entries.size === 0 ? 'it is not a tar archive (docker save or oci-archive)' : 'it is cut short');
-      if (h.every((c) => c === 0)) {
-        if (entries.size === 0) throw notArchive(name, 'it is an empty tar archive');
-        break;
-      }
-      let sumOk: boolean;
-      try {
-        sumOk = checksumOk(h, name);
-      } catch (e) {
-        if (entries.size > 0) throw e;
-        sumOk = false;
-      }
-      if (!sumOk)
-        throw notArchive(
-          name,
-          entries.size === 0 ? 'it is not a tar archive (docker save or oci-archive)' : 'a tar header checksum does not match',
-        );
-      const flag = String.fromCharCode(h[156]!);
-      let size = octal(h, 124, 12, 'size', name);
-      if (flag === 'x' || flag === 'g') {
-        const recs = parsePax(await meta(size, 'a pax header'), name);
-        if (flag === 'x') pax = recs;
-        pos += BLOCK + size + padding(size);
-        continue;
-      }
-      if (flag === 'L' || flag === 'K') {
-        const s = cstr(await meta(size, 'a GNU long name'), 0, size);
-        if (flag === 'L') longName = s;
-        else longLink = s;
-        pos += BLOCK + size + padding(size);
-        continue;
-      }
-      let raw = cstr(h, 0, 100);
-      if (h.subarray(257, 263).toString('latin1') === 'ustar\0') {
-        const prefix = cstr(h, 345, 155);
-        if (prefix) raw = `${prefix}/${raw}`;
-      }
-      raw = pax?.get('path') ?? longName ?? raw;
-      const link = pax?.get('linkpath') ?? longLink ?? cstr(h, 157, 100);
-      const paxSize = pax?.get('size');
-      if (paxSize !== undefined) {
-        if (!/^\d{1,16}$/.test(paxSize)) throw notArchive(name, 'a pax size is not a number');
-        size = Number(paxSize);
-      }
-      pax = undefined;
-      longName = undefined;
-      longLink = undefined;
-      const path = cleanArchivePath(raw, name);
-      const shown = JSON.stringify(raw.slice(0, 200));
-      let type: ArchiveEntry['type'];
-      if (flag === '0' || flag === '\0' || flag === '7') type = raw.endsWith('/') && flag === '\0' ? 'dir' : 'file';
-      else if (flag === '5') type = 'dir';
-      else if (flag === '2') type = 'symlink';
-      else if (flag === '1') type = 'hardlink';
-      else throw notArchive(name, `entry ${shown} has an unsupported type ${JSON.stringify(flag)}`);
-      const dataSize = type === 'file' ? size : 0;
-      const dataAt = pos + BLOCK;
-      if (dataAt + size > total) throw notArchive(name, 'it is cut short');
-      let digest: string | undefined;
-      if (type === 'file') {
-        const hash = createHash('sha256');
-        const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(dataSize, 1)));
-        let done = 0;
-        while (done < dataSize) {
-          throwIfAborted(signal);
-          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, dataSize - done), dataAt + done);
-          if (bytesRead === 0) throw notArchive(name, 'it is cut short');
-          hash.update(buf.subarray(0, bytesRead));
-          done += bytesRead;
-        }
-        digest = `sha256:${hash.digest('hex')}`;
-      }
-      if (type === 'symlink' || type === 'hardlink') {
-        if (link.startsWith('/')) throw notArchive(name, `link ${shown} points outside the archive`);
-      }
-      if (entries.size >= maxEntries && !entries.has(path)) throw notArchive(name, `more than ${maxEntries} entries`);
-      entries.set(path, {
-        path,
-        type,
-        offset: dataAt,
-        size: dataSize,
-        ...(digest ? { digest } : {}),
-        ...(type === 'symlink' || type === 'hardlink' ? { link } : {}),
-      });
-      pos = dataAt + size + padding(size);
+  const entries = new Map<string, ArchiveEntry>();
+  const invalid = (why: string) => {
+    if (entries.size === 0 && why !== 'unexpected end of archive')
+      return notArchive(name, why === 'empty input' ? 'it is empty' : 'it is not a tar archive (docker save or oci-archive)');
+    return notArchive(name, why === 'unexpected end of archive' ? 'it is cut short' : why);
+  };
+  for await (const { header: h, offset, body } of readTar(createReadStream(file, { highWaterMark: 1 << 20, signal }), { invalid })) {
+    throwIfAborted(signal);
+    const path = cleanArchivePath(h.path, name);
+    const shown = JSON.stringify(h.path.slice(0, 200));
+    if (h.type !== 'file' && h.type !== 'dir' && h.type !== 'symlink' && h.type !== 'hardlink')
+      throw notArchive(name, `entry ${shown} has an unsupported type (${h.type})`);
+    const type = h.type;
+    let digest: string | undefined;
+    if (type === 'file') {
+      const hash = createHash('sha256');
+      for await (const c of body()) hash.update(c);
+      digest = `sha256:${hash.digest('hex')}`;
     }
-    return entries;
-  } finally {
-    await fh.close();
+    if ((type === 'symlink' || type === 'hardlink') && h.linkname.startsWith('/'))
+      throw notArchive(name, `link ${shown} points outside the archive`);
+    if (entries.size >= maxEntries && !entries.has(path)) throw notArchive(name, `more than ${maxEntries} entries`);
+    entries.set(path, {
+      path,
+      type,
+      offset,
+      size: h.size,
+      ...(digest ? { digest } : {}),
+      ...(type === 'symlink' || type === 'hardlink' ? { link: h.linkname } : {}),
+    });
   }
+  return entries;
 }
 
 /** The file entry `path` (as manifest.json or a link names it) leads to, links followed. */
@@ -683,8 +530,12 @@ async function inflatedDigest(
   const h = createHash('sha256');
   try {
     if (compression === 'zstd') {
-      const desc = { mediaType: mediaTypes.ociLayerZstd, digest: e.digest ?? '', size: e.size };
-      for await (const c of unzstd(entryStream(file, e), desc, signal)) h.update(c);
+      const inflated = unzstd(entryStream(file, e) as AsyncIterable<Buffer>, {
+        missing: 'this image has zstd-compressed layers',
+        invalid: (why) => notArchive(name, `layer ${JSON.stringify(e.path)} is damaged (zstd: ${why})`),
+        ...(signal ? { signal } : {}),
+      });
+      for await (const c of inflated) h.update(c);
     } else
       await pipeline(
         entryStream(file, e),
@@ -699,7 +550,7 @@ async function inflatedDigest(
       );
   } catch (err) {
     if (signal?.aborted) throw canceledError();
-    if (isEngineError(err) && err.code === 'failed_precondition' && /install zstd/.test(err.message)) throw err;
+    if (isEngineError(err) && (/install zstd/.test(err.message) || /is not a valid image archive/.test(err.message))) throw err;
     const why = (err as Error).message.replace(/^layer blob .* is damaged in the store \((.*)\):.*$/, '$1');
     throw notArchive(name, `layer ${JSON.stringify(e.path)} is damaged (${why})`);
   }

@@ -1,7 +1,11 @@
-// A streaming tar reader: ustar, pax extended headers (path, linkpath, size, uid, gid, mtime,
-// SCHILY.xattr.*), pax global headers, GNU long names and long link names, base-256 numbers.
-// Archive content is hostile: header checksums are verified, sizes bounded where we buffer
-// (pax and GNU long-name records), and unknown entry types are refused, not guessed.
+// The engine's one tar codec. Reading (layers the store unpacks, archives `load` indexes):
+// ustar, pax extended headers (path, linkpath, size, uid, gid, mtime, SCHILY.xattr.*), pax
+// global headers, GNU long names and long link names, base-256 numbers. Archive content is
+// hostile: header checksums are verified, sizes bounded where we buffer (pax and GNU long-name
+// records), and unknown entry types are refused, not guessed. Writing (build layers, `save`):
+// ustar headers, with a pax extended header in front whenever a field does not fit (long
+// names and link targets, big sizes or ids) or xattrs must travel — the format Go's
+// archive/tar (and so BuildKit) emits for layers.
 import { EngineError } from '../define.js';
 
 export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
@@ -24,22 +28,32 @@ export interface TarHeader {
 
 export interface TarEntry {
   readonly header: TarHeader;
+  /** Where the entry's data starts in the input (bytes from its beginning). */
+  readonly offset: number;
   /** The entry's data. Consume it (or not) before asking for the next entry. */
-  body(): AsyncGenerator<Buffer>;
+  readonly body: () => AsyncGenerator<Buffer>;
 }
 
 const BLOCK = 512;
 const MAX_META = 1024 * 1024; // pax / long-name records beyond this are refused
 
-function bad(why: string): EngineError {
-  return new EngineError('invalid_argument', `layer is not a valid tar archive: ${why}`);
+const layerError = (why: string): EngineError => new EngineError('invalid_argument', `layer is not a valid tar archive: ${why}`);
+
+/** Inside the reader; readTar turns it into the caller's error (a layer, an archive file). */
+class TarFormatError extends Error {
+  constructor(readonly why: string) {
+    super(why);
+  }
 }
+const bad = (why: string): TarFormatError => new TarFormatError(why);
 
 /** Buffered reads of exact sizes over an async chunk source. */
 class ChunkReader {
   private bufs: Buffer[] = [];
   private avail = 0;
   private ended = false;
+  /** Bytes handed out so far. */
+  pos = 0;
   constructor(private readonly it: AsyncIterator<Buffer>) {}
 
   private async fill(): Promise<boolean> {
@@ -72,6 +86,7 @@ class ChunkReader {
       else this.bufs[0] = b.subarray(k);
     }
     this.avail -= take;
+    this.pos += take;
     return out;
   }
 
@@ -83,10 +98,12 @@ class ChunkReader {
     if (b.length <= n) {
       this.bufs.shift();
       this.avail -= b.length;
+      this.pos += b.length;
       return b;
     }
     this.bufs[0] = b.subarray(n);
     this.avail -= n;
+    this.pos += n;
     return b.subarray(0, n);
   }
 
@@ -178,7 +195,41 @@ const typeByFlag: Readonly<Record<string, TarEntryType>> = {
  * skipped) before the next iteration. Reads the source to its end, past the end-of-archive
  * blocks, so that a hash taken upstream covers every byte.
  */
-export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
+export async function* readTar(
+  source: AsyncIterable<Buffer>,
+  opts: { invalid?: (why: string) => EngineError } = {},
+): AsyncGenerator<TarEntry> {
+  const invalid = opts.invalid ?? layerError;
+  const tr = (e: unknown) => (e instanceof TarFormatError ? invalid(e.why) : e);
+  const it = readEntries(source);
+  try {
+    for (;;) {
+      let n: IteratorResult<TarEntry>;
+      try {
+        n = await it.next();
+      } catch (e) {
+        throw tr(e);
+      }
+      if (n.done) return;
+      const { header, offset, body } = n.value;
+      yield {
+        header,
+        offset,
+        body: async function* () {
+          try {
+            yield* body();
+          } catch (e) {
+            throw tr(e);
+          }
+        },
+      };
+    }
+  } finally {
+    await it.return(undefined);
+  }
+}
+
+async function* readEntries(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
   const r = new ChunkReader(source[Symbol.asyncIterator]());
   let global = new Map<string, Buffer>();
   let pax: Map<string, Buffer> | undefined;
@@ -190,7 +241,7 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
     if (size > MAX_META) throw bad(`${what} of ${size} bytes`);
     const data = await r.read(size);
     if (data.length < size) throw bad('unexpected end of archive');
-    const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    const pad = padding(size);
     if ((await r.read(pad)).length < pad) throw bad('unexpected end of archive');
     return data;
   };
@@ -281,13 +332,138 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
         yield c;
       }
     }
-    yield { header, body };
+    yield { header, offset: r.pos, body };
     while (left > 0) {
       const c = await r.some(Math.min(left, 1 << 20));
       if (c.length === 0) throw bad('unexpected end of archive');
       left -= c.length;
     }
-    const pad = (BLOCK - (realSize % BLOCK)) % BLOCK;
+    const pad = padding(realSize);
     if ((await r.read(pad)).length < pad) throw bad('unexpected end of archive');
   }
 }
+
+export const typeFlag = {
+  file: '0',
+  hardlink: '1',
+  symlink: '2',
+  char: '3',
+  block: '4',
+  dir: '5',
+  fifo: '6',
+  pax: 'x',
+} as const;
+export type TypeFlag = (typeof typeFlag)[keyof typeof typeFlag];
+
+/** An entry to write (the reader's TarHeader is what an archive says, unchecked). */
+export interface TarWriteHeader {
+  /** Slash path without a leading slash; directories end with "/". */
+  readonly name: string;
+  readonly type: TypeFlag;
+  readonly mode: number; // permission bits (07777)
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number; // 0 unless a regular file
+  readonly mtime: number; // seconds
+  readonly linkname?: string;
+  readonly devmajor?: number;
+  readonly devminor?: number;
+  /** Extended attributes, written as SCHILY.xattr.* pax records. */
+  readonly xattrs?: ReadonlyMap<string, Buffer>;
+}
+
+const maxOctal = (digits: number) => 8 ** digits - 1;
+
+// ---- writing ---------------------------------------------------------------------------
+
+function writeString(buf: Buffer, off: number, len: number, s: string): void {
+  buf.write(s, off, Math.min(len, Buffer.byteLength(s)), 'utf8');
+}
+
+function writeOctal(buf: Buffer, off: number, len: number, n: number): void {
+  // len-1 digits then NUL, zero padded, as Go writes them.
+  writeString(buf, off, len - 1, n.toString(8).padStart(len - 1, '0'));
+}
+
+/** One pax record: "<len> key=value\n" where len counts itself. */
+function paxRecord(key: string, value: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), value, Buffer.from('\n')]);
+  let len = body.length + 1;
+  while (String(len).length + body.length !== len) len = String(len).length + body.length;
+  return Buffer.concat([Buffer.from(String(len)), body]);
+}
+
+/** Splits a name into ustar prefix (≤155) + name (≤100) at a slash, or undefined. */
+function splitUstar(name: string): [string, string] | undefined {
+  const b = Buffer.byteLength(name);
+  if (b <= 100) return ['', name];
+  if (b > 256) return undefined;
+  for (let i = name.length - 1; i > 0; i--) {
+    if (name[i] !== '/') continue;
+    const prefix = name.slice(0, i);
+    const rest = name.slice(i + 1);
+    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest.length > 0) return [prefix, rest];
+  }
+  return undefined;
+}
+
+function ustarBlock(h: TarWriteHeader, name: string, prefix: string, linkname: string, size: number, type: string): Buffer {
+  const b = Buffer.alloc(BLOCK);
+  writeString(b, 0, 100, name);
+  writeOctal(b, 100, 8, h.mode & 0o7777);
+  writeOctal(b, 108, 8, Math.min(h.uid, maxOctal(7)));
+  writeOctal(b, 116, 8, Math.min(h.gid, maxOctal(7)));
+  writeOctal(b, 124, 12, Math.min(size, maxOctal(11)));
+  writeOctal(b, 136, 12, Math.max(0, Math.min(h.mtime, maxOctal(11))));
+  b.fill(0x20, 148, 156); // checksum field counts as spaces
+  writeString(b, 156, 1, type);
+  writeString(b, 157, 100, linkname);
+  writeString(b, 257, 6, 'ustar');
+  writeString(b, 263, 2, '00');
+  writeOctal(b, 329, 8, h.devmajor ?? 0);
+  writeOctal(b, 337, 8, h.devminor ?? 0);
+  writeString(b, 345, 155, prefix);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += b[i]!;
+  writeString(b, 148, 7, sum.toString(8).padStart(6, '0') + '\0');
+  return b;
+}
+
+/** The header block(s) for one entry: a pax header first when needed, then the ustar block. */
+export function encodeHeader(h: TarWriteHeader): Buffer {
+  const records: Buffer[] = [];
+  let name = h.name;
+  let prefix = '';
+  const split = splitUstar(h.name);
+  if (split) [prefix, name] = split;
+  else {
+    records.push(paxRecord('path', Buffer.from(h.name)));
+    name = h.name.slice(0, 100);
+  }
+  let linkname = h.linkname ?? '';
+  if (Buffer.byteLength(linkname) > 100) {
+    records.push(paxRecord('linkpath', Buffer.from(linkname)));
+    linkname = linkname.slice(0, 100);
+  }
+  if (h.size > maxOctal(11)) records.push(paxRecord('size', Buffer.from(String(h.size))));
+  if (h.uid > maxOctal(7)) records.push(paxRecord('uid', Buffer.from(String(h.uid))));
+  if (h.gid > maxOctal(7)) records.push(paxRecord('gid', Buffer.from(String(h.gid))));
+  if (h.xattrs) {
+    for (const k of [...h.xattrs.keys()].sort()) records.push(paxRecord(`SCHILY.xattr.${k}`, h.xattrs.get(k)!));
+  }
+  const main = ustarBlock(h, name, prefix, linkname, h.size, h.type);
+  if (records.length === 0) return main;
+  const body = Buffer.concat(records);
+  const paxName = `PaxHeaders.0/${h.name.replace(/\/$/, '').split('/').pop() ?? ''}`.slice(0, 100);
+  const paxHead = ustarBlock({ ...h, mode: 0o644, uid: 0, gid: 0, linkname: '' }, paxName, '', '', body.length, typeFlag.pax);
+  return Buffer.concat([paxHead, body, Buffer.alloc(padding(body.length)), main]);
+}
+
+/** Zero bytes that round `size` up to a whole block. */
+export function padding(size: number): number {
+  const r = size % BLOCK;
+  return r === 0 ? 0 : BLOCK - r;
+}
+
+/** Two zero blocks end an archive. */
+export const endOfArchive = (): Buffer => Buffer.alloc(BLOCK * 2);
