@@ -48,7 +48,7 @@ export type {
   DfReport,
   ImageConfig,
 } from './types.js';
-export { checkDigest, isDigest, sha256 } from './blobs.js';
+export { checkDigest, isDigest, sha256, tempName } from './blobs.js';
 export { familiarName, inspectImage, type InspectResult } from './inspect.js';
 
 export interface ResolvedImage {
