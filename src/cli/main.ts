@@ -93,8 +93,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const debug = globalArgs.includes('--debug');
   const ac = new AbortController();
   let interrupted = 0;
+  let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted++;
+    firstSignal ??= sig;
     if (interrupted > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
     ac.abort();
   };
@@ -134,6 +136,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     return await v.run(ctx, parsed);
   } catch (e) {
+    if (ac.signal.aborted && (!isEngineError(e) || e.code === 'canceled')) {
+      // Whatever an interrupted operation threw on its way out (an aborted stream, say), the
+      // user asked for it: one line, and the shell's code for the signal (128 + its number).
+      process.stderr.write('dockui: canceled\n');
+      if (debug && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+      return firstSignal === 'SIGTERM' ? 143 : 130;
+    }
     process.stderr.write(`dockui: ${formatError(e)}\n`);
     if (debug && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     if (isEngineError(e)) return exitCodeFor[e.code];

@@ -144,3 +144,38 @@ export interface Engine {
   readonly runtimeProblem: string | undefined;
   close(): Promise<void>;
 }
+
+// ---- leftovers ----------------------------------------------------------------------
+// What a killed dockui process (kill -9, a crash, a power cut) can leave behind, found by
+// `system check` and removed by `system check --repair` and `system prune`. Each subsystem has
+// a finder for its own (store: temp files and stale locks; runtime: monitor processes, mounts,
+// netns; build: build mounts and dirs); the facade runs them all (facade/system.ts).
+
+export type LeftoverKind = 'process' | 'mount' | 'netns' | 'tmp' | 'lock' | 'layer' | 'blob';
+
+export interface Leftover {
+  readonly kind: LeftoverKind;
+  /** The file, dir or mount point; absent for a process. */
+  readonly path?: string;
+  /** The process (kind 'process'). */
+  readonly pid?: number;
+  /** One line for a user: what it is and whose it was. */
+  readonly detail: string;
+}
+
+/** A leftover after a repair: removed, or why not. */
+export interface RepairedLeftover extends Leftover {
+  readonly removed: boolean;
+  readonly error?: string;
+}
+
+/**
+ * One subsystem's finder. `find` must only report what no live dockui process owns (dead pids,
+ * and pid start times against reuse); `remove` removes what `find` reported, in a safe order
+ * (processes, then mounts, then files), and says per item whether it went.
+ */
+export interface LeftoverFinder {
+  readonly name: string;
+  find(paths: EnginePaths): Promise<Leftover[]>;
+  remove(paths: EnginePaths, found: readonly Leftover[]): Promise<RepairedLeftover[]>;
+}

@@ -26,7 +26,12 @@ export type Fault =
   /** Forwards, ignoring Range (answers 200 with the whole body). */
   | { readonly kind: 'no-range' }
   /** Forwards at most this many bytes per second. */
-  | { readonly kind: 'throttle'; readonly bytesPerSec: number };
+  | { readonly kind: 'throttle'; readonly bytesPerSec: number }
+  /**
+   * Forwards the body one byte every `everyMs` (after the first `after` bytes at full speed):
+   * never silent long enough for a stall detector, never finished.
+   */
+  | { readonly kind: 'trickle'; readonly everyMs: number; readonly after?: number };
 
 export interface FaultRule {
   readonly method?: string;
@@ -53,7 +58,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+/** `port`: where to listen (a test's own port); default any free one. */
+export async function startFaultProxy(target: string, port = 0): Promise<FaultProxy> {
   const [thost, tport] = target.split(':') as [string, string];
   const rules: FaultRule[] = [];
   const log: LoggedRequest[] = [];
@@ -88,13 +94,45 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const up = http.request({ host: thost, port: Number(tport), method, path, headers }, (ur) => {
       entry.status = ur.statusCode;
       const h = { ...ur.headers };
-      if (fault && fault.kind !== 'throttle' && fault.kind !== 'no-range') {
+      if (fault && fault.kind !== 'throttle' && fault.kind !== 'no-range' && fault.kind !== 'trickle') {
         // The body will not be what the length says; chunked keeps the client honest about it.
         delete h['content-length'];
       }
       res.writeHead(ur.statusCode ?? 502, h);
       let sent = 0;
       let stopped = false;
+      if (fault?.kind === 'trickle') {
+        const queue: Buffer[] = [];
+        let upEnded = false;
+        const tick = setInterval(() => {
+          let head = queue[0];
+          if (!head) {
+            if (upEnded) {
+              clearInterval(tick);
+              res.end();
+            }
+            return;
+          }
+          const n = sent < (fault.after ?? 0) ? Math.min(head.length, (fault.after ?? 0) - sent) : 1;
+          res.write(head.subarray(0, n));
+          sent += n;
+          head = head.subarray(n);
+          if (head.length === 0) queue.shift();
+          else queue[0] = head;
+          if (queue.length < 4) ur.resume();
+        }, fault.everyMs);
+        res.on('close', () => {
+          clearInterval(tick);
+          ur.destroy();
+        });
+        ur.on('data', (c: Buffer) => {
+          queue.push(c);
+          if (queue.length >= 4) ur.pause();
+        });
+        ur.on('end', () => (upEnded = true));
+        ur.on('error', () => res.destroy());
+        return;
+      }
       ur.on('data', (c: Buffer) => {
         if (stopped) return;
         let chunk = c;
@@ -139,10 +177,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    addr: `127.0.0.1:${port}`,
+    addr: `127.0.0.1:${bound}`,
     log,
     add: (r) => rules.push(r),
     clear: () => {

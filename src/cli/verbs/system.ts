@@ -77,15 +77,29 @@ async function df(ctx: CliContext, flags: { format?: string }): Promise<number> 
   return 0;
 }
 
-async function check(ctx: CliContext, flags: { quiet?: boolean }): Promise<number> {
+async function check(ctx: CliContext, flags: { quiet?: boolean; repair?: boolean }): Promise<number> {
   const tty = ctx.stderr.isTTY && !flags.quiet;
   const r = await ctx.engine.system.check({
+    repair: flags.repair ?? false,
     signal: ctx.signal,
     onProgress: tty ? (done, total) => ctx.stderr.write(`\rchecking ${done}/${total}`) : undefined,
   });
   if (tty) ctx.stderr.write('\r\x1b[K');
   for (const p of r.problems) ctx.stdout.write(`corrupt ${p.kind} ${p.id}: ${p.problem}\n`);
-  const summary = `checked ${r.blobs} blobs, ${r.layers} layers, ${r.images} images`;
+  for (const l of r.leftovers) {
+    const what = `${l.kind} ${l.path ?? `pid ${l.pid ?? '?'}`}: ${l.detail}`;
+    if (l.removed) ctx.stdout.write(`removed leftover ${what}\n`);
+    else ctx.stdout.write(`leftover ${what}${r.repaired ? ` (not removed: ${l.error ?? 'unknown'})` : ''}\n`);
+  }
+  const left = r.leftovers.filter((l) => !l.removed).length;
+  const removed = r.leftovers.length - left;
+  const summary = `checked ${r.blobs} blobs, ${r.layers} layers, ${r.images} images${removed > 0 ? `, removed ${removed} leftover${removed === 1 ? '' : 's'}` : ''}`;
+  if (left > 0) {
+    ctx.stdout.write(
+      `${summary}: ${left} leftover${left === 1 ? '' : 's'} of killed processes (${r.repaired ? 'remove them by hand' : "run 'dockui system check --repair'"})${r.problems.length > 0 ? `, ${r.problems.length} problems` : ''}\n`,
+    );
+    return 1;
+  }
   if (r.problems.length > 0) {
     ctx.stdout.write(
       `${summary}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} (remove the images named, prune, and pull again)\n`,
@@ -98,8 +112,8 @@ async function check(ctx: CliContext, flags: { quiet?: boolean }): Promise<numbe
 
 async function prune(ctx: CliContext, flags: { all?: boolean; force?: boolean }): Promise<number> {
   const what = flags.all
-    ? 'all images without a container using them, all build cache, partial downloads and temp files'
-    : 'dangling images, partial downloads and temp files of dead processes';
+    ? 'all images without a container using them, all build cache, partial downloads, temp files and leftovers of killed processes'
+    : 'dangling images, partial downloads, and temp files and other leftovers of killed processes';
   if (!flags.force && !(await confirm(ctx, `WARNING! This will remove ${what}.\nAre you sure you want to continue?`))) return 0;
   const r = await ctx.engine.system.prune({ all: flags.all ?? false, signal: ctx.signal });
   const cacheRemoved = r.cacheEntriesRemoved;
@@ -110,6 +124,7 @@ async function prune(ctx: CliContext, flags: { all?: boolean; force?: boolean })
     ctx.stdout.write('\n');
   }
   if (cacheRemoved > 0) ctx.stdout.write(`Deleted build cache entries: ${cacheRemoved}\n\n`);
+  if (r.leftoversRemoved > 0) ctx.stdout.write(`Removed leftovers of killed processes: ${r.leftoversRemoved}\n`);
   ctx.stdout.write(
     `Removed ${r.blobsRemoved} blobs, ${r.layersRemoved} layers, ${r.tempRemoved} temp files\nTotal reclaimed space: ${humanSize(r.bytesFreed)}\n`,
   );
@@ -130,8 +145,11 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   check: {
     synopsis: '[OPTIONS]',
-    flags: { quiet: { short: 'q', help: 'print only problems' } },
-    run: (ctx, f) => check(ctx, { quiet: f.quiet === true }),
+    flags: {
+      quiet: { short: 'q', help: 'print only problems' },
+      repair: { help: 'remove leftovers of killed processes (processes, mounts, netns, temp files, stale locks)' },
+    },
+    run: (ctx, f) => check(ctx, { quiet: f.quiet === true, repair: f.repair === true }),
   },
   prune: {
     synopsis: '[OPTIONS]',

@@ -405,7 +405,7 @@ class Executor {
    */
   async fromPlatform(ref: string, platformText: string, range: SourceRange): Promise<StepResult> {
     const { formatPlatform, hostPlatform, parsePlatform, platformMatches } = await import('../registry/platform.js');
-    const { parseReference } = await import('../registry/reference.js');
+    const { parseReference } = await import('../util/reference.js');
     const want = parsePlatform(platformText);
     const platform = formatPlatform(want);
     const parsed = parseReference(ref);

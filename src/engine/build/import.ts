@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { EngineError, canceledError, throwIfAborted } from '../define.js';
-import { parseReference } from '../registry/reference.js';
+import { parseReference } from '../util/reference.js';
 import type { Store } from '../store/index.js';
 import { emptyImageConfig, mediaTypes, type OciImageConfig } from './image-config.js';
 import { publishBlobFile, tempPath, writeImage } from './publish.js';

@@ -53,7 +53,7 @@ export function openBuilder(o: OpenBuilderOptions): BuildsApi {
         import('../registry/client.js'),
         import('../registry/manifest.js'),
         import('../registry/platform.js'),
-        import('../registry/reference.js'),
+        import('../util/reference.js'),
       ]);
       const parsed = parseReference(ref);
       const client = clientFor(parsed.domain, { ...(o.insecureRegistries ? { insecure: o.insecureRegistries } : {}) });

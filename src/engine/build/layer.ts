@@ -9,7 +9,7 @@ import { createGzip, type ZlibOptions } from 'node:zlib';
 import { throwIfAborted } from '../define.js';
 import { sysx } from '../sysx.js';
 import { byteOrder } from './context.js';
-import { encodeHeader, endOfArchive, padding, typeFlag, type TarHeader } from './tar.js';
+import { encodeHeader, endOfArchive, padding, typeFlag, type TarWriteHeader as TarHeader } from '../fsutil/tar.js';
 
 export interface LayerBlob {
   /** sha256 of the uncompressed tar. */

@@ -16,12 +16,17 @@ import type {
   Engine,
   ImageDetails,
   ImagesApi,
+  Leftover,
+  LeftoverFinder,
+  LeftoverKind,
   LogsOptions,
   PullOptions,
+  RepairedLeftover,
   RunOptions,
 } from '../types.js';
 
 export type { CheckReport, DfReport, GcOptions, GcReport, BuildOptions, BuildResult, ImageDetails, LogsOptions, PullOptions, RunOptions };
+export type { Leftover, LeftoverFinder, LeftoverKind, RepairedLeftover };
 export type { DevLoop, DevPhase, DevState, RebuildRecord } from '../watch/dev-loop.js';
 export type { EnginePaths };
 
@@ -201,13 +206,24 @@ export interface RegistryEngine {
 export interface SystemPruneReport extends GcReport {
   /** Build cache entries dropped (`all`). */
   readonly cacheEntriesRemoved: number;
+  /** Leftovers of killed processes removed (see SystemCheckReport). */
+  readonly leftoversRemoved: number;
 }
 
-export type CheckOptions = NonNullable<Parameters<Store['check']>[0]>;
+export type CheckOptions = NonNullable<Parameters<Store['check']>[0]> & {
+  /** Also remove the leftovers found (processes, mounts, netns, temp files, stale locks). */
+  readonly repair?: boolean;
+};
+
+export interface SystemCheckReport extends CheckReport {
+  /** What killed dockui processes left behind; `removed` says which a repair removed. */
+  readonly leftovers: readonly RepairedLeftover[];
+  readonly repaired: boolean;
+}
 
 export interface SystemEngine {
-  /** Re-verifies every blob, layer and image record. */
-  check(opts?: CheckOptions): Promise<CheckReport>;
+  /** Re-verifies every blob, layer and image record, and looks for leftovers of killed processes. */
+  check(opts?: CheckOptions): Promise<SystemCheckReport>;
   /** The store's disk use. */
   df(): Promise<DfReport>;
   gc(opts?: GcOptions): Promise<GcReport>;

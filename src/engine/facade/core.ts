@@ -3,7 +3,7 @@
 // the builder nor the registry client. One store and one container runtime per engine: a `run`
 // keeps the same runtime from create to start (it skips rewriting a bundle it just wrote).
 import type { EventBus } from '../events.js';
-import type { EnginePaths } from '../paths.js';
+import { securePaths, type EnginePaths } from '../paths.js';
 import type { Containers } from '../runtime/containers.js';
 import type { FsStore, Store } from '../store/index.js';
 
@@ -24,8 +24,20 @@ export class EngineCore {
     readonly insecure: readonly string[],
   ) {}
 
+  /**
+   * The roots are private to their owner (one stat each per process). `create`: made when
+   * absent (the store, which every write goes through); otherwise only tightened, so that a
+   * listing on a fresh machine writes nothing.
+   */
+  secure(create = true): void {
+    securePaths(this.paths, create);
+  }
+
   store(): Promise<Store & FsStore> {
-    this.#store ??= import('../store/index.js').then((m) => m.openStore(this.paths.root));
+    this.#store ??= import('../store/index.js').then((m) => {
+      this.secure();
+      return m.openStore(this.paths.root);
+    });
     // A failed open (a broken root) is not cached: the next operation tries again.
     this.#store.catch(() => (this.#store = undefined));
     return this.#store;
@@ -33,6 +45,7 @@ export class EngineCore {
 
   runtime(): Promise<Containers> {
     this.#runtime ??= import('../runtime/containers.js').then((m) => {
+      this.secure(false);
       this.loadedRuntime = new m.Containers(this.paths, this.events);
       return this.loadedRuntime;
     });

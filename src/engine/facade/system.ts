@@ -2,15 +2,77 @@
 // (check, df, gc, prune). Each loads its module on use.
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
-import type { CheckReport, DfReport, GcOptions, GcReport } from '../store/index.js';
-import type { CheckOptions, RegistryEngine, SystemEngine, SystemPruneReport, VolumeEngine, VolumeReport } from './api.js';
+import type { EnginePaths } from '../paths.js';
+import type { DfReport, GcOptions, GcReport } from '../store/index.js';
+import type { Leftover, LeftoverFinder, RepairedLeftover } from '../types.js';
+import type {
+  CheckOptions,
+  RegistryEngine,
+  SystemCheckReport,
+  SystemEngine,
+  SystemPruneReport,
+  VolumeEngine,
+  VolumeReport,
+} from './api.js';
 import type { EngineCore } from './core.js';
+
+/** A finder whose module loads on use (only `system check` and `prune` pay for it). */
+function lazyFinder(
+  name: string,
+  load: () => Promise<{
+    find(paths: EnginePaths): Promise<Leftover[]>;
+    remove(paths: EnginePaths, found: readonly Leftover[]): Promise<RepairedLeftover[]>;
+  }>,
+): LeftoverFinder {
+  return {
+    name,
+    find: async (paths) => (await load()).find(paths),
+    remove: async (paths, found) => (await load()).remove(paths, found),
+  };
+}
+
+// ==== LEFTOVER FINDERS: where each subsystem's finder plugs in ===========================
+// Run in this order by check --repair and prune: the runtime's first (it stops orphan
+// processes and detaches container mounts and netns), then the build's, then the store's
+// (its temp dirs may hold mounts the others detach). Each reports only what no live process
+// owns; see LeftoverFinder in types.ts.
+export const leftoverFinders: LeftoverFinder[] = [
+  // PLUG IN: runtime (src/engine/runtime/leftovers.ts), e.g.
+  //   lazyFinder('runtime', async () => {
+  //     const m = await import('../runtime/leftovers.js');
+  //     return { find: m.findRuntimeLeftovers, remove: m.removeRuntimeLeftovers };
+  //   }),
+  // PLUG IN: build (src/engine/build/leftovers.ts), the same way.
+  lazyFinder('store', async () => {
+    const m = await import('../store/leftovers.js');
+    return { find: m.findStoreLeftovers, remove: m.removeStoreLeftovers };
+  }),
+];
+// ==========================================================================================
+
+/** Runs every finder (and with `repair` its removal); one leftover once, even if two finders see it. */
+async function leftovers(paths: EnginePaths, repair: boolean): Promise<RepairedLeftover[]> {
+  const seen = new Set<string>();
+  const out: RepairedLeftover[] = [];
+  for (const f of leftoverFinders) {
+    const found = (await f.find(paths)).filter((l) => {
+      const key = `${l.kind} ${l.path ?? ''} ${l.pid ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (found.length === 0) continue;
+    out.push(...(repair ? await f.remove(paths, found) : found.map((l) => ({ ...l, removed: false }))));
+  }
+  return out;
+}
 
 export class VolumeEngineImpl implements VolumeEngine {
   constructor(readonly core: EngineCore) {}
 
   async #volumes() {
     const { Volumes } = await import('../runtime/volumes.js');
+    this.core.secure(false);
     return new Volumes(this.core.paths);
   }
 
@@ -19,6 +81,7 @@ export class VolumeEngineImpl implements VolumeEngine {
   }
 
   async create(name: string): Promise<{ volume: VolumeReport; created: boolean }> {
+    this.core.secure();
     const r = await (await this.#volumes()).create(name);
     return { volume: r.info, created: r.created };
   }
@@ -69,8 +132,15 @@ export class RegistryEngineImpl implements RegistryEngine {
 export class SystemEngineImpl implements SystemEngine {
   constructor(readonly core: EngineCore) {}
 
-  async check(opts?: CheckOptions): Promise<CheckReport> {
-    return (await this.core.store()).check(opts);
+  async check(opts: CheckOptions = {}): Promise<SystemCheckReport> {
+    const store = await this.core.store();
+    // Leftovers first: a repair detaches mounts the store's check would otherwise walk into.
+    const found = await leftovers(this.core.paths, opts.repair ?? false);
+    const r = await store.check({
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    return { ...r, leftovers: found, repaired: opts.repair ?? false };
   }
 
   async df(): Promise<DfReport> {
@@ -95,12 +165,14 @@ export class SystemEngineImpl implements SystemEngine {
           cacheEntriesRemoved++;
         }
     }
+    // A killed process's mounts and temp dirs go first: gc must not delete through a mount.
+    const left = await leftovers(this.core.paths, true);
     const r = await store.gc({
       dangling: true,
       unused: opts.all ?? false,
       partials: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    return { ...r, cacheEntriesRemoved };
+    return { ...r, cacheEntriesRemoved, leftoversRemoved: left.filter((l) => l.removed).length };
   }
 }

@@ -12,7 +12,7 @@ import { blobChunks } from '../registry/blob-stream.js';
 import { clientFor } from '../registry/client.js';
 import { type Descriptor, configLimit, layerCompression, mediaTypes, selectPlatform } from '../registry/manifest.js';
 import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
-import { parseReference } from '../registry/reference.js';
+import { parseReference } from '../util/reference.js';
 import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
 
 export interface PullImageOptions {

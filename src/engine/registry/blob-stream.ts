@@ -6,7 +6,7 @@ import { EngineError, canceledError } from '../define.js';
 import { type RegistryClient, pullScope } from './client.js';
 import { TransientError, backoffMs, describe, discard, isTransient, sleep, tuning } from './http.js';
 import type { Descriptor } from './manifest.js';
-import type { Reference } from './reference.js';
+import type { Reference } from '../util/reference.js';
 
 export interface BlobStreamOptions {
   /** Start at this byte (a resumed ingest already holds the bytes before it). */
@@ -29,6 +29,10 @@ export async function* blobChunks(
   if (received > desc.size) throw new EngineError('internal', `${what}: resume offset past the end`);
   if (received === desc.size) return;
   let failures = 0;
+  // A trickle (a byte every few seconds) never looks stalled: each stall window must bring
+  // minRate bytes/s on average, and only an attempt that brought that much resets the count.
+  const windowMs = tuning.timeoutMs;
+  const windowMin = (tuning.minRate * windowMs) / 1000;
   const path = `/v2/${ref.path}/blobs/${desc.digest}`;
   for (;;) {
     if (signal?.aborted) throw canceledError();
@@ -59,7 +63,19 @@ export async function* blobChunks(
         discard(res);
         throw new EngineError('failed_precondition', `${what} is larger than its manifest says (${desc.size} bytes)`);
       }
+      let windowStart = Date.now();
+      let windowBytes = 0;
       for await (const raw of res.body as AsyncIterable<Buffer>) {
+        windowBytes += raw.length;
+        const now = Date.now();
+        if (now - windowStart >= windowMs) {
+          if (windowBytes < windowMin) {
+            res.body.destroy();
+            throw new TransientError(`${what}: under ${tuning.minRate} bytes/s for ${windowMs} ms`);
+          }
+          windowStart = now;
+          windowBytes = 0;
+        }
         let chunk = raw;
         if (skip > 0) {
           if (chunk.length <= skip) {
@@ -83,7 +99,7 @@ export async function* blobChunks(
       if (signal?.aborted) throw canceledError();
       if (!isTransient(e)) throw e;
       // Only failures in a row count: a slow link that keeps making progress keeps going.
-      failures = received > progressBefore ? 1 : failures + 1;
+      failures = received - progressBefore > windowMin ? 1 : failures + 1;
       if (failures >= tuning.attempts)
         throw new EngineError('unavailable', `${what} of ${ref.name}: ${describe(e)} (gave up after ${failures} attempts)`, {
           cause: e,

@@ -20,7 +20,7 @@ import {
   withRetry,
 } from './http.js';
 import { type Manifest, manifestAccept, manifestLimit, parseManifest } from './manifest.js';
-import type { Reference } from './reference.js';
+import type { Reference } from '../util/reference.js';
 
 export interface ClientOptions {
   /** Registries (host[:port]) to reach over plain HTTP besides loopback. */

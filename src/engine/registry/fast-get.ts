@@ -69,7 +69,7 @@ class ChunkedDecoder {
 export function fastGet(
   url: URL,
   headers: Record<string, string>,
-  opts: { signal?: AbortSignal; timeoutMs: number },
+  opts: { signal?: AbortSignal; timeoutMs: number; deadlineMs?: number; deadlineError?: () => Error },
 ): Promise<FastResponse> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(canceledError());
@@ -192,6 +192,12 @@ export function fastGet(
       if (!ended && settled && body) body.destroy(new TransientError('connection closed mid-response'));
       else if (!settled) fail(new TransientError('connection closed before a response'));
     });
+    if (opts.deadlineMs !== undefined) {
+      // The whole exchange, body included: a trickle never lets the idle timer above fire.
+      const timer = setTimeout(() => fail(opts.deadlineError?.() ?? new TransientError(`${url.host} too slow`)), opts.deadlineMs);
+      timer.unref();
+      socket.on('close', () => clearTimeout(timer));
+    }
     const onAbort = () => fail(canceledError());
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('close', () => signal?.removeEventListener('abort', onAbort));

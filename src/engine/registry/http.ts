@@ -35,6 +35,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** No bytes for this long (connect, headers) → the attempt fails as stalled. */
   readonly timeoutMs?: number;
+  /** The whole exchange (redirects, headers, body) must end within this; see tuning.deadlineMs. */
+  readonly deadlineMs?: number;
   /** Follow up to this many redirects (blob GETs often redirect to storage). */
   readonly maxRedirects?: number;
   /** A bulk GET (blob body): over plain HTTP it goes through fastGet's large socket reads. */
@@ -45,6 +47,23 @@ export interface RequestOptions {
 export const tuning = {
   get timeoutMs(): number {
     return Number(process.env.DOCKUI_REGISTRY_TIMEOUT_MS) || 30_000;
+  },
+  /**
+   * Longest one request may take, redirects, headers and body included. The stall timer above
+   * only sees silence: a server that trickles a byte every few seconds never trips it. A blob
+   * that legitimately takes longer is resumed with Range by blob-stream.ts, so this bounds an
+   * attempt, not a download.
+   */
+  get deadlineMs(): number {
+    return Number(process.env.DOCKUI_REGISTRY_DEADLINE_MS) || 300_000;
+  },
+  /**
+   * Slowest a blob body may arrive, in bytes/s averaged over each stall window (timeoutMs):
+   * slower is a trickle, failed (and resumed) like a stall.
+   */
+  get minRate(): number {
+    const v = process.env.DOCKUI_REGISTRY_MIN_RATE;
+    return v === undefined ? 1024 : Number(v);
   },
   get retryBaseMs(): number {
     const v = process.env.DOCKUI_REGISTRY_RETRY_BASE_MS;
@@ -208,18 +227,40 @@ function redirectAllowed(from: URL, to: URL): boolean {
  * body. Network failures reject with the underlying error (isTransient tells if worth a retry).
  */
 export function request(url: URL, opts: RequestOptions = {}): Promise<HttpResponse> {
-  return requestOnce(url, opts, opts.maxRedirects ?? 5, opts.headers ?? {});
+  const deadlineMs = opts.deadlineMs ?? tuning.deadlineMs;
+  return requestOnce(url, opts, opts.maxRedirects ?? 5, opts.headers ?? {}, { at: Date.now() + deadlineMs, ms: deadlineMs });
 }
 
-function requestOnce(url: URL, opts: RequestOptions, redirectsLeft: number, headers: Record<string, string>): Promise<HttpResponse> {
+interface Deadline {
+  readonly at: number;
+  readonly ms: number;
+}
+
+export function deadlineError(host: string, ms: number): TransientError {
+  return new TransientError(`${host} did not finish answering within ${ms} ms`);
+}
+
+function requestOnce(
+  url: URL,
+  opts: RequestOptions,
+  redirectsLeft: number,
+  headers: Record<string, string>,
+  deadline: Deadline,
+): Promise<HttpResponse> {
   const signal = opts.signal;
   if (signal?.aborted) return Promise.reject(canceledError());
+  const left = deadline.at - Date.now();
+  if (left <= 0) return Promise.reject(deadlineError(url.host, deadline.ms));
   const mod = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? httpsAgent() : httpAgent;
   const timeoutMs = opts.timeoutMs ?? tuning.timeoutMs;
   if (opts.fast && url.protocol === 'http:' && (opts.method ?? 'GET') === 'GET' && opts.body === undefined) {
     return import('./fast-get.js').then(async ({ fastGet }) => {
-      const r = await fastGet(url, { ...headers }, { signal, timeoutMs });
+      const r = await fastGet(
+        url,
+        { ...headers },
+        { signal, timeoutMs, deadlineMs: left, deadlineError: () => deadlineError(url.host, deadline.ms) },
+      );
       const location = r.headers.location;
       if ([301, 302, 303, 307, 308].includes(r.status) && typeof location === 'string' && redirectsLeft > 0) {
         r.body.destroy();
@@ -228,7 +269,7 @@ function requestOnce(url: URL, opts: RequestOptions, redirectsLeft: number, head
           throw new EngineError('unavailable', `${url.host} redirected to a refused location (${next.protocol}//${next.host})`);
         const nextHeaders = { ...headers };
         if (next.host !== url.host) delete nextHeaders.authorization;
-        return requestOnce(next, opts, redirectsLeft - 1, nextHeaders);
+        return requestOnce(next, opts, redirectsLeft - 1, nextHeaders, deadline);
       }
       return { status: r.status, headers: r.headers, url, body: r.body };
     });
@@ -241,7 +282,18 @@ function requestOnce(url: URL, opts: RequestOptions, redirectsLeft: number, head
     const req = mod.request(url, { method: opts.method ?? 'GET', headers: h, agent });
     const onAbort = () => req.destroy(canceledError());
     signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal?.removeEventListener('abort', onAbort);
+    let response: IncomingMessage | undefined;
+    // Until the body ends (or the redirect is followed, which keeps the same deadline).
+    const timer = setTimeout(() => {
+      const e = deadlineError(url.host, deadline.ms);
+      if (response) response.destroy(e);
+      else req.destroy(e);
+    }, left);
+    timer.unref(); // a body nobody reads any more must not keep the process alive
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     req.setTimeout(timeoutMs, () => req.destroy(new TransientError(`no answer from ${url.host} in ${timeoutMs} ms`)));
     req.on('error', (e) => {
       done();
@@ -252,6 +304,7 @@ function requestOnce(url: URL, opts: RequestOptions, redirectsLeft: number, head
     });
     req.on('response', (res) => {
       settled = true;
+      response = res;
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if ([301, 302, 303, 307, 308].includes(status) && location && redirectsLeft > 0) {
@@ -266,12 +319,13 @@ function requestOnce(url: URL, opts: RequestOptions, redirectsLeft: number, head
         const nextHeaders = { ...headers };
         if (next.host !== url.host) delete nextHeaders.authorization;
         const nextOpts = status === 303 ? { ...opts, method: 'GET', body: undefined } : opts;
-        requestOnce(next, nextOpts, redirectsLeft - 1, nextHeaders).then(resolve, reject);
+        requestOnce(next, nextOpts, redirectsLeft - 1, nextHeaders, deadline).then(resolve, reject);
         return;
       }
       // The timeout now watches the body: a stalled transfer errors the body stream.
       res.on('end', done);
       res.on('close', done);
+      res.on('error', done);
       resolve({ status, headers: res.headers, url, body: res });
     });
     if (body === undefined) req.end();

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import { type RegistryClient, clientFor, pushScope, pullScope } from './client.js';
 import { TransientError, describe, discard, withRetry } from './http.js';
 import { type Descriptor, type ImageManifest, parseManifest } from './manifest.js';
-import { type Reference, parseReference } from './reference.js';
+import { type Reference, parseReference } from '../util/reference.js';
 
 export interface PushImageOptions {
   readonly signal?: AbortSignal;

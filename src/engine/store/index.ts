@@ -28,43 +28,28 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError, type ImageSummary } from '../define.js';
-import { parseReference } from '../registry/reference.js';
+import { securePrivateDir } from '../paths.js';
+import { parseReference } from '../util/reference.js';
 import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
 import { hasLayer, layerDir } from './layer-dir.js';
 import { orphanIfUnnamed, Records, type ImageRecord } from './images.js';
 
 export type { BlobWriter } from './blobs.js';
 export type { ImageRecord } from './images.js';
-export { checkDigest, isDigest, sha256 } from './blobs.js';
+import type { CheckReport, DfReport, GcOptions, GcReport, ImageConfig, LayerResult, UnpackOptions } from './types.js';
+export type {
+  UnpackProgress,
+  UnpackOptions,
+  LayerResult,
+  CheckProblem,
+  CheckReport,
+  GcReport,
+  GcOptions,
+  DfReport,
+  ImageConfig,
+} from './types.js';
+export { checkDigest, isDigest, sha256, tempName } from './blobs.js';
 export { familiarName, inspectImage, type InspectResult } from './inspect.js';
-
-export interface UnpackProgress {
-  /** Compressed bytes read from the source so far. */
-  readonly read: number;
-  /** Uncompressed tar bytes so far. */
-  readonly unpacked: number;
-  readonly entries: number;
-}
-
-export interface UnpackOptions {
-  /** The layer blob's bytes as they arrive (compressed as mediaType says). */
-  readonly source: Readable | AsyncIterable<Buffer>;
-  /** Layer media type: …tar, …tar+gzip / .gzip, …tar+zstd / .zstd. Unknown types are refused. */
-  readonly mediaType: string;
-  /** Expected sha256 of the uncompressed tar; verified. Omitted: computed and returned. */
-  readonly diffId?: string;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: UnpackProgress) => void;
-}
-
-export interface LayerResult {
-  readonly diffId: string;
-  /** Bytes of file content in the layer (sum of regular file sizes). */
-  readonly size: number;
-  readonly files: number;
-  /** True when the layer was already in the store (nothing unpacked). */
-  readonly existed: boolean;
-}
 
 export interface ResolvedImage {
   /** Image id = config digest. */
@@ -78,50 +63,6 @@ export interface ImageLayer {
   readonly diffId: string;
   /** ROOT/layers/<hex>/diff: an overlay lowerdir. */
   readonly dir: string;
-}
-
-export interface CheckProblem {
-  readonly kind: 'blob' | 'layer' | 'image' | 'records';
-  readonly id: string;
-  readonly problem: string;
-}
-
-export interface CheckReport {
-  readonly blobs: number;
-  readonly layers: number;
-  readonly images: number;
-  readonly problems: readonly CheckProblem[];
-}
-
-export interface GcReport {
-  readonly blobsRemoved: number;
-  readonly layersRemoved: number;
-  readonly tempRemoved: number;
-  /** Image ids whose records gc dropped (dangling / unused). */
-  readonly imagesRemoved: readonly string[];
-  /** Names untagged on the way (unused). */
-  readonly untagged: readonly string[];
-  readonly bytesFreed: number;
-}
-
-export interface GcOptions {
-  /** Also drop unnamed images that no container uses. */
-  readonly dangling?: boolean;
-  /** Also drop every image that no container uses (`image prune -a`). */
-  readonly unused?: boolean;
-  /** Also drop resumable partial downloads. */
-  readonly partials?: boolean;
-  /** How long to wait for running pulls/builds (leases) before giving up; default 30 s. */
-  readonly waitMs?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface DfReport {
-  readonly images: { readonly count: number; readonly active: number; readonly size: number; readonly reclaimable: number };
-  readonly blobs: { readonly count: number; readonly size: number };
-  readonly layers: { readonly count: number; readonly size: number };
-  readonly buildCache: { readonly count: number };
-  readonly tmp: { readonly count: number; readonly size: number };
 }
 
 export interface Store {
@@ -194,27 +135,6 @@ export interface Store {
    */
   lease(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
   df(): Promise<DfReport>;
-}
-
-/** The parts of an OCI image config dockui reads. */
-export interface ImageConfig {
-  readonly architecture?: string;
-  readonly os?: string;
-  readonly variant?: string;
-  readonly created?: string;
-  readonly config?: {
-    readonly Env?: string[];
-    readonly Cmd?: string[];
-    readonly Entrypoint?: string[];
-    readonly WorkingDir?: string;
-    readonly User?: string;
-    readonly ExposedPorts?: Record<string, object>;
-    readonly Labels?: Record<string, string>;
-    readonly StopSignal?: string;
-    readonly Volumes?: Record<string, object>;
-  };
-  readonly rootfs?: { readonly type: string; readonly diff_ids: string[] };
-  readonly history?: { created?: string; created_by?: string; empty_layer?: boolean; comment?: string }[];
 }
 
 /** Normalizes a user-given name: "busybox" → "docker.io/library/busybox:latest". */
@@ -615,10 +535,12 @@ export function parseConfig(data: Buffer, id: string): ImageConfig {
 
 export type { FsStore };
 
-/** Opens (creating as needed) the store under `root`. Cheap: a few mkdirs. */
+/** Opens (creating as needed) the store under `root`, private to its owner. Cheap: a few stats. */
 export async function openStore(root: string): Promise<Store & FsStore> {
+  securePrivateDir(root);
   const dirs = [join('blobs', 'sha256'), 'tmp', 'layers', 'images'].map((d) => join(root, d));
-  // Made once; after that, a command checks them with a few µs of stat instead of four mkdirs.
-  if (!dirs.every((d) => existsSync(d))) for (const d of dirs) mkdirSync(d, { recursive: true });
+  // Made once (private too: a root someone loosens again still hides them); after that, a
+  // command checks them with a few µs of stat instead of four mkdirs.
+  if (!dirs.every((d) => existsSync(d))) for (const d of dirs) mkdirSync(d, { recursive: true, mode: 0o700 });
   return new FsStore(root);
 }

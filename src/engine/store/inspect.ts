@@ -2,7 +2,7 @@
 import type { ImageSummary, LayerInfo } from '../define.js';
 import type { ImageDetails } from '../types.js';
 import type { ImageConfig, Store } from './index.js';
-import type { Reference } from '../registry/reference.js';
+import type { Reference } from '../util/reference.js';
 
 /** "busybox" for docker.io/library/busybox, "127.0.0.1:5000/x/y" for that one: no tag, no digest. */
 export function familiarName(r: Reference): string {
@@ -57,7 +57,7 @@ export async function inspectImage(store: Store, refOrId: string): Promise<Inspe
     config: config.config ?? {},
     layers,
   };
-  const { parseReference } = await import('../registry/reference.js');
+  const { parseReference } = await import('../util/reference.js');
   const tags: string[] = [];
   const digests = new Set<string>();
   for (const n of summary.names) {

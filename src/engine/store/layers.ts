@@ -2,7 +2,6 @@
 // A layer is built complete under ROOT/tmp (diff, meta, index, marker last) and renamed into
 // place in one step, so a layer dir either does not exist or is whole; removal goes the other
 // way (rename out to tmp, then delete).
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, open, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +13,8 @@ import { sysx } from '../sysx.js';
 import { checkDigest, tempName } from './blobs.js';
 import type { LayerResult, UnpackOptions, UnpackProgress } from './index.js';
 import { hasLayer, layerDir } from './layer-dir.js';
-import { readTar } from './tar.js';
+import { readTar } from '../fsutil/tar.js';
+import { unzstd } from '../util/zstd.js';
 import { Extractor, OPAQUE_XATTR, type IndexEntry, type IndexType } from './unpack.js';
 
 export interface LayerMeta {
@@ -49,42 +49,6 @@ export function compressionOf(mediaType: string): Compression {
   if (m.endsWith('.tar+gzip') || m.endsWith('.tar.gzip')) return 'gzip';
   if (m.endsWith('.tar+zstd') || m.endsWith('.tar.zstd')) return 'zstd';
   throw new EngineError('invalid_argument', `unsupported layer media type: ${mediaType}`);
-}
-
-/** `zstd -d` as a stream transform; the binary is optional, so its absence is a clear error. */
-function zstdTransform(): (src: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
-  return async function* (src) {
-    const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number>((resolve, reject) => {
-      child.on('error', (e: NodeJS.ErrnoException) =>
-        reject(
-          e.code === 'ENOENT'
-            ? new EngineError('failed_precondition', 'this layer is zstd-compressed: install zstd (apt-get install zstd)')
-            : e,
-        ),
-      );
-      child.on('close', (code) => resolve(code ?? 1));
-    });
-    exited.catch(() => undefined);
-    const feed = pipeline(Readable.from(src), child.stdin).catch((e: unknown) => {
-      child.kill('SIGKILL');
-      throw e;
-    });
-    feed.catch(() => undefined);
-    try {
-      for await (const c of child.stdout as AsyncIterable<Buffer>) yield c;
-      // The exit status first: a zstd that rejects its input stops reading, and the feed then
-      // fails with EPIPE, which says nothing.
-      const code = await exited;
-      if (code !== 0)
-        throw new EngineError('invalid_argument', `layer is not valid zstd: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
-      await feed;
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-  };
 }
 
 async function writeFileSynced(path: string, data: string): Promise<void> {
@@ -172,7 +136,13 @@ export async function unpackLayer(root: string, opts: UnpackOptions): Promise<La
       await pipeline(src, count, createGunzip({ chunkSize: 1 << 20 }), digest, extract, ...(opts.signal ? [{ signal: opts.signal }] : []));
     } else {
       stages.push(count);
-      if (compression === 'zstd') stages.push(zstdTransform());
+      if (compression === 'zstd')
+        stages.push((src) =>
+          unzstd(src, {
+            missing: 'this layer is zstd-compressed',
+            invalid: (why) => new EngineError('invalid_argument', `layer is not valid zstd: ${why}`),
+          }),
+        );
       await pipeline(src, ...(stages as [typeof count]), digest, extract, ...(opts.signal ? [{ signal: opts.signal }] : []));
     }
     const index = await ex.finish();

@@ -6,13 +6,14 @@
 // gc takes ROOT/gc.lock and waits until no live process holds a lease. Leases of dead
 // processes are stale and removed.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { isDigest, tempName, tempNamePid } from './blobs.js';
 import type { CheckProblem, CheckReport, DfReport, FsStore, GcOptions, GcReport, ImageConfig, Store } from './index.js';
 import { readLayerMeta, removeLayerDir, verifyLayer } from './layers.js';
+import { unmountUnder } from './leftovers.js';
 import { acquireLock, ownerTag, parseOwner, pidAlive, tryLock } from './lock.js';
 
 type StoreImpl = Store & Pick<FsStore, 'records'>;
@@ -63,7 +64,22 @@ export async function takeLease(root: string, signal?: AbortSignal): Promise<Lea
   } finally {
     await release();
   }
-  return { release: () => unlink(file).catch(() => undefined) };
+  // A process that ends without releasing (an error, a Ctrl-C) still takes its lease along;
+  // only a kill -9 leaves one, for `system check --repair` or the next gc.
+  const onExit = () => {
+    try {
+      unlinkSync(file);
+    } catch {
+      // gone already
+    }
+  };
+  process.once('exit', onExit);
+  return {
+    release: () => {
+      process.off('exit', onExit);
+      return unlink(file).catch(() => undefined);
+    },
+  };
 }
 
 /** Waits until no live process holds a lease; removes dead ones' leases. */
@@ -189,37 +205,6 @@ async function collectRoots(
 }
 
 // ---- gc -------------------------------------------------------------------------------
-
-/** Mount points at or under `dir`, deepest first, from /proc/self/mountinfo. */
-async function mountsUnder(dir: string): Promise<string[]> {
-  let info: string;
-  try {
-    info = await readFile('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return [];
-  }
-  const unescape = (m: string) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-  return info
-    .split('\n')
-    .map((l) => unescape(l.split(' ')[4] ?? ''))
-    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
-
-/** Detaches every mount under `dir`; false when one stays (then `dir` must not be deleted). */
-async function unmountUnder(dir: string): Promise<boolean> {
-  const mps = await mountsUnder(dir);
-  if (mps.length === 0) return true;
-  const { MNT_DETACH, sysx } = await import('../sysx.js');
-  for (const mp of mps) {
-    try {
-      sysx().umount2(mp, MNT_DETACH);
-    } catch {
-      // EINVAL: already gone with a parent's detach; anything else shows up below
-    }
-  }
-  return (await mountsUnder(dir)).length === 0;
-}
 
 export async function gcStore(s: Store, opts: GcOptions = {}): Promise<GcReport> {
   const impl = s as StoreImpl;

@@ -33,7 +33,7 @@ import { chmod, lchown, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { S_IFCHR, sysx } from '../sysx.js';
-import type { TarEntry, TarEntryType } from './tar.js';
+import type { TarEntry, TarEntryType } from '../fsutil/tar.js';
 
 const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { encodeHeader, endOfArchive, padding, typeFlag } from '../../../src/engine/build/tar.js';
+import { encodeHeader, endOfArchive, padding, typeFlag } from '../../../src/engine/fsutil/tar.js';
 import { dockuiBin, registry, runCli, tempRoot } from '../../helpers/env.js';
 
 const dig = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;

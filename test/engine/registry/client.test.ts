@@ -12,7 +12,7 @@ import { RegistryClient, configuredInsecure, isInsecureRegistry } from '../../..
 import { eraseCredentials, getCredentials, storeCredentials } from '../../../src/engine/registry/credentials.js';
 import { mediaTypes, parseManifest, selectPlatform } from '../../../src/engine/registry/manifest.js';
 import { hostPlatform, parsePlatform, platformMatches } from '../../../src/engine/registry/platform.js';
-import { parseReference } from '../../../src/engine/registry/reference.js';
+import { parseReference } from '../../../src/engine/util/reference.js';
 import { fixtureUser, registry } from '../../helpers/env.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
-import { parseReference, withDigest, withTag } from '../../../src/engine/registry/reference.js';
+import { parseReference, withDigest, withTag } from '../../../src/engine/util/reference.js';
 
 const hex = 'a'.repeat(64);
 
