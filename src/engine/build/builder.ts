@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
-  existsSync,
   lchownSync,
   lstatSync,
   mkdirSync,
@@ -17,7 +16,6 @@ import {
   renameSync,
   rmSync,
   rmdirSync,
-  unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -46,6 +44,7 @@ import { ContentHasher, sha256Hex } from './content-hash.js';
 import { loadContext, type BuildContext, type ContextEntry } from './context.js';
 import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
 import { cloneConfig, defaultPath, emptyImageConfig, mediaTypes, type Descriptor, type OciImageConfig } from './image-config.js';
+import { mountStubs, removeStubs, snapshotContextSource, snapshotTree, sourceInRoot } from './mounts.js';
 import { publishBlobFile, tempName, tempPath, writeImage } from './publish.js';
 import {
   applyCmd,
@@ -925,8 +924,8 @@ class Executor {
             });
             break;
           }
-          const src = join(this.ctx.dir, (m.source ?? '.').replace(/^\/+/, ''));
-          if (!existsSync(src)) throw new EngineError('not_found', `RUN --mount source not found: ${m.source ?? '.'}`, { range: x.range });
+          // Resolved in the context and copied: the RUN never sees (or writes) the context itself.
+          const src = snapshotContextSource(this.ctx, m.source ?? '.', this.newDir('bind'), x.range, this.signal);
           mounts.push({ type: 'bind', source: src, target: m.target, readonly: m.readonly });
           break;
         }
@@ -993,8 +992,10 @@ class Executor {
         });
       }
       return withRootfs(this.store, fm.state.config.rootfs.diff_ids, this.scratch, async (root) => {
-        const src = root ? join(root, fm.source.replace(/^\/+/, '')) : undefined;
-        if (!src || !existsSync(src)) throw new EngineError('not_found', `RUN --mount source not found: ${fm.source}`, { range: x.range });
+        if (!root) throw new EngineError('not_found', `RUN --mount source not found: ${fm.source}`, { range: x.range });
+        const inside = sourceInRoot(root, fm.source, x.range);
+        // rw: the step writes to a throw-away copy, never to the store's layers.
+        const src = fm.readonly ? inside : snapshotTree(inside, this.newDir('bind'), this.signal);
         mounts.push({ type: 'bind', source: src, target: fm.target, readonly: fm.readonly });
         return withFromMounts(i + 1);
       });
@@ -1150,52 +1151,4 @@ function missingDirs(root: string | undefined, dir: string, range: SourceRange):
     cur = next;
   }
   return [];
-}
-
-/** Paths runc may create as mount points; those missing below must not end up in the layer. */
-const runcMountPoints = [
-  'proc',
-  'sys',
-  'dev',
-  'dev/pts',
-  'dev/shm',
-  'dev/mqueue',
-  'etc/hosts',
-  'etc/resolv.conf',
-  'etc/hostname',
-  'run',
-  'tmp',
-];
-
-function existsBelow(lowerDirs: readonly string[], rel: string): boolean {
-  return lowerDirs.some((d) => existsSync(join(d, rel)));
-}
-
-function mountStubs(lowerDirs: readonly string[], extra: readonly string[]): string[] {
-  const all = [...runcMountPoints, ...extra.map((t) => t.replace(/^\/+/, ''))].filter((p) => p !== '');
-  const out: string[] = [];
-  for (const p of all) {
-    // every missing ancestor too: runc makes the whole path
-    const parts = p.split('/');
-    for (let i = 1; i <= parts.length; i++) {
-      const rel = parts.slice(0, i).join('/');
-      if (!existsBelow(lowerDirs, rel) && !out.includes(rel)) out.push(rel);
-    }
-  }
-  return out;
-}
-
-/** Removes mount points runc made (empty files or dirs that were not in the image), deepest first. */
-function removeStubs(upper: string, stubs: readonly string[]): void {
-  for (const rel of [...stubs].sort((a, b) => b.length - a.length)) {
-    const p = join(upper, rel);
-    try {
-      const st = lstatSync(p);
-      if (st.isDirectory()) {
-        if (readdirSync(p).length === 0) rmdirSync(p);
-      } else if (st.isFile() && st.size === 0) unlinkSync(p);
-    } catch {
-      /* not there */
-    }
-  }
 }
