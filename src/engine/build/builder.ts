@@ -44,19 +44,10 @@ import { ContentHasher, sha256Hex } from './content-hash.js';
 import { loadContext, type BuildContext, type ContextEntry } from './context.js';
 import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
 import { cloneConfig, defaultPath, emptyImageConfig, mediaTypes, type Descriptor, type OciImageConfig } from './image-config.js';
+import { applyMeta, isMeta, type MetaInstruction } from './meta.js';
 import { mountStubs, removeStubs, snapshotContextSource, snapshotTree, sourceInRoot } from './mounts.js';
 import { publishBlobFile, tempName, tempPath, writeImage } from './publish.js';
-import {
-  applyCmd,
-  applyEntrypoint,
-  applyExpose,
-  applyHealthcheck,
-  commandArgv,
-  createdBy,
-  resolveDest,
-  resolveWorkdir,
-  touch,
-} from './steps.js';
+import { commandArgv, createdBy, resolveDest, resolveWorkdir, touch } from './steps.js';
 
 /** What a RUN step asks of the runtime: one process in a rootfs made of these layers. */
 export interface RunRequest {
@@ -202,30 +193,36 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
         return r.cached;
       });
       const sc = scope!;
-      // ONBUILD triggers of the base image run first, as if written right after FROM.
-      const triggers = state!.config.config.OnBuild ?? [];
-      if (triggers.length > 0) {
-        const cfg = cloneConfig(state!.config);
-        cfg.config.OnBuild = null;
-        state = { ...state!, key: stepKey(state!.key, ['onbuild-consumed']), config: cfg };
-        for (const t of triggers) {
-          const ins = parseInstruction(t, { file: `${ctx.dockerfileName} (ONBUILD of ${stage.from.image})` });
-          total++;
+      // Consecutive metadata steps are folded into one run (meta.ts); every other step is its own.
+      const steps = async (list: readonly Instruction[]) => {
+        for (let i = 0; i < list.length; ) {
+          throwIfAborted(signal);
+          if (isMeta(list[i]!)) {
+            let j = i + 1;
+            while (j < list.length && isMeta(list[j]!)) j++;
+            state = await exec.metaRun(state!, list.slice(i, j), sc, stage, run);
+            i = j;
+            continue;
+          }
+          const ins = list[i++]!;
           await run(ins, async () => {
             const r = await exec.step(state!, sc.apply(ins), sc, stage);
             state = r.state;
             return r.cached;
           });
         }
+      };
+      // ONBUILD triggers of the base image run first, as if written right after FROM.
+      const triggers = state!.config.config.OnBuild ?? [];
+      if (triggers.length > 0) {
+        const cfg = cloneConfig(state!.config);
+        cfg.config.OnBuild = null;
+        state = { ...state!, key: stepKey(state!.key, ['onbuild-consumed']), config: cfg };
+        const list = triggers.map((t) => parseInstruction(t, { file: `${ctx.dockerfileName} (ONBUILD of ${stage.from.image})` }));
+        total += list.length;
+        await steps(list);
       }
-      for (const ins of stage.instructions) {
-        throwIfAborted(signal);
-        await run(ins, async () => {
-          const r = await exec.step(state!, sc.apply(ins), sc, stage);
-          state = r.state;
-          return r.cached;
-        });
-      }
+      await steps(stage.instructions);
       results.set(stage.index, { state: state! });
     }
 
@@ -491,75 +488,63 @@ class Executor {
       case 'shell':
       case 'onbuild':
       case 'maintainer':
-        return this.metaStep(parent, x, scope, stage);
+        throw new EngineError('internal', `metadata step outside a run: ${x.kind}`);
     }
   }
 
-  /** Config-only steps. Cached too, so that a rebuild keeps the history times and so the image id. */
-  async metaStep(parent: BuildState, x: Instruction, scope: StageScope, stage: Stage): Promise<StepResult> {
-    const key = stepKey(parent.key, ['meta', withoutRange(x)]);
-    const hit = await this.lookup(key);
-    if (hit) return { state: hit, cached: true };
-    const config = cloneConfig(parent.config);
-    const c = config.config;
-    let history = true;
-    switch (x.kind) {
-      case 'cmd':
-        applyCmd(c, x);
-        break;
-      case 'entrypoint':
-        applyEntrypoint(
-          c,
-          x,
-          stage.instructions.some((i) => i.kind === 'cmd' && i.range.line < x.range.line),
-        );
-        break;
-      case 'env':
-        c.Env = scope.envList();
-        break;
-      case 'arg':
-        history = false; // BuildKit records no history for ARG; its value reaches RUN keys through the env
-        break;
-      case 'label':
-        c.Labels = { ...(c.Labels ?? {}) };
-        for (const p of x.pairs) c.Labels[p.key] = p.value;
-        break;
-      case 'expose':
-        applyExpose(c, x);
-        break;
-      case 'user':
-        c.User = x.user;
-        break;
-      case 'volume':
-        c.Volumes = { ...(c.Volumes ?? {}) };
-        for (const p of x.paths) c.Volumes[p] = {};
-        break;
-      case 'stopsignal':
-        c.StopSignal = x.signal;
-        break;
-      case 'healthcheck':
-        applyHealthcheck(c, x);
-        break;
-      case 'shell':
-        c.Shell = [...x.shell];
-        break;
-      case 'onbuild':
-        c.OnBuild = [...(c.OnBuild ?? []), x.trigger];
-        break;
-      case 'maintainer':
-        config.author = x.name;
-        break;
-      case 'from':
-      case 'run':
-      case 'copy':
-      case 'add':
-      case 'workdir':
-        throw new EngineError('internal', `not a metadata step: ${x.kind}`);
+  /**
+   * A run of consecutive metadata steps (meta.ts): every step keyed in the chain, one lookup
+   * and one cache record for the whole run, under its last key. A hit keeps the history times
+   * (and so the image id) of the build that stored it.
+   */
+  async metaRun(
+    parent: BuildState,
+    list: readonly Instruction[],
+    scope: StageScope,
+    stage: Stage,
+    run: (ins: Instruction, fn: () => Promise<boolean>) => Promise<void>,
+  ): Promise<BuildState> {
+    const xs: MetaInstruction[] = [];
+    let key = parent.key;
+    for (const ins of list) {
+      let x: Instruction;
+      try {
+        x = scope.apply(ins);
+      } catch {
+        break; // reported below by that step itself, with its line
+      }
+      if (!isMeta(x)) break;
+      key = stepKey(key, ['meta', withoutRange(x)]);
+      xs.push(x);
     }
-    if (history) touch(config, createdBy(x.text, false), true);
-    const state: BuildState = { key, config, layers: parent.layers };
-    this.cache.put(state);
-    return { state, cached: false };
+    let state = parent;
+    const hit = xs.length > 0 ? await this.lookup(key) : undefined;
+    if (hit) {
+      for (let i = 0; i < xs.length; i++) await run(list[i]!, async () => true);
+      state = hit;
+    } else if (xs.length > 0) {
+      const config = cloneConfig(parent.config);
+      let env = false;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i]!;
+        if (i % 1024 === 1023) throwIfAborted(this.signal);
+        await run(list[i]!, async () => {
+          applyMeta(config, x, stage);
+          if (x.kind === 'env') env = true;
+          return false;
+        });
+      }
+      if (env) config.config.Env = scope.envList();
+      state = { key, config, layers: parent.layers };
+      this.cache.put(state);
+    }
+    const bad = list[xs.length];
+    if (bad)
+      await run(bad, async () => {
+        scope.apply(bad);
+        throw new EngineError('internal', `not a metadata step: ${bad.kind}`);
+      });
+    return state;
   }
 
   /**
