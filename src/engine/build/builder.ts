@@ -527,7 +527,11 @@ class Executor {
       let env = false;
       for (let i = 0; i < xs.length; i++) {
         const x = xs[i]!;
-        if (i % 1024 === 1023) throwIfAborted(this.signal);
+        // A long run is all microtasks: let a signal's handler in now and then, so a cancel lands.
+        if (i % 128 === 127) {
+          await new Promise((r) => setImmediate(r));
+          throwIfAborted(this.signal);
+        }
         await run(list[i]!, async () => {
           applyMeta(config, x, stage);
           if (x.kind === 'env') env = true;
