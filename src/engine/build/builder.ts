@@ -76,6 +76,8 @@ export type RunInRootfs = (req: RunRequest) => Promise<{ exitCode: number }>;
 
 export interface BuilderDeps {
   readonly root: string;
+  /** The runtime's run root, where a RUN's bundle and runc state live (for dead builds' leftovers). */
+  readonly runRoot?: string;
   readonly store: Store;
   readonly events?: EventBus;
   /** The runtime seam for RUN; without it a Dockerfile with RUN fails with a clear message. */
@@ -127,6 +129,7 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
   const cache = new BuildCache(buildCacheDir);
   let hasher: ContentHasher | undefined;
   let executor: Executor | undefined;
+  await cleanLeftovers(deps);
   try {
     const ctx = loadContext({
       context: opts.context,
@@ -244,6 +247,18 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await executor?.releaseLease();
+  }
+}
+
+/** What builds killed with SIGKILL left (leftovers.ts); a failure here never fails this build. */
+async function cleanLeftovers(deps: BuilderDeps): Promise<void> {
+  try {
+    const { findBuildLeftovers, removeBuildLeftovers } = await import('./leftovers.js');
+    const paths = { root: deps.root, ...(deps.runRoot !== undefined ? { runRoot: deps.runRoot } : {}) };
+    const found = findBuildLeftovers(paths);
+    if (found.length > 0) await removeBuildLeftovers(paths, found);
+  } catch {
+    /* the store's gc still removes dead builds' temp dirs */
   }
 }
 
@@ -900,7 +915,8 @@ class Executor {
           break;
         }
         case 'tmpfs':
-          mounts.push({ type: 'tmpfs', target: m.target, readonly: false });
+          // A fresh dir of this build's scratch (gone with it, also after a SIGKILL: leftovers.ts).
+          mounts.push({ type: 'bind', source: this.newDir('tmpfs'), target: m.target, readonly: false });
           break;
         case 'bind': {
           if (m.from !== undefined) {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { findBuildLeftovers } from '../../../src/engine/build/leftovers.js';
 import { dockuiBin, registry, runCli, tempRoot } from '../../helpers/env.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dockui-interrupt-'));
@@ -32,7 +33,7 @@ const flood = (() => {
 function interrupt(
   root: string,
   dir: string,
-  sig: 'SIGINT' | 'SIGTERM',
+  sig: 'SIGINT' | 'SIGTERM' | 'SIGKILL',
   when: RegExp,
 ): Promise<{ code: number | null; ms: number; after: string }> {
   return new Promise((resolve, reject) => {
@@ -61,14 +62,14 @@ function interrupt(
   });
 }
 
+function mountsUnder(root: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(root));
+}
+
 function assertNothingLeft(root: string): void {
-  assert.deepEqual(
-    readFileSync('/proc/self/mountinfo', 'utf8')
-      .split('\n')
-      .filter((l) => l.includes(root)),
-    [],
-    'a mount is left',
-  );
+  assert.deepEqual(mountsUnder(root), [], 'a mount is left');
   assert.deepEqual(
     readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
     [],
@@ -130,4 +131,45 @@ describe('interrupting a build (CLI)', () => {
       }
     });
   }
+});
+
+describe('a build killed with SIGKILL during a RUN', () => {
+  it('leaves a container and an overlay mount that the next build removes, never those of a live build', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const base = `${registry()}/fixture/busybox:latest`;
+      const dir = context(`FROM ${base}\nRUN --mount=type=tmpfs,target=/t echo started && sleep 30\n`);
+      const killed = await interrupt(root, dir, 'SIGKILL', /#2 started\n/);
+      assert.equal(killed.code, null);
+      const paths = { root, runRoot: join(root, 'run') };
+      const left = findBuildLeftovers(paths);
+      assert.ok(
+        left.some((l) => l.kind === 'run' && l.mounts.length > 0),
+        `the kill left no mounted RUN: ${JSON.stringify(left)}`,
+      );
+      assert.ok(mountsUnder(root).length > 0);
+
+      // A live build's RUN is not a leftover: the next build leaves it alone.
+      const liveDir = context(`FROM ${base}\nRUN echo started && sleep 2 && echo finished\n`);
+      const live = runCli(['build', '--progress', 'plain', liveDir], { root, timeoutMs: 60_000 });
+      for (let i = 0; i < 200 && !readdirSync(join(root, 'run', 'oneshot')).some((n) => !left.some((l) => l.path.endsWith(n))); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const next = await runCli(['build', '-q', context('FROM scratch\nLABEL next=1\n')], { root });
+      assert.equal(next.code, 0, next.stderr);
+      const l = await live;
+      assert.equal(l.code, 0, l.stderr);
+      assert.match(l.stderr, /finished/);
+
+      assert.deepEqual(findBuildLeftovers(paths), []);
+      assert.deepEqual(mountsUnder(root), []);
+      assert.equal(execFileSync('runc', ['--root', join(root, 'run', 'runc'), 'list', '-q'], { encoding: 'utf8' }).trim(), '');
+      assert.deepEqual(readdirSync(join(root, 'run', 'oneshot')), []);
+      assert.deepEqual(
+        readdirSync(join(root, 'tmp')).filter((n) => !n.startsWith('discard-')),
+        [],
+      );
+    } finally {
+      cleanup();
+    }
+  });
 });
