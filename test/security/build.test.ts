@@ -135,6 +135,11 @@ describe('build sources stay inside their root', () => {
     }
   });
 
+  it("a RUN's working directory made a symlink out by an earlier RUN is created inside the rootfs, not on the host", async () => {
+    const r = await attempt(context(`FROM ${base()}\nWORKDIR /app/made\nRUN cd / && rm -rf /app && ln -s ${hostDir} /app\nRUN pwd\n`));
+    assertUntouched(r.output);
+  });
+
   it('inside its root a symlinked source still works (BuildKit follows it there)', async () => {
     const dir = context(
       `FROM ${base()} AS a\nRUN mkdir -p /data && echo in-stage > /data/f && ln -s /data /link\nFROM ${base()}\nRUN --mount=type=bind,source=ln/f,target=/c cat /c\nRUN --mount=type=bind,from=a,source=/link,target=/m cat /m/f\nCOPY --from=a /link/f /copied\nRUN cat /copied\n`,
