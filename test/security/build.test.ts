@@ -95,6 +95,14 @@ describe('build sources stay inside their root', () => {
         symlinkSync(link, join(dir2, 'out'));
         assertUntouched((await attempt(dir2)).output);
       }
+      // COPY and ADD resolve their sources in the context too (a guard: they always did).
+      for (const src of ['out', 'out/canary.txt', 'out/*.txt']) {
+        const dir = context(`FROM ${base()}\nADD ${src} /stolen/\nRUN cat /stolen/*; true\n`);
+        symlinkSync(link, join(dir, 'out'));
+        const r = await attempt(dir);
+        assert.ok(r.error, `ADD ${src} with out -> ${link} must not be found`);
+        assertUntouched(r.output);
+      }
     }
   });
 
