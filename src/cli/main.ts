@@ -145,8 +145,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`dockui: ${formatError(e)}\n`);
     if (debug && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    // Stopped by a signal: the shell's code for it (128 + signal number), as an interrupted docker gives.
+    if (ac.signal.aborted) return firstSignal === 'SIGTERM' ? 143 : 130;
     if (isEngineError(e)) return exitCodeFor[e.code];
-    return ac.signal.aborted ? 130 : 125;
+    return 125;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -120,6 +120,7 @@ export const verb = defineVerb({
           held.delete(e.index);
           break;
         case 'failed': {
+          if (ctx.signal.aborted) break; // a cancel is said once, by the one error line at the end
           for (const l of held.get(e.index) ?? []) out.write(`#${e.index + 1} ${l}\n`);
           out.write(`#${e.index + 1} ERROR: ${e.error ?? 'failed'}\n`);
           break;

@@ -25,6 +25,7 @@ import {
 import { copyFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError, throwIfAborted, type SourceRange } from '../define.js';
+import { resolveInRoot } from '../fsutil/in-root.js';
 import type { Chmod } from './chmod.js';
 import { byteOrder, entryOf, walkContext, type ContextEntry } from './context.js';
 import { IgnoreMatcher } from './dockerignore.js';
@@ -82,8 +83,10 @@ export function dirTree(dir: string, bases: readonly string[]): SourceTree {
   const load = (signal?: AbortSignal) => {
     if (list) return list;
     const seen = new Map<string, ContextEntry>();
-    for (const b of bases) {
-      // Walk from the longest wildcard-free prefix of each source.
+    for (const raw of bases) {
+      // Walk from the longest wildcard-free prefix of each source, its parents resolved in the root.
+      const b = sourceInTree(dir, raw);
+      if (b === undefined) continue;
       const parts = b.split('/').filter(Boolean);
       const fixed: string[] = [];
       for (const p of parts) {
@@ -127,17 +130,24 @@ export function dirTree(dir: string, bases: readonly string[]): SourceTree {
 
 /** Follows a symlink inside the tree as if the tree were `/` (chroot semantics). */
 function follow(tree: SourceTree, e: ContextEntry, signal?: AbortSignal): ContextEntry | undefined {
-  let cur: ContextEntry | undefined = e;
-  for (let hops = 0; cur !== undefined && cur.type === 'symlink'; hops++) {
-    if (hops > 40) return undefined;
-    const at: string = cur.rel;
-    const target: string = readlinkSync(join(tree.dir, at), 'utf8');
-    const base = target.startsWith('/') ? '/' : posix.dirname(`/${at}`);
-    const rel = posix.resolve(base, target).slice(1);
-    const next: ContextEntry | undefined = rel === '' ? undefined : tree.get(rel, signal);
-    cur = next;
-  }
-  return cur;
+  const inside = resolveInRoot(tree.dir, `/${e.rel}`);
+  return inside === undefined || inside === '/' ? undefined : tree.get(inside.slice(1), signal);
+}
+
+/**
+ * A source (normalized, relative) with the directories above its last fixed part resolved
+ * inside `dir` (BuildKit follows symlinks on the way, in the source's root): `link/f` with
+ * `link -> /etc` is `etc/f` of the tree, never the host's. Undefined when those parts are not
+ * there. The last part stays as written: a symlink there is followed by `follow`.
+ */
+export function sourceInTree(dir: string, clean: string): string | undefined {
+  const parts = clean.split('/').filter(Boolean);
+  let fixed = parts.findIndex(hasMeta);
+  if (fixed === -1) fixed = parts.length - 1;
+  if (fixed <= 0) return parts.join('/');
+  const parent = resolveInRoot(dir, `/${parts.slice(0, fixed).join('/')}`);
+  if (parent === undefined) return undefined;
+  return [...parent.split('/').filter(Boolean), ...parts.slice(fixed)].join('/');
 }
 
 /**
@@ -156,13 +166,16 @@ export function selectSources(
     if (clean.startsWith('..'))
       throw new EngineError('invalid_argument', `COPY source escapes the context: ${raw}`, opts.range ? { range: opts.range } : {});
     let matched: ContextEntry[];
-    if (clean === '' || clean === '.') {
+    const inTree = clean === '' || clean === '.' ? clean : sourceInTree(tree.dir, clean);
+    if (inTree === undefined) {
+      matched = [];
+    } else if (inTree === '' || inTree === '.') {
       matched = [rootEntry(tree)];
-    } else if (hasMeta(clean)) {
-      const re = globToRegExp(clean);
+    } else if (hasMeta(inTree)) {
+      const re = globToRegExp(inTree);
       matched = tree.entries(opts.signal).filter((e) => re.test(e.rel));
     } else {
-      const e = tree.get(clean, opts.signal);
+      const e = tree.get(inTree, opts.signal);
       matched = e ? [e] : [];
     }
     if (matched.length === 0) {

@@ -15,12 +15,16 @@ export async function importRootfs(...args: Parameters<typeof ImportFn>): Return
   const m = await import('./import.js');
   return m.importRootfs(...args);
 }
+export { findBuildLeftovers, removeBuildLeftovers } from './leftovers.js';
+export type { BuildLeftover, BuildLeftoverPaths } from './leftovers.js';
 export { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
 export { loadContext, walkContext } from './context.js';
 export type { BuildContext, ContextEntry } from './context.js';
 
 export interface OpenBuilderOptions {
   readonly root: string;
+  /** The runtime's run root (RUN bundles, runc state), for cleaning dead builds' leftovers. */
+  readonly runRoot?: string;
   readonly store: Store;
   readonly events?: EventBus;
   /** Registries reached over plain HTTP besides loopback (--insecure-registry). */
@@ -33,6 +37,7 @@ export interface OpenBuilderOptions {
 export function openBuilder(o: OpenBuilderOptions): BuildsApi {
   return createBuilder({
     root: o.root,
+    ...(o.runRoot !== undefined ? { runRoot: o.runRoot } : {}),
     store: o.store,
     ...(o.events ? { events: o.events } : {}),
     ...(o.runInRootfs ? { runInRootfs: o.runInRootfs } : {}),

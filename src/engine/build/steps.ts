@@ -1,6 +1,14 @@
 // Metadata instructions: each turns the parent's image config into the next one. Pure, so a
 // step's result follows from its cache key alone.
-import type { CmdInstruction, Command, EntrypointInstruction, ExposeInstruction, HealthcheckInstruction } from '../dockerfile/index.js';
+import type { SourceRange } from '../define.js';
+import type {
+  CmdInstruction,
+  Instruction,
+  Command,
+  EntrypointInstruction,
+  ExposeInstruction,
+  HealthcheckInstruction,
+} from '../dockerfile/index.js';
 import { parsePortSpec } from '../dockerfile/index.js';
 import type { ContainerConfig, HealthConfig, OciImageConfig } from './image-config.js';
 import { posix } from 'node:path';
@@ -74,4 +82,10 @@ export function touch(config: OciImageConfig, createdByText: string, emptyLayer:
     comment: 'buildkit.dockerfile.v0',
   });
   config.created = created;
+}
+
+/** An instruction without its place in the file, for cache keys (moving a line keeps its key). */
+export function withoutRange(x: Instruction): unknown {
+  const { range: _range, ...rest } = x as Instruction & { range: SourceRange };
+  return rest;
 }

@@ -58,6 +58,7 @@ export class BuildEngineImpl implements BuildEngine {
       const [store, { openBuilder }] = await Promise.all([this.core.store(), import('../build/index.js')]);
       return openBuilder({
         root: this.core.paths.root,
+        runRoot: this.core.paths.runRoot,
         store,
         events: this.core.events,
         insecureRegistries: this.core.insecure,

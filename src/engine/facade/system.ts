@@ -42,7 +42,30 @@ export const leftoverFinders: LeftoverFinder[] = [
   //     const m = await import('../runtime/leftovers.js');
   //     return { find: m.findRuntimeLeftovers, remove: m.removeRuntimeLeftovers };
   //   }),
-  // PLUG IN: build (src/engine/build/leftovers.ts), the same way.
+  lazyFinder('build', async () => {
+    const { existsSync } = await import('node:fs');
+    const m = await import('../build/leftovers.js');
+    // Only a killed RUN step's container and bundle: scratch dirs under ROOT/tmp are the store's finder's.
+    const runs = (paths: EnginePaths) => m.findBuildLeftovers(paths).filter((l) => l.kind === 'run');
+    return {
+      find: async (paths: EnginePaths): Promise<Leftover[]> =>
+        runs(paths).map((l) => ({
+          kind: 'tmp',
+          path: l.path,
+          detail: `RUN step ${l.id ?? ''} of a killed build (bundle, overlay, runc state)`,
+        })),
+      remove: async (paths: EnginePaths, found: readonly Leftover[]): Promise<RepairedLeftover[]> => {
+        const wanted = new Set(found.map((f) => f.path));
+        await m.removeBuildLeftovers(
+          paths,
+          runs(paths).filter((l) => wanted.has(l.path)),
+        );
+        return found.map((f) =>
+          f.path !== undefined && existsSync(f.path) ? { ...f, removed: false, error: 'still mounted' } : { ...f, removed: true },
+        );
+      },
+    };
+  }),
   lazyFinder('store', async () => {
     const m = await import('../store/leftovers.js');
     return { find: m.findStoreLeftovers, remove: m.removeStoreLeftovers };

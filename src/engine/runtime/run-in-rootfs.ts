@@ -6,6 +6,7 @@ import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EngineError, throwIfAborted } from '../define.js';
+import { mkdirInRoot, resolveInRoot } from '../fsutil/in-root.js';
 import type { EnginePaths } from '../paths.js';
 import { newId } from './ids.js';
 import { OciRuntime, runcMessage } from './oci-runtime.js';
@@ -93,7 +94,7 @@ export async function runInRootfs(opts: RunInRootfsOptions): Promise<{ exitCode:
       if (!existsSync(join(rootfs, p)) && !missing.includes(p)) missing.push(p);
     const user = await resolveUser(rootfs, opts.user);
     const cwd = opts.cwd || '/';
-    await mkdir(join(rootfs, cwd), { recursive: true });
+    mkdirInRoot(rootfs, cwd); // inside the image's tree: an earlier RUN may have made a part of it a link out
     const env = mergeEnv([`HOME=${user.home}`], opts.env);
     const spec = buildSpec({
       rootfs,
@@ -136,7 +137,10 @@ export async function runInRootfs(opts: RunInRootfsOptions): Promise<{ exitCode:
   } finally {
     if (created) await runtime.delete(id, { force: true }).catch(() => undefined);
     if (mounted) unmount(rootfs);
-    for (const p of missing.reverse()) await removeIfEmpty(join(opts.upperDir, p));
+    // Only through real directories of the upper dir: the RUN may have left a link on the way.
+    for (const p of missing.reverse())
+      if (resolveInRoot(opts.upperDir, `/${p}`) === `/${p.split('/').filter(Boolean).join('/')}`)
+        await removeIfEmpty(join(opts.upperDir, p));
     await rm(bundle, { recursive: true, force: true });
   }
 }
