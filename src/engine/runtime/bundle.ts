@@ -13,7 +13,7 @@ import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciP
 import { resolveUser } from './user.js';
 import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
-import { mkdirInRoot } from '../fsutil/in-root.js';
+import { hostPathInRoot, mkdirInRoot } from '../fsutil/in-root.js';
 
 export const rootfsOf = (dir: string) => join(dir, 'rootfs');
 
@@ -87,7 +87,9 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
       continue;
     }
     let source = m.source;
-    if (m.type === 'volume') source = await volumes.prepare(m.source, join(rootfs, m.destination));
+    // The image's content at the mount path fills a new volume: a VOLUME that is a link in the
+    // image (/x -> /etc, x -> ../../etc) is followed inside the rootfs, never on the host.
+    if (m.type === 'volume') source = await volumes.prepare(m.source, hostPathInRoot(rootfs, m.destination));
     else if (!existsSync(source)) await mkdir(source, { recursive: true }); // Docker creates a missing host dir
     mounts.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
   }
