@@ -2,7 +2,8 @@
 // a running container must never make dockui read or write the host's files; real runc, conmon
 // and images built from the fixture busybox.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +19,25 @@ function walk(dir: string, base = ''): string[] {
   }
   return out;
 }
+
+/** Swaps /d and /w with links to argv[1], atomically and without pause. */
+const swapSource = `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  (void)argc;
+  mkdir("/d", 0755);
+  mkdir("/w", 0755);
+  symlink(argv[1], "/dl");
+  symlink(argv[1], "/wl");
+  for (;;) {
+    syscall(SYS_renameat2, AT_FDCWD, "/d", AT_FDCWD, "/dl", 2);
+    syscall(SYS_renameat2, AT_FDCWD, "/w", AT_FDCWD, "/wl", 2);
+  }
+}
+`;
 
 describe('runtime security', () => {
   let f: Fixture;
@@ -70,5 +90,55 @@ describe('runtime security', () => {
     assert.ok(files.includes('passwd') || files.includes('group'), `the image's /etc fills its volume: ${files.join(' ')}`);
     assert.deepEqual(readdirSync(canary), ['host-secret-canary'], 'nothing made in the host canary');
     await f.ok(['rm', '-v', 'hv']);
+  });
+
+  it('exec never prepares its working directory on the host through a link the container swaps in', async () => {
+    // The container swaps /d and /w (its WORKDIR) with links to a host dir (renameat2
+    // RENAME_EXCHANGE in a tight loop, a tiny static program: sh is far too slow to race a walk
+    // of a few µs) while exec -w /d/<deep>/eN and plain exec (WORKDIR /w/<deep>) run. The host
+    // dir holds <deep> but its last part: once a swap lands anywhere during a host-side `mkdir -p`
+    // walk, the rest of the walk goes through the host and its last mkdir lands there.
+    const parts = Array.from({ length: 30 }, (_, i) => `s${i}`);
+    const deep = parts.join('/');
+    const host = mkdtempSync(join(tmpdir(), 'dockui-canary-exec-'));
+    mkdirSync(join(host, ...parts.slice(0, -1)), { recursive: true });
+    const before = walk(host).sort();
+    const tools = mkdtempSync(join(tmpdir(), 'dockui-runsec-tools-'));
+    writeFileSync(join(tools, 'swap.c'), swapSource);
+    execFileSync('gcc', ['-static', '-O2', '-o', join(tools, 'swap'), join(tools, 'swap.c')]);
+    await f.ok([
+      'run',
+      '-d',
+      '--name',
+      'swapper',
+      '--network',
+      'none',
+      '-v',
+      `${tools}:/t:ro`,
+      '-w',
+      `/w/${deep}`,
+      f.busybox,
+      '/t/swap',
+      host,
+    ]);
+    // 40 tries, two at a time.
+    for (let i = 0; i < 20; i++)
+      await Promise.all([f.cli(['exec', '-w', `/d/${deep}/e${i}`, 'swapper', 'true']), f.cli(['exec', 'swapper', 'true'])]);
+    await f.ok(['rm', '-f', 'swapper']);
+    const made = walk(host).sort();
+    rmSync(host, { recursive: true, force: true });
+    rmSync(tools, { recursive: true, force: true });
+    assert.deepEqual(
+      made.filter((p) => !before.includes(p)),
+      [],
+      'exec made directories on the host',
+    );
+    // exec still runs where its directory exists.
+    await f.ok(['run', '-d', '--name', 'plain', '--network', 'none', '-w', '/w', f.busybox, 'sleep', '60']);
+    assert.equal(await f.ok(['exec', 'plain', 'pwd']), '/w\n');
+    assert.equal(await f.ok(['exec', '-w', '/etc', 'plain', 'pwd']), '/etc\n');
+    const missing = await f.cli(['exec', '-w', '/nowhere', 'plain', 'pwd']);
+    assert.notEqual(missing.code, 0, 'a missing exec -w fails, as in Docker');
+    await f.ok(['rm', '-f', 'plain']);
   });
 });
