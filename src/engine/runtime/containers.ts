@@ -15,6 +15,7 @@ import type { LogsOptions, RunOptions } from '../types.js';
 import { mountRootfs, rootfsOf, writeBundle, writeExecProcess } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
 import { missingExecutable } from './lookpath.js';
+import { removeRuntimeLeftovers } from './leftovers.js';
 import { joinPartials, logTimeMs, parseSince, readLogChunk, tailOffset, type RawLogLine, type StreamLogLine } from './logs.js';
 import { cleanRuntimeMessage, createWithMonitor, logPath, readExit } from './monitor.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
@@ -236,6 +237,7 @@ export class Containers {
     const recs = await this.records.list();
     const out = await Promise.all(recs.map((r) => this.reconcile(r)));
     const live = out.filter((r): r is ContainerRecord => r !== undefined);
+    await this.sweepLeftovers(undefined, live);
     live.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     return opts.all ? live : live.filter((r) => r.state === 'running' || r.state === 'paused');
   }
@@ -258,6 +260,21 @@ export class Containers {
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Frees what a dockui killed mid-start left (leftovers.ts): orphan slirp4netns holding host
+   * ports, conmon and runc containers without a running record, stale netns. Two readdirs when
+   * there is nothing to do. `held`: containers whose lock the caller holds.
+   */
+  async sweepLeftovers(held?: ReadonlySet<string>, recs?: readonly ContainerRecord[]): Promise<void> {
+    const ids = this.records.runtimeStateIds();
+    if (!ids.size) return;
+    const running = new Set(
+      (recs ?? (await this.records.list())).filter((r) => r.state === 'running' || r.state === 'paused').map((r) => r.id),
+    );
+    if (![...ids].some((id) => !running.has(id) || held?.has(id))) return;
+    await removeRuntimeLeftovers(this.paths.root, this.paths.runRoot, undefined, held ? { held } : {});
   }
 
   // ---- create
@@ -409,6 +426,9 @@ export class Containers {
     const runtime = this.runtime;
     await Promise.all(['exit', 'oom', 'pidfile', 'conmon.pid'].map((f) => rm(join(dir, f), { force: true })));
     await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
+    // A start killed earlier may have left this container's (or another's) helpers holding the
+    // netns or the ports this one needs.
+    await this.sweepLeftovers(new Set([rec.id]));
     trace('start: cleaned');
     if (!this.#fresh.delete(rec.id)) await writeBundle(rec, dir, this.paths);
     trace('start: bundle written');
@@ -500,6 +520,7 @@ export class Containers {
         if (missing) throw new EngineError('failed_precondition', missing);
       }
       let net: { slirpPid: number; apiSocket: string } | undefined;
+      await this.sweepLeftovers(new Set([r.id]));
       if (r.network === 'private') {
         const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
         net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: r.id, ports, logFile: join(dir, 'slirp4netns.log') });
@@ -755,6 +776,7 @@ export class Containers {
 
   async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     await this.settle();
+    await this.sweepLeftovers();
     let rec = await this.find(idOrName);
     rec = (await this.reconcile(rec)) ?? rec;
     // An exit conmon recorded but another process is still finishing: the lock below waits for it.

@@ -21,3 +21,4 @@ export { parsePublish, parseNetworkMode, type NetworkMode } from './network.js';
 export { runInRootfs, mergeEnv, type RunInRootfsOptions } from './run-in-rootfs.js';
 export { OciRuntime } from './oci-runtime.js';
 export type { StreamLogLine } from './logs.js';
+export { findRuntimeLeftovers, removeRuntimeLeftovers, type RuntimeLeftover, type LeftoverOptions } from './leftovers.js';

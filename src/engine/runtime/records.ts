@@ -111,6 +111,24 @@ export class RecordStore {
     renameSync(tmp, join(dir, 'record.json'));
   }
 
+  /**
+   * Containers with a netns file or a runc state under the run root: all running ones, and
+   * any other is what a killed start left behind (leftovers.ts). Two readdirs.
+   */
+  runtimeStateIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const sub of ['netns', 'runc']) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(join(this.paths.runRoot, sub));
+      } catch {
+        // none yet
+      }
+      for (const n of names) if (/^[0-9a-f]{64}$/.test(n)) ids.add(n);
+    }
+    return ids;
+  }
+
   /** Every readable record. A directory without record.json (half-created or half-removed) is skipped. */
   async list(): Promise<ContainerRecord[]> {
     let names: string[];
