@@ -16,7 +16,17 @@ import { mountRootfs, rootfsOf, writeBundle, writeExecProcess } from './bundle.j
 import { generateName, newId, shortId, validName } from './ids.js';
 import { missingExecutable } from './lookpath.js';
 import { removeRuntimeLeftovers } from './leftovers.js';
-import { joinPartials, logTimeMs, parseSince, readLogChunk, tailOffset, type RawLogLine, type StreamLogLine } from './logs.js';
+import {
+  defaultLogMaxSize,
+  joinPartials,
+  parseLogOpts,
+  logTimeMs,
+  parseSince,
+  readLogChunk,
+  tailOffset,
+  type RawLogLine,
+  type StreamLogLine,
+} from './logs.js';
 import { cleanRuntimeMessage, createWithMonitor, logPath, readExit } from './monitor.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
 import { OciRuntime, runcMessage } from './oci-runtime.js';
@@ -286,6 +296,7 @@ export class Containers {
     const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
     const nanoCpus = opts.cpus ? parseCpus(opts.cpus) : undefined;
+    const log = parseLogOpts(opts.logOpts ?? []);
     if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < -1))
       throw new EngineError('invalid_argument', `invalid --pids-limit: ${opts.pidsLimit}`);
     effectiveCapabilities(opts); // validates --cap-add/--cap-drop names
@@ -357,6 +368,8 @@ export class Containers {
       ...(memoryBytes !== undefined ? { memoryBytes } : {}),
       ...(nanoCpus !== undefined ? { nanoCpus } : {}),
       ...(opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? { pidsLimit: opts.pidsLimit } : {}),
+      ...(log.maxSize !== undefined ? { logMaxSize: log.maxSize } : {}),
+      ...(log.maxFile !== undefined ? { logMaxFile: log.maxFile } : {}),
       init: opts.init ?? false,
       autoRemove: opts.autoRemove ?? false,
       labels: { ...(cfg.Labels ?? {}), ...(opts.labels ?? {}) },
@@ -452,6 +465,7 @@ export class Containers {
         containerDir: dir,
         runRoot: this.paths.runRoot,
         tty: rec.tty,
+        logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
         exitCommand: foreground
           ? []
           : [process.execPath, dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
@@ -1084,6 +1098,13 @@ export class Containers {
         PidsLimit: r.pidsLimit ?? 0,
         Init: r.init,
         AutoRemove: r.autoRemove,
+        LogConfig: {
+          Type: 'k8s-file',
+          Config: {
+            'max-size': String(r.logMaxSize ?? defaultLogMaxSize),
+            ...(r.logMaxFile !== undefined ? { 'max-file': String(r.logMaxFile) } : {}),
+          },
+        },
       },
       NetworkSettings: {
         Ports: Object.fromEntries(

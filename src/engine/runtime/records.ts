@@ -60,6 +60,9 @@ export interface ContainerRecord {
   readonly memoryBytes?: number;
   readonly nanoCpus?: number;
   readonly pidsLimit?: number;
+  /** The log's cap in bytes (--log-opt max-size; absent: the default cap) and max-file. */
+  readonly logMaxSize?: number;
+  readonly logMaxFile?: number;
   readonly init: boolean;
   readonly autoRemove: boolean;
   readonly labels: Readonly<Record<string, string>>;
