@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setupFixture, type Fixture } from '../engine/runtime/cli-helpers.js';
@@ -36,6 +36,26 @@ int main(int argc, char **argv) {
     syscall(SYS_renameat2, AT_FDCWD, "/d", AT_FDCWD, "/dl", 2);
     syscall(SYS_renameat2, AT_FDCWD, "/w", AT_FDCWD, "/wl", 2);
   }
+}
+`;
+
+/** Prints the errno of each io_uring syscall (0 when one succeeds). */
+const uringSource = `#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static int try(long nr, long a, long b, long c, long d) {
+  errno = 0;
+  return syscall(nr, a, b, c, d, 0, 0) == -1 ? errno : 0;
+}
+int main(void) {
+  char params[120];
+  memset(params, 0, sizeof params);
+  printf("setup=%d\\n", try(SYS_io_uring_setup, 4, (long)params, 0, 0));
+  printf("enter=%d\\n", try(SYS_io_uring_enter, 0, 0, 0, 0));
+  printf("register=%d\\n", try(SYS_io_uring_register, 0, 0, 0, 0));
+  return 0;
 }
 `;
 
@@ -140,5 +160,18 @@ describe('runtime security', () => {
     const missing = await f.cli(['exec', '-w', '/nowhere', 'plain', 'pwd']);
     assert.notEqual(missing.code, 0, 'a missing exec -w fails, as in Docker');
     await f.ok(['rm', '-f', 'plain']);
+  });
+
+  it('refuses io_uring inside a real container (EPERM), and --cpus beyond the host in one line', async () => {
+    const tools = mkdtempSync(join(tmpdir(), 'dockui-runsec-tools-'));
+    writeFileSync(join(tools, 'uring.c'), uringSource);
+    execFileSync('gcc', ['-static', '-O2', '-o', join(tools, 'uring'), join(tools, 'uring.c')]);
+    const out = await f.ok(['run', '--rm', '--network', 'none', '-v', `${tools}:/t:ro`, f.busybox, '/t/uring']);
+    rmSync(tools, { recursive: true, force: true });
+    assert.equal(out, 'setup=1\nenter=1\nregister=1\n', 'errno 1 (EPERM) for each io_uring call');
+    const cpus = availableParallelism();
+    const r = await f.cli(['run', '--rm', '--cpus', '1000', f.busybox, 'true']);
+    assert.equal(r.code, 125);
+    assert.equal(r.stderr, `dockui: range of CPUs is from 0.01 to ${cpus.toFixed(2)}, as there are only ${cpus} CPUs available\n`);
   });
 });

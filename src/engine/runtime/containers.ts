@@ -2,7 +2,7 @@
 // remove, logs, stats, exec. Every operation on one container runs under its lock and checks
 // the state table first; any dockui process sees (and reconciles) the same records.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
@@ -73,9 +73,17 @@ export function parseBytes(s: string, what = '--memory'): number {
   return n;
 }
 
-export function parseCpus(s: string): number {
-  const n = Number(s);
-  if (!Number.isFinite(n) || n <= 0 || n > 1024) throw new EngineError('invalid_argument', `invalid --cpus value ${JSON.stringify(s)}`);
+/** "1.5" → nano-CPUs; as Docker, no more than this host has (a quota above it limits nothing). */
+export function parseCpus(s: string, hostCpus = availableParallelism()): number {
+  const n = Number(s.trim());
+  if (s.trim() === '' || !Number.isFinite(n))
+    throw new EngineError('invalid_argument', `invalid --cpus value ${JSON.stringify(s)}: use a number (e.g. 0.5)`);
+  if (n === 0) return 0;
+  if (n < 0.01 || n > hostCpus)
+    throw new EngineError(
+      'invalid_argument',
+      `range of CPUs is from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`,
+    );
   return Math.round(n * 1e9);
 }
 
@@ -295,7 +303,7 @@ export class Containers {
     const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
     const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
-    const nanoCpus = opts.cpus ? parseCpus(opts.cpus) : undefined;
+    const nanoCpus = opts.cpus ? parseCpus(opts.cpus) || undefined : undefined; // 0: no limit, as Docker
     const log = parseLogOpts(opts.logOpts ?? []);
     if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < -1))
       throw new EngineError('invalid_argument', `invalid --pids-limit: ${opts.pidsLimit}`);
