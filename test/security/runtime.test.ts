@@ -2,11 +2,12 @@
 // a running container must never make dockui read or write the host's files; real runc, conmon
 // and images built from the fixture busybox.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { dockuiBin } from '../helpers/env.js';
 import { setupFixture, type Fixture } from '../engine/runtime/cli-helpers.js';
 
 /** Every file name under `dir`, recursively (relative paths). */
@@ -173,5 +174,20 @@ describe('runtime security', () => {
     const r = await f.cli(['run', '--rm', '--cpus', '1000', f.busybox, 'true']);
     assert.equal(r.code, 125);
     assert.equal(r.stderr, `dockui: range of CPUs is from 0.01 to ${cpus.toFixed(2)}, as there are only ${cpus} CPUs available\n`);
+  });
+
+  it('the launcher never lets Node read dockui’s arguments: run --env-file /missing is dockui’s one line', () => {
+    // The real binary, through its #!/bin/sh launcher, as a user runs it.
+    for (const args of [
+      ['run', '--env-file', '/missing', f.busybox],
+      ['run', '--env-file=/missing', f.busybox],
+    ]) {
+      const r = spawnSync(dockuiBin, args, { env: { ...process.env, DOCKUI_ROOT: f.root }, encoding: 'utf8' });
+      assert.equal(r.status, 125, r.stderr);
+      assert.equal(r.stderr, 'dockui: open /missing: no such file or directory\n');
+    }
+    const ps = spawnSync(dockuiBin, ['ps', '-a'], { env: { ...process.env, DOCKUI_ROOT: f.root }, encoding: 'utf8' });
+    assert.equal(ps.status, 0);
+    assert.equal(ps.stderr, '', 'the launcher line prints nothing of its own');
   });
 });

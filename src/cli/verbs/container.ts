@@ -45,7 +45,12 @@ async function readEnvFile(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new EngineError('invalid_argument', `cannot read env file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // Docker's words: "open /missing: no such file or directory".
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const why =
+      { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory' }[code] ??
+      (e as Error).message;
+    throw new EngineError('invalid_argument', `open ${path}: ${why}`);
   }
   return text
     .split('\n')

@@ -476,7 +476,7 @@ export class Containers {
         logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
         exitCommand: foreground
           ? []
-          : [process.execPath, dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
+          : [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
       });
       rec.pid = pid;
       const st = procStartTime(pid);
@@ -1056,7 +1056,7 @@ export class Containers {
   }
 
   execShellCommand(idOrName: string): readonly string[] {
-    return [process.execPath, dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'exec', '-it', idOrName, 'sh'];
+    return [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'exec', '-it', idOrName, 'sh'];
   }
 
   /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
