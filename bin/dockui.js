@@ -1,6 +1,8 @@
 #!/bin/sh
-':'; //; if [ -n "$NODE_EXTRA_CA_CERTS" ]; then export DOCKUI_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
-// The line above is for sh (':' is its no-op), and a string and a comment for Node. Node 20
+':'; // 2>/dev/null; if [ -n "$NODE_EXTRA_CA_CERTS" ]; then export DOCKUI_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi; exec node -- "$0" "$@"
+// The line above is for sh (':' is its no-op; running `//`, a directory, fails quietly), and a
+// string and a comment for Node. `--` ends Node's own options: Node 20 otherwise reads --env-file anywhere in the command
+// line, dockui's `run --env-file FILE` included (and exits 9 when FILE is missing). Node 20
 // loads NODE_EXTRA_CA_CERTS while it starts (~35 ms here, on every command); the launcher hands
 // it to dockui, which adds those certificates when it first opens an HTTPS connection
 // (src/engine/registry/tls-ca.ts). `node bin/dockui.js` skips the launcher and works as well.

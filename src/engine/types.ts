@@ -67,6 +67,8 @@ export interface RunOptions {
   readonly memory?: string;
   readonly cpus?: string;
   readonly pidsLimit?: number;
+  /** Docker's --log-opt: "max-size=10m", "max-file=3". */
+  readonly logOpts?: readonly string[];
   readonly init?: boolean;
   readonly autoRemove?: boolean;
   readonly labels?: Readonly<Record<string, string>>;

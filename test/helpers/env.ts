@@ -42,7 +42,8 @@ export function runCli(
   opts: { root: string; input?: string; env?: Record<string, string>; timeoutMs?: number; home?: string },
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [dockuiBin, ...args], {
+    // `--`: Node must not read dockui's arguments as its own (Node 20 reads --env-file anywhere).
+    const child = spawn(process.execPath, ['--', dockuiBin, ...args], {
       env: {
         ...process.env,
         DOCKUI_ROOT: opts.root,

@@ -31,6 +31,7 @@ const runFlags = {
   memory: { short: 'm', value: true, help: 'memory limit (e.g. 256m)' },
   cpus: { value: true, help: 'number of CPUs (e.g. 0.5)' },
   'pids-limit': { value: true, help: 'maximum number of processes' },
+  'log-opt': { value: true, multi: true, help: 'log option: max-size=SIZE (default 10m), max-file=N' },
   tmpfs: { value: true, multi: true, help: 'mount a tmpfs: PATH[:OPTIONS]' },
   init: { help: 'run an init (tini) as PID 1 that reaps zombies and forwards signals' },
   hostname: { short: 'h', value: true, help: 'container hostname' },
@@ -44,7 +45,12 @@ async function readEnvFile(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new EngineError('invalid_argument', `cannot read env file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // Docker's words: "open /missing: no such file or directory".
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const why =
+      { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory' }[code] ??
+      (e as Error).message;
+    throw new EngineError('invalid_argument', `open ${path}: ${why}`);
   }
   return text
     .split('\n')
@@ -92,6 +98,7 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     ...(flags.memory !== undefined ? { memory: flags.memory } : {}),
     ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
     ...(pidsLimit !== undefined ? { pidsLimit } : {}),
+    ...(flags['log-opt']?.length ? { logOpts: flags['log-opt'] } : {}),
     init: flags.init ?? false,
     autoRemove: flags.rm ?? false,
     labels,

@@ -69,7 +69,10 @@ export class ContainerEngineImpl implements ContainerEngine {
       const records = new RecordStore(this.core.paths);
       const recs = await records.list();
       const ok = await Promise.all(recs.map((r) => settled(r, records.containerDir(r.id))));
-      if (ok.every(Boolean)) {
+      // A netns or runc state of a container that is not running: a killed start's leftovers,
+      // which the runtime's list frees.
+      const running = new Set(recs.filter((r) => r.state === 'running' || r.state === 'paused').map((r) => r.id));
+      if (ok.every(Boolean) && [...records.runtimeStateIds()].every((id) => running.has(id))) {
         recs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
         return (opts.all ? recs : recs.filter((r) => r.state === 'running' || r.state === 'paused')).map(report);
       }

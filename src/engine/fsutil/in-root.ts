@@ -42,6 +42,16 @@ export function resolveInRoot(root: string, p: string): string | undefined {
 }
 
 /**
+ * The host path of what `p` names inside the rootfs at `root` (every link on the way followed
+ * inside it, the last one too), or undefined when it does not exist there. What comes back holds
+ * no symlink, so host tools (cp, stat) reading it stay inside the rootfs while nothing changes it.
+ */
+export function hostPathInRoot(root: string, p: string): string | undefined {
+  const inside = resolveInRoot(root, p);
+  return inside === undefined ? undefined : join(root, inside);
+}
+
+/**
  * `mkdir -p` of `p` inside the rootfs at `root`, as the container would see it: a symlink on the
  * way is followed inside the rootfs (an image's `/app -> /etc` must not make dockui create dirs
  * under the host's /etc). Returns the real path inside the rootfs. A component that is a file,

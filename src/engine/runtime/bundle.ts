@@ -13,7 +13,7 @@ import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciP
 import { resolveUser } from './user.js';
 import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
-import { mkdirInRoot } from '../fsutil/in-root.js';
+import { hostPathInRoot, mkdirInRoot } from '../fsutil/in-root.js';
 
 export const rootfsOf = (dir: string) => join(dir, 'rootfs');
 
@@ -38,10 +38,15 @@ async function processFor(
   rec: ContainerRecord,
   rootfs: string,
   over: { args?: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean } = {},
+  makeCwd = true,
 ): Promise<OciProcess> {
   const user = await resolveUser(rootfs, over.user ?? rec.user);
   const cwd = over.workdir || rec.workdir || '/';
-  mkdirInRoot(rootfs, cwd); // Docker creates a missing WORKDIR / -w, inside the image's tree
+  // Docker creates a missing WORKDIR / -w, inside the image's tree: done while the container is
+  // not running (create, start), so nothing inside can swap a directory for a link meanwhile.
+  // An exec's cwd is left to runc, which changes into it inside the container (and fails, as
+  // Docker's exec does, when it is missing): a running container could race any host-side mkdir.
+  if (makeCwd) mkdirInRoot(rootfs, cwd);
   const tty = over.tty ?? rec.tty;
   const env = mergeEnv([`HOSTNAME=${rec.hostname}`, `HOME=${user.home}`, ...(tty ? ['TERM=xterm'] : [])], rec.env, over.env);
   // HOME from the image's Env or -e wins, as in Docker.
@@ -87,7 +92,9 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
       continue;
     }
     let source = m.source;
-    if (m.type === 'volume') source = await volumes.prepare(m.source, join(rootfs, m.destination));
+    // The image's content at the mount path fills a new volume: a VOLUME that is a link in the
+    // image (/x -> /etc, x -> ../../etc) is followed inside the rootfs, never on the host.
+    if (m.type === 'volume') source = await volumes.prepare(m.source, hostPathInRoot(rootfs, m.destination));
     else if (!existsSync(source)) await mkdir(source, { recursive: true }); // Docker creates a missing host dir
     mounts.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
   }
@@ -126,6 +133,6 @@ export async function writeExecProcess(
   file: string,
   over: { args: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean },
 ): Promise<void> {
-  const proc = await processFor(rec, rootfsOf(dir), over);
+  const proc = await processFor(rec, rootfsOf(dir), over, false);
   await writeFile(file, JSON.stringify(proc));
 }

@@ -1,7 +1,7 @@
 // Reading conmon's k8s-file logs: "<RFC3339Nano> <stdout|stderr> <F|P> <text>" per line,
 // where P marks a partial line (the process wrote no newline yet) continued by the next ones.
 import { open, stat } from 'node:fs/promises';
-import type { LogLine } from '../define.js';
+import { EngineError, type LogLine } from '../define.js';
 
 export interface RawLogLine extends LogLine {
   /** False for a partial line: the text continues in the next entry of the same stream. */
@@ -140,6 +140,42 @@ export async function tailOffset(path: string, n: number): Promise<number> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The log cap when --log-opt max-size is not given: 10 MiB, the kubelet's default per file. A
+ * container writing without pause (`yes`) must not fill the disk; Docker's json-file would.
+ */
+export const defaultLogMaxSize = 10 * 1024 * 1024;
+
+/**
+ * Docker's `--log-opt max-size=N[k|m|g] --log-opt max-file=M`. conmon's k8s-file keeps one
+ * file: when the next entry would pass max-size it starts the file afresh, so the log on disk
+ * never exceeds max-size (at most Docker's max-size × max-file); max-file is checked and kept.
+ */
+export function parseLogOpts(opts: readonly string[]): { maxSize?: number; maxFile?: number } {
+  const out: { maxSize?: number; maxFile?: number } = {};
+  for (const o of opts) {
+    const i = o.indexOf('=');
+    const [key, value] = i === -1 ? [o, ''] : [o.slice(0, i), o.slice(i + 1)];
+    if (key === 'max-size') {
+      const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(value.trim());
+      const n = m
+        ? Math.floor(Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'])
+        : NaN;
+      // Below 4 KiB a single long line would start the file afresh on every write.
+      if (!(n >= 4096))
+        throw new EngineError('invalid_argument', `invalid --log-opt max-size=${value}: use a size of at least 4k (e.g. 10m)`);
+      out.maxSize = n;
+    } else if (key === 'max-file') {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < 1)
+        throw new EngineError('invalid_argument', `invalid --log-opt max-file=${value}: use a number of at least 1`);
+      out.maxFile = n;
+    } else
+      throw new EngineError('invalid_argument', `unknown log option ${JSON.stringify(key)} (the k8s-file log takes max-size and max-file)`);
+  }
+  return out;
 }
 
 export async function logSize(path: string): Promise<number> {

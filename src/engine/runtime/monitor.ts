@@ -19,6 +19,8 @@ export interface MonitorStart {
   readonly containerDir: string;
   readonly runRoot: string;
   readonly tty: boolean;
+  /** The log's cap in bytes: conmon starts the file afresh rather than pass it. */
+  readonly logSizeMax?: number;
   /** argv run by conmon after the container exits. */
   readonly exitCommand?: readonly string[];
 }
@@ -54,6 +56,7 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
     join(m.containerDir, 'conmon.pid'),
     '-l',
     `k8s-file:${logPath(m.containerDir)}`,
+    ...(m.logSizeMax ? ['--log-size-max', String(m.logSizeMax)] : []),
     '--exit-dir',
     exitDir,
     '-0',

@@ -60,6 +60,9 @@ export interface ContainerRecord {
   readonly memoryBytes?: number;
   readonly nanoCpus?: number;
   readonly pidsLimit?: number;
+  /** The log's cap in bytes (--log-opt max-size; absent: the default cap) and max-file. */
+  readonly logMaxSize?: number;
+  readonly logMaxFile?: number;
   readonly init: boolean;
   readonly autoRemove: boolean;
   readonly labels: Readonly<Record<string, string>>;
@@ -109,6 +112,24 @@ export class RecordStore {
     const tmp = join(dir, `.record.${process.pid}.${Date.now()}.tmp`);
     writeFileSync(tmp, JSON.stringify(rec, null, 1));
     renameSync(tmp, join(dir, 'record.json'));
+  }
+
+  /**
+   * Containers with a netns file or a runc state under the run root: all running ones, and
+   * any other is what a killed start left behind (leftovers.ts). Two readdirs.
+   */
+  runtimeStateIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const sub of ['netns', 'runc']) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(join(this.paths.runRoot, sub));
+      } catch {
+        // none yet
+      }
+      for (const n of names) if (/^[0-9a-f]{64}$/.test(n)) ids.add(n);
+    }
+    return ids;
   }
 
   /** Every readable record. A directory without record.json (half-created or half-removed) is skipped. */

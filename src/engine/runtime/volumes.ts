@@ -2,7 +2,7 @@
 // filled from the image's content at that path on first use, as Docker does.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
@@ -102,14 +102,16 @@ export class Volumes {
 
   /**
    * Makes sure the volume exists; a new (or still empty, never filled) volume gets a copy of
-   * what the image has at the mount path, ownership and modes kept.
+   * what the image has at the mount path, ownership and modes kept. `imagePath`: that content's
+   * host path, already resolved inside the rootfs (hostPathInRoot); undefined when the image has none.
    */
-  async prepare(name: string, imagePath: string): Promise<string> {
+  async prepare(name: string, imagePath: string | undefined): Promise<string> {
     const { created } = await this.create(name);
     const data = this.dataDir(name);
     const filledMark = join(this.dir, name, 'filled');
     if (created || !existsSync(filledMark)) {
-      const st = await stat(imagePath).catch(() => undefined);
+      // lstat: a link here would lead out of the rootfs (the caller resolved every link inside it).
+      const st = imagePath === undefined ? undefined : await lstat(imagePath).catch(() => undefined);
       if (st?.isDirectory() && (await readdir(data)).length === 0) {
         // cp -a keeps owners, modes, times and links (fs.cp does not keep owners).
         const r = spawnSync('cp', ['-a', '--', `${imagePath}/.`, data], { encoding: 'utf8' });

@@ -8,7 +8,7 @@ import { joinPartials, parseLogLine, parseSince } from '../../../src/engine/runt
 import { parseNetworkMode, parsePublish } from '../../../src/engine/runtime/network.js';
 import { mergeEnv } from '../../../src/engine/runtime/run-in-rootfs.js';
 import { defaultSeccompProfile } from '../../../src/engine/runtime/seccomp.js';
-import { buildSpec, effectiveCapabilities, hostCapabilities } from '../../../src/engine/runtime/spec.js';
+import { allCapabilities, buildSpec, effectiveCapabilities, hostCapabilities } from '../../../src/engine/runtime/spec.js';
 import { canTransition, ensureState } from '../../../src/engine/runtime/state.js';
 import { parseTmpfs, parseVolume } from '../../../src/engine/runtime/volumes.js';
 
@@ -62,6 +62,14 @@ describe('runtime input parsing', () => {
       'invalid_argument',
     );
     assert.equal(parseCpus('0.5'), 500_000_000);
+    assert.equal(parseCpus('0'), 0);
+    for (const bad of ['1000', '2.5', '0.001', 'two', ''])
+      assert.throws(
+        () => parseCpus(bad, 2),
+        (e: Error) => /^(range of CPUs is from 0\.01 to 2\.00, as there are only 2 CPUs available|invalid --cpus value)/.test(e.message),
+        bad,
+      );
+    assert.equal(parseCpus('2', 2), 2e9);
     assert.equal(
       code(() => parseCpus('-1')),
       'invalid_argument',
@@ -138,6 +146,17 @@ describe('OCI spec', () => {
       code(() => effectiveCapabilities({ capAdd: ['CAP_FLY'] })),
       'invalid_argument',
     );
+  });
+
+  it('refuses io_uring in the default seccomp profile, with every capability too (as Docker ≥ 25)', () => {
+    for (const caps of [[], allCapabilities]) {
+      const allowed = defaultSeccompProfile(caps)
+        .syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW')
+        .flatMap((r) => r.names);
+      for (const n of ['io_uring_setup', 'io_uring_enter', 'io_uring_register']) assert.ok(!allowed.includes(n), n);
+      assert.ok(allowed.includes('io_setup'), 'the older aio stays');
+    }
+    assert.equal(defaultSeccompProfile([]).defaultErrnoRet, 1);
   });
 
   it('gates mount, unshare and namespace clones behind CAP_SYS_ADMIN in the seccomp profile', () => {

@@ -1,0 +1,166 @@
+// Containers, part 3: stop, kill, pause, restart, remove, prune, rename and wait.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError } from '../define.js';
+import { shortId, validName } from './ids.js';
+import { readExit } from './monitor.js';
+import type { ContainerRecord } from './records.js';
+import { ensureState } from './state.js';
+import { parseSignal, sleep } from './support.js';
+import { ContainerStarter } from './start.js';
+
+export class ContainerLifecycle extends ContainerStarter {
+  // ---- stop / kill / restart
+
+  async stop(idOrName: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<ContainerRecord> {
+    await this.settle();
+    const rec = await this.find(idOrName);
+    const sig = opts.signal ? parseSignal(opts.signal) : rec.stopSignal || 'SIGTERM';
+    if (rec.state !== 'running' && rec.state !== 'paused') {
+      ensureState(rec.name, rec.state, 'stop');
+      return rec;
+    }
+    const timeoutMs = Math.max(0, opts.timeoutSec ?? 10) * 1000;
+    if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
+    const sent = await this.signal(rec, sig);
+    if (!sent || !(await this.waitExit(rec.id, timeoutMs))) {
+      await this.signal(rec, 'SIGKILL');
+      await this.waitExit(rec.id, 10_000);
+    }
+    await this.ownerFinishes(rec);
+    return (await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, 137))) ?? rec;
+  }
+  async kill(idOrName: string, signal = 'SIGKILL'): Promise<void> {
+    await this.settle();
+    const sig = parseSignal(signal);
+    const rec = await this.find(idOrName);
+    const r = (await this.reconcile(rec)) ?? rec;
+    ensureState(r.name, r.state, 'kill');
+    const sent = await this.signal(r, sig);
+    if (!sent) throw new EngineError('conflict', `cannot kill container ${r.name}: it is not running`);
+    // A frozen process takes its signal only once thawed (Docker thaws a paused one it kills too).
+    if (r.state === 'paused') await this.runtime.resume(r.id).catch(() => undefined);
+    if (sig === 'SIGKILL' && (await this.waitExit(r.id, 5000))) {
+      await this.ownerFinishes(r);
+      await this.records.withLock(r.id, () => this.finishLocked(r.id, undefined, 137));
+    }
+  }
+
+  // ---- pause / unpause: runc's freezer (cgroup v1 freezer here), as docker pause
+
+  async pause(idOrName: string): Promise<void> {
+    await this.setPaused(idOrName, true);
+  }
+
+  async unpause(idOrName: string): Promise<void> {
+    await this.setPaused(idOrName, false);
+  }
+
+  protected async setPaused(idOrName: string, paused: boolean): Promise<void> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    const op = paused ? 'pause' : 'unpause';
+    ensureState(found.name, ((await this.reconcile(found)) ?? found).state, op);
+    await this.records.withLock(found.id, async () => {
+      const r = await this.records.read(found.id);
+      if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+      ensureState(r.name, r.state, op);
+      if (paused) await this.runtime.pause(r.id);
+      else await this.runtime.resume(r.id);
+      r.state = paused ? 'paused' : 'running';
+      await this.records.write(r);
+    });
+    this.events?.emit(paused ? 'container.paused' : 'container.unpaused', { id: found.id });
+  }
+
+  async restart(idOrName: string, opts: { timeoutSec?: number } = {}): Promise<void> {
+    const rec = await this.stop(idOrName, opts);
+    await this.start(rec.id);
+  }
+
+  // ---- remove
+
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    await this.settle();
+    await this.sweepLeftovers();
+    let rec = await this.find(idOrName);
+    rec = (await this.reconcile(rec)) ?? rec;
+    // An exit conmon recorded but another process is still finishing: the lock below waits for it.
+    const exited = existsSync(join(this.dir(rec.id), 'exit'));
+    if ((rec.state === 'running' || rec.state === 'paused') && !exited) {
+      ensureState(rec.name, rec.state, opts.force ? 'forceRemove' : 'remove');
+      await this.signal(rec, 'SIGKILL');
+      if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
+      await this.waitExit(rec.id, 10_000);
+      await this.ownerFinishes(rec);
+    }
+    await this.records.withLock(rec.id, async () => {
+      const r = await this.records.read(rec.id);
+      if (!r) return;
+      if (r.state === 'running' || r.state === 'paused') await this.finishLocked(r.id, undefined, 137);
+      const again = await this.records.read(rec.id);
+      if (!again) return; // --rm removed it meanwhile
+      ensureState(again.name, again.state, opts.force ? 'forceRemove' : 'remove');
+      await this.destroy(again, false, opts.volumes === true || again.autoRemove);
+    });
+    this.events?.emit('container.removed', { id: rec.id });
+  }
+
+  async prune(): Promise<string[]> {
+    const gone: string[] = [];
+    for (const r of await this.list({ all: true }))
+      if (r.state === 'exited' || r.state === 'created') {
+        await this.remove(r.id).catch(() => undefined);
+        gone.push(r.id);
+      }
+    return gone;
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    await this.settle();
+    if (!validName(newName)) throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(newName)}`);
+    const rec = await this.find(idOrName);
+    await this.records.withNamesLock(async () => {
+      const other = (await this.records.list()).find((r) => r.name === newName);
+      if (other && other.id !== rec.id)
+        throw new EngineError('conflict', `the container name "${newName}" is already in use by container ${shortId(other.id)}`);
+      await this.records.withLock(rec.id, async () => {
+        const r = await this.records.read(rec.id);
+        if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+        ensureState(r.name, r.state, 'rename');
+        r.name = newName;
+        await this.records.write(r);
+      });
+    });
+    this.events?.emit('container.renamed', { id: rec.id, name: newName });
+  }
+
+  // ---- wait, logs
+
+  async wait(idOrName: string, signal?: AbortSignal): Promise<number> {
+    const rec = await this.find(idOrName);
+    const t0 = Date.now();
+    // Short polls at first: most waits end within a second, and each poll is a stat or two.
+    for (let delay = 5; ; delay = Date.now() - t0 < 2000 ? 5 : 50) {
+      const r = await this.records.read(rec.id);
+      if (!r) return this.lastExitCode(rec.id) ?? rec.exitCode ?? 0;
+      if ((r.state === 'running' || r.state === 'paused') && r.monitor === 'conmon') {
+        const exit = await readExit(this.dir(r.id));
+        if (exit) {
+          // The exit code is known: answer now and free the container's mount, netns and runc
+          // state behind it. The lock orders any later operation (rm, start) after that work,
+          // and this process stays alive until it is done.
+          const finishing = this.records.withLock(r.id, () => this.finishLocked(r.id)).catch(() => undefined);
+          this.finishing.add(finishing);
+          void finishing.finally(() => this.finishing.delete(finishing));
+          return exit.code;
+        }
+      }
+      const now = await this.reconcile(r);
+      if (!now) return this.lastExitCode(rec.id) ?? 0; // finished and auto-removed
+      if (now.state === 'exited') return now.exitCode ?? 0;
+      if (signal?.aborted) throw new EngineError('canceled', 'canceled');
+      await sleep(delay);
+    }
+  }
+}

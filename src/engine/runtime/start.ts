@@ -1,0 +1,348 @@
+// Containers, part 2: create (everything the user typed checked before anything is made) and
+// start, detached under conmon or attached in the foreground with `runc run`.
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { EngineError, type PortMapping } from '../define.js';
+import type { RunOptions } from '../types.js';
+import { rootfsOf, writeBundle } from './bundle.js';
+import { generateName, newId, shortId, validName } from './ids.js';
+import { missingExecutable } from './lookpath.js';
+import { defaultLogMaxSize, parseLogOpts } from './logs.js';
+import { createWithMonitor } from './monitor.js';
+import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
+import type { ContainerRecord, MountRecord } from './records.js';
+import { unmount } from './rootfs.js';
+import { mergeEnv } from './run-in-rootfs.js';
+import { effectiveCapabilities } from './spec.js';
+import { ensureState } from './state.js';
+import { parseTmpfs, parseVolume } from './volumes.js';
+import { dockuiBin, parseBytes, parseCpus, parseSignal, procStartTime, runcFailure, trace } from './support.js';
+import { ContainerCore } from './core.js';
+
+export class ContainerStarter extends ContainerCore {
+  // ---- create
+
+  async create(opts: RunOptions): Promise<ContainerRecord> {
+    // Everything the user typed is checked before anything is made.
+    const network = parseNetworkMode(opts.network);
+    const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
+    const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
+    const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
+    const nanoCpus = opts.cpus ? parseCpus(opts.cpus) || undefined : undefined; // 0: no limit, as Docker
+    const log = parseLogOpts(opts.logOpts ?? []);
+    if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < -1))
+      throw new EngineError('invalid_argument', `invalid --pids-limit: ${opts.pidsLimit}`);
+    effectiveCapabilities(opts); // validates --cap-add/--cap-drop names
+    if (opts.name !== undefined && !validName(opts.name))
+      throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(opts.name)}: use [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
+    if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname))
+      throw new EngineError('invalid_argument', `invalid hostname ${JSON.stringify(opts.hostname)}`);
+    if ((ports.length || opts.publishAll) && network !== 'private')
+      throw new EngineError('invalid_argument', `published ports need the private network (not --network ${network})`);
+    if (opts.init) (await import('./bundle.js')).initBinary();
+    for (const e of opts.env ?? [])
+      if (e.startsWith('=') || e === '') throw new EngineError('invalid_argument', `invalid environment variable: ${JSON.stringify(e)}`);
+
+    trace('create: options checked');
+    const image = await this.resolveImage(opts.image);
+    trace('create: image resolved');
+    const cfg = image.config;
+    if (opts.publishAll)
+      for (const key of Object.keys(cfg.ExposedPorts ?? {})) {
+        const [port, proto = 'tcp'] = key.split('/');
+        if (!ports.some((p) => p.containerPort === Number(port) && p.protocol === proto))
+          ports.push({ hostIp: '0.0.0.0', hostPort: 0, containerPort: Number(port), protocol: proto === 'udp' ? 'udp' : 'tcp' });
+      }
+    const entrypoint = opts.entrypoint ?? cfg.Entrypoint ?? [];
+    // Docker: --entrypoint resets the image's Cmd; trailing args replace Cmd.
+    const cmd = opts.cmd?.length ? opts.cmd : opts.entrypoint ? [] : (cfg.Cmd ?? []);
+    const argv = [...entrypoint, ...cmd];
+    if (argv.length === 0) throw new EngineError('invalid_argument', `no command specified: image ${opts.image} has no Cmd or Entrypoint`);
+    const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
+    const env = mergeEnv(
+      cfg.Env,
+      opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
+    );
+    const id = newId();
+    // Anonymous volumes: `-v /path`, and each VOLUME of the image no mount of the run covers.
+    const named = mounts.map((m) => (m.type === 'volume' && m.source === '' ? { ...m, source: newId(), anonymous: true } : m));
+    for (const path of Object.keys(cfg.Volumes ?? {})) {
+      const dest = posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/\/+$/, '') || '/';
+      if (dest !== '/' && !named.some((m) => m.destination === dest))
+        named.push({ type: 'volume', source: newId(), destination: dest, readOnly: false, anonymous: true });
+    }
+    mounts.splice(0, mounts.length, ...named);
+    await this.records.ensureDirs();
+    const dir = this.dir(id);
+    const rec: ContainerRecord = {
+      id,
+      name: '',
+      image: image.ref,
+      imageId: image.id,
+      lowerDirs: image.lowerDirs,
+      createdAt: new Date().toISOString(),
+      state: 'created',
+      path: argv[0]!,
+      args: argv.slice(1),
+      env,
+      workdir: opts.workdir || cfg.WorkingDir || '/',
+      user: opts.user ?? cfg.User ?? '',
+      hostname: opts.hostname ?? (network === 'host' ? (await import('node:os')).hostname() : shortId(id)),
+      tty: opts.tty ?? false,
+      interactive: opts.interactive ?? false,
+      stopSignal,
+      network,
+      ports,
+      mounts,
+      readOnly: opts.readOnly ?? false,
+      privileged: opts.privileged ?? false,
+      capAdd: opts.capAdd ?? [],
+      capDrop: opts.capDrop ?? [],
+      ...(memoryBytes !== undefined ? { memoryBytes } : {}),
+      ...(nanoCpus !== undefined ? { nanoCpus } : {}),
+      ...(opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? { pidsLimit: opts.pidsLimit } : {}),
+      ...(log.maxSize !== undefined ? { logMaxSize: log.maxSize } : {}),
+      ...(log.maxFile !== undefined ? { logMaxFile: log.maxFile } : {}),
+      init: opts.init ?? false,
+      autoRemove: opts.autoRemove ?? false,
+      labels: { ...(cfg.Labels ?? {}), ...(opts.labels ?? {}) },
+      restartCount: 0,
+    };
+    await this.records.withNamesLock(async () => {
+      const taken = new Set((await this.records.list()).map((r) => r.name));
+      if (opts.name !== undefined) {
+        if (taken.has(opts.name)) {
+          const other = (await this.records.list()).find((r) => r.name === opts.name)!;
+          throw new EngineError(
+            'conflict',
+            `the container name "${opts.name}" is already in use by container ${shortId(other.id)}: remove or rename it`,
+          );
+        }
+        rec.name = opts.name;
+      } else {
+        for (let i = 0; ; i++) {
+          const n = generateName(i);
+          if (!taken.has(n)) {
+            rec.name = n;
+            break;
+          }
+        }
+      }
+      mkdirSync(dir, { recursive: true }); // sync: a CLI run then never starts libuv's thread pool
+      await this.records.write(rec);
+    });
+    trace('create: record written');
+    try {
+      // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
+      await writeBundle(rec, dir, this.paths);
+      this.fresh.add(id);
+      trace('create: bundle written');
+    } catch (e) {
+      await this.destroy(rec);
+      throw e;
+    }
+    this.events?.emit('container.created', { id, name: rec.name });
+    return rec;
+  }
+
+  // ---- start
+
+  /**
+   * Starts a created or exited container under conmon. `foreground`: the caller stays to see
+   * it exit and finishes it itself (the CLI's attached `run`), so conmon runs no exit command;
+   * should the caller die, the next dockui to list containers finishes it from conmon's file.
+   */
+  async start(idOrName: string, opts: { foreground?: boolean } = {}): Promise<ContainerRecord> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    const rec = await this.records.withLock(found.id, async () => {
+      const r = (await this.records.read(found.id)) ?? found;
+      if (r.state === 'running') return r;
+      ensureState(r.name, r.state, 'start');
+      await this.startLocked(r, opts.foreground ?? false);
+      return r;
+    });
+    this.events?.emit('container.started', { id: rec.id });
+    return rec;
+  }
+
+  /** Starts under the container's lock. On failure nothing of this start is left running. */
+  protected async startLocked(rec: ContainerRecord, foreground: boolean): Promise<void> {
+    const dir = this.dir(rec.id);
+    const runtime = this.runtime;
+    await Promise.all(['exit', 'oom', 'pidfile', 'conmon.pid'].map((f) => rm(join(dir, f), { force: true })));
+    await rm(join(this.paths.runRoot, 'exits', rec.id), { force: true });
+    // A start killed earlier may have left this container's (or another's) helpers holding the
+    // netns or the ports this one needs.
+    await this.sweepLeftovers(new Set([rec.id]));
+    trace('start: cleaned');
+    if (!this.fresh.delete(rec.id)) await writeBundle(rec, dir, this.paths);
+    trace('start: bundle written');
+    let net: { slirpPid: number; apiSocket: string } | undefined;
+    let created = false;
+    try {
+      if (rec.network === 'private') {
+        const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
+        (rec as { ports: readonly PortMapping[] }).ports = ports.map((p, i) => ({ ...p, hostPort: p.hostPort || rec.ports[i]!.hostPort }));
+      }
+      trace('start: network ready');
+      // A runc state left by a crash between create and start would block the id.
+      if (existsSync(join(runtime.root, rec.id))) await runtime.delete(rec.id, { force: true });
+      created = true;
+      const { pid, monitorPid } = await createWithMonitor({
+        runtime,
+        id: rec.id,
+        name: rec.name,
+        bundle: dir,
+        containerDir: dir,
+        runRoot: this.paths.runRoot,
+        tty: rec.tty,
+        logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
+        exitCommand: foreground
+          ? []
+          : [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
+      });
+      rec.pid = pid;
+      const st = procStartTime(pid);
+      if (st !== undefined) rec.pidStart = st;
+      rec.monitor = 'conmon';
+      rec.monitorPid = monitorPid;
+      if (net) {
+        rec.slirpPid = net.slirpPid;
+        rec.apiSocket = net.apiSocket;
+      }
+      trace('start: created by conmon');
+      await runtime.start(rec.id, pid);
+      trace('start: runc start done');
+    } catch (e) {
+      if (created) await runtime.delete(rec.id, { force: true }).catch(() => undefined);
+      if (net || rec.network === 'private')
+        await teardownNetwork({
+          runRoot: this.paths.runRoot,
+          id: rec.id,
+          ...(net ? { slirpPid: net.slirpPid, apiSocket: net.apiSocket } : {}),
+        });
+      unmount(rootfsOf(dir));
+      delete rec.pid;
+      delete rec.monitorPid;
+      delete rec.slirpPid;
+      await this.records.write(rec);
+      throw e;
+    }
+    rec.state = 'running';
+    rec.startedAt = new Date().toISOString();
+    delete rec.finishedAt;
+    delete rec.exitCode;
+    delete rec.exitReason;
+    await this.records.write(rec);
+  }
+
+  /**
+   * Runs the container in the foreground of this process with `runc run`: the container's stdio
+   * is this process's own (the terminal, a pipe or a file: no copy through Node), runc owns the
+   * pty with -t and forwards the signals it gets (Ctrl-C reaches the container). This dockui is
+   * the monitor ("attached"): it records the exit code runc returns. Used by the CLI's foreground
+   * `run -i`, `-t` and `--rm`, whose output is the terminal's and is not kept as a log. Should
+   * this process die, runc run carries on (the container keeps its terminal) and the next dockui
+   * finishes the record once runc is gone (`Exited [monitor lost]`; removed with --rm).
+   * `signal` (the CLI's first SIGINT/SIGTERM): SIGTERM to the container through runc; should the
+   * process then exit before the container (a second signal), the container is killed first.
+   */
+  async runAttached(idOrName: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
+    const found = await this.find(idOrName);
+    const dir = this.dir(found.id);
+    const runtime = this.runtime; // throws when runc is missing, before anything is made
+    const runcLog = join(dir, 'runc.log');
+    const { child, rec } = await this.records.withLock(found.id, async () => {
+      const r = (await this.records.read(found.id)) ?? found;
+      ensureState(r.name, r.state, 'start');
+      if (!this.fresh.delete(r.id)) {
+        await writeBundle(r, dir, this.paths);
+        await rm(runcLog, { force: true }); // a log of an earlier run would be read as this one's
+      }
+      if (!r.init) {
+        const mountPoints = ['/proc', '/dev', '/sys', ...r.mounts.map((m) => m.destination)];
+        const missing = missingExecutable(rootfsOf(dir), r.path, { env: r.env, cwd: r.workdir, mountPoints });
+        if (missing) throw new EngineError('failed_precondition', missing);
+      }
+      let net: { slirpPid: number; apiSocket: string } | undefined;
+      await this.sweepLeftovers(new Set([r.id]));
+      if (r.network === 'private') {
+        const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: r.id, ports, logFile: join(dir, 'slirp4netns.log') });
+        (r as { ports: readonly PortMapping[] }).ports = ports;
+        r.slirpPid = net.slirpPid;
+        r.apiSocket = net.apiSocket;
+      }
+      trace('attached: network ready');
+      let c: ChildProcess;
+      try {
+        // Interrupted before the container starts: nothing is started, the caller removes it.
+        if (opts.signal?.aborted) throw new EngineError('canceled', 'canceled');
+        // A runc state left by a crash would block the id (runc run removes its own on exit).
+        if (existsSync(join(runtime.root, r.id))) await runtime.delete(r.id, { force: true });
+        const stdin = r.interactive || r.tty ? 'inherit' : 'ignore';
+        // runc's own errors go to its log, so the container's stderr carries only the container's.
+        c = runtime.spawn(['--log', runcLog, '--log-format', 'json', 'run', '--bundle', dir, r.id], {
+          stdio: [stdin, 'inherit', 'inherit'],
+        });
+      } catch (e) {
+        // The record does not know the network yet: free it here.
+        if (net) await teardownNetwork({ runRoot: this.paths.runRoot, id: r.id, slirpPid: net.slirpPid, apiSocket: net.apiSocket });
+        throw e;
+      }
+      r.state = 'running';
+      r.monitor = 'attached';
+      if (c.pid) r.monitorPid = c.pid;
+      r.ownerPid = process.pid;
+      const ownStart = procStartTime(process.pid);
+      if (ownStart !== undefined) r.ownerStart = ownStart;
+      r.startedAt = new Date().toISOString();
+      delete r.exitCode;
+      delete r.exitReason;
+      delete r.finishedAt;
+      await this.records.write(r);
+      return { child: c, rec: r };
+    });
+    trace('attached: runc run spawned');
+    this.events?.emit('container.started', { id: rec.id });
+    // runc run forwards the signals it gets to the container's init.
+    const onAbort = () => {
+      try {
+        if (child.pid) process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // runc run has just exited
+      }
+    };
+    const onExit = () => {
+      spawnSync(runtime.binary, [...runtime.globalArgs(), 'kill', rec.id, 'KILL'], { stdio: 'ignore' });
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
+    process.once('exit', onExit);
+    let spawnError: Error | undefined;
+    const code = await new Promise<number>((res) => {
+      child.on('close', (c, sig) => res(c ?? (sig ? 128 + (osConstants.signals as Record<string, number>)[sig]! : 255)));
+      child.on('error', (e) => {
+        spawnError = e;
+        res(255);
+      });
+    }).finally(() => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      process.off('exit', onExit);
+    });
+    trace('attached: runc run exited');
+    // runc failed to start the container (not the container failing): one line, and no record.
+    const failure = spawnError ? `cannot run runc: ${spawnError.message}` : code !== 0 ? await runcFailure(runcLog) : undefined;
+    await this.records.withLock(rec.id, async () => {
+      const r = await this.finishLocked(rec.id, undefined, code, true);
+      if (failure && r) await this.destroy(r, true);
+    });
+    if (failure) throw new EngineError('failed_precondition', failure);
+    return code;
+  }
+}

@@ -1,0 +1,88 @@
+// kill -9 of a starting `dockui run -d -p` at several moments (issue 11): whatever the killed
+// process left (slirp4netns holding the host port, conmon and a runc container waiting for a
+// start, a netns) is found by findRuntimeLeftovers and freed by the next command that touches
+// the container or the port. Real runc, conmon, slirp4netns; ports 24110-24119.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { findRuntimeLeftovers } from '../../../src/engine/runtime/leftovers.js';
+import { dockuiBin } from '../../helpers/env.js';
+import { assertNothingLeft, processesUnder, setupFixture, sleep, type Fixture } from './cli-helpers.js';
+
+/** Starts `dockui run -d -p 127.0.0.1:PORT:80` and kills it -9 when `when` says so. */
+async function killedRun(f: Fixture, port: number, name: string, when: { ms?: number; process?: string }): Promise<void> {
+  const child = spawn(process.execPath, [dockuiBin, 'run', '-d', '--name', name, '-p', `127.0.0.1:${port}:80`, f.busybox, 'sleep', '300'], {
+    env: { ...process.env, DOCKUI_ROOT: f.root },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  if (when.ms !== undefined) await sleep(when.ms);
+  else {
+    // As soon as the helper exists: before dockui has recorded it anywhere.
+    const deadline = Date.now() + 10_000;
+    while (!processesUnder(f.root).some((p) => p.includes(when.process!)) && Date.now() < deadline) await sleep(1);
+  }
+  child.kill('SIGKILL');
+  await exited;
+}
+
+const helpers = (f: Fixture, what: string) => processesUnder(f.root).filter((p) => p.includes(what));
+
+describe('leftovers of a killed start', () => {
+  let f: Fixture;
+  const runRoot = () => join(f.root, 'run');
+  before(async () => {
+    f = await setupFixture('dockui-leftovers-', ['busybox']);
+  });
+  after(async () => {
+    await f.cleanup();
+  });
+
+  it('a slirp4netns orphaned holding the port is found, and the next run on the port frees it', async () => {
+    await killedRun(f, 24110, 'k1', { process: 'slirp4netns' });
+    const found = await findRuntimeLeftovers(f.root, runRoot());
+    assert.ok(
+      found.some((l) => l.kind === 'slirp4netns'),
+      `found: ${found.map((l) => l.what).join('; ')}`,
+    );
+    assert.ok(found.some((l) => l.kind === 'netns'));
+    await f.ok(['run', '-d', '--name', 'n1', '-p', '127.0.0.1:24110:80', f.busybox, 'sleep', '300']);
+    assert.equal(helpers(f, 'slirp4netns').length, 1, 'only the new container’s slirp4netns is left');
+    assert.deepEqual(await findRuntimeLeftovers(f.root, runRoot()), []);
+    await f.ok(['rm', '-f', 'n1', 'k1']);
+    await assertNothingLeft(f.root);
+  });
+
+  it('a conmon and runc container left waiting for a start are freed by ps, and rm works', async () => {
+    await killedRun(f, 24111, 'k2', { process: 'conmon' });
+    await sleep(100); // conmon's runc create finishes on its own
+    const found = await findRuntimeLeftovers(f.root, runRoot());
+    assert.ok(
+      found.some((l) => l.kind === 'conmon' || l.kind === 'runc'),
+      `found: ${found.map((l) => l.what).join('; ')}`,
+    );
+    await f.ok(['ps', '-a']);
+    assert.deepEqual(await findRuntimeLeftovers(f.root, runRoot()), []);
+    assert.deepEqual(helpers(f, 'conmon'), []);
+    assert.deepEqual(helpers(f, 'slirp4netns'), []);
+    // The killed container itself can still be started (its port is free) and removed.
+    await f.ok(['start', 'k2']);
+    await f.ok(['rm', '-f', 'k2']);
+    await assertNothingLeft(f.root);
+  });
+
+  for (const ms of [100, 150, 200, 250, 300]) {
+    it(`kill -9 at ${ms} ms: the next run on the port works, rm leaves nothing`, async () => {
+      const port = 24112;
+      await killedRun(f, port, `t${ms}`, { ms });
+      // Killed after its start completed: the port is rightly its own; rm frees it.
+      const killed = (await f.cli(['inspect', '-f', '{{.State.Status}}', `t${ms}`])).stdout.trim();
+      if (killed === 'running') await f.ok(['rm', '-f', `t${ms}`]);
+      await f.ok(['run', '-d', '--name', `after${ms}`, '-p', `127.0.0.1:${port}:80`, f.busybox, 'sleep', '300']);
+      const ids = (await f.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
+      await f.ok(['rm', '-f', ...ids]);
+      await assertNothingLeft(f.root);
+    });
+  }
+});
