@@ -37,11 +37,29 @@ function lazyFinder(
 // (its temp dirs may hold mounts the others detach). Each reports only what no live process
 // owns; see LeftoverFinder in types.ts.
 export const leftoverFinders: LeftoverFinder[] = [
-  // PLUG IN: runtime (src/engine/runtime/leftovers.ts), e.g.
-  //   lazyFinder('runtime', async () => {
-  //     const m = await import('../runtime/leftovers.js');
-  //     return { find: m.findRuntimeLeftovers, remove: m.removeRuntimeLeftovers };
-  //   }),
+  lazyFinder('runtime', async () => {
+    const m = await import('../runtime/leftovers.js');
+    type Found = Awaited<ReturnType<typeof m.findRuntimeLeftovers>>[number];
+    const toLeftover = (l: Found, runRoot: string): Leftover => {
+      const kind = l.kind === 'slirp4netns' || l.kind === 'conmon' ? 'process' : l.kind === 'runc' ? 'tmp' : l.kind;
+      return { kind, path: l.path ?? (l.kind === 'runc' ? join(runRoot, 'runc', l.id) : undefined), pid: l.pid, detail: l.what };
+    };
+    const key = (l: Leftover) => `${l.kind} ${l.path ?? ''} ${l.pid ?? ''}`;
+    return {
+      find: async (paths: EnginePaths) =>
+        (await m.findRuntimeLeftovers(paths.root, paths.runRoot)).map((l) => toLeftover(l, paths.runRoot)),
+      remove: async (paths: EnginePaths, found: readonly Leftover[]): Promise<RepairedLeftover[]> => {
+        const wanted = new Set(found.map(key));
+        const now = (await m.findRuntimeLeftovers(paths.root, paths.runRoot)).filter((l) => wanted.has(key(toLeftover(l, paths.runRoot))));
+        const gone = new Set(
+          (await m.removeRuntimeLeftovers(paths.root, paths.runRoot, now)).map((l) => key(toLeftover(l, paths.runRoot))),
+        );
+        return found.map((f) =>
+          gone.has(key(f)) ? { ...f, removed: true } : { ...f, removed: false, error: 'in use by a live dockui, or gone already' },
+        );
+      },
+    };
+  }),
   lazyFinder('build', async () => {
     const { existsSync } = await import('node:fs');
     const m = await import('../build/leftovers.js');
