@@ -28,6 +28,7 @@ import { EngineError, throwIfAborted, type SourceRange } from '../define.js';
 import type { Chmod } from './chmod.js';
 import { byteOrder, entryOf, walkContext, type ContextEntry } from './context.js';
 import { IgnoreMatcher } from './dockerignore.js';
+import { compileGlob, hasGlobMeta as hasMeta } from '../fsutil/glob.js';
 
 /** Where COPY reads from: the build context (already filtered by .dockerignore) or a stage's or image's root. */
 export interface SourceTree {
@@ -50,28 +51,6 @@ export interface Selection {
   readonly entry: ContextEntry;
   /** The entry itself first, then (for a directory) everything below it, sorted. */
   readonly items: readonly SelectedItem[];
-}
-
-const hasMeta = (s: string) => /[*?[\\]/.test(s);
-
-/** Go's filepath.Match as a regexp over one whole slash path (wildcards never cross "/"). */
-export function globToRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]!}`;
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) throw new EngineError('invalid_argument', `syntax error in pattern: ${pattern}`);
-      let body = pattern.slice(i + 1, end);
-      if (body.startsWith('^')) body = `^${body.slice(1)}`;
-      re += `[${body.replace(/\\/g, '\\\\')}]`;
-      i = end;
-    } else re += c.replace(/[.+()|{}$^]/g, (m) => `\\${m}`);
-  }
-  return new RegExp(`${re}$`, 'u');
 }
 
 /** A tree over a plain directory (a stage's or image's root), walked only under `bases`. */
@@ -159,7 +138,7 @@ export function selectSources(
     if (clean === '' || clean === '.') {
       matched = [rootEntry(tree)];
     } else if (hasMeta(clean)) {
-      const re = globToRegExp(clean);
+      const re = compileGlob(clean);
       matched = tree.entries(opts.signal).filter((e) => re.test(e.rel));
     } else {
       const e = tree.get(clean, opts.signal);
