@@ -3,19 +3,12 @@
 import type { ContainerState } from '../../engine/define.js';
 import { EngineError } from '../../engine/define.js';
 import type { ContainerReport } from '../../engine/index.js';
+import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
 
+/** CREATED and STATUS as `docker ps` words them. */
 export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 1) return 'Less than a second';
-  if (s < 60) return `${s} seconds`;
-  const m = Math.round(s / 60);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(m / 60);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  return `${Math.round(h / 24)} days`;
+  return units.humanDuration(ms, 'ps');
 }
 
 export function statusText(r: ContainerReport, now = Date.now()): string {
