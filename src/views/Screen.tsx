@@ -153,22 +153,20 @@ export function Screen(props: ScreenProps) {
     latest.current = { ...latest.current, state: appReducer(latest.current.state, a) };
     dispatch(a);
   };
+  // What both the key handling and the markup use.
+  const shared = { layout, shownContainers, shownImages, logs, logMatches };
   const ctx: ScreenContext = {
+    ...shared,
     props,
     actions,
     pull,
     build,
     terminal,
     exit: () => app.exit(),
-    layout,
-    shownContainers,
-    shownImages,
     selectedContainer,
     selectedImage,
-    logs,
     logRows,
     logsWindow,
-    logMatches,
     detailsLineCount,
     dispatch: dispatchNow,
     setStatus,
@@ -189,28 +187,24 @@ export function Screen(props: ScreenProps) {
 
   return (
     <ScreenView
+      {...shared}
       props={props}
       state={state}
       suspended={suspended}
       size={size}
-      layout={layout}
       now={now}
       status={status}
       runtimeProblem={actions.runtimeProblem}
       containers={containers}
       images={images}
-      shownContainers={shownContainers}
       allImageRows={allImageRows}
-      shownImages={shownImages}
       cList={cList}
       iList={iList}
       cFilter={cFilter}
       iFilter={iFilter}
       stats={stats}
-      logs={logs}
       logsContainer={logsContainer}
       logQuery={logQuery}
-      logMatches={logMatches}
       detailsTarget={detailsTarget}
       pull={pull.state}
       build={build.state}

@@ -59,6 +59,21 @@ export function ScreenView(p: ScreenViewProps) {
       </Box>
     );
 
+  // The Containers list is the main pane or the side one (beside Logs, Build and Details).
+  const containersPane = (focused: boolean, box: { readonly width: number; readonly height: number }) => (
+    <ContainersPane
+      containers={shownContainers}
+      total={containers.length}
+      stats={stats}
+      list={cList}
+      filter={cFilter}
+      focused={focused}
+      width={box.width}
+      height={box.height}
+      listRows={layout.listRows}
+      now={now}
+    />
+  );
   const m = layout.main;
   const dialogWidth = Math.min(m.width, 90);
   const mainPane = (() => {
@@ -81,20 +96,7 @@ export function ScreenView(p: ScreenViewProps) {
     }
     switch (state.pane) {
       case 'containers':
-        return (
-          <ContainersPane
-            containers={shownContainers}
-            total={containers.length}
-            stats={stats}
-            list={cList}
-            filter={cFilter}
-            focused
-            width={m.width}
-            height={m.height}
-            listRows={layout.listRows}
-            now={now}
-          />
-        );
+        return containersPane(true, m);
       case 'images':
         return (
           <ImagesPane
@@ -148,18 +150,7 @@ export function ScreenView(p: ScreenViewProps) {
   const sidePane = !side ? null : state.pane === 'containers' || state.pane === 'images' ? (
     <DetailsPane target={detailsTarget} offset={0} focused={false} width={side.width} height={side.height} now={now} />
   ) : (
-    <ContainersPane
-      containers={shownContainers}
-      total={containers.length}
-      stats={stats}
-      list={cList}
-      filter={cFilter}
-      focused={false}
-      width={side.width}
-      height={side.height}
-      listRows={layout.listRows}
-      now={now}
-    />
+    containersPane(false, side)
   );
   const running = containers.filter((c) => c.state === 'running').length;
   const prompt = modal?.kind === 'prompt' ? modal : undefined;

@@ -5,6 +5,7 @@ import { EngineError } from '../../engine/define.js';
 import type { ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
+import { table } from './images.js';
 
 /** CREATED and STATUS as `docker ps` words them. */
 export function humanDuration(ms: number): string {
@@ -100,10 +101,8 @@ export const verb = defineVerb({
         r.name,
       ];
     });
-    const head = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('') + '\n';
-    ctx.stdout.write(line(head) + rows.map(line).join(''));
+    // NAMES, the last column, is never empty: the table's trimmed line ends where ps's did.
+    ctx.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));
     return 0;
   },
 });
