@@ -1,6 +1,7 @@
-// The human units of the CLI and the TUI, one implementation of each: sizes in SI units and
-// durations as Docker words them ("3 minutes", "About an hour"). Each caller keeps the exact
-// output it has always printed, named by a style, so that changing one place changes them all.
+// The human units of the CLI and the TUI, one implementation of each: sizes in SI units,
+// durations as Docker words them ("3 minutes", "About an hour"), short ids and familiar names.
+// Each caller keeps the exact output it has always printed, named by a style, so that changing
+// one place changes them all.
 // Pure, no imports: the CLI's start-up path and the views (which do no I/O) share it.
 
 const siUnits = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
@@ -70,4 +71,11 @@ function longer(d: number, cut: (x: number) => number, months: number): string {
 /** "sha256:abcdef..." → the 12 hex digits Docker shows. */
 export function shortId(id: string): string {
   return (id.startsWith('sha256:') ? id.slice(7) : id).slice(0, 12);
+}
+
+/** "docker.io/library/busybox:latest" → "busybox:latest", as Docker prints familiar names. */
+export function familiarRef(ref: string): string {
+  if (ref.startsWith('docker.io/library/')) return ref.slice('docker.io/library/'.length);
+  if (ref.startsWith('docker.io/')) return ref.slice('docker.io/'.length);
+  return ref;
 }

@@ -4,7 +4,7 @@ import type { ContainerSummary, PortMapping } from '../engine/define.js';
 import * as units from '../format/units.js';
 import { siSize } from '../format/units.js';
 
-export { shortId } from '../format/units.js';
+export { familiarRef as familiarName, shortId } from '../format/units.js';
 
 /** Sizes in the panes: digits kept so that a column does not jitter ("4.20MB"), "-" for none. */
 export function formatBytes(n: number): string {
@@ -57,13 +57,6 @@ export function formatPort(p: PortMapping): string {
 
 export function formatPorts(ports: readonly PortMapping[]): string {
   return ports.map(formatPort).join(', ');
-}
-
-/** "docker.io/library/busybox:latest" → "busybox:latest", as Docker prints familiar names. */
-export function familiarName(ref: string): string {
-  if (ref.startsWith('docker.io/library/')) return ref.slice('docker.io/library/'.length);
-  if (ref.startsWith('docker.io/')) return ref.slice('docker.io/'.length);
-  return ref;
 }
 
 /** Cuts to `width` display cells with an ellipsis (ASCII-only widths: names and ids are ASCII). */

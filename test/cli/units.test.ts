@@ -2,7 +2,7 @@
 // there was one: `dockui images`/`system df` sizes, the TUI's columns, `ps` and `images` times.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { humanDuration, shortId, siSize } from '../../src/format/units.js';
+import { familiarRef, humanDuration, shortId, siSize } from '../../src/format/units.js';
 
 const s = 1000;
 const h = 3600 * s;
@@ -45,6 +45,12 @@ describe('units', () => {
       assert.equal(humanDuration(ms, 'pane'), pane, `pane ${ms}`);
       assert.equal(humanDuration(ms, 'since'), since, `since ${ms}`);
     }
+  });
+
+  it('familiar names', () => {
+    assert.equal(familiarRef('docker.io/library/busybox:latest'), 'busybox:latest');
+    assert.equal(familiarRef('docker.io/me/app:1'), 'me/app:1');
+    assert.equal(familiarRef('127.0.0.1:5000/fixture/busybox:latest'), '127.0.0.1:5000/fixture/busybox:latest');
   });
 
   it('short ids', () => {

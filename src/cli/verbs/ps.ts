@@ -62,10 +62,6 @@ function matches(r: ContainerReport, filters: readonly string[]): boolean {
   return true;
 }
 
-function shortImage(ref: string): string {
-  return ref.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
-}
-
 export const verb = defineVerb({
   name: 'ps',
   synopsis: '[OPTIONS]',
@@ -93,7 +89,7 @@ export const verb = defineVerb({
       const ports = r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
       return [
         trunc ? r.id.slice(0, 12) : r.id,
-        shortImage(r.image),
+        units.familiarRef(r.image),
         cmd,
         `${humanDuration(now - Date.parse(r.createdAt))} ago`,
         statusText(r, now),
