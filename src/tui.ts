@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { parseArgs, type FlagSpecs } from './cli/args.js';
 import { EngineError, formatError } from './engine/define.js';
 import { resolvePaths, type DevEngine } from './engine/index.js';
 import type { Engine } from './engine/types.js';
@@ -55,70 +56,49 @@ Options:
 
 Keys: press ? in the UI. NO_COLOR=1 turns colours off.`;
 
+/** The TUI's flags, read by the CLI's parser (src/cli/args.ts): one parser for every command. */
+const tuiFlags = {
+  help: { short: 'h' },
+  root: { value: true },
+  runroot: { value: true },
+  'insecure-registry': { value: true, multi: true },
+  publish: { short: 'p', value: true, multi: true },
+  env: { short: 'e', value: true, multi: true },
+  volume: { short: 'v', value: true, multi: true },
+  name: { value: true },
+  file: { short: 'f', value: true },
+  target: { value: true },
+  sync: { value: true, multi: true },
+  'build-arg': { value: true, multi: true },
+  'no-watch': {},
+  debug: {},
+} as const satisfies FlagSpecs;
+
 /** Parses the TUI's argv; throws EngineError('invalid_argument') with a one-line message. */
 export function parseTuiArgs(argv: readonly string[]): TuiOptions {
-  let dir: string | undefined;
-  let root: string | undefined;
-  let runRoot: string | undefined;
-  let help = false;
-  let name: string | undefined;
-  let target: string | undefined;
-  let dockerfile: string | undefined;
-  let watch = true;
-  const insecure: string[] = [];
-  const publish: string[] = [];
-  const env: string[] = [];
-  const volumes: string[] = [];
-  const sync: string[] = [];
+  const { flags: f, positionals } = parseArgs('', argv, tuiFlags);
+  if (positionals.length > 1) throw new EngineError('invalid_argument', `one folder at most, got ${positionals[0]} and ${positionals[1]}`);
   const buildArgs: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    const eq = a.indexOf('=');
-    const flag = a.startsWith('-') ? (eq >= 0 ? a.slice(0, eq) : a) : undefined;
-    const value = (): string => {
-      if (eq >= 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new EngineError('invalid_argument', `${a} needs a value`);
-      return v;
-    };
-    if (flag === undefined) {
-      if (dir !== undefined) throw new EngineError('invalid_argument', `one folder at most, got ${dir} and ${a}`);
-      dir = a;
-    } else if (flag === '-h' || flag === '--help') help = true;
-    else if (flag === '--root') root = value();
-    else if (flag === '--runroot') runRoot = value();
-    else if (flag === '--insecure-registry') insecure.push(value());
-    else if (flag === '-p' || flag === '--publish') publish.push(value());
-    else if (flag === '-e' || flag === '--env') env.push(value());
-    else if (flag === '-v' || flag === '--volume') volumes.push(value());
-    else if (flag === '--name') name = value();
-    else if (flag === '-f' || flag === '--file') dockerfile = value();
-    else if (flag === '--target') target = value();
-    else if (flag === '--sync') sync.push(value());
-    else if (flag === '--no-watch') watch = false;
-    else if (flag === '--build-arg') {
-      const kv = value();
-      const at = kv.indexOf('=');
-      if (at <= 0) throw new EngineError('invalid_argument', `--build-arg wants K=V, got ${kv}`);
-      buildArgs[kv.slice(0, at)] = kv.slice(at + 1);
-    } else if (flag === '--debug') continue;
-    else throw new EngineError('invalid_argument', `unknown flag: ${a} (see 'dockui --help')`);
+  for (const kv of f['build-arg'] ?? []) {
+    const at = kv.indexOf('=');
+    if (at <= 0) throw new EngineError('invalid_argument', `--build-arg wants K=V, got ${kv}`);
+    buildArgs[kv.slice(0, at)] = kv.slice(at + 1);
   }
   return {
-    dir,
-    root,
-    runRoot,
-    insecureRegistries: insecure,
-    help,
-    publish,
-    env,
-    volumes,
-    name,
-    target,
+    dir: positionals[0],
+    root: f.root,
+    runRoot: f.runroot,
+    insecureRegistries: f['insecure-registry'] ?? [],
+    help: f.help ?? false,
+    publish: f.publish ?? [],
+    env: f.env ?? [],
+    volumes: f.volume ?? [],
+    name: f.name,
+    target: f.target,
     buildArgs,
-    sync,
-    dockerfile,
-    watch,
+    sync: f.sync ?? [],
+    dockerfile: f.file,
+    watch: !f['no-watch'],
   };
 }
 

@@ -39,7 +39,7 @@ export function parseArgs<S extends FlagSpecs>(
     if (s.multi) ((flags[name] ??= []) as string[]).push(value as string);
     else flags[name] = value;
   };
-  const unknown = (f: string) => new EngineError('invalid_argument', `unknown flag: ${f} (see 'dockui ${verb} --help')`);
+  const unknown = (f: string) => new EngineError('invalid_argument', `unknown flag: ${f} (see 'dockui${verb ? ` ${verb}` : ''} --help')`);
 
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { EngineError } from './define.js';
 
@@ -31,4 +32,33 @@ export function sysx(): Sysx {
     }
   }
   throw new EngineError('failed_precondition', 'native helper not built: run scripts/setup.sh (or npm run build)');
+}
+
+// Process liveness, the one helper the engine uses for it (locks, leases, monitors, runc's init).
+
+/** A process's start time in clock ticks since boot (/proc/PID/stat field 22), to tell pid reuse. */
+export function procStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Is a process with this pid alive (on this host)? EPERM means it exists but is not ours. With
+ * `start`, a live process that started at another time is a new process reusing the pid.
+ */
+export function pidAlive(pid: number, start?: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (start === undefined || start === '') return true;
+  const now = procStart(pid);
+  return now === undefined || now === start;
 }

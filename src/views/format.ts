@@ -1,19 +1,14 @@
 // Human formats shared by the panes, following `docker ps` / `docker images` conventions
 // (SI units for sizes, "Up 3 minutes", "Exited (0) 2 hours ago").
 import type { ContainerSummary, PortMapping } from '../engine/define.js';
+import * as units from '../format/units.js';
+import { siSize } from '../format/units.js';
 
-const units = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
+export { familiarRef as familiarName, shortId } from '../format/units.js';
 
+/** Sizes in the panes: digits kept so that a column does not jitter ("4.20MB"), "-" for none. */
 export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '-';
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return `${v.toFixed(digits)}${units[i]}`;
+  return siSize(n, 'fixed');
 }
 
 export function formatDuration(ms: number): string {
@@ -27,21 +22,7 @@ export function formatDuration(ms: number): string {
 
 /** "3 minutes", "About an hour", like Docker's units.HumanDuration. */
 export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 1) return 'Less than a second';
-  if (s === 1) return '1 second';
-  if (s < 60) return `${s} seconds`;
-  const m = Math.round(s / 60);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(s / 3600);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  const d = Math.round(h / 24);
-  if (d < 14) return `${d} days`;
-  if (d < 60) return `${Math.round(d / 7)} weeks`;
-  if (d < 730) return `${Math.round(d / 30)} months`;
-  return `${Math.round(d / 365)} years`;
+  return units.humanDuration(ms, 'pane');
 }
 
 export function ago(iso: string | undefined, now: number): string {
@@ -76,19 +57,6 @@ export function formatPort(p: PortMapping): string {
 
 export function formatPorts(ports: readonly PortMapping[]): string {
   return ports.map(formatPort).join(', ');
-}
-
-/** "sha256:abcdef..." → the 12 hex digits Docker shows. */
-export function shortId(id: string): string {
-  const hex = id.startsWith('sha256:') ? id.slice(7) : id;
-  return hex.slice(0, 12);
-}
-
-/** "docker.io/library/busybox:latest" → "busybox:latest", as Docker prints familiar names. */
-export function familiarName(ref: string): string {
-  if (ref.startsWith('docker.io/library/')) return ref.slice('docker.io/library/'.length);
-  if (ref.startsWith('docker.io/')) return ref.slice('docker.io/'.length);
-  return ref;
 }
 
 /** Cuts to `width` display cells with an ellipsis (ASCII-only widths: names and ids are ASCII). */

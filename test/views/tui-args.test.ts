@@ -31,12 +31,15 @@ describe('dockui [OPTIONS] [DIR]', () => {
     assert.equal(o.name, 'web');
     assert.equal(o.watch, false);
     assert.equal(parseTuiArgs([]).watch, true);
+    // The CLI's parser: attached short values and --flag=value work as for every verb.
+    assert.deepEqual(parseTuiArgs(['-p8080:80', '--env=B=2', '--debug']).publish, ['8080:80']);
+    assert.deepEqual(parseTuiArgs(['--env=B=2']).env, ['B=2']);
   });
 
   it('refuses what it does not know, with one line', () => {
     assert.throws(() => parseTuiArgs(['--frobnicate']), /unknown flag: --frobnicate/);
     assert.throws(() => parseTuiArgs(['a', 'b']), /one folder at most/);
-    assert.throws(() => parseTuiArgs(['--root']), /--root needs a value/);
+    assert.throws(() => parseTuiArgs(['--root']), /flag needs an argument: --root/);
     assert.throws(() => parseTuiArgs(['--build-arg', 'novalue']), /K=V/);
   });
 

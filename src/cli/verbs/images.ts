@@ -3,42 +3,19 @@
 import type { ImageSummary } from '../../engine/define.js';
 import { EngineError } from '../../engine/define.js';
 import { familiarName, parseReference } from '../../engine/index.js';
+import { humanDuration, shortId, siSize } from '../../format/units.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
 
 /** Docker's human sizes: decimal units, three significant digits ("4.26MB", "135MB"). */
-export function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(3))}${units[i]}`;
-}
+export const humanSize = (n: number): string => siSize(n);
 
 /** Docker's "2 weeks ago". */
 export function humanSince(iso: string | undefined, now = Date.now()): string {
   if (!iso) return 'N/A';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'N/A';
-  const s = Math.max(0, (now - t) / 1000);
-  const m = s / 60;
-  const h = m / 60;
-  const d = h / 24;
-  let out: string;
-  if (s < 1) out = 'Less than a second';
-  else if (s < 60) out = `${Math.floor(s)} seconds`;
-  else if (m < 2) out = 'About a minute';
-  else if (m < 60) out = `${Math.floor(m)} minutes`;
-  else if (h < 1.5) out = 'About an hour';
-  else if (h < 48) out = `${Math.round(h)} hours`;
-  else if (d < 14) out = `${Math.floor(d)} days`;
-  else if (d < 90) out = `${Math.floor(d / 7)} weeks`;
-  else if (d < 730) out = `${Math.floor(d / 30)} months`;
-  else out = `${Math.floor(d / 365)} years`;
-  return `${out} ago`;
+  return `${humanDuration(now - t, 'since')} ago`;
 }
 
 /** Left-aligned columns with three spaces between them, as docker prints. */
@@ -51,8 +28,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
-
-export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 export interface ImageRow {
   readonly repository: string;

@@ -3,19 +3,13 @@
 import type { ContainerState } from '../../engine/define.js';
 import { EngineError } from '../../engine/define.js';
 import type { ContainerReport } from '../../engine/index.js';
+import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
+import { table } from './images.js';
 
+/** CREATED and STATUS as `docker ps` words them. */
 export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 1) return 'Less than a second';
-  if (s < 60) return `${s} seconds`;
-  const m = Math.round(s / 60);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(m / 60);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  return `${Math.round(h / 24)} days`;
+  return units.humanDuration(ms, 'ps');
 }
 
 export function statusText(r: ContainerReport, now = Date.now()): string {
@@ -68,10 +62,6 @@ function matches(r: ContainerReport, filters: readonly string[]): boolean {
   return true;
 }
 
-function shortImage(ref: string): string {
-  return ref.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
-}
-
 export const verb = defineVerb({
   name: 'ps',
   synopsis: '[OPTIONS]',
@@ -99,7 +89,7 @@ export const verb = defineVerb({
       const ports = r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
       return [
         trunc ? r.id.slice(0, 12) : r.id,
-        shortImage(r.image),
+        units.familiarRef(r.image),
         cmd,
         `${humanDuration(now - Date.parse(r.createdAt))} ago`,
         statusText(r, now),
@@ -107,10 +97,8 @@ export const verb = defineVerb({
         r.name,
       ];
     });
-    const head = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('') + '\n';
-    ctx.stdout.write(line(head) + rows.map(line).join(''));
+    // NAMES, the last column, is never empty: the table's trimmed line ends where ps's did.
+    ctx.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));
     return 0;
   },
 });

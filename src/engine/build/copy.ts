@@ -29,6 +29,7 @@ import { resolveInRoot } from '../fsutil/in-root.js';
 import type { Chmod } from './chmod.js';
 import { byteOrder, entryOf, walkContext, type ContextEntry } from './context.js';
 import { IgnoreMatcher } from './dockerignore.js';
+import { compileGlob, hasGlobMeta as hasMeta } from '../fsutil/glob.js';
 
 /** Where COPY reads from: the build context (already filtered by .dockerignore) or a stage's or image's root. */
 export interface SourceTree {
@@ -51,28 +52,6 @@ export interface Selection {
   readonly entry: ContextEntry;
   /** The entry itself first, then (for a directory) everything below it, sorted. */
   readonly items: readonly SelectedItem[];
-}
-
-const hasMeta = (s: string) => /[*?[\\]/.test(s);
-
-/** Go's filepath.Match as a regexp over one whole slash path (wildcards never cross "/"). */
-export function globToRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]!}`;
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) throw new EngineError('invalid_argument', `syntax error in pattern: ${pattern}`);
-      let body = pattern.slice(i + 1, end);
-      if (body.startsWith('^')) body = `^${body.slice(1)}`;
-      re += `[${body.replace(/\\/g, '\\\\')}]`;
-      i = end;
-    } else re += c.replace(/[.+()|{}$^]/g, (m) => `\\${m}`);
-  }
-  return new RegExp(`${re}$`, 'u');
 }
 
 /** A tree over a plain directory (a stage's or image's root), walked only under `bases`. */
@@ -172,7 +151,7 @@ export function selectSources(
     } else if (inTree === '' || inTree === '.') {
       matched = [rootEntry(tree)];
     } else if (hasMeta(inTree)) {
-      const re = globToRegExp(inTree);
+      const re = compileGlob(inTree);
       matched = tree.entries(opts.signal).filter((e) => re.test(e.rel));
     } else {
       const e = tree.get(inTree, opts.signal);

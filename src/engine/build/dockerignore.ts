@@ -3,6 +3,7 @@
 // also matches a file named foo), a leading `/` is dropped, `!` re-includes, the last matching
 // pattern wins, and a pattern that matches a parent directory matches everything below it.
 import { EngineError } from '../define.js';
+import { compileGlob } from '../fsutil/glob.js';
 
 /** Go's path.Clean for slash paths: `a//b/./c/..` → `a/b`, `` → `.`, no trailing slash. */
 export function cleanPath(p: string): string {
@@ -136,6 +137,7 @@ export class IgnoreMatcher {
       }
       let compiled: { kind: MatchKind; re: RegExp | undefined };
       try {
+        compileGlob(p); // Docker checks a pattern's syntax with filepath.Match
         compiled = compile(p);
       } catch {
         throw new EngineError('invalid_argument', `${file}: syntax error in pattern: ${JSON.stringify(p)}`);

@@ -7,6 +7,7 @@ import { accessSync, constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { EngineError } from '../define.js';
+import { pidAlive } from '../sysx.js';
 
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -45,15 +46,6 @@ export function runcMessage(stderr: string): string {
   const last = lines[lines.length - 1] ?? '';
   const m = /msg="((?:[^"\\]|\\.)*)"/.exec(last);
   return (m ? m[1]!.replace(/\\"/g, '"') : last).trim() || 'runc failed';
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class OciRuntime {
@@ -139,7 +131,7 @@ export class OciRuntime {
           if (bytesRead === 1) break;
           // EOF: init has not opened its end yet (it does so just after create returns) or
           // is gone.
-          if (!processAlive(initPid))
+          if (!pidAlive(initPid))
             throw new EngineError('failed_precondition', `cannot start ${id}: the container's init exited before it started`);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;

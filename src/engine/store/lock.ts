@@ -6,39 +6,15 @@
 // a take-and-release cost ~0.3 ms, paid several times by every command.
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { EngineError, throwIfAborted } from '../define.js';
+import { pidAlive, procStart } from '../sysx.js';
 
-/** A process's start time in clock ticks since boot (/proc/PID/stat field 22), to tell pid reuse. */
-export function procStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
+export { pidAlive, procStart } from '../sysx.js';
 
 let ownStart: string | undefined;
 /** "PID STARTTIME": what lock and lease files hold to name their owner. */
 export function ownerTag(): string {
   ownStart ??= procStart(process.pid) ?? '';
   return `${process.pid} ${ownStart}`.trim();
-}
-
-/**
- * Is a process with this pid alive (on this host)? EPERM means it exists but is not ours. With
- * `start`, a live process that started at another time is a new process reusing the pid.
- */
-export function pidAlive(pid: number, start?: string): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (start === undefined || start === '') return true;
-  const now = procStart(pid);
-  return now === undefined || now === start;
 }
 
 /** Parses "PID [STARTTIME]" as written by ownerTag(). */

@@ -1,0 +1,248 @@
+// The screen's action table: an action id (from the key router) becomes a state change or an
+// engine call through the hooks' actions (the facade). Dialog keys go to screen-dialogs.ts.
+import { formatError } from '../engine/define.js';
+import { openPrompt, openRunForm, type AppState } from './app-state.js';
+import { familiarName, shortId } from './format.js';
+import type { ActionId, PaneId } from './keymap.js';
+import type { ListMove } from './list-nav.js';
+import { act, cannotRun, type ScreenContext } from './screen-context.js';
+
+const listMoves = {
+  'list.up': 'up',
+  'list.down': 'down',
+  'list.pageUp': 'pageUp',
+  'list.pageDown': 'pageDown',
+  'list.top': 'top',
+  'list.bottom': 'bottom',
+} as const satisfies Partial<Record<ActionId, ListMove>>;
+
+const paneKeys = {
+  'app.pane.containers': 'containers',
+  'app.pane.images': 'images',
+  'app.pane.logs': 'logs',
+  'app.pane.build': 'build',
+  'app.pane.details': 'details',
+} as const satisfies Partial<Record<ActionId, PaneId>>;
+
+export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void {
+  const pane = st.pane;
+  const moveBy = (move: ListMove) => {
+    if (pane === 'containers' || pane === 'images')
+      ctx.dispatch({
+        type: 'listMove',
+        list: pane,
+        move,
+        count: pane === 'containers' ? ctx.shownContainers.length : ctx.shownImages.length,
+        height: ctx.layout.listRows,
+      });
+    else if (pane === 'logs') {
+      const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -ctx.logRows : move === 'pageDown' ? ctx.logRows : 0;
+      ctx.dispatch({
+        type: 'logs',
+        action: move === 'top' ? { type: 'top' } : move === 'bottom' ? { type: 'bottom' } : { type: 'scroll', by },
+        window: ctx.logsWindow,
+      });
+    } else if (pane === 'details') {
+      const h = Math.max(1, ctx.layout.main.height - 1);
+      const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -h : move === 'pageDown' ? h : move;
+      ctx.dispatch({ type: 'detailsScroll', by, lines: ctx.detailsLineCount, height: h });
+    }
+  };
+  // Exhaustive over the keymap: an action added to the table without a handler fails lint.
+  switch (id) {
+    case 'list.up':
+    case 'list.down':
+    case 'list.pageUp':
+    case 'list.pageDown':
+    case 'list.top':
+    case 'list.bottom':
+      moveBy(listMoves[id]);
+      return;
+    case 'app.pane.containers':
+    case 'app.pane.images':
+    case 'app.pane.logs':
+    case 'app.pane.build':
+    case 'app.pane.details':
+      ctx.dispatch({ type: 'focus', pane: paneKeys[id] });
+      return;
+    case 'app.interrupt':
+    case 'app.quit':
+      ctx.exit();
+      return;
+    case 'app.help':
+      ctx.dispatch({ type: 'openModal', modal: { kind: 'help', offset: 0 } });
+      return;
+    case 'app.nextPane':
+      ctx.dispatch({ type: 'cyclePane', by: 1 });
+      return;
+    case 'app.prevPane':
+      ctx.dispatch({ type: 'cyclePane', by: -1 });
+      return;
+    case 'app.pull':
+      if (ctx.pull.state.phase !== 'pulling') ctx.pull.reset();
+      ctx.dispatch({ type: 'openModal', modal: { kind: 'pull', input: { value: '', cursor: 0 } } });
+      return;
+    case 'app.build': {
+      if (ctx.props.dev) {
+        ctx.dispatch({ type: 'focus', pane: 'build' });
+        ctx.setStatus({ kind: 'busy', text: ctx.props.dev.rebuild() });
+        return;
+      }
+      const target = ctx.props.build;
+      if ('unavailable' in target) {
+        ctx.setStatus({ kind: 'error', text: target.unavailable });
+        return;
+      }
+      ctx.dispatch({ type: 'focus', pane: 'build' });
+      ctx.setStatus({ kind: 'busy', text: `building ${target.tag} from ${target.context}…` });
+      void ctx.build.build({ context: target.context, tags: [target.tag] }).then((r) =>
+        ctx.setStatus(
+          r.phase === 'done'
+            ? { kind: 'ok', text: `built ${target.tag} (${shortId(r.imageId ?? '')})` }
+            : {
+                kind: 'error',
+                text: `build failed: ${r.error?.range ? `${r.error.range.file}:${r.error.range.line}: ` : ''}${r.error?.message ?? 'unknown error'}`,
+              },
+        ),
+      );
+      return;
+    }
+    case 'app.watch':
+      ctx.setStatus(
+        ctx.props.dev
+          ? { kind: 'ok', text: ctx.props.dev.toggleWatch() }
+          : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' },
+      );
+      return;
+    case 'app.filter':
+      if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'openModal', modal: openPrompt('filter', st.filters[pane]) });
+      else if (pane === 'logs') ctx.dispatch({ type: 'openModal', modal: openPrompt('search', st.logsView.query) });
+      else ctx.setStatus({ kind: 'info', text: 'nothing to filter here: / filters Containers and Images, and searches Logs' });
+      return;
+    case 'list.clearFilter':
+      if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'setFilter', list: pane, value: '' });
+      else if (pane === 'logs') ctx.dispatch({ type: 'logs', action: { type: 'search', query: '', matches: [] }, window: ctx.logsWindow });
+      return;
+    case 'list.details':
+      if (pane === 'containers' && ctx.selectedContainer)
+        ctx.dispatch({ type: 'showDetails', ref: { kind: 'container', id: ctx.selectedContainer.id }, from: 'containers' });
+      else if (pane === 'images' && ctx.selectedImage)
+        ctx.dispatch({
+          type: 'showDetails',
+          ref: { kind: 'image', id: ctx.selectedImage.image.id, ref: ctx.selectedImage.ref },
+          from: 'images',
+        });
+      return;
+    case 'details.back':
+      ctx.dispatch({ type: 'focus', pane: st.detailsFrom });
+      return;
+    case 'containers.toggle': {
+      const c = ctx.selectedContainer;
+      if (!c) return;
+      if (c.state === 'running' || c.state === 'paused')
+        void act(ctx, `stopping ${c.name}…`, () => ctx.actions.stop(c.id).then(() => `stopped ${c.name}`));
+      else if (!cannotRun(ctx, `start ${c.name}`))
+        void act(ctx, `starting ${c.name}…`, () => ctx.actions.start(c.id).then(() => `started ${c.name}`));
+      return;
+    }
+    case 'containers.restart': {
+      const c = ctx.selectedContainer;
+      if (c && !cannotRun(ctx, `restart ${c.name}`))
+        void act(ctx, `restarting ${c.name}…`, () => ctx.actions.restart(c.id).then(() => `restarted ${c.name}`));
+      return;
+    }
+    case 'containers.pause': {
+      const c = ctx.selectedContainer;
+      if (!c || cannotRun(ctx, `pause ${c.name}`)) return;
+      if (c.state === 'paused') void act(ctx, `unpausing ${c.name}…`, () => ctx.actions.unpause(c.id).then(() => `unpaused ${c.name}`));
+      else if (c.state === 'running') void act(ctx, `pausing ${c.name}…`, () => ctx.actions.pause(c.id).then(() => `paused ${c.name}`));
+      return;
+    }
+    case 'containers.delete': {
+      const c = ctx.selectedContainer;
+      if (!c) return;
+      const running = c.state === 'running' || c.state === 'paused';
+      ctx.dispatch({
+        type: 'openModal',
+        modal: {
+          kind: 'confirm',
+          title: 'Delete container',
+          message: `Delete container ${c.name} (${shortId(c.id)})?${running ? ' It is running: it will be killed first.' : ''}`,
+          intent: { type: 'removeContainer', id: c.id, name: c.name, force: running },
+        },
+      });
+      return;
+    }
+    case 'containers.logs':
+      if (ctx.selectedContainer) ctx.dispatch({ type: 'showLogs', id: ctx.selectedContainer.id });
+      return;
+    case 'containers.exec': {
+      const c = ctx.selectedContainer;
+      if (!c) return;
+      if (c.state !== 'running') {
+        ctx.setStatus({ kind: 'error', text: `${c.name} is not running (it is ${c.state}): start it with s first` });
+        return;
+      }
+      if (!ctx.terminal) {
+        ctx.setStatus({ kind: 'error', text: 'a shell needs an interactive terminal' });
+        return;
+      }
+      const argv = ctx.actions.execShellCommand(c.id);
+      ctx.setSuspended(true);
+      void ctx.terminal.runInteractive(argv).then(
+        (code) => {
+          ctx.setSuspended(false);
+          ctx.setStatus({ kind: code === 0 ? 'ok' : 'error', text: `shell in ${c.name} ended (exit code ${code})` });
+        },
+        (e: unknown) => {
+          ctx.setSuspended(false);
+          ctx.setStatus({ kind: 'error', text: `shell in ${c.name}: ${formatError(e)}` });
+        },
+      );
+      return;
+    }
+    case 'images.run':
+      if (ctx.selectedImage && !cannotRun(ctx, 'run a container'))
+        ctx.dispatch({ type: 'openModal', modal: openRunForm(ctx.selectedImage.ref ?? ctx.selectedImage.image.id) });
+      return;
+    case 'images.delete': {
+      const r = ctx.selectedImage;
+      if (!r) return;
+      const label = r.ref ? familiarName(r.ref) : shortId(r.image.id);
+      ctx.dispatch({
+        type: 'openModal',
+        modal: {
+          kind: 'confirm',
+          title: 'Delete image',
+          message: `Delete image ${label}?${r.image.inUse > 0 ? ` ${r.image.inUse} container(s) use it.` : ''}`,
+          intent: { type: 'removeImage', ref: r.ref ?? r.image.id, label },
+        },
+      });
+      return;
+    }
+    case 'logs.follow':
+      ctx.dispatch({ type: 'logs', action: { type: 'toggleFollow' }, window: ctx.logsWindow });
+      return;
+    case 'logs.nextMatch':
+      ctx.dispatch({ type: 'logs', action: { type: 'nextMatch', matches: ctx.logMatches }, window: ctx.logsWindow });
+      return;
+    case 'logs.prevMatch':
+      ctx.dispatch({ type: 'logs', action: { type: 'prevMatch', matches: ctx.logMatches }, window: ctx.logsWindow });
+      return;
+    case 'confirm.yes':
+    case 'confirm.no':
+    case 'form.next':
+    case 'form.prev':
+    case 'form.submit':
+    case 'form.cancel':
+    case 'pull.submit':
+    case 'pull.cancel':
+    case 'help.close':
+    case 'help.up':
+    case 'help.down':
+    case 'prompt.accept':
+    case 'prompt.cancel':
+      // Modal scopes: runModalKey handles these while their dialog is open.
+      return;
+  }
+}

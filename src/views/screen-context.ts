@@ -1,0 +1,62 @@
+// What the screen's action table and dialogs act on: the props, the engine's actions (through
+// the facade, by the hooks), the data in view and the ways to change state. Built afresh on
+// every render by Screen.tsx; the key handler reads the latest one.
+import type { BuildControl } from '../hooks/useBuild.js';
+import type { EngineActions } from '../hooks/useEngineActions.js';
+import type { PullControl } from '../hooks/usePull.js';
+import type { TerminalControl } from '../hooks/terminal-control.js';
+import { formatError, type ContainerSummary } from '../engine/define.js';
+import type { AppAction } from './app-state.js';
+import type { ImageRow } from './ImagesPane.js';
+import type { Layout } from './layout.js';
+import type { LogsWindowInput } from './logs-view.js';
+import type { DevControl, LogsState, StatusMessage } from './view-models.js';
+
+export type BuildTarget = { readonly context: string; readonly tag: string } | { readonly unavailable: string };
+
+export interface ScreenProps {
+  /** What `b` builds: the folder's Dockerfile, or why there is nothing to build. */
+  readonly build: BuildTarget;
+  /** The dev loop (`dockui DIR` on a folder with a Dockerfile); absent when nothing is watched. */
+  readonly dev?: DevControl;
+}
+
+export interface ScreenContext {
+  readonly props: ScreenProps;
+  readonly actions: EngineActions;
+  readonly pull: PullControl;
+  readonly build: BuildControl;
+  readonly terminal: TerminalControl | undefined;
+  readonly exit: () => void;
+  readonly layout: Layout;
+  readonly shownContainers: readonly ContainerSummary[];
+  readonly shownImages: readonly ImageRow[];
+  readonly selectedContainer: ContainerSummary | undefined;
+  readonly selectedImage: ImageRow | undefined;
+  readonly logs: LogsState;
+  readonly logRows: number;
+  readonly logsWindow: LogsWindowInput;
+  readonly logMatches: readonly number[];
+  readonly detailsLineCount: number;
+  /** Through the reducer at once (keys in one chunk see each other's effect) and through React. */
+  readonly dispatch: (a: AppAction) => void;
+  readonly setStatus: (s: StatusMessage | undefined) => void;
+  readonly setSuspended: (on: boolean) => void;
+}
+
+/** Runs an engine call with a busy line, then its result or its error on the status line. */
+export async function act(ctx: ScreenContext, busy: string, fn: () => Promise<string>): Promise<void> {
+  ctx.setStatus({ kind: 'busy', text: busy });
+  try {
+    ctx.setStatus({ kind: 'ok', text: await fn() });
+  } catch (e) {
+    ctx.setStatus({ kind: 'error', text: formatError(e) });
+  }
+}
+
+/** True (and says why) when containers cannot run here. */
+export function cannotRun(ctx: ScreenContext, what: string): boolean {
+  if (!ctx.actions.runtimeProblem) return false;
+  ctx.setStatus({ kind: 'error', text: `cannot ${what}: ${ctx.actions.runtimeProblem}` });
+  return true;
+}

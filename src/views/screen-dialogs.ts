@@ -1,0 +1,103 @@
+// The screen's dialogs: the keys of an open help, confirm, run form, pull or prompt dialog, and
+// what accepting it does (a confirmed delete, a run, a pull, a filter or a log search).
+import type { Key } from 'ink';
+import type { AppState } from './app-state.js';
+import { helpLines } from './Dialogs.js';
+import { familiarName, shortId } from './format.js';
+import type { ActionId } from './keymap.js';
+import { findMatches } from './logs-view.js';
+import { parseRunForm } from './run-form.js';
+import { act, type ScreenContext } from './screen-context.js';
+import { textInputKey } from './text-input.js';
+
+export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | undefined, input: string, key: Key): void {
+  const m = st.modal;
+  if (!m) return;
+  switch (m.kind) {
+    case 'help':
+      if (id === 'help.close') ctx.dispatch({ type: 'closeModal' });
+      else if (id === 'help.up' || id === 'help.down') {
+        const page = key.pageUp || key.pageDown ? Math.max(1, ctx.layout.main.height - 4) : 1;
+        const max = Math.max(0, helpLines().length - Math.max(1, ctx.layout.main.height - 2));
+        ctx.dispatch({ type: 'helpScroll', by: id === 'help.up' ? -page : Math.min(page, max - m.offset) });
+      }
+      return;
+    case 'confirm':
+      if (id === 'confirm.no') {
+        ctx.dispatch({ type: 'closeModal' });
+        ctx.setStatus({ kind: 'info', text: 'canceled' });
+      } else if (id === 'confirm.yes') {
+        ctx.dispatch({ type: 'closeModal' });
+        const it = m.intent;
+        if (it.type === 'removeContainer')
+          void act(ctx, `deleting ${it.name}…`, () => ctx.actions.removeContainer(it.id, it.force).then(() => `deleted ${it.name}`));
+        else void act(ctx, `deleting ${it.label}…`, () => ctx.actions.removeImage(it.ref).then(() => `deleted ${it.label}`));
+      }
+      return;
+    case 'form':
+      if (id === 'form.cancel') ctx.dispatch({ type: 'closeModal' });
+      else if (id === 'form.next') ctx.dispatch({ type: 'form', action: { type: 'next' } });
+      else if (id === 'form.prev') ctx.dispatch({ type: 'form', action: { type: 'prev' } });
+      else if (id === 'form.submit') {
+        const r = parseRunForm(m.form);
+        if (!r.ok) {
+          ctx.dispatch({ type: 'form', action: { type: 'invalid', field: r.field, message: r.message } });
+          return;
+        }
+        ctx.dispatch({ type: 'closeModal' });
+        ctx.dispatch({ type: 'focus', pane: 'containers' });
+        void act(ctx, `starting a container from ${familiarName(r.options.image)}…`, () =>
+          ctx.actions.run(r.options).then((c) => `started ${c.name} (${shortId(c.id)}) from ${familiarName(c.image)}`),
+        );
+      } else {
+        const edit = textInputKey(input, key);
+        if (edit) ctx.dispatch({ type: 'form', action: { type: 'edit', action: edit } });
+      }
+      return;
+    case 'pull': {
+      const phase = ctx.pull.state.phase;
+      if (id === 'pull.cancel') {
+        if (phase === 'pulling') ctx.pull.cancel();
+        else {
+          ctx.dispatch({ type: 'closeModal' });
+          ctx.pull.reset();
+        }
+      } else if (id === 'pull.submit') {
+        if (phase === 'done') {
+          ctx.dispatch({ type: 'closeModal' });
+          ctx.pull.reset();
+        } else if (phase !== 'pulling') {
+          const ref = m.input.value.trim();
+          if (ref === '') return;
+          void ctx.pull.start(ref).then((r) => {
+            if (r.phase === 'done')
+              ctx.setStatus({ kind: 'ok', text: `pulled ${familiarName(r.image.names[0] ?? r.ref)} (${shortId(r.image.id)})` });
+            else if (r.phase === 'failed') ctx.setStatus({ kind: 'error', text: `pull ${r.ref}: ${r.error}` });
+          });
+        }
+      } else if (phase === 'idle' || phase === 'failed') {
+        const edit = textInputKey(input, key);
+        if (edit) ctx.dispatch({ type: 'editInput', action: edit });
+      }
+      return;
+    }
+    case 'prompt':
+      if (id === 'prompt.accept' || id === 'prompt.cancel') {
+        const value = id === 'prompt.accept' ? m.input.value : '';
+        ctx.dispatch({ type: 'closeModal' });
+        if (m.purpose === 'search') {
+          const matches = findMatches(
+            ctx.logs.lines.map((l) => l.text),
+            ctx.logs.dropped,
+            value,
+          );
+          ctx.dispatch({ type: 'logs', action: { type: 'search', query: value, matches }, window: ctx.logsWindow });
+          if (value && matches.length === 0) ctx.setStatus({ kind: 'info', text: `no line matches "${value}"` });
+        } else if (st.pane === 'containers' || st.pane === 'images') ctx.dispatch({ type: 'setFilter', list: st.pane, value });
+      } else {
+        const edit = textInputKey(input, key);
+        if (edit) ctx.dispatch({ type: 'editInput', action: edit });
+      }
+      return;
+  }
+}
