@@ -74,12 +74,6 @@ export function inspectFormat(format: string, objects: readonly unknown[]): stri
   return objects.map((o) => wrap(() => render(t, o, { missingKey: 'error' })) + '\n').join('');
 }
 
-/** Parses once for many renders: render(t, o) per object, so partial output can be kept. */
-export function inspectTemplate(format: string): (o: unknown) => string {
-  const t = wrap(() => parseTemplate(format));
-  return (o) => wrap(() => render(t, o, { missingKey: 'error' }));
-}
-
 function wrap<T>(f: () => T): T {
   try {
     return f();
@@ -87,4 +81,27 @@ function wrap<T>(f: () => T): T {
     if (e instanceof TemplateError) throw new TemplateError(`template parsing error: ${e.message}`, e.phase);
     throw e;
   }
+}
+
+/**
+ * For list verbs (ps, images, volume ls): writes the rows under `format` and returns the
+ * exit code. A bad template is one line on stderr and exit 1, as docker does; nothing is
+ * written to stdout then.
+ */
+export function printRows(
+  io: { readonly stdout: NodeJS.WritableStream; readonly stderr: NodeJS.WritableStream },
+  format: string,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  opts: RowsOptions,
+): number {
+  let out: string;
+  try {
+    out = formatRows(format, rows, opts);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    io.stderr.write(`dockui: ${e.message}\n`);
+    return 1;
+  }
+  io.stdout.write(out);
+  return 0;
 }
