@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatRows, inspectFormat, parseTemplate, render, TemplateError } from '../../src/cli/template/index.js';
+import { imagesColumns, psColumns } from '../../src/cli/template/columns.js';
 import { tabwrite } from '../../src/cli/template/tabwriter.js';
 
 const data = {
@@ -199,5 +200,19 @@ describe('formatRows: docker tables, json and plain formats', () => {
   it('inspectFormat: one line per object, missing keys are errors', () => {
     assert.equal(inspectFormat('{{.Id}} {{.State.Status}}', [data, { ...data, Id: 'def' }]), 'abc123 running\ndef running\n');
     assert.throws(() => inspectFormat('{{.Nope}}', [data]), /map has no entry for key "Nope"/);
+  });
+
+  it('docker ps / images columns: default tables and headers in docker words', () => {
+    const ps = { ID: 'abc', Image: 'nginx', Command: '"sh"', RunningFor: '2 minutes ago', Status: 'Up', Ports: '', Names: 'web' };
+    assert.equal(
+      formatRows('table', [ps], psColumns),
+      'CONTAINER ID   IMAGE     COMMAND   CREATED         STATUS    PORTS     NAMES\n' +
+        'abc            nginx     "sh"      2 minutes ago   Up                  web\n',
+    );
+    const img = { Repository: 'busybox', Tag: 'latest', ID: '0123456789ab', CreatedSince: '', Size: '4.26MB' };
+    assert.equal(
+      formatRows('table', [img], imagesColumns),
+      'REPOSITORY   TAG       IMAGE ID       CREATED   SIZE\nbusybox      latest    0123456789ab   N/A       4.26MB\n',
+    );
   });
 });

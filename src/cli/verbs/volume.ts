@@ -3,22 +3,9 @@ import { EngineError } from '../../engine/define.js';
 import type { VolumeReport } from '../../engine/index.js';
 import { parseArgs, usage } from '../args.js';
 import { defineVerb } from '../context.js';
+import { volumeColumns } from '../template/columns.js';
 import { printRows } from '../template/index.js';
 import { writeInspect } from '../template/inspect.js';
-
-/** docker's volume list columns (formatter.volumeContext) and their headers. */
-const volumeHeaders = {
-  Name: 'VOLUME NAME',
-  Driver: 'DRIVER',
-  Scope: 'SCOPE',
-  Mountpoint: 'MOUNTPOINT',
-  Labels: 'LABELS',
-  Links: 'LINKS',
-  Size: 'SIZE',
-  Group: 'GROUP',
-  Availability: 'AVAILABILITY',
-  Status: 'STATUS',
-} as const;
 
 function volumeRow(v: VolumeReport): Record<string, unknown> {
   return {
@@ -74,11 +61,7 @@ export const verb = defineVerb({
         const all = await vols.list();
         let format = flags.format ?? 'table';
         if (flags.quiet && (format === 'table' || format === '')) format = '{{.Name}}';
-        return printRows(ctx, format, all.map(volumeRow), {
-          typeName: '*formatter.volumeContext',
-          headers: volumeHeaders,
-          defaultTable: '{{.Driver}}\t{{.Name}}',
-        });
+        return printRows(ctx, format, all.map(volumeRow), volumeColumns);
       }
       case 'create': {
         if (names.length !== 1) throw new EngineError('invalid_argument', "'dockui volume create' takes one name");
