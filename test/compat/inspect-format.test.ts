@@ -69,7 +69,7 @@ describe('docker --format habits through the CLI', () => {
     assert.equal(missing.stdout, '\n');
     assert.equal(
       missing.stderr,
-      'dockui: template parsing error: template: :1:2: executing "" at <.State.Nope>: map has no entry for key "Nope"\n',
+      'dockui: template parsing error: template: :1:8: executing "" at <.State.Nope>: map has no entry for key "Nope"\n',
     );
     // The template is checked before the name is looked up, as docker does.
     assert.equal(ghost.code, 64);

@@ -82,6 +82,8 @@ describe('template: functions', () => {
     ['{{printf "%v %s %d" 1.5 3 "a"}}', '1.5 %!s(int=3) %!d(string=a)'],
     ['{{printf "%d %d"}}|{{printf "%d" 1 2}}|{{printf "%s" nil}}', '%!d(MISSING) %!d(MISSING)|1%!(EXTRA int=2)|%!s(<nil>)'],
     ['{{printf "%T %T %T" 1 1.0 "s"}}', 'int float64 string'],
+    ['{{printf "%05s|%x|% x|%#v|%.3v" "ab" "héllo" "hi" "s" 3.14159}}', '000ab|68c3a96c6c6f|68 69|"s"|3.14'],
+    ["{{0x1F}} {{0o17}} {{1_000}} {{'a'}} {{-5}} {{+5}} {{.5}} {{1e3}} {{017}}", '31 15 1000 97 -5 5 0.5 1000 15'],
     [
       '{{1000000.0}}|{{123456.0}}|{{1234567.0}}|{{1e20}}|{{0.0001}}|{{0.00001}}|{{1.5}}|{{3.0}}',
       '1e+06|123456|1.234567e+06|1e+20|0.0001|1e-05|1.5|3',
@@ -138,9 +140,15 @@ describe('template: errors in Go words', () => {
     ['{{eq .Name 3}}', 'template: :1:2: executing "" at <eq .Name 3>: error calling eq: incompatible types for comparison'],
     ['{{lt true false}}', 'template: :1:2: executing "" at <lt true false>: error calling lt: invalid type for comparison'],
     ['{{range .Name}}{{end}}', 'template: :1:8: executing "" at <.Name>: range can\'t iterate over /web'],
-    ['{{.Name.X}}', 'template: :1:2: executing "" at <.Name.X>: can\'t evaluate field X in type interface {}'],
+    ['{{.Name.X}}', 'template: :1:7: executing "" at <.Name.X>: can\'t evaluate field X in type interface {}'],
+    ['{{$x := 3}}{{$x.Foo}}', 'template: :1:15: executing "" at <$x.Foo>: can\'t evaluate field Foo in type int'],
+    ['{{range $i, $e := 3}}{{end}}', 'template: :1:18: executing "" at <3>: can\'t use 3 to iterate over more than one variable'],
+    ['{{slice "abc" 1 2 3}}', 'template: :1:2: executing "" at <slice "abc" 1 2 3>: error calling slice: cannot 3-index slice a string'],
+    ['{{join "a" ","}}', 'template: :1:7: executing "" at <"a">: can\'t handle "a" for arg of type []string'],
+    ['{{pad "x" -1 0}}', 'template: :1:2: executing "" at <pad "x" -1 0>: error calling pad: strings: negative Repeat count'],
+    ['{{len nil}}', 'template: :1:2: executing "" at <len nil>: error calling len: reflect: call of reflect.Value.Type on zero Value'],
     ['{{with .Name}}{{.X}}{{end}}', 'template: :1:16: executing "" at <.X>: can\'t evaluate field X in type string'],
-    ['{{.State.Health.Status}}', 'template: :1:2: executing "" at <.State.Health.Status>: nil pointer evaluating interface {}.Status'],
+    ['{{.State.Health.Status}}', 'template: :1:8: executing "" at <.State.Health.Status>: nil pointer evaluating interface {}.Status'],
   ];
   for (const [t, want] of execErrors) it(`exec: ${t}`, () => assert.equal(fails(t), want));
 
@@ -148,7 +156,7 @@ describe('template: errors in Go words', () => {
     assert.equal(fails('{{.Nope}}', data, 'error'), 'template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"');
     assert.equal(
       fails('x\n  {{.State.Nope}}', data, 'error'),
-      'template: :2:4: executing "" at <.State.Nope>: map has no entry for key "Nope"',
+      'template: :2:10: executing "" at <.State.Nope>: map has no entry for key "Nope"',
     );
   });
 });

@@ -150,6 +150,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
         n = v.length;
         for (let k = 0; k < v.length; k++) if (!one(k, new Box(v[k]))) break;
       } else if (typeof v === 'number' && Number.isInteger(v)) {
+        if (decl.length > 1) errorf(`can't use ${v} to iterate over more than one variable`);
         n = Math.max(v, 0);
         for (let k = 0; k < v; k++) if (!one(k, k)) break;
       } else if (v === NO_VALUE || v === null) {
@@ -358,6 +359,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
         const fits = p === 'string' ? typeof lit === 'string' : p === 'int' ? typeof lit === 'number' && Number.isInteger(lit) : false;
         if (!fits) {
           at = a;
+          if (p === 'strings') errorf(`can't handle ${nodeString(a)} for arg of type []string`);
           if (a.kind === 'nil') errorf(`cannot assign nil to ${p === 'strings' ? '[]string' : p}`);
           errorf(`expected ${p === 'strings' ? '[]string' : p}; found ${nodeString(a)}`);
         }

@@ -61,8 +61,10 @@ function lt(a: unknown, b: unknown): boolean {
 }
 
 function length(x: unknown): number {
+  if (x instanceof Box && x.v === null) throw new FuncError('len of nil pointer');
   const v = unbox(x);
-  if (v === NO_VALUE || v === null || v === undefined) throw new FuncError('len of nil pointer');
+  // An untyped nil reaches Go's len as an invalid reflect.Value.
+  if (v === NO_VALUE || v === null || v === undefined) throw new FuncError('reflect: call of reflect.Value.Type on zero Value');
   if (typeof v === 'string') return byteLen(v);
   if (Array.isArray(v)) return v.length;
   if (v && typeof v === 'object' && !(v instanceof GoStruct) && !(v instanceof GoFloat)) return Object.keys(v).length;
@@ -102,7 +104,8 @@ function slice(item: unknown, ...idx: unknown[]): unknown {
   const v = unbox(item);
   const ks = idx.map(unbox);
   if (typeof v !== 'string' && !Array.isArray(v)) throw new FuncError(`can't slice item of type ${typeName(v)}`);
-  if (ks.length > 3 || (typeof v === 'string' && ks.length > 2)) throw new FuncError(`too many slice indexes: ${ks.length}`);
+  if (typeof v === 'string' && ks.length > 2) throw new FuncError('cannot 3-index slice a string');
+  if (ks.length > 3) throw new FuncError(`too many slice indexes: ${ks.length}`);
   const len = typeof v === 'string' ? byteLen(v) : v.length;
   const nums = ks.map((k) => {
     if (!isInt(k)) throw new FuncError(`cannot index slice/array with type ${typeName(k)}`);
@@ -171,7 +174,11 @@ export const dockerFuncs: Readonly<Record<string, TemplateFunc>> = {
   upper: { params: ['string'], fn: (s) => (s as string).toUpperCase() },
   pad: {
     params: ['string', 'int', 'int'],
-    fn: (s, p, q) => (s === '' ? s : ' '.repeat(Math.max(p as number, 0)) + (s as string) + ' '.repeat(Math.max(q as number, 0))),
+    fn: (s, p, q) => {
+      if (s === '') return s;
+      if ((p as number) < 0 || (q as number) < 0) throw new FuncError('strings: negative Repeat count');
+      return ' '.repeat(p as number) + (s as string) + ' '.repeat(q as number);
+    },
   },
   truncate: { params: ['string', 'int'], fn: (s, n) => truncate(s as string, n as number) },
 };

@@ -325,10 +325,11 @@ export function parse(text: string, funcs: ReadonlySet<string>, name = ''): List
     const pos = peek().pos;
     while (peek().typ === 'field') fields.push(next().val.slice(1));
     switch (node.kind) {
+      // Go positions a chained field or variable at its first chained field (".B" in .A.B).
       case 'field':
-        return { kind: 'field', pos: node.pos, ident: [...node.ident, ...fields] };
+        return { kind: 'field', pos, ident: [...node.ident, ...fields] };
       case 'variable':
-        return { kind: 'variable', pos: node.pos, ident: [...node.ident, ...fields] };
+        return { kind: 'variable', pos, ident: [...node.ident, ...fields] };
       case 'bool':
       case 'string':
       case 'number':

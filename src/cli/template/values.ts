@@ -180,6 +180,7 @@ function pad(s: string, spec: Spec, numeric: boolean): string {
   const n = [...s].length;
   if (n >= w) return s;
   if (spec.minus) return s + ' '.repeat(w - n);
+  if (spec.zero && !numeric) return '0'.repeat(w - n) + s;
   if (spec.zero && numeric) {
     const sign = /^[+\- ]/.test(s) ? s[0]! : '';
     return sign + '0'.repeat(w - n) + s.slice(sign.length);
@@ -210,8 +211,12 @@ function fmtOne(verb: string, arg: unknown, spec: Spec): string {
   const int = isInt(v);
   switch (verb) {
     case 'v':
-      if (float) return pad(signed(formatFloatG(Math.abs(numberOf(v))), numberOf(v) < 0, spec), spec, true);
+      if (float) {
+        const a = Math.abs(numberOf(v));
+        return pad(signed(spec.prec === undefined ? formatFloatG(a) : goG(a, spec.prec), numberOf(v) < 0, spec), spec, true);
+      }
       if (int) return pad(signed(String(Math.abs(v)), v < 0, spec), spec, true);
+      if (spec.sharp && typeof v === 'string') return pad(goQuote(v), spec, false);
       return pad(formatValue(v), spec, false);
     case 's':
       if (typeof v !== 'string') return badVerb(verb, v);
@@ -229,7 +234,8 @@ function fmtOne(verb: string, arg: unknown, spec: Spec): string {
     case 'x':
     case 'X': {
       if (typeof v === 'string' && (verb === 'x' || verb === 'X')) {
-        const hex = Buffer.from(v, 'utf8').toString('hex');
+        const bytes = [...Buffer.from(v, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
+        const hex = bytes.join(spec.space ? ' ' : '');
         return pad(verb === 'X' ? hex.toUpperCase() : hex, spec, false);
       }
       if (!int) return badVerb(verb, v);
