@@ -1,4 +1,5 @@
-import { EngineError, exitCodeFor, formatError, isEngineError } from '../engine/define.js';
+import { statSync } from 'node:fs';
+import { exitCodeFor, formatError, isEngineError } from '../engine/define.js';
 import { openEngine, resolvePaths } from '../engine/index.js';
 import { parseArgs, usage } from './args.js';
 import type { CliContext, Verb } from './context.js';
@@ -78,12 +79,48 @@ function afterGlobalFlags(argv: readonly string[]): number {
   return i;
 }
 
-/** Is argv a TUI invocation (no verb, or a directory)? `--help`/`--version` are the CLI's. */
+/**
+ * Is argv a TUI invocation (no verb, or a folder)? `--help`/`--version` are the CLI's. A
+ * first word that is neither a verb nor an existing folder (nor written as a path) is an
+ * unknown command: the CLI says so in docker's words.
+ */
 export function isTuiInvocation(argv: readonly string[]): boolean {
   const i = afterGlobalFlags(argv);
   if (argv.slice(0, i).some((a) => /^(-h|--help|-v|--version)$/.test(a))) return false;
   const first = argv[i];
-  return first === undefined || !(first in verbs);
+  if (first === undefined) return true;
+  if (first in verbs) return false;
+  return first.includes('/') || first.startsWith('.') || isFolder(first);
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Levenshtein distance, for "Did you mean" (cobra suggests at a distance of 2 or less). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
+  for (let x = 1; x <= a.length; x++) {
+    const cur = [x];
+    for (let y = 1; y <= b.length; y++) cur[y] = Math.min(prev[y]! + 1, cur[y - 1]! + 1, prev[y - 1]! + (a[x - 1] === b[y - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** docker's words for an unknown command, with cobra's suggestions for a near miss. */
+export function unknownCommand(word: string): string {
+  const near = Object.keys(verbs)
+    .map((v) => ({ v, d: distance(word.toLowerCase(), v) }))
+    .filter((x) => x.d <= 2 || (word.length > 1 && x.v.startsWith(word.toLowerCase())))
+    .sort((a, b) => a.d - b.d || a.v.localeCompare(b.v))
+    .map((x) => x.v);
+  const hint = near.length ? `Did you mean this?\n${near.map((v) => `\t${v}\n`).join('')}` : '';
+  return `dockui: '${word}' is not a dockui command.\n${hint}See 'dockui --help'\n`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -114,7 +151,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const mod = verbs[verbName];
-    if (!mod) throw new EngineError('invalid_argument', `unknown command: ${verbName} (see 'dockui --help')`);
+    if (!mod) {
+      // Exit 1, as docker does for a command it does not know.
+      process.stderr.write(unknownCommand(verbName));
+      return 1;
+    }
     const { verb } = (await import(`./verbs/${mod}.js`)) as { verb: Verb | ((name: string) => Verb) };
     const v = typeof verb === 'function' ? verb(verbName) : verb;
     const rest = argv.slice(i + 1);
