@@ -136,7 +136,10 @@ describe('dockui run', () => {
 
   it('publishes the image EXPOSEd ports on free host ports with -P', async () => {
     const id = (await f.ok(['run', '-d', '-P', f.layers, 'httpd', '-f', '-p', '8080', '-h', '/data'])).trim();
-    const ports = JSON.parse(await f.ok(['inspect', '-f', '{{json .NetworkSettings.Ports}}', id])) as Record<string, { HostPort: string }[]>;
+    const ports = JSON.parse(await f.ok(['inspect', '-f', '{{json .NetworkSettings.Ports}}', id])) as Record<
+      string,
+      { HostPort: string }[]
+    >;
     const hostPort = Number(ports['8080/tcp']?.[0]?.HostPort);
     assert.ok(hostPort > 0, JSON.stringify(ports));
     assert.match(await eventually(() => httpGet(`http://127.0.0.1:${hostPort}/b.txt`), 10_000, '-P port'), /./);
