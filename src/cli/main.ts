@@ -66,21 +66,22 @@ function topHelp(): string {
   ].join('\n');
 }
 
-/** Index of the first word after the global flags (and their values). */
+/** Index of the first word after the global flags (and their values): a verb, a folder or another flag. */
 function afterGlobalFlags(argv: readonly string[]): number {
   let i = 0;
   while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '-') {
     const a = argv[i]!;
     const name = a.replace(/^--?/, '').split('=')[0]!;
     const spec = (globalFlags as Record<string, { value?: boolean }>)[name];
-    if (spec?.value && !a.includes('=')) i++;
+    if (spec === undefined) break; // a verb's or the TUI's flag
+    if (spec.value && !a.includes('=')) i++;
     i++;
   }
   return i;
 }
 
 /**
- * Is argv a TUI invocation (no verb, or a folder)? `--help`/`--version` are the CLI's. A
+ * Is argv a TUI invocation (no verb, a TUI flag, or a folder)? `--help`/`--version` are the CLI's. A
  * first word that is neither a verb nor an existing folder (nor written as a path) is an
  * unknown command: the CLI says so in docker's words.
  */
@@ -90,7 +91,8 @@ export function isTuiInvocation(argv: readonly string[]): boolean {
   const first = argv[i];
   if (first === undefined) return true;
   if (first in verbs) return false;
-  return first.includes('/') || first.startsWith('.') || isFolder(first);
+  // The TUI's own flags (-p, -e, --sync...) may come before its folder.
+  return first.startsWith('-') || first.includes('/') || first.startsWith('.') || isFolder(first);
 }
 
 function isFolder(p: string): boolean {

@@ -40,6 +40,7 @@ describe('unknown commands', () => {
       assert.equal(isTuiInvocation([dir]), true);
       assert.equal(isTuiInvocation(['./not-yet-there']), true);
       assert.equal(isTuiInvocation(['--root', dir, dir]), true);
+      assert.equal(isTuiInvocation(['--root', dir, '-p', '8080:80', dir]), true);
       assert.equal(isTuiInvocation(['compose', 'up']), false);
       assert.equal(isTuiInvocation(['ps']), false);
       assert.equal(isTuiInvocation(['--help']), false);
