@@ -2,18 +2,10 @@
 // (progress bars); otherwise plain lines, one per change of state, so logs stay readable.
 // Generic (LiveLines) with a pull-specific printer on top; the builder may reuse LiveLines.
 import type { LayerPhase, PullProgress } from '../engine/define.js';
+import { siSize } from '../format/units.js';
 
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n}B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)}${units[i]}`;
-}
+/** Sizes in progress lines: SI units, digits kept ("4.20MB"), as the TUI's columns. */
+export const formatBytes = (n: number): string => siSize(n, 'fixed');
 
 /** "[=====>     ]" for a fraction, fixed width. */
 export function bar(current: number, total: number, width = 30): string {

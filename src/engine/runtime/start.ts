@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError, type PortMapping } from '../define.js';
+import { procStart } from '../sysx.js';
 import type { RunOptions } from '../types.js';
 import { rootfsOf, writeBundle } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
@@ -19,7 +20,7 @@ import { mergeEnv } from './run-in-rootfs.js';
 import { effectiveCapabilities } from './spec.js';
 import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
-import { dockuiBin, parseBytes, parseCpus, parseSignal, procStartTime, runcFailure, trace } from './support.js';
+import { dockuiBin, parseBytes, parseCpus, parseSignal, runcFailure, trace } from './support.js';
 import { ContainerCore } from './core.js';
 
 export class ContainerStarter extends ContainerCore {
@@ -207,7 +208,7 @@ export class ContainerStarter extends ContainerCore {
           : [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
       });
       rec.pid = pid;
-      const st = procStartTime(pid);
+      const st = procStart(pid);
       if (st !== undefined) rec.pidStart = st;
       rec.monitor = 'conmon';
       rec.monitorPid = monitorPid;
@@ -299,7 +300,7 @@ export class ContainerStarter extends ContainerCore {
       r.monitor = 'attached';
       if (c.pid) r.monitorPid = c.pid;
       r.ownerPid = process.pid;
-      const ownStart = procStartTime(process.pid);
+      const ownStart = procStart(process.pid);
       if (ownStart !== undefined) r.ownerStart = ownStart;
       r.startedAt = new Date().toISOString();
       delete r.exitCode;

@@ -1,11 +1,12 @@
 // The runtime's small shared parts: user input parsing (signals, sizes, CPUs), the image lookup,
 // process liveness checks, the summary shape and the trace switch.
 import { availableParallelism, constants as osConstants } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ContainerSummary, EngineError } from '../define.js';
+import { procStart } from '../sysx.js';
 import { cleanRuntimeMessage } from './monitor.js';
 import type { ContainerRecord } from './records.js';
 
@@ -121,19 +122,10 @@ export async function runcFailure(logFile: string): Promise<string | undefined> 
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function procStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 /** Is the container's init (this pid, started at that time) still alive? */
 export function initAlive(rec: ContainerRecord): boolean {
   if (!rec.pid) return false;
-  const st = procStartTime(rec.pid);
+  const st = procStart(rec.pid);
   return st !== undefined && (rec.pidStart === undefined || st === rec.pidStart);
 }
 

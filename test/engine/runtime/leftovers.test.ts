@@ -54,6 +54,31 @@ describe('leftovers of a killed start', () => {
     await assertNothingLeft(f.root);
   });
 
+  it('system check reports an orphan slirp4netns and its netns (exit 1); --repair frees the port', async () => {
+    await killedRun(f, 24113, 'k3', { process: 'slirp4netns' });
+    const c1 = await f.cli(['system', 'check']);
+    assert.equal(c1.code, 1, c1.stdout + c1.stderr);
+    const lines = c1.stdout.split('\n').filter((l) => l.startsWith('leftover '));
+    assert.ok(
+      lines.some((l) => /^leftover process .*orphan slirp4netns/.test(l)),
+      c1.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^leftover netns /.test(l)),
+      c1.stdout,
+    );
+    const c2 = await f.cli(['system', 'check', '--repair']);
+    assert.equal(c2.code, 0, c2.stdout + c2.stderr);
+    assert.deepEqual(helpers(f, 'slirp4netns'), []);
+    assert.deepEqual(await findRuntimeLeftovers(f.root, runRoot()), []);
+    const c3 = await f.cli(['system', 'check']);
+    assert.equal(c3.code, 0, c3.stdout);
+    // The port is free again.
+    await f.ok(['run', '-d', '--name', 'n3', '-p', '127.0.0.1:24113:80', f.busybox, 'sleep', '300']);
+    await f.ok(['rm', '-f', 'n3', 'k3']);
+    await assertNothingLeft(f.root);
+  });
+
   it('a conmon and runc container left waiting for a start are freed by ps, and rm works', async () => {
     await killedRun(f, 24111, 'k2', { process: 'conmon' });
     await sleep(100); // conmon's runc create finishes on its own
