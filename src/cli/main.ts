@@ -29,6 +29,7 @@ const verbs: Readonly<Record<string, string>> = {
   unpause: 'container',
   rm: 'container',
   ps: 'ps',
+  port: 'port',
   logs: 'container',
   wait: 'container',
   exec: 'container',
