@@ -30,6 +30,7 @@ const verbs: Readonly<Record<string, string>> = {
   rm: 'container',
   ps: 'ps',
   port: 'port',
+  diff: 'diff',
   logs: 'container',
   wait: 'container',
   exec: 'container',

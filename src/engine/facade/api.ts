@@ -64,6 +64,12 @@ export interface TopReport {
   readonly processes: string[][];
 }
 
+/** One line of `docker diff`: A(dded), C(hanged) or D(eleted), an absolute path in the container. */
+export interface ContainerChange {
+  readonly kind: 'A' | 'C' | 'D';
+  readonly path: string;
+}
+
 export interface ContainerEngine extends ContainersApi {
   /** Records reconciled with what is alive, newest first; running and paused only unless `all`. */
   list(opts?: { all?: boolean }): Promise<ContainerReport[]>;
@@ -82,6 +88,8 @@ export interface ContainerEngine extends ContainersApi {
   exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess>;
   stats(idOrName: string, sampleMs?: number): Promise<ContainerStats>;
   top(idOrName: string): Promise<TopReport>;
+  /** `docker diff`: the changes in the container's writable layer, in docker's order. */
+  diff(idOrName: string): Promise<ContainerChange[]>;
   rename(idOrName: string, newName: string): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;

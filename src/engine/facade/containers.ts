@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { LogsOptions, RunOptions } from '../types.js';
-import type { ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
+import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
@@ -171,6 +171,13 @@ export class ContainerEngineImpl implements ContainerEngine {
   }
   async top(idOrName: string): Promise<TopReport> {
     return (await this.#rt()).top(idOrName);
+  }
+  async diff(idOrName: string): Promise<ContainerChange[]> {
+    const [rt, { overlayChanges }] = await Promise.all([this.#rt(), import('../runtime/diff.js')]);
+    const rec = await rt.find(idOrName);
+    // Volume and bind destinations are mount points the runtime made, not the container's changes.
+    const skip = new Set(rec.mounts.map((m) => m.destination.replace(/(.)\/+$/, '$1')));
+    return overlayChanges(join(rt.dir(rec.id), 'upper'), rec.lowerDirs, skip);
   }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;
