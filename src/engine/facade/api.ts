@@ -159,6 +159,17 @@ export interface ImportReport {
 export type ArchiveTarget = { readonly file: string } | { readonly stream: NodeJS.WritableStream };
 export type ArchiveSource = { readonly file: string } | { readonly stream: AsyncIterable<Buffer>; readonly name?: string };
 
+/** One row of `docker history`, newest first: a step of the image's config history. */
+export interface ImageHistoryEntry {
+  /** The image id on the top row; "<missing>" below it (dockui keeps no intermediate images). */
+  readonly id: string;
+  readonly created?: string;
+  readonly createdBy: string;
+  /** Unpacked bytes of the layer this step made; 0 for a step without one. */
+  readonly size: number;
+  readonly comment: string;
+}
+
 export interface ImageEngine extends ImagesApi {
   /** One summary per image id, newest first. */
   list(): Promise<ImageSummary[]>;
@@ -172,6 +183,8 @@ export interface ImageEngine extends ImagesApi {
   removeMany(refs: readonly string[], opts?: { force?: boolean; signal?: AbortSignal }): Promise<ImageRemoveReport>;
   /** `docker image inspect`'s JSON shape. */
   inspectJson(ref: string): Promise<Record<string, unknown>>;
+  /** `docker history`: the config's history, newest first, with each layer's unpacked size. */
+  history(ref: string): Promise<ImageHistoryEntry[]>;
   /** Dangling images (and with `all`, every image no container uses), then the space they held. */
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<GcReport>;
   save(names: readonly string[], to: ArchiveTarget, opts?: { signal?: AbortSignal }): Promise<void>;
