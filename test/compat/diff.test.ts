@@ -39,6 +39,7 @@ describe('dockui diff', () => {
     assert.equal(run.code, 0, run.stderr);
     const d = await cli(['diff', 'changer']);
     assert.equal(d.code, 0, d.stderr);
+    assert.equal((await cli(['container', 'diff', 'changer'])).stdout, d.stdout);
     assert.equal(
       d.stdout,
       [

@@ -62,6 +62,7 @@ describe('dockui history', () => {
       ].join('\n'),
     );
     assert.equal(q.stdout, `${id.slice(7, 19)}\n<missing>\n<missing>\n<missing>\n`);
+    assert.equal((await cli(['image', 'history', '-q', 'hist:1'])).stdout, q.stdout);
     const fl = full.stdout.split('\n');
     assert.match(fl[0]!, new RegExp(`^${id} 0 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
     assert.match(fl[1]!, /^<missing> 6 /);

@@ -40,6 +40,7 @@ describe('dockui port', () => {
     const r = await cli(['port', 'pub']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '53/udp -> 0.0.0.0:24231\n80/tcp -> 127.0.0.1:24230\n8080/tcp -> 0.0.0.0:24232\n');
+    assert.equal((await cli(['container', 'port', 'pub'])).stdout, r.stdout);
   });
 
   it('PRIVATE_PORT[/PROTO] prints its host addresses; tcp is the default protocol', async () => {
