@@ -19,7 +19,7 @@ describe('dockui diff', () => {
     assert.equal(pull.code, 0, pull.stderr);
   });
   after(async () => {
-    await cli(['rm', '-f', 'changer', 'quiet', 'fresh']);
+    await cli(['rm', '-f', 'changer', 'quiet', 'fresh', 'sized']);
     t.cleanup();
     rmSync(bind, { recursive: true, force: true });
   });
@@ -57,6 +57,32 @@ describe('dockui diff', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('ps -s: the bytes of the files a container added or changed, a hard link once, and with the image', async () => {
+    const run = await cli([
+      'run',
+      '--name',
+      'sized',
+      image,
+      'sh',
+      '-c',
+      'head -c 5000 /dev/zero > /root/b && ln /root/b /root/c && echo hello > /tmp/a',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const [size, plain, img] = await Promise.all([
+      cli(['ps', '-a', '-s', '--filter', 'name=sized', '--format', '{{.Names}} {{.Size}}']),
+      cli(['ps', '-a', '--filter', 'name=sized', '--format', '{{.Names}}|{{.Size}}']),
+      cli(['images', '--format', '{{.Size}}', image]),
+    ]);
+    assert.equal(size.code, 0, size.stderr);
+    // 5000 + 6 bytes; virtual: the image's 1.98MB and those, in docker's 3 significant digits.
+    const m = /^sized 5\.01kB \(virtual (\d[\d.]*)MB\)\n$/.exec(size.stdout);
+    assert.ok(m, size.stdout);
+    assert.equal(img.stdout, '1.98MB\n');
+    assert.equal(m[1], '1.99');
+    // A format naming .Size measures it, as docker's does.
+    assert.match(plain.stdout, /^sized\|5\.01kB \(virtual 1\.99MB\)\n$/);
   });
 
   it('a container that changed nothing, or never started, has an empty diff; a missing one is an error', async () => {

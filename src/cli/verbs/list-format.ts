@@ -32,6 +32,8 @@ function ellipsis(s: string, max: number): string {
 
 export interface PsRowOptions {
   readonly trunc: boolean;
+  /** Measured sizes by container id (ps -s, or a format naming .Size); 0B otherwise, as docker. */
+  readonly sizes?: ReadonlyMap<string, { readonly rw: number; readonly rootFs: number }>;
   readonly now: number;
   readonly status: (r: ContainerReport, now: number) => string;
 }
@@ -56,8 +58,7 @@ export function psRow(r: ContainerReport, o: PsRowOptions): Record<string, unkno
     Ports: r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', '),
     State: r.state,
     Status: o.status(r, o.now),
-    // dockui does not measure a container's writable layer (ps --size says so).
-    Size: '0B',
+    Size: sizeText(o.sizes?.get(r.id)),
     Names: r.name,
     Labels: labels,
     Mounts: mounts,
@@ -67,14 +68,36 @@ export function psRow(r: ContainerReport, o: PsRowOptions): Record<string, unkno
   };
 }
 
-/** `docker ps --format F` (-q: "{{.ID}}" when F is the table). */
-export function printPs(ctx: CliContext, format: string, recs: readonly ContainerReport[], o: PsRowOptions & { quiet: boolean }): number {
+/** docker's ContainerContext.Size: "12B (virtual 1.98MB)". */
+function sizeText(s: { readonly rw: number; readonly rootFs: number } | undefined): string {
+  const rw = units.siSize(s?.rw ?? 0);
+  return s && s.rootFs > 0 ? `${rw} (virtual ${units.siSize(s.rootFs)})` : rw;
+}
+
+/**
+ * `docker ps --format F` (-q: "{{.ID}}" when F is the table; -s: the table gets SIZE). Sizes
+ * are measured only when asked for, or when F names .Size, as docker does.
+ */
+export async function printPs(
+  ctx: CliContext,
+  format: string,
+  recs: readonly ContainerReport[],
+  o: PsRowOptions & { quiet: boolean; size: boolean },
+): Promise<number> {
   if (o.quiet && (format === 'table' || format === '')) format = '{{.ID}}';
+  let columns = psColumns;
+  if (format === 'table' && o.size) columns = { ...psColumns, defaultTable: `${psColumns.defaultTable!}\t{{.Size}}` };
+  let sizes: Map<string, { rw: number; rootFs: number }> | undefined;
+  if (o.size || format.includes('.Size')) {
+    const measured = await Promise.all(recs.map((r) => ctx.engine.containers.size(r.id).catch(() => undefined)));
+    sizes = new Map();
+    recs.forEach((r, i) => measured[i] && sizes!.set(r.id, measured[i]));
+  }
   return printRows(
     ctx,
     format,
-    recs.map((r) => psRow(r, o)),
-    psColumns,
+    recs.map((r) => psRow(r, { ...o, ...(sizes ? { sizes } : {}) })),
+    columns,
   );
 }
 

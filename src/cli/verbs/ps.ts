@@ -73,16 +73,11 @@ export const verb = defineVerb({
     'no-trunc': { help: 'do not truncate ids and commands' },
     last: { short: 'n', value: true, help: 'show the N last created containers (all states)' },
     latest: { short: 'l', help: 'show the latest created container (all states)' },
-    size: { short: 's', help: 'total file sizes (not measured by dockui: refused)' },
+    size: { short: 's', help: 'display total file sizes (writable layer, and with the image: virtual)' },
     format: { value: true, help: "'table {{.ID}}\\t{{.Names}}', 'json' (one object per line) or a Go template" },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length) throw new EngineError('invalid_argument', `'dockui ps' takes no arguments`);
-    if (flags.size)
-      throw new EngineError(
-        'invalid_argument',
-        "'dockui ps --size': dockui does not measure container sizes (try 'du -sh' on the container's upper dir)",
-      );
     let last = flags.latest ? 1 : -1;
     if (flags.last !== undefined) {
       if (!/^-?\d+$/.test(flags.last))
@@ -95,10 +90,11 @@ export const verb = defineVerb({
     // Newest first: -n N keeps the N last created, as docker's daemon does after filtering.
     if (last > 0) recs = recs.slice(0, last);
     const trunc = !flags['no-trunc'];
-    if (flags.format !== undefined && !(flags.quiet && flags.format === 'table')) {
+    const format = flags.format ?? (flags.size && !flags.quiet ? 'table' : undefined);
+    if (format !== undefined && !(flags.quiet && format === 'table')) {
       // Loaded only here: a plain `dockui ps` (a benchmark target) does not load templates.
       const { printPs } = await import('./list-format.js');
-      return printPs(ctx, flags.format, recs, { trunc, quiet: !!flags.quiet, now: Date.now(), status: statusText });
+      return printPs(ctx, format, recs, { trunc, quiet: !!flags.quiet, now: Date.now(), status: statusText, size: !!flags.size });
     }
     if (flags.quiet) {
       ctx.stdout.write(recs.map((r) => `${trunc ? r.id.slice(0, 12) : r.id}\n`).join(''));

@@ -90,6 +90,8 @@ export interface ContainerEngine extends ContainersApi {
   top(idOrName: string): Promise<TopReport>;
   /** `docker diff`: the changes in the container's writable layer, in docker's order. */
   diff(idOrName: string): Promise<ContainerChange[]>;
+  /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
+  size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;

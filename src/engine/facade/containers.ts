@@ -173,11 +173,21 @@ export class ContainerEngineImpl implements ContainerEngine {
     return (await this.#rt()).top(idOrName);
   }
   async diff(idOrName: string): Promise<ContainerChange[]> {
-    const [rt, { overlayChanges }] = await Promise.all([this.#rt(), import('../runtime/diff.js')]);
+    return (await this.#changes(idOrName)).changes;
+  }
+  async #changes(idOrName: string) {
+    const [rt, diff] = await Promise.all([this.#rt(), import('../runtime/diff.js')]);
     const rec = await rt.find(idOrName);
     // Volume and bind destinations are mount points the runtime made, not the container's changes.
     const skip = new Set(rec.mounts.map((m) => m.destination.replace(/(.)\/+$/, '$1')));
-    return overlayChanges(join(rt.dir(rec.id), 'upper'), rec.lowerDirs, skip);
+    const upper = join(rt.dir(rec.id), 'upper');
+    return { rec, upper, diff, changes: await diff.overlayChanges(upper, rec.lowerDirs, skip) };
+  }
+  async size(idOrName: string): Promise<{ rw: number; rootFs: number }> {
+    const { rec, upper, diff, changes } = await this.#changes(idOrName);
+    const rw = await diff.changesSize(upper, changes);
+    const image = (await (await this.core.store()).listImages({ all: true })).find((i) => i.id === rec.imageId);
+    return { rw, rootFs: (image?.size ?? 0) + rw };
   }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;

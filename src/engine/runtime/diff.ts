@@ -106,3 +106,23 @@ export async function overlayChanges(
   await walk('');
   return changes;
 }
+
+/**
+ * `docker ps -s`'s SizeRw: bytes of the files (not directories) the changes added or changed,
+ * a hard-linked file once, as moby's ChangesSize counts them.
+ */
+export async function changesSize(upperDir: string, changes: readonly Change[]): Promise<number> {
+  const seen = new Set<bigint>();
+  let size = 0;
+  for (const c of changes) {
+    if (c.kind === 'D') continue;
+    const s = await lstat(join(upperDir, c.path), { bigint: true }).catch(() => undefined);
+    if (!s || s.isDirectory()) continue;
+    if (s.nlink > 1n) {
+      if (seen.has(s.ino)) continue;
+      seen.add(s.ino);
+    }
+    size += Number(s.size);
+  }
+  return size;
+}
