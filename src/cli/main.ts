@@ -29,6 +29,9 @@ const verbs: Readonly<Record<string, string>> = {
   unpause: 'container',
   rm: 'container',
   ps: 'ps',
+  port: 'port',
+  diff: 'diff',
+  history: 'history',
   logs: 'container',
   wait: 'container',
   exec: 'container',
@@ -190,7 +193,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (debug && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     // Stopped by a signal: the shell's code for it (128 + signal number), as an interrupted docker gives.
     if (ac.signal.aborted) return firstSignal === 'SIGTERM' ? 143 : 130;
-    if (isEngineError(e)) return exitCodeFor[e.code];
+    if (isEngineError(e)) return e.exitCode ?? exitCodeFor[e.code];
     return 125;
   } finally {
     process.off('SIGINT', onSignal);

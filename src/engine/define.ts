@@ -32,10 +32,13 @@ export class EngineError extends Error {
   override readonly name = 'EngineError';
   readonly code: ErrorCode;
   readonly range: SourceRange | undefined;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; range?: SourceRange }) {
+  /** The CLI's exit code when not the code's (exitCodeFor): 126/127 for a command runc cannot run. */
+  readonly exitCode: number | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; range?: SourceRange; exitCode?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.range = options?.range;
+    this.exitCode = options?.exitCode;
   }
 }
 

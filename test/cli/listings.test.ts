@@ -10,10 +10,10 @@ describe('listings on an empty root', () => {
     try {
       const ps = await runCli(['ps', '-a'], { root: t.root });
       assert.equal(ps.code, 0, ps.stderr);
-      assert.equal(ps.stdout, 'CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n');
+      assert.equal(ps.stdout, 'CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n');
       const images = await runCli(['images'], { root: t.root });
       assert.equal(images.code, 0, images.stderr);
-      assert.equal(images.stdout, 'REPOSITORY   TAG   IMAGE ID   CREATED   SIZE\n');
+      assert.equal(images.stdout, 'REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n');
     } finally {
       t.cleanup();
     }

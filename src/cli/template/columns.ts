@@ -62,3 +62,17 @@ export const volumeColumns: RowsOptions = {
   },
   defaultTable: '{{.Driver}}\t{{.Name}}',
 };
+
+/** `docker history` rows (formatter.historyContext). */
+export const historyColumns: RowsOptions = {
+  typeName: '*formatter.historyContext',
+  headers: {
+    ID: 'IMAGE',
+    CreatedSince: 'CREATED',
+    CreatedAt: 'CREATED AT',
+    CreatedBy: 'CREATED BY',
+    Size: 'SIZE',
+    Comment: 'COMMENT',
+  },
+  defaultTable: '{{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
+};

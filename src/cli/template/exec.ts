@@ -37,12 +37,16 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
   let at: Node | undefined;
 
   const errorf = (msg: string): never => {
-    if (!at) throw new TemplateError(`template: ${name}: ${msg}`, 'exec');
+    if (!at) throw new TemplateError(`template: ${name}: ${msg}`, 'exec', out.join(''));
     const before = text.slice(0, at.pos);
     const nl = before.lastIndexOf('\n');
     const lineNum = 1 + (before.match(/\n/g)?.length ?? 0);
     const col = nl === -1 ? at.pos : at.pos - (nl + 1);
-    throw new TemplateError(`template: ${name}:${lineNum}:${col}: executing "${name}" at <${nodeString(at)}>: ${msg}`, 'exec');
+    throw new TemplateError(
+      `template: ${name}:${lineNum}:${col}: executing "${name}" at <${nodeString(at)}>: ${msg}`,
+      'exec',
+      out.join(''),
+    );
   };
 
   const varValue = (n: string): unknown => {

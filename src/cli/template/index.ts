@@ -54,12 +54,13 @@ export function formatRows(format: string, rows: readonly Readonly<Record<string
   let out = '';
   for (const r of rows) out += wrap(() => render(t, new GoStruct(opts.typeName, r))) + '\n';
   if (!isTable) return out;
-  // docker renders the header with the same template over a map of column names.
+  // docker renders the header with the same template over a map of column names, and keeps
+  // what it wrote before an error ({{.Label "k"}} has no header: the line stops there).
   let header: string;
   try {
     header = render(parseTemplate(body, headerFuncs), opts.headers, { funcs: headerFuncs });
-  } catch {
-    header = '';
+  } catch (e) {
+    header = e instanceof TemplateError ? e.partial : '';
   }
   return tabwrite(`${header}\n${out}`);
 }

@@ -54,6 +54,8 @@ export class TemplateError extends Error {
   constructor(
     message: string,
     readonly phase: 'parse' | 'exec',
+    /** What an execution wrote before it failed (Go's template leaves it in the writer). */
+    readonly partial = '',
   ) {
     super(message);
     this.name = 'TemplateError';

@@ -506,6 +506,8 @@ const subcommands = [
   'stats',
   'top',
   'rename',
+  'port',
+  'diff',
 ];
 
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
@@ -527,6 +529,8 @@ const containerVerb: Verb = defineVerb({
     else if (sub === 'cleanup') v = cleanupVerb as unknown as Verb;
     else if (sub === 'ls' || sub === 'ps' || sub === 'list') v = (await import('./ps.js')).verb as unknown as Verb;
     else if (sub === 'inspect') v = (await import('./inspect.js')).verb as unknown as Verb;
+    else if (sub === 'port') v = (await import('./port.js')).verb as unknown as Verb;
+    else if (sub === 'diff') v = (await import('./diff.js')).verb as unknown as Verb;
     else v = byName(sub);
     const { parseArgs, usage } = await import('../args.js');
     if (rest[0] === '--help' || rest[0] === '-h') {

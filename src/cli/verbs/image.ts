@@ -7,6 +7,7 @@ import { defineVerb } from '../context.js';
 import { humanSize, listFlags, listImagesCommand } from './images.js';
 import { removeImagesCommand } from './rmi.js';
 import { tagCommand } from './tag.js';
+import { historyFlags, verb as historyVerb } from './history.js';
 
 /** Asks on a terminal; anything but y/yes is no. Without a terminal there is nobody to ask. */
 export async function confirm(ctx: CliContext, question: string): Promise<boolean> {
@@ -88,12 +89,17 @@ const subs: Readonly<Record<string, Sub>> = {
     run: (ctx, f, pos) => inspectImagesCommand(ctx, pos, f.format as string | undefined),
   },
   tag: { synopsis: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]', flags: {}, run: (ctx, _f, pos) => tagCommand(ctx, pos) },
+  history: {
+    synopsis: '[OPTIONS] IMAGE',
+    flags: historyFlags,
+    run: (ctx, f, pos) => historyVerb.run(ctx, { flags: f as Parameters<typeof historyVerb.run>[1]['flags'], positionals: pos }),
+  },
 };
 const aliases: Readonly<Record<string, string>> = { list: 'ls', remove: 'rm', rmi: 'rm' };
 
 export const verb = defineVerb({
   name: 'image',
-  synopsis: 'COMMAND (ls, rm, prune, inspect, tag)',
+  synopsis: 'COMMAND (ls, rm, prune, inspect, tag, history)',
   summary: 'Manage images',
   flags: {},
   stopAtPositional: true,

@@ -18,14 +18,13 @@ export function humanSince(iso: string | undefined, now = Date.now()): string {
   return `${humanDuration(now - t, 'since')} ago`;
 }
 
-/** Left-aligned columns with three spaces between them, as docker prints. */
+/**
+ * Left-aligned columns as docker's tabwriter.NewWriter(out, 10, 1, 3, ' ', 0) sets them: each
+ * column but the last as wide as its widest cell plus 3, at least 10.
+ */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('   ')
-      .trimEnd();
+  const widths = header.map((h, i) => Math.max(10, 3 + Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('');
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -89,19 +88,29 @@ export async function listImagesCommand(
   positionals: readonly string[],
 ): Promise<number> {
   if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui images' takes at most one [REPOSITORY[:TAG]]`);
-  const format = flags.format;
-  if (format !== undefined && format !== 'json' && format !== 'table')
-    throw new EngineError('invalid_argument', `unsupported --format ${JSON.stringify(format)} (use json or table)`);
   let dangling: boolean | undefined;
+  const refs: string[] = [];
   for (const f of flags.filter ?? []) {
-    const m = /^dangling=(true|false)$/.exec(f);
-    if (!m) throw new EngineError('invalid_argument', `unsupported --filter ${JSON.stringify(f)} (supported: dangling=true|false)`);
-    dangling = m[1] === 'true';
+    const m = /^(dangling|reference)=(.*)$/.exec(f);
+    if (!m)
+      throw new EngineError(
+        'invalid_argument',
+        `unsupported --filter ${JSON.stringify(f)} (supported: dangling=true|false, reference=PATTERN)`,
+      );
+    if (m[1] === 'reference') refs.push(m[2]!);
+    else if (m[2] === 'true' || m[2] === 'false') dangling = m[2] === 'true';
+    else throw new EngineError('invalid_argument', `invalid filter 'dangling=${m[2]}': use dangling=true or dangling=false`);
   }
   let rows = imageRows(await ctx.engine.images.list());
   if (positionals[0] !== undefined) rows = rows.filter((r) => matches(r, positionals[0]!));
+  if (refs.length) rows = rows.filter((r) => refs.some((f) => matches(r, f)));
   if (dangling !== undefined) rows = rows.filter((r) => (r.repository === '<none>') === dangling);
   const id = (x: string) => (flags['no-trunc'] ? x : shortId(x));
+  if (flags.format !== undefined && !(flags.quiet && flags.format === 'table')) {
+    // Loaded only here: the template engine is not on the plain listing's path.
+    const { printImages } = await import('./list-format.js');
+    return printImages(ctx, flags.format, rows, { trunc: !flags['no-trunc'], quiet: !!flags.quiet, digests: !!flags.digests });
+  }
   if (flags.quiet) {
     const seen = new Set<string>();
     for (const r of rows) {
@@ -109,22 +118,6 @@ export async function listImagesCommand(
       seen.add(r.id);
       ctx.stdout.write(`${id(r.id)}\n`);
     }
-    return 0;
-  }
-  if (format === 'json') {
-    for (const r of rows)
-      ctx.stdout.write(
-        JSON.stringify({
-          Containers: String(r.inUse),
-          CreatedAt: r.created ?? '',
-          CreatedSince: humanSince(r.created),
-          Digest: r.digest,
-          ID: id(r.id),
-          Repository: r.repository,
-          Tag: r.tag,
-          Size: humanSize(r.size),
-        }) + '\n',
-      );
     return 0;
   }
   const header = flags.digests
@@ -145,8 +138,8 @@ export const listFlags = {
   quiet: { short: 'q', help: 'only show image ids' },
   digests: { help: 'show digests' },
   'no-trunc': { help: 'do not truncate ids' },
-  format: { value: true, help: 'output format: table (default) or json (one object per line)' },
-  filter: { short: 'f', value: true, multi: true, help: 'filter output: dangling=true|false' },
+  format: { value: true, help: "'table {{.Repository}}\\t{{.ID}}', 'json' (one object per line) or a Go template" },
+  filter: { short: 'f', value: true, multi: true, help: 'dangling=true|false, reference=PATTERN (busybox, busy*:1*)' },
 } as const;
 
 export const verb = defineVerb({

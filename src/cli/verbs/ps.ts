@@ -71,13 +71,31 @@ export const verb = defineVerb({
     quiet: { short: 'q', help: 'only ids' },
     filter: { short: 'f', value: true, multi: true, help: 'status=, name=, id=, ancestor=, label=, exited=' },
     'no-trunc': { help: 'do not truncate ids and commands' },
+    last: { short: 'n', value: true, help: 'show the N last created containers (all states)' },
+    latest: { short: 'l', help: 'show the latest created container (all states)' },
+    size: { short: 's', help: 'display total file sizes (writable layer, and with the image: virtual)' },
+    format: { value: true, help: "'table {{.ID}}\\t{{.Names}}', 'json' (one object per line) or a Go template" },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length) throw new EngineError('invalid_argument', `'dockui ps' takes no arguments`);
+    let last = flags.latest ? 1 : -1;
+    if (flags.last !== undefined) {
+      if (!/^-?\d+$/.test(flags.last))
+        throw new EngineError('invalid_argument', `invalid argument ${JSON.stringify(flags.last)} for "-n, --last" flag`);
+      last = Number(flags.last);
+    }
     const filters = flags.filter ?? [];
-    const all = flags.all || filters.some((f) => f.startsWith('status=') || f.startsWith('exited='));
-    const recs = (await ctx.engine.containers.list({ all })).filter((r) => matches(r, filters));
+    const all = flags.all || last > 0 || filters.some((f) => f.startsWith('status=') || f.startsWith('exited='));
+    let recs = (await ctx.engine.containers.list({ all })).filter((r) => matches(r, filters));
+    // Newest first: -n N keeps the N last created, as docker's daemon does after filtering.
+    if (last > 0) recs = recs.slice(0, last);
     const trunc = !flags['no-trunc'];
+    const format = flags.format ?? (flags.size && !flags.quiet ? 'table' : undefined);
+    if (format !== undefined && !(flags.quiet && format === 'table')) {
+      // Loaded only here: a plain `dockui ps` (a benchmark target) does not load templates.
+      const { printPs } = await import('./list-format.js');
+      return printPs(ctx, format, recs, { trunc, quiet: !!flags.quiet, now: Date.now(), status: statusText, size: !!flags.size });
+    }
     if (flags.quiet) {
       ctx.stdout.write(recs.map((r) => `${trunc ? r.id.slice(0, 12) : r.id}\n`).join(''));
       return 0;

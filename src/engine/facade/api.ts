@@ -64,6 +64,12 @@ export interface TopReport {
   readonly processes: string[][];
 }
 
+/** One line of `docker diff`: A(dded), C(hanged) or D(eleted), an absolute path in the container. */
+export interface ContainerChange {
+  readonly kind: 'A' | 'C' | 'D';
+  readonly path: string;
+}
+
 export interface ContainerEngine extends ContainersApi {
   /** Records reconciled with what is alive, newest first; running and paused only unless `all`. */
   list(opts?: { all?: boolean }): Promise<ContainerReport[]>;
@@ -82,6 +88,10 @@ export interface ContainerEngine extends ContainersApi {
   exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess>;
   stats(idOrName: string, sampleMs?: number): Promise<ContainerStats>;
   top(idOrName: string): Promise<TopReport>;
+  /** `docker diff`: the changes in the container's writable layer, in docker's order. */
+  diff(idOrName: string): Promise<ContainerChange[]>;
+  /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
+  size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;
@@ -151,6 +161,17 @@ export interface ImportReport {
 export type ArchiveTarget = { readonly file: string } | { readonly stream: NodeJS.WritableStream };
 export type ArchiveSource = { readonly file: string } | { readonly stream: AsyncIterable<Buffer>; readonly name?: string };
 
+/** One row of `docker history`, newest first: a step of the image's config history. */
+export interface ImageHistoryEntry {
+  /** The image id on the top row; "<missing>" below it (dockui keeps no intermediate images). */
+  readonly id: string;
+  readonly created?: string;
+  readonly createdBy: string;
+  /** Unpacked bytes of the layer this step made; 0 for a step without one. */
+  readonly size: number;
+  readonly comment: string;
+}
+
 export interface ImageEngine extends ImagesApi {
   /** One summary per image id, newest first. */
   list(): Promise<ImageSummary[]>;
@@ -164,6 +185,8 @@ export interface ImageEngine extends ImagesApi {
   removeMany(refs: readonly string[], opts?: { force?: boolean; signal?: AbortSignal }): Promise<ImageRemoveReport>;
   /** `docker image inspect`'s JSON shape. */
   inspectJson(ref: string): Promise<Record<string, unknown>>;
+  /** `docker history`: the config's history, newest first, with each layer's unpacked size. */
+  history(ref: string): Promise<ImageHistoryEntry[]>;
   /** Dangling images (and with `all`, every image no container uses), then the space they held. */
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<GcReport>;
   save(names: readonly string[], to: ArchiveTarget, opts?: { signal?: AbortSignal }): Promise<void>;

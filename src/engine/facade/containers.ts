@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { LogsOptions, RunOptions } from '../types.js';
-import type { ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
+import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
@@ -171,6 +171,23 @@ export class ContainerEngineImpl implements ContainerEngine {
   }
   async top(idOrName: string): Promise<TopReport> {
     return (await this.#rt()).top(idOrName);
+  }
+  async diff(idOrName: string): Promise<ContainerChange[]> {
+    return (await this.#changes(idOrName)).changes;
+  }
+  async #changes(idOrName: string) {
+    const [rt, diff] = await Promise.all([this.#rt(), import('../runtime/diff.js')]);
+    const rec = await rt.find(idOrName);
+    // Volume and bind destinations are mount points the runtime made, not the container's changes.
+    const skip = new Set(rec.mounts.map((m) => m.destination.replace(/(.)\/+$/, '$1')));
+    const upper = join(rt.dir(rec.id), 'upper');
+    return { rec, upper, diff, changes: await diff.overlayChanges(upper, rec.lowerDirs, skip) };
+  }
+  async size(idOrName: string): Promise<{ rw: number; rootFs: number }> {
+    const { rec, upper, diff, changes } = await this.#changes(idOrName);
+    const rw = await diff.changesSize(upper, changes);
+    const image = (await (await this.core.store()).listImages({ all: true })).find((i) => i.id === rec.imageId);
+    return { rw, rootFs: (image?.size ?? 0) + rw };
   }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;

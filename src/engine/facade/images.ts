@@ -2,10 +2,11 @@
 // until something changes), and every image operation, each announced on the event bus.
 // Another dockui process may change the store at any time: refresh() re-reads it. Pull, push,
 // save, load and import load their modules on use.
-import { isEngineError, type ImageSummary, type PullProgress } from '../define.js';
+import { EngineError, isEngineError, type ImageSummary, type PullProgress } from '../define.js';
 import type { GcReport, Store } from '../store/index.js';
 import type { ImageDetails } from '../types.js';
 import type {
+  ImageHistoryEntry,
   ArchiveSource,
   ArchiveTarget,
   ImageEngine,
@@ -137,6 +138,33 @@ export class ImageEngineImpl implements ImageEngine {
   async inspectJson(ref: string): Promise<Record<string, unknown>> {
     const [store, { inspectImage }] = await Promise.all([this.core.store(), import('../store/inspect.js')]);
     return (await inspectImage(store, ref)).docker;
+  }
+
+  async history(ref: string): Promise<ImageHistoryEntry[]> {
+    const store = await this.core.store();
+    const hit = await store.resolveImage(ref);
+    const config = await store.imageConfig(hit.id);
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    let layer = 0;
+    const rows: ImageHistoryEntry[] = [];
+    // As moby's ImageHistory: each non-empty step takes the next layer, in order.
+    for (const h of config.history ?? []) {
+      let size = 0;
+      if (!h.empty_layer) {
+        const diffId = diffIds[layer++];
+        if (diffId === undefined) throw new EngineError('internal', `image ${ref}: too many non-empty layers in its history`);
+        size = (await store.layerSize(diffId)) ?? 0;
+      }
+      rows.unshift({
+        id: '<missing>',
+        ...(h.created ? { created: h.created } : {}),
+        createdBy: h.created_by ?? '',
+        size,
+        comment: h.comment ?? '',
+      });
+    }
+    if (rows[0]) rows[0] = { ...rows[0], id: hit.id };
+    return rows;
   }
 
   async tag(source: string, target: string): Promise<void> {

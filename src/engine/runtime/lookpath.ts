@@ -50,3 +50,14 @@ export function missingExecutable(
     ? `exec: "${cmd}": stat ${cmd}: no such file or directory`
     : `exec: "${cmd}": executable file not found in $PATH`;
 }
+
+/**
+ * Docker's exit code for runc's "exec: ..." failure: 126 when the command cannot be invoked
+ * (permission denied), 127 when it is not found; undefined for any other message.
+ */
+export function execFailureExitCode(message: string): number | undefined {
+  if (!/^exec: "/.test(message)) return undefined;
+  if (/: permission denied$/.test(message)) return 126;
+  if (/: executable file not found in \$PATH$|: no such file or directory$/.test(message)) return 127;
+  return undefined;
+}

@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { findExecutable, type OciRuntime } from './oci-runtime.js';
+import { execFailureExitCode } from './lookpath.js';
 
 export interface MonitorStart {
   readonly runtime: OciRuntime;
@@ -92,7 +93,7 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
       try {
         const msg = JSON.parse(m1[0]) as { data?: number; message?: string };
         if (typeof msg.data === 'number' && msg.data > 0) resolve(msg.data);
-        else reject(new EngineError('failed_precondition', cleanRuntimeMessage(msg.message ?? 'the container could not be created')));
+        else reject(runtimeError(cleanRuntimeMessage(msg.message ?? 'the container could not be created')));
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -101,14 +102,7 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
       // conmon closed the pipe without a pid: its log says why.
       void readFile(errLog, 'utf8')
         .catch(() => '')
-        .then((t) =>
-          reject(
-            new EngineError(
-              'failed_precondition',
-              cleanRuntimeMessage(t.trim().split('\n').pop() || 'conmon failed to create the container'),
-            ),
-          ),
-        );
+        .then((t) => reject(runtimeError(cleanRuntimeMessage(t.trim().split('\n').pop() || 'conmon failed to create the container'))));
     });
     child.on('error', (e) => reject(new EngineError('failed_precondition', `cannot run conmon: ${e.message}`, { cause: e })));
   }).finally(() => {
@@ -120,6 +114,12 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
 }
 
 /** runc's logfmt error, as relayed by conmon, reduced to its message. */
+/** runc's failure to start a container; exit 126/127 for a command it cannot run, as docker's. */
+function runtimeError(message: string): EngineError {
+  const exitCode = execFailureExitCode(message);
+  return new EngineError('failed_precondition', message, exitCode === undefined ? undefined : { exitCode });
+}
+
 export function cleanRuntimeMessage(s: string): string {
   const m = /msg="((?:[^"\\]|\\.)*)"/.exec(s);
   let msg = (m ? m[1]! : s).replace(/\\"/g, '"').replace(/^\[conmon:[a-z]\]:\s*/, '');

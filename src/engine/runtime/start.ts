@@ -10,7 +10,7 @@ import { procStart } from '../sysx.js';
 import type { RunOptions } from '../types.js';
 import { rootfsOf, writeBundle } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
-import { missingExecutable } from './lookpath.js';
+import { execFailureExitCode, missingExecutable } from './lookpath.js';
 import { defaultLogMaxSize, parseLogOpts } from './logs.js';
 import { createWithMonitor } from './monitor.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
@@ -268,7 +268,8 @@ export class ContainerStarter extends ContainerCore {
       if (!r.init) {
         const mountPoints = ['/proc', '/dev', '/sys', ...r.mounts.map((m) => m.destination)];
         const missing = missingExecutable(rootfsOf(dir), r.path, { env: r.env, cwd: r.workdir, mountPoints });
-        if (missing) throw new EngineError('failed_precondition', missing);
+        // Docker's exit codes: 126 for a command that cannot be invoked, 127 for one not found.
+        if (missing) throw new EngineError('failed_precondition', missing, { exitCode: execFailureExitCode(missing) ?? 127 });
       }
       let net: { slirpPid: number; apiSocket: string } | undefined;
       await this.sweepLeftovers(new Set([r.id]));
@@ -343,7 +344,10 @@ export class ContainerStarter extends ContainerCore {
       const r = await this.finishLocked(rec.id, undefined, code, true);
       if (failure && r) await this.destroy(r, true);
     });
-    if (failure) throw new EngineError('failed_precondition', failure);
+    if (failure) {
+      const exitCode = execFailureExitCode(failure);
+      throw new EngineError('failed_precondition', failure, exitCode === undefined ? undefined : { exitCode });
+    }
     return code;
   }
 }

@@ -1,0 +1,71 @@
+// `dockui run`'s exit codes in Docker's words, through the real CLI: 125 for dockui's own
+// failures (an unknown image, a bad flag), 126 for a command that cannot be invoked, 127 for
+// one not found — from the look-up before runc (attached and detached runs) and from runc
+// itself (a command on a volume, which only exists once runc mounts it); else the command's.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { registry, runCli, tempRoot, type CliResult } from '../helpers/env.js';
+
+describe('run exit codes 125/126/127', () => {
+  const t = tempRoot('dockui-exit-');
+  const cli = (args: readonly string[]): Promise<CliResult> => runCli(args, { root: t.root });
+  const image = `${registry('plain')}/fixture/busybox`;
+
+  before(async () => {
+    const pull = await cli(['pull', '-q', image]);
+    assert.equal(pull.code, 0, pull.stderr);
+    // A file on a volume that is not executable, for runc's own "permission denied".
+    const prep = await cli(['run', '--rm', '-v', 'tools:/tools', image, 'touch', '/tools/plain']);
+    assert.equal(prep.code, 0, prep.stderr);
+  });
+  after(() => t.cleanup());
+
+  const cases: [string, string[], number, RegExp][] = [
+    ['an image that does not exist', ['run', '--rm', `${registry('plain')}/fixture/no-such-image`], 125, /not found/],
+    ['an unknown flag', ['run', '--bogus', image, 'true'], 125, /^dockui: unknown flag: --bogus/],
+    ['a command not in PATH', ['run', '--rm', image, 'no-such-binary'], 127, /exec: "no-such-binary": executable file not found in \$PATH/],
+    [
+      'a missing path, detached',
+      ['run', '-d', image, '/nope/bin'],
+      127,
+      /exec: "\/nope\/bin": stat \/nope\/bin: no such file or directory/,
+    ],
+    ['a missing path, followed', ['run', image, '/nope/bin'], 127, /no such file or directory/],
+    ['a file that is not executable', ['run', '--rm', image, '/etc/passwd'], 126, /exec: "\/etc\/passwd": permission denied/],
+    ['a file that is not executable, detached', ['run', '-d', image, '/etc/passwd'], 126, /permission denied/],
+    [
+      "runc's own not found (on a volume)",
+      ['run', '--rm', '-v', 'tools:/tools', image, '/tools/none'],
+      127,
+      /stat \/tools\/none: no such file/,
+    ],
+    ["runc's own not found, detached", ['run', '-d', '-v', 'tools:/tools', image, '/tools/none'], 127, /stat \/tools\/none: no such file/],
+    [
+      "runc's own permission denied",
+      ['run', '--rm', '-v', 'tools:/tools', image, '/tools/plain'],
+      126,
+      /exec: "\/tools\/plain": permission denied/,
+    ],
+  ];
+  for (const [what, args, code, re] of cases)
+    it(`${what}: exit ${code}`, async () => {
+      const r = await cli(args);
+      assert.equal(r.code, code, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, re);
+    });
+
+  it("the command's own exit code passes through, 125-127 included", async () => {
+    const [three, c126, c127] = await Promise.all([
+      cli(['run', '--rm', image, 'sh', '-c', 'exit 3']),
+      cli(['run', '--rm', image, 'sh', '-c', 'exit 126']),
+      cli(['run', '--rm', image, 'sh', '-c', 'no-such-binary']),
+    ]);
+    assert.equal(three.code, 3);
+    assert.equal(c126.code, 126);
+    // sh's own 127 for a command it cannot find, with sh's words, not dockui's.
+    assert.equal(c127.code, 127);
+    assert.match(c127.stderr, /no-such-binary: not found/);
+    assert.doesNotMatch(c127.stderr, /dockui:/);
+  });
+});
