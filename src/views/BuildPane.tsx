@@ -17,14 +17,15 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
   const running = d.container
     ? `${d.container.name} running${d.runningSince ? ` for ${humanDuration(Math.max(0, now - d.runningSince)).toLowerCase()}` : ''}`
     : 'no container running';
+  const notice = d.notice ? ` · ${d.notice}` : '';
   switch (d.phase) {
     case 'starting':
       return { text: `starting: first build of ${d.image}`, token: 'build.running' };
     case 'watching':
     case 'debouncing':
-      return { text: `watching ${d.watchedFiles} files · ${running}`, token: 'text.ok' };
+      return { text: `watching ${d.watchedFiles} files · ${running}${notice}`, token: 'text.ok' };
     case 'paused':
-      return { text: `paused (w resumes) · ${running}`, token: 'text.warn' };
+      return { text: `paused (w resumes) · ${running}${notice}`, token: 'text.warn' };
     case 'building':
       return {
         text: d.step ? `building step ${d.step.index + 1} of ${d.step.total}: ${d.step.instruction}` : `building ${d.image}`,
