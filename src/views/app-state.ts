@@ -58,7 +58,8 @@ export type AppAction =
   | { readonly type: 'listClamp'; readonly list: ListPane; readonly count: number; readonly height: number }
   | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
   | { readonly type: 'openModal'; readonly modal: Modal }
-  | { readonly type: 'closeModal' }
+  /** With `kind`, closes the modal only when it is of that kind (a late reply must not close another). */
+  | { readonly type: 'closeModal'; readonly kind?: Modal['kind'] }
   | { readonly type: 'editInput'; readonly action: TextInputAction }
   | { readonly type: 'form'; readonly action: RunFormAction }
   | { readonly type: 'helpScroll'; readonly by: number }
@@ -98,7 +99,7 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     case 'openModal':
       return { ...s, modal: a.modal };
     case 'closeModal':
-      return s.modal === undefined ? s : { ...s, modal: undefined };
+      return s.modal === undefined || (a.kind !== undefined && s.modal.kind !== a.kind) ? s : { ...s, modal: undefined };
     case 'editInput': {
       const m = s.modal;
       if (!m || (m.kind !== 'pull' && m.kind !== 'prompt')) return s;

@@ -306,6 +306,39 @@ describe('screen: images, run form, pull', () => {
     });
   });
 
+  it('a container that exits right after starting: its exit code, and its logs, not "started"', async () => {
+    const e = engine();
+    e.runFault = { exitCode: 3, log: 'config.yml: no such file' };
+    const r = await start(e);
+    await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
+    await r.press('R', (f) => f.includes('Run a container'));
+    for (const ch of 'quick') await r.press(ch);
+    const f = await r.press(keys.enter, (f) => f.includes('quick exited with code 3 right after starting'));
+    assert.doesNotMatch(f, /started quick/);
+    await r.waitFor((f) => f.includes('config.yml: no such file'), 'its logs');
+  });
+
+  it('an engine error keeps the run form open with what was typed, and shows the error in it', async () => {
+    const e = engine();
+    e.runFault = new EngineError('conflict', 'the container name site is already in use');
+    const r = await start(e);
+    await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
+    await r.press('R', (f) => f.includes('Run a container'));
+    for (const ch of 'site') await r.press(ch);
+    await r.press(keys.tab);
+    for (const ch of '8081:80') await r.press(ch);
+    let f = await r.press(keys.enter, (f) => f.includes('✗ the container name site is already in use'));
+    assert.match(f, /Run a container from busybox:latest/, 'the form is still open');
+    assert.match(f, /Name\s+site/);
+    assert.match(f, /Ports\s+8081:80/);
+    // Fix the name and run again: the form closes on success.
+    e.runFault = undefined;
+    await r.press(keys.shiftTab);
+    for (const ch of '2') await r.press(ch);
+    f = await r.press(keys.enter, (f) => f.includes('✓ started site2'));
+    assert.doesNotMatch(f, /Run a container/);
+  });
+
   it('Esc cancels the run form without running anything', async () => {
     const e = engine();
     const r = await start(e);
