@@ -18,7 +18,7 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
-import { appReducer, initialAppState, type AppAction, type AppState, type ListPane } from './app-state.js';
+import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
 import { imageRows, type ImageRow } from './ImagesPane.js';
 import { computeLayout } from './layout.js';
@@ -95,8 +95,9 @@ export function Screen(props: ScreenProps) {
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
-  const logsContainer = containers.find((c) => c.id === state.logsTarget);
-  const logs = useLogs(state.logsTarget, {
+  const logsTarget = logsTargetOf(state, selectedContainer?.id);
+  const logsContainer = containers.find((c) => c.id === logsTarget);
+  const logs = useLogs(logsTarget, {
     tail: 1000,
     live: state.pane === 'logs',
     restartKey: `${state.logsEpoch}:${logsContainer?.startedAt ?? ''}`,

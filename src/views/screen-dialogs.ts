@@ -54,7 +54,7 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
             ctx.dispatch({ type: 'closeModal', kind: 'form' });
             if (c.state === 'exited') {
               // It ended at once: say how, and show what it wrote.
-              ctx.dispatch({ type: 'showLogs', id: c.id });
+              ctx.dispatch({ type: 'showLogs', id: c.id, pin: true });
               const why = c.exitReason ? ` (${c.exitReason})` : '';
               ctx.setStatus({
                 kind: 'error',

@@ -219,6 +219,27 @@ describe('screen: container actions', () => {
     f = await r.waitFor((f) => f.includes('GET /late 404'), 'a followed line');
   });
 
+  it('the logs follow the list selection; l lands at the end, following', async () => {
+    const e = engine();
+    const web1 = '1'.repeat(64);
+    for (let i = 0; i < 80; i++) e.emitLog(web1, { stream: 'stdout', time: '', text: `web line ${i}` });
+    e.emitLog('2'.repeat(64), { stream: 'stderr', time: '', text: 'job: exit 3' });
+    const r = await start(e);
+    await r.press('l', (f) => f.includes('web line 79'));
+    await r.press('1', (f) => f.includes('STATUS'));
+    await r.press('j');
+    let f = await r.press('3', (f) => f.includes('job: exit 3'));
+    assert.match(f, /Logs · job/);
+    assert.doesNotMatch(f, /web line/);
+    await r.press('1', (f) => f.includes('STATUS'));
+    await r.press('k');
+    await r.press('l', (f) => f.includes('web line 79'));
+    for (let i = 0; i < 30; i++) await r.press('k');
+    f = await r.waitFor((f) => f.includes('scrolled') && !f.includes('web line 79'), 'scrolled back');
+    await r.press('1', (f) => f.includes('STATUS'));
+    f = await r.press('l', (f) => f.includes('web line 79') && f.includes('following'));
+  });
+
   it('follows the logs again when the container restarts', async () => {
     const e = engine();
     let opened = 0;
