@@ -300,6 +300,15 @@ describe('screen: keys arriving together', () => {
       many.calls.join('; '),
     );
   });
+  it('two Backspaces, and Ctrl-U with text after it, arriving in one read', async () => {
+    const r = await start(new FakeEngine());
+    await r.press('p', (f) => f.includes('Pull an image'));
+    await r.press('busybox', (f) => f.includes('busybox'));
+    let f = await r.press('\x7f\x7f', (f) => /busyb(?!ox)/.test(f));
+    assert.doesNotMatch(f, /busybox/);
+    f = await r.press('\x15alpine', (f) => f.includes('alpine'));
+    assert.doesNotMatch(f, /busyb/);
+  });
 });
 
 describe('screen: images, run form, pull', () => {
