@@ -5,7 +5,7 @@
 // (screen-dialogs.ts) acts on it.
 import { useApp, useInput, type Key } from 'ink';
 import { useCallback, useContext, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { formatError, type ContainerSummary } from '../engine/define.js';
+import { formatError } from '../engine/define.js';
 import { useBuild } from '../hooks/useBuild.js';
 import { useContainers } from '../hooks/useContainers.js';
 import { useDev } from '../hooks/useDev.js';
@@ -18,9 +18,10 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
+import { containerMatches, imageMatches } from './filters.js';
 import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
-import { imageRows, type ImageRow } from './ImagesPane.js';
+import { imageRows } from './ImagesPane.js';
 import { computeLayout } from './layout.js';
 import { clampList, visibleSlice } from './list-nav.js';
 import { findMatches } from './logs-view.js';
@@ -32,16 +33,6 @@ import { ScreenView } from './ScreenLayout.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
-
-function matchesFilter(c: ContainerSummary, f: string): boolean {
-  const q = f.toLowerCase();
-  return [c.name, c.image, c.state, c.id].some((s) => s.toLowerCase().includes(q));
-}
-
-function imageMatches(r: ImageRow, f: string): boolean {
-  const q = f.toLowerCase();
-  return (r.ref ?? '<none>').toLowerCase().includes(q) || r.image.id.toLowerCase().includes(q);
-}
 
 export function Screen(props: ScreenProps) {
   const app = useApp();
@@ -68,7 +59,7 @@ export function Screen(props: ScreenProps) {
   const cFilter = liveFilter('containers');
   const iFilter = liveFilter('images');
   const shownContainers = useMemo(
-    () => (cFilter ? containers.filter((c) => matchesFilter(c, cFilter)) : containers),
+    () => (cFilter ? containers.filter((c) => containerMatches(c, cFilter)) : containers),
     [containers, cFilter],
   );
   const allImageRows = useMemo(() => imageRows(images), [images]);

@@ -131,6 +131,20 @@ describe('screen: panes', () => {
     f = await r.press(keys.escape, (f) => f.includes('web1'));
   });
 
+  it('/c15 matches tui-c15 by name, not tui-c195 through the digits of its ID', async () => {
+    const e = new FakeEngine({
+      containers: [
+        fakeContainer({ id: 'a9c15e' + '0'.repeat(58), name: 'tui-c195' }),
+        fakeContainer({ id: 'b'.repeat(64), name: 'tui-c15' }),
+      ],
+    });
+    const r = await start(e);
+    await r.press('/', (f) => f.includes('filter /'));
+    const f = await r.press('c15\r', (f) => f.includes('filter: c15'));
+    assert.match(f, /tui-c15\b/);
+    assert.doesNotMatch(f, /tui-c195/);
+  });
+
   it('shows the help overlay from the keymap, scrolls it and closes it', async () => {
     const r = await start(engine());
     let f = await r.press('?', (f) => f.includes('Keys'));
