@@ -72,6 +72,31 @@ describe('ContainersPane', () => {
     assert.match(rows[0] ?? '', /c100/);
     assert.match(rows[5] ?? '', /› c105/);
   });
+
+  it('cuts a long image reference at the registry end, keeping name:tag', async () => {
+    const image = '127.0.0.1:5500/team/project/service-api:2024-11-rc3';
+    r = renderElement(
+      <ContainersPane
+        containers={[
+          fakeContainer({ id: '1', name: 'api', image }),
+          fakeContainer({ id: '2', name: 'web', image: image.replace('api', 'web') }),
+        ]}
+        total={2}
+        stats={new Map()}
+        list={{ selected: 0, offset: 0 }}
+        filter=""
+        focused
+        width={80}
+        height={8}
+        listRows={4}
+        now={Date.now()}
+      />,
+    );
+    const f = await r.waitFor((f) => f.includes('web'));
+    assert.match(f, /› api\s+service-ap…/, 'name:tag does not fit: its start stays');
+    assert.match(f, /web\s+service-we…/);
+    assert.doesNotMatch(f, /127\.0\.0\.1:5500/);
+  });
 });
 
 describe('LogsPane', () => {
