@@ -18,7 +18,7 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
-import { containerMatches, imageMatches } from './filters.js';
+import { containerMatches, imageMatches, runningFirst } from './filters.js';
 import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
 import { imageRows } from './ImagesPane.js';
@@ -59,7 +59,7 @@ export function Screen(props: ScreenProps) {
   const cFilter = liveFilter('containers');
   const iFilter = liveFilter('images');
   const shownContainers = useMemo(
-    () => (cFilter ? containers.filter((c) => containerMatches(c, cFilter)) : containers),
+    () => runningFirst(cFilter ? containers.filter((c) => containerMatches(c, cFilter)) : containers),
     [containers, cFilter],
   );
   const allImageRows = useMemo(() => imageRows(images), [images]);

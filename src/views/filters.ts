@@ -18,3 +18,13 @@ export function imageMatches(r: ImageRow, f: string): boolean {
   const q = f.toLowerCase();
   return (r.ref ?? '<none>').toLowerCase().includes(q) || idMatches(r.image.id, q);
 }
+
+const stateRank: Readonly<Record<ContainerSummary['state'], number>> = { running: 0, paused: 1, created: 2, removing: 3, exited: 4 };
+
+/** Running containers first (then paused, created, exited), each group in the engine's order. */
+export function runningFirst(list: readonly ContainerSummary[]): readonly ContainerSummary[] {
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => stateRank[a.c.state] - stateRank[b.c.state] || a.i - b.i)
+    .map((x) => x.c);
+}

@@ -145,6 +145,26 @@ describe('screen: panes', () => {
     assert.doesNotMatch(f, /tui-c195/);
   });
 
+  it('lists running containers first among many', async () => {
+    const e = new FakeEngine({
+      containers: Array.from({ length: 40 }, (_, i) =>
+        fakeContainer({
+          id: String(i).padStart(64, '0'),
+          name: `c${String(i).padStart(2, '0')}`,
+          state: i % 10 === 9 ? 'running' : 'exited',
+          exitCode: 0,
+        }),
+      ),
+    });
+    const r = await start(e);
+    const f = await r.waitFor((f) => f.includes('c09'));
+    const rows = f.split('\n').filter((l) => /\bc\d\d\s/.test(l));
+    assert.deepEqual(
+      rows.slice(0, 5).map((l) => /\b(c\d\d)\s/.exec(l)?.[1]),
+      ['c09', 'c19', 'c29', 'c39', 'c00'],
+    );
+  });
+
   it('shows the help overlay from the keymap, scrolls it and closes it', async () => {
     const r = await start(engine());
     let f = await r.press('?', (f) => f.includes('Keys'));
