@@ -4,7 +4,8 @@ import { afterEach, describe, it } from 'node:test';
 import { BuildPane } from '../../src/views/BuildPane.js';
 import { ContainersPane } from '../../src/views/ContainersPane.js';
 import { LogsPane } from '../../src/views/LogsPane.js';
-import { StatusLine } from '../../src/views/Chrome.js';
+import { Footer, StatusLine } from '../../src/views/Chrome.js';
+import { activeScopes, hintsFor } from '../../src/views/keymap.js';
 import { columnWidths, Table } from '../../src/views/Table.js';
 import { initialLogsView } from '../../src/views/logs-view.js';
 import { idleBuild } from '../../src/hooks/build-store.js';
@@ -259,5 +260,18 @@ describe('StatusLine', () => {
     assert.equal(f.split('\n').length, 1);
     assert.ok(f.length <= 80, `${f.length} columns`);
     assert.match(f, /^✗ cannot start web: x+… {2}containers cannot run: runc not found i…$/);
+  });
+});
+
+describe('Footer', () => {
+  it('keeps ? help at 80 columns, and at 40, in every pane', async () => {
+    for (const pane of ['containers', 'images', 'logs', 'build', 'details'] as const)
+      for (const width of [80, 40]) {
+        r = renderElement(<Footer hints={hintsFor(activeScopes(pane, undefined))} width={width} />);
+        const f = await r.waitFor((f) => f.trim() !== '');
+        assert.match(f, /\? help/, `${pane} at ${width}: ${f}`);
+        assert.ok(f.trimEnd().length <= width, f);
+        cleanupRendered();
+      }
   });
 });
