@@ -30,6 +30,7 @@ import type { ScreenContext, ScreenProps } from './screen-context.js';
 import { runDialogKey } from './screen-dialogs.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
+import { devOutcome } from './BuildPane.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
@@ -51,6 +52,9 @@ export function Screen(props: ScreenProps) {
   // In the dev loop the Build pane is what there is to watch first.
   const [state, dispatch] = useReducer(appReducer, props.dev ? { ...initialAppState, pane: 'build' as const } : initialAppState);
   const dev = useDev(props.dev);
+  // "rebuilding…" goes stale the moment the loop records the rebuild: its outcome replaces it.
+  const devLast = dev?.history[0];
+  const shownStatus = status?.devAfter && devLast && devLast !== status.devAfter.last ? devOutcome(devLast, dev.image) : status;
 
   // ---- derived data ----
   const modal = state.modal;
@@ -185,7 +189,7 @@ export function Screen(props: ScreenProps) {
       suspended={suspended}
       size={size}
       now={now}
-      status={status}
+      status={shownStatus}
       runtimeProblem={actions.runtimeProblem}
       containers={containers}
       images={images}

@@ -478,6 +478,23 @@ describe('screen: the dev loop', () => {
     await r.press('w', (f) => f.includes('paused watching /srv/app (w resumes)'));
     await r.press('b', (f) => f.includes('rebuilding app:dev…'));
     assert.deepEqual(said, ['w', 'b']);
+    // The rebuild is recorded: "rebuilding" is stale, its outcome takes the status line.
+    const rec = {
+      trigger: 'forced',
+      kind: 'rebuild',
+      ok: true,
+      debounceMs: 1,
+      buildMs: 300,
+      steps: 3,
+      cachedSteps: 2,
+      swapMs: 50,
+      totalMs: 400,
+      at: 0,
+    } as const;
+    box.view = { ...box.view, history: [rec] };
+    for (const l of listeners) l();
+    const f = await r.waitFor((f) => f.includes('✓ rebuilt app:dev and swapped the container in'), 'the outcome');
+    assert.doesNotMatch(f, /rebuilding app:dev/);
   });
 });
 
