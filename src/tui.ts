@@ -340,6 +340,8 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
     process.off('exit', onExit);
     // Stops watching; the dev container keeps running, like every container dockui starts.
     await dev?.close().catch(() => undefined);
+    const bye = dev?.farewell();
+    if (bye) stderr.write(`dockui: ${bye}\n`);
     await engine.close().catch(() => undefined);
   }
   return code;

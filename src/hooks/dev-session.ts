@@ -80,6 +80,13 @@ export class DevSession implements DevControl {
     return `rebuilding ${loop.getSnapshot().image}…`;
   }
 
+  /** What to tell the user on quit: the dev container outlives the UI, and how to stop it. */
+  farewell(): string | undefined {
+    const c = this.#loop?.getSnapshot().container;
+    if (!c || c.state !== 'running') return undefined;
+    return `the dev container ${c.name} keeps running; stop it with: dockui stop ${c.name}`;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#off?.();

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { ContainerSummary } from '../engine/define.js';
-import type { RunOptions } from '../engine/types.js';
+import type { Engine, RunOptions } from '../engine/types.js';
 import { useEngine } from './EngineProvider.js';
 
 /** The engine operations the screen triggers, as plain async functions (views never hold the engine). */
@@ -13,8 +13,24 @@ export interface EngineActions {
   unpause(id: string): Promise<void>;
   removeContainer(id: string, force: boolean): Promise<void>;
   removeImage(ref: string): Promise<void>;
+  /** Runs detached, then watches it a moment: the summary is `exited` when it ended at once. */
   run(opts: RunOptions): Promise<ContainerSummary>;
   execShellCommand(id: string): readonly string[];
+}
+
+/** How long after a run a container that exits still counts as having failed to start. */
+export const earlyExitMs = 500;
+
+/** The container as it is after `earlyExitMs`, or as soon as it has exited. */
+export async function settle(e: Engine, c: ContainerSummary, ms = earlyExitMs): Promise<ContainerSummary> {
+  const end = Date.now() + ms;
+  let now = c;
+  for (;;) {
+    if (now.state === 'exited' || Date.now() >= end) return now;
+    await new Promise((r) => setTimeout(r, 50));
+    await e.containers.refresh().catch(() => undefined);
+    now = e.containers.getSnapshot().find((x) => x.id === c.id) ?? now;
+  }
 }
 
 export function useEngineActions(): EngineActions {
@@ -29,7 +45,7 @@ export function useEngineActions(): EngineActions {
       unpause: (id) => e.containers.unpause(id),
       removeContainer: (id, force) => e.containers.remove(id, { force }),
       removeImage: (ref) => e.images.remove(ref),
-      run: (opts) => e.containers.run(opts),
+      run: async (opts) => settle(e, await e.containers.run(opts)),
       execShellCommand: (id) => e.containers.execShellCommand(id),
     }),
     [e],

@@ -4,7 +4,7 @@ import { formatDuration, humanDuration, shortId } from './format.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
-import type { BuildState, DevRebuild, DevView } from './view-models.js';
+import type { BuildState, DevRebuild, DevView, StatusMessage } from './view-models.js';
 
 /** Paths inside the watched folder are shown relative to it: the folder is in the title. */
 export function relative(message: string, dir: string): string {
@@ -17,14 +17,15 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
   const running = d.container
     ? `${d.container.name} running${d.runningSince ? ` for ${humanDuration(Math.max(0, now - d.runningSince)).toLowerCase()}` : ''}`
     : 'no container running';
+  const notice = d.notice ? ` · ${d.notice}` : '';
   switch (d.phase) {
     case 'starting':
       return { text: `starting: first build of ${d.image}`, token: 'build.running' };
     case 'watching':
     case 'debouncing':
-      return { text: `watching ${d.watchedFiles} files · ${running}`, token: 'text.ok' };
+      return { text: `watching ${d.watchedFiles} files · ${running}${notice}`, token: 'text.ok' };
     case 'paused':
-      return { text: `paused (w resumes) · ${running}`, token: 'text.warn' };
+      return { text: `paused (w resumes) · ${running}${notice}`, token: 'text.warn' };
     case 'building':
       return {
         text: d.step ? `building step ${d.step.index + 1} of ${d.step.total}: ${d.step.instruction}` : `building ${d.image}`,
@@ -56,6 +57,20 @@ export function rebuildLine(r: DevRebuild, dir = ''): string {
         : '';
   const swap = r.kind === 'rebuild' && r.ok ? `  swap ${formatDuration(r.swapMs)}` : '';
   return `${what} ${r.trigger.padEnd(6)} debounce ${formatDuration(r.debounceMs)}${build}${swap}  total ${formatDuration(r.totalMs)}${r.error ? `  ${relative(r.error, dir)}` : ''}`;
+}
+
+/** A dev rebuild's outcome for the status line. */
+export function devOutcome(r: DevRebuild, image: string): StatusMessage {
+  if (!r.ok)
+    return { kind: 'error', text: `${r.kind === 'sync' ? 'sync' : `rebuild of ${image}`} failed: ${r.error ?? 'see the Build pane'}` };
+  switch (r.kind) {
+    case 'rebuild':
+      return { kind: 'ok', text: `rebuilt ${image} and swapped the container in ${formatDuration(r.totalMs)}` };
+    case 'unchanged':
+      return { kind: 'ok', text: `rebuilt ${image}: unchanged, the container keeps running` };
+    case 'sync':
+      return { kind: 'ok', text: `synced files in ${formatDuration(r.totalMs)}` };
+  }
 }
 
 function stepMark(s: BuildStepEvent): { text: string; token: ThemeToken } {

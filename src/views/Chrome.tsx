@@ -56,14 +56,23 @@ export function StatusLine(props: {
 }
 
 export function Footer(props: { readonly hints: readonly Hint[]; readonly width: number }) {
+  // `? help` is where every other key is found: its room is kept however narrow the screen.
+  const help = props.hints.find((h) => h.keys === '?');
+  const helpText = help ? `${help.keys} ${help.label}` : '';
   const parts: string[] = [];
-  let used = 0;
+  let used = help ? helpText.length + 2 : 0;
+  let helpAt: number | undefined;
   for (const h of props.hints) {
+    if (h === help) {
+      helpAt = parts.length;
+      continue;
+    }
     const t = `${h.keys} ${h.label}`;
     if (used + t.length + 2 > props.width) break;
     parts.push(t);
     used += t.length + 2;
   }
+  if (help) parts.splice(helpAt ?? parts.length, 0, helpText);
   return (
     <Box width={props.width} height={1}>
       <Text wrap="truncate-end">

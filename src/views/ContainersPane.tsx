@@ -14,7 +14,7 @@ export const stateTokens: Readonly<Record<ContainerState, ThemeToken>> = {
 
 const columns: readonly Column[] = [
   { title: 'NAME', minWidth: 6, weight: 2 },
-  { title: 'IMAGE', minWidth: 6, weight: 2 },
+  { title: 'IMAGE', minWidth: 6, weight: 2, cut: 'ref' },
   { title: 'STATE', width: 8 },
   { title: 'STATUS', minWidth: 10, weight: 2 },
   { title: 'PORTS', minWidth: 5, weight: 3 },

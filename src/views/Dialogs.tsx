@@ -59,7 +59,15 @@ export function RunFormDialog(props: { readonly form: RunFormState; readonly wid
           </Box>
         </Box>
       ))}
-      {f.error ? <Styled token="text.error">{`${runFieldLabels[f.error.field]}: ${f.error.message}`}</Styled> : <Text> </Text>}
+      {f.error ? (
+        <Styled token="text.error">
+          {f.error.field ? `${runFieldLabels[f.error.field]}: ${f.error.message}` : `✗ ${f.error.message}`}
+        </Styled>
+      ) : f.submitting ? (
+        <Styled token="build.running">starting…</Styled>
+      ) : (
+        <Text> </Text>
+      )}
       <Styled token="text.muted">Tab/↑↓ move · Enter run (detached) · Esc cancel</Styled>
     </Dialog>
   );

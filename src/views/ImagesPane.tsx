@@ -16,7 +16,7 @@ export function imageRows(images: readonly ImageSummary[]): ImageRow[] {
 }
 
 const columns: readonly Column[] = [
-  { title: 'REPOSITORY:TAG', minWidth: 10 },
+  { title: 'REPOSITORY:TAG', minWidth: 10, cut: 'ref' },
   { title: 'IMAGE ID', width: 12 },
   { title: 'SIZE', width: 8, align: 'right' },
   { title: 'CREATED', width: 16 },

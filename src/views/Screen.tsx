@@ -5,7 +5,7 @@
 // (screen-dialogs.ts) acts on it.
 import { useApp, useInput, type Key } from 'ink';
 import { useCallback, useContext, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { formatError, type ContainerSummary } from '../engine/define.js';
+import { formatError } from '../engine/define.js';
 import { useBuild } from '../hooks/useBuild.js';
 import { useContainers } from '../hooks/useContainers.js';
 import { useDev } from '../hooks/useDev.js';
@@ -18,9 +18,10 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
-import { appReducer, initialAppState, type AppAction, type AppState, type ListPane } from './app-state.js';
+import { containerMatches, imageMatches, runningFirst } from './filters.js';
+import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
-import { imageRows, type ImageRow } from './ImagesPane.js';
+import { imageRows } from './ImagesPane.js';
 import { computeLayout } from './layout.js';
 import { clampList, visibleSlice } from './list-nav.js';
 import { findMatches } from './logs-view.js';
@@ -29,19 +30,10 @@ import type { ScreenContext, ScreenProps } from './screen-context.js';
 import { runDialogKey } from './screen-dialogs.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
+import { devOutcome } from './BuildPane.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
-
-function matchesFilter(c: ContainerSummary, f: string): boolean {
-  const q = f.toLowerCase();
-  return [c.name, c.image, c.state, c.id].some((s) => s.toLowerCase().includes(q));
-}
-
-function imageMatches(r: ImageRow, f: string): boolean {
-  const q = f.toLowerCase();
-  return (r.ref ?? '<none>').toLowerCase().includes(q) || r.image.id.toLowerCase().includes(q);
-}
 
 export function Screen(props: ScreenProps) {
   const app = useApp();
@@ -60,6 +52,9 @@ export function Screen(props: ScreenProps) {
   // In the dev loop the Build pane is what there is to watch first.
   const [state, dispatch] = useReducer(appReducer, props.dev ? { ...initialAppState, pane: 'build' as const } : initialAppState);
   const dev = useDev(props.dev);
+  // "rebuilding…" goes stale the moment the loop records the rebuild: its outcome replaces it.
+  const devLast = dev?.history[0];
+  const shownStatus = status?.devAfter && devLast && devLast !== status.devAfter.last ? devOutcome(devLast, dev.image) : status;
 
   // ---- derived data ----
   const modal = state.modal;
@@ -68,7 +63,7 @@ export function Screen(props: ScreenProps) {
   const cFilter = liveFilter('containers');
   const iFilter = liveFilter('images');
   const shownContainers = useMemo(
-    () => (cFilter ? containers.filter((c) => matchesFilter(c, cFilter)) : containers),
+    () => runningFirst(cFilter ? containers.filter((c) => containerMatches(c, cFilter)) : containers),
     [containers, cFilter],
   );
   const allImageRows = useMemo(() => imageRows(images), [images]);
@@ -95,8 +90,9 @@ export function Screen(props: ScreenProps) {
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
-  const logsContainer = containers.find((c) => c.id === state.logsTarget);
-  const logs = useLogs(state.logsTarget, {
+  const logsTarget = logsTargetOf(state, selectedContainer?.id);
+  const logsContainer = containers.find((c) => c.id === logsTarget);
+  const logs = useLogs(logsTarget, {
     tail: 1000,
     live: state.pane === 'logs',
     restartKey: `${state.logsEpoch}:${logsContainer?.startedAt ?? ''}`,
@@ -193,7 +189,7 @@ export function Screen(props: ScreenProps) {
       suspended={suspended}
       size={size}
       now={now}
-      status={status}
+      status={shownStatus}
       runtimeProblem={actions.runtimeProblem}
       containers={containers}
       images={images}

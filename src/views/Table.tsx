@@ -15,6 +15,8 @@ export interface Column {
   readonly weight?: number;
   readonly minWidth?: number;
   readonly align?: 'left' | 'right';
+  /** Which end a text too long loses: 'ref' for image references (keeps name:tag). */
+  readonly cut?: 'end' | 'ref';
 }
 
 export interface Cell {
@@ -67,7 +69,7 @@ export function Table(props: TableProps) {
       const text = typeof c === 'string' ? c : c.text;
       const col = props.columns[i];
       return {
-        text: pad(text, widths[i] ?? 0, col?.align) + (i < cells.length - 1 ? ' '.repeat(gap) : ''),
+        text: pad(text, widths[i] ?? 0, col?.align, col?.cut) + (i < cells.length - 1 ? ' '.repeat(gap) : ''),
         token: typeof c === 'string' ? undefined : c.token,
       };
     });

@@ -29,6 +29,8 @@ export interface AppState {
   readonly lists: Readonly<Record<ListPane, ListState>>;
   readonly filters: Readonly<Record<ListPane, string>>;
   readonly logsTarget: string | undefined;
+  /** The Logs pane shows logsTarget even when the list selects another (set by a run that ended at once). */
+  readonly logsPinned: boolean;
   /** Bumped by every `l`: following again after a log ended. */
   readonly logsEpoch: number;
   readonly logsView: LogsViewState;
@@ -44,6 +46,7 @@ export const initialAppState: AppState = {
   lists: { containers: initialList, images: initialList },
   filters: { containers: '', images: '' },
   logsTarget: undefined,
+  logsPinned: false,
   logsEpoch: 0,
   logsView: initialLogsView,
   details: undefined,
@@ -58,11 +61,12 @@ export type AppAction =
   | { readonly type: 'listClamp'; readonly list: ListPane; readonly count: number; readonly height: number }
   | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
   | { readonly type: 'openModal'; readonly modal: Modal }
-  | { readonly type: 'closeModal' }
+  /** With `kind`, closes the modal only when it is of that kind (a late reply must not close another). */
+  | { readonly type: 'closeModal'; readonly kind?: Modal['kind'] }
   | { readonly type: 'editInput'; readonly action: TextInputAction }
   | { readonly type: 'form'; readonly action: RunFormAction }
   | { readonly type: 'helpScroll'; readonly by: number }
-  | { readonly type: 'showLogs'; readonly id: string }
+  | { readonly type: 'showLogs'; readonly id: string; readonly pin?: boolean }
   | { readonly type: 'logs'; readonly action: LogsAction; readonly window: LogsWindowInput }
   | { readonly type: 'showDetails'; readonly ref: DetailsRef; readonly from: ListPane }
   | { readonly type: 'detailsScroll'; readonly by: number | 'top' | 'bottom'; readonly lines: number; readonly height: number };
@@ -73,6 +77,12 @@ export function openRunForm(image: string): Modal {
 
 export function openPrompt(purpose: 'filter' | 'search', value: string): Modal {
   return { kind: 'prompt', purpose, input: textInput(value) };
+}
+
+/** The container the Logs pane shows: the list's selection once logs were opened, unless pinned. */
+export function logsTargetOf(s: AppState, selected: string | undefined): string | undefined {
+  if (s.logsPinned || s.logsTarget === undefined) return s.logsTarget;
+  return selected ?? s.logsTarget;
 }
 
 export function appReducer(s: AppState, a: AppAction): AppState {
@@ -86,7 +96,11 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     case 'listMove': {
       const base = clampList(s.lists[a.list], a.count, a.height);
       const next = moveList(base, a.move, a.count, a.height);
-      return next === s.lists[a.list] ? s : { ...s, lists: { ...s.lists, [a.list]: next } };
+      if (next === s.lists[a.list]) return s;
+      // Another container selected: the logs follow it, from the end.
+      if (a.list === 'containers' && next.selected !== base.selected)
+        return { ...s, lists: { ...s.lists, containers: next }, logsPinned: false, logsView: initialLogsView };
+      return { ...s, lists: { ...s.lists, [a.list]: next } };
     }
     case 'listClamp': {
       const next = clampList(s.lists[a.list], a.count, a.height);
@@ -98,7 +112,7 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     case 'openModal':
       return { ...s, modal: a.modal };
     case 'closeModal':
-      return s.modal === undefined ? s : { ...s, modal: undefined };
+      return s.modal === undefined || (a.kind !== undefined && s.modal.kind !== a.kind) ? s : { ...s, modal: undefined };
     case 'editInput': {
       const m = s.modal;
       if (!m || (m.kind !== 'pull' && m.kind !== 'prompt')) return s;
@@ -121,8 +135,10 @@ export function appReducer(s: AppState, a: AppAction): AppState {
         ...s,
         pane: 'logs',
         logsTarget: a.id,
+        logsPinned: a.pin ?? false,
         logsEpoch: s.logsEpoch + 1,
-        logsView: s.logsTarget === a.id ? s.logsView : initialLogsView,
+        // `l` lands at the end, following, whatever the view was scrolled to before.
+        logsView: initialLogsView,
       };
     case 'logs': {
       const v = logsReducer(s.logsView, a.action, a.window);

@@ -67,7 +67,19 @@ export function truncate(s: string, width: number): string {
   return `${s.slice(0, width - 1)}…`;
 }
 
-export function pad(s: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const t = truncate(s, width);
+/**
+ * Cuts an image reference where it says least: the registry and path at the start
+ * (127.0.0.1:5500/…), then, if name:tag alone is too long, its end.
+ */
+export function truncateRef(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (s.length <= width) return s;
+  const last = s.slice(s.lastIndexOf('/') + 1);
+  if (last.length + 1 > width) return truncate(last, width);
+  return `…${s.slice(s.length - (width - 1))}`;
+}
+
+export function pad(s: string, width: number, align: 'left' | 'right' = 'left', cut: 'end' | 'ref' = 'end'): string {
+  const t = cut === 'ref' ? truncateRef(s, width) : truncate(s, width);
   return align === 'left' ? t.padEnd(width) : t.padStart(width);
 }

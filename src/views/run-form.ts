@@ -24,14 +24,19 @@ export interface RunFormState {
   readonly image: string;
   readonly focus: number;
   readonly fields: Readonly<Record<RunField, TextInputState>>;
-  readonly error: { readonly field: RunField; readonly message: string } | undefined;
+  /** A field's bad input, or (no field) the engine refusing the run: the form stays open with what was typed. */
+  readonly error: { readonly field?: RunField; readonly message: string } | undefined;
+  /** The run is in flight: Enter does not start a second one. */
+  readonly submitting: boolean;
 }
 
 export type RunFormAction =
   | { readonly type: 'next' }
   | { readonly type: 'prev' }
   | { readonly type: 'edit'; readonly action: TextInputAction }
-  | { readonly type: 'invalid'; readonly field: RunField; readonly message: string };
+  | { readonly type: 'invalid'; readonly field: RunField; readonly message: string }
+  | { readonly type: 'submitting' }
+  | { readonly type: 'failed'; readonly message: string };
 
 export function runForm(image: string): RunFormState {
   return {
@@ -39,6 +44,7 @@ export function runForm(image: string): RunFormState {
     focus: 0,
     fields: { name: textInput(), ports: textInput(), env: textInput(), command: textInput() },
     error: undefined,
+    submitting: false,
   };
 }
 
@@ -56,10 +62,18 @@ export function runFormReducer(s: RunFormState, a: RunFormAction): RunFormState 
       const f = focusedField(s);
       const next = textInputReducer(s.fields[f], a.action);
       if (next === s.fields[f]) return s;
-      return { ...s, fields: { ...s.fields, [f]: next }, error: s.error?.field === f ? undefined : s.error };
+      return {
+        ...s,
+        fields: { ...s.fields, [f]: next },
+        error: s.error?.field === f || s.error?.field === undefined ? undefined : s.error,
+      };
     }
     case 'invalid':
       return { ...s, error: { field: a.field, message: a.message }, focus: runFields.indexOf(a.field) };
+    case 'submitting':
+      return { ...s, submitting: true, error: undefined };
+    case 'failed':
+      return { ...s, submitting: false, error: { message: a.message } };
   }
 }
 

@@ -85,7 +85,8 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'app.build': {
       if (ctx.props.dev) {
         ctx.dispatch({ type: 'focus', pane: 'build' });
-        ctx.setStatus({ kind: 'busy', text: ctx.props.dev.rebuild() });
+        const last = ctx.props.dev.getSnapshot()?.history[0];
+        ctx.setStatus({ kind: 'busy', text: ctx.props.dev.rebuild(), devAfter: { last } });
         return;
       }
       const target = ctx.props.build;

@@ -1,6 +1,7 @@
 // The screen's dialogs: the keys of an open help, confirm, run form, pull or prompt dialog, and
 // what accepting it does (a confirmed delete, a run, a pull, a filter or a log search).
 import type { Key } from 'ink';
+import { formatError } from '../engine/define.js';
 import type { AppState } from './app-state.js';
 import { helpLines } from './Dialogs.js';
 import { familiarName, shortId } from './format.js';
@@ -38,16 +39,36 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
       if (id === 'form.cancel') ctx.dispatch({ type: 'closeModal' });
       else if (id === 'form.next') ctx.dispatch({ type: 'form', action: { type: 'next' } });
       else if (id === 'form.prev') ctx.dispatch({ type: 'form', action: { type: 'prev' } });
+      else if (m.form.submitting) return;
       else if (id === 'form.submit') {
         const r = parseRunForm(m.form);
         if (!r.ok) {
           ctx.dispatch({ type: 'form', action: { type: 'invalid', field: r.field, message: r.message } });
           return;
         }
-        ctx.dispatch({ type: 'closeModal' });
-        ctx.dispatch({ type: 'focus', pane: 'containers' });
-        void act(ctx, `starting a container from ${familiarName(r.options.image)}…`, () =>
-          ctx.actions.run(r.options).then((c) => `started ${c.name} (${shortId(c.id)}) from ${familiarName(c.image)}`),
+        // The form stays open until the engine answers: a refusal is shown in it, with what was typed.
+        ctx.dispatch({ type: 'form', action: { type: 'submitting' } });
+        ctx.setStatus({ kind: 'busy', text: `starting a container from ${familiarName(r.options.image)}…` });
+        ctx.actions.run(r.options).then(
+          (c) => {
+            ctx.dispatch({ type: 'closeModal', kind: 'form' });
+            if (c.state === 'exited') {
+              // It ended at once: say how, and show what it wrote.
+              ctx.dispatch({ type: 'showLogs', id: c.id, pin: true });
+              const why = c.exitReason ? ` (${c.exitReason})` : '';
+              ctx.setStatus({
+                kind: 'error',
+                text: `${c.name} exited with code ${c.exitCode ?? '?'}${why} right after starting: its logs are in the Logs pane`,
+              });
+              return;
+            }
+            ctx.dispatch({ type: 'focus', pane: 'containers' });
+            ctx.setStatus({ kind: 'ok', text: `started ${c.name} (${shortId(c.id)}) from ${familiarName(c.image)}` });
+          },
+          (e: unknown) => {
+            ctx.dispatch({ type: 'form', action: { type: 'failed', message: formatError(e) } });
+            ctx.setStatus({ kind: 'error', text: formatError(e) });
+          },
         );
       } else {
         const edit = textInputKey(input, key);

@@ -47,16 +47,24 @@ export function textModal(st: AppState): boolean {
 }
 
 /**
- * Ink hands a chunk of plain text over as one input: in a text field it is typed as is (a
- * newline in it presses Enter, a tab Tab); anywhere else each character is a key. `inText` is
- * asked per part, since an earlier part may have opened or closed a text field.
+ * Ink hands a chunk of input read at once over as one string: a paste, or keys coalesced by a
+ * slow link (two Backspaces, Ctrl-U and what follows). Each control character in it is its own
+ * key press (DEL/BS Backspace, CR/LF Enter, Tab, Ctrl-letter); text between them is typed as is
+ * in a text field, and is one key per character anywhere else. `inText` is asked per part,
+ * since an earlier part may have opened or closed a text field.
  */
 export function splitInput(input: string, key: Key, inText: () => boolean, handle: (input: string, key: Key) => void): void {
   if (input.length <= 1 || key.ctrl || key.meta) return handle(input, key);
-  for (const part of input.split(/(\r\n|\r|\n|\t)/)) {
+  // eslint-disable-next-line no-control-regex -- control characters are what this splits on
+  for (const part of input.split(/(\r\n|[\x00-\x1f\x7f])/)) {
     if (part === '') continue;
+    const code = part.length === 1 ? part.charCodeAt(0) : -1;
     if (part === '\t') handle('', { ...noKey, tab: true });
-    else if (/^[\r\n]+$/.test(part)) handle('', { ...noKey, return: true });
+    else if (part === '\r' || part === '\n' || part === '\r\n') handle('', { ...noKey, return: true });
+    else if (code === 0x7f || code === 0x08) handle('', { ...noKey, backspace: true });
+    else if (code === 0x1b) handle('', { ...noKey, escape: true, meta: true });
+    else if (code >= 1 && code <= 26) handle(String.fromCharCode(code + 96), { ...noKey, ctrl: true });
+    else if (code >= 0 && code < 0x20) continue;
     else if (inText()) handle(part, noKey);
     else for (const ch of part) handle(ch, { ...noKey, shift: /[A-Z]/.test(ch) });
   }

@@ -54,6 +54,8 @@ export type StatusKind = 'info' | 'ok' | 'error' | 'busy';
 export interface StatusMessage {
   readonly kind: StatusKind;
   readonly text: string;
+  /** Said of the dev loop's next rebuild (`b`), with its newest record then: a newer record's outcome replaces it. */
+  readonly devAfter?: { readonly last: DevRebuild | undefined };
 }
 
 // ---- the dev loop (`dockui DIR`: build, run, rebuild and swap on every save) ----

@@ -125,7 +125,8 @@ describe('dockui DIR: the dev loop in the TUI, end to end', () => {
     const screen = await t.waitFor('EXIT=0', 30_000);
     assert.equal(t.alternateScreen(), false);
     assert.match(screen, /BEFORE-DOCKUI/);
-    // Containers keep running after the UI quits.
+    // Containers keep running after the UI quits, and it says so, with how to stop the dev one.
+    assert.match(screen, /dockui: the dev container \S+-dev keeps running; stop it with: dockui stop \S+-dev/);
     assert.match(cli('ps'), /Up /);
   });
 });

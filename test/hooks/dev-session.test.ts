@@ -75,4 +75,26 @@ describe('DevSession', () => {
     assert.equal(s.startError, 'Dockerfile:1: unknown instruction: FORM');
     assert.match(s.toggleWatch(), /did not start: Dockerfile:1/);
   });
+  it('on quit, says the dev container keeps running and how to stop it', async () => {
+    const loop = new FakeLoop();
+    const s = new DevSession('/app', () => Promise.resolve(loop));
+    const up = changed(s);
+    s.begin();
+    await up;
+    assert.equal(s.farewell(), undefined, 'no container yet');
+    loop.set({
+      container: {
+        id: 'c'.repeat(64),
+        name: 'app-dev',
+        image: 'app:dev',
+        imageId: 'sha256:1',
+        command: 'sh',
+        state: 'running',
+        createdAt: '',
+        ports: [],
+      },
+    });
+    await s.close();
+    assert.equal(s.farewell(), 'the dev container app-dev keeps running; stop it with: dockui stop app-dev');
+  });
 });

@@ -9,6 +9,7 @@ import {
   humanDuration,
   pad,
   shortId,
+  truncateRef,
 } from '../../src/views/format.js';
 
 describe('formats', () => {
@@ -37,5 +38,16 @@ describe('formats', () => {
     assert.equal(familiarName('127.0.0.1:5000/fixture/web:latest'), '127.0.0.1:5000/fixture/web:latest');
     assert.equal(pad('abcdef', 4), 'abc…');
     assert.equal(pad('7', 3, 'right'), '  7');
+  });
+});
+
+describe('truncateRef', () => {
+  it('drops the registry end first, keeping name:tag', () => {
+    const ref = '127.0.0.1:5500/fixture/web:latest';
+    assert.equal(truncateRef(ref, 40), ref);
+    assert.equal(truncateRef(ref, 16), '…ture/web:latest');
+    assert.equal(truncateRef(ref, 11), '…web:latest');
+    assert.equal(truncateRef(ref, 8), 'web:lat…', 'name:tag alone too long: its end goes');
+    assert.equal(truncateRef(ref, 0), '');
   });
 });

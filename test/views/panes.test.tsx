@@ -4,7 +4,8 @@ import { afterEach, describe, it } from 'node:test';
 import { BuildPane } from '../../src/views/BuildPane.js';
 import { ContainersPane } from '../../src/views/ContainersPane.js';
 import { LogsPane } from '../../src/views/LogsPane.js';
-import { StatusLine } from '../../src/views/Chrome.js';
+import { Footer, StatusLine } from '../../src/views/Chrome.js';
+import { activeScopes, hintsFor } from '../../src/views/keymap.js';
 import { columnWidths, Table } from '../../src/views/Table.js';
 import { initialLogsView } from '../../src/views/logs-view.js';
 import { idleBuild } from '../../src/hooks/build-store.js';
@@ -71,6 +72,31 @@ describe('ContainersPane', () => {
     assert.equal(rows.length, 10);
     assert.match(rows[0] ?? '', /c100/);
     assert.match(rows[5] ?? '', /› c105/);
+  });
+
+  it('cuts a long image reference at the registry end, keeping name:tag', async () => {
+    const image = '127.0.0.1:5500/team/project/service-api:2024-11-rc3';
+    r = renderElement(
+      <ContainersPane
+        containers={[
+          fakeContainer({ id: '1', name: 'api', image }),
+          fakeContainer({ id: '2', name: 'web', image: image.replace('api', 'web') }),
+        ]}
+        total={2}
+        stats={new Map()}
+        list={{ selected: 0, offset: 0 }}
+        filter=""
+        focused
+        width={80}
+        height={8}
+        listRows={4}
+        now={Date.now()}
+      />,
+    );
+    const f = await r.waitFor((f) => f.includes('web'));
+    assert.match(f, /› api\s+service-ap…/, 'name:tag does not fit: its start stays');
+    assert.match(f, /web\s+service-we…/);
+    assert.doesNotMatch(f, /127\.0\.0\.1:5500/);
   });
 });
 
@@ -234,5 +260,18 @@ describe('StatusLine', () => {
     assert.equal(f.split('\n').length, 1);
     assert.ok(f.length <= 80, `${f.length} columns`);
     assert.match(f, /^✗ cannot start web: x+… {2}containers cannot run: runc not found i…$/);
+  });
+});
+
+describe('Footer', () => {
+  it('keeps ? help at 80 columns, and at 40, in every pane', async () => {
+    for (const pane of ['containers', 'images', 'logs', 'build', 'details'] as const)
+      for (const width of [80, 40]) {
+        r = renderElement(<Footer hints={hintsFor(activeScopes(pane, undefined))} width={width} />);
+        const f = await r.waitFor((f) => f.trim() !== '');
+        assert.match(f, /\? help/, `${pane} at ${width}: ${f}`);
+        assert.ok(f.trimEnd().length <= width, f);
+        cleanupRendered();
+      }
   });
 });

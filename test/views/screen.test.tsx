@@ -131,6 +131,40 @@ describe('screen: panes', () => {
     f = await r.press(keys.escape, (f) => f.includes('web1'));
   });
 
+  it('/c15 matches tui-c15 by name, not tui-c195 through the digits of its ID', async () => {
+    const e = new FakeEngine({
+      containers: [
+        fakeContainer({ id: 'a9c15e' + '0'.repeat(58), name: 'tui-c195' }),
+        fakeContainer({ id: 'b'.repeat(64), name: 'tui-c15' }),
+      ],
+    });
+    const r = await start(e);
+    await r.press('/', (f) => f.includes('filter /'));
+    const f = await r.press('c15\r', (f) => f.includes('filter: c15'));
+    assert.match(f, /tui-c15\b/);
+    assert.doesNotMatch(f, /tui-c195/);
+  });
+
+  it('lists running containers first among many', async () => {
+    const e = new FakeEngine({
+      containers: Array.from({ length: 40 }, (_, i) =>
+        fakeContainer({
+          id: String(i).padStart(64, '0'),
+          name: `c${String(i).padStart(2, '0')}`,
+          state: i % 10 === 9 ? 'running' : 'exited',
+          exitCode: 0,
+        }),
+      ),
+    });
+    const r = await start(e);
+    const f = await r.waitFor((f) => f.includes('c09'));
+    const rows = f.split('\n').filter((l) => /\bc\d\d\s/.test(l));
+    assert.deepEqual(
+      rows.slice(0, 5).map((l) => /\b(c\d\d)\s/.exec(l)?.[1]),
+      ['c09', 'c19', 'c29', 'c39', 'c00'],
+    );
+  });
+
   it('shows the help overlay from the keymap, scrolls it and closes it', async () => {
     const r = await start(engine());
     let f = await r.press('?', (f) => f.includes('Keys'));
@@ -219,6 +253,27 @@ describe('screen: container actions', () => {
     f = await r.waitFor((f) => f.includes('GET /late 404'), 'a followed line');
   });
 
+  it('the logs follow the list selection; l lands at the end, following', async () => {
+    const e = engine();
+    const web1 = '1'.repeat(64);
+    for (let i = 0; i < 80; i++) e.emitLog(web1, { stream: 'stdout', time: '', text: `web line ${i}` });
+    e.emitLog('2'.repeat(64), { stream: 'stderr', time: '', text: 'job: exit 3' });
+    const r = await start(e);
+    await r.press('l', (f) => f.includes('web line 79'));
+    await r.press('1', (f) => f.includes('STATUS'));
+    await r.press('j');
+    let f = await r.press('3', (f) => f.includes('job: exit 3'));
+    assert.match(f, /Logs · job/);
+    assert.doesNotMatch(f, /web line/);
+    await r.press('1', (f) => f.includes('STATUS'));
+    await r.press('k');
+    await r.press('l', (f) => f.includes('web line 79'));
+    for (let i = 0; i < 30; i++) await r.press('k');
+    f = await r.waitFor((f) => f.includes('scrolled') && !f.includes('web line 79'), 'scrolled back');
+    await r.press('1', (f) => f.includes('STATUS'));
+    f = await r.press('l', (f) => f.includes('web line 79') && f.includes('following'));
+  });
+
   it('follows the logs again when the container restarts', async () => {
     const e = engine();
     let opened = 0;
@@ -279,6 +334,15 @@ describe('screen: keys arriving together', () => {
       many.calls.join('; '),
     );
   });
+  it('two Backspaces, and Ctrl-U with text after it, arriving in one read', async () => {
+    const r = await start(new FakeEngine());
+    await r.press('p', (f) => f.includes('Pull an image'));
+    await r.press('busybox', (f) => f.includes('busybox'));
+    let f = await r.press('\x7f\x7f', (f) => /busyb(?!ox)/.test(f));
+    assert.doesNotMatch(f, /busybox/);
+    f = await r.press('\x15alpine', (f) => f.includes('alpine'));
+    assert.doesNotMatch(f, /busyb/);
+  });
 });
 
 describe('screen: images, run form, pull', () => {
@@ -304,6 +368,39 @@ describe('screen: images, run form, pull', () => {
       publish: ['8081:80'],
       env: ['A=1'],
     });
+  });
+
+  it('a container that exits right after starting: its exit code, and its logs, not "started"', async () => {
+    const e = engine();
+    e.runFault = { exitCode: 3, log: 'config.yml: no such file' };
+    const r = await start(e);
+    await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
+    await r.press('R', (f) => f.includes('Run a container'));
+    for (const ch of 'quick') await r.press(ch);
+    const f = await r.press(keys.enter, (f) => f.includes('quick exited with code 3 right after starting'));
+    assert.doesNotMatch(f, /started quick/);
+    await r.waitFor((f) => f.includes('config.yml: no such file'), 'its logs');
+  });
+
+  it('an engine error keeps the run form open with what was typed, and shows the error in it', async () => {
+    const e = engine();
+    e.runFault = new EngineError('conflict', 'the container name site is already in use');
+    const r = await start(e);
+    await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
+    await r.press('R', (f) => f.includes('Run a container'));
+    for (const ch of 'site') await r.press(ch);
+    await r.press(keys.tab);
+    for (const ch of '8081:80') await r.press(ch);
+    let f = await r.press(keys.enter, (f) => f.includes('✗ the container name site is already in use'));
+    assert.match(f, /Run a container from busybox:latest/, 'the form is still open');
+    assert.match(f, /Name\s+site/);
+    assert.match(f, /Ports\s+8081:80/);
+    // Fix the name and run again: the form closes on success.
+    e.runFault = undefined;
+    await r.press(keys.shiftTab);
+    for (const ch of '2') await r.press(ch);
+    f = await r.press(keys.enter, (f) => f.includes('✓ started site2'));
+    assert.doesNotMatch(f, /Run a container/);
   });
 
   it('Esc cancels the run form without running anything', async () => {
@@ -381,6 +478,23 @@ describe('screen: the dev loop', () => {
     await r.press('w', (f) => f.includes('paused watching /srv/app (w resumes)'));
     await r.press('b', (f) => f.includes('rebuilding app:dev…'));
     assert.deepEqual(said, ['w', 'b']);
+    // The rebuild is recorded: "rebuilding" is stale, its outcome takes the status line.
+    const rec = {
+      trigger: 'forced',
+      kind: 'rebuild',
+      ok: true,
+      debounceMs: 1,
+      buildMs: 300,
+      steps: 3,
+      cachedSteps: 2,
+      swapMs: 50,
+      totalMs: 400,
+      at: 0,
+    } as const;
+    box.view = { ...box.view, history: [rec] };
+    for (const l of listeners) l();
+    const f = await r.waitFor((f) => f.includes('✓ rebuilt app:dev and swapped the container in'), 'the outcome');
+    assert.doesNotMatch(f, /rebuilding app:dev/);
   });
 });
 

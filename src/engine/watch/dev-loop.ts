@@ -44,6 +44,8 @@ export interface DevState {
   readonly container?: ContainerSummary;
   readonly runningSince?: number;
   readonly lastError?: string;
+  /** What the loop did with a container of its name it found at start (an earlier session's). */
+  readonly notice?: string;
   readonly step?: { readonly index: number; readonly total: number; readonly instruction: string };
   readonly history: readonly RebuildRecord[];
   /** Builds started, cancelled ones included. */
@@ -136,10 +138,44 @@ export class DevLoop {
 
   /** First build and run, then watch. Resolves once watching (even if the first build failed). */
   async start(): Promise<void> {
+    const found = await this.#adopt();
     const ready = this.#startWatcher();
     this.#firstChangeAt = performance.now();
     await this.#cycle('start', []);
+    if (found) {
+      const now = this.#state.container;
+      const name = found.name;
+      this.#set({
+        notice:
+          now?.id === found.id
+            ? `adopted ${name}, still running from an earlier session`
+            : now
+              ? `replaced ${name} (${found.state} from an earlier session) with a new container`
+              : `removed ${name} left by an earlier session`,
+      });
+    }
     await ready;
+  }
+
+  /**
+   * A container of the loop's name left by an earlier session (quitting leaves it running):
+   * it becomes the loop's own, so the first build keeps it when its image is current and
+   * swaps it out otherwise; without this every run would fail on the name.
+   */
+  async #adopt(): Promise<ContainerSummary | undefined> {
+    const name = this.#o.run.name;
+    if (!name) return undefined;
+    await this.#o.containers.refresh();
+    const found = this.#o.containers.getSnapshot().find((c) => c.name === name);
+    if (!found) return undefined;
+    const image = this.#o.image;
+    if (found.image !== image && !found.image.endsWith(`/${image}`))
+      throw new EngineError(
+        'conflict',
+        `the container name ${name} is taken by a container of ${found.image}, not of ${image}: remove it (dockui rm -f ${name}) or pass --name`,
+      );
+    this.#set({ container: found, ...(found.state === 'running' && found.startedAt ? { runningSince: Date.parse(found.startedAt) } : {}) });
+    return found;
   }
 
   #startWatcher(): Promise<void> {

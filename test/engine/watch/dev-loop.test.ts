@@ -149,4 +149,39 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
     assert.ok(started >= 1 && started <= 2, `builds: ${started}`);
     assert.equal(loop.getSnapshot().history[0]?.ok, true);
   });
+  it('reopened on the folder, adopts the container the last session left running, and rebuilds over it', async () => {
+    await loop.idle();
+    const left = loop.getSnapshot().container;
+    assert.equal(left?.state, 'running');
+    await loop.close();
+    const run = { name: `hello-dev-${process.pid}`, publish: [`127.0.0.1:${port}:8080`] };
+    loop = await startDevLoop(engine, { dir: app, run });
+    const s = loop.getSnapshot();
+    assert.equal(s.history[0]?.ok, true, s.lastError);
+    assert.equal(s.container?.id, left?.id, 'the same container, not a new one');
+    assert.equal(s.notice, `adopted ${run.name}, still running from an earlier session`);
+    // The next change swaps it out: the name is free for the new container.
+    const df = join(app, 'Dockerfile');
+    writeFileSync(df, readFileSync(df, 'utf8').replace('EXPOSE 8080', 'ENV REOPENED=1\nEXPOSE 8080'));
+    const next = await waitFor('a new container', () => {
+      const c = loop.getSnapshot().container;
+      return c && c.id !== left?.id && c.state === 'running' ? c : undefined;
+    });
+    assert.equal(next.name, run.name);
+    assert.equal(loop.getSnapshot().history[0]?.ok, true, loop.getSnapshot().lastError);
+  });
+
+  it('replaces a stopped container of its name, and says so', async () => {
+    await loop.idle();
+    const left = loop.getSnapshot().container;
+    await loop.close();
+    await engine.containers.stop(left!.id, { timeoutSec: 1 });
+    const run = { name: `hello-dev-${process.pid}`, publish: [`127.0.0.1:${port}:8080`] };
+    loop = await startDevLoop(engine, { dir: app, run });
+    const s = loop.getSnapshot();
+    assert.equal(s.history[0]?.ok, true, s.lastError);
+    assert.notEqual(s.container?.id, left?.id);
+    assert.equal(s.container?.state, 'running');
+    assert.match(s.notice ?? '', new RegExp(`^replaced ${run.name} \\(exited from an earlier session\\)`));
+  });
 });

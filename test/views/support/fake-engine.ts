@@ -84,6 +84,8 @@ export class FakeEngine implements Engine {
   readonly logHistory = new Map<string, LogLine[]>();
   readonly #logFollowers = new Map<string, Set<(l: LogLine) => void>>();
   buildFailure: EngineError | undefined;
+  /** The next runs fail with this error, or start and exit with this code a moment later (writing `log`). */
+  runFault: EngineError | { exitCode: number; log: string } | undefined;
   closed = false;
 
   constructor(init: { images?: ImageSummary[]; containers?: ContainerSummary[]; runtimeProblem?: string } = {}) {
@@ -203,7 +205,14 @@ export class FakeEngine implements Engine {
     },
     run: async (o: RunOptions) => {
       this.calls.push(`run ${JSON.stringify(o)}`);
-      return this.#create(o, 'running');
+      const fault = this.runFault;
+      if (fault instanceof EngineError) throw fault;
+      const c = this.#create(o, 'running');
+      if (fault) {
+        this.logHistory.set(c.id, [{ stream: 'stderr', text: fault.log, time: new Date().toISOString() }]);
+        setTimeout(() => this.#update(c.id, { state: 'exited', exitCode: fault.exitCode, finishedAt: new Date().toISOString() }), 30);
+      }
+      return c;
     },
     stop: async (id) => {
       this.calls.push(`stop ${id}`);
