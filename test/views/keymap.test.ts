@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Key } from 'ink';
 import {
   actionIds,
   activeScopes,
@@ -15,29 +14,7 @@ import {
   type ModalScope,
 } from '../../src/views/keymap.js';
 import { helpLines } from '../../src/views/Dialogs.js';
-
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+import { noKey } from '../../src/views/screen-keys.js';
 
 /** Shadowing on purpose: in Details, Esc goes back to the list instead of clearing its filter. */
 const intentional = new Set(['details.back>list.clearFilter']);

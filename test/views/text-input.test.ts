@@ -2,30 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Key } from 'ink';
 import { textInput, textInputKey, textInputReducer, type TextInputAction } from '../../src/views/text-input.js';
+import { noKey } from '../../src/views/screen-keys.js';
 
-const k = (over: Partial<Key>): Key => ({
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-  ...over,
-});
+const k = (over: Partial<Key>): Key => ({ ...noKey, ...over });
 
 const apply = (value: string, ...as: TextInputAction[]) => as.reduce(textInputReducer, textInput(value));
 
