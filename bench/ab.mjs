@@ -2,7 +2,8 @@
 // Before/after: two builds of dockui measured in one run, alternating every repetition, so a
 // change's cost is not lost in this host's drift (absolute times move by 40% within an hour).
 // Figures: bench/run.mjs's (CLI run --rm with the default network and with none, start →
-// exited inside one engine process, run -d + stop -t 1 + rm, ps -a with 100 containers) and a
+// exited inside one engine process, run -d + stop -t 1 + rm, ps -a with 100 containers),
+// bench/build.mjs's 1000-file builds (cold, no change, one file changed) and a
 // cold pull of fixture/big (bench/pull.mjs's; min(reps, 9) runs).
 // Usage: node bench/ab.mjs --before DIR [--after DIR] [--reps 15]
 //   DIR: a checkout with dist/ built (npm run build); --after defaults to this checkout.
@@ -46,7 +47,12 @@ async function side(name, dir) {
   dk('run', '--rm', image, 'true');
   const { Containers } = await import(pathToFileURL(join(app, 'dist/engine/runtime/containers.js')).href);
   const { resolvePaths } = await import(pathToFileURL(join(app, 'dist/engine/paths.js')).href);
-  return { name, dk, engine: new Containers(resolvePaths({ root })), t: { run: [], none: [], engine: [], cycle: [], ps: [], pull: [] } };
+  return {
+    name,
+    dk,
+    engine: new Containers(resolvePaths({ root })),
+    t: { run: [], none: [], engine: [], cycle: [], ps: [], cold: [], nochange: [], onefile: [], pull: [] },
+  };
 }
 
 spawnSync('sh', ['-c', `grep -o " ${work}/[^ ]*" /proc/mounts | sort -r | xargs -r umount -l`]);
@@ -74,6 +80,23 @@ for (let i = 0; i < reps; i++) {
 for (const s of sides) for (let i = 0; i < 100; i++) s.dk('create', '--network', 'none', image, 'true');
 for (let i = 0; i < reps; i++) for (const s of i % 2 ? [...sides].reverse() : sides) s.t.ps.push(s.dk('ps', '-a').s);
 for (const s of sides) s.dk('container', 'prune', '-f');
+// bench/build.mjs's 1000-file context: cold (build cache removed), no change, one file changed.
+const ctx = join(work, 'ctx');
+for (let i = 0; i < 1000; i++) {
+  const sub = join(ctx, 'src', `d${Math.floor(i / 100)}`);
+  if (i % 100 === 0) mkdirSync(sub, { recursive: true });
+  writeFileSync(join(sub, `f${i}.txt`), `file ${i}\n${'x'.repeat(100 + (i % 200))}\n`);
+}
+writeFileSync(join(ctx, 'Dockerfile'), `FROM ${image}\nWORKDIR /app\nCOPY . .\nCMD ["sh", "-c", "ls -R /app | wc -l"]\n`);
+for (const s of sides) s.dk('build', '-q', '-t', 'ab:1000', ctx);
+for (let i = 0; i < reps; i++)
+  for (const s of i % 2 ? [...sides].reverse() : sides) {
+    rmSync(join(work, `${s.name}-root`, 'build-cache'), { recursive: true, force: true });
+    s.t.cold.push(s.dk('build', '-q', '-t', 'ab:1000', ctx).s);
+    s.t.nochange.push(s.dk('build', '-q', '-t', 'ab:1000', ctx).s);
+    writeFileSync(join(ctx, 'src/d0/f0.txt'), `changed ${s.name} ${i} ${Date.now()}\n`);
+    s.t.onefile.push(s.dk('build', '-q', '-t', 'ab:1000', ctx).s);
+  }
 // Cold pull of fixture/big (seeded by bench/pull.mjs) into a fresh root, page cache dropped first.
 const big = `${registry}/fixture/big:latest`;
 const haveBig = spawnSync('curl', ['-sf', `http://${registry}/v2/fixture/big/tags/list`]).status === 0;
@@ -93,18 +116,26 @@ const names = {
   engine: 'container start → exited inside one engine process',
   cycle: '`run -d` + `stop -t 1` + `rm`',
   ps: '`ps -a` with 100 containers',
+  cold: '`build` 1000 files, cold (no build cache)',
+  nochange: '`build` 1000 files, no change',
+  onefile: '`build` 1000 files, one file changed',
   pull: 'cold `pull` of fixture/big (135 MB, 5 layers)',
 };
 console.log(
   `Command: \`node bench/ab.mjs --before ${before} --reps ${reps}\` (medians of ${reps}, builds alternating). ${new Date().toISOString().slice(0, 16)}Z`,
 );
 console.log('');
-console.log('| figure | before | after | after / before |');
-console.log('|---|---|---|---|');
+console.log('| figure | before | after | after / before | paired ratios: quartiles |');
+console.log('|---|---|---|---|---|');
 for (const k of Object.keys(names)) {
   if (sides[0].t[k].length === 0) continue;
   const a = median(sides[0].t[k]);
   const b = median(sides[1].t[k]);
-  console.log(`| ${names[k]} | ${(a * 1000).toFixed(0)} ms | ${(b * 1000).toFixed(0)} ms | ${(b / a).toFixed(2)}× |`);
+  // Repetition i ran both builds back to back: its ratio cancels the drift between repetitions.
+  const ratios = sides[1].t[k].map((v, i) => v / sides[0].t[k][i]).sort((x, y) => x - y);
+  const q = (f) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))].toFixed(2);
+  console.log(
+    `| ${names[k]} | ${(a * 1000).toFixed(0)} ms | ${(b * 1000).toFixed(0)} ms | ${(b / a).toFixed(2)}× | ${q(0.25)} / ${q(0.5)} / ${q(0.75)} |`,
+  );
 }
 execFileSync('sh', ['-c', `grep -o " ${work}/[^ ]*" /proc/mounts | sort -r | xargs -r umount -l; true`]);

@@ -62,3 +62,34 @@ export function pidAlive(pid: number, start?: string): boolean {
   const now = procStart(pid);
   return now === undefined || now === start;
 }
+
+/** One line of the mount table: where, what kind, and the filesystem's own options. */
+export interface MountLine {
+  readonly point: string;
+  readonly fsType: string;
+  readonly superOpts: string;
+}
+
+const unescapeMount = (m: string) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+
+/** This process's mount table (/proc/self/mountinfo), octal escapes decoded; empty when unreadable. */
+export function mountTable(): MountLine[] {
+  let info: string;
+  try {
+    info = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  const out: MountLine[] = [];
+  for (const l of info.split('\n')) {
+    if (l === '') continue;
+    const f = l.split(' ');
+    const dash = f.indexOf('-');
+    out.push({
+      point: unescapeMount(f[4] ?? ''),
+      fsType: dash > 0 ? (f[dash + 1] ?? '') : '',
+      superOpts: unescapeMount(dash > 0 ? (f[dash + 3] ?? '') : ''),
+    });
+  }
+  return out;
+}

@@ -1,9 +1,12 @@
-// The engine's one process-liveness helper (src/engine/sysx.ts), on real processes.
+// The engine's one process-liveness helper and its one mount-table reader (src/engine/sysx.ts),
+// on real processes and real mounts.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { pidAlive, procStart } from '../../src/engine/sysx.js';
+import { join } from 'node:path';
+import { mountTable, pidAlive, procStart } from '../../src/engine/sysx.js';
 
 describe('sysx liveness', () => {
   it('knows this process, and tells a reused pid by its start time', () => {
@@ -21,5 +24,27 @@ describe('sysx liveness', () => {
     assert.equal(pidAlive(pid), false);
     assert.equal(procStart(pid), undefined);
     for (const bad of [0, -1, 1.5, Number.NaN]) assert.equal(pidAlive(bad), false, String(bad));
+  });
+});
+
+describe('sysx mount table', () => {
+  it('decodes the escapes of mountinfo: a mount point with a space and a backslash reads as written', () => {
+    const dir = mkdtempSync('/var/tmp/dockui-sysx-');
+    const point = join(dir, 'a b\\c');
+    mkdirSync(point);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', point]);
+    try {
+      const hit = mountTable().find((m) => m.point === point);
+      assert.ok(hit, `no ${point} in the mount table`);
+      assert.equal(hit.fsType, 'tmpfs');
+      assert.match(hit.superOpts, /size=1024k/);
+    } finally {
+      execFileSync('umount', [point]);
+      rmSync(dir, { recursive: true });
+    }
+    assert.equal(
+      mountTable().some((m) => m.point === point),
+      false,
+    );
   });
 });

@@ -1,12 +1,12 @@
 // `dockui image ls|rm|prune|inspect|tag`: one module for the image management subverbs.
 import { EngineError } from '../../engine/define.js';
 import { tryParseReference } from '../../engine/index.js';
-import { parseArgs, usage, type FlagSpecs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
 import { humanSize, listFlags, listImagesCommand } from './images.js';
 import { removeImagesCommand } from './rmi.js';
 import { tagCommand } from './tag.js';
+import { runSub, type Sub } from './subcommands.js';
 import { historyFlags, verb as historyVerb } from './history.js';
 
 /** Asks on a terminal; anything but y/yes is no. Without a terminal there is nobody to ask. */
@@ -55,12 +55,6 @@ export async function inspectImagesCommand(ctx: CliContext, names: readonly stri
   return 0;
 }
 
-interface Sub {
-  readonly synopsis: string;
-  readonly flags: FlagSpecs;
-  run(ctx: CliContext, flags: Record<string, string | string[] | boolean | undefined>, pos: string[]): Promise<number>;
-}
-
 const subs: Readonly<Record<string, Sub>> = {
   ls: {
     synopsis: '[OPTIONS] [REPOSITORY[:TAG]]',
@@ -103,17 +97,5 @@ export const verb = defineVerb({
   summary: 'Manage images',
   flags: {},
   stopAtPositional: true,
-  async run(ctx, { positionals }) {
-    const [name, ...rest] = positionals;
-    if (name === undefined) throw new EngineError('invalid_argument', `'dockui image' needs a command: ${Object.keys(subs).join(', ')}`);
-    const key = aliases[name] ?? name;
-    const sub = subs[key];
-    if (!sub) throw new EngineError('invalid_argument', `unknown command: image ${name} (try: ${Object.keys(subs).join(', ')})`);
-    if (rest[0] === '--help' || rest[0] === '-h') {
-      ctx.stdout.write(`${usage(`image ${key}`, sub.synopsis, sub.flags)}\n`);
-      return 0;
-    }
-    const parsed = parseArgs(`image ${key}`, rest, sub.flags);
-    return sub.run(ctx, parsed.flags as Record<string, string | string[] | boolean | undefined>, parsed.positionals);
-  },
+  run: (ctx, { positionals }) => runSub(ctx, 'image', subs, positionals, aliases),
 });

@@ -2,11 +2,11 @@
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine/define.js';
-import { parseArgs, usage, type FlagSpecs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
 import { confirm } from './image.js';
 import { humanSize, table } from './images.js';
+import { runSub, type Sub } from './subcommands.js';
 
 /** Bytes of the files under dir, hardlinks counted once; 0 when it is absent. */
 async function du(dir: string, seen = new Set<number>()): Promise<number> {
@@ -131,19 +131,15 @@ async function prune(ctx: CliContext, flags: { all?: boolean; force?: boolean })
   return 0;
 }
 
-interface Sub {
-  readonly synopsis: string;
-  readonly flags: FlagSpecs;
-  run(ctx: CliContext, flags: Record<string, string | string[] | boolean | undefined>, pos: string[]): Promise<number>;
-}
-
 const subs: Readonly<Record<string, Sub>> = {
   df: {
+    noArgs: true,
     synopsis: '[OPTIONS]',
     flags: { format: { value: true, help: 'table (default) or json' } },
     run: (ctx, f) => df(ctx, { format: f.format as string | undefined }),
   },
   check: {
+    noArgs: true,
     synopsis: '[OPTIONS]',
     flags: {
       quiet: { short: 'q', help: 'print only problems' },
@@ -152,6 +148,7 @@ const subs: Readonly<Record<string, Sub>> = {
     run: (ctx, f) => check(ctx, { quiet: f.quiet === true, repair: f.repair === true }),
   },
   prune: {
+    noArgs: true,
     synopsis: '[OPTIONS]',
     flags: {
       all: { short: 'a', help: 'also remove unused images (not just dangling ones) and the build cache' },
@@ -167,20 +164,5 @@ export const verb = defineVerb({
   summary: 'Manage the store: disk use, verification, cleanup',
   flags: {},
   stopAtPositional: true,
-  async run(ctx, { positionals }) {
-    const [name, ...rest] = positionals;
-    const sub = name === undefined ? undefined : subs[name];
-    if (!sub)
-      throw new EngineError(
-        'invalid_argument',
-        `${name === undefined ? `'dockui system' needs a command` : `unknown command: system ${name}`} (try: ${Object.keys(subs).join(', ')})`,
-      );
-    if (rest[0] === '--help' || rest[0] === '-h') {
-      ctx.stdout.write(`${usage(`system ${name}`, sub.synopsis, sub.flags)}\n`);
-      return 0;
-    }
-    const parsed = parseArgs(`system ${name}`, rest, sub.flags);
-    if (parsed.positionals.length > 0) throw new EngineError('invalid_argument', `'dockui system ${name}' takes no arguments`);
-    return sub.run(ctx, parsed.flags as Record<string, string | string[] | boolean | undefined>, parsed.positionals);
-  },
+  run: (ctx, { positionals }) => runSub(ctx, 'system', subs, positionals),
 });

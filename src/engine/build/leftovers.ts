@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { mountTable, pidAlive, type MountLine } from '../sysx.js';
 
 export interface BuildLeftover {
   /** `run`: a RUN step's container, bundle and overlay; `scratch`: a build's temp dir. */
@@ -28,38 +29,6 @@ export interface BuildLeftoverPaths {
 
 /** A bundle without a mount younger than this may be a live build's just being set up. */
 const graceMs = 60_000;
-
-interface MountLine {
-  readonly point: string;
-  readonly superOpts: string;
-}
-
-function mountTable(): MountLine[] {
-  const unescape = (m: string) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-  let info = '';
-  try {
-    info = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return [];
-  }
-  const out: MountLine[] = [];
-  for (const l of info.split('\n')) {
-    if (l === '') continue;
-    const f = l.split(' ');
-    const dash = f.indexOf('-');
-    out.push({ point: unescape(f[4] ?? ''), superOpts: unescape(dash > 0 ? (f[dash + 3] ?? '') : '') });
-  }
-  return out;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The pid in a build temp name (`build-<pid>-<hex>`, `discard-…`, as publish.ts tempName makes). */
 function tempPid(name: string): number | undefined {

@@ -5,7 +5,9 @@
 import type { ChildProcess } from 'node:child_process';
 import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress } from '../define.js';
 import type { EnginePaths } from '../paths.js';
+import type { PushResult } from '../registry/push.js';
 import type { ContainerRecord } from '../runtime/records.js';
+import type { ExecOptions } from '../runtime/support.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
 import type { DevLoop, DevLoopOptions } from '../watch/dev-loop.js';
 import type {
@@ -49,15 +51,8 @@ export interface LogLineReport extends LogLine {
   readonly partial?: boolean;
 }
 
-export interface ExecOptions {
-  readonly args: readonly string[];
-  readonly env?: readonly string[];
-  readonly user?: string;
-  readonly workdir?: string;
-  readonly tty?: boolean;
-  readonly interactive?: boolean;
-  readonly stdio?: 'inherit' | 'pipe';
-}
+/** What `exec` runs and how: the runtime's own options, as they are. */
+export type { ExecOptions };
 
 export interface TopReport {
   readonly titles: string[];
@@ -118,14 +113,8 @@ export interface ImagePullOptions extends PullOptions {
   readonly onRetry?: (what: string, why: string) => void;
 }
 
-export interface PushReport {
-  readonly ref: string;
-  readonly digest: string;
-  readonly size: number;
-  readonly uploaded: number;
-  readonly existed: number;
-  readonly mounted: number;
-}
+/** A finished push: the registry client's result, as it is. */
+export type PushReport = PushResult;
 
 /** One image of a removal, in the order asked: what went, or why not. */
 export type ImageRemoveResult =

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseOwner, pidAlive, tryLock } from '../store/lock.js';
+import { mountTable } from '../sysx.js';
 import { netnsPath } from './network.js';
 import { OciRuntime } from './oci-runtime.js';
 import { RecordStore, type ContainerRecord } from './records.js';
@@ -110,9 +111,8 @@ export async function findRuntimeLeftovers(root: string, runRoot: string, opts: 
   // A rootfs stays mounted while its container is created or stopped (start remounts it anyway),
   // so only one without a record at all is a leftover.
   const containers = join(root, 'containers') + '/';
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const mp = line.split(' ')[4];
-    if (!mp?.startsWith(containers) || !mp.endsWith('/rootfs')) continue;
+  for (const { point: mp } of mountTable()) {
+    if (!mp.startsWith(containers) || !mp.endsWith('/rootfs')) continue;
     const id = mp.slice(containers.length, -'/rootfs'.length);
     if (!idRe.test(id) || recs.has(id) || busy(id)) continue;
     out.push({ kind: 'mount', id, path: mp, what: `stale rootfs mount ${mp}` });

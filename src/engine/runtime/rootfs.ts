@@ -1,8 +1,8 @@
 // Root filesystems: overlayfs over read-only layer dirs (top layer first) plus a writable
 // upper dir, mounted with one mount(2) call through the native helper (no mount(8) process).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { EngineError } from '../define.js';
-import { MNT_DETACH, sysx } from '../sysx.js';
+import { MNT_DETACH, mountTable, sysx } from '../sysx.js';
 
 /** Overlay mount data is limited to one page. */
 const MAX_MOUNT_DATA = 4000;
@@ -37,12 +37,7 @@ export function mountOverlay(spec: OverlaySpec): void {
 
 /** Is something mounted at exactly this path? */
 export async function isMounted(target: string): Promise<boolean> {
-  const info = readFileSync('/proc/self/mountinfo', 'utf8');
-  for (const line of info.split('\n')) {
-    const mp = line.split(' ')[4];
-    if (mp !== undefined && mp.replace(/\\040/g, ' ') === target) return true;
-  }
-  return false;
+  return mountTable().some((m) => m.point === target);
 }
 
 /** Detaches the mount at `target`; absent is fine. */

@@ -4,14 +4,15 @@
 // gone" and never touches what a running pull or build is using. Resumable partial downloads
 // (tmp/ingest-<hex>) are not leftovers: the next pull continues them (`system prune` drops them).
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, readdir, rm, unlink } from 'node:fs/promises';
+import { readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnginePaths } from '../paths.js';
 import type { Leftover, RepairedLeftover } from '../types.js';
 import { tempNamePid } from './blobs.js';
 import { parseOwner, pidAlive, tryLock } from './lock.js';
 
-async function listDir(p: string): Promise<string[]> {
+/** A directory's names; none when it does not exist. */
+export async function listDir(p: string): Promise<string[]> {
   try {
     return await readdir(p);
   } catch (e) {
@@ -22,16 +23,9 @@ async function listDir(p: string): Promise<string[]> {
 
 /** Mount points at or under `dir`, deepest first, from /proc/self/mountinfo. */
 export async function mountsUnder(dir: string): Promise<string[]> {
-  let info: string;
-  try {
-    info = await readFile('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return [];
-  }
-  const unescape = (m: string) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-  return info
-    .split('\n')
-    .map((l) => unescape(l.split(' ')[4] ?? ''))
+  const { mountTable } = await import('../sysx.js');
+  return mountTable()
+    .map((m) => m.point)
     .filter((mp) => mp === dir || mp.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
 }

@@ -7,25 +7,16 @@
 // processes are stale and removed.
 import { createHash } from 'node:crypto';
 import { createReadStream, unlinkSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { isDigest, tempName, tempNamePid } from './blobs.js';
 import type { CheckProblem, CheckReport, DfReport, FsStore, GcOptions, GcReport, ImageConfig, Store } from './index.js';
 import { readLayerMeta, removeLayerDir, verifyLayer } from './layers.js';
-import { unmountUnder } from './leftovers.js';
+import { listDir, unmountUnder } from './leftovers.js';
 import { acquireLock, ownerTag, parseOwner, pidAlive, tryLock } from './lock.js';
 
 type StoreImpl = Store & Pick<FsStore, 'records'>;
-
-async function listDir(p: string): Promise<string[]> {
-  try {
-    return await readdir(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-}
 
 async function hashFile(p: string, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256');
