@@ -2,7 +2,6 @@
 // EngineProvider, owns the terminal (alternate screen, raw mode, hand-over to an interactive
 // child) and gives it back as it found it on every way out: quit, Ctrl-C, SIGTERM/SIGHUP, a
 // render error or an uncaught exception.
-import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -231,11 +230,13 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
       // loop keeps running: a pull, a build or the dev loop go on while the shell is open.
       stdin.pause();
       try {
-        return await new Promise<number>((resolve, reject) => {
-          const child = spawn(cmd, args, { stdio: 'inherit' });
-          child.once('error', reject);
-          child.once('close', (code, sig) => resolve(code ?? (sig ? 128 + (osConstants.signals[sig] ?? 0) : 1)));
-        });
+        // execa (loaded here, on the first hand-over, as a chunk of the TUI bundle): its result
+        // says exit code, signal or spawn failure in one object, and it kills the child if we die.
+        const { execa } = await import('execa');
+        const r = await execa(cmd, args, { stdio: 'inherit', reject: false });
+        if (r.exitCode !== undefined) return r.exitCode;
+        if (r.signal) return 128 + (osConstants.signals[r.signal] ?? 0);
+        throw new EngineError('failed_precondition', `cannot run ${cmd}: ${r.shortMessage}`);
       } finally {
         enter();
         muted = false;
