@@ -106,6 +106,20 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
       );
     });
 
+    it('history lists the config history newest first, the image id on top', async () => {
+      const h = await engine.images.history(busybox);
+      const img = await engine.images.inspect(busybox);
+      assert.ok(h.length >= 1);
+      assert.equal(h[0]!.id, img.summary.id);
+      assert.ok(h.slice(1).every((e) => e.id === '<missing>'));
+      assert.ok(
+        h.some((e) => e.size > 0),
+        'a step with a layer has its size',
+      );
+      assert.ok(h.every((e) => typeof e.createdBy === 'string' && typeof e.comment === 'string'));
+      await rejectsWith(engine.images.history(`${reg}/fixture/nothing-here:latest`), 'not_found');
+    });
+
     it('errors: not_found, invalid_argument', async () => {
       await rejectsWith(engine.images.inspect('facade/nothing:here'), 'not_found');
       await rejectsWith(engine.images.inspectJson('facade/nothing:here'), 'not_found');
@@ -271,6 +285,27 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
       assert.ok(!(await openEngine({ root: engine.paths.root }).containers.list()).some((x) => x.id === s.id));
       await e.containers.remove(s.id, { force: true });
       await e.close();
+    });
+
+    it('diff and size report the writable layer; runAttached resolves to the exit code', async () => {
+      const c = await engine.containers.create({
+        image: busybox,
+        name: 'facade-diff',
+        network: 'none',
+        cmd: ['sh', '-c', 'mkdir /made && head -c 5000 /dev/zero > /made/f && rm /etc/group && echo x >> /etc/passwd && exit 3'],
+      });
+      assert.equal(await engine.containers.runAttached('facade-diff'), 3);
+      assert.equal((await engine.containers.find(c.id)).exitCode, 3);
+      const changes = await engine.containers.diff('facade-diff');
+      const has = (kind: string, path: string) => changes.some((x) => x.kind === kind && x.path === path);
+      assert.ok(has('A', '/made') && has('A', '/made/f'), JSON.stringify(changes));
+      assert.ok(has('D', '/etc/group') && has('C', '/etc/passwd') && has('C', '/etc'), JSON.stringify(changes));
+      const size = await engine.containers.size('facade-diff');
+      assert.ok(size.rw >= 5000, `rw ${size.rw}`);
+      assert.ok(size.rootFs > size.rw, `rootFs ${size.rootFs}`);
+      await rejectsWith(engine.containers.diff('facade-nobody'), 'not_found');
+      await rejectsWith(engine.containers.size('facade-nobody'), 'not_found');
+      await engine.containers.remove(c.id);
     });
   });
 
