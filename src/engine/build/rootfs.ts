@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { MNT_DETACH, MS_RDONLY, sysx } from '../sysx.js';
 import type { Store } from '../store/index.js';
+import { mountLayers } from '../store/overlay.js';
 
 /** Runs `fn` with a read-only merged view of `diffIds` (bottom first); undefined when there are none. */
 export async function withRootfs<T>(
@@ -20,9 +21,10 @@ export async function withRootfs<T>(
   const target = join(scratchDir, `ro-${Math.random().toString(36).slice(2, 10)}`);
   mkdirSync(target, { recursive: true });
   try {
-    sysx().mount('overlay', target, 'overlay', MS_RDONLY, `lowerdir=${dirs.join(':')}`);
+    mountLayers(target, MS_RDONLY, dirs, '');
   } catch (e) {
     rmdirSync(target);
+    if (e instanceof EngineError) throw e;
     throw new EngineError('unavailable', `cannot mount the image's layers: ${(e as Error).message}`, { cause: e });
   }
   try {

@@ -2,15 +2,8 @@
 // upper dir, mounted with one mount(2) call through the native helper (no mount(8) process).
 import { mkdirSync } from 'node:fs';
 import { EngineError } from '../define.js';
+import { escapeOverlayPath, mountLayers } from '../store/overlay.js';
 import { MNT_DETACH, mountTable, sysx } from '../sysx.js';
-
-/** Overlay mount data is limited to one page. */
-const MAX_MOUNT_DATA = 4000;
-
-function escapeOverlayPath(p: string): string {
-  // Overlay splits lowerdir on ':' and options on ','; both are escaped with a backslash.
-  return p.replace(/([\\:,])/g, '\\$1');
-}
 
 export interface OverlaySpec {
   /** Top layer first (overlay's order). */
@@ -23,12 +16,10 @@ export interface OverlaySpec {
 export function mountOverlay(spec: OverlaySpec): void {
   if (spec.lowerDirs.length === 0) throw new EngineError('invalid_argument', 'a root filesystem needs at least one layer');
   for (const d of [spec.upperDir, spec.workDir, spec.target]) mkdirSync(d, { recursive: true });
-  const data = `lowerdir=${spec.lowerDirs.map(escapeOverlayPath).join(':')},upperdir=${escapeOverlayPath(spec.upperDir)},workdir=${escapeOverlayPath(spec.workDir)}`;
-  if (data.length > MAX_MOUNT_DATA)
-    throw new EngineError('failed_precondition', `image has too many layers to mount (${spec.lowerDirs.length})`);
   try {
-    sysx().mount('overlay', spec.target, 'overlay', 0, data);
+    mountLayers(spec.target, 0, spec.lowerDirs, `upperdir=${escapeOverlayPath(spec.upperDir)},workdir=${escapeOverlayPath(spec.workDir)}`);
   } catch (e) {
+    if (e instanceof EngineError) throw e;
     throw new EngineError('failed_precondition', `cannot mount the container's root filesystem: ${(e as Error).message}`, {
       cause: e,
     });

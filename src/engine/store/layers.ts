@@ -13,6 +13,7 @@ import { sysx } from '../sysx.js';
 import { checkDigest, tempName } from './blobs.js';
 import type { LayerResult, UnpackOptions, UnpackProgress } from './index.js';
 import { hasLayer, layerDir } from './layer-dir.js';
+import { removeLayerLinks } from './overlay.js';
 import { readTar } from '../fsutil/tar.js';
 import { unzstd } from '../util/zstd.js';
 import { Extractor, OPAQUE_XATTR, type IndexEntry, type IndexType } from './unpack.js';
@@ -329,5 +330,6 @@ export async function removeLayerDir(root: string, hex: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
+  removeLayerLinks(root, hex);
   await rm(aside, { recursive: true, force: true });
 }
