@@ -2,6 +2,7 @@
 // once (3 at a time), each streamed from the registry into the store's blob ingest and into
 // the layer unpack at the same time, so that unpacking is done when the download is. The image
 // record is written last: a pull that stops anywhere leaves no record pointing at missing parts.
+import { setMaxListeners } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -100,6 +101,10 @@ async function runJobs<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   const inner = new AbortController();
+  // Every job listens on this signal (its request, its unpack pipeline), and jobs that have let
+  // their download slot go are still unpacking: more than Node's default 10 listeners is the
+  // normal case past 10 layers, not a leak (each goes when its job ends).
+  setMaxListeners(Math.max(10, items.length * 4), inner.signal);
   const onAbort = () => inner.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   let free = n;
