@@ -254,7 +254,17 @@ export interface SystemEngine {
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<SystemPruneReport>;
 }
 
-export type BuildEngine = BuildsApi & { build(opts: BuildOptions): Promise<BuildResult> };
+/** A build whose context comes as a tar stream; `dockerfile` is a path inside that context. */
+export type ArchiveBuildOptions = Omit<BuildOptions, 'context' | 'dockerfile'> & { readonly dockerfile?: string };
+
+export type BuildEngine = BuildsApi & {
+  build(opts: BuildOptions): Promise<BuildResult>;
+  /**
+   * The Engine API's POST /build: the context as a tar stream (plain or gzip), unpacked into a
+   * private dir under ROOT/tmp (every path resolved inside it), built, and removed.
+   */
+  buildArchive(source: AsyncIterable<Buffer>, opts: ArchiveBuildOptions): Promise<BuildResult>;
+};
 
 /** The dev loop's options, as `dockui DIR` and `dockui dev DIR` both take them. */
 export interface DevStartOptions {
