@@ -1,4 +1,4 @@
-// `dockui system df|check|prune`: disk use, a full re-verification of the store, and cleanup.
+// `dockui system df|check|prune|service`: disk use, a full re-verification of the store, cleanup, and the Engine API.
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine/define.js';
@@ -135,6 +135,8 @@ interface Sub {
   readonly synopsis: string;
   readonly flags: FlagSpecs;
   run(ctx: CliContext, flags: Record<string, string | string[] | boolean | undefined>, pos: string[]): Promise<number>;
+  /** Takes positional arguments (service: its address). */
+  readonly positionals?: boolean;
 }
 
 const subs: Readonly<Record<string, Sub>> = {
@@ -159,12 +161,18 @@ const subs: Readonly<Record<string, Sub>> = {
     },
     run: (ctx, f) => prune(ctx, { all: f.all === true, force: f.force === true }),
   },
+  service: {
+    synopsis: '[OPTIONS] [unix:///PATH | tcp://127.0.0.1:PORT]',
+    flags: { time: { short: 't', value: true, help: 'exit after this many idle seconds (0: never; default 5)' } },
+    run: async (ctx, f, pos) => (await import('./system-service.js')).serviceRun(ctx, { time: f.time as string | undefined }, pos),
+    positionals: true,
+  },
 };
 
 export const verb = defineVerb({
   name: 'system',
-  synopsis: 'COMMAND (df, check, prune)',
-  summary: 'Manage the store: disk use, verification, cleanup',
+  synopsis: 'COMMAND (df, check, prune, service)',
+  summary: 'Manage the store (disk use, verification, cleanup); serve the Docker Engine API',
   flags: {},
   stopAtPositional: true,
   async run(ctx, { positionals }) {
@@ -180,7 +188,8 @@ export const verb = defineVerb({
       return 0;
     }
     const parsed = parseArgs(`system ${name}`, rest, sub.flags);
-    if (parsed.positionals.length > 0) throw new EngineError('invalid_argument', `'dockui system ${name}' takes no arguments`);
+    if (parsed.positionals.length > 0 && !sub.positionals)
+      throw new EngineError('invalid_argument', `'dockui system ${name}' takes no arguments`);
     return sub.run(ctx, parsed.flags as Record<string, string | string[] | boolean | undefined>, parsed.positionals);
   },
 });
