@@ -2,6 +2,7 @@
 // into the engine's RunOptions, Docker's list shape and filters, and the lifecycle verbs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ContainerReport, DockuiEngine, RunOptions } from '../engine/index.js';
+import { Sessions } from './sessions.js';
 import { HttpError, field, noContent, qBool, qFilters, qInt, readJson, sendJson, strings } from './http.js';
 
 const ago = (iso: string | undefined): string => {
@@ -160,10 +161,14 @@ export class ContainerRoutes {
   /** Open attach streams per container: the service removes a --rm container after them. */
   readonly #attached = new Map<string, Set<Promise<void>>>();
 
+  readonly sessions: Sessions;
+
   constructor(
     readonly engine: DockuiEngine,
     readonly background: (p: Promise<unknown>) => void,
-  ) {}
+  ) {
+    this.sessions = new Sessions(engine.paths);
+  }
 
   async create(req: IncomingMessage, q: URLSearchParams, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
@@ -186,7 +191,15 @@ export class ContainerRoutes {
   async start(id: string, res: ServerResponse): Promise<void> {
     const c = await this.engine.containers.find(id);
     if (c.state === 'running') return noContent(res, 304);
-    await this.engine.containers.start(c.id);
+    if (this.sessions.has(c.id)) {
+      this.sessions.start(c.id);
+      // Answered once the record says it runs, so that a wait or inspect that follows sees it.
+      for (let i = 0; i < 400; i++) {
+        const now = await this.engine.containers.find(c.id).catch(() => undefined);
+        if (!now || now.state !== 'created') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } else await this.engine.containers.start(c.id);
     if (this.#autoRemove.has(c.id)) {
       const removal = (async () => {
         await this.engine.containers.wait(c.id).catch(() => undefined);

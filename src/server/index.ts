@@ -111,7 +111,7 @@ class Router {
       if (action === 'wait' && method === 'POST') return this.containers.wait(id, q, need(), closed);
       if (action === 'logs' && method === 'GET') return logs(e, id, q, need());
       if (action === 'attach' && method === 'POST') {
-        const p = attach(e, id, q, open);
+        const p = attach(e, id, q, open, this.containers.sessions);
         this.containers.trackAttach(
           (await e.containers.find(id)).id,
           p.catch(() => undefined),
@@ -119,14 +119,17 @@ class Router {
         return p;
       }
       if (action === 'exec' && method === 'POST') return this.execs.create(id, req, need());
-      if (action === 'resize' && method === 'POST') return noContent(need(), 200);
+      if (action === 'resize' && method === 'POST') {
+        await this.containers.sessions.resize((await e.containers.find(id)).id, Number(q.get('h')), Number(q.get('w')));
+        return noContent(need(), 200);
+      }
       if (action && (await this.containers.handle(method, id, action, q, req, need()))) return;
     }
     m = /^\/exec\/([^/]+)\/([a-z]+)$/.exec(path);
     if (m) {
       const id = m[1]!;
       if (m[2] === 'json' && method === 'GET') return this.execs.inspect(id, need());
-      if (m[2] === 'resize' && method === 'POST') return (this.execs.resize(id), noContent(need(), 200));
+      if (m[2] === 'resize' && method === 'POST') return (await this.execs.resize(id, q), noContent(need(), 200));
       if (m[2] === 'start' && method === 'POST') {
         const body = raw ? await readJsonFrom(req, raw) : await readJson(req);
         return this.execs.start(id, body, open, () => noContent(need(), 200));

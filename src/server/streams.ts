@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DockuiEngine, LogLineReport } from '../engine/index.js';
 import { HttpError, field, qBool, qInt, readJson, sendJson, strings } from './http.js';
+import { dockuiArgv, resizePty, spawnInPty } from './pty.js';
+import type { Sessions } from './sessions.js';
 
 /** One frame of Docker's multiplexed stream: stream id (1 stdout, 2 stderr), 3 zero bytes, size (BE32). */
 export function frame(stream: 'stdout' | 'stderr', data: Buffer): Buffer {
@@ -99,14 +101,24 @@ export async function logs(engine: DockuiEngine, id: string, q: URLSearchParams,
 
 /**
  * POST /containers/{id}/attach: the container's output from now on (from its start when it has
- * not started yet), until it exits. Output comes from its log (conmon keeps it); stdin is not
- * attached (conmon runs detached containers without one).
+ * not started yet), until it exits. Output comes from its log (conmon keeps it); conmon runs
+ * detached containers without stdin, so an attach with stdin is only for a container not yet
+ * started (docker run -i), which then runs attached to the connection (sessions.ts).
  */
-export async function attach(engine: DockuiEngine, id: string, q: URLSearchParams, open: () => Sink): Promise<void> {
+export async function attach(
+  engine: DockuiEngine,
+  id: string,
+  q: URLSearchParams,
+  open: () => Sink & { socket?: Duplex },
+  sessions: Sessions,
+): Promise<void> {
   const c = await engine.containers.find(id);
   const stdout = qBool(q, 'stdout');
   const stderr = qBool(q, 'stderr');
   const stream = qBool(q, 'stream', true);
+  // docker run -i / -it: the container will run attached to this connection (sessions.ts).
+  if (stream && qBool(q, 'stdin') && c.state === 'created' && c.interactive)
+    return sessions.wait(c.id, open(), { tty: c.tty, stdout, stderr });
   const sink = open();
   if (!stream) return sink.end();
   let fromStart = c.state === 'created';
@@ -153,6 +165,8 @@ interface ExecInstance {
   child?: ChildProcess;
   running: boolean;
   exitCode: number | null;
+  /** A resize that came before the start. */
+  size?: { h: number; w: number };
 }
 
 export class Execs {
@@ -220,17 +234,29 @@ export class Execs {
     if (e.running || e.exitCode !== null) throw new HttpError(409, `exec instance ${id} has already been started`);
     const detach = field(body, 'Detach', 'boolean') ?? false;
     const tty = e.tty || (field(body, 'Tty', 'boolean') ?? false);
-    const child = await this.engine.containers.exec(e.containerId, {
-      args: e.cmd,
-      ...(e.env ? { env: e.env } : {}),
-      ...(e.user ? { user: e.user } : {}),
-      ...(e.workdir ? { workdir: e.workdir } : {}),
-      tty,
-      interactive: e.stdin,
-      stdio: 'pipe',
-    });
+    const child = tty
+      ? spawnInPty([
+          ...dockuiArgv(this.engine.paths),
+          'exec',
+          e.stdin ? '-it' : '-t',
+          ...(e.env ?? []).flatMap((v) => ['-e', v]),
+          ...(e.user ? ['-u', e.user] : []),
+          ...(e.workdir ? ['-w', e.workdir] : []),
+          e.containerId,
+          ...e.cmd,
+        ])
+      : await this.engine.containers.exec(e.containerId, {
+          args: e.cmd,
+          ...(e.env ? { env: e.env } : {}),
+          ...(e.user ? { user: e.user } : {}),
+          ...(e.workdir ? { workdir: e.workdir } : {}),
+          tty: false,
+          interactive: e.stdin,
+          stdio: 'pipe',
+        });
     e.child = child;
     e.running = true;
+    if (tty && e.size) void resizePty(child, e.size.h, e.size.w);
     const exited = new Promise<void>((resolve) =>
       child.on('close', (code, sig) => {
         e.running = false;
@@ -265,7 +291,13 @@ export class Execs {
     sink.end();
   }
 
-  resize(id: string): void {
-    this.#get(id);
+  /** POST /exec/{id}/resize?h=&w= (a TTY session's pty). */
+  async resize(id: string, q: URLSearchParams): Promise<void> {
+    const e = this.#get(id);
+    const h = qInt(q, 'h') ?? 0;
+    const w = qInt(q, 'w') ?? 0;
+    if (!e.tty) return;
+    if (e.child) await resizePty(e.child, h, w);
+    else e.size = { h, w };
   }
 }

@@ -4,7 +4,14 @@
 import { EngineError } from '../../engine/define.js';
 import type { CliContext } from '../context.js';
 
-export async function serviceRun(ctx: CliContext, flags: { time?: string }, positionals: readonly string[]): Promise<number> {
+export async function serviceRun(
+  ctx: CliContext,
+  flags: { time?: string; attach?: string },
+  positionals: readonly string[],
+): Promise<number> {
+  // The service's helper for `docker run -i/-it`: the container runs attached to this process's
+  // stdio, which the service connects to the client (src/server/sessions.ts).
+  if (flags.attach !== undefined) return ctx.engine.containers.runAttached(flags.attach, { signal: ctx.signal });
   if (positionals.length > 1) throw new EngineError('invalid_argument', "'dockui system service' takes at most one address");
   const idle = flags.time === undefined ? 5 : Number(flags.time);
   if (!Number.isFinite(idle) || idle < 0) throw new EngineError('invalid_argument', `invalid --time value: ${flags.time ?? ''}`);

@@ -163,8 +163,16 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   service: {
     synopsis: '[OPTIONS] [unix:///PATH | tcp://127.0.0.1:PORT]',
-    flags: { time: { short: 't', value: true, help: 'exit after this many idle seconds (0: never; default 5)' } },
-    run: async (ctx, f, pos) => (await import('./system-service.js')).serviceRun(ctx, { time: f.time as string | undefined }, pos),
+    flags: {
+      time: { short: 't', value: true, help: 'exit after this many idle seconds (0: never; default 5)' },
+      attach: { value: true, help: "(the service's own helper) run a created container attached to this command's stdio" },
+    },
+    run: async (ctx, f, pos) =>
+      (await import('./system-service.js')).serviceRun(
+        ctx,
+        { time: f.time as string | undefined, attach: f.attach as string | undefined },
+        pos,
+      ),
     positionals: true,
   },
 };
