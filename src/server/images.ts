@@ -182,6 +182,7 @@ export async function build(engine: DockuiEngine, q: URLSearchParams, req: Incom
   const dockerfile = q.get('dockerfile');
   const quiet = qBool(q, 'q');
   const out = jsonLines(res);
+  const said = new Set<number>();
   const say = (s: string) => {
     if (!quiet) out.send({ stream: s });
   };
@@ -195,9 +196,12 @@ export async function build(engine: DockuiEngine, q: URLSearchParams, req: Incom
       noCache: qBool(q, 'nocache'),
       signal: closed,
       onStep: (s) => {
-        if (s.status === 'started') say(`Step ${s.index + 1}/${s.total} : ${s.instruction}\n`);
-        else if (s.status === 'cached') say(`Step ${s.index + 1}/${s.total} : ${s.instruction}\n ---> Using cache\n`);
-        else if (s.status === 'done') say(` ---> done in ${s.durationMs ?? 0}ms\n`);
+        const head = `Step ${s.index + 1}/${s.total} : ${s.instruction}\n`;
+        if (s.status === 'started') {
+          said.add(s.index);
+          say(head);
+        } else if (s.status === 'cached') say(`${said.has(s.index) ? '' : head} ---> Using cache\n`);
+        else if (s.status === 'done') say(` ---> ${s.durationMs ?? 0}ms\n`);
       },
       onOutput: (_i, _stream, line) => say(`${line}\n`),
     });
