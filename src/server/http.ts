@@ -58,18 +58,45 @@ export function noContent(res: ServerResponse, status = 204): void {
   res.end();
 }
 
-/** The request body, refused (413) past `max` bytes without reading the rest. */
-export async function readBody(req: IncomingMessage, max = MAX_JSON_BODY): Promise<Buffer> {
+/** Bytes of a refused body read and thrown away (so the client reads the 413) before the connection is cut. */
+const MAX_DISCARD = 256 * 1024 * 1024;
+
+/**
+ * The request body, refused (413) past `max` bytes: the rest is read and dropped, never kept
+ * (past MAX_DISCARD the connection is cut), so that the client, still sending, gets the reply.
+ */
+export function readBody(req: IncomingMessage, max = MAX_JSON_BODY): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) throw new HttpError(413, `request body too large (${declared} bytes; at most ${max})`);
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > max) throw new HttpError(413, `request body too large (more than ${max} bytes)`);
-    chunks.push(c);
+  if (declared > max) {
+    req.resume();
+    req.on('error', () => undefined);
+    return Promise.reject(new HttpError(413, `request body too large (${declared} bytes; at most ${max})`));
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    let refused = false;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (refused) {
+        if (n > max + MAX_DISCARD) req.destroy();
+        return;
+      }
+      if (n > max) {
+        refused = true;
+        chunks.length = 0;
+        reject(new HttpError(413, `request body too large (more than ${max} bytes)`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!refused) reject(e);
+    });
+  });
 }
 
 /** The JSON object of the body; an empty body is `{}`; anything else is a 400 with one line. */

@@ -233,18 +233,18 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     void p.finally(() => busy(-1)).catch(() => undefined);
   };
   const router = new Router(opts.engine, background);
+  // Idle means no request under way (as podman counts it): a kept-alive connection with
+  // nothing in flight does not keep the service up.
   const server = createServer({ requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    busy(1);
+    res.on('close', () => busy(-1));
     router.route(req, res, undefined).catch((err: unknown) => {
-      // A refused body is not read: the connection closes after the reply.
-      if (err instanceof HttpError && err.status === 413) res.setHeader('Connection', 'close');
-      sendError(res, err);
+        sendError(res, err);
     });
   });
-  server.on('connection', (s: Socket) => {
-    busy(1);
-    s.on('close', () => busy(-1));
-  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    busy(1);
+    socket.on('close', () => busy(-1));
     if (head.length) heads.set(socket, head);
     socket.on('error', () => undefined);
     router.route(req, undefined, socket).catch((err: unknown) => {

@@ -51,7 +51,7 @@ export async function startService(opts: { idleSeconds?: number; root?: string }
     },
   );
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   for (let i = 0; !existsSync(socket); i++) {
     if (proc.exitCode !== null || i > 300) throw new Error(`service did not start: ${err}`);
     await new Promise((r) => setTimeout(r, 20));
