@@ -98,7 +98,8 @@ export function raw(
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = request({ socketPath: socket, method, path, headers }, (res) => {
+    // A connection of its own: a request that lies about its length must not poison the next one.
+    const req = request({ socketPath: socket, method, path, headers, agent: false }, (res) => {
       answered = true;
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
