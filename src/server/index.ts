@@ -239,7 +239,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     busy(1);
     res.on('close', () => busy(-1));
     router.route(req, res, undefined).catch((err: unknown) => {
-        sendError(res, err);
+      sendError(res, err);
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
