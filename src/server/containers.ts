@@ -1,6 +1,7 @@
 // /containers/* of the Engine API over the facade's containers noun: Docker's create body turned
 // into the engine's RunOptions, Docker's list shape and filters, and the lifecycle verbs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { availableParallelism, totalmem } from 'node:os';
 import type { ContainerReport, DockuiEngine, RunOptions } from '../engine/index.js';
 import { Sessions } from './sessions.js';
 import { HttpError, field, noContent, qBool, qFilters, qInt, readJson, sendJson, strings } from './http.js';
@@ -293,6 +294,9 @@ export class ContainerRoutes {
         noContent(res);
         return true;
       }
+      case 'GET stats':
+        await this.stats(id, q, res);
+        return true;
       case 'GET top': {
         const t2 = await e.top(id);
         sendJson(res, 200, { Titles: t2.titles, Processes: t2.processes });
@@ -310,6 +314,49 @@ export class ContainerRoutes {
       default:
         return false;
     }
+  }
+
+  /**
+   * GET /containers/{id}/stats: Docker's stats object from the facade's sample. The engine
+   * gives a CPU percentage, so the counters are made up to give the client that same figure
+   * (cpu delta / system delta × online CPUs × 100).
+   */
+  async stats(id: string, q: URLSearchParams, res: ServerResponse): Promise<void> {
+    const c = await this.engine.containers.find(id);
+    const stream = qBool(q, 'stream', true) && !qBool(q, 'one-shot');
+    const cpus = availableParallelism();
+    const sample = async (ms: number) => {
+      const st = await this.engine.containers.stats(c.id, ms);
+      const system = 1e9 * cpus;
+      const now = new Date(st.at).toISOString();
+      return {
+        read: now,
+        preread: new Date(st.at - ms).toISOString(),
+        id: c.id,
+        name: `/${c.name}`,
+        pids_stats: { current: st.pids },
+        cpu_stats: {
+          cpu_usage: { total_usage: Math.round(st.cpuPercent * 1e7), usage_in_kernelmode: 0, usage_in_usermode: 0 },
+          system_cpu_usage: system,
+          online_cpus: cpus,
+          throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+        },
+        precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0, online_cpus: cpus },
+        memory_stats: { usage: st.memoryBytes, limit: st.memoryLimitBytes ?? totalmem(), stats: {} },
+        blkio_stats: { io_service_bytes_recursive: [] },
+        networks: {},
+      };
+    };
+    if (!stream) return sendJson(res, 200, await sample(250));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    let open = true;
+    res.on('close', () => (open = false));
+    while (open) {
+      const one = await sample(1000).catch(() => undefined);
+      if (!one || !open) break;
+      res.write(`${JSON.stringify(one)}\n`);
+    }
+    res.end();
   }
 
   async remove(id: string, q: URLSearchParams, res: ServerResponse): Promise<void> {

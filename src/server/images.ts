@@ -214,3 +214,40 @@ export async function build(engine: DockuiEngine, q: URLSearchParams, req: Incom
   }
   out.end();
 }
+
+/** HEAD/GET/PUT /containers/{id}/archive?path=: docker cp, through the facade (paths resolved inside the container). */
+export async function archive(
+  engine: DockuiEngine,
+  id: string,
+  method: string,
+  q: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const path = q.get('path');
+  if (!path) throw new HttpError(400, 'path is required');
+  const header = (st: unknown) => Buffer.from(JSON.stringify(st)).toString('base64');
+  if (method === 'HEAD') {
+    const st = await engine.containers.statPath(id, path);
+    res.writeHead(200, { 'X-Docker-Container-Path-Stat': header(st) });
+    return void res.end();
+  }
+  if (method === 'GET') {
+    const { stat, tar } = await engine.containers.getArchive(id, path);
+    res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': header(stat) });
+    res.on('close', () => void tar.return(undefined));
+    try {
+      for await (const chunk of tar) if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    } catch {
+      res.destroy();
+      return;
+    }
+    return void res.end();
+  }
+  if (method === 'PUT') {
+    await engine.containers.putArchive(id, path, capped(req, maxContext()));
+    res.writeHead(200);
+    return void res.end();
+  }
+  throw new HttpError(404, 'page not found');
+}

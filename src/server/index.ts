@@ -119,6 +119,7 @@ class Router {
         return p;
       }
       if (action === 'exec' && method === 'POST') return this.execs.create(id, req, need());
+      if (action === 'archive') return images.archive(e, id, method, q, req, need());
       if (action === 'resize' && method === 'POST') {
         await this.containers.sessions.resize((await e.containers.find(id)).id, Number(q.get('h')), Number(q.get('w')));
         return noContent(need(), 200);

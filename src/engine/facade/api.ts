@@ -59,6 +59,15 @@ export interface ExecOptions {
   readonly stdio?: 'inherit' | 'pipe';
 }
 
+/** A path in a container, as Docker's X-Docker-Container-Path-Stat header gives it (mode in Go's bits). */
+export interface ContainerPathStat {
+  readonly name: string;
+  readonly size: number;
+  readonly mode: number;
+  readonly mtime: string;
+  readonly linkTarget: string;
+}
+
 export interface TopReport {
   readonly titles: string[];
   readonly processes: string[][];
@@ -93,6 +102,15 @@ export interface ContainerEngine extends ContainersApi {
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
   size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
+  /** `docker cp`: what `path` is in a running container (resolved inside its rootfs). */
+  statPath(idOrName: string, path: string): Promise<ContainerPathStat>;
+  /**
+   * `docker cp` out: a tar of `path` in a running container, which stays paused until the
+   * stream ends (so no process swaps a dir for a link under the walk); links are never followed.
+   */
+  getArchive(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: AsyncGenerator<Buffer> }>;
+  /** `docker cp` in: a tar (plain or gzip) extracted under `path`, a directory in a running container. */
+  putArchive(idOrName: string, path: string, source: AsyncIterable<Buffer>): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;
   /** conmon's exit command: records the exit and frees the container's resources. */

@@ -11,13 +11,17 @@ import { EngineError } from '../define.js';
 import { hostPathInRoot, mkdirInRoot } from '../fsutil/in-root.js';
 import { readTar } from '../fsutil/tar.js';
 
-const refuse = (why: string) => new EngineError('invalid_argument', `build context refused: ${why}`);
+const refuse = (why: string, what = 'build context') => new EngineError('invalid_argument', `${what} refused: ${why}`);
 
 /** Clean components of an archive path; absolute paths and `..` are refused. */
-function parts(raw: string): string[] {
-  if (Buffer.byteLength(raw) > 4096) throw refuse('a path longer than 4096 bytes');
+function parts(raw: string, what?: string): string[] {
+  if (Buffer.byteLength(raw) > 4096) throw refuse('a path longer than 4096 bytes', what);
   const p = raw.split('/').filter((c) => c !== '' && c !== '.');
-  if (p.includes('..')) throw refuse(`entry ${JSON.stringify(raw.slice(0, 200))} climbs out of the context (..)`);
+  if (p.includes('..'))
+    throw refuse(
+      `entry ${JSON.stringify(raw.slice(0, 200))} climbs out of the ${what === 'archive' ? 'destination' : 'context'} (..)`,
+      what,
+    );
   return p;
 }
 
@@ -53,13 +57,18 @@ async function clear(host: string): Promise<void> {
  * Unpacks `source` (tar, plain or gzip) into a new dir under `tmpRoot`; resolves to its path.
  * Regular files, dirs, symlinks and hard links (whose target must be inside) only.
  */
-export async function unpackContext(tmpRoot: string, source: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<string> {
-  const dir = await mkdtemp(join(tmpRoot, 'build-context-'));
+export async function unpackContext(
+  tmpRoot: string,
+  source: AsyncIterable<Buffer>,
+  signal?: AbortSignal,
+  what = 'build context',
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpRoot, what === 'archive' ? 'archive-' : 'build-context-'));
   try {
-    for await (const e of readTar(gunzipIfNeeded(source), { invalid: refuse })) {
+    for await (const e of readTar(gunzipIfNeeded(source), { invalid: (why) => refuse(why, what) })) {
       if (signal?.aborted) throw new EngineError('canceled', 'canceled');
       const h = e.header;
-      const p = parts(h.path);
+      const p = parts(h.path, what);
       if (p.length === 0) continue;
       const name = p[p.length - 1]!;
       const parent = mkdirInRoot(dir, p.slice(0, -1).join('/'));
@@ -79,8 +88,9 @@ export async function unpackContext(tmpRoot: string, source: AsyncIterable<Buffe
         await clear(host);
         await symlink(h.linkname, host);
       } else if (h.type === 'hardlink') {
-        const target = hostPathInRoot(dir, parts(h.linkname).join('/'));
-        if (target === undefined || !lstatSync(target).isFile()) throw refuse(`hard link ${JSON.stringify(h.path)} to a missing file`);
+        const target = hostPathInRoot(dir, parts(h.linkname, what).join('/'));
+        if (target === undefined || !lstatSync(target).isFile())
+          throw refuse(`hard link ${JSON.stringify(h.path)} to a missing file`, what);
         await clear(host);
         await link(target, host);
       }
