@@ -4,6 +4,7 @@
 // images, build of examples/hello. Containers made through the socket are dockui's own.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, registry } from '../helpers/env.js';
 import { cleanupService, run, startService, type TestService } from './service.js';
@@ -169,6 +170,46 @@ describe('docker CLI through dockui system service', () => {
     const rmi = await s.docker(['rmi', 'api16-hello:1']);
     assert.equal(rmi.code, 0, rmi.stderr);
     assert.match(rmi.stdout, /Untagged: api16-hello:1/);
+  });
+
+  it('docker cp in and out of a running container, stats --no-stream, top; a link in the container stays inside', async () => {
+    const d = await s.docker([
+      'run',
+      '-d',
+      '--name',
+      'api16-cp',
+      image,
+      'sh',
+      '-c',
+      'mkdir -p /data/sub; echo inner > /data/sub/f; ln -s / /data/root; exec sleep 60',
+    ]);
+    assert.equal(d.code, 0, d.stderr);
+    const out = join(s.root, 'cp-out');
+    for (let i = 0; i < 50; i++) {
+      if ((await s.docker(['exec', 'api16-cp', 'test', '-L', '/data/root'])).code === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const get = await s.docker(['cp', 'api16-cp:/data', out]);
+    assert.equal(get.code, 0, get.stderr);
+    assert.equal(readFileSync(join(out, 'sub/f'), 'utf8'), 'inner\n');
+    // The link comes out as a link, never followed into the host's /.
+    assert.equal(readlinkSync(join(out, 'root')), '/');
+    // In: a file copied to a path whose parent is a link to / in the container lands in its rootfs.
+    writeFileSync(join(s.root, 'cp-in.txt'), 'from the host\n');
+    const put = await s.docker(['cp', join(s.root, 'cp-in.txt'), 'api16-cp:/data/root/tmp/']);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal((await s.docker(['exec', 'api16-cp', 'cat', '/tmp/cp-in.txt'])).stdout, 'from the host\n');
+    assert.equal(existsSync('/tmp/cp-in.txt') && readFileSync('/tmp/cp-in.txt', 'utf8') === 'from the host\n', false);
+    const missing = await s.docker(['cp', 'api16-cp:/nope', join(s.root, 'x')]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /No such container:path: api16-cp:\/nope/);
+
+    const stats = await s.docker(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'api16-cp']);
+    assert.equal(stats.code, 0, stats.stderr);
+    assert.match(stats.stdout, /^api16-cp \d+\n$/);
+    const top = await s.docker(['top', 'api16-cp']);
+    assert.match(top.stdout, /sleep 60/);
+    assert.equal((await s.docker(['rm', '-f', 'api16-cp'])).code, 0);
   });
 
   it("answers Docker's status codes: 404 for a missing container or image, 409 for a name in use", async () => {
