@@ -217,7 +217,7 @@ export class ContainerRoutes {
 
   async wait(id: string, q: URLSearchParams, res: ServerResponse, closed: AbortSignal): Promise<void> {
     const c = await this.engine.containers.find(id);
-    const condition = q.get('condition') ?? 'not-running';
+    const condition = q.get('condition') || 'not-running';
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new HttpError(400, `invalid condition: ${condition}`);
     // Headers first, as Docker does: a client waits on the body, not the status.
     res.writeHead(200, { 'Content-Type': 'application/json' });
