@@ -251,3 +251,43 @@ export async function archive(
   }
   throw new HttpError(404, 'page not found');
 }
+
+/** GET /images/get?names=…, GET /images/{name}/get: docker save (docker 25+'s archive layout). */
+export async function save(engine: DockuiEngine, names: string[], res: ServerResponse, closed: AbortSignal) {
+  if (names.length === 0) throw new HttpError(400, 'no image names given');
+  // Checked before the headers go out: a missing image is a 404, not a cut stream.
+  for (const n of names) await engine.images.inspect(n);
+  res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await engine.images.save(names, { stream: res }, { signal: closed });
+  } catch {
+    res.destroy();
+    return;
+  }
+  res.end();
+}
+
+/** POST /images/load: docker load (docker-archive or oci-archive, plain or gzip). */
+export async function load(engine: DockuiEngine, req: IncomingMessage, res: ServerResponse, closed: AbortSignal) {
+  const out = jsonLines(res);
+  try {
+    const r = await engine.images.load({ stream: capped(req, maxContext()) }, { signal: closed });
+    for (const img of r) {
+      for (const n of img.names) out.send({ stream: `Loaded image: ${familiar(n)}\n` });
+      if (img.names.length === 0) out.send({ stream: `Loaded image ID: ${img.id}\n` });
+    }
+  } catch (e) {
+    out.fail(e);
+  }
+  out.end();
+}
+
+/** POST /images/prune: dangling images (all unused with filters dangling=false). */
+export async function prune(engine: DockuiEngine, q: URLSearchParams, res: ServerResponse, closed: AbortSignal) {
+  const dangling = q.get('filters')?.includes('"dangling":{"false":true}') || q.get('filters')?.includes('"dangling":["false"]');
+  const r = await engine.images.prune({ all: !!dangling, signal: closed });
+  sendJson(res, 200, {
+    ImagesDeleted: [...r.untagged.map((u) => ({ Untagged: familiar(u) })), ...r.imagesRemoved.map((d) => ({ Deleted: d }))],
+    SpaceReclaimed: r.bytesFreed,
+  });
+}

@@ -140,7 +140,11 @@ class Router {
     // ---- images
     if (method === 'GET' && path === '/images/json') return images.list(e, need());
     if (method === 'POST' && path === '/images/create') return images.create(e, q, need(), closed);
-    m = /^\/images\/(.+?)(?:\/(json|history|push|tag))?$/.exec(path);
+    if (method === 'GET' && path === '/images/get') return images.save(e, q.getAll('names'), need(), closed);
+    if (method === 'POST' && path === '/images/load') return images.load(e, req, need(), closed);
+    if (method === 'POST' && path === '/images/prune') return images.prune(e, q, need(), closed);
+    if (method === 'GET' && path === '/networks') return sendJson(need(), 200, system.networks());
+    m = /^\/images\/(.+?)(?:\/(json|history|push|tag|get))?$/.exec(path);
     if (m) {
       const name = decodeURIComponent(m[1]!);
       const action = m[2];
@@ -149,6 +153,7 @@ class Router {
       if (action === 'history' && method === 'GET') return images.history(e, name, need());
       if (action === 'push' && method === 'POST') return images.push(e, name, q, need(), closed);
       if (action === 'tag' && method === 'POST') return images.tag(e, name, q, need());
+      if (action === 'get' && method === 'GET') return images.save(e, [name], need(), closed);
     }
     throw new HttpError(404, `page not found`);
   }

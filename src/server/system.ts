@@ -201,3 +201,42 @@ export async function volumes(
     noContent(res);
   } else throw new HttpError(404, 'page not found');
 }
+
+/** GET /networks: the three modes a container can have (dockui has no user-defined networks yet). */
+export function networks(): Record<string, unknown>[] {
+  return [
+    {
+      Name: 'bridge',
+      Id: 'bridge',
+      Driver: 'slirp4netns',
+      Scope: 'local',
+      Internal: false,
+      Attachable: false,
+      Containers: {},
+      Options: {},
+      Labels: {},
+    },
+    {
+      Name: 'host',
+      Id: 'host',
+      Driver: 'host',
+      Scope: 'local',
+      Internal: false,
+      Attachable: false,
+      Containers: {},
+      Options: {},
+      Labels: {},
+    },
+    {
+      Name: 'none',
+      Id: 'none',
+      Driver: 'null',
+      Scope: 'local',
+      Internal: false,
+      Attachable: false,
+      Containers: {},
+      Options: {},
+      Labels: {},
+    },
+  ];
+}

@@ -1,6 +1,8 @@
 // The docker client through `dockui system service` for the other nouns: volumes, system df,
 // the events stream, push to the fixture registry, and `run -d --rm` (the engine's own --rm).
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { registry } from '../helpers/env.js';
 import { cleanupService, startService, type TestService } from './service.js';
@@ -57,6 +59,23 @@ describe('docker volumes, system df, events, push through dockui system service'
       if (!gone) await new Promise((res) => setTimeout(res, 100));
     }
     assert.ok(gone, 'container still there 10 s later');
+  });
+
+  it('save and load round-trip an image; network ls lists the modes', async () => {
+    const tarFile = join(s.root, 'saved.tar');
+    assert.equal((await s.docker(['tag', image, 'api16-saved:1'])).code, 0);
+    const save = await s.docker(['save', '-o', tarFile, 'api16-saved:1']);
+    assert.equal(save.code, 0, save.stderr);
+    assert.ok(statSync(tarFile).size > 1000);
+    assert.equal((await s.docker(['rmi', 'api16-saved:1'])).code, 0);
+    const load = await s.docker(['load', '-i', tarFile]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.match(load.stdout, /Loaded image: api16-saved:1/);
+    assert.equal((await s.docker(['run', '--rm', 'api16-saved:1', 'echo', 'loaded'])).stdout, 'loaded\n');
+    const missing = await s.docker(['save', '-o', join(s.root, 'none.tar'), 'api16-none:1']);
+    assert.notEqual(missing.code, 0);
+    const nets = await s.docker(['network', 'ls', '--format', '{{.Name}}']);
+    assert.deepEqual(nets.stdout.split('\n').filter(Boolean).sort(), ['bridge', 'host', 'none']);
   });
 
   it('pushes a tagged image to the fixture registry', async () => {
