@@ -21,7 +21,17 @@ const work = '/var/tmp/dockui-api16-bench';
 const sockDir = '/run/dockui-api16';
 const docker = '/usr/bin/docker';
 
-function call(agent, socket, method, path, body) {
+/** One request; a kept-alive connection the server closed meanwhile is retried once on a new one. */
+async function call(agent, socket, method, path, body) {
+  try {
+    return await call1(agent, socket, method, path, body);
+  } catch (e) {
+    if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') throw e;
+    return call1(agent, socket, method, path, body);
+  }
+}
+
+function call1(agent, socket, method, path, body) {
   return new Promise((res, rej) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(

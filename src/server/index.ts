@@ -248,6 +248,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       sendError(res, err);
     });
   });
+  // Clients (docker, dockerode) keep connections for minutes; idle ones do not delay the idle exit.
+  server.keepAliveTimeout = 120_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     busy(1);
     socket.on('close', () => busy(-1));
