@@ -66,7 +66,7 @@ for (const f of files) {
     const b = layerOf(target);
     if (a !== undefined && b !== undefined && b > a)
       problems.push(`${relative(top, f)} imports ${relative(top, target)}, a higher layer (${layers[b].join(' ')})`);
-    if (a !== undefined && /\/(cli|views|hooks)\//.test(target))
+    if (a !== undefined && /\/(cli|views|hooks|server)\//.test(target))
       problems.push(`${relative(top, f)} (engine) imports ${relative(top, target)}`);
   }
   graph.set(f, deps);

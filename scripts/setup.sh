@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 pkgs=(runc conmon slirp4netns passt skopeo docker-registry busybox-static tmux apache2-utils
-      tini iproute2 curl openssl python3 make g++ util-linux attr zstd)
+      tini iproute2 curl openssl python3 make g++ util-linux attr zstd docker.io)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -16,7 +16,20 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # docker.io is here for its docker client (the Engine API tests drive dockui's socket with it);
+  # its dockerd and containerd must never run beside dockui: no service starts during the install
+  # (policy-rc.d), and on a systemd host they are disabled and stopped afterwards.
+  guard=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+  fi
+  rc=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  if [[ -n $guard ]]; then rm -f /usr/sbin/policy-rc.d; fi
+  if ((rc)); then exit "$rc"; fi
+  if [[ -d /run/systemd/system ]]; then
+    systemctl disable --now docker.socket docker.service containerd.service >/dev/null 2>&1 || true
+  fi
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

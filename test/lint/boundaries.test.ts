@@ -54,6 +54,19 @@ describe('engine boundary lint rule', () => {
     );
   });
 
+  it('refuses the API server (src/server) reaching past the facade, and lets it use the facade', async () => {
+    assert.equal(
+      (await errors('src/server/probe.ts', "import { Containers } from '../engine/runtime/containers.js';\nexport const c = Containers;\n"))
+        .length,
+      1,
+    );
+    assert.equal((await errors('src/server/probe.ts', "export const m = () => import('../engine/store/index.js');\n")).length, 1);
+    assert.deepEqual(
+      await errors('src/server/probe.ts', "import { openEngine } from '../engine/index.js';\nexport const o = openEngine;\n"),
+      [],
+    );
+  });
+
   it('lets them use the facade, define.ts and types.ts', async () => {
     const code = [
       "import { openEngine } from '../../engine/index.js';",

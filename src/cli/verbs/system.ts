@@ -1,4 +1,4 @@
-// `dockui system df|check|prune`: disk use, a full re-verification of the store, and cleanup.
+// `dockui system df|check|prune|service`: disk use, a full re-verification of the store, cleanup, and the Engine API.
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine/define.js';
@@ -156,12 +156,25 @@ const subs: Readonly<Record<string, Sub>> = {
     },
     run: (ctx, f) => prune(ctx, { all: f.all === true, force: f.force === true }),
   },
+  service: {
+    synopsis: '[OPTIONS] [unix:///PATH | tcp://127.0.0.1:PORT]',
+    flags: {
+      time: { short: 't', value: true, help: 'exit after this many idle seconds (0: never; default 5)' },
+      attach: { value: true, help: "(the service's own helper) run a created container attached to this command's stdio" },
+    },
+    run: async (ctx, f, pos) =>
+      (await import('./system-service.js')).serviceRun(
+        ctx,
+        { time: f.time as string | undefined, attach: f.attach as string | undefined },
+        pos,
+      ),
+  },
 };
 
 export const verb = defineVerb({
   name: 'system',
-  synopsis: 'COMMAND (df, check, prune)',
-  summary: 'Manage the store: disk use, verification, cleanup',
+  synopsis: 'COMMAND (df, check, prune, service)',
+  summary: 'Manage the store (disk use, verification, cleanup); serve the Docker Engine API',
   flags: {},
   stopAtPositional: true,
   run: (ctx, { positionals }) => runSub(ctx, 'system', subs, positionals),

@@ -54,6 +54,15 @@ export interface LogLineReport extends LogLine {
 /** What `exec` runs and how: the runtime's own options, as they are. */
 export type { ExecOptions };
 
+/** A path in a container, as Docker's X-Docker-Container-Path-Stat header gives it (mode in Go's bits). */
+export interface ContainerPathStat {
+  readonly name: string;
+  readonly size: number;
+  readonly mode: number;
+  readonly mtime: string;
+  readonly linkTarget: string;
+}
+
 export interface TopReport {
   readonly titles: string[];
   readonly processes: string[][];
@@ -88,6 +97,15 @@ export interface ContainerEngine extends ContainersApi {
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
   size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
+  /** `docker cp`: what `path` is in a running container (resolved inside its rootfs). */
+  statPath(idOrName: string, path: string): Promise<ContainerPathStat>;
+  /**
+   * `docker cp` out: a tar of `path` in a running container, which stays paused until the
+   * stream ends (so no process swaps a dir for a link under the walk); links are never followed.
+   */
+  getArchive(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: AsyncGenerator<Buffer> }>;
+  /** `docker cp` in: a tar (plain or gzip) extracted under `path`, a directory in a running container. */
+  putArchive(idOrName: string, path: string, source: AsyncIterable<Buffer>): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;
   /** conmon's exit command: records the exit and frees the container's resources. */
@@ -243,7 +261,17 @@ export interface SystemEngine {
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<SystemPruneReport>;
 }
 
-export type BuildEngine = BuildsApi & { build(opts: BuildOptions): Promise<BuildResult> };
+/** A build whose context comes as a tar stream; `dockerfile` is a path inside that context. */
+export type ArchiveBuildOptions = Omit<BuildOptions, 'context' | 'dockerfile'> & { readonly dockerfile?: string };
+
+export type BuildEngine = BuildsApi & {
+  build(opts: BuildOptions): Promise<BuildResult>;
+  /**
+   * The Engine API's POST /build: the context as a tar stream (plain or gzip), unpacked into a
+   * private dir under ROOT/tmp (every path resolved inside it), built, and removed.
+   */
+  buildArchive(source: AsyncIterable<Buffer>, opts: ArchiveBuildOptions): Promise<BuildResult>;
+};
 
 /** The dev loop's options, as `dockui DIR` and `dockui dev DIR` both take them. */
 export interface DevStartOptions {

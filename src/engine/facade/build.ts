@@ -6,7 +6,7 @@ import { EngineError } from '../define.js';
 import type { RunRequest } from '../build/builder.js';
 import type { EnginePaths } from '../paths.js';
 import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
-import type { BuildEngine } from './api.js';
+import type { ArchiveBuildOptions, BuildEngine } from './api.js';
 import type { EngineCore } from './core.js';
 
 /**
@@ -71,5 +71,27 @@ export class BuildEngineImpl implements BuildEngine {
 
   async build(opts: BuildOptions): Promise<BuildResult> {
     return (await this.#open()).build(opts);
+  }
+
+  async buildArchive(source: AsyncIterable<Buffer>, opts: ArchiveBuildOptions): Promise<BuildResult> {
+    const [{ mkdir, rm }, { unpackContext }, { hostPathInRoot }] = await Promise.all([
+      import('node:fs/promises'),
+      import('./build-archive.js'),
+      import('../fsutil/in-root.js'),
+    ]);
+    const tmp = join(this.core.paths.root, 'tmp');
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
+    const dir = await unpackContext(tmp, source, opts.signal);
+    try {
+      const { dockerfile, ...rest } = opts;
+      let file: string | undefined;
+      if (opts.dockerfileText === undefined) {
+        file = hostPathInRoot(dir, dockerfile ?? 'Dockerfile');
+        if (file === undefined) throw new EngineError('invalid_argument', `no ${dockerfile ?? 'Dockerfile'} in the build context`);
+      }
+      return await this.build({ ...rest, context: dir, ...(file ? { dockerfile: file } : {}) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { LogsOptions, RunOptions } from '../types.js';
-import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
+import type { ContainerChange, ContainerEngine, ContainerPathStat, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
@@ -194,6 +194,18 @@ export class ContainerEngineImpl implements ContainerEngine {
     // The TUI, the one caller, loaded the runtime with its first refresh.
     if (!rt) throw new EngineError('failed_precondition', 'the container runtime is not loaded yet: refresh() first');
     return rt.execShellCommand(idOrName);
+  }
+  async statPath(idOrName: string, path: string): Promise<ContainerPathStat> {
+    const [rt, a] = await Promise.all([this.#rt(), import('./archive.js')]);
+    return a.statPath(rt, idOrName, path);
+  }
+  async getArchive(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: AsyncGenerator<Buffer> }> {
+    const [rt, a] = await Promise.all([this.#rt(), import('./archive.js')]);
+    return a.getArchive(rt, idOrName, path);
+  }
+  async putArchive(idOrName: string, path: string, source: AsyncIterable<Buffer>): Promise<void> {
+    const [rt, a] = await Promise.all([this.#rt(), import('./archive.js')]);
+    await a.putArchive(rt, join(this.core.paths.root, 'tmp'), idOrName, path, source);
   }
   async syncFiles(idOrName: string, entries: readonly { hostPath?: string; ctrPath: string }[]): Promise<void> {
     const [rt, { syncIntoRootfs }] = await Promise.all([this.#rt(), import('./sync-files.js')]);

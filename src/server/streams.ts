@@ -1,0 +1,303 @@
+// Streams of the Engine API: the multiplexed stdout/stderr format (8-byte headers), logs,
+// attach and exec over hijacked connections (Upgrade: tcp), all through the facade.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { DockuiEngine, LogLineReport } from '../engine/index.js';
+import { HttpError, field, qBool, qInt, readJson, sendJson, strings } from './http.js';
+import { dockuiArgv, resizePty, spawnInPty } from './pty.js';
+import type { Sessions } from './sessions.js';
+
+/** One frame of Docker's multiplexed stream: stream id (1 stdout, 2 stderr), 3 zero bytes, size (BE32). */
+export function frame(stream: 'stdout' | 'stderr', data: Buffer): Buffer {
+  const h = Buffer.alloc(8);
+  h[0] = stream === 'stdout' ? 1 : 2;
+  h.writeUInt32BE(data.length, 4);
+  return Buffer.concat([h, data]);
+}
+
+const RAW = 'application/vnd.docker.raw-stream';
+
+/** Where a stream goes: a plain HTTP response, or a hijacked socket after its 101. */
+export interface Sink {
+  write(b: Buffer): boolean;
+  end(): void;
+  readonly closed: AbortSignal;
+}
+
+export function responseSink(res: ServerResponse): Sink {
+  const ac = new AbortController();
+  res.on('close', () => ac.abort());
+  res.writeHead(200, { 'Content-Type': RAW });
+  res.flushHeaders();
+  return { write: (b) => res.write(b), end: () => res.end(), closed: ac.signal };
+}
+
+/** Answers an upgrade (or a plain hijack) and hands the raw socket over. */
+export function hijack(req: IncomingMessage, socket: Duplex): Sink & { socket: Duplex } {
+  const ac = new AbortController();
+  socket.on('close', () => ac.abort());
+  socket.on('error', () => ac.abort());
+  const upgrade = /upgrade/i.test(String(req.headers.connection ?? '')) && req.headers.upgrade !== undefined;
+  socket.write(
+    upgrade
+      ? `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${RAW}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`
+      : `HTTP/1.1 200 OK\r\nContent-Type: ${RAW}\r\n\r\n`,
+  );
+  return {
+    socket,
+    write: (b) => socket.write(b),
+    end: () => socket.end(),
+    closed: ac.signal,
+  };
+}
+
+function lineBytes(l: LogLineReport, timestamps: boolean): Buffer {
+  return Buffer.from(`${timestamps ? `${l.time} ` : ''}${l.text}${l.partial ? '' : '\n'}`);
+}
+
+/** Copies log lines to the sink, framed unless the container has a TTY. */
+async function pump(
+  lines: AsyncIterable<LogLineReport>,
+  sink: Sink,
+  o: { tty: boolean; stdout: boolean; stderr: boolean; timestamps: boolean },
+) {
+  for await (const l of lines) {
+    if (sink.closed.aborted) return;
+    if (l.stream === 'stdout' ? !o.stdout : !o.stderr) continue;
+    const b = lineBytes(l, o.timestamps);
+    sink.write(o.tty ? b : frame(l.stream, b));
+  }
+}
+
+/** GET /containers/{id}/logs */
+export async function logs(engine: DockuiEngine, id: string, q: URLSearchParams, res: ServerResponse): Promise<void> {
+  const c = await engine.containers.find(id);
+  const stdout = qBool(q, 'stdout');
+  const stderr = qBool(q, 'stderr');
+  if (!stdout && !stderr) throw new HttpError(400, 'you must choose at least one stream');
+  const tailRaw = q.get('tail');
+  const tail = tailRaw === null || tailRaw === 'all' ? undefined : qInt(q, 'tail');
+  const since = q.get('since');
+  // Opened before the headers go out, so that a refusal (an attached run) is still an error reply.
+  const lines = engine.containers.logs(c.id, {
+    follow: qBool(q, 'follow'),
+    ...(tail !== undefined ? { tail } : {}),
+    ...(since && since !== '0' ? { since } : {}),
+  });
+  const it = lines[Symbol.asyncIterator]();
+  const first = await it.next();
+  const sink = responseSink(res);
+  const rest: AsyncIterable<LogLineReport> = { [Symbol.asyncIterator]: () => it };
+  async function* all(): AsyncGenerator<LogLineReport> {
+    if (!first.done) yield first.value;
+    yield* rest;
+  }
+  sink.closed.addEventListener('abort', () => void it.return?.());
+  await pump(all(), sink, { tty: c.tty, stdout, stderr, timestamps: qBool(q, 'timestamps') });
+  sink.end();
+}
+
+/**
+ * POST /containers/{id}/attach: the container's output from now on (from its start when it has
+ * not started yet), until it exits. Output comes from its log (conmon keeps it); conmon runs
+ * detached containers without stdin, so an attach with stdin is only for a container not yet
+ * started (docker run -i), which then runs attached to the connection (sessions.ts).
+ */
+export async function attach(
+  engine: DockuiEngine,
+  id: string,
+  q: URLSearchParams,
+  open: () => Sink & { socket?: Duplex },
+  sessions: Sessions,
+): Promise<void> {
+  const c = await engine.containers.find(id);
+  const stdout = qBool(q, 'stdout');
+  const stderr = qBool(q, 'stderr');
+  const stream = qBool(q, 'stream', true);
+  // docker run -i / -it: the container will run attached to this connection (sessions.ts).
+  if (stream && qBool(q, 'stdin') && c.state === 'created' && c.interactive)
+    return sessions.wait(c.id, open(), { tty: c.tty, stdout, stderr });
+  const sink = open();
+  if (!stream) return sink.end();
+  let fromStart = c.state === 'created';
+  // Attached before `start` (docker run): follow once it runs, from its first line.
+  for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+    if (sink.closed.aborted) return;
+    const now = await engine.containers.find(c.id).catch(() => undefined);
+    if (!now) return sink.end();
+    if (now.state !== 'created') {
+      if (now.startedAt !== c.startedAt) fromStart = true;
+      break;
+    }
+    fromStart = true;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  const ac = new AbortController();
+  sink.closed.addEventListener('abort', () => ac.abort());
+  try {
+    await pump(engine.containers.logs(c.id, { follow: true, ...(fromStart ? {} : { tail: 0 }), signal: ac.signal }), sink, {
+      tty: c.tty,
+      stdout,
+      stderr,
+      timestamps: false,
+    });
+  } catch {
+    // the container went away (auto-removed) while we followed it: its output ends here
+  }
+  sink.end();
+}
+
+// ---- exec
+
+interface ExecInstance {
+  readonly id: string;
+  readonly containerId: string;
+  readonly cmd: string[];
+  readonly env?: string[];
+  readonly user?: string;
+  readonly workdir?: string;
+  readonly tty: boolean;
+  readonly stdin: boolean;
+  readonly stdout: boolean;
+  readonly stderr: boolean;
+  child?: ChildProcess;
+  running: boolean;
+  exitCode: number | null;
+  /** A resize that came before the start. */
+  size?: { h: number; w: number };
+}
+
+export class Execs {
+  readonly #all = new Map<string, ExecInstance>();
+
+  constructor(readonly engine: DockuiEngine) {}
+
+  /** POST /containers/{id}/exec */
+  async create(containerId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const c = await this.engine.containers.find(containerId);
+    if (c.state !== 'running') throw new HttpError(409, `Container ${c.id} is not running`);
+    const cmd = strings(body, 'Cmd');
+    if (!cmd || cmd.length === 0) throw new HttpError(400, 'No exec command specified');
+    const env = strings(body, 'Env');
+    const user = field(body, 'User', 'string');
+    const workdir = field(body, 'WorkingDir', 'string');
+    const id = randomBytes(32).toString('hex');
+    // Finished instances are kept for their exit code; the oldest go once there are many.
+    if (this.#all.size > 1000) for (const [k, v] of this.#all) if (!v.running && this.#all.size > 500) this.#all.delete(k);
+    this.#all.set(id, {
+      id,
+      containerId: c.id,
+      cmd,
+      ...(env ? { env } : {}),
+      ...(user ? { user } : {}),
+      ...(workdir ? { workdir } : {}),
+      tty: field(body, 'Tty', 'boolean') ?? false,
+      stdin: field(body, 'AttachStdin', 'boolean') ?? false,
+      stdout: field(body, 'AttachStdout', 'boolean') ?? true,
+      stderr: field(body, 'AttachStderr', 'boolean') ?? true,
+      running: false,
+      exitCode: null,
+    });
+    sendJson(res, 201, { Id: id });
+  }
+
+  #get(id: string): ExecInstance {
+    const e = this.#all.get(id);
+    if (!e) throw new HttpError(404, `No such exec instance: ${id}`);
+    return e;
+  }
+
+  /** GET /exec/{id}/json */
+  inspect(id: string, res: ServerResponse): void {
+    const e = this.#get(id);
+    sendJson(res, 200, {
+      ID: e.id,
+      ContainerID: e.containerId,
+      Running: e.running,
+      ExitCode: e.exitCode,
+      OpenStdin: e.stdin,
+      OpenStdout: e.stdout,
+      OpenStderr: e.stderr,
+      CanRemove: false,
+      DetachKeys: '',
+      Pid: e.child?.pid ?? 0,
+      ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: false, user: e.user ?? '' },
+    });
+  }
+
+  /** POST /exec/{id}/start: `open` answers the request (hijacked or not) once the process runs. */
+  async start(id: string, body: Record<string, unknown>, open: () => Sink & { socket?: Duplex }, detachedReply: () => void): Promise<void> {
+    const e = this.#get(id);
+    if (e.running || e.exitCode !== null) throw new HttpError(409, `exec instance ${id} has already been started`);
+    const detach = field(body, 'Detach', 'boolean') ?? false;
+    const tty = e.tty || (field(body, 'Tty', 'boolean') ?? false);
+    const child = tty
+      ? spawnInPty([
+          ...dockuiArgv(this.engine.paths),
+          'exec',
+          e.stdin ? '-it' : '-t',
+          ...(e.env ?? []).flatMap((v) => ['-e', v]),
+          ...(e.user ? ['-u', e.user] : []),
+          ...(e.workdir ? ['-w', e.workdir] : []),
+          e.containerId,
+          ...e.cmd,
+        ])
+      : await this.engine.containers.exec(e.containerId, {
+          args: e.cmd,
+          ...(e.env ? { env: e.env } : {}),
+          ...(e.user ? { user: e.user } : {}),
+          ...(e.workdir ? { workdir: e.workdir } : {}),
+          tty: false,
+          interactive: e.stdin,
+          stdio: 'pipe',
+        });
+    e.child = child;
+    e.running = true;
+    if (tty && e.size) void resizePty(child, e.size.h, e.size.w);
+    const exited = new Promise<void>((resolve) =>
+      child.on('close', (code, sig) => {
+        e.running = false;
+        e.exitCode = code ?? (sig ? 128 + 9 : 1);
+        resolve();
+      }),
+    );
+    child.on('error', () => undefined);
+    if (detach) {
+      child.stdin?.end();
+      child.stdout?.resume();
+      child.stderr?.resume();
+      detachedReply();
+      return;
+    }
+    const sink = open();
+    if (e.stdin && sink.socket) sink.socket.pipe(child.stdin!);
+    else child.stdin?.end();
+    sink.closed.addEventListener('abort', () => {
+      if (e.running) child.kill('SIGKILL');
+    });
+    const out = (stream: 'stdout' | 'stderr', want: boolean) =>
+      new Promise<void>((resolve) => {
+        const s = stream === 'stdout' ? child.stdout! : child.stderr!;
+        s.on('data', (b: Buffer) => {
+          if (want) sink.write(tty ? b : frame(stream, b));
+        });
+        s.on('end', resolve);
+        s.on('error', () => resolve());
+      });
+    await Promise.all([out('stdout', e.stdout), out('stderr', e.stderr), exited]);
+    sink.end();
+  }
+
+  /** POST /exec/{id}/resize?h=&w= (a TTY session's pty). */
+  async resize(id: string, q: URLSearchParams): Promise<void> {
+    const e = this.#get(id);
+    const h = qInt(q, 'h') ?? 0;
+    const w = qInt(q, 'w') ?? 0;
+    if (!e.tty) return;
+    if (e.child) await resizePty(e.child, h, w);
+    else e.size = { h, w };
+  }
+}

@@ -1,0 +1,92 @@
+// The docker client through `dockui system service` for the other nouns: volumes, system df,
+// the events stream, push to the fixture registry, and `run -d --rm` (the engine's own --rm).
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { registry } from '../helpers/env.js';
+import { cleanupService, startService, type TestService } from './service.js';
+
+describe('docker volumes, system df, events, push through dockui system service', () => {
+  let s: TestService;
+  let image: string;
+  before(async () => {
+    s = await startService();
+    image = `${registry()}/fixture/busybox`;
+    assert.equal((await s.docker(['pull', '-q', image])).code, 0);
+  });
+  after(async () => {
+    if (s) await cleanupService(s);
+  });
+
+  it('creates, lists, uses and removes a volume', async () => {
+    assert.equal((await s.docker(['volume', 'create', 'api16-vol'])).stdout, 'api16-vol\n');
+    assert.match((await s.docker(['volume', 'ls', '--format', '{{.Name}} {{.Driver}}'])).stdout, /^api16-vol local$/m);
+    const w = await s.docker(['run', '--rm', '-v', 'api16-vol:/v', image, 'sh', '-c', 'echo kept > /v/f']);
+    assert.equal(w.code, 0, w.stderr);
+    assert.equal((await s.docker(['run', '--rm', '-v', 'api16-vol:/v', image, 'cat', '/v/f'])).stdout, 'kept\n');
+    assert.equal((await s.docker(['volume', 'inspect', '--format', '{{.Name}}', 'api16-vol'])).stdout, 'api16-vol\n');
+    assert.equal((await s.docker(['volume', 'rm', 'api16-vol'])).code, 0);
+    const gone = await s.docker(['volume', 'inspect', 'api16-vol']);
+    assert.notEqual(gone.code, 0);
+  });
+
+  it('system df counts images and containers', async () => {
+    const df = await s.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']);
+    assert.equal(df.code, 0, df.stderr);
+    assert.match(df.stdout, /^Images 1$/m);
+    assert.match(df.stdout, /^Containers \d+$/m);
+  });
+
+  it('streams events of what it is asked to do', async () => {
+    const until = Math.floor(Date.now() / 1000) + 4;
+    const events = s.docker(['events', '--format', '{{.Type}} {{.Action}}', '--until', String(until)]);
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await s.docker(['run', '-d', '--name', 'api16-ev', image, 'true']);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal((await s.docker(['wait', 'api16-ev'])).stdout, '0\n');
+    assert.equal((await s.docker(['rm', 'api16-ev'])).code, 0);
+    const out = (await events).stdout.split('\n').filter(Boolean);
+    for (const want of ['container create', 'container start', 'container destroy']) assert.ok(out.includes(want), out.join('|'));
+  });
+
+  it('run -d --rm: the engine removes the container when it exits', async () => {
+    const r = await s.docker(['run', '-d', '--rm', '--name', 'api16-drm', image, 'sleep', '0.3']);
+    assert.equal(r.code, 0, r.stderr);
+    let gone = false;
+    for (let i = 0; i < 100 && !gone; i++) {
+      gone = (await s.docker(['inspect', 'api16-drm'])).code !== 0;
+      if (!gone) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.ok(gone, 'container still there 10 s later');
+  });
+
+  it('save and load round-trip an image; network ls lists the modes', async () => {
+    const tarFile = join(s.root, 'saved.tar');
+    assert.equal((await s.docker(['tag', image, 'api16-saved:1'])).code, 0);
+    const save = await s.docker(['save', '-o', tarFile, 'api16-saved:1']);
+    assert.equal(save.code, 0, save.stderr);
+    assert.ok(statSync(tarFile).size > 1000);
+    assert.equal((await s.docker(['rmi', 'api16-saved:1'])).code, 0);
+    const load = await s.docker(['load', '-i', tarFile]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.match(load.stdout, /Loaded image: api16-saved:1/);
+    assert.equal((await s.docker(['run', '--rm', 'api16-saved:1', 'echo', 'loaded'])).stdout, 'loaded\n');
+    const missing = await s.docker(['save', '-o', join(s.root, 'none.tar'), 'api16-none:1']);
+    assert.notEqual(missing.code, 0);
+    const nets = await s.docker(['network', 'ls', '--format', '{{.Name}}']);
+    assert.deepEqual(nets.stdout.split('\n').filter(Boolean).sort(), ['bridge', 'host', 'none']);
+  });
+
+  it('pushes a tagged image to the fixture registry', async () => {
+    const target = `${registry()}/api16/pushed:${process.pid}`;
+    assert.equal((await s.docker(['tag', image, target])).code, 0);
+    const p = await s.docker(['push', target]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stdout, /digest: sha256:[0-9a-f]{64} size: \d+/);
+    const r = await fetch(`http://${registry()}/v2/api16/pushed/manifests/${process.pid}`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    assert.equal(r.status, 200);
+  });
+});
