@@ -5,7 +5,7 @@
 // exited inside one engine process, run -d + stop -t 1 + rm, ps -a with 100 containers),
 // bench/build.mjs's 1000-file builds (cold, no change, one file changed) and a
 // cold pull of fixture/big (bench/pull.mjs's; min(reps, 9) runs).
-// Usage: node bench/ab.mjs --before DIR [--after DIR] [--reps 15]
+// Usage: node bench/ab.mjs --before DIR [--after DIR] [--reps 15] [--only run,ps,build,pull]
 //   DIR: a checkout with dist/ built (npm run build); --after defaults to this checkout.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ const opt = (name, def) => {
   return i === -1 ? def : args[i + 1];
 };
 const reps = Number(opt('reps', '15'));
+// --only run,ps,build,pull: a subset of the figure groups (default: all).
+const only = new Set((opt('only', 'run,ps,build,pull') ?? '').split(','));
 const before = opt('before');
 if (!before) throw new Error('usage: node bench/ab.mjs --before DIR [--after DIR] [--reps 15]');
 const registry = process.env.DOCKUI_TEST_REGISTRY ?? '127.0.0.1:5000';
@@ -60,7 +62,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const sides = [await side('before', resolve(before)), await side('after', resolve(opt('after', top)))];
 const cycleCmd = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'];
-for (let i = 0; i < reps; i++) {
+for (let i = 0; only.has('run') && i < reps; i++) {
   for (const s of i % 2 ? [...sides].reverse() : sides) {
     s.t.run.push(s.dk('run', '--rm', image, 'true').s);
     s.t.none.push(s.dk('run', '--rm', '--network', 'none', image, 'true').s);
@@ -77,9 +79,11 @@ for (let i = 0; i < reps; i++) {
     s.t.cycle.push(Number(process.hrtime.bigint() - c0) / 1e9);
   }
 }
-for (const s of sides) for (let i = 0; i < 100; i++) s.dk('create', '--network', 'none', image, 'true');
-for (let i = 0; i < reps; i++) for (const s of i % 2 ? [...sides].reverse() : sides) s.t.ps.push(s.dk('ps', '-a').s);
-for (const s of sides) s.dk('container', 'prune', '-f');
+if (only.has('ps')) {
+  for (const s of sides) for (let i = 0; i < 100; i++) s.dk('create', '--network', 'none', image, 'true');
+  for (let i = 0; i < reps; i++) for (const s of i % 2 ? [...sides].reverse() : sides) s.t.ps.push(s.dk('ps', '-a').s);
+  for (const s of sides) s.dk('container', 'prune', '-f');
+}
 // bench/build.mjs's 1000-file context: cold (build cache removed), no change, one file changed.
 const ctx = join(work, 'ctx');
 for (let i = 0; i < 1000; i++) {
@@ -88,8 +92,8 @@ for (let i = 0; i < 1000; i++) {
   writeFileSync(join(sub, `f${i}.txt`), `file ${i}\n${'x'.repeat(100 + (i % 200))}\n`);
 }
 writeFileSync(join(ctx, 'Dockerfile'), `FROM ${image}\nWORKDIR /app\nCOPY . .\nCMD ["sh", "-c", "ls -R /app | wc -l"]\n`);
-for (const s of sides) s.dk('build', '-q', '-t', 'ab:1000', ctx);
-for (let i = 0; i < reps; i++)
+if (only.has('build')) for (const s of sides) s.dk('build', '-q', '-t', 'ab:1000', ctx);
+for (let i = 0; only.has('build') && i < reps; i++)
   for (const s of i % 2 ? [...sides].reverse() : sides) {
     rmSync(join(work, `${s.name}-root`, 'build-cache'), { recursive: true, force: true });
     s.t.cold.push(s.dk('build', '-q', '-t', 'ab:1000', ctx).s);
@@ -100,7 +104,7 @@ for (let i = 0; i < reps; i++)
 // Cold pull of fixture/big (seeded by bench/pull.mjs) into a fresh root, page cache dropped first.
 const big = `${registry}/fixture/big:latest`;
 const haveBig = spawnSync('curl', ['-sf', `http://${registry}/v2/fixture/big/tags/list`]).status === 0;
-for (let i = 0; haveBig && i < Math.min(reps, 9); i++)
+for (let i = 0; only.has('pull') && haveBig && i < Math.min(reps, 9); i++)
   for (const s of i % 2 ? [...sides].reverse() : sides) {
     const fresh = join(work, `${s.name}-pull`);
     rmSync(fresh, { recursive: true, force: true });
