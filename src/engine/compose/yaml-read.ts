@@ -1,7 +1,7 @@
 // A Compose file read with the `yaml` package: the plain value (anchors, aliases and `<<` merge
 // keys resolved) and, beside it, where each key and value came from, so that every later error
 // (schema, interpolation, unsupported key, undefined dependency) names file:line.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document, type Node } from 'yaml';
 
 /** A path into the model: keys and array indexes. */
 export type ModelPath = readonly (string | number)[];
@@ -99,4 +99,9 @@ export function readYaml(file: string, text: string): ReadFile {
     throw new ComposeFileError({ file, line: 1 }, `invalid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   return { value: value ?? {}, positions };
+}
+
+/** The resolved model as `config` prints it. */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
 }
