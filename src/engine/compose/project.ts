@@ -25,6 +25,25 @@ export interface DownOptions {
   readonly onEvent?: (e: ComposeEvent) => void;
 }
 
+/**
+ * Services in stop order as groups that may stop at once: each group holds the services that
+ * nothing still running depends on (dependents before their dependencies).
+ */
+export function stopLevels(services: Record<string, { depends_on?: Record<string, unknown> }>): string[][] {
+  const left = new Set(Object.keys(services));
+  const levels: string[][] = [];
+  while (left.size) {
+    const level = [...left].filter((s) => ![...left].some((o) => o !== s && Object.keys(services[o]!.depends_on ?? {}).includes(s)));
+    if (!level.length) {
+      levels.push([...left]); // a cycle (refused at load): stop the rest together
+      break;
+    }
+    levels.push(level.sort());
+    for (const s of level) left.delete(s);
+  }
+  return levels;
+}
+
 export class ComposeProject {
   constructor(
     readonly ops: ComposeOps,
@@ -301,17 +320,23 @@ export class ComposeProject {
 
   /** Stops the targeted services' containers, dependents first. */
   async stop(services?: readonly string[], opts: { timeoutSec?: number; onEvent?: (e: ComposeEvent) => void } = {}): Promise<void> {
-    const order = dependencyOrder(this.model.services).reverse();
     const targets = new Set(this.targets(services));
     const cs = await this.containers();
-    for (const svc of order) {
-      if (!targets.has(svc)) continue;
-      for (const c of cs.filter((x) => x.labels[L.service] === svc && (x.state === 'running' || x.state === 'paused'))) {
-        opts.onEvent?.({ kind: 'Container', name: c.name, status: 'Stopping' });
-        await this.stopContainer(c, opts.timeoutSec);
-        opts.onEvent?.({ kind: 'Container', name: c.name, status: 'Stopped' });
-      }
-    }
+    for (const level of stopLevels(this.model.services))
+      await Promise.all(
+        cs
+          .filter(
+            (x) =>
+              targets.has(x.labels[L.service] ?? '') &&
+              level.includes(x.labels[L.service] ?? '') &&
+              (x.state === 'running' || x.state === 'paused'),
+          )
+          .map(async (c) => {
+            opts.onEvent?.({ kind: 'Container', name: c.name, status: 'Stopping' });
+            await this.stopContainer(c, opts.timeoutSec);
+            opts.onEvent?.({ kind: 'Container', name: c.name, status: 'Stopped' });
+          }),
+      );
   }
 
   async start(services?: readonly string[], onEvent?: (e: ComposeEvent) => void): Promise<void> {
@@ -352,7 +377,7 @@ export class ComposeProject {
     const ev = opts.onEvent ?? (() => undefined);
     const cs = await this.containers();
     const known = (svc: string) => !!this.model.services[svc] || !!this.project.disabled[svc];
-    const order = dependencyOrder({ ...this.project.disabled, ...this.model.services }).reverse();
+
     const gone = new Set<string>();
     const removeOne = async (c: ComposeContainer) => {
       ev({ kind: 'Container', name: c.name, status: 'Stopping' });
@@ -361,9 +386,13 @@ export class ComposeProject {
       ev({ kind: 'Container', name: c.name, status: 'Removed' });
       gone.add(c.id);
     };
-    for (const svc of order) for (const c of cs.filter((x) => x.labels[L.service] === svc)) await removeOne(c);
-    for (const c of cs)
-      if (!gone.has(c.id) && (opts.removeOrphans || c.labels[L.oneoff] === 'True') && !known(c.labels[L.service] ?? '')) await removeOne(c);
+    for (const level of stopLevels({ ...this.project.disabled, ...this.model.services }))
+      await Promise.all(cs.filter((x) => level.includes(x.labels[L.service] ?? '')).map(removeOne));
+    await Promise.all(
+      cs
+        .filter((c) => !gone.has(c.id) && (opts.removeOrphans || c.labels[L.oneoff] === 'True') && !known(c.labels[L.service] ?? ''))
+        .map(removeOne),
+    );
     const left = (await this.containers()).length;
     for (const n of await this.ops.networks.list()) {
       if (n.labels[L.project] !== this.model.name) continue;
