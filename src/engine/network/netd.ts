@@ -10,9 +10,9 @@
 //    the container's address (docker-proxy's job).
 // It imports only Node's built-ins and dns.ts, so it runs from dist/ without the CLI bundle.
 import { createSocket } from 'node:dgram';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { answer, formatError, parseQuery, RCODE_NXDOMAIN, RCODE_REFUSED, TYPE_A } from './dns.js';
 
 export interface NetdPort {
@@ -101,6 +101,33 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
     return failed;
   };
 
+  /**
+   * A name not on this network, asked by a container that is also on others: answered from
+   * those networks' state (Docker's embedded DNS answers for every network of the container).
+   */
+  const otherNetworks = (from: string, name: string): string[] | undefined => {
+    const me = state.entries.find((e) => e.ip === from && e.active);
+    if (!me) return undefined;
+    const parent = dirname(stateDir);
+    const out: string[] = [];
+    let dirs: string[] = [];
+    try {
+      dirs = readdirSync(parent).filter((d) => d !== basename(stateDir) && !d.startsWith('.'));
+    } catch {
+      return undefined;
+    }
+    for (const d of dirs) {
+      try {
+        const other = JSON.parse(readFileSync(join(parent, d, 'state.json'), 'utf8')) as NetdState;
+        if (!other.entries.some((e) => e.id === me.id && e.active)) continue;
+        for (const e of other.entries) if (e.active && e.names.some((n) => n.toLowerCase() === name)) out.push(e.ip);
+      } catch {
+        /* a network being made or removed */
+      }
+    }
+    return out.length ? out : undefined;
+  };
+
   load();
   await reconcile();
 
@@ -111,7 +138,8 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
     if (!q) reply = formatError(msg);
     else if (!inSubnet(from.address, state.gateway, state.prefixLen)) reply = answer(q, RCODE_REFUSED);
     else {
-      const ips = names.get(q.name.replace(/\.$/, ''));
+      const name = q.name.replace(/\.$/, '');
+      const ips = names.get(name) ?? otherNetworks(from.address, name);
       if (!ips) reply = answer(q, RCODE_NXDOMAIN);
       else reply = answer(q, 0, q.type === TYPE_A && q.qclass === 1 ? ips : []);
     }
