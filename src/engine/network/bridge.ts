@@ -47,6 +47,12 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Interface names: at most 15 bytes. */
 const ifName = (kind: 'b' | 'v', key: string) => (prefix() + kind + hash(key)).slice(0, 15);
 const socketOf = (paths: EnginePaths, name: string) => join(paths.runRoot, 'net', `netd-${hash(paths.root + name).slice(0, 16)}.sock`);
+/**
+ * The container's MAC from its address (Docker's 02:42 scheme): an address reused by a new
+ * container keeps its MAC, so neighbours' ARP caches stay right (a fresh MAC left a recreated
+ * service unreachable for ~15 s until the cache entry was re-probed).
+ */
+const macOf = (ip: string) => ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
 const intToIp = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 
 function ip(args: readonly string[], input?: string, netns?: string): void {
@@ -318,7 +324,7 @@ export async function activate(
       const dev = `eth${i}`;
       ip(
         ['-batch', '-'],
-        `link set ${peer} name ${dev}\naddr add ${a.ip}/24 dev ${dev}\nlink set ${dev} up\n${i === 0 && !net.internal ? `route add default via ${net.gateway}\n` : ''}`,
+        `link set ${peer} name ${dev}\nlink set ${dev} address ${macOf(a.ip)}\naddr add ${a.ip}/24 dev ${dev}\nlink set ${dev} up\n${i === 0 && !net.internal ? `route add default via ${net.gateway}\n` : ''}`,
         opts.netnsPath,
       );
       // Ports are published on the first network only.
