@@ -183,8 +183,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
   const allProfiles = [...new Set(Object.values(model.services).flatMap((s) => s.profiles ?? []))].sort();
   const enabled = new Set(
     Object.keys(model.services).filter(
-      (n) =>
-        !model.services[n]!.profiles?.length || model.services[n]!.profiles!.some((p) => active.has(p) || p === '*') || active.has('*'),
+      (n) => !model.services[n]!.profiles?.length || model.services[n]!.profiles.some((p) => active.has(p) || p === '*') || active.has('*'),
     ),
   );
   for (const n of opts.services ?? []) {
@@ -195,7 +194,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
       for (const d of Object.keys(model.services[x]!.depends_on ?? {})) add(d);
     };
     enabled.add(n);
-    for (const d of Object.keys(model.services[n]!.depends_on ?? {})) add(d);
+    for (const d of Object.keys(model.services[n].depends_on ?? {})) add(d);
   }
   const disabled: Record<string, ServiceConfig> = {};
   for (const [n, s] of Object.entries(model.services)) {

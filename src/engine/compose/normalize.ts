@@ -18,7 +18,8 @@ function fail(ctx: NormalizeContext, path: ModelPath, why: string): never {
   throw new ComposeFileError(ctx.positions.find(path), why);
 }
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean);
 
 function mapOf(v: unknown): Record<string, string | null> {
   const out: Record<string, string | null> = {};

@@ -8,6 +8,10 @@ import type { EnginePaths } from '../paths.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
 import type { DevLoop, DevLoopOptions } from '../watch/dev-loop.js';
+import type { ComposeEvent } from '../compose/ops.js';
+import type { ComposeModel, LoadedProject, ServiceConfig } from '../compose/types.js';
+import type { LoadOptions as ComposeLoadOptions } from '../compose/load.js';
+import type { UpOptions as ComposeUpOptions, DownOptions as ComposeDownOptions } from '../compose/project.js';
 import type {
   BuildOptions,
   BuildResult,
@@ -304,54 +308,42 @@ export interface NetworkEngine {
   inspect(name: string): Promise<NetworkReport>;
 }
 
-export type { ComposeEvent } from '../compose/ops.js';
-export type { ComposeModel, LoadedProject, ServiceConfig } from '../compose/types.js';
-export type { LoadOptions as ComposeLoadOptions } from '../compose/load.js';
-export type { UpOptions as ComposeUpOptions, DownOptions as ComposeDownOptions } from '../compose/project.js';
+export type { ComposeEvent, ComposeModel, LoadedProject, ServiceConfig, ComposeLoadOptions, ComposeUpOptions, ComposeDownOptions };
 
 /** A loaded Compose project and its verbs. */
 export interface ComposeProjectHandle {
-  readonly project: import('../compose/types.js').LoadedProject;
+  readonly project: LoadedProject;
   /** The resolved model as YAML (`config`). */
   configYaml(): string;
-  up(opts?: import('../compose/project.js').UpOptions): Promise<void>;
-  down(opts?: import('../compose/project.js').DownOptions): Promise<void>;
+  up(opts?: ComposeUpOptions): Promise<void>;
+  down(opts?: ComposeDownOptions): Promise<void>;
   /** The project's containers (all states), newest first; only these services when named. */
   containers(opts?: { all?: boolean; services?: readonly string[] }): Promise<ContainerReport[]>;
-  start(services?: readonly string[], onEvent?: (e: import('../compose/ops.js').ComposeEvent) => void): Promise<void>;
-  stop(
-    services?: readonly string[],
-    opts?: { timeoutSec?: number; onEvent?: (e: import('../compose/ops.js').ComposeEvent) => void },
-  ): Promise<void>;
-  restart(
-    services?: readonly string[],
-    opts?: { timeoutSec?: number; onEvent?: (e: import('../compose/ops.js').ComposeEvent) => void },
-  ): Promise<void>;
+  start(services?: readonly string[], onEvent?: (e: ComposeEvent) => void): Promise<void>;
+  stop(services?: readonly string[], opts?: { timeoutSec?: number; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
+  restart(services?: readonly string[], opts?: { timeoutSec?: number; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
   rm(
     services?: readonly string[],
-    opts?: { force?: boolean; stop?: boolean; volumes?: boolean; onEvent?: (e: import('../compose/ops.js').ComposeEvent) => void },
+    opts?: { force?: boolean; stop?: boolean; volumes?: boolean; onEvent?: (e: ComposeEvent) => void },
   ): Promise<void>;
   /** Builds the services that have a build section (the named ones only, when named). */
   build(
     services?: readonly string[],
     opts?: {
       signal?: AbortSignal;
-      onEvent?: (e: import('../compose/ops.js').ComposeEvent) => void;
+      onEvent?: (e: ComposeEvent) => void;
       onBuildOutput?: (service: string, line: string) => void;
     },
   ): Promise<void>;
   /** Pulls the images of services that name one. */
-  pull(
-    services?: readonly string[],
-    opts?: { signal?: AbortSignal; onEvent?: (e: import('../compose/ops.js').ComposeEvent) => void },
-  ): Promise<void>;
+  pull(services?: readonly string[], opts?: { signal?: AbortSignal; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
   /** The running container of a service (the index'th, default 1), for exec. */
   serviceContainer(service: string, index?: number): Promise<ContainerReport>;
 }
 
 export interface ComposeEngine {
   /** Reads, interpolates, validates and merges the files; a broken file is one line naming file:line (invalid_argument). */
-  load(opts?: import('../compose/load.js').LoadOptions): Promise<ComposeProjectHandle>;
+  load(opts?: ComposeLoadOptions): Promise<ComposeProjectHandle>;
 }
 
 export interface DockuiEngine extends Engine {
