@@ -4,6 +4,7 @@
 // overrides, and a down -v that leaves nothing behind.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -111,6 +112,29 @@ describe('compose-app', { timeout: 600_000 }, () => {
     // Names nobody on the network has are answered here: NXDOMAIN, never forwarded.
     const outside = await exec('web', 'nslookup', 'example.com');
     assert.match(outside.stdout + outside.stderr, /NXDOMAIN/);
+  });
+
+  it("each network's resolver: its own subnet only, unknown names NXDOMAIN at once", async () => {
+    const front = JSON.parse(readFileSync(join(root, 'networks', 'dkc15app_front', 'network.json'), 'utf8')) as { gateway: string };
+    const ask = (from: string) => {
+      const r = new Resolver({ timeout: 3000, tries: 1 });
+      r.setLocalAddress(from);
+      r.setServers([front.gateway]);
+      return r;
+    };
+    // From the network's own subnet (the gateway's address): answered.
+    const [webIp] = await ask(front.gateway).resolve4('web');
+    assert.match(webIp ?? '', /^10\.215\./);
+    const t = Date.now();
+    await assert.rejects(ask(front.gateway).resolve4('example.com'), { code: 'ENOTFOUND' });
+    assert.ok(Date.now() - t < 1000, 'answered locally, not after a forward or a time-out');
+    // From anywhere else: refused.
+    await assert.rejects(ask('127.0.0.1').resolve4('web'), { code: 'EREFUSED' });
+  });
+
+  it('logs: each line with its container as prefix', async () => {
+    const r = await dockui([...project, 'logs', 'cache']);
+    assert.match(r.stdout, /^dkc15app-cache-1 {2}\| cache: serving \/data on :6379/m);
   });
 
   it('up again changes nothing; a changed service alone is recreated', async () => {

@@ -6,5 +6,6 @@ rm -f /data/ready
 httpd -p 6379 -h /data
 sleep 1
 touch /data/ready
+echo "cache: serving /data on :6379 ($(cat /data/value))"
 trap 'exit 0' TERM INT
 while :; do sleep 1; done
