@@ -3,12 +3,12 @@
 // on shared networks only, idempotent up, a named volume across down/up, profiles and -f
 // overrides, and a down -v that leaves nothing behind.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot, runCli } from '../helpers/env.js';
+import { dockuiBin, repoRoot, runCli } from '../helpers/env.js';
 import { processesUnder } from '../engine/runtime/cli-helpers.js';
 
 const root = mkdtempSync('/var/tmp/dockui-c15-app-');
@@ -164,6 +164,22 @@ describe('compose-app', { timeout: 600_000 }, () => {
     assert.match((await dockui(['volume', 'ls', '-q'])).stdout, /^dkc15app_cache-data$/m);
     await dockui([...project, 'up', '-d']);
     assert.match(await get('/cgi-bin/value'), new RegExp(`cache says: ${firstValue}`));
+  });
+
+  it('up without -d follows the logs; Ctrl-C stops the services', async () => {
+    const child = spawn(process.execPath, ['--', dockuiBin, ...project, 'up'], { env: { ...process.env, DOCKUI_ROOT: root, ...env } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/dkc15app-cache-1 {2}\| cache: serving/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /dkc15app-cache-1 {2}\| cache: serving/);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(code, 0, out);
+    assert.match(out, /Gracefully stopping/);
+    const ps = await dockui([...project, 'ps', '-a']);
+    assert.equal((ps.stdout.match(/Exited/g) ?? []).length, 3, ps.stdout);
   });
 
   it('down -v leaves no container, network, netns, volume, mount or process', async () => {
