@@ -84,6 +84,13 @@ describe('compose-app', { timeout: 600_000 }, () => {
     assert.equal(labels['com.docker.compose.container-number'], '1');
     assert.equal(labels['com.docker.compose.oneoff'], 'False');
     assert.match(labels['com.docker.compose.config-hash'] ?? '', /^[0-9a-f]{64}$/);
+    const nets = JSON.parse((await dockui(['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'dkc15app-api-1'])).stdout) as Record<
+      string,
+      { IPAddress: string; Aliases: string[] }
+    >;
+    assert.deepEqual(Object.keys(nets).sort(), ['dkc15app_back', 'dkc15app_front']);
+    assert.deepEqual(nets.dkc15app_front!.Aliases, ['api', 'backend']);
+    assert.match(nets.dkc15app_back!.IPAddress, /^10\.215\./);
   });
 
   it('web → api → cache through the published port', async () => {
