@@ -45,6 +45,7 @@ const verbs: Readonly<Record<string, string>> = {
   load: 'load',
   dev: 'dev',
   volume: 'volume',
+  compose: 'compose',
   version: 'version',
 };
 

@@ -52,7 +52,10 @@ export interface RunOptions {
   readonly env?: readonly string[]; // "K=V"
   readonly publish?: readonly string[]; // "[ip:]host:ctr[/proto]"
   readonly publishAll?: boolean;
-  readonly network?: 'none' | 'host' | 'private';
+  /** none, host, private (slirp4netns, the default) or a dockui network's name. */
+  readonly network?: string;
+  /** dockui networks to join (the first one's gateway routes and serves DNS), each with extra names. */
+  readonly networks?: readonly { readonly name: string; readonly aliases?: readonly string[] }[];
   readonly volumes?: readonly string[]; // "host:ctr[:ro]" or "name:ctr"
   readonly tmpfs?: readonly string[];
   readonly workdir?: string;

@@ -10,6 +10,10 @@ import type { ContainerRecord } from '../runtime/records.js';
 import type { ExecOptions } from '../runtime/support.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
 import type { DevLoop, DevLoopOptions } from '../watch/dev-loop.js';
+import type { ComposeEvent } from '../compose/ops.js';
+import type { ComposeModel, LoadedProject, ServiceConfig } from '../compose/types.js';
+import type { LoadOptions as ComposeLoadOptions } from '../compose/load.js';
+import type { UpOptions as ComposeUpOptions, DownOptions as ComposeDownOptions } from '../compose/project.js';
 import type {
   BuildOptions,
   BuildResult,
@@ -296,6 +300,69 @@ export interface DevEngine {
   start(opts: DevStartOptions): Promise<DevLoop>;
 }
 
+// ---- networks, compose ------------------------------------------------------------------
+
+export interface NetworkReport {
+  readonly name: string;
+  readonly id: string;
+  readonly bridge: string;
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly internal: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
+export interface NetworkEngine {
+  list(): Promise<NetworkReport[]>;
+  /** A bridge with its own /24 and resolver; `created` is false when it existed already. */
+  create(
+    name: string,
+    opts?: { labels?: Record<string, string>; internal?: boolean },
+  ): Promise<{ network: NetworkReport; created: boolean }>;
+  /** not_found for an unknown network, conflict while a container is attached. */
+  remove(name: string): Promise<void>;
+  inspect(name: string): Promise<NetworkReport>;
+}
+
+export type { ComposeEvent, ComposeModel, LoadedProject, ServiceConfig, ComposeLoadOptions, ComposeUpOptions, ComposeDownOptions };
+
+/** A loaded Compose project and its verbs. */
+export interface ComposeProjectHandle {
+  readonly project: LoadedProject;
+  /** The resolved model as YAML (`config`). */
+  configYaml(): string;
+  up(opts?: ComposeUpOptions): Promise<void>;
+  down(opts?: ComposeDownOptions): Promise<void>;
+  /** The project's containers (all states), newest first; only these services when named. */
+  containers(opts?: { all?: boolean; services?: readonly string[] }): Promise<ContainerReport[]>;
+  start(services?: readonly string[], onEvent?: (e: ComposeEvent) => void): Promise<void>;
+  stop(services?: readonly string[], opts?: { timeoutSec?: number; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
+  restart(services?: readonly string[], opts?: { timeoutSec?: number; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
+  rm(
+    services?: readonly string[],
+    opts?: { force?: boolean; stop?: boolean; volumes?: boolean; onEvent?: (e: ComposeEvent) => void },
+  ): Promise<void>;
+  /** Builds the services that have a build section (the named ones only, when named). */
+  build(
+    services?: readonly string[],
+    opts?: {
+      signal?: AbortSignal;
+      onEvent?: (e: ComposeEvent) => void;
+      onBuildOutput?: (service: string, line: string) => void;
+    },
+  ): Promise<void>;
+  /** Pulls the images of services that name one. */
+  pull(services?: readonly string[], opts?: { signal?: AbortSignal; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
+  /** The running container of a service (the index'th, default 1), for exec. */
+  serviceContainer(service: string, index?: number): Promise<ContainerReport>;
+}
+
+export interface ComposeEngine {
+  /** Reads, interpolates, validates and merges the files; a broken file is one line naming file:line (invalid_argument). */
+  load(opts?: ComposeLoadOptions): Promise<ComposeProjectHandle>;
+}
+
 export interface DockuiEngine extends Engine {
   readonly images: ImageEngine;
   readonly containers: ContainerEngine;
@@ -304,4 +371,6 @@ export interface DockuiEngine extends Engine {
   readonly registry: RegistryEngine;
   readonly system: SystemEngine;
   readonly dev: DevEngine;
+  readonly networks: NetworkEngine;
+  readonly compose: ComposeEngine;
 }

@@ -11,6 +11,7 @@ import { DevEngineImpl } from './dev.js';
 import { EngineCore } from './core.js';
 import { ImageEngineImpl } from './images.js';
 import { RegistryEngineImpl, SystemEngineImpl, VolumeEngineImpl } from './system.js';
+import { ComposeEngineImpl, NetworkEngineImpl } from './compose.js';
 
 /** What stops containers from running here, said plainly; undefined when nothing does. */
 export function detectRuntimeProblem(): string | undefined {
@@ -33,6 +34,8 @@ class EngineImpl implements DockuiEngine {
   readonly registry: RegistryEngineImpl;
   readonly system: SystemEngineImpl;
   readonly dev: DevEngineImpl;
+  readonly networks: NetworkEngineImpl;
+  readonly compose: ComposeEngineImpl;
   #runtimeProblem: { value: string | undefined } | undefined;
   #closed = false;
 
@@ -48,6 +51,8 @@ class EngineImpl implements DockuiEngine {
     this.registry = new RegistryEngineImpl(core);
     this.system = new SystemEngineImpl(core);
     this.dev = new DevEngineImpl(this);
+    this.networks = new NetworkEngineImpl(core);
+    this.compose = new ComposeEngineImpl(this);
   }
 
   /** Checked on first read (it runs `runc --version`): a CLI command never pays for it. */

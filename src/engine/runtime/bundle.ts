@@ -71,8 +71,8 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
   const hostResolv = existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '';
   // Small files, written at once (sync costs µs where the thread pool costs ~0.3 ms each).
   writeFileSync(join(dir, 'hostname'), `${rec.hostname}\n`);
-  writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network));
-  writeFileSync(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv));
+  writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network, rec.networks?.[0]?.ip));
+  writeFileSync(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv, rec.networks?.[0]?.gateway));
   const etc = (name: string): OciMount => ({
     destination: `/etc/${name}`,
     type: 'bind',
@@ -113,7 +113,7 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     terminal: proc.terminal,
     hostname: rec.hostname,
     network: rec.network,
-    ...(rec.network === 'private' ? { netnsPath: netnsPath(paths.runRoot, rec.id) } : {}),
+    ...(rec.network === 'private' || rec.network === 'bridge' ? { netnsPath: netnsPath(paths.runRoot, rec.id) } : {}),
     privileged: rec.privileged,
     capAdd: rec.capAdd,
     capDrop: rec.capDrop,

@@ -217,7 +217,11 @@ export class Containers extends ContainerLifecycle {
         Ports: Object.fromEntries(
           r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]]),
         ),
-        IPAddress: r.network === 'private' ? '10.0.2.100' : '',
+        IPAddress: r.network === 'private' ? '10.0.2.100' : (r.networks?.[0]?.ip ?? ''),
+        // dockui networks, in docker's shape (Compose-aware tools read the aliases here).
+        Networks: Object.fromEntries(
+          (r.networks ?? []).map((n) => [n.name, { IPAddress: n.ip, IPPrefixLen: 24, Gateway: n.gateway, Aliases: [...n.aliases] }]),
+        ),
       },
       GraphDriver: {
         Name: 'overlay',

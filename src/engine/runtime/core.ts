@@ -13,6 +13,7 @@ import { rootfsOf } from './bundle.js';
 import { removeRuntimeLeftovers } from './leftovers.js';
 import { readExit } from './monitor.js';
 import { teardownNetwork } from './network.js';
+import { releaseBridge, stopBridge } from './bridge-net.js';
 import { OciRuntime } from './oci-runtime.js';
 import { type ContainerRecord, RecordStore } from './records.js';
 import { unmount } from './rootfs.js';
@@ -148,6 +149,7 @@ export class ContainerCore {
     if (exitCode === undefined) return rec; // still running after all
     // `runc run` (attached) removes its own state; conmon's `runc create` leaves it for us.
     if (existsSync(join(this.paths.runRoot, 'runc', id))) await this.runtime.delete(id, { force: true }).catch(() => undefined);
+    if (rec.network === 'bridge') await stopBridge(this.paths, rec);
     if (rec.network === 'private')
       await teardownNetwork({
         runRoot: this.paths.runRoot,
@@ -250,6 +252,7 @@ export class ContainerCore {
     rec.state = 'removing';
     await this.records.write(rec).catch(() => undefined);
     if (existsSync(join(this.paths.runRoot, 'runc', rec.id))) await this.runtime.delete(rec.id, { force: true }).catch(() => undefined);
+    if (rec.network === 'bridge') await releaseBridge(this.paths, rec);
     if (rec.network === 'private')
       await teardownNetwork({
         runRoot: this.paths.runRoot,

@@ -13,7 +13,8 @@ import { pidAlive } from '../store/lock.js';
 import { findExecutable } from './oci-runtime.js';
 import { unmount } from './rootfs.js';
 
-export type NetworkMode = 'none' | 'host' | 'private';
+// 'bridge': dockui networks (network/bridge.ts), named in the record's `networks`.
+export type NetworkMode = 'none' | 'host' | 'private' | 'bridge';
 
 export function parseNetworkMode(s: string | undefined): NetworkMode {
   if (s === undefined || s === '' || s === 'private' || s === 'bridge' || s === 'default' || s === 'slirp4netns') return 'private';
@@ -85,7 +86,7 @@ export function netnsPath(runRoot: string, id: string): string {
 }
 
 /** Creates the persistent netns for a container: an nsfs bind mount held by a file. */
-function createNetns(path: string): void {
+export function createNetns(path: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
   closeSync(openSync(path, 'w'));
   const unshare = findExecutable('unshare');
@@ -202,15 +203,17 @@ function isSlirp(pid: number): boolean {
 }
 
 /** /etc/hosts for a container. */
-export function hostsFile(hostname: string, mode: NetworkMode): string {
+export function hostsFile(hostname: string, mode: NetworkMode, address?: string): string {
   const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
-  if (mode === 'private') lines.push(`10.0.2.100\t${hostname}`);
+  if (address) lines.push(`${address}\t${hostname}`);
+  else if (mode === 'private') lines.push(`10.0.2.100\t${hostname}`);
   else lines.push(`127.0.1.1\t${hostname}`);
   return lines.join('\n') + '\n';
 }
 
 /** resolv.conf: slirp4netns's DNS forwarder on the private network, the host's otherwise. */
-export function resolvConf(mode: NetworkMode, hostResolv: string): string {
+export function resolvConf(mode: NetworkMode, hostResolv: string, nameserver?: string): string {
+  if (nameserver) return `nameserver ${nameserver}\n`;
   if (mode === 'private') return 'nameserver 10.0.2.3\n';
   // A loopback resolver (systemd-resolved) is unreachable from a private netns, fine on host.
   return hostResolv || 'nameserver 127.0.0.1\n';

@@ -10,6 +10,7 @@ import type { ContainerState, PortMapping } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { acquireLock, withLock } from '../store/lock.js';
 import type { NetworkMode } from './network.js';
+import type { NetworkAttachment } from '../network/bridge.js';
 
 export interface MountRecord {
   readonly type: 'bind' | 'volume' | 'tmpfs';
@@ -77,6 +78,8 @@ export interface ContainerRecord {
   ownerStart?: string;
   slirpPid?: number;
   apiSocket?: string;
+  /** network 'bridge': its place on each dockui network (address kept until removal). */
+  networks?: readonly NetworkAttachment[];
   restartCount: number;
 }
 

@@ -121,7 +121,7 @@ export interface SpecInput {
   readonly additionalGids?: readonly number[];
   readonly terminal?: boolean;
   readonly hostname: string;
-  readonly network: 'none' | 'host' | 'private';
+  readonly network: 'none' | 'host' | 'private' | 'bridge';
   /** Join this network namespace (a private network's nsfs file) instead of making a new one. */
   readonly netnsPath?: string;
   readonly privileged?: boolean;

@@ -22,13 +22,15 @@ import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
 import { dockuiBin, parseBytes, parseCpus, parseSignal, runcFailure, trace } from './support.js';
 import { ContainerCore } from './core.js';
+import { bridgeNetworksOf, leaseFor, startBridge, stopBridge } from './bridge-net.js';
 
 export class ContainerStarter extends ContainerCore {
   // ---- create
 
   async create(opts: RunOptions): Promise<ContainerRecord> {
     // Everything the user typed is checked before anything is made.
-    const network = parseNetworkMode(opts.network);
+    const bridgeNets = await bridgeNetworksOf(this.paths, opts);
+    const network = bridgeNets ? 'bridge' : parseNetworkMode(opts.network);
     const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
     const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
@@ -41,7 +43,9 @@ export class ContainerStarter extends ContainerCore {
       throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(opts.name)}: use [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
     if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname))
       throw new EngineError('invalid_argument', `invalid hostname ${JSON.stringify(opts.hostname)}`);
-    if ((ports.length || opts.publishAll) && network !== 'private')
+    if (network === 'bridge' && ports.some((p) => p.protocol !== 'tcp'))
+      throw new EngineError('invalid_argument', 'dockui networks publish TCP ports only');
+    if ((ports.length || opts.publishAll) && network !== 'private' && network !== 'bridge')
       throw new EngineError('invalid_argument', `published ports need the private network (not --network ${network})`);
     if (opts.init) (await import('./bundle.js')).initBinary();
     for (const e of opts.env ?? [])
@@ -137,6 +141,10 @@ export class ContainerStarter extends ContainerCore {
     });
     trace('create: record written');
     try {
+      if (bridgeNets) {
+        await leaseFor(this.paths, rec, bridgeNets);
+        await this.records.write(rec);
+      }
       // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
       await writeBundle(rec, dir, this.paths);
       this.fresh.add(id);
@@ -189,6 +197,10 @@ export class ContainerStarter extends ContainerCore {
         const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
         net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
         (rec as { ports: readonly PortMapping[] }).ports = ports.map((p, i) => ({ ...p, hostPort: p.hostPort || rec.ports[i]!.hostPort }));
+      } else if (rec.network === 'bridge') {
+        const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        await startBridge(this.paths, rec, ports);
+        (rec as { ports: readonly PortMapping[] }).ports = ports;
       }
       trace('start: network ready');
       // A runc state left by a crash between create and start would block the id.
@@ -227,6 +239,7 @@ export class ContainerStarter extends ContainerCore {
           id: rec.id,
           ...(net ? { slirpPid: net.slirpPid, apiSocket: net.apiSocket } : {}),
         });
+      if (rec.network === 'bridge') await stopBridge(this.paths, rec);
       unmount(rootfsOf(dir));
       delete rec.pid;
       delete rec.monitorPid;
@@ -272,6 +285,7 @@ export class ContainerStarter extends ContainerCore {
         if (missing) throw new EngineError('failed_precondition', missing, { exitCode: execFailureExitCode(missing) ?? 127 });
       }
       let net: { slirpPid: number; apiSocket: string } | undefined;
+      if (r.network === 'bridge') throw new EngineError('invalid_argument', 'a container on a dockui network runs detached (-d)');
       await this.sweepLeftovers(new Set([r.id]));
       if (r.network === 'private') {
         const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));

@@ -1,0 +1,123 @@
+// A service's container as the engine creates it: the RunOptions, Compose's labels and the
+// config hash that decides whether `up` recreates it.
+import { createHash } from 'node:crypto';
+import type { RunOptions } from '../types.js';
+import type { ComposeModel, ServiceConfig } from './types.js';
+
+export const L = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  number: 'com.docker.compose.container-number',
+  hash: 'com.docker.compose.config-hash',
+  oneoff: 'com.docker.compose.oneoff',
+  workingDir: 'com.docker.compose.project.working_dir',
+  configFiles: 'com.docker.compose.project.config_files',
+  image: 'com.docker.compose.image',
+  network: 'com.docker.compose.network',
+  version: 'com.docker.compose.version',
+} as const;
+
+/** The network's name on the engine: `name:` or PROJECT_KEY. */
+export const networkName = (m: ComposeModel, key: string) => m.networks[key]?.name ?? `${m.name}_${key}`;
+export const volumeName = (m: ComposeModel, key: string) => m.volumes[key]?.name ?? `${m.name}_${key}`;
+/** The image a service runs: `image:`, or PROJECT-SERVICE for a build without one. */
+export const serviceImage = (m: ComposeModel, svc: string) => m.services[svc]!.image ?? `${m.name}-${svc}`;
+export const containerName = (m: ComposeModel, svc: string, n: number) => m.services[svc]!.container_name ?? `${m.name}-${svc}-${n}`;
+
+function sorted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
+/** A hash of what the container is made from (the service's config without develop and extensions). */
+export function configHash(s: ServiceConfig): string {
+  const keep = Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'develop' && !k.startsWith('x-') && k !== 'profiles'));
+  return createHash('sha256')
+    .update(JSON.stringify(sorted(keep)))
+    .digest('hex');
+}
+
+export function runOptionsFor(
+  m: ComposeModel,
+  project: { workingDir: string; files: readonly string[] },
+  svc: string,
+  n: number,
+  image: string,
+  imageId: string,
+): RunOptions {
+  const s = m.services[svc]!;
+  const volumes: string[] = [];
+  const tmpfs: string[] = [...(s.tmpfs ?? [])];
+  for (const v of s.volumes ?? []) {
+    const ro = v.read_only ? ':ro' : '';
+    if (v.type === 'tmpfs') tmpfs.push(v.target);
+    else if (v.type === 'bind') volumes.push(`${v.source}:${v.target}${ro}`);
+    else if (v.source) volumes.push(`${volumeName(m, v.source)}:${v.target}${ro}`);
+    else volumes.push(v.target);
+  }
+  const networks = Object.entries(s.networks ?? { default: null }).map(([key, c]) => ({
+    name: networkName(m, key),
+    aliases: [svc, ...(c?.aliases ?? [])],
+  }));
+  const labels: Record<string, string> = {
+    ...s.labels,
+    [L.project]: m.name,
+    [L.service]: svc,
+    [L.number]: String(n),
+    [L.hash]: configHash(s),
+    [L.oneoff]: 'False',
+    [L.workingDir]: project.workingDir,
+    [L.configFiles]: project.files.join(','),
+    [L.image]: imageId,
+    [L.version]: '2.0.0-dockui',
+  };
+  const o: {
+    -readonly [K in keyof RunOptions]: RunOptions[K];
+  } = {
+    image,
+    name: containerName(m, svc, n),
+    env: Object.entries(s.environment ?? {}).map(([k, v]) => `${k}=${v ?? ''}`),
+    // Published ports: on 127.0.0.1 unless the file names an address.
+    publish: (s.ports ?? []).map((p) => `${p.host_ip ?? '127.0.0.1'}:${p.published ?? ''}:${p.target}/${p.protocol}`),
+    networks,
+    volumes,
+    tmpfs,
+    labels,
+  };
+  if (s.command) o.cmd = s.command;
+  if (s.entrypoint) o.entrypoint = s.entrypoint;
+  if (s.working_dir) o.workdir = s.working_dir;
+  if (s.user) o.user = s.user;
+  if (s.hostname) o.hostname = s.hostname;
+  if (s.init) o.init = true;
+  if (s.read_only) o.readOnly = true;
+  if (s.privileged) o.privileged = true;
+  if (s.tty) o.tty = true;
+  if (s.stdin_open) o.interactive = true;
+  if (s.cap_add) o.capAdd = s.cap_add;
+  if (s.cap_drop) o.capDrop = s.cap_drop;
+  if (s.mem_limit) o.memory = s.mem_limit;
+  if (s.cpus) o.cpus = s.cpus;
+  if (s.pids_limit !== undefined) o.pidsLimit = s.pids_limit;
+  return o;
+}
+
+/** Go-style durations Compose uses ("1m30s", "500ms", "10s"); ms. */
+export function durationMs(s: string | undefined, dflt: number): number {
+  if (!s) return dflt;
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  let m: RegExpExecArray | null;
+  let seen = '';
+  while ((m = re.exec(s))) {
+    seen += m[0];
+    total += Number(m[1]) * { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms'];
+  }
+  return seen === s ? total : dflt;
+}

@@ -1,0 +1,112 @@
+// The resolved Compose model: every file read, interpolated, validated, normalized to the long
+// forms (the shapes `docker compose config` prints) and merged.
+
+export interface PortConfig {
+  target: number;
+  published?: string;
+  host_ip?: string;
+  protocol: 'tcp' | 'udp';
+  mode?: string;
+}
+
+export interface VolumeMount {
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** A volume's name as written (the project's name goes in front at run time), or a host path. */
+  source?: string;
+  target: string;
+  read_only?: boolean;
+}
+
+export interface DependsOn {
+  condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+  required: boolean;
+  restart?: boolean;
+}
+
+export interface Healthcheck {
+  test?: string[];
+  interval?: string;
+  timeout?: string;
+  retries?: number;
+  start_period?: string;
+  start_interval?: string;
+  disable?: boolean;
+}
+
+export interface BuildConfig {
+  context: string;
+  dockerfile?: string;
+  args?: Record<string, string>;
+  target?: string;
+  labels?: Record<string, string>;
+}
+
+export interface ServiceConfig {
+  image?: string;
+  build?: BuildConfig;
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string | null>;
+  ports?: PortConfig[];
+  expose?: string[];
+  volumes?: VolumeMount[];
+  tmpfs?: string[];
+  networks?: Record<string, { aliases?: string[] } | null>;
+  depends_on?: Record<string, DependsOn>;
+  container_name?: string;
+  hostname?: string;
+  working_dir?: string;
+  user?: string;
+  labels?: Record<string, string>;
+  healthcheck?: Healthcheck;
+  profiles?: string[];
+  init?: boolean;
+  read_only?: boolean;
+  stop_signal?: string;
+  stop_grace_period?: string;
+  cap_add?: string[];
+  cap_drop?: string[];
+  privileged?: boolean;
+  tty?: boolean;
+  stdin_open?: boolean;
+  mem_limit?: string;
+  cpus?: string;
+  pids_limit?: number;
+  pull_policy?: string;
+  develop?: unknown;
+  [key: `x-${string}`]: unknown;
+}
+
+export interface NetworkConfig {
+  name?: string;
+  driver?: string;
+  internal?: boolean;
+  labels?: Record<string, string>;
+}
+
+export interface VolumeConfig {
+  name?: string;
+  driver?: string;
+  external?: boolean;
+  labels?: Record<string, string>;
+}
+
+export interface ComposeModel {
+  name: string;
+  services: Record<string, ServiceConfig>;
+  networks: Record<string, NetworkConfig>;
+  volumes: Record<string, VolumeConfig>;
+}
+
+export interface LoadedProject {
+  readonly model: ComposeModel;
+  /** Absolute paths of the files read, in order. */
+  readonly files: readonly string[];
+  readonly workingDir: string;
+  /** Active profiles; services outside them are in `disabled`. */
+  readonly profiles: readonly string[];
+  /** Every profile some service names. */
+  readonly allProfiles: readonly string[];
+  /** Services left out by the profiles (not in `model.services`). */
+  readonly disabled: Readonly<Record<string, ServiceConfig>>;
+}

@@ -1,0 +1,87 @@
+// The facade's networks and compose nouns: dockui bridge networks (network/bridge.ts) and
+// Compose projects (compose/), which reach the engine through this facade's own nouns.
+import { EngineError } from '../define.js';
+import type { ComposeOps } from '../compose/ops.js';
+import type { LoadOptions } from '../compose/load.js';
+import type { ComposeEngine, ComposeProjectHandle, DockuiEngine, NetworkEngine, NetworkReport } from './api.js';
+import type { EngineCore } from './core.js';
+
+export class NetworkEngineImpl implements NetworkEngine {
+  constructor(readonly core: EngineCore) {}
+
+  async list(): Promise<NetworkReport[]> {
+    return (await import('../network/bridge.js')).listNetworks(this.core.paths);
+  }
+  async create(name: string, opts: { labels?: Record<string, string>; internal?: boolean } = {}) {
+    this.core.secure();
+    return (await import('../network/bridge.js')).createNetwork(this.core.paths, name, opts);
+  }
+  async remove(name: string): Promise<void> {
+    await (await import('../network/bridge.js')).removeNetwork(this.core.paths, name);
+  }
+  async inspect(name: string): Promise<NetworkReport> {
+    const n = await (await import('../network/bridge.js')).readNetwork(this.core.paths, name);
+    if (!n) throw new EngineError('not_found', `no such network: ${name}`);
+    return n;
+  }
+}
+
+export class ComposeEngineImpl implements ComposeEngine {
+  constructor(readonly engine: DockuiEngine) {}
+
+  async load(opts: LoadOptions = {}): Promise<ComposeProjectHandle> {
+    const [{ loadProject }, { ComposeProject }, { ComposeFileError, toYaml }] = await Promise.all([
+      import('../compose/load.js'),
+      import('../compose/project.js'),
+      import('../compose/yaml-read.js'),
+    ]);
+    let loaded;
+    try {
+      loaded = loadProject(opts);
+    } catch (e) {
+      if (e instanceof ComposeFileError) throw new EngineError('invalid_argument', e.message);
+      throw e;
+    }
+    const e = this.engine;
+    const ops: ComposeOps = {
+      containers: e.containers,
+      images: { inspectJson: (r) => e.images.inspectJson(r), pull: (r, o) => e.images.pull(r, o) },
+      builds: e.builds,
+      volumes: {
+        list: () => e.volumes.list(),
+        create: async (n) => ({ created: (await e.volumes.create(n)).created }),
+        remove: (n) => e.volumes.remove(n),
+      },
+      networks: {
+        list: () => e.networks.list(),
+        create: async (n, o) => ({ created: (await e.networks.create(n, o)).created }),
+        remove: (n) => e.networks.remove(n),
+      },
+    };
+    const p = new ComposeProject(ops, loaded);
+    return {
+      project: loaded,
+      configYaml: () => toYaml(loaded.model),
+      up: (o) => p.up(o),
+      down: (o) => p.down(o),
+      containers: (o) => p.containers(o),
+      start: (s, ev) => p.start(s, ev),
+      stop: (s, o) => p.stop(s, o),
+      restart: (s, o) => p.restart(s, o),
+      rm: (s, o) => p.rm(s, o),
+      build: async (services, o = {}) => {
+        for (const svc of p.targets(services)) if (loaded.model.services[svc]!.build) await p.buildService(svc, o);
+      },
+      pull: async (services, o = {}) => {
+        for (const svc of p.targets(services)) {
+          const img = loaded.model.services[svc]!.image;
+          if (!img || loaded.model.services[svc]!.build) continue;
+          o.onEvent?.({ kind: 'Image', name: img, status: 'Pulling' });
+          await e.images.pull(img, o.signal ? { signal: o.signal } : {});
+          o.onEvent?.({ kind: 'Image', name: img, status: 'Pulled' });
+        }
+      },
+      serviceContainer: (s, i) => p.serviceContainer(s, i),
+    };
+  }
+}

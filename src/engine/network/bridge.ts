@@ -1,0 +1,368 @@
+// dockui's bridge networks: a Linux bridge per network with a /24 from the pool
+// (DOCKUI_SUBNET_POOL, default 10.89.0.0/16), the gateway's address on the bridge, and for each
+// attached container a veth pair whose inner end is the container's ethN in its own network
+// namespace. Each network has its daemon (netd.ts: DNS on the gateway, published ports).
+// Records: ROOT/networks/<name>/network.json; leases, names and ports: state.json beside it.
+// Containers on different networks cannot reach each other: the host does not forward between
+// bridges (no ip_forward, no NAT), and the resolver answers only its own subnet.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { EngineError } from '../define.js';
+import type { EnginePaths } from '../paths.js';
+import { pidAlive } from '../sysx.js';
+import { withLock } from '../store/lock.js';
+import { dockuiBin } from '../runtime/support.js';
+import { ipToInt, type NetdEntry, type NetdPort, type NetdState } from './netd.js';
+
+export interface NetworkRecord {
+  readonly name: string;
+  readonly id: string;
+  readonly bridge: string;
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly internal: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
+/** A container's place on one network (kept in its record). */
+export interface NetworkAttachment {
+  readonly name: string;
+  readonly ip: string;
+  readonly gateway: string;
+  readonly aliases: readonly string[];
+}
+
+export const builtinNetworks = ['none', 'host', 'private', 'bridge', 'default', 'slirp4netns', ''];
+
+const nameRe = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+const netDir = (paths: EnginePaths, name: string) => join(paths.root, 'networks', name);
+const lockPath = (paths: EnginePaths) => join(paths.root, 'networks', '.lock');
+const prefix = () => process.env.DOCKUI_BRIDGE_PREFIX || 'dk';
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+/** Interface names: at most 15 bytes. */
+const ifName = (kind: 'b' | 'v', key: string) => (prefix() + kind + hash(key)).slice(0, 15);
+const socketOf = (paths: EnginePaths, name: string) => join(paths.runRoot, 'net', `netd-${hash(paths.root + name).slice(0, 16)}.sock`);
+/**
+ * The container's MAC from its address (Docker's 02:42 scheme): an address reused by a new
+ * container keeps its MAC, so neighbours' ARP caches stay right (a fresh MAC left a recreated
+ * service unreachable for ~15 s until the cache entry was re-probed).
+ */
+const macOf = (ip: string) => ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+const intToIp = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+
+function ip(args: readonly string[], input?: string, netns?: string): void {
+  const argv = netns ? ['--net=' + netns, 'ip', ...args] : args;
+  const r = spawnSync(netns ? 'nsenter' : 'ip', argv, { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  if (r.status !== 0) throw new EngineError('internal', `ip ${args.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`);
+}
+
+function linkExists(dev: string): boolean {
+  return existsSync(`/sys/class/net/${dev}`);
+}
+
+export async function readNetwork(paths: EnginePaths, name: string): Promise<NetworkRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(join(netDir(paths, name), 'network.json'), 'utf8')) as NetworkRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function listNetworks(paths: EnginePaths): Promise<NetworkRecord[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(paths.root, 'networks'));
+  } catch {
+    return [];
+  }
+  const out: NetworkRecord[] = [];
+  for (const n of names) {
+    const r = n.startsWith('.') ? undefined : await readNetwork(paths, n);
+    if (r) out.push(r);
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function readState(paths: EnginePaths, net: NetworkRecord): Promise<NetdState> {
+  try {
+    return JSON.parse(await readFile(join(netDir(paths, net.name), 'state.json'), 'utf8')) as NetdState;
+  } catch {
+    return { gateway: net.gateway, prefixLen: 24, entries: [] };
+  }
+}
+
+async function writeState(paths: EnginePaths, net: NetworkRecord, st: NetdState): Promise<void> {
+  const f = join(netDir(paths, net.name), 'state.json');
+  await writeFile(f + '.tmp', JSON.stringify(st));
+  await writeFile(f, JSON.stringify(st)); // small: rewritten whole (the tmp keeps a copy for a crash)
+  await rm(f + '.tmp', { force: true });
+}
+
+/** Subnets in use on this host (routes), so a new network never overlaps one. */
+function hostSubnets(): string[] {
+  const r = spawnSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
+  return (r.stdout ?? '').split('\n').map((l) => l.split(' ')[0] ?? '');
+}
+
+function pool(): { base: number; bits: number } {
+  const s = process.env.DOCKUI_SUBNET_POOL || '10.89.0.0/16';
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(s);
+  if (!m || Number(m[2]) > 24)
+    throw new EngineError('invalid_argument', `DOCKUI_SUBNET_POOL ${JSON.stringify(s)}: use A.B.C.D/N with N <= 24`);
+  return { base: ipToInt(m[1]!), bits: Number(m[2]) };
+}
+
+/** Makes the bridge (with the gateway's address) when it is missing: after a reboot, say. */
+function ensureBridge(net: NetworkRecord): void {
+  if (linkExists(net.bridge)) return;
+  ip(['-batch', '-'], `link add ${net.bridge} type bridge\naddr add ${net.gateway}/24 dev ${net.bridge}\nlink set ${net.bridge} up\n`);
+}
+
+function netdAlive(paths: EnginePaths, net: NetworkRecord): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(netDir(paths, net.name), 'netd.pid'), 'utf8'));
+    if (pid && pidAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('netd.js')) return pid;
+  } catch {
+    /* none */
+  }
+  return undefined;
+}
+
+/** The daemon's script: dist/engine/network/netd.js beside the CLI. */
+function netdScript(): string {
+  return resolve(dirname(dockuiBin), '../dist/engine/network/netd.js');
+}
+
+async function startNetd(paths: EnginePaths, net: NetworkRecord): Promise<void> {
+  if (netdAlive(paths, net)) return;
+  const sock = socketOf(paths, net.name);
+  mkdirSync(dirname(sock), { recursive: true });
+  const logFile = join(netDir(paths, net.name), 'netd.log');
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [netdScript(), netDir(paths, net.name), sock], { detached: true, stdio: ['ignore', 'pipe', log] });
+  closeSync(log);
+  await new Promise<void>((res, rej) => {
+    const fail = (why: string) =>
+      rej(new EngineError('failed_precondition', `network ${net.name}: its daemon did not start (${why}; see ${logFile})`));
+    child.stdout!.once('data', () => res());
+    child.once('error', (e) => fail(e.message));
+    child.once('exit', (code) => fail(`exited with ${code}`));
+  });
+  child.stdout!.destroy();
+  child.removeAllListeners();
+  child.unref();
+}
+
+/** Sends one command to the network's daemon; resolves to its reply. */
+function netdCall(paths: EnginePaths, name: string, cmd: string): Promise<{ ok: boolean; failed?: string[] }> {
+  return new Promise((res, rej) => {
+    const c = createConnection(socketOf(paths, name));
+    let buf = '';
+    c.on('connect', () => c.write(cmd + '\n'));
+    c.on('data', (d) => (buf += d.toString()));
+    c.on('error', (e) => rej(new EngineError('unavailable', `network ${name}: its daemon: ${e.message}`)));
+    c.on('close', () => {
+      try {
+        res(JSON.parse(buf) as { ok: boolean; failed?: string[] });
+      } catch {
+        rej(new EngineError('internal', `network ${name}: unreadable daemon reply ${JSON.stringify(buf.slice(0, 100))}`));
+      }
+    });
+  });
+}
+
+export async function createNetwork(
+  paths: EnginePaths,
+  name: string,
+  opts: { labels?: Record<string, string>; internal?: boolean } = {},
+): Promise<{ network: NetworkRecord; created: boolean }> {
+  if (!nameRe.test(name) || builtinNetworks.includes(name))
+    throw new EngineError('invalid_argument', `invalid network name ${JSON.stringify(name)}`);
+  await mkdir(join(paths.root, 'networks'), { recursive: true, mode: 0o700 });
+  const net = await withLock(lockPath(paths), async () => {
+    const had = await readNetwork(paths, name);
+    if (had) return { network: had, created: false };
+    const { base, bits } = pool();
+    const taken = new Set([...(await listNetworks(paths)).map((n) => n.subnet), ...hostSubnets()]);
+    let subnet: string | undefined;
+    for (let i = 0; i < 2 ** (24 - bits); i++) {
+      const s = `${intToIp(base + i * 256)}/24`;
+      if (!taken.has(s)) {
+        subnet = s;
+        break;
+      }
+    }
+    if (!subnet)
+      throw new EngineError('unavailable', `no free /24 left in the subnet pool ${process.env.DOCKUI_SUBNET_POOL || '10.89.0.0/16'}`);
+    const network: NetworkRecord = {
+      name,
+      id: hash(paths.root + name + Date.now()),
+      bridge: ifName('b', paths.root + name),
+      subnet,
+      gateway: intToIp(ipToInt(subnet.split('/')[0]!) + 1),
+      internal: opts.internal ?? false,
+      labels: opts.labels ?? {},
+      createdAt: new Date().toISOString(),
+    };
+    await mkdir(netDir(paths, name), { recursive: true });
+    await writeFile(join(netDir(paths, name), 'network.json'), JSON.stringify(network, null, 2));
+    await writeState(paths, network, { gateway: network.gateway, prefixLen: 24, entries: [] });
+    return { network, created: true };
+  });
+  try {
+    ensureBridge(net.network);
+    await startNetd(paths, net.network);
+  } catch (e) {
+    if (net.created) await removeNetwork(paths, name).catch(() => undefined);
+    throw e;
+  }
+  return net;
+}
+
+/** Removes a network with no container attached: its daemon, bridge and record. */
+export async function removeNetwork(paths: EnginePaths, name: string): Promise<void> {
+  await withLock(lockPath(paths), async () => {
+    const net = await readNetwork(paths, name);
+    if (!net) throw new EngineError('not_found', `no such network: ${name}`);
+    const st = await readState(paths, net);
+    if (st.entries.length)
+      throw new EngineError('conflict', `network ${name} has ${st.entries.length} container(s) attached: remove them first`);
+    const pid = netdAlive(paths, net);
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      for (let i = 0; i < 100 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 10));
+    }
+    if (linkExists(net.bridge)) ip(['link', 'del', net.bridge]);
+    await rm(socketOf(paths, name), { force: true });
+    await rm(netDir(paths, name), { recursive: true, force: true });
+  });
+}
+
+/** At create: an address on each network (kept until the container is removed). */
+export async function leaseAddresses(
+  paths: EnginePaths,
+  id: string,
+  nets: readonly { name: string; aliases: readonly string[] }[],
+): Promise<NetworkAttachment[]> {
+  const out: NetworkAttachment[] = [];
+  await withLock(lockPath(paths), async () => {
+    for (const n of nets) {
+      const net = await readNetwork(paths, n.name);
+      if (!net) throw new EngineError('not_found', `network ${n.name} not found`);
+      const st = await readState(paths, net);
+      const used = new Set([net.gateway, ...st.entries.map((e) => e.ip)]);
+      const first = ipToInt(net.gateway) + 1;
+      let addr: string | undefined;
+      for (let i = first; i < first + 252; i++)
+        if (!used.has(intToIp(i))) {
+          addr = intToIp(i);
+          break;
+        }
+      if (!addr) throw new EngineError('unavailable', `network ${n.name}: no address left`);
+      await writeState(paths, net, { ...st, entries: [...st.entries, { id, ip: addr, names: [], ports: [], active: false }] });
+      out.push({ name: n.name, ip: addr, gateway: net.gateway, aliases: n.aliases });
+    }
+  });
+  return out;
+}
+
+/** At removal: the addresses go back. */
+export async function releaseAddresses(paths: EnginePaths, id: string, nets: readonly NetworkAttachment[]): Promise<void> {
+  await withLock(lockPath(paths), async () => {
+    for (const n of nets) {
+      const net = await readNetwork(paths, n.name);
+      if (!net) continue;
+      const st = await readState(paths, net);
+      await writeState(paths, net, { ...st, entries: st.entries.filter((e) => e.id !== id) });
+    }
+  });
+}
+
+async function setEntry(paths: EnginePaths, name: string, id: string, patch: Partial<NetdEntry>): Promise<NetworkRecord | undefined> {
+  return withLock(lockPath(paths), async () => {
+    const net = await readNetwork(paths, name);
+    if (!net) return undefined;
+    const st = await readState(paths, net);
+    await writeState(paths, net, { ...st, entries: st.entries.map((e) => (e.id === id ? { ...e, ...patch } : e)) });
+    return net;
+  });
+}
+
+/**
+ * At start: the container's netns (already made, at netnsPath) gets an interface on each
+ * network (eth0, eth1, ...; the default route through the first network's gateway), its names
+ * resolve and its ports are published. On failure what this made is undone and the error thrown.
+ */
+export async function activate(
+  paths: EnginePaths,
+  opts: { id: string; netnsPath: string; nets: readonly NetworkAttachment[]; names: readonly string[]; ports: readonly NetdPort[] },
+): Promise<void> {
+  const done: string[] = [];
+  try {
+    ip(['link', 'set', 'lo', 'up'], undefined, opts.netnsPath);
+    for (const [i, a] of opts.nets.entries()) {
+      const net = await readNetwork(paths, a.name);
+      if (!net) throw new EngineError('not_found', `network ${a.name} not found`);
+      ensureBridge(net);
+      await startNetd(paths, net);
+      const host = ifName('v', `${opts.id}/${a.name}`);
+      const peer = `${host.slice(0, 13)}p`;
+      if (linkExists(host)) ip(['link', 'del', host]);
+      ip(
+        ['-batch', '-'],
+        `link add ${host} type veth peer name ${peer}\nlink set ${peer} netns ${opts.netnsPath}\nlink set ${host} master ${net.bridge} up\n`,
+      );
+      const dev = `eth${i}`;
+      ip(
+        ['-batch', '-'],
+        `link set ${peer} name ${dev}\nlink set ${dev} address ${macOf(a.ip)}\naddr add ${a.ip}/24 dev ${dev}\nlink set ${dev} up\n${i === 0 && !net.internal ? `route add default via ${net.gateway}\n` : ''}`,
+        opts.netnsPath,
+      );
+      // Ports are published on the first network only.
+      await setEntry(paths, a.name, opts.id, {
+        active: true,
+        names: [...new Set([...opts.names, ...a.aliases])],
+        ports: i === 0 ? opts.ports : [],
+      });
+      done.push(a.name);
+      const r = await netdCall(paths, a.name, 'reload');
+      if (!r.ok) throw new EngineError('conflict', `cannot publish ${r.failed?.join(', ')}`);
+    }
+  } catch (e) {
+    await deactivate(
+      paths,
+      opts.id,
+      opts.nets.filter((n) => done.includes(n.name)),
+    );
+    throw e;
+  }
+}
+
+/** At stop: names and ports withdrawn (the veths go with the netns). Idempotent. */
+export async function deactivate(paths: EnginePaths, id: string, nets: readonly NetworkAttachment[]): Promise<void> {
+  for (const a of nets) {
+    const net = await setEntry(paths, a.name, id, { active: false, ports: [] });
+    if (net && netdAlive(paths, net)) await netdCall(paths, a.name, 'reload').catch(() => undefined);
+    const host = ifName('v', `${id}/${a.name}`);
+    if (linkExists(host)) spawnSync('ip', ['link', 'del', host]);
+  }
+}
+
+/** The netd daemons and bridges of this root's networks, for leftovers and checks. */
+export function networkProcesses(paths: EnginePaths, nets: readonly NetworkRecord[]): { name: string; pid?: number; bridge: boolean }[] {
+  return nets.map((n) => {
+    const pid = netdAlive(paths, n);
+    return { name: n.name, ...(pid ? { pid } : {}), bridge: linkExists(n.bridge) };
+  });
+}
+
+export { type NetdPort };
