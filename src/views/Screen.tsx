@@ -41,6 +41,18 @@ export function Screen(props: ScreenProps) {
   const actions = useEngineActions();
   const [status, setStatus] = useState<StatusMessage | undefined>(undefined);
   const [suspended, setSuspended] = useState(false);
+  const [stopping, setStoppingSet] = useState<ReadonlySet<string>>(() => new Set());
+  const setStopping = useCallback(
+    (id: string, on: boolean) =>
+      setStoppingSet((cur) => {
+        if (cur.has(id) === on) return cur;
+        const next = new Set(cur);
+        if (on) next.add(id);
+        else next.delete(id);
+        return next;
+      }),
+    [],
+  );
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
   const containers = useContainers({ onError: reportError });
   const images = useImages({ onError: reportError });
@@ -155,6 +167,9 @@ export function Screen(props: ScreenProps) {
     ...shared,
     props,
     actions,
+    containers,
+    stopping,
+    setStopping,
     pull,
     build,
     terminal,
@@ -166,6 +181,7 @@ export function Screen(props: ScreenProps) {
     detailsLineCount,
     dispatch: dispatchNow,
     setStatus,
+    clearStatus: () => setStatus((s) => (s?.kind === 'busy' ? s : undefined)),
     setSuspended,
   };
   useLayoutEffect(() => {
@@ -199,6 +215,7 @@ export function Screen(props: ScreenProps) {
       cFilter={cFilter}
       iFilter={iFilter}
       stats={stats}
+      stopping={stopping}
       logsContainer={logsContainer}
       logQuery={logQuery}
       detailsTarget={detailsTarget}

@@ -8,7 +8,9 @@ import { textInput, textInputReducer, type TextInputAction, type TextInputState 
 
 export type ConfirmIntent =
   | { readonly type: 'removeContainer'; readonly id: string; readonly name: string; readonly force: boolean }
-  | { readonly type: 'removeImage'; readonly ref: string; readonly label: string };
+  | { readonly type: 'killContainer'; readonly id: string; readonly name: string }
+  /** `force` when containers use the image: it is untagged, and stays for them. */
+  | { readonly type: 'removeImage'; readonly ref: string; readonly label: string; readonly force: boolean };
 
 export type Modal =
   | { readonly kind: 'confirm'; readonly title: string; readonly message: string; readonly intent: ConfirmIntent }

@@ -32,7 +32,13 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
         const it = m.intent;
         if (it.type === 'removeContainer')
           void act(ctx, `deleting ${it.name}…`, () => ctx.actions.removeContainer(it.id, it.force).then(() => `deleted ${it.name}`));
-        else void act(ctx, `deleting ${it.label}…`, () => ctx.actions.removeImage(it.ref).then(() => `deleted ${it.label}`));
+        else if (it.type === 'killContainer')
+          void act(ctx, `killing ${it.name}…`, () => ctx.actions.kill(it.id).then(() => `killed ${it.name}`));
+        else if (it.force)
+          void act(ctx, `untagging ${it.label}…`, () =>
+            ctx.actions.removeImage(it.ref, true).then(() => `untagged ${it.label}: the image stays until its containers are removed`),
+          );
+        else void act(ctx, `deleting ${it.label}…`, () => ctx.actions.removeImage(it.ref, false).then(() => `deleted ${it.label}`));
       }
       return;
     case 'form':
