@@ -256,10 +256,19 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
   const savedCi = ciVars.map((k) => [k, process.env[k]] as const);
   if (stdout.isTTY) for (const k of ciVars) delete process.env[k];
+  // Yoga (Ink's layout engine) fetches its WebAssembly, inlined as a data: URL, with the global
+  // fetch() when there is one: in Node that loads undici (~20 ms of the first frame) to decode
+  // base64. Without fetch it decodes the same bytes itself, so fetch is hidden while Ink loads.
+  const g = globalThis as { fetch?: unknown };
+  const savedFetch = g.fetch;
+  g.fetch = undefined;
   const inkModule = import('ink');
-  void inkModule.finally(() => {
-    for (const [k, v] of savedCi) if (v !== undefined) process.env[k] = v;
-  });
+  void inkModule
+    .finally(() => {
+      for (const [k, v] of savedCi) if (v !== undefined) process.env[k] = v;
+      g.fetch = savedFetch;
+    })
+    .catch(() => undefined);
   const [reactModule, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
     import('react') as Promise<ReactModule & { default?: ReactModule }>,
     inkModule,
