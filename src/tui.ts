@@ -135,14 +135,17 @@ type ReactModule = typeof ReactNs;
 
 async function loadCreateEngine(): Promise<CreateEngine> {
   // A copy without the engine fails with one clear line instead of a stack trace.
-  let mod: { createEngine?: CreateEngine };
+  let mod: { createEngine?: CreateEngine; openEngine?: CreateEngine };
   try {
-    mod = (await import('./engine/index.js')) as { createEngine?: CreateEngine };
+    mod = (await import('./engine/index.js')) as { createEngine?: CreateEngine; openEngine?: CreateEngine };
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('engine/'))
       throw new EngineError('unavailable', 'the engine is missing from this build (dist/engine/index.js): run npm run build');
     throw e;
   }
+  // openEngine reads nothing up front (createEngine also lists images and containers first): the
+  // screen's hooks list them once it is drawn, so the first frame does not wait on 1,000 records.
+  if (typeof mod.openEngine === 'function') return mod.openEngine;
   if (typeof mod.createEngine !== 'function') throw new EngineError('internal', 'engine.js does not export createEngine()');
   return mod.createEngine;
 }

@@ -12,6 +12,8 @@ export interface ListPaneProps {
   readonly height: number;
   readonly listRows: number;
   readonly now: number;
+  /** Not read from the engine yet: an empty list says so rather than "none". */
+  readonly loading?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export function ListPane<T>(
         rows={shown.map(p.row)}
         width={p.width}
         selected={p.list.selected - p.list.offset}
-        emptyText={p.total === 0 ? p.empty.none : p.empty.filtered}
+        emptyText={p.total === 0 ? (p.loading ? 'Loading…' : p.empty.none) : p.empty.filtered}
       />
     </Pane>
   );

@@ -54,8 +54,8 @@ export function Screen(props: ScreenProps) {
     [],
   );
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
-  const containers = useContainers({ onError: reportError });
-  const images = useImages({ onError: reportError });
+  const { list: containers, loaded: containersLoaded } = useContainers({ onError: reportError });
+  const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
   const pull = usePull();
   const build = useBuild();
   const now = useNow();
@@ -209,6 +209,7 @@ export function Screen(props: ScreenProps) {
       runtimeProblem={actions.runtimeProblem}
       containers={containers}
       images={images}
+      loading={{ containers: !containersLoaded, images: !imagesLoaded }}
       allImageRows={allImageRows}
       cList={cList}
       iList={iList}

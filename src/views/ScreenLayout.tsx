@@ -28,6 +28,8 @@ export interface ScreenViewProps {
   readonly runtimeProblem: string | undefined;
   readonly containers: readonly ContainerSummary[];
   readonly images: readonly ImageSummary[];
+  /** Lists not read from the engine yet (the first frame comes before them). */
+  readonly loading: { readonly containers: boolean; readonly images: boolean };
   readonly shownContainers: readonly ContainerSummary[];
   readonly allImageRows: readonly ImageRow[];
   readonly shownImages: readonly ImageRow[];
@@ -68,6 +70,7 @@ export function ScreenView(p: ScreenViewProps) {
       stopping={p.stopping}
       containers={shownContainers}
       total={containers.length}
+      loading={p.loading.containers}
       stats={stats}
       list={cList}
       filter={cFilter}
@@ -106,6 +109,7 @@ export function ScreenView(p: ScreenViewProps) {
           <ImagesPane
             rows={shownImages}
             total={allImageRows.length}
+            loading={p.loading.images}
             list={iList}
             filter={iFilter}
             focused

@@ -119,3 +119,22 @@ describe('screen: plurals', () => {
     f = await r.press('y', (f) => /\/only: 1 match\b/.test(f));
   });
 });
+
+describe('screen: first frame', () => {
+  it('is drawn before the lists are read: "Loading…", then the containers, never "No containers" meanwhile', async () => {
+    const e = new FakeEngine({ images: [], containers: [] });
+    // A slow first listing (1,000 records on a busy disk), held open by the test.
+    const gate = FakeEngine.gate();
+    const refresh = e.containers.refresh;
+    e.containers.refresh = async () => {
+      await gate.promise;
+      e.containersStore.set([fakeContainer({ id: '1'.repeat(64), name: 'web1' })]);
+      return refresh();
+    };
+    const r = await renderApp(e);
+    const f = await r.waitFor((f) => f.includes('Loading…'));
+    assert.doesNotMatch(f, /No containers/);
+    gate.resolve();
+    await r.waitFor((f) => /web1\s+busybox:latest\s+running/.test(f));
+  });
+});
