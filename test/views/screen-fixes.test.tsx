@@ -138,3 +138,13 @@ describe('screen: first frame', () => {
     await r.waitFor((f) => /web1\s+busybox:latest\s+running/.test(f));
   });
 });
+
+describe('screen: an engine not listed yet', () => {
+  it('opens when the snapshot is a fresh empty array on every call (the facade before its first listing)', async () => {
+    const e = new FakeEngine({ images: [], containers: [] });
+    e.containers.getSnapshot = () => [];
+    e.images.getSnapshot = () => [];
+    const r = await renderApp(e);
+    await r.waitFor((f) => f.includes('No containers'));
+  });
+});
