@@ -58,7 +58,6 @@ export function Screen(props: ScreenProps) {
   const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
   const pull = usePull();
   const build = useBuild();
-  const now = useNow();
   const size = useTerminalSize();
   const layout = computeLayout(size);
   // In the dev loop the Build pane is what there is to watch first.
@@ -85,6 +84,21 @@ export function Screen(props: ScreenProps) {
   );
   const cList = clampList(state.lists.containers, shownContainers.length, layout.listRows);
   const iList = clampList(state.lists.images, shownImages.length, layout.listRows);
+  // The clock redraws every second only while something on screen counts seconds (an age under
+  // two minutes, the Build pane, a pull or build under way); ages in minutes or hours redraw
+  // every 15 s. Each tick redraws the whole screen: at rest that was most of the idle CPU.
+  const shownRows = visibleSlice(shownContainers, cList, layout.listRows);
+  const shownImageRows = state.pane === 'images' ? visibleSlice(shownImages, iList, layout.listRows) : [];
+  const countsSeconds =
+    state.pane === 'build' || state.pane === 'details' || pull.state.phase === 'pulling' || build.state.phase === 'building';
+  const now = useNow((t) => {
+    const young = (iso: string | undefined) => iso !== undefined && t - Date.parse(iso) < 120_000;
+    const seconds =
+      countsSeconds ||
+      shownRows.some((c) => young(c.startedAt) || young(c.finishedAt) || young(c.createdAt)) ||
+      shownImageRows.some((r) => young(r.image.created));
+    return seconds ? 1000 : 15_000;
+  });
   const selectedContainer = shownContainers[cList.selected];
   const selectedImage = shownImages[iList.selected];
 

@@ -125,7 +125,7 @@ describe('screen: first frame', () => {
     const e = new FakeEngine({ images: [], containers: [] });
     // A slow first listing (1,000 records on a busy disk), held open by the test.
     const gate = FakeEngine.gate();
-    const refresh = e.containers.refresh;
+    const refresh = e.containers.refresh.bind(e.containers);
     e.containers.refresh = async () => {
       await gate.promise;
       e.containersStore.set([fakeContainer({ id: '1'.repeat(64), name: 'web1' })]);
