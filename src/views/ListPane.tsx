@@ -14,6 +14,8 @@ export interface ListPaneProps {
   readonly now: number;
   /** Not read from the engine yet: an empty list says so rather than "none". */
   readonly loading?: boolean;
+  /** More for the title line (the sort, what is hidden). */
+  readonly note?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function ListPane<T>(
   },
 ) {
   const shown = visibleSlice(p.items, p.list, p.listRows);
-  const info = `${p.items.length === p.total ? p.total : `${p.items.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}`;
+  const info = `${p.items.length === p.total ? p.total : `${p.items.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}${p.note ? `  ${p.note}` : ''}`;
   return (
     <Pane title={p.title} info={info} focused={p.focused} width={p.width} height={p.height}>
       <Table

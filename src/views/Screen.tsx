@@ -18,7 +18,7 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
-import { containerMatches, imageMatches, runningFirst } from './filters.js';
+import { containerMatches, imageMatches, sortContainers } from './filters.js';
 import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
 import { imageRows } from './ImagesPane.js';
@@ -73,9 +73,16 @@ export function Screen(props: ScreenProps) {
     modal?.kind === 'prompt' && modal.purpose === 'filter' && state.pane === list ? modal.input.value : state.filters[list];
   const cFilter = liveFilter('containers');
   const iFilter = liveFilter('images');
+  const { containerSort, hideStopped } = state;
   const shownContainers = useMemo(
-    () => runningFirst(cFilter ? containers.filter((c) => containerMatches(c, cFilter)) : containers),
-    [containers, cFilter],
+    () =>
+      sortContainers(
+        containers.filter(
+          (c) => (!cFilter || containerMatches(c, cFilter)) && (!hideStopped || c.state === 'running' || c.state === 'paused'),
+        ),
+        containerSort,
+      ),
+    [containers, cFilter, containerSort, hideStopped],
   );
   const allImageRows = useMemo(() => imageRows(images), [images]);
   const shownImages = useMemo(

@@ -71,6 +71,9 @@ export function ScreenView(p: ScreenViewProps) {
       containers={shownContainers}
       total={containers.length}
       loading={p.loading.containers}
+      note={[state.containerSort === 'state' ? '' : `sort: ${state.containerSort}`, state.hideStopped ? 'stopped hidden' : '']
+        .filter(Boolean)
+        .join('  ')}
       stats={stats}
       list={cList}
       filter={cFilter}

@@ -51,6 +51,8 @@ export const keymap = {
   'containers.restart': { keys: ['r'], description: 'restart the container', scope: 'containers', hint: 'restart' },
   'containers.pause': { keys: ['P'], description: 'pause or unpause the container', scope: 'containers' },
   'containers.kill': { keys: ['K'], description: 'kill the container (at once while it is stopping)', scope: 'containers' },
+  'containers.sort': { keys: ['o'], description: 'sort by state, name, created or image (cycles)', scope: 'containers' },
+  'containers.hideStopped': { keys: ['H'], description: 'hide / show stopped containers', scope: 'containers' },
   'containers.delete': { keys: ['d'], description: 'delete the container (asks y/N)', scope: 'containers', hint: 'delete' },
   'containers.logs': { keys: ['l'], description: 'logs of the container', scope: 'containers', hint: 'logs' },
   'containers.exec': { keys: ['e'], description: 'open a shell in the container', scope: 'containers', hint: 'shell' },

@@ -176,6 +176,12 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       else if (c.state === 'running') void act(ctx, `pausing ${c.name}…`, () => ctx.actions.pause(c.id).then(() => `paused ${c.name}`));
       return;
     }
+    case 'containers.sort':
+      ctx.dispatch({ type: 'cycleSort' });
+      return;
+    case 'containers.hideStopped':
+      ctx.dispatch({ type: 'toggleHideStopped' });
+      return;
     case 'containers.kill': {
       const c = ctx.selectedContainer;
       if (!c) return;

@@ -148,3 +148,43 @@ describe('screen: an engine not listed yet', () => {
     await r.waitFor((f) => f.includes('No containers'));
   });
 });
+
+describe('screen: sort and hide stopped', () => {
+  it('o cycles the sort (state, name, created, image); H hides stopped containers and shows them again', async () => {
+    const e = new FakeEngine({
+      containers: [
+        fakeContainer({
+          id: 'a'.repeat(64),
+          name: 'zeta',
+          state: 'exited',
+          exitCode: 0,
+          createdAt: new Date(Date.now() - 60_000).toISOString(),
+        }),
+        fakeContainer({
+          id: 'b'.repeat(64),
+          name: 'alpha',
+          state: 'exited',
+          exitCode: 0,
+          createdAt: new Date(Date.now() - 7_200_000).toISOString(),
+        }),
+        fakeContainer({ id: 'c'.repeat(64), name: 'mid', image: 'docker.io/library/alpine:latest' }),
+      ],
+    });
+    const r = await renderApp(e);
+    const order = (f: string) => [...f.matchAll(/^│[› ] (\w+)\s/gm)].map((m) => m[1]).filter((n) => n !== 'NAME');
+    let f = await r.waitFor((f) => f.includes('zeta'));
+    assert.deepEqual(order(f), ['mid', 'zeta', 'alpha'], 'running first by default');
+    f = await r.press('o', (f) => f.includes('sort: name'));
+    assert.deepEqual(order(f), ['alpha', 'mid', 'zeta']);
+    f = await r.press('o', (f) => f.includes('sort: created'));
+    assert.deepEqual(order(f), ['zeta', 'alpha', 'mid'], 'newest first');
+    f = await r.press('o', (f) => f.includes('sort: image'));
+    assert.deepEqual(order(f), ['mid', 'zeta', 'alpha'], 'alpine before busybox; a tie keeps the engine order');
+    f = await r.press('o', (f) => !f.includes('sort:'));
+    f = await r.press('H', (f) => f.includes('stopped hidden'));
+    assert.deepEqual(order(f), ['mid']);
+    assert.match(f, /1 of 3/);
+    f = await r.press('H', (f) => !f.includes('stopped hidden'));
+    assert.deepEqual(order(f), ['mid', 'zeta', 'alpha']);
+  });
+});
