@@ -56,6 +56,8 @@ export interface ContainersPaneProps extends ListPaneProps {
   readonly stats: ReadonlyMap<string, ContainerStats>;
   /** Containers whose stop is in its grace period ("stopping…"). */
   readonly stopping?: ReadonlySet<string>;
+  /** Containers picked for a batch action. */
+  readonly marked?: ReadonlySet<string>;
   /** The side list: NAME and STATE only. */
   readonly narrow?: boolean;
 }
@@ -69,7 +71,8 @@ export function ContainersPane(p: ContainersPaneProps) {
       columns={p.narrow ? sideColumns : columns}
       row={(c: ContainerSummary) => {
         const stopping = p.stopping?.has(c.id) ?? false;
-        return p.narrow ? { key: c.id, cells: [c.name, stateCell(c, stopping)] } : containerRow(c, p.stats.get(c.id), p.now, stopping);
+        const row = p.narrow ? { key: c.id, cells: [c.name, stateCell(c, stopping)] } : containerRow(c, p.stats.get(c.id), p.now, stopping);
+        return p.marked?.has(c.id) ? { ...row, marked: true } : row;
       }}
       empty={{ none: 'No containers. Select an image (2) and press R to run one.', filtered: 'No container matches the filter.' }}
     />

@@ -67,6 +67,7 @@ export function ScreenView(p: ScreenViewProps) {
   const containersPane = (focused: boolean, box: { readonly width: number; readonly height: number }) => (
     <ContainersPane
       narrow={!focused}
+      marked={state.marked}
       stopping={p.stopping}
       containers={shownContainers}
       total={containers.length}

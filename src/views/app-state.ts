@@ -10,6 +10,7 @@ import { textInput, textInputReducer, type TextInputAction, type TextInputState 
 export type ConfirmIntent =
   | { readonly type: 'removeContainer'; readonly id: string; readonly name: string; readonly force: boolean }
   | { readonly type: 'killContainer'; readonly id: string; readonly name: string }
+  | { readonly type: 'removeContainers'; readonly ids: readonly string[]; readonly names: readonly string[] }
   /** `force` when containers use the image: it is untagged, and stays for them. */
   | { readonly type: 'removeImage'; readonly ref: string; readonly label: string; readonly force: boolean };
 
@@ -33,6 +34,8 @@ export interface AppState {
   readonly filters: Readonly<Record<ListPane, string>>;
   readonly containerSort: ContainerSort;
   readonly hideStopped: boolean;
+  /** Containers picked with space for a batch stop or delete. */
+  readonly marked: ReadonlySet<string>;
   readonly logsTarget: string | undefined;
   /** The Logs pane shows logsTarget even when the list selects another (set by a run that ended at once). */
   readonly logsPinned: boolean;
@@ -52,6 +55,7 @@ export const initialAppState: AppState = {
   filters: { containers: '', images: '' },
   containerSort: 'state',
   hideStopped: false,
+  marked: new Set(),
   logsTarget: undefined,
   logsPinned: false,
   logsEpoch: 0,
@@ -69,6 +73,8 @@ export type AppAction =
   | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
   | { readonly type: 'cycleSort' }
   | { readonly type: 'toggleHideStopped' }
+  | { readonly type: 'toggleMark'; readonly id: string }
+  | { readonly type: 'clearMarks' }
   | { readonly type: 'openModal'; readonly modal: Modal }
   /** With `kind`, closes the modal only when it is of that kind (a late reply must not close another). */
   | { readonly type: 'closeModal'; readonly kind?: Modal['kind'] }
@@ -124,6 +130,13 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     }
     case 'toggleHideStopped':
       return { ...s, hideStopped: !s.hideStopped, lists: { ...s.lists, containers: initialList } };
+    case 'toggleMark': {
+      const marked = new Set(s.marked);
+      if (!marked.delete(a.id)) marked.add(a.id);
+      return { ...s, marked };
+    }
+    case 'clearMarks':
+      return s.marked.size === 0 ? s : { ...s, marked: new Set() };
     case 'openModal':
       return { ...s, modal: a.modal };
     case 'closeModal':

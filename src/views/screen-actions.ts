@@ -146,7 +146,24 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'details.back':
       ctx.dispatch({ type: 'focus', pane: st.detailsFrom });
       return;
+    case 'containers.mark':
+      if (ctx.selectedContainer) ctx.dispatch({ type: 'toggleMark', id: ctx.selectedContainer.id });
+      return;
     case 'containers.toggle': {
+      const picked = ctx.containers.filter((x) => st.marked.has(x.id));
+      if (picked.length > 0) {
+        // A batch: stop the picked ones that run (each says "stopping…" on its row).
+        ctx.dispatch({ type: 'clearMarks' });
+        const running = picked.filter((x) => (x.state === 'running' || x.state === 'paused') && !ctx.stopping.has(x.id));
+        for (const x of running) ctx.setStopping(x.id, true);
+        void act(ctx, `stopping ${plural(running.length, 'container')}…`, async () => {
+          const results = await Promise.allSettled(running.map((x) => ctx.actions.stop(x.id).finally(() => ctx.setStopping(x.id, false))));
+          const failed = results.filter((r) => r.status === 'rejected').length;
+          if (failed > 0) throw new Error(`${plural(failed, 'container')} of ${running.length} did not stop`);
+          return `stopped ${plural(running.length, 'container')}`;
+        });
+        return;
+      }
       const c = ctx.selectedContainer;
       if (!c) return;
       if (ctx.stopping.has(c.id)) ctx.setStatus({ kind: 'busy', text: `${c.name} is stopping: K kills it now` });
@@ -206,6 +223,21 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       return;
     }
     case 'containers.delete': {
+      const picked = ctx.containers.filter((x) => st.marked.has(x.id));
+      if (picked.length > 0) {
+        const names = picked.map((x) => x.name);
+        const running = picked.filter((x) => x.state === 'running' || x.state === 'paused').length;
+        ctx.dispatch({
+          type: 'openModal',
+          modal: {
+            kind: 'confirm',
+            title: 'Delete containers',
+            message: `Delete ${plural(picked.length, 'container')}: ${listNames(names)}?${running ? ` ${plural(running, 'is', 'are')} running: killed first.` : ''}`,
+            intent: { type: 'removeContainers', ids: picked.map((x) => x.id), names },
+          },
+        });
+        return;
+      }
       const c = ctx.selectedContainer;
       if (!c) return;
       const running = c.state === 'running' || c.state === 'paused';

@@ -188,3 +188,33 @@ describe('screen: sort and hide stopped', () => {
     assert.deepEqual(order(f), ['mid', 'zeta', 'alpha']);
   });
 });
+
+describe('screen: multi-select', () => {
+  it('space picks containers; s stops the picked ones, d deletes them after y', async () => {
+    const e = new FakeEngine({
+      containers: [
+        fakeContainer({ id: '1'.repeat(64), name: 'one' }),
+        fakeContainer({ id: '2'.repeat(64), name: 'two' }),
+        fakeContainer({ id: '3'.repeat(64), name: 'three' }),
+      ],
+    });
+    const r = await renderApp(e);
+    await r.waitFor((f) => f.includes('three'));
+    let f = await r.press(' ', (f) => /›\*one/.test(f));
+    await r.press('j');
+    f = await r.press(keys.down);
+    f = await r.press(' ', (f) => /›\*three/.test(f));
+    assert.match(f, / \*one/);
+    f = await r.press('s', (f) => f.includes('✓ stopped 2 containers'));
+    assert.deepEqual(e.calls.filter((c) => c.startsWith('stop ')).sort(), [`stop ${'1'.repeat(64)}`, `stop ${'3'.repeat(64)}`]);
+    assert.match(f, /two\s+busybox:latest\s+running/);
+    assert.doesNotMatch(f, /\*/, 'the picks are cleared after the batch');
+    // Pick two again, delete them.
+    await r.press(' ', (f) => /›\*/.test(f));
+    await r.press('k');
+    await r.press(' ');
+    f = await r.press('d', (f) => f.includes('Delete 2 containers'));
+    f = await r.press('y', (f) => f.includes('✓ deleted 2 containers'));
+    assert.equal((f.match(/busybox:latest/g) ?? []).length, 1);
+  });
+});
