@@ -38,13 +38,16 @@ const cli = { exports: {} };
 script.runInThisContext()(cli.exports, createRequire(file), cli, file, dist);
 const { main, isTuiInvocation } = cli.exports;
 
-if (isTuiInvocation(argv)) {
+const tui = isTuiInvocation(argv);
+if (tui) {
   const { runTui } = await import('../dist/tui-bundle/tui.js');
   process.exitCode = await runTui(argv);
-} else {
-  process.exitCode = await main(argv);
+} else process.exitCode = await main(argv);
+{
   // Kept from a command that did its work: a --help or a failure compiles little of the verb.
-  const typical = process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h');
+  // The UI compiles this bundle too (to tell it is the UI): `dockui` alone keeps "other"; a
+  // folder's name is not a verb, and gets no cache of its own.
+  const typical = process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h') && (!tui || verb === '');
   if (typical && (!cachedData || script.cachedDataRejected)) {
     try {
       mkdirSync(dirname(cacheFile), { recursive: true });

@@ -134,14 +134,17 @@ type ReactModule = typeof ReactNs;
 
 async function loadCreateEngine(): Promise<CreateEngine> {
   // A copy without the engine fails with one clear line instead of a stack trace.
-  let mod: { createEngine?: CreateEngine };
+  let mod: { createEngine?: CreateEngine; openEngine?: CreateEngine };
   try {
-    mod = (await import('./engine/index.js')) as { createEngine?: CreateEngine };
+    mod = (await import('./engine/index.js')) as { createEngine?: CreateEngine; openEngine?: CreateEngine };
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('engine/'))
       throw new EngineError('unavailable', 'the engine is missing from this build (dist/engine/index.js): run npm run build');
     throw e;
   }
+  // openEngine reads nothing up front (createEngine also lists images and containers first): the
+  // screen's hooks list them once it is drawn, so the first frame does not wait on 1,000 records.
+  if (typeof mod.openEngine === 'function') return mod.openEngine;
   if (typeof mod.createEngine !== 'function') throw new EngineError('internal', 'engine.js does not export createEngine()');
   return mod.createEngine;
 }
@@ -257,10 +260,19 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
   const savedCi = ciVars.map((k) => [k, process.env[k]] as const);
   if (stdout.isTTY) for (const k of ciVars) delete process.env[k];
+  // Yoga (Ink's layout engine) fetches its WebAssembly, inlined as a data: URL, with the global
+  // fetch() when there is one: in Node that loads undici (~20 ms of the first frame) to decode
+  // base64. Without fetch it decodes the same bytes itself, so fetch is hidden while Ink loads.
+  const g = globalThis as { fetch?: unknown };
+  const savedFetch = g.fetch;
+  g.fetch = undefined;
   const inkModule = import('ink');
-  void inkModule.finally(() => {
-    for (const [k, v] of savedCi) if (v !== undefined) process.env[k] = v;
-  });
+  void inkModule
+    .finally(() => {
+      for (const [k, v] of savedCi) if (v !== undefined) process.env[k] = v;
+      g.fetch = savedFetch;
+    })
+    .catch(() => undefined);
   const [reactModule, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
     import('react') as Promise<ReactModule & { default?: ReactModule }>,
     inkModule,

@@ -12,7 +12,9 @@ export interface EngineActions {
   pause(id: string): Promise<void>;
   unpause(id: string): Promise<void>;
   removeContainer(id: string, force: boolean): Promise<void>;
-  removeImage(ref: string): Promise<void>;
+  kill(id: string): Promise<void>;
+  /** With `force`, an image in use is untagged and kept (unnamed) for its containers. */
+  removeImage(ref: string, force: boolean): Promise<void>;
   /** Runs detached, then watches it a moment: the summary is `exited` when it ended at once. */
   run(opts: RunOptions): Promise<ContainerSummary>;
   execShellCommand(id: string): readonly string[];
@@ -44,7 +46,8 @@ export function useEngineActions(): EngineActions {
       pause: (id) => e.containers.pause(id),
       unpause: (id) => e.containers.unpause(id),
       removeContainer: (id, force) => e.containers.remove(id, { force }),
-      removeImage: (ref) => e.images.remove(ref),
+      kill: (id) => e.containers.kill(id, 'SIGKILL'),
+      removeImage: (ref, force) => e.images.remove(ref, { force }),
       run: async (opts) => settle(e, await e.containers.run(opts)),
       execShellCommand: (id) => e.containers.execShellCommand(id),
     }),

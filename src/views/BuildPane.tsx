@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import type { BuildStepEvent } from '../engine/define.js';
-import { formatDuration, humanDuration, shortId } from './format.js';
+import { formatDuration, humanDuration, plural, shortId } from './format.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
@@ -23,7 +23,7 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
       return { text: `starting: first build of ${d.image}`, token: 'build.running' };
     case 'watching':
     case 'debouncing':
-      return { text: `watching ${d.watchedFiles} files · ${running}${notice}`, token: 'text.ok' };
+      return { text: `watching ${plural(d.watchedFiles, 'file')} · ${running}${notice}`, token: 'text.ok' };
     case 'paused':
       return { text: `paused (w resumes) · ${running}${notice}`, token: 'text.warn' };
     case 'building':
@@ -101,7 +101,7 @@ export interface BuildPaneProps {
 
 export function BuildPane(p: BuildPaneProps) {
   const b = p.build;
-  const watch = b.watch ? `  watch: ${b.watch.state}${b.watch.files !== undefined ? ` (${b.watch.files} files)` : ''}` : '';
+  const watch = b.watch ? `  watch: ${b.watch.state}${b.watch.files !== undefined ? ` (${plural(b.watch.files, 'file')})` : ''}` : '';
   const phase =
     b.phase === 'idle'
       ? 'no build yet'

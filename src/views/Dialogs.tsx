@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import { useContext, type ReactNode } from 'react';
 import type { LayerPhase } from '../engine/define.js';
-import { formatBytes, formatDuration, familiarName, shortId } from './format.js';
+import { formatBytes, formatDuration, familiarName, plural, shortId } from './format.js';
 import { actionIds, displayKeys, keymap, scopes, scopeTitles, type Binding } from './keymap.js';
 import { focusedField, runFieldLabels, runFieldPlaceholders, runFields, type RunFormState } from './run-form.js';
 import { Styled } from './Styled.js';
@@ -128,7 +128,7 @@ export function PullDialog(props: {
             </Box>
           ))}
           {(p.progress?.layers.length ?? 0) > props.maxLayers ? (
-            <Styled token="text.muted">{`… and ${(p.progress?.layers.length ?? 0) - props.maxLayers} more layers`}</Styled>
+            <Styled token="text.muted">{`… and ${plural((p.progress?.layers.length ?? 0) - props.maxLayers, 'more layer', 'more layers')}`}</Styled>
           ) : null}
           <Text>
             {p.progress ? `total ${formatBytes(p.progress.current)} of ${formatBytes(p.progress.total)}` : 'resolving…'}

@@ -12,6 +12,10 @@ export interface ListPaneProps {
   readonly height: number;
   readonly listRows: number;
   readonly now: number;
+  /** Not read from the engine yet: an empty list says so rather than "none". */
+  readonly loading?: boolean;
+  /** More for the title line (the sort, what is hidden). */
+  readonly note?: string;
 }
 
 /**
@@ -29,7 +33,7 @@ export function ListPane<T>(
   },
 ) {
   const shown = visibleSlice(p.items, p.list, p.listRows);
-  const info = `${p.items.length === p.total ? p.total : `${p.items.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}`;
+  const info = `${p.items.length === p.total ? p.total : `${p.items.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}${p.note ? `  ${p.note}` : ''}`;
   return (
     <Pane title={p.title} info={info} focused={p.focused} width={p.width} height={p.height}>
       <Table
@@ -37,7 +41,7 @@ export function ListPane<T>(
         rows={shown.map(p.row)}
         width={p.width}
         selected={p.list.selected - p.list.offset}
-        emptyText={p.total === 0 ? p.empty.none : p.empty.filtered}
+        emptyText={p.total === 0 ? (p.loading ? 'Loading…' : p.empty.none) : p.empty.filtered}
       />
     </Pane>
   );

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import type { LogLine } from '../engine/define.js';
 import { highlight, windowStart, type LogsViewState } from './logs-view.js';
+import { plural } from './format.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { LogsState } from './view-models.js';
@@ -9,7 +10,8 @@ export interface LogsPaneProps {
   readonly title: string;
   readonly logs: LogsState;
   readonly view: LogsViewState;
-  readonly matchCount: number;
+  /** Absolute indexes of the lines matching the search. */
+  readonly matches: readonly number[];
   readonly focused: boolean;
   readonly width: number;
   readonly height: number;
@@ -18,7 +20,8 @@ export interface LogsPaneProps {
 function LogRow(props: { readonly line: LogLine; readonly query: string; readonly current: boolean; readonly width: number }) {
   const { line } = props;
   // The stream is spelled out, not only coloured, so stderr stays visible under NO_COLOR.
-  const tag = line.stream === 'stderr' ? 'err│' : 'out│';
+  // The current search match is marked in the gutter as well, for terminals without colour.
+  const tag = `${line.stream === 'stderr' ? 'err' : 'out'}${props.current ? '▶' : '│'}`;
   const room = Math.max(0, props.width - tag.length);
   const text = line.text.length > room ? line.text.slice(0, room) : line.text;
   return (
@@ -45,7 +48,9 @@ export function LogsPane(p: LogsPaneProps) {
   const start = windowStart(view, { dropped: logs.dropped, count: logs.lines.length, height: rows });
   const shown = logs.lines.slice(start - logs.dropped, start - logs.dropped + rows);
   const mode = view.follow ? 'following' : `scrolled (line ${start + 1})`;
-  const search = view.query ? `  /${view.query}: ${p.matchCount} ${p.matchCount === 1 ? 'match' : 'matches'}` : '';
+  const at = view.match === undefined ? -1 : p.matches.indexOf(view.match);
+  const found = at >= 0 ? `match ${at + 1} of ${p.matches.length}` : plural(p.matches.length, 'match', 'matches');
+  const search = view.query ? `  /${view.query}: ${found}` : '';
   const info = logs.containerId === undefined ? 'select a container (1) and press l' : `${mode}${search}${logs.ended ? '  (ended)' : ''}`;
   return (
     <Pane title={`Logs${p.title ? ` · ${p.title}` : ''}`} info={info} focused={p.focused} width={p.width} height={p.height}>

@@ -18,7 +18,7 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
-import { containerMatches, imageMatches, runningFirst } from './filters.js';
+import { containerMatches, imageMatches, sortContainers } from './filters.js';
 import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
 import { imageRows } from './ImagesPane.js';
@@ -41,12 +41,23 @@ export function Screen(props: ScreenProps) {
   const actions = useEngineActions();
   const [status, setStatus] = useState<StatusMessage | undefined>(undefined);
   const [suspended, setSuspended] = useState(false);
+  const [stopping, setStoppingSet] = useState<ReadonlySet<string>>(() => new Set());
+  const setStopping = useCallback(
+    (id: string, on: boolean) =>
+      setStoppingSet((cur) => {
+        if (cur.has(id) === on) return cur;
+        const next = new Set(cur);
+        if (on) next.add(id);
+        else next.delete(id);
+        return next;
+      }),
+    [],
+  );
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
-  const containers = useContainers({ onError: reportError });
-  const images = useImages({ onError: reportError });
+  const { list: containers, loaded: containersLoaded } = useContainers({ onError: reportError });
+  const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
   const pull = usePull();
   const build = useBuild();
-  const now = useNow();
   const size = useTerminalSize();
   const layout = computeLayout(size);
   // In the dev loop the Build pane is what there is to watch first.
@@ -62,9 +73,16 @@ export function Screen(props: ScreenProps) {
     modal?.kind === 'prompt' && modal.purpose === 'filter' && state.pane === list ? modal.input.value : state.filters[list];
   const cFilter = liveFilter('containers');
   const iFilter = liveFilter('images');
+  const { containerSort, hideStopped } = state;
   const shownContainers = useMemo(
-    () => runningFirst(cFilter ? containers.filter((c) => containerMatches(c, cFilter)) : containers),
-    [containers, cFilter],
+    () =>
+      sortContainers(
+        containers.filter(
+          (c) => (!cFilter || containerMatches(c, cFilter)) && (!hideStopped || c.state === 'running' || c.state === 'paused'),
+        ),
+        containerSort,
+      ),
+    [containers, cFilter, containerSort, hideStopped],
   );
   const allImageRows = useMemo(() => imageRows(images), [images]);
   const shownImages = useMemo(
@@ -73,6 +91,21 @@ export function Screen(props: ScreenProps) {
   );
   const cList = clampList(state.lists.containers, shownContainers.length, layout.listRows);
   const iList = clampList(state.lists.images, shownImages.length, layout.listRows);
+  // The clock redraws every second only while something on screen counts seconds (an age under
+  // two minutes, the Build pane, a pull or build under way); ages in minutes or hours redraw
+  // every 15 s. Each tick redraws the whole screen: at rest that was most of the idle CPU.
+  const shownRows = visibleSlice(shownContainers, cList, layout.listRows);
+  const shownImageRows = state.pane === 'images' ? visibleSlice(shownImages, iList, layout.listRows) : [];
+  const countsSeconds =
+    state.pane === 'build' || state.pane === 'details' || pull.state.phase === 'pulling' || build.state.phase === 'building';
+  const now = useNow((t) => {
+    const young = (iso: string | undefined) => iso !== undefined && t - Date.parse(iso) < 120_000;
+    const seconds =
+      countsSeconds ||
+      shownRows.some((c) => young(c.startedAt) || young(c.finishedAt) || young(c.createdAt)) ||
+      shownImageRows.some((r) => young(r.image.created));
+    return seconds ? 1000 : 15_000;
+  });
   const selectedContainer = shownContainers[cList.selected];
   const selectedImage = shownImages[iList.selected];
 
@@ -155,6 +188,9 @@ export function Screen(props: ScreenProps) {
     ...shared,
     props,
     actions,
+    containers,
+    stopping,
+    setStopping,
     pull,
     build,
     terminal,
@@ -166,6 +202,7 @@ export function Screen(props: ScreenProps) {
     detailsLineCount,
     dispatch: dispatchNow,
     setStatus,
+    clearStatus: () => setStatus((s) => (s?.kind === 'busy' ? s : undefined)),
     setSuspended,
   };
   useLayoutEffect(() => {
@@ -193,12 +230,14 @@ export function Screen(props: ScreenProps) {
       runtimeProblem={actions.runtimeProblem}
       containers={containers}
       images={images}
+      loading={{ containers: !containersLoaded, images: !imagesLoaded }}
       allImageRows={allImageRows}
       cList={cList}
       iList={iList}
       cFilter={cFilter}
       iFilter={iFilter}
       stats={stats}
+      stopping={stopping}
       logsContainer={logsContainer}
       logQuery={logQuery}
       detailsTarget={detailsTarget}

@@ -7,7 +7,7 @@ import { Footer, PromptLine, StatusLine, TabBar } from './Chrome.js';
 import { ContainersPane } from './ContainersPane.js';
 import { DetailsPane, type DetailsTarget } from './DetailsPane.js';
 import { ConfirmDialog, HelpOverlay, PullDialog, RunFormDialog } from './Dialogs.js';
-import { shortId } from './format.js';
+import { plural, shortId } from './format.js';
 import { ImagesPane, type ImageRow } from './ImagesPane.js';
 import { activeScopes, hintsFor } from './keymap.js';
 import type { Layout } from './layout.js';
@@ -28,6 +28,8 @@ export interface ScreenViewProps {
   readonly runtimeProblem: string | undefined;
   readonly containers: readonly ContainerSummary[];
   readonly images: readonly ImageSummary[];
+  /** Lists not read from the engine yet (the first frame comes before them). */
+  readonly loading: { readonly containers: boolean; readonly images: boolean };
   readonly shownContainers: readonly ContainerSummary[];
   readonly allImageRows: readonly ImageRow[];
   readonly shownImages: readonly ImageRow[];
@@ -36,6 +38,8 @@ export interface ScreenViewProps {
   readonly cFilter: string;
   readonly iFilter: string;
   readonly stats: ReadonlyMap<string, ContainerStats>;
+  /** Containers whose stop is in its grace period. */
+  readonly stopping: ReadonlySet<string>;
   readonly logs: LogsState;
   readonly logsContainer: ContainerSummary | undefined;
   readonly logQuery: string;
@@ -62,8 +66,15 @@ export function ScreenView(p: ScreenViewProps) {
   // The Containers list is the main pane or the side one (beside Logs, Build and Details).
   const containersPane = (focused: boolean, box: { readonly width: number; readonly height: number }) => (
     <ContainersPane
+      narrow={!focused}
+      marked={state.marked}
+      stopping={p.stopping}
       containers={shownContainers}
       total={containers.length}
+      loading={p.loading.containers}
+      note={[state.containerSort === 'state' ? '' : `sort: ${state.containerSort}`, state.hideStopped ? 'stopped hidden' : '']
+        .filter(Boolean)
+        .join('  ')}
       stats={stats}
       list={cList}
       filter={cFilter}
@@ -102,6 +113,7 @@ export function ScreenView(p: ScreenViewProps) {
           <ImagesPane
             rows={shownImages}
             total={allImageRows.length}
+            loading={p.loading.images}
             list={iList}
             filter={iFilter}
             focused
@@ -116,8 +128,8 @@ export function ScreenView(p: ScreenViewProps) {
           <LogsPane
             title={logsContainer?.name ?? (state.logsTarget ? shortId(state.logsTarget) : '')}
             logs={logs}
-            view={logQuery === state.logsView.query ? state.logsView : { ...state.logsView, query: logQuery }}
-            matchCount={logMatches.length}
+            view={logQuery === state.logsView.query ? state.logsView : { ...state.logsView, query: logQuery, match: undefined }}
+            matches={logMatches}
             focused
             width={m.width}
             height={m.height}
@@ -156,7 +168,11 @@ export function ScreenView(p: ScreenViewProps) {
   const prompt = modal?.kind === 'prompt' ? modal : undefined;
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
-      <TabBar pane={state.pane} width={layout.width} right={`${running}/${containers.length} running · ${images.length} images `} />
+      <TabBar
+        pane={state.pane}
+        width={layout.width}
+        right={`${running}/${containers.length} running · ${plural(images.length, 'image')} `}
+      />
       <Box>
         {mainPane}
         {sidePane}

@@ -26,6 +26,8 @@ export interface Cell {
 
 export interface Row {
   readonly key: string;
+  /** Picked for a batch action (space): `*` in the gutter. */
+  readonly marked?: boolean;
   readonly cells: readonly (string | Cell)[];
 }
 
@@ -86,14 +88,14 @@ export function Table(props: TableProps) {
         i === props.selected ? (
           // The selected row drops per-cell colours: inverse video over them is what stays legible.
           <Styled key={r.key} token="selection" wrap="truncate">
-            {'› ' +
+            {(r.marked ? '›*' : '› ') +
               line(r.cells)
                 .map((c) => c.text)
                 .join('')}
           </Styled>
         ) : (
           <Text key={r.key} wrap="truncate-end">
-            {'  '}
+            {r.marked ? ' *' : '  '}
             {line(r.cells).map((c, j) => (
               <Styled key={j} token={c.token}>
                 {c.text}

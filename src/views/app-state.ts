@@ -1,5 +1,6 @@
 // The UI state of the screen (which pane, which modal, cursors, filters, log view) as one pure
 // reducer. Engine data is not in here: it comes live from the hooks and is joined at render.
+import { containerSorts, type ContainerSort } from './filters.js';
 import { paneIds, type PaneId } from './keymap.js';
 import { clampList, initialList, moveList, type ListMove, type ListState } from './list-nav.js';
 import { initialLogsView, logsReducer, type LogsAction, type LogsViewState, type LogsWindowInput } from './logs-view.js';
@@ -8,7 +9,10 @@ import { textInput, textInputReducer, type TextInputAction, type TextInputState 
 
 export type ConfirmIntent =
   | { readonly type: 'removeContainer'; readonly id: string; readonly name: string; readonly force: boolean }
-  | { readonly type: 'removeImage'; readonly ref: string; readonly label: string };
+  | { readonly type: 'killContainer'; readonly id: string; readonly name: string }
+  | { readonly type: 'removeContainers'; readonly ids: readonly string[]; readonly names: readonly string[] }
+  /** `force` when containers use the image: it is untagged, and stays for them. */
+  | { readonly type: 'removeImage'; readonly ref: string; readonly label: string; readonly force: boolean };
 
 export type Modal =
   | { readonly kind: 'confirm'; readonly title: string; readonly message: string; readonly intent: ConfirmIntent }
@@ -28,6 +32,10 @@ export interface AppState {
   readonly modal: Modal | undefined;
   readonly lists: Readonly<Record<ListPane, ListState>>;
   readonly filters: Readonly<Record<ListPane, string>>;
+  readonly containerSort: ContainerSort;
+  readonly hideStopped: boolean;
+  /** Containers picked with space for a batch stop or delete. */
+  readonly marked: ReadonlySet<string>;
   readonly logsTarget: string | undefined;
   /** The Logs pane shows logsTarget even when the list selects another (set by a run that ended at once). */
   readonly logsPinned: boolean;
@@ -45,6 +53,9 @@ export const initialAppState: AppState = {
   modal: undefined,
   lists: { containers: initialList, images: initialList },
   filters: { containers: '', images: '' },
+  containerSort: 'state',
+  hideStopped: false,
+  marked: new Set(),
   logsTarget: undefined,
   logsPinned: false,
   logsEpoch: 0,
@@ -60,6 +71,10 @@ export type AppAction =
   | { readonly type: 'listMove'; readonly list: ListPane; readonly move: ListMove; readonly count: number; readonly height: number }
   | { readonly type: 'listClamp'; readonly list: ListPane; readonly count: number; readonly height: number }
   | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
+  | { readonly type: 'cycleSort' }
+  | { readonly type: 'toggleHideStopped' }
+  | { readonly type: 'toggleMark'; readonly id: string }
+  | { readonly type: 'clearMarks' }
   | { readonly type: 'openModal'; readonly modal: Modal }
   /** With `kind`, closes the modal only when it is of that kind (a late reply must not close another). */
   | { readonly type: 'closeModal'; readonly kind?: Modal['kind'] }
@@ -109,6 +124,19 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     case 'setFilter':
       // A new filter changes what the rows are: start at the top.
       return { ...s, filters: { ...s.filters, [a.list]: a.value }, lists: { ...s.lists, [a.list]: initialList } };
+    case 'cycleSort': {
+      const next = containerSorts[(containerSorts.indexOf(s.containerSort) + 1) % containerSorts.length] ?? 'state';
+      return { ...s, containerSort: next, lists: { ...s.lists, containers: initialList } };
+    }
+    case 'toggleHideStopped':
+      return { ...s, hideStopped: !s.hideStopped, lists: { ...s.lists, containers: initialList } };
+    case 'toggleMark': {
+      const marked = new Set(s.marked);
+      if (!marked.delete(a.id)) marked.add(a.id);
+      return { ...s, marked };
+    }
+    case 'clearMarks':
+      return s.marked.size === 0 ? s : { ...s, marked: new Set() };
     case 'openModal':
       return { ...s, modal: a.modal };
     case 'closeModal':

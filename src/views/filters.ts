@@ -2,6 +2,7 @@
 // in them, IDs by prefix only (as the CLI resolves them): a short hex query would otherwise hit
 // half the list through the IDs' random digits.
 import type { ContainerSummary } from '../engine/define.js';
+import { familiarRef } from '../format/units.js';
 import type { ImageRow } from './ImagesPane.js';
 
 function idMatches(id: string, q: string): boolean {
@@ -20,6 +21,23 @@ export function imageMatches(r: ImageRow, f: string): boolean {
 }
 
 const stateRank: Readonly<Record<ContainerSummary['state'], number>> = { running: 0, paused: 1, created: 2, removing: 3, exited: 4 };
+
+export const containerSorts = ['state', 'name', 'created', 'image'] as const;
+export type ContainerSort = (typeof containerSorts)[number];
+
+/** The list in `sort` order: state is running first; created is newest first; ties keep the engine's order. */
+export function sortContainers(list: readonly ContainerSummary[], sort: ContainerSort): readonly ContainerSummary[] {
+  if (sort === 'state') return runningFirst(list);
+  const key = (c: ContainerSummary) => (sort === 'name' ? c.name : sort === 'image' ? familiarRef(c.image) : '');
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) =>
+      sort === 'created'
+        ? Date.parse(b.c.createdAt) - Date.parse(a.c.createdAt) || a.i - b.i
+        : key(a.c).localeCompare(key(b.c)) || a.i - b.i,
+    )
+    .map((x) => x.c);
+}
 
 /** Running containers first (then paused, created, exited), each group in the engine's order. */
 export function runningFirst(list: readonly ContainerSummary[]): readonly ContainerSummary[] {

@@ -11,6 +11,11 @@ export function formatBytes(n: number): string {
   return siSize(n, 'fixed');
 }
 
+/** "1 container", "2 containers": a count with its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
   if (ms < 1000) return `${Math.round(ms)}ms`;

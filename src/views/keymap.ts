@@ -50,6 +50,15 @@ export const keymap = {
   'containers.toggle': { keys: ['s'], description: 'start or stop the container', scope: 'containers', hint: 'start/stop' },
   'containers.restart': { keys: ['r'], description: 'restart the container', scope: 'containers', hint: 'restart' },
   'containers.pause': { keys: ['P'], description: 'pause or unpause the container', scope: 'containers' },
+  'containers.kill': { keys: ['K'], description: 'kill the container (at once while it is stopping)', scope: 'containers' },
+  'containers.mark': {
+    keys: ['space'],
+    description: 'pick the container for a batch stop or delete (s, d)',
+    scope: 'containers',
+    hint: 'pick',
+  },
+  'containers.sort': { keys: ['o'], description: 'sort by state, name, created or image (cycles)', scope: 'containers' },
+  'containers.hideStopped': { keys: ['H'], description: 'hide / show stopped containers', scope: 'containers' },
   'containers.delete': { keys: ['d'], description: 'delete the container (asks y/N)', scope: 'containers', hint: 'delete' },
   'containers.logs': { keys: ['l'], description: 'logs of the container', scope: 'containers', hint: 'logs' },
   'containers.exec': { keys: ['e'], description: 'open a shell in the container', scope: 'containers', hint: 'shell' },
@@ -108,6 +117,7 @@ export function keyName(input: string, key: Key): string | undefined {
   // Ink reports the DEL byte most terminals send for Backspace as `delete`.
   if (key.backspace || key.delete) return 'backspace';
   if (key.ctrl && input.length === 1) return `C-${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
   if (input.length === 1) return input;
   return undefined;
 }
@@ -151,6 +161,7 @@ const glyphs: Readonly<Record<string, string>> = {
   home: 'Home',
   end: 'End',
   'C-c': 'Ctrl-C',
+  space: 'Space',
 };
 
 export function displayKey(k: string): string {

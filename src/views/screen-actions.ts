@@ -2,7 +2,7 @@
 // engine call through the hooks' actions (the facade). Dialog keys go to screen-dialogs.ts.
 import { formatError } from '../engine/define.js';
 import { openPrompt, openRunForm, type AppState } from './app-state.js';
-import { familiarName, shortId } from './format.js';
+import { familiarName, plural, shortId } from './format.js';
 import type { ActionId, PaneId } from './keymap.js';
 import type { ListMove } from './list-nav.js';
 import { act, cannotRun, type ScreenContext } from './screen-context.js';
@@ -23,6 +23,11 @@ const paneKeys = {
   'app.pane.build': 'build',
   'app.pane.details': 'details',
 } as const satisfies Partial<Record<ActionId, PaneId>>;
+
+/** "a, b, c and 2 more": names for a one-line message. */
+function listNames(names: readonly string[], max = 3): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
 
 export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void {
   const pane = st.pane;
@@ -48,6 +53,9 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       ctx.dispatch({ type: 'detailsScroll', by, lines: ctx.detailsLineCount, height: h });
     }
   };
+  // An outcome said of the previous selection or pane is stale once the user moves on; work
+  // still under way (busy) keeps its line until it reports.
+  if (id.startsWith('list.') || id.startsWith('app.pane.') || id === 'app.nextPane' || id === 'app.prevPane') ctx.clearStatus();
   // Exhaustive over the keymap: an action added to the table without a handler fails lint.
   switch (id) {
     case 'list.up':
@@ -116,8 +124,9 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       );
       return;
     case 'app.filter':
-      if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'openModal', modal: openPrompt('filter', st.filters[pane]) });
-      else if (pane === 'logs') ctx.dispatch({ type: 'openModal', modal: openPrompt('search', st.logsView.query) });
+      // A new `/` starts empty, as in less and vim: Enter on it applies what is typed anew.
+      if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'openModal', modal: openPrompt('filter', '') });
+      else if (pane === 'logs') ctx.dispatch({ type: 'openModal', modal: openPrompt('search', '') });
       else ctx.setStatus({ kind: 'info', text: 'nothing to filter here: / filters Containers and Images, and searches Logs' });
       return;
     case 'list.clearFilter':
@@ -137,12 +146,37 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'details.back':
       ctx.dispatch({ type: 'focus', pane: st.detailsFrom });
       return;
+    case 'containers.mark':
+      if (ctx.selectedContainer) ctx.dispatch({ type: 'toggleMark', id: ctx.selectedContainer.id });
+      return;
     case 'containers.toggle': {
+      const picked = ctx.containers.filter((x) => st.marked.has(x.id));
+      if (picked.length > 0) {
+        // A batch: stop the picked ones that run (each says "stopping…" on its row).
+        ctx.dispatch({ type: 'clearMarks' });
+        const running = picked.filter((x) => (x.state === 'running' || x.state === 'paused') && !ctx.stopping.has(x.id));
+        for (const x of running) ctx.setStopping(x.id, true);
+        void act(ctx, `stopping ${plural(running.length, 'container')}…`, async () => {
+          const results = await Promise.allSettled(running.map((x) => ctx.actions.stop(x.id).finally(() => ctx.setStopping(x.id, false))));
+          const failed = results.filter((r) => r.status === 'rejected').length;
+          if (failed > 0) throw new Error(`${plural(failed, 'container')} of ${running.length} did not stop`);
+          return `stopped ${plural(running.length, 'container')}`;
+        });
+        return;
+      }
       const c = ctx.selectedContainer;
       if (!c) return;
-      if (c.state === 'running' || c.state === 'paused')
-        void act(ctx, `stopping ${c.name}…`, () => ctx.actions.stop(c.id).then(() => `stopped ${c.name}`));
-      else if (!cannotRun(ctx, `start ${c.name}`))
+      if (ctx.stopping.has(c.id)) ctx.setStatus({ kind: 'busy', text: `${c.name} is stopping: K kills it now` });
+      else if (c.state === 'running' || c.state === 'paused') {
+        // The row says "stopping…" for the grace period (K kills at once), then the outcome.
+        ctx.setStopping(c.id, true);
+        void act(ctx, `stopping ${c.name}… (K kills it now)`, () =>
+          ctx.actions
+            .stop(c.id)
+            .then(() => `stopped ${c.name}`)
+            .finally(() => ctx.setStopping(c.id, false)),
+        );
+      } else if (!cannotRun(ctx, `start ${c.name}`))
         void act(ctx, `starting ${c.name}…`, () => ctx.actions.start(c.id).then(() => `started ${c.name}`));
       return;
     }
@@ -159,7 +193,51 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       else if (c.state === 'running') void act(ctx, `pausing ${c.name}…`, () => ctx.actions.pause(c.id).then(() => `paused ${c.name}`));
       return;
     }
+    case 'containers.sort':
+      ctx.dispatch({ type: 'cycleSort' });
+      return;
+    case 'containers.hideStopped':
+      ctx.dispatch({ type: 'toggleHideStopped' });
+      return;
+    case 'containers.kill': {
+      const c = ctx.selectedContainer;
+      if (!c) return;
+      if (ctx.stopping.has(c.id)) {
+        // Stopping was asked for already: no second question; the stop reports the outcome.
+        void ctx.actions.kill(c.id).catch((e: unknown) => ctx.setStatus({ kind: 'error', text: formatError(e) }));
+        return;
+      }
+      if (c.state !== 'running' && c.state !== 'paused') {
+        ctx.setStatus({ kind: 'info', text: `${c.name} is not running (it is ${c.state})` });
+        return;
+      }
+      ctx.dispatch({
+        type: 'openModal',
+        modal: {
+          kind: 'confirm',
+          title: 'Kill container',
+          message: `Kill container ${c.name} (${shortId(c.id)}) with SIGKILL, without a grace period?`,
+          intent: { type: 'killContainer', id: c.id, name: c.name },
+        },
+      });
+      return;
+    }
     case 'containers.delete': {
+      const picked = ctx.containers.filter((x) => st.marked.has(x.id));
+      if (picked.length > 0) {
+        const names = picked.map((x) => x.name);
+        const running = picked.filter((x) => x.state === 'running' || x.state === 'paused').length;
+        ctx.dispatch({
+          type: 'openModal',
+          modal: {
+            kind: 'confirm',
+            title: 'Delete containers',
+            message: `Delete ${plural(picked.length, 'container')}: ${listNames(names)}?${running ? ` ${plural(running, 'is', 'are')} running: killed first.` : ''}`,
+            intent: { type: 'removeContainers', ids: picked.map((x) => x.id), names },
+          },
+        });
+        return;
+      }
       const c = ctx.selectedContainer;
       if (!c) return;
       const running = c.state === 'running' || c.state === 'paused';
@@ -210,13 +288,24 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       const r = ctx.selectedImage;
       if (!r) return;
       const label = r.ref ? familiarName(r.ref) : shortId(r.image.id);
+      const users = ctx.containers.filter((c) => c.imageId === r.image.id).map((c) => c.name);
+      const count = Math.max(users.length, r.image.inUse);
+      const who = `used by ${plural(count, 'container')}${users.length ? `: ${listNames(users)}` : ''}`;
+      if (count > 0 && !r.ref) {
+        // Nothing to untag: only removing its containers frees it.
+        ctx.setStatus({ kind: 'error', text: `cannot delete image ${label}: it is ${who}; remove them first` });
+        return;
+      }
       ctx.dispatch({
         type: 'openModal',
         modal: {
           kind: 'confirm',
           title: 'Delete image',
-          message: `Delete image ${label}?${r.image.inUse > 0 ? ` ${r.image.inUse} container(s) use it.` : ''}`,
-          intent: { type: 'removeImage', ref: r.ref ?? r.image.id, label },
+          message:
+            count > 0
+              ? `Delete image ${label}? It is ${who}. y untags it (like rmi -f): the image stays, unnamed, until they are removed.`
+              : `Delete image ${label}?`,
+          intent: { type: 'removeImage', ref: r.ref ?? r.image.id, label, force: count > 0 },
         },
       });
       return;

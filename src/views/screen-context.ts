@@ -29,7 +29,12 @@ export interface ScreenContext {
   readonly terminal: TerminalControl | undefined;
   readonly exit: () => void;
   readonly layout: Layout;
+  /** Every container, unfiltered. */
+  readonly containers: readonly ContainerSummary[];
   readonly shownContainers: readonly ContainerSummary[];
+  /** Containers whose stop is in its grace period. */
+  readonly stopping: ReadonlySet<string>;
+  readonly setStopping: (id: string, on: boolean) => void;
   readonly shownImages: readonly ImageRow[];
   readonly selectedContainer: ContainerSummary | undefined;
   readonly selectedImage: ImageRow | undefined;
@@ -41,6 +46,8 @@ export interface ScreenContext {
   /** Through the reducer at once (keys in one chunk see each other's effect) and through React. */
   readonly dispatch: (a: AppAction) => void;
   readonly setStatus: (s: StatusMessage | undefined) => void;
+  /** Clears the status line unless it reports work under way. */
+  readonly clearStatus: () => void;
   readonly setSuspended: (on: boolean) => void;
 }
 

@@ -4,7 +4,7 @@ import type { Key } from 'ink';
 import { formatError } from '../engine/define.js';
 import type { AppState } from './app-state.js';
 import { helpLines } from './Dialogs.js';
-import { familiarName, shortId } from './format.js';
+import { familiarName, plural, shortId } from './format.js';
 import type { ActionId } from './keymap.js';
 import { findMatches } from './logs-view.js';
 import { parseRunForm } from './run-form.js';
@@ -32,7 +32,19 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
         const it = m.intent;
         if (it.type === 'removeContainer')
           void act(ctx, `deleting ${it.name}…`, () => ctx.actions.removeContainer(it.id, it.force).then(() => `deleted ${it.name}`));
-        else void act(ctx, `deleting ${it.label}…`, () => ctx.actions.removeImage(it.ref).then(() => `deleted ${it.label}`));
+        else if (it.type === 'removeContainers') {
+          ctx.dispatch({ type: 'clearMarks' });
+          void act(ctx, `deleting ${plural(it.ids.length, 'container')}…`, async () => {
+            for (const id of it.ids) await ctx.actions.removeContainer(id, true);
+            return `deleted ${plural(it.ids.length, 'container')} (${it.names.join(', ')})`;
+          });
+        } else if (it.type === 'killContainer')
+          void act(ctx, `killing ${it.name}…`, () => ctx.actions.kill(it.id).then(() => `killed ${it.name}`));
+        else if (it.force)
+          void act(ctx, `untagging ${it.label}…`, () =>
+            ctx.actions.removeImage(it.ref, true).then(() => `untagged ${it.label}: the image stays until its containers are removed`),
+          );
+        else void act(ctx, `deleting ${it.label}…`, () => ctx.actions.removeImage(it.ref, false).then(() => `deleted ${it.label}`));
       }
       return;
     case 'form':

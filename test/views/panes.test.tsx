@@ -116,7 +116,7 @@ describe('LogsPane', () => {
           error: undefined,
         }}
         view={initialLogsView}
-        matchCount={0}
+        matches={[]}
         focused
         width={60}
         height={6}

@@ -303,7 +303,7 @@ describe('screen: container actions', () => {
     for (const ch of 'erro') await r.press(ch);
     // Matches light up while the search is typed.
     await r.press('r', (f) => f.includes('/error: 6 matches') || f.includes('/error: 1 match'));
-    let f = await r.press(keys.enter, (f) => f.includes('6 matches') && f.includes('scrolled'));
+    let f = await r.press(keys.enter, (f) => f.includes('match 6 of 6') && f.includes('scrolled'));
     assert.match(f, /ERROR number 50/);
     assert.match(r.rawFrame(), /\x1b\[7mERROR/, 'the current match in inverse video');
     f = await r.press('n', (f) => f.includes('ERROR number 0'));
@@ -412,12 +412,12 @@ describe('screen: images, run form, pull', () => {
     assert.ok(!e.calls.some((c) => c.startsWith('run ')));
   });
 
-  it('d on an image asks, then shows the engine refusing an image in use', async () => {
+  it('d on an image asks; one in use is untagged (force), one unused deleted', async () => {
     const e = engine();
     const r = await start(e);
     await r.press('2', (f) => f.includes('REPOSITORY:TAG'));
-    await r.press('d', (f) => f.includes('Delete image busybox:latest?'));
-    await r.press('y', (f) => f.includes('✗ image docker.io/library/busybox:latest is in use'));
+    await r.press('d', (f) => f.includes('Delete image busybox:latest?') && f.includes('It is used by 1 container.'));
+    await r.press('y', (f) => f.includes('✓ untagged busybox:latest'));
     await r.press('j');
     await r.press('d', (f) => f.includes('Delete image 127.0.0.1:5000/fixture/web:latest?'));
     const f = await r.press('y', (f) => f.includes('✓ deleted'));

@@ -94,6 +94,19 @@ describe('runTui in a terminal', () => {
     await restored(t, 0);
   });
 
+  it('at 160×45 the list beside Logs narrows to NAME and STATE', async () => {
+    const t = startTui({ columns: 160, rows: 45 });
+    await opened(t);
+    t.sendKeys('l');
+    const screen = await t.waitFor((x) => x.includes('Logs · web1'));
+    const side = screen.split('\n').filter((l) => /NAME\s+STATE/.test(l) || /web1\s+running/.test(l));
+    assert.equal(side.length, 2, `the side list: ${screen}`);
+    assert.doesNotMatch(screen, /IMAGE|PORTS|STATUS/, 'columns the side list has no room for');
+    assert.match(side[1] ?? '', /web1\s+running\s*│$/);
+    t.sendKeys('q');
+    await restored(t, 0);
+  });
+
   it('hands the terminal to the exec shell and takes it back when it ends; the UI process runs on meanwhile', async () => {
     const tickFile = join(mkdtempSync(join(tmpdir(), 'dockui-ticks-')), 'n');
     const t = startTui({ env: { FAKE_TUI_TICKS: tickFile } });

@@ -87,6 +87,9 @@ export class FakeEngine implements Engine {
   /** The next runs fail with this error, or start and exit with this code a moment later (writing `log`). */
   runFault: EngineError | { exitCode: number; log: string } | undefined;
   closed = false;
+  /** How long a stop waits before it ends (a process that ignores SIGTERM); 0: at once. */
+  stopGraceMs = 0;
+  readonly #killed = new Map<string, () => void>();
 
   constructor(init: { images?: ImageSummary[]; containers?: ContainerSummary[]; runtimeProblem?: string } = {}) {
     this.imagesStore = new Store<readonly ImageSummary[]>(init.images ?? []);
@@ -157,13 +160,16 @@ export class FakeEngine implements Engine {
       this.imagesStore.set([...this.imagesStore.getSnapshot(), image]);
       return image;
     },
-    remove: async (ref: string) => {
-      this.calls.push(`rmi ${ref}`);
+    remove: async (ref: string, opts?: { force?: boolean }) => {
+      this.calls.push(`rmi ${ref}${opts?.force ? ' --force' : ''}`);
       const imgs = this.imagesStore.getSnapshot();
       const hit = imgs.find((i) => i.names.includes(ref) || i.id === ref);
       if (!hit) throw new EngineError('not_found', `no such image: ${ref}`);
-      if (hit.inUse > 0) throw new EngineError('conflict', `image ${ref} is in use by ${hit.inUse} container(s)`);
-      this.imagesStore.set(imgs.filter((i) => i !== hit));
+      if (hit.inUse > 0 && !opts?.force)
+        throw new EngineError('conflict', `image ${ref} is in use by container ${hit.id.slice(7, 19)} (remove it first, or use -f)`);
+      // Forced while in use: untagged, and kept (unnamed) for its containers, as the store does.
+      if (hit.inUse > 0) this.imagesStore.set(imgs.map((i) => (i === hit ? { ...i, names: i.names.filter((n) => n !== ref) } : i)));
+      else this.imagesStore.set(imgs.filter((i) => i !== hit));
     },
     inspect: async (ref: string): Promise<ImageDetails> => {
       const hit = this.imagesStore.getSnapshot().find((i) => i.names.includes(ref) || i.id === ref);
@@ -217,6 +223,16 @@ export class FakeEngine implements Engine {
     stop: async (id) => {
       this.calls.push(`stop ${id}`);
       const c = this.#find(id);
+      // A process that ignores SIGTERM: the stop lasts the grace period, or until a kill.
+      if (this.stopGraceMs > 0)
+        await new Promise<void>((res) => {
+          const t = setTimeout(res, this.stopGraceMs);
+          this.#killed.set(c.id, () => {
+            clearTimeout(t);
+            res();
+          });
+        });
+      this.#killed.delete(c.id);
       this.#update(c.id, { state: 'exited', exitCode: 143, finishedAt: new Date().toISOString() });
     },
     restart: async (id) => {
@@ -231,8 +247,12 @@ export class FakeEngine implements Engine {
       this.calls.push(`unpause ${id}`);
       this.#update(this.#find(id).id, { state: 'running' });
     },
-    kill: async (id) => {
-      this.calls.push(`kill ${id}`);
+    kill: async (id, signal) => {
+      this.calls.push(`kill ${id}${signal ? ` ${signal}` : ''}`);
+      const c = this.#find(id);
+      const waiting = this.#killed.get(c.id);
+      if (waiting) waiting();
+      else this.#update(c.id, { state: 'exited', exitCode: 137, finishedAt: new Date().toISOString() });
     },
     remove: async (id, opts) => {
       this.calls.push(`rm ${id}${opts?.force ? ' --force' : ''}`);
