@@ -54,6 +54,8 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
     assert.equal(existsSync(root), false);
     assert.deepEqual(await e.containers.list({ all: true }), []);
     assert.deepEqual(e.containers.getSnapshot(), []);
+    // Before any listing the snapshot is one array (React's useSyncExternalStore loops on a new one).
+    assert.equal(e.containers.getSnapshot(), e.containers.getSnapshot());
     assert.deepEqual(await e.volumes.list(), []);
     assert.equal(existsSync(root), false, 'listing created nothing');
     await e.close();

@@ -26,6 +26,8 @@ async function settled(rec: ContainerRecord, dir: string): Promise<boolean> {
   return !!rec.monitorPid && pidAlive(rec.monitorPid);
 }
 
+/** The snapshot before the first listing: one array, so useSyncExternalStore sees no change. */
+const noContainers: readonly ContainerSummary[] = Object.freeze([]);
 export class ContainerEngineImpl implements ContainerEngine {
   readonly #listeners = new Set<() => void>();
   #forwarding = false;
@@ -55,7 +57,7 @@ export class ContainerEngineImpl implements ContainerEngine {
     return () => this.#listeners.delete(listener);
   }
   getSnapshot(): readonly ContainerSummary[] {
-    return this.core.loadedRuntime?.getSnapshot() ?? [];
+    return this.core.loadedRuntime?.getSnapshot() ?? noContainers;
   }
   async refresh(): Promise<void> {
     this.core.live = true;
