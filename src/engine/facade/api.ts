@@ -4,6 +4,7 @@
 // exports them with the implementation (facade/engine.ts). Types only: nothing here loads code.
 import type { ChildProcess } from 'node:child_process';
 import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress } from '../define.js';
+export type { HealthConfig, HealthLogEntry, HealthState, HealthStatus, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';

@@ -10,7 +10,8 @@ import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, Lo
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
-  return { ...r, command: [r.path, ...r.args].join(' ') };
+  const live = r.state === 'running' || r.state === 'paused';
+  return { ...r, command: [r.path, ...r.args].join(' '), ...(r.health && live ? { healthStatus: r.health.Status } : {}) };
 }
 
 /**

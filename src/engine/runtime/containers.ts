@@ -177,6 +177,7 @@ export class Containers extends ContainerLifecycle {
         ExitReason: r.exitReason ?? '',
         StartedAt: r.startedAt ?? '',
         FinishedAt: r.finishedAt ?? '',
+        ...(r.health ? { Health: r.health } : {}),
       },
       Image: r.imageId,
       ImageName: r.image,
@@ -193,6 +194,7 @@ export class Containers extends ContainerLifecycle {
         StopSignal: r.stopSignal,
         Labels: r.labels,
         Image: r.image,
+        ...(r.healthcheck ? { Healthcheck: r.healthcheck } : {}),
       },
       HostConfig: {
         NetworkMode: r.network,
@@ -205,6 +207,7 @@ export class Containers extends ContainerLifecycle {
         PidsLimit: r.pidsLimit ?? 0,
         Init: r.init,
         AutoRemove: r.autoRemove,
+        RestartPolicy: { Name: r.restartPolicy?.Name || 'no', MaximumRetryCount: r.restartPolicy?.MaximumRetryCount ?? 0 },
         LogConfig: {
           Type: 'k8s-file',
           Config: {

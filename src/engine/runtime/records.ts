@@ -6,7 +6,7 @@
 // dozen of them, and the TUI is not held up by microseconds.
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerState, PortMapping } from '../define.js';
+import type { ContainerState, HealthConfig, HealthState, PortMapping, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { acquireLock, withLock } from '../store/lock.js';
 import type { NetworkMode } from './network.js';
@@ -78,6 +78,17 @@ export interface ContainerRecord {
   slirpPid?: number;
   apiSocket?: string;
   restartCount: number;
+  /** HostConfig.RestartPolicy; absent: "no". */
+  restartPolicy?: RestartPolicy;
+  /** The effective healthcheck (the image's merged with --health-*); absent or Test ["NONE"]: none. */
+  healthcheck?: HealthConfig;
+  /** State.Health while a healthcheck is set; reset to "starting" on every start. */
+  health?: HealthState;
+  /** Stopped by `stop`/`kill`/`rm` (not by itself): no restart policy applies (Docker's HasBeenManuallyStopped). */
+  manuallyStopped?: boolean;
+  /** The health runner's pid (and start time) while the container runs with a healthcheck. */
+  healthPid?: number;
+  healthPidStart?: string;
 }
 
 export class RecordStore {

@@ -144,5 +144,7 @@ export function summarize(r: ContainerRecord): ContainerSummary {
     ...(r.exitReason ? { exitReason: r.exitReason } : {}),
     ports: r.ports,
     ...(r.pid && r.state === 'running' ? { pid: r.pid } : {}),
+    ...(r.health && (r.state === 'running' || r.state === 'paused') ? { healthStatus: r.health.Status } : {}),
+    ...(r.restartCount ? { restartCount: r.restartCount } : {}),
   };
 }
