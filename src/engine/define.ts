@@ -153,6 +153,8 @@ export interface ContainerSummary {
   readonly healthStatus?: HealthStatus;
   /** Times the restart policy started it again (Docker's RestartCount). */
   readonly restartCount?: number;
+  /** Exited and waiting out its restart policy's backoff (Docker's "Restarting"). */
+  readonly restarting?: boolean;
 }
 
 export interface ContainerStats {

@@ -7,6 +7,7 @@ import { shortId, trace, type ContainerEngine } from '../../engine/index.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
 import type { FlagSpecs, Parsed } from '../args.js';
+import { policyFlags, policyOptions } from './run-policy.js';
 
 const runFlags = {
   detach: { short: 'd', help: 'run in the background and print the container id' },
@@ -36,6 +37,7 @@ const runFlags = {
   init: { help: 'run an init (tini) as PID 1 that reaps zombies and forwards signals' },
   hostname: { short: 'h', value: true, help: 'container hostname' },
   label: { short: 'l', value: true, multi: true, help: 'set a label K=V' },
+  ...policyFlags,
 } as const;
 
 type RunFlags = Parsed<typeof runFlags>['flags'];
@@ -102,6 +104,7 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     init: flags.init ?? false,
     autoRemove: flags.rm ?? false,
     labels,
+    ...policyOptions(flags),
   };
 }
 
@@ -418,6 +421,19 @@ const cleanupVerb = defineVerb({
   },
 });
 
+/** `container healthcheck ID`: one probe, run by the container's health runner; exit 1 once it no longer runs. */
+const healthcheckVerb = defineVerb({
+  name: 'container healthcheck',
+  synopsis: 'ID',
+  summary: "Run a container's healthcheck once and record the result (run by its health runner)",
+  flags: {},
+  async run(ctx, { positionals }) {
+    const id = positionals[0];
+    if (!id || !/^[0-9a-f]{64}$/.test(id)) throw new EngineError('invalid_argument', 'healthcheck needs a full container id');
+    return (await service(ctx).healthcheck(id)) ? 0 : 1;
+  },
+});
+
 function byName(name: string): Verb {
   switch (name) {
     case 'run':
@@ -491,6 +507,7 @@ const subcommands = [
   'prune',
   'inspect',
   'cleanup',
+  'healthcheck',
   'create',
   'start',
   'run',
@@ -513,7 +530,7 @@ const subcommands = [
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
 const containerVerb: Verb = defineVerb({
   name: 'container',
-  synopsis: `COMMAND (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`,
+  synopsis: `COMMAND (${subcommands.filter((s) => s !== 'cleanup' && s !== 'healthcheck').join(', ')})`,
   summary: 'Manage containers',
   flags: {},
   stopAtPositional: true,
@@ -522,11 +539,12 @@ const containerVerb: Verb = defineVerb({
     if (!sub || !subcommands.includes(sub))
       throw new EngineError(
         'invalid_argument',
-        `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`,
+        `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup' && s !== 'healthcheck').join(', ')})`,
       );
     let v: Verb;
     if (sub === 'prune') v = pruneVerb as unknown as Verb;
     else if (sub === 'cleanup') v = cleanupVerb as unknown as Verb;
+    else if (sub === 'healthcheck') v = healthcheckVerb as unknown as Verb;
     else if (sub === 'ls' || sub === 'ps' || sub === 'list') v = (await import('./ps.js')).verb as unknown as Verb;
     else if (sub === 'inspect') v = (await import('./inspect.js')).verb as unknown as Verb;
     else if (sub === 'port') v = (await import('./port.js')).verb as unknown as Verb;

@@ -159,12 +159,22 @@ const subs: Readonly<Record<string, Sub>> = {
     },
     run: (ctx, f) => prune(ctx, { all: f.all === true, force: f.force === true }),
   },
+  restore: {
+    synopsis: '',
+    flags: {},
+    // What a boot does: containers a reboot left "running" are finished, and those whose restart
+    // policy says so (always; unless-stopped and on-failure unless stopped by hand) start again.
+    run: async (ctx) => {
+      for (const id of await ctx.engine.containers.restore()) ctx.stdout.write(`${id}\n`);
+      return 0;
+    },
+  },
 };
 
 export const verb = defineVerb({
   name: 'system',
-  synopsis: 'COMMAND (df, check, prune)',
-  summary: 'Manage the store: disk use, verification, cleanup',
+  synopsis: 'COMMAND (df, check, prune, restore)',
+  summary: 'Manage the store: disk use, verification, cleanup, restoring containers after a boot',
   flags: {},
   stopAtPositional: true,
   async run(ctx, { positionals }) {

@@ -96,8 +96,12 @@ export interface ContainerEngine extends ContainersApi {
   rename(idOrName: string, newName: string): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;
-  /** conmon's exit command: records the exit and frees the container's resources. */
+  /** conmon's exit command: records the exit, frees the container's resources, applies its restart policy. */
   cleanup(id: string): Promise<void>;
+  /** The health runner's step: one probe recorded in State.Health; false once the container no longer runs. */
+  healthcheck(id: string): Promise<boolean>;
+  /** What a boot would do (`system restore`): starts the containers whose restart policy says so; their ids. */
+  restore(): Promise<string[]>;
 }
 
 // ---- images -------------------------------------------------------------------------

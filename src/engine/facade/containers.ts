@@ -5,13 +5,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
+import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
   const live = r.state === 'running' || r.state === 'paused';
-  return { ...r, command: [r.path, ...r.args].join(' '), ...(r.health && live ? { healthStatus: r.health.Status } : {}) };
+  return {
+    ...r,
+    command: [r.path, ...r.args].join(' '),
+    ...(r.health && live ? { healthStatus: r.health.Status } : {}),
+    ...(r.state === 'exited' && r.restartingPid && pidAlive(r.restartingPid) ? { restarting: true } : {}),
+  };
 }
 
 /**
@@ -21,7 +27,6 @@ function report(r: ContainerRecord): ContainerReport {
  */
 async function settled(rec: ContainerRecord, dir: string): Promise<boolean> {
   if (rec.state !== 'running' && rec.state !== 'paused') return true;
-  const { pidAlive } = await import('../store/lock.js');
   if (rec.monitor === 'conmon' && existsSync(join(dir, 'exit'))) return false;
   if (rec.monitor === 'attached' && rec.ownerPid && (rec.ownerPid === process.pid || pidAlive(rec.ownerPid, rec.ownerStart))) return true;
   return !!rec.monitorPid && pidAlive(rec.monitorPid);
@@ -158,6 +163,14 @@ export class ContainerEngineImpl implements ContainerEngine {
   }
   async cleanup(id: string): Promise<void> {
     await (await this.#rt()).cleanup(id);
+  }
+  async healthcheck(id: string): Promise<boolean> {
+    return (await this.#rt()).healthcheck(id);
+  }
+  async restore(): Promise<string[]> {
+    const ids = await (await this.#rt()).restore();
+    await this.#changed();
+    return ids;
   }
 
   // ---- I/O

@@ -23,6 +23,7 @@ import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
+import { pidAlive } from '../sysx.js';
 import { dockuiBin, sleep, type ExecOptions } from './support.js';
 import { ContainerLifecycle } from './lifecycle.js';
 
@@ -160,6 +161,7 @@ export class Containers extends ContainerLifecycle {
 
   /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
   inspectJson(r: ContainerRecord): Record<string, unknown> {
+    const restarting = r.state === 'exited' && !!r.restartingPid && pidAlive(r.restartingPid);
     return {
       Id: r.id,
       Name: `/${r.name}`,
@@ -167,9 +169,10 @@ export class Containers extends ContainerLifecycle {
       Path: r.path,
       Args: r.args,
       State: {
-        Status: r.state,
+        Status: restarting ? 'restarting' : r.state,
         Running: r.state === 'running',
         Paused: r.state === 'paused',
+        Restarting: restarting,
         OOMKilled: r.exitReason === 'oom',
         Pid: r.state === 'running' ? (r.pid ?? 0) : 0,
         ExitCode: r.exitCode ?? 0,

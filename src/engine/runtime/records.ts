@@ -86,6 +86,10 @@ export interface ContainerRecord {
   health?: HealthState;
   /** Stopped by `stop`/`kill`/`rm` (not by itself): no restart policy applies (Docker's HasBeenManuallyStopped). */
   manuallyStopped?: boolean;
+  /** The restart backoff last used (Docker's: 100 ms doubling, reset after 10 s up). */
+  restartDelayMs?: number;
+  /** The exit command waiting out the backoff before a restart (Docker's "restarting" state). */
+  restartingPid?: number;
   /** The health runner's pid (and start time) while the container runs with a healthcheck. */
   healthPid?: number;
   healthPidStart?: string;
