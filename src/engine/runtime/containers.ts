@@ -162,7 +162,7 @@ export class Containers extends ContainerLifecycle {
   /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
   inspectJson(r: ContainerRecord): Record<string, unknown> {
     const restarting = r.state === 'exited' && !!r.restartingPid && pidAlive(r.restartingPid);
-    return {
+    const out = {
       Id: r.id,
       Name: `/${r.name}`,
       Created: r.createdAt,
@@ -231,6 +231,11 @@ export class Containers extends ContainerLifecycle {
       },
       LogPath: logPath(this.dir(r.id)),
     };
+    // Docker's pointers that are nil: `{{.State.Health}}` prints <nil> and `{{if}}` is false,
+    // while the JSON leaves them out (omitempty). Not enumerable, so JSON.stringify skips them.
+    if (!r.health) Object.defineProperty(out.State, 'Health', { value: null, enumerable: false });
+    if (!r.healthcheck) Object.defineProperty(out.Config, 'Healthcheck', { value: null, enumerable: false });
+    return out;
   }
 }
 

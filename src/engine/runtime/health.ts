@@ -104,9 +104,18 @@ async function probeOnce(host: ProbeHost, rec: ContainerRecord & { healthcheck: 
   }
   if (timedOut) {
     code = -1;
-    output = `Health check exceeded timeout (${timeoutMs / 1000}s)`;
+    output = `Health check exceeded timeout (${goDuration(timeoutMs)})`;
   }
   return { Start: started.toISOString(), End: new Date().toISOString(), ExitCode: code, Output: output };
+}
+
+/** Go's Duration.String() for whole milliseconds: 200ms, 1.5s, 1m30s. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const s = (ms % 60_000) / 1000;
+  return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
 }
 
 /** Docker's verdict after one probe (moby's handleProbeResult). */
