@@ -31,6 +31,7 @@ const verbs: Readonly<Record<string, string>> = {
   ps: 'ps',
   port: 'port',
   diff: 'diff',
+  cp: 'cp',
   history: 'history',
   logs: 'container',
   wait: 'container',

@@ -60,6 +60,16 @@ export interface ExecOptions {
   readonly stdio?: 'inherit' | 'pipe';
 }
 
+/** One end of `cp`: a host path, or a tar stream (`-`): written to (from a container) or read from (into one). */
+export type CopyEnd = { readonly path: string } | { readonly stream: NodeJS.WritableStream } | { readonly source: AsyncIterable<Buffer> };
+
+export interface CopyOptions {
+  /** -a: keep the source's uid/gid. */
+  readonly archive?: boolean;
+  /** -L: follow SRC_PATH when it is a symlink. */
+  readonly followLink?: boolean;
+}
+
 export interface TopReport {
   readonly titles: string[];
   readonly processes: string[][];
@@ -94,6 +104,10 @@ export interface ContainerEngine extends ContainersApi {
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
   size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
+  /** `docker cp CONTAINER:SRC DEST`: Docker's archive rules, paths resolved inside the container's root. */
+  copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void>;
+  /** `docker cp SRC CONTAINER:DEST`; a tar stream is unpacked into DEST, which must be a directory. */
+  copyTo(idOrName: string, from: CopyEnd, ctrPath: string, opts?: CopyOptions): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;
   /** conmon's exit command: records the exit, frees the container's resources, applies its restart policy. */

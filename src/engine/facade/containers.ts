@@ -7,6 +7,7 @@ import { EngineError, type ContainerStats, type ContainerSummary } from '../defi
 import type { ContainerRecord } from '../runtime/records.js';
 import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
+import type { CopyEnd, CopyOptions } from './api.js';
 import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { EngineCore } from './core.js';
 
@@ -202,6 +203,14 @@ export class ContainerEngineImpl implements ContainerEngine {
     const rw = await diff.changesSize(upper, changes);
     const image = (await (await this.core.store()).listImages({ all: true })).find((i) => i.id === rec.imageId);
     return { rw, rootFs: (image?.size ?? 0) + rw };
+  }
+  async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {
+    const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    await copyFromContainer(rt, idOrName, ctrPath, to, opts);
+  }
+  async copyTo(idOrName: string, from: CopyEnd, ctrPath: string, opts?: CopyOptions): Promise<void> {
+    const [rt, { copyToContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    await copyToContainer(rt, idOrName, from, ctrPath, opts);
   }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;

@@ -24,7 +24,8 @@ import { runcMessage } from './oci-runtime.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
 import { pidAlive } from '../sysx.js';
-import { dockuiBin, sleep, type ExecOptions } from './support.js';
+import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
+import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
 
 export class Containers extends ContainerLifecycle {
@@ -153,6 +154,31 @@ export class Containers extends ContainerLifecycle {
       }
     }
     return { titles: ['UID', 'PID', 'PPID', 'TIME', 'CMD'], processes: rows };
+  }
+
+  // ---- cp
+
+  /**
+   * Runs `fn` with the container's root as a host path: a running one's own view (/proc/PID/root,
+   * its volumes and binds included), a stopped one's overlay mounted for the while (under its
+   * lock; a created container keeps the mount create made).
+   */
+  async withRoot<T>(idOrName: string, fn: (root: string, rec: ContainerRecord) => Promise<T>): Promise<T> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    const rec = (await this.reconcile(found)) ?? found;
+    if ((rec.state === 'running' || rec.state === 'paused') && rec.pid && initAlive(rec)) return fn(`/proc/${rec.pid}/root`, rec);
+    return this.records.withLock(rec.id, async () => {
+      const r = (await this.records.read(rec.id)) ?? rec;
+      if (r.state === 'removing') throw new EngineError('conflict', `container ${r.name} is being removed`);
+      const dir = this.dir(r.id);
+      const root = await mountRootfs(r, dir);
+      try {
+        return await fn(root, r);
+      } finally {
+        if (r.state === 'exited') unmount(root);
+      }
+    });
   }
 
   execShellCommand(idOrName: string): readonly string[] {
