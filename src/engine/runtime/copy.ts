@@ -7,7 +7,7 @@
 // its root; a link is copied as a link, never followed (SRC itself with -L). Files written into
 // the container replace what was there (a link at the destination is removed, not followed),
 // are created with O_NOFOLLOW|O_EXCL and owned by root, or by the source's owner with -a.
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, lstatSync, readlinkSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, open, readdir, readlink, rm, stat, symlink, utimes } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
@@ -32,12 +32,34 @@ interface Side {
 /** A container path resolved inside `root`: its parent followed, its last component not (unless follow). */
 export function inContainer(root: string, p: string, follow = false): Side {
   const norm = posix.normalize(p.startsWith('/') ? p : `/${p}`);
-  const name = posix.basename(norm);
-  const parentIn = resolveInRoot(root, posix.dirname(norm));
-  if (parentIn === undefined) return { path: undefined, parent: undefined, name };
   if (norm === '/') return { path: root, parent: root, name: '' };
-  const last = follow ? resolveInRoot(root, posix.join(parentIn, name)) : posix.join(parentIn, name);
-  return { path: last === undefined ? undefined : join(root, last), parent: join(root, parentIn), name };
+  let name = posix.basename(norm);
+  let parentIn = resolveInRoot(root, posix.dirname(norm));
+  // With `follow`, a link at the end is followed inside the root, a dangling one too (docker cp
+  // writes to what a destination link names): its target's parent resolved, its name kept.
+  for (let hops = 0; follow && parentIn !== undefined && hops < 40; hops++) {
+    const host = join(root, parentIn, name);
+    let target: string;
+    try {
+      if (!lstatSync(host).isSymbolicLink()) break;
+      target = readlinkSync(host);
+    } catch {
+      break;
+    }
+    const next = posix.normalize(target.startsWith('/') ? target : posix.join(parentIn, target));
+    if (next === '/') return { path: root, parent: root, name: '' };
+    name = posix.basename(next);
+    parentIn = resolveInRoot(root, posix.dirname(next));
+  }
+  if (parentIn === undefined) return { path: undefined, parent: undefined, name };
+  const host = join(root, parentIn, name);
+  let present = true;
+  try {
+    lstatSync(host);
+  } catch {
+    present = false;
+  }
+  return { path: present ? host : undefined, parent: join(root, parentIn), name };
 }
 
 const exists = (p: string) =>
