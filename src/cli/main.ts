@@ -32,6 +32,8 @@ const verbs: Readonly<Record<string, string>> = {
   port: 'port',
   diff: 'diff',
   cp: 'cp',
+  update: 'update',
+  info: 'info',
   history: 'history',
   logs: 'container',
   wait: 'container',

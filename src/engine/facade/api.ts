@@ -3,7 +3,7 @@
 // (define.ts). The CLI verbs, the TUI and the dev loop all go through these; src/engine/index.ts
 // exports them with the implementation (facade/engine.ts). Types only: nothing here loads code.
 import type { ChildProcess } from 'node:child_process';
-import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress } from '../define.js';
+import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress, RestartPolicy } from '../define.js';
 export type { HealthConfig, HealthLogEntry, HealthState, HealthStatus, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import type { ContainerRecord } from '../runtime/records.js';
@@ -70,6 +70,15 @@ export interface CopyOptions {
   readonly followLink?: boolean;
 }
 
+/** `docker update`: what may change on a container (absent: unchanged; "0" lifts a limit). */
+export interface ContainerUpdate {
+  readonly memory?: string;
+  readonly cpus?: string;
+  readonly pidsLimit?: number;
+  /** HostConfig.RestartPolicy; { Name: "no" } removes it. */
+  readonly restart?: RestartPolicy;
+}
+
 export interface TopReport {
   readonly titles: string[];
   readonly processes: string[][];
@@ -104,6 +113,8 @@ export interface ContainerEngine extends ContainersApi {
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
   size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
+  /** `docker update`: the record, and a running container's cgroup at once (runc update). */
+  update(idOrName: string, u: ContainerUpdate): Promise<void>;
   /** `docker cp CONTAINER:SRC DEST`: Docker's archive rules, paths resolved inside the container's root. */
   copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void>;
   /** `docker cp SRC CONTAINER:DEST`; a tar stream is unpacked into DEST, which must be a directory. */

@@ -7,7 +7,7 @@ import { EngineError, type ContainerStats, type ContainerSummary } from '../defi
 import type { ContainerRecord } from '../runtime/records.js';
 import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
-import type { CopyEnd, CopyOptions } from './api.js';
+import type { ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
 import type { ContainerChange, ContainerEngine, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { EngineCore } from './core.js';
 
@@ -151,6 +151,10 @@ export class ContainerEngineImpl implements ContainerEngine {
   }
   async remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void> {
     await (await this.#rt()).remove(idOrName, opts);
+    await this.#changed();
+  }
+  async update(idOrName: string, u: ContainerUpdate): Promise<void> {
+    await (await this.#rt()).update(idOrName, u);
     await this.#changed();
   }
   async rename(idOrName: string, newName: string): Promise<void> {

@@ -6,11 +6,21 @@ import { shortId, validName } from './ids.js';
 import { readExit } from './monitor.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
-import { restartDecision, restoresAfterBoot } from './policy.js';
+import { checkRestartPolicy, restartDecision, restoresAfterBoot } from './policy.js';
 import { probeAndRecord } from './health.js';
-import { parseSignal, sleep } from './support.js';
+import { parseBytes, parseCpus, parseSignal, sleep } from './support.js';
+import { runcMessage } from './oci-runtime.js';
+import type { RestartPolicy } from '../define.js';
 import { pidAlive } from '../sysx.js';
 import { ContainerStarter } from './start.js';
+
+/** What `docker update` may change here. */
+export interface UpdateOptions {
+  readonly memory?: string;
+  readonly cpus?: string;
+  readonly pidsLimit?: number;
+  readonly restart?: RestartPolicy;
+}
 
 export class ContainerLifecycle extends ContainerStarter {
   // ---- stop / kill / restart
@@ -139,6 +149,61 @@ export class ContainerLifecycle extends ContainerStarter {
   /** The health runner's step: one probe, recorded; false when the container no longer runs. */
   async healthcheck(id: string): Promise<boolean> {
     return probeAndRecord(this, id);
+  }
+
+  // ---- update
+
+  /**
+   * `docker update`: limits and the restart policy. The record changes (the next start uses it)
+   * and a running container's cgroup follows at once through `runc update`. Values are checked
+   * before anything changes; "0" for --cpus or --memory lifts the limit, as Docker's.
+   */
+  async update(idOrName: string, u: UpdateOptions): Promise<void> {
+    const memoryBytes = u.memory === undefined ? undefined : u.memory.trim() === '0' ? 0 : parseBytes(u.memory);
+    const nanoCpus = u.cpus === undefined ? undefined : parseCpus(u.cpus);
+    const restart = u.restart === undefined ? undefined : (checkRestartPolicy(u.restart) ?? null);
+    if (u.pidsLimit !== undefined && (!Number.isInteger(u.pidsLimit) || u.pidsLimit < -1))
+      throw new EngineError('invalid_argument', `invalid --pids-limit: ${u.pidsLimit}`);
+    await this.settle();
+    const found = await this.find(idOrName);
+    await this.records.withLock(found.id, async () => {
+      const r = await this.records.read(found.id);
+      if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+      if (restart && r.autoRemove)
+        throw new EngineError('invalid_argument', 'Restart policy cannot be updated because AutoRemove is enabled for the container');
+      const w = r as { -readonly [K in keyof ContainerRecord]: ContainerRecord[K] };
+      if (memoryBytes !== undefined) {
+        if (memoryBytes) w.memoryBytes = memoryBytes;
+        else delete w.memoryBytes;
+      }
+      if (nanoCpus !== undefined) {
+        if (nanoCpus) w.nanoCpus = nanoCpus;
+        else delete w.nanoCpus;
+      }
+      if (u.pidsLimit !== undefined) {
+        if (u.pidsLimit > 0) w.pidsLimit = u.pidsLimit;
+        else delete w.pidsLimit;
+      }
+      if (restart !== undefined) {
+        if (restart) w.restartPolicy = restart;
+        else delete w.restartPolicy;
+      }
+      if (
+        (r.state === 'running' || r.state === 'paused') &&
+        (memoryBytes !== undefined || nanoCpus !== undefined || u.pidsLimit !== undefined)
+      ) {
+        const args = ['update'];
+        // -1 for "no limit" in runc's words; swap follows memory (dockui never gives swap).
+        if (memoryBytes !== undefined) args.push('--memory', String(memoryBytes || -1), '--memory-swap', String(memoryBytes || -1));
+        if (nanoCpus !== undefined)
+          args.push('--cpu-period', '100000', '--cpu-quota', String(nanoCpus ? Math.max(1000, Math.round(nanoCpus / 1e4)) : -1));
+        if (u.pidsLimit !== undefined) args.push('--pids-limit', String(u.pidsLimit > 0 ? u.pidsLimit : -1));
+        const res = await this.runtime.run([...args, r.id]);
+        if (res.code !== 0) throw new EngineError('failed_precondition', `cannot update container ${r.name}: ${runcMessage(res.stderr)}`);
+      }
+      await this.records.write(r);
+      this.fresh.delete(r.id); // the bundle's limits are written again at the next start
+    });
   }
 
   // ---- pause / unpause: runc's freezer (cgroup v1 freezer here), as docker pause
