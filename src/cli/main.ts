@@ -34,6 +34,7 @@ const verbs: Readonly<Record<string, string>> = {
   cp: 'cp',
   update: 'update',
   info: 'info',
+  events: 'events',
   history: 'history',
   logs: 'container',
   wait: 'container',

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress, RestartPolicy } from '../define.js';
 export type { HealthConfig, HealthLogEntry, HealthState, HealthStatus, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
+import type { DockerEvent } from '../event-log.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
 import type { DevLoop, DevLoopOptions } from '../watch/dev-loop.js';
@@ -274,7 +275,14 @@ export interface SystemCheckReport extends CheckReport {
   readonly repaired: boolean;
 }
 
+export type { DockerEvent } from '../event-log.js';
+
 export interface SystemEngine {
+  /**
+   * `docker events`: container and image events every dockui process logged (RUNROOT/events.log),
+   * from `sinceMs`; with `follow`, then live until `untilMs` or the signal.
+   */
+  events(opts?: { sinceMs?: number; untilMs?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<DockerEvent>;
   /** Re-verifies every blob, layer and image record, and looks for leftovers of killed processes. */
   check(opts?: CheckOptions): Promise<SystemCheckReport>;
   /** The store's disk use. */
