@@ -35,6 +35,7 @@ const verbs: Readonly<Record<string, string>> = {
   update: 'update',
   info: 'info',
   events: 'events',
+  export: 'export',
   history: 'history',
   logs: 'container',
   wait: 'container',

@@ -114,6 +114,8 @@ export interface ContainerEngine extends ContainersApi {
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
   size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
+  /** `docker export`: the container's filesystem (no volumes) as a tar stream. */
+  exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void>;
   /** `docker update`: the record, and a running container's cgroup at once (runc update). */
   update(idOrName: string, u: ContainerUpdate): Promise<void>;
   /** `docker cp CONTAINER:SRC DEST`: Docker's archive rules, paths resolved inside the container's root. */

@@ -216,6 +216,10 @@ export class ContainerEngineImpl implements ContainerEngine {
     const [rt, { copyToContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
     await copyToContainer(rt, idOrName, from, ctrPath, opts);
   }
+  async exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void> {
+    const [rt, { exportContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    await exportContainer(rt, idOrName, to);
+  }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;
     // The TUI, the one caller, loaded the runtime with its first refresh.

@@ -80,3 +80,16 @@ export async function copyToContainer(
     await rm(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * `docker export`: the container's filesystem (image layers and its changes, the overlay as the
+ * host mounts it: no volume, bind or /proc content) as a tar stream.
+ */
+export async function exportContainer(rt: Containers, idOrName: string, to: NodeJS.WritableStream): Promise<void> {
+  const { rootfsOf } = await import('../runtime/bundle.js');
+  const found = await rt.find(idOrName);
+  const live = found.state === 'running' || found.state === 'paused';
+  const dump = (root: string) => tar(['-C', root, '-cf', '-', '--numeric-owner', '--xattrs', '--sort=name', '.'], { stdout: to });
+  if (live) await dump(rootfsOf(rt.dir(found.id)));
+  else await rt.withRoot(found.id, (root) => dump(root));
+}
