@@ -64,7 +64,7 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS]',
   summary: 'Get real time events from the server',
   flags: {
-    filter: { short: 'f', value: true, multi: true, help: 'Filter output based on conditions provided' },
+    filter: { short: 'f', value: true, multi: true, type: 'filter', help: 'Filter output based on conditions provided' },
     format: { value: true, help: 'Format the output using the given Go template' },
     since: { value: true, help: 'Show all events created since timestamp' },
     until: { value: true, help: 'Stream events until this timestamp' },

@@ -5,13 +5,14 @@ import type { RunOptions } from '../../engine/types.js';
 
 export const policyFlags = {
   'health-cmd': { value: true, help: 'Command to run to check health' },
-  'health-interval': { value: true, help: 'Time between running the check (ms|s|m|h) (default 0s)' },
-  'health-retries': { value: true, help: 'Consecutive failures needed to report unhealthy' },
+  'health-interval': { value: true, type: 'duration', help: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  'health-retries': { value: true, type: 'int', help: 'Consecutive failures needed to report unhealthy' },
   'health-start-period': {
     value: true,
+    type: 'duration',
     help: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)',
   },
-  'health-timeout': { value: true, help: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
+  'health-timeout': { value: true, type: 'duration', help: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
   'no-healthcheck': { help: 'Disable any container-specified HEALTHCHECK' },
   restart: { value: true, help: 'Restart policy to apply when a container exits (default "no")' },
 } as const;

@@ -8,9 +8,9 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
   summary: 'Update configuration of one or more containers',
   flags: {
-    cpus: { value: true, help: 'Number of CPUs' },
-    memory: { short: 'm', value: true, help: 'Memory limit' },
-    'pids-limit': { value: true, help: 'Tune container pids limit (set -1 for unlimited)' },
+    cpus: { value: true, type: 'decimal', help: 'Number of CPUs' },
+    memory: { short: 'm', value: true, type: 'bytes', help: 'Memory limit' },
+    'pids-limit': { value: true, type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
     restart: { value: true, help: 'Restart policy to apply when a container exits' },
   },
   async run(ctx, { flags, positionals }) {
