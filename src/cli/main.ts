@@ -146,7 +146,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const verbName = argv[i];
     if (g.flags.help || verbName === undefined || verbName === 'help') {
       const { topHelp } = await import('./help.js');
-      process.stdout.write(await topHelp(verbs, globalFlags));
+      process.stdout.write(topHelp(verbs, globalFlags));
       return 0;
     }
     const mod = verbs[verbName];
