@@ -2,11 +2,12 @@
 // summary, options sorted by long name with their value type, descriptions three spaces after
 // the longest flag; the top-level help lists the commands with docker's one-line summaries.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { scenario } from './scenario.js';
 
 describe('compat: help', () => {
   const s = scenario('help');
+  after(() => s.cleanup());
 
   it("dockui --help: management commands, then commands, with docker's summaries and padding", async () => {
     const r = await s.sh('$DOCKER --help');
