@@ -4,7 +4,7 @@
 // timeNano). `dockui events` reads it and follows it. Lines are short and written with one
 // O_APPEND write, so writers in several processes never interleave. Past 1 MiB the file starts
 // afresh (the previous one kept as events.log.1), as Docker keeps only recent events.
-import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvents, EngineTopic } from './define.js';
 import type { EventBus } from './events.js';
@@ -87,7 +87,7 @@ export function logEvents(bus: EventBus, paths: EnginePaths): () => void {
     };
     try {
       const file = eventLogPath(paths);
-      mkdirSync(paths.runRoot, { recursive: true });
+      // No mkdir: a late writer (an exit command after its root was removed) must not bring RUNROOT back.
       try {
         if (statSync(file).size > maxBytes) renameSync(file, `${file}.1`);
       } catch {
