@@ -6,6 +6,8 @@ export interface FlagSpec {
   readonly value?: boolean;
   readonly multi?: boolean;
   readonly help?: string;
+  /** The value's type in help (docker's words: string, int, list, duration, bytes, decimal). */
+  readonly type?: string;
 }
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
@@ -97,12 +99,25 @@ export function parseArgs<S extends FlagSpecs>(
   return { flags: flags as ParsedFlags<S>, positionals };
 }
 
-/** Usage text from the specs, for `--help`. */
-export function usage(verb: string, synopsis: string, specs: FlagSpecs): string {
-  const lines = [`Usage: dockui ${verb} ${synopsis}`, '', 'Options:'];
-  for (const [name, s] of Object.entries(specs)) {
-    const left = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.value ? ' value' : ''}`;
-    lines.push(`  ${left.padEnd(28)} ${s.help ?? ''}`);
+/** The value's word in help, as docker's flag library prints it (string, int, list, duration...). */
+function typeWord(s: FlagSpec): string {
+  if (!s.value) return '';
+  return ` ${s.type ?? (s.multi ? 'list' : 'string')}`;
+}
+
+/**
+ * `--help` in docker's layout (cobra and pflag): "Usage:  dockui VERB SYNOPSIS", the summary, then
+ * the options sorted by long name, each description starting three spaces after the longest flag.
+ */
+export function usage(verb: string, synopsis: string, specs: FlagSpecs, summary?: string): string {
+  const lines = [`Usage:  dockui${verb ? ` ${verb}` : ''}${synopsis ? ` ${synopsis}` : ''}`, ''];
+  if (summary) lines.push(summary, '');
+  const entries = Object.entries(specs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length) {
+    const left = entries.map(([name, s]) => `  ${s.short ? `-${s.short}, ` : '    '}--${name}${typeWord(s)}`);
+    const width = Math.max(...left.map((l) => l.length)) + 3;
+    lines.push('Options:');
+    entries.forEach(([, s], i) => lines.push(`${left[i]!.padEnd(width)}${s.help ?? ''}`.trimEnd()));
   }
   return lines.join('\n');
 }

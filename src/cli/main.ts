@@ -31,6 +31,11 @@ const verbs: Readonly<Record<string, string>> = {
   ps: 'ps',
   port: 'port',
   diff: 'diff',
+  cp: 'cp',
+  update: 'update',
+  info: 'info',
+  events: 'events',
+  export: 'export',
   history: 'history',
   logs: 'container',
   wait: 'container',
@@ -50,25 +55,13 @@ const verbs: Readonly<Record<string, string>> = {
 };
 
 const globalFlags = {
-  root: { value: true, help: 'persistent state directory (DOCKUI_ROOT)' },
-  runroot: { value: true, help: 'volatile state directory (DOCKUI_RUNROOT)' },
-  'insecure-registry': { value: true, multi: true, help: 'allow plain HTTP to this registry' },
-  debug: { help: 'print stack traces' },
-  help: { short: 'h', help: 'show help' },
-  version: { short: 'v', help: 'print the version' },
+  root: { value: true, help: 'Persistent state directory (DOCKUI_ROOT)' },
+  runroot: { value: true, help: 'Volatile state directory (DOCKUI_RUNROOT)' },
+  'insecure-registry': { value: true, multi: true, help: 'Allow plain HTTP to this registry' },
+  debug: { help: 'Enable debug mode (stack traces)' },
+  help: { short: 'h', help: 'Print usage' },
+  version: { short: 'v', help: 'Print version information and quit' },
 } as const;
-
-function topHelp(): string {
-  const names = Object.keys(verbs).sort();
-  return [
-    'Usage: dockui [OPTIONS] [DIR]          open the terminal UI (on DIR: build, run and watch it)',
-    '       dockui [OPTIONS] VERB [ARGS]    run one command',
-    '',
-    `Verbs: ${names.join(', ')}`,
-    '',
-    usage('', '', globalFlags).split('\n').slice(2).join('\n'),
-  ].join('\n');
-}
 
 /** Index of the first word after the global flags (and their values): a verb, a folder or another flag. */
 function afterGlobalFlags(argv: readonly string[]): number {
@@ -153,7 +146,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const verbName = argv[i];
     if (g.flags.help || verbName === undefined || verbName === 'help') {
-      process.stdout.write(topHelp() + '\n');
+      const { topHelp } = await import('./help.js');
+      process.stdout.write(topHelp(verbs, globalFlags));
       return 0;
     }
     const mod = verbs[verbName];
@@ -166,7 +160,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const v = typeof verb === 'function' ? verb(verbName) : verb;
     const rest = argv.slice(i + 1);
     if (rest[0] === '--help' || rest[0] === '-h') {
-      process.stdout.write(usage(v.name, v.synopsis, v.flags) + '\n');
+      process.stdout.write(usage(v.name, v.synopsis, v.flags, v.summary) + '\n');
       return 0;
     }
     const parsed = parseArgs(v.name, rest, v.flags, { stopAtPositional: v.stopAtPositional ?? false });

@@ -91,6 +91,49 @@ export interface PortMapping {
   readonly protocol: 'tcp' | 'udp';
 }
 
+/**
+ * Docker's HostConfig.RestartPolicy: what the container's monitor does when it exits.
+ * "" and "no": nothing; "always": start it again (also after `system restore`, unless stopped by
+ * hand); "unless-stopped": as always, except after a reboot when it was stopped by hand;
+ * "on-failure": again while the exit code is not 0, at most MaximumRetryCount times (0: no cap).
+ */
+export interface RestartPolicy {
+  readonly Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  readonly MaximumRetryCount?: number;
+}
+
+/**
+ * Docker's Config.Healthcheck (durations in nanoseconds, as in Docker's JSON). Test: [] inherits
+ * the image's; ["NONE"] turns it off; ["CMD", arg...] runs argv; ["CMD-SHELL", "cmd"] runs
+ * `/bin/sh -c cmd`. A zero or absent duration means Docker's default (30 s interval, 30 s
+ * timeout, 0 start period, 3 retries).
+ */
+export interface HealthConfig {
+  readonly Test?: readonly string[];
+  readonly Interval?: number;
+  readonly Timeout?: number;
+  readonly StartPeriod?: number;
+  readonly Retries?: number;
+}
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+/** One probe's result (Docker's State.Health.Log entries). */
+export interface HealthLogEntry {
+  readonly Start: string;
+  readonly End: string;
+  readonly ExitCode: number;
+  readonly Output: string;
+}
+
+/** Docker's State.Health: present while a container with a healthcheck runs (and after). */
+export interface HealthState {
+  readonly Status: HealthStatus;
+  readonly FailingStreak: number;
+  /** The last 5 probes, oldest first. */
+  readonly Log: readonly HealthLogEntry[];
+}
+
 export interface ContainerSummary {
   readonly id: string;
   readonly name: string;
@@ -106,6 +149,12 @@ export interface ContainerSummary {
   readonly exitReason?: string;
   readonly ports: readonly PortMapping[];
   readonly pid?: number;
+  /** The healthcheck's verdict while it has one (ps "(healthy)", the TUI). */
+  readonly healthStatus?: HealthStatus;
+  /** Times the restart policy started it again (Docker's RestartCount). */
+  readonly restartCount?: number;
+  /** Exited and waiting out its restart policy's backoff (Docker's "Restarting"). */
+  readonly restarting?: boolean;
 }
 
 export interface ContainerStats {

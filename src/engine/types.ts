@@ -1,7 +1,17 @@
 // The engine's public face as the CLI, the hooks and the views see it. Implementations live in
 // the noun folders (store/, registry/, runtime/, build/, watch/) and are tied together by
 // createEngine() in engine.ts. Types only: views may import this file.
-import type { BuildStepEvent, ContainerStats, ContainerSummary, ImageSummary, LayerInfo, LogLine, PullProgress } from './define.js';
+import type {
+  BuildStepEvent,
+  ContainerStats,
+  ContainerSummary,
+  HealthConfig,
+  ImageSummary,
+  LayerInfo,
+  LogLine,
+  PullProgress,
+  RestartPolicy,
+} from './define.js';
 import type { EventBus } from './events.js';
 import type { EnginePaths } from './paths.js';
 
@@ -75,6 +85,13 @@ export interface RunOptions {
   readonly init?: boolean;
   readonly autoRemove?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Docker's HostConfig.RestartPolicy (`--restart`); default { Name: "no" }. */
+  readonly restart?: RestartPolicy;
+  /**
+   * Docker's Config.Healthcheck (`--health-*`, `--no-healthcheck` = Test ["NONE"]): merged over
+   * the image's HEALTHCHECK field by field, as Docker does.
+   */
+  readonly healthcheck?: HealthConfig;
 }
 
 export interface LogsOptions {

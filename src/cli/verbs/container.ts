@@ -7,35 +7,37 @@ import { shortId, trace, type ContainerEngine } from '../../engine/index.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
 import type { FlagSpecs, Parsed } from '../args.js';
+import { policyFlags, policyOptions } from './run-policy.js';
 
 const runFlags = {
-  detach: { short: 'd', help: 'run in the background and print the container id' },
-  rm: { help: 'remove the container when it exits' },
-  name: { value: true, help: 'name the container' },
-  interactive: { short: 'i', help: 'keep stdin open' },
-  tty: { short: 't', help: 'allocate a pseudo-terminal' },
-  env: { short: 'e', value: true, multi: true, help: 'set an environment variable (K=V, or K to take it from here)' },
-  'env-file': { value: true, multi: true, help: 'read environment variables from a file' },
-  publish: { short: 'p', value: true, multi: true, help: 'publish a port: [IP:]HOST:CONTAINER[/tcp|udp]' },
-  'publish-all': { short: 'P', help: 'publish every port the image EXPOSEs on a random host port' },
-  volume: { short: 'v', value: true, multi: true, help: 'bind mount HOST:CTR[:ro] or named volume NAME:CTR[:ro]' },
-  network: { value: true, help: 'none, host, or private (default)' },
-  net: { value: true, help: 'same as --network' },
-  user: { short: 'u', value: true, help: 'user name or uid[:gid]' },
-  workdir: { short: 'w', value: true, help: 'working directory in the container' },
-  entrypoint: { value: true, help: "override the image's entrypoint" },
-  'read-only': { help: 'mount the root filesystem read-only' },
-  privileged: { help: 'give the container every capability and device, no seccomp' },
-  'cap-add': { value: true, multi: true, help: 'add a capability' },
-  'cap-drop': { value: true, multi: true, help: 'drop a capability' },
-  memory: { short: 'm', value: true, help: 'memory limit (e.g. 256m)' },
-  cpus: { value: true, help: 'number of CPUs (e.g. 0.5)' },
-  'pids-limit': { value: true, help: 'maximum number of processes' },
-  'log-opt': { value: true, multi: true, help: 'log option: max-size=SIZE (default 10m), max-file=N' },
-  tmpfs: { value: true, multi: true, help: 'mount a tmpfs: PATH[:OPTIONS]' },
-  init: { help: 'run an init (tini) as PID 1 that reaps zombies and forwards signals' },
-  hostname: { short: 'h', value: true, help: 'container hostname' },
-  label: { short: 'l', value: true, multi: true, help: 'set a label K=V' },
+  detach: { short: 'd', help: 'Run container in background and print container ID' },
+  rm: { help: 'Automatically remove the container when it exits' },
+  name: { value: true, help: 'Assign a name to the container' },
+  interactive: { short: 'i', help: 'Keep STDIN open even if not attached' },
+  tty: { short: 't', help: 'Allocate a pseudo-TTY' },
+  env: { short: 'e', value: true, multi: true, help: 'Set environment variables' },
+  'env-file': { value: true, multi: true, help: 'Read in a file of environment variables' },
+  publish: { short: 'p', value: true, multi: true, help: "Publish a container's port(s) to the host" },
+  'publish-all': { short: 'P', help: 'Publish all exposed ports to random ports' },
+  volume: { short: 'v', value: true, multi: true, help: 'Bind mount a volume' },
+  network: { value: true, type: 'network', help: 'Connect a container to a network: none, host or private (default "private")' },
+  net: { value: true, type: 'network', help: 'Same as --network' },
+  user: { short: 'u', value: true, help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  workdir: { short: 'w', value: true, help: 'Working directory inside the container' },
+  entrypoint: { value: true, help: 'Overwrite the default ENTRYPOINT of the image' },
+  'read-only': { help: "Mount the container's root filesystem as read only" },
+  privileged: { help: 'Give extended privileges to this container' },
+  'cap-add': { value: true, multi: true, help: 'Add Linux capabilities' },
+  'cap-drop': { value: true, multi: true, help: 'Drop Linux capabilities' },
+  memory: { short: 'm', value: true, type: 'bytes', help: 'Memory limit' },
+  cpus: { value: true, type: 'decimal', help: 'Number of CPUs' },
+  'pids-limit': { value: true, type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
+  'log-opt': { value: true, multi: true, help: 'Log driver options (max-size=SIZE, default 10m; max-file=N)' },
+  tmpfs: { value: true, multi: true, help: 'Mount a tmpfs directory' },
+  init: { help: 'Run an init inside the container that forwards signals and reaps processes' },
+  hostname: { short: 'h', value: true, help: 'Container host name' },
+  label: { short: 'l', value: true, multi: true, help: 'Set meta data on a container' },
+  ...policyFlags,
 } as const;
 
 type RunFlags = Parsed<typeof runFlags>['flags'];
@@ -102,6 +104,7 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     init: flags.init ?? false,
     autoRemove: flags.rm ?? false,
     labels,
+    ...policyOptions(flags),
   };
 }
 
@@ -144,7 +147,7 @@ const runVerb = (name: 'run' | 'create') =>
   defineVerb({
     name,
     synopsis: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
-    summary: name === 'run' ? 'Create and start a container' : 'Create a container',
+    summary: name === 'run' ? 'Run a command in a new container' : 'Create a new container',
     flags: runFlags,
     stopAtPositional: true,
     async run(ctx, { flags, positionals }) {
@@ -418,6 +421,19 @@ const cleanupVerb = defineVerb({
   },
 });
 
+/** `container healthcheck ID`: one probe, run by the container's health runner; exit 1 once it no longer runs. */
+const healthcheckVerb = defineVerb({
+  name: 'container healthcheck',
+  synopsis: 'ID',
+  summary: "Run a container's healthcheck once and record the result (run by its health runner)",
+  flags: {},
+  async run(ctx, { positionals }) {
+    const id = positionals[0];
+    if (!id || !/^[0-9a-f]{64}$/.test(id)) throw new EngineError('invalid_argument', 'healthcheck needs a full container id');
+    return (await service(ctx).healthcheck(id)) ? 0 : 1;
+  },
+});
+
 function byName(name: string): Verb {
   switch (name) {
     case 'run':
@@ -491,6 +507,7 @@ const subcommands = [
   'prune',
   'inspect',
   'cleanup',
+  'healthcheck',
   'create',
   'start',
   'run',
@@ -513,7 +530,7 @@ const subcommands = [
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
 const containerVerb: Verb = defineVerb({
   name: 'container',
-  synopsis: `COMMAND (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`,
+  synopsis: `COMMAND (${subcommands.filter((s) => s !== 'cleanup' && s !== 'healthcheck').join(', ')})`,
   summary: 'Manage containers',
   flags: {},
   stopAtPositional: true,
@@ -522,11 +539,12 @@ const containerVerb: Verb = defineVerb({
     if (!sub || !subcommands.includes(sub))
       throw new EngineError(
         'invalid_argument',
-        `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup').join(', ')})`,
+        `unknown container command: ${sub ?? '(none)'} (${subcommands.filter((s) => s !== 'cleanup' && s !== 'healthcheck').join(', ')})`,
       );
     let v: Verb;
     if (sub === 'prune') v = pruneVerb as unknown as Verb;
     else if (sub === 'cleanup') v = cleanupVerb as unknown as Verb;
+    else if (sub === 'healthcheck') v = healthcheckVerb as unknown as Verb;
     else if (sub === 'ls' || sub === 'ps' || sub === 'list') v = (await import('./ps.js')).verb as unknown as Verb;
     else if (sub === 'inspect') v = (await import('./inspect.js')).verb as unknown as Verb;
     else if (sub === 'port') v = (await import('./port.js')).verb as unknown as Verb;
@@ -534,7 +552,7 @@ const containerVerb: Verb = defineVerb({
     else v = byName(sub);
     const { parseArgs, usage } = await import('../args.js');
     if (rest[0] === '--help' || rest[0] === '-h') {
-      ctx.stdout.write(usage(v.name, v.synopsis, v.flags) + '\n');
+      ctx.stdout.write(usage(v.name, v.synopsis, v.flags, v.summary) + '\n');
       return 0;
     }
     return v.run(ctx, parseArgs(v.name, rest, v.flags, { stopAtPositional: v.stopAtPositional ?? false }));

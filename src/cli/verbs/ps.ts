@@ -14,11 +14,16 @@ export function humanDuration(ms: number): string {
 
 export function statusText(r: ContainerReport, now = Date.now()): string {
   switch (r.state) {
-    case 'running':
-      return `Up ${humanDuration(now - Date.parse(r.startedAt ?? r.createdAt))}`;
+    case 'running': {
+      const up = `Up ${humanDuration(now - Date.parse(r.startedAt ?? r.createdAt))}`;
+      // Docker's Health.String(): "health: starting", "healthy", "unhealthy".
+      if (r.healthStatus) return `${up} (${r.healthStatus === 'starting' ? 'health: starting' : r.healthStatus})`;
+      return up;
+    }
     case 'paused':
       return `Up ${humanDuration(now - Date.parse(r.startedAt ?? r.createdAt))} (Paused)`;
     case 'exited':
+      if (r.restarting) return `Restarting (${r.exitCode ?? 0}) ${humanDuration(now - Date.parse(r.finishedAt ?? r.createdAt))} ago`;
       return `Exited (${r.exitCode ?? 0})${r.exitReason ? ` [${r.exitReason}]` : ''} ${humanDuration(now - Date.parse(r.finishedAt ?? r.createdAt))} ago`;
     case 'created':
       return 'Created';

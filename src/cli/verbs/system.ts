@@ -169,12 +169,23 @@ const subs: Readonly<Record<string, Sub>> = {
         pos,
       ),
   },
+  restore: {
+    noArgs: true,
+    synopsis: '',
+    flags: {},
+    // What a boot does: containers a reboot left "running" are finished, and those whose restart
+    // policy says so (always; unless-stopped and on-failure unless stopped by hand) start again.
+    run: async (ctx) => {
+      for (const id of await ctx.engine.containers.restore()) ctx.stdout.write(`${id}\n`);
+      return 0;
+    },
+  },
 };
 
 export const verb = defineVerb({
   name: 'system',
-  synopsis: 'COMMAND (df, check, prune, service)',
-  summary: 'Manage the store (disk use, verification, cleanup); serve the Docker Engine API',
+  synopsis: 'COMMAND (df, check, prune, restore, service)',
+  summary: 'Manage the store (disk use, verification, cleanup), restore containers after a boot, serve the Docker Engine API',
   flags: {},
   stopAtPositional: true,
   run: (ctx, { positionals }) => runSub(ctx, 'system', subs, positionals),

@@ -3,9 +3,11 @@
 // (define.ts). The CLI verbs, the TUI and the dev loop all go through these; src/engine/index.ts
 // exports them with the implementation (facade/engine.ts). Types only: nothing here loads code.
 import type { ChildProcess } from 'node:child_process';
-import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress } from '../define.js';
+import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress, RestartPolicy } from '../define.js';
+export type { HealthConfig, HealthLogEntry, HealthState, HealthStatus, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import type { PushResult } from '../registry/push.js';
+import type { DockerEvent } from '../event-log.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { ExecOptions } from '../runtime/support.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
@@ -67,6 +69,25 @@ export interface ContainerPathStat {
   readonly linkTarget: string;
 }
 
+/** One end of `cp`: a host path, or a tar stream (`-`): written to (from a container) or read from (into one). */
+export type CopyEnd = { readonly path: string } | { readonly stream: NodeJS.WritableStream } | { readonly source: AsyncIterable<Buffer> };
+
+export interface CopyOptions {
+  /** -a: keep the source's uid/gid. */
+  readonly archive?: boolean;
+  /** -L: follow SRC_PATH when it is a symlink. */
+  readonly followLink?: boolean;
+}
+
+/** `docker update`: what may change on a container (absent: unchanged; "0" lifts a limit). */
+export interface ContainerUpdate {
+  readonly memory?: string;
+  readonly cpus?: string;
+  readonly pidsLimit?: number;
+  /** HostConfig.RestartPolicy; { Name: "no" } removes it. */
+  readonly restart?: RestartPolicy;
+}
+
 export interface TopReport {
   readonly titles: string[];
   readonly processes: string[][];
@@ -110,10 +131,22 @@ export interface ContainerEngine extends ContainersApi {
   getArchive(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: AsyncGenerator<Buffer> }>;
   /** `docker cp` in: a tar (plain or gzip) extracted under `path`, a directory in a running container. */
   putArchive(idOrName: string, path: string, source: AsyncIterable<Buffer>): Promise<void>;
+  /** `docker export`: the container's filesystem (no volumes) as a tar stream. */
+  exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void>;
+  /** `docker update`: the record, and a running container's cgroup at once (runc update). */
+  update(idOrName: string, u: ContainerUpdate): Promise<void>;
+  /** `docker cp CONTAINER:SRC DEST`: Docker's archive rules, paths resolved inside the container's root. */
+  copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void>;
+  /** `docker cp SRC CONTAINER:DEST`; a tar stream is unpacked into DEST, which must be a directory. */
+  copyTo(idOrName: string, from: CopyEnd, ctrPath: string, opts?: CopyOptions): Promise<void>;
   /** Removes every stopped container; resolves to the ids removed. */
   prune(): Promise<string[]>;
-  /** conmon's exit command: records the exit and frees the container's resources. */
+  /** conmon's exit command: records the exit, frees the container's resources, applies its restart policy. */
   cleanup(id: string): Promise<void>;
+  /** The health runner's step: one probe recorded in State.Health; false once the container no longer runs. */
+  healthcheck(id: string): Promise<boolean>;
+  /** What a boot would do (`system restore`): starts the containers whose restart policy says so; their ids. */
+  restore(): Promise<string[]>;
 }
 
 // ---- images -------------------------------------------------------------------------
@@ -255,7 +288,14 @@ export interface SystemCheckReport extends CheckReport {
   readonly repaired: boolean;
 }
 
+export type { DockerEvent } from '../event-log.js';
+
 export interface SystemEngine {
+  /**
+   * `docker events`: container and image events every dockui process logged (RUNROOT/events.log),
+   * from `sinceMs`; with `follow`, then live until `untilMs` or the signal.
+   */
+  events(opts?: { sinceMs?: number; untilMs?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<DockerEvent>;
   /** Re-verifies every blob, layer and image record, and looks for leftovers of killed processes. */
   check(opts?: CheckOptions): Promise<SystemCheckReport>;
   /** The store's disk use. */

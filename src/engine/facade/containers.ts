@@ -5,12 +5,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
+import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import type { ContainerChange, ContainerEngine, ContainerPathStat, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
+import type { ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
-  return { ...r, command: [r.path, ...r.args].join(' ') };
+  const live = r.state === 'running' || r.state === 'paused';
+  return {
+    ...r,
+    command: [r.path, ...r.args].join(' '),
+    ...(r.health && live ? { healthStatus: r.health.Status } : {}),
+    ...(r.state === 'exited' && r.restartingPid && pidAlive(r.restartingPid) ? { restarting: true } : {}),
+  };
 }
 
 /**
@@ -20,7 +28,6 @@ function report(r: ContainerRecord): ContainerReport {
  */
 async function settled(rec: ContainerRecord, dir: string): Promise<boolean> {
   if (rec.state !== 'running' && rec.state !== 'paused') return true;
-  const { pidAlive } = await import('../store/lock.js');
   if (rec.monitor === 'conmon' && existsSync(join(dir, 'exit'))) return false;
   if (rec.monitor === 'attached' && rec.ownerPid && (rec.ownerPid === process.pid || pidAlive(rec.ownerPid, rec.ownerStart))) return true;
   return !!rec.monitorPid && pidAlive(rec.monitorPid);
@@ -148,6 +155,10 @@ export class ContainerEngineImpl implements ContainerEngine {
     await (await this.#rt()).remove(idOrName, opts);
     await this.#changed();
   }
+  async update(idOrName: string, u: ContainerUpdate): Promise<void> {
+    await (await this.#rt()).update(idOrName, u);
+    await this.#changed();
+  }
   async rename(idOrName: string, newName: string): Promise<void> {
     await (await this.#rt()).rename(idOrName, newName);
     await this.#changed();
@@ -159,6 +170,14 @@ export class ContainerEngineImpl implements ContainerEngine {
   }
   async cleanup(id: string): Promise<void> {
     await (await this.#rt()).cleanup(id);
+  }
+  async healthcheck(id: string): Promise<boolean> {
+    return (await this.#rt()).healthcheck(id);
+  }
+  async restore(): Promise<string[]> {
+    const ids = await (await this.#rt()).restore();
+    await this.#changed();
+    return ids;
   }
 
   // ---- I/O
@@ -190,6 +209,18 @@ export class ContainerEngineImpl implements ContainerEngine {
     const rw = await diff.changesSize(upper, changes);
     const image = (await (await this.core.store()).listImages({ all: true })).find((i) => i.id === rec.imageId);
     return { rw, rootFs: (image?.size ?? 0) + rw };
+  }
+  async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {
+    const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    await copyFromContainer(rt, idOrName, ctrPath, to, opts);
+  }
+  async copyTo(idOrName: string, from: CopyEnd, ctrPath: string, opts?: CopyOptions): Promise<void> {
+    const [rt, { copyToContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    await copyToContainer(rt, idOrName, from, ctrPath, opts);
+  }
+  async exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void> {
+    const [rt, { exportContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    await exportContainer(rt, idOrName, to);
   }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;

@@ -3,6 +3,7 @@
 // the builder nor the registry client. One store and one container runtime per engine: a `run`
 // keeps the same runtime from create to start (it skips rewriting a bundle it just wrote).
 import type { EventBus } from '../events.js';
+import { logEvents } from '../event-log.js';
 import { securePaths, type EnginePaths } from '../paths.js';
 import type { Containers } from '../runtime/containers.js';
 import type { FsStore, Store } from '../store/index.js';
@@ -22,7 +23,9 @@ export class EngineCore {
     readonly paths: EnginePaths,
     readonly events: EventBus,
     readonly insecure: readonly string[],
-  ) {}
+  ) {
+    logEvents(events, paths);
+  }
 
   /**
    * The roots are private to their owner (one stat each per process). `create`: made when

@@ -6,6 +6,7 @@ import type { EnginePaths } from '../paths.js';
 import type { DfReport, GcOptions, GcReport } from '../store/index.js';
 import type { Leftover, LeftoverFinder, RepairedLeftover } from '../types.js';
 import type {
+  DockerEvent,
   CheckOptions,
   RegistryEngine,
   SystemCheckReport,
@@ -172,6 +173,11 @@ export class RegistryEngineImpl implements RegistryEngine {
 
 export class SystemEngineImpl implements SystemEngine {
   constructor(readonly core: EngineCore) {}
+
+  async *events(opts: { sinceMs?: number; untilMs?: number; follow?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<DockerEvent> {
+    const { readEvents } = await import('../event-log.js');
+    yield* readEvents(this.core.paths, opts);
+  }
 
   async check(opts: CheckOptions = {}): Promise<SystemCheckReport> {
     const store = await this.core.store();

@@ -23,7 +23,9 @@ import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
-import { dockuiBin, sleep, type ExecOptions } from './support.js';
+import { pidAlive } from '../sysx.js';
+import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
+import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
 
 export class Containers extends ContainerLifecycle {
@@ -154,22 +156,49 @@ export class Containers extends ContainerLifecycle {
     return { titles: ['UID', 'PID', 'PPID', 'TIME', 'CMD'], processes: rows };
   }
 
+  // ---- cp
+
+  /**
+   * Runs `fn` with the container's root as a host path: a running one's own view (/proc/PID/root,
+   * its volumes and binds included), a stopped one's overlay mounted for the while (under its
+   * lock; a created container keeps the mount create made).
+   */
+  async withRoot<T>(idOrName: string, fn: (root: string, rec: ContainerRecord) => Promise<T>): Promise<T> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    const rec = (await this.reconcile(found)) ?? found;
+    if ((rec.state === 'running' || rec.state === 'paused') && rec.pid && initAlive(rec)) return fn(`/proc/${rec.pid}/root`, rec);
+    return this.records.withLock(rec.id, async () => {
+      const r = (await this.records.read(rec.id)) ?? rec;
+      if (r.state === 'removing') throw new EngineError('conflict', `container ${r.name} is being removed`);
+      const dir = this.dir(r.id);
+      const root = await mountRootfs(r, dir);
+      try {
+        return await fn(root, r);
+      } finally {
+        if (r.state === 'exited') unmount(root);
+      }
+    });
+  }
+
   execShellCommand(idOrName: string): readonly string[] {
     return [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'exec', '-it', idOrName, 'sh'];
   }
 
   /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
   inspectJson(r: ContainerRecord): Record<string, unknown> {
-    return {
+    const restarting = r.state === 'exited' && !!r.restartingPid && pidAlive(r.restartingPid);
+    const out = {
       Id: r.id,
       Name: `/${r.name}`,
       Created: r.createdAt,
       Path: r.path,
       Args: r.args,
       State: {
-        Status: r.state,
+        Status: restarting ? 'restarting' : r.state,
         Running: r.state === 'running',
         Paused: r.state === 'paused',
+        Restarting: restarting,
         OOMKilled: r.exitReason === 'oom',
         Pid: r.state === 'running' ? (r.pid ?? 0) : 0,
         ExitCode: r.exitCode ?? 0,
@@ -177,6 +206,7 @@ export class Containers extends ContainerLifecycle {
         ExitReason: r.exitReason ?? '',
         StartedAt: r.startedAt ?? '',
         FinishedAt: r.finishedAt ?? '',
+        ...(r.health ? { Health: r.health } : {}),
       },
       Image: r.imageId,
       ImageName: r.image,
@@ -193,6 +223,7 @@ export class Containers extends ContainerLifecycle {
         StopSignal: r.stopSignal,
         Labels: r.labels,
         Image: r.image,
+        ...(r.healthcheck ? { Healthcheck: r.healthcheck } : {}),
       },
       HostConfig: {
         NetworkMode: r.network,
@@ -205,6 +236,7 @@ export class Containers extends ContainerLifecycle {
         PidsLimit: r.pidsLimit ?? 0,
         Init: r.init,
         AutoRemove: r.autoRemove,
+        RestartPolicy: { Name: r.restartPolicy?.Name || 'no', MaximumRetryCount: r.restartPolicy?.MaximumRetryCount ?? 0 },
         LogConfig: {
           Type: 'k8s-file',
           Config: {
@@ -229,6 +261,11 @@ export class Containers extends ContainerLifecycle {
       },
       LogPath: logPath(this.dir(r.id)),
     };
+    // Docker's pointers that are nil: `{{.State.Health}}` prints <nil> and `{{if}}` is false,
+    // while the JSON leaves them out (omitempty). Not enumerable, so JSON.stringify skips them.
+    if (!r.health) Object.defineProperty(out.State, 'Health', { value: null, enumerable: false });
+    if (!r.healthcheck) Object.defineProperty(out.Config, 'Healthcheck', { value: null, enumerable: false });
+    return out;
   }
 }
 

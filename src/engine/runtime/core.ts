@@ -12,6 +12,7 @@ import { pidAlive, tryLock } from '../store/lock.js';
 import { rootfsOf } from './bundle.js';
 import { removeRuntimeLeftovers } from './leftovers.js';
 import { readExit } from './monitor.js';
+import { stopHealthRunner } from './health.js';
 import { teardownNetwork } from './network.js';
 import { releaseBridge, stopBridge } from './bridge-net.js';
 import { OciRuntime } from './oci-runtime.js';
@@ -158,6 +159,9 @@ export class ContainerCore {
         ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}),
       });
     unmount(rootfsOf(dir));
+    stopHealthRunner(rec);
+    delete rec.healthPid;
+    delete rec.healthPidStart;
     rec.state = 'exited';
     rec.exitCode = exitCode;
     rec.finishedAt = (exit?.at ?? new Date()).toISOString();

@@ -6,8 +6,21 @@ import { shortId, validName } from './ids.js';
 import { readExit } from './monitor.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
-import { parseSignal, sleep } from './support.js';
+import { checkRestartPolicy, restartDecision, restoresAfterBoot } from './policy.js';
+import { probeAndRecord } from './health.js';
+import { parseBytes, parseCpus, parseSignal, sleep } from './support.js';
+import { runcMessage } from './oci-runtime.js';
+import type { RestartPolicy } from '../define.js';
+import { pidAlive } from '../sysx.js';
 import { ContainerStarter } from './start.js';
+
+/** What `docker update` may change here. */
+export interface UpdateOptions {
+  readonly memory?: string;
+  readonly cpus?: string;
+  readonly pidsLimit?: number;
+  readonly restart?: RestartPolicy;
+}
 
 export class ContainerLifecycle extends ContainerStarter {
   // ---- stop / kill / restart
@@ -18,8 +31,11 @@ export class ContainerLifecycle extends ContainerStarter {
     const sig = opts.signal ? parseSignal(opts.signal) : rec.stopSignal || 'SIGTERM';
     if (rec.state !== 'running' && rec.state !== 'paused') {
       ensureState(rec.name, rec.state, 'stop');
+      // A stop during a restart's backoff cancels the restart, as Docker's.
+      if (rec.state === 'exited' && rec.restartPolicy) await this.markStopped(rec.id);
       return rec;
     }
+    await this.markStopped(rec.id);
     const timeoutMs = Math.max(0, opts.timeoutSec ?? 10) * 1000;
     if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
     const sent = await this.signal(rec, sig);
@@ -36,6 +52,8 @@ export class ContainerLifecycle extends ContainerStarter {
     const rec = await this.find(idOrName);
     const r = (await this.reconcile(rec)) ?? rec;
     ensureState(r.name, r.state, 'kill');
+    // Killed with SIGKILL or its stop signal by hand: no restart policy applies (moby's killWithSignal).
+    if (sig === 'SIGKILL' || sig === (r.stopSignal || 'SIGTERM')) await this.markStopped(r.id);
     const sent = await this.signal(r, sig);
     if (!sent) throw new EngineError('conflict', `cannot kill container ${r.name}: it is not running`);
     // A frozen process takes its signal only once thawed (Docker thaws a paused one it kills too).
@@ -44,6 +62,148 @@ export class ContainerLifecycle extends ContainerStarter {
       await this.ownerFinishes(r);
       await this.records.withLock(r.id, () => this.finishLocked(r.id, undefined, 137));
     }
+  }
+
+  /** Docker's HasBeenManuallyStopped: the exit that follows starts nothing again. */
+  protected async markStopped(id: string): Promise<void> {
+    await this.records.withLock(id, async () => {
+      const r = await this.records.read(id);
+      if (!r || r.manuallyStopped) return;
+      r.manuallyStopped = true;
+      await this.records.write(r);
+    });
+  }
+
+  // ---- restart policies and healthchecks (the monitor's exit command and the health runner)
+
+  /** conmon's exit command: finish the container, then apply its restart policy. */
+  override async cleanup(id: string): Promise<void> {
+    const rec = await this.records.withLock(id, () => this.finishLocked(id));
+    if (rec?.state === 'exited' && rec.restartPolicy) await this.restartByPolicy(rec);
+  }
+
+  /**
+   * Docker's restart manager, in the exit command's process: decide, wait the backoff (the record
+   * says "restarting" meanwhile), then start again unless someone stopped, started or removed
+   * the container in between. The started container gets its own monitor and exit command.
+   */
+  protected async restartByPolicy(exited: ContainerRecord): Promise<void> {
+    const ranMs = Date.parse(exited.finishedAt ?? '') - Date.parse(exited.startedAt ?? '');
+    const { restart, delayMs } = restartDecision(exited, Number.isFinite(ranMs) ? ranMs : 0);
+    const unchanged = (r: ContainerRecord | undefined): r is ContainerRecord =>
+      !!r && r.state === 'exited' && !r.manuallyStopped && r.finishedAt === exited.finishedAt;
+    const go = await this.records.withLock(exited.id, async () => {
+      const r = await this.records.read(exited.id);
+      if (!unchanged(r)) return false;
+      r.restartDelayMs = delayMs;
+      if (restart) r.restartingPid = process.pid;
+      await this.records.write(r);
+      return restart;
+    });
+    if (!go) return;
+    await sleep(delayMs);
+    const started = await this.records.withLock(exited.id, async () => {
+      const r = await this.records.read(exited.id);
+      if (!unchanged(r)) return false;
+      delete r.restartingPid;
+      r.restartCount += 1;
+      try {
+        await this.startLocked(r, false);
+      } catch (e) {
+        // Docker gives up on a restart that cannot start; the reason stays in the record.
+        r.exitReason = `restart failed: ${(e as Error).message}`;
+        await this.records.write(r);
+        return false;
+      }
+      return true;
+    });
+    if (started) this.events?.emit('container.started', { id: exited.id });
+  }
+
+  /**
+   * What a boot would do (`dockui system restore`): records left "running" by a reboot are
+   * finished, then every container whose policy says so starts again (always; unless-stopped
+   * and on-failure unless stopped by hand; on-failure only after a failure). Resolves to the ids.
+   */
+  async restore(): Promise<string[]> {
+    const started: string[] = [];
+    for (const r of await this.list({ all: true })) {
+      if (!restoresAfterBoot(r)) continue;
+      if (r.restartingPid && pidAlive(r.restartingPid)) continue; // its exit command is on it
+      try {
+        await this.records.withLock(r.id, async () => {
+          const now = await this.records.read(r.id);
+          if (!now || !restoresAfterBoot(now)) return;
+          delete now.restartingPid;
+          await this.startLocked(now, false);
+          started.push(r.id);
+        });
+      } catch {
+        // one that cannot start does not stop the others; `ps -a` shows it exited
+      }
+    }
+    for (const id of started) this.events?.emit('container.started', { id });
+    return started;
+  }
+
+  /** The health runner's step: one probe, recorded; false when the container no longer runs. */
+  async healthcheck(id: string): Promise<boolean> {
+    return probeAndRecord(this, id);
+  }
+
+  // ---- update
+
+  /**
+   * `docker update`: limits and the restart policy. The record changes (the next start uses it)
+   * and a running container's cgroup follows at once through `runc update`. Values are checked
+   * before anything changes; "0" for --cpus or --memory lifts the limit, as Docker's.
+   */
+  async update(idOrName: string, u: UpdateOptions): Promise<void> {
+    const memoryBytes = u.memory === undefined ? undefined : u.memory.trim() === '0' ? 0 : parseBytes(u.memory);
+    const nanoCpus = u.cpus === undefined ? undefined : parseCpus(u.cpus);
+    const restart = u.restart === undefined ? undefined : (checkRestartPolicy(u.restart) ?? null);
+    if (u.pidsLimit !== undefined && (!Number.isInteger(u.pidsLimit) || u.pidsLimit < -1))
+      throw new EngineError('invalid_argument', `invalid --pids-limit: ${u.pidsLimit}`);
+    await this.settle();
+    const found = await this.find(idOrName);
+    await this.records.withLock(found.id, async () => {
+      const r = await this.records.read(found.id);
+      if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+      if (restart && r.autoRemove)
+        throw new EngineError('invalid_argument', 'Restart policy cannot be updated because AutoRemove is enabled for the container');
+      const w = r as { -readonly [K in keyof ContainerRecord]: ContainerRecord[K] };
+      if (memoryBytes !== undefined) {
+        if (memoryBytes) w.memoryBytes = memoryBytes;
+        else delete w.memoryBytes;
+      }
+      if (nanoCpus !== undefined) {
+        if (nanoCpus) w.nanoCpus = nanoCpus;
+        else delete w.nanoCpus;
+      }
+      if (u.pidsLimit !== undefined) {
+        if (u.pidsLimit > 0) w.pidsLimit = u.pidsLimit;
+        else delete w.pidsLimit;
+      }
+      if (restart !== undefined) {
+        if (restart) w.restartPolicy = restart;
+        else delete w.restartPolicy;
+      }
+      if (
+        (r.state === 'running' || r.state === 'paused') &&
+        (memoryBytes !== undefined || nanoCpus !== undefined || u.pidsLimit !== undefined)
+      ) {
+        const args = ['update'];
+        // -1 for "no limit" in runc's words; swap follows memory (dockui never gives swap).
+        if (memoryBytes !== undefined) args.push('--memory', String(memoryBytes || -1), '--memory-swap', String(memoryBytes || -1));
+        if (nanoCpus !== undefined)
+          args.push('--cpu-period', '100000', '--cpu-quota', String(nanoCpus ? Math.max(1000, Math.round(nanoCpus / 1e4)) : -1));
+        if (u.pidsLimit !== undefined) args.push('--pids-limit', String(u.pidsLimit > 0 ? u.pidsLimit : -1));
+        const res = await this.runtime.run([...args, r.id]);
+        if (res.code !== 0) throw new EngineError('failed_precondition', `cannot update container ${r.name}: ${runcMessage(res.stderr)}`);
+      }
+      await this.records.write(r);
+      this.fresh.delete(r.id); // the bundle's limits are written again at the next start
+    });
   }
 
   // ---- pause / unpause: runc's freezer (cgroup v1 freezer here), as docker pause

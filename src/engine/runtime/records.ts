@@ -6,7 +6,7 @@
 // dozen of them, and the TUI is not held up by microseconds.
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerState, PortMapping } from '../define.js';
+import type { ContainerState, HealthConfig, HealthState, PortMapping, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { acquireLock, withLock } from '../store/lock.js';
 import type { NetworkMode } from './network.js';
@@ -81,6 +81,21 @@ export interface ContainerRecord {
   /** network 'bridge': its place on each dockui network (address kept until removal). */
   networks?: readonly NetworkAttachment[];
   restartCount: number;
+  /** HostConfig.RestartPolicy; absent: "no". */
+  restartPolicy?: RestartPolicy;
+  /** The effective healthcheck (the image's merged with --health-*); absent or Test ["NONE"]: none. */
+  healthcheck?: HealthConfig;
+  /** State.Health while a healthcheck is set; reset to "starting" on every start. */
+  health?: HealthState;
+  /** Stopped by `stop`/`kill`/`rm` (not by itself): no restart policy applies (Docker's HasBeenManuallyStopped). */
+  manuallyStopped?: boolean;
+  /** The restart backoff last used (Docker's: 100 ms doubling, reset after 10 s up). */
+  restartDelayMs?: number;
+  /** The exit command waiting out the backoff before a restart (Docker's "restarting" state). */
+  restartingPid?: number;
+  /** The health runner's pid (and start time) while the container runs with a healthcheck. */
+  healthPid?: number;
+  healthPidStart?: string;
 }
 
 export class RecordStore {

@@ -13,6 +13,8 @@ import { generateName, newId, shortId, validName } from './ids.js';
 import { execFailureExitCode, missingExecutable } from './lookpath.js';
 import { defaultLogMaxSize, parseLogOpts } from './logs.js';
 import { createWithMonitor } from './monitor.js';
+import { startHealthRunner } from './health.js';
+import { checkRestartPolicy, effectiveHealthcheck, healthActive } from './policy.js';
 import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
 import type { ContainerRecord, MountRecord } from './records.js';
 import { unmount } from './rootfs.js';
@@ -50,6 +52,11 @@ export class ContainerStarter extends ContainerCore {
     if (opts.init) (await import('./bundle.js')).initBinary();
     for (const e of opts.env ?? [])
       if (e.startsWith('=') || e === '') throw new EngineError('invalid_argument', `invalid environment variable: ${JSON.stringify(e)}`);
+    const restartPolicy = checkRestartPolicy(opts.restart);
+    // Docker's words: a container removed when it exits cannot also be started again.
+    if (restartPolicy && opts.autoRemove)
+      throw new EngineError('invalid_argument', 'conflicting options: cannot specify both --restart and --rm');
+    effectiveHealthcheck(undefined, opts.healthcheck); // checks the run's values before the image is read
 
     trace('create: options checked');
     const image = await this.resolveImage(opts.image);
@@ -66,6 +73,7 @@ export class ContainerStarter extends ContainerCore {
     const cmd = opts.cmd?.length ? opts.cmd : opts.entrypoint ? [] : (cfg.Cmd ?? []);
     const argv = [...entrypoint, ...cmd];
     if (argv.length === 0) throw new EngineError('invalid_argument', `no command specified: image ${opts.image} has no Cmd or Entrypoint`);
+    const healthcheck = effectiveHealthcheck(cfg.Healthcheck, opts.healthcheck);
     const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
     const env = mergeEnv(
       cfg.Env,
@@ -115,6 +123,8 @@ export class ContainerStarter extends ContainerCore {
       autoRemove: opts.autoRemove ?? false,
       labels: { ...(cfg.Labels ?? {}), ...(opts.labels ?? {}) },
       restartCount: 0,
+      ...(restartPolicy ? { restartPolicy } : {}),
+      ...(healthcheck ? { healthcheck } : {}),
     };
     await this.records.withNamesLock(async () => {
       const taken = new Set((await this.records.list()).map((r) => r.name));
@@ -215,9 +225,22 @@ export class ContainerStarter extends ContainerCore {
         runRoot: this.paths.runRoot,
         tty: rec.tty,
         logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
-        exitCommand: foreground
-          ? []
-          : [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'container', 'cleanup', rec.id],
+        // A foreground run with a restart policy keeps the exit command: the policy outlives the CLI.
+        exitCommand:
+          foreground && !rec.restartPolicy
+            ? []
+            : [
+                process.execPath,
+                '--',
+                dockuiBin,
+                '--root',
+                this.paths.root,
+                '--runroot',
+                this.paths.runRoot,
+                'container',
+                'cleanup',
+                rec.id,
+              ],
       });
       rec.pid = pid;
       const st = procStart(pid);
@@ -252,6 +275,16 @@ export class ContainerStarter extends ContainerCore {
     delete rec.finishedAt;
     delete rec.exitCode;
     delete rec.exitReason;
+    delete rec.manuallyStopped;
+    if (healthActive(rec.healthcheck)) {
+      // Docker: every start begins "starting" with no failing streak; the log of probes stays.
+      rec.health = { Status: 'starting', FailingStreak: 0, Log: rec.health?.Log ?? [] };
+      const runner = startHealthRunner(this.paths, rec, [process.execPath, '--', dockuiBin]);
+      if (runner) {
+        rec.healthPid = runner.pid;
+        if (runner.start !== undefined) rec.healthPidStart = runner.start;
+      }
+    }
     await this.records.write(rec);
   }
 

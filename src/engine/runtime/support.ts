@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ContainerSummary, EngineError } from '../define.js';
-import { procStart } from '../sysx.js';
+import { type ContainerSummary, EngineError, type HealthConfig } from '../define.js';
+import { pidAlive, procStart } from '../sysx.js';
 import { cleanRuntimeMessage } from './monitor.js';
 import type { ContainerRecord } from './records.js';
 
@@ -76,6 +76,7 @@ export interface ImageInfo {
     StopSignal?: string;
     Labels?: Readonly<Record<string, string>>;
     Volumes?: Readonly<Record<string, object>>;
+    Healthcheck?: HealthConfig;
   };
 }
 
@@ -144,5 +145,8 @@ export function summarize(r: ContainerRecord): ContainerSummary {
     ...(r.exitReason ? { exitReason: r.exitReason } : {}),
     ports: r.ports,
     ...(r.pid && r.state === 'running' ? { pid: r.pid } : {}),
+    ...(r.health && (r.state === 'running' || r.state === 'paused') ? { healthStatus: r.health.Status } : {}),
+    ...(r.restartCount ? { restartCount: r.restartCount } : {}),
+    ...(r.state === 'exited' && r.restartingPid && pidAlive(r.restartingPid) ? { restarting: true } : {}),
   };
 }

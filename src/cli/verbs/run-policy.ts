@@ -1,0 +1,77 @@
+// run/create's restart and healthcheck flags (Docker's words), turned into the facade's
+// RunOptions.restart (HostConfig.RestartPolicy) and .healthcheck (Config.Healthcheck).
+import { EngineError } from '../../engine/define.js';
+import type { RunOptions } from '../../engine/types.js';
+
+export const policyFlags = {
+  'health-cmd': { value: true, help: 'Command to run to check health' },
+  'health-interval': { value: true, type: 'duration', help: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  'health-retries': { value: true, type: 'int', help: 'Consecutive failures needed to report unhealthy' },
+  'health-start-period': {
+    value: true,
+    type: 'duration',
+    help: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)',
+  },
+  'health-timeout': { value: true, type: 'duration', help: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
+  'no-healthcheck': { help: 'Disable any container-specified HEALTHCHECK' },
+  restart: { value: true, help: 'Restart policy to apply when a container exits (default "no")' },
+} as const;
+
+type PolicyFlags = {
+  readonly [K in keyof typeof policyFlags]?: (typeof policyFlags)[K] extends { value: true } ? string : boolean;
+};
+
+/** Go's time.ParseDuration, in nanoseconds ("1m30s", "500ms", "2s"). */
+function duration(s: string, flag: string): number {
+  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  const t = s.trim();
+  if (t === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let at = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    at = re.lastIndex;
+  }
+  if (!t || at !== t.length)
+    throw new EngineError(
+      'invalid_argument',
+      `invalid argument ${JSON.stringify(s)} for "--${flag}" flag: time: invalid duration ${JSON.stringify(s)}`,
+    );
+  return Math.round(total);
+}
+
+export function policyOptions(f: PolicyFlags): Pick<RunOptions, 'restart' | 'healthcheck'> {
+  const out: { -readonly [K in 'restart' | 'healthcheck']?: RunOptions[K] } = {};
+  if (f.restart !== undefined) {
+    const [name = '', count, ...rest] = f.restart.split(':');
+    if (rest.length || (count !== undefined && !/^\d+$/.test(count)))
+      throw new EngineError('invalid_argument', `invalid restart policy format: ${JSON.stringify(f.restart)}`);
+    out.restart = { Name: name as NonNullable<RunOptions['restart']>['Name'], MaximumRetryCount: count === undefined ? 0 : Number(count) };
+  }
+  const health = ['health-cmd', 'health-interval', 'health-retries', 'health-start-period', 'health-timeout'] as const;
+  if (f['no-healthcheck']) {
+    if (health.some((k) => f[k] !== undefined))
+      throw new EngineError('invalid_argument', '--no-healthcheck conflicts with --health-* options');
+    out.healthcheck = { Test: ['NONE'] };
+  } else if (health.some((k) => f[k] !== undefined)) {
+    let retries: number | undefined;
+    if (f['health-retries'] !== undefined) {
+      retries = Number(f['health-retries']);
+      if (!/^-?\d+$/.test(f['health-retries'].trim()))
+        throw new EngineError(
+          'invalid_argument',
+          `invalid argument ${JSON.stringify(f['health-retries'])} for "--health-retries" flag: strconv.ParseInt: parsing ${JSON.stringify(f['health-retries'])}: invalid syntax`,
+        );
+      if (retries < 0) throw new EngineError('invalid_argument', '--health-retries cannot be negative');
+    }
+    out.healthcheck = {
+      ...(f['health-cmd'] !== undefined ? { Test: ['CMD-SHELL', f['health-cmd']] } : {}),
+      ...(f['health-interval'] !== undefined ? { Interval: duration(f['health-interval'], 'health-interval') } : {}),
+      ...(f['health-timeout'] !== undefined ? { Timeout: duration(f['health-timeout'], 'health-timeout') } : {}),
+      ...(f['health-start-period'] !== undefined ? { StartPeriod: duration(f['health-start-period'], 'health-start-period') } : {}),
+      ...(retries !== undefined ? { Retries: retries } : {}),
+    };
+  }
+  return out;
+}
