@@ -11,7 +11,8 @@
 // The CLI is one CommonJS bundle (scripts/bundle-cli.mjs) compiled with V8's code cache, one
 // cache per verb in dist/v8-cache/ (a cache holds what its command compiled); it is (re)written
 // after a command that found none or had it refused (a new Node, a rebuilt bundle). Without
-// write access it simply is not kept.
+// write access it simply is not kept. The bundle is ASCII (scripts/bundle-cli.mjs checks), read
+// as latin1: a one-byte string with no UTF-8 decoding.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -29,7 +30,7 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, {
   filename: file,
   ...(cachedData ? { cachedData } : {}),
   importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -30,6 +30,11 @@ await build({
   // import.meta.url (sysx's native module, the path of bin/dockui.js) is this file's URL.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },
+  // Every command reads and deserializes the whole file: no comments or indentation (names are
+  // kept, so stacks still read), and ASCII only, so Node reads it as a one-byte string.
+  minifyWhitespace: true,
+  legalComments: 'none',
+  charset: 'ascii',
   logLevel: 'warning',
 });
 
@@ -42,6 +47,12 @@ const left = /(^|[^\w.$])import\(/m.exec(text.replace(/\/\/.*$/gm, ''));
 if (left)
   throw new Error(
     `bundle-cli: a dynamic import() is left in dist/cli.cjs near: ${text.slice(Math.max(0, left.index - 80), left.index + 80)}`,
+  );
+// bin/dockui.js reads the bundle as latin1 (a one-byte string, no UTF-8 decoding): it must be ASCII.
+const wide = /[^\x00-\x7f]/.exec(text);
+if (wide)
+  throw new Error(
+    `bundle-cli: a non-ASCII character is left in dist/cli.cjs (write it as an escape) near: ${text.slice(Math.max(0, wide.index - 60), wide.index + 20)}`,
   );
 writeFileSync(out, text);
 

@@ -10,5 +10,6 @@ export type * from './facade/api.js';
 // Pure helpers the CLI needs (no I/O, nothing heavy loaded).
 export { resolvePaths } from './paths.js';
 export { parseReference, tryParseReference, type Reference } from './util/reference.js';
+export { parseGoDuration } from './util/duration.js';
 export { familiarName } from './store/inspect.js';
 export { shortId, trace } from './facade/format.js';

@@ -2,6 +2,7 @@
 // RunOptions.restart (HostConfig.RestartPolicy) and .healthcheck (Config.Healthcheck).
 import { EngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
+import { parseGoDuration } from '../../engine/index.js';
 
 export const policyFlags = {
   'health-cmd': { value: true, help: 'Command to run to check health' },
@@ -23,22 +24,13 @@ type PolicyFlags = {
 
 /** Go's time.ParseDuration, in nanoseconds ("1m30s", "500ms", "2s"). */
 function duration(s: string, flag: string): number {
-  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  const t = s.trim();
-  if (t === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let at = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    total += Number(m[1]) * units[m[2]!]!;
-    at = re.lastIndex;
-  }
-  if (!t || at !== t.length)
+  const ns = parseGoDuration(s.trim());
+  if (ns === undefined)
     throw new EngineError(
       'invalid_argument',
       `invalid argument ${JSON.stringify(s)} for "--${flag}" flag: time: invalid duration ${JSON.stringify(s)}`,
     );
-  return Math.round(total);
+  return ns;
 }
 
 export function policyOptions(f: PolicyFlags): Pick<RunOptions, 'restart' | 'healthcheck'> {

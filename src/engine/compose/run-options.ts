@@ -1,6 +1,7 @@
 // A service's container as the engine creates it: the RunOptions, Compose's labels and the
 // config hash that decides whether `up` recreates it.
 import { createHash } from 'node:crypto';
+import { parseGoDuration } from '../util/duration.js';
 import type { RunOptions } from '../types.js';
 import type { ComposeModel, ServiceConfig } from './types.js';
 
@@ -111,13 +112,6 @@ export function runOptionsFor(
 /** Go-style durations Compose uses ("1m30s", "500ms", "10s"); ms. */
 export function durationMs(s: string | undefined, dflt: number): number {
   if (!s) return dflt;
-  let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  let m: RegExpExecArray | null;
-  let seen = '';
-  while ((m = re.exec(s))) {
-    seen += m[0];
-    total += Number(m[1]) * { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms'];
-  }
-  return seen === s ? total : dflt;
+  const ns = parseGoDuration(s);
+  return ns === undefined ? dflt : ns / 1e6;
 }

@@ -1,6 +1,7 @@
 // Parsers for the structured values inside instructions: `--mount` specs, Go durations,
 // port specs, sizes and signals. They throw `ValueError`; the caller adds the source range.
 import { cacheSharingModes, mountTypes } from './types.js';
+import { parseGoDuration } from '../util/duration.js';
 import type { CacheSharing, MountSpec, MountType } from './types.js';
 import { q } from './text.js';
 
@@ -260,33 +261,14 @@ export function parseMount(spec: string, opts: MountParseOptions = {}): MountSpe
   };
 }
 
-const durationUnits: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
 /** Go's time.ParseDuration, in nanoseconds: `30s`, `1m30s`, `1.5h`, `500ms`, `0`. */
 export function parseDuration(v: string): number {
-  let s = v;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    sign = s.startsWith('-') ? -1 : 1;
-    s = s.slice(1);
+  const ns = parseGoDuration(v);
+  if (ns === undefined) {
+    if (v === '') throw new ValueError(`invalid duration ${q(v)}`);
+    throw new ValueError(`invalid duration ${q(v)} (expected a number with a unit: 30s, 1m30s, 500ms)`);
   }
-  if (s === '0') return 0;
-  if (s === '') throw new ValueError(`invalid duration ${q(v)}`);
-  let total = 0;
-  const re = /(\d*\.?\d*)([a-zµμ]+)/y;
-  let pos = 0;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    const num = m?.[1] ?? '';
-    const unit = durationUnits[m?.[2] ?? ''];
-    if (!m || num === '' || num === '.' || unit === undefined) {
-      throw new ValueError(`invalid duration ${q(v)} (expected a number with a unit: 30s, 1m30s, 500ms)`);
-    }
-    total += Number(num) * unit;
-    pos = re.lastIndex;
-  }
-  return sign * Math.round(total);
+  return ns;
 }
 
 export interface PortSpec {
