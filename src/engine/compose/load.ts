@@ -163,6 +163,11 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
           `service ${JSON.stringify(sname)} refers to undefined volume ${JSON.stringify(v.source)}`,
         );
     });
+    if (s.restart !== undefined && !/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(s.restart))
+      throw new ComposeFileError(
+        at(['services', sname, 'restart']),
+        `service ${JSON.stringify(sname)}: invalid restart policy ${JSON.stringify(s.restart)} (no, always, on-failure[:N], unless-stopped)`,
+      );
     for (const d of Object.keys(s.depends_on ?? {})) {
       if (!model.services[d])
         throw new ComposeFileError(

@@ -2,8 +2,9 @@
 // config hash that decides whether `up` recreates it.
 import { createHash } from 'node:crypto';
 import { parseGoDuration } from '../util/duration.js';
+import { EngineError, type HealthConfig, type RestartPolicy } from '../define.js';
 import type { RunOptions } from '../types.js';
-import type { ComposeModel, ServiceConfig } from './types.js';
+import type { ComposeModel, Healthcheck, ServiceConfig } from './types.js';
 
 export const L = {
   project: 'com.docker.compose.project',
@@ -106,7 +107,36 @@ export function runOptionsFor(
   if (s.mem_limit) o.memory = s.mem_limit;
   if (s.cpus) o.cpus = s.cpus;
   if (s.pids_limit !== undefined) o.pidsLimit = s.pids_limit;
+  if (s.restart) o.restart = restartPolicy(svc, s.restart);
+  if (s.healthcheck) o.healthcheck = healthConfig(s.healthcheck);
   return o;
+}
+
+/** Compose's `restart:` (no, always, on-failure[:N], unless-stopped) as Docker's RestartPolicy. */
+function restartPolicy(svc: string, v: string): RestartPolicy {
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(v);
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure'))
+    throw new EngineError('invalid_argument', `service ${JSON.stringify(svc)}: invalid restart policy ${JSON.stringify(v)}`);
+  return { Name: m[1] as RestartPolicy['Name'], ...(m[2] !== undefined ? { MaximumRetryCount: Number(m[2]) } : {}) };
+}
+
+/**
+ * The service's healthcheck as Docker's Config.Healthcheck, so the container's own health
+ * runner records State.Health (inspect, ps, the TUI); durations in nanoseconds.
+ */
+function healthConfig(h: Healthcheck): HealthConfig {
+  if (h.disable) return { Test: ['NONE'] };
+  const ns = (d: string | undefined) => (d === undefined ? undefined : parseGoDuration(d));
+  const out: { -readonly [K in keyof HealthConfig]: HealthConfig[K] } = {};
+  if (h.test) out.Test = h.test;
+  const interval = ns(h.interval);
+  const timeout = ns(h.timeout);
+  const startPeriod = ns(h.start_period);
+  if (interval !== undefined) out.Interval = interval;
+  if (timeout !== undefined) out.Timeout = timeout;
+  if (startPeriod !== undefined) out.StartPeriod = startPeriod;
+  if (h.retries !== undefined) out.Retries = h.retries;
+  return out;
 }
 
 /** Go-style durations Compose uses ("1m30s", "500ms", "10s"); ms. */

@@ -33,6 +33,7 @@ const service: Allowed = {
   user: true,
   labels: true,
   healthcheck,
+  restart: true,
   profiles: true,
   init: true,
   read_only: true,

@@ -59,6 +59,7 @@ export interface ServiceConfig {
   user?: string;
   labels?: Record<string, string>;
   healthcheck?: Healthcheck;
+  restart?: string;
   profiles?: string[];
   init?: boolean;
   read_only?: boolean;
