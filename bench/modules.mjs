@@ -12,7 +12,7 @@
 // The same preload on an empty ES module gives Node's own floor; "added" is the count above it.
 // Usage: node bench/modules.mjs [--app DIR] [--root DIR] [--json] [-- VERB ARGS...]
 //   --app DIR: a tree with bin/ and dist/ (default: this checkout), to compare two builds.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +39,13 @@ cpSync(join(source, 'package.json'), join(app, 'package.json'));
 symlinkSync(realpathSync(join(source, 'node_modules')), join(app, 'node_modules'));
 mkdirSync(join(app, 'native'));
 symlinkSync(join(source, 'native/build'), join(app, 'native/build'));
+// The shipped bundle has no whitespace or comments: bundle the copy again, readable, to find
+// each module's comment and esbuild's lazy-init helper (the same modules, the same laziness).
+execFileSync(process.execPath, [join(top, 'scripts/bundle-cli.mjs')], {
+  cwd: app,
+  env: { ...process.env, DOCKUI_BUNDLE_TOP: app, DOCKUI_BUNDLE_READABLE: '1' },
+  stdio: 'inherit',
+});
 const bundle = readFileSync(join(app, 'dist/cli.cjs'), 'utf8');
 const helper = 'var __esm = (fn, res) => function __init() {\n';
 if (!bundle.includes(helper)) throw new Error('bench/modules: no __esm helper in dist/cli.cjs (esbuild changed?)');

@@ -16,7 +16,10 @@ import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// DOCKUI_BUNDLE_TOP: bundle another tree's dist/ (bench/modules.mjs does, on its copy);
+// DOCKUI_BUNDLE_READABLE=1 keeps the whitespace and the "// dist/…" module comments it reads.
+const top = process.env.DOCKUI_BUNDLE_TOP ?? resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const readable = process.env.DOCKUI_BUNDLE_READABLE === '1';
 for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache', 'dist/tui-bundle'])
   rmSync(join(top, old), { recursive: true, force: true });
 await build({
@@ -32,7 +35,7 @@ await build({
   define: { 'import.meta.url': '__importMetaUrl' },
   // Every command reads and deserializes the whole file: no comments or indentation (names are
   // kept, so stacks still read), and ASCII only, so Node reads it as a one-byte string.
-  minifyWhitespace: true,
+  minifyWhitespace: !readable,
   legalComments: 'none',
   charset: 'ascii',
   logLevel: 'warning',
@@ -49,7 +52,7 @@ if (left)
     `bundle-cli: a dynamic import() is left in dist/cli.cjs near: ${text.slice(Math.max(0, left.index - 80), left.index + 80)}`,
   );
 // bin/dockui.js reads the bundle as latin1 (a one-byte string, no UTF-8 decoding): it must be ASCII.
-const wide = /[^\x00-\x7f]/.exec(text);
+const wide = readable ? null : /[^\x00-\x7f]/.exec(text);
 if (wide)
   throw new Error(
     `bundle-cli: a non-ASCII character is left in dist/cli.cjs (write it as an escape) near: ${text.slice(Math.max(0, wide.index - 60), wide.index + 20)}`,
