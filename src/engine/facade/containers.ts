@@ -168,11 +168,19 @@ export class ContainerEngineImpl implements ContainerEngine {
     await this.#changed();
     return gone;
   }
+  // conmon's exit command and the health runner call these from their own processes, possibly
+  // after `rm -f` removed the container (and a test its whole root): with no record there is
+  // nothing to do, and the runtime is not loaded, so nothing is created under the roots.
   async cleanup(id: string): Promise<void> {
+    if (!this.#recorded(id)) return;
     await (await this.#rt()).cleanup(id);
   }
   async healthcheck(id: string): Promise<boolean> {
+    if (!this.#recorded(id)) return false;
     return (await this.#rt()).healthcheck(id);
+  }
+  #recorded(id: string): boolean {
+    return /^[0-9a-f]{64}$/.test(id) && existsSync(join(this.core.paths.root, 'containers', id, 'record.json'));
   }
   async restore(): Promise<string[]> {
     const ids = await (await this.#rt()).restore();
