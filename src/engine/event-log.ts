@@ -26,7 +26,8 @@ export interface DockerEvent {
 const maxBytes = 1 << 20;
 export const eventLogPath = (paths: EnginePaths) => join(paths.runRoot, 'events.log');
 
-const actions: Partial<Record<EngineTopic, [DockerEvent['Type'], string]>> = {
+/** Engine topics as Docker's event Type and Action (the log here and the API service's stream). */
+export const dockerEventKinds: Readonly<Partial<Record<EngineTopic, readonly [DockerEvent['Type'], string]>>> = {
   'container.created': ['container', 'create'],
   'container.started': ['container', 'start'],
   'container.exited': ['container', 'die'],
@@ -54,7 +55,7 @@ function containerAttributes(paths: EnginePaths, id: string): Record<string, str
 export function logEvents(bus: EventBus, paths: EnginePaths): () => void {
   const names = new Map<string, Record<string, string>>();
   return bus.onAny((topic, payload) => {
-    const a = actions[topic];
+    const a = dockerEventKinds[topic];
     if (!a) return;
     const p = payload as EngineEvents[typeof topic] & {
       id?: string;

@@ -11,5 +11,6 @@ export type * from './facade/api.js';
 export { resolvePaths } from './paths.js';
 export { parseReference, tryParseReference, type Reference } from './util/reference.js';
 export { parseGoDuration } from './util/duration.js';
+export { dockerEventKinds } from './event-log.js';
 export { familiarName } from './store/inspect.js';
 export { shortId, trace } from './facade/format.js';

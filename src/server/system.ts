@@ -2,7 +2,7 @@
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { DockuiEngine, VolumeReport } from '../engine/index.js';
+import { dockerEventKinds, type DockuiEngine, type VolumeReport } from '../engine/index.js';
 import type { EngineEvents, EngineTopic } from '../engine/define.js';
 import { API_VERSION, HttpError, MIN_API_VERSION, noContent, qFilters, sendJson } from './http.js';
 import { jsonLines } from './images.js';
@@ -78,20 +78,6 @@ export async function info(engine: DockuiEngine, res: ServerResponse): Promise<v
 
 // ---- events
 
-const topics: Partial<Record<EngineTopic, [type: string, action: string]>> = {
-  'container.created': ['container', 'create'],
-  'container.started': ['container', 'start'],
-  'container.exited': ['container', 'die'],
-  'container.removed': ['container', 'destroy'],
-  'container.renamed': ['container', 'rename'],
-  'container.paused': ['container', 'pause'],
-  'container.unpaused': ['container', 'unpause'],
-  'image.pulled': ['image', 'pull'],
-  'image.pushed': ['image', 'push'],
-  'image.tagged': ['image', 'tag'],
-  'image.removed': ['image', 'delete'],
-};
-
 /** GET /events: what this service's engine does from now on, as Docker's event objects. */
 export function events(engine: DockuiEngine, q: URLSearchParams, res: ServerResponse, closed: AbortSignal): Promise<void> {
   const filters = qFilters(q);
@@ -106,7 +92,7 @@ export function events(engine: DockuiEngine, q: URLSearchParams, res: ServerResp
       resolve();
     };
     const off = engine.events.onAny(<T extends EngineTopic>(topic: T, p: EngineEvents[T]) => {
-      const m = topics[topic];
+      const m = dockerEventKinds[topic];
       if (!m) return;
       const [Type, Action] = m;
       const payload = p as Record<string, string | number | undefined>;

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { ContainerStats, ContainerSummary, EngineError, ImageSummary, LogLine, PullProgress, RestartPolicy } from '../define.js';
 export type { HealthConfig, HealthLogEntry, HealthState, HealthStatus, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
+import type { NetworkRecord } from '../network/bridge.js';
 import type { PushResult } from '../registry/push.js';
 import type { DockerEvent } from '../event-log.js';
 import type { ContainerRecord } from '../runtime/records.js';
@@ -342,16 +343,8 @@ export interface DevEngine {
 
 // ---- networks, compose ------------------------------------------------------------------
 
-export interface NetworkReport {
-  readonly name: string;
-  readonly id: string;
-  readonly bridge: string;
-  readonly subnet: string;
-  readonly gateway: string;
-  readonly internal: boolean;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly createdAt: string;
-}
+/** A dockui network as its record on disk holds it. */
+export type NetworkReport = NetworkRecord;
 
 export interface NetworkEngine {
   list(): Promise<NetworkReport[]>;
