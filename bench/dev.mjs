@@ -5,6 +5,9 @@
 // 200-file context, same base image (the host's busybox-static), alternating, medians.
 //
 //   node bench/dev.mjs [--runs 10] [--files 200]
+//   node bench/dev.mjs --before DIR [--runs 10]: no podman; the same two loops run by a second
+//   build (a built tree with bin/, dist/, node_modules, e.g. a worktree of an older commit) on its
+//   own root, saves alternating between the builds; prints paired medians and ratios.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,8 @@ const opt = (name, def) => {
 const runs = opt('runs', 10);
 const files = opt('files', 200);
 const dockui = join(top, 'bin/dockui.js');
+const beforeIdx = args.indexOf('--before');
+const beforeBin = beforeIdx === -1 ? undefined : join(resolve(args[beforeIdx + 1]), 'bin/dockui.js');
 
 const work = mkdtempSync(join(tmpdir(), 'dockui-bench-dev-'));
 const root = join(work, 'root');
@@ -69,8 +74,8 @@ async function waitServing(port, ms = 30_000) {
   throw new Error(`nothing served on ${port}`);
 }
 
-function startDockuiDev(dir, port) {
-  const child = spawn(process.execPath, [dockui, '--root', root, 'dev', '-p', `127.0.0.1:${port}:8080`, '--name', `bench-${port}`, dir], {
+function startDockuiDev(dir, port, bin = dockui, r = root) {
+  const child = spawn(process.execPath, [bin, '--root', r, 'dev', '-p', `127.0.0.1:${port}:8080`, '--name', `bench-${port}`, dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -78,8 +83,57 @@ function startDockuiDev(dir, port) {
   return { child, log: () => out };
 }
 
+/** --before: the rebuild and sync loops of two builds, each on its own root, saves alternating. */
+async function compare() {
+  const rootB = join(work, 'root-before');
+  for (const [bin, r] of [
+    [dockui, root],
+    [beforeBin, rootB],
+  ]) {
+    execFileSync('bash', [join(top, 'scripts/make-base-image.sh'), '--root', r], { stdio: 'inherit' });
+    execFileSync(process.execPath, [bin, '--root', r, 'tag', 'busybox:static', 'localhost/busybox:static']);
+  }
+  const loops = [
+    ['after rebuild', false, 18721, dockui, root],
+    ['before rebuild', false, 18722, beforeBin, rootB],
+    ['after sync', true, 18723, dockui, root],
+    ['before sync', true, 18724, beforeBin, rootB],
+  ].map(([name, sync, port, bin, r]) => {
+    const dir = join(work, `app-${port}`);
+    makeApp(dir, { sync });
+    return { name, port, dir, bin, r, dev: startDockuiDev(dir, port, bin, r), xs: [] };
+  });
+  try {
+    for (const l of loops) await waitServing(l.port);
+    const probe0 = cpuProbe();
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? loops : [loops[1], loops[0], loops[3], loops[2]];
+      for (const l of order) {
+        l.xs.push(await saveToServing(l.dir, l.port, `${l.port}-${i}-${Date.now()}`));
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    const probe1 = cpuProbe();
+    const m = Object.fromEntries(loops.map((l) => [l.name, median(l.xs)]));
+    console.log(
+      `dev loop A/B, ${files}-file context, ${runs} saves each, alternating (CPU probe ${probe0.toFixed(2)} → ${probe1.toFixed(2)} s)`,
+    );
+    for (const k of ['rebuild', 'sync'])
+      console.log(
+        `  ${k}: ${m[`before ${k}`].toFixed(0)} → ${m[`after ${k}`].toFixed(0)} ms (${(m[`after ${k}`] / m[`before ${k}`]).toFixed(2)}×)`,
+      );
+    console.log(JSON.stringify(Object.fromEntries(loops.map((l) => [l.name, l.xs.map(Math.round)]))));
+  } finally {
+    for (const l of loops) l.dev.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const l of loops) execFileSync('bash', ['-c', `node ${l.bin} --root ${l.r} rm -f bench-${l.port} >/dev/null 2>&1 || true`]);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: top, stdio: 'inherit' });
+  if (beforeBin) return compare();
   ensurePodman();
   // The same base image in both: the host's busybox-static.
   execFileSync('bash', [join(top, 'scripts/make-base-image.sh'), '--root', root], { stdio: 'inherit' });

@@ -13,8 +13,13 @@
 // Everything lives under /var/tmp/dockui-bench-tui and is removed at the end, failure or not.
 // Writes the "## TUI" section of BENCHMARKS.md.
 // Usage: node bench/tui.mjs [--presses 60] [--no-write] [--no-build] [--keep]
+//        node bench/tui.mjs --before DIR [--rounds 3] [--presses 40]
+//   --before DIR: a second build (a tree with bin/, dist/, native/build, node_modules, e.g. a git
+//   worktree of an older commit, built) measured on the same root and logger, sessions of the two
+//   builds alternating (before, after, before, ...) at 120×40; prints the paired figures and ratios
+//   and writes nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -36,6 +41,9 @@ const root = join(work, 'root');
 // A snapshot of the build: other work in this tree rebuilds dist/ while the bench runs.
 const app = join(work, 'app');
 const dockui = join(app, 'bin/dockui.js');
+const beforeSrc = opt('before');
+const appBefore = join(work, 'app-before');
+const rounds = Number(opt('rounds', '3'));
 const sizes = [
   [120, 40],
   [80, 24],
@@ -146,6 +154,13 @@ async function setup() {
   mkdirSync(join(app, 'scripts'));
   copyFileSync(join(top, 'scripts/make-base-image.sh'), join(app, 'scripts/make-base-image.sh'));
   symlinkSync(join(top, 'node_modules'), join(app, 'node_modules'));
+  if (beforeSrc) {
+    const src = resolve(beforeSrc);
+    for (const d of ['dist', 'bin', 'native/build'])
+      cpSync(join(src, d), join(appBefore, d), { recursive: true, filter: (f) => !f.includes('v8-cache') });
+    copyFileSync(join(src, 'package.json'), join(appBefore, 'package.json'));
+    symlinkSync(realpathSync(join(src, 'node_modules')), join(appBefore, 'node_modules'));
+  }
 
   const s = {};
   let t = performance.now();
@@ -200,11 +215,11 @@ async function setup() {
 // ---------------------------------------------------------------- one UI session
 let uiPid;
 
-async function session(cols, rows) {
+async function session(cols, rows, bin = dockui) {
   const reader = new FrameReader();
   const proc = spawn(
     'python3',
-    [join(top, 'bench/lib/tui-pty.py'), String(cols), String(rows), '--', process.execPath, dockui, '--root', root],
+    [join(top, 'bench/lib/tui-pty.py'), String(cols), String(rows), '--', process.execPath, bin, '--root', root],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined },
@@ -456,11 +471,53 @@ function writeSection(text) {
   writeFileSync(file, `${md.slice(0, bodyStart)}\n${text}\n${rest}`);
 }
 
+/** --before: sessions of the two builds alternating on one root; paired medians and ratios. */
+async function compare(s, ref) {
+  const builds = [
+    ['before', join(appBefore, 'bin/dockui.js')],
+    ['after', dockui],
+  ];
+  const got = { before: [], after: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, bin] of i % 2 === 0 ? builds : [...builds].reverse()) {
+      log(`round ${i + 1}/${rounds}: ${name}`);
+      got[name].push(await session(120, 40, bin));
+    }
+  }
+  const lines = [
+    `TUI A/B at 120×40, ${rounds} sessions each, alternating, ${presses} presses per set (load ${ref.load0.toFixed(1)} at the start):`,
+  ];
+  for (const set of ['list', 'logs', 'panes']) {
+    const pool = (name) => got[name].flatMap((r) => r[set]);
+    const misses = (name) => got[name].reduce((n, r) => n + r.misses[set], 0);
+    const [mb, ma] = [median(pool('before')), median(pool('after'))];
+    const [pb, pa] = [pct(pool('before'), 90), pct(pool('after'), 90)];
+    lines.push(
+      `  ${set}: median ${f1(mb)} → ${f1(ma)} ms (${(ma / mb).toFixed(2)}×), p90 ${f1(pb)} → ${f1(pa)} ms (${(pa / pb).toFixed(2)}×), misses ${misses('before')} / ${misses('after')}`,
+    );
+  }
+  const rssOf = (name, k) => median(got[name].map((r) => r[k]));
+  for (const [k, label] of [
+    ['rssFirst', 'RSS at the first frame'],
+    ['rssMedian', 'RSS median'],
+    ['hwm', 'RSS peak (VmHWM)'],
+  ])
+    lines.push(
+      `  ${label}: ${f0(rssOf('before', k))} → ${f0(rssOf('after', k))} MB (${(rssOf('after', k) / rssOf('before', k)).toFixed(2)}×)`,
+    );
+  lines.push(
+    `  quit: ${got.before.map((r) => r.status).join('/')} before, ${got.after.map((r) => r.status).join('/')} after (exit statuses)`,
+  );
+  lines.push(`  containers ${s.containers}, running ${s.running}, logger ${f0(s.rateBefore)} lines/s; node -e 0 ${f0(ref.nodeStart)} ms`);
+  console.log(lines.join('\n'));
+}
+
 async function main() {
   const ref = { nodeStart: nodeStart(), probe0: cpuProbe(), load0: loadavg()[0] };
   log(`node -e 0: ${ref.nodeStart.toFixed(0)} ms; probe ${ref.probe0.toFixed(2)} s; load ${ref.load0}`);
   const s = await setup();
   log('setup', JSON.stringify(s));
+  if (beforeSrc) return compare(s, ref);
   const a = logCount();
   const runs = [];
   for (const [c, r] of sizes) {
