@@ -14,3 +14,4 @@ export { parseGoDuration } from './util/duration.js';
 export { dockerEventKinds } from './event-log.js';
 export { familiarName } from './store/inspect.js';
 export { shortId, trace } from './facade/format.js';
+export { containerFilter, containerFilterKeys, parseFilterArgs } from './facade/container-filter.js';

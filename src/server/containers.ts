@@ -2,7 +2,7 @@
 // into the engine's RunOptions, Docker's list shape and filters, and the lifecycle verbs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, totalmem } from 'node:os';
-import type { ContainerReport, DockuiEngine, RunOptions } from '../engine/index.js';
+import { containerFilter, type ContainerReport, type DockuiEngine, type RunOptions } from '../engine/index.js';
 import { Sessions } from './sessions.js';
 import { HttpError, field, noContent, qBool, qFilters, qInt, readJson, sendJson, strings } from './http.js';
 
@@ -48,38 +48,12 @@ function summary(c: ContainerReport): Record<string, unknown> {
   };
 }
 
-function matches(c: ContainerReport, filters: Map<string, string[]>): boolean {
-  for (const [k, vals] of filters) {
-    if (vals.length === 0) continue;
-    const ok = vals.some((v) => {
-      switch (k) {
-        case 'id':
-          return c.id.startsWith(v);
-        case 'name':
-          return new RegExp(v).test(c.name);
-        case 'status':
-          return c.state === v;
-        case 'label': {
-          const [key, val] = v.split(/=(.*)/s);
-          return key !== undefined && key in c.labels && (val === undefined || c.labels[key] === val);
-        }
-        case 'ancestor':
-          return c.image === v || c.imageId.startsWith(v) || c.imageId === `sha256:${v}` || c.image.endsWith(`/${v}`);
-        case 'exited':
-          return c.state === 'exited' && String(c.exitCode ?? 0) === v;
-        default:
-          throw new HttpError(400, `invalid filter '${k}'`);
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
 export async function list(engine: DockuiEngine, q: URLSearchParams, res: ServerResponse): Promise<void> {
   const filters = qFilters(q);
   const all = qBool(q, 'all') || (filters.get('status')?.some((s) => s !== 'running' && s !== 'paused') ?? false);
-  let rows = (await engine.containers.list({ all })).filter((c) => matches(c, filters));
+  let rows = await engine.containers.list({ all });
+  const named = filters.has('before') || filters.has('since') ? (all ? rows : await engine.containers.list({ all: true })) : [];
+  if (filters.size) rows = rows.filter(containerFilter(filters, named));
   const limit = qInt(q, 'limit');
   if (limit !== undefined && limit > 0) rows = rows.slice(0, limit);
   sendJson(res, 200, rows.map(summary));

@@ -71,6 +71,21 @@ describe('compat: healthchecks', () => {
     assert.equal(log, 'probe-output\n\n');
     assert.equal((await s.sh(`$DOCKER inspect -f '{{if .State.Health}}health{{else}}none{{end}}' h14-off`)).stdout, 'none\n');
     assert.match((await s.sh(`$DOCKER ps --format '{{.Status}}' --filter name=h14-off`)).stdout, /^Up [^(]*\n$/);
+    // ps --filter health=: one key's values are alternatives, different keys all apply.
+    const names = async (f: string) =>
+      (await s.sh(`$DOCKER ps --format '{{.Names}}' --filter 'name=^h14-(img|off)$' ${f}`)).stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .sort()
+        .join(' ');
+    assert.equal(await names('--filter health=healthy'), 'h14-img');
+    assert.equal(await names('--filter health=none'), 'h14-off');
+    assert.equal(await names('--filter health=none --filter health=healthy'), 'h14-img h14-off');
+    assert.equal(await names('--filter health=unhealthy'), '');
+    const bad = await s.sh(`$DOCKER ps --filter health=sick`);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /health/);
     // After a stop no probe of it runs (its runner is gone).
     const id = (await s.sh(`$DOCKER inspect -f '{{.Id}}' h14-img`)).stdout.trim();
     await s.sh('$DOCKER stop -t 0 h14-img');

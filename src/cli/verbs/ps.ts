@@ -1,8 +1,7 @@
 // `dockui ps`: kept light (records + a liveness check per running container) since it is a
 // benchmark target and the TUI's refresh path.
-import type { ContainerState } from '../../engine/define.js';
 import { EngineError } from '../../engine/define.js';
-import type { ContainerReport } from '../../engine/index.js';
+import { containerFilter, containerFilterKeys, parseFilterArgs, type ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
 import { table } from './images.js';
@@ -32,41 +31,6 @@ export function statusText(r: ContainerReport, now = Date.now()): string {
   }
 }
 
-function matches(r: ContainerReport, filters: readonly string[]): boolean {
-  for (const f of filters) {
-    const i = f.indexOf('=');
-    if (i <= 0) throw new EngineError('invalid_argument', `invalid filter ${JSON.stringify(f)}: use KEY=VALUE`);
-    const k = f.slice(0, i);
-    const v = f.slice(i + 1);
-    switch (k) {
-      case 'status':
-        if (r.state !== (v as ContainerState)) return false;
-        break;
-      case 'name':
-        if (!r.name.includes(v)) return false;
-        break;
-      case 'id':
-        if (!r.id.startsWith(v)) return false;
-        break;
-      case 'ancestor':
-        if (r.image !== v && !r.image.includes(v) && !r.imageId.replace('sha256:', '').startsWith(v.replace('sha256:', ''))) return false;
-        break;
-      case 'label': {
-        const j = v.indexOf('=');
-        const lk = j === -1 ? v : v.slice(0, j);
-        if (!(lk in r.labels) || (j !== -1 && r.labels[lk] !== v.slice(j + 1))) return false;
-        break;
-      }
-      case 'exited':
-        if (r.state !== 'exited' || String(r.exitCode) !== v) return false;
-        break;
-      default:
-        throw new EngineError('invalid_argument', `unknown filter ${JSON.stringify(k)} (status, name, id, ancestor, label, exited)`);
-    }
-  }
-  return true;
-}
-
 export const verb = defineVerb({
   name: 'ps',
   synopsis: '[OPTIONS]',
@@ -74,7 +38,7 @@ export const verb = defineVerb({
   flags: {
     all: { short: 'a', help: 'show all containers (default: running only)' },
     quiet: { short: 'q', help: 'only ids' },
-    filter: { short: 'f', value: true, multi: true, help: 'status=, name=, id=, ancestor=, label=, exited=' },
+    filter: { short: 'f', value: true, multi: true, help: containerFilterKeys.map((k) => `${k}=`).join(', ') },
     'no-trunc': { help: 'do not truncate ids and commands' },
     last: { short: 'n', value: true, help: 'show the N last created containers (all states)' },
     latest: { short: 'l', help: 'show the latest created container (all states)' },
@@ -89,9 +53,11 @@ export const verb = defineVerb({
         throw new EngineError('invalid_argument', `invalid argument ${JSON.stringify(flags.last)} for "-n, --last" flag`);
       last = Number(flags.last);
     }
-    const filters = flags.filter ?? [];
-    const all = flags.all || last > 0 || filters.some((f) => f.startsWith('status=') || f.startsWith('exited='));
-    let recs = (await ctx.engine.containers.list({ all })).filter((r) => matches(r, filters));
+    const filters = parseFilterArgs(flags.filter ?? []);
+    const all = flags.all || last > 0 || filters.has('status') || filters.has('exited');
+    let recs = await ctx.engine.containers.list({ all });
+    const named = filters.has('before') || filters.has('since') ? (all ? recs : await ctx.engine.containers.list({ all: true })) : [];
+    if (filters.size) recs = recs.filter(containerFilter(filters, named));
     // Newest first: -n N keeps the N last created, as docker's daemon does after filtering.
     if (last > 0) recs = recs.slice(0, last);
     const trunc = !flags['no-trunc'];
