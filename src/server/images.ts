@@ -233,19 +233,24 @@ export async function archive(
     return void res.end();
   }
   if (method === 'GET') {
-    const { stat, tar } = await engine.containers.getArchive(id, path);
-    res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': header(stat) });
-    res.on('close', () => void tar.return(undefined));
+    let started = false;
     try {
-      for await (const chunk of tar) if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
-    } catch {
+      await engine.containers.copyFrom(id, path, {
+        stream: res,
+        onStat: (st) => {
+          started = true;
+          res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': header(st) });
+        },
+      });
+    } catch (e) {
+      if (!started) throw e;
       res.destroy();
       return;
     }
     return void res.end();
   }
   if (method === 'PUT') {
-    await engine.containers.putArchive(id, path, capped(req, maxContext()));
+    await engine.containers.copyTo(id, { source: capped(req, maxContext()) }, path);
     res.writeHead(200);
     return void res.end();
   }

@@ -172,7 +172,7 @@ describe('docker CLI through dockui system service', () => {
     assert.match(rmi.stdout, /Untagged: api16-hello:1/);
   });
 
-  it('docker cp in and out of a running container, stats --no-stream, top; a link in the container stays inside', async () => {
+  it('docker cp in and out of a running container and a stopped one, stats --no-stream, top; a link in the container stays inside', async () => {
     const d = await s.docker([
       'run',
       '-d',
@@ -209,6 +209,16 @@ describe('docker CLI through dockui system service', () => {
     assert.match(stats.stdout, /^api16-cp \d+\n$/);
     const top = await s.docker(['top', 'api16-cp']);
     assert.match(top.stdout, /sleep 60/);
+    // The container is running again after the copies (each paused it), and cp works once it stopped.
+    assert.equal((await s.docker(['inspect', '-f', '{{.State.Status}}', 'api16-cp'])).stdout, 'running\n');
+    assert.equal((await s.docker(['stop', '-t', '0', 'api16-cp'])).code, 0);
+    writeFileSync(join(s.root, 'cp-stopped.txt'), 'while stopped\n');
+    const putStopped = await s.docker(['cp', join(s.root, 'cp-stopped.txt'), 'api16-cp:/data/sub/']);
+    assert.equal(putStopped.code, 0, putStopped.stderr);
+    const getStopped = await s.docker(['cp', 'api16-cp:/data/sub', join(s.root, 'cp-stopped-out')]);
+    assert.equal(getStopped.code, 0, getStopped.stderr);
+    assert.equal(readFileSync(join(s.root, 'cp-stopped-out/cp-stopped.txt'), 'utf8'), 'while stopped\n');
+    assert.equal(readFileSync(join(s.root, 'cp-stopped-out/f'), 'utf8'), 'inner\n');
     assert.equal((await s.docker(['rm', '-f', 'api16-cp'])).code, 0);
   });
 

@@ -71,7 +71,11 @@ export interface ContainerPathStat {
 }
 
 /** One end of `cp`: a host path, or a tar stream (`-`): written to (from a container) or read from (into one). */
-export type CopyEnd = { readonly path: string } | { readonly stream: NodeJS.WritableStream } | { readonly source: AsyncIterable<Buffer> };
+export type CopyEnd =
+  | { readonly path: string }
+  /** Out as a tar; `onStat` hears what the path is before the first byte (the API's stat header). */
+  | { readonly stream: NodeJS.WritableStream; readonly onStat?: (stat: ContainerPathStat) => void }
+  | { readonly source: AsyncIterable<Buffer> };
 
 export interface CopyOptions {
   /** -a: keep the source's uid/gid. */
@@ -123,15 +127,8 @@ export interface ContainerEngine extends ContainersApi {
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
   size(idOrName: string): Promise<{ readonly rw: number; readonly rootFs: number }>;
   rename(idOrName: string, newName: string): Promise<void>;
-  /** `docker cp`: what `path` is in a running container (resolved inside its rootfs). */
+  /** `docker cp`: what `path` is in a container, running or not (resolved inside its root). */
   statPath(idOrName: string, path: string): Promise<ContainerPathStat>;
-  /**
-   * `docker cp` out: a tar of `path` in a running container, which stays paused until the
-   * stream ends (so no process swaps a dir for a link under the walk); links are never followed.
-   */
-  getArchive(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: AsyncGenerator<Buffer> }>;
-  /** `docker cp` in: a tar (plain or gzip) extracted under `path`, a directory in a running container. */
-  putArchive(idOrName: string, path: string, source: AsyncIterable<Buffer>): Promise<void>;
   /** `docker export`: the container's filesystem (no volumes) as a tar stream. */
   exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void>;
   /** `docker update`: the record, and a running container's cgroup at once (runc update). */

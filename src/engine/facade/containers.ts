@@ -219,15 +219,15 @@ export class ContainerEngineImpl implements ContainerEngine {
     return { rw, rootFs: (image?.size ?? 0) + rw };
   }
   async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {
-    const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);
     await copyFromContainer(rt, idOrName, ctrPath, to, opts);
   }
   async copyTo(idOrName: string, from: CopyEnd, ctrPath: string, opts?: CopyOptions): Promise<void> {
-    const [rt, { copyToContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
-    await copyToContainer(rt, idOrName, from, ctrPath, opts);
+    const [rt, { copyToContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);
+    await copyToContainer(rt, join(this.core.paths.root, 'tmp'), idOrName, from, ctrPath, opts);
   }
   async exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void> {
-    const [rt, { exportContainer }] = await Promise.all([this.#rt(), import('./copy.js')]);
+    const [rt, { exportContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);
     await exportContainer(rt, idOrName, to);
   }
   execShellCommand(idOrName: string): readonly string[] {
@@ -239,14 +239,6 @@ export class ContainerEngineImpl implements ContainerEngine {
   async statPath(idOrName: string, path: string): Promise<ContainerPathStat> {
     const [rt, a] = await Promise.all([this.#rt(), import('./archive.js')]);
     return a.statPath(rt, idOrName, path);
-  }
-  async getArchive(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: AsyncGenerator<Buffer> }> {
-    const [rt, a] = await Promise.all([this.#rt(), import('./archive.js')]);
-    return a.getArchive(rt, idOrName, path);
-  }
-  async putArchive(idOrName: string, path: string, source: AsyncIterable<Buffer>): Promise<void> {
-    const [rt, a] = await Promise.all([this.#rt(), import('./archive.js')]);
-    await a.putArchive(rt, join(this.core.paths.root, 'tmp'), idOrName, path, source);
   }
   async syncFiles(idOrName: string, entries: readonly { hostPath?: string; ctrPath: string }[]): Promise<void> {
     const [rt, { syncIntoRootfs }] = await Promise.all([this.#rt(), import('./sync-files.js')]);
