@@ -36,6 +36,7 @@ const verbs: Readonly<Record<string, string>> = {
   info: 'info',
   events: 'events',
   export: 'export',
+  commit: 'commit',
   history: 'history',
   logs: 'container',
   wait: 'container',

@@ -37,22 +37,13 @@ export async function pruneImagesCommand(ctx: CliContext, opts: { all: boolean; 
 
 export async function inspectImagesCommand(ctx: CliContext, names: readonly string[], format?: string): Promise<number> {
   if (names.length === 0) throw new EngineError('invalid_argument', `'dockui image inspect' needs at least one image`);
-  const out: Record<string, unknown>[] = [];
-  for (const n of names) out.push(await ctx.engine.images.inspectJson(n));
-  if (format === undefined || format === 'json') ctx.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
-  else {
-    // A small subset of Go templates: {{.Field}} and {{.Field.Sub}} and {{json .Field}}.
-    for (const o of out)
-      ctx.stdout.write(
-        format.replace(/\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g, (_, json: string | undefined, path: string) => {
-          let v: unknown = o;
-          for (const k of path.split('.').filter(Boolean)) v = (v as Record<string, unknown> | undefined)?.[k];
-          if (json || (typeof v === 'object' && v !== null)) return JSON.stringify(v);
-          return v === undefined || v === null ? '<no value>' : String(v as string | number | boolean);
-        }) + '\n',
-      );
-  }
-  return 0;
+  // The same Go templates as `dockui inspect` (a bad template fails before any lookup).
+  const { writeInspect } = await import('../template/inspect.js');
+  return writeInspect(ctx, format ?? '', async () => {
+    const out: Record<string, unknown>[] = [];
+    for (const n of names) out.push(await ctx.engine.images.inspectJson(n));
+    return out;
+  });
 }
 
 const subs: Readonly<Record<string, Sub>> = {

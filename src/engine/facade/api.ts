@@ -38,6 +38,8 @@ export type { CheckReport, DfReport, GcOptions, GcReport, BuildOptions, BuildRes
 export type { Leftover, LeftoverFinder, LeftoverKind, RepairedLeftover };
 export type { DevLoop, DevPhase, DevState, RebuildRecord } from '../watch/dev-loop.js';
 export type { EnginePaths };
+export type { CommitOptions, CommitResult } from './commit.js';
+import type { CommitOptions, CommitResult } from './commit.js';
 
 export interface EngineOptions {
   /** Resolved paths (the CLI resolves them once); otherwise from root/runRoot and the environment. */
@@ -131,6 +133,8 @@ export interface ContainerEngine extends ContainersApi {
   statPath(idOrName: string, path: string): Promise<ContainerPathStat>;
   /** `docker export`: the container's filesystem (no volumes) as a tar stream. */
   exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void>;
+  /** `docker commit`: a new image of the container's image plus its changes (one layer, none when unchanged). */
+  commit(idOrName: string, opts?: CommitOptions): Promise<CommitResult>;
   /** `docker update`: the record, and a running container's cgroup at once (runc update). */
   update(idOrName: string, u: ContainerUpdate): Promise<void>;
   /** `docker cp CONTAINER:SRC DEST`: Docker's archive rules, paths resolved inside the container's root. */

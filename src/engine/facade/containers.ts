@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../runtime/records.js';
 import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import type { ContainerChange, ContainerEngine, ContainerPathStat, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
-import type { ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
+import type { CommitOptions, CommitResult, ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
 import type { EngineCore } from './core.js';
 
 function report(r: ContainerRecord): ContainerReport {
@@ -229,6 +229,10 @@ export class ContainerEngineImpl implements ContainerEngine {
   async exportTo(idOrName: string, to: NodeJS.WritableStream): Promise<void> {
     const [rt, { exportContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);
     await exportContainer(rt, idOrName, to);
+  }
+  async commit(idOrName: string, opts?: CommitOptions): Promise<CommitResult> {
+    const [rt, store, { commitContainer }] = await Promise.all([this.#rt(), this.core.store(), import('./commit.js')]);
+    return commitContainer(store, rt, idOrName, opts);
   }
   execShellCommand(idOrName: string): readonly string[] {
     const rt = this.core.loadedRuntime;

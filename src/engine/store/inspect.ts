@@ -65,11 +65,15 @@ export async function inspectImage(store: Store, refOrId: string): Promise<Inspe
     if (r.tag && !r.digest) tags.push(r.familiar());
     digests.add(`${familiarName(r)}@${hit.record.manifestDigest}`);
   }
+  // Hostile configs may put anything in these: only strings come through.
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const docker: Record<string, unknown> = {
     Id: hit.id,
     RepoTags: tags,
     RepoDigests: [...digests],
+    Comment: str(config.history?.at(-1)?.comment),
     Created: config.created ?? '',
+    Author: str(config.author),
     Architecture: config.architecture ?? '',
     ...(config.variant ? { Variant: config.variant } : {}),
     Os: config.os ?? '',

@@ -80,6 +80,7 @@ export interface ImageConfig {
   readonly os?: string;
   readonly variant?: string;
   readonly created?: string;
+  readonly author?: string;
   readonly config?: {
     readonly Env?: string[];
     readonly Cmd?: string[];
