@@ -7,7 +7,7 @@
 import { EngineError } from '../define.js';
 import type { Instruction, Stage } from '../dockerfile/index.js';
 import type { OciImageConfig } from './image-config.js';
-import { applyCmd, applyEntrypoint, applyExpose, applyHealthcheck, createdBy, touch } from './steps.js';
+import { applyCmd, applyConfigField, applyEntrypoint, applyHealthcheck, createdBy, touch } from './steps.js';
 
 export type MetaInstruction = Exclude<Instruction, { kind: 'from' | 'run' | 'copy' | 'add' | 'workdir' }>;
 
@@ -40,18 +40,11 @@ export function applyMeta(config: OciImageConfig, x: MetaInstruction, stage: Sta
       history = false; // BuildKit records no history for ARG; its value reaches RUN keys through the env
       break;
     case 'label':
-      c.Labels ??= {};
-      for (const p of x.pairs) c.Labels[p.key] = p.value;
-      break;
     case 'expose':
-      applyExpose(c, x);
-      break;
     case 'user':
-      c.User = x.user;
-      break;
     case 'volume':
-      c.Volumes ??= {};
-      for (const p of x.paths) c.Volumes[p] = {};
+    case 'onbuild':
+      applyConfigField(c, x);
       break;
     case 'stopsignal':
       c.StopSignal = x.signal;
@@ -61,9 +54,6 @@ export function applyMeta(config: OciImageConfig, x: MetaInstruction, stage: Sta
       break;
     case 'shell':
       c.Shell = [...x.shell];
-      break;
-    case 'onbuild':
-      c.OnBuild = [...(c.OnBuild ?? []), x.trigger];
       break;
     case 'maintainer':
       config.author = x.name;

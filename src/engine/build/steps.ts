@@ -31,6 +31,34 @@ export function applyEntrypoint(c: ContainerConfig, x: EntrypointInstruction, cm
   if (!cmdSetInStage) c.Cmd = null;
 }
 
+export type ConfigFieldInstruction = Extract<Instruction, { kind: 'label' | 'expose' | 'user' | 'volume' | 'onbuild' }>;
+
+/**
+ * The steps that set one config field from their arguments alone (LABEL, EXPOSE, USER, VOLUME,
+ * ONBUILD), shared by the builder and `commit --change`.
+ */
+export function applyConfigField(c: ContainerConfig, x: ConfigFieldInstruction): void {
+  switch (x.kind) {
+    case 'label':
+      c.Labels ??= {};
+      for (const p of x.pairs) c.Labels[p.key] = p.value;
+      break;
+    case 'expose':
+      applyExpose(c, x);
+      break;
+    case 'user':
+      c.User = x.user;
+      break;
+    case 'volume':
+      c.Volumes ??= {};
+      for (const p of x.paths) c.Volumes[p] = {};
+      break;
+    case 'onbuild':
+      c.OnBuild = [...(c.OnBuild ?? []), x.trigger];
+      break;
+  }
+}
+
 export function applyExpose(c: ContainerConfig, x: ExposeInstruction): void {
   const ports = { ...(c.ExposedPorts ?? {}) };
   for (const p of x.ports) {

@@ -150,25 +150,15 @@ export async function commitContainer(store: Store, rt: Containers, idOrName: st
         case 'env':
           for (const p of x.pairs) c.Env = setEnv(c.Env, p.key, p.value);
           break;
-        case 'expose':
-          steps.applyExpose(c, x);
-          break;
-        case 'label':
-          c.Labels ??= {};
-          for (const p of x.pairs) c.Labels[p.key] = p.value;
-          break;
-        case 'onbuild':
-          c.OnBuild = [...(c.OnBuild ?? []), x.trigger];
-          break;
-        case 'user':
-          c.User = x.user;
-          break;
-        case 'volume':
-          c.Volumes ??= {};
-          for (const p of x.paths) c.Volumes[p] = {};
-          break;
         case 'workdir':
           c.WorkingDir = steps.resolveWorkdir(c.WorkingDir, x.path);
+          break;
+        case 'label':
+        case 'expose':
+        case 'user':
+        case 'volume':
+        case 'onbuild':
+          steps.applyConfigField(c, x);
           break;
       }
     }
