@@ -9,6 +9,7 @@ export type * from './facade/api.js';
 
 // Pure helpers the CLI needs (no I/O, nothing heavy loaded).
 export { resolvePaths } from './paths.js';
+export { isHostRoot } from './util/userns.js';
 export { parseReference, tryParseReference, type Reference } from './util/reference.js';
 export { parseGoDuration } from './util/duration.js';
 export { dockerEventKinds } from './event-log.js';

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isHostRoot } from './util/userns.js';
 
 export interface EnginePaths {
   /** Persistent state: blobs, layers, images, build cache, containers, volumes. */
@@ -9,7 +10,8 @@ export interface EnginePaths {
   readonly runRoot: string;
 }
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+// The host's root: uid 0 of a user namespace (rootless dockui) keeps the user's own places.
+const isRoot = isHostRoot;
 
 /** Resolve the roots: explicit options, then DOCKUI_ROOT / DOCKUI_RUNROOT, then the defaults. */
 export function resolvePaths(opts: { root?: string; runRoot?: string } = {}): EnginePaths {

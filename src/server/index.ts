@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DockuiEngine } from '../engine/index.js';
+import { isHostRoot, resolvePaths, type DockuiEngine } from '../engine/index.js';
 import { API_VERSION, HttpError, MAX_JSON_BODY, MIN_API_VERSION, noContent, readJson, sendError, sendJson } from './http.js';
 import { ContainerRoutes, list as listContainers } from './containers.js';
 import * as images from './images.js';
@@ -32,8 +32,8 @@ export interface Service {
 
 /** Default socket: $XDG_RUNTIME_DIR/dockui/docker.sock, or /run/dockui/docker.sock as root. */
 export function defaultSocket(): string {
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const base = root ? '/run' : (process.env.XDG_RUNTIME_DIR ?? `/tmp/dockui-${process.getuid?.() ?? 0}`);
+  // Rootless (uid 0 of dockui's user namespace included): the user's runtime dir, else the store's.
+  const base = isHostRoot() ? '/run' : (process.env.XDG_RUNTIME_DIR ?? `${resolvePaths().root}/run`);
   return `unix://${base}/dockui/docker.sock`;
 }
 

@@ -3,6 +3,7 @@
 // it needs. No daemon: everything runs in the calling process; containers outlive it through
 // their monitors.
 import { EventBus } from '../events.js';
+import { findExecutable } from '../runtime/oci-runtime.js';
 import { resolvePaths, type EnginePaths } from '../paths.js';
 import type { DockuiEngine, EngineOptions } from './api.js';
 import { BuildEngineImpl } from './build.js';
@@ -15,12 +16,16 @@ import { ComposeEngineImpl, NetworkEngineImpl } from './compose.js';
 
 /** What stops containers from running here, said plainly; undefined when nothing does. */
 export function detectRuntimeProblem(): string | undefined {
+  // An ordinary user's dockui runs as uid 0 of its user namespace (bin/userns.mjs); uid ≠ 0 here
+  // means it was kept out of it (DOCKUI_USERNS set by hand).
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
-    return 'running containers needs root (images can still be pulled, built and listed)';
+    return "running containers needs root or dockui's user namespace (unset DOCKUI_USERNS)";
+  const runc = findExecutable('runc');
+  if (!runc) return 'runc is not installed: containers cannot run (apt-get install runc, or scripts/setup.sh)';
   try {
-    process.getBuiltinModule('node:child_process').execFileSync('runc', ['--version'], { stdio: 'ignore' });
+    process.getBuiltinModule('node:child_process').execFileSync(runc, ['--version'], { stdio: 'ignore' });
   } catch {
-    return 'runc is not installed: containers cannot run (apt-get install runc, or scripts/setup.sh)';
+    return `runc at ${runc} does not run: containers cannot run (apt-get install --reinstall runc)`;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 // Containers, part 3: stop, kill, pause, restart, remove, prune, rename and wait.
+import { rootlessLimitProblem } from '../util/userns.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
@@ -164,6 +165,12 @@ export class ContainerLifecycle extends ContainerStarter {
     const restart = u.restart === undefined ? undefined : (checkRestartPolicy(u.restart) ?? null);
     if (u.pidsLimit !== undefined && (!Number.isInteger(u.pidsLimit) || u.pidsLimit < -1))
       throw new EngineError('invalid_argument', `invalid --pids-limit: ${u.pidsLimit}`);
+    const limitProblem = rootlessLimitProblem(
+      [memoryBytes ? '--memory' : '', nanoCpus ? '--cpus' : '', u.pidsLimit !== undefined && u.pidsLimit > 0 ? '--pids-limit' : ''].filter(
+        Boolean,
+      ),
+    );
+    if (limitProblem) throw new EngineError('failed_precondition', limitProblem);
     await this.settle();
     const found = await this.find(idOrName);
     await this.records.withLock(found.id, async () => {
@@ -220,6 +227,12 @@ export class ContainerLifecycle extends ContainerStarter {
     await this.settle();
     const found = await this.find(idOrName);
     const op = paused ? 'pause' : 'unpause';
+    const noFreezer = rootlessLimitProblem(['pause']);
+    if (noFreezer && paused)
+      throw new EngineError(
+        'failed_precondition',
+        'pause: rootless dockui cannot freeze containers on this cgroup v1 host (it needs cgroup v2 with delegation, or root)',
+      );
     ensureState(found.name, ((await this.reconcile(found)) ?? found).state, op);
     await this.records.withLock(found.id, async () => {
       const r = await this.records.read(found.id);

@@ -2,6 +2,7 @@
 // the standard mounts, capabilities, masked and read-only paths, seccomp, rlimits and cgroups.
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../define.js';
+import { cgroupV2, isRootless } from '../util/userns.js';
 import { defaultSeccompProfile, type SeccompProfile } from './seccomp.js';
 
 /**
@@ -220,6 +221,9 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
     resources.cpu = { period, quota: Math.max(1000, Math.round((input.nanoCpus / 1e9) * period)) };
   }
   if (input.pidsLimit !== undefined && input.pidsLimit > 0) resources.pids = { limit: input.pidsLimit };
+  // Rootless (dockui's user namespace): runc cannot make cgroups on cgroup v1 (nor without a
+  // delegated v2 subtree), so the spec asks for none; the limits were refused at create.
+  const rootless = isRootless();
   const seccomp: SeccompProfile | undefined = privileged ? undefined : defaultSeccompProfile(caps);
   return {
     ociVersion: '1.0.2-dev',
@@ -229,8 +233,8 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
     mounts,
     linux: {
       namespaces,
-      ...(input.cgroupsPath ? { cgroupsPath: input.cgroupsPath } : {}),
-      resources,
+      ...(input.cgroupsPath && !rootless ? { cgroupsPath: input.cgroupsPath } : {}),
+      ...(rootless && !cgroupV2() ? {} : { resources }),
       ...(privileged ? {} : { maskedPaths, readonlyPaths }),
       ...(seccomp ? { seccomp } : {}),
     },

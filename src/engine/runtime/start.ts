@@ -24,6 +24,7 @@ import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
 import { dockuiBin, parseBytes, parseCpus, parseSignal, runcFailure, trace } from './support.js';
 import { ContainerCore } from './core.js';
+import { rootlessLimitProblem } from '../util/userns.js';
 import { bridgeNetworksOf, leaseFor, startBridge, stopBridge } from './bridge-net.js';
 
 export class ContainerStarter extends ContainerCore {
@@ -40,6 +41,14 @@ export class ContainerStarter extends ContainerCore {
     const log = parseLogOpts(opts.logOpts ?? []);
     if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < -1))
       throw new EngineError('invalid_argument', `invalid --pids-limit: ${opts.pidsLimit}`);
+    const limitProblem = rootlessLimitProblem(
+      [
+        memoryBytes ? '--memory' : '',
+        nanoCpus ? '--cpus' : '',
+        opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? '--pids-limit' : '',
+      ].filter(Boolean),
+    );
+    if (limitProblem) throw new EngineError('failed_precondition', limitProblem);
     effectiveCapabilities(opts); // validates --cap-add/--cap-drop names
     if (opts.name !== undefined && !validName(opts.name))
       throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(opts.name)}: use [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
