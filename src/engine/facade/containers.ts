@@ -76,7 +76,8 @@ export class ContainerEngineImpl implements ContainerEngine {
     if (!this.core.loadedRuntime) {
       const { RecordStore } = await import('../runtime/records.js');
       const records = new RecordStore(this.core.paths);
-      const recs = await records.list();
+      // Without -a only the running ones are read (the index's running markers).
+      const recs = opts.all ? await records.list() : await records.listLive();
       const ok = await Promise.all(recs.map((r) => settled(r, records.containerDir(r.id))));
       // A netns or runc state of a container that is not running: a killed start's leftovers,
       // which the runtime's list frees.

@@ -2,7 +2,7 @@
 // exited container and removing its traces. Every operation on one container runs under its lock
 // and checks the state table first; any dockui process sees (and reconciles) the same records.
 // The service grows by layers: core → start.ts → lifecycle.ts → containers.ts (the public class).
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerSummary, EngineError } from '../define.js';
@@ -17,6 +17,7 @@ import { teardownNetwork } from './network.js';
 import { releaseBridge, stopBridge } from './bridge-net.js';
 import { OciRuntime } from './oci-runtime.js';
 import { type ContainerRecord, RecordStore } from './records.js';
+import { isLive } from './container-index.js';
 import { unmount } from './rootfs.js';
 import { Volumes } from './volumes.js';
 import { imageFromStore, type ImageInfo, initAlive, sleep, summarize, trace } from './support.js';
@@ -25,6 +26,8 @@ export class ContainerCore {
   readonly records: RecordStore;
   protected runtimeCache: OciRuntime | undefined;
   protected snapshot: readonly ContainerSummary[] = [];
+  /** The last full listing and the index's change counter read before it (refresh()). */
+  protected listed: { readonly changes: string; readonly recs: readonly ContainerRecord[] } | undefined;
   /** Finishes started by wait(), still freeing resources in the background. */
   protected readonly finishing = new Set<Promise<unknown>>();
   /** Bundles this process wrote at create and nothing changed since: start skips rewriting them. */
@@ -61,41 +64,64 @@ export class ContainerCore {
   getSnapshot(): readonly ContainerSummary[] {
     return this.snapshot;
   }
+  /**
+   * The snapshot again. Cheap when no record changed since the last full listing (the index's
+   * change counter): only the live containers are reconciled (an exit no one recorded yet).
+   */
   async refresh(): Promise<void> {
-    this.snapshot = (await this.list({ all: true })).map(summarize);
+    const idx = this.records.index;
+    const changes = idx.complete() ? idx.changes() : undefined;
+    const last = this.listed;
+    let recs: readonly ContainerRecord[] | undefined;
+    if (changes !== undefined && last?.changes === changes) {
+      await this.settle();
+      const out = await Promise.all(last.recs.map((r) => this.reconcile(r)));
+      if (out.every((r, i) => r === last.recs[i])) {
+        await this.sweepLeftovers(undefined, last.recs.filter(isLive));
+        recs = last.recs;
+      }
+    }
+    if (!recs) {
+      recs = await this.list({ all: true });
+      this.listed = changes !== undefined ? { changes, recs } : undefined;
+    }
+    this.snapshot = recs.map(summarize);
     for (const l of this.listeners) l();
   }
 
   // ---- lookup
 
-  /** Exact id, exact name, or a unique id prefix. */
+  /**
+   * Exact id, exact name, or a unique id prefix. A name is one link in the index and one record
+   * read; a prefix one readdir; no lookup reads every record.
+   */
   async find(idOrName: string): Promise<ContainerRecord> {
     const q = idOrName.trim();
     if (/^[0-9a-f]{64}$/.test(q)) {
       const r = await this.records.read(q);
       if (r) return r;
     }
-    const all = await this.records.list();
-    const byName = all.find((r) => r.name === q || `/${r.name}` === q);
+    const byName = await this.records.byName(q.startsWith('/') ? q.slice(1) : q);
     if (byName) return byName;
     if (/^[0-9a-f]+$/.test(q)) {
-      const hits = all.filter((r) => r.id.startsWith(q));
-      if (hits.length === 1) return hits[0]!;
+      const hits = this.records.ids().filter((id) => id.startsWith(q));
       if (hits.length > 1)
         throw new EngineError('invalid_argument', `container id prefix ${q} is ambiguous: ${hits.length} containers match`);
+      const r = hits.length === 1 ? await this.records.read(hits[0]!) : undefined;
+      if (r) return r;
     }
     throw new EngineError('not_found', `no such container: ${q}`);
   }
 
-  /** Records, reconciled with what is actually alive. */
+  /** Records, reconciled with what is actually alive; without `all`, only the running ones are read (the index's markers). */
   async list(opts: { all?: boolean } = {}): Promise<ContainerRecord[]> {
     await this.settle();
-    const recs = await this.records.list();
+    const recs = opts.all ? await this.records.list() : await this.records.listLive();
     const out = await Promise.all(recs.map((r) => this.reconcile(r)));
     const live = out.filter((r): r is ContainerRecord => r !== undefined);
-    await this.sweepLeftovers(undefined, live);
+    await this.sweepLeftovers(undefined, opts.all ? live : live.filter(isLive));
     live.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-    return opts.all ? live : live.filter((r) => r.state === 'running' || r.state === 'paused');
+    return opts.all ? live : live.filter(isLive);
   }
 
   /**
@@ -126,9 +152,7 @@ export class ContainerCore {
   async sweepLeftovers(held?: ReadonlySet<string>, recs?: readonly ContainerRecord[]): Promise<void> {
     const ids = this.records.runtimeStateIds();
     if (!ids.size) return;
-    const running = new Set(
-      (recs ?? (await this.records.list())).filter((r) => r.state === 'running' || r.state === 'paused').map((r) => r.id),
-    );
+    const running = new Set((recs ?? (await this.records.listLive())).filter(isLive).map((r) => r.id));
     if (![...ids].some((id) => !running.has(id) || held?.has(id))) return;
     await removeRuntimeLeftovers(this.paths.root, this.paths.runRoot, undefined, held ? { held } : {});
   }
@@ -265,12 +289,8 @@ export class ContainerCore {
         ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}),
       });
     unmount(rootfsOf(dir));
-    // record.json goes first, so a half-removed dir is never listed.
-    try {
-      unlinkSync(join(dir, 'record.json'));
-    } catch {
-      // gone already
-    }
+    // record.json goes first, so a half-removed dir is never listed; then its index entries.
+    this.records.removeRecord(rec);
     if (inForeground) rmSync(dir, { recursive: true, force: true });
     else await rm(dir, { recursive: true, force: true });
     // conmon's copy of the exit code (RUNROOT/exits/<id>) stays for an auto-removed container:

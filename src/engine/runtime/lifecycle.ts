@@ -294,15 +294,16 @@ export class ContainerLifecycle extends ContainerStarter {
     if (!validName(newName)) throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(newName)}`);
     const rec = await this.find(idOrName);
     await this.records.withNamesLock(async () => {
-      const other = (await this.records.list()).find((r) => r.name === newName);
+      const other = await this.records.byName(newName, true);
       if (other && other.id !== rec.id)
         throw new EngineError('conflict', `the container name "${newName}" is already in use by container ${shortId(other.id)}`);
       await this.records.withLock(rec.id, async () => {
         const r = await this.records.read(rec.id);
         if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
         ensureState(r.name, r.state, 'rename');
+        const was = r.name;
         r.name = newName;
-        await this.records.write(r);
+        await this.records.write(r, was);
       });
     });
     this.events?.emit('container.renamed', { id: rec.id, name: newName });

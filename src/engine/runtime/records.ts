@@ -4,11 +4,12 @@
 // Record I/O is synchronous: a record is ~2 KB, and a sync read or write costs 10-150 µs where
 // the same through libuv's thread pool costs 250-400 µs (measured here); a CLI command does a
 // dozen of them, and the TUI is not held up by microseconds.
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerState, HealthConfig, HealthState, PortMapping, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
-import { acquireLock, withLock } from '../store/lock.js';
+import { acquireLock, tryLock, withLock } from '../store/lock.js';
+import { ContainerIndex, isLive } from './container-index.js';
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
 
@@ -101,9 +102,12 @@ export interface ContainerRecord {
 export class RecordStore {
   readonly dir: string;
   readonly lockDir: string;
+  /** Names → ids and the running set (container-index.ts): kept by write() and remove(). */
+  readonly index: ContainerIndex;
   constructor(readonly paths: EnginePaths) {
     this.dir = join(paths.root, 'containers');
     this.lockDir = join(paths.runRoot, 'locks');
+    this.index = new ContainerIndex(this.dir);
   }
 
   containerDir(id: string): string {
@@ -125,11 +129,82 @@ export class RecordStore {
     }
   }
 
-  async write(rec: ContainerRecord): Promise<void> {
+  /**
+   * Writes the record (temp, then rename) with the index around it: entries it needs added
+   * before, entries it ended dropped after (a rename passes the name it had: its link goes).
+   */
+  async write(rec: ContainerRecord, oldName?: string): Promise<void> {
     const dir = join(this.dir, rec.id);
     const tmp = join(dir, `.record.${process.pid}.${Date.now()}.tmp`);
+    this.index.before(rec);
     writeFileSync(tmp, JSON.stringify(rec, null, 1));
     renameSync(tmp, join(dir, 'record.json'));
+    this.index.after(rec, oldName);
+  }
+
+  /** Removes record.json (first of a container's files, so a half-removed dir is never listed), then its index entries. */
+  removeRecord(rec: ContainerRecord): void {
+    try {
+      unlinkSync(join(this.dir, rec.id, 'record.json'));
+    } catch {
+      // gone already
+    }
+    this.index.removed(rec);
+  }
+
+  /** The index, rebuilt first if it was never completed (a new root, or an interrupted rebuild). */
+  async ensureIndex(): Promise<ContainerIndex> {
+    if (!this.index.complete())
+      await this.withNamesLock(async () => {
+        if (!this.index.complete()) await this.rebuildIndex();
+      });
+    return this.index;
+  }
+
+  /**
+   * Under the names lock: the index from every record. A running marker the records do not back
+   * goes only if its container's lock is free (a start marks before its record says running).
+   */
+  async rebuildIndex(): Promise<void> {
+    const stale = this.index.rebuild(await this.list());
+    for (const id of stale) {
+      const release = await tryLock(this.lockPath(id));
+      if (!release) continue;
+      try {
+        const r = await this.read(id);
+        if (!r || !isLive(r)) this.index.unmark(id);
+      } finally {
+        await release();
+      }
+    }
+  }
+
+  /**
+   * The container with this exact name: one link and one record read. `namesLocked`: the
+   * caller holds the names lock (create, rename), so a missing index is rebuilt without it.
+   */
+  async byName(name: string, namesLocked = false): Promise<ContainerRecord | undefined> {
+    if (namesLocked && !this.index.complete()) await this.rebuildIndex();
+    const id = (await this.ensureIndex()).nameTarget(name);
+    if (!id) return undefined;
+    const rec = await this.read(id);
+    return rec?.name === name ? rec : undefined;
+  }
+
+  /** Records that say running or paused, read through the index's running markers. */
+  async listLive(): Promise<ContainerRecord[]> {
+    const ids = (await this.ensureIndex()).runningIds();
+    const recs = await Promise.all(ids.map((id) => this.read(id)));
+    return recs.filter((r): r is ContainerRecord => r !== undefined && isLive(r));
+  }
+
+  /** Ids of every container directory (no record read): for id prefixes. */
+  ids(): string[] {
+    try {
+      return readdirSync(this.dir).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    } catch {
+      return [];
+    }
   }
 
   /**

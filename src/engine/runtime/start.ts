@@ -136,20 +136,19 @@ export class ContainerStarter extends ContainerCore {
       ...(healthcheck ? { healthcheck } : {}),
     };
     await this.records.withNamesLock(async () => {
-      const taken = new Set((await this.records.list()).map((r) => r.name));
+      // The index answers "is this name taken" with one link and one record read.
       if (opts.name !== undefined) {
-        if (taken.has(opts.name)) {
-          const other = (await this.records.list()).find((r) => r.name === opts.name)!;
+        const other = await this.records.byName(opts.name, true);
+        if (other)
           throw new EngineError(
             'conflict',
             `the container name "${opts.name}" is already in use by container ${shortId(other.id)}: remove or rename it`,
           );
-        }
         rec.name = opts.name;
       } else {
         for (let i = 0; ; i++) {
           const n = generateName(i);
-          if (!taken.has(n)) {
+          if (!(await this.records.byName(n, true))) {
             rec.name = n;
             break;
           }

@@ -62,7 +62,17 @@ export function processesUnder(path: string): string[] {
 export function leftovers(root: string): string[] {
   const found: string[] = [];
   const containers = join(root, 'containers');
-  if (existsSync(containers)) found.push(...readdirSync(containers).map((d) => `container dir ${d}`));
+  if (existsSync(containers))
+    found.push(
+      ...readdirSync(containers)
+        .filter((d) => d !== '.index')
+        .map((d) => `container dir ${d}`),
+    );
+  // The container index (.index) stays, without an entry for a removed container.
+  for (const sub of ['names', 'running']) {
+    const dir = join(containers, '.index', sub);
+    if (existsSync(dir)) found.push(...readdirSync(dir).map((n) => `index ${sub}/${n}`));
+  }
   found.push(
     ...readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')
