@@ -51,6 +51,8 @@ export interface ImagesApi extends Observable<readonly ImageSummary[]> {
   remove(ref: string, opts?: { force?: boolean }): Promise<void>;
   inspect(ref: string): Promise<ImageDetails>;
   tag(source: string, target: string): Promise<void>;
+  /** Drops dangling images no container uses (with `all`, every unused image); what went and the bytes freed. */
+  prune(opts?: { all?: boolean }): Promise<{ readonly imagesRemoved: readonly string[]; readonly bytesFreed: number }>;
 }
 
 /** What `dockui run` / `create` and the TUI's run form ask for. */
@@ -125,6 +127,8 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
   syncFiles(idOrName: string, entries: readonly { hostPath?: string; ctrPath: string }[]): Promise<void>;
   /** argv (dockui binary included) that runs an interactive shell in the container, for the TUI to hand the terminal over. */
   execShellCommand(idOrName: string): readonly string[];
+  /** Removes every stopped (exited or created) container; resolves to the ids removed. */
+  prune(): Promise<string[]>;
 }
 
 export interface BuildOptions {

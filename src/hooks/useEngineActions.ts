@@ -18,6 +18,8 @@ export interface EngineActions {
   /** Runs detached, then watches it a moment: the summary is `exited` when it ended at once. */
   run(opts: RunOptions): Promise<ContainerSummary>;
   execShellCommand(id: string): readonly string[];
+  /** Stopped containers, then the dangling images no container uses any more. */
+  prune(): Promise<{ readonly containers: number; readonly images: number; readonly bytesFreed: number }>;
 }
 
 /** How long after a run a container that exits still counts as having failed to start. */
@@ -50,6 +52,11 @@ export function useEngineActions(): EngineActions {
       removeImage: (ref, force) => e.images.remove(ref, { force }),
       run: async (opts) => settle(e, await e.containers.run(opts)),
       execShellCommand: (id) => e.containers.execShellCommand(id),
+      prune: async () => {
+        const containers = await e.containers.prune();
+        const images = await e.images.prune();
+        return { containers: containers.length, images: images.imagesRemoved.length, bytesFreed: images.bytesFreed };
+      },
     }),
     [e],
   );

@@ -30,6 +30,17 @@ const sideColumns: readonly Column[] = [
 
 function stateCell(c: ContainerSummary, stopping: boolean) {
   if (stopping && c.state !== 'exited') return { text: 'stopping…', token: 'status.paused' as const };
+  // A running container with a healthcheck: its verdict says more than "running" (and fits the side list).
+  if (c.state === 'running' && c.healthStatus !== undefined)
+    return {
+      text: c.healthStatus,
+      token:
+        c.healthStatus === 'healthy'
+          ? stateTokens.running
+          : c.healthStatus === 'unhealthy'
+            ? ('status.failed' as const)
+            : stateTokens.paused,
+    };
   const failed = c.state === 'exited' && (c.exitCode ?? 0) !== 0;
   return { text: c.state, token: failed ? ('status.failed' as const) : stateTokens[c.state] };
 }

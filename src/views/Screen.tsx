@@ -189,6 +189,7 @@ export function Screen(props: ScreenProps) {
     props,
     actions,
     containers,
+    images,
     stopping,
     setStopping,
     pull,

@@ -11,6 +11,7 @@ export type ConfirmIntent =
   | { readonly type: 'removeContainer'; readonly id: string; readonly name: string; readonly force: boolean }
   | { readonly type: 'killContainer'; readonly id: string; readonly name: string }
   | { readonly type: 'removeContainers'; readonly ids: readonly string[]; readonly names: readonly string[] }
+  | { readonly type: 'prune' }
   /** `force` when containers use the image: it is untagged, and stays for them. */
   | { readonly type: 'removeImage'; readonly ref: string; readonly label: string; readonly force: boolean };
 

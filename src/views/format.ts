@@ -16,6 +16,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** "a, b, c and 2 more": names for a one-line message. */
+export function listNames(names: readonly string[], max = 3): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -40,8 +45,11 @@ export function ago(iso: string | undefined, now: number): string {
 /** The STATUS column of `docker ps`. */
 export function containerStatus(c: ContainerSummary, now: number): string {
   switch (c.state) {
-    case 'running':
-      return c.startedAt ? `Up ${humanDuration(now - Date.parse(c.startedAt))}` : 'Up';
+    case 'running': {
+      // docker ps's health suffix: "(healthy)", "(unhealthy)", "(health: starting)".
+      const h = c.healthStatus === undefined ? '' : c.healthStatus === 'starting' ? ' (health: starting)' : ` (${c.healthStatus})`;
+      return `${c.startedAt ? `Up ${humanDuration(now - Date.parse(c.startedAt))}` : 'Up'}${h}`;
+    }
     case 'paused':
       return 'Paused';
     case 'created':

@@ -36,6 +36,11 @@ export const keymap = {
   'app.pull': { keys: ['p'], description: 'pull an image', scope: 'global', hint: 'pull' },
   'app.build': { keys: ['b'], description: 'build the folder’s Dockerfile', scope: 'global', hint: 'build' },
   'app.watch': { keys: ['w'], description: 'pause/resume watching the folder', scope: 'global' },
+  'app.prune': {
+    keys: ['X'],
+    description: 'prune: stopped containers and dangling images (shows what and how much first)',
+    scope: 'global',
+  },
   'app.filter': { keys: ['/'], description: 'filter the list (search in Logs)', scope: 'global', hint: 'filter' },
 
   'list.up': { keys: ['up', 'k'], description: 'move up', scope: 'list' },

@@ -2,9 +2,10 @@
 // engine call through the hooks' actions (the facade). Dialog keys go to screen-dialogs.ts.
 import { formatError } from '../engine/define.js';
 import { openPrompt, openRunForm, type AppState } from './app-state.js';
-import { familiarName, plural, shortId } from './format.js';
+import { familiarName, listNames, plural, shortId } from './format.js';
 import type { ActionId, PaneId } from './keymap.js';
 import type { ListMove } from './list-nav.js';
+import { prunePreview, pruneMessage } from './prune.js';
 import { act, cannotRun, type ScreenContext } from './screen-context.js';
 
 const listMoves = {
@@ -23,11 +24,6 @@ const paneKeys = {
   'app.pane.build': 'build',
   'app.pane.details': 'details',
 } as const satisfies Partial<Record<ActionId, PaneId>>;
-
-/** "a, b, c and 2 more": names for a one-line message. */
-function listNames(names: readonly string[], max = 3): string {
-  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-}
 
 export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void {
   const pane = st.pane;
@@ -123,6 +119,12 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
           : { kind: 'info', text: 'nothing is being watched: start dockui in a folder with a Dockerfile' },
       );
       return;
+    case 'app.prune': {
+      const message = pruneMessage(prunePreview(ctx.containers, ctx.images));
+      if (!message) ctx.setStatus({ kind: 'info', text: 'nothing to prune: no stopped containers, no dangling images' });
+      else ctx.dispatch({ type: 'openModal', modal: { kind: 'confirm', title: 'Prune', message, intent: { type: 'prune' } } });
+      return;
+    }
     case 'app.filter':
       // A new `/` starts empty, as in less and vim: Enter on it applies what is typed anew.
       if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'openModal', modal: openPrompt('filter', '') });

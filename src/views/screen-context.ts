@@ -5,7 +5,7 @@ import type { BuildControl } from '../hooks/useBuild.js';
 import type { EngineActions } from '../hooks/useEngineActions.js';
 import type { PullControl } from '../hooks/usePull.js';
 import type { TerminalControl } from '../hooks/terminal-control.js';
-import { formatError, type ContainerSummary } from '../engine/define.js';
+import { formatError, type ContainerSummary, type ImageSummary } from '../engine/define.js';
 import type { AppAction } from './app-state.js';
 import type { ImageRow } from './ImagesPane.js';
 import type { Layout } from './layout.js';
@@ -32,6 +32,8 @@ export interface ScreenContext {
   /** Every container, unfiltered. */
   readonly containers: readonly ContainerSummary[];
   readonly shownContainers: readonly ContainerSummary[];
+  /** Every image, unfiltered. */
+  readonly images: readonly ImageSummary[];
   /** Containers whose stop is in its grace period. */
   readonly stopping: ReadonlySet<string>;
   readonly setStopping: (id: string, on: boolean) => void;

@@ -4,7 +4,7 @@ import type { Key } from 'ink';
 import { formatError } from '../engine/define.js';
 import type { AppState } from './app-state.js';
 import { helpLines } from './Dialogs.js';
-import { familiarName, plural, shortId } from './format.js';
+import { familiarName, formatBytes, plural, shortId } from './format.js';
 import type { ActionId } from './keymap.js';
 import { findMatches } from './logs-view.js';
 import { parseRunForm } from './run-form.js';
@@ -38,7 +38,12 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
             for (const id of it.ids) await ctx.actions.removeContainer(id, true);
             return `deleted ${plural(it.ids.length, 'container')} (${it.names.join(', ')})`;
           });
-        } else if (it.type === 'killContainer')
+        } else if (it.type === 'prune')
+          void act(ctx, 'pruning…', async () => {
+            const r = await ctx.actions.prune();
+            return `pruned ${plural(r.containers, 'container')} and ${plural(r.images, 'dangling image')}: ${formatBytes(r.bytesFreed)} freed`;
+          });
+        else if (it.type === 'killContainer')
           void act(ctx, `killing ${it.name}…`, () => ctx.actions.kill(it.id).then(() => `killed ${it.name}`));
         else if (it.force)
           void act(ctx, `untagging ${it.label}…`, () =>

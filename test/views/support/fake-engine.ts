@@ -194,6 +194,14 @@ export class FakeEngine implements Engine {
     tag: async () => {
       throw new EngineError('failed_precondition', 'not used by the TUI');
     },
+    // As the store's gc: unnamed images no container uses.
+    prune: async () => {
+      this.calls.push('image prune');
+      const used = new Set(this.containersStore.getSnapshot().map((c) => c.imageId));
+      const gone = this.imagesStore.getSnapshot().filter((i) => i.names.length === 0 && !used.has(i.id));
+      this.imagesStore.set(this.imagesStore.getSnapshot().filter((i) => !gone.includes(i)));
+      return { imagesRemoved: gone.map((i) => i.id), bytesFreed: gone.reduce((n, i) => n + i.size, 0) };
+    },
   };
 
   readonly containers: ContainersApi = {
@@ -266,6 +274,13 @@ export class FakeEngine implements Engine {
       this.calls.push(`sync ${id} ${entries.length}`);
     },
     execShellCommand: (id) => ['sh', '-c', `exit 0 # exec -it ${id} sh`],
+    prune: async () => {
+      this.calls.push('container prune');
+      const all = this.containersStore.getSnapshot();
+      const gone = all.filter((c) => c.state === 'exited' || c.state === 'created');
+      this.containersStore.set(all.filter((c) => !gone.includes(c)));
+      return gone.map((c) => c.id);
+    },
   };
 
   #seq = 0;
