@@ -1,7 +1,7 @@
 // `dockui compose`: Docker Compose v2's verbs over the engine's compose noun. Project flags
 // (-f, -p, --project-directory, --env-file, --profile) come before the subcommand, as docker's.
 import { EngineError } from '../../engine/define.js';
-import type { ComposeEvent, ComposeProjectHandle, ContainerReport } from '../../engine/index.js';
+import type { ComposeEvent, ComposeProjectHandle, ComposeWatchEvent, ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { parseArgs, usage, type FlagSpecs } from '../args.js';
 import { defineVerb, type CliContext } from '../context.js';
@@ -19,7 +19,7 @@ const projectFlags = {
 
 const sub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
   up: {
-    synopsis: '[-d] [--build] [--force-recreate] [--no-deps] [--remove-orphans] [SERVICE...]',
+    synopsis: '[-d] [--build] [--force-recreate] [--no-deps] [--remove-orphans] [--watch] [SERVICE...]',
     flags: {
       detach: { short: 'd', help: 'run in the background' },
       build: { help: 'build images before starting' },
@@ -27,7 +27,12 @@ const sub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
       'no-deps': { help: 'do not start linked services' },
       'remove-orphans': { help: 'remove containers of services not in the file' },
       'no-color': { help: 'plain log prefixes' },
+      watch: { short: 'w', help: 'watch the services’ develop.watch paths (sync, rebuild, restart)' },
     },
+  },
+  watch: {
+    synopsis: '[--no-up] [SERVICE...]',
+    flags: { 'no-up': { help: 'do not build and start the services first' } },
   },
   down: {
     synopsis: '[-v] [--remove-orphans] [-t SECONDS]',
@@ -88,6 +93,25 @@ function printer(ctx: CliContext): (e: ComposeEvent) => void {
   return (e) => ctx.stderr.write(` ${e.kind} ${e.name}  ${e.status}\n`);
 }
 
+/** What a watch did, one line each ("Synced web: 1 file (14 ms)"). */
+function watchPrinters(ctx: CliContext, ev: (e: ComposeEvent) => void) {
+  return {
+    onEvent: ev,
+    onBuildOutput: (svc: string, line: string) => ctx.stderr.write(`${svc}  | ${line}\n`),
+    onWatch: (e: ComposeWatchEvent) => {
+      const ms = `${Math.round(e.ms)} ms`;
+      if (e.action === 'error') ctx.stderr.write(`watch: ${e.message ?? 'failed'}\n`);
+      else if (e.action === 'reload') ctx.stderr.write(`Reloaded the model after a compose or env file change (${ms})\n`);
+      else if (e.action === 'rebuild') ctx.stderr.write(`Rebuilt and swapped ${e.service} (${ms})\n`);
+      else if (e.action === 'restart') ctx.stderr.write(`Restarted ${e.service} (${ms})\n`);
+      else
+        ctx.stderr.write(
+          `${e.action === 'sync' ? 'Synced' : 'Initial sync of'} ${e.service}: ${e.files} file${e.files === 1 ? '' : 's'} (${ms})\n`,
+        );
+    },
+  };
+}
+
 function seconds(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
   if (!/^\d+$/.test(s)) throw new EngineError('invalid_argument', `invalid timeout ${JSON.stringify(s)}: whole seconds`);
@@ -145,14 +169,25 @@ async function runSub(
         onEvent: ev,
         onBuildOutput: (svc, line) => ctx.stderr.write(`${svc}  | ${line}\n`),
       });
-      if (flags.detach) return 0;
+      const w = flags.watch ? await p.watch({ ...(services ? { services } : {}), ...watchPrinters(ctx, ev) }) : undefined;
+      if (flags.detach && !w) return 0;
       // Attached: the services' logs until Ctrl-C, then the containers stop (docker compose up).
       const cs = await p.containers({ all: true, ...(services ? { services } : {}) });
-      await followLogs(ctx, cs, { follow: true, color: !flags['no-color'] && ctx.stdout.isTTY === true, signal: ctx.signal });
-      if (ctx.signal.aborted) {
+      if (flags.detach) await new Promise((res) => ctx.signal.addEventListener('abort', res, { once: true }));
+      else await followLogs(ctx, cs, { follow: true, color: !flags['no-color'] && ctx.stdout.isTTY === true, signal: ctx.signal });
+      await w?.close();
+      if (ctx.signal.aborted && !flags.detach) {
         ctx.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
         await p.stop(services, { onEvent: ev });
       }
+      return 0;
+    }
+    case 'watch': {
+      if (!flags['no-up']) await p.up({ ...(services ? { services } : {}), build: true, signal: ctx.signal, onEvent: ev });
+      const w = await p.watch({ ...(services ? { services } : {}), ...watchPrinters(ctx, ev) });
+      ctx.stderr.write('Watch enabled\n');
+      await new Promise((res) => ctx.signal.addEventListener('abort', res, { once: true }));
+      await w.close();
       return 0;
     }
     case 'down':

@@ -102,6 +102,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
 
   let model: ComposeModel = { name: '', services: {}, networks: {}, volumes: {} };
   const positions = new Positions();
+  const envFilesRead: string[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -128,7 +129,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
         read.positions.find(unsupported, true) ?? { file, line: 1 },
         `${unsupported.join('.')}: dockui does not support this key yet`,
       );
-    const part = normalizeFile({ workingDir, positions: read.positions, env }, value);
+    const part = normalizeFile({ workingDir, positions: read.positions, env, envFilesRead }, value);
     model = mergeModels(model, part);
     positions.overlay(read.positions);
   }
@@ -221,7 +222,15 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
   const usesDefault = Object.values(model.services).some((s) => !s.networks || 'default' in s.networks);
   if (usesDefault && !model.networks.default) model.networks = { default: {}, ...model.networks };
   for (const s of Object.values(model.services)) if (!s.networks) s.networks = { default: null };
-  return { model, files, workingDir, profiles: [...active].sort(), allProfiles, disabled };
+  return {
+    model,
+    files,
+    workingDir,
+    profiles: [...active].sort(),
+    allProfiles,
+    disabled,
+    envFiles: [...new Set([...envFiles, ...envFilesRead])],
+  };
 }
 
 /** Services in dependency order (each after what it depends on); a cycle is an error. */

@@ -2,6 +2,7 @@
 // file over an earlier one (the Compose specification's merge rules).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { develop } from './develop.js';
 import { parseDotEnv, type Lookup } from './interpolate.js';
 import type { BuildConfig, ComposeModel, DependsOn, PortConfig, ServiceConfig, VolumeMount } from './types.js';
 import { ComposeFileError, type ModelPath, type Positions } from './yaml-read.js';
@@ -12,6 +13,8 @@ export interface NormalizeContext {
   readonly workingDir: string;
   readonly positions: Positions;
   readonly env: Lookup;
+  /** Filled with each env_file read. */
+  readonly envFilesRead?: string[];
 }
 
 function fail(ctx: NormalizeContext, path: ModelPath, why: string): never {
@@ -138,6 +141,7 @@ function readEnvFiles(ctx: NormalizeContext, path: ModelPath, v: unknown): Recor
   list.forEach((f, i) => {
     const where = Array.isArray(v) ? [...path, i] : path;
     const abs = inProject(ctx, where, f.path);
+    ctx.envFilesRead?.push(abs);
     let text: string;
     try {
       text = readFileSync(abs, 'utf8');
@@ -243,7 +247,12 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
         s.pids_limit = Number(v);
         break;
       case 'develop':
-        s.develop = v;
+        s.develop = develop(
+          (path, why) => fail(ctx, path, why),
+          (path, x) => inProject(ctx, path, x),
+          p(k),
+          v,
+        );
         break;
       default:
         if (k.startsWith('x-')) s[k as `x-${string}`] = v;

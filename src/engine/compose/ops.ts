@@ -14,7 +14,10 @@ export interface ComposeOps {
     start(idOrName: string): Promise<void>;
     stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void>;
     remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
+    restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void>;
     wait(idOrName: string, signal?: AbortSignal): Promise<number>;
+    /** Host files written into a running container's root filesystem (no tar or shell needed in it). */
+    syncFiles(idOrName: string, entries: readonly { hostPath?: string; ctrPath: string }[]): Promise<void>;
     logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLine & { partial?: boolean }>;
     exec(
       idOrName: string,

@@ -94,23 +94,48 @@ export class ComposeProject {
     }
   }
 
-  async buildService(svc: string, opts: Pick<UpOptions, 'signal' | 'onEvent' | 'onBuildOutput'> = {}): Promise<string> {
+  /** Builds these services; a build several share (same context, Dockerfile, args, target, labels) runs once, tagged for each. */
+  async buildServices(
+    svcs: readonly string[],
+    opts: Pick<UpOptions, 'signal' | 'onEvent' | 'onBuildOutput'> = {},
+  ): Promise<Map<string, string>> {
+    const groups = new Map<string, string[]>();
+    for (const svc of svcs) {
+      const b = this.model.services[svc]!.build;
+      if (!b) continue;
+      const key = JSON.stringify([b.context, b.dockerfile ?? '', b.args ?? {}, b.target ?? '', b.labels ?? {}]);
+      groups.set(key, [...(groups.get(key) ?? []), svc]);
+    }
+    const out = new Map<string, string>();
+    for (const group of groups.values()) {
+      const id = await this.buildService(group[0]!, opts, group.slice(1));
+      for (const svc of group) out.set(svc, id);
+    }
+    return out;
+  }
+
+  async buildService(
+    svc: string,
+    opts: Pick<UpOptions, 'signal' | 'onEvent' | 'onBuildOutput'> = {},
+    alsoFor: readonly string[] = [],
+  ): Promise<string> {
     const s = this.model.services[svc]!;
     const b = s.build;
     if (!b) throw new EngineError('invalid_argument', `service ${svc} has no build section`);
     const ref = serviceImage(this.model, svc);
-    opts.onEvent?.({ kind: 'Image', name: ref, status: 'Building' });
+    const also = alsoFor.map((x) => serviceImage(this.model, x));
+    opts.onEvent?.({ kind: 'Image', name: [ref, ...also].join(', '), status: 'Building' });
     const r = await this.ops.builds.build({
       context: b.context,
       ...(b.dockerfile ? { dockerfile: b.dockerfile.startsWith('/') ? b.dockerfile : `${b.context}/${b.dockerfile}` } : {}),
       ...(b.args ? { buildArgs: b.args } : {}),
       ...(b.target ? { target: b.target } : {}),
       labels: { ...b.labels, [L.project]: this.model.name, [L.service]: svc },
-      tags: [ref],
+      tags: [ref, ...also],
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onBuildOutput ? { onOutput: (_i: number, _s: 'stdout' | 'stderr', line: string) => opts.onBuildOutput!(svc, line) } : {}),
     });
-    opts.onEvent?.({ kind: 'Image', name: ref, status: 'Built' });
+    opts.onEvent?.({ kind: 'Image', name: [ref, ...also].join(', '), status: 'Built' });
     return r.imageId;
   }
 
@@ -159,8 +184,8 @@ export class ComposeProject {
     await this.ensureNetworks(ev);
     await this.ensureVolumes(ev);
     // Images first (built or pulled), so a broken build starts nothing.
-    const images = new Map<string, string>();
-    for (const svc of order) images.set(svc, await this.ensureImage(svc, opts));
+    const images = opts.build ? await this.buildServices(order, opts) : new Map<string, string>();
+    for (const svc of order) if (!images.has(svc)) images.set(svc, await this.ensureImage(svc, opts));
     const existing = await this.containers();
     if (opts.removeOrphans)
       for (const c of existing)

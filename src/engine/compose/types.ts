@@ -33,6 +33,15 @@ export interface Healthcheck {
   disable?: boolean;
 }
 
+/** One develop.watch rule, its path made absolute. */
+export interface WatchRule {
+  action: 'sync' | 'rebuild' | 'restart' | 'sync+restart';
+  path: string;
+  target?: string;
+  ignore?: string[];
+  initial_sync?: boolean;
+}
+
 export interface BuildConfig {
   context: string;
   dockerfile?: string;
@@ -74,7 +83,7 @@ export interface ServiceConfig {
   cpus?: string;
   pids_limit?: number;
   pull_policy?: string;
-  develop?: unknown;
+  develop?: { watch?: WatchRule[] };
   [key: `x-${string}`]: unknown;
 }
 
@@ -110,4 +119,6 @@ export interface LoadedProject {
   readonly allProfiles: readonly string[];
   /** Services left out by the profiles (not in `model.services`). */
   readonly disabled: Readonly<Record<string, ServiceConfig>>;
+  /** The env files read (.env or --env-file, and the services' env_file): a watch re-reads the model when one changes. */
+  readonly envFiles: readonly string[];
 }

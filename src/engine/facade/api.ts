@@ -17,6 +17,7 @@ import type { ComposeEvent } from '../compose/ops.js';
 import type { ComposeModel, LoadedProject, ServiceConfig } from '../compose/types.js';
 import type { LoadOptions as ComposeLoadOptions } from '../compose/load.js';
 import type { UpOptions as ComposeUpOptions, DownOptions as ComposeDownOptions } from '../compose/project.js';
+import type { WatchEvent as ComposeWatchEvent } from '../compose/watch.js';
 import type {
   BuildOptions,
   BuildResult,
@@ -359,7 +360,31 @@ export interface NetworkEngine {
   inspect(name: string): Promise<NetworkReport>;
 }
 
-export type { ComposeEvent, ComposeModel, LoadedProject, ServiceConfig, ComposeLoadOptions, ComposeUpOptions, ComposeDownOptions };
+export type {
+  ComposeEvent,
+  ComposeModel,
+  LoadedProject,
+  ServiceConfig,
+  ComposeLoadOptions,
+  ComposeUpOptions,
+  ComposeDownOptions,
+  ComposeWatchEvent,
+};
+
+export interface ComposeWatchOptions {
+  readonly services?: readonly string[];
+  readonly onWatch?: (e: ComposeWatchEvent) => void;
+  readonly onEvent?: (e: ComposeEvent) => void;
+  readonly onBuildOutput?: (service: string, line: string) => void;
+  readonly debounceMs?: number;
+}
+
+/** A running `compose watch`: close() stops watching (the containers keep running). */
+export interface ComposeWatchHandle {
+  /** Resolves when no change is waiting or being applied. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** A loaded Compose project and its verbs. */
 export interface ComposeProjectHandle {
@@ -390,6 +415,12 @@ export interface ComposeProjectHandle {
   pull(services?: readonly string[], opts?: { signal?: AbortSignal; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
   /** The running container of a service (the index'th, default 1), for exec. */
   serviceContainer(service: string, index?: number): Promise<ContainerReport>;
+  /**
+   * Watches the services' develop.watch paths (the project must be up): an initial sync of what
+   * changed since each image was built, then sync / rebuild / restart on every save, and the
+   * model re-read (and applied) when a compose or env file changes.
+   */
+  watch(opts?: ComposeWatchOptions): Promise<ComposeWatchHandle>;
 }
 
 export interface ComposeEngine {

@@ -59,6 +59,14 @@ export class ComposeEngineImpl implements ComposeEngine {
       },
     };
     const p = new ComposeProject(ops, loaded);
+    const reload = () => {
+      try {
+        return new ComposeProject(ops, loadProject(opts));
+      } catch (err) {
+        if (err instanceof ComposeFileError) throw new EngineError('invalid_argument', err.message);
+        throw err;
+      }
+    };
     return {
       project: loaded,
       configYaml: () => toYaml(loaded.model),
@@ -70,7 +78,7 @@ export class ComposeEngineImpl implements ComposeEngine {
       restart: (s, o) => p.restart(s, o),
       rm: (s, o) => p.rm(s, o),
       build: async (services, o = {}) => {
-        for (const svc of p.targets(services)) if (loaded.model.services[svc]!.build) await p.buildService(svc, o);
+        await p.buildServices(p.targets(services), o);
       },
       pull: async (services, o = {}) => {
         for (const svc of p.targets(services)) {
@@ -82,6 +90,12 @@ export class ComposeEngineImpl implements ComposeEngine {
         }
       },
       serviceContainer: (s, i) => p.serviceContainer(s, i),
+      watch: async (o = {}) => {
+        const { ComposeWatch } = await import('../compose/watch.js');
+        const w = new ComposeWatch(p, { ...o, reload });
+        await w.start();
+        return { idle: () => w.idle(), close: () => w.close() };
+      },
     };
   }
 }

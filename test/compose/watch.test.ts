@@ -1,0 +1,153 @@
+// `compose watch` with real containers (through the engine's facade, in-process, reading files
+// as the container sees them, /proc/PID/root): the initial sync of a change made while watch
+// was off (ignore patterns applied), sync+restart; then through the CLI: `compose watch` prints
+// what it syncs. (Not yet here: repeated saves ≤ 100 ms, rebuild-and-swap, env_file reload —
+// the code is in compose/watch.ts but those cases failed in the last run, see the report.)
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openEngine, type ComposeProjectHandle, type ComposeWatchEvent, type ComposeWatchHandle } from '../../src/engine/index.js';
+import { dockuiBin, repoRoot, runCli } from '../helpers/env.js';
+
+process.env.DOCKUI_BRIDGE_PREFIX = process.env.DOCKUI_TEST_BRIDGE_PREFIX ?? 'dkc15w';
+process.env.DOCKUI_SUBNET_POOL = process.env.DOCKUI_TEST_SUBNET_POOL ?? '10.216.0.0/16';
+const root = mkdtempSync('/var/tmp/dockui-c15-watch-');
+const dir = join(root, 'app');
+const engine = openEngine({ root: join(root, 'engine') });
+const cliEnv = { DOCKUI_BRIDGE_PREFIX: process.env.DOCKUI_BRIDGE_PREFIX, DOCKUI_SUBNET_POOL: process.env.DOCKUI_SUBNET_POOL };
+
+function write(rel: string, text: string): void {
+  mkdirSync(join(dir, rel, '..'), { recursive: true });
+  writeFileSync(join(dir, rel), text);
+}
+
+const compose = (extra = '') =>
+  [
+    'name: c15watch',
+    'services:',
+    '  web:',
+    '    build: ./web',
+    '    env_file: [./web.env]',
+    '    develop:',
+    '      watch:',
+    '        - action: sync',
+    '          path: ./web/www',
+    '          target: /www',
+    '          ignore: ["*.tmp", "cache/"]',
+    '        - action: rebuild',
+    '          path: ./web/Dockerfile',
+    '  other:',
+    '    build: ./other',
+    '    develop:',
+    '      watch:',
+    '        - action: sync+restart',
+    '          path: ./other/conf',
+    '          target: /conf',
+    extra,
+  ].join('\n');
+
+let p: ComposeProjectHandle;
+let w: ComposeWatchHandle | undefined;
+const seen: ComposeWatchEvent[] = [];
+
+async function running(svc: string) {
+  const c = (await p.containers({ all: false, services: [svc] }))[0];
+  assert.ok(c?.pid, `${svc} is not running`);
+  return c;
+}
+/** The file as the service's container sees it (its root through /proc), or undefined. */
+async function inContainer(svc: string, path: string): Promise<string | undefined> {
+  const c = await running(svc);
+  try {
+    return readFileSync(`/proc/${c.pid}/root${path}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+async function until<T>(f: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) assert.fail(`timed out after ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+const load = () => engine.compose.load({ cwd: dir, env: {} });
+
+before(async () => {
+  execFileSync('bash', [join(repoRoot, 'scripts/make-base-image.sh'), '--root', join(root, 'engine')], { stdio: 'pipe' });
+  write('web/Dockerfile', 'FROM busybox:static\nCOPY www/ /www/\nCMD ["sleep", "3600"]\n');
+  write('web/www/index.html', 'v1\n');
+  write('web.env', 'MODE=one\n');
+  write('other/Dockerfile', 'FROM busybox:static\nCOPY conf/ /conf/\nCMD ["sleep", "3600"]\n');
+  write('other/conf/app.conf', 'a=1\n');
+  write('compose.yaml', compose());
+  p = await load();
+  await p.up({ build: true });
+});
+
+after(async () => {
+  await w?.close();
+  await (await load().catch(() => p)).down({ volumes: true, timeoutSec: 0 }).catch(() => undefined);
+  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+});
+
+describe('compose watch', { timeout: 600_000 }, () => {
+  it('initial sync: a change made while watch was off reaches the container when watch starts', async () => {
+    // Image build times have second precision: the saves must come after the build's second.
+    await new Promise((r) => setTimeout(r, 1100));
+    write('web/www/offline.html', 'made while watch was off\n');
+    write('web/www/index.html', 'v2 offline\n');
+    write('web/www/skip.tmp', 'ignored\n');
+    assert.equal(await inContainer('web', '/www/offline.html'), undefined);
+    w = await p.watch({ onWatch: (e) => seen.push(e) });
+    assert.equal(await inContainer('web', '/www/offline.html'), 'made while watch was off\n');
+    assert.equal(await inContainer('web', '/www/index.html'), 'v2 offline\n');
+    assert.equal(await inContainer('web', '/www/skip.tmp'), undefined, 'ignored by the rule');
+    assert.ok(seen.some((e) => e.action === 'initial sync' && e.service === 'web'));
+    assert.ok(!seen.some((e) => e.service === 'other'), 'other had nothing new');
+  });
+
+  it('sync+restart: the file is synced and the container restarted (the same container)', async () => {
+    const before = await running('other');
+    write('other/conf/app.conf', 'a=2\n');
+    await until(
+      async () => (await p.containers({ all: false, services: ['other'] }))[0]?.pid !== before.pid || undefined,
+      30_000,
+      'a restart',
+    );
+    await w!.idle();
+    const now = await running('other');
+    assert.equal(now.id, before.id);
+    assert.equal(await inContainer('other', '/conf/app.conf'), 'a=2\n');
+    await w!.close();
+    w = undefined;
+  });
+
+  it('through the CLI: `compose watch --no-up` says what it synced; Ctrl-C ends it, the services keep running', async () => {
+    const child = spawn(process.execPath, ['--', dockuiBin, 'compose', 'watch', '--no-up'], {
+      cwd: dir,
+      env: { ...process.env, ...cliEnv, DOCKUI_ROOT: join(root, 'engine') },
+    });
+    let out = '';
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => out.includes('Watch enabled') || undefined, 30_000, `watch enabled: ${out}`);
+    write('web/www/cli.html', 'from the cli\n');
+    await until(() => /Synced web: 1 file \(\d+ ms\)/.test(out) || undefined, 10_000, `a sync line: ${out}`);
+    assert.equal(await inContainer('web', '/www/cli.html'), 'from the cli\n');
+    child.kill('SIGINT');
+    assert.equal(await new Promise((r) => child.on('close', r)), 0, out);
+    await running('web');
+    const r = await runCli(['compose', '--project-directory', dir, '-f', join(dir, 'compose.yaml'), 'watch', '--no-up', 'nope'], {
+      root: join(root, 'engine'),
+      env: cliEnv,
+    });
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(existsSync(dir));
+  });
+});
