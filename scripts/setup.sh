@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 pkgs=(runc conmon slirp4netns passt skopeo docker-registry busybox-static tmux apache2-utils
-      tini iproute2 curl openssl python3 make g++ util-linux attr zstd docker.io uidmap)
+      tini iproute2 curl openssl python3 make g++ util-linux attr zstd docker.io uidmap docker-compose)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -36,8 +36,14 @@ function summary(c: ContainerReport): Record<string, unknown> {
     Labels: c.labels,
     State: c.state,
     Status: statusText(c),
-    HostConfig: { NetworkMode: c.network === 'private' ? 'default' : c.network },
-    NetworkSettings: { Networks: {} },
+    HostConfig: {
+      NetworkMode: c.network === 'private' ? 'default' : c.network === 'bridge' ? (c.networks?.[0]?.name ?? 'none') : c.network,
+    },
+    NetworkSettings: {
+      Networks: Object.fromEntries(
+        (c.networks ?? []).map((n) => [n.name, { Aliases: [...n.aliases], Gateway: n.gateway, IPAddress: n.ip, IPPrefixLen: 24 }]),
+      ),
+    },
     Mounts: c.mounts.map((m) => ({
       Type: m.type,
       ...(m.type === 'volume' ? { Name: m.source } : {}),
@@ -75,9 +81,15 @@ export function runOptions(body: Record<string, unknown>, name: string | undefin
       publish.push(`${ip ? `${ip}:` : ''}${hp}:${ctr}/${proto}`);
     }
   }
-  const nm = field(host, 'NetworkMode', 'string') ?? 'default';
-  const network = nm === 'none' ? 'none' : nm === 'host' ? 'host' : nm === 'default' || nm === 'bridge' ? 'private' : undefined;
-  if (!network) throw new HttpError(404, `network ${nm} not found`);
+  const nm = field(host, 'NetworkMode', 'string') || 'default';
+  const builtin = nm === 'none' ? 'none' : nm === 'host' ? 'host' : nm === 'default' || nm === 'bridge' ? 'private' : undefined;
+  // A dockui network by name (the engine says 404 when there is none), with the aliases of
+  // NetworkingConfig.EndpointsConfig (compose names each service so); other endpoints join too.
+  const endpoints = field(field(body, 'NetworkingConfig', 'object'), 'EndpointsConfig', 'object') ?? {};
+  const aliasesOf = (n: string) => strings(field(endpoints, n, 'object'), 'Aliases') ?? [];
+  const networks = builtin
+    ? undefined
+    : [nm, ...Object.keys(endpoints).filter((n) => n !== nm)].map((n) => ({ name: n, aliases: aliasesOf(n) }));
   const labels = field(body, 'Labels', 'object');
   const memory = field(host, 'Memory', 'number');
   const nanoCpus = field(host, 'NanoCpus', 'number');
@@ -101,7 +113,7 @@ export function runOptions(body: Record<string, unknown>, name: string | undefin
     ...(env ? { env } : {}),
     ...(publish.length ? { publish } : {}),
     ...(field(host, 'PublishAllPorts', 'boolean') ? { publishAll: true } : {}),
-    network,
+    ...(networks ? { networks } : { network: builtin }),
     ...(binds ? { volumes: binds } : {}),
     ...(tmpfs ? { tmpfs: Object.entries(tmpfs).map(([k, v]) => (typeof v === 'string' && v ? `${k}:${v}` : k)) } : {}),
     ...(workdir ? { workdir } : {}),
@@ -147,7 +159,14 @@ export class ContainerRoutes {
 
   async create(req: IncomingMessage, q: URLSearchParams, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
-    const opts = runOptions(body, q.get('name') ?? undefined);
+    let opts = runOptions(body, q.get('name') ?? undefined);
+    // Networks named by id (docker run --network ID) are dockui networks by name to the engine.
+    if (opts.networks) {
+      const named = [];
+      for (const n of opts.networks)
+        named.push({ ...n, name: (await this.engine.networks.inspect(n.name).catch(() => undefined))?.name ?? n.name });
+      opts = { ...opts, networks: named };
+    }
     const host = field(body, 'HostConfig', 'object') ?? {};
     const autoRemove = field(host, 'AutoRemove', 'boolean') ?? false;
     const attached = (field(body, 'AttachStdout', 'boolean') ?? false) || (field(body, 'AttachStderr', 'boolean') ?? false);

@@ -33,7 +33,8 @@ const statusOf: Readonly<Record<ErrorCode, number>> = {
 /** Status and one-line message for anything thrown by a handler. */
 export function errorReply(e: unknown): { status: number; message: string } {
   if (e instanceof HttpError) return { status: e.status, message: e.message };
-  if (isEngineError(e)) return { status: statusOf[e.code], message: e.message };
+  // Docker's words, which clients match (docker-py tells a missing image by "No such image").
+  if (isEngineError(e)) return { status: statusOf[e.code], message: e.message.replace(/^no such (image|container):/, 'No such $1:') };
   const msg = e instanceof Error ? e.message : String(e);
   return { status: 500, message: `internal error (a bug in dockui): ${msg.split('\n')[0] ?? ''}` };
 }

@@ -13,6 +13,7 @@ import { ContainerRoutes, list as listContainers } from './containers.js';
 import * as images from './images.js';
 import { Execs, attach, hijack, logs, responseSink } from './streams.js';
 import * as system from './system.js';
+import * as networks from './networks.js';
 
 export interface ServiceOptions {
   readonly engine: DockuiEngine;
@@ -98,6 +99,7 @@ class Router {
       return system.volumes(e, method, name, () => readJson(req), need());
     }
     if (method === 'POST' && path === '/build') return images.build(e, q, req, need(), closed);
+    if ((path === '/networks' || path.startsWith('/networks/')) && (await networks.route(e, method, path, q, req, need()))) return;
 
     // ---- containers
     if (method === 'GET' && path === '/containers/json') return listContainers(e, q, need());
@@ -143,7 +145,6 @@ class Router {
     if (method === 'GET' && path === '/images/get') return images.save(e, q.getAll('names'), need(), closed);
     if (method === 'POST' && path === '/images/load') return images.load(e, req, need(), closed);
     if (method === 'POST' && path === '/images/prune') return images.prune(e, q, need(), closed);
-    if (method === 'GET' && path === '/networks') return sendJson(need(), 200, system.networks());
     m = /^\/images\/(.+?)(?:\/(json|history|push|tag|get))?$/.exec(path);
     if (m) {
       const name = decodeURIComponent(m[1]!);

@@ -356,8 +356,18 @@ export interface NetworkEngine {
     opts?: { labels?: Record<string, string>; internal?: boolean },
   ): Promise<{ network: NetworkReport; created: boolean }>;
   /** not_found for an unknown network, conflict while a container is attached. */
-  remove(name: string): Promise<void>;
-  inspect(name: string): Promise<NetworkReport>;
+  remove(nameOrId: string): Promise<void>;
+  /** By exact name, exact id or a unique id prefix (not_found; invalid_argument when ambiguous). */
+  inspect(nameOrId: string): Promise<NetworkReport>;
+  /**
+   * `docker network connect`: the container joins the network, with extra names on it; a
+   * running one at once (a new interface), a created or stopped one at its next start.
+   */
+  connect(nameOrId: string, container: string, opts?: { aliases?: readonly string[] }): Promise<void>;
+  /** `docker network disconnect`: a running container loses the interface at once. */
+  disconnect(nameOrId: string, container: string): Promise<void>;
+  /** Removes every network no container is on (those `keep` does not keep); resolves to their names. */
+  prune(opts?: { keep?: (n: NetworkReport) => boolean }): Promise<string[]>;
 }
 
 export type {

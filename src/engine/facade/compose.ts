@@ -16,13 +16,45 @@ export class NetworkEngineImpl implements NetworkEngine {
     this.core.secure();
     return (await import('../network/bridge.js')).createNetwork(this.core.paths, name, opts);
   }
-  async remove(name: string): Promise<void> {
-    await (await import('../network/bridge.js')).removeNetwork(this.core.paths, name);
+  async remove(nameOrId: string): Promise<void> {
+    const n = await this.inspect(nameOrId);
+    await (await import('../network/bridge.js')).removeNetwork(this.core.paths, n.name);
   }
-  async inspect(name: string): Promise<NetworkReport> {
-    const n = await (await import('../network/bridge.js')).readNetwork(this.core.paths, name);
-    if (!n) throw new EngineError('not_found', `no such network: ${name}`);
-    return n;
+  async inspect(nameOrId: string): Promise<NetworkReport> {
+    const bridge = await import('../network/bridge.js');
+    const byName = await bridge.readNetwork(this.core.paths, nameOrId);
+    if (byName) return byName;
+    if (/^[0-9a-f]+$/.test(nameOrId)) {
+      const hits = (await bridge.listNetworks(this.core.paths)).filter((n) => n.id.startsWith(nameOrId));
+      if (hits.length === 1 || (hits.length > 1 && hits[0]!.id === nameOrId)) return hits[0]!;
+      if (hits.length > 1)
+        throw new EngineError('invalid_argument', `network id prefix ${nameOrId} is ambiguous: ${hits.length} networks match`);
+    }
+    throw new EngineError('not_found', `no such network: ${nameOrId}`);
+  }
+  async connect(nameOrId: string, container: string, opts: { aliases?: readonly string[] } = {}): Promise<void> {
+    const n = await this.inspect(nameOrId);
+    await (await this.core.runtime()).connectNetwork(container, n.name, opts);
+    if (this.core.live) await this.core.loadedRuntime?.refresh();
+  }
+  async disconnect(nameOrId: string, container: string): Promise<void> {
+    const n = await this.inspect(nameOrId);
+    await (await this.core.runtime()).disconnectNetwork(container, n.name);
+    if (this.core.live) await this.core.loadedRuntime?.refresh();
+  }
+  async prune(opts: { keep?: (n: NetworkReport) => boolean } = {}): Promise<string[]> {
+    const bridge = await import('../network/bridge.js');
+    const gone: string[] = [];
+    for (const n of await bridge.listNetworks(this.core.paths)) {
+      if (opts.keep?.(n)) continue;
+      try {
+        await bridge.removeNetwork(this.core.paths, n.name);
+        gone.push(n.name);
+      } catch (e) {
+        if (!(e instanceof EngineError) || e.code !== 'conflict') throw e;
+      }
+    }
+    return gone;
   }
 }
 

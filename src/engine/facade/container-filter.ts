@@ -127,7 +127,8 @@ export function containerFilter(
       default:
         throw new EngineError('invalid_argument', `unknown filter ${JSON.stringify(k)} (${containerFilterKeys.join(', ')})`);
     }
-    checks.push((c) => vals.some((v) => one(c, v)));
+    // Labels must all match (moby's MatchKVList); every other key matches any of its values.
+    checks.push(k === 'label' ? (c) => vals.every((v) => one(c, v)) : (c) => vals.some((v) => one(c, v)));
   }
   return (c) => checks.every((f) => f(c));
 }

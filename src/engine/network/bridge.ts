@@ -52,7 +52,7 @@ const socketOf = (paths: EnginePaths, name: string) => join(paths.runRoot, 'net'
  * container keeps its MAC, so neighbours' ARP caches stay right (a fresh MAC left a recreated
  * service unreachable for ~15 s until the cache entry was re-probed).
  */
-const macOf = (ip: string) => ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+export const macOf = (ip: string) => ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
 const intToIp = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 
 function ip(args: readonly string[], input?: string, netns?: string): void {
@@ -298,6 +298,43 @@ async function setEntry(paths: EnginePaths, name: string, id: string, patch: Par
 }
 
 /**
+ * One network into a container's netns (made already, at netnsPath): a veth pair whose inner end
+ * is `dev`, the default route through this network's gateway when `route`, the container's names
+ * (with the attachment's aliases) served by the network's resolver and `ports` published.
+ */
+async function plug(
+  paths: EnginePaths,
+  opts: {
+    id: string;
+    netnsPath: string;
+    a: NetworkAttachment;
+    dev: string;
+    route: boolean;
+    names: readonly string[];
+    ports: readonly NetdPort[];
+  },
+): Promise<void> {
+  const { a, dev } = opts;
+  const net = await readNetwork(paths, a.name);
+  if (!net) throw new EngineError('not_found', `network ${a.name} not found`);
+  ensureBridge(net);
+  await startNetd(paths, net);
+  const host = ifName('v', `${opts.id}/${a.name}`);
+  const peer = `${host.slice(0, 13)}p`;
+  if (linkExists(host)) ip(['link', 'del', host]);
+  ip(
+    ['-batch', '-'],
+    `link add ${host} type veth peer name ${peer}\nlink set ${peer} netns ${opts.netnsPath}\nlink set ${host} master ${net.bridge} up\n`,
+  );
+  ip(
+    ['-batch', '-'],
+    `link set ${peer} name ${dev}\nlink set ${dev} address ${macOf(a.ip)}\naddr add ${a.ip}/24 dev ${dev}\nlink set ${dev} up\n${opts.route && !net.internal ? `route add default via ${net.gateway}\n` : ''}`,
+    opts.netnsPath,
+  );
+  await setEntry(paths, a.name, opts.id, { active: true, names: [...new Set([...opts.names, ...a.aliases])], ports: opts.ports });
+}
+
+/**
  * At start: the container's netns (already made, at netnsPath) gets an interface on each
  * network (eth0, eth1, ...; the default route through the first network's gateway), its names
  * resolve and its ports are published. On failure what this made is undone and the error thrown.
@@ -310,30 +347,17 @@ export async function activate(
   try {
     ip(['link', 'set', 'lo', 'up'], undefined, opts.netnsPath);
     for (const [i, a] of opts.nets.entries()) {
-      const net = await readNetwork(paths, a.name);
-      if (!net) throw new EngineError('not_found', `network ${a.name} not found`);
-      ensureBridge(net);
-      await startNetd(paths, net);
-      const host = ifName('v', `${opts.id}/${a.name}`);
-      const peer = `${host.slice(0, 13)}p`;
-      if (linkExists(host)) ip(['link', 'del', host]);
-      ip(
-        ['-batch', '-'],
-        `link add ${host} type veth peer name ${peer}\nlink set ${peer} netns ${opts.netnsPath}\nlink set ${host} master ${net.bridge} up\n`,
-      );
-      const dev = `eth${i}`;
-      ip(
-        ['-batch', '-'],
-        `link set ${peer} name ${dev}\nlink set ${dev} address ${macOf(a.ip)}\naddr add ${a.ip}/24 dev ${dev}\nlink set ${dev} up\n${i === 0 && !net.internal ? `route add default via ${net.gateway}\n` : ''}`,
-        opts.netnsPath,
-      );
       // Ports are published on the first network only.
-      await setEntry(paths, a.name, opts.id, {
-        active: true,
-        names: [...new Set([...opts.names, ...a.aliases])],
+      done.push(a.name);
+      await plug(paths, {
+        id: opts.id,
+        netnsPath: opts.netnsPath,
+        a,
+        dev: `eth${i}`,
+        route: i === 0,
+        names: opts.names,
         ports: i === 0 ? opts.ports : [],
       });
-      done.push(a.name);
       const r = await netdCall(paths, a.name, 'reload');
       if (!r.ok) throw new EngineError('conflict', `cannot publish ${r.failed?.join(', ')}`);
     }
@@ -343,6 +367,29 @@ export async function activate(
       opts.id,
       opts.nets.filter((n) => done.includes(n.name)),
     );
+    throw e;
+  }
+}
+
+/**
+ * `docker network connect` of a running container: one more interface (the first free ethN),
+ * the default route and the ports too when it is the container's only network.
+ */
+export async function hotPlug(
+  paths: EnginePaths,
+  opts: { id: string; netnsPath: string; a: NetworkAttachment; first: boolean; names: readonly string[]; ports: readonly NetdPort[] },
+): Promise<void> {
+  const r = spawnSync('nsenter', ['--net=' + opts.netnsPath, 'ip', '-o', 'link', 'show'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new EngineError('failed_precondition', `container ${opts.id.slice(0, 12)}: its network namespace is gone`);
+  const taken = new Set([...r.stdout.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1]));
+  let n = 0;
+  while (taken.has(`eth${n}`)) n++;
+  try {
+    await plug(paths, { ...opts, dev: `eth${n}`, route: opts.first, ports: opts.first ? opts.ports : [] });
+    const rr = await netdCall(paths, opts.a.name, 'reload');
+    if (!rr.ok) throw new EngineError('conflict', `cannot publish ${rr.failed?.join(', ')}`);
+  } catch (e) {
+    await deactivate(paths, opts.id, [opts.a]);
     throw e;
   }
 }

@@ -2,6 +2,7 @@
 // here): logs, exec, stats, top and inspect on top of the lifecycle. See index.ts for the
 // public face.
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,8 @@ import { pidAlive } from '../sysx.js';
 import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
 import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
+import { netnsPath } from './network.js';
+import { deactivate, hotPlug, leaseAddresses, macOf, readNetwork, releaseAddresses } from '../network/bridge.js';
 
 export class Containers extends ContainerLifecycle {
   /**
@@ -181,6 +184,66 @@ export class Containers extends ContainerLifecycle {
     });
   }
 
+  // ---- networks: docker network connect / disconnect
+
+  /**
+   * Joins a dockui network: an address leased now, and for a running container an interface at
+   * once (hot-plugged); a created or stopped one gets it at its next start. Only a container
+   * created on a dockui network can join others (the private network is slirp4netns's).
+   */
+  async connectNetwork(idOrName: string, network: string, opts: { aliases?: readonly string[] } = {}): Promise<void> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    if (!(await readNetwork(this.paths, network))) throw new EngineError('not_found', `network ${network} not found`);
+    await this.records.withLock(found.id, async () => {
+      const r = await this.records.read(found.id);
+      if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+      if (r.network !== 'bridge')
+        throw new EngineError(
+          'failed_precondition',
+          `container ${r.name} uses the ${r.network} network mode: only a container created on a dockui network can join another`,
+        );
+      if (r.networks?.some((n) => n.name === network))
+        throw new EngineError('conflict', `endpoint with name ${r.name} already exists in network ${network}`);
+      const [a] = await leaseAddresses(this.paths, r.id, [{ name: network, aliases: opts.aliases ?? [] }]);
+      if (r.state === 'running' || r.state === 'paused') {
+        try {
+          await hotPlug(this.paths, {
+            id: r.id,
+            netnsPath: netnsPath(this.paths.runRoot, r.id),
+            a: a!,
+            first: !r.networks?.length,
+            names: [r.name, r.hostname, r.id.slice(0, 12)],
+            ports: r.ports.map((p) => ({ hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort })),
+          });
+        } catch (e) {
+          await releaseAddresses(this.paths, r.id, [a!]);
+          throw e;
+        }
+      }
+      r.networks = [...(r.networks ?? []), a!];
+      await this.records.write(r);
+      this.fresh.delete(r.id); // hosts and resolv.conf follow the first network at the next start
+    });
+  }
+
+  /** Leaves a dockui network: a running container loses that interface at once, the address goes back. */
+  async disconnectNetwork(idOrName: string, network: string): Promise<void> {
+    await this.settle();
+    const found = await this.find(idOrName);
+    await this.records.withLock(found.id, async () => {
+      const r = await this.records.read(found.id);
+      if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
+      const a = r.networks?.find((n) => n.name === network);
+      if (!a) throw new EngineError('failed_precondition', `container ${r.name} is not connected to network ${network}`);
+      await deactivate(this.paths, r.id, [a]);
+      await releaseAddresses(this.paths, r.id, [a]);
+      r.networks = r.networks!.filter((n) => n !== a);
+      await this.records.write(r);
+      this.fresh.delete(r.id);
+    });
+  }
+
   execShellCommand(idOrName: string): readonly string[] {
     return [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'exec', '-it', idOrName, 'sh'];
   }
@@ -226,7 +289,8 @@ export class Containers extends ContainerLifecycle {
         ...(r.healthcheck ? { Healthcheck: r.healthcheck } : {}),
       },
       HostConfig: {
-        NetworkMode: r.network,
+        // Docker's words: a dockui network's name, or the mode (none, host, private).
+        NetworkMode: r.network === 'bridge' ? (r.networks?.[0]?.name ?? 'none') : r.network,
         Privileged: r.privileged,
         ReadonlyRootfs: r.readOnly,
         CapAdd: r.capAdd,
@@ -252,7 +316,17 @@ export class Containers extends ContainerLifecycle {
         IPAddress: r.network === 'private' ? '10.0.2.100' : (r.networks?.[0]?.ip ?? ''),
         // dockui networks, in docker's shape (Compose-aware tools read the aliases here).
         Networks: Object.fromEntries(
-          (r.networks ?? []).map((n) => [n.name, { IPAddress: n.ip, IPPrefixLen: 24, Gateway: n.gateway, Aliases: [...n.aliases] }]),
+          (r.networks ?? []).map((n) => [
+            n.name,
+            {
+              Aliases: [...n.aliases],
+              EndpointID: createHash('sha256').update(`${r.id}/${n.name}`).digest('hex'),
+              Gateway: n.gateway,
+              IPAddress: n.ip,
+              IPPrefixLen: 24,
+              MacAddress: macOf(n.ip),
+            },
+          ]),
         ),
       },
       GraphDriver: {
