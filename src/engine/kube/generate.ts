@@ -7,7 +7,11 @@
 import type { HealthConfig, PortMapping, RestartPolicy } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
 
-export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string } };
+export type KubeObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; [k: string]: unknown };
+};
 
 /** One workload: a container, or a Compose service's containers (replicas). */
 export interface Workload {
@@ -125,7 +129,8 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
     }
 
     const ports = new Map<string, { containerPort: number; protocol: string; hostPort?: number }>();
-    for (const p of rec.ports) ports.set(portKey(p), { containerPort: p.containerPort, protocol: p.protocol.toUpperCase(), hostPort: p.hostPort });
+    for (const p of rec.ports)
+      ports.set(portKey(p), { containerPort: p.containerPort, protocol: p.protocol.toUpperCase(), hostPort: p.hostPort });
     for (const e of w.exposed) {
       const [n, proto = 'tcp'] = e.split('/');
       const port = Number(n);
@@ -148,7 +153,8 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
       ...(Object.keys(caps).length ? { capabilities: caps } : {}),
       ...(/^\d+$/.test(rec.user.split(':')[0] ?? '') ? { runAsUser: Number(rec.user.split(':')[0]) } : {}),
     };
-    if (rec.user && !/^\d+(:\d+)?$/.test(rec.user)) note(`user ${rec.user} is a name: Kubernetes takes numeric ids (runAsUser); left to the image`);
+    if (rec.user && !/^\d+(:\d+)?$/.test(rec.user))
+      note(`user ${rec.user} is a name: Kubernetes takes numeric ids (runAsUser); left to the image`);
 
     const hc = rec.healthcheck && rec.healthcheck.Test?.[0] !== 'NONE' ? probe(rec.healthcheck) : undefined;
     const container: Record<string, unknown> = {
@@ -176,7 +182,8 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
     if (opts.type === 'pod') {
       objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { ...podSpec, restartPolicy: policy } });
     } else {
-      if (policy !== 'Always') note(`restart policy ${rec.restartPolicy?.Name || 'no'}: a Deployment always restarts (use --type pod to keep it)`);
+      if (policy !== 'Always')
+        note(`restart policy ${rec.restartPolicy?.Name || 'no'}: a Deployment always restarts (use --type pod to keep it)`);
       objects.push({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
