@@ -21,6 +21,8 @@ export interface Workload {
   readonly exposed: readonly string[];
   /** The image reference to write (its pushed name when --push ran). */
   readonly image: string;
+  /** Variables that came from env files (Compose's env_file): a ConfigMap, not inline env. */
+  readonly envFile?: Readonly<Record<string, string>>;
 }
 
 export interface GenerateOptions {
@@ -156,13 +158,28 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
     if (rec.user && !/^\d+(:\d+)?$/.test(rec.user))
       note(`user ${rec.user} is a name: Kubernetes takes numeric ids (runAsUser); left to the image`);
 
+    let env = envOf(rec);
+    const fromFile = Object.entries(w.envFile ?? {}).filter(([k, v]) => env.some((e) => e.name === k && e.value === v));
+    let envFrom: Record<string, unknown>[] | undefined;
+    if (fromFile.length) {
+      const cm = dnsName(`${name}-env`);
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: cm, labels: { app: name } },
+        data: Object.fromEntries(fromFile),
+      });
+      envFrom = [{ configMapRef: { name: cm } }];
+      env = env.filter((e) => !fromFile.some(([k]) => k === e.name));
+    }
     const hc = rec.healthcheck && rec.healthcheck.Test?.[0] !== 'NONE' ? probe(rec.healthcheck) : undefined;
     const container: Record<string, unknown> = {
       name,
       image: w.image,
       command: [rec.path],
       ...(rec.args.length ? { args: [...rec.args] } : {}),
-      ...(envOf(rec).length ? { env: envOf(rec) } : {}),
+      ...(env.length ? { env } : {}),
+      ...(envFrom ? { envFrom } : {}),
       ...(rec.workdir && rec.workdir !== '/' ? { workingDir: rec.workdir } : {}),
       ...(ports.size ? { ports: [...ports.values()].map((p) => ({ containerPort: p.containerPort, protocol: p.protocol })) } : {}),
       ...(volumeMounts.length ? { volumeMounts } : {}),
