@@ -14,7 +14,7 @@ export interface Manifests {
 
 /** Objects as one YAML stream, `---` between documents. */
 export function toYamlStream(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 export function manifestsFor(workloads: readonly Workload[], opts: GenerateOptions): Manifests {
