@@ -18,7 +18,7 @@ const layers = [
   ['registry', 'dockerfile'],
   ['images', 'runtime', 'network', 'health'],
   ['build', 'compat'],
-  ['watch', 'compose'],
+  ['watch', 'compose', 'kube'],
   ['engine.ts', 'index.ts', 'facade', 'api'],
 ];
 function layerOf(file) {

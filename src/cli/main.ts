@@ -52,6 +52,7 @@ const verbs: Readonly<Record<string, string>> = {
   dev: 'dev',
   volume: 'volume',
   compose: 'compose',
+  kube: 'kube',
   version: 'version',
 };
 

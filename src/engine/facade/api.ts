@@ -438,6 +438,35 @@ export interface ComposeEngine {
   load(opts?: ComposeLoadOptions): Promise<ComposeProjectHandle>;
 }
 
+// ---- kube ----------------------------------------------------------------------------------
+
+export type { KubeObject } from '../kube/generate.js';
+import type { KubeObject } from '../kube/generate.js';
+
+export interface KubeGenerateOptions {
+  /** Containers by name or id: one workload each. */
+  readonly containers?: readonly string[];
+  /** A Compose project's containers: one workload per service, its replicas the Deployment's. */
+  readonly composeProject?: string;
+  /** deployment (the default) or pod. */
+  readonly type?: string;
+  /** A Service for each workload with ports (-s); default: on for a Compose project, off otherwise. */
+  readonly service?: boolean;
+}
+
+export interface KubeManifests {
+  /** Multi-document YAML, kubectl's input. */
+  readonly yaml: string;
+  readonly objects: readonly KubeObject[];
+  /** What could not be mapped, one line each. */
+  readonly notes: readonly string[];
+}
+
+export interface KubeEngine {
+  /** Deployment (or Pod), Service, PVC and ConfigMap objects, each validated against the Kubernetes schemas. */
+  generate(opts: KubeGenerateOptions): Promise<KubeManifests>;
+}
+
 export interface DockuiEngine extends Engine {
   readonly images: ImageEngine;
   readonly containers: ContainerEngine;
@@ -448,4 +477,5 @@ export interface DockuiEngine extends Engine {
   readonly dev: DevEngine;
   readonly networks: NetworkEngine;
   readonly compose: ComposeEngine;
+  readonly kube: KubeEngine;
 }

@@ -13,6 +13,7 @@ import { EngineCore } from './core.js';
 import { ImageEngineImpl } from './images.js';
 import { RegistryEngineImpl, SystemEngineImpl, VolumeEngineImpl } from './system.js';
 import { ComposeEngineImpl, NetworkEngineImpl } from './compose.js';
+import { KubeEngineImpl } from './kube.js';
 
 /** What stops containers from running here, said plainly; undefined when nothing does. */
 export function detectRuntimeProblem(): string | undefined {
@@ -41,6 +42,7 @@ class EngineImpl implements DockuiEngine {
   readonly dev: DevEngineImpl;
   readonly networks: NetworkEngineImpl;
   readonly compose: ComposeEngineImpl;
+  readonly kube: KubeEngineImpl;
   #runtimeProblem: { value: string | undefined } | undefined;
   #closed = false;
 
@@ -58,6 +60,7 @@ class EngineImpl implements DockuiEngine {
     this.dev = new DevEngineImpl(this);
     this.networks = new NetworkEngineImpl(core);
     this.compose = new ComposeEngineImpl(this);
+    this.kube = new KubeEngineImpl(this);
   }
 
   /** Checked on first read (it runs `runc --version`): a CLI command never pays for it. */

@@ -1,0 +1,46 @@
+// The facade's kube noun: Kubernetes manifests from what runs here (kube/generate.ts), checked
+// against the Kubernetes schemas (kube/validate.ts). Everything loads on first use: no other
+// command pays for kubernetes-models.
+import { EngineError } from '../define.js';
+import type { DockuiEngine, KubeEngine, KubeGenerateOptions, KubeManifests } from './api.js';
+import type { WorkloadSources } from '../kube/workloads.js';
+
+export class KubeEngineImpl implements KubeEngine {
+  constructor(readonly engine: DockuiEngine) {}
+
+  #sources(): WorkloadSources {
+    const e = this.engine;
+    return {
+      list: () => e.containers.list({ all: true }),
+      exposed: async (ref) => {
+        try {
+          const cfg = (await e.images.inspectJson(ref)).Config as { ExposedPorts?: Record<string, unknown> } | undefined;
+          return Object.keys(cfg?.ExposedPorts ?? {});
+        } catch {
+          return [];
+        }
+      },
+    };
+  }
+
+  async generate(o: KubeGenerateOptions): Promise<KubeManifests> {
+    const names = o.containers ?? [];
+    if (!names.length && !o.composeProject)
+      throw new EngineError('invalid_argument', 'kube generate needs a container or --compose-project');
+    if (names.length && o.composeProject)
+      throw new EngineError('invalid_argument', 'kube generate takes containers or --compose-project, not both');
+    if (o.type !== undefined && o.type !== 'deployment' && o.type !== 'pod')
+      throw new EngineError('invalid_argument', `kube generate --type: ${o.type} (deployment or pod)`);
+    const [{ containerWorkloads, composeWorkloads }, { manifestsFor }] = await Promise.all([
+      import('../kube/workloads.js'),
+      import('../kube/manifests.js'),
+    ]);
+    const src = this.#sources();
+    const workloads = o.composeProject
+      ? await composeWorkloads(src, o.composeProject)
+      : await containerWorkloads(src, await Promise.all(names.map((n) => this.engine.containers.find(n))));
+    // A Compose project's services find each other by name: they get Services unless told otherwise.
+    const service = o.service ?? !!o.composeProject;
+    return manifestsFor(workloads, { type: o.type ?? 'deployment', service });
+  }
+}
