@@ -51,6 +51,7 @@ const verbs: Readonly<Record<string, string>> = {
   load: 'load',
   dev: 'dev',
   volume: 'volume',
+  network: 'network',
   compose: 'compose',
   kube: 'kube',
   version: 'version',

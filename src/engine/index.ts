@@ -16,3 +16,4 @@ export { dockerEventKinds } from './event-log.js';
 export { familiarName } from './store/inspect.js';
 export { shortId, trace } from './facade/format.js';
 export { containerFilter, containerFilterKeys, parseFilterArgs } from './facade/container-filter.js';
+export { builtinNetworkJson, isBuiltinNetwork, labelMatch, networkJson, networkList } from './facade/network-docker.js';

@@ -3,118 +3,16 @@
 // shape, beside the three built-in modes (bridge = dockui's private slirp4netns network, host,
 // none). create / inspect / list with filters / connect / disconnect / remove / prune.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ContainerReport, DockuiEngine, NetworkReport } from '../engine/index.js';
+import { builtinNetworkJson, isBuiltinNetwork, labelMatch, networkJson, networkList, type DockuiEngine } from '../engine/index.js';
 import { HttpError, field, noContent, qFilters, readJson, sendJson, strings } from './http.js';
 
-interface Builtin {
-  readonly Name: string;
-  readonly Driver: string;
-}
-const builtins: readonly Builtin[] = [
-  { Name: 'bridge', Driver: 'slirp4netns' },
-  { Name: 'host', Driver: 'host' },
-  { Name: 'none', Driver: 'null' },
-];
-
-function builtinJson(b: Builtin): Record<string, unknown> {
-  return {
-    Name: b.Name,
-    Id: b.Name,
-    Created: '0001-01-01T00:00:00Z',
-    Scope: 'local',
-    Driver: b.Driver,
-    EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [] },
-    Internal: false,
-    Attachable: false,
-    Ingress: false,
-    ConfigFrom: { Network: '' },
-    ConfigOnly: false,
-    Containers: {},
-    Options: {},
-    Labels: {},
-  };
-}
-
-function networkJson(n: NetworkReport, on: readonly ContainerReport[] | undefined): Record<string, unknown> {
-  const containers: Record<string, unknown> = {};
-  for (const c of on ?? []) {
-    const a = c.networks?.find((x) => x.name === n.name);
-    if (!a) continue;
-    containers[c.id] = {
-      Name: c.name,
-      EndpointID: '',
-      MacAddress: ['02', '42', ...a.ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':'),
-      IPv4Address: `${a.ip}/24`,
-      IPv6Address: '',
-    };
-  }
-  return {
-    Name: n.name,
-    Id: n.id,
-    Created: n.createdAt,
-    Scope: 'local',
-    Driver: 'bridge',
-    EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
-    Internal: n.internal,
-    Attachable: true,
-    Ingress: false,
-    ConfigFrom: { Network: '' },
-    ConfigOnly: false,
-    Containers: containers,
-    Options: {},
-    Labels: n.labels,
-  };
-}
-
-/** Docker's label filter: `key` or `key=value`. */
-const labelMatch = (labels: Readonly<Record<string, string>>, f: string): boolean => {
-  const i = f.indexOf('=');
-  return i < 0 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
-};
-
-const filterKeys = ['name', 'id', 'label', 'driver', 'type', 'scope', 'dangling'];
-
-/** GET /networks: the built-ins and dockui's networks, with Docker's filters (OR within a key, AND across keys). */
+/** GET /networks: the built-ins and dockui's networks, with Docker's filters. */
 async function list(engine: DockuiEngine, q: URLSearchParams, res: ServerResponse): Promise<void> {
   const filters = qFilters(q);
-  for (const k of filters.keys()) if (!filterKeys.includes(k)) throw new HttpError(400, `invalid filter '${k}'`);
-  const nets = await engine.networks.list();
   const used = filters.has('dangling')
     ? new Set((await engine.containers.list({ all: true })).flatMap((c) => (c.networks ?? []).map((n) => n.name)))
     : undefined;
-  const rows: { json: Record<string, unknown>; custom: boolean; labels: Readonly<Record<string, string>> }[] = [
-    ...builtins.map((b) => ({ json: builtinJson(b), custom: false, labels: {} })),
-    ...nets.map((n) => ({ json: networkJson(n, undefined), custom: true, labels: n.labels })),
-  ];
-  const ok = rows.filter(({ json, custom, labels }) => {
-    const name = json.Name as string;
-    const id = json.Id as string;
-    for (const [k, vs] of filters) {
-      const hit = vs.some((v) => {
-        if (k === 'name') return name.includes(v);
-        if (k === 'id') return id.startsWith(v);
-        if (k === 'label') return labelMatch(labels, v);
-        if (k === 'driver') return json.Driver === v;
-        if (k === 'scope') return v === 'local';
-        if (k === 'type') {
-          if (v !== 'custom' && v !== 'builtin') throw new HttpError(400, `invalid filter 'type=${v}'`);
-          return (v === 'custom') === custom;
-        }
-        // dangling: custom networks no container is on.
-        if (v !== 'true' && v !== 'false' && v !== '1' && v !== '0') throw new HttpError(400, `invalid filter 'dangling=${v}'`);
-        return (v === 'true' || v === '1') === (custom && !used!.has(name));
-      });
-      if (!hit) return false;
-    }
-    return true;
-  });
-  sendJson(
-    res,
-    200,
-    ok.map((r) => r.json),
-  );
+  sendJson(res, 200, networkList(await engine.networks.list(), filters, used));
 }
 
 async function create(engine: DockuiEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -127,7 +25,7 @@ async function create(engine: DockuiEngine, req: IncomingMessage, res: ServerRes
   const ipam = field(b, 'IPAM', 'object');
   if (Array.isArray(ipam?.Config) && ipam.Config.length)
     throw new HttpError(400, 'IPAM configuration is not supported: each dockui network takes a free /24 (DOCKUI_SUBNET_POOL)');
-  if (builtins.some((x) => x.Name === name)) throw new HttpError(403, `${name} is a pre-defined network and cannot be created`);
+  if (isBuiltinNetwork(name)) throw new HttpError(403, `${name} is a pre-defined network and cannot be created`);
   const labels = field(b, 'Labels', 'object') ?? {};
   for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw new HttpError(400, `invalid label ${k}: expected a string`);
   const r = await engine.networks.create(name, {
@@ -170,9 +68,9 @@ export async function route(
   const m = /^\/networks\/([^/]+)(?:\/(connect|disconnect))?$/.exec(path);
   if (!m) return false;
   const name = decodeURIComponent(m[1]!);
-  const builtin = builtins.find((b) => b.Name === name);
+  const builtin = builtinNetworkJson(name);
   if (!m[2] && method === 'GET') {
-    if (builtin) return (sendJson(res, 200, builtinJson(builtin)), true);
+    if (builtin) return (sendJson(res, 200, builtin), true);
     const n = await engine.networks.inspect(name);
     sendJson(res, 200, networkJson(n, await engine.containers.list({ all: true })));
     return true;

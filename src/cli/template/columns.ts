@@ -76,3 +76,19 @@ export const historyColumns: RowsOptions = {
   },
   defaultTable: '{{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
 };
+
+/** `docker network ls` rows (formatter.networkContext). */
+export const networkColumns: RowsOptions = {
+  typeName: '*formatter.networkContext',
+  headers: {
+    ID: 'NETWORK ID',
+    Name: 'NAME',
+    Driver: 'DRIVER',
+    Scope: 'SCOPE',
+    IPv6: 'IPV6',
+    Internal: 'INTERNAL',
+    CreatedAt: 'CREATED AT',
+    Labels: 'LABELS',
+  },
+  defaultTable: '{{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}',
+};

@@ -3,6 +3,7 @@
 // it needs. No daemon: everything runs in the calling process; containers outlive it through
 // their monitors.
 import { EventBus } from '../events.js';
+import { existsSync } from 'node:fs';
 import { findExecutable } from '../runtime/oci-runtime.js';
 import { resolvePaths, type EnginePaths } from '../paths.js';
 import type { DockuiEngine, EngineOptions } from './api.js';
@@ -21,8 +22,10 @@ export function detectRuntimeProblem(): string | undefined {
   // means it was kept out of it (DOCKUI_USERNS set by hand).
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
     return "running containers needs root or dockui's user namespace (unset DOCKUI_USERNS)";
-  const runc = findExecutable('runc');
+  // DOCKUI_RUNC names the runtime binary, as OciRuntime reads it.
+  const runc = process.env.DOCKUI_RUNC ?? findExecutable('runc');
   if (!runc) return 'runc is not installed: containers cannot run (apt-get install runc, or scripts/setup.sh)';
+  if (!existsSync(runc)) return `runc is not installed at ${runc}`;
   try {
     process.getBuiltinModule('node:child_process').execFileSync(runc, ['--version'], { stdio: 'ignore' });
   } catch {
