@@ -32,7 +32,9 @@ export const verb = defineVerb({
       await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
       await rename(tmp, flags.output);
     } catch (e) {
-      out.destroy();
+      // The file is opened asynchronously: wait for the stream to close (after its open, if that
+      // is still under way) before removing it, or the open would create it again afterwards.
+      if (!out.closed) await new Promise<void>((res) => (out.once('close', () => res()), out.destroy()));
       await rm(tmp, { force: true });
       throw e;
     }
