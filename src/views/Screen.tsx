@@ -123,7 +123,12 @@ export function Screen(props: ScreenProps) {
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
-  const logsTarget = logsTargetOf(state, selectedContainer?.id);
+  // The logs follow the selection while the Logs pane is in view. Hidden, the stream stays on the
+  // container last shown: moving through the list must not open a log stream per key press.
+  const shownLogs = useRef<string | undefined>(undefined);
+  if (state.pane === 'logs' || state.logsPinned || shownLogs.current === undefined)
+    shownLogs.current = logsTargetOf(state, selectedContainer?.id);
+  const logsTarget = shownLogs.current;
   const logsContainer = containers.find((c) => c.id === logsTarget);
   const logs = useLogs(logsTarget, {
     tail: 1000,
