@@ -125,10 +125,11 @@ export function Screen(props: ScreenProps) {
 
   // The logs follow the selection while the Logs pane is in view. Hidden, the stream stays on the
   // container last shown: moving through the list must not open a log stream per key press.
-  const shownLogs = useRef<string | undefined>(undefined);
-  if (state.pane === 'logs' || state.logsPinned || shownLogs.current === undefined)
-    shownLogs.current = logsTargetOf(state, selectedContainer?.id);
-  const logsTarget = shownLogs.current;
+  const wantedLogs = logsTargetOf(state, selectedContainer?.id);
+  const [shownLogs, setShownLogs] = useState(wantedLogs);
+  const followLogs = state.pane === 'logs' || state.logsPinned || shownLogs === undefined;
+  if (followLogs && shownLogs !== wantedLogs) setShownLogs(wantedLogs);
+  const logsTarget = followLogs ? wantedLogs : shownLogs;
   const logsContainer = containers.find((c) => c.id === logsTarget);
   const logs = useLogs(logsTarget, {
     tail: 1000,
