@@ -10,6 +10,7 @@ import { useBuild } from '../hooks/useBuild.js';
 import { useContainers } from '../hooks/useContainers.js';
 import { useDev } from '../hooks/useDev.js';
 import { useEngineActions } from '../hooks/useEngineActions.js';
+import { useEventLog } from '../hooks/useEventLog.js';
 import { useImageDetails } from '../hooks/useImageDetails.js';
 import { useImages } from '../hooks/useImages.js';
 import { useLogs } from '../hooks/useLogs.js';
@@ -56,6 +57,8 @@ export function Screen(props: ScreenProps) {
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
   const { list: containers, loaded: containersLoaded } = useContainers({ onError: reportError });
   const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
+  // What other processes change (the CLI, the API socket, a monitor) shows at once.
+  useEventLog(reportError);
   const pull = usePull();
   const build = useBuild();
   const size = useTerminalSize();
