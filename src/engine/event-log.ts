@@ -4,7 +4,7 @@
 // timeNano). `dockui events` reads it and follows it. Lines are short and written with one
 // O_APPEND write, so writers in several processes never interleave. Past 1 MiB the file starts
 // afresh (the previous one kept as events.log.1), as Docker keeps only recent events.
-import { appendFileSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvents, EngineTopic } from './define.js';
 import type { EventBus } from './events.js';
@@ -113,19 +113,41 @@ export async function* readEvents(
   const inRange = (e: DockerEvent) =>
     (opts.sinceMs === undefined || e.timeNano / 1e6 >= opts.sinceMs) && (opts.untilMs === undefined || e.timeNano / 1e6 <= opts.untilMs);
   let offset = 0;
-  let rest = '';
+  let ino = -1;
+  let rest: Buffer = Buffer.alloc(0);
+  // Only what was appended since the last read is read (a stat when nothing was): a follower
+  // polls ten times a second, and the TUI follows for as long as it is open.
   const read = (): DockerEvent[] => {
-    let buf: Buffer;
+    let fd: number;
     try {
-      buf = readFileSync(file);
+      fd = openSync(file, 'r');
     } catch {
       return [];
     }
-    if (buf.length < offset) offset = 0; // started afresh meanwhile
-    const text = rest + buf.subarray(offset).toString();
-    offset = buf.length;
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
+    let chunk: Buffer;
+    try {
+      const st = fstatSync(fd);
+      if (st.ino !== ino || st.size < offset) {
+        // started afresh meanwhile (or first read)
+        if (ino === -1 && opts.sinceMs !== undefined && st.mtimeMs < opts.sinceMs)
+          offset = st.size; // nothing in it is recent enough
+        else offset = 0;
+        ino = st.ino;
+        rest = Buffer.alloc(0);
+      }
+      if (st.size === offset) return [];
+      const buf = Buffer.alloc(st.size - offset);
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      offset += n;
+      chunk = Buffer.concat([rest, buf.subarray(0, n)]);
+    } finally {
+      closeSync(fd);
+    }
+    // Whole lines only (bytes, so a character cut by a read stays whole for the next one).
+    const end = chunk.lastIndexOf(0x0a) + 1;
+    rest = chunk.subarray(end);
+    const lines = chunk.subarray(0, end).toString().split('\n');
+    lines.pop();
     const out: DockerEvent[] = [];
     for (const l of lines) {
       try {

@@ -12,6 +12,7 @@ import type {
   PullProgress,
   RestartPolicy,
 } from './define.js';
+import type { DockerEvent } from './event-log.js';
 import type { EventBus } from './events.js';
 import type { EnginePaths } from './paths.js';
 
@@ -168,6 +169,12 @@ export interface Engine {
   readonly images: ImagesApi;
   readonly containers: ContainersApi;
   readonly builds: BuildsApi;
+  /**
+   * The events every dockui process logs (RUNROOT/events.log: the CLI, the API service, a
+   * container's monitor), followed by the TUI to see what others change at once. Optional: a
+   * test's fake engine may not log any.
+   */
+  readonly system?: { events(opts?: { sinceMs?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<DockerEvent> };
   /** What is missing for running containers (no runc, not root...), or undefined when all is there. */
   readonly runtimeProblem: string | undefined;
   close(): Promise<void>;

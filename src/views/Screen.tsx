@@ -11,6 +11,7 @@ import { useContainerInspect } from '../hooks/useContainerInspect.js';
 import { useContainers } from '../hooks/useContainers.js';
 import { useDev } from '../hooks/useDev.js';
 import { useEngineActions } from '../hooks/useEngineActions.js';
+import { useEventLog } from '../hooks/useEventLog.js';
 import { useImageDetails } from '../hooks/useImageDetails.js';
 import { useImages } from '../hooks/useImages.js';
 import { useLogs } from '../hooks/useLogs.js';
@@ -62,6 +63,8 @@ export function Screen(props: ScreenProps) {
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
   const { list: containers, loaded: containersLoaded } = useContainers({ onError: reportError });
   const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
+  // What other processes change (the CLI, the API socket, a monitor) shows at once.
+  useEventLog(reportError);
   // The log names containers as a user types them (by name), so it reads the list.
   const actions = useMemo(
     () => recordActions(rawActions, commandLog, (id) => containers.find((c) => c.id === id)?.name ?? id),

@@ -16,6 +16,8 @@ export interface TmuxOptions {
   readonly rows?: number;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Starts the tmux server's socket and temp dir names ("dockui" unless told). */
+  readonly prefix?: string;
 }
 
 export class TmuxSession {
@@ -31,7 +33,8 @@ export class TmuxSession {
 
   /** Starts `command` in a detached session of columns×rows (80×24 unless told). */
   static start(opts: TmuxOptions): TmuxSession {
-    const dir = mkdtempSync(join(tmpdir(), 'dockui-tmux-'));
+    const prefix = opts.prefix ?? 'dockui';
+    const dir = mkdtempSync(join(tmpdir(), `${prefix}-tmux-`));
     const conf = join(dir, 'tmux.conf');
     // remain-on-exit keeps the pane (and its exit status) after the program ends, so a test
     // can read the last screen; the rest makes the terminal predictable.
@@ -41,7 +44,7 @@ export class TmuxSession {
         '\n',
       ),
     );
-    const s = new TmuxSession(`dockui-e2e-${process.pid}-${++counter}`, dir);
+    const s = new TmuxSession(`${prefix}-e2e-${process.pid}-${++counter}`, dir);
     const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     s.#tmux([
       '-f',
