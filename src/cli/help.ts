@@ -46,6 +46,7 @@ const dockerSummary: Readonly<Record<string, string>> = {
   // management commands
   container: 'Manage containers',
   image: 'Manage images',
+  manifest: 'Manage Docker image manifests and manifest lists',
   network: 'Manage networks',
   system: 'Manage Docker',
   volume: 'Manage volumes',
@@ -53,7 +54,7 @@ const dockerSummary: Readonly<Record<string, string>> = {
   dev: 'Build, run and watch a folder: rebuild and swap (or sync) on every save',
 };
 
-const management = new Set(['builder', 'container', 'image', 'network', 'system', 'volume']);
+const management = new Set(['builder', 'container', 'image', 'manifest', 'network', 'system', 'volume']);
 
 function section(title: string, names: readonly string[]): string[] {
   if (!names.length) return [];

@@ -52,6 +52,7 @@ const verbs: Readonly<Record<string, string>> = {
   dev: 'dev',
   volume: 'volume',
   network: 'network',
+  manifest: 'manifest',
   compose: 'compose',
   kube: 'kube',
   version: 'version',
