@@ -44,8 +44,10 @@ const dockerSummary: Readonly<Record<string, string>> = {
   version: 'Show the Docker version information',
   wait: 'Block until one or more containers stop, then print their exit codes',
   // management commands
+  builder: 'Manage builds',
   container: 'Manage containers',
   image: 'Manage images',
+  manifest: 'Manage Docker image manifests and manifest lists',
   network: 'Manage networks',
   system: 'Manage Docker',
   volume: 'Manage volumes',
@@ -53,7 +55,7 @@ const dockerSummary: Readonly<Record<string, string>> = {
   dev: 'Build, run and watch a folder: rebuild and swap (or sync) on every save',
 };
 
-const management = new Set(['builder', 'container', 'image', 'network', 'system', 'volume']);
+const management = new Set(['builder', 'container', 'image', 'manifest', 'network', 'system', 'volume']);
 
 function section(title: string, names: readonly string[]): string[] {
   if (!names.length) return [];

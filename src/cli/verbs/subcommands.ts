@@ -7,6 +7,8 @@ export type SubFlags = Record<string, string | string[] | boolean | undefined>;
 
 export interface Sub {
   readonly synopsis: string;
+  /** docker's one line under the usage line. */
+  readonly summary?: string;
   readonly flags: FlagSpecs;
   /** The subcommand refuses positionals (`system df extra` is an error). */
   readonly noArgs?: boolean;
@@ -30,7 +32,7 @@ export function runSub(
       `${name === undefined ? `'dockui ${group}' needs a command` : `unknown command: ${group} ${name}`} (try: ${Object.keys(subs).join(', ')})`,
     );
   if (rest[0] === '--help' || rest[0] === '-h') {
-    ctx.stdout.write(`${usage(`${group} ${key}`, sub.synopsis, sub.flags)}\n`);
+    ctx.stdout.write(`${usage(`${group} ${key}`, sub.synopsis, sub.flags, sub.summary)}\n`);
     return Promise.resolve(0);
   }
   const parsed = parseArgs(`${group} ${key}`, rest, sub.flags);

@@ -266,7 +266,41 @@ export interface VolumeEngine {
   inspect(name: string): Promise<VolumeReport>;
 }
 
+/** One manifest as `docker manifest inspect` shows it: its name, descriptor and bytes. */
+export interface ManifestReport {
+  readonly kind: 'manifest';
+  /** Full name: DOMAIN/PATH:TAG (an index's entries: …:TAG@DIGEST). */
+  readonly ref: string;
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  /** The manifest as the registry sent it. */
+  readonly raw: Buffer;
+  /** From the index entry, or (verbose) from the image's config. */
+  readonly platform?: { readonly architecture: string; readonly os: string; readonly variant?: string };
+}
+
+/** An index: its descriptors, and (verbose) each platform manifest fetched. */
+export interface ManifestIndexReport extends Omit<ManifestReport, 'kind' | 'platform'> {
+  readonly kind: 'index';
+  readonly manifests: readonly {
+    readonly mediaType: string;
+    readonly size: number;
+    readonly digest: string;
+    readonly platform?: ManifestReport['platform'];
+  }[];
+  readonly entries: readonly ManifestReport[];
+}
+
+export type ManifestInspectReport = ManifestReport | ManifestIndexReport;
+
 export interface RegistryEngine {
+  /**
+   * `docker manifest inspect`: the manifest or index under a reference, from the registry (nothing
+   * is pulled); with `verbose` each platform's manifest of an index and a manifest's platform.
+   * not_found (exit 1): "no such manifest: NAME".
+   */
+  inspectManifest(ref: string, opts?: { verbose?: boolean; insecure?: boolean; signal?: AbortSignal }): Promise<ManifestInspectReport>;
   /** Checks the credentials against the registry, then stores them; resolves to where. */
   login(domain: string, creds: { username: string; password: string }, opts?: { signal?: AbortSignal }): Promise<{ storedIn: string }>;
   /** Resolves to whether credentials were stored. */
@@ -311,8 +345,17 @@ export interface SystemEngine {
 /** A build whose context comes as a tar stream; `dockerfile` is a path inside that context. */
 export type ArchiveBuildOptions = Omit<BuildOptions, 'context' | 'dockerfile'> & { readonly dockerfile?: string };
 
+export type { BuildPruneOptions, BuildPruneReport } from '../build/prune.js';
+import type { BuildPruneOptions, BuildPruneReport } from '../build/prune.js';
+
 export type BuildEngine = BuildsApi & {
   build(opts: BuildOptions): Promise<BuildResult>;
+  /**
+   * `docker builder prune`: removes build cache records (step entries, RUN cache mounts) — those
+   * no image shares unless `all`, last used before `untilMs` ago, oldest first down to
+   * `keepBytes` — then frees the layers only they held. Ids removed and bytes freed.
+   */
+  prune(opts?: BuildPruneOptions): Promise<BuildPruneReport>;
   /**
    * The Engine API's POST /build: the context as a tar stream (plain or gzip), unpacked into a
    * private dir under ROOT/tmp (every path resolved inside it), built, and removed.

@@ -8,6 +8,7 @@ import type { Leftover, LeftoverFinder, RepairedLeftover } from '../types.js';
 import type {
   DockerEvent,
   CheckOptions,
+  ManifestInspectReport,
   RegistryEngine,
   SystemCheckReport,
   SystemEngine,
@@ -158,6 +159,20 @@ export class RegistryEngineImpl implements RegistryEngine {
     const storedIn = await storeCredentials(domain, creds);
     forgetClients(domain);
     return { storedIn };
+  }
+
+  async inspectManifest(
+    ref: string,
+    opts: { verbose?: boolean; insecure?: boolean; signal?: AbortSignal } = {},
+  ): Promise<ManifestInspectReport> {
+    const { inspectManifest } = await import('./manifest.js');
+    // --insecure: plain HTTP to this reference's registry too (loopback always may).
+    const domain = opts.insecure ? ref.split('/')[0] : undefined;
+    return inspectManifest(ref, {
+      insecure: domain && /[.:]|^localhost$/.test(domain) && ref.includes('/') ? [...this.core.insecure, domain] : this.core.insecure,
+      ...(opts.verbose ? { verbose: true } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   }
 
   async logout(domain: string): Promise<{ found: boolean }> {
