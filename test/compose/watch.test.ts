@@ -2,7 +2,9 @@
 // as the container sees them, /proc/PID/root): the initial sync of a change made while watch
 // was off (ignore patterns applied); save → visible in the container (12 saves: median ≤ 100 ms)
 // and quick saves in a row (0–40 ms apart, inside chokidar's 50 ms change throttle) whose last
-// one must land; sync+restart; then through the CLI: `compose watch` prints what it syncs.
+// one must land; a Dockerfile change rebuilds and swaps web only (other keeps its container,
+// process and start time); an env_file change re-reads the model and recreates web with the new
+// value; sync+restart; then through the CLI: `compose watch` prints what it syncs.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -158,6 +160,52 @@ describe('compose watch', { timeout: 600_000 }, () => {
     );
     assert.ok(med <= 100, `median ${med.toFixed(1)} ms > 100 ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
     assert.ok(!seen.some((e) => e.action === 'error'), JSON.stringify(seen.filter((e) => e.action === 'error')));
+  });
+
+  it('rebuild: a Dockerfile change rebuilds web and swaps only it; other keeps its container, process and start time', async () => {
+    const web0 = await running('web');
+    const other0 = await running('other');
+    const rebuilds = seen.filter((e) => e.action === 'rebuild').length;
+    write('web/Dockerfile', 'FROM busybox:static\nCOPY www/ /www/\nRUN echo rebuilt > /built\nCMD ["sleep", "3600"]\n');
+    const web1 = await until(
+      async () => (await p.containers({ all: false, services: ['web'] })).find((c) => c.id !== web0.id && c.pid && c.state === 'running'),
+      180_000,
+      'a new web container',
+    );
+    await w!.idle();
+    assert.equal(await inContainer('web', '/built'), 'rebuilt\n');
+    assert.notEqual(web1.imageId, web0.imageId);
+    assert.equal((await p.containers({ all: true, services: ['web'] })).length, 1, 'the old web container is gone');
+    const other1 = await running('other');
+    assert.equal(other1.id, other0.id);
+    assert.equal(other1.pid, other0.pid);
+    assert.equal(other1.startedAt, other0.startedAt);
+    const now = seen.filter((e) => e.action === 'rebuild').slice(rebuilds);
+    assert.deepEqual(
+      now.map((e) => e.service),
+      ['web'],
+    );
+    // The swapped-in container gets the syncs.
+    write('web/www/after.html', 'after the swap\n');
+    await until(() => inContainer('web', '/www/after.html'), 5_000, 'a sync into the new container');
+  });
+
+  it('env_file change: the model is re-read and web recreated with the new value; other untouched', async () => {
+    const web0 = await running('web');
+    const other0 = await running('other');
+    assert.match(readFileSync(`/proc/${web0.pid}/environ`, 'utf8'), /(^|\0)MODE=one\0/);
+    write('web.env', 'MODE=two\n');
+    const web1 = await until(
+      async () => (await p.containers({ all: false, services: ['web'] })).find((c) => c.id !== web0.id && c.pid && c.state === 'running'),
+      60_000,
+      'web recreated',
+    );
+    await w!.idle();
+    assert.match(readFileSync(`/proc/${web1.pid}/environ`, 'utf8'), /(^|\0)MODE=two\0/);
+    assert.ok(seen.some((e) => e.action === 'reload'));
+    const other1 = await running('other');
+    assert.equal(other1.id, other0.id);
+    assert.equal(other1.startedAt, other0.startedAt);
   });
 
   it('sync+restart: the file is synced and the container restarted (the same container)', async () => {
