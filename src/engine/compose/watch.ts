@@ -7,8 +7,9 @@
 // re-reads the model and applies it (`up`: only what changed is recreated).
 import { lstat, readdir } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { IgnoreMatcher } from '../build/dockerignore.js';
+import { watchChanges } from '../watch/fs-changes.js';
 import { EngineError, formatError } from '../define.js';
 import type { ComposeEvent } from './ops.js';
 import type { ComposeProject } from './project.js';
@@ -103,13 +104,12 @@ export class ComposeWatch {
   async #watch(): Promise<void> {
     await this.#w?.close();
     const paths = [...new Set([...this.#rules.map((b) => b.rule.path), ...this.#sources()])];
-    const w = watch(paths, { ignoreInitial: true, persistent: true });
-    this.#w = w;
-    w.on('all', (_e, path) => {
-      if (typeof path === 'string') this.#onFs(path);
-    });
-    w.on('error', (e) => this.#emit({ service: '', action: 'error', files: 0, ms: 0, message: `watch: ${formatError(e)}` }));
-    await new Promise<void>((res) => w.on('ready', res));
+    this.#w = await watchChanges(
+      paths,
+      {},
+      (abs) => this.#onFs(abs),
+      (e) => this.#emit({ service: '', action: 'error', files: 0, ms: 0, message: `watch: ${formatError(e)}` }),
+    );
   }
 
   /** The first rule of each service that takes this path (and does not ignore it). */
