@@ -3,6 +3,7 @@
 // `rm` of 100 names vs ids at 1,000, alternating, medians. Containers are made by cloning one
 // created container's record under new ids and names (created, never started), then the index
 // is dropped so dockui rebuilds it. Usage: node bench/index.mjs [--reps 7] [--root DIR]
+// (rm: both sets made before either is timed, which goes first alternating; medians of reps.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -63,17 +64,28 @@ for (let r = 0; r < reps; r++) {
   inN.push(time(() => cli(big, ['inspect', one.name])));
   inI.push(time(() => cli(big, ['inspect', one.id])));
 }
-for (let r = 0; r < Math.min(reps, 3); r++) {
-  const a = fill(big, 1000 + 100).slice(-100);
+// rm: each rep adds 100 containers to remove by name and 100 to remove by id, rebuilds the
+// index once (as a store that has them would have it), then times both, which going first
+// alternating (the first rm after the fill meets a colder directory).
+for (let r = 0; r < reps; r++) {
+  const have = readdirSync(join(big, 'containers')).filter((d) => /^[0-9a-f]{64}$/.test(d)).length;
+  const both = fill(big, have + 200).slice(-200);
+  const a = both.filter((_, i) => i % 2 === 0);
+  const b = both.filter((_, i) => i % 2 === 1);
   cli(big, ['ps']);
-  rmN.push(time(() => cli(big, ['rm', ...a.map((c) => c.name)])));
-  const b = fill(big, 1000 + 100).slice(-100);
-  cli(big, ['ps']);
-  rmI.push(time(() => cli(big, ['rm', ...b.map((c) => c.id)])));
+  const byName = () => rmN.push(time(() => cli(big, ['rm', ...a.map((c) => c.name)])));
+  const byId = () => rmI.push(time(() => cli(big, ['rm', ...b.map((c) => c.id)])));
+  if (r % 2 === 0) {
+    byName();
+    byId();
+  } else {
+    byId();
+    byName();
+  }
 }
 const row = (what, a, b, an, bn) =>
   console.log(`${what}: ${an} ${median(a).toFixed(1)} ms, ${bn} ${median(b).toFixed(1)} ms, ratio ${(median(a) / median(b)).toFixed(2)}×`);
 console.log(`load ${readFileSync('/proc/loadavg', 'utf8').trim()}; reps ${reps}`);
 row('ps (running only)', psB, psS, '1,000 containers', '10 containers');
 row('inspect at 1,000', inN, inI, 'by name', 'by id');
-row('rm of 100 at 1,100', rmN, rmI, 'by name', 'by id');
+row('rm of 100 at 1,100–1,200', rmN, rmI, 'by name', 'by id');

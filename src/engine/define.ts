@@ -243,6 +243,9 @@ export interface EngineEvents {
   'container.renamed': { id: string; name: string };
   'container.paused': { id: string };
   'container.unpaused': { id: string };
+  /** docker network connect / disconnect: `id` and `name` are the network's, `container` the container's id. */
+  'network.connected': { id: string; name: string; container: string; type: string };
+  'network.disconnected': { id: string; name: string; container: string; type: string };
   'build.step': BuildStepEvent;
   'build.output': { buildId: string; index: number; stream: 'stdout' | 'stderr'; line: string };
   'build.finished': { buildId: string; ok: boolean; imageId?: string; error?: string; durationMs: number };

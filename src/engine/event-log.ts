@@ -1,6 +1,6 @@
 // The engine's event log: every dockui process (a CLI command, the TUI, a monitor's exit
 // command, a health runner) appends the container and image events of its EventBus to one file,
-// RUNROOT/events.log, a JSON line each in Docker's events shape (Type, Action, Actor, time,
+// RUNROOT/events.log (and network connect/disconnect), a JSON line each in Docker's events shape (Type, Action, Actor, time,
 // timeNano). `dockui events` reads it and follows it. Lines are short and written with one
 // O_APPEND write, so writers in several processes never interleave. Past 1 MiB the file starts
 // afresh (the previous one kept as events.log.1), as Docker keeps only recent events.
@@ -11,7 +11,7 @@ import type { EventBus } from './events.js';
 import type { EnginePaths } from './paths.js';
 
 export interface DockerEvent {
-  readonly Type: 'container' | 'image';
+  readonly Type: 'container' | 'image' | 'network';
   readonly Action: string;
   readonly Actor: { readonly ID: string; readonly Attributes: Readonly<Record<string, string>> };
   readonly scope: 'local';
@@ -39,6 +39,8 @@ export const dockerEventKinds: Readonly<Partial<Record<EngineTopic, readonly [Do
   'image.pushed': ['image', 'push'],
   'image.tagged': ['image', 'tag'],
   'image.removed': ['image', 'delete'],
+  'network.connected': ['network', 'connect'],
+  'network.disconnected': ['network', 'disconnect'],
 };
 
 /** A container's name and image from its record, for the event's attributes (sync: ~2 KB). */
@@ -63,6 +65,8 @@ export function logEvents(bus: EventBus, paths: EnginePaths): () => void {
       exitCode?: number;
       name?: string;
       refs?: readonly string[];
+      container?: string;
+      type?: string;
     };
     // Docker names an image pull, push or tag by its reference; a delete by the image id.
     const id = (a[0] === 'image' ? p.ref : undefined) ?? p.id ?? '';
@@ -73,7 +77,10 @@ export function logEvents(bus: EventBus, paths: EnginePaths): () => void {
       if (topic !== 'container.removed') names.set(id, attrs);
       if (topic === 'container.exited') attrs = { ...attrs, exitCode: String(p.exitCode ?? 0) };
       if (topic === 'container.renamed' && p.name) attrs = { ...attrs, name: p.name };
-    } else attrs = { name: p.ref ?? p.refs?.[0] ?? id };
+    } else if (a[0] === 'network')
+      // Docker's: the network's id as the actor, the container's id among the attributes.
+      attrs = { container: p.container ?? '', name: p.name ?? '', type: p.type ?? 'bridge' };
+    else attrs = { name: p.ref ?? p.refs?.[0] ?? id };
     const now = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
     const ev: DockerEvent = {
       status: a[1],

@@ -98,9 +98,12 @@ export function events(engine: DockuiEngine, q: URLSearchParams, res: ServerResp
       const payload = p as Record<string, string | number | undefined>;
       const id = String(payload.id ?? payload.ref ?? '');
       const attrs: Record<string, string> = {};
-      for (const k of ['name', 'ref', 'exitCode'] as const) if (payload[k] !== undefined) attrs[k] = String(payload[k]);
+      for (const k of ['name', 'ref', 'exitCode', 'container', 'type'] as const)
+        if (payload[k] !== undefined) attrs[k] = String(payload[k]);
       const want = (k: string, v: string) => !filters.get(k)?.length || filters.get(k)!.includes(v);
-      if (!want('type', Type) || !want('event', Action) || !(want('container', id) || want('container', attrs.name ?? ''))) return;
+      // Docker's container= and network= match the event's actor (its id or name attribute).
+      const actor = (k: string) => want(k, id) || want(k, attrs.name ?? '');
+      if (!want('type', Type) || !want('event', Action) || !actor('container') || !actor('network')) return;
       const now = Date.now();
       out.send({
         status: Action,

@@ -1,11 +1,17 @@
 // `docker events` as its reference page describes it: "TIME TYPE ACTION ID (attributes)" lines,
 // --since/--until (timestamps, Unix seconds, durations ago), --filter type=/event=/container=/
 // image=, --format with the event's fields; live events streamed from other commands, the
-// monitor's own (a restart's die/start) included, since every dockui process logs its events.
+// monitor's own (a restart's die/start) included, since every dockui process logs its events;
+// `network connect`/`disconnect` as Docker's network events (the network's id as the actor, the
+// container's id among the attributes), with --filter network=.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { scenario } from './scenario.js';
+
+// Bridges are host-wide: this file's own name prefix and subnet pool keep it apart from other suites.
+process.env.DOCKUI_BRIDGE_PREFIX = 'pf18e';
+process.env.DOCKUI_SUBNET_POOL = '10.218.0.0/16';
 
 describe('compat: events', () => {
   const s = scenario('events');
@@ -19,7 +25,7 @@ describe('compat: events', () => {
     await s.until(`$DOCKER inspect -f '{{.RestartCount}} {{.State.Status}}' h14-ev`, (o) => o === '1 exited');
   });
   after(async () => {
-    await s.sh('$DOCKER rm -f $($DOCKER ps -aq) >/dev/null 2>&1; true');
+    await s.sh('$DOCKER rm -f $($DOCKER ps -aq) >/dev/null 2>&1; $DOCKER network prune -f >/dev/null 2>&1; true');
     s.cleanup();
   });
 
@@ -52,6 +58,29 @@ describe('compat: events', () => {
     const bad = await s.sh(`$DOCKER events --filter bogus=1; echo "code $?"`);
     assert.match(bad.stderr, /invalid filter 'bogus'/);
     assert.equal(bad.stdout, 'code 125\n');
+  });
+
+  it('network connect and disconnect: network events with the container id, --filter network=', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const setup = await s.sh(
+      '$DOCKER network create h18-ev-a && $DOCKER network create h18-ev-b && $DOCKER create --name h18-net --network h18-ev-a $IMAGE sleep 100',
+    );
+    assert.equal(setup.code, 0, setup.stderr);
+    const [netA, netB, cid] = setup.stdout.trim().split('\n');
+    const r = await s.sh('$DOCKER network connect h18-ev-b h18-net && $DOCKER network disconnect h18-ev-b h18-net');
+    assert.equal(r.code, 0, r.stderr);
+    const ev = await s.sh(`$DOCKER events --since ${t} --until 0s --filter type=network`);
+    assert.equal(ev.code, 0, ev.stderr);
+    const lines = ev.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, ev.stdout);
+    assert.match(lines[0]!, new RegExp(`^\\S+Z network connect ${netB} \\(container=${cid}, name=h18-ev-b, type=bridge\\)$`));
+    assert.match(lines[1]!, new RegExp(`^\\S+Z network disconnect ${netB} \\(container=${cid}, name=h18-ev-b, type=bridge\\)$`));
+    const f = await s.sh(
+      `$DOCKER events --since ${t} --until 0s --filter network=h18-ev-b --filter event=disconnect --format '{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.container}}'`,
+    );
+    assert.equal(f.stdout, `network disconnect ${netB} ${cid}\n`);
+    assert.equal((await s.sh(`$DOCKER events --since ${t} --until 0s --filter network=${netA!.slice(0, 12)}`)).stdout, '');
+    assert.equal((await s.sh('$DOCKER rm h18-net >/dev/null && $DOCKER network rm h18-ev-a h18-ev-b')).code, 0);
   });
 
   it('streams live events made by other dockui commands until interrupted', async () => {

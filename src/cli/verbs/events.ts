@@ -1,5 +1,5 @@
 // `dockui events`: docker events' words, filters and line format, over the event log that every
-// dockui process appends to (engine system.events): past events from --since, then live ones
+// dockui process appends to (engine system.events; container, image and network events): past events from --since, then live ones
 // until --until or Ctrl-C.
 import { EngineError } from '../../engine/define.js';
 import type { DockerEvent } from '../../engine/index.js';
@@ -36,6 +36,8 @@ function matches(e: DockerEvent, filters: Map<string, string[]>): boolean {
           return e.Action === v;
         case 'container':
           return e.Type === 'container' && (e.Actor.ID === v || e.Actor.ID.startsWith(v) || a.name === v);
+        case 'network':
+          return e.Type === 'network' && (e.Actor.ID === v || e.Actor.ID.startsWith(v) || a.name === v);
         case 'image':
           return e.Type === 'image' ? a.name === v || e.Actor.ID === v : a.image === v || (a.image ?? '').endsWith(`/${v}`);
         default:
@@ -78,7 +80,7 @@ export const verb = defineVerb({
     for (const f of flags.filter ?? []) {
       const i = f.indexOf('=');
       const k = f.slice(0, i);
-      if (i <= 0 || !['type', 'event', 'container', 'image'].includes(k))
+      if (i <= 0 || !['type', 'event', 'container', 'image', 'network'].includes(k))
         throw new EngineError('invalid_argument', `invalid filter '${i <= 0 ? f : k}'`);
       filters.set(k, [...(filters.get(k) ?? []), f.slice(i + 1)]);
     }

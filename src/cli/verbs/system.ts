@@ -91,12 +91,26 @@ async function check(ctx: CliContext, flags: { quiet?: boolean; repair?: boolean
     if (l.removed) ctx.stdout.write(`removed leftover ${what}\n`);
     else ctx.stdout.write(`leftover ${what}${r.repaired ? ` (not removed: ${l.error ?? 'unknown'})` : ''}\n`);
   }
+  const idx = r.containerIndex;
+  for (const p of idx.problems) ctx.stdout.write(`container index: ${p.kind} ${p.path}: ${p.detail}\n`);
+  if (r.repaired && idx.problems.length > 0)
+    ctx.stdout.write(
+      idx.remaining === 0
+        ? `rebuilt the container index from the records\n`
+        : `rebuilt the container index: ${idx.remaining} disagreements remain (a container being started or removed meanwhile)\n`,
+    );
   const left = r.leftovers.filter((l) => !l.removed).length;
   const removed = r.leftovers.length - left;
   const summary = `checked ${r.blobs} blobs, ${r.layers} layers, ${r.images} images${removed > 0 ? `, removed ${removed} leftover${removed === 1 ? '' : 's'}` : ''}`;
   if (left > 0) {
     ctx.stdout.write(
       `${summary}: ${left} leftover${left === 1 ? '' : 's'} of killed processes (${r.repaired ? 'remove them by hand' : "run 'dockui system check --repair'"})${r.problems.length > 0 ? `, ${r.problems.length} problems` : ''}\n`,
+    );
+    return 1;
+  }
+  if (idx.remaining > 0) {
+    ctx.stdout.write(
+      `${summary}: the container index disagrees with the records in ${idx.remaining} place${idx.remaining === 1 ? '' : 's'} (run 'dockui system check --repair'${r.repaired ? ' again' : ''})${r.problems.length > 0 ? `, ${r.problems.length} problems` : ''}\n`,
     );
     return 1;
   }
@@ -143,7 +157,9 @@ const subs: Readonly<Record<string, Sub>> = {
     synopsis: '[OPTIONS]',
     flags: {
       quiet: { short: 'q', help: 'print only problems' },
-      repair: { help: 'remove leftovers of killed processes (processes, mounts, netns, temp files, stale locks)' },
+      repair: {
+        help: 'remove leftovers of killed processes (processes, mounts, netns, temp files, stale locks), rebuild the container index',
+      },
     },
     run: (ctx, f) => check(ctx, { quiet: f.quiet === true, repair: f.repair === true }),
   },

@@ -9,7 +9,7 @@ import type { EnginePaths } from '../paths.js';
 import type { NetworkRecord } from '../network/bridge.js';
 import type { PushResult } from '../registry/push.js';
 import type { DockerEvent } from '../event-log.js';
-import type { ContainerRecord } from '../runtime/records.js';
+import type { ContainerRecord, IndexCheckProblem } from '../runtime/records.js';
 import type { ExecOptions } from '../runtime/support.js';
 import type { CheckReport, DfReport, GcOptions, GcReport, Store } from '../store/index.js';
 import type { DevLoop, DevLoopOptions } from '../watch/dev-loop.js';
@@ -323,9 +323,15 @@ export interface SystemCheckReport extends CheckReport {
   /** What killed dockui processes left behind; `removed` says which a repair removed. */
   readonly leftovers: readonly RepairedLeftover[];
   readonly repaired: boolean;
+  /**
+   * The container index (names → ids, running markers) against the records: what disagreed
+   * and, after a repair's rebuild, how many disagreements remain.
+   */
+  readonly containerIndex: { readonly problems: readonly IndexCheckProblem[]; readonly remaining: number };
 }
 
 export type { DockerEvent } from '../event-log.js';
+export type { IndexCheckProblem } from '../runtime/records.js';
 
 export interface SystemEngine {
   /**

@@ -198,11 +198,13 @@ export class SystemEngineImpl implements SystemEngine {
     const store = await this.core.store();
     // Leftovers first: a repair detaches mounts the store's check would otherwise walk into.
     const found = await leftovers(this.core.paths, opts.repair ?? false);
+    const { RecordStore } = await import('../runtime/records.js');
+    const containerIndex = await new RecordStore(this.core.paths).checkIndex(opts.repair ?? false);
     const r = await store.check({
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    return { ...r, leftovers: found, repaired: opts.repair ?? false };
+    return { ...r, leftovers: found, repaired: opts.repair ?? false, containerIndex };
   }
 
   async df(): Promise<DfReport> {

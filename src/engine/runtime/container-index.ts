@@ -53,6 +53,7 @@ export class ContainerIndex {
   readonly runningDir: string;
   readonly completePath: string;
   readonly changesPath: string;
+  private seenComplete = false;
 
   constructor(containersDir: string) {
     this.dir = join(containersDir, '.index');
@@ -62,9 +63,15 @@ export class ContainerIndex {
     this.changesPath = join(this.dir, 'changes');
   }
 
-  /** Whether a (re)build finished: one stat. */
-  complete(): boolean {
-    return existsSync(this.completePath);
+  /**
+   * Whether a (re)build finished: one stat. `cached`: true without the stat once this process
+   * saw it complete (only a repair or a hand removal takes it away again; a lookup by name
+   * that misses asks again without `cached`).
+   */
+  complete(cached = false): boolean {
+    if (cached && this.seenComplete) return true;
+    this.seenComplete = existsSync(this.completePath);
+    return this.seenComplete;
   }
 
   /** The id a name's link points at, unverified (the caller reads the record and checks its name). */
@@ -212,7 +219,8 @@ export class ContainerIndex {
       if (isLive(r) && !marked.has(r.id))
         missing.push({ path: join(this.runningDir, r.id), detail: `no running marker for container ${r.id.slice(0, 12)}` });
     }
-    if (!this.complete()) missing.push({ path: this.completePath, detail: 'index never completed (a build was interrupted)' });
+    if (!existsSync(this.completePath))
+      missing.push({ path: this.completePath, detail: 'index never completed (a build was interrupted)' });
     return { extra, missing };
   }
 
@@ -226,12 +234,14 @@ export class ContainerIndex {
     mkdirSync(this.namesDir, { recursive: true });
     mkdirSync(this.runningDir, { recursive: true });
     const { extra } = this.compare(recs);
-    for (const r of recs) this.before(r);
+    // Unbacked name links go first: one may sit at a name a record has (pointing elsewhere, or
+    // not a link at all), and before() below puts the right link there.
     const stale: string[] = [];
     for (const p of extra) {
       if (p.path.startsWith(this.runningDir + '/')) stale.push(p.path.slice(this.runningDir.length + 1));
-      else rmSync(p.path, { force: true });
+      else rmSync(p.path, { force: true, recursive: true });
     }
+    for (const r of recs) this.before(r);
     this.bump();
     writeFileSync(this.completePath, `${new Date().toISOString()}\n`);
     return stale;
@@ -239,6 +249,7 @@ export class ContainerIndex {
 
   /** Forgets the whole index (the next use rebuilds it). */
   drop(): void {
+    this.seenComplete = false;
     rmSync(this.completePath, { force: true });
   }
 }

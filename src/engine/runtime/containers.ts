@@ -194,7 +194,8 @@ export class Containers extends ContainerLifecycle {
   async connectNetwork(idOrName: string, network: string, opts: { aliases?: readonly string[] } = {}): Promise<void> {
     await this.settle();
     const found = await this.find(idOrName);
-    if (!(await readNetwork(this.paths, network))) throw new EngineError('not_found', `network ${network} not found`);
+    const net = await readNetwork(this.paths, network);
+    if (!net) throw new EngineError('not_found', `network ${network} not found`);
     await this.records.withLock(found.id, async () => {
       const r = await this.records.read(found.id);
       if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
@@ -225,6 +226,7 @@ export class Containers extends ContainerLifecycle {
       await this.records.write(r);
       this.fresh.delete(r.id); // hosts and resolv.conf follow the first network at the next start
     });
+    this.events?.emit('network.connected', { id: net.id, name: network, container: found.id, type: 'bridge' });
   }
 
   /** Leaves a dockui network: a running container loses that interface at once, the address goes back. */
@@ -242,6 +244,8 @@ export class Containers extends ContainerLifecycle {
       await this.records.write(r);
       this.fresh.delete(r.id);
     });
+    const net = await readNetwork(this.paths, network);
+    this.events?.emit('network.disconnected', { id: net?.id ?? network, name: network, container: found.id, type: 'bridge' });
   }
 
   execShellCommand(idOrName: string): readonly string[] {

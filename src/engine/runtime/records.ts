@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ContainerState, HealthConfig, HealthState, PortMapping, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { acquireLock, tryLock, withLock } from '../store/lock.js';
-import { ContainerIndex, isLive } from './container-index.js';
+import { ContainerIndex, isLive, type IndexProblem } from './container-index.js';
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
 
@@ -99,6 +99,11 @@ export interface ContainerRecord {
   healthPidStart?: string;
 }
 
+/** A disagreement `system check` found: an entry the records lack (missing) or do not back (extra). */
+export interface IndexCheckProblem extends IndexProblem {
+  readonly kind: 'missing' | 'extra';
+}
+
 export class RecordStore {
   readonly dir: string;
   readonly lockDir: string;
@@ -180,15 +185,34 @@ export class RecordStore {
   }
 
   /**
+   * `system check`: where the index disagrees with the records (ContainerIndex.compare), and
+   * with `repair` a rebuild under the names lock, then a second look for what is still off.
+   */
+  async checkIndex(repair: boolean): Promise<{ problems: IndexCheckProblem[]; remaining: number }> {
+    const cmp = this.index.compare(await this.list());
+    const problems: IndexCheckProblem[] = [
+      ...cmp.missing.map((p) => ({ ...p, kind: 'missing' as const })),
+      ...cmp.extra.map((p) => ({ ...p, kind: 'extra' as const })),
+    ];
+    if (!repair || problems.length === 0) return { problems, remaining: problems.length };
+    await this.withNamesLock(() => this.rebuildIndex());
+    const again = this.index.compare(await this.list());
+    return { problems, remaining: again.missing.length + again.extra.length };
+  }
+
+  /**
    * The container with this exact name: one link and one record read. `namesLocked`: the
    * caller holds the names lock (create, rename), so a missing index is rebuilt without it.
    */
   async byName(name: string, namesLocked = false): Promise<ContainerRecord | undefined> {
-    if (namesLocked && !this.index.complete()) await this.rebuildIndex();
-    const id = (await this.ensureIndex()).nameTarget(name);
-    if (!id) return undefined;
-    const rec = await this.read(id);
-    return rec?.name === name ? rec : undefined;
+    if (namesLocked && !this.index.complete(true)) await this.rebuildIndex();
+    const idx = this.index.complete(true) ? this.index : await this.ensureIndex();
+    const id = idx.nameTarget(name);
+    const rec = id ? await this.read(id) : undefined;
+    if (rec?.name === name) return rec;
+    // A miss: the index this process once saw complete may have been dropped or removed since.
+    if (this.index.complete()) return undefined;
+    return this.byName(name, namesLocked);
   }
 
   /** Records that say running or paused, read through the index's running markers. */
