@@ -54,6 +54,7 @@ const verbs: Readonly<Record<string, string>> = {
   network: 'network',
   compose: 'compose',
   kube: 'kube',
+  pod: 'pod',
   version: 'version',
 };
 
