@@ -18,7 +18,7 @@ const layers = [
   ['registry', 'dockerfile'],
   ['images', 'runtime', 'network', 'health'],
   ['build', 'compat'],
-  ['watch', 'compose', 'kube'],
+  ['watch', 'compose', 'kube', 'pod'],
   ['engine.ts', 'index.ts', 'facade', 'api'],
 ];
 function layerOf(file) {

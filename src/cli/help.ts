@@ -53,6 +53,7 @@ const dockerSummary: Readonly<Record<string, string>> = {
   volume: 'Manage volumes',
   // dockui's own
   dev: 'Build, run and watch a folder: rebuild and swap (or sync) on every save',
+  pod: 'Manage pods (containers sharing network, IPC and UTS namespaces)',
 };
 
 const management = new Set(['builder', 'container', 'image', 'manifest', 'network', 'system', 'volume']);

@@ -56,6 +56,7 @@ const verbs: Readonly<Record<string, string>> = {
   manifest: 'manifest',
   compose: 'compose',
   kube: 'kube',
+  pod: 'pod',
   version: 'version',
 };
 

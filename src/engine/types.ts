@@ -95,6 +95,8 @@ export interface RunOptions {
    * the image's HEALTHCHECK field by field, as Docker does.
    */
   readonly healthcheck?: HealthConfig;
+  /** podman's `--pod`: join this pod's network, IPC and UTS namespaces (its infra container's). */
+  readonly pod?: string;
 }
 
 export interface LogsOptions {

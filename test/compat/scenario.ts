@@ -24,8 +24,9 @@ export interface Scenario {
   cleanup(): void;
 }
 
-export function scenario(name: string): Scenario {
-  const base = mkdtempSync(`/var/tmp/dockui-h14-${name}-`);
+/** `prefix`: the temp root's name starts with it (helpers running side by side use their own). */
+export function scenario(name: string, prefix = 'dockui-h14-'): Scenario {
+  const base = mkdtempSync(`/var/tmp/${prefix}${name}-`);
   const root = join(base, 'root');
   const runRoot = join(base, 'run');
   const docker = `${process.execPath} -- ${dockuiBin} --root ${root} --runroot ${runRoot}`;

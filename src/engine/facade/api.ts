@@ -516,6 +516,25 @@ export interface KubeEngine {
   generate(opts: KubeGenerateOptions): Promise<KubeManifests>;
 }
 
+// ---- pods ----------------------------------------------------------------------------------
+
+export type { PodCreateOptions, PodReport, PodStatus } from '../pod/pods.js';
+import type { PodCreateOptions, PodReport } from '../pod/pods.js';
+
+/** podman's pods: an infra container holding network, IPC and UTS namespaces its members join. */
+export interface PodEngine {
+  create(opts: PodCreateOptions): Promise<PodReport>;
+  /** Newest first. */
+  list(): Promise<PodReport[]>;
+  inspect(nameOrId: string): Promise<PodReport>;
+  /** The infra container first, then every member not running. */
+  start(nameOrId: string): Promise<PodReport>;
+  /** The members (their stop signal and timeout), then the infra container. */
+  stop(nameOrId: string, opts?: { timeoutSec?: number }): Promise<PodReport>;
+  /** Members, infra container and record; conflict while some run unless `force`. */
+  remove(nameOrId: string, opts?: { force?: boolean }): Promise<void>;
+}
+
 export interface DockuiEngine extends Engine {
   readonly images: ImageEngine;
   readonly containers: ContainerEngine;
@@ -527,4 +546,5 @@ export interface DockuiEngine extends Engine {
   readonly networks: NetworkEngine;
   readonly compose: ComposeEngine;
   readonly kube: KubeEngine;
+  readonly pods: PodEngine;
 }

@@ -10,6 +10,7 @@ import type { LogsOptions, RunOptions } from '../types.js';
 import type { ContainerChange, ContainerEngine, ContainerPathStat, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
 import type { CommitOptions, CommitResult, ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
 import type { EngineCore } from './core.js';
+import type { PodEngineImpl } from './pods.js';
 
 function report(r: ContainerRecord): ContainerReport {
   const live = r.state === 'running' || r.state === 'paused';
@@ -38,6 +39,8 @@ const noContainers: readonly ContainerSummary[] = Object.freeze([]);
 export class ContainerEngineImpl implements ContainerEngine {
   readonly #listeners = new Set<() => void>();
   #forwarding = false;
+  /** Set by the engine: `--pod` and a pod member's start go through it. */
+  pods: PodEngineImpl | undefined;
 
   constructor(readonly core: EngineCore) {}
 
@@ -103,18 +106,32 @@ export class ContainerEngineImpl implements ContainerEngine {
   }
 
   // ---- lifecycle
+  /** `--pod P`: the pod's namespaces instead of the container's own. */
+  async #podOptions(opts: RunOptions): Promise<RunOptions> {
+    if (opts.pod === undefined) return opts;
+    if (!this.pods) throw new EngineError('internal', 'pods are not wired into this engine');
+    return this.pods.join({ ...opts, pod: opts.pod });
+  }
   async create(opts: RunOptions): Promise<ContainerReport> {
-    const r = await (await this.#rt()).create(opts);
+    const r = await (await this.#rt()).create(await this.#podOptions(opts));
     await this.#changed();
     return report(r);
   }
   async start(idOrName: string, opts: { foreground?: boolean } = {}): Promise<void> {
-    await (await this.#rt()).start(idOrName, opts);
+    const rt = await this.#rt();
+    try {
+      await rt.start(idOrName, opts);
+    } catch (e) {
+      // A pod's member whose infra container is down: podman starts the pod's infra first.
+      if (!(e instanceof EngineError) || !/cannot join the namespaces/.test(e.message) || !this.pods) throw e;
+      if (!(await this.pods.startInfraOf((await rt.find(idOrName)).labels))) throw e;
+      await rt.start(idOrName, opts);
+    }
     await this.#changed();
   }
   async run(opts: RunOptions): Promise<ContainerSummary> {
     const rt = await this.#rt();
-    const created = await rt.create(opts);
+    const created = await rt.create(await this.#podOptions(opts));
     try {
       const started = await rt.start(created.id);
       await this.#changed();

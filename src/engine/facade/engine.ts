@@ -15,6 +15,7 @@ import { ImageEngineImpl } from './images.js';
 import { RegistryEngineImpl, SystemEngineImpl, VolumeEngineImpl } from './system.js';
 import { ComposeEngineImpl, NetworkEngineImpl } from './compose.js';
 import { KubeEngineImpl } from './kube.js';
+import { PodEngineImpl } from './pods.js';
 
 /** What stops containers from running here, said plainly; undefined when nothing does. */
 export function detectRuntimeProblem(): string | undefined {
@@ -46,6 +47,7 @@ class EngineImpl implements DockuiEngine {
   readonly networks: NetworkEngineImpl;
   readonly compose: ComposeEngineImpl;
   readonly kube: KubeEngineImpl;
+  readonly pods: PodEngineImpl;
   #runtimeProblem: { value: string | undefined } | undefined;
   #closed = false;
 
@@ -64,6 +66,8 @@ class EngineImpl implements DockuiEngine {
     this.networks = new NetworkEngineImpl(core);
     this.compose = new ComposeEngineImpl(this);
     this.kube = new KubeEngineImpl(this);
+    this.pods = new PodEngineImpl(this);
+    this.containers.pods = this.pods;
   }
 
   /** Checked on first read (it runs `runc --version`): a CLI command never pays for it. */

@@ -11,6 +11,7 @@ import { isMounted, mountOverlay } from './rootfs.js';
 import { mergeEnv } from './run-in-rootfs.js';
 import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciProcess } from './spec.js';
 import { resolveUser } from './user.js';
+import { pidAlive } from '../sysx.js';
 import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
 import { hostPathInRoot, mkdirInRoot } from '../fsutil/in-root.js';
@@ -65,18 +66,38 @@ async function processFor(
   });
 }
 
+/**
+ * network 'container': the owner's namespaces (/proc/PID/ns/…) and its dir, whose hosts and
+ * resolv.conf are shared as podman's pod members share the infra container's. The owner must run.
+ */
+function namespaceOwner(rec: ContainerRecord, paths: EnginePaths): { pid: number; dir: string } {
+  const dir = join(paths.root, 'containers', rec.nsOwner ?? '');
+  let owner: ContainerRecord | undefined;
+  try {
+    owner = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as ContainerRecord;
+  } catch {
+    throw new EngineError('failed_precondition', `cannot join the namespaces of container ${rec.nsOwner?.slice(0, 12)}: it is gone`);
+  }
+  if (owner.state !== 'running' || !owner.pid || !pidAlive(owner.pid, owner.pidStart))
+    throw new EngineError('failed_precondition', `cannot join the namespaces of container ${owner.name}: it is not running`);
+  return { pid: owner.pid, dir };
+}
+
 /** Writes config.json (and the /etc files) for the next start. The rootfs must be mounted. */
 export async function writeBundle(rec: ContainerRecord, dir: string, paths: EnginePaths): Promise<void> {
+  const owner = rec.network === 'container' ? namespaceOwner(rec, paths) : undefined;
   const rootfs = await mountRootfs(rec, dir);
   const hostResolv = existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '';
   // Small files, written at once (sync costs µs where the thread pool costs ~0.3 ms each).
   writeFileSync(join(dir, 'hostname'), `${rec.hostname}\n`);
-  writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network, rec.networks?.[0]?.ip));
-  writeFileSync(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv, rec.networks?.[0]?.gateway));
+  if (!owner) {
+    writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network, rec.networks?.[0]?.ip));
+    writeFileSync(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv, rec.networks?.[0]?.gateway));
+  }
   const etc = (name: string): OciMount => ({
     destination: `/etc/${name}`,
     type: 'bind',
-    source: join(dir, name),
+    source: join(owner && name !== 'hostname' ? owner.dir : dir, name),
     options: ['rbind', 'rprivate', rec.readOnly ? 'ro' : 'rw', 'nosuid', 'nodev'],
   });
   const mounts: OciMount[] = [etc('hostname'), etc('hosts'), etc('resolv.conf')];
@@ -114,6 +135,9 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     hostname: rec.hostname,
     network: rec.network,
     ...(rec.network === 'private' || rec.network === 'bridge' ? { netnsPath: netnsPath(paths.runRoot, rec.id) } : {}),
+    ...(owner
+      ? { netnsPath: `/proc/${owner.pid}/ns/net`, ipcPath: `/proc/${owner.pid}/ns/ipc`, utsPath: `/proc/${owner.pid}/ns/uts` }
+      : {}),
     privileged: rec.privileged,
     capAdd: rec.capAdd,
     capDrop: rec.capDrop,

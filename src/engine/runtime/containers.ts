@@ -294,7 +294,8 @@ export class Containers extends ContainerLifecycle {
       },
       HostConfig: {
         // Docker's words: a dockui network's name, or the mode (none, host, private).
-        NetworkMode: r.network === 'bridge' ? (r.networks?.[0]?.name ?? 'none') : r.network,
+        NetworkMode:
+          r.network === 'bridge' ? (r.networks?.[0]?.name ?? 'none') : r.network === 'container' ? `container:${r.nsOwner}` : r.network,
         Privileged: r.privileged,
         ReadonlyRootfs: r.readOnly,
         CapAdd: r.capAdd,

@@ -14,7 +14,9 @@ import { findExecutable } from './oci-runtime.js';
 import { unmount } from './rootfs.js';
 
 // 'bridge': dockui networks (network/bridge.ts), named in the record's `networks`.
-export type NetworkMode = 'none' | 'host' | 'private' | 'bridge';
+// 'container': Docker's `--network container:X` (and podman's pods): the network, IPC and UTS
+// namespaces of the container named in the record's `nsOwner` are joined, not made.
+export type NetworkMode = 'none' | 'host' | 'private' | 'bridge' | 'container';
 
 export function parseNetworkMode(s: string | undefined): NetworkMode {
   if (s === undefined || s === '' || s === 'private' || s === 'bridge' || s === 'default' || s === 'slirp4netns') return 'private';

@@ -79,6 +79,8 @@ export interface ContainerRecord {
   ownerStart?: string;
   slirpPid?: number;
   apiSocket?: string;
+  /** network 'container': the container whose network, IPC and UTS namespaces this one joins. */
+  readonly nsOwner?: string;
   /** network 'bridge': its place on each dockui network (address kept until removal). */
   networks?: readonly NetworkAttachment[];
   restartCount: number;

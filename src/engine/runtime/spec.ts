@@ -122,9 +122,12 @@ export interface SpecInput {
   readonly additionalGids?: readonly number[];
   readonly terminal?: boolean;
   readonly hostname: string;
-  readonly network: 'none' | 'host' | 'private' | 'bridge';
+  readonly network: 'none' | 'host' | 'private' | 'bridge' | 'container';
   /** Join this network namespace (a private network's nsfs file) instead of making a new one. */
   readonly netnsPath?: string;
+  /** network 'container': the IPC and UTS namespaces joined with the network one (/proc/PID/ns/…). */
+  readonly ipcPath?: string;
+  readonly utsPath?: string;
   readonly privileged?: boolean;
   readonly capAdd?: readonly string[];
   readonly capDrop?: readonly string[];
@@ -189,8 +192,8 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
   const privileged = input.privileged ?? false;
   const namespaces: { type: string; path?: string }[] = [
     { type: 'pid' },
-    { type: 'ipc' },
-    { type: 'uts' },
+    input.ipcPath ? { type: 'ipc', path: input.ipcPath } : { type: 'ipc' },
+    input.utsPath ? { type: 'uts', path: input.utsPath } : { type: 'uts' },
     { type: 'mount' },
     { type: 'cgroup' },
   ];

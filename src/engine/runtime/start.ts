@@ -32,8 +32,14 @@ export class ContainerStarter extends ContainerCore {
 
   async create(opts: RunOptions): Promise<ContainerRecord> {
     // Everything the user typed is checked before anything is made.
-    const bridgeNets = await bridgeNetworksOf(this.paths, opts);
-    const network = bridgeNets ? 'bridge' : parseNetworkMode(opts.network);
+    // Docker's `--network container:X` (a pod's members join its infra container this way).
+    const owner = opts.network?.startsWith('container:') ? await this.find(opts.network.slice('container:'.length)) : undefined;
+    if (owner && opts.networks?.length)
+      throw new EngineError('invalid_argument', 'conflicting options: --network container:X and networks');
+    if (owner && opts.hostname !== undefined)
+      throw new EngineError('invalid_argument', 'conflicting options: hostname and the network mode (container:X)');
+    const bridgeNets = owner ? undefined : await bridgeNetworksOf(this.paths, opts);
+    const network = owner ? 'container' : bridgeNets ? 'bridge' : parseNetworkMode(opts.network);
     const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
     const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
@@ -112,11 +118,12 @@ export class ContainerStarter extends ContainerCore {
       env,
       workdir: opts.workdir || cfg.WorkingDir || '/',
       user: opts.user ?? cfg.User ?? '',
-      hostname: opts.hostname ?? (network === 'host' ? (await import('node:os')).hostname() : shortId(id)),
+      hostname: owner?.hostname ?? opts.hostname ?? (network === 'host' ? (await import('node:os')).hostname() : shortId(id)),
       tty: opts.tty ?? false,
       interactive: opts.interactive ?? false,
       stopSignal,
       network,
+      ...(owner ? { nsOwner: owner.id } : {}),
       ports,
       mounts,
       readOnly: opts.readOnly ?? false,
@@ -165,7 +172,8 @@ export class ContainerStarter extends ContainerCore {
       }
       // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
       await writeBundle(rec, dir, this.paths);
-      this.fresh.add(id);
+      // A joined container's bundle names its owner's pid: written again at every start.
+      if (!owner) this.fresh.add(id);
       trace('create: bundle written');
     } catch (e) {
       await this.destroy(rec);

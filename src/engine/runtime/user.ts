@@ -54,7 +54,8 @@ export async function resolveUser(rootfs: string, spec: string | undefined): Pro
     gid: Number(f[2]),
     members: (f[3] ?? '').split(',').filter(Boolean),
   }));
-  const s = spec?.trim() || 'root';
+  // No user: root, by id (Docker runs a scratch image, which has no /etc/passwd, as 0:0).
+  const s = spec?.trim() || '0';
   const [userPart = '', groupPart] = s.split(':', 2);
   let entry: PasswdEntry | undefined;
   let uid: number;
