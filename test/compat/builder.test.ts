@@ -16,7 +16,9 @@ describe('compat: builder prune', () => {
   const build = async (dir: string, tag: string) => {
     const r = await s.sh(`$DOCKER build --progress plain -t ${tag} ${join(ctx, dir)} 2>&1`);
     assert.equal(r.code, 0, r.stdout);
-    return /\((\d+) steps, (\d+) cached/.exec(r.stdout)!.slice(1).map(Number);
+    const m = /\((\d+) steps, (\d+) cached/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    return [Number(m[1]), Number(m[2])] as const;
   };
   before(async () => {
     for (const d of ['a', 'b']) mkdirSync(join(ctx, d));
