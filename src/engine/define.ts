@@ -155,6 +155,8 @@ export interface ContainerSummary {
   readonly restartCount?: number;
   /** Exited and waiting out its restart policy's backoff (Docker's "Restarting"). */
   readonly restarting?: boolean;
+  /** Its Compose project (label com.docker.compose.project), for the TUI's merged project logs. */
+  readonly project?: string;
 }
 
 export interface ContainerStats {

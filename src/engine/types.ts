@@ -119,6 +119,8 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
   remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLine>;
   stats(idOrName: string): Promise<ContainerStats>;
+  /** `docker inspect`'s JSON shape (the TUI's Details reads mounts, networks, labels, health from it). */
+  inspect(idOrName: string): Promise<Record<string, unknown>>;
   /**
    * Writes files straight into a running container's root filesystem (the engine owns it, so
    * this needs no shell or tar in the image): each entry copies hostPath to ctrPath, or removes

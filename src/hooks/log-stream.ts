@@ -22,12 +22,17 @@ setFlagsFromString('--heap-growing-percent=40');
 
 export const emptyLogs: LogsState = { containerId: undefined, lines: [], dropped: 0, ended: false, error: undefined };
 
+/** What a stream follows: one container, or several merged (lines tagged with their source's index). */
+export type LogSources = string | readonly string[];
+
 export class LogStream {
   readonly #api: ContainersApi;
   readonly #id: string;
-  readonly #tail: number;
+  readonly #ids: readonly string[];
+  readonly #tail: number | undefined;
+  readonly #since: string | undefined;
   readonly #flushMs: number;
-  readonly #ring: RingBuffer<LogLine>;
+  readonly #ring: RingBuffer<LogLine & { readonly source?: number }>;
   readonly #listeners = new Set<() => void>();
   #abort: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -35,10 +40,17 @@ export class LogStream {
   #ended = false;
   #error: string | undefined;
 
-  constructor(api: ContainersApi, id: string, opts: { tail?: number; capacity?: number; flushMs?: number } = {}) {
+  constructor(
+    api: ContainersApi,
+    sources: LogSources,
+    opts: { tail?: number | 'all'; since?: string; capacity?: number; flushMs?: number } = {},
+  ) {
     this.#api = api;
+    this.#ids = typeof sources === 'string' ? [sources] : sources;
+    const id = this.#ids[0] ?? '';
     this.#id = id;
-    this.#tail = opts.tail ?? 500;
+    this.#tail = opts.tail === 'all' ? undefined : (opts.tail ?? 500);
+    this.#since = opts.since;
     this.#flushMs = opts.flushMs ?? 250;
     this.#ring = new RingBuffer(opts.capacity ?? 5000);
     this.#snapshot = { ...emptyLogs, containerId: id };
@@ -51,21 +63,33 @@ export class LogStream {
     this.#ended = false;
     this.#error = undefined;
     const abort = (this.#abort = new AbortController());
-    void (async () => {
-      try {
-        for await (const line of this.#api.logs(this.#id, { follow: true, tail: this.#tail, signal: abort.signal })) {
+    const merged = this.#ids.length > 1;
+    let open = this.#ids.length;
+    const opts = {
+      follow: true,
+      ...(this.#tail !== undefined ? { tail: this.#tail } : {}),
+      ...(this.#since !== undefined ? { since: this.#since } : {}),
+      signal: abort.signal,
+    };
+    this.#ids.forEach((id, source) => {
+      void (async () => {
+        try {
+          for await (const line of this.#api.logs(id, opts)) {
+            if (abort.signal.aborted) return;
+            this.#ring.push(merged ? { ...line, source } : line);
+            this.#schedule();
+          }
+        } catch (e) {
           if (abort.signal.aborted) return;
-          this.#ring.push(line);
-          this.#schedule();
+          this.#error = formatError(e);
         }
-      } catch (e) {
         if (abort.signal.aborted) return;
-        this.#error = formatError(e);
-      }
-      if (abort.signal.aborted) return;
-      this.#ended = true;
-      this.#schedule();
-    })();
+        // A merged log ends when the last of its containers' logs does.
+        if (--open > 0) return;
+        this.#ended = true;
+        this.#schedule();
+      })();
+    });
   }
 
   stop(): void {
@@ -79,9 +103,11 @@ export class LogStream {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      const lines = this.#ring.toArray();
       this.#snapshot = {
         containerId: this.#id,
-        lines: this.#ring.toArray(),
+        // Merged: in time order (each stream's history arrives as a block); ties keep arrival order.
+        lines: this.#ids.length > 1 ? lines.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) : lines,
         dropped: this.#ring.dropped,
         ended: this.#ended,
         error: this.#error,

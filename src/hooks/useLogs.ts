@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { LogsState } from '../views/view-models.js';
 import { useEngine } from './EngineProvider.js';
-import { emptyLogs, LogStream } from './log-stream.js';
+import { emptyLogs, LogStream, type LogSources } from './log-stream.js';
 
 const noSubscribe = () => () => {};
 const noSnapshot = () => emptyLogs;
@@ -12,22 +12,31 @@ const noSnapshot = () => emptyLogs;
  * re-render the screen; the latest lines are there the moment it becomes live again.
  */
 export function useLogs(
-  id: string | undefined,
-  opts: { readonly tail?: number; readonly capacity?: number; readonly live?: boolean; readonly restartKey?: string } = {},
+  id: LogSources | undefined,
+  opts: {
+    readonly tail?: number | 'all';
+    readonly since?: string;
+    readonly capacity?: number;
+    readonly live?: boolean;
+    readonly restartKey?: string;
+  } = {},
 ): LogsState {
   const engine = useEngine();
   // A new restartKey (the container started again, or l was pressed again) opens a new stream.
-  const { tail, capacity, restartKey } = opts;
+  const { tail, since, capacity, restartKey } = opts;
+  // Several containers merged: the same list (by value) keeps the same stream.
+  const key = id === undefined ? undefined : typeof id === 'string' ? id : id.join(',');
   const stream = useMemo(
     () =>
       id === undefined
         ? undefined
         : new LogStream(engine.containers, id, {
             ...(tail !== undefined ? { tail } : {}),
+            ...(since !== undefined ? { since } : {}),
             ...(capacity !== undefined ? { capacity } : {}),
           }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- restartKey is the point: a new stream for it
-    [engine, id, tail, capacity, restartKey],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- restartKey is the point: a new stream for it; key stands for id
+    [engine, key, tail, since, capacity, restartKey],
   );
   useEffect(() => {
     stream?.start();

@@ -2,18 +2,27 @@ import { Text } from 'ink';
 import type { ContainerStats, ContainerSummary, ImageSummary } from '../engine/define.js';
 import type { ImageDetails } from '../engine/types.js';
 import { ago, containerStatus, familiarName, formatBytes, formatPorts, pad, shortId } from './format.js';
+import { imageUsersLines, inspectDetailLines } from './container-inspect.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
 
 export type DetailsTarget =
-  | { readonly kind: 'container'; readonly container: ContainerSummary; readonly stats: ContainerStats | undefined }
+  | {
+      readonly kind: 'container';
+      readonly container: ContainerSummary;
+      readonly stats: ContainerStats | undefined;
+      /** The engine's inspect (docker's shape): mounts, networks, labels, health, restarts. */
+      readonly inspect?: Record<string, unknown> | undefined;
+    }
   | {
       readonly kind: 'image';
       readonly ref: string | undefined;
       readonly summary: ImageSummary;
       readonly details: ImageDetails | undefined;
       readonly error: string | undefined;
+      /** The containers made from it (the image → containers relation). */
+      readonly users?: readonly ContainerSummary[];
     };
 
 export interface DetailLine {
@@ -60,9 +69,10 @@ export function imageDetailLines(t: Extract<DetailsTarget, { kind: 'image' }>, n
     ...kv('Created', s.created ? `${s.created} (${ago(s.created, now)})` : undefined),
     ...kv('In use by', `${s.inUse} container${s.inUse === 1 ? '' : 's'}`),
   ];
-  if (t.error) return [...head, { text: t.error, token: 'text.error' }];
+  const users = t.users ? imageUsersLines(t.users) : [];
+  if (t.error) return [...head, ...users, { text: t.error, token: 'text.error' }];
   const d = t.details;
-  if (!d) return [...head, { text: 'loading layers…', token: 'text.muted' }];
+  if (!d) return [...head, ...users, { text: 'loading layers…', token: 'text.muted' }];
   const cfg = d.config;
   const maxLayer = Math.max(1, ...d.layers.map((l) => l.size));
   return [
@@ -74,6 +84,7 @@ export function imageDetailLines(t: Extract<DetailsTarget, { kind: 'image' }>, n
     ...kv('User', cfg.User),
     ...kv('Env', cfg.Env?.join('  ')),
     ...kv('Exposed', cfg.ExposedPorts ? Object.keys(cfg.ExposedPorts).join(', ') : undefined),
+    ...users,
     { text: `Layers (${d.layers.length})`, token: 'text.heading' },
     ...d.layers.map(
       (l): DetailLine => ({
@@ -86,7 +97,9 @@ export function imageDetailLines(t: Extract<DetailsTarget, { kind: 'image' }>, n
 
 export function detailLines(t: DetailsTarget | undefined, now: number): DetailLine[] {
   if (!t) return [];
-  return t.kind === 'container' ? containerDetailLines(t.container, t.stats, now) : imageDetailLines(t, now);
+  return t.kind === 'container'
+    ? [...containerDetailLines(t.container, t.stats, now), ...inspectDetailLines(t.inspect)]
+    : imageDetailLines(t, now);
 }
 
 const labelWidth = 11;

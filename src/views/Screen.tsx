@@ -4,9 +4,10 @@
 // dialog's first), then the action table (screen-actions.ts) or the open dialog
 // (screen-dialogs.ts) acts on it.
 import { useApp, useInput, type Key } from 'ink';
-import { useCallback, useContext, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useContext, useLayoutEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { formatError } from '../engine/define.js';
 import { useBuild } from '../hooks/useBuild.js';
+import { useContainerInspect } from '../hooks/useContainerInspect.js';
 import { useContainers } from '../hooks/useContainers.js';
 import { useDev } from '../hooks/useDev.js';
 import { useEngineActions } from '../hooks/useEngineActions.js';
@@ -31,6 +32,8 @@ import { runDialogKey } from './screen-dialogs.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
 import { devOutcome } from './BuildPane.js';
+import { CommandLog, recordActions, recordBuild, recordPull } from './command-log.js';
+import { applyLogsFilter } from './logs-display.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
@@ -38,7 +41,10 @@ export type { BuildTarget, ScreenProps } from './screen-context.js';
 export function Screen(props: ScreenProps) {
   const app = useApp();
   const terminal = useContext(TerminalControlContext);
-  const actions = useEngineActions();
+  // Every engine action taken here is also written to the command log as its dockui CLI line.
+  const [commandLog] = useState(() => new CommandLog());
+  const commandLogEntries = useSyncExternalStore(commandLog.subscribe, commandLog.getSnapshot, commandLog.getSnapshot);
+  const rawActions = useEngineActions();
   const [status, setStatus] = useState<StatusMessage | undefined>(undefined);
   const [suspended, setSuspended] = useState(false);
   const [stopping, setStoppingSet] = useState<ReadonlySet<string>>(() => new Set());
@@ -56,8 +62,15 @@ export function Screen(props: ScreenProps) {
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
   const { list: containers, loaded: containersLoaded } = useContainers({ onError: reportError });
   const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
-  const pull = usePull();
-  const build = useBuild();
+  // The log names containers as a user types them (by name), so it reads the list.
+  const actions = useMemo(
+    () => recordActions(rawActions, commandLog, (id) => containers.find((c) => c.id === id)?.name ?? id),
+    [rawActions, commandLog, containers],
+  );
+  const rawPull = usePull();
+  const pull = useMemo(() => recordPull(rawPull, commandLog), [rawPull, commandLog]);
+  const rawBuild = useBuild();
+  const build = useMemo(() => recordBuild(rawBuild, commandLog), [rawBuild, commandLog]);
   const size = useTerminalSize();
   const layout = computeLayout(size);
   // In the dev loop the Build pane is what there is to watch first.
@@ -125,11 +138,15 @@ export function Screen(props: ScreenProps) {
 
   const logsTarget = logsTargetOf(state, selectedContainer?.id);
   const logsContainer = containers.find((c) => c.id === logsTarget);
-  const logs = useLogs(logsTarget, {
-    tail: 1000,
+  const { logsDisplay, logsMerged } = state;
+  const rawLogs = useLogs(logsMerged?.ids ?? logsTarget, {
+    tail: logsDisplay.tail ?? 'all',
+    ...(logsDisplay.since !== undefined ? { since: logsDisplay.since } : {}),
     live: state.pane === 'logs',
-    restartKey: `${state.logsEpoch}:${logsContainer?.startedAt ?? ''}`,
+    restartKey: `${state.logsEpoch}:${logsMerged ? '' : (logsContainer?.startedAt ?? '')}`,
   });
+  // The line filter (&) keeps, or with v drops, the matching lines; search and scrolling see the rest.
+  const logs = useMemo(() => applyLogsFilter(rawLogs, logsDisplay), [rawLogs, logsDisplay]);
   const logRows = Math.max(1, layout.main.height - 1);
   const logsWindow = { dropped: logs.dropped, count: logs.lines.length, height: logRows };
   // While the search is being typed its matches already light up; Enter jumps to them.
@@ -144,9 +161,16 @@ export function Screen(props: ScreenProps) {
     [logs, logQuery],
   );
 
+  // Mounts, networks, labels, health come from the engine's inspect, read again when the container changes.
+  const inspectedContainer = state.pane === 'containers' ? selectedContainer : detailsContainer;
+  const inspect = useContainerInspect(
+    inspectedContainer?.id,
+    `${inspectedContainer?.state ?? ''}:${inspectedContainer?.restartCount ?? 0}:${inspectedContainer?.healthStatus ?? ''}`,
+  );
+  const imageUsers = (id: string) => containers.filter((c) => c.imageId === id);
   const detailsTarget: DetailsTarget | undefined = (() => {
     if (state.pane === 'details' || state.pane === 'logs' || state.pane === 'build') {
-      if (detailsContainer) return { kind: 'container', container: detailsContainer, stats: stats.get(detailsContainer.id) };
+      if (detailsContainer) return { kind: 'container', container: detailsContainer, stats: stats.get(detailsContainer.id), inspect };
       if (detailsImageRow)
         return {
           kind: 'image',
@@ -154,11 +178,12 @@ export function Screen(props: ScreenProps) {
           summary: detailsImageRow.image,
           details: imageDetails.details,
           error: imageDetails.error,
+          users: imageUsers(detailsImageRow.image.id),
         };
       return undefined;
     }
     if (state.pane === 'containers' && selectedContainer)
-      return { kind: 'container', container: selectedContainer, stats: stats.get(selectedContainer.id) };
+      return { kind: 'container', container: selectedContainer, stats: stats.get(selectedContainer.id), inspect };
     if (state.pane === 'images' && selectedImage)
       return {
         kind: 'image',
@@ -166,6 +191,7 @@ export function Screen(props: ScreenProps) {
         summary: selectedImage.image,
         details: imageDetails.details,
         error: imageDetails.error,
+        users: imageUsers(selectedImage.image.id),
       };
     return undefined;
   })();
@@ -205,6 +231,7 @@ export function Screen(props: ScreenProps) {
     setStatus,
     clearStatus: () => setStatus((s) => (s?.kind === 'busy' ? s : undefined)),
     setSuspended,
+    commandLog,
   };
   useLayoutEffect(() => {
     latest.current = { state, ctx };
@@ -245,6 +272,7 @@ export function Screen(props: ScreenProps) {
       pull={pull.state}
       build={build.state}
       dev={dev}
+      commandLog={commandLogEntries}
     />
   );
 }

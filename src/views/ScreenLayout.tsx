@@ -13,6 +13,8 @@ import { activeScopes, hintsFor } from './keymap.js';
 import type { Layout } from './layout.js';
 import type { ListState } from './list-nav.js';
 import { LogsPane } from './LogsPane.js';
+import type { CommandLogEntry } from './command-log.js';
+import { CommandLine, CommandLogOverlay } from './ExtrasView.js';
 import type { ScreenProps } from './screen-context.js';
 import type { ContainerStats, ContainerSummary, ImageSummary } from '../engine/define.js';
 import type { BuildState, DevView, LogsState, PullState, StatusMessage } from './view-models.js';
@@ -48,7 +50,15 @@ export interface ScreenViewProps {
   readonly pull: PullState;
   readonly build: BuildState;
   readonly dev: DevView | undefined;
+  readonly commandLog: readonly CommandLogEntry[];
 }
+
+const promptLabels = {
+  filter: 'filter /',
+  search: 'search /',
+  logfilter: 'only lines with & (!text hides them) ',
+  logrange: 'tail / since (200, 10m, 200 1h, all) ',
+} as const;
 
 export function ScreenView(p: ScreenViewProps) {
   const { state, layout, now, containers, images, shownContainers, allImageRows, shownImages, cList, iList, cFilter, iFilter } = p;
@@ -96,6 +106,8 @@ export function ScreenView(p: ScreenViewProps) {
           <RunFormDialog form={modal.form} width={dialogWidth} />
         ) : modal.kind === 'pull' ? (
           <PullDialog input={modal.input} pull={p.pull} width={dialogWidth} maxLayers={Math.max(1, m.height - 6)} />
+        ) : modal.kind === 'cmdlog' ? (
+          <CommandLogOverlay entries={p.commandLog} offset={modal.offset} width={m.width + 2} height={m.height + 2} />
         ) : (
           <HelpOverlay offset={modal.offset} width={m.width + 2} height={m.height + 2} />
         );
@@ -126,7 +138,9 @@ export function ScreenView(p: ScreenViewProps) {
       case 'logs':
         return (
           <LogsPane
-            title={logsContainer?.name ?? (state.logsTarget ? shortId(state.logsTarget) : '')}
+            title={state.logsMerged?.label ?? logsContainer?.name ?? (state.logsTarget ? shortId(state.logsTarget) : '')}
+            display={state.logsDisplay}
+            sources={state.logsMerged?.ids.map((id) => containers.find((c) => c.id === id)?.name ?? shortId(id))}
             logs={logs}
             view={logQuery === state.logsView.query ? state.logsView : { ...state.logsView, query: logQuery, match: undefined }}
             matches={logMatches}
@@ -178,8 +192,10 @@ export function ScreenView(p: ScreenViewProps) {
         {sidePane}
       </Box>
       <StatusLine status={status} runtimeProblem={p.runtimeProblem} width={layout.width} />
-      {prompt ? (
-        <PromptLine label={prompt.purpose === 'filter' ? 'filter /' : 'search /'} input={prompt.input} width={layout.width} />
+      {prompt?.purpose === 'command' ? (
+        <CommandLine input={prompt.input} width={layout.width} />
+      ) : prompt ? (
+        <PromptLine label={promptLabels[prompt.purpose]} input={prompt.input} width={layout.width} />
       ) : (
         <Footer hints={hintsFor(activeScopes(state.pane, modal?.kind))} width={layout.width} />
       )}

@@ -3,6 +3,7 @@
 import { containerSorts, type ContainerSort } from './filters.js';
 import { paneIds, type PaneId } from './keymap.js';
 import { clampList, initialList, moveList, type ListMove, type ListState } from './list-nav.js';
+import { initialLogsDisplay, logsDisplayReducer, type LogsDisplay, type LogsDisplayAction } from './logs-display.js';
 import { initialLogsView, logsReducer, type LogsAction, type LogsViewState, type LogsWindowInput } from './logs-view.js';
 import { runForm, runFormReducer, type RunFormAction, type RunFormState } from './run-form.js';
 import { textInput, textInputReducer, type TextInputAction, type TextInputState } from './text-input.js';
@@ -20,7 +21,12 @@ export type Modal =
   | { readonly kind: 'form'; readonly form: RunFormState }
   | { readonly kind: 'pull'; readonly input: TextInputState }
   | { readonly kind: 'help'; readonly offset: number }
-  | { readonly kind: 'prompt'; readonly purpose: 'filter' | 'search'; readonly input: TextInputState };
+  /** The command log: the `dockui` CLI line of every action taken in the UI (command-log.ts). */
+  | { readonly kind: 'cmdlog'; readonly offset: number }
+  | { readonly kind: 'prompt'; readonly purpose: PromptPurpose; readonly input: TextInputState };
+
+/** filter: a list; search: the logs; logfilter: keep (or drop) log lines; logrange: tail/since; command: `:`. */
+export type PromptPurpose = 'filter' | 'search' | 'logfilter' | 'logrange' | 'command';
 
 export type DetailsRef =
   | { readonly kind: 'container'; readonly id: string }
@@ -43,6 +49,10 @@ export interface AppState {
   /** Bumped by every `l`: following again after a log ended. */
   readonly logsEpoch: number;
   readonly logsView: LogsViewState;
+  /** Log filter, timestamps, wrap, tail/since (logs-display.ts). */
+  readonly logsDisplay: LogsDisplay;
+  /** Merged logs of several containers (`L`), shown until `l` picks one again. */
+  readonly logsMerged: { readonly ids: readonly string[]; readonly label: string } | undefined;
   readonly details: DetailsRef | undefined;
   readonly detailsOffset: number;
   /** The list pane Details was opened from, for Esc. */
@@ -61,6 +71,8 @@ export const initialAppState: AppState = {
   logsPinned: false,
   logsEpoch: 0,
   logsView: initialLogsView,
+  logsDisplay: initialLogsDisplay,
+  logsMerged: undefined,
   details: undefined,
   detailsOffset: 0,
   detailsFrom: 'containers',
@@ -84,6 +96,8 @@ export type AppAction =
   | { readonly type: 'helpScroll'; readonly by: number }
   | { readonly type: 'showLogs'; readonly id: string; readonly pin?: boolean }
   | { readonly type: 'logs'; readonly action: LogsAction; readonly window: LogsWindowInput }
+  | { readonly type: 'logsDisplay'; readonly action: LogsDisplayAction }
+  | { readonly type: 'showMergedLogs'; readonly ids: readonly string[]; readonly label: string }
   | { readonly type: 'showDetails'; readonly ref: DetailsRef; readonly from: ListPane }
   | { readonly type: 'detailsScroll'; readonly by: number | 'top' | 'bottom'; readonly lines: number; readonly height: number };
 
@@ -91,7 +105,7 @@ export function openRunForm(image: string): Modal {
   return { kind: 'form', form: runForm(image) };
 }
 
-export function openPrompt(purpose: 'filter' | 'search', value: string): Modal {
+export function openPrompt(purpose: PromptPurpose, value: string): Modal {
   return { kind: 'prompt', purpose, input: textInput(value) };
 }
 
@@ -168,7 +182,15 @@ export function appReducer(s: AppState, a: AppAction): AppState {
         logsEpoch: s.logsEpoch + 1,
         // `l` lands at the end, following, whatever the view was scrolled to before.
         logsView: initialLogsView,
+        logsMerged: undefined,
       };
+    case 'showMergedLogs':
+      return { ...s, pane: 'logs', logsMerged: { ids: a.ids, label: a.label }, logsEpoch: s.logsEpoch + 1, logsView: initialLogsView };
+    case 'logsDisplay': {
+      const d = logsDisplayReducer(s.logsDisplay, a.action);
+      // Other lines on screen: back to the end, following, and the search starts again.
+      return d === s.logsDisplay ? s : { ...s, logsDisplay: d, logsView: { ...initialLogsView, query: s.logsView.query } };
+    }
     case 'logs': {
       const v = logsReducer(s.logsView, a.action, a.window);
       return v === s.logsView ? s : { ...s, logsView: v };

@@ -12,6 +12,11 @@ function idMatches(id: string, q: string): boolean {
 
 export function containerMatches(c: ContainerSummary, f: string): boolean {
   const q = f.toLowerCase();
+  // docker ps --filter ancestor=IMAGE: the containers of an image, by its ID prefix or its name.
+  if (q.startsWith('ancestor=')) {
+    const a = q.slice('ancestor='.length);
+    return a !== '' && (idMatches(c.imageId, a) || familiarRef(c.image).toLowerCase() === a || c.image.toLowerCase() === a);
+  }
   return [c.name, c.image, c.state].some((s) => s.toLowerCase().includes(q)) || idMatches(c.id, q);
 }
 

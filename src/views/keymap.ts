@@ -10,9 +10,9 @@ export type PaneId = (typeof paneIds)[number];
  * Where a binding applies. Panes stack on `list` (movement) and `global`; a modal scope
  * replaces everything under it except `always` (Ctrl-C must quit from anywhere).
  */
-export const scopes = ['always', 'global', 'list', ...paneIds, 'confirm', 'form', 'pull', 'help', 'prompt'] as const;
+export const scopes = ['always', 'global', 'list', ...paneIds, 'confirm', 'form', 'pull', 'help', 'prompt', 'cmdlog'] as const;
 export type Scope = (typeof scopes)[number];
-export type ModalScope = 'confirm' | 'form' | 'pull' | 'help' | 'prompt';
+export type ModalScope = 'confirm' | 'form' | 'pull' | 'help' | 'prompt' | 'cmdlog';
 
 export interface Binding {
   readonly keys: readonly string[];
@@ -42,6 +42,12 @@ export const keymap = {
     scope: 'global',
   },
   'app.filter': { keys: ['/'], description: 'filter the list (search in Logs)', scope: 'global', hint: 'filter' },
+  'app.command': {
+    keys: [':'],
+    description: 'command mode: jump to any view (:containers, :images, :logs…, Tab completes)',
+    scope: 'global',
+  },
+  'app.commandLog': { keys: ['!'], description: 'command log: the dockui CLI line of every action taken here', scope: 'global' },
 
   'list.up': { keys: ['up', 'k'], description: 'move up', scope: 'list' },
   'list.down': { keys: ['down', 'j'], description: 'move down', scope: 'list' },
@@ -67,15 +73,38 @@ export const keymap = {
   'containers.delete': { keys: ['d'], description: 'delete the container (asks y/N)', scope: 'containers', hint: 'delete' },
   'containers.logs': { keys: ['l'], description: 'logs of the container', scope: 'containers', hint: 'logs' },
   'containers.exec': { keys: ['e'], description: 'open a shell in the container', scope: 'containers', hint: 'shell' },
+  'containers.mergedLogs': {
+    keys: ['L'],
+    description: 'merged logs of the picked containers, or of the selected one’s Compose project',
+    scope: 'containers',
+  },
+  'containers.image': { keys: ['i'], description: 'the image of the container (its details)', scope: 'containers' },
+  'containers.open': {
+    keys: ['O'],
+    description: 'open the container’s published port in a browser (prints the URL)',
+    scope: 'containers',
+  },
 
   'images.run': { keys: ['R'], description: 'run a container from the image', scope: 'images', hint: 'run' },
   'images.delete': { keys: ['d'], description: 'delete the image (asks y/N)', scope: 'images', hint: 'delete' },
+  'images.containers': { keys: ['c'], description: 'the containers of the image (Containers, filtered)', scope: 'images' },
 
   'logs.follow': { keys: ['f'], description: 'follow new lines on/off', scope: 'logs', hint: 'follow' },
   'logs.nextMatch': { keys: ['n'], description: 'next search match', scope: 'logs', hint: 'next' },
   'logs.prevMatch': { keys: ['N'], description: 'previous search match', scope: 'logs' },
+  'logs.filter': {
+    keys: ['&'],
+    description: 'show only the lines matching (!text hides them instead, like grep -v)',
+    scope: 'logs',
+  },
+  'logs.invert': { keys: ['v'], description: 'invert the line filter (grep -v)', scope: 'logs' },
+  'logs.timestamps': { keys: ['t'], description: 'timestamps on/off', scope: 'logs' },
+  'logs.wrap': { keys: ['W'], description: 'wrap long lines on/off', scope: 'logs' },
+  'logs.range': { keys: ['T'], description: 'tail / since: how much history to load (200, 10m, all)', scope: 'logs' },
 
   'details.back': { keys: ['escape'], description: 'back to the list', scope: 'details', hint: 'back' },
+  'details.image': { keys: ['i'], description: 'the image of this container', scope: 'details' },
+  'details.containers': { keys: ['c'], description: 'the containers of this image (Containers, filtered)', scope: 'details' },
 
   'confirm.yes': { keys: ['y', 'Y'], description: 'yes, do it', scope: 'confirm', hint: 'yes' },
   'confirm.no': { keys: ['n', 'N', 'enter', 'escape'], description: 'no (the default)', scope: 'confirm', hint: 'no' },
@@ -94,6 +123,11 @@ export const keymap = {
 
   'prompt.accept': { keys: ['enter'], description: 'apply', scope: 'prompt', hint: 'apply' },
   'prompt.cancel': { keys: ['escape'], description: 'clear and close', scope: 'prompt', hint: 'cancel' },
+  'prompt.complete': { keys: ['tab'], description: 'complete the view’s name (in : command mode)', scope: 'prompt' },
+
+  'cmdlog.close': { keys: ['escape', '!', 'q'], description: 'close the command log', scope: 'cmdlog', hint: 'close' },
+  'cmdlog.up': { keys: ['up', 'k', 'pageup'], description: 'scroll the command log up', scope: 'cmdlog' },
+  'cmdlog.down': { keys: ['down', 'j', 'pagedown'], description: 'scroll the command log down', scope: 'cmdlog' },
 } as const satisfies Readonly<Record<string, Binding>>;
 
 export type ActionId = keyof typeof keymap;
@@ -207,4 +241,5 @@ export const scopeTitles: Readonly<Record<Scope, string>> = {
   pull: 'Pull dialog',
   help: 'Help',
   prompt: 'Filter / search line',
+  cmdlog: 'Command log',
 };

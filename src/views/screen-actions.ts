@@ -7,6 +7,7 @@ import type { ActionId, PaneId } from './keymap.js';
 import type { ListMove } from './list-nav.js';
 import { prunePreview, pruneMessage } from './prune.js';
 import { act, cannotRun, type ScreenContext } from './screen-context.js';
+import { runExtraAction } from './screen-extras.js';
 
 const listMoves = {
   'list.up': 'up',
@@ -321,6 +322,21 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'logs.prevMatch':
       ctx.dispatch({ type: 'logs', action: { type: 'prevMatch', matches: ctx.logMatches }, window: ctx.logsWindow });
       return;
+    case 'app.command':
+    case 'app.commandLog':
+    case 'containers.mergedLogs':
+    case 'containers.image':
+    case 'containers.open':
+    case 'images.containers':
+    case 'logs.filter':
+    case 'logs.invert':
+    case 'logs.timestamps':
+    case 'logs.wrap':
+    case 'logs.range':
+    case 'details.image':
+    case 'details.containers':
+      runExtraAction(ctx, id, st);
+      return;
     case 'confirm.yes':
     case 'confirm.no':
     case 'form.next':
@@ -334,6 +350,10 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'help.down':
     case 'prompt.accept':
     case 'prompt.cancel':
+    case 'prompt.complete':
+    case 'cmdlog.close':
+    case 'cmdlog.up':
+    case 'cmdlog.down':
       // Modal scopes: runModalKey handles these while their dialog is open.
       return;
   }

@@ -7,6 +7,7 @@ import type { PullControl } from '../hooks/usePull.js';
 import type { TerminalControl } from '../hooks/terminal-control.js';
 import { formatError, type ContainerSummary, type ImageSummary } from '../engine/define.js';
 import type { AppAction } from './app-state.js';
+import type { CommandLog } from './command-log.js';
 import type { ImageRow } from './ImagesPane.js';
 import type { Layout } from './layout.js';
 import type { LogsWindowInput } from './logs-view.js';
@@ -51,6 +52,8 @@ export interface ScreenContext {
   /** Clears the status line unless it reports work under way. */
   readonly clearStatus: () => void;
   readonly setSuspended: (on: boolean) => void;
+  /** The dockui CLI line of every action taken (command-log.ts). */
+  readonly commandLog: CommandLog;
 }
 
 /** Runs an engine call with a busy line, then its result or its error on the status line. */

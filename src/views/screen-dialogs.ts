@@ -9,6 +9,7 @@ import type { ActionId } from './keymap.js';
 import { findMatches } from './logs-view.js';
 import { parseRunForm } from './run-form.js';
 import { act, type ScreenContext } from './screen-context.js';
+import { acceptExtraPrompt, completeInPrompt, runCommandLogKey } from './screen-extras.js';
 import { textInputKey } from './text-input.js';
 
 export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | undefined, input: string, key: Key): void {
@@ -119,11 +120,18 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
       }
       return;
     }
+    case 'cmdlog':
+      runCommandLogKey(ctx, st, id, key);
+      return;
     case 'prompt':
-      if (id === 'prompt.accept' || id === 'prompt.cancel') {
+      if (id === 'prompt.complete') completeInPrompt(ctx, st);
+      else if (id === 'prompt.accept' || id === 'prompt.cancel') {
         const value = id === 'prompt.accept' ? m.input.value : '';
         ctx.dispatch({ type: 'closeModal' });
-        if (m.purpose === 'search') {
+        if (m.purpose === 'logfilter' || m.purpose === 'logrange' || m.purpose === 'command') {
+          // Esc clears the line filter (as it does a list's); it leaves tail/since as they were.
+          if (id === 'prompt.accept' || m.purpose === 'logfilter') acceptExtraPrompt(ctx, st, m.purpose, value);
+        } else if (m.purpose === 'search') {
           const matches = findMatches(
             ctx.logs.lines.map((l) => l.text),
             ctx.logs.dropped,

@@ -148,5 +148,6 @@ export function summarize(r: ContainerRecord): ContainerSummary {
     ...(r.health && (r.state === 'running' || r.state === 'paused') ? { healthStatus: r.health.Status } : {}),
     ...(r.restartCount ? { restartCount: r.restartCount } : {}),
     ...(r.state === 'exited' && r.restartingPid && pidAlive(r.restartingPid) ? { restarting: true } : {}),
+    ...(r.labels['com.docker.compose.project'] ? { project: r.labels['com.docker.compose.project'] } : {}),
   };
 }

@@ -80,6 +80,8 @@ export class FakeEngine implements Engine {
   readonly containersStore: Store<readonly ContainerSummary[]>;
   /** When set, pulls wait on it after their first progress event. */
   pullGate: ReturnType<typeof deferred> | undefined;
+  /** What inspect returns beyond its basics (mounts, networks, labels, health…), by container id. */
+  readonly inspectJson = new Map<string, Record<string, unknown>>();
   /** Log lines already there when a stream opens, by container id. */
   readonly logHistory = new Map<string, LogLine[]>();
   readonly #logFollowers = new Map<string, Set<(l: LogLine) => void>>();
@@ -269,6 +271,20 @@ export class FakeEngine implements Engine {
       this.containersStore.set(this.containersStore.getSnapshot().filter((x) => x.id !== c.id));
     },
     logs: (id: string, opts?: LogsOptions) => this.#logs(id, opts),
+    inspect: async (id: string) => {
+      this.calls.push(`inspect ${id}`);
+      const c = this.#find(id);
+      return {
+        Id: c.id,
+        Name: `/${c.name}`,
+        RestartCount: c.restartCount ?? 0,
+        Mounts: [],
+        Config: { Env: ['PATH=/bin'], Labels: {} },
+        HostConfig: { NetworkMode: 'private', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } },
+        NetworkSettings: { IPAddress: '10.0.2.100', Networks: {} },
+        ...this.inspectJson.get(c.id),
+      };
+    },
     stats: async (id): Promise<ContainerStats> => ({ id, cpuPercent: 12.5, memoryBytes: 7_340_032, pids: 3, at: Date.now() }),
     syncFiles: async (id, entries) => {
       this.calls.push(`sync ${id} ${entries.length}`);
@@ -293,8 +309,15 @@ export class FakeEngine implements Engine {
   }
 
   async *#logs(id: string, opts?: LogsOptions): AsyncIterable<LogLine> {
-    this.calls.push(`logs ${id}`);
-    const history = this.logHistory.get(id) ?? [];
+    this.calls.push(`logs ${id}${opts?.tail !== undefined ? ` --tail ${opts.tail}` : ''}${opts?.since ? ` --since ${opts.since}` : ''}`);
+    // --since as the engine reads it: a duration ago (1h30m, 10m, 45s) or a date; lines without a time stay.
+    const dur = opts?.since ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(opts.since) : null;
+    const from = !opts?.since
+      ? undefined
+      : dur
+        ? Date.now() - (Number(dur[1] ?? 0) * 3600 + Number(dur[2] ?? 0) * 60 + Number(dur[3] ?? 0)) * 1000
+        : Date.parse(opts.since);
+    const history = (this.logHistory.get(id) ?? []).filter((l) => from === undefined || l.time === '' || Date.parse(l.time) >= from);
     for (const l of history.slice(-(opts?.tail ?? history.length))) yield l;
     if (!opts?.follow) return;
     const queue: LogLine[] = [];
