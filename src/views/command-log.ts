@@ -39,7 +39,8 @@ export class CommandLog {
     this.#entries = entries.slice(-this.#max);
     // Told on the next turn, not inside the key handler that acted: a redraw there would commit
     // the state halfway (a shell hand-over's suspended frame) and drop the keys typed meanwhile.
-    this.#notifying ??= setTimeout(() => {
+    if (this.#notifying) return;
+    this.#notifying = setTimeout(() => {
       this.#notifying = undefined;
       for (const l of this.#listeners) l();
     }, 0);
