@@ -63,11 +63,8 @@ export function Screen(props: ScreenProps) {
   const reportError = useCallback((e: unknown) => setStatus({ kind: 'error', text: formatError(e) }), []);
   const { list: containers, loaded: containersLoaded } = useContainers({ onError: reportError });
   const { list: images, loaded: imagesLoaded } = useImages({ onError: reportError });
-<<<<<<< HEAD
   // What other processes change (the CLI, the API socket, a monitor) shows at once.
   useEventLog(reportError);
-=======
->>>>>>> wt-tui-a
   // The log names containers as a user types them (by name), so it reads the list.
   const actions = useMemo(
     () => recordActions(rawActions, commandLog, (id) => containers.find((c) => c.id === id)?.name ?? id),
