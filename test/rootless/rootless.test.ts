@@ -6,6 +6,7 @@
 // opaque dir, user.overlay.opaque with userxattr) under a COPY, run, saved, removed and loaded.
 // And /dev/net/tun the user cannot open, or missing (in a private mount namespace made by root,
 // where the user's pause process is made): one line saying what to change; --network none works.
+// And a state directory that is not the user's (--root of root's): one line, no internal error.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -153,4 +154,20 @@ describe('rootless dockui (as dockuitest)', () => {
       assert.match(err, want);
       assert.match(err, /or use --network none\|host$/m);
     });
+
+  it("says in one line that another user's state directory cannot be used", async () => {
+    const theirs = mkdtempSync(join(tmpdir(), 'dockui-rootless-theirs-'));
+    mkdirSync(join(theirs, 'run'), { mode: 0o700 }); // root's, as /var/lib/dockui would be
+    try {
+      for (const verb of [['ps'], ['images'], ['run', '--rm', image, 'true']]) {
+        const r = await cli(['--root', theirs, ...verb]);
+        assert.notEqual(r.code, 0, verb.join(' '));
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+        assert.match(r.stderr, /^dockui: cannot \w+ \/.*: permission denied$/m, r.stderr);
+        assert.doesNotMatch(r.stderr, /internal error/);
+      }
+    } finally {
+      execFileSync('rm', ['-rf', theirs]);
+    }
+  });
 });
