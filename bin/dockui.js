@@ -16,7 +16,7 @@
 // after a command that found none or had it refused (a new Node, a rebuilt bundle). Without
 // write access it simply is not kept. The bundle is ASCII (scripts/bundle-cli.mjs checks), read
 // as latin1: a one-byte string with no UTF-8 decoding.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +33,23 @@ async function runDockui() {
   const file = join(dist, 'cli.cjs');
   const argv = process.argv.slice(2);
   const verb = argv.find((a) => !a.startsWith('-')) ?? '';
-  const cacheFile = join(dist, 'v8-cache', `${/^[a-z]{1,20}$/.test(verb) ? verb : 'other'}.bin`);
+  const cacheName = `${/^[a-z]{1,20}$/.test(verb) ? verb : 'other'}.bin`;
+  // The install's cache (dist/v8-cache), and the user's where the install is not theirs to write
+  // (an ordinary user, rootless: uid 0 of dockui's namespace is not the owner of dist/). The
+  // user's is read first: it is only there when the install's could not be written or was refused.
+  const cacheFiles = [join(dist, 'v8-cache', cacheName)];
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME ? join(process.env.HOME, '.cache') : '');
+  if (home) cacheFiles.unshift(join(home, 'dockui', `v8-cache-${hash(dist)}`, cacheName));
   let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
+  let cachedFrom;
+  for (const f of cacheFiles) {
+    try {
+      cachedData = readFileSync(f);
+      cachedFrom = f;
+      break;
+    } catch {
+      cachedData = undefined;
+    }
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, {
     filename: file,
@@ -60,14 +71,26 @@ async function runDockui() {
     // folder's name is not a verb, and gets no cache of its own.
     const typical = process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h') && (!tui || verb === '');
     if (typical && (!cachedData || script.cachedDataRejected)) {
-      try {
-        mkdirSync(dirname(cacheFile), { recursive: true });
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, cacheFile);
-      } catch {
-        // a read-only install: no cache
+      const data = script.createCachedData();
+      for (const cacheFile of cacheFiles.reverse()) {
+        try {
+          mkdirSync(dirname(cacheFile), { recursive: true });
+          const tmp = `${cacheFile}.${process.pid}.tmp`;
+          writeFileSync(tmp, data);
+          renameSync(tmp, cacheFile);
+          if (cachedFrom && cachedFrom !== cacheFile) rmSync(cachedFrom, { force: true }); // refused, read first
+          break;
+        } catch {
+          // a read-only install: the user's cache; neither: no cache
+        }
       }
     }
   }
+}
+
+/** A short name for an install's folder (FNV-1a), so two installs keep apart caches. */
+function hash(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }

@@ -66,6 +66,11 @@ export function formatError(e: unknown): string {
     return `${where}${e.message}`;
   }
   if (e instanceof Error && e.name === 'AbortError') return 'canceled';
+  // A file dockui may not touch (a state directory of another user, a read-only one): the
+  // host's doing, not a bug. Said with the path, in one line.
+  const errno = e as NodeJS.ErrnoException;
+  if (e instanceof Error && (errno.code === 'EACCES' || errno.code === 'EROFS') && typeof errno.path === 'string')
+    return `cannot ${errno.syscall ?? 'open'} ${errno.path}: ${errno.code === 'EROFS' ? 'read-only file system' : 'permission denied'}`;
   const msg = e instanceof Error ? e.message : String(e);
   return `internal error (a bug in dockui): ${msg.split('\n')[0] ?? ''}`;
 }

@@ -1,10 +1,15 @@
 // Rootless dockui as a real ordinary user (dockuitest, made by scripts/rootless-user.sh with a
 // subuid/subgid range): the real CLI through `runuser`, in dockui's user namespace. Pull from
 // the fixture registry, build examples/hello, run -d with a port published on 127.0.0.1, exec,
-// logs, ps, stop, rm, rmi, a volume, and a cgroup limit refused in one line.
+// logs, ps, stop, rm, rmi, a volume, and a cgroup limit refused in one line. And overlay in the
+// user namespace: a build whose RUN deletes a file (a whiteout) and replaces a directory (an
+// opaque dir, user.overlay.opaque with userxattr) under a COPY, run, saved, removed and loaded.
+// And /dev/net/tun the user cannot open, or missing (in a private mount namespace made by root,
+// where the user's pause process is made): one line saying what to change; --network none works.
+// And a state directory that is not the user's (--root of root's): one line, no internal error.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,12 +21,12 @@ const home = join(base, 'home');
 const run = join(base, 'run');
 const ctx = join(base, 'hello');
 cpSync(join(repoRoot, 'examples/hello'), ctx, { recursive: true });
-function cli(args: readonly string[]): Promise<CliResult> {
+function cli(args: readonly string[], cwd = ctx): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'runuser',
       ['-u', user, '--', 'env', `HOME=${home}`, `XDG_RUNTIME_DIR=${run}`, 'PATH=/usr/local/bin:/usr/bin:/bin', dockuiBin, ...args],
-      { cwd: ctx, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
@@ -82,5 +87,87 @@ describe('rootless dockui (as dockuitest)', () => {
     assert.match(limit.stderr, /cgroup v2 with delegation/);
     assert.doesNotMatch(limit.stderr, /internal error/);
     assert.equal((await cli(['ps', '-a', '-q'])).stdout.trim(), '', 'nothing left behind');
+  });
+
+  it('builds, runs, saves and loads layers that delete a file and replace a directory', async () => {
+    const dir = join(base, 'overlay');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      [
+        `FROM ${image}`,
+        'RUN mkdir -p /data/old && echo a > /data/old/a && echo keep > /data/keep && echo gone > /gone',
+        'RUN rm /gone && rm -rf /data && mkdir /data && echo fresh > /data/fresh',
+        'COPY f.txt /data/copied',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'f.txt'), 'copied\n');
+    execFileSync('chown', ['-R', `${user}:`, dir]);
+    const build = await cli(['build', '-q', '-t', 'rl-overlay', '.'], dir);
+    assert.equal(build.code, 0, build.stderr);
+    const look = ['run', '--rm', '--network', 'none', 'rl-overlay', 'sh', '-c', 'ls /data; test -e /gone && echo GONE-IS-THERE; true'];
+    const seen = await cli(look);
+    assert.equal(seen.code, 0, seen.stderr);
+    assert.equal(seen.stdout, 'copied\nfresh\n', 'the whiteout hides /gone, the opaque /data hides old and keep');
+    // The layers as a tar (.wh.gone, data/.wh..wh..opq) and back through the unpacker.
+    const tar = join(dir, 'image.tar');
+    assert.equal((await cli(['save', '-o', tar, 'rl-overlay'], dir)).code, 0);
+    assert.equal((await cli(['rmi', 'rl-overlay'])).code, 0);
+    assert.equal((await cli(['image', 'prune', '-a', '-f'])).code, 0);
+    const load = await cli(['load', '-i', tar], dir);
+    assert.equal(load.code, 0, load.stderr);
+    const again = await cli(look);
+    assert.equal(again.stdout, 'copied\nfresh\n', again.stderr);
+    assert.equal((await cli(['rmi', 'rl-overlay'])).code, 0);
+  });
+
+  for (const [what, hide, want] of [
+    [
+      'not openable',
+      (d: string) => `mknod ${d}/tun c 10 200 && chmod 0600 ${d}/tun && mount --bind ${d}/tun /dev/net/tun`,
+      /your user cannot open it \(as root: chmod 0666 \/dev\/net\/tun\)/,
+    ],
+    ['missing', () => 'mount -t tmpfs tmpfs /dev/net', /it is missing \(as root: mkdir -p \/dev\/net && mknod/],
+  ] as const)
+    it(`says in one line what to change when /dev/net/tun is ${what}`, async () => {
+      const d = mkdtempSync(join(base, 'tun-'));
+      mkdirSync(join(d, 'home'));
+      mkdirSync(join(d, 'run'), { mode: 0o700 });
+      execFileSync('chown', ['-R', `${user}:`, d]);
+      const as = `runuser -u ${user} -- env HOME=${d}/home XDG_RUNTIME_DIR=${d}/run PATH=/usr/local/bin:/usr/bin:/bin ${dockuiBin}`;
+      const script = [
+        hide(d),
+        `${as} pull -q ${image} >/dev/null`,
+        `${as} run --rm ${image} true 2>${d}/err; echo "default=$?"`,
+        `${as} run --rm --network none ${image} true; echo "none=$?"`,
+        `${as} ps -a -q`,
+        `${as} system prune -a -f >/dev/null`,
+        `kill $(cat ${d}/run/dockui-userns.pid)`,
+      ].join('; ');
+      // The user's namespace (and so every command's) is made inside this private mount namespace.
+      const out = execFileSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', cwd: '/' });
+      assert.equal(out, 'default=125\nnone=0\n', 'refused, --network none runs, nothing left');
+      const err = execFileSync('cat', [join(d, 'err')], { encoding: 'utf8' });
+      assert.equal(err.trim().split('\n').length, 1, err);
+      assert.match(err, /^dockui: the default network needs \/dev\/net\/tun: /);
+      assert.match(err, want);
+      assert.match(err, /or use --network none\|host$/m);
+    });
+
+  it("says in one line that another user's state directory cannot be used", async () => {
+    const theirs = mkdtempSync(join(tmpdir(), 'dockui-rootless-theirs-'));
+    mkdirSync(join(theirs, 'run'), { mode: 0o700 }); // root's, as /var/lib/dockui would be
+    try {
+      for (const verb of [['ps'], ['images'], ['run', '--rm', image, 'true']]) {
+        const r = await cli(['--root', theirs, ...verb]);
+        assert.notEqual(r.code, 0, verb.join(' '));
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+        assert.match(r.stderr, /^dockui: cannot \w+ \/.*: permission denied$/m, r.stderr);
+        assert.doesNotMatch(r.stderr, /internal error/);
+      }
+    } finally {
+      execFileSync('rm', ['-rf', theirs]);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { createGzip, type ZlibOptions } from 'node:zlib';
 import { throwIfAborted } from '../define.js';
 import { sysx } from '../sysx.js';
 import { byteOrder } from './context.js';
+import { isOverlayXattr, overlayOpaqueXattr } from '../util/userns.js';
 import { encodeHeader, endOfArchive, padding, typeFlag, type TarWriteHeader as TarHeader } from '../fsutil/tar.js';
 
 export interface LayerBlob {
@@ -45,7 +46,7 @@ const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
 
 /** Overlay's own attributes never travel in a layer; opaque is expressed as a whiteout file. */
-const skipXattr = (name: string) => name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.');
+const skipXattr = isOverlayXattr;
 
 export { tempName } from './publish.js';
 
@@ -159,7 +160,7 @@ async function writeLayerTo(dir: string, fd: number, opts: WriteLayerOptions): P
       switch (fmt) {
         case S_IFDIR: {
           await push(encodeHeader({ ...h, name: `${rel}/`, type: typeFlag.dir, size: 0, ...(xattrs ? { xattrs } : {}) }));
-          const opaque = x.lgetxattr(abs, 'trusted.overlay.opaque');
+          const opaque = x.lgetxattr(abs, overlayOpaqueXattr());
           if (opaque?.toString() === 'y') {
             await push(encodeHeader({ ...h, name: `${rel}/.wh..wh..opq`, mode: 0, type: typeFlag.file, size: 0 }));
           }

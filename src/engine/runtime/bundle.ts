@@ -160,3 +160,18 @@ export async function writeExecProcess(
   const proc = await processFor(rec, rootfsOf(dir), over, false);
   await writeFile(file, JSON.stringify(proc));
 }
+
+/**
+ * Adds to DIR/config.json a createRuntime hook that holds the container's process until `fifo`
+ * reads "ok": runc sets the container up (its mounts, the bulk of `runc run`) while slirp4netns
+ * starts, and the process still finds its network up. runc runs the hook after the mounts and
+ * before pivot_root; anything but "ok" (the caller writes "fail", or dies: end of file) fails it,
+ * and runc's timeout ends a hook whose caller died before it opened the FIFO.
+ */
+export function holdUntilReady(dir: string, fifo: string): void {
+  const file = join(dir, 'config.json');
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as { hooks?: Record<string, unknown[]> };
+  const hold = { path: '/bin/sh', args: ['sh', '-c', 'read -r r < "$1" && [ "$r" = ok ]', 'sh', fifo], timeout: 120 };
+  spec.hooks = { ...spec.hooks, createRuntime: [...(spec.hooks?.createRuntime ?? []), hold] };
+  writeFileSync(file, JSON.stringify(spec));
+}

@@ -87,13 +87,17 @@ export function netnsPath(runRoot: string, id: string): string {
   return join(runRoot, 'netns', id);
 }
 
-/** Creates the persistent netns for a container: an nsfs bind mount held by a file. */
-export function createNetns(path: string): void {
+/**
+ * Creates the persistent netns for a container: an nsfs bind mount held by a file. `fifo`: a
+ * FIFO made by the same process (mkfifo instead of true: no second exec; Node cannot make one).
+ */
+export function createNetns(path: string, fifo?: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
   closeSync(openSync(path, 'w'));
   const unshare = findExecutable('unshare');
   if (!unshare) throw new EngineError('failed_precondition', 'unshare (util-linux) is missing: it is needed for container networks');
-  const r = spawnSync(unshare, [`--net=${path}`, 'true'], { encoding: 'utf8' });
+  const then = fifo ? [findExecutable('mkfifo') ?? 'mkfifo', '-m', '600', fifo] : ['true'];
+  const r = spawnSync(unshare, [`--net=${path}`, ...then], { encoding: 'utf8' });
   if (r.status !== 0) throw new EngineError('failed_precondition', `cannot create a network namespace: ${(r.stderr || '').trim()}`);
 }
 
@@ -116,26 +120,63 @@ function slirpApi(socket: string, request: object): Promise<{ return?: unknown; 
 }
 
 /**
- * Sets up a private network: netns, slirp4netns (detached, so it outlives dockui) and the
- * published ports. On any failure everything made so far is torn down before the error.
+ * slirp4netns needs /dev/net/tun (a tap device in the container's netns): missing, or not
+ * openable by this user (rootless), is one line saying what to change, before anything is made.
  */
-export async function setupPrivateNetwork(opts: {
+function checkTun(): void {
+  try {
+    closeSync(openSync('/dev/net/tun', 'r+'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const fix =
+      code === 'ENOENT'
+        ? 'it is missing (as root: mkdir -p /dev/net && mknod /dev/net/tun c 10 200 && chmod 0666 /dev/net/tun)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'your user cannot open it (as root: chmod 0666 /dev/net/tun)'
+          : `it cannot be opened (${code ?? (e as Error).message})`;
+    throw new EngineError('failed_precondition', `the default network needs /dev/net/tun: ${fix}; or use --network none|host`);
+  }
+}
+
+/**
+ * A private network on its way: the netns is there (a container may be created in it) and
+ * slirp4netns is starting. `ready` settles once slirp4netns serves and the ports are published;
+ * on a failure it rejects after everything made was torn down. It is marked handled, so a caller
+ * may await it later (after starting runc, say) without an unhandled rejection meanwhile.
+ */
+export interface PendingNetwork extends PrivateNetwork {
+  readonly ready: Promise<void>;
+}
+
+/**
+ * Starts a private network: netns, slirp4netns (detached, so it outlives dockui) and then the
+ * published ports. Resolves as soon as slirp4netns is spawned; see PendingNetwork. `fifo`: made
+ * with the netns (for the caller's readiness hand-off, see holdUntilReady).
+ */
+export async function startPrivateNetwork(opts: {
   runRoot: string;
   id: string;
   ports: readonly PortMapping[];
   logFile: string;
-}): Promise<PrivateNetwork> {
+  fifo?: string;
+}): Promise<PendingNetwork> {
   const slirp = findExecutable('slirp4netns');
   if (!slirp)
     throw new EngineError('failed_precondition', 'slirp4netns is not installed (apt-get install slirp4netns); or use --network none|host');
+  checkTun();
   const path = netnsPath(opts.runRoot, opts.id);
   const apiSocket = join(opts.runRoot, 'net', `${opts.id.slice(0, 32)}.sock`);
   mkdirSync(join(apiSocket, '..'), { recursive: true });
   let slirpPid = 0;
+  const undo = async (e: unknown): Promise<never> => {
+    await teardownNetwork({ runRoot: opts.runRoot, id: opts.id, slirpPid, apiSocket });
+    throw e;
+  };
+  let child: ReturnType<typeof spawn>;
   try {
-    createNetns(path);
+    createNetns(path, opts.fifo);
     const log = openSync(opts.logFile, 'a');
-    const child = spawn(
+    child = spawn(
       slirp,
       [
         '--configure',
@@ -153,10 +194,14 @@ export async function setupPrivateNetwork(opts: {
     );
     closeSync(log);
     slirpPid = child.pid ?? 0;
+  } catch (e) {
+    return undo(e);
+  }
+  const ready = (async () => {
     await new Promise<void>((resolve, reject) => {
-      const ready = child.stdio[3] as NodeJS.ReadableStream;
+      const readyFd = child.stdio[3] as NodeJS.ReadableStream;
       const fail = (why: string) => reject(new EngineError('failed_precondition', `slirp4netns failed: ${why}`));
-      ready.on('data', () => resolve());
+      readyFd.on('data', () => resolve());
       child.once('error', (e) => fail(e.message));
       child.once('exit', (code) => fail(`exited with ${code} (see ${opts.logFile})`));
     });
@@ -174,11 +219,21 @@ export async function setupPrivateNetwork(opts: {
           `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : (reply.error.desc ?? 'refused')}`,
         );
     }
-    return { netnsPath: path, slirpPid, apiSocket };
-  } catch (e) {
-    await teardownNetwork({ runRoot: opts.runRoot, id: opts.id, slirpPid, apiSocket });
-    throw e;
-  }
+  })().catch(undo);
+  ready.catch(() => undefined);
+  return { netnsPath: path, slirpPid, apiSocket, ready };
+}
+
+/** startPrivateNetwork, and waits until it is ready. */
+export async function setupPrivateNetwork(opts: {
+  runRoot: string;
+  id: string;
+  ports: readonly PortMapping[];
+  logFile: string;
+}): Promise<PrivateNetwork> {
+  const n = await startPrivateNetwork(opts);
+  await n.ready;
+  return { netnsPath: n.netnsPath, slirpPid: n.slirpPid, apiSocket: n.apiSocket };
 }
 
 /** Stops slirp4netns (only when the pid is still slirp4netns) and removes the netns. Idempotent. */

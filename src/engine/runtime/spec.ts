@@ -208,7 +208,11 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
       source: 'devpts',
       options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
     },
-    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
+    // sysfs can be mounted only by the owner of the network namespace: rootless on the host's
+    // network (a build's RUN, --network host), the host's /sys is bound instead, as podman does.
+    isRootless() && input.network === 'host'
+      ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', ...sysOpts] }
+      : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [...sysOpts, 'relatime'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },

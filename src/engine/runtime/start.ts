@@ -2,20 +2,20 @@
 // start, detached under conmon or attached in the foreground with `runc run`.
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError, type PortMapping } from '../define.js';
 import { procStart } from '../sysx.js';
 import type { RunOptions } from '../types.js';
-import { rootfsOf, writeBundle } from './bundle.js';
+import { holdUntilReady, rootfsOf, writeBundle } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
 import { execFailureExitCode, missingExecutable } from './lookpath.js';
 import { defaultLogMaxSize, parseLogOpts } from './logs.js';
 import { createWithMonitor } from './monitor.js';
 import { startHealthRunner } from './health.js';
 import { checkRestartPolicy, effectiveHealthcheck, healthActive } from './policy.js';
-import { freePort, parseNetworkMode, parsePublish, setupPrivateNetwork, teardownNetwork } from './network.js';
+import { freePort, parseNetworkMode, parsePublish, startPrivateNetwork, teardownNetwork, type PendingNetwork } from './network.js';
 import type { ContainerRecord, MountRecord } from './records.js';
 import { unmount } from './rootfs.js';
 import { mergeEnv } from './run-in-rootfs.js';
@@ -216,19 +216,20 @@ export class ContainerStarter extends ContainerCore {
     trace('start: cleaned');
     if (!this.fresh.delete(rec.id)) await writeBundle(rec, dir, this.paths);
     trace('start: bundle written');
-    let net: { slirpPid: number; apiSocket: string } | undefined;
+    let net: PendingNetwork | undefined;
     let created = false;
     try {
       if (rec.network === 'private') {
+        // slirp4netns starts while conmon and runc create the container; runc start waits for it.
         const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
-        net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
+        net = await startPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
         (rec as { ports: readonly PortMapping[] }).ports = ports.map((p, i) => ({ ...p, hostPort: p.hostPort || rec.ports[i]!.hostPort }));
       } else if (rec.network === 'bridge') {
         const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
         await startBridge(this.paths, rec, ports);
         (rec as { ports: readonly PortMapping[] }).ports = ports;
       }
-      trace('start: network ready');
+      trace('start: network started');
       // A runc state left by a crash between create and start would block the id.
       if (existsSync(join(runtime.root, rec.id))) await runtime.delete(rec.id, { force: true });
       created = true;
@@ -268,9 +269,17 @@ export class ContainerStarter extends ContainerCore {
         rec.apiSocket = net.apiSocket;
       }
       trace('start: created by conmon');
+      await net?.ready;
+      trace('start: network ready');
       await runtime.start(rec.id, pid);
       trace('start: runc start done');
     } catch (e) {
+      // A network that failed (a port taken) tore its netns down, which runc may have hit first:
+      // its error is the one to report. Settled before the teardown below (which would fail it).
+      const netFailure = await net?.ready.then(
+        () => undefined,
+        (n: unknown) => n,
+      );
       if (created) await runtime.delete(rec.id, { force: true }).catch(() => undefined);
       if (net || rec.network === 'private')
         await teardownNetwork({
@@ -284,7 +293,7 @@ export class ContainerStarter extends ContainerCore {
       delete rec.monitorPid;
       delete rec.slirpPid;
       await this.records.write(rec);
-      throw e;
+      throw netFailure ?? e;
     }
     rec.state = 'running';
     rec.startedAt = new Date().toISOString();
@@ -320,7 +329,7 @@ export class ContainerStarter extends ContainerCore {
     const dir = this.dir(found.id);
     const runtime = this.runtime; // throws when runc is missing, before anything is made
     const runcLog = join(dir, 'runc.log');
-    const { child, rec } = await this.records.withLock(found.id, async () => {
+    const { child, rec, net, readyFd } = await this.records.withLock(found.id, async () => {
       const r = (await this.records.read(found.id)) ?? found;
       ensureState(r.name, r.state, 'start');
       if (!this.fresh.delete(r.id)) {
@@ -333,29 +342,39 @@ export class ContainerStarter extends ContainerCore {
         // Docker's exit codes: 126 for a command that cannot be invoked, 127 for one not found.
         if (missing) throw new EngineError('failed_precondition', missing, { exitCode: execFailureExitCode(missing) ?? 127 });
       }
-      let net: { slirpPid: number; apiSocket: string } | undefined;
+      let net: PendingNetwork | undefined;
+      let readyFd: number | undefined;
       if (r.network === 'bridge') throw new EngineError('invalid_argument', 'a container on a dockui network runs detached (-d)');
       await this.sweepLeftovers(new Set([r.id]));
+      const fifo = join(dir, 'network-ready');
       if (r.network === 'private') {
+        // slirp4netns starts while runc sets the container up; a hook holds the container's
+        // process until the network is ready (holdUntilReady).
         const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
-        net = await setupPrivateNetwork({ runRoot: this.paths.runRoot, id: r.id, ports, logFile: join(dir, 'slirp4netns.log') });
+        await rm(fifo, { force: true });
+        net = await startPrivateNetwork({ runRoot: this.paths.runRoot, id: r.id, ports, logFile: join(dir, 'slirp4netns.log'), fifo });
         (r as { ports: readonly PortMapping[] }).ports = ports;
         r.slirpPid = net.slirpPid;
         r.apiSocket = net.apiSocket;
       }
-      trace('attached: network ready');
+      trace('attached: network started');
       let c: ChildProcess;
       try {
         // Interrupted before the container starts: nothing is started, the caller removes it.
         if (opts.signal?.aborted) throw new EngineError('canceled', 'canceled');
         // A runc state left by a crash would block the id (runc run removes its own on exit).
         if (existsSync(join(runtime.root, r.id))) await runtime.delete(r.id, { force: true });
+        if (net) {
+          readyFd = openSync(fifo, fsConstants.O_RDWR | fsConstants.O_NONBLOCK); // never blocks, keeps the FIFO's data
+          holdUntilReady(dir, fifo);
+        }
         const stdin = r.interactive || r.tty ? 'inherit' : 'ignore';
         // runc's own errors go to its log, so the container's stderr carries only the container's.
         c = runtime.spawn(['--log', runcLog, '--log-format', 'json', 'run', '--bundle', dir, r.id], {
           stdio: [stdin, 'inherit', 'inherit'],
         });
       } catch (e) {
+        if (readyFd !== undefined) closeSync(readyFd);
         // The record does not know the network yet: free it here.
         if (net) await teardownNetwork({ runRoot: this.paths.runRoot, id: r.id, slirpPid: net.slirpPid, apiSocket: net.apiSocket });
         throw e;
@@ -371,7 +390,7 @@ export class ContainerStarter extends ContainerCore {
       delete r.exitReason;
       delete r.finishedAt;
       await this.records.write(r);
-      return { child: c, rec: r };
+      return { child: c, rec: r, net, readyFd };
     });
     trace('attached: runc run spawned');
     this.events?.emit('container.started', { id: rec.id });
@@ -389,6 +408,20 @@ export class ContainerStarter extends ContainerCore {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
     process.once('exit', onExit);
+    // The network's outcome reaches the hook. On a failure, runc run is killed first (its init,
+    // held in the hook's sync, ends with it): the user sees the network's one line, not runc's.
+    let netError: Error | undefined;
+    const handOff = net?.ready.then(
+      () => {
+        trace('attached: network ready');
+        writeSync(readyFd!, 'ok\n');
+      },
+      (e: unknown) => {
+        netError = e instanceof Error ? e : new Error(String(e));
+        child.kill('SIGKILL');
+        writeSync(readyFd!, 'fail\n');
+      },
+    );
     let spawnError: Error | undefined;
     const code = await new Promise<number>((res) => {
       child.on('close', (c, sig) => res(c ?? (sig ? 128 + (osConstants.signals as Record<string, number>)[sig]! : 255)));
@@ -401,12 +434,19 @@ export class ContainerStarter extends ContainerCore {
       process.off('exit', onExit);
     });
     trace('attached: runc run exited');
+    await handOff;
+    if (readyFd !== undefined) closeSync(readyFd);
     // runc failed to start the container (not the container failing): one line, and no record.
-    const failure = spawnError ? `cannot run runc: ${spawnError.message}` : code !== 0 ? await runcFailure(runcLog) : undefined;
+    const failure = spawnError
+      ? `cannot run runc: ${spawnError.message}`
+      : code !== 0 && !netError
+        ? await runcFailure(runcLog)
+        : undefined;
     await this.records.withLock(rec.id, async () => {
       const r = await this.finishLocked(rec.id, undefined, code, true);
-      if (failure && r) await this.destroy(r, true);
+      if ((failure || netError) && r) await this.destroy(r, true);
     });
+    if (netError) throw netError;
     if (failure) {
       const exitCode = execFailureExitCode(failure);
       throw new EngineError('failed_precondition', failure, exitCode === undefined ? undefined : { exitCode });

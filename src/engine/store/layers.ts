@@ -16,7 +16,8 @@ import { hasLayer, layerDir } from './layer-dir.js';
 import { removeLayerLinks } from './overlay.js';
 import { readTar } from '../fsutil/tar.js';
 import { unzstd } from '../util/zstd.js';
-import { Extractor, OPAQUE_XATTR, type IndexEntry, type IndexType } from './unpack.js';
+import { Extractor, type IndexEntry, type IndexType } from './unpack.js';
+import { overlayOpaqueXattr } from '../util/userns.js';
 
 export interface LayerMeta {
   readonly diffId: string;
@@ -211,7 +212,7 @@ export async function walkDiff(dir: string, signal?: AbortSignal): Promise<WalkE
         const p = join(dir, r);
         const st = await lstat(p);
         let type: IndexType;
-        if (st.isDirectory()) type = x.lgetxattr(p, OPAQUE_XATTR)?.toString() === 'y' ? 'opaque-dir' : 'dir';
+        if (st.isDirectory()) type = x.lgetxattr(p, overlayOpaqueXattr())?.toString() === 'y' ? 'opaque-dir' : 'dir';
         else if (st.isFile()) type = 'file';
         else if (st.isSymbolicLink()) type = 'symlink';
         else if (st.isCharacterDevice()) type = st.rdev === 0 ? 'whiteout' : 'char';

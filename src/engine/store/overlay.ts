@@ -8,6 +8,7 @@ import { mkdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { sysx } from '../sysx.js';
+import { isRootless } from '../util/userns.js';
 
 /** Overlay mount data is limited to one page. */
 export const MAX_MOUNT_DATA = 4000;
@@ -63,7 +64,9 @@ export function removeLayerLinks(root: string, hex: string): void {
  * deep to describe in one page is a failed_precondition naming the layer count.
  */
 export function mountLayers(target: string, flags: number, lowerDirs: readonly string[], rest: string): void {
-  const tail = rest === '' ? '' : `,${rest}`;
+  // Rootless: overlay's xattrs in the user.* namespace (see overlayOpaqueXattr).
+  const opts = [rest, isRootless() ? 'userxattr' : ''].filter(Boolean).join(',');
+  const tail = opts === '' ? '' : `,${opts}`;
   const data = `lowerdir=${lowerDirs.map(escapeOverlayPath).join(':')}${tail}`;
   if (data.length <= MAX_MOUNT_DATA) {
     sysx().mount('overlay', target, 'overlay', flags, data);

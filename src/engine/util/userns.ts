@@ -33,6 +33,22 @@ export function isRootless(): boolean {
   return !isHostRoot();
 }
 
+/**
+ * Overlayfs keeps whiteouts as 0/0 character devices (which a user namespace may make) but marks
+ * opaque directories with an xattr: trusted.overlay.opaque for the host's root, which a user
+ * namespace cannot set (overlay then fails removing a lower directory with EIO). Rootless,
+ * dockui mounts with `userxattr` (kernel 5.11+) and overlay uses user.overlay.* instead: the
+ * layers it unpacks and the upper dirs it reads use the same name.
+ */
+export function overlayOpaqueXattr(): string {
+  return isRootless() ? 'user.overlay.opaque' : 'trusted.overlay.opaque';
+}
+
+/** Overlay's own attributes (either namespace): never taken from image content, never exported. */
+export function isOverlayXattr(name: string): boolean {
+  return name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.');
+}
+
 /** The number of ids mapped into this namespace (65537 for the user plus a 65536 subuid range). */
 export function mappedIds(): number {
   try {
