@@ -190,7 +190,7 @@ export interface ImageSummary {
   readonly names: readonly string[];
   readonly size: number; // unpacked bytes, as `docker images` shows
   readonly created?: string;
-  readonly inUse: number; // containers using it
+  readonly inUse: number; // containers using it (-1: not counted, images.list({ countUsers: false }))
 }
 
 export interface LayerInfo {

@@ -12,7 +12,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** argv of this dockui (node + bin/dockui.js) with the service's roots. */
 export function dockuiArgv(paths: EnginePaths): string[] {
   const bin = process.argv[1];
-  if (!bin || !/dockui(\.js)?$/.test(bin)) throw new HttpError(501, 'TTY sessions need the service started through bin/dockui.js');
+  if (!bin || !/dockui(\.c?js)?$/.test(bin)) throw new HttpError(501, 'TTY sessions need the service started through bin/dockui.js');
   return [process.execPath, '--', bin, '--root', paths.root, '--runroot', paths.runRoot];
 }
 

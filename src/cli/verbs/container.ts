@@ -203,11 +203,32 @@ const runVerb = (name: 'run' | 'create') =>
     },
   });
 
+/** Runs at most `n` jobs at once, the others waiting their turn in call order. */
+function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (job) => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/**
+ * A verb applied to each CONTAINER argument; `parallel` of them at once (rm: removals overlap
+ * their waits on the disk and the thread pool), reported in argument order either way.
+ */
 function eachArg(
   name: string,
   summary: string,
   flags: FlagSpecs,
   fn: (c: ContainerEngine, arg: string, flags: Record<string, string | boolean | undefined>, ctx: CliContext) => Promise<void>,
+  parallel = 1,
 ): Verb {
   return defineVerb({
     name,
@@ -217,16 +238,23 @@ function eachArg(
     async run(ctx, { flags: f, positionals }) {
       if (positionals.length === 0) throw new EngineError('invalid_argument', `'dockui ${name}' needs at least one container`);
       const c = service(ctx);
+      const slot = limiter(parallel);
+      const runs = positionals.map((p) =>
+        slot(() => fn(c, p, f as Record<string, string | boolean | undefined>, ctx)).then(
+          () => undefined,
+          (e: unknown) => ({ e }),
+        ),
+      );
       let failed = 0;
-      for (const p of positionals) {
-        try {
-          await fn(c, p, f as Record<string, string | boolean | undefined>, ctx);
+      for (const [i, p] of positionals.entries()) {
+        const r = await runs[i];
+        if (!r) {
           ctx.stdout.write(`${p}\n`);
-        } catch (e) {
-          if (positionals.length === 1) throw e;
-          failed++;
-          ctx.stderr.write(`dockui: ${isEngineError(e) ? e.message : String(e)}\n`);
+          continue;
         }
+        if (positionals.length === 1) throw r.e;
+        failed++;
+        ctx.stderr.write(`dockui: ${isEngineError(r.e) ? r.e.message : String(r.e)}\n`);
       }
       return failed ? 1 : 0;
     },
@@ -482,6 +510,7 @@ function byName(name: string): Verb {
         async (c, p, f) => {
           await c.remove(p, { force: f.force === true, volumes: f.volumes === true });
         },
+        4,
       );
     case 'logs':
       return logsVerb as unknown as Verb;

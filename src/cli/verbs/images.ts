@@ -101,7 +101,8 @@ export async function listImagesCommand(
     else if (m[2] === 'true' || m[2] === 'false') dangling = m[2] === 'true';
     else throw new EngineError('invalid_argument', `invalid filter 'dangling=${m[2]}': use dangling=true or dangling=false`);
   }
-  let rows = imageRows(await ctx.engine.images.list());
+  // docker images shows no container count: no container record is read for one.
+  let rows = imageRows(await ctx.engine.images.list({ countUsers: false }));
   if (positionals[0] !== undefined) rows = rows.filter((r) => matches(r, positionals[0]!));
   if (refs.length) rows = rows.filter((r) => refs.some((f) => matches(r, f)));
   if (dangling !== undefined) rows = rows.filter((r) => (r.repository === '<none>') === dangling);

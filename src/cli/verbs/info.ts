@@ -28,7 +28,10 @@ export const verb = defineVerb({
   flags: { format: { short: 'f', value: true, help: 'Format the output using the given Go template' } },
   async run(ctx, { flags, positionals }) {
     if (positionals.length) throw new EngineError('invalid_argument', `"dockui info" accepts no arguments.`);
-    const [containers, images] = await Promise.all([ctx.engine.containers.list({ all: true }), ctx.engine.images.list()]);
+    const [containers, images] = await Promise.all([
+      ctx.engine.containers.list({ all: true }),
+      ctx.engine.images.list({ countUsers: false }),
+    ]);
     const count = (s: string) => containers.filter((c) => c.state === s).length;
     const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
     const info = {

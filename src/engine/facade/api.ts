@@ -220,8 +220,12 @@ export interface ImageHistoryEntry {
 }
 
 export interface ImageEngine extends ImagesApi {
-  /** One summary per image id, newest first. */
-  list(): Promise<ImageSummary[]>;
+  /**
+   * One summary per image id, newest first. `countUsers: false` skips reading every container
+   * record to count each image's users: `inUse` is then -1 (not counted), as Docker's API's
+   * Containers field (`docker images` shows no count).
+   */
+  list(opts?: { countUsers?: boolean }): Promise<ImageSummary[]>;
   pull(ref: string, opts?: ImagePullOptions): Promise<PullReport>;
   push(ref: string, opts?: { signal?: AbortSignal; onProgress?: (p: PullProgress) => void }): Promise<PushReport>;
   /**

@@ -233,7 +233,7 @@ export class ContainerEngineImpl implements ContainerEngine {
   async size(idOrName: string): Promise<{ rw: number; rootFs: number }> {
     const { rec, upper, diff, changes } = await this.#changes(idOrName);
     const rw = await diff.changesSize(upper, changes);
-    const image = (await (await this.core.store()).listImages({ all: true })).find((i) => i.id === rec.imageId);
+    const image = (await (await this.core.store()).listImages({ all: true, countUsers: false })).find((i) => i.id === rec.imageId);
     return { rw, rootFs: (image?.size ?? 0) + rw };
   }
   async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {

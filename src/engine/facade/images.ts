@@ -61,8 +61,8 @@ export class ImageEngineImpl implements ImageEngine {
     if (this.core.live) await this.refresh();
   }
 
-  async list(): Promise<ImageSummary[]> {
-    return (await this.core.store()).listImages();
+  async list(opts: { countUsers?: boolean } = {}): Promise<ImageSummary[]> {
+    return (await this.core.store()).listImages({ countUsers: opts.countUsers ?? true });
   }
 
   async pull(ref: string, opts: ImagePullOptions = {}): Promise<PullReport> {

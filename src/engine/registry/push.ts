@@ -155,7 +155,7 @@ async function mountCandidates(store: Store, ref: Reference): Promise<Map<string
   const out = new Map<string, string[]>();
   let list;
   try {
-    list = await store.listImages();
+    list = await store.listImages({ countUsers: false });
   } catch {
     return out;
   }

@@ -191,6 +191,11 @@ export class RecordStore {
    * with `repair` a rebuild under the names lock, then a second look for what is still off.
    */
   async checkIndex(repair: boolean): Promise<{ problems: IndexCheckProblem[]; remaining: number }> {
+    // Never built (or its build was interrupted): nothing to disagree, its first use builds it.
+    if (!this.index.complete()) {
+      if (repair) await this.ensureIndex();
+      return { problems: [], remaining: 0 };
+    }
     const cmp = this.index.compare(await this.list());
     const problems: IndexCheckProblem[] = [
       ...cmp.missing.map((p) => ({ ...p, kind: 'missing' as const })),

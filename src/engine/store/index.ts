@@ -109,8 +109,11 @@ export interface Store {
    * Frees no space by itself: run gc({ waitMs: 0 }) after (as `dockui rmi` does).
    */
   removeImage(refOrId: string, opts?: { force?: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
-  /** One summary per image id, names sorted, newest first. `all: false` leaves out unnamed images. */
-  listImages(opts?: { all?: boolean }): Promise<ImageSummary[]>;
+  /**
+   * One summary per image id, names sorted, newest first. `all: false` leaves out unnamed images;
+   * `countUsers: false` reads no container record (`inUse` -1).
+   */
+  listImages(opts?: { all?: boolean; countUsers?: boolean }): Promise<ImageSummary[]>;
   /** A name (normalized here), an id, or a unique id prefix. */
   resolveImage(refOrId: string): Promise<ResolvedImage>;
   /** The parsed image config blob (OCI image config). */
@@ -448,7 +451,8 @@ class FsStore implements Store {
     });
   }
 
-  async listImages(opts: { all?: boolean } = {}): Promise<ImageSummary[]> {
+  /** `countUsers: false`: no container record is read, `inUse` is -1 (not counted). */
+  async listImages(opts: { all?: boolean; countUsers?: boolean } = {}): Promise<ImageSummary[]> {
     const cur = await this.records.read();
     const byId = new Map<string, { rec: ImageRecord; names: string[] }>();
     for (const [ref, rec] of Object.entries(cur.refs)) {
@@ -457,7 +461,7 @@ class FsStore implements Store {
       byId.set(rec.configDigest, e);
     }
     for (const [id, rec] of Object.entries(cur.dangling)) if (!byId.has(id)) byId.set(id, { rec, names: [] });
-    const usage = await this.imageUsage();
+    const usage = opts.countUsers === false ? undefined : await this.imageUsage();
     const out: ImageSummary[] = [];
     for (const [id, { rec, names }] of byId) {
       if (names.length === 0 && opts.all === false) continue;
@@ -467,7 +471,7 @@ class FsStore implements Store {
         names: names.sort(),
         size: rec.size ?? 0,
         ...(rec.created ? { created: rec.created } : {}),
-        inUse: usage.get(id) ?? 0,
+        inUse: usage ? (usage.get(id) ?? 0) : -1,
       });
     }
     return out.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.id.localeCompare(b.id));

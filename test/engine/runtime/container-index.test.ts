@@ -56,6 +56,19 @@ describe('container index', () => {
     rmSync(join(idx, 'running', id), { force: true });
   });
 
+  it('rm of many (by name and id, several at once): each printed in argument order, a missing one is one line and exit 1', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) ids.push((await f.ok(['create', '--name', `idx-m${i}`, f.busybox, 'true'])).trim());
+    const args = ids.map((id, i) => (i % 2 ? id : `idx-m${i}`));
+    args.splice(4, 0, 'idx-nosuch');
+    const r = await f.cli(['rm', ...args]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, args.filter((a) => a !== 'idx-nosuch').join('\n') + '\n');
+    assert.equal(r.stderr, 'dockui: no such container: idx-nosuch\n');
+    assert.deepEqual(readdirSync(join(idx, 'names')), []);
+    await assertNothingLeft(f.root);
+  });
+
   it('is rebuilt when removed or never completed', async () => {
     const id = (await f.ok(['create', '--name', 'idx-d', f.busybox, 'true'])).trim();
     rmSync(idx, { recursive: true, force: true });
