@@ -63,6 +63,20 @@ export function pidAlive(pid: number, start?: string): boolean {
   return now === undefined || now === start;
 }
 
+/**
+ * Has this process ended, zombies included? An orphan's zombie waits for the reaper (a slow
+ * subreaper kept a network daemon's for ~2 s, and pidAlive says yes to it all that while).
+ */
+export function pidEnded(pid: number): boolean {
+  if (!pidAlive(pid)) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
 /** One line of the mount table: where, what kind, and the filesystem's own options. */
 export interface MountLine {
   readonly point: string;

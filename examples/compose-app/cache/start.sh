@@ -7,5 +7,9 @@ httpd -p 6379 -h /data
 sleep 1
 touch /data/ready
 echo "cache: serving /data on :6379 ($(cat /data/value))"
+# `wait` returns at once on a trapped signal (a foreground sleep would delay stop by up to 1 s).
 trap 'exit 0' TERM INT
-while :; do sleep 1; done
+while :; do
+  sleep 1 &
+  wait $!
+done

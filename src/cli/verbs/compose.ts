@@ -8,6 +8,7 @@ import { defineVerb, type CliContext } from '../context.js';
 import { table } from './images.js';
 import { statusText } from './ps.js';
 import { followLogs } from './compose-logs.js';
+import { composeLs, moreSub, runMore } from './compose-more.js';
 
 const projectFlags = {
   file: { short: 'f', value: true, multi: true, help: 'compose file (repeatable; later files merge over earlier ones)' },
@@ -19,7 +20,8 @@ const projectFlags = {
 
 const sub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
   up: {
-    synopsis: '[-d] [--build] [--force-recreate] [--no-deps] [--remove-orphans] [--watch] [SERVICE...]',
+    synopsis:
+      '[-d] [--build] [--force-recreate] [--no-deps] [--remove-orphans] [--scale SERVICE=NUM]... [--wait] [--wait-timeout S] [--watch] [SERVICE...]',
     flags: {
       detach: { short: 'd', help: 'run in the background' },
       build: { help: 'build images before starting' },
@@ -28,6 +30,9 @@ const sub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
       'remove-orphans': { help: 'remove containers of services not in the file' },
       'no-color': { help: 'plain log prefixes' },
       watch: { short: 'w', help: 'watch the services’ develop.watch paths (sync, rebuild, restart)' },
+      scale: { value: true, multi: true, help: 'SERVICE=NUM: run NUM containers of the service' },
+      wait: { help: 'wait until the services are running (healthy when they have a healthcheck); implies -d' },
+      'wait-timeout': { value: true, help: 'seconds --wait waits at most' },
     },
   },
   watch: {
@@ -35,8 +40,9 @@ const sub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
     flags: { 'no-up': { help: 'do not build and start the services first' } },
   },
   down: {
-    synopsis: '[-v] [--remove-orphans] [-t SECONDS]',
+    synopsis: '[-v] [--rmi local|all] [--remove-orphans] [-t SECONDS]',
     flags: {
+      rmi: { value: true, help: 'remove images: local (those built without an image: name) or all' },
       volumes: { short: 'v', help: 'also remove named volumes and anonymous volumes' },
       'remove-orphans': { help: 'remove containers of services not in the file' },
       timeout: { short: 't', value: true, help: 'seconds to wait before killing' },
@@ -87,6 +93,7 @@ const sub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
       detach: { short: 'd', help: 'run in the background' },
     },
   },
+  ...moreSub,
 };
 
 function printer(ctx: CliContext): (e: ComposeEvent) => void {
@@ -159,7 +166,12 @@ async function runSub(
       else ctx.stdout.write(p.configYaml());
       return 0;
     case 'up': {
+      const scale = parseScale(flags.scale as string[] | undefined);
+      const waitTimeoutSec = seconds(flags['wait-timeout'] as string | undefined);
       await p.up({
+        ...(scale ? { scale } : {}),
+        wait: !!flags.wait,
+        ...(waitTimeoutSec !== undefined ? { waitTimeoutSec } : {}),
         ...(services ? { services } : {}),
         build: !!flags.build,
         forceRecreate: !!flags['force-recreate'],
@@ -170,7 +182,7 @@ async function runSub(
         onBuildOutput: (svc, line) => ctx.stderr.write(`${svc}  | ${line}\n`),
       });
       const w = flags.watch ? await p.watch({ ...(services ? { services } : {}), ...watchPrinters(ctx, ev) }) : undefined;
-      if (flags.detach && !w) return 0;
+      if ((flags.detach || flags.wait) && !w) return 0;
       // Attached: the services' logs until Ctrl-C, then the containers stop (docker compose up).
       const cs = await p.containers({ all: true, ...(services ? { services } : {}) });
       if (flags.detach) await new Promise((res) => ctx.signal.addEventListener('abort', res, { once: true }));
@@ -192,6 +204,7 @@ async function runSub(
     }
     case 'down':
       await p.down({
+        ...(flags.rmi !== undefined ? { rmi: flags.rmi as 'local' | 'all' } : {}),
         volumes: !!flags.volumes,
         removeOrphans: !!flags['remove-orphans'],
         onEvent: ev,
@@ -270,8 +283,20 @@ async function runSub(
       });
     }
     default:
-      throw new EngineError('invalid_argument', `unknown compose command: ${name} (${Object.keys(sub).join(', ')})`);
+      return runMore(ctx, p, name, flags, args, ev);
   }
+}
+
+/** `--scale web=3 --scale api=2` → { web: 3, api: 2 }. */
+function parseScale(v: readonly string[] | undefined): Record<string, number> | undefined {
+  if (!v?.length) return undefined;
+  const out: Record<string, number> = {};
+  for (const x of v) {
+    const m = /^([^=]+)=(\d+)$/.exec(x);
+    if (!m) throw new EngineError('invalid_argument', `invalid --scale ${JSON.stringify(x)}: SERVICE=NUM`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 export const verb = defineVerb({
@@ -289,8 +314,13 @@ export const verb = defineVerb({
       ctx.stdout.write(usage(`compose ${name}`, spec.synopsis, spec.flags) + '\n');
       return 0;
     }
-    const parsed = parseArgs(`compose ${name}`, rest, spec.flags, { stopAtPositional: name === 'exec' });
-    const named = name === 'exec' ? parsed.positionals.slice(0, 1) : parsed.positionals;
+    const oneService = name === 'exec' || name === 'run' || name === 'port';
+    const parsed = parseArgs(`compose ${name}`, rest, spec.flags, { stopAtPositional: name === 'exec' || name === 'run' });
+    const pf = parsed.flags as Record<string, string | string[] | boolean | undefined>;
+    if (name === 'ls') return composeLs(ctx, pf);
+    if (name === 'down' && pf.rmi !== undefined && pf.rmi !== 'local' && pf.rmi !== 'all')
+      throw new EngineError('invalid_argument', `invalid --rmi ${JSON.stringify(pf.rmi)}: local or all`);
+    const named = oneService ? parsed.positionals.slice(0, 1) : parsed.positionals;
     const p = await ctx.engine.compose.load({
       ...(flags.file ? { files: flags.file } : {}),
       ...(flags['project-name'] ? { projectName: flags['project-name'] } : {}),
@@ -300,6 +330,6 @@ export const verb = defineVerb({
       // Services named on up/start/... are enabled whatever their profiles.
       ...(named.length && name !== 'config' ? { services: named } : {}),
     });
-    return runSub(ctx, p, name, parsed.flags as Record<string, string | string[] | boolean | undefined>, parsed.positionals);
+    return runSub(ctx, p, name, pf, parsed.positionals);
   },
 });

@@ -35,6 +35,9 @@ export interface ComposeOps {
   readonly images: {
     inspectJson(ref: string): Promise<Record<string, unknown>>;
     pull(ref: string, opts?: { signal?: AbortSignal }): Promise<{ id: string }>;
+    /** Untags the reference (its layers freed when nothing else uses them). */
+    remove(ref: string): Promise<void>;
+    push(ref: string, opts?: { signal?: AbortSignal }): Promise<void>;
   };
   readonly builds: { build(opts: BuildOptions): Promise<BuildResult> };
   readonly volumes: {

@@ -13,6 +13,12 @@ export interface UpOptions {
   readonly forceRecreate?: boolean;
   readonly noDeps?: boolean;
   readonly removeOrphans?: boolean;
+  /** `--scale SERVICE=N`: N containers of the service (default 1). */
+  readonly scale?: Readonly<Record<string, number>>;
+  /** `--wait`: resolves once every service started is running, and healthy when it has a healthcheck. */
+  readonly wait?: boolean;
+  /** `--wait-timeout`: seconds (default: no limit). */
+  readonly waitTimeoutSec?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: ComposeEvent) => void;
   readonly onBuildOutput?: (service: string, line: string) => void;
@@ -22,6 +28,8 @@ export interface DownOptions {
   readonly volumes?: boolean;
   readonly removeOrphans?: boolean;
   readonly timeoutSec?: number;
+  /** `--rmi local`: the images built without an `image:` name; `all`: every service's image. */
+  readonly rmi?: 'local' | 'all';
   readonly onEvent?: (e: ComposeEvent) => void;
 }
 
@@ -181,6 +189,16 @@ export class ComposeProject {
   async up(opts: UpOptions = {}): Promise<void> {
     const ev = opts.onEvent ?? (() => undefined);
     const order = this.upOrder(this.targets(opts.services), opts.noDeps);
+    for (const [svc, n] of Object.entries(opts.scale ?? {})) {
+      this.targets([svc]);
+      if (!Number.isInteger(n) || n < 0) throw new EngineError('invalid_argument', `invalid scale ${JSON.stringify(n)} for service ${svc}`);
+      const fixed = this.model.services[svc]!.container_name;
+      if (n > 1 && fixed)
+        throw new EngineError(
+          'invalid_argument',
+          `service ${svc} has container_name ${JSON.stringify(fixed)}: it cannot be scaled to ${n}`,
+        );
+    }
     await this.ensureNetworks(ev);
     await this.ensureVolumes(ev);
     // Images first (built or pulled), so a broken build starts nothing.
@@ -198,8 +216,45 @@ export class ComposeProject {
       await this.waitForDependencies(svc, ev, opts.signal);
       await this.upService(svc, images.get(svc)!, existing, opts, ev);
     }
+    if (opts.wait) await this.waitReady(order, opts, ev);
   }
 
+  /** `up --wait`: each container of these services running, and healthy when it has a healthcheck. */
+  async waitReady(order: readonly string[], opts: UpOptions, ev: (e: ComposeEvent) => void): Promise<void> {
+    const limit = opts.waitTimeoutSec !== undefined ? AbortSignal.timeout(opts.waitTimeoutSec * 1000) : undefined;
+    const signal = limit && opts.signal ? AbortSignal.any([limit, opts.signal]) : (limit ?? opts.signal);
+    try {
+      for (const svc of order) {
+        const h = this.model.services[svc]!.healthcheck;
+        const checked = !!h?.test && !h.disable && h.test[0] !== 'NONE';
+        for (const c of (await this.containers({ all: true, services: [svc] })).filter((x) => x.labels[L.oneoff] !== 'True')) {
+          if (c.state !== 'running')
+            throw new EngineError(
+              'failed_precondition',
+              `container ${c.name} is ${c.state}${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`,
+            );
+          if (!checked) continue;
+          ev({ kind: 'Container', name: c.name, status: 'Waiting' });
+          await this.waitHealthy(c, svc, signal);
+          ev({ kind: 'Container', name: c.name, status: 'Healthy' });
+        }
+      }
+    } catch (e) {
+      if (limit?.aborted)
+        throw new EngineError('unavailable', `timed out after ${opts.waitTimeoutSec} s waiting for the services to be healthy`);
+      throw e;
+    }
+  }
+
+  /** How many containers a service runs: `--scale` or 1. */
+  replicas(svc: string, opts: Pick<UpOptions, 'scale'>): number {
+    return opts.scale?.[svc] ?? 1;
+  }
+
+  /**
+   * The service's containers 1..N (N from --scale, default 1): each kept when its config hash and
+   * image are unchanged (started if stopped), else recreated; those numbered above N removed.
+   */
   async upService(
     svc: string,
     imageId: string,
@@ -209,13 +264,31 @@ export class ComposeProject {
   ): Promise<void> {
     const s = this.model.services[svc]!;
     const mine = existing.filter((c) => c.labels[L.service] === svc && c.labels[L.oneoff] !== 'True');
+    const n = this.replicas(svc, opts);
     const hash = configHash(s);
-    const current = mine.find((c) => c.labels[L.number] === '1') ?? mine[0];
-    for (const c of mine)
-      if (c !== current) {
+    const byNumber = new Map<number, ComposeContainer>();
+    for (const c of mine) {
+      const k = Number(c.labels[L.number]);
+      if (Number.isInteger(k) && k >= 1 && k <= n && !byNumber.has(k)) byNumber.set(k, c);
+      else {
+        ev({ kind: 'Container', name: c.name, status: 'Stopping' });
+        await this.stopContainer(c);
         await this.ops.containers.remove(c.id, { force: true });
         ev({ kind: 'Container', name: c.name, status: 'Removed' });
       }
+    }
+    for (let k = 1; k <= n; k++) await this.upReplica(svc, k, imageId, hash, byNumber.get(k), opts, ev);
+  }
+
+  async upReplica(
+    svc: string,
+    k: number,
+    imageId: string,
+    hash: string,
+    current: ComposeContainer | undefined,
+    opts: UpOptions,
+    ev: (e: ComposeEvent) => void,
+  ): Promise<void> {
     if (current && !opts.forceRecreate && current.labels[L.hash] === hash && current.imageId === imageId) {
       if (current.state === 'running') ev({ kind: 'Container', name: current.name, status: 'Running' });
       else {
@@ -230,7 +303,7 @@ export class ComposeProject {
       await this.stopContainer(current);
       await this.ops.containers.remove(current.id, { force: true });
     }
-    const opts2 = runOptionsFor(this.model, this.project, svc, 1, serviceImage(this.model, svc), imageId);
+    const opts2 = runOptionsFor(this.model, this.project, svc, k, serviceImage(this.model, svc), imageId);
     const c = await this.ops.containers.create(opts2);
     ev({ kind: 'Container', name: c.name, status: current ? 'Recreated' : 'Created' });
     try {
@@ -399,6 +472,8 @@ export class ComposeProject {
 
   /** Stops and removes the project's containers and networks (and with `volumes` its volumes). */
   async down(opts: DownOptions = {}): Promise<void> {
+    if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
+      throw new EngineError('invalid_argument', `invalid --rmi ${JSON.stringify(opts.rmi)}: local or all`);
     const ev = opts.onEvent ?? (() => undefined);
     const cs = await this.containers();
     const known = (svc: string) => !!this.model.services[svc] || !!this.project.disabled[svc];
@@ -427,6 +502,16 @@ export class ComposeProject {
       }
       await this.ops.networks.remove(n.name);
       ev({ kind: 'Network', name: n.name, status: 'Removed' });
+    }
+    if (opts.rmi) {
+      const refs = Object.keys(this.model.services)
+        .filter((svc) => opts.rmi === 'all' || !this.model.services[svc]!.image)
+        .map((svc) => serviceImage(this.model, svc));
+      for (const ref of new Set(refs))
+        if (await this.imageId(ref)) {
+          await this.ops.images.remove(ref);
+          ev({ kind: 'Image', name: ref, status: 'Removed' });
+        }
     }
     if (opts.volumes) {
       const have = new Set((await this.ops.volumes.list()).map((v) => v.name));

@@ -18,6 +18,7 @@ import type { ComposeModel, LoadedProject, ServiceConfig } from '../compose/type
 import type { LoadOptions as ComposeLoadOptions } from '../compose/load.js';
 import type { UpOptions as ComposeUpOptions, DownOptions as ComposeDownOptions } from '../compose/project.js';
 import type { WatchEvent as ComposeWatchEvent } from '../compose/watch.js';
+import type { RunOneOffOptions as ComposeRunOptions } from '../compose/oneoff.js';
 import type {
   BuildOptions,
   BuildResult,
@@ -432,7 +433,18 @@ export type {
   ComposeUpOptions,
   ComposeDownOptions,
   ComposeWatchEvent,
+  ComposeRunOptions,
 };
+
+/** `compose ls`: a project the engine has containers of. */
+export interface ComposeProjectSummary {
+  readonly name: string;
+  /** Compose's words: "running(2)", "running(1), exited(1)". */
+  readonly status: string;
+  readonly configFiles: string;
+  /** True when at least one of its containers runs. */
+  readonly running: boolean;
+}
 
 export interface ComposeWatchOptions {
   readonly services?: readonly string[];
@@ -476,6 +488,13 @@ export interface ComposeProjectHandle {
   ): Promise<void>;
   /** Pulls the images of services that name one. */
   pull(services?: readonly string[], opts?: { signal?: AbortSignal; onEvent?: (e: ComposeEvent) => void }): Promise<void>;
+  /** Pushes the images of services that have both `build` and `image` (Compose's rule); a failure stops unless ignoreFailures. */
+  push(
+    services?: readonly string[],
+    opts?: { signal?: AbortSignal; ignoreFailures?: boolean; onEvent?: (e: ComposeEvent) => void; onError?: (e: unknown) => void },
+  ): Promise<void>;
+  /** `compose run`: creates a one-off container of the service (dependencies started first); the caller starts it. */
+  runOneOff(opts: ComposeRunOptions): Promise<ContainerReport>;
   /** The running container of a service (the index'th, default 1), for exec. */
   serviceContainer(service: string, index?: number): Promise<ContainerReport>;
   /**
@@ -489,6 +508,8 @@ export interface ComposeProjectHandle {
 export interface ComposeEngine {
   /** Reads, interpolates, validates and merges the files; a broken file is one line naming file:line (invalid_argument). */
   load(opts?: ComposeLoadOptions): Promise<ComposeProjectHandle>;
+  /** `compose ls`: projects with containers here (with `all`, also those with none running), by name. */
+  ls(opts?: { all?: boolean }): Promise<ComposeProjectSummary[]>;
 }
 
 // ---- kube ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { EngineError } from '../define.js';
 import type { ComposeOps } from '../compose/ops.js';
 import type { LoadOptions } from '../compose/load.js';
-import type { ComposeEngine, ComposeProjectHandle, DockuiEngine, NetworkEngine, NetworkReport } from './api.js';
+import type { ComposeEngine, ComposeProjectHandle, ComposeProjectSummary, DockuiEngine, NetworkEngine, NetworkReport } from './api.js';
 import type { EngineCore } from './core.js';
 
 export class NetworkEngineImpl implements NetworkEngine {
@@ -61,6 +61,30 @@ export class NetworkEngineImpl implements NetworkEngine {
 export class ComposeEngineImpl implements ComposeEngine {
   constructor(readonly engine: DockuiEngine) {}
 
+  async ls(opts: { all?: boolean } = {}): Promise<ComposeProjectSummary[]> {
+    const byProject = new Map<string, { states: Map<string, number>; files: string }>();
+    for (const c of await this.engine.containers.list({ all: true })) {
+      const name = c.labels['com.docker.compose.project'];
+      if (!name) continue;
+      const p = byProject.get(name) ?? { states: new Map<string, number>(), files: '' };
+      p.states.set(c.state, (p.states.get(c.state) ?? 0) + 1);
+      if (!p.files && c.labels['com.docker.compose.oneoff'] !== 'True') p.files = c.labels['com.docker.compose.project.config_files'] ?? '';
+      byProject.set(name, p);
+    }
+    return [...byProject]
+      .map(([name, p]) => ({
+        name,
+        status: [...p.states]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([st, n]) => `${st}(${n})`)
+          .join(', '),
+        configFiles: p.files,
+        running: p.states.has('running'),
+      }))
+      .filter((p) => opts.all || p.running)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   async load(opts: LoadOptions = {}): Promise<ComposeProjectHandle> {
     const [{ loadProject }, { ComposeProject }, { ComposeFileError, toYaml }] = await Promise.all([
       import('../compose/load.js'),
@@ -77,7 +101,17 @@ export class ComposeEngineImpl implements ComposeEngine {
     const e = this.engine;
     const ops: ComposeOps = {
       containers: e.containers,
-      images: { inspectJson: (r) => e.images.inspectJson(r), pull: (r, o) => e.images.pull(r, o) },
+      images: {
+        inspectJson: (r) => e.images.inspectJson(r),
+        pull: (r, o) => e.images.pull(r, o),
+        remove: async (r) => {
+          const res = (await e.images.removeMany([r])).results[0];
+          if (res && 'error' in res) throw res.error;
+        },
+        push: async (r, o) => {
+          await e.images.push(r, o);
+        },
+      },
       builds: e.builds,
       volumes: {
         list: () => e.volumes.list(),
@@ -120,6 +154,25 @@ export class ComposeEngineImpl implements ComposeEngine {
           await e.images.pull(img, o.signal ? { signal: o.signal } : {});
           o.onEvent?.({ kind: 'Image', name: img, status: 'Pulled' });
         }
+      },
+      push: async (services, o = {}) => {
+        for (const svc of p.targets(services)) {
+          const s = loaded.model.services[svc]!;
+          if (!s.build || !s.image) continue;
+          o.onEvent?.({ kind: 'Image', name: s.image, status: 'Pushing' });
+          try {
+            await e.images.push(s.image, o.signal ? { signal: o.signal } : {});
+          } catch (err) {
+            if (!o.ignoreFailures) throw err;
+            o.onError?.(err);
+            continue;
+          }
+          o.onEvent?.({ kind: 'Image', name: s.image, status: 'Pushed' });
+        }
+      },
+      runOneOff: async (o) => {
+        const { createOneOff } = await import('../compose/oneoff.js');
+        return createOneOff(p, o);
       },
       serviceContainer: (s, i) => p.serviceContainer(s, i),
       watch: async (o = {}) => {

@@ -13,7 +13,7 @@ import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
-import { pidAlive } from '../sysx.js';
+import { pidAlive, pidEnded } from '../sysx.js';
 import { withLock } from '../store/lock.js';
 import { dockuiBin } from '../runtime/support.js';
 import { ipToInt, type NetdEntry, type NetdPort, type NetdState } from './netd.js';
@@ -239,7 +239,7 @@ export async function removeNetwork(paths: EnginePaths, name: string): Promise<v
       } catch {
         /* gone */
       }
-      for (let i = 0; i < 100 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && !pidEnded(pid); i++) await new Promise((r) => setTimeout(r, 10));
     }
     if (linkExists(net.bridge)) ip(['link', 'del', net.bridge]);
     await rm(socketOf(paths, name), { force: true });
