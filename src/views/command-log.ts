@@ -80,7 +80,7 @@ export function runCommandLine(o: RunOptions): string {
   for (const e of o.env ?? []) words.push('-e', e);
   for (const v of o.volumes ?? []) words.push('-v', v);
   if (o.entrypoint) words.push('--entrypoint', o.entrypoint.join(' '));
-  words.push(o.image, ...(o.cmd ?? []));
+  words.push(familiarName(o.image), ...(o.cmd ?? []));
   return cli(...words);
 }
 
