@@ -69,7 +69,7 @@ describe('compat: kube generate', () => {
     assert.match(String(c.image), /fixture\/busybox/);
     assert.deepEqual([...(c.command as string[]), ...((c.args as string[]) ?? [])], ['sleep', '1000']);
     assert.ok((c.env as { name: string; value: string }[]).some((e) => e.name === 'FOO' && e.value === 'bar'));
-    assert.deepEqual(c.ports, [{ containerPort: 80, protocol: 'TCP' }]);
+    assert.deepEqual(c.ports, [{ containerPort: 80, hostPort: 18210, protocol: 'TCP' }]);
     const mount = (c.volumeMounts as { name: string; mountPath: string }[])[0]!;
     assert.equal(mount.mountPath, '/data');
     const vol = pod.volumes.find((v) => v.name === mount.name) as { persistentVolumeClaim: { claimName: string } };

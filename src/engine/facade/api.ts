@@ -536,9 +536,20 @@ export interface KubeManifests {
   readonly notes: readonly string[];
 }
 
+export type { PlayReport as KubePlayReport, DownReport as KubeDownReport } from '../kube/run-play.js';
+import type { PlayReport as KubePlayReport, DownReport as KubeDownReport } from '../kube/run-play.js';
+
 export interface KubeEngine {
   /** Deployment (or Pod), Service, PVC and ConfigMap objects, each validated against the Kubernetes schemas. */
   generate(opts: KubeGenerateOptions): Promise<KubeManifests>;
+  /**
+   * podman's `kube play`: the file's Pods and Deployments (replicas) as pods on the "kube" network
+   * (Services resolve by name), hostPorts / NodePorts / `publish` on 127.0.0.1, PVCs as volumes,
+   * ConfigMaps and Secrets as env, probes as healthchecks. `text`: the YAML itself (file names it).
+   */
+  play(file: string, opts?: { text?: string; publish?: readonly string[]; signal?: AbortSignal }): Promise<KubePlayReport>;
+  /** Removes the file's pods (and emptyDir volumes; PVC volumes too with `force`), the network once unused. */
+  down(file: string, opts?: { text?: string; force?: boolean }): Promise<KubeDownReport>;
 }
 
 // ---- pods ----------------------------------------------------------------------------------

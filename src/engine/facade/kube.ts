@@ -2,7 +2,7 @@
 // against the Kubernetes schemas (kube/validate.ts). Everything loads on first use: no other
 // command pays for kubernetes-models.
 import { EngineError } from '../define.js';
-import type { DockuiEngine, KubeEngine, KubeGenerateOptions, KubeManifests } from './api.js';
+import type { DockuiEngine, KubeDownReport, KubeEngine, KubeGenerateOptions, KubeManifests, KubePlayReport } from './api.js';
 import type { WorkloadSources } from '../kube/workloads.js';
 
 export class KubeEngineImpl implements KubeEngine {
@@ -42,5 +42,13 @@ export class KubeEngineImpl implements KubeEngine {
     // A Compose project's services find each other by name: they get Services unless told otherwise.
     const service = o.service ?? !!o.composeProject;
     return manifestsFor(workloads, { type: o.type ?? 'deployment', service });
+  }
+
+  async play(file: string, opts: { text?: string; publish?: readonly string[]; signal?: AbortSignal } = {}): Promise<KubePlayReport> {
+    return (await import('../kube/run-play.js')).play(this.engine, file, opts);
+  }
+
+  async down(file: string, opts: { text?: string; force?: boolean } = {}): Promise<KubeDownReport> {
+    return (await import('../kube/run-play.js')).down(this.engine, file, opts);
   }
 }

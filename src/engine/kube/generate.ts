@@ -181,7 +181,16 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
       ...(env.length ? { env } : {}),
       ...(envFrom ? { envFrom } : {}),
       ...(rec.workdir && rec.workdir !== '/' ? { workingDir: rec.workdir } : {}),
-      ...(ports.size ? { ports: [...ports.values()].map((p) => ({ containerPort: p.containerPort, protocol: p.protocol })) } : {}),
+      // A published port keeps its host port (podman's kube generate writes hostPort; kube play publishes it).
+      ...(ports.size
+        ? {
+            ports: [...ports.values()].map((p) => ({
+              containerPort: p.containerPort,
+              ...(p.hostPort ? { hostPort: p.hostPort } : {}),
+              protocol: p.protocol,
+            })),
+          }
+        : {}),
       ...(volumeMounts.length ? { volumeMounts } : {}),
       ...(Object.keys(resources).length ? { resources: { limits: resources } } : {}),
       ...(Object.keys(securityContext).length ? { securityContext } : {}),
@@ -212,22 +221,31 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
         },
       });
     }
-    if (opts.service !== false && ports.size) {
-      objects.push({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, labels: { app: name } },
-        spec: {
-          selector: { app: name },
-          ports: [...ports.values()].map((p) => ({
-            name: `${p.protocol.toLowerCase()}-${p.containerPort}`,
-            port: p.hostPort ?? p.containerPort,
-            targetPort: p.containerPort,
-            protocol: p.protocol,
-          })),
-        },
-      });
-    }
+    if (rec.init) note('--init has no Kubernetes field: the image must reap its children and handle SIGTERM itself');
+    const nets = rec.networks ?? [];
+    if (nets.length > 1)
+      note(`networks ${nets.map((n) => n.name).join(', ')}: a cluster has one flat network (isolate with NetworkPolicies)`);
+    // Other names on its networks (Compose aliases) become Services too, so they resolve in the cluster.
+    const aliases = [...new Set(nets.flatMap((n) => n.aliases).map(dnsName))].filter(
+      (a) => a !== name && !workloads.some((o) => dnsName(o.name) === a),
+    );
+    if (opts.service !== false && ports.size)
+      for (const svcName of [name, ...aliases]) {
+        objects.push({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: svcName, labels: { app: name } },
+          spec: {
+            selector: { app: name },
+            ports: [...ports.values()].map((p) => ({
+              name: `${p.protocol.toLowerCase()}-${p.containerPort}`,
+              port: p.hostPort ?? p.containerPort,
+              targetPort: p.containerPort,
+              protocol: p.protocol,
+            })),
+          },
+        });
+      }
   }
   return { objects, notes };
 }
