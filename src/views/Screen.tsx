@@ -31,6 +31,7 @@ import { runDialogKey } from './screen-dialogs.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
 import { devOutcome } from './BuildPane.js';
+import { usePanes } from './usePanes.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
@@ -121,6 +122,8 @@ export function Screen(props: ScreenProps) {
     .filter((c) => c.state === 'running')
     .map((c) => c.id);
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
+  const panes = usePanes(state, layout, containers, selectedContainer, liveFilter, dev?.image ?? build.state.imageId);
+  if (panes.statsRunning && !visibleRunning.includes(panes.statsRunning)) visibleRunning.push(panes.statsRunning);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
   const logsTarget = logsTargetOf(state, selectedContainer?.id);
@@ -205,6 +208,7 @@ export function Screen(props: ScreenProps) {
     setStatus,
     clearStatus: () => setStatus((s) => (s?.kind === 'busy' ? s : undefined)),
     setSuspended,
+    panes: panes.ctx,
   };
   useLayoutEffect(() => {
     latest.current = { state, ctx };
@@ -245,6 +249,7 @@ export function Screen(props: ScreenProps) {
       pull={pull.state}
       build={build.state}
       dev={dev}
+      panes={panes.view}
     />
   );
 }

@@ -10,6 +10,7 @@ import type { AppAction } from './app-state.js';
 import type { ImageRow } from './ImagesPane.js';
 import type { Layout } from './layout.js';
 import type { LogsWindowInput } from './logs-view.js';
+import type { PanesContext } from './screen-panes.js';
 import type { DevControl, LogsState, StatusMessage } from './view-models.js';
 
 export type BuildTarget = { readonly context: string; readonly tag: string } | { readonly unavailable: string };
@@ -51,6 +52,8 @@ export interface ScreenContext {
   /** Clears the status line unless it reports work under way. */
   readonly clearStatus: () => void;
   readonly setSuspended: (on: boolean) => void;
+  /** The Stats, Layers, Volumes and Networks panes' data (screen-panes.ts). */
+  readonly panes: PanesContext;
 }
 
 /** Runs an engine call with a busy line, then its result or its error on the status line. */
