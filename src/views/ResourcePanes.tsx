@@ -92,6 +92,8 @@ export interface ResourcePaneProps {
   readonly kind: ResourceKind;
   readonly volumes: readonly VolumeView[];
   readonly networks: readonly NetworkView[];
+  /** Before the filter. */
+  readonly total: number;
   readonly loaded: boolean;
   readonly error: string | undefined;
   readonly list: ListState;
@@ -131,7 +133,7 @@ export function ResourcePane(p: ResourcePaneProps) {
   const listHeight = listRows + 2;
   const under = !p.layout.side;
   const common = {
-    total: p.kind === 'volumes' ? p.volumes.length : p.networks.length,
+    total: p.total,
     list: p.list,
     filter: p.filter,
     focused: true,

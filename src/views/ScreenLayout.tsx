@@ -97,6 +97,7 @@ export function ScreenView(p: ScreenViewProps) {
     kind,
     volumes: p.panes.volumes,
     networks: p.panes.networks,
+    total: kind === 'volumes' ? p.panes.volumesTotal : p.panes.networksTotal,
     loaded: p.panes.resourceLoaded,
     error: p.panes.resourceError,
     list: kind === 'volumes' ? p.panes.vList : p.panes.nList,

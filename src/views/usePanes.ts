@@ -21,6 +21,9 @@ export interface PanesView {
   readonly host: HostReport | undefined;
   readonly volumes: readonly VolumeView[];
   readonly networks: readonly NetworkView[];
+  /** Before the filter. */
+  readonly volumesTotal: number;
+  readonly networksTotal: number;
   readonly resourceLoaded: boolean;
   readonly resourceError: string | undefined;
   readonly vList: ListState;
@@ -64,6 +67,8 @@ export function usePanes(
       host,
       volumes: shownVolumes,
       networks: shownNetworks,
+      volumesTotal: volumes.rows.length,
+      networksTotal: networks.rows.length,
       resourceLoaded: resource.loaded,
       resourceError: resource.error,
       vList: clampList(state.lists.volumes, shownVolumes.length, rows),
