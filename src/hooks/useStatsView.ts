@@ -1,7 +1,7 @@
 // What the Stats pane shows beside the samples useStats takes: the history of one container
 // (its graphs), its processes (top) and the host's summary line — each polled only while the
 // pane is in view, so an idle screen on another pane samples nothing of it.
-import { useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { formatError } from '../engine/define.js';
 import type { HostReport, TopReport } from '../engine/index.js';
 import { useEngine } from './EngineProvider.js';
@@ -9,21 +9,24 @@ import { engineExtras } from './engine-extras.js';
 import { statsHistoryOf, type StatsPoint } from './stats-history.js';
 import { usePolling } from './usePolling.js';
 
-/** The container's points, oldest first; a new array after each sample. */
+/**
+ * The container's points, oldest first; a new array after each sample. Subscribed only while
+ * there is a container to show: elsewhere a sample redraws nothing more than useStats does.
+ */
 export function useStatsHistory(id: string | undefined): readonly StatsPoint[] {
   const h = statsHistoryOf(useEngine());
-  const version = useSyncExternalStore(h.subscribe, h.version, h.version);
-  const [memo, setMemo] = useState<{ id: string | undefined; version: number; points: readonly StatsPoint[] }>({
-    id: undefined,
-    version: -1,
-    points: [],
-  });
-  if (memo.id !== id || memo.version !== version) {
-    const next = { id, version, points: h.points(id) };
-    setMemo(next);
-    return next.points;
-  }
-  return memo.points;
+  const subscribe = useCallback((l: () => void) => (id === undefined ? () => undefined : h.subscribe(l)), [h, id]);
+  const version = useSyncExternalStore(subscribe, h.version, h.version);
+  return useMemo(() => (version >= 0 ? h.points(id) : []), [h, id, version]);
+}
+
+/** Drops the history of containers that are gone (kept for the others, whatever is in view). */
+export function useStatsHistoryPrune(ids: readonly string[]): void {
+  const h = statsHistoryOf(useEngine());
+  const key = ids.join(',');
+  useEffect(() => {
+    h.keepOnly(new Set(key === '' ? [] : key.split(',')));
+  }, [h, key]);
 }
 
 export interface TopState {

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import type { ContainerSummary } from '../engine/define.js';
 import type { HostReport, ImageLayerFilesReport, TopReport } from '../engine/index.js';
 import { useLayerFiles, useNetworks, useVolumes } from '../hooks/useResources.js';
-import { useHost, useStatsHistory, useTop } from '../hooks/useStatsView.js';
+import { useHost, useStatsHistory, useStatsHistoryPrune, useTop } from '../hooks/useStatsView.js';
 import type { AppState } from './app-state.js';
 import type { Layout } from './layout.js';
 import { clampList, type ListState } from './list-nav.js';
@@ -46,6 +46,7 @@ export function usePanes(
   const statsContainer = containers.find((c) => c.id === (state.statsTarget ?? selected?.id));
   const running = statsContainer?.state === 'running' ? statsContainer.id : undefined;
   const points = useStatsHistory(statsOn ? statsContainer?.id : undefined);
+  useStatsHistoryPrune(useMemo(() => containers.map((c) => c.id), [containers]));
   const top = useTop(running, statsOn);
   const host = useHost(statsOn);
   const volumes = useVolumes(state.pane === 'volumes');

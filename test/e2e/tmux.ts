@@ -16,6 +16,8 @@ export interface TmuxOptions {
   readonly rows?: number;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** The private tmux server's socket name starts with it (default dockui-e2e). */
+  readonly prefix?: string;
 }
 
 export class TmuxSession {
@@ -41,7 +43,7 @@ export class TmuxSession {
         '\n',
       ),
     );
-    const s = new TmuxSession(`dockui-e2e-${process.pid}-${++counter}`, dir);
+    const s = new TmuxSession(`${opts.prefix ?? 'dockui-e2e'}-${process.pid}-${++counter}`, dir);
     const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     s.#tmux([
       '-f',
