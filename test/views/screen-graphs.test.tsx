@@ -8,6 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createEngine, type DockuiEngine } from '../../src/engine/index.js';
+import { Footer, shownTabs } from '../../src/views/Chrome.js';
+import { helpLines } from '../../src/views/Dialogs.js';
+import { activeScopes, hintsFor } from '../../src/views/keymap.js';
 import { plainTheme } from '../../src/views/theme.js';
 import { TuiRoot } from '../../src/views/TuiRoot.js';
 import { registry, tempRoot } from '../helpers/env.js';
@@ -187,5 +190,63 @@ describe('screen over the real engine: stats, volumes, networks, layers', { time
     // Esc goes back to the Images pane.
     f = await s.press(keys.escape, (f) => /› tuib-layers:1/.test(f));
     assert.doesNotMatch(f, /Layers · /);
+  });
+});
+
+describe('the new panes in the key table, the footer and the tab bar', () => {
+  afterEach(() => cleanupRendered());
+
+  it('the help lists every new key under its pane', () => {
+    const lines = helpLines();
+    const under = (heading: string, keys: string, text: RegExp) => {
+      const at = lines.findIndex((l) => l.heading && l.text === heading);
+      assert.ok(at >= 0, `no ${heading} section`);
+      const next = lines.findIndex((l, i) => i > at && l.heading);
+      const section = lines.slice(at + 1, next < 0 ? undefined : next);
+      assert.ok(
+        section.some((l) => l.keys === keys && text.test(l.text)),
+        `${heading}: ${keys} ${String(text)} in ${JSON.stringify(section)}`,
+      );
+    };
+    under('Everywhere but dialogs', '6', /Volumes pane/);
+    under('Everywhere but dialogs', '7', /Networks pane/);
+    under('Everywhere but dialogs', '8', /Stats pane/);
+    under('Everywhere but dialogs', '9', /Layers pane/);
+    under('Containers', 't', /CPU, memory, network and IO graphs, its processes/);
+    under('Images', 'L', /layers: files added, modified, removed; wasted space/);
+    under('Build', 'L', /layers of the image just built/);
+    under('Volumes', 'd', /remove the volume \(asks y\/N/);
+    under('Networks', 'd', /remove the network \(asks y\/N/);
+    under('Layers', '↑/k', /the layer above/);
+    under('Layers', 'PgDn', /scroll the layer’s files down/);
+    under('Stats', 'Esc', /back/);
+  });
+
+  it('keeps ? help at 80 columns, and at 40, in the new panes', async () => {
+    for (const pane of ['volumes', 'networks', 'stats', 'layers'] as const)
+      for (const width of [80, 40]) {
+        const r = renderElement(<Footer hints={hintsFor(activeScopes(pane, undefined))} width={width} />);
+        const f = await r.waitFor((f) => f.trim() !== '');
+        assert.match(f, /\? help/, `${pane} at ${width}: ${f}`);
+        assert.ok(f.trimEnd().length <= width, f);
+        cleanupRendered();
+      }
+  });
+
+  it('the tab bar keeps the first five tabs and the focused one at 80 columns, and shows all when there is room', () => {
+    const right = '3/12 running · 4 images ';
+    assert.deepEqual(shownTabs('containers', 80, right), ['containers', 'images', 'logs', 'build', 'details']);
+    assert.deepEqual(shownTabs('layers', 80, right), ['containers', 'images', 'logs', 'build', 'details', 'layers']);
+    assert.deepEqual(shownTabs('containers', 160, right), [
+      'containers',
+      'images',
+      'logs',
+      'build',
+      'details',
+      'volumes',
+      'networks',
+      'stats',
+      'layers',
+    ]);
   });
 });
