@@ -171,6 +171,12 @@ export interface ContainerStats {
   readonly memoryLimitBytes?: number;
   readonly pids: number;
   readonly at: number; // ms since epoch
+  /** Counters since the container started (rates come from two samples): bytes received and sent on its interfaces but lo. */
+  readonly netRxBytes?: number;
+  readonly netTxBytes?: number;
+  /** Bytes read from and written to block devices by its cgroup. */
+  readonly blockReadBytes?: number;
+  readonly blockWriteBytes?: number;
 }
 
 export interface LogLine {

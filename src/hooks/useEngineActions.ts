@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
-import type { ContainerSummary } from '../engine/define.js';
+import { EngineError, type ContainerSummary } from '../engine/define.js';
 import type { Engine, RunOptions } from '../engine/types.js';
 import { useEngine } from './EngineProvider.js';
+import { engineExtras } from './engine-extras.js';
 
 /** The engine operations the screen triggers, as plain async functions (views never hold the engine). */
 export interface EngineActions {
@@ -18,6 +19,9 @@ export interface EngineActions {
   /** Runs detached, then watches it a moment: the summary is `exited` when it ended at once. */
   run(opts: RunOptions): Promise<ContainerSummary>;
   execShellCommand(id: string): readonly string[];
+  /** Removes a volume / a network (refused while a container uses it). */
+  removeVolume(name: string): Promise<void>;
+  removeNetwork(name: string): Promise<void>;
   /** Stopped containers, then the dangling images no container uses any more. */
   prune(): Promise<{ readonly containers: number; readonly images: number; readonly bytesFreed: number }>;
 }
@@ -52,6 +56,16 @@ export function useEngineActions(): EngineActions {
       removeImage: (ref, force) => e.images.remove(ref, { force }),
       run: async (opts) => settle(e, await e.containers.run(opts)),
       execShellCommand: (id) => e.containers.execShellCommand(id),
+      removeVolume: async (name) => {
+        const volumes = engineExtras(e).volumes;
+        if (!volumes) throw new EngineError('failed_precondition', 'volumes are not available from this engine');
+        await volumes.remove(name);
+      },
+      removeNetwork: async (name) => {
+        const networks = engineExtras(e).networks;
+        if (!networks) throw new EngineError('failed_precondition', 'networks are not available from this engine');
+        await networks.remove(name);
+      },
       prune: async () => {
         const containers = await e.containers.prune();
         const images = await e.images.prune();

@@ -4,7 +4,14 @@ import { useEffect, useRef } from 'react';
  * Runs `task` now and then every `ms` while mounted, never two at once (a slow engine call
  * delays the next tick instead of piling up). Errors go to `onError`.
  */
-export function usePolling(task: () => Promise<void>, ms: number, onError?: (e: unknown) => void, enabled = true): void {
+export function usePolling(
+  task: () => Promise<void>,
+  ms: number,
+  onError?: (e: unknown) => void,
+  enabled = true,
+  /** A change starts the polling over at once (a new target). */
+  restartKey?: string,
+): void {
   const taskRef = useRef(task);
   const errRef = useRef(onError);
   useEffect(() => {
@@ -28,5 +35,5 @@ export function usePolling(task: () => Promise<void>, ms: number, onError?: (e: 
       stopped = true;
       if (timer) clearTimeout(timer);
     };
-  }, [ms, enabled]);
+  }, [ms, enabled, restartKey]);
 }

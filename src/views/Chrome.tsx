@@ -14,14 +14,34 @@ export const paneTitles: Readonly<Record<PaneId, string>> = {
   logs: 'Logs',
   build: 'Build',
   details: 'Details',
+  volumes: 'Volumes',
+  networks: 'Networks',
+  stats: 'Stats',
+  layers: 'Layers',
 };
+
+/** The tabs drawn: the first five always; the others when focused or when they fit beside `right`. */
+export function shownTabs(pane: PaneId, width: number, right: string): PaneId[] {
+  const len = (id: PaneId) => paneTitles[id].length + 4;
+  let room = width - right.length - 1 - paneIds.slice(0, 5).reduce((n, id) => n + len(id), 0);
+  if (paneIds.indexOf(pane) >= 5) room -= len(pane);
+  return paneIds.filter((id, i) => {
+    if (i < 5 || id === pane) return true;
+    if (len(id) > room) return false;
+    room -= len(id);
+    return true;
+  });
+}
 
 export function TabBar(props: { readonly pane: PaneId; readonly width: number; readonly right: string }) {
   return (
     <Box width={props.width} justifyContent="space-between">
       <Text wrap="truncate-end">
-        {paneIds.map((id, i) => (
-          <Styled key={id} token={id === props.pane ? 'tab.focused' : 'tab.normal'}>{` ${i + 1} ${paneTitles[id]} `}</Styled>
+        {shownTabs(props.pane, props.width, props.right).map((id) => (
+          <Styled
+            key={id}
+            token={id === props.pane ? 'tab.focused' : 'tab.normal'}
+          >{` ${paneIds.indexOf(id) + 1} ${paneTitles[id]} `}</Styled>
         ))}
       </Text>
       <Styled token="text.muted">{props.right}</Styled>

@@ -35,6 +35,7 @@ import { ScreenView } from './ScreenLayout.js';
 import { devOutcome } from './BuildPane.js';
 import { CommandLog, recordActions, recordBuild, recordPull } from './command-log.js';
 import { applyLogsFilter } from './logs-display.js';
+import { usePanes } from './usePanes.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
@@ -137,6 +138,8 @@ export function Screen(props: ScreenProps) {
     .filter((c) => c.state === 'running')
     .map((c) => c.id);
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
+  const panes = usePanes(state, layout, containers, selectedContainer, liveFilter, dev?.image ?? build.state.imageId);
+  if (panes.statsRunning && !visibleRunning.includes(panes.statsRunning)) visibleRunning.push(panes.statsRunning);
   const stats = useStats(actions.runtimeProblem ? [] : visibleRunning);
 
   // The logs follow the selection while the Logs pane is in view. Hidden, the stream stays on the
@@ -241,6 +244,7 @@ export function Screen(props: ScreenProps) {
     clearStatus: () => setStatus((s) => (s?.kind === 'busy' ? s : undefined)),
     setSuspended,
     commandLog,
+    panes: panes.ctx,
   };
   useLayoutEffect(() => {
     latest.current = { state, ctx };
@@ -282,6 +286,7 @@ export function Screen(props: ScreenProps) {
       build={build.state}
       dev={dev}
       commandLog={commandLogEntries}
+      panes={panes.view}
     />
   );
 }

@@ -12,9 +12,13 @@ import { ImagesPane, type ImageRow } from './ImagesPane.js';
 import { activeScopes, hintsFor } from './keymap.js';
 import type { Layout } from './layout.js';
 import type { ListState } from './list-nav.js';
+import { LayersPane } from './LayersPane.js';
 import { LogsPane } from './LogsPane.js';
 import type { CommandLogEntry } from './command-log.js';
 import { CommandLine, CommandLogOverlay } from './ExtrasView.js';
+import { ResourceInspect, ResourcePane, type ResourcePaneProps } from './ResourcePanes.js';
+import { StatsPane } from './StatsPane.js';
+import type { PanesView } from './usePanes.js';
 import type { ScreenProps } from './screen-context.js';
 import type { ContainerStats, ContainerSummary, ImageSummary } from '../engine/define.js';
 import type { BuildState, DevView, LogsState, PullState, StatusMessage } from './view-models.js';
@@ -51,6 +55,8 @@ export interface ScreenViewProps {
   readonly build: BuildState;
   readonly dev: DevView | undefined;
   readonly commandLog: readonly CommandLogEntry[];
+  /** The Stats, Layers, Volumes and Networks panes' data (usePanes.ts). */
+  readonly panes: PanesView;
 }
 
 const promptLabels = {
@@ -64,6 +70,7 @@ export function ScreenView(p: ScreenViewProps) {
   const { state, layout, now, containers, images, shownContainers, allImageRows, shownImages, cList, iList, cFilter, iFilter } = p;
   const { stats, logs, logsContainer, logQuery, logMatches, detailsTarget, dev, status } = p;
   const modal = state.modal;
+  const prompt = modal?.kind === 'prompt' ? modal : undefined;
   if (p.suspended) return null;
   if (layout.tooSmall)
     return (
@@ -96,6 +103,25 @@ export function ScreenView(p: ScreenViewProps) {
     />
   );
   const m = layout.main;
+  const resourceProps = (kind: 'volumes' | 'networks'): ResourcePaneProps => ({
+    kind,
+    volumes: p.panes.volumes,
+    networks: p.panes.networks,
+    total: kind === 'volumes' ? p.panes.volumesTotal : p.panes.networksTotal,
+    loaded: p.panes.resourceLoaded,
+    error: p.panes.resourceError,
+    list: kind === 'volumes' ? p.panes.vList : p.panes.nList,
+    filter:
+      kind === 'volumes'
+        ? prompt && state.pane === kind
+          ? prompt.input.value
+          : state.filters.volumes
+        : prompt && state.pane === kind
+          ? prompt.input.value
+          : state.filters.networks,
+    layout,
+    now,
+  });
   const dialogWidth = Math.min(m.width, 90);
   const mainPane = (() => {
     if (modal && modal.kind !== 'prompt') {
@@ -168,18 +194,50 @@ export function ScreenView(p: ScreenViewProps) {
             height={m.height}
           />
         );
+      case 'volumes':
+      case 'networks':
+        return <ResourcePane {...resourceProps(state.pane)} />;
+      case 'stats':
+        return (
+          <StatsPane
+            container={p.panes.statsContainer}
+            points={p.panes.points}
+            top={p.panes.top}
+            topError={p.panes.topError}
+            host={p.panes.host}
+            running={containers.filter((c) => c.state === 'running').length}
+            total={containers.length}
+            focused
+            width={m.width}
+            height={m.height}
+          />
+        );
+      case 'layers':
+        return (
+          <LayersPane
+            label={state.layers.label}
+            report={p.panes.layers}
+            error={p.panes.layersError}
+            selected={state.layers.selected}
+            offset={state.layers.offset}
+            focused
+            width={m.width}
+            height={m.height}
+          />
+        );
       case 'details':
         return <DetailsPane target={detailsTarget} offset={state.detailsOffset} focused width={m.width} height={m.height} now={now} />;
     }
   })();
   const side = layout.side;
-  const sidePane = !side ? null : state.pane === 'containers' || state.pane === 'images' ? (
+  const sidePane = !side ? null : state.pane === 'volumes' || state.pane === 'networks' ? (
+    <ResourceInspect {...resourceProps(state.pane)} width={side.width} height={side.height} />
+  ) : state.pane === 'containers' || state.pane === 'images' ? (
     <DetailsPane target={detailsTarget} offset={0} focused={false} width={side.width} height={side.height} now={now} />
   ) : (
     containersPane(false, side)
   );
   const running = containers.filter((c) => c.state === 'running').length;
-  const prompt = modal?.kind === 'prompt' ? modal : undefined;
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
       <TabBar

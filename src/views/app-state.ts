@@ -13,6 +13,8 @@ export type ConfirmIntent =
   | { readonly type: 'killContainer'; readonly id: string; readonly name: string }
   | { readonly type: 'removeContainers'; readonly ids: readonly string[]; readonly names: readonly string[] }
   | { readonly type: 'prune' }
+  | { readonly type: 'removeVolume'; readonly name: string }
+  | { readonly type: 'removeNetwork'; readonly name: string }
   /** `force` when containers use the image: it is untagged, and stays for them. */
   | { readonly type: 'removeImage'; readonly ref: string; readonly label: string; readonly force: boolean };
 
@@ -32,7 +34,17 @@ export type DetailsRef =
   | { readonly kind: 'container'; readonly id: string }
   | { readonly kind: 'image'; readonly id: string; readonly ref: string | undefined };
 
-export type ListPane = 'containers' | 'images';
+export type ListPane = 'containers' | 'images' | 'volumes' | 'networks';
+
+/** The layer explorer's view: which image, the layer picked (undefined: the top one), the tree's scroll. */
+export interface LayersView {
+  readonly ref: string | undefined;
+  readonly label: string | undefined;
+  readonly selected: number | undefined;
+  readonly offset: number;
+  /** Bumped on each open: the analysis is read again (a rebuilt tag). */
+  readonly epoch: number;
+}
 
 export interface AppState {
   readonly pane: PaneId;
@@ -57,13 +69,18 @@ export interface AppState {
   readonly detailsOffset: number;
   /** The list pane Details was opened from, for Esc. */
   readonly detailsFrom: ListPane;
+  /** The container the Stats pane shows, and where `t` was pressed (Esc goes back). */
+  readonly statsTarget: string | undefined;
+  readonly layers: LayersView;
+  /** Where Stats or Layers were opened from (Esc goes back). */
+  readonly backTo: PaneId;
 }
 
 export const initialAppState: AppState = {
   pane: 'containers',
   modal: undefined,
-  lists: { containers: initialList, images: initialList },
-  filters: { containers: '', images: '' },
+  lists: { containers: initialList, images: initialList, volumes: initialList, networks: initialList },
+  filters: { containers: '', images: '', volumes: '', networks: '' },
   containerSort: 'state',
   hideStopped: false,
   marked: new Set(),
@@ -76,6 +93,9 @@ export const initialAppState: AppState = {
   details: undefined,
   detailsOffset: 0,
   detailsFrom: 'containers',
+  statsTarget: undefined,
+  layers: { ref: undefined, label: undefined, selected: undefined, offset: 0, epoch: 0 },
+  backTo: 'containers',
 };
 
 export type AppAction =
@@ -99,7 +119,12 @@ export type AppAction =
   | { readonly type: 'logsDisplay'; readonly action: LogsDisplayAction }
   | { readonly type: 'showMergedLogs'; readonly ids: readonly string[]; readonly label: string }
   | { readonly type: 'showDetails'; readonly ref: DetailsRef; readonly from: ListPane }
-  | { readonly type: 'detailsScroll'; readonly by: number | 'top' | 'bottom'; readonly lines: number; readonly height: number };
+  | { readonly type: 'detailsScroll'; readonly by: number | 'top' | 'bottom'; readonly lines: number; readonly height: number }
+  | { readonly type: 'showStats'; readonly id: string }
+  | { readonly type: 'showLayers'; readonly ref: string; readonly label: string }
+  /** `count`: the image's layers; `selected`: the layer in view now (undefined picks the top one). */
+  | { readonly type: 'layersMove'; readonly by: number; readonly count: number; readonly current: number }
+  | { readonly type: 'layersScroll'; readonly by: number; readonly lines: number; readonly height: number };
 
 export function openRunForm(image: string): Modal {
   return { kind: 'form', form: runForm(image) };
@@ -197,6 +222,24 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     }
     case 'showDetails':
       return { ...s, pane: 'details', details: a.ref, detailsOffset: 0, detailsFrom: a.from };
+    case 'showStats':
+      return { ...s, pane: 'stats', statsTarget: a.id, backTo: s.pane === 'stats' || s.pane === 'layers' ? s.backTo : s.pane };
+    case 'showLayers':
+      return {
+        ...s,
+        pane: 'layers',
+        layers: { ref: a.ref, label: a.label, selected: undefined, offset: 0, epoch: s.layers.epoch + 1 },
+        backTo: s.pane === 'stats' || s.pane === 'layers' ? s.backTo : s.pane,
+      };
+    case 'layersMove': {
+      if (a.count === 0) return s;
+      const selected = Math.min(Math.max(0, a.current + a.by), a.count - 1);
+      return selected === a.current && s.layers.selected !== undefined ? s : { ...s, layers: { ...s.layers, selected, offset: 0 } };
+    }
+    case 'layersScroll': {
+      const offset = Math.min(Math.max(0, s.layers.offset + a.by), Math.max(0, a.lines - a.height));
+      return offset === s.layers.offset ? s : { ...s, layers: { ...s.layers, offset } };
+    }
     case 'detailsScroll': {
       const max = Math.max(0, a.lines - a.height);
       const to = a.by === 'top' ? 0 : a.by === 'bottom' ? max : s.detailsOffset + a.by;

@@ -124,6 +124,16 @@ export function recordActions(a: EngineActions, log: CommandLog, name: (id: stri
       log.record(cli('exec', '-it', name(id), 'sh'));
       return a.execShellCommand(id);
     },
+    removeVolume: (volume) => {
+      const p = a.removeVolume(volume);
+      log.record(cli('volume', 'rm', volume), p);
+      return p;
+    },
+    removeNetwork: (network) => {
+      const p = a.removeNetwork(network);
+      log.record(cli('network', 'rm', network), p);
+      return p;
+    },
     prune: () => {
       const p = a.prune();
       log.record('dockui container prune -f && dockui image prune -f', p);

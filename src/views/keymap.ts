@@ -3,7 +3,7 @@
 // missing description a compile error) and the help cannot drift from what the keys do.
 import type { Key } from 'ink';
 
-export const paneIds = ['containers', 'images', 'logs', 'build', 'details'] as const;
+export const paneIds = ['containers', 'images', 'logs', 'build', 'details', 'volumes', 'networks', 'stats', 'layers'] as const;
 export type PaneId = (typeof paneIds)[number];
 
 /**
@@ -33,6 +33,10 @@ export const keymap = {
   'app.pane.logs': { keys: ['3'], description: 'Logs pane', scope: 'global' },
   'app.pane.build': { keys: ['4'], description: 'Build pane', scope: 'global' },
   'app.pane.details': { keys: ['5'], description: 'Details pane', scope: 'global' },
+  'app.pane.volumes': { keys: ['6'], description: 'Volumes pane (list, inspect, remove)', scope: 'global' },
+  'app.pane.networks': { keys: ['7'], description: 'Networks pane (list, inspect, remove)', scope: 'global' },
+  'app.pane.stats': { keys: ['8'], description: 'Stats pane: graphs, processes, the host line', scope: 'global' },
+  'app.pane.layers': { keys: ['9'], description: 'Layers pane: the layer explorer', scope: 'global' },
   'app.pull': { keys: ['p'], description: 'pull an image', scope: 'global', hint: 'pull' },
   'app.build': { keys: ['b'], description: 'build the folder’s Dockerfile', scope: 'global', hint: 'build' },
   'app.watch': { keys: ['w'], description: 'pause/resume watching the folder', scope: 'global' },
@@ -84,10 +88,35 @@ export const keymap = {
     description: 'open the container’s published port in a browser (prints the URL)',
     scope: 'containers',
   },
+  'containers.stats': {
+    keys: ['t'],
+    description: 'stats of the container: CPU, memory, network and IO graphs, its processes (top)',
+    scope: 'containers',
+    hint: 'stats',
+  },
 
   'images.run': { keys: ['R'], description: 'run a container from the image', scope: 'images', hint: 'run' },
   'images.delete': { keys: ['d'], description: 'delete the image (asks y/N)', scope: 'images', hint: 'delete' },
   'images.containers': { keys: ['c'], description: 'the containers of the image (Containers, filtered)', scope: 'images' },
+  'images.layers': {
+    keys: ['L'],
+    description: 'explore the image’s layers: files added, modified, removed; wasted space',
+    scope: 'images',
+    hint: 'layers',
+  },
+
+  'build.layers': { keys: ['L'], description: 'explore the layers of the image just built', scope: 'build', hint: 'layers' },
+
+  'volumes.delete': { keys: ['d'], description: 'remove the volume (asks y/N; not while in use)', scope: 'volumes', hint: 'remove' },
+  'networks.delete': { keys: ['d'], description: 'remove the network (asks y/N; not while in use)', scope: 'networks', hint: 'remove' },
+
+  'stats.back': { keys: ['escape'], description: 'back to the list', scope: 'stats', hint: 'back' },
+
+  'layers.up': { keys: ['up', 'k'], description: 'the layer above', scope: 'layers', hint: 'layer' },
+  'layers.down': { keys: ['down', 'j'], description: 'the layer below', scope: 'layers' },
+  'layers.pageUp': { keys: ['pageup'], description: 'scroll the layer’s files up', scope: 'layers' },
+  'layers.pageDown': { keys: ['pagedown'], description: 'scroll the layer’s files down', scope: 'layers', hint: 'files' },
+  'layers.back': { keys: ['escape'], description: 'back to where it was opened from', scope: 'layers', hint: 'back' },
 
   'logs.follow': { keys: ['f'], description: 'follow new lines on/off', scope: 'logs', hint: 'follow' },
   'logs.nextMatch': { keys: ['n'], description: 'next search match', scope: 'logs', hint: 'next' },
@@ -164,7 +193,7 @@ export function keyName(input: string, key: Key): string | undefined {
 /** The scopes active, innermost first, for a focused pane and an open modal. */
 export function activeScopes(pane: PaneId, modal: ModalScope | undefined): readonly Scope[] {
   if (modal) return [modal, 'always'];
-  const list: readonly Scope[] = pane === 'build' ? [] : ['list'];
+  const list: readonly Scope[] = pane === 'build' || pane === 'stats' || pane === 'layers' ? [] : ['list'];
   return [pane, ...list, 'global', 'always'];
 }
 
@@ -236,6 +265,10 @@ export const scopeTitles: Readonly<Record<Scope, string>> = {
   logs: 'Logs',
   build: 'Build',
   details: 'Details',
+  volumes: 'Volumes',
+  networks: 'Networks',
+  stats: 'Stats',
+  layers: 'Layers',
   confirm: 'Confirm dialog',
   form: 'Run form',
   pull: 'Pull dialog',

@@ -8,6 +8,8 @@ import type { ListMove } from './list-nav.js';
 import { prunePreview, pruneMessage } from './prune.js';
 import { act, cannotRun, type ScreenContext } from './screen-context.js';
 import { runExtraAction } from './screen-extras.js';
+import { resourceListRows } from './ResourcePanes.js';
+import { runPaneAction } from './screen-panes.js';
 
 const listMoves = {
   'list.up': 'up',
@@ -24,6 +26,10 @@ const paneKeys = {
   'app.pane.logs': 'logs',
   'app.pane.build': 'build',
   'app.pane.details': 'details',
+  'app.pane.volumes': 'volumes',
+  'app.pane.networks': 'networks',
+  'app.pane.stats': 'stats',
+  'app.pane.layers': 'layers',
 } as const satisfies Partial<Record<ActionId, PaneId>>;
 
 export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void {
@@ -36,6 +42,14 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
         move,
         count: pane === 'containers' ? ctx.shownContainers.length : ctx.shownImages.length,
         height: ctx.layout.listRows,
+      });
+    else if (pane === 'volumes' || pane === 'networks')
+      ctx.dispatch({
+        type: 'listMove',
+        list: pane,
+        move,
+        count: pane === 'volumes' ? ctx.panes.volumes.length : ctx.panes.networks.length,
+        height: resourceListRows(ctx.layout),
       });
     else if (pane === 'logs') {
       const by = move === 'up' ? -1 : move === 'down' ? 1 : move === 'pageUp' ? -ctx.logRows : move === 'pageDown' ? ctx.logRows : 0;
@@ -68,6 +82,10 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'app.pane.logs':
     case 'app.pane.build':
     case 'app.pane.details':
+    case 'app.pane.volumes':
+    case 'app.pane.networks':
+    case 'app.pane.stats':
+    case 'app.pane.layers':
       ctx.dispatch({ type: 'focus', pane: paneKeys[id] });
       return;
     case 'app.interrupt':
@@ -128,12 +146,14 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     }
     case 'app.filter':
       // A new `/` starts empty, as in less and vim: Enter on it applies what is typed anew.
-      if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'openModal', modal: openPrompt('filter', '') });
+      if (pane === 'containers' || pane === 'images' || pane === 'volumes' || pane === 'networks')
+        ctx.dispatch({ type: 'openModal', modal: openPrompt('filter', '') });
       else if (pane === 'logs') ctx.dispatch({ type: 'openModal', modal: openPrompt('search', '') });
       else ctx.setStatus({ kind: 'info', text: 'nothing to filter here: / filters Containers and Images, and searches Logs' });
       return;
     case 'list.clearFilter':
-      if (pane === 'containers' || pane === 'images') ctx.dispatch({ type: 'setFilter', list: pane, value: '' });
+      if (pane === 'containers' || pane === 'images' || pane === 'volumes' || pane === 'networks')
+        ctx.dispatch({ type: 'setFilter', list: pane, value: '' });
       else if (pane === 'logs') ctx.dispatch({ type: 'logs', action: { type: 'search', query: '', matches: [] }, window: ctx.logsWindow });
       return;
     case 'list.details':
@@ -336,6 +356,19 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'details.image':
     case 'details.containers':
       runExtraAction(ctx, id, st);
+      return;
+    case 'containers.stats':
+    case 'images.layers':
+    case 'build.layers':
+    case 'volumes.delete':
+    case 'networks.delete':
+    case 'stats.back':
+    case 'layers.up':
+    case 'layers.down':
+    case 'layers.pageUp':
+    case 'layers.pageDown':
+    case 'layers.back':
+      runPaneAction(ctx, id, st);
       return;
     case 'confirm.yes':
     case 'confirm.no':

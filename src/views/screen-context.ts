@@ -11,6 +11,7 @@ import type { CommandLog } from './command-log.js';
 import type { ImageRow } from './ImagesPane.js';
 import type { Layout } from './layout.js';
 import type { LogsWindowInput } from './logs-view.js';
+import type { PanesContext } from './screen-panes.js';
 import type { DevControl, LogsState, StatusMessage } from './view-models.js';
 
 export type BuildTarget = { readonly context: string; readonly tag: string } | { readonly unavailable: string };
@@ -54,6 +55,8 @@ export interface ScreenContext {
   readonly setSuspended: (on: boolean) => void;
   /** The dockui CLI line of every action taken (command-log.ts). */
   readonly commandLog: CommandLog;
+  /** The Stats, Layers, Volumes and Networks panes' data (screen-panes.ts). */
+  readonly panes: PanesContext;
 }
 
 /** Runs an engine call with a busy line, then its result or its error on the status line. */

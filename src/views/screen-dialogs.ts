@@ -46,6 +46,10 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
           });
         else if (it.type === 'killContainer')
           void act(ctx, `killing ${it.name}…`, () => ctx.actions.kill(it.id).then(() => `killed ${it.name}`));
+        else if (it.type === 'removeVolume')
+          void act(ctx, `removing volume ${it.name}…`, () => ctx.actions.removeVolume(it.name).then(() => `removed volume ${it.name}`));
+        else if (it.type === 'removeNetwork')
+          void act(ctx, `removing network ${it.name}…`, () => ctx.actions.removeNetwork(it.name).then(() => `removed network ${it.name}`));
         else if (it.force)
           void act(ctx, `untagging ${it.label}…`, () =>
             ctx.actions.removeImage(it.ref, true).then(() => `untagged ${it.label}: the image stays until its containers are removed`),
@@ -139,7 +143,8 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
           );
           ctx.dispatch({ type: 'logs', action: { type: 'search', query: value, matches }, window: ctx.logsWindow });
           if (value && matches.length === 0) ctx.setStatus({ kind: 'info', text: `no line matches "${value}"` });
-        } else if (st.pane === 'containers' || st.pane === 'images') ctx.dispatch({ type: 'setFilter', list: st.pane, value });
+        } else if (st.pane === 'containers' || st.pane === 'images' || st.pane === 'volumes' || st.pane === 'networks')
+          ctx.dispatch({ type: 'setFilter', list: st.pane, value });
       } else {
         const edit = textInputKey(input, key);
         if (edit) ctx.dispatch({ type: 'editInput', action: edit });

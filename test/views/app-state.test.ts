@@ -6,7 +6,7 @@ const run = (...as: AppAction[]): AppState => as.reduce(appReducer, initialAppSt
 
 describe('app state', () => {
   it('cycles panes both ways and wraps', () => {
-    assert.equal(run({ type: 'cyclePane', by: -1 }).pane, 'details');
+    assert.equal(run({ type: 'cyclePane', by: -1 }).pane, 'layers', 'Shift-Tab from the first pane wraps to the last (9 Layers)');
     assert.equal(run({ type: 'cyclePane', by: 1 }, { type: 'cyclePane', by: 1 }).pane, 'logs');
     assert.equal(run({ type: 'focus', pane: 'build' }).pane, 'build');
     const s = run();

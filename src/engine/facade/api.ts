@@ -239,6 +239,12 @@ export interface ImageEngine extends ImagesApi {
   inspectJson(ref: string): Promise<Record<string, unknown>>;
   /** `docker history`: the config's history, newest first, with each layer's unpacked size. */
   history(ref: string): Promise<ImageHistoryEntry[]>;
+  /**
+   * The layer explorer (dive): per layer, bottom first, its build step and the files it adds,
+   * modifies and removes; the bytes wasted on versions later layers overwrote or removed, and
+   * dive's efficiency score.
+   */
+  layerFiles(ref: string): Promise<ImageLayerFilesReport>;
   /** Dangling images (and with `all`, every image no container uses), then the space they held. */
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<GcReport>;
   save(names: readonly string[], to: ArchiveTarget, opts?: { signal?: AbortSignal }): Promise<void>;
@@ -337,6 +343,10 @@ export interface SystemCheckReport extends CheckReport {
 
 export type { DockerEvent } from '../event-log.js';
 export type { IndexCheckProblem } from '../runtime/records.js';
+export type { HostReport } from './host.js';
+export type { ImageLayerFilesReport, LayerChange, LayerChangeKind, LayerFilesReport, WastedPath } from '../store/layer-tree.js';
+import type { ImageLayerFilesReport } from '../store/layer-tree.js';
+import type { HostReport } from './host.js';
 
 export interface SystemEngine {
   /**
@@ -351,6 +361,8 @@ export interface SystemEngine {
   gc(opts?: GcOptions): Promise<GcReport>;
   /** Dangling images, partial downloads, dead temp files; with `all` also unused images and the build cache. */
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<SystemPruneReport>;
+  /** The host's CPU (busy since the previous call), memory and load: the TUI's summary line. */
+  host(): Promise<HostReport>;
 }
 
 /** A build whose context comes as a tar stream; `dockerfile` is a path inside that context. */

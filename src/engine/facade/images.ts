@@ -6,6 +6,7 @@ import { EngineError, isEngineError, type ImageSummary, type PullProgress } from
 import type { GcReport, Store } from '../store/index.js';
 import type { ImageDetails } from '../types.js';
 import type {
+  ImageLayerFilesReport,
   ImageHistoryEntry,
   ArchiveSource,
   ArchiveTarget,
@@ -138,6 +139,19 @@ export class ImageEngineImpl implements ImageEngine {
   async inspectJson(ref: string): Promise<Record<string, unknown>> {
     const [store, { inspectImage }] = await Promise.all([this.core.store(), import('../store/inspect.js')]);
     return (await inspectImage(store, ref)).docker;
+  }
+
+  async layerFiles(ref: string): Promise<ImageLayerFilesReport> {
+    const [store, { imageLayerFiles }] = await Promise.all([this.core.store(), import('../store/layer-tree.js')]);
+    const hit = await store.resolveImage(ref);
+    const config = await store.imageConfig(hit.id);
+    const layers = await store.imageLayers(hit.id, config);
+    // As moby's history: each non-empty step made the next layer, in order.
+    const steps = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '');
+    return imageLayerFiles(
+      hit.id,
+      layers.map((l, i) => ({ ...l, createdBy: steps.length === layers.length ? (steps[i] ?? '') : '' })),
+    );
   }
 
   async history(ref: string): Promise<ImageHistoryEntry[]> {

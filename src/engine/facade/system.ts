@@ -17,6 +17,7 @@ import type {
   VolumeReport,
 } from './api.js';
 import type { EngineCore } from './core.js';
+import { HostSampler, type HostReport } from './host.js';
 
 /** A finder whose module loads on use (only `system check` and `prune` pay for it). */
 function lazyFinder(
@@ -187,7 +188,13 @@ export class RegistryEngineImpl implements RegistryEngine {
 }
 
 export class SystemEngineImpl implements SystemEngine {
+  #host: HostSampler | undefined;
   constructor(readonly core: EngineCore) {}
+
+  async host(): Promise<HostReport> {
+    this.#host ??= new HostSampler();
+    return this.#host.sample();
+  }
 
   async *events(opts: { sinceMs?: number; untilMs?: number; follow?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<DockerEvent> {
     const { readEvents } = await import('../event-log.js');

@@ -31,6 +31,34 @@ import { ContainerLifecycle } from './lifecycle.js';
 import { netnsPath } from './network.js';
 import { deactivate, hotPlug, leaseAddresses, macOf, readNetwork, releaseAddresses } from '../network/bridge.js';
 
+/** Bytes received and sent on every interface but lo, from /proc/PID/net/dev (the container's netns). */
+export function netCounters(text: string): { netRxBytes: number; netTxBytes: number } | Record<string, never> {
+  if (!text) return {};
+  let rx = 0;
+  let tx = 0;
+  for (const line of text.split('\n').slice(2)) {
+    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
+    if (!m || m[1] === 'lo') continue;
+    const f = (m[2] ?? '').trim().split(/\s+/);
+    rx += Number(f[0]) || 0;
+    tx += Number(f[8]) || 0;
+  }
+  return { netRxBytes: rx, netTxBytes: tx };
+}
+
+/** Bytes read and written, summed over devices, from cgroup v1's blkio.throttle.io_service_bytes. */
+export function blockCounters(text: string): { blockReadBytes: number; blockWriteBytes: number } | Record<string, never> {
+  if (!text) return {};
+  let read = 0;
+  let write = 0;
+  for (const line of text.split('\n')) {
+    const m = /^\d+:\d+ (Read|Write) (\d+)$/.exec(line.trim());
+    if (m?.[1] === 'Read') read += Number(m[2]);
+    else if (m?.[1] === 'Write') write += Number(m[2]);
+  }
+  return { blockReadBytes: read, blockWriteBytes: write };
+}
+
 export class Containers extends ContainerLifecycle {
   /**
    * The container's output. History comes as whole lines (a last line without a newline is
@@ -113,12 +141,14 @@ export class Containers extends ContainerLifecycle {
     const cpu0 = await num(cg('cpuacct', 'cpuacct.usage'));
     const t0 = process.hrtime.bigint();
     await sleep(sampleMs);
-    const [cpu1, mem, limit, pids, statText] = await Promise.all([
+    const [cpu1, mem, limit, pids, statText, netText, blkText] = await Promise.all([
       num(cg('cpuacct', 'cpuacct.usage')),
       num(cg('memory', 'memory.usage_in_bytes')),
       num(cg('memory', 'memory.limit_in_bytes')),
       num(cg('pids', 'pids.current')),
       readFile(cg('memory', 'memory.stat'), 'utf8').catch(() => ''),
+      rec.pid ? readFile(`/proc/${rec.pid}/net/dev`, 'utf8').catch(() => '') : Promise.resolve(''),
+      readFile(cg('blkio', 'blkio.throttle.io_service_bytes'), 'utf8').catch(() => ''),
     ]);
     const dt = Number(process.hrtime.bigint() - t0);
     // Docker shows usage minus page cache (inactive_file).
@@ -130,6 +160,8 @@ export class Containers extends ContainerLifecycle {
       ...(limit > 0 && limit < 2 ** 62 ? { memoryLimitBytes: limit } : {}),
       pids,
       at: Date.now(),
+      ...netCounters(netText),
+      ...blockCounters(blkText),
     };
   }
 
