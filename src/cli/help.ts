@@ -44,6 +44,7 @@ const dockerSummary: Readonly<Record<string, string>> = {
   version: 'Show the Docker version information',
   wait: 'Block until one or more containers stop, then print their exit codes',
   // management commands
+  builder: 'Manage builds',
   container: 'Manage containers',
   image: 'Manage images',
   manifest: 'Manage Docker image manifests and manifest lists',

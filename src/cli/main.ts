@@ -46,6 +46,7 @@ const verbs: Readonly<Record<string, string>> = {
   rename: 'container',
   container: 'container',
   build: 'build',
+  builder: 'builder',
   import: 'import',
   save: 'save',
   load: 'load',

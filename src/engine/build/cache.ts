@@ -4,7 +4,7 @@
 // the resulting state: the image config so far and the layers (diffIDs) and blobs (digests)
 // it stands on, which keep them alive through the store's gc.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Descriptor, OciImageConfig } from './image-config.js';
 
@@ -52,11 +52,22 @@ export class BuildCache {
     return join(this.dir, `${key.replace(/^sha256:/, '')}.json`);
   }
 
-  /** The entry for `key`, or undefined (missing or unreadable entries are misses, never errors). */
+  /**
+   * The entry for `key`, or undefined (missing or unreadable entries are misses, never errors).
+   * A hit touches the file: its mtime is the record's "last used" (`builder prune --filter until=`).
+   */
   get(key: string): CacheEntry | undefined {
     try {
-      const e = JSON.parse(readFileSync(this.#path(key), 'utf8')) as CacheEntry;
-      return e.version === 1 && e.key === key ? e : undefined;
+      const p = this.#path(key);
+      const e = JSON.parse(readFileSync(p, 'utf8')) as CacheEntry;
+      if (e.version !== 1 || e.key !== key) return undefined;
+      try {
+        const now = new Date();
+        utimesSync(p, now, now);
+      } catch {
+        // a read-only root: the record keeps its old time
+      }
+      return e;
     } catch {
       return undefined;
     }

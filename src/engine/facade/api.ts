@@ -345,8 +345,17 @@ export interface SystemEngine {
 /** A build whose context comes as a tar stream; `dockerfile` is a path inside that context. */
 export type ArchiveBuildOptions = Omit<BuildOptions, 'context' | 'dockerfile'> & { readonly dockerfile?: string };
 
+export type { BuildPruneOptions, BuildPruneReport } from '../build/prune.js';
+import type { BuildPruneOptions, BuildPruneReport } from '../build/prune.js';
+
 export type BuildEngine = BuildsApi & {
   build(opts: BuildOptions): Promise<BuildResult>;
+  /**
+   * `docker builder prune`: removes build cache records (step entries, RUN cache mounts) — those
+   * no image shares unless `all`, last used before `untilMs` ago, oldest first down to
+   * `keepBytes` — then frees the layers only they held. Ids removed and bytes freed.
+   */
+  prune(opts?: BuildPruneOptions): Promise<BuildPruneReport>;
   /**
    * The Engine API's POST /build: the context as a tar stream (plain or gzip), unpacked into a
    * private dir under ROOT/tmp (every path resolved inside it), built, and removed.

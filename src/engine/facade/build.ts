@@ -6,7 +6,7 @@ import { EngineError } from '../define.js';
 import type { RunRequest } from '../build/builder.js';
 import type { EnginePaths } from '../paths.js';
 import type { BuildOptions, BuildResult, BuildsApi } from '../types.js';
-import type { ArchiveBuildOptions, BuildEngine } from './api.js';
+import type { ArchiveBuildOptions, BuildEngine, BuildPruneOptions, BuildPruneReport } from './api.js';
 import type { EngineCore } from './core.js';
 
 /**
@@ -71,6 +71,11 @@ export class BuildEngineImpl implements BuildEngine {
 
   async build(opts: BuildOptions): Promise<BuildResult> {
     return (await this.#open()).build(opts);
+  }
+
+  async prune(opts: BuildPruneOptions = {}): Promise<BuildPruneReport> {
+    const [store, { pruneBuildCache }] = await Promise.all([this.core.store(), import('../build/prune.js')]);
+    return pruneBuildCache(store, this.core.paths.root, opts);
   }
 
   async buildArchive(source: AsyncIterable<Buffer>, opts: ArchiveBuildOptions): Promise<BuildResult> {
