@@ -525,6 +525,7 @@ const subcommands = [
   'rename',
   'port',
   'diff',
+  'attach',
 ];
 
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
@@ -549,6 +550,7 @@ const containerVerb: Verb = defineVerb({
     else if (sub === 'inspect') v = (await import('./inspect.js')).verb as unknown as Verb;
     else if (sub === 'port') v = (await import('./port.js')).verb as unknown as Verb;
     else if (sub === 'diff') v = (await import('./diff.js')).verb as unknown as Verb;
+    else if (sub === 'attach') v = (await import('./attach.js')).verb as unknown as Verb;
     else v = byName(sub);
     const { parseArgs, usage } = await import('../args.js');
     if (rest[0] === '--help' || rest[0] === '-h') {

@@ -232,6 +232,7 @@ export class ContainerStarter extends ContainerCore {
         containerDir: dir,
         runRoot: this.paths.runRoot,
         tty: rec.tty,
+        interactive: rec.interactive,
         logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
         // A foreground run with a restart policy keeps the exit command: the policy outlives the CLI.
         exitCommand:
