@@ -1,6 +1,6 @@
 // Container verbs: create, start, run, stop, kill, restart, rm, logs, wait, exec, stats, top,
 // rename, and `container <sub>` (ls, prune, inspect, cleanup and the same verbs again).
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { EngineError, isEngineError, type ContainerStats } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
 import { shortId, trace, type ContainerEngine } from '../../engine/index.js';
@@ -37,6 +37,8 @@ const runFlags = {
   init: { help: 'Run an init inside the container that forwards signals and reaps processes' },
   hostname: { short: 'h', value: true, help: 'Container host name' },
   label: { short: 'l', value: true, multi: true, help: 'Set meta data on a container' },
+  'label-file': { value: true, multi: true, help: 'Read in a line delimited file of labels' },
+  cidfile: { value: true, help: 'Write the container ID to the file' },
   ...policyFlags,
 } as const;
 
@@ -72,7 +74,10 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     if (!Number.isInteger(pidsLimit)) throw new EngineError('invalid_argument', `invalid --pids-limit: ${flags['pids-limit']}`);
   }
   const labels: Record<string, string> = {};
-  for (const l of flags.label ?? []) {
+  // --label-file lines first (as --env-file's: # comments and blank lines skipped), then --label.
+  const labelLines: string[] = [];
+  for (const f of flags['label-file'] ?? []) labelLines.push(...(await readEnvFile(f)));
+  for (const l of [...labelLines, ...(flags.label ?? [])]) {
     const i = l.indexOf('=');
     labels[i === -1 ? l : l.slice(0, i)] = i === -1 ? '' : l.slice(i + 1);
   }
@@ -157,7 +162,19 @@ const runVerb = (name: 'run' | 'create') =>
       if (name === 'run' && opts.tty && !flags.detach && !(ctx.stdin as { isTTY?: boolean }).isTTY)
         throw new EngineError('invalid_argument', 'the input device is not a TTY');
       const c = service(ctx);
+      const cidfile = flags.cidfile;
+      // Docker's check and words: an existing file may belong to a container still running.
+      if (cidfile !== undefined && (await stat(cidfile).catch(() => undefined)))
+        throw new EngineError(
+          'invalid_argument',
+          `Container ID file found, make sure the other container isn't running or delete ${cidfile}`,
+        );
       const rec = await createPulling(ctx, c, opts);
+      if (cidfile !== undefined)
+        await writeFile(cidfile, rec.id, { flag: 'wx' }).catch(async (e: Error) => {
+          await removeQuiet(c, rec.id);
+          throw new EngineError('invalid_argument', `failed to create the container ID file: ${e.message}`);
+        });
       if (name === 'create') {
         ctx.stdout.write(`${rec.id}\n`);
         return 0;
