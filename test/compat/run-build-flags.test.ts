@@ -6,8 +6,9 @@
 //   ✓ --restart (restart.test.ts)          ✓ --health-* / --no-healthcheck (health.test.ts)
 //   ~ --cap-add / --cap-drop, --log-opt: implemented, tested in test/engine/runtime (no $DOCKER scenario yet)
 //   ✓ --cidfile (here)                     ✓ --label-file (here)
+//   ✓ --stop-signal (here)
 //   ✗ --add-host  ✗ --dns / --dns-option / --dns-search  ✗ --mount  ✗ --ulimit
-//   ✗ --security-opt  ✗ --device  ✗ --shm-size  ✗ --stop-signal  ✗ --stop-timeout
+//   ✗ --security-opt  ✗ --device  ✗ --shm-size  ✗ --stop-timeout
 //   ✗ --log-driver  ✗ --platform  ✗ --pull  ✗ --network-alias  ✗ --expose  ✗ --volumes-from
 //   ✗ --pid  ✗ --ipc  ✗ --uts  ✗ --group-add  ✗ --sysctl
 // build (33 in docker):
@@ -77,10 +78,28 @@ describe('compat: run/create and build flags', () => {
     assert.equal(existsSync(iid), false);
   });
 
+  it('--stop-signal: stop sends that signal (over the image default); a bad one is refused, nothing created', async () => {
+    const r = await s.sh(
+      `$DOCKER run -d --stop-signal USR1 --name h14-sig $IMAGE sh -c 'trap "echo got-usr1; exit 0" USR1; while :; do sleep 0.1; done'`,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const t0 = Date.now();
+    assert.equal((await s.sh('$DOCKER stop h14-sig')).code, 0);
+    // The trap ran: no 10 s wait for a SIGKILL, exit 0.
+    assert.ok(Date.now() - t0 < 8000);
+    assert.equal((await s.sh('$DOCKER logs h14-sig')).stdout, 'got-usr1\n');
+    assert.equal((await s.sh(`$DOCKER inspect -f '{{.State.ExitCode}}' h14-sig`)).stdout, '0\n');
+    const bad = await s.sh('$DOCKER create --stop-signal SIGNOPE --name h14-sig2 $IMAGE true');
+    assert.equal(bad.code, 125);
+    assert.equal(bad.stderr.split('\n').length, 2, bad.stderr);
+    assert.equal((await s.sh(`$DOCKER ps -aq --filter name=h14-sig2`)).stdout, '');
+  });
+
   it("help lists them in docker's words", async () => {
     const run = (await s.sh('$DOCKER run --help')).stdout;
     assert.match(run, /\n {6}--cidfile string +Write the container ID to the file\n/);
     assert.match(run, /\n {6}--label-file list +Read in a line delimited file of labels\n/);
+    assert.match(run, /\n {6}--stop-signal string +Signal to stop a container \(default "SIGTERM"\)\n/);
     assert.match((await s.sh('$DOCKER build --help')).stdout, /\n {6}--iidfile string +Write the image ID to the file\n/);
   });
 });

@@ -39,6 +39,7 @@ const runFlags = {
   label: { short: 'l', value: true, multi: true, help: 'Set meta data on a container' },
   'label-file': { value: true, multi: true, help: 'Read in a line delimited file of labels' },
   cidfile: { value: true, help: 'Write the container ID to the file' },
+  'stop-signal': { value: true, help: 'Signal to stop a container (default "SIGTERM")' },
   ...policyFlags,
 } as const;
 
@@ -109,6 +110,7 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     init: flags.init ?? false,
     autoRemove: flags.rm ?? false,
     labels,
+    ...(flags['stop-signal'] !== undefined ? { stopSignal: flags['stop-signal'] } : {}),
     ...policyOptions(flags),
   };
 }

@@ -83,7 +83,7 @@ export class ContainerStarter extends ContainerCore {
     const argv = [...entrypoint, ...cmd];
     if (argv.length === 0) throw new EngineError('invalid_argument', `no command specified: image ${opts.image} has no Cmd or Entrypoint`);
     const healthcheck = effectiveHealthcheck(cfg.Healthcheck, opts.healthcheck);
-    const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
+    const stopSignal = opts.stopSignal ? parseSignal(opts.stopSignal) : cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
     const env = mergeEnv(
       cfg.Env,
       opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
