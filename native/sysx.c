@@ -1,13 +1,17 @@
 // sysx: the few Linux system calls Node does not expose and the engine needs on hot
 // paths (layer unpack, container root filesystems): mknod, the l*xattr family, mount,
-// umount2. Each throws a JS Error with `code` set to the errno name (ENOENT, EPERM, ...).
+// umount2; and a SOCK_SEQPACKET client (conmon's attach socket) with shutdown. Each throws a JS Error with `code` set to the errno name (ENOENT, EPERM, ...).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -171,6 +175,55 @@ static napi_value js_umount2(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// seqpacketConnect(dir, name) -> fd: connects to the SOCK_SEQPACKET socket DIR/NAME. The path
+// goes through /proc/self/fd/N (N: DIR opened O_PATH), as podman does, so a DIR longer than
+// sun_path allows still works. The fd is blocking and close-on-exec.
+static napi_value js_seqpacket_connect(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char dir[PATH_BUF], name[256];
+  if (argc < 2 || get_str(env, argv[0], dir, sizeof dir) || get_str(env, argv[1], name, sizeof name)) return NULL;
+  int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return throw_errno(env, errno, "open", dir);
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  int n = snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dfd, name);
+  if (n < 0 || (size_t)n >= sizeof addr.sun_path) {
+    close(dfd);
+    return throw_errno(env, ENAMETOOLONG, "connect", name);
+  }
+  int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    int e = errno;
+    close(dfd);
+    return throw_errno(env, e, "socket", dir);
+  }
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    int e = errno;
+    close(fd);
+    close(dfd);
+    return throw_errno(env, e, "connect", dir);
+  }
+  close(dfd);
+  napi_value out;
+  napi_create_int32(env, fd, &out);
+  return out;
+}
+
+// shutdown(fd, how): wakes a read blocked on the socket in another thread (it returns 0).
+static napi_value js_shutdown(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1, how = SHUT_RDWR;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return NULL;
+  if (argc > 1) napi_get_value_int32(env, argv[1], &how);
+  if (shutdown(fd, how) != 0 && errno != ENOTCONN) return throw_errno(env, errno, "shutdown", NULL);
+  return undefined(env);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_default, NULL},
@@ -179,6 +232,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_default, NULL},
       {"mount", NULL, js_mount, NULL, NULL, NULL, napi_default, NULL},
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL},
+      {"seqpacketConnect", NULL, js_seqpacket_connect, NULL, NULL, NULL, napi_default, NULL},
+      {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

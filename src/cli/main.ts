@@ -30,6 +30,7 @@ const verbs: Readonly<Record<string, string>> = {
   rm: 'container',
   ps: 'ps',
   port: 'port',
+  attach: 'attach',
   diff: 'diff',
   cp: 'cp',
   update: 'update',

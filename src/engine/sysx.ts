@@ -11,6 +11,10 @@ export interface Sysx {
   llistxattr(path: string): string[];
   mount(source: string, target: string, fstype: string, flags: number, data: string | null): void;
   umount2(target: string, flags: number): void;
+  /** A blocking, close-on-exec SOCK_SEQPACKET client of DIR/NAME (DIR may exceed sun_path). */
+  seqpacketConnect(dir: string, name: string): number;
+  /** shutdown(2); SHUT_RDWR (2) by default. */
+  shutdown(fd: number, how?: number): void;
 }
 
 export const MS_RDONLY = 1;

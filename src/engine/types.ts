@@ -88,6 +88,8 @@ export interface RunOptions {
   readonly init?: boolean;
   readonly autoRemove?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Docker's --stop-signal (Config.StopSignal): over the image's STOPSIGNAL; "SIGUSR1", "USR1", "10". */
+  readonly stopSignal?: string;
   /** Docker's HostConfig.RestartPolicy (`--restart`); default { Name: "no" }. */
   readonly restart?: RestartPolicy;
   /**

@@ -13,7 +13,11 @@ describe('compat: help', () => {
     const r = await s.sh('$DOCKER --help');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Usage: {2}dockui \[OPTIONS\] COMMAND\n/);
-    assert.match(r.stdout, /\nManagement Commands:\n {2}container {3}Manage containers\n {2}image {7}Manage images\n/);
+    // docker's order: builder first, then container, image, manifest (docker 20.10's words).
+    assert.match(
+      r.stdout,
+      /\nManagement Commands:\n {2}builder {5}Manage builds\n {2}container {3}Manage containers\n {2}image {7}Manage images\n {2}manifest {4}Manage Docker image manifests and manifest lists\n/,
+    );
     for (const line of [
       '  cp          Copy files/folders between a container and the local filesystem',
       '  events      Get real time events from the server',

@@ -80,6 +80,7 @@ export const verb = defineVerb({
     label: { value: true, multi: true, help: 'set metadata on the image (KEY=VALUE)' },
     progress: { value: true, help: 'progress output: auto, plain or tty' },
     quiet: { short: 'q', help: 'print only the image id' },
+    iidfile: { value: true, help: 'Write the image ID to the file' },
     secret: { value: true, multi: true, help: 'a secret for RUN --mount=type=secret (id=ID,src=FILE or id=ID,env=VAR)' },
   },
   async run(ctx, { flags, positionals }) {
@@ -135,6 +136,8 @@ export const verb = defineVerb({
         held.set(index, h);
       } else out.write(`#${index + 1} ${line}\n`);
     };
+    // As docker: an old id file goes first, so a failed build leaves none behind.
+    if (flags.iidfile !== undefined) await (await import('node:fs/promises')).rm(flags.iidfile, { force: true });
     const r = await builder.build({
       context: positionals[0]!,
       ...(flags.file !== undefined && flags.file !== '-' ? { dockerfile: flags.file } : {}),
@@ -152,6 +155,13 @@ export const verb = defineVerb({
     if (!quiet) {
       out.write(`writing image ${r.imageId} (${r.steps} steps, ${r.cachedSteps} cached, ${(r.durationMs / 1000).toFixed(2)}s)\n`);
       for (const t of tags) out.write(`naming to ${t}\n`);
+    }
+    // Docker writes the id alone, no newline.
+    if (flags.iidfile !== undefined) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(flags.iidfile, r.imageId).catch((e: Error) => {
+        throw new EngineError('invalid_argument', `failed to write the image ID file: ${e.message}`);
+      });
     }
     ctx.stdout.write(`${r.imageId}\n`);
     return 0;

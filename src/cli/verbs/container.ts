@@ -1,13 +1,14 @@
 // Container verbs: create, start, run, stop, kill, restart, rm, logs, wait, exec, stats, top,
 // rename, and `container <sub>` (ls, prune, inspect, cleanup and the same verbs again).
-import { readFile } from 'node:fs/promises';
-import { EngineError, isEngineError, type ContainerStats } from '../../engine/define.js';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { EngineError, isEngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
-import { shortId, trace, type ContainerEngine } from '../../engine/index.js';
+import { trace, type ContainerEngine } from '../../engine/index.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
 import type { FlagSpecs, Parsed } from '../args.js';
 import { policyFlags, policyOptions } from './run-policy.js';
+import { statsVerb, topVerb } from './container-stats.js';
 
 const runFlags = {
   detach: { short: 'd', help: 'Run container in background and print container ID' },
@@ -38,6 +39,9 @@ const runFlags = {
   init: { help: 'Run an init inside the container that forwards signals and reaps processes' },
   hostname: { short: 'h', value: true, help: 'Container host name' },
   label: { short: 'l', value: true, multi: true, help: 'Set meta data on a container' },
+  'label-file': { value: true, multi: true, help: 'Read in a line delimited file of labels' },
+  cidfile: { value: true, help: 'Write the container ID to the file' },
+  'stop-signal': { value: true, help: 'Signal to stop a container (default "SIGTERM")' },
   ...policyFlags,
 } as const;
 
@@ -73,7 +77,10 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     if (!Number.isInteger(pidsLimit)) throw new EngineError('invalid_argument', `invalid --pids-limit: ${flags['pids-limit']}`);
   }
   const labels: Record<string, string> = {};
-  for (const l of flags.label ?? []) {
+  // --label-file lines first (as --env-file's: # comments and blank lines skipped), then --label.
+  const labelLines: string[] = [];
+  for (const f of flags['label-file'] ?? []) labelLines.push(...(await readEnvFile(f)));
+  for (const l of [...labelLines, ...(flags.label ?? [])]) {
     const i = l.indexOf('=');
     labels[i === -1 ? l : l.slice(0, i)] = i === -1 ? '' : l.slice(i + 1);
   }
@@ -106,6 +113,7 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     init: flags.init ?? false,
     autoRemove: flags.rm ?? false,
     labels,
+    ...(flags['stop-signal'] !== undefined ? { stopSignal: flags['stop-signal'] } : {}),
     ...policyOptions(flags),
   };
 }
@@ -159,7 +167,19 @@ const runVerb = (name: 'run' | 'create') =>
       if (name === 'run' && opts.tty && !flags.detach && !(ctx.stdin as { isTTY?: boolean }).isTTY)
         throw new EngineError('invalid_argument', 'the input device is not a TTY');
       const c = service(ctx);
+      const cidfile = flags.cidfile;
+      // Docker's check and words: an existing file may belong to a container still running.
+      if (cidfile !== undefined && (await stat(cidfile).catch(() => undefined)))
+        throw new EngineError(
+          'invalid_argument',
+          `Container ID file found, make sure the other container isn't running or delete ${cidfile}`,
+        );
       const rec = await createPulling(ctx, c, opts);
+      if (cidfile !== undefined)
+        await writeFile(cidfile, rec.id, { flag: 'wx' }).catch(async (e: Error) => {
+          await removeQuiet(c, rec.id);
+          throw new EngineError('invalid_argument', `failed to create the container ID file: ${e.message}`);
+        });
       if (name === 'create') {
         ctx.stdout.write(`${rec.id}\n`);
         return 0;
@@ -374,44 +394,6 @@ const execVerb = defineVerb({
   },
 });
 
-function formatStats(name: string, s: ContainerStats): string {
-  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)}MiB`;
-  return `${shortId(s.id).padEnd(14)}${name.padEnd(24)}${`${s.cpuPercent.toFixed(2)}%`.padEnd(9)}${`${mib(s.memoryBytes)} / ${s.memoryLimitBytes ? mib(s.memoryLimitBytes) : '--'}`.padEnd(24)}${s.pids}\n`;
-}
-
-const statsVerb = defineVerb({
-  name: 'stats',
-  synopsis: '[OPTIONS] [CONTAINER...]',
-  summary: 'Show CPU, memory and pids of running containers',
-  flags: { 'no-stream': { help: 'print one sample and exit' } },
-  async run(ctx, { flags, positionals }) {
-    const c = service(ctx);
-    const header = `${'CONTAINER ID'.padEnd(14)}${'NAME'.padEnd(24)}${'CPU %'.padEnd(9)}${'MEM USAGE / LIMIT'.padEnd(24)}PIDS\n`;
-    for (;;) {
-      const targets = positionals.length ? await Promise.all(positionals.map((p) => c.find(p))) : await c.list();
-      const rows = await Promise.all(targets.map(async (r) => formatStats(r.name, await c.stats(r.id, 500))));
-      if (!flags['no-stream'] && ctx.stdout.isTTY) ctx.stdout.write('\x1b[2J\x1b[H');
-      ctx.stdout.write(header + rows.join(''));
-      if (flags['no-stream'] || ctx.signal.aborted) return 0;
-    }
-  },
-});
-
-const topVerb = defineVerb({
-  name: 'top',
-  synopsis: 'CONTAINER',
-  summary: 'Show the processes of a container',
-  flags: {},
-  async run(ctx, { positionals }) {
-    if (positionals.length !== 1) throw new EngineError('invalid_argument', "'dockui top' takes exactly one container");
-    const t = await service(ctx).top(positionals[0]!);
-    const rows = [t.titles, ...t.processes];
-    const widths = t.titles.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-    for (const r of rows) ctx.stdout.write(r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('') + '\n');
-    return 0;
-  },
-});
-
 const renameVerb = defineVerb({
   name: 'rename',
   synopsis: 'CONTAINER NEW_NAME',
@@ -556,6 +538,7 @@ const subcommands = [
   'rename',
   'port',
   'diff',
+  'attach',
 ];
 
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
@@ -580,6 +563,7 @@ const containerVerb: Verb = defineVerb({
     else if (sub === 'inspect') v = (await import('./inspect.js')).verb as unknown as Verb;
     else if (sub === 'port') v = (await import('./port.js')).verb as unknown as Verb;
     else if (sub === 'diff') v = (await import('./diff.js')).verb as unknown as Verb;
+    else if (sub === 'attach') v = (await import('./attach.js')).verb as unknown as Verb;
     else v = byName(sub);
     const { parseArgs, usage } = await import('../args.js');
     if (rest[0] === '--help' || rest[0] === '-h') {

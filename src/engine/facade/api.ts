@@ -108,7 +108,15 @@ export interface ContainerChange {
   readonly path: string;
 }
 
+export type { AttachOptions, AttachResult } from './attach-types.js';
+import type { AttachOptions, AttachResult } from './attach-types.js';
+
 export interface ContainerEngine extends ContainersApi {
+  /**
+   * `docker attach`: the container's output from now on (and stdin, see AttachOptions) until it
+   * exits (resolves to its exit code) or the detach keys. failed_precondition when it is not running.
+   */
+  attach(idOrName: string, opts: AttachOptions): Promise<AttachResult>;
   /** Records reconciled with what is alive, newest first; running and paused only unless `all`. */
   list(opts?: { all?: boolean }): Promise<ContainerReport[]>;
   /** Exact id, exact name or a unique id prefix (not_found, invalid_argument when ambiguous). */
@@ -277,33 +285,8 @@ export interface VolumeEngine {
   inspect(name: string): Promise<VolumeReport>;
 }
 
-/** One manifest as `docker manifest inspect` shows it: its name, descriptor and bytes. */
-export interface ManifestReport {
-  readonly kind: 'manifest';
-  /** Full name: DOMAIN/PATH:TAG (an index's entries: …:TAG@DIGEST). */
-  readonly ref: string;
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
-  /** The manifest as the registry sent it. */
-  readonly raw: Buffer;
-  /** From the index entry, or (verbose) from the image's config. */
-  readonly platform?: { readonly architecture: string; readonly os: string; readonly variant?: string };
-}
-
-/** An index: its descriptors, and (verbose) each platform manifest fetched. */
-export interface ManifestIndexReport extends Omit<ManifestReport, 'kind' | 'platform'> {
-  readonly kind: 'index';
-  readonly manifests: readonly {
-    readonly mediaType: string;
-    readonly size: number;
-    readonly digest: string;
-    readonly platform?: ManifestReport['platform'];
-  }[];
-  readonly entries: readonly ManifestReport[];
-}
-
-export type ManifestInspectReport = ManifestReport | ManifestIndexReport;
+export type { ManifestIndexReport, ManifestInspectReport, ManifestReport } from './manifest-report.js';
+import type { ManifestInspectReport } from './manifest-report.js';
 
 export interface RegistryEngine {
   /**

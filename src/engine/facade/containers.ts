@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../runtime/records.js';
 import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import type { ContainerChange, ContainerEngine, ContainerPathStat, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
-import type { CommitOptions, CommitResult, ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
+import type { AttachOptions, AttachResult, CommitOptions, CommitResult, ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
 import type { EngineCore } from './core.js';
 import type { PodEngineImpl } from './pods.js';
 
@@ -236,6 +236,20 @@ export class ContainerEngineImpl implements ContainerEngine {
     const image = (await (await this.core.store()).listImages({ all: true, countUsers: false })).find((i) => i.id === rec.imageId);
     return { rw, rootFs: (image?.size ?? 0) + rw };
   }
+  async attach(idOrName: string, opts: AttachOptions): Promise<AttachResult> {
+    const [c, { attachContainer, checkAttachable }] = await Promise.all([this.find(idOrName), import('./attach.js')]);
+    let r: AttachResult;
+    try {
+      r = await attachContainer(this.core.paths.root, c, opts);
+    } catch (e) {
+      // Gone between the look and the connect: said as for a stopped container.
+      if ((e as { code?: string }).code === 'unavailable') checkAttachable(await this.find(c.id));
+      throw e;
+    }
+    if (r.detached) return r;
+    return { detached: false, exitCode: await this.wait(c.id) };
+  }
+
   async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {
     const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);
     await copyFromContainer(rt, idOrName, ctrPath, to, opts);

@@ -20,6 +20,8 @@ export interface MonitorStart {
   readonly containerDir: string;
   readonly runRoot: string;
   readonly tty: boolean;
+  /** -i: conmon holds the container's stdin open and feeds it what attach clients send. */
+  readonly interactive?: boolean;
   /** The log's cap in bytes: conmon starts the file afresh rather than pass it. */
   readonly logSizeMax?: number;
   /** argv run by conmon after the container exits. */
@@ -67,6 +69,8 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
     '--log-level',
     'error',
     ...(m.tty ? ['-t'] : []),
+    // Docker's OpenStdin without StdinOnce: stdin stays open between attaches.
+    ...(m.interactive ? ['-i', '--leave-stdin-open'] : []),
   ];
   if (m.exitCommand?.length) {
     args.push('--exit-command', m.exitCommand[0]!);

@@ -89,7 +89,7 @@ export class ContainerStarter extends ContainerCore {
     const argv = [...entrypoint, ...cmd];
     if (argv.length === 0) throw new EngineError('invalid_argument', `no command specified: image ${opts.image} has no Cmd or Entrypoint`);
     const healthcheck = effectiveHealthcheck(cfg.Healthcheck, opts.healthcheck);
-    const stopSignal = cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
+    const stopSignal = opts.stopSignal ? parseSignal(opts.stopSignal) : cfg.StopSignal ? parseSignal(cfg.StopSignal) : 'SIGTERM';
     const env = mergeEnv(
       cfg.Env,
       opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
@@ -241,6 +241,7 @@ export class ContainerStarter extends ContainerCore {
         containerDir: dir,
         runRoot: this.paths.runRoot,
         tty: rec.tty,
+        interactive: rec.interactive,
         logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
         // A foreground run with a restart policy keeps the exit command: the policy outlives the CLI.
         exitCommand:
