@@ -27,7 +27,7 @@ import { computeLayout } from './layout.js';
 import { clampList, visibleSlice } from './list-nav.js';
 import { findMatches } from './logs-view.js';
 import { runAction } from './screen-actions.js';
-import type { ScreenContext, ScreenProps } from './screen-context.js';
+import { withLatestSelection, type ScreenContext, type ScreenProps } from './screen-context.js';
 import { runDialogKey } from './screen-dialogs.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
@@ -214,8 +214,9 @@ export function Screen(props: ScreenProps) {
   });
 
   const handleKey = (input: string, key: Key): void => {
-    const { state: st, ctx: cur } = latest.current;
-    if (!cur) return;
+    const { state: st, ctx: last } = latest.current;
+    if (!last) return;
+    const cur = withLatestSelection(last, st);
     const route = routeKey(st, input, key);
     if (route.to === 'action') runAction(cur, route.id, st);
     else if (route.to === 'dialog') runDialogKey(cur, st, route.id, input, key);
