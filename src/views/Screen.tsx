@@ -29,6 +29,8 @@ import { findMatches } from './logs-view.js';
 import { runAction } from './screen-actions.js';
 import { withLatestSelection, type ScreenContext, type ScreenProps } from './screen-context.js';
 import { runDialogKey } from './screen-dialogs.js';
+import { parseMouse } from './mouse.js';
+import { runMouse } from './screen-mouse.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
 import { devOutcome } from './BuildPane.js';
@@ -221,7 +223,15 @@ export function Screen(props: ScreenProps) {
     if (route.to === 'action') runAction(cur, route.id, st);
     else if (route.to === 'dialog') runDialogKey(cur, st, route.id, input, key);
   };
-  useInput((input, key) => splitInput(input, key, () => textModal(latest.current.state), handleKey), { isActive: !suspended });
+  useInput(
+    (input, key) => {
+      const mouse = parseMouse(input);
+      if (!mouse) return splitInput(input, key, () => textModal(latest.current.state), handleKey);
+      const { state: st, ctx: last } = latest.current;
+      if (last) runMouse(withLatestSelection(last, st), st, mouse);
+    },
+    { isActive: !suspended },
+  );
 
   return (
     <ScreenView
