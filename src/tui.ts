@@ -149,8 +149,12 @@ async function loadCreateEngine(): Promise<CreateEngine> {
   return mod.createEngine;
 }
 
-// DEC private modes: 1049 = alternate screen with the cursor saved; 25 = cursor visible.
+// DEC private modes: 1049 = alternate screen with the cursor saved; 25 = cursor visible;
+// 1000 + 1006 = mouse presses and the wheel reported as SGR sequences (only while the UI is up:
+// off again before a shell gets the terminal and on every way out).
 const enterAlt = '\x1b[?1049h\x1b[H\x1b[2J';
+const mouseOn = '\x1b[?1000h\x1b[?1006h';
+const mouseOff = '\x1b[?1006l\x1b[?1000l';
 // Leave first, then show the cursor: terminals restore the saved modes when leaving 1049.
 const leaveAlt = '\x1b[?1049l\x1b[?25h';
 
@@ -187,17 +191,18 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   }
 
   const tty = stdout.isTTY === true;
+  const mouse = true;
   let altActive = false;
   const rawWrite = stdout.write.bind(stdout) as (s: string) => boolean;
   const enter = () => {
     if (tty && !altActive) {
-      rawWrite(enterAlt);
+      rawWrite(mouse ? enterAlt + mouseOn : enterAlt);
       altActive = true;
     }
   };
   const restore = () => {
     if (altActive) {
-      rawWrite(leaveAlt);
+      rawWrite(mouse ? mouseOff + leaveAlt : leaveAlt);
       altActive = false;
     }
     if (stdin.isTTY) {

@@ -17,15 +17,14 @@ export function devSummary(d: DevView, now: number): { text: string; token: Them
   const running = d.container
     ? `${d.container.name} running${d.runningSince ? ` for ${humanDuration(Math.max(0, now - d.runningSince)).toLowerCase()}` : ''}`
     : 'no container running';
-  const notice = d.notice ? ` · ${d.notice}` : '';
   switch (d.phase) {
     case 'starting':
       return { text: `starting: first build of ${d.image}`, token: 'build.running' };
     case 'watching':
     case 'debouncing':
-      return { text: `watching ${plural(d.watchedFiles, 'file')} · ${running}${notice}`, token: 'text.ok' };
+      return { text: `watching ${plural(d.watchedFiles, 'file')} · ${running}`, token: 'text.ok' };
     case 'paused':
-      return { text: `paused (w resumes) · ${running}${notice}`, token: 'text.warn' };
+      return { text: `paused (w resumes) · ${running}`, token: 'text.warn' };
     case 'building':
       return {
         text: d.step ? `building step ${d.step.index + 1} of ${d.step.total}: ${d.step.instruction}` : `building ${d.image}`,
@@ -114,7 +113,10 @@ export function BuildPane(p: BuildPaneProps) {
   const history = dev ? [] : b.history.slice(0, 3);
   const devHistory = dev ? dev.history.slice(0, 3) : [];
   const errorRows = b.error ? 2 : 0;
-  const devRows = dev || p.devStatus ? 1 + (devHistory.length > 0 ? devHistory.length + 1 : 0) : 0;
+  // The loop's notice (a container adopted or replaced) gets a line of its own: at the end of
+  // the summary it was cut off at the pane's edge, unread.
+  const notice = dev?.notice;
+  const devRows = dev || p.devStatus ? 1 + (notice ? 1 : 0) + (devHistory.length > 0 ? devHistory.length + 1 : 0) : 0;
   const historyRows = (history.length > 0 ? history.length + 1 : 0) + devRows;
   const summary = dev ? devSummary(dev, p.now) : undefined;
   // Steps get what they need; the live output gets the rest, and shows its newest lines.
@@ -139,6 +141,11 @@ export function BuildPane(p: BuildPaneProps) {
         </Text>
       ) : p.devStatus ? (
         <Styled token="text.muted" wrap="truncate">{`Dev loop · ${p.devStatus}`}</Styled>
+      ) : null}
+      {summary && notice ? (
+        <Styled token="text.muted" wrap="truncate">
+          {`  ${notice}`}
+        </Styled>
       ) : null}
       {p.unavailable && b.phase === 'idle' ? <Styled token="text.muted">{p.unavailable}</Styled> : null}
       {!p.unavailable && !dev && !p.devStatus && b.phase === 'idle' ? (

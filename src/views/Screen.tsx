@@ -28,8 +28,10 @@ import { computeLayout } from './layout.js';
 import { clampList, visibleSlice } from './list-nav.js';
 import { findMatches } from './logs-view.js';
 import { runAction } from './screen-actions.js';
-import type { ScreenContext, ScreenProps } from './screen-context.js';
+import { withLatestSelection, type ScreenContext, type ScreenProps } from './screen-context.js';
 import { runDialogKey } from './screen-dialogs.js';
+import { parseMouse } from './mouse.js';
+import { runMouse } from './screen-mouse.js';
 import { routeKey, splitInput, textModal } from './screen-keys.js';
 import { ScreenView } from './ScreenLayout.js';
 import { devOutcome } from './BuildPane.js';
@@ -251,13 +253,22 @@ export function Screen(props: ScreenProps) {
   });
 
   const handleKey = (input: string, key: Key): void => {
-    const { state: st, ctx: cur } = latest.current;
-    if (!cur) return;
+    const { state: st, ctx: last } = latest.current;
+    if (!last) return;
+    const cur = withLatestSelection(last, st);
     const route = routeKey(st, input, key);
     if (route.to === 'action') runAction(cur, route.id, st);
     else if (route.to === 'dialog') runDialogKey(cur, st, route.id, input, key);
   };
-  useInput((input, key) => splitInput(input, key, () => textModal(latest.current.state), handleKey), { isActive: !suspended });
+  useInput(
+    (input, key) => {
+      const mouse = parseMouse(input);
+      if (!mouse) return splitInput(input, key, () => textModal(latest.current.state), handleKey);
+      const { state: st, ctx: last } = latest.current;
+      if (last) runMouse(withLatestSelection(last, st), st, mouse);
+    },
+    { isActive: !suspended },
+  );
 
   return (
     <ScreenView

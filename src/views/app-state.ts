@@ -103,6 +103,8 @@ export type AppAction =
   | { readonly type: 'cyclePane'; readonly by: 1 | -1 }
   | { readonly type: 'listMove'; readonly list: ListPane; readonly move: ListMove; readonly count: number; readonly height: number }
   | { readonly type: 'listClamp'; readonly list: ListPane; readonly count: number; readonly height: number }
+  /** Selects row `index` (a mouse click, the wheel). */
+  | { readonly type: 'listSelect'; readonly list: ListPane; readonly index: number; readonly count: number; readonly height: number }
   | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
   | { readonly type: 'cycleSort' }
   | { readonly type: 'toggleHideStopped' }
@@ -148,9 +150,13 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       const i = paneIds.indexOf(s.pane);
       return { ...s, pane: paneIds[(i + a.by + paneIds.length) % paneIds.length] ?? 'containers' };
     }
-    case 'listMove': {
+    case 'listMove':
+    case 'listSelect': {
       const base = clampList(s.lists[a.list], a.count, a.height);
-      const next = moveList(base, a.move, a.count, a.height);
+      const next =
+        a.type === 'listMove'
+          ? moveList(base, a.move, a.count, a.height)
+          : clampList({ selected: Math.max(0, a.index), offset: base.offset }, a.count, a.height);
       if (next === s.lists[a.list]) return s;
       // Another container selected: the logs follow it, from the end.
       if (a.list === 'containers' && next.selected !== base.selected)

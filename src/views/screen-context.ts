@@ -6,10 +6,11 @@ import type { EngineActions } from '../hooks/useEngineActions.js';
 import type { PullControl } from '../hooks/usePull.js';
 import type { TerminalControl } from '../hooks/terminal-control.js';
 import { formatError, type ContainerSummary, type ImageSummary } from '../engine/define.js';
-import type { AppAction } from './app-state.js';
+import type { AppAction, AppState } from './app-state.js';
 import type { CommandLog } from './command-log.js';
 import type { ImageRow } from './ImagesPane.js';
 import type { Layout } from './layout.js';
+import { clampList } from './list-nav.js';
 import type { LogsWindowInput } from './logs-view.js';
 import type { PanesContext } from './screen-panes.js';
 import type { DevControl, LogsState, StatusMessage } from './view-models.js';
@@ -74,4 +75,16 @@ export function cannotRun(ctx: ScreenContext, what: string): boolean {
   if (!ctx.actions.runtimeProblem) return false;
   ctx.setStatus({ kind: 'error', text: `cannot ${what}: ${ctx.actions.runtimeProblem}` });
   return true;
+}
+
+/**
+ * The context with the selection the latest state points at. Keys read in one chunk (a fast
+ * typist over ssh: "j " to move and pick) run before React re-renders: each must act on the row
+ * the key before it moved to, not on the one the last frame showed.
+ */
+export function withLatestSelection(ctx: ScreenContext, st: AppState): ScreenContext {
+  const h = ctx.layout.listRows;
+  const c = ctx.shownContainers[clampList(st.lists.containers, ctx.shownContainers.length, h).selected];
+  const i = ctx.shownImages[clampList(st.lists.images, ctx.shownImages.length, h).selected];
+  return c === ctx.selectedContainer && i === ctx.selectedImage ? ctx : { ...ctx, selectedContainer: c, selectedImage: i };
 }

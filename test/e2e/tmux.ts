@@ -80,6 +80,16 @@ export class TmuxSession {
     this.#tmux(['send-keys', '-t', this.name, '-l', text]);
   }
 
+  /** Writes bytes to the program as the terminal would (a mouse report, say), not as keys. */
+  sendRaw(bytes: string): void {
+    this.#tmux(['send-keys', '-t', this.name, '-H', ...[...Buffer.from(bytes)].map((b) => b.toString(16).padStart(2, '0'))]);
+  }
+
+  /** A tmux format of the pane, e.g. "#{mouse_sgr_flag}". */
+  format(f: string): string {
+    return this.#format(f);
+  }
+
   /** The visible screen as text, one line per row, trailing spaces trimmed. */
   capture(): string {
     return this.#tmux(['capture-pane', '-p', '-t', this.name]);
