@@ -23,7 +23,8 @@ describe('unknown commands', () => {
     assert.equal(trust.stdout, '');
     assert.equal(trust.stderr, "dockui: 'trust' is not a dockui command.\nSee 'dockui --help'\n");
     assert.equal(pss.code, 1);
-    assert.equal(pss.stderr, "dockui: 'pss' is not a dockui command.\nDid you mean this?\n\tps\n\tpush\nSee 'dockui --help'\n");
+    // Nearest first: ps (one edit), then pod and push (two).
+    assert.equal(pss.stderr, "dockui: 'pss' is not a dockui command.\nDid you mean this?\n\tps\n\tpod\n\tpush\nSee 'dockui --help'\n");
     assert.equal(flags.code, 1);
     assert.match(flags.stderr, /^dockui: 'imagse' is not a dockui command\.\nDid you mean this\?\n\timage\n\timages\n/);
   });
