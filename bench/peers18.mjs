@@ -12,7 +12,7 @@
 // root and tmpdir). Page cache warm (no drop_caches: the host is shared).
 // Usage: node bench/peers18.mjs [--only small,run,rm,pull,build] [--reps 15]
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuProbe, ensurePodman, median } from './lib/peers.mjs';
@@ -199,16 +199,23 @@ async function build() {
       '--exec-opt',
       'native.cgroupdriver=cgroupfs',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its log goes to a file: a pipe would fill while spawnSync blocks this loop, and dockerd
+    // (and the build it serves) would hang writing to it.
+    { stdio: ['ignore', 'ignore', openSync(`${exec}.log`, 'w')] },
   );
-  let log = '';
-  d.stderr.on('data', (b) => (log = (log + b).slice(-4000)));
+  const tailLog = () => {
+    try {
+      return readFileSync(`${exec}.log`, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   const denv = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_BUILDKIT: '1' };
   const docker = (...a) => time('/usr/bin/docker', a, { env: denv });
   try {
     for (let i = 0; ; i++) {
       if (spawnSync('/usr/bin/docker', ['version'], { env: denv }).status === 0) break;
-      if (i > 300 || d.exitCode !== null) throw new Error(`dockerd did not start: ${log}`);
+      if (i > 300 || d.exitCode !== null) throw new Error(`dockerd did not start: ${tailLog()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     docker('pull', '-q', busybox);
@@ -227,6 +234,7 @@ async function build() {
     spawnSync('bash', ['-c', `grep -o '${data}[^ ]*\\|${exec}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     rmSync(data, { recursive: true, force: true });
     rmSync(exec, { recursive: true, force: true });
+    rmSync(`${exec}.log`, { force: true });
     rmSync(sock, { force: true });
   }
 }

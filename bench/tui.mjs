@@ -12,7 +12,9 @@
 //   - references: `node -e 0` start-up, a CPU probe (sha256 of 128 MiB) at start and end.
 // Everything lives under /var/tmp/dockui-bench-tui and is removed at the end, failure or not.
 // Writes the "## TUI" section of BENCHMARKS.md.
-// Usage: node bench/tui.mjs [--presses 60] [--no-write] [--no-build] [--keep]
+// Usage: node bench/tui.mjs [--presses 60] [--containers 200] [--no-write] [--no-build] [--keep]
+//   --containers N: N containers listed (over 200: record copies of a created one, as
+//   bench/make-store.mjs makes them)
 //        node bench/tui.mjs --before DIR [--rounds 3] [--presses 40]
 //   --before DIR: a second build (a tree with bin/, dist/, native/build, node_modules, e.g. a git
 //   worktree of an older commit, built) measured on the same root and logger, sessions of the two
@@ -20,6 +22,7 @@
 //   and writes nothing.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +47,8 @@ const dockui = join(app, 'bin/dockui.js');
 const beforeSrc = opt('before');
 const appBefore = join(work, 'app-before');
 const rounds = Number(opt('rounds', '3'));
+// --node-args '--cpu-prof --cpu-prof-dir=DIR': Node options for the UI's process (a profile of a session).
+const nodeArgs = (opt('node-args', '') ?? '').split(' ').filter(Boolean);
 const sizes = [
   [120, 40],
   [80, 24],
@@ -189,6 +194,20 @@ async function setup() {
     Array.from({ length: 40 }, (_, i) => ['start', `c-${i * 5 + 1}`]),
     3,
   );
+  // --containers N over 200: copies of c-2's record (created, never started) with new ids and
+  // names, as bench/make-store.mjs makes them; the index is rebuilt over them on first use.
+  const extra = Number(opt('containers', '200')) - 200;
+  if (extra > 0) {
+    const dir = join(root, 'containers');
+    const id2 = dk('inspect', '-f', '{{.Id}}', 'c-2').trim();
+    const rec = JSON.parse(readFileSync(join(dir, id2, 'record.json'), 'utf8'));
+    for (let i = 0; i < extra; i++) {
+      const id = randomBytes(32).toString('hex');
+      mkdirSync(join(dir, id));
+      writeFileSync(join(dir, id, 'record.json'), JSON.stringify({ ...rec, id, name: `c-x${i + 1}` }));
+    }
+    rmSync(join(dir, '.index'), { recursive: true, force: true });
+  }
 
   // The logger, tuned once to about 1,000 lines/s.
   let us = 8600;
@@ -219,7 +238,7 @@ async function session(cols, rows, bin = dockui) {
   const reader = new FrameReader();
   const proc = spawn(
     'python3',
-    [join(top, 'bench/lib/tui-pty.py'), String(cols), String(rows), '--', process.execPath, bin, '--root', root],
+    [join(top, 'bench/lib/tui-pty.py'), String(cols), String(rows), '--', process.execPath, ...nodeArgs, bin, '--root', root],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined },

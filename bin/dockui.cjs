@@ -6,31 +6,55 @@
 // joins it when its pause process is there (`[ -O / ]`: only root owns /), Node makes it when not.
 //
 // Entry: a verb runs the docker-like CLI; no verb (or a directory) opens the terminal UI.
-// The CLI is one CommonJS bundle (scripts/bundle-cli.mjs) compiled with V8's code cache, one
-// cache per verb in dist/v8-cache/ (a cache holds what its command compiled); it is (re)written
-// after a command that found none or had it refused (a new Node, a rebuilt bundle). Without
-// write access it simply is not kept. The bundle is ASCII (scripts/bundle-cli.mjs checks), read
+// Each is one CommonJS bundle (scripts/bundle-cli.mjs: dist/cli.cjs, dist/tui.cjs) compiled with
+// V8's code cache, one cache per verb and one for the UI in dist/v8-cache/ (a cache holds what
+// its command compiled); it is (re)written after a command that found none or had it refused (a
+// new Node, a rebuilt bundle). Without write access it simply is not kept. The bundle is ASCII (scripts/bundle-cli.mjs checks), read
 // as latin1: a one-byte string with no UTF-8 decoding.
 'use strict';
 const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
-const { pathToFileURL } = require('node:url');
-const vm = require('node:vm');
 
 const joinUserns = !process.env.DOCKUI_USERNS && typeof process.getuid === 'function' && process.getuid() !== 0;
 if (joinUserns)
-  void import(pathToFileURL(join(__dirname, 'userns.mjs')).href).then(({ runInUserns }) => {
+  void import(require('node:url').pathToFileURL(join(__dirname, 'userns.mjs')).href).then(({ runInUserns }) => {
     process.exitCode = runInUserns(__filename, process.argv.slice(2));
   });
 else void runDockui();
 
 async function runDockui() {
   const dist = join(__dirname, '../dist');
-  const file = join(dist, 'cli.cjs');
+  if (process.argv.length === 3 && /^(--version|-v)$/.test(process.argv[2])) {
+    // The version alone needs none of the CLI: the bundle costs more than Node's own start-up
+    // (`--debug --version` goes through the CLI, and a test holds the two to the same line).
+    process.stdout.write(`dockui version ${JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')).version}\n`);
+    return;
+  }
   const argv = process.argv.slice(2);
-  const verb = argv.find((a) => !a.startsWith('-')) ?? '';
-  const cacheName = `${/^[a-z]{1,20}$/.test(verb) ? verb : 'other'}.bin`;
+  // Which program, from dist/invocation.cjs (a few kB: the verbs and the global flags): the UI
+  // and the CLI are two bundles, so a verb never reads the UI's Ink, React and yoga (1.1 MB),
+  // and the UI never compiles the CLI's verbs.
+  const { afterGlobalFlags, isTuiInvocation } = require(join(dist, 'invocation.cjs'));
+  const tui = isTuiInvocation(argv);
+  // The cache is named after the verb (the first word after the global flags); the UI's has a
+  // name no verb can have.
+  const verb = argv[afterGlobalFlags(argv)] ?? '';
+  const cacheName = tui ? 'ui-tui.bin' : `${/^[a-z]{1,20}$/.test(verb) ? verb : 'other'}.bin`;
+  const bundle = loadBundle(join(dist, tui ? 'tui.cjs' : 'cli.cjs'), cacheName);
+  process.exitCode = tui ? await bundle.exports.runTui(argv) : await bundle.exports.main(argv);
+  // Kept from a command that did its work: a --help or a failure compiles little of the verb.
+  if (process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h')) bundle.keepCache();
+}
+
+/**
+ * Compiles a bundle with its V8 code cache (when there is one V8 accepts) and runs its module
+ * code; `keepCache` (re)writes the cache when there was none or it was refused.
+ */
+function loadBundle(file, cacheName) {
+  // Here, not at the top: `--version` needs neither.
+  const { createRequire } = require('node:module');
+  const vm = require('node:vm');
+  const dist = dirname(file);
   // The install's cache (dist/v8-cache), and the user's where the install is not theirs to write
   // (an ordinary user, rootless: uid 0 of dockui's namespace is not the owner of dist/). The
   // user's is read first: it is only there when the install's could not be written or was refused.
@@ -53,36 +77,29 @@ async function runDockui() {
     ...(cachedData ? { cachedData } : {}),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const cli = { exports: {} };
-  script.runInThisContext()(cli.exports, createRequire(file), cli, file, dist);
-  const { main, isTuiInvocation } = cli.exports;
-
-  const tui = isTuiInvocation(argv);
-  if (tui) {
-    const { runTui } = await import(pathToFileURL(join(dist, 'tui-bundle/tui.js')).href);
-    process.exitCode = await runTui(argv);
-  } else process.exitCode = await main(argv);
-  {
-    // Kept from a command that did its work: a --help or a failure compiles little of the verb.
-    // The UI compiles this bundle too (to tell it is the UI): `dockui` alone keeps "other"; a
-    // folder's name is not a verb, and gets no cache of its own.
-    const typical = process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h') && (!tui || verb === '');
-    if (typical && (!cachedData || script.cachedDataRejected)) {
-      const data = script.createCachedData();
-      for (const cacheFile of cacheFiles.reverse()) {
-        try {
-          mkdirSync(dirname(cacheFile), { recursive: true });
-          const tmp = `${cacheFile}.${process.pid}.tmp`;
-          writeFileSync(tmp, data);
-          renameSync(tmp, cacheFile);
-          if (cachedFrom && cachedFrom !== cacheFile) rmSync(cachedFrom, { force: true }); // refused, read first
-          break;
-        } catch {
-          // a read-only install: the user's cache; neither: no cache
-        }
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dist);
+  const keepCache = () => {
+    if (cachedData && !script.cachedDataRejected) return;
+    // V8 stamps a cache with a hash of its flags and refuses it under others: the UI sets one
+    // at run time (src/hooks/log-stream.ts), which a cache made now would carry, refused by
+    // every next start. Back to V8's default first (0: its own pacing), as a new process has it.
+    require('node:v8').setFlagsFromString('--heap-growing-percent=0');
+    const data = script.createCachedData();
+    for (const cacheFile of [...cacheFiles].reverse()) {
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, data);
+        renameSync(tmp, cacheFile);
+        if (cachedFrom && cachedFrom !== cacheFile) rmSync(cachedFrom, { force: true }); // refused, read first
+        break;
+      } catch {
+        // a read-only install: the user's cache; neither: no cache
       }
     }
-  }
+  };
+  return { exports: mod.exports, keepCache };
 }
 
 /** A short name for an install's folder (FNV-1a), so two installs keep apart caches. */

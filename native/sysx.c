@@ -1,13 +1,16 @@
 // sysx: the few Linux system calls Node does not expose and the engine needs on hot
 // paths (layer unpack, container root filesystems): mknod, the l*xattr family, mount,
-// umount2; and a SOCK_SEQPACKET client (conmon's attach socket) with shutdown. Each throws a JS Error with `code` set to the errno name (ENOENT, EPERM, ...).
+// umount2; ext4's directory-spreading flag; and a SOCK_SEQPACKET client (conmon's attach socket) with shutdown. Each throws a JS Error with `code` set to the errno name (ENOENT, EPERM, ...).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <node_api.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -224,6 +227,35 @@ static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// spreadDirs(path) -> boolean: sets ext2/3/4's "top of directory hierarchies" flag (FS_TOPDIR_FL,
+// `chattr +T`) on the directory `path`, so that the allocator places each new subdirectory (and
+// the files in it) in a block group chosen afresh, as for a directory under /, instead of next
+// to its parent. false where the filesystem has no such flag (tmpfs, xfs, btrfs: ENOTTY and
+// the like) or refuses it; the flag only steers placement, so nothing depends on it.
+static napi_value js_spread_dirs(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[PATH_BUF];
+  if (argc < 1 || get_str(env, argv[0], path, sizeof path)) return NULL;
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return throw_errno(env, errno, "open", path);
+  int flags = 0;
+  bool ok = false;
+  if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
+    if (flags & FS_TOPDIR_FL)
+      ok = true;
+    else {
+      flags |= FS_TOPDIR_FL;
+      ok = ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    }
+  }
+  close(fd);
+  napi_value out;
+  napi_get_boolean(env, ok, &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_default, NULL},
@@ -234,6 +266,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL},
       {"seqpacketConnect", NULL, js_seqpacket_connect, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
+      {"spreadDirs", NULL, js_spread_dirs, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -57,15 +57,21 @@ function collect(p, out) {
   } else if (/\.test\.tsx?$/.test(p)) out.push(p);
   return out;
 }
-const targets = process.argv.slice(2);
+// Node's own test options (--test-name-pattern=...) pass through; the rest name files or folders.
+const nodeOpts = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const targets = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = (targets.length ? targets : [join(top, 'test')]).flatMap((t) => collect(resolve(t), []));
 if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  cwd: top,
-  env: { ...process.env, NODE_NO_WARNINGS: '1' },
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...nodeOpts, ...files],
+  {
+    stdio: 'inherit',
+    cwd: top,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  },
+);
 child.on('exit', (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

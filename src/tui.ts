@@ -11,6 +11,7 @@ import { resolvePaths, type DevEngine } from './engine/index.js';
 import type { Engine } from './engine/types.js';
 import type * as ReactNs from 'react';
 import { DevSession } from './hooks/dev-session.js';
+import type { TuiConfig } from './views/tui-config.js';
 import type { TerminalControl } from './hooks/terminal-control.js';
 import type { BuildTarget } from './views/Screen.js';
 
@@ -165,6 +166,7 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   const env = deps.env ?? process.env;
   let opts: TuiOptions;
   let engine: TuiEngine;
+  let config: TuiConfig;
   let dir: string;
   try {
     opts = parseTuiArgs(argv);
@@ -180,6 +182,13 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
       /* reported next */
     }
     if (!isDir) throw new EngineError('invalid_argument', `unknown command or not a directory: ${opts.dir ?? dir} (see 'dockui --help')`);
+    // The config file (keys, theme, columns, commands): a mistake in it stops here, in one line.
+    // Its checks import the views (theme, keymap), so React: loaded here, once NODE_ENV is
+    // settled (see below), never by a static import — React loaded in its development build
+    // under Ink's production reconciler draws empty frames and exits at once.
+    productionReact();
+    const { loadTuiConfig } = await import('./hooks/tui-config-file.js');
+    config = (await loadTuiConfig(env)).config;
     const create = deps.createEngine ?? (await loadCreateEngine());
     engine = await create({
       ...resolvePaths({ ...(opts.root ? { root: opts.root } : {}), ...(opts.runRoot ? { runRoot: opts.runRoot } : {}) }),
@@ -191,7 +200,7 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   }
 
   const tty = stdout.isTTY === true;
-  const mouse = true;
+  const mouse = config.mouse ?? true;
   let altActive = false;
   const rawWrite = stdout.write.bind(stdout) as (s: string) => boolean;
   const enter = () => {
@@ -258,7 +267,7 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   // React picks its build when it first loads: the production one renders several times
   // faster. So React and everything drawn with it load here, after NODE_ENV is settled — which
   // is also why this file has no JSX (its runtime import would load React first).
-  process.env['NODE_ENV'] ??= 'production';
+  productionReact();
   // Ink reads CI / CONTINUOUS_INTEGRATION once, when it loads, and then draws only a final
   // frame. A full-screen UI on a real terminal must draw live whatever the environment says
   // (CI runs the terminal tests with CI=true), so hide them while Ink loads.
@@ -278,12 +287,14 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
       g.fetch = savedFetch;
     })
     .catch(() => undefined);
-  const [reactModule, { render }, { TuiRoot }, { themeFor }] = await Promise.all([
+  const [reactModule, { render }, { TuiRoot }, { themeFrom }, { setUserBindings }] = await Promise.all([
     import('react') as Promise<ReactModule & { default?: ReactModule }>,
     inkModule,
     import('./views/TuiRoot.js'),
-    import('./views/theme.js'),
+    import('./views/tui-config.js'),
+    import('./views/keymap.js'),
   ]);
+  setUserBindings({ ...(config.keys ? { keys: config.keys } : {}), ...(config.commands ? { commands: config.commands } : {}) });
 
   // React is CommonJS: Node's loader gives its named exports, a bundle's chunk only `default`.
   const createElement = reactModule.createElement ?? reactModule.default.createElement;
@@ -333,14 +344,17 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
   let code = 0;
   try {
     enter();
-    instance = render(createElement(TuiRoot, { engine, theme: themeFor(env), terminal: stdin.isTTY ? terminal : undefined, build, dev }), {
-      stdout,
-      stdin,
-      stderr,
-      exitOnCtrlC: false,
-      patchConsole: true,
-      maxFps: 30,
-    });
+    instance = render(
+      createElement(TuiRoot, { engine, theme: themeFrom(config, env), terminal: stdin.isTTY ? terminal : undefined, build, dev, config }),
+      {
+        stdout,
+        stdin,
+        stderr,
+        exitOnCtrlC: false,
+        patchConsole: true,
+        maxFps: 30,
+      },
+    );
     dev?.begin();
     await instance.waitUntilExit();
     code = signalCode ?? 0;
@@ -363,4 +377,15 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
     await engine.close().catch(() => undefined);
   }
   return code;
+}
+
+/**
+ * React in its production build. From source (the tests) NODE_ENV picks it when React first
+ * loads; the TUI bundle has it fixed at build time (scripts/bundle-cli.mjs defines NODE_ENV,
+ * which also drops the development builds from the bundle: `env`, not `process.env`, is
+ * written here so that the define leaves this assignment alone).
+ */
+function productionReact(): void {
+  const env = process.env;
+  env['NODE_ENV'] ??= 'production';
 }

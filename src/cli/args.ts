@@ -86,6 +86,13 @@ export function parseArgs<S extends FlagSpecs>(
           set(name, v);
           break;
         }
+        if (a[j + 1] === '=') {
+          // pflag's `-p=false` for a boolean short flag.
+          const v = a.slice(j + 2);
+          if (v !== 'true' && v !== 'false') throw new EngineError('invalid_argument', `invalid boolean for -${c}: ${v}`);
+          set(name, v === 'true');
+          break;
+        }
         set(name, true);
       }
       continue;

@@ -1,7 +1,7 @@
 // Progress output for long CLI work: on a terminal, a block of live lines redrawn in place
 // (progress bars); otherwise plain lines, one per change of state, so logs stay readable.
 // Generic (LiveLines) with a pull-specific printer on top; the builder may reuse LiveLines.
-import type { LayerPhase, PullProgress } from '../engine/define.js';
+import { layerPhaseText, type PullProgress } from '../engine/define.js';
 import { siSize } from '../format/units.js';
 
 /** Sizes in progress lines: SI units, digits kept ("4.20MB"), as the TUI's columns. */
@@ -18,15 +18,22 @@ export function bar(current: number, total: number, width = 30): string {
  * Keyed lines that redraw in place on a TTY. On anything else, `set` prints a line only when
  * the key's text (minus its volatile part) changed, and `log` prints as is.
  */
+/** Where progress goes: the CLI's output (src/cli/stdio.ts) or a stream. */
+export interface ProgressOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
 export class LiveLines {
-  readonly #out: NodeJS.WritableStream & { columns?: number };
+  readonly #out: ProgressOutput;
   readonly #tty: boolean;
   readonly #keys: string[] = [];
   readonly #lines = new Map<string, string>();
   readonly #plain = new Map<string, string>();
   #drawn = 0;
 
-  constructor(out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, opts: { tty?: boolean } = {}) {
+  constructor(out: ProgressOutput, opts: { tty?: boolean } = {}) {
     this.#out = out;
     this.#tty = opts.tty ?? (out.isTTY === true && !process.env.NO_PROGRESS);
   }
@@ -70,25 +77,15 @@ export class LiveLines {
   }
 }
 
-const phaseText: Readonly<Record<LayerPhase, string>> = {
-  waiting: 'Waiting',
-  downloading: 'Downloading',
-  verifying: 'Verifying Checksum',
-  extracting: 'Extracting',
-  done: 'Pull complete',
-  exists: 'Already exists',
-  failed: 'Failed',
-};
-
 /** Draws PullProgress as docker does: one line per layer, a bar while it downloads. */
-export function pullPrinter(out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, opts: { tty?: boolean } = {}) {
+export function pullPrinter(out: ProgressOutput, opts: { tty?: boolean } = {}) {
   const lines = new LiveLines(out, opts);
   return {
     lines,
     update(p: PullProgress): void {
       for (const l of p.layers) {
         const id = l.digest.replace(/^sha256:/, '').slice(0, 12);
-        const stable = `${id}: ${phaseText[l.phase]}`;
+        const stable = `${id}: ${layerPhaseText[l.phase]}`;
         const live =
           l.phase === 'downloading' || l.phase === 'extracting'
             ? `${stable} ${bar(l.current, l.total)} ${formatBytes(l.current)}/${formatBytes(l.total)}`

@@ -162,6 +162,11 @@ export interface ContainerSummary {
   readonly restarting?: boolean;
   /** Its Compose project (label com.docker.compose.project), for the TUI's merged project logs. */
   readonly project?: string;
+  /** Its Compose service (label com.docker.compose.service): the TUI's project rows. */
+  readonly service?: string;
+  /** The id of its pod (label io.dockui.pod), and whether it is the pod's infra container. */
+  readonly pod?: string;
+  readonly podInfra?: boolean;
 }
 
 export interface ContainerStats {
@@ -211,6 +216,17 @@ export interface LayerInfo {
 // ---- progress ----------------------------------------------------------------------
 
 export type LayerPhase = 'waiting' | 'downloading' | 'verifying' | 'extracting' | 'done' | 'exists' | 'failed';
+
+/** A layer's phase in Docker's words (its pull output and the Engine API's progress stream). */
+export const layerPhaseText: Readonly<Record<LayerPhase, string>> = {
+  waiting: 'Waiting',
+  downloading: 'Downloading',
+  verifying: 'Verifying Checksum',
+  extracting: 'Extracting',
+  done: 'Pull complete',
+  exists: 'Already exists',
+  failed: 'Failed',
+};
 
 export interface PullProgress {
   readonly ref: string;

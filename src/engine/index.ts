@@ -6,6 +6,7 @@
 // so `dockui ps` loads neither the store nor the builder nor the registry client.
 export { openEngine, createEngine, detectRuntimeProblem } from './facade/engine.js';
 export type * from './facade/api.js';
+export type * from './facade/df-report.js';
 
 // Pure helpers the CLI needs (no I/O, nothing heavy loaded).
 export { resolvePaths } from './paths.js';

@@ -15,6 +15,11 @@ export interface Sysx {
   seqpacketConnect(dir: string, name: string): number;
   /** shutdown(2); SHUT_RDWR (2) by default. */
   shutdown(fd: number, how?: number): void;
+  /**
+   * ext4's FS_TOPDIR_FL (`chattr +T`) on a directory: its new subdirectories get block groups
+   * of their own. false where the filesystem has no such flag.
+   */
+  spreadDirs(path: string): boolean;
 }
 
 export const MS_RDONLY = 1;

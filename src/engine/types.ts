@@ -99,12 +99,47 @@ export interface RunOptions {
   readonly healthcheck?: HealthConfig;
   /** podman's `--pod`: join this pod's network, IPC and UTS namespaces (its infra container's). */
   readonly pod?: string;
+  // Docker's further run flags, as typed (checked at create; runtime/run-extras.ts).
+  /** --add-host "name:ip" (ip may be "host-gateway"): lines of the container's /etc/hosts. */
+  readonly addHosts?: readonly string[];
+  /** --dns, --dns-search, --dns-option: the container's /etc/resolv.conf. */
+  readonly dns?: readonly string[];
+  readonly dnsSearch?: readonly string[];
+  readonly dnsOptions?: readonly string[];
+  /** --mount "type=bind|volume|tmpfs,source=…,target=…[,readonly]…". */
+  readonly mounts?: readonly string[];
+  /** --ulimit "nofile=1024[:2048]". */
+  readonly ulimits?: readonly string[];
+  /** --security-opt no-new-privileges, seccomp=unconfined|FILE, apparmor=unconfined, label=disable. */
+  readonly securityOpt?: readonly string[];
+  /** --device "/dev/x[:/dev/y][:rwm]". */
+  readonly devices?: readonly string[];
+  /** --shm-size "64m". */
+  readonly shmSize?: string;
+  /** --stop-timeout seconds (Config.StopTimeout): stop/restart without -t wait this long. */
+  readonly stopTimeout?: number;
+  /** --log-driver json-file|k8s-file|local (dockui's own log) or none. */
+  readonly logDriver?: string;
+  /** --expose "80", "80/udp", "8000-8010". */
+  readonly expose?: readonly string[];
+  /** --group-add names or gids. */
+  readonly groupAdd?: readonly string[];
+  /** --sysctl "net.ipv4.ip_forward=1" (namespaced ones only). */
+  readonly sysctls?: readonly string[];
+  /** --pid host|container:X, --ipc host|private|shareable|container:X, --uts host. */
+  readonly pid?: string;
+  readonly ipc?: string;
+  readonly uts?: string;
+  /** --volumes-from "X[:ro|rw]". */
+  readonly volumesFrom?: readonly string[];
 }
 
 export interface LogsOptions {
   readonly follow?: boolean;
   readonly tail?: number;
   readonly since?: string;
+  /** Lines written before this (a time as for `since`); a follow ends when it has passed. */
+  readonly until?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -114,7 +149,8 @@ export interface ContainersApi extends Observable<readonly ContainerSummary[]> {
   start(idOrName: string): Promise<void>;
   /** Creates and starts a detached container. */
   run(opts: RunOptions): Promise<ContainerSummary>;
-  stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void>;
+  /** `finish: false`: returns once the process exited; the next operation (or the monitor) frees what it held. */
+  stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string; finish?: boolean }): Promise<void>;
   restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void>;
   /** Freezes every process of a running container (runc pause); unpause thaws them. */
   pause(idOrName: string): Promise<void>;
@@ -150,10 +186,31 @@ export interface BuildOptions {
   readonly labels?: Readonly<Record<string, string>>;
   /** Secrets by id for `RUN --mount=type=secret` (`--secret id=ID,src=FILE|env=VAR`); never stored. */
   readonly secrets?: Readonly<Record<string, Uint8Array>>;
+  /** `--network`: RUN's network when the RUN names none (default: the host's, as BuildKit's RUN). */
+  readonly network?: 'default' | 'none' | 'host';
+  /** `--add-host host:ip`: lines added to RUN's /etc/hosts. */
+  readonly addHosts?: readonly { readonly host: string; readonly ip: string }[];
+  /** `--ssh`: agent sockets by id for `RUN --mount=type=ssh` (host paths of unix sockets). */
+  readonly ssh?: Readonly<Record<string, string>>;
+  /** `--pull`: pull every FROM image (the registry's newest), even when the store has it. */
+  readonly pull?: boolean;
+  /** `--platform os/arch[/variant]`: FROM's platform when it names none. */
+  readonly platform?: string;
+  /** `--cache-from`: images whose layers and history serve as cache (classic docker's matching). */
+  readonly cacheFrom?: readonly string[];
+  /** `--output`: the final stage's filesystem exported as files in a dir, or as a tar (file or stream). */
+  readonly output?: BuildOutput;
   readonly signal?: AbortSignal;
+  /** A line for the user that does not stop the build (a cache source that is not there, say). */
+  readonly onWarning?: (message: string) => void;
   readonly onStep?: (e: BuildStepEvent) => void;
   readonly onOutput?: (index: number, stream: 'stdout' | 'stderr', line: string) => void;
 }
+
+export type BuildOutput =
+  | { readonly type: 'local'; readonly dest: string }
+  | { readonly type: 'tar'; readonly dest: string }
+  | { readonly type: 'tar'; readonly stream: NodeJS.WritableStream };
 
 export interface BuildResult {
   readonly buildId: string;
@@ -181,6 +238,8 @@ export interface Engine {
   readonly system?: { events(opts?: { sinceMs?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<DockerEvent> };
   /** What is missing for running containers (no runc, not root...), or undefined when all is there. */
   readonly runtimeProblem: string | undefined;
+  /** The same, found without blocking (runc --version in the background): the UI's first frame does not wait for it. */
+  runtimeCheck?(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -11,10 +11,12 @@ export interface EngineExtras {
   readonly top: ContainerEngine['top'] | undefined;
   readonly listContainers: ContainerEngine['list'] | undefined;
   readonly layerFiles: ImageEngine['layerFiles'] | undefined;
+  readonly compose: DockuiEngine['compose'] | undefined;
+  readonly pods: DockuiEngine['pods'] | undefined;
 }
 
 export function engineExtras(e: Engine): EngineExtras {
-  const d = e as Engine & Partial<Pick<DockuiEngine, 'volumes' | 'networks' | 'system'>>;
+  const d = e as Engine & Partial<Pick<DockuiEngine, 'volumes' | 'networks' | 'system' | 'compose' | 'pods'>>;
   const c = e.containers as Partial<ContainerEngine>;
   const i = e.images as Partial<ImageEngine>;
   return {
@@ -24,5 +26,7 @@ export function engineExtras(e: Engine): EngineExtras {
     top: typeof c.top === 'function' ? c.top.bind(c) : undefined,
     listContainers: typeof c.list === 'function' ? c.list.bind(c) : undefined,
     layerFiles: typeof i.layerFiles === 'function' ? i.layerFiles.bind(i) : undefined,
+    compose: d.compose,
+    pods: d.pods,
   };
 }

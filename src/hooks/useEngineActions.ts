@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { EngineError, type ContainerSummary } from '../engine/define.js';
 import type { Engine, RunOptions } from '../engine/types.js';
 import { useEngine } from './EngineProvider.js';
@@ -43,9 +43,19 @@ export async function settle(e: Engine, c: ContainerSummary, ms = earlyExitMs): 
 
 export function useEngineActions(): EngineActions {
   const e = useEngine();
+  // An engine that can check in the background does, after the first frame (runc --version
+  // blocked the first render ~5-9 ms); until it answers, nothing is said.
+  const [runtimeProblem, setRuntimeProblem] = useState(() => (e.runtimeCheck ? undefined : e.runtimeProblem));
+  useEffect(() => {
+    let live = true;
+    void e.runtimeCheck?.().then((p) => live && setRuntimeProblem(p));
+    return () => {
+      live = false;
+    };
+  }, [e]);
   return useMemo(
     () => ({
-      runtimeProblem: e.runtimeProblem,
+      runtimeProblem,
       start: (id) => e.containers.start(id),
       stop: (id) => e.containers.stop(id),
       restart: (id) => e.containers.restart(id),
@@ -72,6 +82,6 @@ export function useEngineActions(): EngineActions {
         return { containers: containers.length, images: images.imagesRemoved.length, bytesFreed: images.bytesFreed };
       },
     }),
-    [e],
+    [e, runtimeProblem],
   );
 }

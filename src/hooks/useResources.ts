@@ -11,11 +11,13 @@ import { usePolling } from './usePolling.js';
 export interface VolumeRow extends VolumeReport {
   /** Names of the containers that mount it. */
   readonly users: readonly string[];
+  /** Those containers' mounts of it: where, read-only or not, and the container's state. */
+  readonly mounts: readonly { readonly name: string; readonly destination: string; readonly readOnly: boolean; readonly state: string }[];
 }
 
 export interface NetworkRow extends NetworkReport {
-  /** The containers on it, with their address. */
-  readonly members: readonly { readonly name: string; readonly ip: string; readonly state: string }[];
+  /** The containers on it, with their address and their extra names on it. */
+  readonly members: readonly { readonly name: string; readonly ip: string; readonly state: string; readonly aliases: readonly string[] }[];
 }
 
 export interface ResourceList<T> {
@@ -64,10 +66,14 @@ export function useVolumes(enabled: boolean): ResourceList<VolumeRow> {
       const volumes = engineExtras(engine).volumes;
       return volumes?.list().then((vs) =>
         vs
-          .map((v) => ({
-            ...v,
-            users: recs.filter((r) => r.mounts.some((m) => m.type === 'volume' && m.source === v.name)).map((r) => r.name),
-          }))
+          .map((v) => {
+            const mounts = recs.flatMap((r) =>
+              r.mounts
+                .filter((m) => m.type === 'volume' && m.source === v.name)
+                .map((m) => ({ name: r.name, destination: m.destination, readOnly: m.readOnly, state: r.state })),
+            );
+            return { ...v, users: [...new Set(mounts.map((m) => m.name))], mounts };
+          })
           .sort((a, b) => (a.name < b.name ? -1 : 1)),
       );
     },
@@ -86,7 +92,9 @@ export function useNetworks(enabled: boolean): ResourceList<NetworkRow> {
           .map((n) => ({
             ...n,
             members: recs.flatMap((r) =>
-              (r.networks ?? []).filter((a) => a.name === n.name).map((a) => ({ name: r.name, ip: a.ip, state: r.state })),
+              (r.networks ?? [])
+                .filter((a) => a.name === n.name)
+                .map((a) => ({ name: r.name, ip: a.ip, state: r.state, aliases: a.aliases ?? [] })),
             ),
           }))
           .sort((a, b) => (a.name < b.name ? -1 : 1)),
@@ -94,6 +102,31 @@ export function useNetworks(enabled: boolean): ResourceList<NetworkRow> {
     },
     'networks',
   );
+}
+
+export interface VolumeSizeState {
+  readonly name: string | undefined;
+  readonly size: number | undefined;
+  readonly error: string | undefined;
+}
+
+/** The bytes in volume `name` (read again when `epoch` changes: every poll of the list). */
+export function useVolumeSize(name: string | undefined, epoch: unknown): VolumeSizeState {
+  const engine = useEngine();
+  const [state, setState] = useState<VolumeSizeState>({ name: undefined, size: undefined, error: undefined });
+  useEffect(() => {
+    if (name === undefined) return;
+    const volumes = engineExtras(engine).volumes;
+    let live = true;
+    (volumes ? volumes.size(name) : Promise.reject(new Error('volume sizes are not available from this engine'))).then(
+      (size) => live && setState({ name, size, error: undefined }),
+      (e: unknown) => live && setState({ name, size: undefined, error: formatError(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [engine, name, epoch]);
+  return state.name === name ? state : { name, size: undefined, error: undefined };
 }
 
 export interface LayerFilesState {

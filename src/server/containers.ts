@@ -5,6 +5,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { containerFilter, type ContainerReport, type DockuiEngine, type RunOptions } from '../engine/index.js';
 import { Sessions } from './sessions.js';
 import { HttpError, field, noContent, qBool, qFilters, qInt, readJson, sendJson, strings } from './http.js';
+import { apiRunExtras } from './run-extras.js';
 
 const ago = (iso: string | undefined): string => {
   const s = Math.max(0, (Date.now() - Date.parse(iso ?? '')) / 1000);
@@ -133,6 +134,7 @@ export function runOptions(body: Record<string, unknown>, name: string | undefin
     ...(labels
       ? { labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) }
       : {}),
+    ...apiRunExtras(body, host),
   };
 }
 
@@ -147,6 +149,8 @@ export class ContainerRoutes {
   readonly #removing = new Map<string, Promise<void>>();
   /** Open attach streams per container: the service removes a --rm container after them. */
   readonly #attached = new Map<string, Set<Promise<void>>>();
+  /** TTY sessions answered started before their container runs (see start). */
+  readonly #starting = new Map<string, Promise<void>>();
 
   readonly sessions: Sessions;
 
@@ -186,13 +190,16 @@ export class ContainerRoutes {
     const c = await this.engine.containers.find(id);
     if (c.state === 'running') return noContent(res, 304);
     if (this.sessions.has(c.id)) {
-      this.sessions.start(c.id);
-      // Answered once the record says it runs, so that a wait or inspect that follows sees it.
-      for (let i = 0; i < 400; i++) {
-        const now = await this.engine.containers.find(c.id).catch(() => undefined);
-        if (!now || now.state !== 'created') break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      const tty = this.sessions.start(c.id);
+      const running = this.#leftCreated(c.id);
+      // Answered once the record says it runs, so that a wait or inspect that follows sees it;
+      // but a TTY session's client sends its terminal size only after this answer, and the
+      // container waits for that size (a `stty size` at once would read 0 0): answered at once,
+      // with inspect held until the record says it runs.
+      if (tty) {
+        this.#starting.set(c.id, running);
+        void running.finally(() => this.#starting.delete(c.id));
+      } else await running;
     } else await this.engine.containers.start(c.id);
     if (this.#autoRemove.has(c.id)) {
       const removal = (async () => {
@@ -206,6 +213,24 @@ export class ContainerRoutes {
       this.background(removal);
     }
     noContent(res);
+  }
+
+  /** Resolves once the record of a container being started leaves "created" (at most 4 s). */
+  async #leftCreated(id: string): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      const now = await this.engine.containers.find(id).catch(() => undefined);
+      if (!now || now.state !== 'created') return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Inspect of a container whose TTY session is starting waits for it to run. */
+  async inspect(id: string): Promise<unknown> {
+    if (this.#starting.size > 0) {
+      const c = await this.engine.containers.find(id).catch(() => undefined);
+      if (c) await this.#starting.get(c.id);
+    }
+    return this.engine.containers.inspect(id);
   }
 
   async wait(id: string, q: URLSearchParams, res: ServerResponse, closed: AbortSignal): Promise<void> {
@@ -249,7 +274,7 @@ export class ContainerRoutes {
     const t = qInt(q, 't');
     switch (`${method} ${action}`) {
       case 'GET json':
-        sendJson(res, 200, await e.inspect(id));
+        sendJson(res, 200, await this.inspect(id));
         return true;
       case 'POST start':
         await this.start(id, res);

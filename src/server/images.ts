@@ -2,7 +2,7 @@
 // push as Docker's JSON progress lines, the classic builder's JSON stream for builds.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tryParseReference, type DockuiEngine } from '../engine/index.js';
-import type { PullProgress } from '../engine/define.js';
+import { layerPhaseText, type PullProgress } from '../engine/define.js';
 import { HttpError, errorReply, qBool, sendJson } from './http.js';
 
 const familiar = (n: string) => tryParseReference(n)?.familiar() ?? n;
@@ -23,16 +23,6 @@ export function jsonLines(res: ServerResponse): { send(o: unknown): void; fail(e
   };
 }
 
-const phaseStatus: Readonly<Record<string, string>> = {
-  waiting: 'Waiting',
-  downloading: 'Downloading',
-  verifying: 'Verifying Checksum',
-  extracting: 'Extracting',
-  done: 'Pull complete',
-  exists: 'Already exists',
-  failed: 'Failed',
-};
-
 /** Turns the engine's progress snapshots into Docker's per-layer status lines (changes only). */
 function progressLines(send: (o: unknown) => void, verbDone: string) {
   const last = new Map<string, string>();
@@ -40,7 +30,7 @@ function progressLines(send: (o: unknown) => void, verbDone: string) {
   return (p: PullProgress) => {
     for (const l of p.layers) {
       const id = short(l.digest);
-      const status = l.phase === 'done' ? verbDone : (phaseStatus[l.phase] ?? l.phase);
+      const status = l.phase === 'done' ? verbDone : layerPhaseText[l.phase];
       const prev = last.get(id);
       if (prev === undefined) send({ status: 'Pulling fs layer', progressDetail: {}, id });
       if (status === prev && l.phase !== 'downloading') continue;

@@ -38,10 +38,10 @@ function ptyOf(scriptPid: number): string | undefined {
   return undefined;
 }
 
-/** Sets the window size of the session's pty; retried briefly while `script` starts its child. */
+/** Sets the window size of the session's pty; retried (up to 5 s) while `script` starts its child. */
 export async function resizePty(child: ChildProcess, rows: number, cols: number): Promise<void> {
   if (!child.pid || !(rows > 0 && cols > 0 && rows < 10000 && cols < 10000)) return;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 500; i++) {
     const pts = ptyOf(child.pid);
     if (pts) {
       spawnSync('stty', ['-F', pts, 'rows', String(rows), 'cols', String(cols)], { stdio: 'ignore' });

@@ -40,10 +40,10 @@ export class Sessions {
     return this.#byId.has(id);
   }
 
-  /** Starts the container attached to its session's connection. */
-  start(id: string): void {
+  /** Starts the container attached to its session's connection; true for a TTY session. */
+  start(id: string): boolean {
     const s = this.#byId.get(id);
-    if (!s) return;
+    if (!s) return false;
     const argv = [...dockuiArgv(this.paths), 'system', 'service', '--attach', id];
     const child = s.tty ? spawnInPty(argv) : spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     s.child = child;
@@ -69,6 +69,7 @@ export class Sessions {
       s.sink.end();
       s.done();
     });
+    return s.tty;
   }
 
   async resize(id: string, h: number, w: number): Promise<void> {

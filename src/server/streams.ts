@@ -80,11 +80,13 @@ export async function logs(engine: DockuiEngine, id: string, q: URLSearchParams,
   const tailRaw = q.get('tail');
   const tail = tailRaw === null || tailRaw === 'all' ? undefined : qInt(q, 'tail');
   const since = q.get('since');
+  const until = q.get('until');
   // Opened before the headers go out, so that a refusal (an attached run) is still an error reply.
   const lines = engine.containers.logs(c.id, {
     follow: qBool(q, 'follow'),
     ...(tail !== undefined ? { tail } : {}),
     ...(since && since !== '0' ? { since } : {}),
+    ...(until && until !== '0' ? { until } : {}),
   });
   const it = lines[Symbol.asyncIterator]();
   const first = await it.next();
@@ -158,6 +160,7 @@ interface ExecInstance {
   readonly env?: string[];
   readonly user?: string;
   readonly workdir?: string;
+  readonly privileged: boolean;
   readonly tty: boolean;
   readonly stdin: boolean;
   readonly stdout: boolean;
@@ -194,6 +197,7 @@ export class Execs {
       ...(env ? { env } : {}),
       ...(user ? { user } : {}),
       ...(workdir ? { workdir } : {}),
+      privileged: field(body, 'Privileged', 'boolean') ?? false,
       tty: field(body, 'Tty', 'boolean') ?? false,
       stdin: field(body, 'AttachStdin', 'boolean') ?? false,
       stdout: field(body, 'AttachStdout', 'boolean') ?? true,
@@ -224,7 +228,7 @@ export class Execs {
       CanRemove: false,
       DetachKeys: '',
       Pid: e.child?.pid ?? 0,
-      ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: false, user: e.user ?? '' },
+      ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: e.privileged, user: e.user ?? '' },
     });
   }
 
@@ -242,6 +246,7 @@ export class Execs {
           ...(e.env ?? []).flatMap((v) => ['-e', v]),
           ...(e.user ? ['-u', e.user] : []),
           ...(e.workdir ? ['-w', e.workdir] : []),
+          ...(e.privileged ? ['--privileged'] : []),
           e.containerId,
           ...e.cmd,
         ])
@@ -250,6 +255,7 @@ export class Execs {
           ...(e.env ? { env: e.env } : {}),
           ...(e.user ? { user: e.user } : {}),
           ...(e.workdir ? { workdir: e.workdir } : {}),
+          ...(e.privileged ? { privileged: true } : {}),
           tty: false,
           interactive: e.stdin,
           stdio: 'pipe',

@@ -153,6 +153,7 @@ export async function df(engine: DockuiEngine, res: ServerResponse): Promise<voi
       Containers: i.inUse,
     })),
     Containers: cs.map((c) => ({
+      SizeRw: d.containers.items.find((x) => x.id === c.id)?.size ?? 0,
       Id: c.id,
       Names: [`/${c.name}`],
       Image: c.image,
@@ -163,7 +164,10 @@ export async function df(engine: DockuiEngine, res: ServerResponse): Promise<voi
       Status: c.state,
       Mounts: [],
     })),
-    Volumes: vols.map((v) => ({ ...volumeJson(v), UsageData: { Size: -1, RefCount: -1 } })),
+    Volumes: vols.map((v) => {
+      const u = d.volumes.items.find((x) => x.name === v.name);
+      return { ...volumeJson(v), UsageData: { Size: u?.size ?? -1, RefCount: u?.refCount ?? -1 } };
+    }),
     BuildCache: [],
   });
 }

@@ -4,6 +4,7 @@ import type { ImageDetails } from '../engine/types.js';
 import { ago, containerStatus, familiarName, formatBytes, formatPorts, pad, shortId } from './format.js';
 import { imageUsersLines, inspectDetailLines } from './container-inspect.js';
 import { Pane } from './Pane.js';
+import { networkDetailLines, volumeDetailLines, type NetworkDetails, type VolumeDetails } from './resource-details.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
 
@@ -23,7 +24,9 @@ export type DetailsTarget =
       readonly error: string | undefined;
       /** The containers made from it (the image → containers relation). */
       readonly users?: readonly ContainerSummary[];
-    };
+    }
+  | VolumeDetails
+  | NetworkDetails;
 
 export interface DetailLine {
   readonly label?: string;
@@ -97,9 +100,29 @@ export function imageDetailLines(t: Extract<DetailsTarget, { kind: 'image' }>, n
 
 export function detailLines(t: DetailsTarget | undefined, now: number): DetailLine[] {
   if (!t) return [];
-  return t.kind === 'container'
-    ? [...containerDetailLines(t.container, t.stats, now), ...inspectDetailLines(t.inspect)]
-    : imageDetailLines(t, now);
+  switch (t.kind) {
+    case 'container':
+      return [...containerDetailLines(t.container, t.stats, now), ...inspectDetailLines(t.inspect)];
+    case 'image':
+      return imageDetailLines(t, now);
+    case 'volume':
+      return volumeDetailLines(t, now);
+    case 'network':
+      return networkDetailLines(t, now);
+  }
+}
+
+function detailsName(t: DetailsTarget): string {
+  switch (t.kind) {
+    case 'container':
+      return t.container.name;
+    case 'image':
+      return t.ref ? familiarName(t.ref) : shortId(t.summary.id);
+    case 'volume':
+      return `volume ${t.volume.name}`;
+    case 'network':
+      return `network ${t.network.name}`;
+  }
 }
 
 const labelWidth = 11;
@@ -116,11 +139,7 @@ export function DetailsPane(p: {
   const lines = detailLines(p.target, p.now);
   const rows = Math.max(1, p.height - 1);
   const offset = Math.min(Math.max(0, p.offset), Math.max(0, lines.length - rows));
-  const title = !p.target
-    ? 'Details'
-    : p.target.kind === 'container'
-      ? `Details · ${p.target.container.name}`
-      : `Details · ${p.target.ref ? familiarName(p.target.ref) : shortId(p.target.summary.id)}`;
+  const title = !p.target ? 'Details' : `Details · ${detailsName(p.target)}`;
   const info = lines.length > rows ? `${offset + 1}-${Math.min(lines.length, offset + rows)} of ${lines.length}` : '';
   return (
     <Pane title={title} info={info} focused={p.focused} width={p.width} height={p.height}>

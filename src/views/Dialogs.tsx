@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { useContext, type ReactNode } from 'react';
 import type { LayerPhase } from '../engine/define.js';
 import { formatBytes, formatDuration, familiarName, plural, shortId } from './format.js';
-import { actionIds, displayKeys, keymap, scopes, scopeTitles, type Binding } from './keymap.js';
+import { actionIds, customCommands, displayKey, displayKeys, keymap, scopes, scopeTitles, type Binding } from './keymap.js';
 import { focusedField, runFieldLabels, runFieldPlaceholders, runFields, type RunFormState } from './run-form.js';
 import { Styled } from './Styled.js';
 import { TextInput } from './TextInput.js';
@@ -160,6 +160,9 @@ export function helpLines(): { readonly heading: boolean; readonly keys: string;
     out.push({ heading: true, keys: '', text: scopeTitles[s] });
     for (const id of ids) out.push({ heading: false, keys: displayKeys(id), text: keymap[id].description });
   }
+  const mine = customCommands();
+  if (mine.length > 0) out.push({ heading: true, keys: '', text: 'Your commands (tui.yaml)' });
+  for (const c of mine) out.push({ heading: false, keys: displayKey(c.key), text: `${c.title} (${c.scope}): ${c.run}` });
   return out;
 }
 
@@ -185,6 +188,30 @@ export function HelpOverlay(props: { readonly offset: number; readonly width: nu
           </Text>
         ),
       )}
+    </Dialog>
+  );
+}
+
+/** A custom command's output (tui.yaml): its last lines while it runs, then its exit code. */
+export function OutputDialog(props: {
+  readonly title: string;
+  readonly text: string;
+  readonly exitCode?: number | undefined;
+  readonly offset: number;
+  readonly width: number;
+  readonly height: number;
+}) {
+  const lines = props.text.replace(/\n$/, '').split('\n');
+  const rows = Math.max(1, props.height - 4);
+  const offset = Math.min(Math.max(0, props.offset), Math.max(0, lines.length - rows));
+  const state = props.exitCode === undefined ? 'running…' : props.exitCode === 0 ? 'exit code 0' : `exit code ${props.exitCode}`;
+  return (
+    <Dialog title={`${props.title} · ${state}  (↑↓ scroll, Esc closes)`} width={props.width} height={props.height}>
+      {lines.slice(offset, offset + rows).map((l, i) => (
+        <Text key={offset + i} wrap="truncate-end">
+          {l}
+        </Text>
+      ))}
     </Dialog>
   );
 }

@@ -16,6 +16,8 @@ export interface ListPaneProps {
   readonly loading?: boolean;
   /** More for the title line (the sort, what is hidden). */
   readonly note?: string;
+  /** How many items the title counts, when the rows hold more than items (group headers). */
+  readonly shownCount?: number;
 }
 
 /**
@@ -33,7 +35,8 @@ export function ListPane<T>(
   },
 ) {
   const shown = visibleSlice(p.items, p.list, p.listRows);
-  const info = `${p.items.length === p.total ? p.total : `${p.items.length} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}${p.note ? `  ${p.note}` : ''}`;
+  const n = p.shownCount ?? p.items.length;
+  const info = `${n === p.total ? p.total : `${n} of ${p.total}`}${p.filter ? `  filter: ${p.filter}` : ''}${p.note ? `  ${p.note}` : ''}`;
   return (
     <Pane title={p.title} info={info} focused={p.focused} width={p.width} height={p.height}>
       <Table

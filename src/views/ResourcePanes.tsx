@@ -13,10 +13,11 @@ import type { Column, Row } from './Table.js';
 
 export interface VolumeView extends VolumeReport {
   readonly users: readonly string[];
+  readonly mounts: readonly { readonly name: string; readonly destination: string; readonly readOnly: boolean; readonly state: string }[];
 }
 
 export interface NetworkView extends NetworkReport {
-  readonly members: readonly { readonly name: string; readonly ip: string; readonly state: string }[];
+  readonly members: readonly { readonly name: string; readonly ip: string; readonly state: string; readonly aliases: readonly string[] }[];
 }
 
 export type ResourceKind = 'volumes' | 'networks';

@@ -5,7 +5,7 @@
 // (screen-dialogs.ts) acts on it.
 import { useApp, useInput, type Key } from 'ink';
 import { useCallback, useContext, useLayoutEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
-import { formatError } from '../engine/define.js';
+import { formatError, type ContainerSummary } from '../engine/define.js';
 import { useBuild } from '../hooks/useBuild.js';
 import { useContainerInspect } from '../hooks/useContainerInspect.js';
 import { useContainers } from '../hooks/useContainers.js';
@@ -20,12 +20,15 @@ import { usePull } from '../hooks/usePull.js';
 import { useStats } from '../hooks/useStats.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TerminalControlContext } from '../hooks/terminal-control.js';
+import { CommandRunnerContext } from '../hooks/command-runner.js';
+import { customCommandFor, keyName } from './keymap.js';
+import { runCustomCommand } from './screen-commands.js';
 import { containerMatches, imageMatches, sortContainers } from './filters.js';
 import { appReducer, initialAppState, logsTargetOf, type AppAction, type AppState, type ListPane } from './app-state.js';
 import { detailLines, type DetailsTarget } from './DetailsPane.js';
 import { imageRows } from './ImagesPane.js';
 import { computeLayout } from './layout.js';
-import { clampList, visibleSlice } from './list-nav.js';
+import { clampList, followSelection, visibleSlice, type ShownSelection } from './list-nav.js';
 import { findMatches } from './logs-view.js';
 import { runAction } from './screen-actions.js';
 import { withLatestSelection, type ScreenContext, type ScreenProps } from './screen-context.js';
@@ -38,6 +41,9 @@ import { devOutcome } from './BuildPane.js';
 import { CommandLog, recordActions, recordBuild, recordPull } from './command-log.js';
 import { applyLogsFilter } from './logs-display.js';
 import { usePanes } from './usePanes.js';
+import { containerEntries, groupKey, type ContainerEntry } from './groups.js';
+import { usePodNames } from '../hooks/usePodNames.js';
+import { useGroupActions } from '../hooks/useGroupActions.js';
 import type { StatusMessage } from './view-models.js';
 
 export type { BuildTarget, ScreenProps } from './screen-context.js';
@@ -49,6 +55,8 @@ export function Screen(props: ScreenProps) {
   const [commandLog] = useState(() => new CommandLog());
   const commandLogEntries = useSyncExternalStore(commandLog.subscribe, commandLog.getSnapshot, commandLog.getSnapshot);
   const rawActions = useEngineActions();
+  const runCommand = useContext(CommandRunnerContext);
+  const groups = useGroupActions();
   const [status, setStatus] = useState<StatusMessage | undefined>(undefined);
   const [suspended, setSuspended] = useState(false);
   const [stopping, setStoppingSet] = useState<ReadonlySet<string>>(() => new Set());
@@ -108,12 +116,33 @@ export function Screen(props: ScreenProps) {
     () => (iFilter ? allImageRows.filter((r) => imageMatches(r, iFilter)) : allImageRows),
     [allImageRows, iFilter],
   );
-  const cList = clampList(state.lists.containers, shownContainers.length, layout.listRows);
+  // Compose projects and pods: their containers under a header row each (groups.ts). A filter
+  // searches containers: its matches are listed flat, as they are.
+  const podNames = usePodNames(containers);
+  const entries = useMemo(
+    (): readonly ContainerEntry[] =>
+      cFilter
+        ? shownContainers.map((container) => ({ kind: 'container' as const, container }))
+        : containerEntries(shownContainers, state.collapsed, podNames, containers),
+    [shownContainers, state.collapsed, podNames, containers, cFilter],
+  );
+  // The cursor stays on its container (or group header) when the list re-sorts under it.
+  // What the last render showed is state set during render (React's "information from
+  // previous renders"): a change re-runs this render at once, before anything is drawn.
+  const [shownSel, setShownSel] = useState<ShownSelection<ContainerEntry>>();
+  const cList = followSelection(shownSel, state.lists.containers, entries, entryKey, layout.listRows);
+  const cKey = entries[cList.selected] === undefined ? undefined : entryKey(entries[cList.selected]!);
+  if (shownSel?.items !== entries || shownSel.base !== state.lists.containers || shownSel.shown !== cList || shownSel.key !== cKey)
+    setShownSel({ items: entries, base: state.lists.containers, shown: cList, key: cKey });
+
   const iList = clampList(state.lists.images, shownImages.length, layout.listRows);
   // The clock redraws every second only while something on screen counts seconds (an age under
   // two minutes, the Build pane, a pull or build under way); ages in minutes or hours redraw
   // every 15 s. Each tick redraws the whole screen: at rest that was most of the idle CPU.
-  const shownRows = visibleSlice(shownContainers, cList, layout.listRows);
+  // The containers in view, a header's members included (its CPU and memory are theirs).
+  const shownRows = visibleSlice<ContainerEntry>(entries, cList, layout.listRows).flatMap((e): readonly ContainerSummary[] =>
+    e.kind === 'container' ? [e.container] : e.group.members,
+  );
   const shownImageRows = state.pane === 'images' ? visibleSlice(shownImages, iList, layout.listRows) : [];
   const countsSeconds =
     state.pane === 'build' || state.pane === 'details' || pull.state.phase === 'pulling' || build.state.phase === 'building';
@@ -125,7 +154,9 @@ export function Screen(props: ScreenProps) {
       shownImageRows.some((r) => young(r.image.created));
     return seconds ? 1000 : 15_000;
   });
-  const selectedContainer = shownContainers[cList.selected];
+  const selectedEntry = entries[cList.selected];
+  const selectedContainer = selectedEntry?.kind === 'container' ? selectedEntry.container : undefined;
+  const selectedGroup = selectedEntry?.kind === 'group' ? selectedEntry.group : undefined;
   const selectedImage = shownImages[iList.selected];
 
   const shown = state.details;
@@ -136,9 +167,7 @@ export function Screen(props: ScreenProps) {
   const inspectRef = previewImage ? (previewImage.ref ?? previewImage.image.id) : undefined;
   const imageDetails = useImageDetails(inspectRef);
 
-  const visibleRunning = visibleSlice(shownContainers, cList, layout.listRows)
-    .filter((c) => c.state === 'running')
-    .map((c) => c.id);
+  const visibleRunning = [...new Set(shownRows)].filter((c) => c.state === 'running').map((c) => c.id);
   if (detailsContainer?.state === 'running' && !visibleRunning.includes(detailsContainer.id)) visibleRunning.push(detailsContainer.id);
   const panes = usePanes(state, layout, containers, selectedContainer, liveFilter, dev?.image ?? build.state.imageId);
   if (panes.statsRunning && !visibleRunning.includes(panes.statsRunning)) visibleRunning.push(panes.statsRunning);
@@ -194,7 +223,7 @@ export function Screen(props: ScreenProps) {
           error: imageDetails.error,
           users: imageUsers(detailsImageRow.image.id),
         };
-      return undefined;
+      return panes.view.details;
     }
     if (state.pane === 'containers' && selectedContainer)
       return { kind: 'container', container: selectedContainer, stats: stats.get(selectedContainer.id), inspect };
@@ -223,7 +252,7 @@ export function Screen(props: ScreenProps) {
     dispatch(a);
   };
   // What both the key handling and the markup use.
-  const shared = { layout, shownContainers, shownImages, logs, logMatches };
+  const shared = { layout, shownContainers, containerEntries: entries, shownImages, logs, logMatches };
   const ctx: ScreenContext = {
     ...shared,
     props,
@@ -235,8 +264,11 @@ export function Screen(props: ScreenProps) {
     pull,
     build,
     terminal,
+    runCommand,
+    groups,
     exit: () => app.exit(),
     selectedContainer,
+    selectedGroup,
     selectedImage,
     logRows,
     logsWindow,
@@ -251,6 +283,11 @@ export function Screen(props: ScreenProps) {
   useLayoutEffect(() => {
     latest.current = { state, ctx };
   });
+  // After the line above: a key handled before the next render sees the followed cursor too.
+  useLayoutEffect(() => {
+    if (cList.selected !== clampList(state.lists.containers, entries.length, layout.listRows).selected)
+      dispatchNow({ type: 'listFollow', list: 'containers', state: cList });
+  });
 
   const handleKey = (input: string, key: Key): void => {
     const { state: st, ctx: last } = latest.current;
@@ -259,6 +296,10 @@ export function Screen(props: ScreenProps) {
     const route = routeKey(st, input, key);
     if (route.to === 'action') runAction(cur, route.id, st);
     else if (route.to === 'dialog') runDialogKey(cur, st, route.id, input, key);
+    else {
+      const mine = customCommandFor(keyName(input, key), st.pane);
+      if (mine) runCustomCommand(cur, mine);
+    }
   };
   useInput(
     (input, key) => {
@@ -300,4 +341,9 @@ export function Screen(props: ScreenProps) {
       panes={panes.view}
     />
   );
+}
+
+/** A row of the container list by what it shows: a container, or a group's header. */
+function entryKey(e: ContainerEntry): string {
+  return e.kind === 'container' ? `c:${e.container.id}` : `g:${groupKey(e.group.kind, e.group.id)}`;
 }

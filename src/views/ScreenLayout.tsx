@@ -5,8 +5,9 @@ import type { AppState } from './app-state.js';
 import { BuildPane } from './BuildPane.js';
 import { Footer, PromptLine, StatusLine, TabBar } from './Chrome.js';
 import { ContainersPane } from './ContainersPane.js';
+import type { ContainerEntry } from './groups.js';
 import { DetailsPane, type DetailsTarget } from './DetailsPane.js';
-import { ConfirmDialog, HelpOverlay, PullDialog, RunFormDialog } from './Dialogs.js';
+import { ConfirmDialog, HelpOverlay, OutputDialog, PullDialog, RunFormDialog } from './Dialogs.js';
 import { plural, shortId } from './format.js';
 import { ImagesPane, type ImageRow } from './ImagesPane.js';
 import { activeScopes, hintsFor } from './keymap.js';
@@ -37,6 +38,7 @@ export interface ScreenViewProps {
   /** Lists not read from the engine yet (the first frame comes before them). */
   readonly loading: { readonly containers: boolean; readonly images: boolean };
   readonly shownContainers: readonly ContainerSummary[];
+  readonly containerEntries: readonly ContainerEntry[];
   readonly allImageRows: readonly ImageRow[];
   readonly shownImages: readonly ImageRow[];
   readonly cList: ListState;
@@ -87,6 +89,8 @@ export function ScreenView(p: ScreenViewProps) {
       marked={state.marked}
       stopping={p.stopping}
       containers={shownContainers}
+      entries={p.containerEntries}
+      shownCount={shownContainers.length}
       total={containers.length}
       loading={p.loading.containers}
       note={[state.containerSort === 'state' ? '' : `sort: ${state.containerSort}`, state.hideStopped ? 'stopped hidden' : '']
@@ -134,6 +138,8 @@ export function ScreenView(p: ScreenViewProps) {
           <PullDialog input={modal.input} pull={p.pull} width={dialogWidth} maxLayers={Math.max(1, m.height - 6)} />
         ) : modal.kind === 'cmdlog' ? (
           <CommandLogOverlay entries={p.commandLog} offset={modal.offset} width={m.width + 2} height={m.height + 2} />
+        ) : modal.kind === 'output' ? (
+          <OutputDialog {...modal} width={m.width + 2} height={m.height + 2} />
         ) : (
           <HelpOverlay offset={modal.offset} width={m.width + 2} height={m.height + 2} />
         );

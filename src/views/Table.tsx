@@ -29,6 +29,8 @@ export interface Row {
   /** Picked for a batch action (space): `*` in the gutter. */
   readonly marked?: boolean;
   readonly cells: readonly (string | Cell)[];
+  /** The last cell runs on to the row's end, over the columns it does not fill (a group's header row). */
+  readonly spanLast?: boolean;
 }
 
 const gap = 1;
@@ -66,12 +68,14 @@ const gutter = 2;
 
 export function Table(props: TableProps) {
   const widths = columnWidths(props.columns, props.width - gutter);
-  const line = (cells: readonly (string | Cell)[]) =>
+  const line = (cells: readonly (string | Cell)[], span = false) =>
     cells.map((c, i) => {
       const text = typeof c === 'string' ? c : c.text;
       const col = props.columns[i];
+      const last = span && i === cells.length - 1;
+      const width = last ? widths.slice(i).reduce((n, w) => n + w + gap, -gap) : (widths[i] ?? 0);
       return {
-        text: pad(text, widths[i] ?? 0, col?.align, col?.cut) + (i < cells.length - 1 ? ' '.repeat(gap) : ''),
+        text: pad(text, width, last ? 'left' : col?.align, last ? 'end' : col?.cut) + (i < cells.length - 1 ? ' '.repeat(gap) : ''),
         token: typeof c === 'string' ? undefined : c.token,
       };
     });
@@ -89,14 +93,14 @@ export function Table(props: TableProps) {
           // The selected row drops per-cell colours: inverse video over them is what stays legible.
           <Styled key={r.key} token="selection" wrap="truncate">
             {(r.marked ? '›*' : '› ') +
-              line(r.cells)
+              line(r.cells, r.spanLast)
                 .map((c) => c.text)
                 .join('')}
           </Styled>
         ) : (
           <Text key={r.key} wrap="truncate-end">
             {r.marked ? ' *' : '  '}
-            {line(r.cells).map((c, j) => (
+            {line(r.cells, r.spanLast).map((c, j) => (
               <Styled key={j} token={c.token}>
                 {c.text}
               </Styled>

@@ -15,6 +15,8 @@ export type ConfirmIntent =
   | { readonly type: 'prune' }
   | { readonly type: 'removeVolume'; readonly name: string }
   | { readonly type: 'removeNetwork'; readonly name: string }
+  /** A Compose project's `down`, or a pod's removal (header rows of the container list). */
+  | { readonly type: 'groupDown'; readonly kind: 'project' | 'pod'; readonly id: string; readonly name: string }
   /** `force` when containers use the image: it is untagged, and stays for them. */
   | { readonly type: 'removeImage'; readonly ref: string; readonly label: string; readonly force: boolean };
 
@@ -25,6 +27,8 @@ export type Modal =
   | { readonly kind: 'help'; readonly offset: number }
   /** The command log: the `dockui` CLI line of every action taken in the UI (command-log.ts). */
   | { readonly kind: 'cmdlog'; readonly offset: number }
+  /** A custom command's output (tui.yaml): live until it ends, then its exit code. */
+  | { readonly kind: 'output'; readonly title: string; readonly text: string; readonly exitCode?: number; readonly offset: number }
   | { readonly kind: 'prompt'; readonly purpose: PromptPurpose; readonly input: TextInputState };
 
 /** filter: a list; search: the logs; logfilter: keep (or drop) log lines; logrange: tail/since; command: `:`. */
@@ -32,7 +36,9 @@ export type PromptPurpose = 'filter' | 'search' | 'logfilter' | 'logrange' | 'co
 
 export type DetailsRef =
   | { readonly kind: 'container'; readonly id: string }
-  | { readonly kind: 'image'; readonly id: string; readonly ref: string | undefined };
+  | { readonly kind: 'image'; readonly id: string; readonly ref: string | undefined }
+  | { readonly kind: 'volume'; readonly name: string }
+  | { readonly kind: 'network'; readonly id: string };
 
 export type ListPane = 'containers' | 'images' | 'volumes' | 'networks';
 
@@ -55,6 +61,8 @@ export interface AppState {
   readonly hideStopped: boolean;
   /** Containers picked with space for a batch stop or delete. */
   readonly marked: ReadonlySet<string>;
+  /** Compose projects and pods folded to their header row (keys: groups.ts's groupKey). */
+  readonly collapsed: ReadonlySet<string>;
   readonly logsTarget: string | undefined;
   /** The Logs pane shows logsTarget even when the list selects another (set by a run that ended at once). */
   readonly logsPinned: boolean;
@@ -84,6 +92,7 @@ export const initialAppState: AppState = {
   containerSort: 'state',
   hideStopped: false,
   marked: new Set(),
+  collapsed: new Set(),
   logsTarget: undefined,
   logsPinned: false,
   logsEpoch: 0,
@@ -105,6 +114,8 @@ export type AppAction =
   | { readonly type: 'listClamp'; readonly list: ListPane; readonly count: number; readonly height: number }
   /** Selects row `index` (a mouse click, the wheel). */
   | { readonly type: 'listSelect'; readonly list: ListPane; readonly index: number; readonly count: number; readonly height: number }
+  /** The cursor moved with its row (list-nav.ts followSelection): the same row, so the logs stay. */
+  | { readonly type: 'listFollow'; readonly list: ListPane; readonly state: ListState }
   | { readonly type: 'setFilter'; readonly list: ListPane; readonly value: string }
   | { readonly type: 'cycleSort' }
   | { readonly type: 'toggleHideStopped' }
@@ -116,11 +127,14 @@ export type AppAction =
   | { readonly type: 'editInput'; readonly action: TextInputAction }
   | { readonly type: 'form'; readonly action: RunFormAction }
   | { readonly type: 'helpScroll'; readonly by: number }
+  | { readonly type: 'output'; readonly title: string; readonly text: string; readonly exitCode?: number }
   | { readonly type: 'showLogs'; readonly id: string; readonly pin?: boolean }
   | { readonly type: 'logs'; readonly action: LogsAction; readonly window: LogsWindowInput }
   | { readonly type: 'logsDisplay'; readonly action: LogsDisplayAction }
   | { readonly type: 'showMergedLogs'; readonly ids: readonly string[]; readonly label: string }
   | { readonly type: 'showDetails'; readonly ref: DetailsRef; readonly from: ListPane }
+  /** Folds or unfolds a Compose project's or a pod's rows in the container list. */
+  | { readonly type: 'toggleGroup'; readonly key: string; readonly select?: number }
   | { readonly type: 'detailsScroll'; readonly by: number | 'top' | 'bottom'; readonly lines: number; readonly height: number }
   | { readonly type: 'showStats'; readonly id: string }
   | { readonly type: 'showLayers'; readonly ref: string; readonly label: string }
@@ -163,6 +177,8 @@ export function appReducer(s: AppState, a: AppAction): AppState {
         return { ...s, lists: { ...s.lists, containers: next }, logsPinned: false, logsView: initialLogsView };
       return { ...s, lists: { ...s.lists, [a.list]: next } };
     }
+    case 'listFollow':
+      return s.lists[a.list] === a.state ? s : { ...s, lists: { ...s.lists, [a.list]: a.state } };
     case 'listClamp': {
       const next = clampList(s.lists[a.list], a.count, a.height);
       return next === s.lists[a.list] ? s : { ...s, lists: { ...s.lists, [a.list]: next } };
@@ -180,6 +196,13 @@ export function appReducer(s: AppState, a: AppAction): AppState {
       const marked = new Set(s.marked);
       if (!marked.delete(a.id)) marked.add(a.id);
       return { ...s, marked };
+    }
+    case 'toggleGroup': {
+      const collapsed = new Set(s.collapsed);
+      if (!collapsed.delete(a.key)) collapsed.add(a.key);
+      if (a.select === undefined) return { ...s, collapsed };
+      const cur = s.lists.containers;
+      return { ...s, collapsed, lists: { ...s.lists, containers: { selected: a.select, offset: Math.min(cur.offset, a.select) } } };
     }
     case 'clearMarks':
       return s.marked.size === 0 ? s : { ...s, marked: new Set() };
@@ -201,8 +224,14 @@ export function appReducer(s: AppState, a: AppAction): AppState {
     }
     case 'helpScroll': {
       const m = s.modal;
-      if (m?.kind !== 'help') return s;
+      if (m?.kind !== 'help' && m?.kind !== 'output') return s;
       return { ...s, modal: { ...m, offset: Math.max(0, m.offset + a.by) } };
+    }
+    case 'output': {
+      // Only the dialog of this command: once closed, its late output opens nothing.
+      const m = s.modal;
+      if (m?.kind !== 'output' || m.title !== a.title) return s;
+      return { ...s, modal: { ...m, text: a.text, ...(a.exitCode !== undefined ? { exitCode: a.exitCode } : {}) } };
     }
     case 'showLogs':
       return {

@@ -10,9 +10,9 @@ export type PaneId = (typeof paneIds)[number];
  * Where a binding applies. Panes stack on `list` (movement) and `global`; a modal scope
  * replaces everything under it except `always` (Ctrl-C must quit from anywhere).
  */
-export const scopes = ['always', 'global', 'list', ...paneIds, 'confirm', 'form', 'pull', 'help', 'prompt', 'cmdlog'] as const;
+export const scopes = ['always', 'global', 'list', ...paneIds, 'confirm', 'form', 'pull', 'help', 'prompt', 'cmdlog', 'output'] as const;
 export type Scope = (typeof scopes)[number];
-export type ModalScope = 'confirm' | 'form' | 'pull' | 'help' | 'prompt' | 'cmdlog';
+export type ModalScope = 'confirm' | 'form' | 'pull' | 'help' | 'prompt' | 'cmdlog' | 'output';
 
 export interface Binding {
   readonly keys: readonly string[];
@@ -80,6 +80,16 @@ export const keymap = {
   'containers.mergedLogs': {
     keys: ['L'],
     description: 'merged logs of the picked containers, or of the selected one’s Compose project',
+    scope: 'containers',
+  },
+  'containers.fold': {
+    keys: ['z'],
+    description: 'fold / unfold the Compose project or pod (Enter on its header too)',
+    scope: 'containers',
+  },
+  'containers.up': {
+    keys: ['u'],
+    description: 'on a project’s or pod’s header: compose up the project, start the pod',
     scope: 'containers',
   },
   'containers.image': { keys: ['i'], description: 'the image of the container (its details)', scope: 'containers' },
@@ -157,6 +167,10 @@ export const keymap = {
   'cmdlog.close': { keys: ['escape', '!', 'q'], description: 'close the command log', scope: 'cmdlog', hint: 'close' },
   'cmdlog.up': { keys: ['up', 'k', 'pageup'], description: 'scroll the command log up', scope: 'cmdlog' },
   'cmdlog.down': { keys: ['down', 'j', 'pagedown'], description: 'scroll the command log down', scope: 'cmdlog' },
+
+  'output.close': { keys: ['escape', 'enter', 'q'], description: 'close the command’s output', scope: 'output', hint: 'close' },
+  'output.up': { keys: ['up', 'k', 'pageup'], description: 'scroll the output up', scope: 'output' },
+  'output.down': { keys: ['down', 'j', 'pagedown'], description: 'scroll the output down', scope: 'output' },
 } as const satisfies Readonly<Record<string, Binding>>;
 
 export type ActionId = keyof typeof keymap;
@@ -197,13 +211,55 @@ export function activeScopes(pane: PaneId, modal: ModalScope | undefined): reado
   return [pane, ...list, 'global', 'always'];
 }
 
-const byScope = new Map<Scope, Map<string, ActionId>>();
-for (const id of actionIds) {
-  const b: Binding = keymap[id];
-  let m = byScope.get(b.scope);
-  if (!m) byScope.set(b.scope, (m = new Map<string, ActionId>()));
-  for (const k of b.keys) m.set(k, id);
+/** A key the user's config file binds to a shell command (feature row 44). */
+export interface CustomCommand {
+  readonly key: string;
+  readonly scope: 'containers' | 'images';
+  /** The help's and the footer's text. */
+  readonly title: string;
+  /** Run with `sh -c`; {id}, {name}, {image} become the selection's, shell-quoted. */
+  readonly run: string;
 }
+
+// The user's key overrides and commands (tui.yaml, read by src/tui.ts before the first frame).
+let keyOverrides: Partial<Record<ActionId, readonly string[]>> = {};
+let commands: readonly CustomCommand[] = [];
+const byScope = new Map<Scope, Map<string, ActionId>>();
+function indexKeys(): void {
+  byScope.clear();
+  for (const id of actionIds) {
+    const b: Binding = keymap[id];
+    let m = byScope.get(b.scope);
+    if (!m) byScope.set(b.scope, (m = new Map<string, ActionId>()));
+    for (const k of keysOf(id)) m.set(k, id);
+  }
+}
+
+/** An action's keys: the config's, else the table's. */
+export function keysOf(id: ActionId): readonly string[] {
+  return keyOverrides[id] ?? keymap[id].keys;
+}
+
+export function customCommands(): readonly CustomCommand[] {
+  return commands;
+}
+
+/** The custom command a key runs in a pane, if any. */
+export function customCommandFor(name: string | undefined, pane: PaneId): CustomCommand | undefined {
+  return name === undefined ? undefined : commands.find((c) => c.key === name && c.scope === pane);
+}
+
+/** Installs the config's bindings (validated by tui-config.ts); returns what puts the defaults back. */
+export function setUserBindings(b: {
+  keys?: Partial<Record<ActionId, readonly string[]>>;
+  commands?: readonly CustomCommand[];
+}): () => void {
+  keyOverrides = b.keys ?? {};
+  commands = b.commands ?? [];
+  indexKeys();
+  return () => setUserBindings({});
+}
+indexKeys();
 
 /** The action a key triggers in the given scopes (innermost wins), if any. */
 export function resolveKey(name: string | undefined, scopesInOrder: readonly Scope[]): ActionId | undefined {
@@ -237,7 +293,7 @@ export function displayKey(k: string): string {
 }
 
 export function displayKeys(id: ActionId): string {
-  return keymap[id].keys.map(displayKey).join('/');
+  return keysOf(id).map(displayKey).join('/');
 }
 
 export interface Hint {
@@ -251,8 +307,10 @@ export function hintsFor(scopesInOrder: readonly Scope[]): readonly Hint[] {
   for (const s of scopesInOrder)
     for (const id of actionIds) {
       const b: Binding = keymap[id];
-      if (b.scope === s && b.hint !== undefined) out.push({ keys: displayKey(b.keys[0] ?? ''), label: b.hint });
+      if (b.scope === s && b.hint !== undefined) out.push({ keys: displayKey(keysOf(id)[0] ?? ''), label: b.hint });
     }
+  // The user's commands, after the pane's own keys.
+  for (const c of commands) if (scopesInOrder[0] === c.scope) out.push({ keys: displayKey(c.key), label: c.title });
   return out;
 }
 
@@ -275,4 +333,5 @@ export const scopeTitles: Readonly<Record<Scope, string>> = {
   help: 'Help',
   prompt: 'Filter / search line',
   cmdlog: 'Command log',
+  output: 'Command output (commands in tui.yaml)',
 };

@@ -53,3 +53,36 @@ export function moveList(s: ListState, move: ListMove, count: number, height: nu
 export function visibleSlice<T>(items: readonly T[], s: ListState, height: number): readonly T[] {
   return items.slice(s.offset, s.offset + Math.max(0, height));
 }
+
+/** What the list showed at the last render: its rows, the cursor state it was given, the cursor it showed and that row's key. */
+export interface ShownSelection<T> {
+  readonly items: readonly T[];
+  readonly base: ListState;
+  readonly shown: ListState;
+  readonly key: string | undefined;
+}
+
+/**
+ * The cursor kept on its row when the rows change under it (a container starts and sorts up, a
+ * new one is listed above it), as lazydocker and k9s keep theirs: when the rows are new but the
+ * cursor state is the one last shown (the user did not move it) and the row it showed is still
+ * listed elsewhere, the cursor moves there, and the window with it, so the row stays put on the
+ * screen. The same rows and state as last time: the same cursor. Otherwise `list` as it is.
+ */
+export function followSelection<T>(
+  last: ShownSelection<T> | undefined,
+  list: ListState,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  height: number,
+): ListState {
+  const s = clampList(list, items.length, height);
+  if (!last || last.base !== list) return s;
+  if (last.items === items) return clampList(last.shown, items.length, height);
+  if (last.key === undefined) return s;
+  const at = items[s.selected];
+  if (at !== undefined && keyOf(at) === last.key) return s;
+  const j = items.findIndex((x) => keyOf(x) === last.key);
+  if (j < 0) return s;
+  return clampList({ selected: j, offset: s.offset + (j - s.selected) }, items.length, height);
+}

@@ -9,7 +9,8 @@ import { prunePreview, pruneMessage } from './prune.js';
 import { act, cannotRun, type ScreenContext } from './screen-context.js';
 import { runExtraAction } from './screen-extras.js';
 import { resourceListRows } from './ResourcePanes.js';
-import { runPaneAction } from './screen-panes.js';
+import { runPaneAction, showResourceDetails } from './screen-panes.js';
+import { foldGroup, groupActionIds, runGroupAction, type GroupActionId } from './screen-groups.js';
 
 const listMoves = {
   'list.up': 'up',
@@ -33,6 +34,20 @@ const paneKeys = {
 } as const satisfies Partial<Record<ActionId, PaneId>>;
 
 export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void {
+  // A Compose project's or a pod's header row selected: its own verbs (screen-groups.ts).
+  if (st.pane === 'containers' && ctx.selectedGroup) {
+    if ((groupActionIds as readonly ActionId[]).includes(id)) return runGroupAction(ctx, id as GroupActionId, st, ctx.selectedGroup);
+  }
+  if (id === 'containers.fold' || id === 'containers.up') {
+    const g = ctx.containerEntries.find((e) => e.kind === 'container' && e.container.id === ctx.selectedContainer?.id);
+    if (id === 'containers.fold' && g?.kind === 'container' && g.group) foldGroup(ctx, st, g.group);
+    else
+      ctx.setStatus({
+        kind: 'info',
+        text: `${id === 'containers.fold' ? 'z folds' : 'u brings up'} a Compose project or a pod: select its header row`,
+      });
+    return;
+  }
   const pane = st.pane;
   const moveBy = (move: ListMove) => {
     if (pane === 'containers' || pane === 'images')
@@ -40,7 +55,7 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
         type: 'listMove',
         list: pane,
         move,
-        count: pane === 'containers' ? ctx.shownContainers.length : ctx.shownImages.length,
+        count: pane === 'containers' ? ctx.containerEntries.length : ctx.shownImages.length,
         height: ctx.layout.listRows,
       });
     else if (pane === 'volumes' || pane === 'networks')
@@ -165,6 +180,7 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
           ref: { kind: 'image', id: ctx.selectedImage.image.id, ref: ctx.selectedImage.ref },
           from: 'images',
         });
+      else if (pane === 'volumes' || pane === 'networks') showResourceDetails(ctx, st, pane);
       return;
     case 'details.back':
       ctx.dispatch({ type: 'focus', pane: st.detailsFrom });
@@ -378,6 +394,9 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
     case 'form.cancel':
     case 'pull.submit':
     case 'pull.cancel':
+    case 'output.close':
+    case 'output.up':
+    case 'output.down':
     case 'help.close':
     case 'help.up':
     case 'help.down':

@@ -2,7 +2,10 @@
 // the facade, by the hooks), the data in view and the ways to change state. Built afresh on
 // every render by Screen.tsx; the key handler reads the latest one.
 import type { BuildControl } from '../hooks/useBuild.js';
+import type { CommandRunner } from '../hooks/command-runner.js';
 import type { EngineActions } from '../hooks/useEngineActions.js';
+import type { GroupActions } from '../hooks/useGroupActions.js';
+import type { ContainerEntry, ContainerGroup } from './groups.js';
 import type { PullControl } from '../hooks/usePull.js';
 import type { TerminalControl } from '../hooks/terminal-control.js';
 import { formatError, type ContainerSummary, type ImageSummary } from '../engine/define.js';
@@ -27,14 +30,22 @@ export interface ScreenProps {
 export interface ScreenContext {
   readonly props: ScreenProps;
   readonly actions: EngineActions;
+  /** A Compose project's and a pod's verbs (header rows of the container list). */
+  readonly groups: GroupActions;
   readonly pull: PullControl;
   readonly build: BuildControl;
   readonly terminal: TerminalControl | undefined;
+  /** Runs a custom command of tui.yaml. */
+  readonly runCommand: CommandRunner;
   readonly exit: () => void;
   readonly layout: Layout;
   /** Every container, unfiltered. */
   readonly containers: readonly ContainerSummary[];
   readonly shownContainers: readonly ContainerSummary[];
+  /** The list's rows: containers under their Compose project's or pod's header (groups.ts). */
+  readonly containerEntries: readonly ContainerEntry[];
+  /** The header row selected (a project or a pod), when the selection is one. */
+  readonly selectedGroup: ContainerGroup | undefined;
   /** Every image, unfiltered. */
   readonly images: readonly ImageSummary[];
   /** Containers whose stop is in its grace period. */
@@ -84,7 +95,11 @@ export function cannotRun(ctx: ScreenContext, what: string): boolean {
  */
 export function withLatestSelection(ctx: ScreenContext, st: AppState): ScreenContext {
   const h = ctx.layout.listRows;
-  const c = ctx.shownContainers[clampList(st.lists.containers, ctx.shownContainers.length, h).selected];
+  const e = ctx.containerEntries[clampList(st.lists.containers, ctx.containerEntries.length, h).selected];
+  const c = e?.kind === 'container' ? e.container : undefined;
+  const g = e?.kind === 'group' ? e.group : undefined;
   const i = ctx.shownImages[clampList(st.lists.images, ctx.shownImages.length, h).selected];
-  return c === ctx.selectedContainer && i === ctx.selectedImage ? ctx : { ...ctx, selectedContainer: c, selectedImage: i };
+  return c === ctx.selectedContainer && i === ctx.selectedImage && g === ctx.selectedGroup
+    ? ctx
+    : { ...ctx, selectedContainer: c, selectedGroup: g, selectedImage: i };
 }

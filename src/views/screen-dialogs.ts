@@ -8,6 +8,7 @@ import { familiarName, formatBytes, plural, shortId } from './format.js';
 import type { ActionId } from './keymap.js';
 import { findMatches } from './logs-view.js';
 import { parseRunForm } from './run-form.js';
+import { groupOp } from './screen-groups.js';
 import { act, type ScreenContext } from './screen-context.js';
 import { acceptExtraPrompt, completeInPrompt, runCommandLogKey } from './screen-extras.js';
 import { textInputKey } from './text-input.js';
@@ -22,6 +23,14 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
         const page = key.pageUp || key.pageDown ? Math.max(1, ctx.layout.main.height - 4) : 1;
         const max = Math.max(0, helpLines().length - Math.max(1, ctx.layout.main.height - 2));
         ctx.dispatch({ type: 'helpScroll', by: id === 'help.up' ? -page : Math.min(page, max - m.offset) });
+      }
+      return;
+    case 'output':
+      if (id === 'output.close') ctx.dispatch({ type: 'closeModal' });
+      else if (id === 'output.up' || id === 'output.down') {
+        const page = key.pageUp || key.pageDown ? Math.max(1, ctx.layout.main.height - 4) : 1;
+        const max = Math.max(0, m.text.split('\n').length - Math.max(1, ctx.layout.main.height - 4));
+        ctx.dispatch({ type: 'helpScroll', by: id === 'output.up' ? -page : Math.min(page, max - m.offset) });
       }
       return;
     case 'confirm':
@@ -44,6 +53,7 @@ export function runDialogKey(ctx: ScreenContext, st: AppState, id: ActionId | un
             const r = await ctx.actions.prune();
             return `pruned ${plural(r.containers, 'container')} and ${plural(r.images, 'dangling image')}: ${formatBytes(r.bytesFreed)} freed`;
           });
+        else if (it.type === 'groupDown') groupOp(ctx, it, 'down');
         else if (it.type === 'killContainer')
           void act(ctx, `killing ${it.name}…`, () => ctx.actions.kill(it.id).then(() => `killed ${it.name}`));
         else if (it.type === 'removeVolume')

@@ -92,7 +92,7 @@ export function runExtraAction(ctx: ScreenContext, id: ExtraActionId, st: AppSta
       else
         ctx.setStatus({
           kind: 'info',
-          text: 'i shows the image of a container: these are the details of an image (c lists its containers)',
+          text: `i shows the image of a container: these are the details of ${d?.kind === 'image' ? 'an image (c lists its containers)' : `a ${d?.kind ?? 'nothing'}`}`,
         });
       return;
     }
@@ -107,7 +107,7 @@ export function runExtraAction(ctx: ScreenContext, id: ExtraActionId, st: AppSta
       else
         ctx.setStatus({
           kind: 'info',
-          text: 'c lists the containers of an image: these are the details of a container (i shows its image)',
+          text: `c lists the containers of an image: these are the details of ${d?.kind === 'container' ? 'a container (i shows its image)' : `a ${d?.kind ?? 'nothing'} (its containers are listed here)`}`,
         });
       return;
     }

@@ -36,7 +36,7 @@ export function runMouse(ctx: ScreenContext, st: AppState, ev: MouseEvent): void
         ? undefined // the side pane previews the selection's details
         : 'containers';
   if (list) {
-    const count = list === 'containers' ? ctx.shownContainers.length : ctx.shownImages.length;
+    const count = list === 'containers' ? ctx.containerEntries.length : ctx.shownImages.length;
     const height = ctx.layout.listRows;
     const cur = st.lists[list];
     // Row 0 is the table's header.

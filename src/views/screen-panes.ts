@@ -118,3 +118,14 @@ export function runPaneAction(ctx: ScreenContext, id: PaneActionId, st: AppState
     }
   }
 }
+
+/** Enter on the Volumes or Networks pane: the selection's details in the Details pane (Esc comes back). */
+export function showResourceDetails(ctx: ScreenContext, st: AppState, pane: 'volumes' | 'networks'): void {
+  if (pane === 'volumes') {
+    const v = ctx.panes.volumes[st.lists.volumes.selected];
+    if (v) ctx.dispatch({ type: 'showDetails', ref: { kind: 'volume', name: v.name }, from: 'volumes' });
+  } else {
+    const n = ctx.panes.networks[st.lists.networks.selected];
+    if (n) ctx.dispatch({ type: 'showDetails', ref: { kind: 'network', id: n.id }, from: 'networks' });
+  }
+}

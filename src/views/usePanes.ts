@@ -4,11 +4,12 @@
 import { useMemo } from 'react';
 import type { ContainerSummary } from '../engine/define.js';
 import type { HostReport, ImageLayerFilesReport, TopReport } from '../engine/index.js';
-import { useLayerFiles, useNetworks, useVolumes } from '../hooks/useResources.js';
+import { useLayerFiles, useNetworks, useVolumeSize, useVolumes } from '../hooks/useResources.js';
 import { useHost, useStatsHistory, useStatsHistoryPrune, useTop } from '../hooks/useStatsView.js';
 import type { AppState } from './app-state.js';
 import type { Layout } from './layout.js';
 import { clampList, type ListState } from './list-nav.js';
+import type { NetworkDetails, VolumeDetails } from './resource-details.js';
 import { resourceListRows, type NetworkView, type VolumeView } from './ResourcePanes.js';
 import type { PanesContext } from './screen-panes.js';
 import type { StatsPointView } from './StatsPane.js';
@@ -30,6 +31,8 @@ export interface PanesView {
   readonly nList: ListState;
   readonly layers: ImageLayerFilesReport | undefined;
   readonly layersError: string | undefined;
+  /** The volume or network the Details pane shows (Enter on pane 6 or 7), live. */
+  readonly details: VolumeDetails | NetworkDetails | undefined;
 }
 
 const byName = (filter: string) => (x: { readonly name: string }) => !filter || x.name.toLowerCase().includes(filter.toLowerCase());
@@ -49,8 +52,15 @@ export function usePanes(
   useStatsHistoryPrune(useMemo(() => containers.map((c) => c.id), [containers]));
   const top = useTop(running, statsOn);
   const host = useHost(statsOn);
-  const volumes = useVolumes(state.pane === 'volumes');
-  const networks = useNetworks(state.pane === 'networks');
+  // Polled while their pane, or the details of one of them, is in view.
+  const shown = state.details;
+  const detailsOn = state.pane === 'details' || state.pane === 'logs' || state.pane === 'build';
+  const volumes = useVolumes(state.pane === 'volumes' || (detailsOn && shown?.kind === 'volume'));
+  const networks = useNetworks(state.pane === 'networks' || (detailsOn && shown?.kind === 'network'));
+  const detailsVolume = shown?.kind === 'volume' ? volumes.rows.find((v) => v.name === shown.name) : undefined;
+  const detailsNetwork = shown?.kind === 'network' ? networks.rows.find((n) => n.id === shown.id) : undefined;
+  // The size is read again with every poll that changes the list (a container mounting it, say).
+  const size = useVolumeSize(detailsOn ? detailsVolume?.name : undefined, volumes.rows);
   const vFilter = liveFilter('volumes');
   const nFilter = liveFilter('networks');
   const shownVolumes = useMemo(() => volumes.rows.filter(byName(vFilter)), [volumes.rows, vFilter]);
@@ -76,6 +86,11 @@ export function usePanes(
       nList: clampList(state.lists.networks, shownNetworks.length, rows),
       layers: layers.report,
       layersError: layers.error,
+      details: detailsVolume
+        ? { kind: 'volume', volume: detailsVolume, size: size.size, sizeError: size.error }
+        : detailsNetwork
+          ? { kind: 'network', network: detailsNetwork }
+          : undefined,
     },
     statsRunning: statsOn ? running : undefined,
   };

@@ -1,6 +1,6 @@
 // The real docker client (Debian's docker.io 20.10, API 1.41) driving `dockui system service`:
 // version negotiation, pull from the fixture registry, run --rm (attach), run -d with a
-// published port, logs, exec (plain, stdin, and -it in a real pty with resize), stop, rm,
+// published port, logs (and -f), exec (plain, stdin, and -it in a real pty with resize), stop, rm,
 // images, build of examples/hello. Containers made through the socket are dockui's own.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -112,6 +112,13 @@ describe('docker CLI through dockui system service', () => {
     assert.equal(ex.stderr, 'e2\n');
     const cat = await s.docker(['exec', '-i', 'api16-web', 'cat'], { input: 'through stdin\n' });
     assert.equal(cat.stdout, 'through stdin\n');
+    // docker exec --privileged through the API (ExecConfig.Privileged): CAP_SYS_ADMIN (bit 21) for that process only.
+    const capEff = async (extra: string[]) =>
+      BigInt(
+        `0x${/^CapEff:\s*([0-9a-f]+)$/m.exec((await s.docker(['exec', ...extra, 'api16-web', 'cat', '/proc/self/status'])).stdout)?.[1] ?? '0'}`,
+      );
+    assert.equal(((await capEff(['--privileged'])) >> 21n) & 1n, 1n);
+    assert.equal(((await capEff([])) >> 21n) & 1n, 0n);
 
     const inspect = await s.docker(['inspect', '--format', '{{.State.Status}} {{.Config.Labels.api16}}', 'api16-web']);
     assert.equal(inspect.stdout.trim(), 'running yes');
@@ -128,6 +135,30 @@ describe('docker CLI through dockui system service', () => {
     assert.match(gone.stderr, /No such object: api16-web/);
   });
 
+  it('logs -f follows a running container until it exits', async () => {
+    const r = await s.docker([
+      'run',
+      '-d',
+      '--name',
+      'api16-follow',
+      image,
+      'sh',
+      '-c',
+      'for i in 1 2 3; do echo line$i; sleep 0.4; done; echo gone >&2',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const t0 = Date.now();
+    // Started while the container has printed line1 at most: the rest arrives only by following.
+    const f = await s.docker(['logs', '-f', 'api16-follow']);
+    assert.equal(f.code, 0, f.stderr);
+    assert.equal(f.stdout, 'line1\nline2\nline3\n');
+    assert.equal(f.stderr, 'gone\n');
+    assert.ok(Date.now() - t0 >= 500, 'logs -f returned before the container ended');
+    assert.equal((await s.docker(['wait', 'api16-follow'])).stdout, '0\n');
+    const rm = await s.docker(['rm', 'api16-follow']);
+    assert.equal(rm.code, 0, rm.stderr);
+  });
+
   it('exec -it and run -it in a real pty, with the terminal size passed on', async () => {
     const d = await s.docker(['run', '-d', '--name', 'api16-tty', image, 'sleep', '60']);
     assert.equal(d.code, 0, d.stderr);
@@ -137,6 +168,7 @@ describe('docker CLI through dockui system service', () => {
       'script',
       ['-qec', `stty rows 31 cols 97; /usr/bin/docker exec -it api16-tty sh -c 'tty; stty size; exit 6'`, '/dev/null'],
       env,
+      null,
     );
     assert.equal(tty.code, 6, tty.stdout);
     assert.match(tty.stdout, /\/dev\/pts\/\d+\r\n31 97\r\n/);
@@ -144,6 +176,7 @@ describe('docker CLI through dockui system service', () => {
       'script',
       ['-qec', `stty rows 40 cols 120; /usr/bin/docker run --rm -it ${image} sh -c 'tty; stty size; exit 5'`, '/dev/null'],
       env,
+      null,
     );
     assert.equal(it2.code, 5, it2.stdout);
     assert.match(it2.stdout, /\/dev\/pts\/\d+\r\n40 120\r\n/);

@@ -31,11 +31,27 @@ describe('docker volumes, system df, events, push through dockui system service'
     assert.notEqual(gone.code, 0);
   });
 
-  it('system df counts images and containers', async () => {
+  it('system df counts images and containers, and volumes with their users and sizes', async () => {
     const df = await s.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']);
     assert.equal(df.code, 0, df.stderr);
     assert.match(df.stdout, /^Images 1$/m);
     assert.match(df.stdout, /^Containers \d+$/m);
+    // A volume of 100 kB that one container mounts, and one unused: docker reads UsageData.
+    const fill = await s.docker(['run', '--rm', '-v', 'api16-dfv:/v', image, 'sh', '-c', 'head -c 100000 /dev/zero > /v/f']);
+    assert.equal(fill.code, 0, fill.stderr);
+    assert.equal((await s.docker(['volume', 'create', 'api16-dfspare'])).code, 0);
+    const user = await s.docker(['create', '--name', 'api16-dfuser', '-v', 'api16-dfv:/v', image, 'true']);
+    assert.equal(user.code, 0, user.stderr);
+    try {
+      const vols = await s.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}} {{.Active}} {{.Size}}']);
+      assert.match(vols.stdout, /^Local Volumes 2 1 100kB$/m);
+      const verbose = await s.docker(['system', 'df', '-v']);
+      assert.match(verbose.stdout, /^api16-dfv\s+1\s+100kB$/m);
+      assert.match(verbose.stdout, /^api16-dfspare\s+0\s+0B$/m);
+    } finally {
+      await s.docker(['rm', '-f', 'api16-dfuser']);
+      await s.docker(['volume', 'rm', 'api16-dfv', 'api16-dfspare']);
+    }
   });
 
   it('streams events of what it is asked to do', async () => {

@@ -21,7 +21,14 @@ export interface TestService {
   stop(): Promise<number | null>;
 }
 
-export function run(cmd: string, args: readonly string[], env: Record<string, string>, input = '', timeoutMs = 60_000): Promise<CliResult> {
+/** Runs a command; `input: null` keeps its stdin open until it exits (`script` turns an EOF into bytes on its pty). */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  input: string | null = '',
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -34,7 +41,8 @@ export function run(cmd: string, args: readonly string[], env: Record<string, st
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
-    child.stdin.end(input);
+    if (input !== null) child.stdin.end(input);
+    else child.on('exit', () => child.stdin.end());
   });
 }
 

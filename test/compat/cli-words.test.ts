@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isTuiInvocation, unknownCommand } from '../../src/cli/main.js';
+import { isTuiInvocation } from '../../src/cli/invocation.js';
+import { unknownCommand } from '../../src/cli/main.js';
 import { runCli, tempRoot } from '../helpers/env.js';
 
 describe('unknown commands', () => {

@@ -50,7 +50,7 @@ describe('compat: commit', () => {
     const base = (await s.sh(`$DOCKER image inspect -f '{{len .RootFS.Layers}}' $IMAGE`)).stdout.trim();
     assert.equal((await s.sh(`$DOCKER image inspect -f '{{len .RootFS.Layers}}' snap/app:v1`)).stdout.trim(), String(Number(base) + 1));
     const r = await s.sh(
-      `$DOCKER run --rm snap/app:v1 sh -c 'cat /work/f; test -e /bin/true && echo has-true; test -e /data && echo has-data; grep -c c1 /etc/hosts || true; echo $MODE'`,
+      `$DOCKER run --rm snap/app:v1 sh -c 'cat /work/f; test -e /bin/true && echo has-true; test -e /data && echo has-data; grep -cw c1 /etc/hosts || true; echo $MODE'`,
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'hello\n0\nprod\n');
@@ -77,7 +77,7 @@ describe('compat: commit', () => {
       [`-c 'NOTANINSTRUCTION x' c4 snap/bad`, /invalid --change/],
       [`nosuch snap/bad`, /no such container/i],
       [`c4 'Bad Name'`, /invalid reference|whitespace/i],
-      [`-p maybe c4`, /--pause/],
+      [`--pause=maybe c4`, /invalid boolean for --pause: maybe/],
     ] as const) {
       const r = await s.sh(`$DOCKER commit ${args}`);
       assert.notEqual(r.code, 0, args);

@@ -4,7 +4,9 @@
 // itself (a command on a volume, which only exists once runc mounts it); else the command's.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registry, runCli, tempRoot, type CliResult } from '../helpers/env.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { registry, repoRoot, runCli, tempRoot, type CliResult } from '../helpers/env.js';
 
 describe('run exit codes 125/126/127', () => {
   const t = tempRoot('dockui-exit-');
@@ -19,6 +21,23 @@ describe('run exit codes 125/126/127', () => {
     assert.equal(prep.code, 0, prep.stderr);
   });
   after(() => t.cleanup());
+
+  it('`logs NAME | head -c 1`: dockui ends quietly with 141 when its reader goes away, as docker dies of SIGPIPE', async () => {
+    // 300 kB of log: more than a pipe holds, so dockui's writes meet the closed pipe.
+    const r = await cli(['run', '--name', 'exit-epipe', image, 'sh', '-c', 'yes dockui | head -c 300000']);
+    assert.equal(r.code, 0, r.stderr);
+    const p = spawnSync(
+      'bash',
+      [
+        '-c',
+        `node ${join(repoRoot, 'bin/dockui.js')} --root ${t.root} logs exit-epipe | head -c 1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(p.stdout, 'rc=141\n', p.stderr);
+    assert.equal(p.stderr, '');
+    assert.equal((await cli(['rm', 'exit-epipe'])).code, 0);
+  });
 
   const cases: [string, string[], number, RegExp][] = [
     ['an image that does not exist', ['run', '--rm', `${registry('plain')}/fixture/no-such-image`], 125, /not found/],

@@ -204,6 +204,31 @@ describe('compat: kube play / down', { timeout: 600_000 }, () => {
     assert.deepEqual(await leftovers(), nothing);
   });
 
+  it("round trip of run's further flags: --add-host, --dns*, --sysctl, --group-add → generate → play → seen inside the pod", async () => {
+    const c = await sh(
+      `$DOCKER create --name k19x --add-host db.local:10.1.2.3 --dns 10.9.9.9 --dns-search example.test --dns-option ndots:3 --sysctl net.core.somaxconn=321 --group-add 1234 $IMAGE sleep 300`,
+    );
+    assert.equal(c.code, 0, c.stderr);
+    const file = join(base, 'x.yaml');
+    const g = await sh(`$DOCKER kube generate --type pod -f ${file} k19x && $DOCKER rm -f k19x >/dev/null`);
+    assert.equal(g.code, 0, g.stderr);
+    const p = await sh(`$DOCKER kube play ${file}`);
+    assert.equal(p.code, 0, p.stderr);
+    const inside = await sh(
+      `$DOCKER exec k19x-k19x sh -c 'grep db.local /etc/hosts; grep -v "^#" /etc/resolv.conf; cat /proc/sys/net/core/somaxconn; id -G'`,
+    );
+    assert.equal(inside.code, 0, inside.stderr);
+    assert.match(inside.stdout, /^10\.1\.2\.3\s+db\.local$/m);
+    assert.match(inside.stdout, /^nameserver 10\.9\.9\.9$/m);
+    assert.match(inside.stdout, /^search example\.test$/m);
+    assert.match(inside.stdout, /^options ndots:3$/m);
+    assert.match(inside.stdout, /^321$/m);
+    assert.match(inside.stdout, /\b1234\b/);
+    const d = await sh(`$DOCKER kube down --force ${file}`);
+    assert.equal(d.code, 0, d.stderr);
+    assert.deepEqual(await leftovers(), nothing);
+  });
+
   it('bad input: one line, a non-zero exit, nothing made', async () => {
     const bad = (name: string, text: string) => {
       const f = join(base, name);

@@ -106,4 +106,21 @@ describe('compat: kube generate', () => {
     assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
     assert.equal(b.stdout, '');
   });
+
+  it("run's further flags: hosts, DNS, sysctls and groups in the pod's spec; ulimits and the rest reported", async () => {
+    const create = await s.sh(
+      `$DOCKER create --name kextra --add-host db.local:10.1.2.3 --add-host cache.local:10.1.2.3 --dns 10.9.9.9 --dns-search example.test --dns-option ndots:3 --sysctl net.core.somaxconn=321 --group-add 1234 --ulimit nofile=1024:2048 $IMAGE sleep 1000`,
+    );
+    assert.equal(create.code, 0, create.stderr);
+    const r = await s.sh('$DOCKER kube generate --type pod kextra');
+    assert.equal(r.code, 0, r.stderr);
+    const objects = docs(r.stdout);
+    validAll(objects);
+    const pod = objects.find((o) => o.kind === 'Pod')!.spec;
+    assert.deepEqual(pod.hostAliases, [{ ip: '10.1.2.3', hostnames: ['db.local', 'cache.local'] }]);
+    assert.equal(pod.dnsPolicy, 'None');
+    assert.deepEqual(pod.dnsConfig, { nameservers: ['10.9.9.9'], searches: ['example.test'], options: [{ name: 'ndots', value: '3' }] });
+    assert.deepEqual(pod.securityContext, { sysctls: [{ name: 'net.core.somaxconn', value: '321' }], supplementalGroups: [1234] });
+    assert.match(r.stderr, /--ulimit nofile: no Kubernetes field/);
+  });
 });

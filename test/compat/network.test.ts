@@ -2,7 +2,8 @@
 // them: ls lists the pre-defined networks beside the user's, with --filter/-q/--format; a
 // container connected with --alias is reached by that name from the network's other containers;
 // inspect counts the attached containers; rm of a network in use is refused; prune keeps those
-// in use; bad input is one line and a non-zero exit.
+// in use; bad input is one line and a non-zero exit. A foreground run (--rm, -it) on a user
+// network resolves the network's names and leaves nothing behind.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { scenario } from './scenario.js';
@@ -60,6 +61,29 @@ describe('compat: network', () => {
     assert.equal((await s.sh('$DOCKER network disconnect cnet-a n2')).code, 0);
     assert.equal((await s.sh("$DOCKER network inspect -f '{{len .Containers}}' cnet-a")).stdout, '1\n');
     assert.notEqual((await s.sh('$DOCKER exec n1 ping -c1 -W1 web2')).code, 0);
+  });
+
+  it('run --rm and run -it in the foreground on a user network: names resolve, nothing is left', async () => {
+    assert.equal((await s.sh('$DOCKER network create cnet-fg')).code, 0);
+    const web = await s.sh('$DOCKER run -d --name fgweb --network cnet-fg $IMAGE httpd -f -p 8080 -h /etc');
+    assert.equal(web.code, 0, web.stderr);
+    const host = (await s.sh("$DOCKER inspect -f '{{.Config.Hostname}}' fgweb")).stdout.trim();
+    const get = await s.sh('$DOCKER run --rm --network cnet-fg $IMAGE wget -qO- http://fgweb:8080/hostname');
+    assert.equal(get.code, 0, get.stderr);
+    assert.equal(get.stdout.trim(), host);
+    // -it in a real terminal (util-linux script), on the same network.
+    const tty = await s.sh(
+      `script -qec "$DOCKER run --rm -it --network cnet-fg $IMAGE sh -c 'tty; ping -c1 -W2 fgweb >/dev/null && echo reached'" /dev/null`,
+    );
+    assert.equal(tty.code, 0, tty.stdout + tty.stderr);
+    assert.match(tty.stdout, /\/dev\/pts\/\d+\r?\n/);
+    assert.match(tty.stdout, /reached/);
+    // Only fgweb is left on the network; a failing foreground run leaves nothing either.
+    const bad = await s.sh('$DOCKER run --rm --network cnet-fg $IMAGE sh -c "exit 3"');
+    assert.equal(bad.code, 3);
+    assert.equal((await s.sh("$DOCKER network inspect -f '{{len .Containers}}' cnet-fg")).stdout, '1\n');
+    assert.equal((await s.sh("$DOCKER ps -a --filter network=cnet-fg --format '{{.Names}}'")).stdout, 'fgweb\n');
+    assert.equal((await s.sh('$DOCKER rm -f fgweb && $DOCKER network rm cnet-fg')).code, 0);
   });
 
   it('prune removes only the networks no container is on', async () => {

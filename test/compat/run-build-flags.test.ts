@@ -7,13 +7,13 @@
 //   ~ --cap-add / --cap-drop, --log-opt: implemented, tested in test/engine/runtime (no $DOCKER scenario yet)
 //   ✓ --cidfile (here)                     ✓ --label-file (here)
 //   ✓ --stop-signal (here)
-//   ✗ --add-host  ✗ --dns / --dns-option / --dns-search  ✗ --mount  ✗ --ulimit
-//   ✗ --security-opt  ✗ --device  ✗ --shm-size  ✗ --stop-timeout
-//   ✗ --log-driver  ✗ --platform  ✗ --pull  ✗ --network-alias  ✗ --expose  ✗ --volumes-from
-//   ✗ --pid  ✗ --ipc  ✗ --uts  ✗ --group-add  ✗ --sysctl
+//   ✓ --add-host, --dns / --dns-option / --dns-search, --mount, --ulimit, --security-opt, --device,
+//     --shm-size, --sysctl, --group-add, --volumes-from (run-flags.test.ts)
+//   ✓ --stop-timeout, --log-driver, --expose, --pid, --ipc, --uts, --network-alias, --platform,
+//     --pull (run-flags-ns.test.ts)
 // build (33 in docker):
 //   ✓ --iidfile (here)
-//   ✗ --cache-from  ✗ --output  ✗ --pull  ✗ --network  ✗ --add-host  ✗ --ssh  ✗ --platform
+//   ✓ --cache-from  ✓ --output  ✓ --pull  ✓ --network  ✓ --add-host  ✓ --ssh  ✓ --platform (build-flags.test.ts)
 // ps: ✓ --format, --size, --last, --latest (list-format.test.ts); ✓ --filter health= (health.test.ts)
 // verbs: ✓ attach (attach.test.ts), builder prune (builder.test.ts), manifest inspect (manifest.test.ts)
 import assert from 'node:assert/strict';

@@ -13,7 +13,7 @@ import { processesUnder } from '../engine/runtime/cli-helpers.js';
 
 const root = mkdtempSync('/var/tmp/dockui-c15-app-');
 const app = join(repoRoot, 'examples/compose-app');
-const port = 24520;
+const port = Number(process.env.DOCKUI_TEST_PORT ?? 24520);
 const env = { DOCKUI_BRIDGE_PREFIX: 'dkc15', DOCKUI_SUBNET_POOL: '10.215.0.0/16', WEB_PORT: String(port) };
 const project = ['compose', '-p', 'dkc15app', '-f', join(app, 'compose.yaml')];
 
@@ -74,7 +74,7 @@ describe('compose-app', { timeout: 600_000 }, () => {
 
   it('the containers carry Compose labels; the port is published on 127.0.0.1', async () => {
     const ps = await dockui([...project, 'ps']);
-    assert.match(ps.stdout, /dkc15app-web-1 .* web .* 127\.0\.0\.1:24520->8080\/tcp/);
+    assert.match(ps.stdout, new RegExp(`dkc15app-web-1 .* web .* 127\\.0\\.0\\.1:${port}->8080/tcp`));
     const labels = JSON.parse((await dockui(['inspect', '-f', '{{json .Config.Labels}}', 'dkc15app-api-1'])).stdout) as Record<
       string,
       string

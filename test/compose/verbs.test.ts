@@ -2,15 +2,15 @@
 // real containers through the built CLI (Docker Compose v2's words and output), and bad input:
 // one line, non-zero, nothing started.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { registry, repoRoot, runCli } from '../helpers/env.js';
+import { dockuiBin, registry, repoRoot, runCli } from '../helpers/env.js';
 
 const root = mkdtempSync('/var/tmp/dockui-c15-verbs-');
 const dir = join(root, 'app');
-const port = 18520;
+const port = Number(process.env.DOCKUI_TEST_PORT ?? 18520);
 const env = { DOCKUI_BRIDGE_PREFIX: 'c15x', DOCKUI_SUBNET_POOL: '10.215.0.0/16' };
 const reg = registry('plain');
 const webImage = `${reg}/c15-verbs/web:v${Date.now()}`;
@@ -74,6 +74,8 @@ before(() => {
       '    image: busybox:static',
       '    init: true',
       '    command: ["sleep", "3600"]',
+      '    extra_hosts: ["gateway.test:10.1.2.3", "other.test=10.1.2.4"]',
+      '    deploy: { resources: { limits: { memory: 64m, pids: 50 } } }',
       '  sick:',
       '    image: busybox:static',
       '    init: true',
@@ -206,6 +208,63 @@ describe('compose verbs', { timeout: 900_000 }, () => {
     assert.equal((await ps()).find((c) => c.Names === name)?.State, 'running');
     assert.equal((await ok([...f(), 'port', 'web', '8080'])).stdout, `127.0.0.1:${port}\n`, 'the service keeps its port');
     assert.equal((await runCli(['rm', '-f', name, 'c15-oneoff'], { root, env })).code, 0);
+  });
+
+  it('extra_hosts and deploy.resources.limits reach the containers (and inspect)', async () => {
+    const r = await ok([
+      ...f(),
+      'run',
+      '--rm',
+      '-T',
+      '--no-deps',
+      'worker',
+      'sh',
+      '-c',
+      'grep test /etc/hosts; cat /proc/self/cgroup | grep -c memory',
+    ]);
+    assert.match(r.stdout, /^10\.1\.2\.3\s+gateway\.test$/m);
+    assert.match(r.stdout, /^10\.1\.2\.4\s+other\.test$/m);
+    const d = await ok([...f(), 'run', '-d', '--no-deps', 'worker']);
+    const name = d.stdout.trim();
+    const insp = await runCli(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.ExtraHosts}}', name], {
+      root,
+      env,
+    });
+    assert.equal(insp.stdout.trim(), `${64 * 1024 * 1024} 50 [gateway.test:10.1.2.3 other.test:10.1.2.4]`, insp.stderr);
+    assert.equal((await runCli(['rm', '-f', name], { root, env })).code, 0);
+  });
+
+  it('run from a terminal: a pseudo-TTY by default, none with -T; -i hands a pipe to the one-off; on the project network', async () => {
+    const run = (argv: readonly string[], input?: string) =>
+      new Promise<{ code: number; out: string }>((res, reject) => {
+        const child = spawn(argv[0]!, argv.slice(1), {
+          env: { ...process.env, ...env, WEB_IMAGE: webImage, DOCKUI_ROOT: root },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => res({ code: code ?? 1, out }));
+        child.stdin.end(input ?? '');
+      });
+    const compose = `${process.execPath} -- ${dockuiBin} compose -f ${join(dir, 'compose.yaml')}`;
+    // util-linux script gives the command a terminal.
+    const tty = await run([
+      'script',
+      '-qec',
+      `${compose} run --rm --no-deps worker sh -c 'tty; nslookup db >/dev/null 2>&1; exit 4'`,
+      '/dev/null',
+    ]);
+    assert.equal(tty.code, 4, tty.out);
+    assert.match(tty.out, /\/dev\/pts\/\d+\r?\n/);
+    const noTty = await run(['script', '-qec', `${compose} run --rm --no-deps -T worker sh -c 'tty; exit 0'`, '/dev/null']);
+    assert.match(noTty.out, /not a tty/);
+    // -i without a terminal: the pipe reaches the container's stdin.
+    const piped = await run(['sh', '-c', `${compose} run --rm --no-deps -i worker sh -c 'read l; echo got:$l'`], 'typed\n');
+    assert.equal(piped.code, 0, piped.out);
+    assert.match(piped.out, /^got:typed$/m);
+    assert.ok(!(await names()).some((n) => n.includes('-run-')), 'the --rm one-offs are gone');
   });
 
   it('push: the images of services with build and image go to the registry; others are skipped', async () => {

@@ -36,4 +36,16 @@ describe('TmuxSession', () => {
     await s.waitFor(/^40 100$/m);
     await assert.rejects(s.waitFor('never shown', 200), /timed out after 200 ms waiting for never shown; screen:\n[\s\S]*^40 100$/m);
   });
+
+  it('gets the exit status of a program that closes its terminal before it exits (tmux with libutempter loses that SIGCHLD)', async () => {
+    // The pane's terminal closes first (tmux then runs libutempter's helper with SIGCHLD at
+    // SIG_DFL), the exit comes a moment later: without the helper's nudge about a third of
+    // these panes stay dead with no status.
+    for (let i = 0; i < 20; i++) {
+      s?.close();
+      s = TmuxSession.start({ command: `trap "" HUP; read x; exec </dev/null >/dev/null 2>&1; exit ${i + 3}` });
+      s.sendKeys('Enter');
+      assert.equal(await s.waitForExit(5000), i + 3, `run ${i}`);
+    }
+  });
 });

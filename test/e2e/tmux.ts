@@ -120,9 +120,26 @@ export class TmuxSession {
 
   /** Undefined while the program runs; its exit status once it ended. */
   exitStatus(): number | undefined {
-    const [dead, status] = this.#format('#{pane_dead} #{pane_dead_status}').split(' ');
-    // tmux can mark the pane dead a moment before it has the status: keep waiting then.
+    const read = () => this.#format('#{pane_dead} #{pane_dead_status} #{pane_dead_signal}').split(' ');
+    const first = read();
+    let [dead, status] = first;
+    // tmux marks the pane dead when its terminal closes, and takes the status when SIGCHLD
+    // comes. Debian's tmux is built with libutempter, which on that same close puts SIGCHLD to
+    // SIG_DFL while its helper runs (tmux/tmux#311, #4559): a program that exits within that
+    // window leaves a zombie tmux never reaps, and a dead pane with no status for ever. A
+    // SIGCHLD to our own server makes it reap — and record the status it has lost.
+    if (dead === '1' && !status && !first[2]) {
+      process.kill(this.serverPid(), 'SIGCHLD');
+      [dead, status] = read();
+    }
     return dead === '1' && status !== undefined && /^\d+$/.test(status) ? Number(status) : undefined;
+  }
+
+  #serverPid: number | undefined;
+  /** The pid of this session's tmux server (ours: started by start()). */
+  serverPid(): number {
+    this.#serverPid ??= Number(this.#tmux(['display-message', '-p', '#{pid}']).trim());
+    return this.#serverPid;
   }
 
   size(): { columns: number; rows: number } {

@@ -1,12 +1,12 @@
 // The engine's one process-liveness helper and its one mount-table reader (src/engine/sysx.ts),
-// on real processes and real mounts.
+// on real processes and real mounts; the native helper's directory-spreading flag on ext4 and tmpfs.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
-import { mountTable, pidAlive, procStart } from '../../src/engine/sysx.js';
+import { mountTable, pidAlive, procStart, sysx } from '../../src/engine/sysx.js';
 
 describe('sysx liveness', () => {
   it('knows this process, and tells a reused pid by its start time', () => {
@@ -46,5 +46,26 @@ describe('sysx mount table', () => {
       mountTable().some((m) => m.point === point),
       false,
     );
+  });
+});
+
+describe('sysx spreadDirs', () => {
+  it("sets ext4's T flag (chattr +T) once, and says false on tmpfs, which has none", () => {
+    const dir = mkdtempSync('/var/tmp/dockui-sysx-');
+    const shm = mkdtempSync('/dev/shm/dockui-sysx-');
+    try {
+      const fs = execFileSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).trim();
+      assert.equal(fs, 'ext2/ext3', `this test needs /var/tmp on ext4 (it is ${fs})`);
+      const flags = () => execFileSync('lsattr', ['-d', dir], { encoding: 'utf8' }).split(' ')[0]!;
+      assert.doesNotMatch(flags(), /T/);
+      assert.equal(sysx().spreadDirs(dir), true);
+      assert.match(flags(), /T/);
+      assert.equal(sysx().spreadDirs(dir), true); // already set
+      assert.equal(sysx().spreadDirs(shm), false);
+      assert.throws(() => sysx().spreadDirs(join(dir, 'missing')), { code: 'ENOENT' });
+    } finally {
+      rmSync(dir, { recursive: true });
+      rmSync(shm, { recursive: true });
+    }
   });
 });

@@ -7,6 +7,7 @@
 // And /dev/net/tun the user cannot open, or missing (in a private mount namespace made by root,
 // where the user's pause process is made): one line saying what to change; --network none works.
 // And a state directory that is not the user's (--root of root's): one line, no internal error.
+// And an image holding device nodes: pulled with them left out, and a note saying so.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -154,6 +155,36 @@ describe('rootless dockui (as dockuitest)', () => {
       assert.match(err, want);
       assert.match(err, /or use --network none\|host$/m);
     });
+
+  it('pulls an image holding device nodes: they are left out, and the pull says so', async () => {
+    // Made by root (who can make device nodes): an imported layer with a char and a block device.
+    const work = mkdtempSync(join(tmpdir(), 'dockui-rootless-dev-'));
+    const ref = `${registry('plain')}/rootless/devnodes:${process.pid}`;
+    try {
+      execFileSync('python3', [
+        '-c',
+        `import tarfile, io
+with tarfile.open('${work}/dev.tar', 'w') as t:
+    d = tarfile.TarInfo('d'); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
+    for name, typ, ma, mi in [('d/null', tarfile.CHRTYPE, 1, 3), ('d/loop0', tarfile.BLKTYPE, 7, 0)]:
+        i = tarfile.TarInfo(name); i.type = typ; i.devmajor = ma; i.devminor = mi; i.mode = 0o666; t.addfile(i)
+    f = tarfile.TarInfo('hello.txt'); f.size = 3; t.addfile(f, io.BytesIO(b'hi\\n'))`,
+      ]);
+      const env = { ...process.env, DOCKUI_ROOT: join(work, 'root'), DOCKUI_RUNROOT: join(work, 'run') };
+      execFileSync(dockuiBin, ['import', join(work, 'dev.tar'), ref], { env });
+      execFileSync(dockuiBin, ['push', ref], { env });
+      const pull = await cli(['pull', ref]);
+      assert.equal(pull.code, 0, pull.stderr);
+      assert.match(
+        pull.stdout,
+        /^Note: 2 device nodes left out \(d\/loop0, d\/null\): rootless, they cannot be made; containers get the runtime's \/dev$/m,
+      );
+      assert.match((await cli(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, new RegExp(`^${ref}$`, 'm'));
+      assert.equal((await cli(['rmi', ref])).code, 0);
+    } finally {
+      execFileSync('rm', ['-rf', work]);
+    }
+  });
 
   it("says in one line that another user's state directory cannot be used", async () => {
     const theirs = mkdtempSync(join(tmpdir(), 'dockui-rootless-theirs-'));

@@ -218,3 +218,25 @@ describe('screen: multi-select', () => {
     assert.equal((f.match(/busybox:latest/g) ?? []).length, 1);
   });
 });
+
+describe('screen: the cursor follows its container', () => {
+  const selectedRow = (f: string) => f.split('\n').find((l) => /[│┃]› /.test(l)) ?? '';
+
+  it('stays on the container it selected when the list re-sorts under it (another one starts)', async () => {
+    const e = engine();
+    const r = await renderApp(e, { theme: plainTheme });
+    await r.waitFor((f) => /web1\s+busybox:latest\s+running/.test(f));
+    // Sorted by state: web1 (running), then job and other (exited). The cursor on job.
+    let f = await r.press('j', (f) => /› job\s/.test(selectedRow(f)));
+    // other starts: it sorts up above job, which moves down a row; the cursor moves with it.
+    e.containersStore.set(e.containersStore.getSnapshot().map((c) => (c.name === 'other' ? { ...c, state: 'running' as const } : c)));
+    f = await r.waitFor((f) => /other\s+\S+\s+running/.test(f));
+    assert.match(selectedRow(f), /› job\s/);
+    // The user's own moves are theirs: k goes up from job to other.
+    f = await r.press('k', (f) => /› other\s/.test(selectedRow(f)));
+    // A container listed above the cursor: it stays on other.
+    e.containersStore.set([fakeContainer({ id: '0'.repeat(64), name: 'aaa-new', imageId: busyboxId }), ...e.containersStore.getSnapshot()]);
+    f = await r.waitFor((f) => f.includes('aaa-new'));
+    assert.match(selectedRow(f), /› other\s/);
+  });
+});

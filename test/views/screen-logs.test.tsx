@@ -105,6 +105,8 @@ describe('screen: log timestamps and wrap', () => {
     e.emitLog(web1, { stream: 'stdout', time: '', text: long });
     e.emitLog(web1, { stream: 'stdout', time: '', text: 'short after' });
     const r = await renderApp(e);
+    // The first row is the Compose project's header (web1 and job are of project shop): web1 is next.
+    await r.press('j');
     let f = await r.press('l', (f) => f.includes('short after'));
     assert.match(f, /out│BEGIN-x+/);
     assert.doesNotMatch(f, /END-OF-LONG/);
@@ -174,6 +176,8 @@ describe('screen: merged logs', () => {
     e.emitLog(other, { stream: 'stdout', time: ago(500), text: 'other is not picked' });
     const r = await renderApp(e);
     await r.waitFor((f) => f.includes('web1'));
+    // Past the project's header row (web1 and job are of project shop) to web1, then job.
+    await r.press('j');
     await r.press(' ');
     await r.press('j');
     await r.press(' ');

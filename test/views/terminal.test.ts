@@ -4,7 +4,7 @@
 // q, Ctrl-C, SIGTERM and a crash. The end-to-end test with the real engine is test/e2e/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -145,5 +145,29 @@ describe('runTui in a terminal', () => {
     assert.doesNotMatch(plain.captureRaw(), colour);
     plain.sendKeys('q');
     await restored(plain, 0);
+  });
+  it('reads tui.yaml before the first frame (theme, mouse, keys); a mistake in it is one line and exit 125', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tui13-xdg-'));
+    try {
+      mkdirSync(join(home, 'dockui'));
+      writeFileSync(join(home, 'dockui', 'tui.yaml'), 'theme: plain\nmouse: false\nkeys:\n  app.pane.images: Z\n');
+      const t = startTui({ env: { XDG_CONFIG_HOME: home } });
+      await opened(t);
+      // eslint-disable-next-line no-control-regex -- SGR colour codes
+      assert.doesNotMatch(t.captureRaw(), /\x1b\[(3[0-7]|9[0-7]|38;)/, 'theme: plain draws no colour');
+      assert.equal(t.format('#{mouse_sgr_flag}'), '0', 'mouse: false leaves the mouse to the terminal');
+      t.sendKeys('Z');
+      await t.waitFor('REPOSITORY:TAG');
+      t.sendKeys('q');
+      await restored(t, 0);
+      t.close();
+      writeFileSync(join(home, 'dockui', 'tui.yaml'), 'keys:\n  containers.lgs: L\n');
+      const bad = startTui({ env: { XDG_CONFIG_HOME: home }, columns: 160 });
+      const screen = await bad.waitFor('EXIT=125', 20_000);
+      assert.match(screen, new RegExp(`dockui: ${home}/dockui/tui\\.yaml: keys\\.containers\\.lgs: no such action`));
+      assert.doesNotMatch(screen, /1 Containers/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -84,13 +84,18 @@ function wrap<T>(f: () => T): T {
   }
 }
 
+/** Where rows and errors go: the CLI's outputs (src/cli/stdio.ts) or a stream. */
+export interface TextOutput {
+  write(text: string): unknown;
+}
+
 /**
  * For list verbs (ps, images, volume ls): writes the rows under `format` and returns the
  * exit code. A bad template is one line on stderr and exit 1, as docker does; nothing is
  * written to stdout then.
  */
 export function printRows(
-  io: { readonly stdout: NodeJS.WritableStream; readonly stderr: NodeJS.WritableStream },
+  io: { readonly stdout: TextOutput; readonly stderr: TextOutput },
   format: string,
   rows: readonly Readonly<Record<string, unknown>>[],
   opts: RowsOptions,

@@ -2,11 +2,11 @@
 // 'json', else a Go template run once per object (one line each) over the object's JSON,
 // where a missing key is an error. A template that does not parse exits 64 before any
 // lookup; objects the template fails on are reported after the others' lines, exit 1.
-import { parseTemplate, render, TemplateError, type Template } from './index.js';
+import { parseTemplate, render, TemplateError, type Template, type TextOutput } from './index.js';
 
 interface Io {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
+  readonly stdout: TextOutput;
+  readonly stderr: TextOutput;
 }
 
 export async function writeInspect(io: Io, format: string, load: () => Promise<readonly unknown[]>): Promise<number> {

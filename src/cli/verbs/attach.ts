@@ -28,21 +28,24 @@ export const verb = defineVerb({
     const onAbort = () => ac.abort();
     if (!sigProxy) ctx.signal.addEventListener('abort', onAbort, { once: true });
     const forward = (sig: NodeJS.Signals) => void ctx.engine.containers.kill(c.id, sig).catch(() => undefined);
+    // Every signal goes on, the second SIGINT too (docker's attach never exits on one: a
+    // `timeout -s INT` sends it to the process and to its group, so two arrive at once).
+    const giveBack = sigProxy ? ctx.takeSignals?.() : undefined;
     if (sigProxy) for (const s of proxied) process.on(s, forward);
     const raw = withStdin && c.tty && term;
     if (raw) ctx.stdin.setRawMode(true);
-    const size = () => ({ rows: ctx.stdout.rows || 24, cols: ctx.stdout.columns || 80 });
+    const size = () => ({ rows: ctx.stdout.stream.rows || 24, cols: ctx.stdout.stream.columns || 80 });
     try {
       const r = await ctx.engine.containers.attach(c.id, {
-        stdout: ctx.stdout,
-        stderr: ctx.stderr,
+        stdout: ctx.stdout.stream,
+        stderr: ctx.stderr.stream,
         ...(withStdin ? { stdin: ctx.stdin } : {}),
         ...(flags['detach-keys'] !== undefined ? { detachKeys: flags['detach-keys'] } : {}),
         ...(c.tty && ctx.stdout.isTTY ? { size: size() } : {}),
         onResize: (l) => {
           const h = () => l(size());
-          ctx.stdout.on('resize', h);
-          return () => ctx.stdout.off('resize', h);
+          ctx.stdout.stream.on('resize', h);
+          return () => ctx.stdout.stream.off('resize', h);
         },
         signal: ac.signal,
       });
@@ -55,6 +58,7 @@ export const verb = defineVerb({
     } finally {
       if (raw) ctx.stdin.setRawMode(false);
       for (const s of proxied) process.off(s, forward);
+      giveBack?.();
       ctx.signal.removeEventListener('abort', onAbort);
     }
   },

@@ -1,19 +1,7 @@
 import { EngineError, type BuildStepEvent } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
-
-function keyValues(list: readonly string[] | undefined, flag: string, fromEnv: boolean): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq === 0) throw new EngineError('invalid_argument', `invalid ${flag} value: ${JSON.stringify(kv)} (expected KEY=VALUE)`);
-    if (eq === -1) {
-      // `--build-arg NAME` takes NAME from the environment, as docker does.
-      const v = fromEnv ? process.env[kv] : '';
-      if (v !== undefined) out[kv] = v;
-    } else out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
-}
+import { keyValues } from '../key-values.js';
+import { parseAddHosts, parseNetwork, parseOutput, parseSsh } from './build-flags.js';
 
 /**
  * `--secret id=ID,src=FILE` | `id=ID,env=VAR` (buildx's syntax: `source` for `src`, `type=file|env`;
@@ -71,17 +59,38 @@ export const verb = defineVerb({
   name: 'build',
   synopsis: '[OPTIONS] CONTEXT',
   summary: 'Build an image from a Dockerfile',
+  // docker 20.10's words (`docker build --help`), listed by long name as docker does.
   flags: {
-    tag: { short: 't', value: true, multi: true, help: 'name and optionally a tag (name:tag)' },
-    file: { short: 'f', value: true, help: 'the Dockerfile (default CONTEXT/Dockerfile; - reads stdin)' },
-    'build-arg': { value: true, multi: true, help: 'set a build-time variable (KEY=VALUE)' },
-    target: { value: true, help: 'build this stage (and what it needs) only' },
-    'no-cache': { help: 'do not use the build cache' },
-    label: { value: true, multi: true, help: 'set metadata on the image (KEY=VALUE)' },
-    progress: { value: true, help: 'progress output: auto, plain or tty' },
-    quiet: { short: 'q', help: 'print only the image id' },
+    'add-host': { value: true, multi: true, help: 'Add a custom host-to-IP mapping (host:ip)' },
+    'build-arg': { value: true, multi: true, help: 'Set build-time variables' },
+    'cache-from': { value: true, multi: true, type: 'strings', help: 'Images to consider as cache sources' },
+    file: { short: 'f', value: true, help: "Name of the Dockerfile (Default is 'PATH/Dockerfile')" },
     iidfile: { value: true, help: 'Write the image ID to the file' },
-    secret: { value: true, multi: true, help: 'a secret for RUN --mount=type=secret (id=ID,src=FILE or id=ID,env=VAR)' },
+    label: { value: true, multi: true, help: 'Set metadata for an image' },
+    network: { value: true, help: 'Set the networking mode for the RUN instructions during build (default "default")' },
+    'no-cache': { help: 'Do not use cache when building the image' },
+    output: { short: 'o', value: true, multi: true, type: 'stringArray', help: 'Output destination (format: type=local,dest=path)' },
+    platform: { value: true, help: 'Set platform if server is multi-platform capable' },
+    progress: {
+      value: true,
+      help: 'Set type of progress output (auto, plain, tty). Use plain to show container output (default "auto")',
+    },
+    pull: { help: 'Always attempt to pull a newer version of the image' },
+    quiet: { short: 'q', help: 'Suppress the build output and print image ID on success' },
+    secret: {
+      value: true,
+      multi: true,
+      type: 'stringArray',
+      help: 'Secret file to expose to the build: id=mysecret,src=/local/secret',
+    },
+    ssh: {
+      value: true,
+      multi: true,
+      type: 'stringArray',
+      help: 'SSH agent socket or keys to expose to the build (format: default|<id>[=<socket>|<key>[,<key>]])',
+    },
+    tag: { short: 't', value: true, multi: true, help: "Name and optionally a tag in the 'name:tag' format" },
+    target: { value: true, help: 'Set the target build stage to build.' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', "build takes exactly one CONTEXT (see 'dockui build --help')");
@@ -89,9 +98,18 @@ export const verb = defineVerb({
     if (!['auto', 'plain', 'tty'].includes(progress))
       throw new EngineError('invalid_argument', `invalid --progress value: ${progress} (auto, plain or tty)`);
     const tty = progress === 'tty' || (progress === 'auto' && ctx.stderr.isTTY === true);
-    const buildArgs = keyValues(flags['build-arg'], '--build-arg', true);
-    const labels = keyValues(flags.label, '--label', false);
+    const buildArgs = keyValues(flags['build-arg'], '--build-arg', 'env');
+    const labels = keyValues(flags.label, '--label', 'empty');
     const secrets = await readSecrets(flags.secret, process.env);
+    const addHosts = parseAddHosts(flags['add-host']);
+    const network = parseNetwork(flags.network);
+    const ssh = parseSsh(flags.ssh, process.env);
+    const output = parseOutput(flags.output, ctx.stdout.stream);
+    const toStdout = output !== undefined && 'stream' in output;
+    const platform = flags.platform;
+    if (platform?.includes(',')) throw new EngineError('invalid_argument', `--platform ${platform}: one platform at a time here`);
+    // pflag's string slice: repeats and commas both list more.
+    const cacheFrom = (flags['cache-from'] ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
     const dockerfileText = flags.file === '-' ? await readAll(ctx.stdin) : undefined;
     const { parseReference } = await import('../../engine/index.js');
     const tags = (flags.tag ?? []).map((t) => {
@@ -148,6 +166,14 @@ export const verb = defineVerb({
       secrets,
       ...(flags.target !== undefined ? { target: flags.target } : {}),
       noCache: flags['no-cache'] === true,
+      ...(network ? { network } : {}),
+      ...(addHosts.length > 0 ? { addHosts } : {}),
+      ...(Object.keys(ssh).length > 0 ? { ssh } : {}),
+      ...(flags.pull === true ? { pull: true } : {}),
+      ...(platform ? { platform } : {}),
+      ...(cacheFrom.length > 0 ? { cacheFrom } : {}),
+      ...(output ? { output } : {}),
+      onWarning: (m: string) => out.write(`WARNING: ${m}\n`),
       signal: ctx.signal,
       onStep,
       onOutput,
@@ -163,7 +189,8 @@ export const verb = defineVerb({
         throw new EngineError('invalid_argument', `failed to write the image ID file: ${e.message}`);
       });
     }
-    ctx.stdout.write(`${r.imageId}\n`);
+    // With `-o -` stdout is the tar's alone.
+    if (!toStdout) ctx.stdout.write(`${r.imageId}\n`);
     return 0;
   },
 });

@@ -10,20 +10,18 @@ export const verb = defineVerb({
     author: { short: 'a', value: true, help: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")' },
     change: { short: 'c', value: true, multi: true, help: 'Apply Dockerfile instruction to the created image' },
     message: { short: 'm', value: true, help: 'Commit message' },
-    pause: { short: 'p', value: true, help: 'Pause container during commit (default true)' },
+    pause: { short: 'p', help: 'Pause container during commit (default true)' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length < 1 || positionals.length > 2)
       throw new EngineError('invalid_argument', '"dockui commit" requires at least 1 and at most 2 arguments.');
-    const pause = flags.pause === undefined ? true : flags.pause;
-    if (pause !== true && pause !== 'true' && pause !== 'false')
-      throw new EngineError('invalid_argument', `invalid argument ${JSON.stringify(pause)} for "-p, --pause" flag: use true or false`);
+    const pause = flags.pause !== false;
     const r = await ctx.engine.containers.commit(positionals[0]!, {
       ...(positionals[1] !== undefined ? { reference: positionals[1] } : {}),
       ...(flags.author !== undefined ? { author: flags.author } : {}),
       ...(flags.message !== undefined ? { message: flags.message } : {}),
       changes: flags.change ?? [],
-      pause: pause !== 'false',
+      pause,
     });
     ctx.stdout.write(`${r.id}\n`);
     return 0;

@@ -29,11 +29,12 @@ export const moreSub: Record<string, { synopsis: string; flags: FlagSpecs }> = {
   },
   run: {
     synopsis:
-      '[-d] [--rm] [-T] [-e K=V]... [--name NAME] [--entrypoint CMD] [-u USER] [-w DIR] [--no-deps] [--service-ports] SERVICE [COMMAND] [ARG...]',
+      '[-d] [--rm] [-T] [-i] [-e K=V]... [--name NAME] [--entrypoint CMD] [-u USER] [-w DIR] [--no-deps] [--service-ports] SERVICE [COMMAND] [ARG...]',
     flags: {
       detach: { short: 'd', help: 'run in the background, print the container name' },
       rm: { help: 'remove the container when it exits' },
-      'no-TTY': { short: 'T', help: 'no pseudo-terminal (the default: a one-off’s output comes from its log)' },
+      'no-TTY': { short: 'T', help: 'Disable pseudo-TTY allocation (default: auto-detected)' },
+      interactive: { short: 'i', help: 'Keep STDIN open even if not attached' },
       env: { short: 'e', value: true, multi: true, help: 'environment variable' },
       name: { value: true, help: 'container name' },
       entrypoint: { value: true, help: 'override the entrypoint' },
@@ -156,9 +157,15 @@ async function runOneOff(
   if (!svc) throw new EngineError('invalid_argument', "'dockui compose run' needs a service");
   const env = ((flags.env as string[] | undefined) ?? []).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
   const detach = !!flags.detach;
-  // The engine runs a container on a dockui network under its monitor only (no runc in this
-  // process's foreground), so a one-off's output is followed from its log; no stdin, no tty.
+  // As docker compose run: a pseudo-terminal when this command has one (unless -T), and then
+  // stdin too; -i gives stdin without one. Those run in this process's foreground (runc run on
+  // the project's network, the terminal straight to the container); the others are followed
+  // from their log.
+  const tty = !detach && !flags['no-TTY'] && (ctx.stdin as { isTTY?: boolean }).isTTY === true;
+  const interactive = !detach && (tty || !!flags.interactive);
   const c = await p.runOneOff({
+    tty,
+    interactive,
     service: svc,
     ...(cmd.length ? { command: cmd } : {}),
     ...(flags.entrypoint ? { entrypoint: [flags.entrypoint as string] } : {}),
@@ -174,6 +181,17 @@ async function runOneOff(
     onEvent: ev,
   });
   const containers = ctx.engine.containers;
+  if (interactive) {
+    let code: number;
+    try {
+      code = await containers.runAttached(c.id, { signal: ctx.signal });
+    } catch (e) {
+      await containers.remove(c.id, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    if (flags.rm) await containers.remove(c.id, { force: true });
+    return code;
+  }
   try {
     await containers.start(c.id, detach ? {} : { foreground: true });
   } catch (e) {

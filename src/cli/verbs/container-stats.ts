@@ -16,7 +16,7 @@ export const statsVerb = defineVerb({
   name: 'stats',
   synopsis: '[OPTIONS] [CONTAINER...]',
   summary: 'Show CPU, memory and pids of running containers',
-  flags: { 'no-stream': { help: 'print one sample and exit' } },
+  flags: { 'no-stream': { help: 'Disable streaming stats and only pull the first result' } },
   async run(ctx, { flags, positionals }) {
     const c = service(ctx);
     const header = `${'CONTAINER ID'.padEnd(14)}${'NAME'.padEnd(24)}${'CPU %'.padEnd(9)}${'MEM USAGE / LIMIT'.padEnd(24)}PIDS\n`;

@@ -6,9 +6,12 @@ import type { RunOptions } from '../../engine/types.js';
 import { trace, type ContainerEngine } from '../../engine/index.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
+import { terminalFor } from '../tty-size.js';
 import type { FlagSpecs, Parsed } from '../args.js';
 import { policyFlags, policyOptions } from './run-policy.js';
 import { statsVerb, topVerb } from './container-stats.js';
+import { logsVerb } from './logs.js';
+import { createPulling, extraFlags, extraOptions } from './run-flags.js';
 
 const runFlags = {
   detach: { short: 'd', help: 'Run container in background and print container ID' },
@@ -21,7 +24,7 @@ const runFlags = {
   publish: { short: 'p', value: true, multi: true, help: "Publish a container's port(s) to the host" },
   'publish-all': { short: 'P', help: 'Publish all exposed ports to random ports' },
   volume: { short: 'v', value: true, multi: true, help: 'Bind mount a volume' },
-  network: { value: true, type: 'network', help: 'Connect a container to a network: none, host or private (default "private")' },
+  network: { value: true, type: 'network', help: 'Connect a container to a network' },
   net: { value: true, type: 'network', help: 'Same as --network' },
   pod: { value: true, help: 'Run the container in an existing pod (its network, IPC and UTS namespaces)' },
   user: { short: 'u', value: true, help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
@@ -34,7 +37,7 @@ const runFlags = {
   memory: { short: 'm', value: true, type: 'bytes', help: 'Memory limit' },
   cpus: { value: true, type: 'decimal', help: 'Number of CPUs' },
   'pids-limit': { value: true, type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
-  'log-opt': { value: true, multi: true, help: 'Log driver options (max-size=SIZE, default 10m; max-file=N)' },
+  'log-opt': { value: true, multi: true, help: 'Log driver options' },
   tmpfs: { value: true, multi: true, help: 'Mount a tmpfs directory' },
   init: { help: 'Run an init inside the container that forwards signals and reaps processes' },
   hostname: { short: 'h', value: true, help: 'Container host name' },
@@ -43,7 +46,14 @@ const runFlags = {
   cidfile: { value: true, help: 'Write the container ID to the file' },
   'stop-signal': { value: true, help: 'Signal to stop a container (default "SIGTERM")' },
   ...policyFlags,
+  ...extraFlags,
 } as const;
+
+/** create's flags: run's, with docker's word for --pull ("before creating"). */
+const createFlags = {
+  ...runFlags,
+  pull: { ...runFlags.pull, help: 'Pull image before creating ("always"|"missing"|"never") (default "missing")' as string },
+} as typeof runFlags;
 
 type RunFlags = Parsed<typeof runFlags>['flags'];
 
@@ -115,23 +125,12 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     labels,
     ...(flags['stop-signal'] !== undefined ? { stopSignal: flags['stop-signal'] } : {}),
     ...policyOptions(flags),
+    ...extraOptions(flags, network),
   };
 }
 
 function service(ctx: CliContext): ContainerEngine {
   return ctx.engine.containers;
-}
-
-/** create, pulling the image first when the store does not have it (as docker run does). */
-async function createPulling(ctx: CliContext, c: ContainerEngine, opts: RunOptions) {
-  try {
-    return await c.create(opts);
-  } catch (e) {
-    if (!isEngineError(e) || e.code !== 'not_found' || !/image/i.test(e.message)) throw e;
-    ctx.stderr.write(`Unable to find image '${opts.image}' locally\n`);
-    await ctx.engine.images.pull(opts.image, { signal: ctx.signal });
-    return await c.create(opts);
-  }
 }
 
 /** Streams the container's output here until it exits; returns its exit code. */
@@ -158,7 +157,7 @@ const runVerb = (name: 'run' | 'create') =>
     name,
     synopsis: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
     summary: name === 'run' ? 'Run a command in a new container' : 'Create a new container',
-    flags: runFlags,
+    flags: name === 'run' ? runFlags : createFlags,
     stopAtPositional: true,
     async run(ctx, { flags, positionals }) {
       trace(`${name}: verb loaded`);
@@ -174,7 +173,7 @@ const runVerb = (name: 'run' | 'create') =>
           'invalid_argument',
           `Container ID file found, make sure the other container isn't running or delete ${cidfile}`,
         );
-      const rec = await createPulling(ctx, c, opts);
+      const rec = await createPulling(ctx, c, opts, flags);
       if (cidfile !== undefined)
         await writeFile(cidfile, rec.id, { flag: 'wx' }).catch(async (e: Error) => {
           await removeQuiet(c, rec.id);
@@ -198,12 +197,16 @@ const runVerb = (name: 'run' | 'create') =>
       // -i/-t, and --rm (a run that lives as long as this command): runc run in our foreground,
       // the container's output straight on our stdio. Otherwise conmon monitors it and keeps
       // its log, and we follow that log until it exits.
-      if (opts.tty || opts.interactive || opts.autoRemove) {
+      // --log-driver none keeps no log to follow: the output comes straight here.
+      if (opts.tty || opts.interactive || opts.autoRemove || opts.logDriver === 'none') {
+        const restore = await terminalFor(opts.tty ?? false);
         try {
           code = await c.runAttached(rec.id, { signal: ctx.signal });
         } catch (e) {
           await removeQuiet(c, rec.id);
           throw e;
+        } finally {
+          restore();
         }
         trace('run: exited');
         if (opts.autoRemove) return code; // the finish removed it
@@ -292,7 +295,7 @@ const startVerb = defineVerb({
   name: 'start',
   synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
   summary: 'Start one or more created or stopped containers',
-  flags: { attach: { short: 'a', help: "attach to the container's output" } },
+  flags: { attach: { short: 'a', help: 'Attach STDOUT/STDERR and forward signals' } },
   async run(ctx, { flags, positionals }) {
     if (positionals.length === 0) throw new EngineError('invalid_argument', "'dockui start' needs at least one container");
     const c = service(ctx);
@@ -306,44 +309,9 @@ const startVerb = defineVerb({
 });
 
 const stopFlags = {
-  time: { short: 't', value: true, help: 'seconds to wait before killing (default 10)' },
+  time: { short: 't', value: true, type: 'int', help: 'Seconds to wait for stop before killing it (default 10)' },
   signal: { short: 's', value: true, help: 'signal to send (default: the image StopSignal or SIGTERM)' },
 } as const;
-
-const logsVerb = defineVerb({
-  name: 'logs',
-  synopsis: '[OPTIONS] CONTAINER',
-  summary: "Print a container's output (stdout here to stdout, stderr to stderr)",
-  flags: {
-    follow: { short: 'f', help: 'keep printing new output' },
-    tail: { short: 'n', value: true, help: 'only the last N lines ("all" for every line)' },
-    since: { value: true, help: 'only lines since a time (RFC 3339, unix seconds, or 10m / 1h ago)' },
-    timestamps: { short: 't', help: 'show timestamps' },
-  },
-  async run(ctx, { flags, positionals }) {
-    if (positionals.length !== 1) throw new EngineError('invalid_argument', "'dockui logs' takes exactly one container");
-    let tail: number | undefined;
-    if (flags.tail !== undefined && flags.tail !== 'all') {
-      tail = Number(flags.tail);
-      if (!Number.isInteger(tail) || tail < 0) throw new EngineError('invalid_argument', `invalid --tail: ${flags.tail}`);
-    }
-    const c = service(ctx);
-    // A reader that goes away (`logs -f | head`) ends the command quietly.
-    const closed = new AbortController();
-    ctx.stdout.once('error', () => closed.abort());
-    const signal = AbortSignal.any([ctx.signal, closed.signal]);
-    for await (const l of c.logs(positionals[0]!, {
-      follow: flags.follow ?? false,
-      ...(tail !== undefined ? { tail } : {}),
-      ...(flags.since !== undefined ? { since: flags.since } : {}),
-      signal,
-    })) {
-      if (closed.signal.aborted) break;
-      (l.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${flags.timestamps ? `${l.time} ` : ''}${l.text}${l.partial ? '' : '\n'}`);
-    }
-    return 0;
-  },
-});
 
 const waitVerb = defineVerb({
   name: 'wait',
@@ -363,26 +331,38 @@ const execVerb = defineVerb({
   synopsis: '[OPTIONS] CONTAINER COMMAND [ARG...]',
   summary: 'Run a command in a running container',
   flags: {
-    interactive: { short: 'i', help: 'keep stdin open' },
-    tty: { short: 't', help: 'allocate a pseudo-terminal' },
-    env: { short: 'e', value: true, multi: true, help: 'set an environment variable' },
-    user: { short: 'u', value: true, help: 'user name or uid[:gid]' },
-    workdir: { short: 'w', value: true, help: 'working directory' },
-    detach: { short: 'd', help: 'run in the background' },
+    interactive: { short: 'i', help: 'Keep STDIN open even if not attached' },
+    tty: { short: 't', help: 'Allocate a pseudo-TTY' },
+    env: { short: 'e', value: true, multi: true, help: 'Set environment variables' },
+    'env-file': { value: true, multi: true, help: 'Read in a file of environment variables' },
+    privileged: { help: 'Give extended privileges to the command' },
+    user: { short: 'u', value: true, help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+    workdir: { short: 'w', value: true, help: 'Working directory inside the container' },
+    detach: { short: 'd', help: 'Detached mode: run command in the background' },
   },
   stopAtPositional: true,
   async run(ctx, { flags, positionals }) {
     const [target, ...args] = positionals;
     if (!target || args.length === 0) throw new EngineError('invalid_argument', "'dockui exec' needs a container and a command");
     const c = service(ctx);
-    const child = await c.exec(target, {
-      args,
-      env: (flags.env ?? []).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
-      ...(flags.user ? { user: flags.user } : {}),
-      ...(flags.workdir ? { workdir: flags.workdir } : {}),
-      tty: flags.tty ?? false,
-      interactive: flags.interactive ?? false,
-    });
+    // --env-file's lines, then -e (docker's order: a flag wins over a file).
+    const envLines = [...(await Promise.all((flags['env-file'] ?? []).map(readEnvFile))).flat(), ...(flags.env ?? [])];
+    // The pty sized (the API's client resizes after the start) and raw; put back if the exec is refused.
+    const restore = await terminalFor((flags.tty ?? false) && !flags.detach);
+    const child = await c
+      .exec(target, {
+        args,
+        env: envLines.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
+        ...(flags.privileged ? { privileged: true } : {}),
+        ...(flags.user ? { user: flags.user } : {}),
+        ...(flags.workdir ? { workdir: flags.workdir } : {}),
+        tty: flags.tty ?? false,
+        interactive: flags.interactive ?? false,
+      })
+      .catch((e: unknown) => {
+        restore();
+        throw e;
+      });
     if (flags.detach) {
       child.unref();
       return 0;
@@ -390,7 +370,7 @@ const execVerb = defineVerb({
     return await new Promise<number>((res) => {
       child.on('close', (code, sig) => res(code ?? (sig ? 128 + 9 : 126)));
       child.on('error', () => res(126));
-    });
+    }).finally(restore);
   },
 });
 
@@ -410,7 +390,7 @@ const pruneVerb = defineVerb({
   name: 'container prune',
   synopsis: '[OPTIONS]',
   summary: 'Remove all stopped containers',
-  flags: { force: { short: 'f', help: 'do not ask (dockui never asks)' } },
+  flags: { force: { short: 'f', help: 'Do not prompt for confirmation' } },
   async run(ctx) {
     const gone = await service(ctx).prune();
     if (gone.length) ctx.stdout.write(`Deleted Containers:\n${gone.map((g) => `${g}\n`).join('')}`);
@@ -461,14 +441,19 @@ function byName(name: string): Verb {
         });
       });
     case 'restart':
-      return eachArg('restart', 'Restart containers', { time: stopFlags.time }, async (c, p, f) => {
-        await c.restart(p, f.time !== undefined ? { timeoutSec: timeoutFlag(f.time)! } : {});
-      });
+      return eachArg(
+        'restart',
+        'Restart containers',
+        { time: { ...stopFlags.time, help: 'Seconds to wait for stop before killing the container (default 10)' } },
+        async (c, p, f) => {
+          await c.restart(p, f.time !== undefined ? { timeoutSec: timeoutFlag(f.time)! } : {});
+        },
+      );
     case 'kill':
       return eachArg(
         'kill',
         'Send a signal (default SIGKILL) to containers',
-        { signal: { short: 's', value: true, help: 'signal (default KILL)' } },
+        { signal: { short: 's', value: true, help: 'Signal to send to the container (default "KILL")' } },
         async (c, p, f) => {
           await c.kill(p, f.signal ? String(f.signal) : 'SIGKILL');
         },
@@ -486,8 +471,8 @@ function byName(name: string): Verb {
         'rm',
         'Remove containers',
         {
-          force: { short: 'f', help: 'kill a running container first' },
-          volumes: { short: 'v', help: 'remove its anonymous volumes too' },
+          force: { short: 'f', help: 'Force the removal of a running container (uses SIGKILL)' },
+          volumes: { short: 'v', help: 'Remove anonymous volumes associated with the container' },
         },
         async (c, p, f) => {
           await c.remove(p, { force: f.force === true, volumes: f.volumes === true });
@@ -539,6 +524,10 @@ const subcommands = [
   'port',
   'diff',
   'attach',
+  'commit',
+  'cp',
+  'export',
+  'update',
 ];
 
 /** `dockui container SUB ...`: dispatches to the verb of that name. */
@@ -564,6 +553,10 @@ const containerVerb: Verb = defineVerb({
     else if (sub === 'port') v = (await import('./port.js')).verb as unknown as Verb;
     else if (sub === 'diff') v = (await import('./diff.js')).verb as unknown as Verb;
     else if (sub === 'attach') v = (await import('./attach.js')).verb as unknown as Verb;
+    else if (sub === 'commit') v = (await import('./commit.js')).verb as unknown as Verb;
+    else if (sub === 'cp') v = (await import('./cp.js')).verb as unknown as Verb;
+    else if (sub === 'export') v = (await import('./export.js')).verb as unknown as Verb;
+    else if (sub === 'update') v = (await import('./update.js')).verb as unknown as Verb;
     else v = byName(sub);
     const { parseArgs, usage } = await import('../args.js');
     if (rest[0] === '--help' || rest[0] === '-h') {

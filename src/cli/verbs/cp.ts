@@ -24,7 +24,7 @@ async function copy(ctx: CliContext, args: readonly string[], opts: { archive: b
   if (src.container !== undefined) {
     if (src.path === '') throw new EngineError('invalid_argument', 'source path cannot be empty');
     try {
-      await c.copyFrom(src.container, src.path, dst.path === '-' ? { stream: ctx.stdout } : { path: dst.path }, opts);
+      await c.copyFrom(src.container, src.path, dst.path === '-' ? { stream: ctx.stdout.stream } : { path: dst.path }, opts);
     } catch (e) {
       // docker's words for a path missing in the container.
       if (isEngineError(e) && /^Could not find the file /.test(e.message))

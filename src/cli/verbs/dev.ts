@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EngineError, formatError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
+import { keyValues } from '../key-values.js';
 import type { CliContext } from '../context.js';
 
 const flags = {
@@ -20,16 +21,6 @@ const flags = {
   name: { value: true, help: 'container name (default <dir>-dev)' },
   once: { help: 'build and run once, then exit (no watching)' },
 } as const;
-
-function kv(list: readonly string[] | undefined, what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of list ?? []) {
-    const i = s.indexOf('=');
-    if (i <= 0) throw new EngineError('invalid_argument', `invalid ${what} "${s}": expected KEY=VALUE`);
-    out[s.slice(0, i)] = s.slice(i + 1);
-  }
-  return out;
-}
 
 function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
@@ -56,7 +47,7 @@ export const verb = defineVerb({
         dir,
         ...(f.file ? { dockerfile: resolve(f.file) } : {}),
         ...(f.target ? { target: f.target } : {}),
-        buildArgs: kv(f['build-arg'], '--build-arg'),
+        buildArgs: keyValues(f['build-arg'], '--build-arg', 'refuse'),
         sync: f.sync ?? [],
         ...(f.name ? { name: f.name } : {}),
         ...(f.publish ? { publish: f.publish } : {}),

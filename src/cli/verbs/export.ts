@@ -17,7 +17,7 @@ export const verb = defineVerb({
       if ((ctx.stdout as { isTTY?: boolean }).isTTY)
         throw new EngineError('invalid_argument', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
       try {
-        await ctx.engine.containers.exportTo(name, ctx.stdout);
+        await ctx.engine.containers.exportTo(name, ctx.stdout.stream);
       } catch (e) {
         // The reader went away (`| head`): what a shell tool does on SIGPIPE, quietly.
         if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 141;

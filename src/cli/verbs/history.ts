@@ -38,10 +38,10 @@ function historyRow(h: ImageHistoryEntry, trunc: boolean, human: boolean, now: n
 }
 
 export const historyFlags = {
-  human: { short: 'H', value: true, help: 'print sizes and dates in human readable format (default true; -H=false: RFC 3339 and bytes)' },
-  'no-trunc': { help: "don't truncate output" },
-  quiet: { short: 'q', help: 'only show image IDs' },
-  format: { value: true, help: "'table {{.ID}}\\t{{.CreatedBy}}', 'json' (one object per line) or a Go template" },
+  human: { short: 'H', help: 'Print sizes and dates in human readable format (default true)' },
+  'no-trunc': { help: "Don't truncate output" },
+  quiet: { short: 'q', help: 'Only show image IDs' },
+  format: { value: true, help: 'Pretty-print images using a Go template' },
 } as const;
 
 export const verb = defineVerb({
@@ -51,9 +51,7 @@ export const verb = defineVerb({
   flags: historyFlags,
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui history' requires exactly 1 argument: IMAGE`);
-    const h = (flags.human ?? 'true').replace(/^=/, '');
-    if (h !== 'true' && h !== 'false')
-      throw new EngineError('invalid_argument', `invalid argument ${JSON.stringify(h)} for "-H, --human" flag: use true or false`);
+    const human = flags.human !== false;
     let format = flags.format ?? 'table';
     if (flags.quiet && format === 'table') format = '{{.ID}}';
     const rows = await ctx.engine.images.history(positionals[0]!);
@@ -61,7 +59,7 @@ export const verb = defineVerb({
     return printRows(
       ctx,
       format,
-      rows.map((r) => historyRow(r, !flags['no-trunc'], h === 'true', now)),
+      rows.map((r) => historyRow(r, !flags['no-trunc'], human, now)),
       historyColumns,
     );
   },

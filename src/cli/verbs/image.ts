@@ -54,14 +54,14 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   rm: {
     synopsis: '[OPTIONS] IMAGE [IMAGE...]',
-    flags: { force: { short: 'f', help: 'remove even when a container uses it, and every name of an id' } },
+    flags: { force: { short: 'f', help: 'Force removal of the image' } },
     run: (ctx, f, pos) => removeImagesCommand(ctx, f.force === true, pos),
   },
   prune: {
     synopsis: '[OPTIONS]',
     flags: {
-      all: { short: 'a', help: 'remove all images no container uses, not just dangling ones' },
-      force: { short: 'f', help: 'do not prompt for confirmation' },
+      all: { short: 'a', help: 'Remove all unused images, not just dangling ones' },
+      force: { short: 'f', help: 'Do not prompt for confirmation' },
     },
     run: (ctx, f, pos) => {
       if (pos.length > 0) throw new EngineError('invalid_argument', `'dockui image prune' takes no arguments`);
@@ -70,7 +70,7 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   inspect: {
     synopsis: '[OPTIONS] IMAGE [IMAGE...]',
-    flags: { format: { short: 'f', value: true, help: 'json (default) or a {{.Field}} template' } },
+    flags: { format: { short: 'f', value: true, help: 'Format the output using the given Go template' } },
     run: (ctx, f, pos) => inspectImagesCommand(ctx, pos, f.format as string | undefined),
   },
   tag: { synopsis: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]', flags: {}, run: (ctx, _f, pos) => tagCommand(ctx, pos) },

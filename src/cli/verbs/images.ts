@@ -135,12 +135,12 @@ export async function listImagesCommand(
 }
 
 export const listFlags = {
-  all: { short: 'a', help: 'show all images (dockui keeps no intermediate images: same as default)' },
-  quiet: { short: 'q', help: 'only show image ids' },
-  digests: { help: 'show digests' },
-  'no-trunc': { help: 'do not truncate ids' },
-  format: { value: true, help: "'table {{.Repository}}\\t{{.ID}}', 'json' (one object per line) or a Go template" },
-  filter: { short: 'f', value: true, multi: true, help: 'dangling=true|false, reference=PATTERN (busybox, busy*:1*)' },
+  all: { short: 'a', help: 'Show all images (default hides intermediate images)' },
+  quiet: { short: 'q', help: 'Only show image IDs' },
+  digests: { help: 'Show digests' },
+  'no-trunc': { help: "Don't truncate output" },
+  format: { value: true, help: 'Pretty-print images using a Go template' },
+  filter: { short: 'f', value: true, multi: true, type: 'filter', help: 'Filter output based on conditions provided' },
 } as const;
 
 export const verb = defineVerb({

@@ -7,7 +7,7 @@ export const verb = defineVerb({
   synopsis: 'TARBALL|- NAME[:TAG]',
   summary: 'Create a one-layer image from a root filesystem tarball (plain or gzip)',
   flags: {
-    message: { short: 'm', value: true, help: 'comment for the history entry' },
+    message: { short: 'm', value: true, help: 'Set commit message for imported image' },
   },
   async run(ctx, { flags, positionals }) {
     const [file, name, ...extra] = positionals;

@@ -8,8 +8,8 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS] NAME|ID [NAME|ID...]',
   summary: 'Show low-level information on containers or images (JSON)',
   flags: {
-    type: { value: true, help: 'container or image' },
-    format: { short: 'f', value: true, help: "Go template ('{{.State.Status}}', '{{json .Config}}') or 'json'" },
+    type: { value: true, help: 'Return JSON for specified type' },
+    format: { short: 'f', value: true, help: 'Format the output using the given Go template' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length === 0) throw new EngineError('invalid_argument', "'dockui inspect' needs at least one name or id");

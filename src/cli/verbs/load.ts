@@ -7,8 +7,8 @@ export const verb = defineVerb({
   synopsis: '[-i FILE] [-q]',
   summary: 'Load images from a tar archive (docker save or oci-archive; stdin by default)',
   flags: {
-    input: { short: 'i', value: true, help: 'read from a file instead of stdin' },
-    quiet: { short: 'q', help: 'print only the loaded images, not each layer' },
+    input: { short: 'i', value: true, help: 'Read from tar archive file, instead of STDIN' },
+    quiet: { short: 'q', help: 'Suppress the load output' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length > 0)

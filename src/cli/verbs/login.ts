@@ -19,7 +19,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** Asks on the terminal; the password is not echoed. */
 async function prompt(ctx: CliContext, question: string, secret: boolean): Promise<string> {
-  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr, terminal: true });
+  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr.stream, terminal: true });
   if (secret) {
     // Echo nothing while the password is typed.
     const out = rl as unknown as { _writeToOutput?: (s: string) => void };
@@ -47,9 +47,9 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS] [SERVER]',
   summary: 'Log in to a registry (credentials go to ~/.docker/config.json, as with docker)',
   flags: {
-    username: { short: 'u', value: true, help: 'user name' },
-    password: { short: 'p', value: true, help: 'password (prefer --password-stdin)' },
-    'password-stdin': { help: 'read the password from standard input' },
+    username: { short: 'u', value: true, help: 'Username' },
+    password: { short: 'p', value: true, help: 'Password' },
+    'password-stdin': { help: 'Take the password from stdin' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length > 1) throw new EngineError('invalid_argument', `'dockui login' takes at most one server`);

@@ -4,6 +4,7 @@ import { EngineError } from '../../engine/define.js';
 import { isBuiltinNetwork, labelMatch, networkJson, networkList, parseFilterArgs, builtinNetworkJson } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
+import { keyValues } from '../key-values.js';
 import { printRows } from '../template/index.js';
 import { networkColumns } from '../template/columns.js';
 import { writeInspect } from '../template/inspect.js';
@@ -11,15 +12,6 @@ import { confirm } from './image.js';
 import { runSub, type Sub, type SubFlags } from './subcommands.js';
 
 const strs = (v: SubFlags[string]): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
-
-function labelsOf(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of args) {
-    const i = l.indexOf('=');
-    out[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
-  }
-  return out;
-}
 
 function row(json: Record<string, unknown>, noTrunc: boolean): Record<string, unknown> {
   const labels = json.Labels as Record<string, string>;
@@ -52,10 +44,10 @@ const subs: Readonly<Record<string, Sub>> = {
   ls: {
     synopsis: '[-q] [--no-trunc] [-f FILTER] [--format F]',
     flags: {
-      filter: { short: 'f', value: true, multi: true, help: 'name=, id=, label=, driver=, type=custom|builtin, scope=, dangling=' },
-      format: { value: true, help: "'table {{.Name}}\\t{{.Driver}}', 'json' or a Go template" },
-      'no-trunc': { help: 'do not truncate the output' },
-      quiet: { short: 'q', help: 'only display network IDs' },
+      filter: { short: 'f', value: true, multi: true, type: 'filter', help: "Provide filter values (e.g. 'driver=bridge')" },
+      format: { value: true, help: 'Pretty-print networks using a Go template' },
+      'no-trunc': { help: 'Do not truncate the output' },
+      quiet: { short: 'q', help: 'Only display network IDs' },
     },
     noArgs: true,
     async run(ctx, f) {
@@ -74,9 +66,9 @@ const subs: Readonly<Record<string, Sub>> = {
   create: {
     synopsis: '[-d bridge] [--internal] [--label K=V] NETWORK',
     flags: {
-      driver: { short: 'd', value: true, help: 'driver to manage the network (bridge)' },
-      internal: { help: 'restrict external access to the network' },
-      label: { value: true, multi: true, help: 'set metadata on a network' },
+      driver: { short: 'd', value: true, help: 'Driver to manage the Network (default "bridge")' },
+      internal: { help: 'Restrict external access to the network' },
+      label: { value: true, multi: true, help: 'Set metadata on a network' },
     },
     async run(ctx, f, pos) {
       if (pos.length !== 1) throw new EngineError('invalid_argument', "'dockui network create' takes one network name");
@@ -85,7 +77,7 @@ const subs: Readonly<Record<string, Sub>> = {
         throw new EngineError('invalid_argument', `network driver ${f.driver} is not supported: dockui networks are bridges`);
       if (isBuiltinNetwork(name)) throw new EngineError('invalid_argument', `${name} is a pre-defined network and cannot be created`);
       const r = await ctx.engine.networks.create(name, {
-        labels: labelsOf(strs(f.label)),
+        labels: keyValues(strs(f.label), '--label', 'empty'),
         ...(f.internal === true ? { internal: true } : {}),
       });
       if (!r.created) throw new EngineError('conflict', `network with name ${name} already exists`);
@@ -95,7 +87,7 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   inspect: {
     synopsis: '[-f FORMAT] NETWORK...',
-    flags: { format: { short: 'f', value: true, help: "Go template ('{{.IPAM.Config}}') or 'json'" } },
+    flags: { format: { short: 'f', value: true, help: 'Format the output using the given Go template' } },
     async run(ctx, f, pos) {
       needs(pos, 1, 'inspect');
       return writeInspect(ctx, typeof f.format === 'string' ? f.format : '', async () => {
@@ -126,7 +118,7 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   connect: {
     synopsis: '[--alias NAME] NETWORK CONTAINER',
-    flags: { alias: { value: true, multi: true, help: 'add network-scoped alias for the container' } },
+    flags: { alias: { value: true, multi: true, type: 'strings', help: 'Add network-scoped alias for the container' } },
     async run(ctx, f, pos) {
       needs(pos, 2, 'connect');
       if (isBuiltinNetwork(pos[0]!))
@@ -137,7 +129,7 @@ const subs: Readonly<Record<string, Sub>> = {
   },
   disconnect: {
     synopsis: 'NETWORK CONTAINER',
-    flags: { force: { short: 'f', help: 'force the container to disconnect from a network' } },
+    flags: { force: { short: 'f', help: 'Force the container to disconnect from a network' } },
     async run(ctx, _f, pos) {
       needs(pos, 2, 'disconnect');
       await ctx.engine.networks.disconnect(pos[0]!, pos[1]!);
@@ -147,8 +139,8 @@ const subs: Readonly<Record<string, Sub>> = {
   prune: {
     synopsis: '[-f] [--filter label=K|until=T]',
     flags: {
-      filter: { value: true, multi: true, help: 'label=, label!=' },
-      force: { short: 'f', help: 'do not prompt for confirmation' },
+      filter: { value: true, multi: true, type: 'filter', help: "Provide filter values (e.g. 'until=<timestamp>')" },
+      force: { short: 'f', help: 'Do not prompt for confirmation' },
     },
     noArgs: true,
     async run(ctx, f) {

@@ -5,6 +5,7 @@ import type { PodReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
+import { keyValues } from '../key-values.js';
 import { printRows, type RowsOptions } from '../template/index.js';
 import { writeInspect } from '../template/inspect.js';
 import { runSub, type Sub, type SubFlags } from './subcommands.js';
@@ -41,15 +42,6 @@ export function podJson(p: PodReport): Record<string, unknown> {
     NumContainers: p.containers.length + (p.infra ? 1 : 0),
     Containers: [...(p.infra ? [p.infra] : []), ...p.containers].map((c) => ({ Id: c.id, Name: c.name, State: c.state })),
   };
-}
-
-function labelsOf(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of args) {
-    const i = l.indexOf('=');
-    out[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
-  }
-  return out;
 }
 
 /** Runs fn on each pod named; prints its id; one failure among several is reported and the rest go on. */
@@ -90,7 +82,7 @@ const subs: Readonly<Record<string, Sub>> = {
         publish: strs(f.publish),
         ...(net !== undefined && aliases.length ? { networks: [{ name: net, aliases }] } : net !== undefined ? { network: net } : {}),
         ...(typeof f.hostname === 'string' ? { hostname: f.hostname } : {}),
-        labels: labelsOf(strs(f.label)),
+        labels: keyValues(strs(f.label), '--label', 'empty'),
       });
       ctx.stdout.write(`${p.id}\n`);
       return 0;

@@ -1,7 +1,7 @@
 // `dockui ps`: kept light (records + a liveness check per running container) since it is a
 // benchmark target and the TUI's refresh path.
 import { EngineError } from '../../engine/define.js';
-import { containerFilter, containerFilterKeys, parseFilterArgs, type ContainerReport } from '../../engine/index.js';
+import { containerFilter, parseFilterArgs, type ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
 import { table } from './images.js';
@@ -36,14 +36,14 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS]',
   summary: 'List containers',
   flags: {
-    all: { short: 'a', help: 'show all containers (default: running only)' },
-    quiet: { short: 'q', help: 'only ids' },
-    filter: { short: 'f', value: true, multi: true, help: containerFilterKeys.map((k) => `${k}=`).join(', ') },
-    'no-trunc': { help: 'do not truncate ids and commands' },
-    last: { short: 'n', value: true, help: 'show the N last created containers (all states)' },
-    latest: { short: 'l', help: 'show the latest created container (all states)' },
-    size: { short: 's', help: 'display total file sizes (writable layer, and with the image: virtual)' },
-    format: { value: true, help: "'table {{.ID}}\\t{{.Names}}', 'json' (one object per line) or a Go template" },
+    all: { short: 'a', help: 'Show all containers (default shows just running)' },
+    quiet: { short: 'q', help: 'Only display container IDs' },
+    filter: { short: 'f', value: true, multi: true, type: 'filter', help: 'Filter output based on conditions provided' },
+    'no-trunc': { help: "Don't truncate output" },
+    last: { short: 'n', value: true, type: 'int', help: 'Show n last created containers (includes all states) (default -1)' },
+    latest: { short: 'l', help: 'Show the latest created container (includes all states)' },
+    size: { short: 's', help: 'Display total file sizes' },
+    format: { value: true, help: 'Pretty-print containers using a Go template' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length) throw new EngineError('invalid_argument', `'dockui ps' takes no arguments`);

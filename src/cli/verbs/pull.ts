@@ -8,8 +8,8 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS] NAME[:TAG|@DIGEST]',
   summary: 'Download an image from a registry',
   flags: {
-    platform: { value: true, help: 'pick this platform from a multi-platform image (os/arch[/variant])' },
-    quiet: { short: 'q', help: 'print only the image reference' },
+    platform: { value: true, help: 'Set platform if server is multi-platform capable' },
+    quiet: { short: 'q', help: 'Suppress verbose output' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui pull' takes exactly one image reference`);
@@ -26,6 +26,13 @@ export const verb = defineVerb({
       // As docker pull -q: the full normalized name ("docker.io/library/busybox:latest").
       ctx.stdout.write(`${ref.toString()}\n`);
       return 0;
+    }
+    if (r.skippedDevices?.length) {
+      const n = r.skippedDevices.length;
+      const shown = r.skippedDevices.slice(0, 3).join(', ') + (n > 3 ? ', …' : '');
+      ctx.stdout.write(
+        `Note: ${n} device node${n === 1 ? '' : 's'} left out (${shown}): rootless, they cannot be made; containers get the runtime's /dev\n`,
+      );
     }
     ctx.stdout.write(`Digest: ${r.indexDigest ?? r.digest}\n`);
     ctx.stdout.write(`Status: ${r.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${ref.familiar()}\n`);

@@ -16,7 +16,7 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS] NAME[:TAG]',
   summary: 'Upload an image to a registry',
   flags: {
-    quiet: { short: 'q', help: 'print only the digest' },
+    quiet: { short: 'q', help: 'Suppress verbose output' },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length !== 1) throw new EngineError('invalid_argument', `'dockui push' takes exactly one image reference`);

@@ -28,7 +28,7 @@ export const verb = defineVerb({
   synopsis: '[OPTIONS] IMAGE [IMAGE...]',
   summary: 'Remove one or more images',
   flags: {
-    force: { short: 'f', help: 'remove even when a container uses it, and every name of an id' },
+    force: { short: 'f', help: 'Force removal of the image' },
   },
   run: (ctx, { flags, positionals }) => removeImagesCommand(ctx, flags.force ?? false, positionals),
 });

@@ -3,6 +3,7 @@
 // --time idle seconds (0: never) or on SIGINT/SIGTERM, removing its socket.
 import { EngineError } from '../../engine/define.js';
 import type { CliContext } from '../context.js';
+import { terminalFor } from '../tty-size.js';
 
 export async function serviceRun(
   ctx: CliContext,
@@ -12,8 +13,9 @@ export async function serviceRun(
   // The service's helper for `docker run -i/-it`: the container runs attached to this process's
   // stdio, which the service connects to the client (src/server/sessions.ts).
   if (flags.attach !== undefined) {
-    await windowSize(500);
-    return ctx.engine.containers.runAttached(flags.attach, { signal: ctx.signal });
+    // Under `script`: stdin is a terminal only for a TTY session.
+    const restore = await terminalFor(process.stdin.isTTY === true);
+    return ctx.engine.containers.runAttached(flags.attach, { signal: ctx.signal }).finally(restore);
   }
   if (positionals.length > 1) throw new EngineError('invalid_argument', "'dockui system service' takes at most one address");
   const idle = flags.time === undefined ? 5 : Number(flags.time);
@@ -37,28 +39,4 @@ export async function serviceRun(
   await svc.close();
   await ctx.engine.close();
   return 0;
-}
-
-/**
- * Under a TTY session the pty starts at 0×0 and the client's first resize comes after its start
- * request: a command that asks its size at once (`stty size`) would see none. Wait (at most
- * `ms`) for the size before the container starts; a client that never resizes costs the wait.
- */
-async function windowSize(ms: number): Promise<void> {
-  const out = process.stdout;
-  if (!out.isTTY || out.getWindowSize()[1] > 0) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      out.off('resize', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    // 'resize' comes with SIGWINCH; the poll covers a size set before the listener was.
-    const poll = setInterval(() => {
-      if (out.getWindowSize()[1] > 0) done();
-    }, 10);
-    out.on('resize', done);
-  });
 }

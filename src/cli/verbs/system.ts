@@ -1,55 +1,16 @@
-// `dockui system df|check|prune|service`: disk use, a full re-verification of the store, cleanup, and the Engine API.
-import { readdir, readFile, lstat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { EngineError } from '../../engine/define.js';
-import type { CliContext } from '../context.js';
+// `dockui system df|events|info|check|prune|service`: disk use, a full re-verification of the store, cleanup, and the Engine API.
+import { parseArgs, usage } from '../args.js';
+import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
 import { confirm } from './image.js';
 import { humanSize, table } from './images.js';
 import { runSub, type Sub } from './subcommands.js';
 
-/** Bytes of the files under dir, hardlinks counted once; 0 when it is absent. */
-async function du(dir: string, seen = new Set<number>()): Promise<number> {
-  let total = 0;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return 0;
-  }
-  for (const n of names) {
-    const p = join(dir, n);
-    const st = await lstat(p).catch(() => undefined);
-    if (!st) continue;
-    if (st.isDirectory()) total += await du(p, seen);
-    else if (!seen.has(st.ino)) {
-      seen.add(st.ino);
-      total += st.size;
-    }
-  }
-  return total;
-}
-
 const pct = (part: number, whole: number) => (whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : '');
 
 async function df(ctx: CliContext, flags: { format?: string }): Promise<number> {
   const r = await ctx.engine.system.df();
-  const root = ctx.paths.root;
-  const cdirs = await readdir(join(root, 'containers')).catch(() => [] as string[]);
-  let running = 0;
-  let csize = 0;
-  for (const c of cdirs) {
-    const rec = await readFile(join(root, 'containers', c, 'record.json'), 'utf8').catch(() => '{}');
-    try {
-      if ((JSON.parse(rec) as { state?: string }).state === 'running') running++;
-    } catch {
-      // a record being written: counted, not active
-    }
-    csize += await du(join(root, 'containers', c, 'upper'));
-  }
-  const vols = await readdir(join(root, 'volumes')).catch(() => [] as string[]);
-  let vsize = 0;
-  for (const v of vols) vsize += await du(join(root, 'volumes', v));
+  const { containers: c, volumes: v } = r;
   const rows = [
     [
       'Images',
@@ -58,21 +19,27 @@ async function df(ctx: CliContext, flags: { format?: string }): Promise<number> 
       humanSize(r.images.size),
       `${humanSize(r.images.reclaimable)}${pct(r.images.reclaimable, r.images.size)}`,
     ],
-    ['Containers', String(cdirs.length), String(running), humanSize(csize), humanSize(csize)],
-    ['Local Volumes', String(vols.length), '0', humanSize(vsize), humanSize(vsize)],
+    ['Containers', String(c.count), String(c.active), humanSize(c.size), `${humanSize(c.reclaimable)}${pct(c.reclaimable, c.size)}`],
+    ['Local Volumes', String(v.count), String(v.active), humanSize(v.size), `${humanSize(v.reclaimable)}${pct(v.reclaimable, v.size)}`],
     ['Build Cache', String(r.buildCache.count), '0', '-', '-'],
     ['Blobs', String(r.blobs.count), '-', humanSize(r.blobs.size), '-'],
     ['Layers', String(r.layers.count), '-', humanSize(r.layers.size), '-'],
     ['Temp files', String(r.tmp.count), '-', humanSize(r.tmp.size), humanSize(r.tmp.size)],
   ];
   if (flags.format === 'json') {
-    ctx.stdout.write(
-      `${JSON.stringify({ ...r, containers: { count: cdirs.length, active: running, size: csize }, volumes: { count: vols.length, size: vsize } })}\n`,
-    );
+    ctx.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;
   }
-  if (flags.format !== undefined && flags.format !== 'table')
-    throw new EngineError('invalid_argument', `unsupported --format ${JSON.stringify(flags.format)} (use json or table)`);
+  if (flags.format !== undefined && flags.format !== 'table') {
+    // A Go template over docker's fields (Type, TotalCount, Active, Size, Reclaimable).
+    const { printRows } = await import('../template/index.js');
+    const recs = rows.map(([Type, TotalCount, Active, Size, Reclaimable]) => ({ Type, TotalCount, Active, Size, Reclaimable }));
+    return printRows(ctx, flags.format, recs, {
+      typeName: '*formatter.diskUsageImagesContext',
+      headers: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' },
+      defaultTable: '{{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}',
+    });
+  }
   ctx.stdout.write(table(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'], rows));
   return 0;
 }
@@ -149,7 +116,7 @@ const subs: Readonly<Record<string, Sub>> = {
   df: {
     noArgs: true,
     synopsis: '[OPTIONS]',
-    flags: { format: { value: true, help: 'table (default) or json' } },
+    flags: { format: { value: true, help: 'Pretty-print images using a Go template' } },
     run: (ctx, f) => df(ctx, { format: f.format as string | undefined }),
   },
   check: {
@@ -167,8 +134,8 @@ const subs: Readonly<Record<string, Sub>> = {
     noArgs: true,
     synopsis: '[OPTIONS]',
     flags: {
-      all: { short: 'a', help: 'also remove unused images (not just dangling ones) and the build cache' },
-      force: { short: 'f', help: 'do not prompt for confirmation' },
+      all: { short: 'a', help: 'Remove all unused images not just dangling ones' },
+      force: { short: 'f', help: 'Do not prompt for confirmation' },
     },
     run: (ctx, f) => prune(ctx, { all: f.all === true, force: f.force === true }),
   },
@@ -200,9 +167,21 @@ const subs: Readonly<Record<string, Sub>> = {
 
 export const verb = defineVerb({
   name: 'system',
-  synopsis: 'COMMAND (df, check, prune, restore, service)',
+  synopsis: 'COMMAND (df, events, info, check, prune, restore, service)',
   summary: 'Manage the store (disk use, verification, cleanup), restore containers after a boot, serve the Docker Engine API',
   flags: {},
   stopAtPositional: true,
-  run: (ctx, { positionals }) => runSub(ctx, 'system', subs, positionals),
+  run: async (ctx, { positionals }) => {
+    const [sub, ...rest] = positionals;
+    // docker's `system events` and `system info` are the top-level verbs under another name.
+    if (sub === 'events' || sub === 'info') {
+      const { verb: v } = (await import(sub === 'events' ? './events.js' : './info.js')) as unknown as { verb: Verb };
+      if (rest[0] === '--help' || rest[0] === '-h') {
+        ctx.stdout.write(`${usage(`system ${sub}`, v.synopsis, v.flags, v.summary)}\n`);
+        return 0;
+      }
+      return v.run(ctx, parseArgs(`system ${sub}`, rest, v.flags));
+    }
+    return runSub(ctx, 'system', subs, positionals);
+  },
 });

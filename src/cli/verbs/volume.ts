@@ -30,11 +30,11 @@ function volumeJson(v: VolumeReport): Record<string, unknown> {
 }
 
 const lsFlags = {
-  quiet: { short: 'q', help: 'names only' },
-  format: { value: true, help: "'table {{.Name}}\\t{{.Mountpoint}}', 'json' or a Go template" },
+  quiet: { short: 'q', help: 'Only display volume names' },
+  format: { value: true, help: 'Pretty-print volumes using a Go template' },
 } as const;
-const rmFlags = { force: { short: 'f', help: 'ignore missing volumes' } } as const;
-const inspectFlags = { format: { short: 'f', value: true, help: "Go template ('{{.Mountpoint}}') or 'json'" } } as const;
+const rmFlags = { force: { short: 'f', help: 'Force the removal of one or more volumes' } } as const;
+const inspectFlags = { format: { short: 'f', value: true, help: 'Format the output using the given Go template' } } as const;
 
 export const verb = defineVerb({
   name: 'volume',

@@ -33,6 +33,8 @@ export interface RunRequest {
   readonly user?: string;
   readonly cwd: string;
   readonly network: 'default' | 'none' | 'host';
+  /** --add-host: lines for /etc/hosts. */
+  readonly hosts?: readonly { readonly host: string; readonly ip: string }[];
   /** Extra bind mounts (RUN --mount=type=cache|bind|tmpfs). */
   readonly mounts: readonly {
     readonly type: 'bind' | 'tmpfs';
@@ -86,6 +88,11 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
   let hasher: ContentHasher | undefined;
   let executor: Executor | undefined;
   await cleanLeftovers(deps);
+  if (opts.platform !== undefined) {
+    // A bad --platform fails before anything is done (one line, from parsePlatform).
+    const { formatPlatform, parsePlatform } = await import('../registry/platform.js');
+    opts = { ...opts, platform: formatPlatform(parsePlatform(opts.platform)) };
+  }
   try {
     const ctx = loadContext({
       context: opts.context,
@@ -106,6 +113,10 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
     const exec = new Executor(deps, ctx, df, global, cache, hasher, scratch, results, opts, signal);
     executor = exec;
     exec.buildId = buildId;
+    if (opts.cacheFrom && opts.cacheFrom.length > 0 && !opts.noCache) {
+      const { loadCacheSources } = await import('./cache-from.js');
+      exec.cacheSources = await loadCacheSources(deps.store, opts.cacheFrom, deps.pull, (m) => opts.onWarning?.(m), signal);
+    }
     for (const stage of stages) {
       throwIfAborted(signal);
       const name = stage.name ?? `stage-${stage.index}`;
@@ -189,6 +200,10 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
     const config = cloneConfig(final.config);
     if (opts.labels && Object.keys(opts.labels).length > 0) config.config.Labels = { ...(config.config.Labels ?? {}), ...opts.labels };
     const img = await writeImage(deps.store, config, final.layers, opts.tags ?? []);
+    if (opts.output) {
+      const { exportOutput } = await import('./output.js');
+      await exportOutput(deps.store, final, scratch, opts.output);
+    }
     // Paths gone from the context leave the stat cache, so it does not grow without end.
     hasher.save(ctx.walkedPaths());
     trace('image written');

@@ -2,7 +2,9 @@
 // mtimes (a `touch` or a fresh checkout must still hit the cache), yet re-reading 10,000 files
 // on every save would cost more than the build. So the sha256 of each file is remembered per
 // context under ROOT/build-cache/hashes/, keyed by the stat tuple (size, mtime ns, inode, mode):
-// when the tuple is unchanged the file is not read again.
+// when the tuple is unchanged the file is not read again. A small file that is read is also
+// kept (up to a budget per build): a COPY that misses the cache then writes it from memory and
+// its layer takes it from there, instead of reading it twice more (copy-step.ts, layer.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +23,15 @@ export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Files up to this size are kept in memory after hashing, up to `keepBudget` bytes in all. */
+const keepMax = 256 << 10;
+const keepBudget = 64 << 20;
+
 export class ContentHasher {
   readonly #file: string;
+  /** Content read for hashing, by rel, with the stat tuple it was read under. */
+  readonly #kept = new Map<string, { tuple: string; data: Buffer }>();
+  #keptBytes = 0;
   readonly #dir: string;
   #files: Record<string, Cached>;
   #dirty = false;
@@ -50,11 +59,26 @@ export class ContentHasher {
     const ino = e.ino.toString();
     const c = this.#files[e.rel];
     if (c && c[0] === e.size && c[1] === mtime && c[2] === ino && c[3] === e.mode) return c[4];
-    const hex = hashFileAt(join(this.contextDir, e.rel));
+    const keep = e.size <= keepMax && this.#keptBytes + e.size <= keepBudget;
+    const { hex, data } = readAndHash(join(this.contextDir, e.rel), keep);
+    // Kept only when it is what the walk saw (a file that changed size since is read again later).
+    if (data && data.length === e.size) {
+      this.#kept.set(e.rel, { tuple: `${e.size}:${mtime}:${ino}:${e.mode}`, data });
+      this.#keptBytes += data.length;
+    }
     this.reads++;
     this.#files[e.rel] = [e.size, mtime, ino, e.mode, hex];
     this.#dirty = true;
     return hex;
+  }
+
+  /**
+   * The content of a regular file as it was hashed in this build, when it was small enough to
+   * keep and its stat tuple is still the one it was hashed under; undefined otherwise.
+   */
+  contentOf(e: ContextEntry): Buffer | undefined {
+    const k = this.#kept.get(e.rel);
+    return k && k.tuple === `${e.size}:${e.mtimeNs}:${e.ino}:${e.mode}` ? k.data : undefined;
   }
 
   /**
@@ -98,16 +122,24 @@ const chunk = Buffer.allocUnsafe(1 << 20);
 
 /** sha256 hex of a file, read in 1 MiB chunks so big files never sit in memory whole. */
 export function hashFileAt(path: string): string {
+  return readAndHash(path, false).hex;
+}
+
+/** sha256 hex of a file and, with `keep` and when it fits in one chunk, a copy of its content. */
+function readAndHash(path: string, keep: boolean): { hex: string; data?: Buffer } {
   const h = createHash('sha256');
   const fd = openSync(path, 'r');
+  let data: Buffer | undefined = keep ? Buffer.alloc(0) : undefined;
   try {
-    for (;;) {
+    for (let first = true; ; first = false) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      h.update(chunk.subarray(0, n));
+      const got = chunk.subarray(0, n);
+      h.update(got);
+      data = data && first ? Buffer.from(got) : undefined;
     }
   } finally {
     closeSync(fd);
   }
-  return h.digest('hex');
+  return { hex: h.digest('hex'), ...(data ? { data } : {}) };
 }

@@ -9,6 +9,7 @@ import { parseChmod, type Chmod } from './chmod.js';
 import { sha256Hex } from './content-hash.js';
 import type { ContextEntry } from './context.js';
 import { copyInto, dirTree, selectSources, writeDataFile, type Selection, type SourceTree } from './copy.js';
+import type { PlannedLayer } from './copy-plan.js';
 import type { Executor, StepResult } from './executor.js';
 import { sourceState } from './from-step.js';
 import { createdBy, resolveDest } from './steps.js';
@@ -92,8 +93,15 @@ export async function copyStep(ex: Executor, parent: BuildState, x: CopyInstruct
   const previous = incremental ? await copyIndex(ex, indexKey) : undefined;
   const records: Record<string, string> = {};
   const upper = ex.newDir('upper');
+  // Files written from the content read when hashing them: the layer takes them from here too.
+  const written = new Map<string, Buffer>();
   const parentDiffs = parent.config.rootfs.diff_ids;
   let delta: { base: BuildState; chain: readonly string[] } | undefined;
+  // The plain case's layer, planned in memory (copy-plan.ts): taken as is when the store has it,
+  // else written out from the plan (its tar is the blob).
+  let planned: Planned | undefined;
+  const plannable =
+    ctxSelections?.length === 1 && x.kind === 'copy' && x.heredocs.length === 0 && x.chown === undefined && x.chmod === undefined;
   // Loaded only when a COPY misses the cache (they pull in the native helper).
   const [{ resolveChown, withRootfs }, { S_IFCHR, sysx }] = await Promise.all([import('./rootfs.js'), import('../sysx.js')]);
   await withRootfs(ex.store, parentDiffs, ex.scratch, async (parentRoot) => {
@@ -112,8 +120,22 @@ export async function copyStep(ex: Executor, parent: BuildState, x: CopyInstruct
         const mode = e.type === 'symlink' ? 0o777 : chmod ? chmod(e.mode & 0o7777, e.type === 'dir') : e.mode;
         return `${e.type}:${mode}:${what}:${e.mtimeNs}:${o.uid}:${o.gid}`;
       };
-      const copyOpts = { ...base, dest, keepOwners: false, extractArchives: x.kind === 'add' && x.unpack !== false };
+      const copyOpts = {
+        ...base,
+        dest,
+        keepOwners: false,
+        extractArchives: x.kind === 'add' && x.unpack !== false,
+        contentOf: (e: ContextEntry) => ex.hasher.contentOf(e),
+        written,
+      };
       await copyInto(upper, ex.ctx, ctxSelections, { ...copyOpts, dryRun: true, onEntry: (p, e, o) => (records[p] = recordOf(e, o)) });
+      if (plannable && !previous) {
+        planned = await planLayer(ex, ctxSelections[0]!, dest, parentRoot);
+        if (planned) {
+          if (!planned.stored) (await import('./copy-plan.js')).materialize(planned.plan, upper);
+          return;
+        }
+      }
       let only: Set<string> | undefined;
       const gone: string[] = [];
       if (previous && previous.chain.length < maxDeltaChain) {
@@ -152,11 +174,13 @@ export async function copyStep(ex: Executor, parent: BuildState, x: CopyInstruct
     }
     for (const h of x.heredocs) {
       const path = dest.endsWith('/') ? `${dest}${h.name}` : dest;
+      written.delete(posix.normalize(path));
       writeDataFile(upper, parentRoot, path, h.data, { mode: chmod ? chmod(0o644, false) : 0o644, ...(chown ? { chown } : {}) });
     }
     for (const d of downloads) {
       const name = decodeURIComponent(new URL(d.url).pathname.split('/').pop() || 'download');
       const path = dest.endsWith('/') ? `${dest}${name}` : dest;
+      written.delete(posix.normalize(path));
       writeDataFile(upper, parentRoot, path, d.data, {
         mode: chmod ? chmod(0o600, false) : 0o600,
         ...(chown ? { chown } : {}),
@@ -164,15 +188,39 @@ export async function copyStep(ex: Executor, parent: BuildState, x: CopyInstruct
       });
     }
   });
-  trace(`copy: files written${delta ? ' (delta)' : ''}`);
+  trace(
+    planned?.stored
+      ? 'copy: its layer is in the store already, nothing written'
+      : `copy: files written${delta ? ' (delta)' : planned ? ' (planned)' : ''}`,
+  );
   // Copies carry no xattrs (ADD's tar extraction may).
   const below = delta ? delta.base : parent;
-  const state = await ex.commitLayer(below, key, upper, createdBy(x.text, true), x.kind === 'add');
+  const state = planned
+    ? await ex.commitPlanned(parent, key, upper, createdBy(x.text, true), planned)
+    : await ex.commitLayer(below, key, upper, createdBy(x.text, true), x.kind === 'add', (rel) => written.get(`/${rel}`));
   if (incremental) {
     const own = state.config.rootfs.diff_ids.slice(parentDiffs.length);
     if (own.length > 0) saveCopyIndex(ex, indexKey, { resultKey: key, chain: own, records });
   }
   return { state, cached: false };
+}
+
+/** A COPY's layer planned in memory (copy-plan.ts), compressed, and whether the store has it. */
+export interface Planned {
+  readonly plan: PlannedLayer;
+  readonly gz: Buffer;
+  readonly digest: string;
+  readonly stored: boolean;
+}
+
+/** The plan of copying `sel` to `dest` over `parentRoot`, when this COPY is one a plan can tell exactly. */
+async function planLayer(ex: Executor, sel: Selection, dest: string, parentRoot: string | undefined): Promise<Planned | undefined> {
+  const { planCopyLayer, compressPlanned } = await import('./copy-plan.js');
+  const clean = posix.normalize(dest).replace(/\/$/, '') || '/';
+  const plan = planCopyLayer(sel, clean, parentRoot, ex.ctx.dir, (e) => ex.hasher.contentOf(e));
+  if (!plan) return undefined;
+  const { gz, digest } = compressPlanned(plan);
+  return { plan, gz, digest, stored: await ex.store.hasLayer(plan.diffId) };
 }
 
 /** The last build of a COPY, when its result and every layer of it are still there. */

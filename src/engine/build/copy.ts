@@ -8,6 +8,9 @@ import {
   closeSync,
   constants as fsConstants,
   copyFileSync,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
   lchownSync,
   linkSync,
   lstatSync,
@@ -20,6 +23,7 @@ import {
   symlinkSync,
   utimesSync,
   writeFileSync,
+  writeSync,
   type Stats,
 } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
@@ -216,6 +220,13 @@ export interface CopyOptions {
   readonly dryRun?: boolean;
   /** Write only these image paths (a delta over an earlier copy); the rest is only reported. */
   readonly only?: ReadonlySet<string>;
+  /**
+   * A regular file's content already in memory (read when it was hashed), to write instead of
+   * copying the file: one read of each file for the whole build.
+   */
+  readonly contentOf?: (e: ContextEntry) => Buffer | undefined;
+  /** Filled with each image path whose file was written from memory, and that content (for the layer). */
+  readonly written?: Map<string, Buffer>;
 }
 
 /** Copies the selections into `upper` (an empty dir standing for `/`). Returns the number of entries written. */
@@ -251,10 +262,14 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
         opts.onEntry?.(destPath, it.entry, owner(it.entry));
         if (skip(destPath)) continue;
         const target = join(upper, destPath);
+        opts.written?.delete(destPath);
         const from = it.entry.type === 'file' ? opts.reuse?.(destPath, it.entry) : undefined;
         if (from !== undefined && linkInto(from, target)) continue;
-        if (it.entry.type === 'file') files.push({ src: join(tree.dir, it.entry.rel), dst: target, e: it.entry, owner: owner(it.entry) });
-        else copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
+        if (it.entry.type === 'file') {
+          const data = opts.contentOf?.(it.entry);
+          files.push({ src: join(tree.dir, it.entry.rel), dst: target, e: it.entry, owner: owner(it.entry), ...(data ? { data } : {}) });
+          if (data) opts.written?.set(destPath, data);
+        } else copyOne(join(tree.dir, it.entry.rel), target, it.entry, owner(it.entry), opts.chmod);
         if (it.entry.type === 'dir') dirs.push(it);
       }
       if (dry) continue;
@@ -276,6 +291,7 @@ export async function copyInto(upper: string, tree: SourceTree, selections: read
     opts.onEntry?.(targetPath, sel.entry, owner(sel.entry));
     if (skip(targetPath)) continue;
     ensureDirs(upper, opts.parentRoot, posix.dirname(targetPath), opts.chown);
+    opts.written?.delete(targetPath);
     const from = sel.entry.type === 'file' ? opts.reuse?.(targetPath, sel.entry) : undefined;
     if (from === undefined || !linkInto(from, join(upper, targetPath)))
       copyOne(join(tree.dir, sel.rel), join(upper, targetPath), sel.entry, owner(sel.entry), opts.chmod);
@@ -400,6 +416,36 @@ interface FileJob {
   readonly dst: string;
   readonly e: ContextEntry;
   readonly owner: { uid: number; gid: number };
+  /** The content, when it is in memory already. */
+  readonly data?: Buffer;
+}
+
+/**
+ * Writes a file from memory as the copy below leaves it (mode, then owner, then mtime, in that
+ * order, so the layer is the same either way), on this thread: five system calls for a small
+ * file and no thread pool round trip (measured: as fast as four copies at once on the pool,
+ * with less CPU).
+ */
+function writeFromMemory(j: FileJob, chmod: Chmod | undefined): void {
+  const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
+  let fd: number;
+  try {
+    fd = openSync(j.dst, flags, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // an earlier source of the same COPY wrote here: the later one wins
+    rmSync(j.dst, { force: true, recursive: true });
+    fd = openSync(j.dst, flags, 0o600);
+  }
+  try {
+    for (let off = 0; off < j.data!.length; ) off += writeSync(fd, j.data!, off);
+    fchmodSync(fd, chmod ? chmod(j.e.mode & 0o7777, false) : j.e.mode & 0o7777);
+    if (j.owner.uid !== 0 || j.owner.gid !== 0) fchownSync(fd, j.owner.uid, j.owner.gid);
+    const t = Number(j.e.mtimeNs / 1000n) / 1e6;
+    futimesSync(fd, t, t);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -412,6 +458,10 @@ async function copyFiles(jobs: readonly FileJob[], chmod: Chmod | undefined, sig
     while (next < jobs.length) {
       throwIfAborted(signal);
       const j = jobs[next++]!;
+      if (j.data) {
+        writeFromMemory(j, chmod);
+        continue;
+      }
       try {
         await copyFile(j.src, j.dst, fsConstants.COPYFILE_EXCL);
       } catch (err) {

@@ -2,7 +2,8 @@
 // the store lease), the dispatch of a step to its kind's executor (from-step, copy-step,
 // run-step, workdir-step; metadata runs here, meta.ts), and the commit of an upper dir as a
 // layer with its cache record.
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import type { Dockerfile, GlobalScope, Instruction, Stage, StageScope } from '../dockerfile/index.js';
@@ -10,12 +11,13 @@ import type { Store } from '../store/index.js';
 import type { BuildOptions } from '../types.js';
 import type { BuilderDeps } from './builder.js';
 import { stateOf, stepKey, type BuildCache, type BuildState } from './cache.js';
+import { alignWithSource, type CacheSource } from './cache-from.js';
 import type { ContentHasher } from './content-hash.js';
 import type { BuildContext } from './context.js';
-import { copyStep } from './copy-step.js';
+import { copyStep, type Planned } from './copy-step.js';
 import { cloneConfig, mediaTypes } from './image-config.js';
 import { applyMeta, isMeta, type MetaInstruction } from './meta.js';
-import { publishBlobFile, tempName, tempPath } from './publish.js';
+import { publishBlobFile, tempPath } from './publish.js';
 import { runStep } from './run-step.js';
 import { touch, withoutRange } from './steps.js';
 import { trace } from './trace.js';
@@ -34,6 +36,8 @@ export interface StepResult {
 export class Executor {
   currentStep = 0;
   buildId = '';
+  /** --cache-from images (cache-from.ts). */
+  cacheSources: readonly CacheSource[] = [];
   readonly #layerCount = { n: 0 };
   constructor(
     readonly deps: BuilderDeps,
@@ -155,7 +159,7 @@ export class Executor {
         });
       }
       if (env) config.config.Env = scope.envList();
-      state = { key, config, layers: parent.layers };
+      state = alignWithSource(this.cacheSources, parent, { key, config, layers: parent.layers });
       this.cache.put(state);
     }
     const bad = list[xs.length];
@@ -175,19 +179,33 @@ export class Executor {
     return d;
   }
 
-  /** Turns an upper dir into a layer (or an empty_layer history entry when nothing changed). */
-  async commitLayer(parent: BuildState, key: string, upper: string, history: string, xattrs = true): Promise<BuildState> {
+  /**
+   * Turns an upper dir into a layer (or an empty_layer history entry when nothing changed).
+   * `contentOf` gives the content of files this step wrote from memory (by path in the upper).
+   */
+  async commitLayer(
+    parent: BuildState,
+    key: string,
+    upper: string,
+    history: string,
+    xattrs = true,
+    contentOf?: (rel: string) => Buffer | undefined,
+  ): Promise<BuildState> {
     const config = cloneConfig(parent.config);
     if (readdirSync(upper).length === 0) {
       rmdirSync(upper);
       touch(config, history, true);
-      const state: BuildState = { key, config, layers: parent.layers };
+      const state = alignWithSource(this.cacheSources, parent, { key, config, layers: parent.layers });
       this.cache.put(state);
       return state;
     }
     const blob = tempPath(this.store, 'layer');
     const { writeLayer } = await import('./layer.js');
-    const layer = await writeLayer(upper, blob, { xattrs, ...(this.signal ? { signal: this.signal } : {}) });
+    const layer = await writeLayer(upper, blob, {
+      xattrs,
+      ...(contentOf ? { contentOf } : {}),
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
     trace(`layer: blob written (${layer.entries} entries, ${layer.size} bytes)`);
     try {
       await publishBlobFile(this.store, blob, layer.digest);
@@ -198,28 +216,83 @@ export class Executor {
     if (await this.store.hasLayer(layer.diffId)) await discard(upper, this.store.root);
     else await this.store.adoptLayer(upper, { diffId: layer.diffId, size: layer.contentSize });
     trace('layer: adopted');
+    return this.stackLayer(parent, key, history, layer);
+  }
+
+  /**
+   * The layer of a planned COPY (copy-step.ts): stacked as is when the store has it (its blob
+   * written from memory if only that is missing), else its blob written from the plan's gzip
+   * and `upper` (materialized from the plan) adopted as the layer.
+   */
+  async commitPlanned(parent: BuildState, key: string, upper: string, history: string, p: Planned): Promise<BuildState> {
+    const layer = { diffId: p.plan.diffId, digest: p.digest, size: p.gz.length };
+    if (p.stored) {
+      if (!(await this.store.hasBlob(p.digest))) await this.store.putBlob(p.gz, p.digest);
+      return this.stackLayer(parent, key, history, layer);
+    }
+    const blob = tempPath(this.store, 'layer');
+    const fd = openSync(blob, 'wx', 0o644);
+    try {
+      for (let off = 0; off < p.gz.length; ) off += writeSync(fd, p.gz, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      await publishBlobFile(this.store, blob, p.digest);
+    } catch (e) {
+      rmSync(blob, { force: true });
+      throw e;
+    }
+    trace(`layer: blob written from the plan (${p.plan.entries} entries, ${p.gz.length} bytes)`);
+    if (await this.store.hasLayer(layer.diffId)) await discard(upper, this.store.root);
+    else await this.store.adoptLayer(upper, { diffId: layer.diffId, size: p.plan.contentSize });
+    trace('layer: adopted');
+    return this.stackLayer(parent, key, history, layer);
+  }
+
+  /** The state of `parent` with one more layer, already in the store (layer dir and blob), recorded in the cache. */
+  stackLayer(parent: BuildState, key: string, history: string, layer: { diffId: string; digest: string; size: number }): BuildState {
+    const config = cloneConfig(parent.config);
     config.rootfs.diff_ids.push(layer.diffId);
     touch(config, history, false);
-    const state: BuildState = {
+    const state = alignWithSource(this.cacheSources, parent, {
       key,
       config,
       layers: [...parent.layers, { mediaType: mediaTypes.layerGzip, digest: layer.digest, size: layer.size }],
-    };
+    });
     this.cache.put(state);
     return state;
   }
 }
 
 /**
- * Drops an upper dir whose layer the store has already: moved aside at once (named like the
- * store's temp files, so its gc finishes the job if we die) and deleted in the background,
- * since deleting thousands of files can take seconds that the build need not wait for.
+ * Drops an upper dir whose layer the store has already, without waiting: deleting thousands of
+ * files can take a second the build need not spend. A detached `sh` is started first and the
+ * dir renamed to `discard-<its pid>-…` under ROOT/tmp; the shell then execs `rm -rf` on it (the
+ * same pid). So the name names the live remover: the next build's leftovers scan and the
+ * store's gc leave it alone while it works (with the build's own pid in the name, the next
+ * build found it "dead" and deleted it synchronously, racing the remover: ~0.3 s of every cold
+ * build in a row), and finish the job only if the remover died. If we die before the rename,
+ * the shell reads EOF and exits, and the dir stays in our scratch dir (a dead build's).
  */
 async function discard(dir: string, root: string): Promise<void> {
-  const aside = join(root, 'tmp', tempName('discard'));
-  renameSync(dir, aside);
   const { spawn } = await import('node:child_process');
-  const child = spawn('rm', ['-rf', '--', aside], { detached: true, stdio: 'ignore' });
-  child.on('error', () => rmSync(aside, { recursive: true, force: true }));
-  child.unref();
+  const hex = randomBytes(6).toString('hex');
+  // $$ is the shell's pid, which exec keeps for rm: the path the shell removes is the one renamed to below.
+  const child = spawn('sh', ['-c', 'read go && exec rm -rf -- "$0-$$-$1"', join(root, 'tmp', 'discard'), hex], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  child.on('error', () => undefined);
+  child.stdin.on('error', () => undefined);
+  if (child.pid === undefined) return rmSync(dir, { recursive: true, force: true });
+  const aside = join(root, 'tmp', `discard-${child.pid}-${hex}`);
+  try {
+    renameSync(dir, aside);
+  } finally {
+    // Without the line the shell's read fails and it exits without removing anything.
+    child.stdin.end(existsSync(aside) ? 'go\n' : '');
+    child.unref();
+  }
 }

@@ -9,7 +9,9 @@ import type { Executor, StepResult } from './executor.js';
 import { cloneConfig, emptyImageConfig, type Descriptor, type OciImageConfig } from './image-config.js';
 
 export async function fromStep(ex: Executor, stage: Stage): Promise<StepResult> {
-  const from = ex.global.expandFrom(stage.from);
+  const expanded = ex.global.expandFrom(stage.from);
+  // build --platform: the platform of every FROM that names none.
+  const from = expanded.platform || !ex.opts.platform ? expanded : { ...expanded, platform: ex.opts.platform };
   const ref = from.image;
   if (ref.toLowerCase() === 'scratch') {
     const config = emptyImageConfig();
@@ -40,6 +42,12 @@ export async function fromStep(ex: Executor, stage: Stage): Promise<StepResult> 
   if (from.platform !== undefined && from.platform !== '') return fromPlatform(ex, ref, from.platform, from.range);
   let pulled = false;
   let resolved;
+  if (ex.opts.pull && ex.deps.pull) {
+    // --pull: the registry's image for the tag, whatever the store has (an error when it cannot be had).
+    await ex.deps.pull(ref, ex.signal);
+    const r = await ex.store.resolveImage(ref);
+    return { state: await imageState(ex, r.id, r.record.manifestDigest), cached: false };
+  }
   try {
     resolved = await ex.store.resolveImage(ref);
   } catch (e) {
@@ -65,6 +73,11 @@ export async function fromPlatform(ex: Executor, ref: string, platformText: stri
   const platform = formatPlatform(want);
   const parsed = parseReference(ref);
   const matches = (p: string | undefined) => p !== undefined && platformMatches(want, parsePlatform(p));
+  if (ex.opts.pull && ex.deps.pull && platformMatches(want, hostPlatform())) {
+    await ex.deps.pull(ref, ex.signal);
+    const r = await ex.store.resolveImage(ref);
+    if (matches(r.record.platform)) return { state: await imageState(ex, r.id, r.record.manifestDigest), cached: false };
+  }
   try {
     const r = await ex.store.resolveImage(ref);
     // A record without a platform (a local build, a load): its config says what it is for.
@@ -92,7 +105,7 @@ export async function fromPlatform(ex: Executor, ref: string, platformText: stri
     /* none yet */
   }
   const mapKey = `${parsed.toString()} ${platform}`;
-  const known = map[mapKey];
+  const known = ex.opts.pull ? undefined : map[mapKey];
   if (known !== undefined) {
     try {
       const r = await ex.store.resolveImage(`${parsed.name}@${known}`);

@@ -35,6 +35,11 @@ export interface WriteLayerOptions {
    * them — so it skips one system call per file.
    */
   readonly xattrs?: boolean;
+  /**
+   * The content of a regular file at `rel` (slash path in `dir`) when the caller has it in
+   * memory (it wrote it from there): used when its length is the file's size, else the file is read.
+   */
+  readonly contentOf?: (rel: string) => Buffer | undefined;
 }
 
 const S_IFMT = 0o170000;
@@ -179,6 +184,13 @@ async function writeLayerTo(dir: string, fd: number, opts: WriteLayerOptions): P
           }
           await push(encodeHeader({ ...h, type: typeFlag.file, size: st.size, ...(xattrs ? { xattrs } : {}) }));
           contentSize += st.size;
+          const mem = opts.contentOf?.(rel);
+          if (mem && mem.length === st.size) {
+            if (mem.length > 0) await push(mem);
+            const pad = padding(st.size);
+            if (pad) await push(Buffer.alloc(pad));
+            break;
+          }
           const f = openSync(abs, 'r');
           try {
             let left = st.size;

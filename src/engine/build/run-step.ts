@@ -40,7 +40,9 @@ export async function runStep(ex: Executor, parent: BuildState, x: RunInstructio
   const env = scope.runEnv();
   if (!env.some((e) => e.startsWith('PATH='))) env.unshift(defaultPath);
   const keyEnv = env.filter((e) => !isProxyArg(e.slice(0, e.indexOf('='))));
-  const network = x.network ?? 'default';
+  const network = x.network ?? ex.opts.network ?? 'default';
+  const hosts = ex.opts.addHosts ?? [];
+  const sshSockets = ex.opts.ssh ?? {};
   const mountsKey = x.mounts.map((m) => ({ ...m }));
   // What a `from=` mount shows is part of the key: that stage's (or image's) own key.
   const fromKeys: string[] = [];
@@ -49,8 +51,12 @@ export async function runStep(ex: Executor, parent: BuildState, x: RunInstructio
   // A required one that was not given fails before anything runs, cache hit or not.
   const secrets = ex.opts.secrets ?? {};
   for (const m of x.mounts) {
-    if (m.type === 'ssh')
-      throw new EngineError('invalid_argument', 'RUN --mount=type=ssh is not supported (no SSH agent forwarding)', { range: x.range });
+    if (m.type === 'ssh' && m.required === true && !((m.id ?? 'default') in sshSockets))
+      throw new EngineError(
+        'failed_precondition',
+        `ssh agent "${m.id ?? 'default'}" is required but was not given (dockui build --ssh ${m.id ?? 'default'}[=SOCKET])`,
+        { range: x.range },
+      );
     if (m.type === 'secret' && m.required === true && !(m.id! in secrets))
       throw new EngineError(
         'failed_precondition',
@@ -68,9 +74,19 @@ export async function runStep(ex: Executor, parent: BuildState, x: RunInstructio
     x.security ?? 'sandbox',
     mountsKey,
     fromKeys,
+    // Only when given, so that the keys of builds without --add-host stay as they were.
+    ...(hosts.length > 0 ? [hosts.map((h) => `${h.host}:${h.ip}`)] : []),
   ]);
   const hit = await ex.lookup(key);
   if (hit) return { state: hit, cached: true };
+  if (ex.cacheSources.length > 0 && !ex.opts.noCache) {
+    const { matchStep } = await import('./cache-from.js');
+    const src = await matchStep(ex.store, ex.cacheSources, parent, createdBy(x.text, true), key);
+    if (src) {
+      ex.cache.put(src);
+      return { state: src, cached: true };
+    }
+  }
 
   await ex.lease();
   const runIn = ex.deps.runInRootfs;
@@ -145,8 +161,14 @@ export async function runStep(ex: Executor, parent: BuildState, x: RunInstructio
         mounts.push({ type: 'bind', source: file, target: m.target, readonly: true });
         break;
       }
-      case 'ssh':
-        throw new EngineError('internal', 'RUN --mount=type=ssh reached the runner');
+      case 'ssh': {
+        // The agent's socket itself, bound in; the first one is SSH_AUTH_SOCK (as BuildKit's).
+        const sock = sshSockets[m.id ?? 'default'];
+        if (sock === undefined) break; // not required and not given: no mount
+        mounts.push({ type: 'bind', source: sock, target: m.target, readonly: false });
+        if (!env.some((e) => e.startsWith('SSH_AUTH_SOCK='))) env.push(`SSH_AUTH_SOCK=${m.target}`);
+        break;
+      }
     }
   }
 
@@ -186,6 +208,7 @@ export async function runStep(ex: Executor, parent: BuildState, x: RunInstructio
         ...(c.User ? { user: c.User } : {}),
         cwd: c.WorkingDir || '/',
         network,
+        ...(hosts.length > 0 ? { hosts } : {}),
         mounts,
         ...(ex.signal ? { signal: ex.signal } : {}),
         onOutput,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { interpolate, InterpolationError, parseDotEnv, type Lookup } from './interpolate.js';
 import { mergeModels, normalizeFile } from './normalize.js';
+import { checkReplicas, declaredReplicas } from './replicas.js';
 import { unsupportedKeys } from './supported.js';
 import type { ComposeModel, LoadedProject, ServiceConfig } from './types.js';
 import { describeSchemaError, pointerPath, schemaError } from './validate.js';
@@ -178,6 +179,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
     }
   }
   dependencyOrder(model.services, (svc, dep) => at(['services', svc, 'depends_on', dep]));
+  for (const [sname, s] of Object.entries(model.services)) checkReplicas(sname, s, declaredReplicas(s), at);
 
   // Profiles: a service with profiles runs only when one is active, or when it is named (then
   // with what it depends on).
@@ -230,6 +232,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
     allProfiles,
     disabled,
     envFiles: [...new Set([...envFiles, ...envFilesRead])],
+    at,
   };
 }
 

@@ -83,14 +83,20 @@ function inProject(ctx: NormalizeContext, path: ModelPath, p: string): string {
   return abs;
 }
 
-const portRe = /^(?:(?:\[?([0-9a-fA-F.:]+?)\]?:)?(\d*):)?(\d+)(?:\/(tcp|udp))?$/;
+const portRe = /^(?:(?:\[?([0-9a-fA-F.:]+?)\]?:)?(\d*|\d+-\d+):)?(\d+)(?:\/(tcp|udp))?$/;
+/** A published port or range of host ports ("8080", "8080-8082"); a range gives one port to each replica. */
+const publishedRe = /^\d+(?:-\d+)?$/;
 
 function port(ctx: NormalizeContext, path: ModelPath, v: unknown): PortConfig {
   if (typeof v === 'number') return { target: v, protocol: 'tcp' };
   if (typeof v === 'string') {
     const m = portRe.exec(v.trim());
     if (!m)
-      fail(ctx, path, `invalid port ${JSON.stringify(v)} (use [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]; ranges are not supported)`);
+      fail(
+        ctx,
+        path,
+        `invalid port ${JSON.stringify(v)} (use [HOST_IP:][HOST_PORT[-HOST_PORT]:]CONTAINER_PORT[/PROTO]; container port ranges are not supported)`,
+      );
     const p: PortConfig = { target: Number(m[3]), protocol: (m[4] as 'tcp' | 'udp') ?? 'tcp', mode: 'ingress' };
     if (m[2]) p.published = m[2];
     if (m[1]) p.host_ip = m[1];
@@ -103,8 +109,11 @@ function port(ctx: NormalizeContext, path: ModelPath, v: unknown): PortConfig {
   const p: PortConfig = { target: Number(o.target), protocol: o.protocol === 'udp' ? 'udp' : 'tcp', mode: str(o.mode) || 'ingress' };
   if (o.published !== undefined && o.published !== null) p.published = str(o.published);
   if (o.host_ip) p.host_ip = str(o.host_ip);
-  if (p.published !== undefined && !/^\d+$/.test(p.published))
-    fail(ctx, [...path, 'published'], `invalid published port ${JSON.stringify(p.published)} (ranges are not supported)`);
+  if (p.published !== undefined && !publishedRe.test(p.published))
+    fail(ctx, [...path, 'published'], `invalid published port ${JSON.stringify(p.published)} (a port or a range A-B)`);
+  const [lo, hi] = (p.published ?? '').split('-').map(Number);
+  if (hi !== undefined && !(lo! <= hi))
+    fail(ctx, typeof v === 'string' ? path : [...path, 'published'], `invalid published port range ${JSON.stringify(p.published)}`);
   return p;
 }
 
@@ -199,7 +208,19 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
       case 'cap_add':
       case 'cap_drop':
       case 'profiles':
+      case 'dns':
+      case 'dns_search':
+      case 'dns_opt':
         s[k] = (Array.isArray(v) ? v : [v]).map(str);
+        break;
+      case 'ulimits':
+        // nofile: 1024, or nofile: {soft: 1024, hard: 2048}; checked as --ulimit is, at create.
+        s.ulimits = Object.entries(v as Raw).map(([name, l]) =>
+          l !== null && typeof l === 'object' ? `${name}=${str((l as Raw).soft)}:${str((l as Raw).hard)}` : `${name}=${str(l)}`,
+        );
+        break;
+      case 'sysctls':
+        s.sysctls = Array.isArray(v) ? v.map(str) : Object.entries(v as Raw).map(([key, val]) => `${key}=${str(val)}`);
         break;
       case 'networks':
         s.networks = Array.isArray(v)
@@ -246,6 +267,41 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
       case 'pids_limit':
         s.pids_limit = Number(v);
         break;
+      case 'scale':
+        s.scale = Number(v);
+        break;
+      case 'deploy': {
+        const r = (v as Raw).replicas;
+        const d: NonNullable<ServiceConfig['deploy']> = {};
+        if (r !== undefined && r !== null) d.replicas = Number(r);
+        const lim = ((v as Raw).resources as Raw | undefined)?.limits as Raw | undefined;
+        if (lim) {
+          const l: NonNullable<NonNullable<typeof d.resources>['limits']> = {};
+          if (lim.cpus !== undefined && lim.cpus !== null) l.cpus = str(lim.cpus);
+          if (lim.memory !== undefined && lim.memory !== null) l.memory = str(lim.memory);
+          if (lim.pids !== undefined && lim.pids !== null) l.pids = Number(lim.pids);
+          d.resources = { limits: l };
+        }
+        if (Object.keys(d).length) s.deploy = d;
+        break;
+      }
+      case 'extra_hosts': {
+        // A list of "host:ip" or "host=ip", or a map of host → ip (or a list of ips); IPv6 as is.
+        const lines: string[] = [];
+        const add = (h: string, ip: string) => {
+          if (!h || !ip) fail(ctx, p(k), `extra_hosts: ${JSON.stringify(`${h}:${ip}`)} is not HOST:IP`);
+          lines.push(`${h}:${ip}`);
+        };
+        if (Array.isArray(v))
+          for (const e of v.map(str)) {
+            const eq = e.indexOf('=');
+            const at = eq >= 0 ? eq : e.indexOf(':');
+            add(e.slice(0, Math.max(at, 0)), at >= 0 ? e.slice(at + 1) : '');
+          }
+        else for (const [h, ip] of Object.entries(v as Raw)) for (const one of Array.isArray(ip) ? ip : [ip]) add(h, str(one));
+        s.extra_hosts = lines;
+        break;
+      }
       case 'develop':
         s.develop = develop(
           (path, why) => fail(ctx, path, why),
@@ -327,14 +383,18 @@ export function mergeService(base: ServiceConfig, over: ServiceConfig): ServiceC
   for (const [k, v] of Object.entries(over)) {
     const b = (base as Record<string, unknown>)[k];
     if (b === undefined) out[k] = v;
-    else if (k === 'ports' || k === 'expose' || k === 'tmpfs' || k === 'cap_add' || k === 'cap_drop')
+    else if (['ports', 'expose', 'tmpfs', 'cap_add', 'cap_drop', 'dns', 'dns_search', 'dns_opt'].includes(k))
       out[k] = uniq([...(b as unknown[]), ...(v as unknown[])]);
     else if (k === 'volumes') {
       const targets = new Set((v as VolumeMount[]).map((m) => m.target));
       out[k] = [...(b as VolumeMount[]).filter((m) => !targets.has(m.target)), ...(v as VolumeMount[])];
     } else if (k === 'environment' || k === 'labels' || k === 'networks' || k === 'depends_on')
       out[k] = { ...(b as object), ...(v as object) };
-    else if (k === 'build') {
+    // Mappings in the file (name → limit, key → value), lines here: merged by name, the later wins.
+    else if (k === 'ulimits' || k === 'sysctls') {
+      const byName = new Map([...(b as string[]), ...(v as string[])].map((line) => [line.split('=')[0], line]));
+      out[k] = [...byName.values()];
+    } else if (k === 'build') {
       const bb = b as BuildConfig;
       const vb = v as BuildConfig;
       out[k] = {

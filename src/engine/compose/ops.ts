@@ -12,7 +12,7 @@ export interface ComposeOps {
     list(opts?: { all?: boolean }): Promise<ComposeContainer[]>;
     create(opts: RunOptions): Promise<ComposeContainer>;
     start(idOrName: string): Promise<void>;
-    stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void>;
+    stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string; finish?: boolean }): Promise<void>;
     remove(idOrName: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
     restart(idOrName: string, opts?: { timeoutSec?: number }): Promise<void>;
     wait(idOrName: string, signal?: AbortSignal): Promise<number>;

@@ -2,10 +2,26 @@
 // dependency order, recreated only when its config hash or image changed, each after what it
 // depends on is started / healthy / completed), down, ps, start, stop, restart, rm, build, pull.
 import { EngineError } from '../define.js';
+import { ComposeWaits } from './waits.js';
+import { checkReplicas, declaredReplicas } from './replicas.js';
 import { dependencyOrder } from './load.js';
-import type { ComposeContainer, ComposeEvent, ComposeOps } from './ops.js';
+import type { ComposeContainer, ComposeEvent } from './ops.js';
 import { configHash, containerName, durationMs, L, networkName, runOptionsFor, serviceImage, volumeName } from './run-options.js';
-import type { DependsOn, LoadedProject } from './types.js';
+
+/** A container `up` made or kept for a service, to start in its turn. */
+interface Replica {
+  readonly id: string;
+  readonly name: string;
+  readonly running: boolean;
+  /** Created by this up: removed again when it cannot start. */
+  readonly fresh: boolean;
+}
+
+/** Waits for every promise, then throws the first failure (nothing left running behind an error). */
+async function settleAll(ps: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(ps)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
 
 export interface UpOptions {
   readonly services?: readonly string[];
@@ -52,32 +68,7 @@ export function stopLevels(services: Record<string, { depends_on?: Record<string
   return levels;
 }
 
-export class ComposeProject {
-  constructor(
-    readonly ops: ComposeOps,
-    readonly project: LoadedProject,
-  ) {}
-
-  get model() {
-    return this.project.model;
-  }
-
-  /** The project's containers (oneoff ones too), newest first. */
-  async containers(opts: { all?: boolean; services?: readonly string[] } = { all: true }): Promise<ComposeContainer[]> {
-    const list = await this.ops.containers.list({ all: opts.all ?? true });
-    return list.filter(
-      (c) => c.labels[L.project] === this.model.name && (!opts.services?.length || opts.services.includes(c.labels[L.service] ?? '')),
-    );
-  }
-
-  /** Targeted services (all when none named), checked against the model. */
-  targets(services?: readonly string[]): string[] {
-    for (const s of services ?? [])
-      if (!this.model.services[s])
-        throw new EngineError('not_found', `no such service: ${s}${this.project.disabled[s] ? ' (not in the active profiles)' : ''}`);
-    return services?.length ? [...services] : Object.keys(this.model.services);
-  }
-
+export class ComposeProject extends ComposeWaits {
   /** The image id a service runs (building or pulling it when missing, or building with `build`). */
   async ensureImage(svc: string, opts: UpOptions): Promise<string> {
     const s = this.model.services[svc]!;
@@ -149,16 +140,20 @@ export class ComposeProject {
 
   async ensureNetworks(onEvent?: (e: ComposeEvent) => void): Promise<void> {
     const used = new Set(Object.values(this.model.services).flatMap((s) => Object.keys(s.networks ?? {})));
-    for (const key of Object.keys(this.model.networks)) {
-      if (!used.has(key)) continue;
-      const name = networkName(this.model, key);
-      const n = this.model.networks[key]!;
-      const r = await this.ops.networks.create(name, {
-        labels: { ...n.labels, [L.project]: this.model.name, [L.network]: key },
-        internal: n.internal ?? false,
-      });
-      if (r.created) onEvent?.({ kind: 'Network', name, status: 'Created' });
-    }
+    // Side by side: each new network waits for its daemon to start (a Node process).
+    await settleAll(
+      Object.keys(this.model.networks)
+        .filter((key) => used.has(key))
+        .map(async (key) => {
+          const name = networkName(this.model, key);
+          const n = this.model.networks[key]!;
+          const r = await this.ops.networks.create(name, {
+            labels: { ...n.labels, [L.project]: this.model.name, [L.network]: key },
+            internal: n.internal ?? false,
+          });
+          if (r.created) onEvent?.({ kind: 'Network', name, status: 'Created' });
+        }),
+    );
   }
 
   async ensureVolumes(onEvent?: (e: ComposeEvent) => void): Promise<void> {
@@ -192,18 +187,19 @@ export class ComposeProject {
     for (const [svc, n] of Object.entries(opts.scale ?? {})) {
       this.targets([svc]);
       if (!Number.isInteger(n) || n < 0) throw new EngineError('invalid_argument', `invalid scale ${JSON.stringify(n)} for service ${svc}`);
-      const fixed = this.model.services[svc]!.container_name;
-      if (n > 1 && fixed)
-        throw new EngineError(
-          'invalid_argument',
-          `service ${svc} has container_name ${JSON.stringify(fixed)}: it cannot be scaled to ${n}`,
-        );
     }
-    await this.ensureNetworks(ev);
-    await this.ensureVolumes(ev);
-    // Images first (built or pulled), so a broken build starts nothing.
-    const images = opts.build ? await this.buildServices(order, opts) : new Map<string, string>();
-    for (const svc of order) if (!images.has(svc)) images.set(svc, await this.ensureImage(svc, opts));
+    for (const svc of order) checkReplicas(svc, this.model.services[svc]!, this.replicas(svc, opts), this.project.at ?? (() => undefined));
+    // Networks, volumes and images side by side; images before any container, so a broken build
+    // starts nothing.
+    const images = new Map<string, string>();
+    await settleAll([
+      this.ensureNetworks(ev),
+      this.ensureVolumes(ev),
+      (async () => {
+        if (opts.build) for (const [svc, id] of await this.buildServices(order, opts)) images.set(svc, id);
+        for (const svc of order) if (!images.has(svc)) images.set(svc, await this.ensureImage(svc, opts));
+      })(),
+    ]);
     const existing = await this.containers();
     if (opts.removeOrphans)
       for (const c of existing)
@@ -211,44 +207,24 @@ export class ComposeProject {
           await this.ops.containers.remove(c.id, { force: true });
           ev({ kind: 'Container', name: c.name, status: 'Removed' });
         }
+    // As docker compose: every service's containers created (or kept, or recreated) first, then
+    // started in dependency order, each once what it depends on is started / healthy / done.
+    const toStart = new Map<string, Replica[]>();
+    for (const svc of order) {
+      if (opts.signal?.aborted) throw new EngineError('canceled', 'canceled');
+      toStart.set(svc, await this.createService(svc, images.get(svc)!, existing, opts, ev));
+    }
     for (const svc of order) {
       if (opts.signal?.aborted) throw new EngineError('canceled', 'canceled');
       await this.waitForDependencies(svc, ev, opts.signal);
-      await this.upService(svc, images.get(svc)!, existing, opts, ev);
+      await this.startReplicas(toStart.get(svc)!, ev);
     }
     if (opts.wait) await this.waitReady(order, opts, ev);
   }
 
-  /** `up --wait`: each container of these services running, and healthy when it has a healthcheck. */
-  async waitReady(order: readonly string[], opts: UpOptions, ev: (e: ComposeEvent) => void): Promise<void> {
-    const limit = opts.waitTimeoutSec !== undefined ? AbortSignal.timeout(opts.waitTimeoutSec * 1000) : undefined;
-    const signal = limit && opts.signal ? AbortSignal.any([limit, opts.signal]) : (limit ?? opts.signal);
-    try {
-      for (const svc of order) {
-        const h = this.model.services[svc]!.healthcheck;
-        const checked = !!h?.test && !h.disable && h.test[0] !== 'NONE';
-        for (const c of (await this.containers({ all: true, services: [svc] })).filter((x) => x.labels[L.oneoff] !== 'True')) {
-          if (c.state !== 'running')
-            throw new EngineError(
-              'failed_precondition',
-              `container ${c.name} is ${c.state}${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`,
-            );
-          if (!checked) continue;
-          ev({ kind: 'Container', name: c.name, status: 'Waiting' });
-          await this.waitHealthy(c, svc, signal);
-          ev({ kind: 'Container', name: c.name, status: 'Healthy' });
-        }
-      }
-    } catch (e) {
-      if (limit?.aborted)
-        throw new EngineError('unavailable', `timed out after ${opts.waitTimeoutSec} s waiting for the services to be healthy`);
-      throw e;
-    }
-  }
-
-  /** How many containers a service runs: `--scale` or 1. */
+  /** How many containers a service runs: `--scale`, else deploy.replicas / scale, else 1. */
   replicas(svc: string, opts: Pick<UpOptions, 'scale'>): number {
-    return opts.scale?.[svc] ?? 1;
+    return opts.scale?.[svc] ?? declaredReplicas(this.model.services[svc]!);
   }
 
   /**
@@ -262,6 +238,17 @@ export class ComposeProject {
     opts: UpOptions,
     ev: (e: ComposeEvent) => void,
   ): Promise<void> {
+    await this.startReplicas(await this.createService(svc, imageId, existing, opts, ev), ev);
+  }
+
+  /** up's create phase for one service: containers 1..N kept, recreated or created (not started); the rest removed. */
+  async createService(
+    svc: string,
+    imageId: string,
+    existing: readonly ComposeContainer[],
+    opts: UpOptions,
+    ev: (e: ComposeEvent) => void,
+  ): Promise<Replica[]> {
     const s = this.model.services[svc]!;
     const mine = existing.filter((c) => c.labels[L.service] === svc && c.labels[L.oneoff] !== 'True');
     const n = this.replicas(svc, opts);
@@ -277,10 +264,12 @@ export class ComposeProject {
         ev({ kind: 'Container', name: c.name, status: 'Removed' });
       }
     }
-    for (let k = 1; k <= n; k++) await this.upReplica(svc, k, imageId, hash, byNumber.get(k), opts, ev);
+    const out: Replica[] = [];
+    for (let k = 1; k <= n; k++) out.push(await this.createReplica(svc, k, imageId, hash, byNumber.get(k), opts, ev));
+    return out;
   }
 
-  async upReplica(
+  async createReplica(
     svc: string,
     k: number,
     imageId: string,
@@ -288,16 +277,9 @@ export class ComposeProject {
     current: ComposeContainer | undefined,
     opts: UpOptions,
     ev: (e: ComposeEvent) => void,
-  ): Promise<void> {
-    if (current && !opts.forceRecreate && current.labels[L.hash] === hash && current.imageId === imageId) {
-      if (current.state === 'running') ev({ kind: 'Container', name: current.name, status: 'Running' });
-      else {
-        ev({ kind: 'Container', name: current.name, status: 'Starting' });
-        await this.ops.containers.start(current.id);
-        ev({ kind: 'Container', name: current.name, status: 'Started' });
-      }
-      return;
-    }
+  ): Promise<Replica> {
+    if (current && !opts.forceRecreate && current.labels[L.hash] === hash && current.imageId === imageId)
+      return { id: current.id, name: current.name, running: current.state === 'running', fresh: false };
     if (current) {
       ev({ kind: 'Container', name: current.name, status: 'Recreate' });
       await this.stopContainer(current);
@@ -306,114 +288,37 @@ export class ComposeProject {
     const opts2 = runOptionsFor(this.model, this.project, svc, k, serviceImage(this.model, svc), imageId);
     const c = await this.ops.containers.create(opts2);
     ev({ kind: 'Container', name: c.name, status: current ? 'Recreated' : 'Created' });
-    try {
-      ev({ kind: 'Container', name: c.name, status: 'Starting' });
-      await this.ops.containers.start(c.id);
-    } catch (e) {
-      await this.ops.containers.remove(c.id, { force: true }).catch(() => undefined);
-      throw e;
-    }
-    ev({ kind: 'Container', name: c.name, status: 'Started' });
+    return { id: c.id, name: c.name, running: false, fresh: true };
   }
 
-  /** Waits until each dependency of svc meets its condition; says what it waits for. */
-  async waitForDependencies(svc: string, ev: (e: ComposeEvent) => void, signal?: AbortSignal): Promise<void> {
-    for (const [dep, cond] of Object.entries(this.model.services[svc]!.depends_on ?? {})) {
-      const c = (await this.containers({ all: true, services: [dep] })).find((x) => x.labels[L.oneoff] !== 'True');
-      if (!c) {
-        if (!cond.required) continue;
-        throw new EngineError('failed_precondition', `service ${svc} depends on ${dep}, which has no container`);
+  /** up's start phase: each replica started unless running; a fresh one that cannot start is removed. */
+  async startReplicas(replicas: readonly Replica[], ev: (e: ComposeEvent) => void): Promise<void> {
+    for (const r of replicas) {
+      if (r.running) {
+        ev({ kind: 'Container', name: r.name, status: 'Running' });
+        continue;
       }
-      await this.waitCondition(c, dep, cond, ev, signal);
+      ev({ kind: 'Container', name: r.name, status: 'Starting' });
+      try {
+        await this.ops.containers.start(r.id);
+      } catch (e) {
+        if (r.fresh) await this.ops.containers.remove(r.id, { force: true }).catch(() => undefined);
+        throw e;
+      }
+      ev({ kind: 'Container', name: r.name, status: 'Started' });
     }
   }
 
-  async waitCondition(
-    c: ComposeContainer,
-    dep: string,
-    cond: DependsOn,
-    ev: (e: ComposeEvent) => void,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    if (cond.condition === 'service_started') return;
-    if (cond.condition === 'service_completed_successfully') {
-      ev({ kind: 'Container', name: c.name, status: 'Waiting' });
-      const code = await this.ops.containers.wait(c.id, signal);
-      if (code !== 0) throw new EngineError('failed_precondition', `service ${dep} didn't complete successfully: exit ${code}`);
-      ev({ kind: 'Container', name: c.name, status: 'Exited' });
-      return;
-    }
-    const h = this.model.services[dep]!.healthcheck;
-    if (!h?.test || h.disable || h.test[0] === 'NONE')
-      throw new EngineError('failed_precondition', `service ${dep} has no healthcheck, so service_healthy cannot be met`);
-    ev({ kind: 'Container', name: c.name, status: 'Waiting' });
-    await this.waitHealthy(c, dep, signal);
-    ev({ kind: 'Container', name: c.name, status: 'Healthy' });
-  }
-
-  /**
-   * Runs the service's healthcheck test in the container (exec) until it passes: the first probe
-   * at once, then every start_interval during start_period and every interval after it; failures
-   * during start_period do not count; `retries` failures in a row after it mean unhealthy.
-   */
-  async waitHealthy(c: ComposeContainer, svc: string, signal?: AbortSignal): Promise<void> {
-    const h = this.model.services[svc]!.healthcheck!;
-    const interval = durationMs(h.interval, 30_000);
-    const timeout = durationMs(h.timeout, 30_000);
-    const startPeriod = durationMs(h.start_period, 0);
-    const startInterval = durationMs(h.start_interval, 5_000);
-    const retries = h.retries ?? 3;
-    const argv = h.test![0] === 'CMD-SHELL' ? ['/bin/sh', '-c', h.test!.slice(1).join(' ')] : h.test!.slice(1);
-    const began = Date.now();
-    let failures = 0;
-    let last = '';
-    for (;;) {
-      if (signal?.aborted) throw new EngineError('canceled', 'canceled');
-      const now = (await this.containers({ all: true, services: [svc] })).find((x) => x.id === c.id);
-      if (!now || now.state !== 'running')
-        throw new EngineError(
-          'failed_precondition',
-          `dependency failed to start: container ${c.name} exited (${now?.exitCode ?? 'removed'})`,
-        );
-      const r = await this.probe(c.id, argv, timeout);
-      if (r.code === 0) return;
-      last = r.output.trim().split('\n').pop() ?? '';
-      const inStart = Date.now() - began < startPeriod;
-      if (!inStart && ++failures >= retries)
-        throw new EngineError(
-          'failed_precondition',
-          `dependency failed to start: container ${c.name} is unhealthy${last ? ` (${last})` : ''}`,
-        );
-      await new Promise((res) => setTimeout(res, inStart ? startInterval : interval));
-    }
-  }
-
-  async probe(id: string, argv: readonly string[], timeoutMs: number): Promise<{ code: number; output: string }> {
-    const child = await this.ops.containers.exec(id, { args: argv, stdio: 'pipe' });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4096)));
-    child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4096)));
-    return new Promise((res) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        res({ code: -1, output: `timed out after ${timeoutMs} ms` });
-      }, timeoutMs);
-      child.once('close', (code) => {
-        clearTimeout(t);
-        res({ code: code ?? -1, output });
-      });
-      child.once('error', (e) => {
-        clearTimeout(t);
-        res({ code: -1, output: e.message });
-      });
-    });
-  }
-
-  async stopContainer(c: ComposeContainer, timeoutSec?: number): Promise<void> {
+  /** `finish: false`: back once the process exited (a remove follows and frees what it held). */
+  async stopContainer(c: ComposeContainer, timeoutSec?: number, finish = true): Promise<void> {
     if (c.state !== 'running' && c.state !== 'paused') return;
     const s = this.model.services[c.labels[L.service] ?? ''];
     const grace = timeoutSec ?? (s?.stop_grace_period ? Math.ceil(durationMs(s.stop_grace_period, 10_000) / 1000) : 10);
-    await this.ops.containers.stop(c.id, { timeoutSec: grace, ...(s?.stop_signal ? { signal: s.stop_signal } : {}) });
+    await this.ops.containers.stop(c.id, {
+      timeoutSec: grace,
+      ...(s?.stop_signal ? { signal: s.stop_signal } : {}),
+      ...(finish ? {} : { finish: false }),
+    });
   }
 
   /** Stops the targeted services' containers, dependents first. */
@@ -478,31 +383,45 @@ export class ComposeProject {
     const cs = await this.containers();
     const known = (svc: string) => !!this.model.services[svc] || !!this.project.disabled[svc];
 
+    // Dependents stop before their dependencies, level by level; a level's containers are freed
+    // and removed (runc state, netns, veths, mount, record) while the next level stops.
     const gone = new Set<string>();
-    const removeOne = async (c: ComposeContainer) => {
+    const removals: Promise<void>[] = [];
+    const stopOne = async (c: ComposeContainer) => {
       ev({ kind: 'Container', name: c.name, status: 'Stopping' });
-      await this.stopContainer(c, opts.timeoutSec);
-      await this.ops.containers.remove(c.id, { force: true, volumes: opts.volumes ?? false });
-      ev({ kind: 'Container', name: c.name, status: 'Removed' });
+      await this.stopContainer(c, opts.timeoutSec, false);
+      ev({ kind: 'Container', name: c.name, status: 'Stopped' });
       gone.add(c.id);
+      removals.push(
+        this.ops.containers.remove(c.id, { force: true, volumes: opts.volumes ?? false }).then(() => {
+          ev({ kind: 'Container', name: c.name, status: 'Removed' });
+        }),
+      );
     };
-    for (const level of stopLevels({ ...this.project.disabled, ...this.model.services }))
-      await Promise.all(cs.filter((x) => level.includes(x.labels[L.service] ?? '')).map(removeOne));
-    await Promise.all(
-      cs
-        .filter((c) => !gone.has(c.id) && (opts.removeOrphans || c.labels[L.oneoff] === 'True') && !known(c.labels[L.service] ?? ''))
-        .map(removeOne),
-    );
-    const left = (await this.containers()).length;
-    for (const n of await this.ops.networks.list()) {
-      if (n.labels[L.project] !== this.model.name) continue;
-      if (left) {
-        ev({ kind: 'Network', name: n.name, status: 'Resource is still in use' });
-        continue;
-      }
-      await this.ops.networks.remove(n.name);
-      ev({ kind: 'Network', name: n.name, status: 'Removed' });
+    let stopFailed: unknown;
+    try {
+      for (const level of stopLevels({ ...this.project.disabled, ...this.model.services }))
+        await Promise.all(cs.filter((x) => level.includes(x.labels[L.service] ?? '')).map(stopOne));
+      await Promise.all(
+        cs
+          .filter((c) => !gone.has(c.id) && (opts.removeOrphans || c.labels[L.oneoff] === 'True') && !known(c.labels[L.service] ?? ''))
+          .map(stopOne),
+      );
+    } catch (e) {
+      stopFailed = e;
     }
+    const failed = (await Promise.allSettled(removals)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (stopFailed ?? failed) throw stopFailed ?? failed!.reason;
+    const left = (await this.containers()).length;
+    await Promise.all(
+      (await this.ops.networks.list())
+        .filter((n) => n.labels[L.project] === this.model.name)
+        .map(async (n) => {
+          if (left) return ev({ kind: 'Network', name: n.name, status: 'Resource is still in use' });
+          await this.ops.networks.remove(n.name);
+          ev({ kind: 'Network', name: n.name, status: 'Removed' });
+        }),
+    );
     if (opts.rmi) {
       const refs = Object.keys(this.model.services)
         .filter((svc) => opts.rmi === 'all' || !this.model.services[svc]!.image)

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { parseGoDuration } from '../util/duration.js';
 import { EngineError, type HealthConfig, type RestartPolicy } from '../define.js';
 import type { RunOptions } from '../types.js';
+import { publishedFor } from './replicas.js';
 import type { ComposeModel, Healthcheck, ServiceConfig } from './types.js';
 
 export const L = {
@@ -39,7 +40,13 @@ function sorted(v: unknown): unknown {
 
 /** A hash of what the container is made from (the service's config without develop and extensions). */
 export function configHash(s: ServiceConfig): string {
-  const keep = Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'develop' && !k.startsWith('x-') && k !== 'profiles'));
+  // The replica count is no container's config (compose leaves it out of the hash too): scaling keeps the others.
+  const keep: Record<string, unknown> = Object.fromEntries(
+    Object.entries(s).filter(([k]) => !['develop', 'profiles', 'scale', 'deploy'].includes(k) && !k.startsWith('x-')),
+  );
+  // Resource limits are the container's config: a change recreates it (only existing when set, so
+  // the hash of a service without them is what it was).
+  if (s.deploy?.resources) keep.deploy_resources = s.deploy.resources;
   return createHash('sha256')
     .update(JSON.stringify(sorted(keep)))
     .digest('hex');
@@ -86,7 +93,7 @@ export function runOptionsFor(
     name: containerName(m, svc, n),
     env: Object.entries(s.environment ?? {}).map(([k, v]) => `${k}=${v ?? ''}`),
     // Published ports: on 127.0.0.1 unless the file names an address.
-    publish: (s.ports ?? []).map((p) => `${p.host_ip ?? '127.0.0.1'}:${p.published ?? ''}:${p.target}/${p.protocol}`),
+    publish: (s.ports ?? []).map((p) => `${p.host_ip ?? '127.0.0.1'}:${publishedFor(p, n)}:${p.target}/${p.protocol}`),
     networks,
     volumes,
     tmpfs,
@@ -104,9 +111,20 @@ export function runOptionsFor(
   if (s.stdin_open) o.interactive = true;
   if (s.cap_add) o.capAdd = s.cap_add;
   if (s.cap_drop) o.capDrop = s.cap_drop;
-  if (s.mem_limit) o.memory = s.mem_limit;
-  if (s.cpus) o.cpus = s.cpus;
-  if (s.pids_limit !== undefined) o.pidsLimit = s.pids_limit;
+  // mem_limit/cpus/pids_limit, or the same under deploy.resources.limits (the first wins when both).
+  const lim = s.deploy?.resources?.limits;
+  const memory = s.mem_limit ?? lim?.memory;
+  const cpus = s.cpus ?? lim?.cpus;
+  const pids = s.pids_limit ?? lim?.pids;
+  if (memory) o.memory = memory;
+  if (cpus) o.cpus = cpus;
+  if (pids !== undefined) o.pidsLimit = pids;
+  if (s.extra_hosts?.length) o.addHosts = s.extra_hosts;
+  if (s.dns?.length) o.dns = s.dns;
+  if (s.dns_search?.length) o.dnsSearch = s.dns_search;
+  if (s.dns_opt?.length) o.dnsOptions = s.dns_opt;
+  if (s.ulimits?.length) o.ulimits = s.ulimits;
+  if (s.sysctls?.length) o.sysctls = s.sysctls;
   if (s.restart) o.restart = restartPolicy(svc, s.restart);
   if (s.healthcheck) o.healthcheck = healthConfig(s.healthcheck);
   return o;

@@ -48,6 +48,14 @@ const service: Allowed = {
   cpus: true,
   pids_limit: true,
   pull_policy: true,
+  scale: true,
+  deploy: { replicas: true, resources: { limits: { cpus: true, memory: true, pids: true } } },
+  extra_hosts: true,
+  dns: true,
+  dns_search: true,
+  dns_opt: true,
+  ulimits: true,
+  sysctls: true,
   develop: true,
 };
 

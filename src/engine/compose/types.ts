@@ -83,6 +83,19 @@ export interface ServiceConfig {
   cpus?: string;
   pids_limit?: number;
   pull_policy?: string;
+  /** How many containers (`scale:`); `deploy.replicas` is the same number, checked equal when both are set. */
+  scale?: number;
+  deploy?: { replicas?: number; resources?: { limits?: { cpus?: string; memory?: string; pids?: number } } };
+  /** `host:ip` lines for /etc/hosts (Compose's list `host:ip` / `host=ip`, or map, normalized). */
+  extra_hosts?: string[];
+  /** As `docker run --dns`, `--dns-search`, `--dns-option`. */
+  dns?: string[];
+  dns_search?: string[];
+  dns_opt?: string[];
+  /** `--ulimit` lines ("nofile=1024:2048"), from Compose's map of a number or {soft, hard}. */
+  ulimits?: string[];
+  /** `--sysctl` lines ("net.core.somaxconn=1024"), from a map or a list. */
+  sysctls?: string[];
   develop?: { watch?: WatchRule[] };
   [key: `x-${string}`]: unknown;
 }
@@ -121,4 +134,6 @@ export interface LoadedProject {
   readonly disabled: Readonly<Record<string, ServiceConfig>>;
   /** The env files read (.env or --env-file, and the services' env_file): a watch re-reads the model when one changes. */
   readonly envFiles: readonly string[];
+  /** Where a key of the merged model was written (for errors found after loading, such as `up --scale`). */
+  readonly at?: (path: readonly (string | number)[]) => { file: string; line: number } | undefined;
 }

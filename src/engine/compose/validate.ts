@@ -3,10 +3,11 @@
 // schema/compose-spec.json at 170098ba, Apache License 2.0). The schema is compiled with ajv at
 // build time (scripts/gen-compose-validator.mjs → dist/compose-validate.cjs); without a build it
 // is compiled here on first use.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 
 export interface SchemaError {
   readonly instancePath: string;
@@ -33,7 +34,7 @@ function validator(): Validator {
   const root = packageRoot();
   const require = createRequire(join(root, 'package.json'));
   const built = join(root, 'dist', 'compose-validate.cjs');
-  if (existsSync(built)) cached = require(built) as Validator;
+  if (existsSync(built)) cached = loadWithCodeCache(built, require) as Validator;
   else {
     const Ajv = (require('ajv') as { default: new (o: object) => { compile(s: unknown): Validator } }).default;
     const schema: unknown = JSON.parse(readFileSync(join(root, 'src/engine/compose/compose-spec.json'), 'utf8'));
@@ -42,10 +43,55 @@ function validator(): Validator {
   return cached;
 }
 
+let keepCache: (() => void) | undefined;
+
+/**
+ * The built validator (440 KB of generated code, 45-70 ms to compile on the loaded host) loaded
+ * as bin/dockui.cjs loads the CLI: through vm.Script with V8's code cache, dist/v8-cache/
+ * compose-validate.bin (rewritten when missing or refused, after the first validation so that
+ * what it compiled is in it; a rebuild empties dist/v8-cache). Without write access: no cache.
+ */
+function loadWithCodeCache(file: string, req: NodeJS.Require): unknown {
+  const cacheFile = join(dirname(file), 'v8-cache', 'compose-validate.bin');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const mod = { exports: {} as unknown };
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void)(
+    mod.exports,
+    req,
+    mod,
+    file,
+    dirname(file),
+  );
+  if (!cachedData || script.cachedDataRejected)
+    keepCache = () => {
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // a read-only install: no cache
+      }
+    };
+  return mod.exports;
+}
+
 /** The first schema error of a file's (interpolated) value, or undefined when it is valid. */
 export function schemaError(value: unknown): SchemaError | undefined {
   const v = validator();
-  if (v(value)) return undefined;
+  const ok = v(value);
+  keepCache?.();
+  keepCache = undefined;
+  if (ok) return undefined;
   return v.errors?.[0] ?? { instancePath: '', keyword: 'schema', params: {}, message: 'does not match the Compose schema' };
 }
 

@@ -21,6 +21,7 @@ import type { WatchEvent as ComposeWatchEvent } from '../compose/watch.js';
 import type { RunOneOffOptions as ComposeRunOptions } from '../compose/oneoff.js';
 import type {
   BuildOptions,
+  BuildOutput,
   BuildResult,
   BuildsApi,
   ContainersApi,
@@ -36,7 +37,19 @@ import type {
   RunOptions,
 } from '../types.js';
 
-export type { CheckReport, DfReport, GcOptions, GcReport, BuildOptions, BuildResult, ImageDetails, LogsOptions, PullOptions, RunOptions };
+export type {
+  CheckReport,
+  DfReport,
+  GcOptions,
+  GcReport,
+  BuildOptions,
+  BuildOutput,
+  BuildResult,
+  ImageDetails,
+  LogsOptions,
+  PullOptions,
+  RunOptions,
+};
 export type { Leftover, LeftoverFinder, LeftoverKind, RepairedLeftover };
 export type { DevLoop, DevPhase, DevState, RebuildRecord } from '../watch/dev-loop.js';
 export type { EnginePaths };
@@ -173,6 +186,8 @@ export interface PullReport extends ImageSummary {
   readonly downloaded: number;
   /** Every part was in the store already. */
   readonly upToDate: boolean;
+  /** Device nodes in the image's layers left out (rootless: a user namespace cannot make them). */
+  readonly skippedDevices?: readonly string[];
 }
 
 export interface ImagePullOptions extends PullOptions {
@@ -283,9 +298,12 @@ export interface VolumeEngine {
   /** not_found for an unknown volume, conflict while a container uses it. */
   remove(name: string): Promise<void>;
   inspect(name: string): Promise<VolumeReport>;
+  /** Bytes of its files (hardlinks counted once): the TUI's volume details. not_found for an unknown volume. */
+  size(name: string): Promise<number>;
 }
 
 export type { ManifestIndexReport, ManifestInspectReport, ManifestReport } from './manifest-report.js';
+import type { SystemDfReport } from './df-report.js';
 import type { ManifestInspectReport } from './manifest-report.js';
 
 export interface RegistryEngine {
@@ -339,8 +357,8 @@ export interface SystemEngine {
   events(opts?: { sinceMs?: number; untilMs?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<DockerEvent>;
   /** Re-verifies every blob, layer and image record, and looks for leftovers of killed processes. */
   check(opts?: CheckOptions): Promise<SystemCheckReport>;
-  /** The store's disk use. */
-  df(): Promise<DfReport>;
+  /** Disk use: the store's, the containers' writable layers and the volumes (`docker system df`). */
+  df(): Promise<SystemDfReport>;
   gc(opts?: GcOptions): Promise<GcReport>;
   /** Dangling images, partial downloads, dead temp files; with `all` also unused images and the build cache. */
   prune(opts?: { all?: boolean; signal?: AbortSignal }): Promise<SystemPruneReport>;

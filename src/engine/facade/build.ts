@@ -39,6 +39,7 @@ export async function runBuildStep(paths: EnginePaths, req: RunRequest): Promise
       ...(req.user ? { user: req.user } : {}),
       cwd: req.cwd,
       network: req.network === 'none' ? 'none' : 'host',
+      ...(req.hosts ? { hosts: req.hosts } : {}),
       mounts,
       ...(req.signal ? { signal: req.signal } : {}),
       onOutput: req.onOutput,

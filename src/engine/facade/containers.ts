@@ -149,7 +149,7 @@ export class ContainerEngineImpl implements ContainerEngine {
   async wait(idOrName: string, signal?: AbortSignal): Promise<number> {
     return (await this.#rt()).wait(idOrName, signal);
   }
-  async stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string }): Promise<void> {
+  async stop(idOrName: string, opts?: { timeoutSec?: number; signal?: string; finish?: boolean }): Promise<void> {
     await (await this.#rt()).stop(idOrName, opts);
     await this.#changed();
   }

@@ -19,6 +19,28 @@ import { PodEngineImpl } from './pods.js';
 
 /** What stops containers from running here, said plainly; undefined when nothing does. */
 export function detectRuntimeProblem(): string | undefined {
+  const pre = runtimePrecheck();
+  if (typeof pre !== 'object') return pre;
+  try {
+    process.getBuiltinModule('node:child_process').execFileSync(pre.runc, ['--version'], { stdio: 'ignore' });
+  } catch {
+    return runcBroken(pre.runc);
+  }
+  return undefined;
+}
+
+/** detectRuntimeProblem, with `runc --version` run without blocking this process. */
+async function runtimeProblemInBackground(): Promise<string | undefined> {
+  const pre = runtimePrecheck();
+  if (typeof pre !== 'object') return pre;
+  const { execFile } = process.getBuiltinModule('node:child_process');
+  return new Promise((resolve) => execFile(pre.runc, ['--version'], (err) => resolve(err ? runcBroken(pre.runc) : undefined)).stdin?.end());
+}
+
+const runcBroken = (runc: string) => `runc at ${runc} does not run: containers cannot run (apt-get install --reinstall runc)`;
+
+/** The problems found without running anything, or the runc to try. */
+function runtimePrecheck(): string | { runc: string } {
   // An ordinary user's dockui runs as uid 0 of its user namespace (bin/userns.mjs); uid ≠ 0 here
   // means it was kept out of it (DOCKUI_USERNS set by hand).
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
@@ -27,12 +49,7 @@ export function detectRuntimeProblem(): string | undefined {
   const runc = process.env.DOCKUI_RUNC ?? findExecutable('runc');
   if (!runc) return 'runc is not installed: containers cannot run (apt-get install runc, or scripts/setup.sh)';
   if (!existsSync(runc)) return `runc is not installed at ${runc}`;
-  try {
-    process.getBuiltinModule('node:child_process').execFileSync(runc, ['--version'], { stdio: 'ignore' });
-  } catch {
-    return `runc at ${runc} does not run: containers cannot run (apt-get install --reinstall runc)`;
-  }
-  return undefined;
+  return { runc };
 }
 
 class EngineImpl implements DockuiEngine {
@@ -49,6 +66,7 @@ class EngineImpl implements DockuiEngine {
   readonly kube: KubeEngineImpl;
   readonly pods: PodEngineImpl;
   #runtimeProblem: { value: string | undefined } | undefined;
+  #runtimeCheck: Promise<string | undefined> | undefined;
   #closed = false;
 
   constructor(
@@ -74,6 +92,12 @@ class EngineImpl implements DockuiEngine {
   get runtimeProblem(): string | undefined {
     this.#runtimeProblem ??= { value: detectRuntimeProblem() };
     return this.#runtimeProblem.value;
+  }
+
+  runtimeCheck(): Promise<string | undefined> {
+    if (this.#runtimeProblem) return Promise.resolve(this.#runtimeProblem.value);
+    this.#runtimeCheck ??= runtimeProblemInBackground().then((value) => (this.#runtimeProblem ??= { value }).value);
+    return this.#runtimeCheck;
   }
 
   async close(): Promise<void> {

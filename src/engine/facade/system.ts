@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
-import type { DfReport, GcOptions, GcReport } from '../store/index.js';
+import type { GcOptions, GcReport } from '../store/index.js';
 import type { Leftover, LeftoverFinder, RepairedLeftover } from '../types.js';
 import type {
   DockerEvent,
@@ -17,6 +17,7 @@ import type {
   VolumeReport,
 } from './api.js';
 import type { EngineCore } from './core.js';
+import type { SystemDfReport } from './df-report.js';
 import { HostSampler, type HostReport } from './host.js';
 
 /** A finder whose module loads on use (only `system check` and `prune` pay for it). */
@@ -137,6 +138,10 @@ export class VolumeEngineImpl implements VolumeEngine {
     await vols.remove(name, users);
   }
 
+  async size(name: string): Promise<number> {
+    return (await this.#volumes()).size(name);
+  }
+
   async inspect(name: string): Promise<VolumeReport> {
     const v = (await this.list()).find((x) => x.name === name);
     if (!v) throw new EngineError('not_found', `no such volume: ${name}`);
@@ -214,8 +219,44 @@ export class SystemEngineImpl implements SystemEngine {
     return { ...r, leftovers: found, repaired: opts.repair ?? false, containerIndex };
   }
 
-  async df(): Promise<DfReport> {
-    return (await this.core.store()).df();
+  async df(): Promise<SystemDfReport> {
+    const [store, { RecordStore }, { Volumes }, { filesSize }] = await Promise.all([
+      this.core.store(),
+      import('../runtime/records.js'),
+      import('../runtime/volumes.js'),
+      import('../fsutil/files-size.js'),
+    ]);
+    const [d, recs, vols] = await Promise.all([store.df(), new RecordStore(this.core.paths).list(), new Volumes(this.core.paths).list()]);
+    const containers = { count: recs.length, active: 0, size: 0, reclaimable: 0, items: [] as { id: string; size: number }[] };
+    for (const r of recs) {
+      const size = await filesSize(join(this.core.paths.root, 'containers', r.id, 'upper'));
+      const active = r.state === 'running' || r.state === 'paused';
+      containers.items.push({ id: r.id, size });
+      containers.size += size;
+      if (active) containers.active++;
+      else containers.reclaimable += size;
+    }
+    const users = new Map<string, number>();
+    for (const r of recs)
+      for (const name of new Set(r.mounts.filter((m) => m.type === 'volume').map((m) => m.source)))
+        users.set(name, (users.get(name) ?? 0) + 1);
+    const volumes = {
+      count: vols.length,
+      active: 0,
+      size: 0,
+      reclaimable: 0,
+      items: [] as { name: string; size: number; refCount: number }[],
+    };
+    const v = new Volumes(this.core.paths);
+    for (const vol of vols) {
+      const size = await v.size(vol.name).catch(() => 0); // removed meanwhile
+      const refCount = users.get(vol.name) ?? 0;
+      volumes.items.push({ name: vol.name, size, refCount });
+      volumes.size += size;
+      if (refCount > 0) volumes.active++;
+      else volumes.reclaimable += size;
+    }
+    return { ...d, containers, volumes };
   }
 
   async gc(opts?: GcOptions): Promise<GcReport> {

@@ -12,6 +12,7 @@ import { EngineError, type HealthConfig, type RestartPolicy } from '../define.js
 import type { RunOptions } from '../types.js';
 import type { KubeObject } from './generate.js';
 import { knownKinds, validateObjects } from './validate.js';
+import { podSpecExtras, type PodNetworkExtras } from './play-extras.js';
 
 /** The network every played pod joins. */
 export const kubeNetwork = 'kube';
@@ -37,6 +38,8 @@ export interface PlannedPod {
   readonly labels: Readonly<Record<string, string>>;
   /** Volumes of the pod itself (emptyDir): made before its containers, removed with it. */
   readonly podVolumes: readonly string[];
+  /** Hosts, DNS and net.* sysctls of the pod: its infra container's (play-extras.ts). */
+  readonly network: PodNetworkExtras;
   readonly containers: readonly RunOptions[];
 }
 
@@ -227,6 +230,7 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
           `${where}: volume ${name}: only persistentVolumeClaim, emptyDir and hostPath are supported`,
         );
     }
+    const extras = podSpecExtras(spec, note);
     const containers: RunOptions[] = [];
     for (const c of (spec.containers as Obj[] | undefined) ?? []) {
       const cname = String(c.name);
@@ -285,6 +289,7 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
         labels: { ...podLabels, [playLabel]: base },
         restart,
         ...(hc ? { healthcheck: hc } : {}),
+        ...extras.member,
       });
     }
     if (!containers.length) throw new EngineError('invalid_argument', `${where}: no containers`);
@@ -295,6 +300,7 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
       publish: ports,
       labels: { ...podLabels, [playLabel]: base },
       podVolumes,
+      network: extras.network,
       containers,
     });
   };

@@ -73,6 +73,7 @@ export async function play(
         publish: p.publish,
         networks: [{ name: kubeNetwork, aliases: p.aliases }],
         labels: p.labels,
+        ...p.network,
       });
       made.pods.push(p.name);
       await engine.pods.start(p.name);

@@ -63,6 +63,21 @@ export async function containerWorkloads(src: WorkloadSources, recs: readonly Co
   );
 }
 
+/** A pod: one workload named after it, its infra container (ports, hostname) and its members. */
+export async function podWorkload(
+  src: WorkloadSources,
+  pod: { name: string; infra: ContainerRecord; members: readonly ContainerRecord[] },
+): Promise<Workload> {
+  if (!pod.members.length) throw new EngineError('failed_precondition', `pod ${pod.name} has no containers to generate`);
+  return {
+    name: pod.name,
+    containers: [pod.infra],
+    exposed: [],
+    image: imageName(pod.members[0]!.image),
+    members: await Promise.all(pod.members.map(async (r) => ({ rec: r, image: imageName(r.image), exposed: await src.exposed(r.image) }))),
+  };
+}
+
 /** A Compose project's services (one-off `run` containers left out), in name order. */
 export async function composeWorkloads(src: WorkloadSources, project: string): Promise<Workload[]> {
   const recs = (await src.list()).filter((r) => r.labels[L.project] === project && r.labels[L.oneoff] !== 'True');

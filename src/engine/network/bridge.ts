@@ -5,11 +5,9 @@
 // Records: ROOT/networks/<name>/network.json; leases, names and ports: state.json beside it.
 // Containers on different networks cannot reach each other: the host does not forward between
 // bridges (no ip_forward, no NAT), and the resolver answers only its own subnet.
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { childProcess, crypto, net } from '../util/builtin.js';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
@@ -43,7 +41,7 @@ const nameRe = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const netDir = (paths: EnginePaths, name: string) => join(paths.root, 'networks', name);
 const lockPath = (paths: EnginePaths) => join(paths.root, 'networks', '.lock');
 const prefix = () => process.env.DOCKUI_BRIDGE_PREFIX || 'dk';
-const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+const hash = (s: string) => crypto().createHash('sha256').update(s).digest('hex');
 /** Interface names: at most 15 bytes. */
 const ifName = (kind: 'b' | 'v', key: string) => (prefix() + kind + hash(key)).slice(0, 15);
 const socketOf = (paths: EnginePaths, name: string) => join(paths.runRoot, 'net', `netd-${hash(paths.root + name).slice(0, 16)}.sock`);
@@ -57,7 +55,7 @@ const intToIp = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('
 
 function ip(args: readonly string[], input?: string, netns?: string): void {
   const argv = netns ? ['--net=' + netns, 'ip', ...args] : args;
-  const r = spawnSync(netns ? 'nsenter' : 'ip', argv, { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  const r = childProcess().spawnSync(netns ? 'nsenter' : 'ip', argv, { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
   if (r.status !== 0) throw new EngineError('internal', `ip ${args.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`);
 }
 
@@ -105,7 +103,7 @@ async function writeState(paths: EnginePaths, net: NetworkRecord, st: NetdState)
 
 /** Subnets in use on this host (routes), so a new network never overlaps one. */
 function hostSubnets(): string[] {
-  const r = spawnSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
+  const r = childProcess().spawnSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
   return (r.stdout ?? '').split('\n').map((l) => l.split(' ')[0] ?? '');
 }
 
@@ -144,7 +142,10 @@ async function startNetd(paths: EnginePaths, net: NetworkRecord): Promise<void> 
   mkdirSync(dirname(sock), { recursive: true });
   const logFile = join(netDir(paths, net.name), 'netd.log');
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [netdScript(), netDir(paths, net.name), sock], { detached: true, stdio: ['ignore', 'pipe', log] });
+  const child = childProcess().spawn(process.execPath, [netdScript(), netDir(paths, net.name), sock], {
+    detached: true,
+    stdio: ['ignore', 'pipe', log],
+  });
   closeSync(log);
   await new Promise<void>((res, rej) => {
     const fail = (why: string) =>
@@ -161,7 +162,7 @@ async function startNetd(paths: EnginePaths, net: NetworkRecord): Promise<void> 
 /** Sends one command to the network's daemon; resolves to its reply. */
 function netdCall(paths: EnginePaths, name: string, cmd: string): Promise<{ ok: boolean; failed?: string[] }> {
   return new Promise((res, rej) => {
-    const c = createConnection(socketOf(paths, name));
+    const c = net().createConnection(socketOf(paths, name));
     let buf = '';
     c.on('connect', () => c.write(cmd + '\n'));
     c.on('data', (d) => (buf += d.toString()));
@@ -239,9 +240,10 @@ export async function removeNetwork(paths: EnginePaths, name: string): Promise<v
       } catch {
         /* gone */
       }
-      for (let i = 0; i < 100 && !pidEnded(pid); i++) await new Promise((r) => setTimeout(r, 10));
     }
+    // The bridge goes while the daemon exits (its listeners on the gateway's address go with it).
     if (linkExists(net.bridge)) ip(['link', 'del', net.bridge]);
+    for (let i = 0; pid && i < 100 && !pidEnded(pid); i++) await new Promise((r) => setTimeout(r, 10));
     await rm(socketOf(paths, name), { force: true });
     await rm(netDir(paths, name), { recursive: true, force: true });
   });
@@ -287,13 +289,23 @@ export async function releaseAddresses(paths: EnginePaths, id: string, nets: rea
   });
 }
 
-async function setEntry(paths: EnginePaths, name: string, id: string, patch: Partial<NetdEntry>): Promise<NetworkRecord | undefined> {
+/** Patches the container's entry; `changed`: whether the daemon has something new to read. */
+async function setEntry(
+  paths: EnginePaths,
+  name: string,
+  id: string,
+  patch: Partial<NetdEntry>,
+): Promise<{ net: NetworkRecord; changed: boolean } | undefined> {
   return withLock(lockPath(paths), async () => {
     const net = await readNetwork(paths, name);
     if (!net) return undefined;
     const st = await readState(paths, net);
-    await writeState(paths, net, { ...st, entries: st.entries.map((e) => (e.id === id ? { ...e, ...patch } : e)) });
-    return net;
+    const was = st.entries.find((e) => e.id === id);
+    if (!was) return { net, changed: false };
+    const now = { ...was, ...patch };
+    if (JSON.stringify(now) === JSON.stringify(was)) return { net, changed: false };
+    await writeState(paths, net, { ...st, entries: st.entries.map((e) => (e.id === id ? now : e)) });
+    return { net, changed: true };
   });
 }
 
@@ -379,7 +391,7 @@ export async function hotPlug(
   paths: EnginePaths,
   opts: { id: string; netnsPath: string; a: NetworkAttachment; first: boolean; names: readonly string[]; ports: readonly NetdPort[] },
 ): Promise<void> {
-  const r = spawnSync('nsenter', ['--net=' + opts.netnsPath, 'ip', '-o', 'link', 'show'], { encoding: 'utf8' });
+  const r = childProcess().spawnSync('nsenter', ['--net=' + opts.netnsPath, 'ip', '-o', 'link', 'show'], { encoding: 'utf8' });
   if (r.status !== 0) throw new EngineError('failed_precondition', `container ${opts.id.slice(0, 12)}: its network namespace is gone`);
   const taken = new Set([...r.stdout.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1]));
   let n = 0;
@@ -394,13 +406,19 @@ export async function hotPlug(
   }
 }
 
-/** At stop: names and ports withdrawn (the veths go with the netns). Idempotent. */
-export async function deactivate(paths: EnginePaths, id: string, nets: readonly NetworkAttachment[]): Promise<void> {
+/**
+ * At stop: names and ports withdrawn (the daemon reloads only when that changed anything).
+ * `dropLinks`: the host ends of the veths deleted too, for a disconnect; a container whose netns
+ * goes next (stop, removal) leaves them to the kernel, which deletes a namespace's veths with it
+ * (in one batch for the namespaces freed together, where one `ip link del` each queued behind
+ * the others); a start deletes one still there before making its own.
+ */
+export async function deactivate(paths: EnginePaths, id: string, nets: readonly NetworkAttachment[], dropLinks = true): Promise<void> {
   for (const a of nets) {
-    const net = await setEntry(paths, a.name, id, { active: false, ports: [] });
-    if (net && netdAlive(paths, net)) await netdCall(paths, a.name, 'reload').catch(() => undefined);
+    const r = await setEntry(paths, a.name, id, { active: false, ports: [] });
+    if (r?.changed && netdAlive(paths, r.net)) await netdCall(paths, a.name, 'reload').catch(() => undefined);
     const host = ifName('v', `${id}/${a.name}`);
-    if (linkExists(host)) spawnSync('ip', ['link', 'del', host]);
+    if (dropLinks && linkExists(host)) childProcess().spawnSync('ip', ['link', 'del', host]);
   }
 }
 

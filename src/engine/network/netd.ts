@@ -9,9 +9,9 @@
 //  - published TCP ports: a listener on HOST_IP:HOST_PORT per port, piping each connection to
 //    the container's address (docker-proxy's job).
 // It imports only Node's built-ins and dns.ts, so it runs from dist/ without the CLI bundle.
-import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
+import { dgram, net } from '../util/builtin.js';
 import { basename, dirname, join } from 'node:path';
 import { answer, formatError, parseQuery, RCODE_NXDOMAIN, RCODE_REFUSED, TYPE_A } from './dns.js';
 
@@ -78,8 +78,8 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
       const i = k.lastIndexOf(':');
       const j = target.lastIndexOf(':');
       const [tip, tport] = [target.slice(0, j), Number(target.slice(j + 1))];
-      const server = createServer((c) => {
-        const up = createConnection({ host: tip, port: tport });
+      const server = net().createServer((c) => {
+        const up = net().createConnection({ host: tip, port: tport });
         c.pipe(up).pipe(c);
         const end = () => {
           c.destroy();
@@ -131,7 +131,7 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
   load();
   await reconcile();
 
-  const dns = createSocket({ type: 'udp4', reuseAddr: false });
+  const dns = dgram().createSocket({ type: 'udp4', reuseAddr: false });
   dns.on('message', (msg, from) => {
     const q = parseQuery(msg);
     let reply: Buffer | undefined;
@@ -152,7 +152,7 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
   });
 
   rmSync(socketPath, { force: true });
-  const control = createServer((c) => {
+  const control = net().createServer((c) => {
     let buf = '';
     c.on('data', (d) => {
       buf += d.toString();

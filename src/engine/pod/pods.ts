@@ -26,6 +26,12 @@ export interface PodCreateOptions {
   readonly networks?: readonly { readonly name: string; readonly aliases?: readonly string[] }[];
   readonly hostname?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** The infra container's (its network namespace is the pod's): run's --add-host, --dns*, --sysctl net.*. */
+  readonly addHosts?: readonly string[];
+  readonly dns?: readonly string[];
+  readonly dnsSearch?: readonly string[];
+  readonly dnsOptions?: readonly string[];
+  readonly sysctls?: readonly string[];
 }
 
 export type PodStatus = 'Created' | 'Running' | 'Degraded' | 'Stopped' | 'Exited' | 'Paused';
@@ -116,6 +122,11 @@ export class Pods {
         publish: o.publish ?? [],
         ...(o.network !== undefined ? { network: o.network } : {}),
         ...(o.networks?.length ? { networks: o.networks } : {}),
+        ...(o.addHosts?.length ? { addHosts: o.addHosts } : {}),
+        ...(o.dns?.length ? { dns: o.dns } : {}),
+        ...(o.dnsSearch?.length ? { dnsSearch: o.dnsSearch } : {}),
+        ...(o.dnsOptions?.length ? { dnsOptions: o.dnsOptions } : {}),
+        ...(o.sysctls?.length ? { sysctls: o.sysctls } : {}),
         labels: { [podLabel]: id, [infraLabel]: 'true' },
       });
       const p: PodRecord = {

@@ -40,7 +40,7 @@ export async function* blobChunks(
     try {
       const headers: Record<string, string> = {};
       if (received > 0) headers.range = `bytes=${received}-`;
-      const res = await client.send(path, { headers, scopes: [pullScope(ref.path)], signal, fast: true });
+      const res = await client.send(path, { headers, scopes: [pullScope(ref.path)], signal });
       let skip = 0;
       if (res.status === 206) {
         const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));

@@ -45,8 +45,6 @@ export interface SendOptions {
    */
   readonly retry?: boolean;
   readonly timeoutMs?: number;
-  /** A blob body: see RequestOptions.fast. */
-  readonly fast?: boolean;
 }
 
 export interface FetchedManifest {
@@ -198,7 +196,6 @@ export class RegistryClient {
             body: opts.body,
             signal: opts.signal,
             timeoutMs: opts.timeoutMs,
-            fast: opts.fast,
           });
         } catch (e) {
           if (e instanceof EngineError) throw e;

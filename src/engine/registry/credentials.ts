@@ -1,7 +1,6 @@
 // Credentials as Docker keeps them: ~/.docker/config.json (or $DOCKER_CONFIG/config.json) with
 // `auths` (base64 "user:password" in `auth`), `credsStore` and `credHelpers`, the latter two
 // through `docker-credential-NAME get|store|erase` helpers speaking JSON on stdin/stdout.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -87,7 +86,9 @@ function helperFor(cfg: DockerConfig, domain: string): string | undefined {
 function runHelper(name: string, action: 'get' | 'store' | 'erase', input: string): Promise<{ code: number; out: string }> {
   if (!/^[\w.-]+$/.test(name)) return Promise.reject(new EngineError('failed_precondition', `bad credential helper name: ${name}`));
   return new Promise((resolve, reject) => {
-    const child = spawn(`docker-credential-${name}`, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = process
+      .getBuiltinModule('node:child_process')
+      .spawn(`docker-credential-${name}`, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
-import { canceledError } from '../define.js';
+import { EngineError, canceledError } from '../define.js';
 import { TransientError } from './http.js';
 
 const readBufferSize = 1 << 20;
@@ -73,6 +73,13 @@ export function fastGet(
 ): Promise<FastResponse> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(canceledError());
+  // Header values can come from a registry (a token server's token): a line break in one would
+  // write a header (or a request) of the registry's choosing. node:http refuses them too.
+  for (const [k, v] of Object.entries(headers))
+    if (/[\r\n\0]/.test(k) || /[\r\n\0]/.test(v))
+      return Promise.reject(
+        new EngineError('failed_precondition', `refusing to send the header ${JSON.stringify(k.slice(0, 40))}: it holds a line break`),
+      );
   return new Promise<FastResponse>((resolve, reject) => {
     let head: Buffer | undefined = Buffer.alloc(0);
     let body: Readable | undefined;

@@ -1,21 +1,28 @@
 // The transport under the registry client: one request over node:http/https with keep-alive
 // agents, redirects, retries with backoff (5xx, 429 with Retry-After, resets, stalls) and
 // cancellation. Bodies are streamed; nothing here buffers a blob.
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { EngineError, canceledError } from '../define.js';
+import { http, https } from '../util/builtin.js';
 import { caCertificates } from './tls-ca.js';
 
 const agentOpts = { keepAlive: true, maxSockets: 16, keepAliveMsecs: 1000 } as const;
-const httpAgent = new http.Agent(agentOpts);
-let httpsAgentOnce: https.Agent | undefined;
+// Every GET without a body to a plain-HTTP registry goes through fastGet (fast-get.ts: large
+// socket reads, no node:http), so a pull from a local or --insecure registry never loads
+// node:http; a push's HEAD, POST and PUT load it on their first request. Measured: node:http
+// and its client machinery were ~5 ms of a 126 ms busybox pull's CPU.
+let httpAgentOnce: HttpAgent | undefined;
+const httpAgent = (): HttpAgent => (httpAgentOnce ??= new (http().Agent)(agentOpts));
+// node:https (and node:tls under it) loads on the first HTTPS request: a pull from a plain-HTTP
+// registry (a local or --insecure one) never needs them, and they cost every start ~5 ms.
+let httpsAgentOnce: HttpsAgent | undefined;
 /** Made on the first HTTPS request, with the extra CAs the launcher handed over (tls-ca.ts). */
-function httpsAgent(): https.Agent {
+function httpsAgent(): HttpsAgent {
   if (!httpsAgentOnce) {
     const ca = caCertificates();
-    httpsAgentOnce = new https.Agent({ ...agentOpts, ...(ca ? { ca } : {}) });
+    httpsAgentOnce = new (https().Agent)({ ...agentOpts, ...(ca ? { ca } : {}) });
   }
   return httpsAgentOnce;
 }
@@ -39,8 +46,6 @@ export interface RequestOptions {
   readonly deadlineMs?: number;
   /** Follow up to this many redirects (blob GETs often redirect to storage). */
   readonly maxRedirects?: number;
-  /** A bulk GET (blob body): over plain HTTP it goes through fastGet's large socket reads. */
-  readonly fast?: boolean;
 }
 
 /** Tunables, overridable by environment so tests do not wait for production timeouts. */
@@ -251,10 +256,9 @@ function requestOnce(
   if (signal?.aborted) return Promise.reject(canceledError());
   const left = deadline.at - Date.now();
   if (left <= 0) return Promise.reject(deadlineError(url.host, deadline.ms));
-  const mod = url.protocol === 'https:' ? https : http;
-  const agent = url.protocol === 'https:' ? httpsAgent() : httpAgent;
+  const plainGet = url.protocol === 'http:' && (opts.method ?? 'GET') === 'GET' && opts.body === undefined;
   const timeoutMs = opts.timeoutMs ?? tuning.timeoutMs;
-  if (opts.fast && url.protocol === 'http:' && (opts.method ?? 'GET') === 'GET' && opts.body === undefined) {
+  if (plainGet) {
     return import('./fast-get.js').then(async ({ fastGet }) => {
       const r = await fastGet(
         url,
@@ -279,7 +283,11 @@ function requestOnce(
     const body = opts.body;
     const h: Record<string, string> = { 'user-agent': 'dockui/0.1', ...headers };
     if (Buffer.isBuffer(body)) h['content-length'] = String(body.length);
-    const req = mod.request(url, { method: opts.method ?? 'GET', headers: h, agent });
+    const req = (url.protocol === 'https:' ? https() : http()).request(url, {
+      method: opts.method ?? 'GET',
+      headers: h,
+      agent: url.protocol === 'https:' ? httpsAgent() : httpAgent(),
+    });
     const onAbort = () => req.destroy(canceledError());
     signal?.addEventListener('abort', onAbort, { once: true });
     let response: IncomingMessage | undefined;

@@ -7,7 +7,7 @@
 // here, which is what NODE_EXTRA_CA_CERTS does. A file that cannot be read is ignored with a
 // warning, as Node does.
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { tls } from '../util/builtin.js';
 
 let cached: string[] | undefined;
 
@@ -17,6 +17,8 @@ export function caCertificates(): string[] | undefined {
   const file = process.env.DOCKUI_EXTRA_CA_CERTS;
   if (!file) return undefined;
   if (cached) return cached;
+  // node:tls is loaded here, on the first HTTPS connection, not by every command that imports this.
+  const { rootCertificates } = tls();
   try {
     cached = [...rootCertificates, readFileSync(file, 'utf8')];
   } catch (e) {

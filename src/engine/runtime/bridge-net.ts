@@ -53,7 +53,7 @@ export async function startBridge(paths: EnginePaths, rec: ContainerRecord, port
 
 /** Names and ports withdrawn, netns gone (and its interfaces with it). Idempotent. */
 export async function stopBridge(paths: EnginePaths, rec: ContainerRecord): Promise<void> {
-  await deactivate(paths, rec.id, rec.networks ?? []);
+  await deactivate(paths, rec.id, rec.networks ?? [], false);
   const path = netnsPath(paths.runRoot, rec.id);
   unmount(path);
   await rm(path, { force: true });

@@ -10,8 +10,9 @@ import type { ContainerRecord } from './records.js';
 import { isMounted, mountOverlay } from './rootfs.js';
 import { mergeEnv } from './run-in-rootfs.js';
 import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciProcess } from './spec.js';
-import { resolveUser } from './user.js';
-import { pidAlive } from '../sysx.js';
+import { resolveGroups, resolveUser } from './user.js';
+import { extraSpecOf, processExtras, runningOwner, specJson } from './extra-spec.js';
+import { extraHostLines, resolvWithExtras } from './run-extras.js';
 import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
 import { hostPathInRoot, mkdirInRoot } from '../fsutil/in-root.js';
@@ -38,10 +39,11 @@ export async function mountRootfs(rec: ContainerRecord, dir: string): Promise<st
 async function processFor(
   rec: ContainerRecord,
   rootfs: string,
-  over: { args?: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean } = {},
+  over: { args?: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean; privileged?: boolean } = {},
   makeCwd = true,
 ): Promise<OciProcess> {
   const user = await resolveUser(rootfs, over.user ?? rec.user);
+  const groupAdd = await resolveGroups(rootfs, rec.extras?.GroupAdd ?? []);
   const cwd = over.workdir || rec.workdir || '/';
   // Docker creates a missing WORKDIR / -w, inside the image's tree: done while the container is
   // not running (create, start), so nothing inside can swap a directory for a link meanwhile.
@@ -59,10 +61,11 @@ async function processFor(
     cwd,
     uid: user.uid,
     gid: user.gid,
-    additionalGids: user.additionalGids,
+    additionalGids: [...new Set([...user.additionalGids, ...groupAdd])],
     terminal: tty,
-    caps: effectiveCapabilities(rec),
-    privileged: rec.privileged,
+    caps: effectiveCapabilities(over.privileged ? { privileged: true } : rec),
+    privileged: rec.privileged || over.privileged === true,
+    ...processExtras(rec.extras),
   });
 }
 
@@ -71,16 +74,8 @@ async function processFor(
  * resolv.conf are shared as podman's pod members share the infra container's. The owner must run.
  */
 function namespaceOwner(rec: ContainerRecord, paths: EnginePaths): { pid: number; dir: string } {
-  const dir = join(paths.root, 'containers', rec.nsOwner ?? '');
-  let owner: ContainerRecord | undefined;
-  try {
-    owner = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as ContainerRecord;
-  } catch {
-    throw new EngineError('failed_precondition', `cannot join the namespaces of container ${rec.nsOwner?.slice(0, 12)}: it is gone`);
-  }
-  if (owner.state !== 'running' || !owner.pid || !pidAlive(owner.pid, owner.pidStart))
-    throw new EngineError('failed_precondition', `cannot join the namespaces of container ${owner.name}: it is not running`);
-  return { pid: owner.pid, dir };
+  const { pid, dir } = runningOwner(paths, rec.nsOwner ?? '');
+  return { pid, dir };
 }
 
 /** Writes config.json (and the /etc files) for the next start. The rootfs must be mounted. */
@@ -91,8 +86,8 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
   // Small files, written at once (sync costs µs where the thread pool costs ~0.3 ms each).
   writeFileSync(join(dir, 'hostname'), `${rec.hostname}\n`);
   if (!owner) {
-    writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network, rec.networks?.[0]?.ip));
-    writeFileSync(join(dir, 'resolv.conf'), resolvConf(rec.network, hostResolv, rec.networks?.[0]?.gateway));
+    writeFileSync(join(dir, 'hosts'), hostsFile(rec.hostname, rec.network, rec.networks?.[0]?.ip) + extraHostLines(rec));
+    writeFileSync(join(dir, 'resolv.conf'), resolvWithExtras(rec, resolvConf(rec.network, hostResolv, rec.networks?.[0]?.gateway)));
   }
   const etc = (name: string): OciMount => ({
     destination: `/etc/${name}`,
@@ -108,7 +103,7 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
         destination: m.destination,
         type: 'tmpfs',
         source: 'tmpfs',
-        options: ['nosuid', 'nodev', 'noexec', ...(m.options ? m.options.split(',') : [])],
+        options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...(m.options ? m.options.split(',') : [])],
       });
       continue;
     }
@@ -117,7 +112,12 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     // image (/x -> /etc, x -> ../../etc) is followed inside the rootfs, never on the host.
     if (m.type === 'volume') source = await volumes.prepare(m.source, hostPathInRoot(rootfs, m.destination));
     else if (!existsSync(source)) await mkdir(source, { recursive: true }); // Docker creates a missing host dir
-    mounts.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
+    mounts.push({
+      destination: m.destination,
+      type: 'bind',
+      source,
+      options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw'],
+    });
   }
   if (rec.init)
     mounts.push({ destination: '/sbin/docker-init', type: 'bind', source: initBinary(), options: ['bind', 'ro', 'nosuid', 'nodev'] });
@@ -146,8 +146,9 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     ...(rec.nanoCpus !== undefined ? { nanoCpus: rec.nanoCpus } : {}),
     ...(rec.pidsLimit !== undefined ? { pidsLimit: rec.pidsLimit } : {}),
     cgroupsPath: `/dockui/${rec.id}`,
+    extra: extraSpecOf(rec, paths),
   });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
+  writeFileSync(join(dir, 'config.json'), specJson(spec));
 }
 
 /** The process spec for `exec`, written to a file runc reads. */
@@ -155,10 +156,10 @@ export async function writeExecProcess(
   rec: ContainerRecord,
   dir: string,
   file: string,
-  over: { args: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean },
+  over: { args: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean; privileged?: boolean },
 ): Promise<void> {
   const proc = await processFor(rec, rootfsOf(dir), over, false);
-  await writeFile(file, JSON.stringify(proc));
+  await writeFile(file, specJson(proc));
 }
 
 /**
@@ -171,7 +172,15 @@ export async function writeExecProcess(
 export function holdUntilReady(dir: string, fifo: string): void {
   const file = join(dir, 'config.json');
   const spec = JSON.parse(readFileSync(file, 'utf8')) as { hooks?: Record<string, unknown[]> };
-  const hold = { path: '/bin/sh', args: ['sh', '-c', 'read -r r < "$1" && [ "$r" = ok ]', 'sh', fifo], timeout: 120 };
+  // runc writes the container's state to a hook's stdin: the hook reads it all first, with the
+  // shell's own read (no cat to start on every run). A hook that exited with it unread would
+  // leave runc a SIGPIPE, and `runc run` forwards the signals it gets to the container (seen as
+  // exit 141 of a foreground `run --pid host`, about one run in two).
+  const hold = {
+    path: '/bin/sh',
+    args: ['sh', '-c', 'while read -r _; do :; done; read -r r < "$1" && [ "$r" = ok ]', 'sh', fifo],
+    timeout: 120,
+  };
   spec.hooks = { ...spec.hooks, createRuntime: [...(spec.hooks?.createRuntime ?? []), hold] };
-  writeFileSync(file, JSON.stringify(spec));
+  writeFileSync(file, specJson(spec));
 }

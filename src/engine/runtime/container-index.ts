@@ -85,6 +85,15 @@ export class ContainerIndex {
     }
   }
 
+  /** The names linked to `id` (a scan of the names: for the rare record that never got written). */
+  namesOf(id: string): string[] {
+    try {
+      return readdirSync(this.namesDir).filter((n) => this.nameTarget(n) === id);
+    } catch {
+      return [];
+    }
+  }
+
   /** Ids marked running, unverified (a superset of the running records). */
   runningIds(): string[] {
     try {

@@ -2,7 +2,7 @@
 // here): logs, exec, stats, top and inspect on top of the lifecycle. See index.ts for the
 // public face.
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/builtin.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -28,6 +28,7 @@ import { pidAlive } from '../sysx.js';
 import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
 import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
+import { extrasHostConfig } from './run-extras.js';
 import { netnsPath } from './network.js';
 import { deactivate, hotPlug, leaseAddresses, macOf, readNetwork, releaseAddresses } from '../network/bridge.js';
 
@@ -68,6 +69,9 @@ export class Containers extends ContainerLifecycle {
   async *logs(idOrName: string, opts: LogsOptions = {}): AsyncGenerator<StreamLogLine> {
     const rec = await this.find(idOrName);
     const path = logPath(this.dir(rec.id));
+    // Docker's words for a container whose --log-driver keeps nothing to read.
+    if (rec.extras?.LogDriver === 'none')
+      throw new EngineError('failed_precondition', 'configured logging driver does not support reading');
     // An attached run (run --rm/-i/-t in the foreground) writes to its terminal, not to a log.
     if (rec.monitor === 'attached' && !existsSync(path))
       throw new EngineError(
@@ -76,6 +80,9 @@ export class Containers extends ContainerLifecycle {
       );
     const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
     if (opts.since !== undefined && since === undefined) throw new EngineError('invalid_argument', `invalid --since value: ${opts.since}`);
+    const until = opts.until !== undefined ? parseSince(opts.until) : undefined;
+    if (opts.until !== undefined && until === undefined) throw new EngineError('invalid_argument', `invalid --until value: ${opts.until}`);
+    const before = (l: { time: string }) => until === undefined || logTimeMs(l.time) < until;
     // With --tail (and no --since) only the end of the file is read: a long-running container's
     // log can be many MB, and reading it all costs the TUI tens of MB every time it opens the logs.
     const from = opts.tail !== undefined && opts.tail >= 0 && since === undefined ? await tailOffset(path, opts.tail) : 0;
@@ -83,13 +90,17 @@ export class Containers extends ContainerLifecycle {
     let offset = first.offset;
     let whole = joinPartials(first.lines, true);
     if (since !== undefined) whole = whole.filter((l) => logTimeMs(l.time) >= since);
+    if (until !== undefined) whole = whole.filter(before);
     if (opts.tail !== undefined && opts.tail >= 0) whole = whole.slice(Math.max(0, whole.length - opts.tail));
     for (const l of whole) yield l;
     if (!opts.follow) return;
     const raw = (lines: readonly RawLogLine[]) =>
-      lines.map((l): StreamLogLine => ({ stream: l.stream, time: l.time, text: l.text, ...(l.full ? {} : { partial: true }) }));
+      lines
+        .filter(before)
+        .map((l): StreamLogLine => ({ stream: l.stream, time: l.time, text: l.text, ...(l.full ? {} : { partial: true }) }));
     for (let delay = 5; ; ) {
       if (opts.signal?.aborted) return;
+      if (until !== undefined && Date.now() >= until) return; // docker's follow ends at --until too
       const chunk = await readLogChunk(path, offset);
       offset = chunk.offset;
       if (chunk.lines.length) {
@@ -124,6 +135,7 @@ export class Containers extends ContainerLifecycle {
       ...(opts.user ? { user: opts.user } : {}),
       ...(opts.workdir ? { workdir: opts.workdir } : {}),
       tty: opts.tty ?? false,
+      ...(opts.privileged ? { privileged: true } : {}),
     });
     const stdio = opts.stdio ?? 'inherit';
     const child = this.runtime.exec(r.id, file, {
@@ -287,6 +299,7 @@ export class Containers extends ContainerLifecycle {
   /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
   inspectJson(r: ContainerRecord): Record<string, unknown> {
     const restarting = r.state === 'exited' && !!r.restartingPid && pidAlive(r.restartingPid);
+    const x = r.extras;
     const out = {
       Id: r.id,
       Name: `/${r.name}`,
@@ -310,7 +323,13 @@ export class Containers extends ContainerLifecycle {
       Image: r.imageId,
       ImageName: r.image,
       RestartCount: r.restartCount,
-      Mounts: r.mounts.map((m) => ({ Type: m.type, Source: m.source, Destination: m.destination, RW: !m.readOnly })),
+      Mounts: r.mounts.map((m) => ({
+        Type: m.type,
+        Source: m.source,
+        Destination: m.destination,
+        RW: !m.readOnly,
+        Propagation: m.type === 'bind' ? (m.propagation ?? 'rprivate') : '',
+      })),
       Config: {
         Hostname: r.hostname,
         User: r.user,
@@ -323,6 +342,8 @@ export class Containers extends ContainerLifecycle {
         Labels: r.labels,
         Image: r.image,
         ...(r.healthcheck ? { Healthcheck: r.healthcheck } : {}),
+        ...(x?.ExposedPorts ? { ExposedPorts: Object.fromEntries(x.ExposedPorts.map((k) => [k, {}])) } : {}),
+        ...(x?.StopTimeout !== undefined ? { StopTimeout: x.StopTimeout } : {}),
       },
       HostConfig: {
         // Docker's words: a dockui network's name, or the mode (none, host, private).
@@ -338,8 +359,9 @@ export class Containers extends ContainerLifecycle {
         Init: r.init,
         AutoRemove: r.autoRemove,
         RestartPolicy: { Name: r.restartPolicy?.Name || 'no', MaximumRetryCount: r.restartPolicy?.MaximumRetryCount ?? 0 },
+        ...extrasHostConfig(r),
         LogConfig: {
-          Type: 'k8s-file',
+          Type: x?.LogDriver ?? 'k8s-file',
           Config: {
             'max-size': String(r.logMaxSize ?? defaultLogMaxSize),
             ...(r.logMaxFile !== undefined ? { 'max-file': String(r.logMaxFile) } : {}),
@@ -357,7 +379,7 @@ export class Containers extends ContainerLifecycle {
             n.name,
             {
               Aliases: [...n.aliases],
-              EndpointID: createHash('sha256').update(`${r.id}/${n.name}`).digest('hex'),
+              EndpointID: crypto().createHash('sha256').update(`${r.id}/${n.name}`).digest('hex'),
               Gateway: n.gateway,
               IPAddress: n.ip,
               IPPrefixLen: 24,
@@ -376,6 +398,7 @@ export class Containers extends ContainerLifecycle {
     // while the JSON leaves them out (omitempty). Not enumerable, so JSON.stringify skips them.
     if (!r.health) Object.defineProperty(out.State, 'Health', { value: null, enumerable: false });
     if (!r.healthcheck) Object.defineProperty(out.Config, 'Healthcheck', { value: null, enumerable: false });
+    if (x?.StopTimeout === undefined) Object.defineProperty(out.Config, 'StopTimeout', { value: null, enumerable: false });
     return out;
   }
 }

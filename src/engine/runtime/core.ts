@@ -19,6 +19,7 @@ import { OciRuntime } from './oci-runtime.js';
 import { type ContainerRecord, RecordStore } from './records.js';
 import { isLive } from './container-index.js';
 import { unmount } from './rootfs.js';
+import { shmDirOf } from './extra-spec.js';
 import { Volumes } from './volumes.js';
 import { imageFromStore, type ImageInfo, initAlive, sleep, summarize, trace } from './support.js';
 
@@ -72,19 +73,18 @@ export class ContainerCore {
     const idx = this.records.index;
     const changes = idx.complete() ? idx.changes() : undefined;
     const last = this.listed;
-    let recs: readonly ContainerRecord[] | undefined;
     if (changes !== undefined && last?.changes === changes) {
       await this.settle();
       const out = await Promise.all(last.recs.map((r) => this.reconcile(r)));
       if (out.every((r, i) => r === last.recs[i])) {
         await this.sweepLeftovers(undefined, last.recs.filter(isLive));
-        recs = last.recs;
+        // Nothing changed since the last listing: the same snapshot, and no listener is told
+        // (each one told redraws the TUI's whole screen: at rest that was most of its CPU).
+        return;
       }
     }
-    if (!recs) {
-      recs = await this.list({ all: true });
-      this.listed = changes !== undefined ? { changes, recs } : undefined;
-    }
+    const recs = await this.list({ all: true });
+    this.listed = changes !== undefined ? { changes, recs } : undefined;
     this.snapshot = recs.map(summarize);
     for (const l of this.listeners) l();
   }
@@ -183,6 +183,7 @@ export class ContainerCore {
         ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}),
       });
     unmount(rootfsOf(dir));
+    unmount(shmDirOf(dir));
     stopHealthRunner(rec);
     delete rec.healthPid;
     delete rec.healthPidStart;
@@ -289,6 +290,7 @@ export class ContainerCore {
         ...(rec.apiSocket ? { apiSocket: rec.apiSocket } : {}),
       });
     unmount(rootfsOf(dir));
+    unmount(shmDirOf(dir));
     // record.json goes first, so a half-removed dir is never listed; then its index entries.
     this.records.removeRecord(rec);
     if (inForeground) rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,6 @@
 // the result in State.Health under the container's lock and exits; the loop ends when that
 // command says the container is no longer running, and the finish kills it too. Podman does
 // the same with a systemd timer per container; this needs no systemd.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { newId } from './ids.js';
 import type { OciRuntime } from './oci-runtime.js';
 import { healthActive, healthArgv, healthTimings } from './policy.js';
 import type { ContainerRecord, RecordStore } from './records.js';
+import { childProcess } from '../util/builtin.js';
 
 /** Docker keeps the last 5 probes and 4096 bytes of each one's output. */
 const maxLog = 5;
@@ -32,7 +32,7 @@ export function startHealthRunner(
   const { intervalMs } = healthTimings(rec.healthcheck);
   const loop = 'i=$1; shift; while sleep "$i"; do "$@" || exit 0; done';
   const argv = [...dockui, '--root', paths.root, '--runroot', paths.runRoot, 'container', 'healthcheck', rec.id];
-  const child = spawn('/bin/sh', ['-c', loop, 'dockui-health', String(intervalMs / 1000), ...argv], {
+  const child = childProcess().spawn('/bin/sh', ['-c', loop, 'dockui-health', String(intervalMs / 1000), ...argv], {
     stdio: 'ignore',
     detached: true, // its own session: it outlives whatever dockui started the container
     cwd: '/',

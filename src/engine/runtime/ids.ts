@@ -1,7 +1,7 @@
 // Container ids (64 hex, shown as 12) and Docker-style generated names.
-import { randomBytes } from 'node:crypto';
+import { crypto } from '../util/builtin.js';
 
-export const newId = (): string => randomBytes(32).toString('hex');
+export const newId = (): string => crypto().randomBytes(32).toString('hex');
 export const shortId = (id: string): string => id.slice(0, 12);
 
 const adjectives = `admiring adoring affectionate agitated amazing angry awesome beautiful blissful bold boring brave
@@ -32,13 +32,13 @@ varahamihira vaughan villani visvesvaraya volhard wescoff wilbur wiles williams 
 wright wu yalow yonath zhukovsky`.split(/\s+/);
 
 function pick<T>(xs: readonly T[]): T {
-  return xs[randomBytes(2).readUInt16LE(0) % xs.length]!;
+  return xs[crypto().randomBytes(2).readUInt16LE(0) % xs.length]!;
 }
 
 /** adjective_noun; after a clash the caller retries, and from the third try a digit is added. */
 export function generateName(attempt = 0): string {
   const base = `${pick(adjectives)}_${pick(nouns)}`;
-  return attempt >= 2 ? `${base}${randomBytes(1).readUInt8(0) % 10}` : base;
+  return attempt >= 2 ? `${base}${crypto().randomBytes(1).readUInt8(0) % 10}` : base;
 }
 
 export const validName = (n: string): boolean => /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(n) && n.length <= 128;

@@ -26,7 +26,12 @@ export interface UpdateOptions {
 export class ContainerLifecycle extends ContainerStarter {
   // ---- stop / kill / restart
 
-  async stop(idOrName: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<ContainerRecord> {
+  /**
+   * Stops the container: its stop signal, then SIGKILL after the timeout. `finish: false` returns
+   * once the process has exited, leaving the finish (runc state, netns, mount) to the monitor's
+   * exit command or the next operation on the container (a remove right after, as `compose down`).
+   */
+  async stop(idOrName: string, opts: { timeoutSec?: number; signal?: string; finish?: boolean } = {}): Promise<ContainerRecord> {
     await this.settle();
     const rec = await this.find(idOrName);
     const sig = opts.signal ? parseSignal(opts.signal) : rec.stopSignal || 'SIGTERM';
@@ -37,7 +42,9 @@ export class ContainerLifecycle extends ContainerStarter {
       return rec;
     }
     await this.markStopped(rec.id);
-    const timeoutMs = Math.max(0, opts.timeoutSec ?? 10) * 1000;
+    // -t, else the container's --stop-timeout (-1: wait for it), else Docker's 10 s.
+    const timeoutSec = opts.timeoutSec ?? rec.extras?.StopTimeout ?? 10;
+    const timeoutMs = timeoutSec < 0 ? 2 ** 31 - 1 : timeoutSec * 1000;
     if (rec.state === 'paused') await this.runtime.resume(rec.id).catch(() => undefined);
     const sent = await this.signal(rec, sig);
     if (!sent || !(await this.waitExit(rec.id, timeoutMs))) {
@@ -45,6 +52,7 @@ export class ContainerLifecycle extends ContainerStarter {
       await this.waitExit(rec.id, 10_000);
     }
     await this.ownerFinishes(rec);
+    if (opts.finish === false) return rec;
     return (await this.records.withLock(rec.id, () => this.finishLocked(rec.id, undefined, 137))) ?? rec;
   }
   async kill(idOrName: string, signal = 'SIGKILL'): Promise<void> {

@@ -3,13 +3,13 @@
 // (ROOT/containers/<id>/exit, with "oom" beside it after an OOM kill), writes the logs
 // (k8s-file: "<RFC3339Nano> stdout|stderr F|P text") and, with a tty, owns the pty master.
 // When the container exits it runs `dockui container cleanup <id>` (the exit command).
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { findExecutable, type OciRuntime } from './oci-runtime.js';
 import { execFailureExitCode } from './lookpath.js';
+import { childProcess } from '../util/builtin.js';
 
 export interface MonitorStart {
   readonly runtime: OciRuntime;
@@ -24,6 +24,8 @@ export interface MonitorStart {
   readonly interactive?: boolean;
   /** The log's cap in bytes: conmon starts the file afresh rather than pass it. */
   readonly logSizeMax?: number;
+  /** --log-driver none: conmon keeps no log. */
+  readonly noLog?: boolean;
   /** argv run by conmon after the container exits. */
   readonly exitCommand?: readonly string[];
 }
@@ -58,8 +60,8 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
     '-P',
     join(m.containerDir, 'conmon.pid'),
     '-l',
-    `k8s-file:${logPath(m.containerDir)}`,
-    ...(m.logSizeMax ? ['--log-size-max', String(m.logSizeMax)] : []),
+    m.noLog ? 'none' : `k8s-file:${logPath(m.containerDir)}`,
+    ...(m.logSizeMax && !m.noLog ? ['--log-size-max', String(m.logSizeMax)] : []),
     '--exit-dir',
     exitDir,
     '-0',
@@ -78,7 +80,7 @@ export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number;
   }
   const errLog = join(m.containerDir, 'conmon.log');
   const errFd = openSync(errLog, 'w');
-  const child = spawn(conmon, args, {
+  const child = childProcess().spawn(conmon, args, {
     // conmon writes its "oom" marker into its working directory; it must land in the container's
     // dir (readExit looks there), never in whatever folder dockui was started from.
     cwd: m.containerDir,

@@ -3,11 +3,11 @@
 // RUNROOT/netns, made before the container so ports can be bound before anything starts)
 // served by slirp4netns: user-mode NAT for outbound traffic and its API socket for published
 // ports on the host. The netns and slirp4netns outlive dockui with the container.
-import { spawn, spawnSync } from 'node:child_process';
+import type { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
+import { childProcess, net } from '../util/builtin.js';
 import { EngineError, type PortMapping } from '../define.js';
 import { pidAlive } from '../store/lock.js';
 import { findExecutable } from './oci-runtime.js';
@@ -67,7 +67,7 @@ export function parsePublish(spec: string): PortMapping {
 /** A free port on the host for this protocol (the kernel picks it). */
 export async function freePort(hostIp: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = createServer();
+    const srv = net().createServer();
     srv.once('error', reject);
     srv.listen(0, hostIp, () => {
       const addr = srv.address();
@@ -97,14 +97,14 @@ export function createNetns(path: string, fifo?: string): void {
   const unshare = findExecutable('unshare');
   if (!unshare) throw new EngineError('failed_precondition', 'unshare (util-linux) is missing: it is needed for container networks');
   const then = fifo ? [findExecutable('mkfifo') ?? 'mkfifo', '-m', '600', fifo] : ['true'];
-  const r = spawnSync(unshare, [`--net=${path}`, ...then], { encoding: 'utf8' });
+  const r = childProcess().spawnSync(unshare, [`--net=${path}`, ...then], { encoding: 'utf8' });
   if (r.status !== 0) throw new EngineError('failed_precondition', `cannot create a network namespace: ${(r.stderr || '').trim()}`);
 }
 
 /** Sends one request on slirp4netns's API socket and returns its parsed reply. */
 function slirpApi(socket: string, request: object): Promise<{ return?: unknown; error?: { desc?: string } }> {
   return new Promise((resolve, reject) => {
-    const c = createConnection(socket);
+    const c = net().createConnection(socket);
     let buf = '';
     c.on('connect', () => c.end(JSON.stringify(request)));
     c.on('data', (d: Buffer) => (buf += d.toString()));
@@ -159,6 +159,12 @@ export async function startPrivateNetwork(opts: {
   ports: readonly PortMapping[];
   logFile: string;
   fifo?: string;
+  /**
+   * Run before a failed network is taken down: the caller stops what would use the netns. An
+   * attached start's `runc run` must be gone first: its init, joining a netns just removed, fails
+   * and runc prints its own error ("can't get final child's PID") beside the network's line.
+   */
+  beforeTeardown?: () => Promise<void>;
 }): Promise<PendingNetwork> {
   const slirp = findExecutable('slirp4netns');
   if (!slirp)
@@ -169,6 +175,7 @@ export async function startPrivateNetwork(opts: {
   mkdirSync(join(apiSocket, '..'), { recursive: true });
   let slirpPid = 0;
   const undo = async (e: unknown): Promise<never> => {
+    await opts.beforeTeardown?.().catch(() => undefined);
     await teardownNetwork({ runRoot: opts.runRoot, id: opts.id, slirpPid, apiSocket });
     throw e;
   };
@@ -176,7 +183,7 @@ export async function startPrivateNetwork(opts: {
   try {
     createNetns(path, opts.fifo);
     const log = openSync(opts.logFile, 'a');
-    child = spawn(
+    child = childProcess().spawn(
       slirp,
       [
         '--configure',

@@ -2,7 +2,7 @@
 // dockui's containers never mix with anyone else's. Everything Linux-specific about
 // starting processes in containers goes through here (or through the monitor, which runs
 // `runc create` on our behalf).
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -71,7 +71,9 @@ export class OciRuntime {
   }
 
   spawn(args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
-    return spawn(this.binary, [...this.globalArgs(), ...args], opts);
+    // node:child_process loads on the first runc call: the engine facade imports this module
+    // (findExecutable), and verbs that never run runc (pull, images) should not pay for it.
+    return process.getBuiltinModule('node:child_process').spawn(this.binary, [...this.globalArgs(), ...args], opts);
   }
 
   async run(args: readonly string[], opts: { input?: string } = {}): Promise<RunResult> {

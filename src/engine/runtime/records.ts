@@ -4,7 +4,7 @@
 // Record I/O is synchronous: a record is ~2 KB, and a sync read or write costs 10-150 µs where
 // the same through libuv's thread pool costs 250-400 µs (measured here); a CLI command does a
 // dozen of them, and the TUI is not held up by microseconds.
-import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerState, HealthConfig, HealthState, PortMapping, RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
@@ -12,6 +12,7 @@ import { acquireLock, tryLock, withLock } from '../store/lock.js';
 import { ContainerIndex, isLive, type IndexProblem } from './container-index.js';
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
+import type { RunExtras } from './run-extras.js';
 
 export interface MountRecord {
   readonly type: 'bind' | 'volume' | 'tmpfs';
@@ -20,6 +21,8 @@ export interface MountRecord {
   readonly destination: string;
   readonly readOnly: boolean;
   readonly options?: string;
+  /** A bind mount's propagation (`--mount …,bind-propagation=rslave`); absent: rprivate. */
+  readonly propagation?: string;
   /**
    * An anonymous volume (`-v /path`, or a VOLUME of the image): named with 64 hex digits at
    * create, removed with the container by --rm and `rm -v`, as Docker does.
@@ -68,6 +71,8 @@ export interface ContainerRecord {
   readonly init: boolean;
   readonly autoRemove: boolean;
   readonly labels: Readonly<Record<string, string>>;
+  /** run's further flags (--add-host, --dns, --ulimit, --device, …) as Docker's HostConfig/Config fields (run-extras.ts). */
+  readonly extras?: RunExtras;
   /** Container init's host pid while running, and its start time (guards against pid reuse). */
   pid?: number;
   pidStart?: string;
@@ -147,6 +152,36 @@ export class RecordStore {
     writeFileSync(tmp, JSON.stringify(rec, null, 1));
     renameSync(tmp, join(dir, 'record.json'));
     this.index.after(rec, oldName);
+  }
+
+  /**
+   * Under the names lock: what a create killed before its first record left — a container dir
+   * with no record.json and nothing in it but its temporary record, and the name link made for
+   * it. No live create can be there (it holds this lock from its mkdir to the record's rename and
+   * writes nothing else first); a removal in progress still has its other files, and is left be.
+   * Seen once dockui started fast enough for `kill -9` 100 ms into `run` to land in create.
+   */
+  sweepUnborn(): void {
+    let dirs: string[];
+    try {
+      dirs = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const id of dirs) {
+      if (!/^[0-9a-f]{64}$/.test(id)) continue;
+      const dir = join(this.dir, id);
+      if (existsSync(join(dir, 'record.json'))) continue;
+      let files: string[];
+      try {
+        files = readdirSync(dir);
+      } catch {
+        continue; // not a directory, or gone
+      }
+      if (!files.every((f) => /^\.record\.\d+\.\d+\.tmp$/.test(f))) continue;
+      for (const name of this.index.namesOf(id)) this.index.unlinkName(name, id);
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Removes record.json (first of a container's files, so a half-removed dir is never listed), then its index entries. */

@@ -2,9 +2,9 @@
 // upper dir: what the builder's RUN needs. Nothing outlives the call: no runc state, mount,
 // bundle dir or process, also when it fails or is aborted.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readline } from '../util/builtin.js';
 import { EngineError, throwIfAborted } from '../define.js';
 import { mkdirInRoot, resolveInRoot } from '../fsutil/in-root.js';
 import type { EnginePaths } from '../paths.js';
@@ -33,6 +33,8 @@ export interface RunInRootfsOptions {
   readonly network?: 'none' | 'host';
   readonly mounts?: readonly { readonly source: string; readonly target: string; readonly readOnly?: boolean }[];
   readonly hostname?: string;
+  /** Lines added to /etc/hosts (build --add-host): the host's file (or localhost's lines) and these. */
+  readonly hosts?: readonly { readonly host: string; readonly ip: string }[];
   readonly signal?: AbortSignal;
   readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
@@ -79,10 +81,21 @@ export async function runInRootfs(opts: RunInRootfsOptions): Promise<{ exitCode:
     mounted = true;
     const network = opts.network ?? 'host';
     const mounts: OciMount[] = [];
+    const extraHosts = opts.hosts ?? [];
     if (network === 'host')
-      for (const f of ['/etc/resolv.conf', '/etc/hosts'])
+      for (const f of ['/etc/resolv.conf', ...(extraHosts.length > 0 ? [] : ['/etc/hosts'])])
         if (existsSync(f) && existsSync(join(rootfs, f)))
           mounts.push({ destination: f, type: 'bind', source: f, options: ['rbind', 'ro', 'nosuid', 'nodev'] });
+    if (extraHosts.length > 0) {
+      // The bundle's own hosts file: the host's (or, without its network, localhost's) and the extra lines.
+      const base =
+        network === 'host' && existsSync('/etc/hosts')
+          ? await readFile('/etc/hosts', 'utf8')
+          : '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n';
+      const file = join(bundle, 'hosts');
+      await writeFile(file, `${base}${base.endsWith('\n') ? '' : '\n'}${extraHosts.map((h) => `${h.ip}\t${h.host}\n`).join('')}`);
+      mounts.push({ destination: '/etc/hosts', type: 'bind', source: file, options: ['rbind', 'ro', 'nosuid', 'nodev'] });
+    }
     for (const m of opts.mounts ?? [])
       mounts.push({
         destination: m.target,
@@ -115,10 +128,12 @@ export async function runInRootfs(opts: RunInRootfsOptions): Promise<{ exitCode:
       created = true;
       let stderrTail = '';
       const lines = (stream: 'stdout' | 'stderr', src: NodeJS.ReadableStream) =>
-        createInterface({ input: src, crlfDelay: Infinity }).on('line', (l) => {
-          if (stream === 'stderr') stderrTail = (stderrTail + l + '\n').slice(-2000);
-          opts.onOutput?.(stream, l);
-        });
+        readline()
+          .createInterface({ input: src, crlfDelay: Infinity })
+          .on('line', (l) => {
+            if (stream === 'stderr') stderrTail = (stderrTail + l + '\n').slice(-2000);
+            opts.onOutput?.(stream, l);
+          });
       lines('stdout', child.stdout!);
       lines('stderr', child.stderr!);
       const onAbort = () => void runtime.kill(id, 'KILL', { all: true }).catch(() => undefined);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../define.js';
 import { cgroupV2, isRootless } from '../util/userns.js';
-import { defaultSeccompProfile, type SeccompProfile } from './seccomp.js';
+import { defaultSeccompProfile } from './seccomp.js';
 
 /**
  * Docker's default capability set, less CAP_MKNOD: runc allows creating any device node
@@ -109,6 +109,7 @@ export interface OciProcess {
   rlimits?: { type: string; hard: number; soft: number }[];
   noNewPrivileges?: boolean;
   oomScoreAdj?: number;
+  consoleSize?: { height: number; width: number };
 }
 
 export interface SpecInput {
@@ -138,7 +139,30 @@ export interface SpecInput {
   readonly pidsLimit?: number;
   /** cgroupfs path relative to each controller's root, e.g. "/dockui/<id>". */
   readonly cgroupsPath?: string;
+  /** run's further flags (run-extras.ts → bundle.ts): see extraSpec. */
+  readonly extra?: ExtraSpec;
 }
+
+/** What --ulimit, --device, --sysctl, --shm-size, --security-opt, --pid/--ipc/--uts add to the spec. */
+export interface ExtraSpec {
+  readonly rlimits?: readonly { type: string; hard: number; soft: number }[];
+  readonly devices?: readonly { path: string; type: string; major: number; minor: number; fileMode: number; uid: number; gid: number }[];
+  readonly deviceRules?: readonly { allow: boolean; type: string; major: number; minor: number; access: string }[];
+  readonly sysctl?: Readonly<Record<string, string>>;
+  readonly shmBytes?: number;
+  /** /dev/shm bound from here (--ipc host: the host's; container:X: X's) instead of a tmpfs. */
+  readonly shmSource?: string;
+  /** 'unconfined': no seccomp filter; an object: the profile to use. */
+  readonly seccomp?: unknown;
+  readonly noNewPrivileges?: boolean;
+  /** 'host': no namespace of its own; a path: join that one. */
+  readonly pidNs?: string;
+  readonly ipcNs?: string;
+  readonly utsHost?: boolean;
+}
+
+/** Infinity in a spec's rlimits: written as 2^64-1 (bundle.ts), which JSON numbers cannot carry. */
+export const rlimInfinity = -1;
 
 let hardNofile: number | undefined;
 /** The host's hard open-files limit: a container asking for more cannot start. */
@@ -155,6 +179,16 @@ function hostNofileLimit(): number {
   return hardNofile;
 }
 
+/** The size of this process's terminal (where an attached or exec'd container's pty takes it from). */
+function terminalSize(): { height: number; width: number } | undefined {
+  for (const out of [process.stdout, process.stderr]) {
+    if (!out.isTTY) continue;
+    const [width, height] = out.getWindowSize();
+    if (width > 0 && height > 0) return { height, width };
+  }
+  return undefined;
+}
+
 export function processSpec(input: {
   args: readonly string[];
   env: readonly string[];
@@ -165,11 +199,19 @@ export function processSpec(input: {
   terminal?: boolean;
   caps: readonly string[];
   privileged?: boolean;
+  rlimits?: readonly { type: string; hard: number; soft: number }[];
+  noNewPrivileges?: boolean;
 }): OciProcess {
   const caps = [...input.caps];
   const nofile = hostNofileLimit();
+  const rlimits = [...(input.rlimits ?? [])];
+  if (!rlimits.some((r) => r.type === 'RLIMIT_NOFILE')) rlimits.push({ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile });
+  const size = input.terminal ? terminalSize() : undefined;
   return {
     terminal: input.terminal ?? false,
+    // runc sizes the container's pty before the process runs; left to the SIGWINCH that runc
+    // forwards after the start, a `stty size` at once reads 0 0 (what Docker 23's ConsoleSize fixed).
+    ...(size ? { consoleSize: size } : {}),
     user: { uid: input.uid, gid: input.gid, ...(input.additionalGids?.length ? { additionalGids: [...input.additionalGids] } : {}) },
     args: [...input.args],
     env: [...input.env],
@@ -180,8 +222,8 @@ export function processSpec(input: {
       effective: input.uid === 0 ? caps : [],
       permitted: input.uid === 0 ? caps : [],
     },
-    rlimits: [{ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }],
-    noNewPrivileges: !input.privileged,
+    rlimits,
+    noNewPrivileges: input.noNewPrivileges || !input.privileged,
     oomScoreAdj: 0,
   };
 }
@@ -190,10 +232,13 @@ export function processSpec(input: {
 export function buildSpec(input: SpecInput): Record<string, unknown> {
   const caps = effectiveCapabilities(input);
   const privileged = input.privileged ?? false;
+  const x = input.extra ?? {};
+  const ns = (type: string, v: string | undefined): { type: string; path?: string }[] =>
+    v === 'host' ? [] : v ? [{ type, path: v }] : [{ type }];
   const namespaces: { type: string; path?: string }[] = [
-    { type: 'pid' },
-    input.ipcPath ? { type: 'ipc', path: input.ipcPath } : { type: 'ipc' },
-    input.utsPath ? { type: 'uts', path: input.utsPath } : { type: 'uts' },
+    ...ns('pid', x.pidNs),
+    ...ns('ipc', x.ipcNs ?? input.ipcPath),
+    ...(x.utsHost ? [] : ns('uts', input.utsPath)),
     { type: 'mount' },
     { type: 'cgroup' },
   ];
@@ -215,12 +260,19 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
       : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [...sysOpts, 'relatime'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    x.shmSource
+      ? { destination: '/dev/shm', type: 'bind', source: x.shmSource, options: ['rbind', 'rprivate', 'rw'] }
+      : {
+          destination: '/dev/shm',
+          type: 'tmpfs',
+          source: 'shm',
+          options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${Math.ceil((x.shmBytes ?? 65536 * 1024) / 1024)}k`],
+        },
     ...(input.mounts ?? []),
   ];
   const resources: Record<string, unknown> = {
     // Deny device nodes beyond the standard set runc adds: no mknod of disks, no raw devices.
-    devices: privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }],
+    devices: privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }, ...(x.deviceRules ?? [])],
   };
   if (input.memoryBytes !== undefined) resources.memory = { limit: input.memoryBytes, swap: input.memoryBytes };
   if (input.nanoCpus !== undefined) {
@@ -231,15 +283,24 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
   // Rootless (dockui's user namespace): runc cannot make cgroups on cgroup v1 (nor without a
   // delegated v2 subtree), so the spec asks for none; the limits were refused at create.
   const rootless = isRootless();
-  const seccomp: SeccompProfile | undefined = privileged ? undefined : defaultSeccompProfile(caps);
+  const seccomp: unknown = privileged || x.seccomp === 'unconfined' ? undefined : (x.seccomp ?? defaultSeccompProfile(caps));
   return {
     ociVersion: '1.0.2-dev',
-    process: processSpec({ ...input, caps, privileged }),
+    process: processSpec({
+      ...input,
+      caps,
+      privileged,
+      ...(x.rlimits ? { rlimits: x.rlimits } : {}),
+      ...(x.noNewPrivileges ? { noNewPrivileges: true } : {}),
+    }),
     root: { path: input.rootfs, readonly: input.readOnly ?? false },
-    hostname: input.hostname,
+    // runc sets no hostname without a UTS namespace of its own (--uts host).
+    ...(x.utsHost ? {} : { hostname: input.hostname }),
     mounts,
     linux: {
       namespaces,
+      ...(x.devices?.length ? { devices: x.devices } : {}),
+      ...(x.sysctl ? { sysctl: x.sysctl } : {}),
       ...(input.cgroupsPath && !rootless ? { cgroupsPath: input.cgroupsPath } : {}),
       ...(rootless && !cgroupV2() ? {} : { resources }),
       ...(privileged ? {} : { maskedPaths, readonlyPaths }),

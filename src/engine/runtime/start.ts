@@ -1,6 +1,7 @@
 // Containers, part 2: create (everything the user typed checked before anything is made) and
 // start, detached under conmon or attached in the foreground with `runc run`.
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { childProcess } from '../util/builtin.js';
 import { constants as osConstants } from 'node:os';
 import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -18,10 +19,13 @@ import { checkRestartPolicy, effectiveHealthcheck, healthActive } from './policy
 import { freePort, parseNetworkMode, parsePublish, startPrivateNetwork, teardownNetwork, type PendingNetwork } from './network.js';
 import type { ContainerRecord, MountRecord } from './records.js';
 import { unmount } from './rootfs.js';
+import { shmDirOf } from './extra-spec.js';
 import { mergeEnv } from './run-in-rootfs.js';
 import { effectiveCapabilities } from './spec.js';
 import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
+import { parseMount } from './mount-flag.js';
+import { checkExtras } from './run-extras.js';
 import { dockuiBin, parseBytes, parseCpus, parseSignal, runcFailure, trace } from './support.js';
 import { ContainerCore } from './core.js';
 import { rootlessLimitProblem } from '../util/userns.js';
@@ -41,7 +45,14 @@ export class ContainerStarter extends ContainerCore {
     const bridgeNets = owner ? undefined : await bridgeNetworksOf(this.paths, opts);
     const network = owner ? 'container' : bridgeNets ? 'bridge' : parseNetworkMode(opts.network);
     const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
-    const mounts: MountRecord[] = [...(opts.volumes ?? []).map(parseVolume), ...(opts.tmpfs ?? []).map(parseTmpfs)];
+    const mounts: MountRecord[] = [
+      ...(opts.volumes ?? []).map(parseVolume),
+      ...(opts.tmpfs ?? []).map(parseTmpfs),
+      ...(opts.mounts ?? []).map(parseMount),
+    ];
+    for (const [i, m] of mounts.entries())
+      if (mounts.findIndex((o) => o.destination === m.destination) !== i)
+        throw new EngineError('invalid_argument', `duplicate mount point: ${m.destination}`);
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
     const nanoCpus = opts.cpus ? parseCpus(opts.cpus) || undefined : undefined; // 0: no limit, as Docker
     const log = parseLogOpts(opts.logOpts ?? []);
@@ -73,12 +84,22 @@ export class ContainerStarter extends ContainerCore {
       throw new EngineError('invalid_argument', 'conflicting options: cannot specify both --restart and --rm');
     effectiveHealthcheck(undefined, opts.healthcheck); // checks the run's values before the image is read
 
+    const extraFlags = await checkExtras(opts, { network, find: (x) => this.find(x) });
+    if (extraFlags.extras.UTSMode === 'host' && owner)
+      throw new EngineError('invalid_argument', 'conflicting options: --uts host and the network mode');
+    // --volumes-from: the other container's mounts, under the ones this run names itself.
+    for (const m of extraFlags.volumesFrom) if (!mounts.some((o) => o.destination === m.destination)) mounts.push(m);
+
     trace('create: options checked');
     const image = await this.resolveImage(opts.image);
     trace('create: image resolved');
     const cfg = image.config;
+    const exposed = [...new Set([...Object.keys(cfg.ExposedPorts ?? {}), ...(extraFlags.extras.ExposedPorts ?? [])])].map((k) =>
+      k.includes('/') ? k : `${k}/tcp`,
+    );
+    const extras = { ...extraFlags.extras, ...(exposed.length ? { ExposedPorts: [...new Set(exposed)] } : {}) };
     if (opts.publishAll)
-      for (const key of Object.keys(cfg.ExposedPorts ?? {})) {
+      for (const key of extras.ExposedPorts ?? []) {
         const [port, proto = 'tcp'] = key.split('/');
         if (!ports.some((p) => p.containerPort === Number(port) && p.protocol === proto))
           ports.push({ hostIp: '0.0.0.0', hostPort: 0, containerPort: Number(port), protocol: proto === 'udp' ? 'udp' : 'tcp' });
@@ -118,7 +139,10 @@ export class ContainerStarter extends ContainerCore {
       env,
       workdir: opts.workdir || cfg.WorkingDir || '/',
       user: opts.user ?? cfg.User ?? '',
-      hostname: owner?.hostname ?? opts.hostname ?? (network === 'host' ? (await import('node:os')).hostname() : shortId(id)),
+      hostname:
+        owner?.hostname ??
+        opts.hostname ??
+        (network === 'host' || extras.UTSMode === 'host' ? (await import('node:os')).hostname() : shortId(id)),
       tty: opts.tty ?? false,
       interactive: opts.interactive ?? false,
       stopSignal,
@@ -138,11 +162,13 @@ export class ContainerStarter extends ContainerCore {
       init: opts.init ?? false,
       autoRemove: opts.autoRemove ?? false,
       labels: { ...(cfg.Labels ?? {}), ...(opts.labels ?? {}) },
+      ...(Object.keys(extras).length ? { extras } : {}),
       restartCount: 0,
       ...(restartPolicy ? { restartPolicy } : {}),
       ...(healthcheck ? { healthcheck } : {}),
     };
     await this.records.withNamesLock(async () => {
+      this.records.sweepUnborn();
       // The index answers "is this name taken" with one link and one record read.
       if (opts.name !== undefined) {
         const other = await this.records.byName(opts.name, true);
@@ -243,6 +269,7 @@ export class ContainerStarter extends ContainerCore {
         tty: rec.tty,
         interactive: rec.interactive,
         logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
+        ...(rec.extras?.LogDriver === 'none' ? { noLog: true } : {}),
         // A foreground run with a restart policy keeps the exit command: the policy outlives the CLI.
         exitCommand:
           foreground && !rec.restartPolicy
@@ -290,6 +317,7 @@ export class ContainerStarter extends ContainerCore {
         });
       if (rec.network === 'bridge') await stopBridge(this.paths, rec);
       unmount(rootfsOf(dir));
+      unmount(shmDirOf(dir));
       delete rec.pid;
       delete rec.monitorPid;
       delete rec.slirpPid;
@@ -344,16 +372,40 @@ export class ContainerStarter extends ContainerCore {
         if (missing) throw new EngineError('failed_precondition', missing, { exitCode: execFailureExitCode(missing) ?? 127 });
       }
       let net: PendingNetwork | undefined;
+      let spawned: ChildProcess | undefined;
       let readyFd: number | undefined;
-      if (r.network === 'bridge') throw new EngineError('invalid_argument', 'a container on a dockui network runs detached (-d)');
       await this.sweepLeftovers(new Set([r.id]));
+      if (r.network === 'bridge') {
+        // The container's netns, its addresses and names on its networks, its ports: all ready
+        // before runc run starts it (finishLocked takes them down when it exits).
+        const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        await startBridge(this.paths, r, ports);
+        (r as { ports: readonly PortMapping[] }).ports = ports;
+      }
       const fifo = join(dir, 'network-ready');
       if (r.network === 'private') {
         // slirp4netns starts while runc sets the container up; a hook holds the container's
         // process until the network is ready (holdUntilReady).
         const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
         await rm(fifo, { force: true });
-        net = await startPrivateNetwork({ runRoot: this.paths.runRoot, id: r.id, ports, logFile: join(dir, 'slirp4netns.log'), fifo });
+        net = await startPrivateNetwork({
+          runRoot: this.paths.runRoot,
+          id: r.id,
+          ports,
+          logFile: join(dir, 'slirp4netns.log'),
+          fifo,
+          // A network that fails once runc run is started: runc goes first (see network.ts).
+          beforeTeardown: async () => {
+            const runc = spawned;
+            if (!runc || runc.exitCode !== null || runc.signalCode !== null) return;
+            const gone = new Promise((res) => {
+              runc.once('exit', res);
+              setTimeout(res, 2000).unref(); // a spawn that failed emits no exit
+            });
+            runc.kill('SIGKILL');
+            await gone;
+          },
+        });
         (r as { ports: readonly PortMapping[] }).ports = ports;
         r.slirpPid = net.slirpPid;
         r.apiSocket = net.apiSocket;
@@ -374,10 +426,12 @@ export class ContainerStarter extends ContainerCore {
         c = runtime.spawn(['--log', runcLog, '--log-format', 'json', 'run', '--bundle', dir, r.id], {
           stdio: [stdin, 'inherit', 'inherit'],
         });
+        spawned = c;
       } catch (e) {
         if (readyFd !== undefined) closeSync(readyFd);
         // The record does not know the network yet: free it here.
         if (net) await teardownNetwork({ runRoot: this.paths.runRoot, id: r.id, slirpPid: net.slirpPid, apiSocket: net.apiSocket });
+        if (r.network === 'bridge') await stopBridge(this.paths, r);
         throw e;
       }
       r.state = 'running';
@@ -404,7 +458,7 @@ export class ContainerStarter extends ContainerCore {
       }
     };
     const onExit = () => {
-      spawnSync(runtime.binary, [...runtime.globalArgs(), 'kill', rec.id, 'KILL'], { stdio: 'ignore' });
+      childProcess().spawnSync(runtime.binary, [...runtime.globalArgs(), 'kill', rec.id, 'KILL'], { stdio: 'ignore' });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();

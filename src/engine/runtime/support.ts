@@ -12,7 +12,8 @@ import type { ContainerRecord } from './records.js';
 
 /**
  * bin/dockui.js: three levels up from dist/engine/runtime or src/engine/runtime, one from the
- * CLI bundle (dist/cli.cjs), two from the TUI's (dist/tui-bundle/), where esbuild moved this module.
+ * bundles (dist/cli.cjs, dist/tui.cjs), where esbuild moved this module; two from a chunk of a
+ * split bundle (an older build's dist/tui-bundle/).
  */
 export const dockuiBin = ((here) =>
   [resolve(here, '../../../bin/dockui.js'), resolve(here, '../bin/dockui.js'), resolve(here, '../../bin/dockui.js')].find((p) =>
@@ -98,6 +99,8 @@ export interface ExecOptions {
   readonly workdir?: string;
   readonly tty?: boolean;
   readonly interactive?: boolean;
+  /** Every capability for this process (`docker exec --privileged`); the container keeps its own. */
+  readonly privileged?: boolean;
   readonly stdio?: 'inherit' | 'pipe';
 }
 
@@ -149,5 +152,8 @@ export function summarize(r: ContainerRecord): ContainerSummary {
     ...(r.restartCount ? { restartCount: r.restartCount } : {}),
     ...(r.state === 'exited' && r.restartingPid && pidAlive(r.restartingPid) ? { restarting: true } : {}),
     ...(r.labels['com.docker.compose.project'] ? { project: r.labels['com.docker.compose.project'] } : {}),
+    ...(r.labels['com.docker.compose.service'] ? { service: r.labels['com.docker.compose.service'] } : {}),
+    ...(r.labels['io.dockui.pod'] ? { pod: r.labels['io.dockui.pod'] } : {}),
+    ...(r.labels['io.dockui.pod.infra'] === 'true' ? { podInfra: true } : {}),
   };
 }

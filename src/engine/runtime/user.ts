@@ -82,3 +82,15 @@ export async function resolveUser(rootfs: string, spec: string | undefined): Pro
   const additional = entry ? groups.filter((g) => g.members.includes(entry.name) && g.gid !== gid).map((g) => g.gid) : [];
   return { uid, gid, additionalGids: additional, home: entry?.home ?? '/' };
 }
+
+/** `--group-add`: group names (looked up in the image's /etc/group) or numeric gids. */
+export async function resolveGroups(rootfs: string, names: readonly string[]): Promise<number[]> {
+  if (!names.length) return [];
+  const groups = (await readLines(rootfs, 'etc/group')).map((f) => ({ name: f[0] ?? '', gid: Number(f[2]) }));
+  return names.map((n) => {
+    if (isNumeric(n)) return Number(n);
+    const g = groups.find((x) => x.name === n);
+    if (!g) throw new EngineError('invalid_argument', `unable to find group ${n}: no matching entries in group file`);
+    return g.gid;
+  });
+}

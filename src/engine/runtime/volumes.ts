@@ -1,12 +1,13 @@
 // Volumes: -v host:ctr[:ro] bind mounts and named volumes under ROOT/volumes/<name>/_data,
 // filled from the image's content at that path on first use, as Docker does.
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../util/builtin.js';
 import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import type { MountRecord } from './records.js';
+import { filesSize } from '../fsutil/files-size.js';
 
 const volumeNameRe = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -94,6 +95,13 @@ export class Volumes {
     return out;
   }
 
+  /** Bytes of the volume's files (hardlinks once, links not followed); not_found for an unknown volume. */
+  async size(name: string): Promise<number> {
+    if (!volumeNameRe.test(name) || !existsSync(join(this.dir, name, 'meta.json')))
+      throw new EngineError('not_found', `no such volume: ${name}`);
+    return filesSize(this.dataDir(name));
+  }
+
   async remove(name: string, inUseBy: readonly string[]): Promise<void> {
     if (!existsSync(join(this.dir, name, 'meta.json'))) throw new EngineError('not_found', `no such volume: ${name}`);
     if (inUseBy.length) throw new EngineError('conflict', `volume ${name} is in use by container ${inUseBy.join(', ')}`);
@@ -114,7 +122,7 @@ export class Volumes {
       const st = imagePath === undefined ? undefined : await lstat(imagePath).catch(() => undefined);
       if (st?.isDirectory() && (await readdir(data)).length === 0) {
         // cp -a keeps owners, modes, times and links (fs.cp does not keep owners).
-        const r = spawnSync('cp', ['-a', '--', `${imagePath}/.`, data], { encoding: 'utf8' });
+        const r = childProcess().spawnSync('cp', ['-a', '--', `${imagePath}/.`, data], { encoding: 'utf8' });
         if (r.status !== 0) throw new EngineError('internal', `cannot fill volume ${name}: ${(r.stderr || '').trim()}`);
       }
       await writeFile(filledMark, '');

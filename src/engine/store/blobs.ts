@@ -1,10 +1,11 @@
 // Content-addressed blobs: ROOT/blobs/sha256/<hex>. Everything is written under ROOT/tmp first
 // (same filesystem), fsynced, verified and renamed, so a half-written or unverified blob is
 // never visible under blobs/.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crypto } from '../util/builtin.js';
 import { EngineError } from '../define.js';
 import { tryLock } from './lock.js';
 
@@ -22,11 +23,11 @@ export function checkDigest(d: string, what = 'digest'): string {
 
 export const isDigest = (d: string): boolean => digestRe.test(d);
 export const hexOf = (d: string): string => d.slice('sha256:'.length);
-export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+export const sha256 = (data: Buffer | string): string => `sha256:${crypto().createHash('sha256').update(data).digest('hex')}`;
 
 /** A unique name under ROOT/tmp that embeds our pid, so gc can tell a dead writer's leftovers. */
 export function tempName(kind: string): string {
-  return `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`;
+  return `${kind}-${process.pid}-${crypto().randomBytes(6).toString('hex')}`;
 }
 
 /** Parses the pid out of a temp name made by tempName(); undefined for other names. */
@@ -60,12 +61,53 @@ export interface BlobWriter {
   suspend(): Promise<void>;
 }
 
+/**
+ * The fsync of a directory that makes renames into it durable, shared by the writers that need
+ * one at about the same time (a group commit): a caller gets an fsync that began after its call,
+ * so after its rename. A pull's layers commit several at a time; each used to fsync blobs/sha256
+ * on its own (138 fsyncs in a 50-layer pull, 43 ms of the disk's time).
+ */
+export class DirSync {
+  #running: Promise<void> | undefined;
+  #next: Promise<void> | undefined;
+  constructor(
+    readonly dir: string,
+    private readonly fsync: (dir: string) => Promise<void> = fsyncDir,
+  ) {}
+
+  sync(): Promise<void> {
+    if (this.#running === undefined) {
+      const run = this.fsync(this.dir).finally(() => {
+        if (this.#running === run) this.#running = undefined;
+      });
+      this.#running = run;
+      return run;
+    }
+    // The running one may have begun before this caller's rename: the next one covers it, and
+    // everyone who asks meanwhile shares it.
+    this.#next ??= this.#running
+      .catch(() => undefined)
+      .then(() => {
+        this.#next = undefined;
+        return this.sync();
+      });
+    return this.#next;
+  }
+}
+
 export class Blobs {
   readonly dir: string;
   readonly tmp: string;
+  readonly #dirSync: DirSync;
   constructor(readonly root: string) {
     this.dir = join(root, 'blobs', 'sha256');
     this.tmp = join(root, 'tmp');
+    this.#dirSync = new DirSync(this.dir);
+  }
+
+  /** Makes the renames into blobs/ done so far durable (see DirSync). */
+  syncDir(): Promise<void> {
+    return this.#dirSync.sync();
   }
 
   path(digest: string): string {
@@ -132,7 +174,7 @@ export class Blobs {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
-    await fsyncDir(this.dir);
+    await this.syncDir();
     return digest;
   }
 
@@ -144,7 +186,7 @@ export class Blobs {
   async adoptFile(file: string, digest: string, opts: { verify?: boolean } = {}): Promise<void> {
     checkDigest(digest);
     if (opts.verify) {
-      const h = createHash('sha256');
+      const h = crypto().createHash('sha256');
       for await (const c of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) h.update(c);
       const got = `sha256:${h.digest('hex')}`;
       if (got !== digest) {
@@ -157,7 +199,7 @@ export class Blobs {
       return;
     }
     await rename(file, this.path(digest));
-    await fsyncDir(this.dir);
+    await this.syncDir();
   }
 
   /**
@@ -171,7 +213,7 @@ export class Blobs {
     const shared = join(this.tmp, `ingest-${hex}`);
     const release = await tryLock(`${shared}.lock`);
     const path = release ? shared : join(this.tmp, tempName('ingest'));
-    const hash = createHash('sha256');
+    const hash = crypto().createHash('sha256');
     let offset = 0;
     let fh: FileHandle;
     try {
@@ -263,7 +305,7 @@ class Writer implements BlobWriter {
       this.done = true;
       await this.fh.close();
       await rename(this.path, this.blobs.path(this.digest));
-      await fsyncDir(this.blobs.dir);
+      await this.blobs.syncDir();
     } catch (e) {
       if (!this.done) await this.fh.close().catch(() => undefined);
       this.done = true;

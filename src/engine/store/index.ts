@@ -23,7 +23,7 @@
 // - check() re-hashes every blob and compares every layer dir with the index recorded when it
 //   was made (paths, types, sizes, modes, link targets, whiteouts, opaque dirs): structure,
 //   not the bytes of unpacked files (those came verified from the blob, by diffID).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -477,9 +477,22 @@ class FsStore implements Store {
     return out.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.id.localeCompare(b.id));
   }
 
-  /** image id → number of containers using it. */
+  /**
+   * image id → number of containers using it. Every container record is read, unless the
+   * container index says no record changed since the last count (its change counter, the size
+   * of containers/.index/changes, kept by the runtime's records): the TUI asks every 5 s.
+   */
   async imageUsage(): Promise<Map<string, number>> {
     const dir = join(this.root, 'containers');
+    const changes = containerChanges(dir);
+    if (changes !== undefined && this.#usage?.changes === changes) return new Map(this.#usage.map);
+    const m = await this.#countUsers(dir);
+    this.#usage = changes === undefined ? undefined : { changes, map: new Map(m) };
+    return m;
+  }
+  #usage: { readonly changes: number; readonly map: ReadonlyMap<string, number> } | undefined;
+
+  async #countUsers(dir: string): Promise<Map<string, number>> {
     const m = new Map<string, number>();
     let names: string[];
     try {
@@ -547,4 +560,14 @@ export async function openStore(root: string): Promise<Store & FsStore> {
   // command checks them with a few µs of stat instead of four mkdirs.
   if (!dirs.every((d) => existsSync(d))) for (const d of dirs) mkdirSync(d, { recursive: true, mode: 0o700 });
   return new FsStore(root);
+}
+
+/** The container index's change counter (runtime/container-index.ts), when the index is complete. */
+function containerChanges(containersDir: string): number | undefined {
+  try {
+    statSync(join(containersDir, '.index', 'complete'));
+    return statSync(join(containersDir, '.index', 'changes')).size;
+  } catch {
+    return undefined;
+  }
 }

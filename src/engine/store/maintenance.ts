@@ -5,7 +5,7 @@
 // ROOT/leases/<pid>-<rand> while it runs (created under ROOT/gc.lock, so never during a gc);
 // gc takes ROOT/gc.lock and waits until no live process holds a lease. Leases of dead
 // processes are stale and removed.
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/builtin.js';
 import { createReadStream, unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { acquireLock, ownerTag, parseOwner, pidAlive, tryLock } from './lock.js'
 type StoreImpl = Store & Pick<FsStore, 'records'>;
 
 async function hashFile(p: string, signal?: AbortSignal): Promise<string> {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   for await (const c of createReadStream(p, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) h.update(c);
   return `sha256:${h.digest('hex')}`;
 }

@@ -11,8 +11,12 @@ export interface UnpackProgress {
 }
 
 export interface UnpackOptions {
-  /** The layer blob's bytes as they arrive (compressed as mediaType says). */
-  readonly source: Readable | AsyncIterable<Buffer>;
+  /**
+   * The layer blob's bytes as they arrive (compressed as mediaType says), or all of them in one
+   * Buffer: then a gzip or plain layer is inflated in one call and its diffID checked before
+   * anything is written (a small layer's fast path; a big or zstd one is streamed all the same).
+   */
+  readonly source: Readable | AsyncIterable<Buffer> | Buffer;
   /** Layer media type: …tar, …tar+gzip / .gzip, …tar+zstd / .zstd. Unknown types are refused. */
   readonly mediaType: string;
   /** Expected sha256 of the uncompressed tar; verified. Omitted: computed and returned. */
@@ -28,6 +32,8 @@ export interface LayerResult {
   readonly files: number;
   /** True when the layer was already in the store (nothing unpacked). */
   readonly existed: boolean;
+  /** Device nodes of the layer left out (rootless), by their paths in the layer. */
+  readonly skippedDevices?: readonly string[];
 }
 
 export interface CheckProblem {

@@ -1,6 +1,5 @@
 // The engine's one zstd inflater: `zstd -d` as a stream transform (the binary is optional,
 // so its absence is a clear error). Used by the store's unpacker and by `save`.
-import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EngineError, throwIfAborted } from '../define.js';
@@ -14,7 +13,7 @@ export interface UnzstdOptions {
 }
 
 export async function* unzstd(src: AsyncIterable<Buffer>, opts: UnzstdOptions): AsyncGenerator<Buffer> {
-  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = process.getBuiltinModule('node:child_process').spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number>((resolve, reject) => {

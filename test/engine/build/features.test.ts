@@ -105,11 +105,14 @@ describe('build features (CLI, runc)', () => {
       const b4 = await runCli(['build', '--secret', `id=x,src=${join(tmp, 'no-such-file')}`, bad], { root });
       assert.equal(b4.code, 125);
       assert.match(b4.stderr, /--secret id=x: cannot read .*no-such-file: ENOENT/);
-      // ssh stays refused, clearly.
-      const ssh = context({ Dockerfile: `FROM ${base()}\nRUN --mount=type=ssh true\n` });
+      // An ssh mount that is required but not given (build --ssh) fails clearly, before the RUN.
+      const ssh = context({ Dockerfile: `FROM ${base()}\nRUN --mount=type=ssh,required=true true\n` });
       const b5 = await runCli(['build', ssh], { root, timeoutMs: 60_000 });
       assert.equal(b5.code, 125);
-      assert.match(b5.stderr, /Dockerfile:2:1: RUN --mount=type=ssh is not supported/);
+      assert.match(
+        b5.stderr,
+        /Dockerfile:2:1: ssh agent "default" is required but was not given \(dockui build --ssh default\[=SOCKET\]\)/,
+      );
     } finally {
       cleanup();
     }

@@ -348,6 +348,29 @@ describe('registry client: faults', () => {
     await assert.rejects(fetchAll(), code('unauthorized'));
   });
 
+  it('refuses a token with a line break in it (a hostile token server cannot add headers to the request)', async () => {
+    // A registry and token server of its own (the fixture's tokens are well formed): the fault is the token.
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.url} ${JSON.stringify(req.headers['x-evil'] ?? '')}`);
+      if (req.url?.startsWith('/token')) return res.end(JSON.stringify({ token: 'abc\r\nX-Evil: 1' }));
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="s"` }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const hostile = parseReference(`127.0.0.1:${port}/fixture/busybox`);
+      await assert.rejects(
+        new RegistryClient(`127.0.0.1:${port}`).getManifest(hostile, 'latest'),
+        code('failed_precondition', /line break/),
+      );
+      assert.ok(!seen.some((l) => l.includes('"1"')), seen.join('\n'));
+    } finally {
+      server.close();
+    }
+  });
+
   it('fetches a new token when the registry refuses a cached one', async () => {
     const tp = await startFaultProxy(registry('token'));
     try {

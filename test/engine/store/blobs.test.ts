@@ -4,6 +4,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
+import { DirSync } from '../../../src/engine/store/blobs.js';
 import { openStore } from '../../../src/engine/store/index.js';
 import { tempRoot } from '../../helpers/env.js';
 
@@ -103,5 +104,47 @@ describe('store blobs', () => {
     await assert.rejects(s.readBlob('sha512:abcd'), /unsupported digest algorithm/);
     await assert.rejects(s.readBlob('sha256:../../etc/passwd'), /invalid digest/);
     assert.equal(existsSync(join(t.root, 'tmp')), true);
+  });
+});
+
+describe('blobs/ directory fsync shared by concurrent writers (DirSync)', () => {
+  // The fsync is a recording stand-in here: the test watches when each one starts and ends
+  // relative to the callers, which a real fsync does not let it see.
+  it('a caller gets an fsync that began after its call; callers meanwhile share one', async () => {
+    const runs: { started: number; finish: () => void }[] = [];
+    let clock = 0;
+    const sync = new DirSync('/x', () => new Promise<void>((finish) => runs.push({ started: ++clock, finish })));
+    const a = sync.sync(); // starts run 1 at once
+    const calledB = ++clock;
+    const b = sync.sync(); // run 1 began before b: b waits for run 2
+    const c = sync.sync(); // shares run 2 with b
+    assert.equal(runs.length, 1);
+    let bDone = false;
+    void b.then(() => (bDone = true));
+    runs[0]!.finish();
+    await a;
+    await new Promise((r) => setImmediate(r));
+    assert.equal(runs.length, 2, 'one more fsync for b and c together');
+    assert.ok(runs[1]!.started > calledB, 'it began after b asked');
+    assert.equal(bDone, false, 'b is not done with run 1');
+    runs[1]!.finish();
+    await Promise.all([b, c]);
+    assert.equal(runs.length, 2);
+    const d = sync.sync(); // nothing running: a run of its own at once
+    assert.equal(runs.length, 3);
+    runs[2]!.finish();
+    await d;
+  });
+
+  it('many blobs put at once are all there, each whole', async () => {
+    const t = tempRoot('dockui-dirsync-');
+    try {
+      const store = await openStore(t.root);
+      const datas = Array.from({ length: 12 }, () => randomBytes(1000));
+      const digests = await Promise.all(datas.map((d) => store.putBlob(d)));
+      for (const [i, d] of digests.entries()) assert.deepEqual(await store.readBlob(d), datas[i]);
+    } finally {
+      t.cleanup();
+    }
   });
 });

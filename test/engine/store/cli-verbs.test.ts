@@ -97,6 +97,11 @@ describe('image verbs', () => {
     const df = await cli('system', 'df');
     assert.match(df.stdout, /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE/);
     assert.match(df.stdout, /^Images\s+1\s+1\s/m);
+    // docker's fields under a Go template, and a table of two of them.
+    const tpl = await cli('system', 'df', '--format', '{{.Type}}={{.TotalCount}}/{{.Active}}');
+    assert.match(tpl.stdout, /^Images=1\/1\nContainers=\d+\/\d+\n/);
+    const tab = await cli('system', 'df', '--format', 'table {{.Type}}\t{{.TotalCount}}');
+    assert.match(tab.stdout, /^TYPE\s+TOTAL\nImages\s+1\n/);
     const pr = await cli('image', 'prune', '-a', '-f');
     assert.equal(pr.code, 0, pr.stderr);
     assert.match(pr.stdout, /Total reclaimed space/);

@@ -72,6 +72,9 @@ describe('store after a kill -9', () => {
       async function* stalling() {
         yield layer.subarray(0, Math.floor(layer.length * 2 / 3));
         process.stdout.write('ready\\n');
+        // Stalled for good, and alive: a promise alone keeps no process up, and once the
+        // unpack's last file creations land Node would exit (code 13) before the kill.
+        setInterval(() => {}, 60_000);
         await new Promise(() => {});
       }
       await s.unpackLayer({ source: stalling(), mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffId });
@@ -89,8 +92,10 @@ describe('store after a kill -9', () => {
     });
     // Let its in-flight file creations land, then kill it hard.
     await new Promise((r) => setTimeout(r, 200));
+    assert.equal(child.exitCode, null, 'the victim is still running when it is killed');
+    const gone = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await gone;
 
     const s = await openStore(storeRoot);
     const left = readdirSync(join(storeRoot, 'tmp')).sort();

@@ -1,12 +1,13 @@
 // What an unpack keeps: ownership, modes (setuid included), mtimes, xattrs, symlinks, hardlinks,
 // devices, fifos, long names, replacements; whiteouts in overlay's format; plain tar and zstd
-// as well as gzip; the diffID verified.
+// as well as gzip; the diffID verified; a layer given whole (a Buffer) the same way.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { isEngineError } from '../../../src/engine/define.js';
 import { openStore, type Store } from '../../../src/engine/store/index.js';
@@ -93,6 +94,22 @@ describe('layer unpack keeps what a layer says', () => {
     assert.deepEqual((await store.check()).problems, []);
   });
 
+  it("an entry in a set-group-ID directory gets the layer's group, not the directory's (no chown is skipped there)", async () => {
+    const data = tar([
+      { path: 'shared/', type: 'dir', mode: 0o2775, gid: 4321 },
+      { path: 'shared/f', data: 'f', uid: 0, gid: 0 },
+      { path: 'shared/l', type: 'symlink', linkname: 'f', uid: 0, gid: 0 },
+      { path: 'shared/d/', type: 'dir', mode: 0o755, uid: 0, gid: 0 },
+      { path: 'plain/f', data: 'p', uid: 0, gid: 0 },
+    ]);
+    const r = await store.unpackLayer({ source: Readable.from([data]), mediaType: 'application/vnd.oci.image.layer.v1.tar' });
+    const d = store.layerPath(r.diffId);
+    assert.equal(lstatSync(join(d, 'shared')).gid, 4321);
+    assert.equal(lstatSync(join(d, 'shared')).mode & 0o7777, 0o2775);
+    for (const e of ['shared/f', 'shared/l', 'shared/d', 'plain/f'])
+      assert.deepEqual([lstatSync(join(d, e)).uid, lstatSync(join(d, e)).gid], [0, 0], e);
+  });
+
   it('unpacks zstd through the zstd binary', async () => {
     const data = tar([{ path: 'z/file', data: 'zstd content' }]);
     const z = execFileSync('zstd', ['-q', '-c'], { input: data });
@@ -113,6 +130,48 @@ describe('layer unpack keeps what a layer says', () => {
     );
     assert.equal(await store.hasLayer(wrong), false);
     assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+  });
+
+  it('a layer given whole (a Buffer): inflated at once, diffID checked before any write, hostile entries refused', async () => {
+    const data = tar([...entries, { path: 'whole', data: 'given whole' }]); // not the layer the first test made
+    const gz = 'application/vnd.oci.image.layer.v1.tar+gzip';
+    const r = await store.unpackLayer({ source: gzipSync(data), mediaType: gz, diffId: dig(data) });
+    assert.equal(r.diffId, dig(data));
+    assert.equal(r.existed, false);
+    const d = store.layerPath(r.diffId);
+    assert.equal(lstatSync(join(d, 'bin/tool')).mode & 0o7777, 0o4755);
+    assert.equal(lstatSync(join(d, 'bin/alias')).ino, lstatSync(join(d, 'bin/tool')).ino);
+    assert.equal(readFileSync(join(d, 'etc/conf'), 'utf8'), 'v2 replaced');
+    assert.equal(lstatSync(join(d, 'big')).size, 3 * 1024 * 1024 + 7);
+    assert.equal(readFileSync(join(d, 'whole'), 'utf8'), 'given whole');
+    assert.equal(r.files, 11);
+    const again = await store.unpackLayer({ source: gzipSync(data), mediaType: gz, diffId: dig(data) });
+    assert.equal(again.existed, true);
+    const small = tar([{ path: 'w', data: 'whole' }]);
+    const wrong = dig(Buffer.from('not it'));
+    await assert.rejects(
+      store.unpackLayer({ source: gzipSync(small), mediaType: gz, diffId: wrong }),
+      (e) => isEngineError(e) && e.code === 'unavailable' && /failed verification/.test(e.message),
+    );
+    await assert.rejects(
+      store.unpackLayer({ source: gzipSync(small).subarray(0, 20), mediaType: gz }),
+      (e) => isEngineError(e) && e.code === 'unavailable' && /damaged or cut short/.test(e.message),
+    );
+    const hostile = tar([{ path: '../escape', data: 'x' }]);
+    await assert.rejects(
+      store.unpackLayer({ source: gzipSync(hostile), mediaType: gz, diffId: dig(hostile) }),
+      (e) => isEngineError(e) && e.code === 'invalid_argument' && /climbs out/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(join(t.root, 'tmp')), []);
+    // zstd given whole goes through the streaming path.
+    const z = tar([{ path: 'z/whole', data: 'zstd whole' }]);
+    const rz = await store.unpackLayer({
+      source: execFileSync('zstd', ['-q', '-c'], { input: z }),
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd',
+      diffId: dig(z),
+    });
+    assert.equal(readFileSync(join(store.layerPath(rz.diffId), 'z/whole'), 'utf8'), 'zstd whole');
+    assert.deepEqual((await store.check()).problems, []);
   });
 
   it('stops on abort and cleans up', async () => {

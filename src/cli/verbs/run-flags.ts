@@ -1,0 +1,162 @@
+// run/create's further flags in Docker's words (docker 20.10's `run --help`), turned into the
+// facade's RunOptions; --pull and --platform decide what createPulling pulls.
+import { existsSync } from 'node:fs';
+import { EngineError, isEngineError } from '../../engine/define.js';
+import type { RunOptions } from '../../engine/types.js';
+import type { ContainerEngine, ContainerReport } from '../../engine/index.js';
+import type { CliContext } from '../context.js';
+
+export const extraFlags = {
+  'add-host': { value: true, multi: true, help: 'Add a custom host-to-IP mapping (host:ip)' },
+  device: { value: true, multi: true, help: 'Add a host device to the container' },
+  dns: { value: true, multi: true, help: 'Set custom DNS servers' },
+  'dns-option': { value: true, multi: true, help: 'Set DNS options' },
+  'dns-search': { value: true, multi: true, help: 'Set custom DNS search domains' },
+  expose: { value: true, multi: true, help: 'Expose a port or a range of ports' },
+  'group-add': { value: true, multi: true, help: 'Add additional groups to join' },
+  ipc: { value: true, type: 'string', help: 'IPC mode to use' },
+  'log-driver': { value: true, type: 'string', help: 'Logging driver for the container' },
+  mount: { value: true, multi: true, type: 'mount', help: 'Attach a filesystem mount to the container' },
+  'network-alias': { value: true, multi: true, help: 'Add network-scoped alias for the container' },
+  pid: { value: true, type: 'string', help: 'PID namespace to use' },
+  platform: { value: true, type: 'string', help: 'Set platform if server is multi-platform capable' },
+  pull: { value: true, type: 'string', help: 'Pull image before running ("always"|"missing"|"never") (default "missing")' },
+  'security-opt': { value: true, multi: true, help: 'Security Options' },
+  'shm-size': { value: true, type: 'bytes', help: 'Size of /dev/shm' },
+  'stop-timeout': { value: true, type: 'int', help: 'Timeout (in seconds) to stop a container' },
+  sysctl: { value: true, multi: true, type: 'map', help: 'Sysctl options (default map[])' },
+  ulimit: { value: true, multi: true, type: 'ulimit', help: 'Ulimit options (default [])' },
+  uts: { value: true, type: 'string', help: 'UTS namespace to use' },
+  'volumes-from': { value: true, multi: true, help: 'Mount volumes from the specified container(s)' },
+} as const;
+
+type ExtraFlags = {
+  readonly [K in keyof typeof extraFlags]?: (typeof extraFlags)[K] extends { multi: true } ? string[] : string;
+};
+
+const builtinNetworks = ['', 'private', 'bridge', 'default', 'slirp4netns', 'none', 'host'];
+
+/** The RunOptions of these flags; `network`: what --network said (aliases need a user network). */
+export function extraOptions(f: ExtraFlags, network: string | undefined): Partial<RunOptions> {
+  const out: { -readonly [K in keyof RunOptions]?: RunOptions[K] } = {};
+  const list = <K extends keyof RunOptions>(key: K, v: string[] | undefined) => {
+    if (v?.length) (out as Record<string, unknown>)[key] = v;
+  };
+  list('addHosts', f['add-host']);
+  list('dns', f.dns);
+  list('dnsSearch', f['dns-search']);
+  list('dnsOptions', f['dns-option']);
+  list('mounts', f.mount);
+  list('ulimits', f.ulimit);
+  list('securityOpt', f['security-opt']);
+  list('devices', f.device);
+  list('expose', f.expose);
+  list('groupAdd', f['group-add']);
+  list('sysctls', f.sysctl);
+  list('volumesFrom', f['volumes-from']);
+  if (f['shm-size'] !== undefined) out.shmSize = f['shm-size'];
+  if (f['log-driver'] !== undefined) out.logDriver = f['log-driver'];
+  if (f.pid !== undefined) out.pid = f.pid;
+  if (f.ipc !== undefined) out.ipc = f.ipc;
+  if (f.uts !== undefined) out.uts = f.uts;
+  if (f['stop-timeout'] !== undefined) {
+    const v = f['stop-timeout'];
+    if (!/^-?\d+$/.test(v.trim()))
+      throw new EngineError(
+        'invalid_argument',
+        `invalid argument ${JSON.stringify(v)} for "--stop-timeout" flag: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`,
+      );
+    out.stopTimeout = Number(v);
+  }
+  if (f['network-alias']?.length) {
+    // Docker's words: aliases live on a user-defined network, resolved by its DNS.
+    if (network === undefined || builtinNetworks.includes(network) || network.startsWith('container:'))
+      throw new EngineError('invalid_argument', 'network-scoped alias is supported only for containers in user defined networks');
+    out.networks = [{ name: network, aliases: f['network-alias'] }];
+  }
+  return out;
+}
+
+export type PullPolicy = 'always' | 'missing' | 'never';
+
+export function pullPolicy(f: ExtraFlags): PullPolicy {
+  const p = f.pull ?? 'missing';
+  if (p !== 'always' && p !== 'missing' && p !== 'never')
+    throw new EngineError('invalid_argument', `invalid pull option: '${p}': must be one of "always", "missing" or "never"`);
+  return p;
+}
+
+const hostArch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', ia32: '386' } as Record<string, string>)[
+  process.arch
+]!;
+
+/** "linux/arm64/v8", "arm64" → { os, arch, variant }; this host's platform when nothing is asked. */
+export function parsePlatform(p: string): { os: string; architecture: string; variant?: string; text: string } {
+  const parts = p.toLowerCase().split('/');
+  const [os, architecture, variant] = parts.length === 1 ? ['linux', parts[0]!] : parts;
+  if (!os || !architecture || parts.length > 3 || !/^[a-z0-9_]+$/.test(architecture))
+    throw new EngineError('invalid_argument', `invalid platform ${JSON.stringify(p)}: use OS/ARCH[/VARIANT], e.g. linux/amd64`);
+  const arch = { x86_64: 'amd64', x86: '386', aarch64: 'arm64' }[architecture] ?? architecture;
+  return { os, architecture: arch, ...(variant ? { variant } : {}), text: [os, arch, variant].filter(Boolean).join('/') };
+}
+
+export const hostPlatform = `linux/${hostArch}`;
+
+/** A run of another platform's image: the kernel execs it only through a binfmt_misc handler. */
+export function foreignPlatformWarning(platform: string, binfmt: (arch: string) => boolean): string | undefined {
+  const p = parsePlatform(platform);
+  if (`${p.os}/${p.architecture}` === hostPlatform || binfmt(p.architecture)) return undefined;
+  return `WARNING: The requested image's platform (${p.text}) does not match the detected host platform (${hostPlatform}) and no binfmt_misc handler for it is registered: programs built for it will fail with "exec format error"`;
+}
+
+const qemuArch: Record<string, string> = {
+  arm64: 'aarch64',
+  arm: 'arm',
+  ppc64le: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  '386': 'i386',
+};
+const binfmtRegistered = (arch: string) => existsSync(`/proc/sys/fs/binfmt_misc/qemu-${qemuArch[arch] ?? arch}`);
+
+/**
+ * create, pulling the image as docker run does: --pull missing (the default) when the store does
+ * not have it, always before the create, never not at all; --platform: the store's image must be
+ * that platform's, else that platform's image is pulled (a warning when this host cannot run it).
+ */
+export async function createPulling(ctx: CliContext, c: ContainerEngine, opts: RunOptions, f: ExtraFlags): Promise<ContainerReport> {
+  const policy = pullPolicy(f);
+  const platform = f.platform !== undefined ? parsePlatform(f.platform) : undefined;
+  const pull = async () => {
+    await ctx.engine.images.pull(opts.image, { signal: ctx.signal, ...(platform ? { platform: platform.text } : {}) });
+  };
+  if (platform) {
+    const warning = foreignPlatformWarning(platform.text, binfmtRegistered);
+    if (warning) ctx.stderr.write(`${warning}\n`);
+  }
+  if (policy === 'always') await pull();
+  else if (platform) {
+    const local = await ctx.engine.images.inspect(opts.image).catch(() => undefined);
+    const actual = local ? `${local.os}/${local.architecture}` : undefined;
+    if (actual !== undefined && actual !== `${platform.os}/${platform.architecture}`) {
+      if (policy === 'never')
+        throw new EngineError(
+          'not_found',
+          `image with reference ${opts.image} was found but does not match the specified platform: wanted ${platform.text}, actual: ${actual}`,
+        );
+      await pull();
+    }
+  }
+  try {
+    return await c.create(opts);
+  } catch (e) {
+    if (!isEngineError(e) || e.code !== 'not_found' || !/image/i.test(e.message) || policy !== 'missing') {
+      if (policy === 'never' && isEngineError(e) && e.code === 'not_found' && /image/i.test(e.message))
+        throw new EngineError('not_found', `No such image: ${opts.image}`);
+      throw e;
+    }
+    ctx.stderr.write(`Unable to find image '${opts.image}' locally\n`);
+    await pull();
+    return await c.create(opts);
+  }
+}

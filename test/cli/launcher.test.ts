@@ -1,0 +1,43 @@
+// bin/dockui.cjs names the V8 code cache after the verb: global flags and their values come
+// first (`--root DIR run` is `run`). A copy of the install, so the real dist/v8-cache is untouched.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const top = resolve(import.meta.dirname, '../..');
+
+describe('the launcher', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dockui-launcher-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the code cache under the verb after global flags and their values', () => {
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist'));
+    cpSync(join(top, 'bin/dockui.cjs'), join(dir, 'bin/dockui.cjs'));
+    // The verbs' bundle and what tells a verb from the UI; not the UI's bundle, which no verb reads.
+    for (const f of ['cli.cjs', 'invocation.cjs']) cpSync(join(top, 'dist', f), join(dir, 'dist', f));
+    const env = { ...process.env, HOME: join(dir, 'home'), XDG_CACHE_HOME: join(dir, 'cache') };
+    const root = join(dir, 'images');
+    const runroot = join(dir, 'run');
+    const node = (...argv: string[]) => execFileSync(process.execPath, [join(dir, 'bin/dockui.cjs'), ...argv], { env, encoding: 'utf8' });
+    node('--root', root, '--runroot', runroot, 'ps', '-a');
+    node(`--root=${root}`, '--debug', `--runroot=${runroot}`, 'images');
+    node('-D', '--root', root, '--runroot', runroot, 'version');
+    node('--root', root, '--runroot', runroot, '--help');
+    const caches = readdirSync(join(dir, 'dist/v8-cache')).sort();
+    assert.deepEqual(caches, ['images.bin', 'ps.bin', 'version.bin']);
+    assert.ok(!existsSync(join(dir, 'cache')), 'root writes the install’s cache');
+  });
+  it('answers --version without the CLI bundle, in the words the CLI uses', () => {
+    const pkg = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')) as { version: string };
+    const launcher = join(top, 'bin/dockui.cjs');
+    const quick = execFileSync(process.execPath, [launcher, '--version'], { encoding: 'utf8' });
+    assert.equal(quick, `dockui version ${pkg.version}\n`);
+    assert.equal(execFileSync(process.execPath, [launcher, '-v'], { encoding: 'utf8' }), quick);
+    // --debug first: the CLI's own answer.
+    assert.equal(execFileSync(process.execPath, [launcher, '--debug', '--version'], { encoding: 'utf8' }), quick);
+  });
+});

@@ -1,0 +1,77 @@
+// Compose's dns, dns_search, dns_opt, ulimits and sysctls carried to the service's container, as
+// `docker run --dns/--dns-search/--dns-option/--ulimit/--sysctl` are: seen from inside it (its
+// /etc/resolv.conf, `ulimit -n`, /proc/sys), and merged across files as the specification says.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { repoRoot, runCli } from '../helpers/env.js';
+
+const root = mkdtempSync('/var/tmp/dockui-compose-runkeys-');
+const dir = mkdtempSync('/var/tmp/dockui-compose-runkeys-app-');
+const env = { DOCKUI_BRIDGE_PREFIX: 'dkcrk', DOCKUI_SUBNET_POOL: '10.228.0.0/16' };
+const project = ['compose', '-p', 'dkcrk', '-f', join(dir, 'compose.yaml'), '-f', join(dir, 'override.yaml')];
+const cli = (args: readonly string[]) => runCli(args, { root, env, timeoutMs: 120_000 });
+
+before(() => {
+  execFileSync('bash', [join(repoRoot, 'scripts/make-base-image.sh'), '--root', root], { stdio: 'pipe' });
+  writeFileSync(
+    join(dir, 'compose.yaml'),
+    [
+      'services:',
+      '  app:',
+      '    image: busybox:static',
+      '    command: ["sleep", "300"]',
+      '    dns: 10.9.9.9',
+      '    dns_search: [example.test]',
+      '    dns_opt: [ndots:3]',
+      '    ulimits:',
+      '      nofile: {soft: 1234, hard: 2345}',
+      '      nproc: 777',
+      '    sysctls:',
+      '      net.core.somaxconn: 321',
+      '      net.ipv4.tcp_syncookies: 0',
+      '',
+    ].join('\n'),
+  );
+  // The second file: a list to add to, a limit and a sysctl to replace (by name).
+  writeFileSync(
+    join(dir, 'override.yaml'),
+    [
+      'services:',
+      '  app:',
+      '    dns: [10.8.8.8]',
+      '    ulimits:',
+      '      nproc: 888',
+      '    sysctls:',
+      '      - net.core.somaxconn=654',
+      '',
+    ].join('\n'),
+  );
+});
+
+after(async () => {
+  await cli([...project, 'down', '-v', '-t', '0']);
+  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('compose dns, ulimits and sysctls', { timeout: 300_000 }, () => {
+  it('reach the container, merged across files', async () => {
+    const up = await cli([...project, 'up', '-d']);
+    assert.equal(up.code, 0, up.stderr);
+    const sh = async (script: string) => {
+      const r = await cli([...project, 'exec', '-T', 'app', 'sh', '-c', script]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    const resolv = await sh('cat /etc/resolv.conf');
+    assert.match(resolv, /^nameserver 10\.9\.9\.9$/m);
+    assert.match(resolv, /^nameserver 10\.8\.8\.8$/m);
+    assert.match(resolv, /^search example\.test$/m);
+    assert.match(resolv, /^options ndots:3$/m);
+    assert.equal(await sh('ulimit -Sn; ulimit -Hn; ulimit -u'), '1234\n2345\n888\n');
+    assert.equal(await sh('cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syncookies'), '654\n0\n');
+  });
+});
