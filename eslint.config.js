@@ -32,10 +32,21 @@ export default tseslint.config(
     },
   },
   {
-    // The engine knows nothing of the terminal or of React.
+    // The engine knows nothing of the terminal or of React. Its file calls go through
+    // util/fsa.ts, which loads node:fs/promises only for a FileHandle (`ps` needs none).
     files: ['src/engine/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'ink', 'ink-*', '**/views/**', '**/hooks/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['react', 'ink', 'ink-*', '**/views/**', '**/hooks/**'],
+          paths: [{ name: 'node:fs/promises', allowTypeImports: true, message: 'use util/fsa.ts (see there)' }],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportExpression[source.value='node:fs/promises']", message: 'use util/fsa.ts (see there)' },
+      ],
     },
   },
   {

@@ -56,14 +56,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const i = afterGlobalFlags(argv);
   const globalArgs = argv.slice(0, i);
   const debug = globalArgs.includes('--debug') || globalArgs.includes('-D');
-  const ac = new AbortController();
+  // Made when a verb asks for its signal (or a signal comes): `ps` or `images` never do.
+  let ac: AbortController | undefined;
+  const controller = () => (ac ??= new AbortController());
   let interrupted = 0;
   let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted++;
     firstSignal ??= sig;
     if (interrupted > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
-    ac.abort();
+    controller().abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -105,7 +107,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       get stdin() {
         return process.stdin;
       },
-      signal: ac.signal,
+      get signal() {
+        return controller().signal;
+      },
       takeSignals: () => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -118,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     return await v.run(ctx, parsed);
   } catch (e) {
-    if (ac.signal.aborted && (!isEngineError(e) || e.code === 'canceled')) {
+    if (interrupted > 0 && (!isEngineError(e) || e.code === 'canceled')) {
       // Whatever an interrupted operation threw on its way out (an aborted stream, say), the
       // user asked for it: one line, and the shell's code for the signal (128 + its number).
       stderr.write('dockui: canceled\n');
@@ -128,7 +132,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     stderr.write(`dockui: ${formatError(e)}\n`);
     if (debug && e instanceof Error) stderr.write(`${e.stack ?? ''}\n`);
     // Stopped by a signal: the shell's code for it (128 + signal number), as an interrupted docker gives.
-    if (ac.signal.aborted) return firstSignal === 'SIGTERM' ? 143 : 130;
+    if (interrupted > 0) return firstSignal === 'SIGTERM' ? 143 : 130;
     if (isEngineError(e)) return e.exitCode ?? exitCodeFor[e.code];
     return 125;
   } finally {

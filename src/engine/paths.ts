@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { os } from './util/builtin.js';
 import { join } from 'node:path';
 import { isHostRoot } from './util/userns.js';
 
@@ -17,7 +17,9 @@ const isRoot = isHostRoot;
 export function resolvePaths(opts: { root?: string; runRoot?: string } = {}): EnginePaths {
   const env = process.env;
   const root =
-    opts.root ?? env.DOCKUI_ROOT ?? (isRoot() ? '/var/lib/dockui' : join(env.XDG_DATA_HOME ?? join(homedir(), '.local/share'), 'dockui'));
+    opts.root ??
+    env.DOCKUI_ROOT ??
+    (isRoot() ? '/var/lib/dockui' : join(env.XDG_DATA_HOME ?? join(os().homedir(), '.local/share'), 'dockui'));
   const runRoot =
     opts.runRoot ??
     env.DOCKUI_RUNROOT ??

@@ -26,7 +26,7 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { copyFile } from '../util/fsa.js';
 import { join, posix } from 'node:path';
 import { EngineError, throwIfAborted, type SourceRange } from '../define.js';
 import { resolveInRoot } from '../fsutil/in-root.js';

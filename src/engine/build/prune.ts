@@ -5,7 +5,7 @@
 // has stays unless `all`. `untilMs`: only records last used longer ago than that. `keepStorage`:
 // the oldest go first, until what stays is at most that big. An entry's "last used" is its
 // file's mtime (the builder touches it on every cache hit).
-import { lstat, readFile, readdir, rm } from 'node:fs/promises';
+import { lstat, readFile, readdir, rm } from '../util/fsa.js';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { EngineError } from '../define.js';

@@ -5,7 +5,7 @@
 // At start, files changed since the service's image was built are synced first (a change made
 // while watch was off reaches the container). A change to a compose file or an env file
 // re-reads the model and applies it (`up`: only what changed is recreated).
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir } from '../util/fsa.js';
 import { join, posix, relative, sep } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { IgnoreMatcher } from '../build/dockerignore.js';

@@ -10,7 +10,7 @@
 //  - In from a path: the copier. In from a tar: unpacked into a private dir of the store first
 //    (build-archive.ts refuses `..`, absolute names and links out), then copied in by the copier.
 import { constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from '../util/fsa.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';

@@ -4,7 +4,7 @@
 // removed, whatever happens.
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { link, mkdtemp, open, rm, symlink, unlink } from 'node:fs/promises';
+import { link, mkdtemp, open, rm, symlink, unlink } from '../util/fsa.js';
 import { lstatSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { EngineError } from '../define.js';

@@ -15,7 +15,7 @@ import type { EngineCore } from './core.js';
  * dir bound in and removed afterwards: the same contract, no size limit.
  */
 export async function runBuildStep(paths: EnginePaths, req: RunRequest): Promise<{ exitCode: number }> {
-  const [{ mkdtemp, rm }, { runInRootfs }] = await Promise.all([import('node:fs/promises'), import('../runtime/run-in-rootfs.js')]);
+  const [{ mkdtemp, rm }, { runInRootfs }] = await Promise.all([import('../util/fsa.js'), import('../runtime/run-in-rootfs.js')]);
   const scratch: string[] = [];
   try {
     const mounts = [];
@@ -81,7 +81,7 @@ export class BuildEngineImpl implements BuildEngine {
 
   async buildArchive(source: AsyncIterable<Buffer>, opts: ArchiveBuildOptions): Promise<BuildResult> {
     const [{ mkdir, rm }, { unpackContext }, { hostPathInRoot }] = await Promise.all([
-      import('node:fs/promises'),
+      import('../util/fsa.js'),
       import('./build-archive.js'),
       import('../fsutil/in-root.js'),
     ]);

@@ -99,6 +99,14 @@ export class ContainerEngineImpl implements ContainerEngine {
     return report(await rt.find(idOrName));
   }
   async inspect(idOrName: string): Promise<Record<string, unknown>> {
+    if (!this.core.loadedRuntime) {
+      // As list(): a settled record answers from the record, without loading the runtime.
+      const [{ RecordStore }, { inspectJson }] = await Promise.all([import('../runtime/records.js'), import('../runtime/inspect-json.js')]);
+      const records = new RecordStore(this.core.paths);
+      const rec = await records.find(idOrName);
+      const dir = records.containerDir(rec.id);
+      if (await settled(rec, dir)) return inspectJson(rec, dir);
+    }
     const rt = await this.#rt();
     await rt.settle();
     const rec = await rt.find(idOrName);

@@ -1,7 +1,7 @@
 // The host as the TUI's summary line shows it (k9s's pulse): CPU busy since the previous sample,
 // memory in use, load averages. Read from /proc: cheap, and only while the line is on screen.
-import { readFile } from 'node:fs/promises';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { readFile } from '../util/fsa.js';
+import { os } from '../util/builtin.js';
 
 export interface HostReport {
   readonly cpus: number;
@@ -32,7 +32,7 @@ export function parseMeminfo(text: string): { total: number; available: number }
   const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN) * 1024;
   const total = kb('MemTotal');
   const available = kb('MemAvailable');
-  return { total: Number.isFinite(total) ? total : totalmem(), available: Number.isFinite(available) ? available : 0 };
+  return { total: Number.isFinite(total) ? total : os().totalmem(), available: Number.isFinite(available) ? available : 0 };
 }
 
 export class HostSampler {
@@ -48,9 +48,9 @@ export class HostSampler {
     this.#last = now;
     const dt = now.total - prev.total;
     const mem = parseMeminfo(meminfo);
-    const [l1 = 0, l5 = 0, l15 = 0] = loadavg();
+    const [l1 = 0, l5 = 0, l15 = 0] = os().loadavg();
     return {
-      cpus: cpus().length,
+      cpus: os().cpus().length,
       cpuPercent: dt > 0 ? Math.min(100, Math.max(0, ((now.busy - prev.busy) / dt) * 100)) : 0,
       memTotalBytes: mem.total,
       memUsedBytes: Math.max(0, mem.total - mem.available),

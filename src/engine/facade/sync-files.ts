@@ -1,6 +1,6 @@
 // The dev loop's sync rules: host files written straight into a running container's root
 // filesystem (the engine owns it, so images with no shell or tar work too).
-import { chmod, copyFile, lstat, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readlink, rename, rm, symlink } from '../util/fsa.js';
 import { dirname, posix } from 'node:path';
 import { EngineError } from '../define.js';
 import { rootfsOf } from '../runtime/bundle.js';

@@ -268,8 +268,8 @@ export class SystemEngineImpl implements SystemEngine {
     let cacheEntriesRemoved = 0;
     if (opts.all) {
       // The build cache is only a cache: its entries go first so gc can free their layers.
-      // (node:fs/promises on use: every command loads this module, few need that one.)
-      const { readdir, rm } = await import('node:fs/promises');
+      // (on use: every command loads this module, few need these.)
+      const { readdir, rm } = await import('../util/fsa.js');
       const dir = join(this.core.paths.root, 'build-cache', 'entries');
       for (const n of await readdir(dir).catch(() => [] as string[]))
         if (n.endsWith('.json')) {

@@ -1,7 +1,7 @@
 // Bytes of the files under a directory, a hard-linked file once: what a volume or a container's
 // writable layer holds (`docker system df`, a volume's size in the TUI). Symlinks are not
 // followed; what cannot be read counts as nothing.
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir } from '../util/fsa.js';
 import { join } from 'node:path';
 
 export async function filesSize(dir: string, seen = new Set<number>()): Promise<number> {

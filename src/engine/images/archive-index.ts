@@ -11,7 +11,7 @@
 // layers unpacked before it are complete, unreferenced, and gc removes them.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from '../util/fsa.js';
 import { posix } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

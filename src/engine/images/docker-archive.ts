@@ -9,7 +9,7 @@
 //
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
+import { stat, unlink } from '../util/fsa.js';
 import type { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -261,7 +261,7 @@ export async function saveToFile(store: Store, names: readonly string[], file: s
   } catch {
     /* a new file */
   }
-  const { rename } = await import('node:fs/promises');
+  const { rename } = await import('../util/fsa.js');
   const target = direct ? file : `${file}.dockui-${process.pid}-${Date.now().toString(36)}`;
   const out = createWriteStream(target, { flags: direct ? 'w' : 'wx', mode: 0o644 });
   try {

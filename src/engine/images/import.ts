@@ -8,7 +8,7 @@
 // kept as they are (the image keeps its manifest digest).
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from '../util/fsa.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -4,7 +4,8 @@
 // hostPID/hostIPC. What has none (--ulimit, --device, --security-opt, a bigger --shm-size,
 // --volumes-from, a log driver, another container's namespaces) is reported through `note`,
 // never silently dropped. Pure: no I/O.
-import { defaultShmSize, type RunExtras } from '../runtime/run-extras.js';
+import { defaultShmSize } from '../runtime/defaults.js';
+import type { RunExtras } from '../runtime/run-extras.js';
 
 /** The pod-level fields for the members' extras (merged: the first member that sets one wins). */
 export function podExtras(

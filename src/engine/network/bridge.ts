@@ -7,13 +7,14 @@
 // bridges (no ip_forward, no NAT), and the resolver answers only its own subnet.
 import { childProcess, crypto, net } from '../util/builtin.js';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from '../util/fsa.js';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { pidAlive, pidEnded } from '../sysx.js';
 import { withLock } from '../store/lock.js';
 import { dockuiBin } from '../runtime/support.js';
+import { macOf } from './addr.js';
 import { ipToInt, type NetdEntry, type NetdPort, type NetdState } from './netd.js';
 
 export interface NetworkRecord {
@@ -50,7 +51,7 @@ const socketOf = (paths: EnginePaths, name: string) => join(paths.runRoot, 'net'
  * container keeps its MAC, so neighbours' ARP caches stay right (a fresh MAC left a recreated
  * service unreachable for ~15 s until the cache entry was re-probed).
  */
-export const macOf = (ip: string) => ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+export { macOf };
 const intToIp = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 
 function ip(args: readonly string[], input?: string, netns?: string): void {

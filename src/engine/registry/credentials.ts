@@ -2,7 +2,7 @@
 // `auths` (base64 "user:password" in `auth`), `credsStore` and `credHelpers`, the latter two
 // through `docker-credential-NAME get|store|erase` helpers speaking JSON on stdin/stdout.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from '../util/fsa.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EngineError } from '../define.js';

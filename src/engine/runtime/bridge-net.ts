@@ -1,7 +1,7 @@
 // A container on dockui's bridge networks (network/bridge.ts), as the container lifecycle uses
 // it: addresses leased at create, interfaces, names and ports at start, withdrawn at stop,
 // addresses released at removal.
-import { rm } from 'node:fs/promises';
+import { rm } from '../util/fsa.js';
 import { EngineError, type PortMapping } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import type { RunOptions } from '../types.js';

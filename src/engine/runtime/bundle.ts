@@ -1,12 +1,12 @@
 // A container's OCI bundle: ROOT/containers/<id>/ holds config.json and rootfs/ (the overlay
 // mount point); the per-container /etc files sit beside them and are bind-mounted in.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from '../util/fsa.js';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { hostsFile, netnsPath, resolvConf } from './network.js';
-import type { ContainerRecord } from './records.js';
+import { rootfsOf, type ContainerRecord } from './records.js';
 import { isMounted, mountOverlay } from './rootfs.js';
 import { mergeEnv } from './run-in-rootfs.js';
 import { buildSpec, effectiveCapabilities, processSpec, type OciMount, type OciProcess } from './spec.js';
@@ -17,7 +17,7 @@ import { Volumes } from './volumes.js';
 import { findExecutable } from './oci-runtime.js';
 import { hostPathInRoot, mkdirInRoot } from '../fsutil/in-root.js';
 
-export const rootfsOf = (dir: string) => join(dir, 'rootfs');
+export { rootfsOf };
 
 /** tini (Debian's tini package) serves --init; its static build works in any image. */
 export function initBinary(): string {

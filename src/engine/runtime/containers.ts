@@ -2,35 +2,24 @@
 // here): logs, exec, stats, top and inspect on top of the lifecycle. See index.ts for the
 // public face.
 import type { ChildProcess } from 'node:child_process';
-import { crypto } from '../util/builtin.js';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from '../util/fsa.js';
 import { dirname, join } from 'node:path';
 import { type ContainerStats, EngineError } from '../define.js';
 import type { LogsOptions } from '../types.js';
-import { mountRootfs, rootfsOf, writeExecProcess } from './bundle.js';
+import { mountRootfs, writeExecProcess } from './bundle.js';
 import { newId } from './ids.js';
-import {
-  defaultLogMaxSize,
-  joinPartials,
-  logTimeMs,
-  parseSince,
-  type RawLogLine,
-  readLogChunk,
-  type StreamLogLine,
-  tailOffset,
-} from './logs.js';
+import { joinPartials, logTimeMs, parseSince, type RawLogLine, readLogChunk, type StreamLogLine, tailOffset } from './logs.js';
 import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
-import { pidAlive } from '../sysx.js';
 import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
 import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
-import { extrasHostConfig } from './run-extras.js';
 import { netnsPath } from './network.js';
-import { deactivate, hotPlug, leaseAddresses, macOf, readNetwork, releaseAddresses } from '../network/bridge.js';
+import { deactivate, hotPlug, leaseAddresses, readNetwork, releaseAddresses } from '../network/bridge.js';
+import { inspectJson } from './inspect-json.js';
 
 /** Bytes received and sent on every interface but lo, from /proc/PID/net/dev (the container's netns). */
 export function netCounters(text: string): { netRxBytes: number; netTxBytes: number } | Record<string, never> {
@@ -296,110 +285,9 @@ export class Containers extends ContainerLifecycle {
     return [process.execPath, '--', dockuiBin, '--root', this.paths.root, '--runroot', this.paths.runRoot, 'exec', '-it', idOrName, 'sh'];
   }
 
-  /** `docker inspect`'s shape, near enough for scripts that read State/Config/NetworkSettings. */
+  /** `docker inspect`'s shape (inspect-json.ts). */
   inspectJson(r: ContainerRecord): Record<string, unknown> {
-    const restarting = r.state === 'exited' && !!r.restartingPid && pidAlive(r.restartingPid);
-    const x = r.extras;
-    const out = {
-      Id: r.id,
-      Name: `/${r.name}`,
-      Created: r.createdAt,
-      Path: r.path,
-      Args: r.args,
-      State: {
-        Status: restarting ? 'restarting' : r.state,
-        Running: r.state === 'running',
-        Paused: r.state === 'paused',
-        Restarting: restarting,
-        OOMKilled: r.exitReason === 'oom',
-        Pid: r.state === 'running' ? (r.pid ?? 0) : 0,
-        ExitCode: r.exitCode ?? 0,
-        Error: r.exitReason === 'monitor lost' ? 'monitor lost' : '',
-        ExitReason: r.exitReason ?? '',
-        StartedAt: r.startedAt ?? '',
-        FinishedAt: r.finishedAt ?? '',
-        ...(r.health ? { Health: r.health } : {}),
-      },
-      Image: r.imageId,
-      ImageName: r.image,
-      RestartCount: r.restartCount,
-      Mounts: r.mounts.map((m) => ({
-        Type: m.type,
-        Source: m.source,
-        Destination: m.destination,
-        RW: !m.readOnly,
-        Propagation: m.type === 'bind' ? (m.propagation ?? 'rprivate') : '',
-      })),
-      Config: {
-        Hostname: r.hostname,
-        User: r.user,
-        Env: r.env,
-        Cmd: r.args.length ? [r.path, ...r.args] : [r.path],
-        WorkingDir: r.workdir,
-        Tty: r.tty,
-        OpenStdin: r.interactive,
-        StopSignal: r.stopSignal,
-        Labels: r.labels,
-        Image: r.image,
-        ...(r.healthcheck ? { Healthcheck: r.healthcheck } : {}),
-        ...(x?.ExposedPorts ? { ExposedPorts: Object.fromEntries(x.ExposedPorts.map((k) => [k, {}])) } : {}),
-        ...(x?.StopTimeout !== undefined ? { StopTimeout: x.StopTimeout } : {}),
-      },
-      HostConfig: {
-        // Docker's words: a dockui network's name, or the mode (none, host, private).
-        NetworkMode:
-          r.network === 'bridge' ? (r.networks?.[0]?.name ?? 'none') : r.network === 'container' ? `container:${r.nsOwner}` : r.network,
-        Privileged: r.privileged,
-        ReadonlyRootfs: r.readOnly,
-        CapAdd: r.capAdd,
-        CapDrop: r.capDrop,
-        Memory: r.memoryBytes ?? 0,
-        NanoCpus: r.nanoCpus ?? 0,
-        PidsLimit: r.pidsLimit ?? 0,
-        Init: r.init,
-        AutoRemove: r.autoRemove,
-        RestartPolicy: { Name: r.restartPolicy?.Name || 'no', MaximumRetryCount: r.restartPolicy?.MaximumRetryCount ?? 0 },
-        ...extrasHostConfig(r),
-        LogConfig: {
-          Type: x?.LogDriver ?? 'k8s-file',
-          Config: {
-            'max-size': String(r.logMaxSize ?? defaultLogMaxSize),
-            ...(r.logMaxFile !== undefined ? { 'max-file': String(r.logMaxFile) } : {}),
-          },
-        },
-      },
-      NetworkSettings: {
-        Ports: Object.fromEntries(
-          r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]]),
-        ),
-        IPAddress: r.network === 'private' ? '10.0.2.100' : (r.networks?.[0]?.ip ?? ''),
-        // dockui networks, in docker's shape (Compose-aware tools read the aliases here).
-        Networks: Object.fromEntries(
-          (r.networks ?? []).map((n) => [
-            n.name,
-            {
-              Aliases: [...n.aliases],
-              EndpointID: crypto().createHash('sha256').update(`${r.id}/${n.name}`).digest('hex'),
-              Gateway: n.gateway,
-              IPAddress: n.ip,
-              IPPrefixLen: 24,
-              MacAddress: macOf(n.ip),
-            },
-          ]),
-        ),
-      },
-      GraphDriver: {
-        Name: 'overlay',
-        Data: { LowerDir: r.lowerDirs.join(':'), UpperDir: join(this.dir(r.id), 'upper'), MergedDir: rootfsOf(this.dir(r.id)) },
-      },
-      LogPath: logPath(this.dir(r.id)),
-    };
-    // Docker's pointers that are nil: `{{.State.Health}}` prints <nil> and `{{if}}` is false,
-    // while the JSON leaves them out (omitempty). Not enumerable, so JSON.stringify skips them.
-    if (!r.health) Object.defineProperty(out.State, 'Health', { value: null, enumerable: false });
-    if (!r.healthcheck) Object.defineProperty(out.Config, 'Healthcheck', { value: null, enumerable: false });
-    if (x?.StopTimeout === undefined) Object.defineProperty(out.Config, 'StopTimeout', { value: null, enumerable: false });
-    return out;
+    return inspectJson(r, this.dir(r.id));
   }
 }
 

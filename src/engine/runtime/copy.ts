@@ -8,7 +8,7 @@
 // the container replace what was there (a link at the destination is removed, not followed),
 // are created with O_NOFOLLOW|O_EXCL and owned by root, or by the source's owner with -a.
 import { constants as fsc, lstatSync, readlinkSync } from 'node:fs';
-import { chmod, lchown, lstat, mkdir, open, readdir, readlink, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, open, readdir, readlink, rm, stat, symlink, utimes } from '../util/fsa.js';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { EngineError } from '../define.js';
@@ -166,7 +166,7 @@ export async function copyIn(root: string, hostSrc: string, ctrPath: string, opt
   const dest = inContainer(root, ctrPath, true);
   const to = await target(srcStat, abs.replace(/\/\.$/, ''), src.contentsOnly, dest, ctrPath);
   const owner = { uid: 0, gid: 0 };
-  const from = opts.followLink ? (await import('node:fs/promises')).realpath(abs) : Promise.resolve(abs);
+  const from = opts.followLink ? (await import('../util/fsa.js')).realpath(abs) : Promise.resolve(abs);
   if (src.contentsOnly) {
     if (!(await exists(to))) await mkdir(to, { mode: srcStat.mode & 0o7777 });
     for (const n of await readdir(abs)) await copyTree(join(abs, n), join(to, n), { owner, keepOwner: !!opts.archive });

@@ -3,9 +3,9 @@
 // and checks the state table first; any dockui process sees (and reconciles) the same records.
 // The service grows by layers: core → start.ts → lifecycle.ts → containers.ts (the public class).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm } from '../util/fsa.js';
 import { join } from 'node:path';
-import { type ContainerSummary, EngineError } from '../define.js';
+import type { ContainerSummary } from '../define.js';
 import type { EventBus } from '../events.js';
 import type { EnginePaths } from '../paths.js';
 import { pidAlive, tryLock } from '../store/lock.js';
@@ -91,26 +91,9 @@ export class ContainerCore {
 
   // ---- lookup
 
-  /**
-   * Exact id, exact name, or a unique id prefix. A name is one link in the index and one record
-   * read; a prefix one readdir; no lookup reads every record.
-   */
+  /** Exact id, exact name, or a unique id prefix (RecordStore.find). */
   async find(idOrName: string): Promise<ContainerRecord> {
-    const q = idOrName.trim();
-    if (/^[0-9a-f]{64}$/.test(q)) {
-      const r = await this.records.read(q);
-      if (r) return r;
-    }
-    const byName = await this.records.byName(q.startsWith('/') ? q.slice(1) : q);
-    if (byName) return byName;
-    if (/^[0-9a-f]+$/.test(q)) {
-      const hits = this.records.ids().filter((id) => id.startsWith(q));
-      if (hits.length > 1)
-        throw new EngineError('invalid_argument', `container id prefix ${q} is ambiguous: ${hits.length} containers match`);
-      const r = hits.length === 1 ? await this.records.read(hits[0]!) : undefined;
-      if (r) return r;
-    }
-    throw new EngineError('not_found', `no such container: ${q}`);
+    return this.records.find(idOrName);
   }
 
   /** Records, reconciled with what is actually alive; without `all`, only the running ones are read (the index's markers). */

@@ -4,7 +4,7 @@
 // (a directory only when its size, mode or mtime differ: a parent copied up for a child's
 // sake is not a change of its own); and the parent of each A or D is C once, before it.
 import type { BigIntStats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir } from '../util/fsa.js';
 import { dirname, join } from 'node:path';
 
 export type ChangeKind = 'A' | 'C' | 'D';

@@ -6,7 +6,7 @@
 // command says the container is no longer running, and the finish kills it too. Podman does
 // the same with a systemd timer per container; this needs no systemd.
 import { readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from '../util/fsa.js';
 import { join } from 'node:path';
 import type { HealthLogEntry, HealthState } from '../define.js';
 import type { EnginePaths } from '../paths.js';

@@ -4,7 +4,7 @@
 // leftovers when its record is gone or not running (or names other helper pids), and no live
 // dockui holds the container's lock (a start in progress holds it while it sets them up).
 import { readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm } from '../util/fsa.js';
 import { basename, join } from 'node:path';
 import { parseOwner, pidAlive, tryLock } from '../store/lock.js';
 import { mountTable } from '../sysx.js';

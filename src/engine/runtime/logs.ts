@@ -1,6 +1,6 @@
 // Reading conmon's k8s-file logs: "<RFC3339Nano> <stdout|stderr> <F|P> <text>" per line,
 // where P marks a partial line (the process wrote no newline yet) continued by the next ones.
-import { open, stat } from 'node:fs/promises';
+import { open, stat } from '../util/fsa.js';
 import { EngineError, type LogLine } from '../define.js';
 
 export interface RawLogLine extends LogLine {
@@ -142,11 +142,7 @@ export async function tailOffset(path: string, n: number): Promise<number> {
   }
 }
 
-/**
- * The log cap when --log-opt max-size is not given: 10 MiB, the kubelet's default per file. A
- * container writing without pause (`yes`) must not fill the disk; Docker's json-file would.
- */
-export const defaultLogMaxSize = 10 * 1024 * 1024;
+export { defaultLogMaxSize } from './defaults.js';
 
 /**
  * Docker's `--log-opt max-size=N[k|m|g] --log-opt max-file=M`. conmon's k8s-file keeps one

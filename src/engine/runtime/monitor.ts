@@ -4,12 +4,13 @@
 // (k8s-file: "<RFC3339Nano> stdout|stderr F|P text") and, with a tty, owns the pty master.
 // When the container exits it runs `dockui container cleanup <id>` (the exit command).
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from '../util/fsa.js';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { findExecutable, type OciRuntime } from './oci-runtime.js';
 import { execFailureExitCode } from './lookpath.js';
 import { childProcess } from '../util/builtin.js';
+import { logPath } from './records.js';
 
 export interface MonitorStart {
   readonly runtime: OciRuntime;
@@ -30,7 +31,7 @@ export interface MonitorStart {
   readonly exitCommand?: readonly string[];
 }
 
-export const logPath = (containerDir: string) => join(containerDir, 'ctr.log');
+export { logPath };
 
 /** Starts conmon, which runs `runc create`. Resolves with the container's pid once it exists. */
 export async function createWithMonitor(m: MonitorStart): Promise<{ pid: number; monitorPid: number }> {

@@ -5,7 +5,7 @@
 // ports on the host. The netns and slirp4netns outlive dockui with the container.
 import type { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm } from '../util/fsa.js';
 import { join } from 'node:path';
 import { childProcess, net } from '../util/builtin.js';
 import { EngineError, type PortMapping } from '../define.js';

@@ -4,7 +4,7 @@
 // `runc create` on our behalf).
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from '../util/fsa.js';
 import { delimiter, join } from 'node:path';
 import { EngineError } from '../define.js';
 import { pidAlive } from '../sysx.js';

@@ -6,13 +6,18 @@
 // dozen of them, and the TUI is not held up by microseconds.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerState, HealthConfig, HealthState, PortMapping, RestartPolicy } from '../define.js';
+import { EngineError, type ContainerState, type HealthConfig, type HealthState, type PortMapping, type RestartPolicy } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { acquireLock, tryLock, withLock } from '../store/lock.js';
 import { ContainerIndex, isLive, type IndexProblem } from './container-index.js';
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
 import type { RunExtras } from './run-extras.js';
+
+/** A container's root filesystem (the overlay mount point) in its directory. */
+export const rootfsOf = (containerDir: string) => join(containerDir, 'rootfs');
+/** A container's log file (k8s-file) in its directory. */
+export const logPath = (containerDir: string) => join(containerDir, 'ctr.log');
 
 export interface MountRecord {
   readonly type: 'bind' | 'volume' | 'tmpfs';
@@ -265,6 +270,28 @@ export class RecordStore {
   }
 
   /** Ids of every container directory (no record read): for id prefixes. */
+  /**
+   * Exact id, exact name, or a unique id prefix. A name is one link in the index and one record
+   * read; a prefix one readdir; no lookup reads every record.
+   */
+  async find(idOrName: string): Promise<ContainerRecord> {
+    const q = idOrName.trim();
+    if (/^[0-9a-f]{64}$/.test(q)) {
+      const r = await this.read(q);
+      if (r) return r;
+    }
+    const byName = await this.byName(q.startsWith('/') ? q.slice(1) : q);
+    if (byName) return byName;
+    if (/^[0-9a-f]+$/.test(q)) {
+      const hits = this.ids().filter((id) => id.startsWith(q));
+      if (hits.length > 1)
+        throw new EngineError('invalid_argument', `container id prefix ${q} is ambiguous: ${hits.length} containers match`);
+      const r = hits.length === 1 ? await this.read(hits[0]!) : undefined;
+      if (r) return r;
+    }
+    throw new EngineError('not_found', `no such container: ${q}`);
+  }
+
   ids(): string[] {
     try {
       return readdirSync(this.dir).filter((n) => /^[0-9a-f]{64}$/.test(n));

@@ -49,7 +49,6 @@ export interface RunExtras {
   readonly seccompProfile?: unknown;
 }
 
-export const defaultShmSize = 64 * 1024 * 1024;
 const logDrivers = ['json-file', 'k8s-file', 'local', 'none'];
 
 /** /proc/self/limits' row for each of Docker's --ulimit names. */
@@ -364,25 +363,4 @@ export function resolvWithExtras(rec: ContainerRecord, base: string): string {
       ...(options.length ? [`options ${options.join(' ')}`] : []),
     ].join('\n') + '\n'
   );
-}
-
-/** inspect's HostConfig fields of these flags, with Docker's values when a flag was not given. */
-export function extrasHostConfig(rec: ContainerRecord): Record<string, unknown> {
-  const x = rec.extras ?? {};
-  return {
-    ExtraHosts: x.ExtraHosts ?? null,
-    Dns: x.Dns ?? [],
-    DnsSearch: x.DnsSearch ?? [],
-    DnsOptions: x.DnsOptions ?? [],
-    Ulimits: x.Ulimits ?? null,
-    SecurityOpt: x.SecurityOpt ?? null,
-    Devices: x.Devices ?? [],
-    ShmSize: x.ShmSize ?? defaultShmSize,
-    GroupAdd: x.GroupAdd ?? null,
-    ...(x.Sysctls ? { Sysctls: x.Sysctls } : {}),
-    PidMode: x.PidMode ?? '',
-    IpcMode: x.IpcMode ?? 'private',
-    UTSMode: x.UTSMode ?? '',
-    VolumesFrom: x.VolumesFrom ?? null,
-  };
 }

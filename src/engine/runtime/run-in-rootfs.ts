@@ -2,7 +2,7 @@
 // upper dir: what the builder's RUN needs. Nothing outlives the call: no runc state, mount,
 // bundle dir or process, also when it fails or is aborted.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from '../util/fsa.js';
 import { join } from 'node:path';
 import { readline } from '../util/builtin.js';
 import { EngineError, throwIfAborted } from '../define.js';
@@ -167,7 +167,7 @@ async function removeIfEmpty(p: string): Promise<void> {
   } catch (e) {
     // A file (the /etc/hosts placeholder): remove it when empty.
     if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      const { stat, unlink } = await import('node:fs/promises');
+      const { stat, unlink } = await import('../util/fsa.js');
       const st = await stat(p).catch(() => undefined);
       if (st && st.size === 0) await unlink(p).catch(() => undefined);
     }

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { childProcess } from '../util/builtin.js';
 import { constants as osConstants } from 'node:os';
 import { closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm } from '../util/fsa.js';
 import { join, posix } from 'node:path';
 import { EngineError, type PortMapping } from '../define.js';
 import { procStart } from '../sysx.js';

@@ -2,7 +2,7 @@
 // process liveness checks, the summary shape and the trace switch.
 import { availableParallelism, constants as osConstants } from 'node:os';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../util/fsa.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ContainerSummary, EngineError, type HealthConfig } from '../define.js';

@@ -2,7 +2,7 @@
 // filled from the image's content at that path on first use, as Docker does.
 import { existsSync } from 'node:fs';
 import { childProcess } from '../util/builtin.js';
-import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from '../util/fsa.js';
 import { isAbsolute, join, normalize } from 'node:path';
 import { EngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';

@@ -3,7 +3,7 @@
 // never visible under blobs/.
 import type { Hash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from '../util/fsa.js';
 import { join } from 'node:path';
 import { crypto } from '../util/builtin.js';
 import { EngineError } from '../define.js';

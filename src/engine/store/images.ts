@@ -3,7 +3,7 @@
 // ROOT/images/records.lock and is written temp-then-rename, so two dockui processes never lose
 // each other's updates and a reader never sees half a file.
 import { readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from '../util/fsa.js';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { tempName } from './blobs.js';

@@ -24,7 +24,7 @@
 //   was made (paths, types, sizes, modes, link targets, whiteouts, opaque dirs): structure,
 //   not the bytes of unpacked files (those came verified from the blob, by diffID).
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from '../util/fsa.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError, type ImageSummary } from '../define.js';

@@ -3,7 +3,7 @@
 // later layer overwrote or removed, which still cost their bytes in the layer that holds them.
 // Read from each layer's index.json (its entries as unpacked, whiteouts and opaque dirs marked)
 // or, when a layer has none, from its diff dir; every path is checked to stay inside the root.
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../util/fsa.js';
 import { dirname, join } from 'node:path';
 import { walkDiff } from './layers.js';
 import type { IndexEntry, IndexType } from './unpack.js';

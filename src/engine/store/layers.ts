@@ -4,7 +4,7 @@
 // way (rename out to tmp, then delete).
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat } from '../util/fsa.js';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

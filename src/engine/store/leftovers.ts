@@ -4,7 +4,7 @@
 // gone" and never touches what a running pull or build is using. Resumable partial downloads
 // (tmp/ingest-<hex>) are not leftovers: the next pull continues them (`system prune` drops them).
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, rm, unlink } from 'node:fs/promises';
+import { readdir, rm, unlink } from '../util/fsa.js';
 import { join } from 'node:path';
 import type { EnginePaths } from '../paths.js';
 import type { Leftover, RepairedLeftover } from '../types.js';

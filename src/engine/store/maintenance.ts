@@ -7,7 +7,7 @@
 // processes are stale and removed.
 import { crypto } from '../util/builtin.js';
 import { createReadStream, unlinkSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rm, stat, unlink } from '../util/fsa.js';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { isDigest, tempName, tempNamePid } from './blobs.js';

@@ -30,7 +30,7 @@ import {
   symlinkSync,
   writeSync,
 } from 'node:fs';
-import { chmod, lchown, open } from 'node:fs/promises';
+import { chmod, lchown, open } from '../util/fsa.js';
 import { resolve } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import { S_IFCHR, sysx } from '../sysx.js';

@@ -5,9 +5,11 @@
 import type * as ChildProcess from 'node:child_process';
 import type * as Crypto from 'node:crypto';
 import type * as Dgram from 'node:dgram';
+import type * as FsPromises from 'node:fs/promises';
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type * as Net from 'node:net';
+import type * as Os from 'node:os';
 import type * as Readline from 'node:readline';
 import type * as Tls from 'node:tls';
 import { createRequire } from 'node:module';
@@ -27,3 +29,6 @@ export const http = once<typeof Http>('node:http');
 export const https = once<typeof Https>('node:https');
 export const tls = once<typeof Tls>('node:tls');
 export const readline = once<typeof Readline>('node:readline');
+/** Through util/fsa.ts: see there. */
+export const fsPromises = once<typeof FsPromises>('node:fs/promises');
+export const os = once<typeof Os>('node:os');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../util/fsa.js';
 import { join, posix } from 'node:path';
 import { EngineError } from '../define.js';
 
