@@ -6,9 +6,9 @@
 // joins it when its pause process is there (`[ -O / ]`: only root owns /), Node makes it when not.
 //
 // Entry: a verb runs the docker-like CLI; no verb (or a directory) opens the terminal UI.
-// Each is one CommonJS bundle (scripts/bundle-cli.mjs: dist/cli.cjs, dist/tui.cjs) compiled with
-// V8's code cache, one cache per verb and one for the UI in dist/v8-cache/ (a cache holds what
-// its command compiled); it is (re)written after a command that found none or had it refused (a
+// Each is CommonJS bundles (scripts/bundle-cli.mjs: dist/cli.cjs and dist/cli-rest.cjs, dist/tui.cjs)
+// compiled with V8's code cache, one cache per verb and bundle and one for the UI in
+// dist/v8-cache/ (a cache holds what its command compiled); it is (re)written after a command that found none or had it refused (a
 // new Node, a rebuilt bundle). Without write access it simply is not kept. The bundle is ASCII (scripts/bundle-cli.mjs checks), read
 // as latin1: a one-byte string with no UTF-8 decoding.
 'use strict';
@@ -39,18 +39,47 @@ async function runDockui() {
   // The cache is named after the verb (the first word after the global flags); the UI's has a
   // name no verb can have.
   const verb = argv[afterGlobalFlags(argv)] ?? '';
-  const cacheName = tui ? 'ui-tui.bin' : `${/^[a-z]{1,20}$/.test(verb) ? verb : 'other'}.bin`;
-  const bundle = loadBundle(join(dist, tui ? 'tui.cjs' : 'cli.cjs'), cacheName);
-  process.exitCode = tui ? await bundle.exports.runTui(argv) : await bundle.exports.main(argv);
+  const cacheName = tui ? 'ui-tui' : /^[a-z]{1,20}$/.test(verb) ? verb : 'other';
+  // The CLI is two bundles (scripts/bundle-cli.mjs, splitCli): dist/cli.cjs, all that the small
+  // commands run, and dist/cli-rest.cjs, loaded when a module of it is first imported.
+  const loaded = [];
+  const load = (file, cache) => {
+    const b = loadBundle(join(dist, file), `${cache}.bin`, crossRequire);
+    loaded.push(b);
+    return b;
+  };
+  const bundles = { core: undefined, rest: undefined };
+  const files = { core: ['cli.cjs', cacheName], rest: ['cli-rest.cjs', `${cacheName}.rest`] };
+  const tables = { core: new Map(), rest: new Map() };
+  /** `dockui-mod:FILE/PATH`: the module PATH, from the bundle that holds it (its exports, once). */
+  function crossRequire(id) {
+    const slash = id.indexOf('/');
+    const name = id.slice('dockui-mod:'.length, slash);
+    const path = id.slice(slash + 1);
+    let mod = tables[name].get(path);
+    if (mod === undefined) {
+      bundles[name] ??= load(...files[name]);
+      mod = bundles[name].exports.__modules[path]();
+      tables[name].set(path, mod);
+    }
+    return mod;
+  }
+  let exitCode;
+  if (tui) exitCode = await load('tui.cjs', cacheName).exports.runTui(argv);
+  else {
+    bundles.core = load(...files.core);
+    exitCode = await bundles.core.exports.main(argv);
+  }
+  process.exitCode = exitCode;
   // Kept from a command that did its work: a --help or a failure compiles little of the verb.
-  if (process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h')) bundle.keepCache();
+  if (process.exitCode === 0 && !argv.some((a) => a === '--help' || a === '-h')) for (const b of loaded) b.keepCache();
 }
 
 /**
  * Compiles a bundle with its V8 code cache (when there is one V8 accepts) and runs its module
  * code; `keepCache` (re)writes the cache when there was none or it was refused.
  */
-function loadBundle(file, cacheName) {
+function loadBundle(file, cacheName, crossRequire) {
   // Here, not at the top: `--version` needs neither.
   const { createRequire } = require('node:module');
   const vm = require('node:vm');
@@ -78,7 +107,9 @@ function loadBundle(file, cacheName) {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dist);
+  const nodeRequire = createRequire(file);
+  const bundleRequire = (id) => (id.startsWith('dockui-mod:') ? crossRequire(id) : nodeRequire(id));
+  script.runInThisContext()(mod.exports, bundleRequire, mod, file, dist);
   const keepCache = () => {
     if (cachedData && !script.cachedDataRejected) return;
     // V8 stamps a cache with a hash of its flags and refuses it under others: the UI sets one

@@ -12,7 +12,7 @@
 // load every package up front). Runs after tsc (npm run build).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagesInBundle } from './bundle-patches.mjs';
 
@@ -23,15 +23,10 @@ const readable = process.env.DOCKUI_BUNDLE_READABLE === '1';
 for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache', 'dist/tui-bundle'])
   rmSync(join(top, old), { recursive: true, force: true });
 
-// The CLI. Packages stay external but for yaml: every compose and kube command loads it, ~80
-// modules resolved and compiled each time (100-170 ms on the loaded 2-core host); in the bundle
-// it is under the verb's code cache.
-await bundle('dist/cli/main.js', 'dist/cli.cjs', {
-  name: 'external-packages-but-yaml',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (a) => (a.path === 'yaml' ? undefined : { path: a.path, external: true }));
-  },
-});
+// The CLI, in two files (splitCli below). Packages stay external but for yaml: every compose
+// and kube command loads it, ~80 modules resolved and compiled each time (100-170 ms on the
+// loaded 2-core host); in a bundle it is under the verb's code cache.
+await splitCli();
 // The terminal UI, with its packages (Ink, React, yoga): as ES modules its first frame spent
 // ~140 ms loading them (parsing ~1.5 MB, no code cache for ES modules in Node 20); in a bundle
 // under a code cache they start from bytecode an earlier start compiled. Apart from the CLI so
@@ -48,6 +43,93 @@ await bundle('dist/cli/invocation.js', 'dist/invocation.cjs', {
     });
   },
 });
+
+/**
+ * The CLI as two bundles: dist/cli.cjs, what the small commands run (the CLI's core, the engine
+ * facade, the store's and the records' readers, ps/images/inspect/version), and dist/cli-rest.cjs,
+ * everything else (the runtime, the builder, the registry client, Compose, Kubernetes, the API
+ * server, yaml). Every command reads and deserializes its bundle's code cache, and V8's cost is in
+ * the size of the script (its functions' entries), not in what runs: the 1.1 MB single bundle cost
+ * `ps` ~5 ms of its ~14 ms over Node's own start. Each module is in exactly one file; an import
+ * across the two is left to bin/dockui.cjs as `dockui-mod:FILE/PATH`, answered from the owning
+ * bundle's `__modules` table (the module's own exports object), so classes and state are never
+ * duplicated.
+ */
+async function splitCli() {
+  const packagesExternal = (b) =>
+    b.onResolve({ filter: /^[^./]/ }, (a) => (a.path === 'yaml' ? undefined : { path: a.path, external: true }));
+  // The import graph, from a throw-away build of the whole CLI.
+  const graph = await build({
+    entryPoints: [join(top, 'dist/cli/main.js')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    outfile: join(top, 'dist/.graph.cjs'),
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+    plugins: [{ name: 'graph', setup: packagesExternal }],
+  });
+  const inputs = graph.metafile.inputs;
+  // The core: what these modules import statically, all the way down. Their dynamic imports stay
+  // lazy and go to the rest unless a root names them (the light paths of ps, images and inspect).
+  const roots = [
+    'cli/main.js',
+    'cli/verbs/ps.js',
+    'cli/verbs/list-format.js',
+    'cli/verbs/images.js',
+    'cli/verbs/inspect.js',
+    'cli/verbs/version.js',
+    'cli/help.js',
+    'engine/runtime/records.js',
+    'engine/runtime/inspect-json.js',
+    'engine/store/index.js',
+  ].map((r) => `dist/${r}`);
+  const core = new Set();
+  const walk = (f) => {
+    if (core.has(f) || !inputs[f]) return;
+    core.add(f);
+    for (const i of inputs[f].imports) if (!i.external && i.kind !== 'dynamic-import') walk(i.path);
+  };
+  for (const r of roots) {
+    if (!inputs[r]) throw new Error(`bundle-cli: ${r} is not part of the CLI`);
+    walk(r);
+  }
+  const owner = (f) => (core.has(f) ? 'core' : 'rest');
+  // What each file must hand out: the modules the other file imports.
+  const exported = { core: new Set(), rest: new Set() };
+  for (const [f, v] of Object.entries(inputs))
+    for (const i of v.imports) if (!i.external && inputs[i.path] && owner(f) !== owner(i.path)) exported[owner(i.path)].add(i.path);
+  for (const [name, out] of [
+    ['core', 'dist/cli.cjs'],
+    ['rest', 'dist/cli-rest.cjs'],
+  ]) {
+    const entry = join(top, `dist/.bundle-${name}.js`);
+    const table = [...exported[name]]
+      .sort()
+      .map((f) => `  ${JSON.stringify(f)}: () => require(${JSON.stringify(`./${f.slice('dist/'.length)}`)}),`);
+    writeFileSync(
+      entry,
+      `${name === 'core' ? "export { main } from './cli/main.js';\n" : ''}export const __modules = {\n${table.join('\n')}\n};\n`,
+    );
+    try {
+      await bundle(relative(top, entry), out, {
+        name: `split-${name}`,
+        setup(b) {
+          b.onResolve({ filter: /^\./ }, (a) => {
+            const f = relative(top, resolve(a.resolveDir, a.path));
+            if (!inputs[f] || owner(f) === name) return undefined;
+            return { path: `dockui-mod:${owner(f)}/${f}`, external: true };
+          });
+          packagesExternal(b);
+        },
+      });
+    } finally {
+      rmSync(entry, { force: true });
+    }
+  }
+}
 
 async function bundle(entry, outName, plugin, define = {}) {
   const out = join(top, outName);
@@ -72,7 +154,11 @@ async function bundle(entry, outName, plugin, define = {}) {
   // A dynamic import() in code compiled with a code cache fails in Node 20 ("A dynamic import
   // callback was not specified": the callback is not restored with the cache). esbuild turned our
   // own dynamic imports into calls; those left are Node's built-ins, which require() serves the same.
-  const text = readFileSync(out, 'utf8').replace(/\bimport\(("node:[a-z_/]+")\)/g, 'Promise.resolve().then(() => require($1))');
+  // The same for an import of a module in the CLI's other bundle (splitCli).
+  const text = readFileSync(out, 'utf8').replace(
+    /\bimport\(("(?:node:[a-z_/]+|dockui-mod:[^"]+)")\)/g,
+    'Promise.resolve().then(() => require($1))',
+  );
   const left = /(^|[^\w.$])import\(/m.exec(text.replace(/\/\/.*$/gm, ''));
   if (left)
     throw new Error(

@@ -1,9 +1,10 @@
 import { exitCodeFor, formatError, isEngineError } from '../engine/define.js';
 import { openEngine, resolvePaths } from '../engine/index.js';
 import { parseArgs, usage } from './args.js';
-import type { CliContext, Verb } from './context.js';
+import type { CliContext } from './context.js';
 import { afterGlobalFlags, globalFlags, verbs } from './invocation.js';
 import { type CliOutput, cliOutput } from './stdio.js';
+import { loadVerbModule } from './verb-modules.js';
 
 /** Levenshtein distance, for "Did you mean" (cobra suggests at a distance of 2 or less). */
 function distance(a: string, b: string): number {
@@ -88,7 +89,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       stderr.write(unknownCommand(verbName));
       return 1;
     }
-    const { verb } = (await import(`./verbs/${mod}.js`)) as { verb: Verb | ((name: string) => Verb) };
+    const loaded = loadVerbModule(mod);
+    if (!loaded) throw new Error(`the verb module ${mod} is not in verb-modules.ts`);
+    const { verb } = await loaded;
     const v = typeof verb === 'function' ? verb(verbName) : verb;
     const rest = argv.slice(i + 1);
     if (rest[0] === '--help' || rest[0] === '-h') {
