@@ -13,6 +13,7 @@ import { ContainerIndex, isLive, type IndexProblem } from './container-index.js'
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
 import type { RunExtras } from './run-extras.js';
+import type { FileMountOf } from '../types.js';
 
 export interface MountRecord {
   readonly type: 'bind' | 'volume' | 'tmpfs';
@@ -28,6 +29,10 @@ export interface MountRecord {
    * create, removed with the container by --rm and `rm -v`, as Docker does.
    */
   readonly anonymous?: boolean;
+  /** A host path that must be there at start (a file mount's): never created in its place. */
+  readonly mustExist?: boolean;
+  /** A file mount's secret or config (RunOptions.files). */
+  readonly file?: FileMountOf;
 }
 
 export interface ContainerRecord {
