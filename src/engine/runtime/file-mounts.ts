@@ -58,10 +58,11 @@ function own(path: string, f: FileMount, mode: number): void {
  * (the dir 0700: only root reaches them on the host; each file keeps the mode the container sees).
  */
 export function writeFileMounts(dir: string, files: readonly FileMount[]): MountRecord[] {
-  if (!files.length) return [];
   const base = join(dir, 'files');
-  mkdirSync(base, { recursive: true, mode: 0o700 });
-  chmodSync(base, 0o700);
+  if (files.some((f) => f.source === undefined)) {
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    chmodSync(base, 0o700);
+  }
   return files.map((f, i) => {
     const destination = fileMountDestination(f);
     const of = f.of ? { file: f.of } : {};
