@@ -41,7 +41,9 @@ const compose = [
   '    image: sec-linked:1',
   '    build: ./linked',
   '    command: ["sleep", "300"]',
-  '    secrets: [pw]',
+  '    secrets:',
+  '      - source: pw',
+  '        mode: 0400', // a file is bound as it is: ignored, with docker compose's warning
   'secrets:',
   '  pw:',
   '    file: ./pw.txt',
@@ -56,7 +58,7 @@ const compose = [
 
 before(() => {
   execFileSync('bash', [join(repoRoot, 'scripts/make-base-image.sh'), '--root', root], { stdio: 'pipe' });
-  writeFileSync(join(dir, 'pw.txt'), 's3cret\n');
+  writeFileSync(join(dir, 'pw.txt'), 's3cret\n', { mode: 0o644 });
   writeFileSync(file, compose);
   // An image whose /run/secrets is a link to a host-looking path: followed inside its rootfs only.
   mkdirSync(join(dir, 'linked'));
@@ -96,6 +98,7 @@ describe('compose secrets and configs', { timeout: 600_000 }, () => {
   it('up: files in the container, read-only, with their owners and modes; none reaches the host', async () => {
     const up = await cli([...project, 'up', '-d']);
     assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /Service linked {2}secret pw: uid, gid and mode are ignored for a file \(bind-mounted as it is\)/);
     const sh = async (svc: string, script: string) => {
       const r = await cli([...project, 'exec', '-T', svc, 'sh', '-c', script]);
       assert.equal(r.code, 0, r.stderr);
@@ -115,7 +118,10 @@ describe('compose secrets and configs', { timeout: 600_000 }, () => {
     // The target `../../etc/sec-up` is the container's /etc/sec-up, never the host's.
     assert.equal(existsSync('/etc/sec-up'), false);
     // The image's /run/secrets -> /tmp/sec-escape-PID link is followed inside the rootfs.
-    assert.equal(await sh('linked', `cat ${escapeDir}/pw; readlink /run/secrets`), `s3cret\n${escapeDir}\n`);
+    assert.equal(
+      await sh('linked', `cat ${escapeDir}/pw; readlink /run/secrets; stat -c %a ${escapeDir}/pw`),
+      `s3cret\n${escapeDir}\n644\n`,
+    );
     assert.equal(existsSync(escapeDir), false, 'the link led the mount out of the rootfs');
     // The files dockui wrote sit in the container's own dir, which only root reaches.
     const dirs = readdirSync(join(root, 'containers')).filter((d) => existsSync(join(root, 'containers', d, 'files')));

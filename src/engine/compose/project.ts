@@ -3,7 +3,7 @@
 // depends on is started / healthy / completed), down, ps, start, stop, restart, rm, build, pull.
 import { EngineError } from '../define.js';
 import { ComposeWaits } from './waits.js';
-import { fileMountsDigest } from './secrets.js';
+import { fileMountsDigest, ignoredFileOwners } from './secrets.js';
 import { checkReplicas, declaredReplicas } from './replicas.js';
 import { dependencyOrder } from './load.js';
 import type { ComposeContainer, ComposeEvent } from './ops.js';
@@ -286,6 +286,7 @@ export class ComposeProject extends ComposeWaits {
       await this.stopContainer(current);
       await this.ops.containers.remove(current.id, { force: true });
     }
+    for (const w of ignoredFileOwners(this.model, this.model.services[svc]!)) ev({ kind: 'Service', name: svc, status: w });
     const opts2 = runOptionsFor(this.model, this.project, svc, k, serviceImage(this.model, svc), imageId);
     const c = await this.ops.containers.create(opts2);
     ev({ kind: 'Container', name: c.name, status: current ? 'Recreated' : 'Created' });

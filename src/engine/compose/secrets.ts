@@ -184,3 +184,13 @@ export function fileMountsDigest(m: ComposeModel, values: Readonly<Record<string
   }
   return h.digest('hex');
 }
+
+/** docker compose's warning, kept: a file secret/config is bound as it is, so uid, gid and mode cannot apply. */
+export function ignoredFileOwners(m: ComposeModel, s: ServiceConfig): string[] {
+  const out: string[] = [];
+  for (const kind of ['secrets', 'configs'] as const)
+    for (const r of s[kind] ?? [])
+      if (m[kind]?.[r.source]?.file !== undefined && (r.uid !== undefined || r.gid !== undefined || r.mode !== undefined))
+        out.push(`${singular(kind)} ${r.source}: uid, gid and mode are ignored for a file (bind-mounted as it is)`);
+  return out;
+}
