@@ -132,6 +132,34 @@ export interface RunOptions {
   readonly uts?: string;
   /** --volumes-from "X[:ro|rw]". */
   readonly volumesFrom?: readonly string[];
+  /** Read-only files (Compose's secrets and configs, Kubernetes' secret and configMap volumes). */
+  readonly files?: readonly FileMount[];
+}
+
+/** What a file mount is, kept on the container's mount (inspect, kube generate). */
+export interface FileMountOf {
+  readonly kind: 'secret' | 'config';
+  /** The secret's or config's name (Compose's `name:` or PROJECT_KEY; the Kubernetes object's name). */
+  readonly name: string;
+  /** Its key (Compose's key under `secrets:`/`configs:`; the item's key in the Kubernetes object). */
+  readonly key?: string;
+}
+
+/**
+ * One read-only file (or directory of files) in a container: a host file bound as it is
+ * (`source`), or bytes dockui writes into the container's own dir (`content`, or `entries` for a
+ * directory), owned by uid/gid with `mode` (default 0444), removed with the container.
+ */
+export interface FileMount {
+  /** Absolute path inside the container (resolved inside its rootfs). */
+  readonly target: string;
+  readonly source?: string;
+  readonly content?: Uint8Array | string;
+  readonly entries?: readonly { readonly path: string; readonly content: Uint8Array | string; readonly mode?: number }[];
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly mode?: number;
+  readonly of?: FileMountOf;
 }
 
 export interface LogsOptions {

@@ -140,8 +140,13 @@ describe('broken files: one line naming file:line', () => {
     ],
     [
       'a key dockui does not support',
-      'services:\n  web:\n    image: busybox\n    secrets: [s]\nsecrets:\n  s: {file: ./s}\n',
-      /compose\.yaml:4: services\.web\.secrets: dockui does not support this key yet/,
+      'services:\n  web:\n    image: busybox\n    shm_size: 64m\n',
+      /compose\.yaml:4: services\.web\.shm_size: dockui does not support this key yet/,
+    ],
+    [
+      'a key of a secret dockui does not support',
+      'services:\n  web:\n    image: busybox\nsecrets:\n  s:\n    file: ./s\n    labels: {a: b}\n',
+      /compose\.yaml:7: secrets\.s\.labels: dockui does not support this key yet/,
     ],
     [
       'undefined network',

@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { interpolate, InterpolationError, parseDotEnv, type Lookup } from './interpolate.js';
 import { mergeModels, normalizeFile } from './normalize.js';
 import { checkReplicas, declaredReplicas } from './replicas.js';
+import { checkFileRefs } from './secrets.js';
 import { unsupportedKeys } from './supported.js';
 import type { ComposeModel, LoadedProject, ServiceConfig } from './types.js';
 import { describeSchemaError, pointerPath, schemaError } from './validate.js';
@@ -220,6 +221,8 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
           );
         delete s.depends_on![d];
       }
+  // Secrets and configs of the services that run: defined, their files there, their variables set.
+  const fileValues = checkFileRefs(model, env, at);
   // The default network, when some service uses it.
   const usesDefault = Object.values(model.services).some((s) => !s.networks || 'default' in s.networks);
   if (usesDefault && !model.networks.default) model.networks = { default: {}, ...model.networks };
@@ -232,6 +235,7 @@ export function loadProject(opts: LoadOptions = {}): LoadedProject {
     allProfiles,
     disabled,
     envFiles: [...new Set([...envFiles, ...envFilesRead])],
+    fileValues,
     at,
   };
 }

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { develop } from './develop.js';
+import { fileObjects, fileRefs } from './secrets.js';
 import { parseDotEnv, type Lookup } from './interpolate.js';
-import type { BuildConfig, ComposeModel, DependsOn, PortConfig, ServiceConfig, VolumeMount } from './types.js';
+import type { BuildConfig, ComposeModel, DependsOn, FileRef, PortConfig, ServiceConfig, VolumeMount } from './types.js';
 import { ComposeFileError, type ModelPath, type Positions } from './yaml-read.js';
 
 type Raw = Record<string, unknown>;
@@ -302,6 +303,10 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
         s.extra_hosts = lines;
         break;
       }
+      case 'secrets':
+      case 'configs':
+        s[k] = fileRefs(ctx, p(k), v);
+        break;
       case 'develop':
         s.develop = develop(
           (path, why) => fail(ctx, path, why),
@@ -364,6 +369,7 @@ export function normalizeFile(ctx: NormalizeContext, raw: Raw): Partial<ComposeM
         ];
       }),
     );
+  for (const kind of ['secrets', 'configs'] as const) if (raw[kind]) out[kind] = fileObjects(ctx, kind, raw[kind] as Raw);
   return out;
 }
 
@@ -388,6 +394,10 @@ export function mergeService(base: ServiceConfig, over: ServiceConfig): ServiceC
     else if (k === 'volumes') {
       const targets = new Set((v as VolumeMount[]).map((m) => m.target));
       out[k] = [...(b as VolumeMount[]).filter((m) => !targets.has(m.target)), ...(v as VolumeMount[])];
+    } else if (k === 'secrets' || k === 'configs') {
+      // Merged by source, as volumes are by target: a later file's entry replaces the earlier one.
+      const sources = new Set((v as FileRef[]).map((r) => r.source));
+      out[k] = [...(b as FileRef[]).filter((r) => !sources.has(r.source)), ...(v as FileRef[])];
     } else if (k === 'environment' || k === 'labels' || k === 'networks' || k === 'depends_on')
       out[k] = { ...(b as object), ...(v as object) };
     // Mappings in the file (name → limit, key → value), lines here: merged by name, the later wins.
@@ -416,5 +426,7 @@ export function mergeModels(base: ComposeModel, over: Partial<ComposeModel>): Co
   for (const [n, c] of Object.entries(over.networks ?? {})) networks[n] = { ...networks[n], ...c };
   const volumes = { ...base.volumes };
   for (const [n, c] of Object.entries(over.volumes ?? {})) volumes[n] = { ...volumes[n], ...c };
-  return { name: over.name ?? base.name, services, networks, volumes };
+  const out: ComposeModel = { name: over.name ?? base.name, services, networks, volumes };
+  for (const kind of ['secrets', 'configs'] as const) if (base[kind] || over[kind]) out[kind] = { ...base[kind], ...over[kind] };
+  return out;
 }

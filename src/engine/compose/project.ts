@@ -3,6 +3,7 @@
 // depends on is started / healthy / completed), down, ps, start, stop, restart, rm, build, pull.
 import { EngineError } from '../define.js';
 import { ComposeWaits } from './waits.js';
+import { fileMountsDigest, ignoredFileOwners } from './secrets.js';
 import { checkReplicas, declaredReplicas } from './replicas.js';
 import { dependencyOrder } from './load.js';
 import type { ComposeContainer, ComposeEvent } from './ops.js';
@@ -252,7 +253,7 @@ export class ComposeProject extends ComposeWaits {
     const s = this.model.services[svc]!;
     const mine = existing.filter((c) => c.labels[L.service] === svc && c.labels[L.oneoff] !== 'True');
     const n = this.replicas(svc, opts);
-    const hash = configHash(s);
+    const hash = configHash(s, fileMountsDigest(this.model, this.project.fileValues ?? {}, s));
     const byNumber = new Map<number, ComposeContainer>();
     for (const c of mine) {
       const k = Number(c.labels[L.number]);
@@ -285,6 +286,7 @@ export class ComposeProject extends ComposeWaits {
       await this.stopContainer(current);
       await this.ops.containers.remove(current.id, { force: true });
     }
+    for (const w of ignoredFileOwners(this.model, this.model.services[svc]!)) ev({ kind: 'Service', name: svc, status: w });
     const opts2 = runOptionsFor(this.model, this.project, svc, k, serviceImage(this.model, svc), imageId);
     const c = await this.ops.containers.create(opts2);
     ev({ kind: 'Container', name: c.name, status: current ? 'Recreated' : 'Created' });

@@ -5,6 +5,7 @@ import { parseGoDuration } from '../util/duration.js';
 import { EngineError, type HealthConfig, type RestartPolicy } from '../define.js';
 import type { RunOptions } from '../types.js';
 import { publishedFor } from './replicas.js';
+import { fileMountsDigest, fileMountsFor } from './secrets.js';
 import type { ComposeModel, Healthcheck, ServiceConfig } from './types.js';
 
 export const L = {
@@ -39,7 +40,7 @@ function sorted(v: unknown): unknown {
 }
 
 /** A hash of what the container is made from (the service's config without develop and extensions). */
-export function configHash(s: ServiceConfig): string {
+export function configHash(s: ServiceConfig, fileMounts?: string): string {
   // The replica count is no container's config (compose leaves it out of the hash too): scaling keeps the others.
   const keep: Record<string, unknown> = Object.fromEntries(
     Object.entries(s).filter(([k]) => !['develop', 'profiles', 'scale', 'deploy'].includes(k) && !k.startsWith('x-')),
@@ -47,6 +48,8 @@ export function configHash(s: ServiceConfig): string {
   // Resource limits are the container's config: a change recreates it (only existing when set, so
   // the hash of a service without them is what it was).
   if (s.deploy?.resources) keep.deploy_resources = s.deploy.resources;
+  // What its secrets and configs resolve to (a changed file path or value recreates it).
+  if (fileMounts) keep.file_mounts = fileMounts;
   return createHash('sha256')
     .update(JSON.stringify(sorted(keep)))
     .digest('hex');
@@ -54,7 +57,7 @@ export function configHash(s: ServiceConfig): string {
 
 export function runOptionsFor(
   m: ComposeModel,
-  project: { workingDir: string; files: readonly string[] },
+  project: { workingDir: string; files: readonly string[]; fileValues?: Readonly<Record<string, string>> },
   svc: string,
   n: number,
   image: string,
@@ -79,7 +82,7 @@ export function runOptionsFor(
     [L.project]: m.name,
     [L.service]: svc,
     [L.number]: String(n),
-    [L.hash]: configHash(s),
+    [L.hash]: configHash(s, fileMountsDigest(m, project.fileValues ?? {}, s)),
     [L.oneoff]: 'False',
     [L.workingDir]: project.workingDir,
     [L.configFiles]: project.files.join(','),
@@ -99,6 +102,8 @@ export function runOptionsFor(
     tmpfs,
     labels,
   };
+  const files = fileMountsFor(m, project.fileValues ?? {}, s);
+  if (files.length) o.files = files;
   if (s.command) o.cmd = s.command;
   if (s.entrypoint) o.entrypoint = s.entrypoint;
   if (s.working_dir) o.workdir = s.working_dir;

@@ -57,6 +57,8 @@ const service: Allowed = {
   ulimits: true,
   sysctls: true,
   develop: true,
+  secrets: true,
+  configs: true,
 };
 
 const top: Allowed = {
@@ -65,6 +67,9 @@ const top: Allowed = {
   services: { '*': service },
   networks: { '*': { driver: true, internal: true, labels: true, name: true } },
   volumes: { '*': { driver: true, labels: true, name: true, external: true } },
+  // `external` is refused with its own words (normalize: Swarm-only).
+  secrets: { '*': { name: true, file: true, environment: true, external: true } },
+  configs: { '*': { name: true, file: true, environment: true, content: true, external: true } },
 };
 
 /** Paths of keys the file uses that dockui does not support (x-* extensions are allowed anywhere). */

@@ -50,6 +50,25 @@ export interface BuildConfig {
   labels?: Record<string, string>;
 }
 
+/** A service's `secrets:`/`configs:` entry: the short form's name as `source`, the long form as given. */
+export interface FileRef {
+  source: string;
+  /** Secrets: under /run/secrets unless absolute (default: the source's name); configs: /SOURCE by default. */
+  target?: string;
+  uid?: string;
+  gid?: string;
+  /** A number (octal in the file: 0440, 0o440 or "0440"). */
+  mode?: number;
+}
+
+/** A top-level secret or config: one of file (made absolute), environment (a variable's name) or content (configs). */
+export interface FileObject {
+  name?: string;
+  file?: string;
+  environment?: string;
+  content?: string;
+}
+
 export interface ServiceConfig {
   image?: string;
   build?: BuildConfig;
@@ -97,6 +116,8 @@ export interface ServiceConfig {
   /** `--sysctl` lines ("net.core.somaxconn=1024"), from a map or a list. */
   sysctls?: string[];
   develop?: { watch?: WatchRule[] };
+  secrets?: FileRef[];
+  configs?: FileRef[];
   [key: `x-${string}`]: unknown;
 }
 
@@ -119,6 +140,8 @@ export interface ComposeModel {
   services: Record<string, ServiceConfig>;
   networks: Record<string, NetworkConfig>;
   volumes: Record<string, VolumeConfig>;
+  secrets?: Record<string, FileObject>;
+  configs?: Record<string, FileObject>;
 }
 
 export interface LoadedProject {
@@ -134,6 +157,8 @@ export interface LoadedProject {
   readonly disabled: Readonly<Record<string, ServiceConfig>>;
   /** The env files read (.env or --env-file, and the services' env_file): a watch re-reads the model when one changes. */
   readonly envFiles: readonly string[];
+  /** The values of the variables `environment:` secrets and configs name, from the interpolation environment. */
+  readonly fileValues?: Readonly<Record<string, string>>;
   /** Where a key of the merged model was written (for errors found after loading, such as `up --scale`). */
   readonly at?: (path: readonly (string | number)[]) => { file: string; line: number } | undefined;
 }

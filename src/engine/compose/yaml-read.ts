@@ -14,6 +14,8 @@ export interface Where {
 /** Positions by path ("services\u0000web\u0000ports\u00000"); a key's own position under "k:" + path. */
 export class Positions {
   readonly map = new Map<string, Where>();
+  /** How a `mode:` number was written ("0440" is octal to Compose, as to Go's YAML). */
+  readonly raw = new Map<string, string>();
   static key(path: ModelPath): string {
     return path.join('\u0000');
   }
@@ -33,6 +35,7 @@ export class Positions {
   /** Takes over another file's positions (a later -f file wins where it sets a value). */
   overlay(other: Positions): void {
     for (const [k, w] of other.map) this.map.set(k, w);
+    for (const [k, r] of other.raw) this.raw.set(k, r);
   }
 }
 
@@ -69,6 +72,8 @@ export function readYaml(file: string, text: string): ReadFile {
     }
     const line = lineOf(node);
     if (line) positions.set(path, { file, line });
+    if (isScalar(node) && path[path.length - 1] === 'mode' && typeof node.source === 'string')
+      positions.raw.set(Positions.key(path), node.source);
     if (isMap(node)) {
       const merges: Node[] = [];
       for (const pair of node.items) {

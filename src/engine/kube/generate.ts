@@ -7,6 +7,7 @@
 import type { HealthConfig, PortMapping, RestartPolicy } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import { podExtras } from './pod-extras.js';
+import { fileVolume, type FileContent } from './file-volumes.js';
 
 export type KubeObject = Record<string, unknown> & {
   apiVersion: string;
@@ -29,6 +30,8 @@ export interface Workload {
    * localhost); `containers` then holds the infra container, whose ports and hostname are the pod's.
    */
   readonly members?: readonly PodMember[];
+  /** The content of its file mounts (secrets, configs) by source path: a Secret or ConfigMap each. */
+  readonly files?: ReadonlyMap<string, FileContent>;
 }
 
 /** A pod's member container, with what its image says. */
@@ -114,6 +117,7 @@ interface SpecContext {
   readonly objects: KubeObject[];
   readonly claims: Set<string>;
   readonly volumes: Record<string, unknown>[];
+  readonly files: ReadonlyMap<string, FileContent> | undefined;
   readonly note: (what: string) => void;
 }
 
@@ -127,6 +131,14 @@ function containerSpec(ctx: SpecContext): {
   const volumeMounts: Record<string, unknown>[] = [];
   for (const [i, m] of rec.mounts.entries()) {
     const vname = dnsName(`${cname}-vol-${i}`);
+    const fv = m.file
+      ? fileVolume({ ...m, file: m.file }, ctx.files?.get(m.source), vname, { objects, app: name, dnsName, note })
+      : undefined;
+    if (fv) {
+      volumes.push(fv.volume);
+      volumeMounts.push(fv.mount);
+      continue;
+    }
     if (m.type === 'volume' && m.source && !m.anonymous) {
       const claim = dnsName(m.source);
       volumes.push({ name: vname, persistentVolumeClaim: { claimName: claim } });
@@ -250,6 +262,7 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
         cname,
         name,
         envFile: w.envFile,
+        files: w.files,
         objects,
         claims,
         volumes,

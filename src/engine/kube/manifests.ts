@@ -12,9 +12,12 @@ export interface Manifests {
   readonly notes: readonly string[];
 }
 
-/** Objects as one YAML stream, `---` between documents. */
+/**
+ * Objects as one YAML stream, `---` between documents; YAML 1.1 as Kubernetes (go-yaml) and kube
+ * play read it: a string such as "yes" or "0400" is quoted, never read back as a bool or octal.
+ */
 export function toYamlStream(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
 }
 
 export function manifestsFor(workloads: readonly Workload[], opts: GenerateOptions): Manifests {

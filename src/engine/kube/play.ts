@@ -5,14 +5,16 @@
 // that select it, so Services resolve by name. Ports: a container port's hostPort is published
 // on 127.0.0.1 (first replica only), as is a NodePort Service's nodePort, and --publish adds or
 // overrides; a Service's own port is not a host port. PVCs are named volumes, emptyDirs volumes
-// of the pod (removed with it), ConfigMaps and Secrets feed env and envFrom, probes become
+// of the pod (removed with it), ConfigMaps and Secrets feed env and envFrom and secret/configMap
+// volumes (read-only files in each container, file-volumes.ts), probes become
 // healthchecks. What cannot be carried out is refused by name before anything is made. Pure.
 import { parseAllDocuments } from 'yaml';
 import { EngineError, type HealthConfig, type RestartPolicy } from '../define.js';
-import type { RunOptions } from '../types.js';
+import type { FileMount, RunOptions } from '../types.js';
 import type { KubeObject } from './generate.js';
 import { knownKinds, validateObjects } from './validate.js';
 import { podSpecExtras, type PodNetworkExtras } from './play-extras.js';
+import { fileSources, playFileMount, playVolumeItems } from './file-volumes.js';
 
 /** The network every played pod joins. */
 export const kubeNetwork = 'kube';
@@ -53,7 +55,8 @@ export interface PlayPlan {
 /** Multi-document YAML → objects (empty documents skipped); a YAML error is one line. */
 export function parseKubeYaml(text: string, file: string): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const d of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) {
+  // YAML 1.1, as Kubernetes reads it (go-yaml): `defaultMode: 0400` is octal.
+  for (const d of parseAllDocuments(text, { version: '1.1' }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
     if ('errors' in d && d.errors.length) throw new EngineError('invalid_argument', `${file}: ${d.errors[0]!.message.split('\n')[0]}`);
     const v = (d as { toJS(): unknown }).toJS();
     if (v === null || v === undefined) continue;
@@ -188,6 +191,7 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
         ]),
     ),
   };
+  const fileSrc = fileSources(objects);
   const services = objects.filter((o) => o.kind === 'Service');
   const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name);
   const publish = (opts.publish ?? []).map(parsePublishFlag);
@@ -213,6 +217,7 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
           ports.push(`127.0.0.1:${p.nodePort}:${typeof p.targetPort === 'number' ? p.targetPort : p.port}`);
     }
     const vols = new Map<string, { kind: 'claim' | 'pod' | 'host'; source: string }>();
+    const fileVols = new Map<string, ReturnType<typeof playVolumeItems>>();
     const podVolumes: string[] = [];
     for (const v of (spec.volumes as Obj[] | undefined) ?? []) {
       const name = String(v.name);
@@ -224,10 +229,11 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
         podVolumes.push(vol);
         vols.set(name, { kind: 'pod', source: vol });
       } else if (host?.path) vols.set(name, { kind: 'host', source: host.path });
+      else if (v.secret !== undefined || v.configMap !== undefined) fileVols.set(name, playVolumeItems(v, fileSrc, where));
       else
         throw new EngineError(
           'invalid_argument',
-          `${where}: volume ${name}: only persistentVolumeClaim, emptyDir and hostPath are supported`,
+          `${where}: volume ${name}: only persistentVolumeClaim, emptyDir, hostPath, secret and configMap are supported`,
         );
     }
     const extras = podSpecExtras(spec, note);
@@ -256,7 +262,13 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
         ports.push(`${hp}:${String(p.containerPort)}/${proto}`);
       }
       const volumes: string[] = [];
+      const files: FileMount[] = [];
       for (const m of (c.volumeMounts as Obj[] | undefined) ?? []) {
+        const fv = fileVols.get(String(m.name));
+        if (fv) {
+          files.push(playFileMount(fv, m, cwhere));
+          continue;
+        }
         const v = vols.get(String(m.name));
         if (!v) throw new EngineError('invalid_argument', `${cwhere}: volumeMount ${String(m.name)} names no volume of the pod`);
         volumes.push(`${v.source}:${String(m.mountPath)}${m.readOnly ? ':ro' : ''}`);
@@ -276,6 +288,7 @@ export function planPlay(objects: readonly KubeObject[], opts: { file: string; p
         ...(Array.isArray(c.args) ? { cmd: c.args as string[] } : {}),
         env: envOf(c, src, cwhere),
         volumes,
+        ...(files.length ? { files } : {}),
         ...(typeof c.workingDir === 'string' ? { workdir: c.workingDir } : {}),
         ...(user !== undefined ? { user } : {}),
         tty: c.tty === true,

@@ -3,8 +3,8 @@
 // hands in the records and a way to read an image's exposed ports; this reads the project's
 // Compose files again (their paths are in the containers' labels) only for what the resolved
 // model merges away: which variables came from env_file.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { EngineError } from '../define.js';
 import { parseDotEnv } from '../compose/interpolate.js';
@@ -12,6 +12,7 @@ import { L } from '../compose/run-options.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import { parseReference } from '../util/reference.js';
 import type { Workload } from './generate.js';
+import type { FileContent, FileItem } from './file-volumes.js';
 
 export interface WorkloadSources {
   /** Every container record (all states). */
@@ -57,9 +58,42 @@ function envFileVars(rec: ContainerRecord, service: string): Record<string, stri
   return out;
 }
 
+function readItem(path: string): FileItem {
+  return { data: readFileSync(path), mode: statSync(path).mode & 0o7777 };
+}
+
+/** The content of the records' file mounts (secrets, configs), by source path; unreadable ones left out. */
+export function fileContents(recs: readonly ContainerRecord[]): Map<string, FileContent> {
+  const out = new Map<string, FileContent>();
+  for (const m of recs.flatMap((r) => r.mounts))
+    if (m.file && !out.has(m.source))
+      try {
+        const st = statSync(m.source);
+        if (st.isFile()) out.set(m.source, { file: readItem(m.source), uid: st.uid, gid: st.gid });
+        else {
+          const dir = new Map<string, FileItem>();
+          for (const e of readdirSync(m.source, { recursive: true, withFileTypes: true }))
+            if (e.isFile()) {
+              const full = join(e.parentPath ?? e.path, e.name);
+              dir.set(relative(m.source, full), readItem(full));
+            }
+          out.set(m.source, { dir, uid: st.uid, gid: st.gid });
+        }
+      } catch {
+        // gone or unreadable: generate falls back to a hostPath and says so
+      }
+  return out;
+}
+
 export async function containerWorkloads(src: WorkloadSources, recs: readonly ContainerRecord[]): Promise<Workload[]> {
   return Promise.all(
-    recs.map(async (r) => ({ name: r.name, containers: [r], exposed: await src.exposed(r.image), image: imageName(r.image) })),
+    recs.map(async (r) => ({
+      name: r.name,
+      containers: [r],
+      exposed: await src.exposed(r.image),
+      image: imageName(r.image),
+      files: fileContents([r]),
+    })),
   );
 }
 
@@ -75,6 +109,7 @@ export async function podWorkload(
     exposed: [],
     image: imageName(pod.members[0]!.image),
     members: await Promise.all(pod.members.map(async (r) => ({ rec: r, image: imageName(r.image), exposed: await src.exposed(r.image) }))),
+    files: fileContents(pod.members),
   };
 }
 
@@ -97,6 +132,7 @@ export async function composeWorkloads(src: WorkloadSources, project: string): P
       exposed: await src.exposed(first.image),
       image: imageName(first.image),
       envFile: envFileVars(first, svc),
+      files: fileContents([first]),
     });
   }
   return out;

@@ -111,12 +111,15 @@ export async function writeBundle(rec: ContainerRecord, dir: string, paths: Engi
     // The image's content at the mount path fills a new volume: a VOLUME that is a link in the
     // image (/x -> /etc, x -> ../../etc) is followed inside the rootfs, never on the host.
     if (m.type === 'volume') source = await volumes.prepare(m.source, hostPathInRoot(rootfs, m.destination));
-    else if (!existsSync(source)) await mkdir(source, { recursive: true }); // Docker creates a missing host dir
+    else if (!existsSync(source)) {
+      if (m.mustExist) throw new EngineError('not_found', `cannot mount ${m.destination}: ${source} is gone`);
+      await mkdir(source, { recursive: true }); // Docker creates a missing host dir
+    }
     mounts.push({
       destination: m.destination,
       type: 'bind',
       source,
-      options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw'],
+      options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw', ...(m.file ? ['nosuid', 'nodev'] : [])],
     });
   }
   if (rec.init)

@@ -13,6 +13,7 @@ import { ContainerIndex, isLive, type IndexProblem } from './container-index.js'
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
 import type { RunExtras } from './run-extras.js';
+import type { FileMountOf } from '../types.js';
 
 /** A container's root filesystem (the overlay mount point) in its directory. */
 export const rootfsOf = (containerDir: string) => join(containerDir, 'rootfs');
@@ -33,6 +34,10 @@ export interface MountRecord {
    * create, removed with the container by --rm and `rm -v`, as Docker does.
    */
   readonly anonymous?: boolean;
+  /** A host path that must be there at start (a file mount's): never created in its place. */
+  readonly mustExist?: boolean;
+  /** A file mount's secret or config (RunOptions.files). */
+  readonly file?: FileMountOf;
 }
 
 export interface ContainerRecord {

@@ -307,7 +307,8 @@ export async function checkExtras(
       if (!m) throw new EngineError('invalid_argument', `invalid --volumes-from ${JSON.stringify(v)}: use CONTAINER[:ro|rw]`);
       const from = await ctx.find(m[1]!);
       for (const mt of from.mounts) {
-        if (mt.type === 'tmpfs') continue;
+        // Secrets and configs are the container's own, as in Docker (and their files go with it).
+        if (mt.type === 'tmpfs' || mt.file) continue;
         // The volume stays the source container's: `rm -v` of this one leaves it.
         const { anonymous: _a, ...rest } = mt;
         volumesFrom.push({ ...rest, readOnly: m[2] === 'ro' ? true : m[2] === 'rw' ? false : mt.readOnly });

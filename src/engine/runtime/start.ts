@@ -25,6 +25,7 @@ import { effectiveCapabilities } from './spec.js';
 import { ensureState } from './state.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
 import { parseMount } from './mount-flag.js';
+import { fileMountDestination, writeFileMounts } from './file-mounts.js';
 import { checkExtras } from './run-extras.js';
 import { dockuiBin, parseBytes, parseCpus, parseSignal, runcFailure, trace } from './support.js';
 import { ContainerCore } from './core.js';
@@ -50,9 +51,9 @@ export class ContainerStarter extends ContainerCore {
       ...(opts.tmpfs ?? []).map(parseTmpfs),
       ...(opts.mounts ?? []).map(parseMount),
     ];
-    for (const [i, m] of mounts.entries())
-      if (mounts.findIndex((o) => o.destination === m.destination) !== i)
-        throw new EngineError('invalid_argument', `duplicate mount point: ${m.destination}`);
+    const destinations = [...mounts.map((m) => m.destination), ...(opts.files ?? []).map(fileMountDestination)];
+    for (const [i, d] of destinations.entries())
+      if (destinations.indexOf(d) !== i) throw new EngineError('invalid_argument', `duplicate mount point: ${d}`);
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
     const nanoCpus = opts.cpus ? parseCpus(opts.cpus) || undefined : undefined; // 0: no limit, as Docker
     const log = parseLogOpts(opts.logOpts ?? []);
@@ -188,6 +189,7 @@ export class ContainerStarter extends ContainerCore {
         }
       }
       mkdirSync(dir, { recursive: true }); // sync: a CLI run then never starts libuv's thread pool
+      mounts.push(...writeFileMounts(dir, opts.files ?? []));
       await this.records.write(rec);
     });
     trace('create: record written');
