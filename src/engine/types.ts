@@ -168,6 +168,8 @@ export interface LogsOptions {
   readonly since?: string;
   /** Lines written before this (a time as for `since`); a follow ends when it has passed. */
   readonly until?: string;
+  /** docker's --details: each line starts with its --log-opt attributes ("k=v,k2=v2 "; " " when none). */
+  readonly details?: boolean;
   readonly signal?: AbortSignal;
 }
 

@@ -87,6 +87,7 @@ export async function logs(engine: DockuiEngine, id: string, q: URLSearchParams,
     ...(tail !== undefined ? { tail } : {}),
     ...(since && since !== '0' ? { since } : {}),
     ...(until && until !== '0' ? { until } : {}),
+    ...(qBool(q, 'details') ? { details: true } : {}),
   });
   const it = lines[Symbol.asyncIterator]();
   const first = await it.next();

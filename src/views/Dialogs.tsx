@@ -45,7 +45,7 @@ export function ConfirmDialog(props: { readonly title: string; readonly message:
 export function RunFormDialog(props: { readonly form: RunFormState; readonly width: number }) {
   const f = props.form;
   const focus = focusedField(f);
-  const labelWidth = 9;
+  const labelWidth = 2 + Math.max(...runFields.map((id) => runFieldLabels[id].length)); // '›' + label + a space
   const fieldWidth = Math.max(10, props.width - 4 - labelWidth);
   return (
     <Dialog title={`Run a container from ${familiarName(f.image)}`} width={props.width}>

@@ -80,6 +80,14 @@ export function runCommandLine(o: RunOptions): string {
   for (const e of o.env ?? []) words.push('-e', e);
   for (const v of o.volumes ?? []) words.push('-v', v);
   if (o.entrypoint) words.push('--entrypoint', o.entrypoint.join(' '));
+  if (o.restart) words.push('--restart', o.restart.MaximumRetryCount ? `${o.restart.Name}:${o.restart.MaximumRetryCount}` : o.restart.Name);
+  if (o.healthcheck?.Test?.[0] === 'CMD-SHELL') words.push('--health-cmd', o.healthcheck.Test[1] ?? '');
+  if (o.network) words.push('--network', o.network);
+  for (const h of o.addHosts ?? []) words.push('--add-host', h);
+  for (const u of o.ulimits ?? []) words.push('--ulimit', u);
+  for (const c of o.capAdd ?? []) words.push('--cap-add', c);
+  for (const c of o.capDrop ?? []) words.push('--cap-drop', c);
+  for (const [k, v] of Object.entries(o.labels ?? {})) words.push('--label', `${k}=${v}`);
   words.push(familiarName(o.image), ...(o.cmd ?? []));
   return cli(...words);
 }

@@ -1,9 +1,28 @@
-// The run form (R on an image): four text fields, a pure reducer, and the parsing that turns
-// what was typed into the engine's RunOptions, with a message naming the field at fault.
+// The run form (R on an image): text fields, a pure reducer, and the parsing that turns what was
+// typed into the engine's RunOptions, with a message naming the field at fault. Each run flag
+// gets its own field rather than one "more flags" line through the CLI's run-flag parser: views
+// are pure and may not import the CLI (its parser reads files and builds on the engine's
+// values), and a field of its own lets an error point at it. The words are checked here only
+// as far as the form's syntax goes; what a value means (a capability, a limit, an address, a
+// network) the engine checks, and its refusal keeps the form open with what was typed.
+import type { RestartPolicy } from '../engine/define.js';
 import type { RunOptions } from '../engine/types.js';
 import { textInput, textInputReducer, type TextInputAction, type TextInputState } from './text-input.js';
 
-export const runFields = ['name', 'ports', 'env', 'command'] as const;
+export const runFields = [
+  'name',
+  'ports',
+  'env',
+  'command',
+  'restart',
+  'health',
+  'network',
+  'hosts',
+  'ulimits',
+  'capAdd',
+  'capDrop',
+  'labels',
+] as const;
 export type RunField = (typeof runFields)[number];
 
 export const runFieldLabels: Readonly<Record<RunField, string>> = {
@@ -11,6 +30,14 @@ export const runFieldLabels: Readonly<Record<RunField, string>> = {
   ports: 'Ports',
   env: 'Env',
   command: 'Command',
+  restart: 'Restart',
+  health: 'Health',
+  network: 'Network',
+  hosts: 'Add host',
+  ulimits: 'Ulimits',
+  capAdd: 'Cap add',
+  capDrop: 'Cap drop',
+  labels: 'Labels',
 };
 
 export const runFieldPlaceholders: Readonly<Record<RunField, string>> = {
@@ -18,6 +45,14 @@ export const runFieldPlaceholders: Readonly<Record<RunField, string>> = {
   ports: 'e.g. 8080:80 127.0.0.1:5353:53/udp',
   env: 'e.g. MODE=dev GREETING="hello there"',
   command: "the image's default, or e.g. sh -c 'echo hi'",
+  restart: 'no, always, unless-stopped or on-failure[:N]',
+  health: 'a shell command, e.g. wget -qO- localhost:80',
+  network: 'e.g. host, none or a network name',
+  hosts: 'e.g. db:10.0.0.5 cache:host-gateway',
+  ulimits: 'e.g. nofile=1024:2048 nproc=512',
+  capAdd: 'e.g. NET_ADMIN SYS_TIME',
+  capDrop: 'e.g. ALL or CHOWN',
+  labels: 'e.g. team=web tier="front end"',
 };
 
 export interface RunFormState {
@@ -42,7 +77,7 @@ export function runForm(image: string): RunFormState {
   return {
     image,
     focus: 0,
-    fields: { name: textInput(), ports: textInput(), env: textInput(), command: textInput() },
+    fields: Object.fromEntries(runFields.map((f) => [f, textInput()])) as Record<RunField, TextInputState>,
     error: undefined,
     submitting: false,
   };
@@ -117,40 +152,77 @@ export type RunFormResult =
   | { readonly ok: true; readonly options: RunOptions }
   | { readonly ok: false; readonly field: RunField; readonly message: string };
 
+const restartNames = ['no', 'always', 'unless-stopped', 'on-failure'] as const;
+
+/** A field's words (shell quoting; `commas`: a comma separates too), or the field's error. */
+function words(s: RunFormState, field: RunField, commas: boolean): string[] | { field: RunField; message: string } {
+  try {
+    const v = s.fields[field].value;
+    return splitWords(commas ? v.replace(/,/g, ' ') : v);
+  } catch (e) {
+    return { field, message: (e as Error).message };
+  }
+}
+
 export function parseRunForm(s: RunFormState): RunFormResult {
   const name = s.fields.name.value.trim();
   if (name !== '' && !namePattern.test(name))
     return { ok: false, field: 'name', message: `invalid name "${name}": letters, digits, _ . - only` };
-  let publish: string[];
-  let env: string[];
-  let cmd: string[];
-  try {
-    publish = splitWords(s.fields.ports.value.replace(/,/g, ' '));
-  } catch (e) {
-    return { ok: false, field: 'ports', message: (e as Error).message };
+  const lists: Partial<Record<RunField, string[]>> = {};
+  for (const f of ['ports', 'env', 'command', 'hosts', 'ulimits', 'capAdd', 'capDrop', 'labels'] as const) {
+    // Ports and capabilities may be written with commas too ("8080:80, 53:53", "NET_ADMIN,SYS_TIME").
+    const w = words(s, f, f === 'ports' || f === 'capAdd' || f === 'capDrop');
+    if (!Array.isArray(w)) return { ok: false, ...w };
+    lists[f] = w;
   }
+  const publish = lists.ports!;
   for (const p of publish) {
     const m = portPattern.exec(p);
     const bad = !m || [m[1], m[2]].some((n) => n !== undefined && (Number(n) < 1 || Number(n) > 65535));
     if (bad) return { ok: false, field: 'ports', message: `invalid port "${p}": use [ip:]host:container[/tcp|udp]` };
   }
-  try {
-    env = splitWords(s.fields.env.value);
-  } catch (e) {
-    return { ok: false, field: 'env', message: (e as Error).message };
-  }
+  const env = lists.env!;
   for (const e of env) if (!envPattern.test(e)) return { ok: false, field: 'env', message: `invalid variable "${e}": use NAME=value` };
-  try {
-    cmd = splitWords(s.fields.command.value);
-  } catch (e) {
-    return { ok: false, field: 'command', message: (e as Error).message };
+  const cmd = lists.command!;
+  const restartText = s.fields.restart.value.trim();
+  let restart: RestartPolicy | undefined;
+  if (restartText !== '') {
+    const [policy = '', count, ...rest] = restartText.split(':');
+    const known = (restartNames as readonly string[]).includes(policy);
+    if (!known || rest.length || (count !== undefined && (policy !== 'on-failure' || !/^\d+$/.test(count))))
+      return {
+        ok: false,
+        field: 'restart',
+        message: `invalid restart policy "${restartText}": use no, always, unless-stopped or on-failure[:N]`,
+      };
+    restart = { Name: policy as RestartPolicy['Name'], MaximumRetryCount: count === undefined ? 0 : Number(count) };
   }
+  const health = s.fields.health.value.trim();
+  const network = s.fields.network.value.trim();
+  if (/\s/.test(network)) return { ok: false, field: 'network', message: `one network: "${network}" has spaces` };
+  for (const h of lists.hosts!)
+    if (!/^[^:\s]+:\S+$/.test(h)) return { ok: false, field: 'hosts', message: `invalid host "${h}": use NAME:IP` };
+  const labels: Record<string, string> = {};
+  for (const l of lists.labels!) {
+    const eq = l.indexOf('=');
+    if (eq === 0) return { ok: false, field: 'labels', message: `invalid label "${l}": use KEY=value` };
+    labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+  }
+  const list = <K extends keyof RunOptions>(key: K, v: string[]) => (v.length > 0 ? { [key]: v } : {});
   const options: RunOptions = {
     image: s.image,
     ...(name !== '' ? { name } : {}),
-    ...(publish.length > 0 ? { publish } : {}),
-    ...(env.length > 0 ? { env } : {}),
-    ...(cmd.length > 0 ? { cmd } : {}),
+    ...list('publish', publish),
+    ...list('env', env),
+    ...list('cmd', cmd),
+    ...(restart ? { restart } : {}),
+    ...(health !== '' ? { healthcheck: { Test: ['CMD-SHELL', health] } } : {}),
+    ...(network !== '' ? { network } : {}),
+    ...list('addHosts', lists.hosts!),
+    ...list('ulimits', lists.ulimits!),
+    ...list('capAdd', lists.capAdd!),
+    ...list('capDrop', lists.capDrop!),
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
   };
   return { ok: true, options };
 }

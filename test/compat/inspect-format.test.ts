@@ -110,4 +110,56 @@ describe('docker --format habits through the CLI', () => {
       'dockui: template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.volumeContext\n',
     );
   });
+
+  // Issue 14: docker runs -f over its Go types first (a nil pointer prints <nil>, a nil slice
+  // [], a nil map map[], a missing map key <no value>), then over the raw JSON, where any
+  // missing key is an error. Expected lines are docker 20.10's, for the same containers.
+  it('inspect -f: nil pointers print <nil>, nil slices and maps [] and map[], as docker types them', async () => {
+    const made = await cli(['create', '--name', 'hab-stop', '--stop-timeout', '7', image]);
+    assert.equal(made.code, 0, made.stderr);
+    const f = async (tmpl: string, name = 'web'): Promise<CliResult> => cli(['inspect', '-f', tmpl, name]);
+    const [unset, set, nils, json, cond, bad, first, viaRaw, img] = await Promise.all([
+      f('{{.Config.StopTimeout}} {{.State.Health}} {{.Config.Healthcheck}} {{.Config.Labels.nope}}'),
+      f('{{.Config.StopTimeout}} {{json .Config.StopTimeout}}', 'hab-stop'),
+      f(
+        '{{.HostConfig.Ulimits}}|{{.Config.Entrypoint}}|{{.HostConfig.MemorySwappiness}}|{{.HostConfig.Init}}|{{.SizeRw}}|{{.Config.ExposedPorts}}',
+      ),
+      f('{{json .HostConfig.Ulimits}} {{json .Config.ExposedPorts}} {{json .Config.StopTimeout}}'),
+      f(
+        '{{if .State.Health}}y{{else}}n{{end}} {{.HostConfig.RestartPolicy}} {{.HostConfig.ConsoleSize}} {{$t := .Config.StopTimeout}}{{$t}}',
+      ),
+      f('{{.State.Health.Status}}'),
+      f('{{.Config.StopTimeout}} {{.Config.Nope}}'),
+      f('{{.Id}} {{.State.Health}}'),
+      cli(['image', 'inspect', '-f', '{{.Config.StopTimeout}} {{.Config.Labels.nope}}', image]),
+    ]);
+    assert.equal(unset.stdout, '<nil> <nil> <nil> <no value>\n', unset.stderr);
+    assert.equal(set.stdout, '7 7\n', set.stderr);
+    assert.equal(nils.stdout, '[]|[]|<nil>|<nil>|<nil>|map[]\n', nils.stderr);
+    assert.equal(json.stdout, 'null null null\n', json.stderr);
+    assert.equal(cond.stdout, 'n {no 0} [0 0] <nil>\n', cond.stderr);
+    assert.equal(img.stdout, '<nil> <no value>\n', img.stderr);
+    // Where the typed run fails, the raw one decides: StopTimeout is not in the JSON.
+    assert.equal(bad.code, 1);
+    assert.equal(
+      bad.stderr,
+      'dockui: template parsing error: template: :1:8: executing "" at <.State.Health.Status>: map has no entry for key "Health"\n',
+    );
+    assert.equal(first.code, 1);
+    assert.equal(
+      first.stderr,
+      'dockui: template parsing error: template: :1:9: executing "" at <.Config.StopTimeout>: map has no entry for key "StopTimeout"\n',
+    );
+    assert.equal(viaRaw.code, 1);
+    assert.equal(
+      viaRaw.stderr,
+      'dockui: template parsing error: template: :1:16: executing "" at <.State.Health>: map has no entry for key "Health"\n',
+    );
+    // The JSON keeps docker's shape: an unset StopTimeout is left out (omitempty), a set one is a number.
+    const [webJson, stopJson] = await Promise.all([cli(['inspect', 'web']), cli(['inspect', 'hab-stop'])]);
+    const cfg = (r: CliResult) => (JSON.parse(r.stdout) as { Config: Record<string, unknown> }[])[0]!.Config;
+    assert.equal('StopTimeout' in cfg(webJson), false);
+    assert.equal(cfg(stopJson).StopTimeout, 7);
+    await cli(['rm', 'hab-stop']);
+  });
 });

@@ -81,4 +81,31 @@ describe('compose dns, ulimits and sysctls', { timeout: 300_000 }, () => {
     assert.equal(await sh('ulimit -Hn; ulimit -u'), '2345\n888\n');
     assert.equal(await sh('cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syncookies'), '654\n0\n');
   });
+
+  // Issue 14: a bad limit names the file, its line and the key — not a --ulimit flag nobody
+  // typed — in one line, and nothing (not even the project's network) is created.
+  it('a bad ulimits value is one line naming file:line and the key', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['      nofile:', '        soft: 20', '        hard: 10'],
+        '6: invalid ulimits.nofile (20:10): ulimit soft limit must be less than or equal to hard limit: 20 > 10',
+      ],
+      [['      nproc: 5', '      bogus: 5'], '7: invalid ulimits.bogus (5): invalid ulimit type: bogus'],
+      [['      nofile: lots'], '6: invalid ulimits.nofile (lots): use a number, -1, or {soft: N, hard: N}'],
+    ];
+    for (const [lines, want] of cases) {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(
+        file,
+        ['services:', '  bad:', '    image: busybox:static', '    command: ["true"]', '    ulimits:', ...lines, ''].join('\n'),
+      );
+      const r = await cli(['compose', '-p', 'dkcrkbad', '-f', file, 'up', '-d']);
+      assert.equal(r.code, 125, r.stderr); // as every Compose file error here
+      assert.equal(r.stderr, `dockui: ${file}:${want}\n`);
+      assert.doesNotMatch(r.stderr + r.stdout, /--ulimit/);
+    }
+    const [ps, nets] = await Promise.all([cli(['ps', '-a', '--format', '{{.Names}}']), cli(['network', 'ls', '--format', '{{.Name}}'])]);
+    assert.doesNotMatch(ps.stdout, /dkcrkbad/);
+    assert.doesNotMatch(nets.stdout, /dkcrkbad/);
+  });
 });

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRunForm, runForm, runFormReducer, splitWords, type RunFormState } from '../../src/views/run-form.js';
+import {
+  parseRunForm,
+  runFields,
+  runForm,
+  runFormReducer,
+  splitWords,
+  type RunField,
+  type RunFormState,
+} from '../../src/views/run-form.js';
 
-function typed(image: string, values: Partial<Record<'name' | 'ports' | 'env' | 'command', string>>): RunFormState {
+function typed(image: string, values: Partial<Record<RunField, string>>): RunFormState {
   let s = runForm(image);
-  for (const f of ['name', 'ports', 'env', 'command'] as const) {
+  for (const f of runFields) {
     const v = values[f];
     if (v) s = runFormReducer(s, { type: 'edit', action: { type: 'insert', text: v } });
     s = runFormReducer(s, { type: 'next' });
@@ -47,11 +55,54 @@ describe('run form', () => {
     s = runFormReducer(s, { type: 'edit', action: { type: 'backspace' } });
     assert.equal(s.error, undefined);
     assert.equal(runFormReducer(s, { type: 'prev' }).focus, 0);
-    assert.equal(runFormReducer(runFormReducer(s, { type: 'prev' }), { type: 'prev' }).focus, 3, 'wraps');
+    assert.equal(runFormReducer(runFormReducer(s, { type: 'prev' }), { type: 'prev' }).focus, runFields.length - 1, 'wraps');
   });
 
   it('splits words like a shell', () => {
     assert.deepEqual(splitWords(`a "b c" 'd e' f\\ g ""`), ['a', 'b c', 'd e', 'f g', '']);
     assert.throws(() => splitWords('"open'), /unterminated/);
+  });
+
+  // Issue 14: the run flags added this wave, each in its field.
+  it('restart, health, network, add-host, ulimits, cap-add/drop and labels become RunOptions', () => {
+    const r = parseRunForm(
+      typed('web:latest', {
+        restart: 'on-failure:3',
+        health: 'wget -qO- localhost:80',
+        network: 'backend',
+        hosts: 'db:10.0.0.5 cache:host-gateway',
+        ulimits: 'nofile=1024:2048 nproc=512',
+        capAdd: 'NET_ADMIN, SYS_TIME',
+        capDrop: 'CHOWN',
+        labels: 'team=web tier="front end" bare',
+      }),
+    );
+    assert.deepEqual(r, {
+      ok: true,
+      options: {
+        image: 'web:latest',
+        restart: { Name: 'on-failure', MaximumRetryCount: 3 },
+        healthcheck: { Test: ['CMD-SHELL', 'wget -qO- localhost:80'] },
+        network: 'backend',
+        addHosts: ['db:10.0.0.5', 'cache:host-gateway'],
+        ulimits: ['nofile=1024:2048', 'nproc=512'],
+        capAdd: ['NET_ADMIN', 'SYS_TIME'],
+        capDrop: ['CHOWN'],
+        labels: { team: 'web', tier: 'front end', bare: '' },
+      },
+    });
+    const field = (v: Partial<Record<RunField, string>>) => {
+      const x = parseRunForm(typed('x', v));
+      return x.ok ? '' : `${x.field}: ${x.message}`;
+    };
+    assert.equal(
+      field({ restart: 'sometimes' }),
+      'restart: invalid restart policy "sometimes": use no, always, unless-stopped or on-failure[:N]',
+    );
+    assert.equal(field({ restart: 'always:3' }).split(':')[0], 'restart');
+    assert.equal(field({ hosts: 'nocolon' }), 'hosts: invalid host "nocolon": use NAME:IP');
+    assert.equal(field({ labels: '=v' }), 'labels: invalid label "=v": use KEY=value');
+    assert.equal(field({ network: 'a b' }), 'network: one network: "a b" has spaces');
+    assert.equal(field({ ulimits: 'nofile="1' }).split(':')[0], 'ulimits');
   });
 });

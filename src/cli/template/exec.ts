@@ -181,9 +181,11 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
     at = pipe;
     let value: unknown = MISSING;
     for (const cmd of pipe.cmds) {
-      value = unbox(evalCommand(dot, cmd, value));
-      // A nil interface{} is Go's invalid value once unwrapped.
-      if (value === null || value === undefined) value = NO_VALUE;
+      const r = evalCommand(dot, cmd, value);
+      value = unbox(r);
+      // A nil interface{} is Go's invalid value once unwrapped; a struct's nil pointer field
+      // (docker-types.ts) stays a nil pointer, which prints "<nil>".
+      if (value === undefined || (value === null && r !== null)) value = NO_VALUE;
     }
     for (const d of pipe.decl) {
       if (pipe.isAssign) setVar(d.ident[0]!, value);

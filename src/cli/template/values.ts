@@ -6,6 +6,9 @@ import { goQuote } from './lex.js';
 /** Go's invalid reflect.Value: a missing map key, prints "<no value>". */
 export const NO_VALUE: unique symbol = Symbol('no value');
 
+/** Marks an empty array or object as Go's nil slice or map: printed as [] or map[], JSON null. */
+export const NIL: unique symbol = Symbol('nil');
+
 /** A value read out of a map or slice of interface{}: Go reports its type as "interface {}". */
 export class Box {
   constructor(readonly v: unknown) {}
@@ -25,6 +28,8 @@ export class GoStruct {
   constructor(
     readonly typeName: string,
     readonly fields: Readonly<Record<string, unknown>>,
+    /** The JSON the struct was decoded from, if any: what `json` marshals it to. */
+    readonly json?: unknown,
   ) {}
 }
 
@@ -120,6 +125,8 @@ export function goJson(v: unknown): string {
     x = unbox(x);
     if (x === NO_VALUE || x === undefined) return null;
     if (x instanceof GoFloat) return x.v;
+    if (x && typeof x === 'object' && NIL in x) return null;
+    if (x instanceof GoStruct && x.json !== undefined) return conv(x.json);
     if (x instanceof GoStruct) {
       // docker's formatter contexts marshal as a map of their fields: keys sorted.
       const out: Record<string, unknown> = {};

@@ -39,9 +39,10 @@ export async function inspectImagesCommand(ctx: CliContext, names: readonly stri
   if (names.length === 0) throw new EngineError('invalid_argument', `'dockui image inspect' needs at least one image`);
   // The same Go templates as `dockui inspect` (a bad template fails before any lookup).
   const { writeInspect } = await import('../template/inspect.js');
+  const { TypedJson } = await import('../template/docker-types.js');
   return writeInspect(ctx, format ?? '', async () => {
-    const out: Record<string, unknown>[] = [];
-    for (const n of names) out.push(await ctx.engine.images.inspectJson(n));
+    const out: unknown[] = [];
+    for (const n of names) out.push(new TypedJson(await ctx.engine.images.inspectJson(n), 'types.ImageInspect'));
     return out;
   });
 }

@@ -1,6 +1,7 @@
 // `dockui inspect`: containers (Docker's JSON shape), falling back to images from the store.
 import { EngineError, isEngineError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
+import { TypedJson } from '../template/docker-types.js';
 import { writeInspect } from '../template/inspect.js';
 
 export const verb = defineVerb({
@@ -17,9 +18,10 @@ export const verb = defineVerb({
       throw new EngineError('invalid_argument', `invalid --type ${flags.type}: container or image`);
     // A bad template fails before any lookup, as docker's does.
     return writeInspect(ctx, flags.format ?? '', async () => {
-      const out: unknown[] = [];
+      const out: TypedJson[] = [];
       for (const p of positionals) {
         let found: unknown;
+        let isImage = false;
         if (flags.type !== 'image') {
           try {
             found = await ctx.engine.containers.inspect(p);
@@ -30,12 +32,13 @@ export const verb = defineVerb({
         if (found === undefined) {
           try {
             found = await ctx.engine.images.inspectJson(p);
+            isImage = true;
           } catch (e) {
             if (isEngineError(e) && e.code === 'not_found') throw new EngineError('not_found', `no such object: ${p}`);
             throw e;
           }
         }
-        out.push(found);
+        out.push(new TypedJson(found, isImage ? 'types.ImageInspect' : 'types.ContainerJSON'));
       }
       return out;
     });

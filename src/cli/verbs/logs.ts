@@ -1,6 +1,6 @@
 // `dockui logs`: a container's output as docker prints it, stdout to stdout and stderr to stderr;
 // -f follows, --tail, --since and --until (RFC 3339, Unix seconds or a duration back from now)
-// choose the lines, -t prefixes each with its time.
+// choose the lines, -t prefixes each with its time, --details with its --log-opt attributes.
 import { EngineError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
 
@@ -9,6 +9,7 @@ export const logsVerb = defineVerb({
   synopsis: '[OPTIONS] CONTAINER',
   summary: "Print a container's output (stdout here to stdout, stderr to stderr)",
   flags: {
+    details: { help: 'Show extra details provided to logs' },
     follow: { short: 'f', help: 'Follow log output' },
     tail: { short: 'n', value: true, help: 'Number of lines to show from the end of the logs (default "all")' },
     since: { value: true, help: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' },
@@ -31,6 +32,7 @@ export const logsVerb = defineVerb({
       ...(tail !== undefined ? { tail } : {}),
       ...(flags.since !== undefined ? { since: flags.since } : {}),
       ...(flags.until !== undefined ? { until: flags.until } : {}),
+      ...(flags.details ? { details: true } : {}),
       signal,
     })) {
       if (closed.signal.aborted) break;

@@ -2,6 +2,7 @@
 // file over an earlier one (the Compose specification's merge rules).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { ulimitOf } from '../runtime/run-extras.js';
 import { develop } from './develop.js';
 import { fileObjects, fileRefs } from './secrets.js';
 import { parseDotEnv, type Lookup } from './interpolate.js';
@@ -215,10 +216,21 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
         s[k] = (Array.isArray(v) ? v : [v]).map(str);
         break;
       case 'ulimits':
-        // nofile: 1024, or nofile: {soft: 1024, hard: 2048}; checked as --ulimit is, at create.
-        s.ulimits = Object.entries(v as Raw).map(([name, l]) =>
-          l !== null && typeof l === 'object' ? `${name}=${str((l as Raw).soft)}:${str((l as Raw).hard)}` : `${name}=${str(l)}`,
-        );
+        // nofile: 1024, or nofile: {soft: 1024, hard: 2048}; checked here as --ulimit is, so that
+        // a bad one names this file's line rather than a flag nobody typed.
+        s.ulimits = Object.entries(v as Raw).map(([name, l]) => {
+          const line =
+            l !== null && typeof l === 'object' ? `${name}=${str((l as Raw).soft)}:${str((l as Raw).hard)}` : `${name}=${str(l)}`;
+          const u = ulimitOf(line);
+          if ('why' in u) {
+            const why = u.why.startsWith('use ') ? 'use a number, -1, or {soft: N, hard: N}' : u.why;
+            throw new ComposeFileError(
+              ctx.positions.find([...p(k), name], true),
+              `invalid ulimits.${name} (${line.slice(name.length + 1)}): ${why}`,
+            );
+          }
+          return line;
+        });
         break;
       case 'sysctls':
         s.sysctls = Array.isArray(v) ? v.map(str) : Object.entries(v as Raw).map(([key, val]) => `${key}=${str(val)}`);

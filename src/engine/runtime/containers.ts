@@ -17,6 +17,7 @@ import { ensureState } from './state.js';
 import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
 import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
+import { detailsPrefix, logAttrs } from './log-attrs.js';
 import { netnsPath } from './network.js';
 import { deactivate, hotPlug, leaseAddresses, readNetwork, releaseAddresses } from '../network/bridge.js';
 import { inspectJson } from './inspect-json.js';
@@ -81,12 +82,20 @@ export class Containers extends ContainerLifecycle {
     if (since !== undefined) whole = whole.filter((l) => logTimeMs(l.time) >= since);
     if (until !== undefined) whole = whole.filter(before);
     if (opts.tail !== undefined && opts.tail >= 0) whole = whole.slice(Math.max(0, whole.length - opts.tail));
-    for (const l of whole) yield l;
+    // docker's `details`: the attributes before each line (a space alone when there are none).
+    const prefix = opts.details ? detailsPrefix(logAttrs(rec.logAttrOpts ?? {}, rec)) : '';
+    let lineStart = true;
+    const detailed = (l: StreamLogLine): StreamLogLine => {
+      const text = lineStart ? prefix + l.text : l.text;
+      lineStart = !l.partial;
+      return prefix ? { ...l, text } : l;
+    };
+    for (const l of whole) yield detailed(l);
     if (!opts.follow) return;
     const raw = (lines: readonly RawLogLine[]) =>
       lines
         .filter(before)
-        .map((l): StreamLogLine => ({ stream: l.stream, time: l.time, text: l.text, ...(l.full ? {} : { partial: true }) }));
+        .map((l): StreamLogLine => detailed({ stream: l.stream, time: l.time, text: l.text, ...(l.full ? {} : { partial: true }) }));
     for (let delay = 5; ; ) {
       if (opts.signal?.aborted) return;
       if (until !== undefined && Date.now() >= until) return; // docker's follow ends at --until too

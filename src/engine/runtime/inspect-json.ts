@@ -67,7 +67,7 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
       Memory: r.memoryBytes ?? 0,
       NanoCpus: r.nanoCpus ?? 0,
       PidsLimit: r.pidsLimit ?? 0,
-      Init: r.init,
+      ...(r.init ? { Init: true } : {}), // docker: *bool, omitempty
       AutoRemove: r.autoRemove,
       RestartPolicy: { Name: r.restartPolicy?.Name || 'no', MaximumRetryCount: r.restartPolicy?.MaximumRetryCount ?? 0 },
       ...extrasHostConfig(r),
@@ -76,6 +76,7 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
         Config: {
           'max-size': String(r.logMaxSize ?? defaultLogMaxSize),
           ...(r.logMaxFile !== undefined ? { 'max-file': String(r.logMaxFile) } : {}),
+          ...r.logAttrOpts,
         },
       },
     },
@@ -105,11 +106,8 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
     },
     LogPath: logPath(dir),
   };
-  // Docker's pointers that are nil: `{{.State.Health}}` prints <nil> and `{{if}}` is false,
-  // while the JSON leaves them out (omitempty). Not enumerable, so JSON.stringify skips them.
-  if (!r.health) Object.defineProperty(out.State, 'Health', { value: null, enumerable: false });
-  if (!r.healthcheck) Object.defineProperty(out.Config, 'Healthcheck', { value: null, enumerable: false });
-  if (x?.StopTimeout === undefined) Object.defineProperty(out.Config, 'StopTimeout', { value: null, enumerable: false });
+  // Docker's nil pointers (State.Health, Config.Healthcheck, Config.StopTimeout) are left out
+  // (omitempty); `inspect -f` knows them from docker's Go types (src/cli/template/docker-types.ts).
   return out;
 }
 

@@ -2,6 +2,7 @@
 // where P marks a partial line (the process wrote no newline yet) continued by the next ones.
 import { open, stat } from '../util/fsa.js';
 import { EngineError, type LogLine } from '../define.js';
+import { attrLogOpts } from './log-attrs.js';
 
 export interface RawLogLine extends LogLine {
   /** False for a partial line: the text continues in the next entry of the same stream. */
@@ -148,9 +149,10 @@ export { defaultLogMaxSize } from './defaults.js';
  * Docker's `--log-opt max-size=N[k|m|g] --log-opt max-file=M`. conmon's k8s-file keeps one
  * file: when the next entry would pass max-size it starts the file afresh, so the log on disk
  * never exceeds max-size (at most Docker's max-size × max-file); max-file is checked and kept.
+ * The attribute options (labels, env, tag, …: log-attrs.ts) come back in `attrs`.
  */
-export function parseLogOpts(opts: readonly string[]): { maxSize?: number; maxFile?: number } {
-  const out: { maxSize?: number; maxFile?: number } = {};
+export function parseLogOpts(opts: readonly string[]): { maxSize?: number; maxFile?: number; attrs: Record<string, string> } {
+  const out: { maxSize?: number; maxFile?: number; attrs: Record<string, string> } = { attrs: {} };
   for (const o of opts) {
     const i = o.indexOf('=');
     const [key, value] = i === -1 ? [o, ''] : [o.slice(0, i), o.slice(i + 1)];
@@ -168,8 +170,13 @@ export function parseLogOpts(opts: readonly string[]): { maxSize?: number; maxFi
       if (!/^\d+$/.test(value) || n < 1)
         throw new EngineError('invalid_argument', `invalid --log-opt max-file=${value}: use a number of at least 1`);
       out.maxFile = n;
+    } else if ((attrLogOpts as readonly string[]).includes(key)) {
+      out.attrs[key] = value;
     } else
-      throw new EngineError('invalid_argument', `unknown log option ${JSON.stringify(key)} (the k8s-file log takes max-size and max-file)`);
+      throw new EngineError(
+        'invalid_argument',
+        `unknown log option ${JSON.stringify(key)} (the k8s-file log takes max-size, max-file, ${attrLogOpts.join(', ')})`,
+      );
   }
   return out;
 }

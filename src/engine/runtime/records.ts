@@ -78,6 +78,8 @@ export interface ContainerRecord {
   /** The log's cap in bytes (--log-opt max-size; absent: the default cap) and max-file. */
   readonly logMaxSize?: number;
   readonly logMaxFile?: number;
+  /** --log-opt labels/labels-regex/env/env-regex/tag, as given: `logs --details`' attributes (log-attrs.ts). */
+  readonly logAttrOpts?: Readonly<Record<string, string>>;
   readonly init: boolean;
   readonly autoRemove: boolean;
   readonly labels: Readonly<Record<string, string>>;

@@ -80,25 +80,36 @@ export function hostHardLimit(name: string): number {
   return hard === undefined || hard === 'unlimited' ? Infinity : Number(hard);
 }
 
-function parseUlimit(spec: string): Ulimit {
-  const bad = (why: string) => new EngineError('invalid_argument', `invalid argument ${JSON.stringify(spec)} for "--ulimit" flag: ${why}`);
+/**
+ * One NAME=SOFT[:HARD] checked as docker checks --ulimit (and this host's hard limits): the limit,
+ * or why not in words that name no flag — `--ulimit` and Compose's `ulimits:` (file:line) each
+ * say where it came from.
+ */
+export function ulimitOf(spec: string): Ulimit | { readonly why: string; readonly host?: true } {
   const m = /^([a-z]+)=(-?\d+|unlimited)(?::(-?\d+|unlimited))?$/.exec(spec.trim());
-  if (!m) throw bad('use NAME=SOFT[:HARD]');
+  if (!m) return { why: 'use NAME=SOFT[:HARD]' };
   const name = m[1]!;
-  if (!limitRows[name]) throw bad(`invalid ulimit type: ${name}`);
+  if (!limitRows[name]) return { why: `invalid ulimit type: ${name}` };
   const num = (v: string) => (v === 'unlimited' || v === '-1' ? -1 : Number(v));
   const soft = num(m[2]!);
   const hard = m[3] === undefined ? soft : num(m[3]);
-  if (soft < -1 || hard < -1) throw bad('a limit is a number, or -1 / unlimited');
+  if (soft < -1 || hard < -1) return { why: 'a limit is a number, or -1 / unlimited' };
   if (hard !== -1 && (soft === -1 || soft > hard))
-    throw bad(`ulimit soft limit must be less than or equal to hard limit: ${m[2]} > ${m[3]}`);
+    return { why: `ulimit soft limit must be less than or equal to hard limit: ${m[2]} > ${m[3]}` };
   const host = hostHardLimit(name);
   if ((hard === -1 ? Infinity : hard) > host)
-    throw new EngineError(
-      'invalid_argument',
-      `--ulimit ${name}=${m[3] ?? m[2]} is above this host's hard limit for ${name} (${host}): the container could not start`,
-    );
+    return {
+      why: `${name}=${m[3] ?? m[2]} is above this host's hard limit for ${name} (${host}): the container could not start`,
+      host: true,
+    };
   return { Name: name, Soft: soft, Hard: hard };
+}
+
+function parseUlimit(spec: string): Ulimit {
+  const u = ulimitOf(spec);
+  if (!('why' in u)) return u;
+  const msg = u.host ? `--ulimit ${u.why}` : `invalid argument ${JSON.stringify(spec)} for "--ulimit" flag: ${u.why}`;
+  throw new EngineError('invalid_argument', msg);
 }
 
 /** Docker's security options ("key=value", the older "key:value" too), checked and normalized. */

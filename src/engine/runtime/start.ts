@@ -12,6 +12,7 @@ import type { RunOptions } from '../types.js';
 import { holdUntilReady, rootfsOf, writeBundle } from './bundle.js';
 import { generateName, newId, shortId, validName } from './ids.js';
 import { execFailureExitCode, missingExecutable } from './lookpath.js';
+import { logAttrs } from './log-attrs.js';
 import { defaultLogMaxSize, parseLogOpts } from './logs.js';
 import { createWithMonitor } from './monitor.js';
 import { startHealthRunner } from './health.js';
@@ -117,6 +118,8 @@ export class ContainerStarter extends ContainerCore {
       opts.env?.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
     );
     const id = newId();
+    // A bad tag template or regex is refused before anything is made, as docker's create does.
+    logAttrs(log.attrs, { id, name: opts.name ?? '', image: image.ref, imageId: image.id, labels: {}, env: [] });
     // Anonymous volumes: `-v /path`, and each VOLUME of the image no mount of the run covers.
     const named = mounts.map((m) => (m.type === 'volume' && m.source === '' ? { ...m, source: newId(), anonymous: true } : m));
     for (const path of Object.keys(cfg.Volumes ?? {})) {
@@ -160,6 +163,7 @@ export class ContainerStarter extends ContainerCore {
       ...(opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? { pidsLimit: opts.pidsLimit } : {}),
       ...(log.maxSize !== undefined ? { logMaxSize: log.maxSize } : {}),
       ...(log.maxFile !== undefined ? { logMaxFile: log.maxFile } : {}),
+      ...(Object.keys(log.attrs).length ? { logAttrOpts: log.attrs } : {}),
       init: opts.init ?? false,
       autoRemove: opts.autoRemove ?? false,
       labels: { ...(cfg.Labels ?? {}), ...(opts.labels ?? {}) },
