@@ -32,6 +32,8 @@ const compose = (extra = '') =>
     '  web:',
     '    build: ./web',
     '    env_file: [./web.env]',
+    // sleep as pid 1 ignores SIGTERM: without this each swap waits out the 10 s default grace.
+    '    stop_grace_period: 1s',
     '    develop:',
     '      watch:',
     '        - action: sync',
@@ -42,6 +44,7 @@ const compose = (extra = '') =>
     '          path: ./web/Dockerfile',
     '  other:',
     '    build: ./other',
+    '    stop_grace_period: 1s',
     '    develop:',
     '      watch:',
     '        - action: sync+restart',
