@@ -3,7 +3,7 @@
 // /etc/resolv.conf, `ulimit -n`, /proc/sys), and merged across files as the specification says.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot, runCli } from '../helpers/env.js';
@@ -107,5 +107,35 @@ describe('compose dns, ulimits and sysctls', { timeout: 300_000 }, () => {
     const [ps, nets] = await Promise.all([cli(['ps', '-a', '--format', '{{.Names}}']), cli(['network', 'ls', '--format', '{{.Name}}'])]);
     assert.doesNotMatch(ps.stdout, /dkcrkbad/);
     assert.doesNotMatch(nets.stdout, /dkcrkbad/);
+  });
+
+  // A limit above this host's hard one is not the file's fault: config, ps and down still read
+  // the file; up refuses at create with one error line, and down then leaves nothing.
+  it("a limit above this host's is left to create: config and down still work", async () => {
+    const hard = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    assert.ok(hard && hard !== 'unlimited', `this test needs a finite hard open-files limit (${hard})`);
+    const above = Number(hard) + 1;
+    const file = join(dir, 'big.yaml');
+    writeFileSync(
+      file,
+      ['services:', '  big:', '    image: busybox:static', '    command: ["true"]', '    ulimits:', `      nofile: ${above}`, ''].join(
+        '\n',
+      ),
+    );
+    const proj = ['compose', '-p', 'dkcrkbig', '-f', file];
+    const config = await cli([...proj, 'config']);
+    assert.equal(config.code, 0, config.stderr);
+    assert.match(config.stdout, new RegExp(`nofile(=|:\\s*)${above}\\b`));
+    const up = await cli([...proj, 'up', '-d']);
+    assert.notEqual(up.code, 0);
+    // Progress lines ("Network … Created") go to stderr as docker compose's do; the error is one line, the last.
+    const last = up.stderr.trim().split('\n').at(-1) ?? '';
+    assert.match(last, new RegExp(`^dockui: .*nofile=${above} is above this host's hard limit`), up.stderr);
+    assert.equal(up.stderr.match(/^dockui: /gm)?.length, 1, up.stderr);
+    const down = await cli([...proj, 'down', '-v', '-t', '0']);
+    assert.equal(down.code, 0, down.stderr);
+    const [ps, nets] = await Promise.all([cli(['ps', '-a', '--format', '{{.Names}}']), cli(['network', 'ls', '--format', '{{.Name}}'])]);
+    assert.doesNotMatch(ps.stdout, /dkcrkbig/);
+    assert.doesNotMatch(nets.stdout, /dkcrkbig/);
   });
 });

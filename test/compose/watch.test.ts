@@ -193,6 +193,27 @@ describe('compose watch', { timeout: 600_000 }, () => {
     await until(() => inContainer('web', '/www/after.html'), 5_000, 'a sync into the new container');
   });
 
+  it('a save that changes nothing (the same Dockerfile written again) rebuilds from cache and swaps nothing', async () => {
+    const dockerfile = 'FROM busybox:static\nCOPY www/ /www/\nRUN echo rebuilt > /built\nCMD ["sleep", "3600"]\n';
+    // The watcher hears of a save within milliseconds; give a loaded host time, then let it finish.
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await w!.idle();
+    };
+    // First a build that takes in www/after.html (synced into the container, not yet in the image).
+    write('web/Dockerfile', dockerfile);
+    await settle();
+    const web0 = await running('web');
+    const rebuilds = seen.filter((e) => e.action === 'rebuild').length;
+    write('web/Dockerfile', dockerfile);
+    await settle();
+    const web1 = await running('web');
+    assert.equal(web1.id, web0.id, 'the same container');
+    assert.equal(web1.pid, web0.pid);
+    assert.deepEqual(seen.filter((e) => e.action === 'rebuild').slice(rebuilds), [], 'no "rebuilt and swapped"');
+    assert.ok(!seen.some((e) => e.action === 'error'), JSON.stringify(seen.filter((e) => e.action === 'error')));
+  });
+
   it('env_file change: the model is re-read and web recreated with the new value; other untouched', async () => {
     const web0 = await running('web');
     const other0 = await running('other');

@@ -217,12 +217,13 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
         break;
       case 'ulimits':
         // nofile: 1024, or nofile: {soft: 1024, hard: 2048}; checked here as --ulimit is, so that
-        // a bad one names this file's line rather than a flag nobody typed.
+        // a bad one names this file's line rather than a flag nobody typed. A limit above this
+        // host's is left to create: the file is still read for config, ps, logs and down.
         s.ulimits = Object.entries(v as Raw).map(([name, l]) => {
           const line =
             l !== null && typeof l === 'object' ? `${name}=${str((l as Raw).soft)}:${str((l as Raw).hard)}` : `${name}=${str(l)}`;
           const u = ulimitOf(line);
-          if ('why' in u) {
+          if ('why' in u && !u.host) {
             const why = u.why.startsWith('use ') ? 'use a number, -1, or {soft: N, hard: N}' : u.why;
             throw new ComposeFileError(
               ctx.positions.find([...p(k), name], true),

@@ -223,7 +223,18 @@ export class ComposeWatch {
     const ids = await this.#p.buildServices(svcs, this.#hooks());
     const existing = await this.#p.containers();
     for (const svc of svcs) await this.#p.upService(svc, ids.get(svc)!, existing, { noDeps: true }, this.opts.onEvent ?? (() => undefined));
-    for (const svc of svcs) this.#emit({ service: svc, action: 'rebuild', files: 0, ms: performance.now() - t0 });
+    // "Rebuilt and swapped" only where a container was replaced: one save can reach the watcher
+    // as two changes (a truncate, then the write), and the second build, from cache, gives the
+    // same image, which up keeps running.
+    const idsOf = (svc: string, cs: typeof existing) =>
+      cs
+        .filter((c) => c.labels[L.service] === svc)
+        .map((c) => c.id)
+        .sort()
+        .join(' ');
+    const now = await this.#p.containers();
+    for (const svc of svcs)
+      if (idsOf(svc, now) !== idsOf(svc, existing)) this.#emit({ service: svc, action: 'rebuild', files: 0, ms: performance.now() - t0 });
   }
 
   /** Files under each sync rule changed since the service's image was built, into its running container. */

@@ -276,7 +276,6 @@ export class RecordStore {
     return recs.filter((r): r is ContainerRecord => r !== undefined && isLive(r));
   }
 
-  /** Ids of every container directory (no record read): for id prefixes. */
   /**
    * Exact id, exact name, or a unique id prefix. A name is one link in the index and one record
    * read; a prefix one readdir; no lookup reads every record.
@@ -299,6 +298,7 @@ export class RecordStore {
     throw new EngineError('not_found', `no such container: ${q}`);
   }
 
+  /** Ids of every container directory (no record read): for id prefixes. */
   ids(): string[] {
     try {
       return readdirSync(this.dir).filter((n) => /^[0-9a-f]{64}$/.test(n));
