@@ -6,7 +6,7 @@
 // joins it when its pause process is there (`[ -O / ]`: only root owns /), Node makes it when not.
 //
 // Entry: a verb runs the docker-like CLI; no verb (or a directory) opens the terminal UI.
-// Each is CommonJS bundles (scripts/bundle-cli.mjs: dist/cli.cjs and dist/cli-rest.cjs, dist/tui.cjs)
+// Each is CommonJS bundles (scripts/bundle-cli.mjs: dist/cli.cjs and dist/cli-rest.cjs, or dist/cli-full.cjs; dist/tui.cjs)
 // compiled with V8's code cache, one cache per verb and bundle and one for the UI in
 // dist/v8-cache/ (a cache holds what its command compiled); it is (re)written after a command that found none or had it refused (a
 // new Node, a rebuilt bundle). Without write access it simply is not kept. The bundle is ASCII (scripts/bundle-cli.mjs checks), read
@@ -34,14 +34,15 @@ async function runDockui() {
   // Which program, from dist/invocation.cjs (a few kB: the verbs and the global flags): the UI
   // and the CLI are two bundles, so a verb never reads the UI's Ink, React and yoga (1.1 MB),
   // and the UI never compiles the CLI's verbs.
-  const { afterGlobalFlags, isTuiInvocation } = require(join(dist, 'invocation.cjs'));
+  const { afterGlobalFlags, cliBundleFor, isTuiInvocation } = require(join(dist, 'invocation.cjs'));
   const tui = isTuiInvocation(argv);
   // The cache is named after the verb (the first word after the global flags); the UI's has a
   // name no verb can have.
   const verb = argv[afterGlobalFlags(argv)] ?? '';
   const cacheName = tui ? 'ui-tui' : /^[a-z]{1,20}$/.test(verb) ? verb : 'other';
-  // The CLI is two bundles (scripts/bundle-cli.mjs, splitCli): dist/cli.cjs, all that the small
-  // commands run, and dist/cli-rest.cjs, loaded when a module of it is first imported.
+  // The small commands (ps, images, inspect, version) run from dist/cli.cjs, with dist/cli-rest.cjs
+  // loaded when a module of it is first imported (scripts/bundle-cli.mjs, splitCli); every other
+  // verb from dist/cli-full.cjs, the whole CLI in one file (its cache named `VERB.full`).
   const loaded = [];
   const load = (file, cache) => {
     const b = loadBundle(join(dist, file), `${cache}.bin`, crossRequire);
@@ -66,6 +67,8 @@ async function runDockui() {
   }
   let exitCode;
   if (tui) exitCode = await load('tui.cjs', cacheName).exports.runTui(argv);
+  else if (cliBundleFor(argv[afterGlobalFlags(argv)]) === 'full')
+    exitCode = await load('cli-full.cjs', `${cacheName}.full`).exports.main(argv);
   else {
     bundles.core = load(...files.core);
     exitCode = await bundles.core.exports.main(argv);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the CLI (dist/cli/main.js and everything of ours it imports) into one CommonJS file,
-// dist/cli.cjs, and the terminal UI (dist/tui.js, with Ink, React and yoga) into dist/tui.cjs,
+// Bundles the CLI (dist/cli/main.js and everything of ours it imports) into CommonJS files
+// (dist/cli.cjs + dist/cli-rest.cjs for the small commands, dist/cli-full.cjs for the other
+// verbs; splitCli below), and the terminal UI (dist/tui.js, with Ink, React and yoga) into dist/tui.cjs,
 // which bin/dockui.cjs compiles with V8's code cache (dist/v8-cache/).
 //
 // Why: Node 20 has no compile cache for ES modules, and a command spent ~20 ms resolving,
@@ -13,7 +14,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packagesInBundle } from './bundle-patches.mjs';
 
 // DOCKUI_BUNDLE_TOP: bundle another tree's dist/ (bench/modules.mjs does, on its copy);
@@ -27,6 +28,15 @@ for (const old of ['dist/cli-bundle', 'dist/cli.cjs.cache', 'dist/v8-cache', 'di
 // and kube command loads it, ~80 modules resolved and compiled each time (100-170 ms on the
 // loaded 2-core host); in a bundle it is under the verb's code cache.
 await splitCli();
+// ...and the whole CLI in one more file, dist/cli-full.cjs, for every verb but the small ones
+// (src/cli/invocation.ts, smallVerbs): a verb of the rest that loads both split files paid 3-7 %
+// more start-up, and a pull of fixture/big ~10 % more CPU on its main thread, than from one file
+// (docs/design.md, "Issue 18, fifth pass"). A command loads dist/cli.cjs (and, when it needs more,
+// dist/cli-rest.cjs) or dist/cli-full.cjs, never both kinds, so no module has two instances.
+await bundle('dist/cli/main.js', 'dist/cli-full.cjs', {
+  name: 'packages-external',
+  setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path === 'yaml' ? undefined : { path: a.path, external: true })),
+});
 // The terminal UI, with its packages (Ink, React, yoga): as ES modules its first frame spent
 // ~140 ms loading them (parsing ~1.5 MB, no code cache for ES modules in Node 20); in a bundle
 // under a code cache they start from bytecode an earlier start compiled. Apart from the CLI so
@@ -96,6 +106,10 @@ async function splitCli() {
     if (!inputs[r]) throw new Error(`bundle-cli: ${r} is not part of the CLI`);
     walk(r);
   }
+  // The launcher runs these verbs from the small bundle: their modules must be in it.
+  const { smallVerbs, verbs } = await import(pathToFileURL(join(top, 'dist/cli/invocation.js')).href);
+  for (const v of smallVerbs)
+    if (!core.has(`dist/cli/verbs/${verbs[v]}.js`)) throw new Error(`bundle-cli: the small verb ${v} is not in dist/cli.cjs's roots`);
   const owner = (f) => (core.has(f) ? 'core' : 'rest');
   // What each file must hand out: the modules the other file imports.
   const exported = { core: new Set(), rest: new Set() };

@@ -60,6 +60,20 @@ export const verbs: Readonly<Record<string, string>> = {
   version: 'version',
 };
 
+/**
+ * The verbs that run from the CLI's small bundle, dist/cli.cjs (scripts/bundle-cli.mjs): the
+ * commands scripts and the UI's users call in loops, where reading and deserializing a 1.1 MB
+ * bundle was a third of the command. Every other verb runs from dist/cli-full.cjs, the whole CLI
+ * in one file: split across two files, a pull of fixture/big spent ~10 % more CPU on its main
+ * thread (docs/design.md, "Issue 18, fifth pass").
+ */
+export const smallVerbs: readonly string[] = ['ps', 'images', 'inspect', 'version'];
+
+/** Which CLI bundle serves this first word: a verb of its own, or the small one (help, unknown words). */
+export function cliBundleFor(word: string | undefined): 'small' | 'full' {
+  return word !== undefined && Object.hasOwn(verbs, word) && !smallVerbs.includes(word) ? 'full' : 'small';
+}
+
 export const globalFlags = {
   root: { value: true, help: 'Persistent state directory (DOCKUI_ROOT)' },
   runroot: { value: true, help: 'Volatile state directory (DOCKUI_RUNROOT)' },

@@ -18,7 +18,7 @@ describe('the launcher', () => {
     mkdirSync(join(dir, 'dist'));
     cpSync(join(top, 'bin/dockui.cjs'), join(dir, 'bin/dockui.cjs'));
     // The verbs' bundle and what tells a verb from the UI; not the UI's bundle, which no verb reads.
-    for (const f of ['cli.cjs', 'cli-rest.cjs', 'invocation.cjs']) cpSync(join(top, 'dist', f), join(dir, 'dist', f));
+    for (const f of ['cli.cjs', 'cli-rest.cjs', 'cli-full.cjs', 'invocation.cjs']) cpSync(join(top, 'dist', f), join(dir, 'dist', f));
     const env = { ...process.env, HOME: join(dir, 'home'), XDG_CACHE_HOME: join(dir, 'cache') };
     const root = join(dir, 'images');
     const runroot = join(dir, 'run');
@@ -28,10 +28,10 @@ describe('the launcher', () => {
     node('-D', '--root', root, '--runroot', runroot, 'version');
     node('--root', root, '--runroot', runroot, '--help');
     node('--root', root, '--runroot', runroot, 'volume', 'ls');
-    // ps, images and version run from the CLI's first bundle alone (no .rest cache: the rest was
-    // never read); volume's verb is in dist/cli-rest.cjs, and its command keeps a cache of each.
+    // ps, images and version run from the CLI's small bundle alone (no .rest cache: the rest was
+    // never read); volume runs from the whole CLI in one file (cli-full.cjs), its cache `.full`.
     const caches = readdirSync(join(dir, 'dist/v8-cache')).sort();
-    assert.deepEqual(caches, ['images.bin', 'ps.bin', 'version.bin', 'volume.bin', 'volume.rest.bin']);
+    assert.deepEqual(caches, ['images.bin', 'ps.bin', 'version.bin', 'volume.full.bin']);
     assert.ok(!existsSync(join(dir, 'cache')), 'root writes the install’s cache');
   });
   it('answers --version without the CLI bundle, in the words the CLI uses', () => {
