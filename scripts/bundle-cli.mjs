@@ -43,6 +43,8 @@ await bundle('dist/cli/main.js', 'dist/cli-full.cjs', {
 // that no verb reads them. React's and its reconciler's development builds drop out (src/tui.ts
 // runs React in production mode in any case).
 await bundle('dist/tui.js', 'dist/tui.cjs', packagesInBundle(top), { 'process.env.NODE_ENV': '"production"' });
+// What the launcher's shell line prints for `--version` alone (bin/dockui.js), in the CLI's words.
+writeFileSync(join(top, 'dist/version'), `dockui version ${JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')).version}\n`);
 // What bin/dockui.cjs reads first to tell a verb from the UI (src/cli/invocation.ts).
 await bundle('dist/cli/invocation.js', 'dist/invocation.cjs', {
   name: 'no-packages',

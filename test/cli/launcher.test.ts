@@ -13,6 +13,14 @@ describe('the launcher', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dockui-launcher-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('leaves --version to Node where the install has no dist/version', () => {
+    const copy = join(dir, 'noversion');
+    mkdirSync(join(copy, 'bin'), { recursive: true });
+    mkdirSync(join(copy, 'dist'));
+    for (const f of ['bin/dockui.js', 'bin/dockui.cjs', 'package.json']) cpSync(join(top, f), join(copy, f));
+    const pkg = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(execFileSync(join(copy, 'bin/dockui.js'), ['--version'], { encoding: 'utf8' }), `dockui version ${pkg.version}\n`);
+  });
   it('keeps the code cache under the verb after global flags and their values', () => {
     mkdirSync(join(dir, 'bin'));
     mkdirSync(join(dir, 'dist'));
@@ -42,5 +50,13 @@ describe('the launcher', () => {
     assert.equal(execFileSync(process.execPath, [launcher, '-v'], { encoding: 'utf8' }), quick);
     // --debug first: the CLI's own answer.
     assert.equal(execFileSync(process.execPath, [launcher, '--debug', '--version'], { encoding: 'utf8' }), quick);
+    // The shell line answers from dist/version without Node (PATH without node proves it), and
+    // leaves anything else to Node.
+    const sh = join(top, 'bin/dockui.js');
+    const noNode = { ...process.env, PATH: '/nonexistent' };
+    assert.equal(execFileSync('/bin/sh', [sh, '--version'], { encoding: 'utf8', env: noNode }), quick);
+    assert.equal(execFileSync('/bin/sh', [sh, '-v'], { encoding: 'utf8', env: noNode }), quick);
+    assert.throws(() => execFileSync('/bin/sh', [sh, '--version', 'x'], { encoding: 'utf8', env: noNode, stdio: 'pipe' }));
+    assert.equal(execFileSync(sh, ['--version'], { encoding: 'utf8' }), quick);
   });
 });
