@@ -6,8 +6,8 @@
 //     entries), split into public ones (node:fs, ...) and internal/*;
 //   - files: the CommonJS files in require.cache (packages, .node addons) and the ES module
 //     files resolved (a resolve hook registered with module.register);
-//   - our modules run: dist/cli.cjs is one bundle read by bin/dockui.js (not through require),
-//     so the bench runs a copy of the build whose bundle records each lazy module (esbuild's
+//   - our modules run: the CLI's bundles are read by bin/dockui.cjs (not through require), so
+//     the bench runs a copy of the build whose bundle records each lazy module (esbuild's
 //     __esm wrapper) it initializes; the unwrapped ones always run.
 // The same preload on an empty ES module gives Node's own floor; "added" is the count above it.
 // Usage: node bench/modules.mjs [--app DIR] [--root DIR] [--json] [-- VERB ARGS...]
@@ -17,6 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -46,15 +47,24 @@ execFileSync(process.execPath, [join(top, 'scripts/bundle-cli.mjs')], {
   env: { ...process.env, DOCKUI_BUNDLE_TOP: app, DOCKUI_BUNDLE_READABLE: '1' },
   stdio: 'inherit',
 });
-const bundle = readFileSync(join(app, 'dist/cli.cjs'), 'utf8');
+// The CLI's files: the small verbs' (cli.cjs, cli-rest.cjs) and the other verbs' (cli-full.cjs);
+// "in the bundle" counts the file(s) this command's kind reads.
 const helper = 'var __esm = (fn, res) => function __init() {\n';
-if (!bundle.includes(helper)) throw new Error('bench/modules: no __esm helper in dist/cli.cjs (esbuild changed?)');
-writeFileSync(
-  join(app, 'dist/cli.cjs'),
-  bundle.replace(helper, `${helper}  if (fn) (globalThis.__dockuiInit ??= []).push(__getOwnPropNames(fn)[0]);\n`),
-);
-const inBundle = [...new Set([...bundle.matchAll(/^\/\/ (dist\/\S+\.js)$/gm)].map((m) => m[1]))];
-const lazy = new Set([...bundle.matchAll(/__esm\(\{\s*"([^"]+)"\(\)/g)].map((m) => m[1]));
+const { cliBundleFor, afterGlobalFlags } = createRequire(import.meta.url)(join(app, 'dist/invocation.cjs'));
+const kind = cliBundleFor(command[afterGlobalFlags(command)]);
+const inBundle = new Set();
+const lazy = new Set();
+for (const f of ['cli.cjs', 'cli-rest.cjs', 'cli-full.cjs']) {
+  const bundle = readFileSync(join(app, 'dist', f), 'utf8');
+  if (!bundle.includes(helper)) throw new Error(`bench/modules: no __esm helper in dist/${f} (esbuild changed?)`);
+  writeFileSync(
+    join(app, 'dist', f),
+    bundle.replace(helper, `${helper}  if (fn) (globalThis.__dockuiInit ??= []).push(__getOwnPropNames(fn)[0]);\n`),
+  );
+  if ((f === 'cli-full.cjs') !== (kind === 'full')) continue;
+  for (const m of bundle.matchAll(/^\/\/ (dist\/\S+\.js)$/gm)) inBundle.add(m[1]);
+  for (const m of bundle.matchAll(/__esm\(\{\s*"([^"]+)"\(\)/g)) lazy.add(m[1]);
+}
 const root = opt('root') ?? join(work, 'root');
 const out = join(work, 'loaded.json');
 
@@ -106,13 +116,13 @@ try {
   const base = new Set(floor.natives);
   const publicOf = (l) => l.filter((n) => !n.startsWith('internal/'));
   const files = run.files.filter((f) => !f.startsWith(work) || f.startsWith(app));
-  const ran = inBundle.filter((m) => !lazy.has(m) || run.init.includes(m));
+  const ran = [...inBundle].filter((m) => !lazy.has(m) || run.init.includes(m));
   const added = run.natives.filter((n) => !base.has(n));
   const report = {
     command: command.join(' '),
     app: source,
     ours: ran.length,
-    oursInBundle: inBundle.length,
+    oursInBundle: inBundle.size,
     files: files.length,
     builtins: run.natives.length,
     publicBuiltins: publicOf(run.natives).length,
@@ -127,7 +137,7 @@ try {
   else {
     console.log(`dockui ${report.command} (${source})`);
     console.log(
-      `  modules loaded: ${report.modules} = ${report.ours} of ours (of ${report.oursInBundle} in dist/cli.cjs) + ${report.files} files + ${report.builtins} built-ins`,
+      `  modules loaded: ${report.modules} = ${report.ours} of ours (of ${report.oursInBundle} in ${kind === 'full' ? 'dist/cli-full.cjs' : 'dist/cli.cjs + cli-rest.cjs'}) + ${report.files} files + ${report.builtins} built-ins`,
     );
     console.log(`  built-ins: ${report.publicBuiltins} public, ${report.builtins - report.publicBuiltins} internal`);
     console.log(`  over an empty ES module (${report.floor.builtins} built-ins): +${report.builtinsAdded} built-ins`);
