@@ -339,6 +339,7 @@ const execVerb = defineVerb({
     user: { short: 'u', value: true, help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
     workdir: { short: 'w', value: true, help: 'Working directory inside the container' },
     detach: { short: 'd', help: 'Detached mode: run command in the background' },
+    'detach-keys': { value: true, help: 'Override the key sequence for detaching a container' },
   },
   stopAtPositional: true,
   async run(ctx, { flags, positionals }) {
@@ -347,15 +348,43 @@ const execVerb = defineVerb({
     const c = service(ctx);
     // --env-file's lines, then -e (docker's order: a flag wins over a file).
     const envLines = [...(await Promise.all((flags['env-file'] ?? []).map(readEnvFile))).flat(), ...(flags.env ?? [])];
+    // Docker refuses a bad sequence whatever the other flags say, before anything runs.
+    if (flags['detach-keys'] !== undefined) await c.checkExecDetachKeys(flags['detach-keys']);
+    const common = {
+      args,
+      env: envLines.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
+      ...(flags.privileged ? { privileged: true } : {}),
+      ...(flags.user ? { user: flags.user } : {}),
+      ...(flags.workdir ? { workdir: flags.workdir } : {}),
+    };
     // The pty sized (the API's client resizes after the start) and raw; put back if the exec is refused.
     const restore = await terminalFor((flags.tty ?? false) && !flags.detach);
+    // -it from a terminal: a session the detach keys (default ctrl-p,ctrl-q) leave running, as docker's.
+    if (flags.interactive && flags.tty && !flags.detach && ctx.stdin.isTTY) {
+      const size = () => ({ rows: ctx.stdout.stream.rows || 24, cols: ctx.stdout.stream.columns || 80 });
+      try {
+        const r = await c.execSession(target, {
+          ...common,
+          stdin: ctx.stdin,
+          stdout: ctx.stdout.stream,
+          ...(flags['detach-keys'] !== undefined ? { detachKeys: flags['detach-keys'] } : {}),
+          size: size(),
+          onResize: (l) => {
+            const h = () => l(size());
+            ctx.stdout.stream.on('resize', h);
+            return () => ctx.stdout.stream.off('resize', h);
+          },
+        });
+        if (!r.detached) return r.exitCode ?? 0;
+        ctx.stderr.write('read escape sequence\n');
+        return 1;
+      } finally {
+        restore();
+      }
+    }
     const child = await c
       .exec(target, {
-        args,
-        env: envLines.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
-        ...(flags.privileged ? { privileged: true } : {}),
-        ...(flags.user ? { user: flags.user } : {}),
-        ...(flags.workdir ? { workdir: flags.workdir } : {}),
+        ...common,
         tty: flags.tty ?? false,
         interactive: flags.interactive ?? false,
       })

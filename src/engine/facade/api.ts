@@ -121,10 +121,10 @@ export interface ContainerChange {
   readonly path: string;
 }
 
-export type { AttachOptions, AttachResult } from './attach-types.js';
-import type { AttachOptions, AttachResult } from './attach-types.js';
+export type { AttachOptions, AttachResult, ExecSessionApi, ExecSessionOptions } from './attach-types.js';
+import type { AttachOptions, AttachResult, ExecSessionApi } from './attach-types.js';
 
-export interface ContainerEngine extends ContainersApi {
+export interface ContainerEngine extends ContainersApi, ExecSessionApi {
   /**
    * `docker attach`: the container's output from now on (and stdin, see AttachOptions) until it
    * exits (resolves to its exit code) or the detach keys. failed_precondition when it is not running.

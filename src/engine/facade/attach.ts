@@ -29,7 +29,7 @@ export function detachKeyBytes(keys: string): Buffer {
 }
 
 /** Holds back a partial detach sequence; `push` returns what to forward, and whether it matched. */
-class EscapeProxy {
+export class EscapeProxy {
   #held = 0;
   constructor(readonly keys: Buffer) {}
   push(chunk: Buffer): { forward: Buffer; detach: boolean } {

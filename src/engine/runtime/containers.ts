@@ -138,6 +138,7 @@ export class Containers extends ContainerLifecycle {
     const stdio = opts.stdio ?? 'inherit';
     const child = this.runtime.exec(r.id, file, {
       stdio: stdio === 'inherit' ? [opts.interactive || opts.tty ? 'inherit' : 'ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+      pty: stdio === 'pty',
     });
     child.on('close', () => void rm(file, { force: true }));
     return child;

@@ -193,8 +193,14 @@ export class OciRuntime {
    * Spawns `runc exec` of a process spec file. With a terminal, runc allocates the pty and
    * copies it to its own stdio (so pass the user's terminal as stdio).
    */
-  exec(id: string, processFile: string, opts: SpawnOptions & { tty?: boolean; pidFile?: string } = {}): ChildProcess {
-    const { tty: _tty, pidFile, ...spawnOpts } = opts;
-    return this.spawn(['exec', '--process', processFile, ...(pidFile ? ['--pid-file', pidFile] : []), id], spawnOpts);
+  exec(id: string, processFile: string, opts: SpawnOptions & { tty?: boolean; pidFile?: string; pty?: boolean } = {}): ChildProcess {
+    const { tty: _tty, pidFile, pty, ...spawnOpts } = opts;
+    const args = ['exec', '--process', processFile, ...(pidFile ? ['--pid-file', pidFile] : []), id];
+    if (!pty) return this.spawn(args, spawnOpts);
+    const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
+    const line = [this.binary, ...this.globalArgs(), ...args].map(quote).join(' ');
+    return process
+      .getBuiltinModule('node:child_process')
+      .spawn('script', ['-qfec', line, '/dev/null'], { ...spawnOpts, detached: true, env: { ...process.env, TERM: process.env.TERM ?? 'xterm' } });
   }
 }

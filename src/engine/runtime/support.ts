@@ -101,7 +101,12 @@ export interface ExecOptions {
   readonly interactive?: boolean;
   /** Every capability for this process (`docker exec --privileged`); the container keeps its own. */
   readonly privileged?: boolean;
-  readonly stdio?: 'inherit' | 'pipe';
+  /**
+   * 'pty': runc runs under util-linux `script`, which gives it the terminal a TTY exec needs, in a
+   * session of its own (no SIGHUP from ours); its pty comes and goes through pipes, so a caller
+   * can stop reading and leave the process running (exec --detach-keys).
+   */
+  readonly stdio?: 'inherit' | 'pipe' | 'pty';
 }
 
 const traceOn = process.env.DOCKUI_TRACE === '1';
