@@ -18,3 +18,6 @@ export { familiarName } from './store/inspect.js';
 export { shortId, trace } from './facade/format.js';
 export { containerFilter, containerFilterKeys, parseFilterArgs } from './facade/container-filter.js';
 export { builtinNetworkJson, isBuiltinNetwork, labelMatch, networkJson, networkList } from './facade/network-docker.js';
+
+// A process on a pty of util-linux `script`'s, behind pipes: the Engine API's TTY sessions.
+export { resizePty, spawnInPty } from './runtime/pty.js';

@@ -1,6 +1,6 @@
 // Container verbs: create, start, run, stop, kill, restart, rm, logs, wait, exec, stats, top,
 // rename, and `container <sub>` (ls, prune, inspect, cleanup and the same verbs again).
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { EngineError, isEngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
 import { trace, type ContainerEngine } from '../../engine/index.js';
@@ -11,6 +11,8 @@ import type { FlagSpecs, Parsed } from '../args.js';
 import { policyFlags, policyOptions } from './run-policy.js';
 import { statsVerb, topVerb } from './container-stats.js';
 import { logsVerb } from './logs.js';
+import { execVerb } from './exec.js';
+import { readEnvFile } from '../env-file.js';
 import { createPulling, extraFlags, extraOptions } from './run-flags.js';
 
 const runFlags = {
@@ -56,24 +58,6 @@ const createFlags = {
 } as typeof runFlags;
 
 type RunFlags = Parsed<typeof runFlags>['flags'];
-
-async function readEnvFile(path: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    // Docker's words: "open /missing: no such file or directory".
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    const why =
-      { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory' }[code] ??
-      (e as Error).message;
-    throw new EngineError('invalid_argument', `open ${path}: ${why}`);
-  }
-  return text
-    .split('\n')
-    .map((l) => l.replace(/\r$/, ''))
-    .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
-}
 
 async function runOptions(flags: RunFlags, positionals: readonly string[]): Promise<RunOptions> {
   const image = positionals[0];
@@ -323,83 +307,6 @@ const waitVerb = defineVerb({
     const c = service(ctx);
     for (const p of positionals) ctx.stdout.write(`${await c.wait(p, ctx.signal)}\n`);
     return 0;
-  },
-});
-
-const execVerb = defineVerb({
-  name: 'exec',
-  synopsis: '[OPTIONS] CONTAINER COMMAND [ARG...]',
-  summary: 'Run a command in a running container',
-  flags: {
-    interactive: { short: 'i', help: 'Keep STDIN open even if not attached' },
-    tty: { short: 't', help: 'Allocate a pseudo-TTY' },
-    env: { short: 'e', value: true, multi: true, help: 'Set environment variables' },
-    'env-file': { value: true, multi: true, help: 'Read in a file of environment variables' },
-    privileged: { help: 'Give extended privileges to the command' },
-    user: { short: 'u', value: true, help: 'Username or UID (format: <name|uid>[:<group|gid>])' },
-    workdir: { short: 'w', value: true, help: 'Working directory inside the container' },
-    detach: { short: 'd', help: 'Detached mode: run command in the background' },
-    'detach-keys': { value: true, help: 'Override the key sequence for detaching a container' },
-  },
-  stopAtPositional: true,
-  async run(ctx, { flags, positionals }) {
-    const [target, ...args] = positionals;
-    if (!target || args.length === 0) throw new EngineError('invalid_argument', "'dockui exec' needs a container and a command");
-    const c = service(ctx);
-    // --env-file's lines, then -e (docker's order: a flag wins over a file).
-    const envLines = [...(await Promise.all((flags['env-file'] ?? []).map(readEnvFile))).flat(), ...(flags.env ?? [])];
-    // Docker refuses a bad sequence whatever the other flags say, before anything runs.
-    if (flags['detach-keys'] !== undefined) await c.checkExecDetachKeys(flags['detach-keys']);
-    const common = {
-      args,
-      env: envLines.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
-      ...(flags.privileged ? { privileged: true } : {}),
-      ...(flags.user ? { user: flags.user } : {}),
-      ...(flags.workdir ? { workdir: flags.workdir } : {}),
-    };
-    // The pty sized (the API's client resizes after the start) and raw; put back if the exec is refused.
-    const restore = await terminalFor((flags.tty ?? false) && !flags.detach);
-    // -it from a terminal: a session the detach keys (default ctrl-p,ctrl-q) leave running, as docker's.
-    if (flags.interactive && flags.tty && !flags.detach && ctx.stdin.isTTY) {
-      const size = () => ({ rows: ctx.stdout.stream.rows || 24, cols: ctx.stdout.stream.columns || 80 });
-      try {
-        const r = await c.execSession(target, {
-          ...common,
-          stdin: ctx.stdin,
-          stdout: ctx.stdout.stream,
-          ...(flags['detach-keys'] !== undefined ? { detachKeys: flags['detach-keys'] } : {}),
-          size: size(),
-          onResize: (l) => {
-            const h = () => l(size());
-            ctx.stdout.stream.on('resize', h);
-            return () => ctx.stdout.stream.off('resize', h);
-          },
-        });
-        if (!r.detached) return r.exitCode ?? 0;
-        ctx.stderr.write('read escape sequence\n');
-        return 1;
-      } finally {
-        restore();
-      }
-    }
-    const child = await c
-      .exec(target, {
-        ...common,
-        tty: flags.tty ?? false,
-        interactive: flags.interactive ?? false,
-      })
-      .catch((e: unknown) => {
-        restore();
-        throw e;
-      });
-    if (flags.detach) {
-      child.unref();
-      return 0;
-    }
-    return await new Promise<number>((res) => {
-      child.on('close', (code, sig) => res(code ?? (sig ? 128 + 9 : 126)));
-      child.on('error', () => res(126));
-    }).finally(restore);
   },
 });
 

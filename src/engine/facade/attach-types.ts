@@ -24,7 +24,7 @@ export interface AttachResult {
   readonly exitCode?: number;
 }
 
-/** `docker exec -it` from a terminal: the command in the container, detachable. */
+/** `docker exec -it`: the command in the container on a pty of its own, detachable. */
 export interface ExecSessionOptions extends Omit<ExecOptions, 'tty' | 'interactive' | 'stdio'> {
   /** The terminal's input (raw), forwarded with the detach keys held back. */
   readonly stdin: NodeJS.ReadableStream;
@@ -32,17 +32,27 @@ export interface ExecSessionOptions extends Omit<ExecOptions, 'tty' | 'interacti
   readonly stdout: NodeJS.WritableStream;
   /** moby's syntax, as attach's; "" or absent: ctrl-p,ctrl-q. */
   readonly detachKeys?: string;
+  /** The terminal's size (the pty starts at 0×0 without it). */
   readonly size?: { readonly rows: number; readonly cols: number };
+  /** Subscribes to size changes; returns the unsubscribe. */
   readonly onResize?: (listener: (size: { rows: number; cols: number }) => void) => () => void;
+  /** Ends the session as the detach keys do: the command keeps running. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecSessionApi {
   /**
-   * `docker exec -it`: runs the command on a pty of its own until it exits (its exit code) or the
-   * detach keys, which leave it running, its output read by no one (as Docker's). A bad key
-   * sequence: invalid_argument "Invalid escape keys (…) provided", before anything runs.
+   * `docker exec -it`: runs the command on a pty of its own until it exits (resolves to its exit
+   * code) or the detach keys (or the signal), which leave it running with its output read by no
+   * one, as Docker's daemon leaves a detached exec. The caller may exit then: nothing of the
+   * session stays but the command and a `cat` that drains its pty until it ends. A bad key
+   * sequence: invalid_argument "Invalid escape keys (…) provided" (exit 1), before anything runs.
    */
   execSession(idOrName: string, opts: ExecSessionOptions): Promise<AttachResult>;
-  /** Docker's check of exec's DetachKeys (the CLI's --detach-keys, the API's ExecConfig). */
-  checkExecDetachKeys(keys: string): Promise<void>;
+  /**
+   * Docker's check of exec's DetachKeys (the CLI's --detach-keys, the API's DetachKeys), made
+   * whether or not the exec has a TTY: the sequence's bytes ("" gives none), or the error
+   * execSession throws.
+   */
+  execDetachKeys(keys: string): Promise<Buffer>;
 }

@@ -10,6 +10,9 @@ import { EngineError } from '../define.js';
 import { sysx } from '../sysx.js';
 import type { AttachOptions, AttachResult, ContainerReport } from './api.js';
 
+/** Docker's sequence when none is given (or ""): attach's and exec's. */
+export const defaultDetachKeys = 'ctrl-p,ctrl-q';
+
 const ctrlNames = ['@', ...'abcdefghijklmnopqrstuvwxyz', '[', '\\', ']', '^', '_'];
 
 /** moby/term's ToBytes: "ctrl-p,ctrl-q", "a,b", "ctrl-@"… */
@@ -70,7 +73,7 @@ export function checkAttachable(c: ContainerReport): void {
 /** unavailable when the monitor's socket does not answer (the container may have just exited). */
 export async function attachContainer(root: string, c: ContainerReport, opts: AttachOptions): Promise<AttachResult> {
   checkAttachable(c);
-  const keys = detachKeyBytes(opts.detachKeys ?? 'ctrl-p,ctrl-q');
+  const keys = detachKeyBytes(opts.detachKeys || defaultDetachKeys);
   const dir = join(root, 'containers', c.id);
   let fd: number;
   try {

@@ -8,7 +8,16 @@ import type { ContainerRecord } from '../runtime/records.js';
 import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
 import type { ContainerChange, ContainerEngine, ContainerPathStat, ContainerReport, ExecOptions, LogLineReport, TopReport } from './api.js';
-import type { AttachOptions, AttachResult, ExecSessionOptions, CommitOptions, CommitResult, ContainerUpdate, CopyEnd, CopyOptions } from './api.js';
+import type {
+  AttachOptions,
+  AttachResult,
+  ExecSessionOptions,
+  CommitOptions,
+  CommitResult,
+  ContainerUpdate,
+  CopyEnd,
+  CopyOptions,
+} from './api.js';
 import type { EngineCore } from './core.js';
 import type { PodEngineImpl } from './pods.js';
 
@@ -258,15 +267,15 @@ export class ContainerEngineImpl implements ContainerEngine {
     return { detached: false, exitCode: await this.wait(c.id) };
   }
 
-  async checkExecDetachKeys(keys: string): Promise<void> {
-    (await import('./exec-session.js')).execDetachKeys(keys);
+  async execDetachKeys(keys: string): Promise<Buffer> {
+    return (await import('./exec-session.js')).execDetachKeys(keys);
   }
   async execSession(idOrName: string, opts: ExecSessionOptions): Promise<AttachResult> {
     const { execDetachKeys, runExecSession } = await import('./exec-session.js');
     const keys = execDetachKeys(opts.detachKeys);
-    const { stdin: _i, stdout: _o, detachKeys: _k, size: _s, onResize: _r, ...exec } = opts;
-    const child = await (await this.#rt()).exec(idOrName, { ...exec, tty: true, interactive: true, stdio: 'pty' });
-    return runExecSession(child, opts, keys);
+    const { args, env, user, workdir, privileged } = opts;
+    const pty = await (await this.#rt()).execPty(idOrName, { args, env, user, workdir, privileged });
+    return runExecSession(pty, opts, keys);
   }
 
   async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {

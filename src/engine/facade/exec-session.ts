@@ -1,92 +1,90 @@
-// `docker exec -it` with detach keys: the command runs under `script` (a pty of its own, in a
-// session of its own); this process copies the terminal's input in — through attach's escape
-// proxy, so the keys are read as attach reads them — and the pty's output out. On the detach
-// keys the pipes go to a small detached `cat`, which reads the output into /dev/null and holds
-// the input open, so the command runs on after this process has gone (Docker discards a
-// detached exec's output too) and `cat` ends when it does.
-import type { ChildProcess } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+// `docker exec -it` with detach keys (ContainerEngine.execSession): the command runs on a pty of
+// `script`'s (the runtime's execPty); this copies the caller's input in, through attach's escape
+// proxy so the keys are read as attach reads them, and the pty's output out. On the keys the
+// pipes change hands: a small detached `cat` reads the output into /dev/null and holds the input
+// open, so the command runs on after this process has gone (Docker discards a detached exec's
+// output too), and `cat` ends when the command does (`script` exits and closes its output).
+import { constants } from 'node:os';
 import { EngineError } from '../define.js';
+import { resizePty } from '../runtime/pty.js';
+import type { PtyExec } from '../runtime/support.js';
 import type { AttachResult, ExecSessionOptions } from './attach-types.js';
-import { detachKeyBytes, EscapeProxy } from './attach.js';
+import { defaultDetachKeys, detachKeyBytes, EscapeProxy } from './attach.js';
 
-/** Docker's exec refusal of a bad sequence (the daemon's words). */
+/** The sequence's bytes, or Docker's exec refusal (the daemon's words; exit 1, as docker's). */
 export function execDetachKeys(keys: string | undefined): Buffer {
-  const k = keys === undefined || keys === '' ? 'ctrl-p,ctrl-q' : keys;
+  if (keys === undefined || keys === '') return detachKeyBytes(defaultDetachKeys);
   try {
-    return detachKeyBytes(k);
+    return detachKeyBytes(keys);
   } catch {
-    throw new EngineError('invalid_argument', `Invalid escape keys (${k}) provided`, { exitCode: 1 });
+    throw new EngineError('invalid_argument', `Invalid escape keys (${keys}) provided`, { exitCode: 1 });
   }
 }
 
-/** The pty `script` gave its child (/dev/pts/N), once the child runs. */
-function ptyOf(scriptPid: number): string | undefined {
-  try {
-    const kids = readFileSync(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    for (const k of kids) {
-      const t = readlinkSync(`/proc/${k}/fd/0`);
-      if (t.startsWith('/dev/pts/')) return t;
-    }
-  } catch {
-    // not started yet, or gone
-  }
-  return undefined;
-}
+const exitCodeOf = (code: number | null, sig: NodeJS.Signals | null) => code ?? 128 + (sig ? constants.signals[sig] : 9);
 
-async function resize(child: ChildProcess, size: { rows: number; cols: number }): Promise<void> {
-  if (!child.pid || !(size.rows > 0 && size.cols > 0)) return;
-  for (let i = 0; i < 300 && child.exitCode === null; i++) {
-    const pts = ptyOf(child.pid);
-    if (pts) {
-      spawnSync('stty', ['-F', pts, 'rows', String(size.rows), 'cols', String(size.cols)], { stdio: 'ignore' });
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export async function runExecSession(child: ChildProcess, opts: ExecSessionOptions, keys: Buffer): Promise<AttachResult> {
+export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, keys: Buffer): Promise<AttachResult> {
+  const { child, started } = pty;
+  const [stdin, stdout, stderr] = [child.stdin!, child.stdout!, child.stderr!];
+  const resized = opts.size ? resizePty(child, opts.size.rows, opts.size.cols) : Promise.resolve();
+  const offResize = opts.onResize?.((s) => void resizePty(child, s.rows, s.cols));
   const proxy = new EscapeProxy(keys);
-  const { stdin, stdout, stderr } = child as ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream };
-  const resized = opts.size ? resize(child, opts.size) : Promise.resolve();
-  const offResize = opts.onResize?.((s) => void resize(child, s));
-  return new Promise<AttachResult>((resolve) => {
+  const result = await new Promise<AttachResult>((resolve) => {
     let done = false;
     const onOut = (d: Buffer) => opts.stdout.write(d);
     const finish = (r: AttachResult) => {
       if (done) return;
       done = true;
       opts.stdin.off('data', onIn);
+      opts.stdin.off('end', onEnd);
       opts.stdin.pause();
+      opts.signal?.removeEventListener('abort', detach);
       offResize?.();
       resolve(r);
     };
-    const onIn = (d: Buffer) => {
-      const { forward, detach } = proxy.push(d);
-      if (forward.length) stdin.write(forward);
-      if (!detach) return;
-      // Hand the pipes over: the output to a reader that drops it, the input held open.
-      stdout.off('data', onOut);
-      stdout.pause();
-      void resized.then(() => {
-        const drain = process.getBuiltinModule('node:child_process').spawn('cat', [], {
-          detached: true,
-          stdio: [stdout as never, 'ignore', 'ignore', stdin as never, stderr as never],
-        });
-        drain.unref();
+    // The pipes go to `cat` once runc has read the process file (it is removed then) and the
+    // window size is set: this process may be gone a moment later.
+    const detach = () => {
+      if (done) return;
+      opts.stdin.off('data', onIn);
+      for (const s of [stdout, stderr]) {
+        s.off('data', onOut);
+        s.pause();
+      }
+      void Promise.all([started, resized]).then(() => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const drain = process.getBuiltinModule('node:child_process').spawn('cat', [], {
+            detached: true,
+            cwd: '/',
+            stdio: [stdout, 'ignore', 'ignore', stdin, stderr],
+          });
+          drain.on('error', () => undefined);
+          drain.unref();
+        }
         child.unref();
-        for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+        for (const s of [stdin, stdout, stderr]) s.destroy();
         finish({ detached: true });
       });
     };
-    stdout.on('data', onOut);
-    stderr?.resume();
+    const onIn = (d: Buffer) => {
+      const { forward, detach: matched } = proxy.push(d);
+      if (forward.length) stdin.write(forward);
+      if (matched) detach();
+    };
+    // The caller's input ended (a closed connection): so does the pty's, as docker closes an exec's stdin.
+    const onEnd = () => stdin.end();
     stdin.on('error', () => undefined);
+    stdout.on('data', onOut);
+    stderr.on('data', onOut);
     opts.stdin.on('data', onIn);
+    opts.stdin.on('end', onEnd);
     opts.stdin.resume();
-    child.on('close', (code, sig) => finish({ detached: false, exitCode: code ?? (sig ? 137 : 126) }));
+    if (opts.signal?.aborted) detach();
+    else opts.signal?.addEventListener('abort', detach, { once: true });
+    child.on('close', (code, sig) => finish({ detached: false, exitCode: exitCodeOf(code, sig) }));
     child.on('error', () => finish({ detached: false, exitCode: 126 }));
   });
+  // Its process file is removed once runc has started it, or has failed to.
+  await started;
+  return result;
 }

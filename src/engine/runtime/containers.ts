@@ -14,7 +14,8 @@ import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
-import { dockuiBin, initAlive, sleep, type ExecOptions } from './support.js';
+import { dockuiBin, initAlive, sleep, type ExecOptions, type PtyExec } from './support.js';
+import { spawnInPty } from './pty.js';
 import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
 import { detailsPrefix, logAttrs } from './log-attrs.js';
@@ -120,14 +121,54 @@ export class Containers extends ContainerLifecycle {
   // ---- exec, stats, top
 
   async exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess> {
+    const { id, file } = await this.#execProcess(idOrName, opts);
+    const stdio = opts.stdio ?? 'inherit';
+    const child = this.runtime.exec(id, file, {
+      stdio: stdio === 'inherit' ? [opts.interactive || opts.tty ? 'inherit' : 'ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+    });
+    child.on('close', () => void rm(file, { force: true }));
+    return child;
+  }
+
+  /**
+   * A TTY exec on a pty of `script`'s (pty.ts), reached through the child's pipes, `script` in a
+   * session of its own so the process can outlive the caller. `started`: the process's host pid
+   * once runc has started it (its process file is gone then, so a caller that walks away leaves
+   * nothing under the run root), undefined when runc ended first.
+   */
+  async execPty(idOrName: string, opts: Omit<ExecOptions, 'tty' | 'stdio'>): Promise<PtyExec> {
+    const { id, file } = await this.#execProcess(idOrName, { ...opts, tty: true });
+    const pidFile = file.replace(/\.json$/, '.pid');
+    let child: ChildProcess;
+    try {
+      child = spawnInPty(this.runtime.execArgv(id, file, pidFile), { detached: true });
+    } catch (e) {
+      await rm(file, { force: true });
+      throw e;
+    }
+    const exited = new Promise<void>((resolve) => {
+      child.on('exit', () => resolve());
+      child.on('error', () => resolve());
+    });
+    const started = (async () => {
+      for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+        const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+        if (pid > 0) return pid;
+        if (await Promise.race([exited.then(() => true), sleep(delay).then(() => false)])) return undefined;
+      }
+    })().finally(() => Promise.all([rm(file, { force: true }), rm(pidFile, { force: true })]));
+    return { child, started };
+  }
+
+  /** Checks the container and writes the exec's process spec under the run root. */
+  async #execProcess(idOrName: string, opts: ExecOptions): Promise<{ id: string; file: string }> {
     const rec = await this.find(idOrName);
     const r = (await this.reconcile(rec)) ?? rec;
     ensureState(r.name, r.state, 'exec');
     if (opts.args.length === 0) throw new EngineError('invalid_argument', 'exec needs a command');
-    const dir = this.dir(r.id);
     const file = join(this.paths.runRoot, 'exec', `${r.id.slice(0, 16)}-${newId().slice(0, 8)}.json`);
     await mkdir(dirname(file), { recursive: true });
-    await writeExecProcess(r, dir, file, {
+    await writeExecProcess(r, this.dir(r.id), file, {
       args: opts.args,
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.user ? { user: opts.user } : {}),
@@ -135,13 +176,7 @@ export class Containers extends ContainerLifecycle {
       tty: opts.tty ?? false,
       ...(opts.privileged ? { privileged: true } : {}),
     });
-    const stdio = opts.stdio ?? 'inherit';
-    const child = this.runtime.exec(r.id, file, {
-      stdio: stdio === 'inherit' ? [opts.interactive || opts.tty ? 'inherit' : 'ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
-      pty: stdio === 'pty',
-    });
-    child.on('close', () => void rm(file, { force: true }));
-    return child;
+    return { id: r.id, file };
   }
 
   async stats(idOrName: string, sampleMs = 250): Promise<ContainerStats> {

@@ -48,6 +48,14 @@ export function runcMessage(stderr: string): string {
   return (m ? m[1]!.replace(/\\"/g, '"') : last).trim() || 'runc failed';
 }
 
+const execArgs = (id: string, processFile: string, pidFile?: string) => [
+  'exec',
+  '--process',
+  processFile,
+  ...(pidFile ? ['--pid-file', pidFile] : []),
+  id,
+];
+
 export class OciRuntime {
   readonly binary: string;
   readonly root: string;
@@ -189,18 +197,17 @@ export class OciRuntime {
     return (JSON.parse(out) as number[] | null) ?? [];
   }
 
+  /** `runc exec` of a process spec file as a whole command line (binary first), for a wrapper to run. */
+  execArgv(id: string, processFile: string, pidFile?: string): string[] {
+    return [this.binary, ...this.globalArgs(), ...execArgs(id, processFile, pidFile)];
+  }
+
   /**
    * Spawns `runc exec` of a process spec file. With a terminal, runc allocates the pty and
-   * copies it to its own stdio (so pass the user's terminal as stdio).
+   * copies it to its own stdio (so pass the user's terminal as stdio, or see pty.ts).
    */
-  exec(id: string, processFile: string, opts: SpawnOptions & { tty?: boolean; pidFile?: string; pty?: boolean } = {}): ChildProcess {
-    const { tty: _tty, pidFile, pty, ...spawnOpts } = opts;
-    const args = ['exec', '--process', processFile, ...(pidFile ? ['--pid-file', pidFile] : []), id];
-    if (!pty) return this.spawn(args, spawnOpts);
-    const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-    const line = [this.binary, ...this.globalArgs(), ...args].map(quote).join(' ');
-    return process
-      .getBuiltinModule('node:child_process')
-      .spawn('script', ['-qfec', line, '/dev/null'], { ...spawnOpts, detached: true, env: { ...process.env, TERM: process.env.TERM ?? 'xterm' } });
+  exec(id: string, processFile: string, opts: SpawnOptions & { tty?: boolean; pidFile?: string } = {}): ChildProcess {
+    const { tty: _tty, pidFile, ...spawnOpts } = opts;
+    return this.spawn(execArgs(id, processFile, pidFile), spawnOpts);
   }
 }

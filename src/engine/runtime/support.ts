@@ -1,5 +1,6 @@
 // The runtime's small shared parts: user input parsing (signals, sizes, CPUs), the image lookup,
 // process liveness checks, the summary shape and the trace switch.
+import type { ChildProcess } from 'node:child_process';
 import { availableParallelism, constants as osConstants } from 'node:os';
 import { existsSync } from 'node:fs';
 import { readFile } from '../util/fsa.js';
@@ -101,12 +102,15 @@ export interface ExecOptions {
   readonly interactive?: boolean;
   /** Every capability for this process (`docker exec --privileged`); the container keeps its own. */
   readonly privileged?: boolean;
-  /**
-   * 'pty': runc runs under util-linux `script`, which gives it the terminal a TTY exec needs, in a
-   * session of its own (no SIGHUP from ours); its pty comes and goes through pipes, so a caller
-   * can stop reading and leave the process running (exec --detach-keys).
-   */
-  readonly stdio?: 'inherit' | 'pipe' | 'pty';
+  readonly stdio?: 'inherit' | 'pipe';
+}
+
+/** A TTY exec under `script` (Containers.execPty): its pipes, and when runc had it running. */
+export interface PtyExec {
+  /** `script`: stdin to the pty, the pty's output on stdout; exits with the process's code. */
+  readonly child: ChildProcess;
+  /** The process's host pid once it runs; undefined when runc ended first. Never rejects. */
+  readonly started: Promise<number | undefined>;
 }
 
 const traceOn = process.env.DOCKUI_TRACE === '1';
