@@ -166,6 +166,9 @@ interface ExecInstance {
   readonly stdin: boolean;
   readonly stdout: boolean;
   readonly stderr: boolean;
+  /** DetachKeys as given ("" for none: ctrl-p,ctrl-q), and its bytes for inspect. */
+  readonly detachKeys: string;
+  readonly detachKeyBytes: Buffer;
   child?: ChildProcess;
   running: boolean;
   exitCode: number | null;
@@ -188,6 +191,13 @@ export class Execs {
     const env = strings(body, 'Env');
     const user = field(body, 'User', 'string');
     const workdir = field(body, 'WorkingDir', 'string');
+    // Checked with or without a TTY, in the daemon's words and status (20.10's plain error: 500).
+    const detachKeys = field(body, 'DetachKeys', 'string') ?? '';
+    const detachKeyBytes = detachKeys
+      ? await this.engine.containers.execDetachKeys(detachKeys).catch((err: Error) => {
+          throw new HttpError(500, err.message);
+        })
+      : Buffer.alloc(0);
     const id = randomBytes(32).toString('hex');
     // Finished instances are kept for their exit code; the oldest go once there are many.
     if (this.#all.size > 1000) for (const [k, v] of this.#all) if (!v.running && this.#all.size > 500) this.#all.delete(k);
@@ -203,6 +213,8 @@ export class Execs {
       stdin: field(body, 'AttachStdin', 'boolean') ?? false,
       stdout: field(body, 'AttachStdout', 'boolean') ?? true,
       stderr: field(body, 'AttachStderr', 'boolean') ?? true,
+      detachKeys,
+      detachKeyBytes,
       running: false,
       exitCode: null,
     });
@@ -227,7 +239,8 @@ export class Execs {
       OpenStdout: e.stdout,
       OpenStderr: e.stderr,
       CanRemove: false,
-      DetachKeys: '',
+      // A Go []byte: base64.
+      DetachKeys: e.detachKeyBytes.toString('base64'),
       Pid: e.child?.pid ?? 0,
       ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: e.privileged, user: e.user ?? '' },
     });
@@ -244,6 +257,8 @@ export class Execs {
           ...dockuiArgv(this.engine.paths),
           'exec',
           e.stdin ? '-it' : '-t',
+          // The CLI's session reads them (with stdin): the process runs on, the stream ends.
+          ...(e.detachKeys ? ['--detach-keys', e.detachKeys] : []),
           ...(e.env ?? []).flatMap((v) => ['-e', v]),
           ...(e.user ? ['-u', e.user] : []),
           ...(e.workdir ? ['-w', e.workdir] : []),
