@@ -82,6 +82,19 @@ describe('compose dns, ulimits and sysctls', { timeout: 300_000 }, () => {
     assert.equal(await sh('cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syncookies'), '654\n0\n');
   });
 
+  // docker compose v2's shape (compose-go's UlimitsConfig): a number when soft and hard are one,
+  // else {soft, hard}; merged by name across files. Printed so, config's output reads back.
+  it('config prints ulimits as docker compose does, and its output reads back', async () => {
+    const r = await cli([...project, 'config']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {4}ulimits:\n {6}nofile:\n {8}soft: 1234\n {8}hard: 2345\n {6}nproc: 888\n {4}\S/m);
+    const again = join(dir, 'config.yaml');
+    writeFileSync(again, r.stdout);
+    const back = await cli(['compose', '-p', 'dkcrk', '-f', again, 'config']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stdout, r.stdout);
+  });
+
   // Issue 14: a bad limit names the file, its line and the key — not a --ulimit flag nobody
   // typed — in one line, and nothing (not even the project's network) is created.
   it('a bad ulimits value is one line naming file:line and the key', async () => {

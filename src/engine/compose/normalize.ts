@@ -219,19 +219,22 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
         // nofile: 1024, or nofile: {soft: 1024, hard: 2048}; checked here as --ulimit is, so that
         // a bad one names this file's line rather than a flag nobody typed. A limit above this
         // host's is left to create: the file is still read for config, ps, logs and down.
-        s.ulimits = Object.entries(v as Raw).map(([name, l]) => {
-          const line =
-            l !== null && typeof l === 'object' ? `${name}=${str((l as Raw).soft)}:${str((l as Raw).hard)}` : `${name}=${str(l)}`;
-          const u = ulimitOf(line);
-          if ('why' in u && !u.host) {
-            const why = u.why.startsWith('use ') ? 'use a number, -1, or {soft: N, hard: N}' : u.why;
-            throw new ComposeFileError(
-              ctx.positions.find([...p(k), name], true),
-              `invalid ulimits.${name} (${line.slice(name.length + 1)}): ${why}`,
-            );
-          }
-          return line;
-        });
+        s.ulimits = Object.fromEntries(
+          Object.entries(v as Raw).map(([name, l]) => {
+            const long = l !== null && typeof l === 'object';
+            const line = long ? `${name}=${str((l as Raw).soft)}:${str((l as Raw).hard)}` : `${name}=${str(l)}`;
+            const u = ulimitOf(line);
+            if ('why' in u && !u.host) {
+              const why = u.why.startsWith('use ') ? 'use a number, -1, or {soft: N, hard: N}' : u.why;
+              throw new ComposeFileError(
+                ctx.positions.find([...p(k), name], true),
+                `invalid ulimits.${name} (${line.slice(name.length + 1)}): ${why}`,
+              );
+            }
+            const num = (x: unknown) => (str(x) === 'unlimited' ? -1 : Number(str(x)));
+            return [name, long ? { soft: num((l as Raw).soft), hard: num((l as Raw).hard) } : num(l)];
+          }),
+        );
         break;
       case 'sysctls':
         s.sysctls = Array.isArray(v) ? v.map(str) : Object.entries(v as Raw).map(([key, val]) => `${key}=${str(val)}`);
@@ -411,10 +414,10 @@ export function mergeService(base: ServiceConfig, over: ServiceConfig): ServiceC
       // Merged by source, as volumes are by target: a later file's entry replaces the earlier one.
       const sources = new Set((v as FileRef[]).map((r) => r.source));
       out[k] = [...(b as FileRef[]).filter((r) => !sources.has(r.source)), ...(v as FileRef[])];
-    } else if (k === 'environment' || k === 'labels' || k === 'networks' || k === 'depends_on')
+    } else if (k === 'environment' || k === 'labels' || k === 'networks' || k === 'depends_on' || k === 'ulimits')
       out[k] = { ...(b as object), ...(v as object) };
-    // Mappings in the file (name → limit, key → value), lines here: merged by name, the later wins.
-    else if (k === 'ulimits' || k === 'sysctls') {
+    // A mapping in the file (key → value), lines here: merged by key, the later wins.
+    else if (k === 'sysctls') {
       const byName = new Map([...(b as string[]), ...(v as string[])].map((line) => [line.split('=')[0], line]));
       out[k] = [...byName.values()];
     } else if (k === 'build') {

@@ -39,12 +39,20 @@ function sorted(v: unknown): unknown {
   return v;
 }
 
+/** Compose's ulimits as `--ulimit` lines ("nofile=1024:2048", "nproc=512"), in the file's order. */
+function ulimitLines(u: NonNullable<ServiceConfig['ulimits']>): string[] {
+  return Object.entries(u).map(([name, l]) => (typeof l === 'number' ? `${name}=${l}` : `${name}=${l.soft}:${l.hard}`));
+}
+
 /** A hash of what the container is made from (the service's config without develop and extensions). */
 export function configHash(s: ServiceConfig, fileMounts?: string): string {
   // The replica count is no container's config (compose leaves it out of the hash too): scaling keeps the others.
   const keep: Record<string, unknown> = Object.fromEntries(
     Object.entries(s).filter(([k]) => !['develop', 'profiles', 'scale', 'deploy'].includes(k) && !k.startsWith('x-')),
   );
+  // Limits as --ulimit lines, the form they were hashed in before the model kept Compose's map:
+  // a container made then is not recreated for it.
+  if (s.ulimits) keep.ulimits = ulimitLines(s.ulimits);
   // Resource limits are the container's config: a change recreates it (only existing when set, so
   // the hash of a service without them is what it was).
   if (s.deploy?.resources) keep.deploy_resources = s.deploy.resources;
@@ -128,7 +136,7 @@ export function runOptionsFor(
   if (s.dns?.length) o.dns = s.dns;
   if (s.dns_search?.length) o.dnsSearch = s.dns_search;
   if (s.dns_opt?.length) o.dnsOptions = s.dns_opt;
-  if (s.ulimits?.length) o.ulimits = s.ulimits;
+  if (s.ulimits && Object.keys(s.ulimits).length) o.ulimits = ulimitLines(s.ulimits);
   if (s.sysctls?.length) o.sysctls = s.sysctls;
   if (s.restart) o.restart = restartPolicy(svc, s.restart);
   if (s.healthcheck) o.healthcheck = healthConfig(s.healthcheck);

@@ -111,8 +111,8 @@ export interface ServiceConfig {
   dns?: string[];
   dns_search?: string[];
   dns_opt?: string[];
-  /** `--ulimit` lines ("nofile=1024:2048"), from Compose's map of a number or {soft, hard}. */
-  ulimits?: string[];
+  /** As `docker compose config` prints them: a number (soft and hard) or {soft, hard}; -1 is unlimited. */
+  ulimits?: Record<string, number | { soft: number; hard: number }>;
   /** `--sysctl` lines ("net.core.somaxconn=1024"), from a map or a list. */
   sysctls?: string[];
   develop?: { watch?: WatchRule[] };
