@@ -32,6 +32,8 @@ before(() => {
       '    sysctls:',
       '      net.core.somaxconn: 321',
       '      net.ipv4.tcp_syncookies: 0',
+      '    stop_grace_period: 1500ms',
+      '    stop_signal: SIGUSR1',
       '',
     ].join('\n'),
   );
@@ -80,6 +82,14 @@ describe('compose dns, ulimits and sysctls', { timeout: 300_000 }, () => {
     assert.match(limits, /^Max processes\s+888\s+888\s/m);
     assert.equal(await sh('ulimit -Hn; ulimit -u'), '2345\n888\n');
     assert.equal(await sh('cat /proc/sys/net/core/somaxconn /proc/sys/net/ipv4/tcp_syncookies'), '654\n0\n');
+  });
+
+  it("stop_grace_period and stop_signal are the container's own, as docker compose creates it", async () => {
+    // A plain stop or restart of the container (compose watch's restart, `dockui restart`) then
+    // waits as the file says; 1500ms rounds up to whole seconds.
+    const r = await cli(['inspect', '-f', '{{.Config.StopTimeout}} {{.Config.StopSignal}}', 'dkcrk-app-1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '2 SIGUSR1\n');
   });
 
   // docker compose v2's shape (compose-go's UlimitsConfig): a number when soft and hard are one,

@@ -7,7 +7,7 @@ import { fileMountsDigest, ignoredFileOwners } from './secrets.js';
 import { checkReplicas, declaredReplicas } from './replicas.js';
 import { dependencyOrder } from './load.js';
 import type { ComposeContainer, ComposeEvent } from './ops.js';
-import { configHash, containerName, durationMs, L, networkName, runOptionsFor, serviceImage, volumeName } from './run-options.js';
+import { configHash, containerName, L, networkName, runOptionsFor, serviceImage, stopGraceSeconds, volumeName } from './run-options.js';
 
 /** A container `up` made or kept for a service, to start in its turn. */
 interface Replica {
@@ -315,7 +315,7 @@ export class ComposeProject extends ComposeWaits {
   async stopContainer(c: ComposeContainer, timeoutSec?: number, finish = true): Promise<void> {
     if (c.state !== 'running' && c.state !== 'paused') return;
     const s = this.model.services[c.labels[L.service] ?? ''];
-    const grace = timeoutSec ?? (s?.stop_grace_period ? Math.ceil(durationMs(s.stop_grace_period, 10_000) / 1000) : 10);
+    const grace = timeoutSec ?? stopGraceSeconds(s);
     await this.ops.containers.stop(c.id, {
       timeoutSec: grace,
       ...(s?.stop_signal ? { signal: s.stop_signal } : {}),

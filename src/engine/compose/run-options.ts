@@ -140,7 +140,16 @@ export function runOptionsFor(
   if (s.sysctls?.length) o.sysctls = s.sysctls;
   if (s.restart) o.restart = restartPolicy(svc, s.restart);
   if (s.healthcheck) o.healthcheck = healthConfig(s.healthcheck);
+  // As docker compose creates them: the container's own Config.StopTimeout and StopSignal, so a
+  // plain stop or restart of it (compose watch's restart, `dockui restart`) waits as the file says.
+  if (s.stop_grace_period) o.stopTimeout = stopGraceSeconds(s);
+  if (s.stop_signal) o.stopSignal = s.stop_signal;
   return o;
+}
+
+/** The service's stop_grace_period in whole seconds (rounded up; 10 when unset, as docker's). */
+export function stopGraceSeconds(s: ServiceConfig | undefined): number {
+  return s?.stop_grace_period ? Math.ceil(durationMs(s.stop_grace_period, 10_000) / 1000) : 10;
 }
 
 /** Compose's `restart:` (no, always, on-failure[:N], unless-stopped) as Docker's RestartPolicy. */
