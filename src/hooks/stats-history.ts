@@ -3,19 +3,12 @@
 // the pane opens), with rates (network, block IO) from the counters of consecutive samples.
 import type { ContainerStats } from '../engine/define.js';
 import type { Engine } from '../engine/types.js';
+import type { StatsPointView } from '../views/view-models.js';
 import { RingBuffer } from './ring-buffer.js';
 
-/** One point of the graphs; rates in bytes per second (undefined for the first sample). */
-export interface StatsPoint {
+/** One point of the graphs: what the Stats pane draws, and when it was sampled. */
+export interface StatsPoint extends StatsPointView {
   readonly at: number;
-  readonly cpuPercent: number;
-  readonly memoryBytes: number;
-  readonly memoryLimitBytes: number | undefined;
-  readonly pids: number;
-  readonly netRx: number | undefined;
-  readonly netTx: number | undefined;
-  readonly blockRead: number | undefined;
-  readonly blockWrite: number | undefined;
 }
 
 /** Five minutes at one sample a second. */

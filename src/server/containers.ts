@@ -24,8 +24,8 @@ export function statusText(c: ContainerReport): string {
   return 'Created';
 }
 
-/** A row of GET /containers/json. */
-function summary(c: ContainerReport): Record<string, unknown> {
+/** What Docker's container summary opens with, in GET /containers/json and GET /system/df alike. */
+export function summaryHead(c: ContainerReport): Record<string, unknown> {
   return {
     Id: c.id,
     Names: [`/${c.name}`],
@@ -33,6 +33,13 @@ function summary(c: ContainerReport): Record<string, unknown> {
     ImageID: c.imageId,
     Command: c.command,
     Created: Math.floor(Date.parse(c.createdAt) / 1000),
+  };
+}
+
+/** A row of GET /containers/json. */
+function summary(c: ContainerReport): Record<string, unknown> {
+  return {
+    ...summaryHead(c),
     Ports: c.ports.map((p) => ({ IP: p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol })),
     Labels: c.labels,
     State: c.state,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { dockerEventKinds, type DockuiEngine, type VolumeReport } from '../engine/index.js';
 import type { EngineEvents, EngineTopic } from '../engine/define.js';
 import { API_VERSION, HttpError, MIN_API_VERSION, noContent, qFilters, sendJson } from './http.js';
+import { summaryHead } from './containers.js';
 import { jsonLines } from './images.js';
 
 export const VERSION = '0.1.0';
@@ -154,12 +155,7 @@ export async function df(engine: DockuiEngine, res: ServerResponse): Promise<voi
     })),
     Containers: cs.map((c) => ({
       SizeRw: d.containers.items.find((x) => x.id === c.id)?.size ?? 0,
-      Id: c.id,
-      Names: [`/${c.name}`],
-      Image: c.image,
-      ImageID: c.imageId,
-      Command: c.command,
-      Created: Math.floor(Date.parse(c.createdAt) / 1000),
+      ...summaryHead(c),
       State: c.state,
       Status: c.state,
       Mounts: [],

@@ -2,23 +2,14 @@
 import { Box, Text } from 'ink';
 import { truncate } from './format.js';
 import type { Hint, PaneId } from './keymap.js';
-import { paneIds } from './keymap.js';
+import { paneIds, paneTitles } from './keymap.js';
 import { Styled } from './Styled.js';
 import { TextInput } from './TextInput.js';
 import type { TextInputState } from './text-input.js';
 import type { StatusMessage } from './view-models.js';
 
-export const paneTitles: Readonly<Record<PaneId, string>> = {
-  containers: 'Containers',
-  images: 'Images',
-  logs: 'Logs',
-  build: 'Build',
-  details: 'Details',
-  volumes: 'Volumes',
-  networks: 'Networks',
-  stats: 'Stats',
-  layers: 'Layers',
-};
+/** The tab names, kept in keymap.ts beside the pane ids (the help heads each pane's keys with them). */
+export { paneTitles } from './keymap.js';
 
 /** The tabs drawn: the first five always; the others when focused or when they fit beside `right`. */
 export function shownTabs(pane: PaneId, width: number, right: string): PaneId[] {

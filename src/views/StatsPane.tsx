@@ -8,18 +8,7 @@ import { formatBytes, plural, truncate } from './format.js';
 import { Pane } from './Pane.js';
 import { sparkline } from './sparkline.js';
 import { Styled } from './Styled.js';
-
-/** One sample of the graphs (the hooks' StatsPoint, as the view needs it). */
-export interface StatsPointView {
-  readonly cpuPercent: number;
-  readonly memoryBytes: number;
-  readonly memoryLimitBytes: number | undefined;
-  readonly pids: number;
-  readonly netRx: number | undefined;
-  readonly netTx: number | undefined;
-  readonly blockRead: number | undefined;
-  readonly blockWrite: number | undefined;
-}
+import type { StatsPointView } from './view-models.js';
 
 export interface StatsPaneProps {
   readonly container: ContainerSummary | undefined;

@@ -314,10 +314,8 @@ export function hintsFor(scopesInOrder: readonly Scope[]): readonly Hint[] {
   return out;
 }
 
-export const scopeTitles: Readonly<Record<Scope, string>> = {
-  always: 'Anywhere',
-  global: 'Everywhere but dialogs',
-  list: 'Lists',
+/** The tab bar's names; a pane's keys are headed by the same name in the help. */
+export const paneTitles: Readonly<Record<PaneId, string>> = {
   containers: 'Containers',
   images: 'Images',
   logs: 'Logs',
@@ -327,6 +325,13 @@ export const scopeTitles: Readonly<Record<Scope, string>> = {
   networks: 'Networks',
   stats: 'Stats',
   layers: 'Layers',
+};
+
+export const scopeTitles: Readonly<Record<Scope, string>> = {
+  always: 'Anywhere',
+  global: 'Everywhere but dialogs',
+  list: 'Lists',
+  ...paneTitles,
   confirm: 'Confirm dialog',
   form: 'Run form',
   pull: 'Pull dialog',

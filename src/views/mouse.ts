@@ -1,8 +1,7 @@
 // Mouse input: the terminal reports presses and the wheel as SGR sequences (ESC [ < b ; x ; y M,
 // mode 1006, switched on by src/tui.ts only while the UI is up) and Ink hands each one over as
 // one input, ESC stripped. Pure: parsing, and what is under a cell of the screen's layout.
-import { paneTitles } from './Chrome.js';
-import { paneIds, type PaneId } from './keymap.js';
+import { paneIds, paneTitles, type PaneId } from './keymap.js';
 import type { Layout } from './layout.js';
 
 export interface MouseEvent {

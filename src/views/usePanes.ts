@@ -12,7 +12,7 @@ import { clampList, type ListState } from './list-nav.js';
 import type { NetworkDetails, VolumeDetails } from './resource-details.js';
 import { resourceListRows, type NetworkView, type VolumeView } from './ResourcePanes.js';
 import type { PanesContext } from './screen-panes.js';
-import type { StatsPointView } from './StatsPane.js';
+import type { StatsPointView } from './view-models.js';
 
 export interface PanesView {
   readonly statsContainer: ContainerSummary | undefined;

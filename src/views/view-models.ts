@@ -23,6 +23,18 @@ export interface RebuildRecord {
   readonly error?: string;
 }
 
+/** One sample of the Stats pane's graphs; rates in bytes per second (undefined for the first sample). */
+export interface StatsPointView {
+  readonly cpuPercent: number;
+  readonly memoryBytes: number;
+  readonly memoryLimitBytes: number | undefined;
+  readonly pids: number;
+  readonly netRx: number | undefined;
+  readonly netTx: number | undefined;
+  readonly blockRead: number | undefined;
+  readonly blockWrite: number | undefined;
+}
+
 export type WatchState = 'watching' | 'paused' | 'building' | 'swapping' | 'failed';
 
 export interface BuildState {

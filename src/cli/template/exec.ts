@@ -1,7 +1,16 @@
 // Executes a parsed template the way Go's text/template/exec.go does: dot and variables,
 // field chains over maps (JSON) and structs (docker's formatter contexts), pipelines with
 // the final value passed as the last argument, if/with/range scoping, and Go's error texts.
-import { nodeString, TemplateError, type CommandNode, type ControlNode, type ListNode, type Node, type PipeNode } from './parse.js';
+import {
+  nodeString,
+  TemplateError,
+  type CommandNode,
+  type ControlNode,
+  type ListNode,
+  type Node,
+  type OperandNode,
+  type PipeNode,
+} from './parse.js';
 import { Box, formatValue, GoFloat, GoStruct, NO_VALUE, truth, typeName, unbox } from './values.js';
 
 /** A function's parameter kinds: checked as Go checks argument types before a call. */
@@ -194,7 +203,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
     return value;
   };
 
-  const notAFunction = (args: readonly Node[], final: Final) => {
+  const notAFunction = (args: readonly OperandNode[], final: Final) => {
     if (args.length > 1 || final !== MISSING) errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
   };
 
@@ -213,63 +222,31 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
         return evalPipeline(dot, first);
       case 'variable':
         return evalVariable(dot, first, cmd.args, final);
-      case 'string':
-      case 'number':
-      case 'list':
-      case 'text':
-      case 'action':
-      case 'command':
-      case 'dot':
       case 'nil':
-      case 'bool':
-      case 'if':
-      case 'range':
-      case 'with':
-      case 'break':
-      case 'continue':
-      case 'end':
-      case 'else':
-        break;
-    }
-    at = first;
-    notAFunction(cmd.args, final);
-    switch (first.kind) {
-      case 'bool':
-        return first.value;
-      case 'dot':
-        return dot;
-      case 'nil':
+        at = first;
+        notAFunction(cmd.args, final);
         return errorf('nil is not a command');
+      case 'bool':
+      case 'dot':
       case 'number':
-        return numberValue(first);
       case 'string':
-        return first.text;
-      case 'list':
-      case 'text':
-      case 'action':
-      case 'command':
-      case 'if':
-      case 'range':
-      case 'with':
-      case 'break':
-      case 'continue':
-      case 'end':
-      case 'else':
-        break;
+        // A constant (or dot) takes no arguments; its value is the one it has as an argument.
+        at = first;
+        notAFunction(cmd.args, final);
+        return evalArg(dot, first);
     }
-    return errorf(`can't evaluate command ${JSON.stringify(nodeString(first))}`);
   };
 
   const numberValue = (n: Extract<Node, { kind: 'number' }>) => (n.isFloat && Number.isInteger(n.value) ? new GoFloat(n.value) : n.value);
 
-  const evalChain = (dot: unknown, chain: Extract<Node, { kind: 'chain' }>, args: readonly Node[] | null, final: Final) => {
+  const evalChain = (dot: unknown, chain: Extract<Node, { kind: 'chain' }>, args: readonly OperandNode[] | null, final: Final) => {
     at = chain;
     if (chain.node.kind === 'nil') errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = evalArg(dot, chain.node);
     return evalFieldChain(dot, pipe, chain, chain.field, args, final);
   };
 
-  const evalVariable = (dot: unknown, v: Extract<Node, { kind: 'variable' }>, args: readonly Node[] | null, final: Final) => {
+  const evalVariable = (dot: unknown, v: Extract<Node, { kind: 'variable' }>, args: readonly OperandNode[] | null, final: Final) => {
     at = v;
     const value = varValue(v.ident[0]!);
     if (v.ident.length === 1) {
@@ -284,14 +261,21 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
     receiver: unknown,
     node: Node,
     ident: readonly string[],
-    args: readonly Node[] | null,
+    args: readonly OperandNode[] | null,
     final: Final,
   ): unknown => {
     for (let k = 0; k < ident.length - 1; k++) receiver = evalField(dot, ident[k]!, node, null, MISSING, receiver);
     return evalField(dot, ident[ident.length - 1]!, node, args, final, receiver);
   };
 
-  const evalField = (dot: unknown, field: string, node: Node, args: readonly Node[] | null, final: Final, receiver: unknown): unknown => {
+  const evalField = (
+    dot: unknown,
+    field: string,
+    node: Node,
+    args: readonly OperandNode[] | null,
+    final: Final,
+    receiver: unknown,
+  ): unknown => {
     if (receiver === NO_VALUE) {
       if (opts.missingKey === 'error') errorf(`nil data; no entry for key "${field}"`);
       return NO_VALUE;
@@ -317,7 +301,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
     return errorf(`can't evaluate field ${field} in type ${typ}`);
   };
 
-  const evalFunction = (dot: unknown, fname: string, ident: Node, cmd: Node, args: readonly Node[], final: Final) => {
+  const evalFunction = (dot: unknown, fname: string, ident: Node, cmd: Node, args: readonly OperandNode[], final: Final) => {
     at = ident;
     const f = opts.funcs[fname];
     if (!f) return errorf(`"${fname}" is not a defined function`);
@@ -341,7 +325,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
     fn: TemplateFunc['fn'],
     spec: TemplateFunc | null,
     node: Node,
-    args: readonly Node[] | null,
+    args: readonly OperandNode[] | null,
     final: Final,
   ): unknown => {
     const argNodes = args ? args.slice(1) : [];
@@ -399,7 +383,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
     return errorf(`wrong type for value; expected ${goType}; got ${typeName(v instanceof Box && v.v === null ? v : u)}`);
   };
 
-  const evalArg = (dot: unknown, n: Node): unknown => {
+  const evalArg = (dot: unknown, n: OperandNode): unknown => {
     at = n;
     switch (n.kind) {
       case 'dot':
@@ -422,20 +406,7 @@ export function execute(text: string, tree: ListNode, data: unknown, opts: ExecO
         return numberValue(n);
       case 'string':
         return n.text;
-      case 'list':
-      case 'text':
-      case 'action':
-      case 'command':
-      case 'if':
-      case 'range':
-      case 'with':
-      case 'break':
-      case 'continue':
-      case 'end':
-      case 'else':
-        break;
     }
-    return errorf(`can't handle ${nodeString(n)} for arg`);
   };
 
   walk(top, tree);

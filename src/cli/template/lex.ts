@@ -211,10 +211,10 @@ export function lex(input: string): Item[] {
       if (next() !== '=') return fail('expected :=');
       emit('declare');
     } else if (c === '|') emit('pipe');
-    else if (c === '"') return lexQuote();
+    else if (c === '"') return lexQuoted('"', 'string', 'unterminated quoted string');
     else if (c === '`') return lexRawQuote();
     else if (c === '$') return lexFieldOrVariable('variable');
-    else if (c === "'") return lexChar();
+    else if (c === "'") return lexQuoted("'", 'charConstant', 'unterminated character constant');
     else if (c === '.') {
       if (/[0-9]/.test(peek())) {
         pos--;
@@ -261,18 +261,19 @@ export function lex(input: string): Item[] {
     return true;
   };
 
-  const lexQuote = (): boolean => {
+  // Go's lexQuote and lexChar: scan to the closing quote, a backslash escaping the next character.
+  const lexQuoted = (quote: '"' | "'", typ: 'string' | 'charConstant', unterminated: string): boolean => {
     for (;;) {
       const c = next();
       if (c === '\\') {
         const d = next();
         if (d !== '' && d !== '\n') continue;
-        return fail('unterminated quoted string');
+        return fail(unterminated);
       }
-      if (c === '' || c === '\n') return fail('unterminated quoted string');
-      if (c === '"') break;
+      if (c === '' || c === '\n') return fail(unterminated);
+      if (c === quote) break;
     }
-    emit('string');
+    emit(typ);
     return true;
   };
 
@@ -281,21 +282,6 @@ export function lex(input: string): Item[] {
     if (x === -1) return fail('unterminated raw quoted string');
     while (pos <= x) next();
     emit('rawString');
-    return true;
-  };
-
-  const lexChar = (): boolean => {
-    for (;;) {
-      const c = next();
-      if (c === '\\') {
-        const d = next();
-        if (d !== '' && d !== '\n') continue;
-        return fail('unterminated character constant');
-      }
-      if (c === '' || c === '\n') return fail('unterminated character constant');
-      if (c === "'") break;
-    }
-    emit('charConstant');
     return true;
   };
 

@@ -6,17 +6,8 @@ export type Node =
   | { kind: 'list'; pos: number; nodes: Node[] }
   | { kind: 'text'; pos: number; text: string }
   | { kind: 'action'; pos: number; line: number; pipe: PipeNode }
-  | PipeNode
   | CommandNode
-  | { kind: 'field'; pos: number; ident: string[] }
-  | VariableNode
-  | { kind: 'identifier'; pos: number; name: string }
-  | { kind: 'dot'; pos: number }
-  | { kind: 'nil'; pos: number }
-  | { kind: 'bool'; pos: number; value: boolean }
-  | { kind: 'number'; pos: number; text: string; value: number; isFloat: boolean }
-  | { kind: 'string'; pos: number; quoted: string; text: string }
-  | { kind: 'chain'; pos: number; node: Node; field: string[] }
+  | OperandNode
   | ControlNode
   | { kind: 'break' | 'continue'; pos: number; line: number }
   | { kind: 'end' | 'else'; pos: number; line: number };
@@ -29,10 +20,23 @@ export interface PipeNode {
   decl: VariableNode[];
   cmds: CommandNode[];
 }
+/** What a command's arguments and a chain's head can be: Go's operand, the nodes exec turns into values. */
+export type OperandNode =
+  | PipeNode
+  | { kind: 'field'; pos: number; ident: string[] }
+  | VariableNode
+  | { kind: 'identifier'; pos: number; name: string }
+  | { kind: 'dot'; pos: number }
+  | { kind: 'nil'; pos: number }
+  | { kind: 'bool'; pos: number; value: boolean }
+  | { kind: 'number'; pos: number; text: string; value: number; isFloat: boolean }
+  | { kind: 'string'; pos: number; quoted: string; text: string }
+  | { kind: 'chain'; pos: number; node: OperandNode; field: string[] };
+
 export interface CommandNode {
   kind: 'command';
   pos: number;
-  args: Node[];
+  args: OperandNode[];
 }
 export interface VariableNode {
   kind: 'variable';
@@ -319,7 +323,7 @@ export function parse(text: string, funcs: ReadonlySet<string>, name = ''): List
     return cmd;
   };
 
-  const operand = (): Node | undefined => {
+  const operand = (): OperandNode | undefined => {
     const node = term();
     if (!node) return undefined;
     if (peek().typ !== 'field') return node;
@@ -338,26 +342,14 @@ export function parse(text: string, funcs: ReadonlySet<string>, name = ''): List
       case 'nil':
       case 'dot':
         return errorf(`unexpected . after term ${goQuote(nodeString(node))}`);
-      case 'list':
-      case 'text':
-      case 'action':
       case 'pipe':
-      case 'command':
       case 'identifier':
       case 'chain':
-      case 'if':
-      case 'range':
-      case 'with':
-      case 'break':
-      case 'continue':
-      case 'end':
-      case 'else':
-      default:
         return { kind: 'chain', pos, node, field: fields };
     }
   };
 
-  const term = (): Node | undefined => {
+  const term = (): OperandNode | undefined => {
     const t = nextNonSpace();
     switch (t.typ) {
       case 'error':
@@ -416,7 +408,7 @@ export function parse(text: string, funcs: ReadonlySet<string>, name = ''): List
   return root;
 }
 
-function numberNode(t: Item, errorf: (m: string) => never): Node {
+function numberNode(t: Item, errorf: (m: string) => never): OperandNode {
   if (t.typ === 'charConstant') {
     const s = unquote(t.val, errorf);
     return { kind: 'number', pos: t.pos, text: t.val, value: s.codePointAt(0) ?? 0, isFloat: false };

@@ -4,6 +4,7 @@
 import { EngineError } from '../define.js';
 import { clientFor } from '../registry/client.js';
 import { configLimit } from '../registry/manifest.js';
+import type { Platform } from '../registry/platform.js';
 import { parseReference } from '../util/reference.js';
 import type { ManifestInspectReport, ManifestReport } from './api.js';
 
@@ -15,6 +16,11 @@ function platformOf(config: Buffer): ManifestReport['platform'] {
   } catch {
     return undefined;
   }
+}
+
+/** An index entry's platform as the report gives it: nothing when the index names none. */
+function platformField(p: Platform | undefined): { platform?: ManifestReport['platform'] } {
+  return p ? { platform: { architecture: p.architecture, os: p.os, ...(p.variant ? { variant: p.variant } : {}) } } : {};
 }
 
 export async function inspectManifest(
@@ -66,15 +72,7 @@ export async function inspectManifest(
         digest: d.digest,
         size: d.size,
         raw: m.bytes,
-        ...(d.platform
-          ? {
-              platform: {
-                architecture: d.platform.architecture,
-                os: d.platform.os,
-                ...(d.platform.variant ? { variant: d.platform.variant } : {}),
-              },
-            }
-          : {}),
+        ...platformField(d.platform),
       });
     }
   return {
@@ -88,15 +86,7 @@ export async function inspectManifest(
       mediaType: d.mediaType,
       size: d.size,
       digest: d.digest,
-      ...(d.platform
-        ? {
-            platform: {
-              architecture: d.platform.architecture,
-              os: d.platform.os,
-              ...(d.platform.variant ? { variant: d.platform.variant } : {}),
-            },
-          }
-        : {}),
+      ...platformField(d.platform),
     })),
     entries,
   };

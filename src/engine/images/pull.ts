@@ -280,7 +280,12 @@ async function pullParts(
           if (phase === 'downloading') progress.soon();
           else progress.now();
         };
-        const n = await pullLayer(store, client, ref, job.desc, job.diffId, {
+        const n = await pullLayer({
+          store,
+          client,
+          ref,
+          desc: job.desc,
+          diffId: job.diffId,
           signal: jobSignal,
           set,
           onRetry: opts.onRetry,
@@ -359,7 +364,13 @@ async function fetchSmall(
   }
 }
 
-interface LayerJobOptions {
+/** One layer of one pull: what it is, where it comes from and goes, and whom to tell. */
+interface LayerJob {
+  readonly store: Store;
+  readonly client: ReturnType<typeof clientFor>;
+  readonly ref: ReturnType<typeof parseReference>;
+  readonly desc: Descriptor;
+  readonly diffId: string;
   readonly signal?: AbortSignal;
   /** Called once the layer's bytes are all in: frees its download slot. */
   readonly downloaded: () => void;
@@ -374,14 +385,8 @@ interface LayerJobOptions {
  * Both the blob (sha256 checked by the ingest writer) and the layer (diffID checked by the
  * unpack) are verified before they are published; a failure leaves neither.
  */
-async function pullLayer(
-  store: Store,
-  client: ReturnType<typeof clientFor>,
-  ref: ReturnType<typeof parseReference>,
-  desc: Descriptor,
-  diffId: string,
-  o: LayerJobOptions,
-): Promise<number> {
+async function pullLayer(o: LayerJob): Promise<number> {
+  const { store, desc, diffId } = o;
   const [haveBlob, haveLayer] = await Promise.all([store.hasBlob(desc.digest), store.hasLayer(diffId)]);
   if (haveBlob && haveLayer) {
     o.set('exists', desc.size);
@@ -396,7 +401,7 @@ async function pullLayer(
   }
   if (desc.size <= wholeLayer) {
     try {
-      return await smallLayer(store, client, ref, desc, diffId, !haveLayer, o);
+      return await smallLayer(o, !haveLayer);
     } catch (e) {
       o.set('failed');
       throw e;
@@ -404,7 +409,7 @@ async function pullLayer(
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await downloadLayer(store, client, ref, desc, diffId, !haveLayer, o);
+      return await downloadLayer(o, !haveLayer);
     } catch (e) {
       // A blob that failed its digest check is fetched once more from the start.
       if (attempt === 0 && e instanceof CorruptBlob && !o.signal?.aborted) {
@@ -429,15 +434,8 @@ const wholeLayer = 256 << 10;
  * then stored as a blob. No resumable partial, no stream pipeline, no zlib stream: on a
  * 50-layer image of small layers those were most of the CPU a layer cost.
  */
-async function smallLayer(
-  store: Store,
-  client: ReturnType<typeof clientFor>,
-  ref: ReturnType<typeof parseReference>,
-  desc: Descriptor,
-  diffId: string,
-  unpack: boolean,
-  o: LayerJobOptions,
-): Promise<number> {
+async function smallLayer(o: LayerJob, unpack: boolean): Promise<number> {
+  const { store, client, ref, desc, diffId } = o;
   o.set('downloading', 0);
   const bytes = await fetchSmall(client, ref, desc, o.signal, o.onRetry, (n) => o.set('downloading', n));
   o.downloaded();
@@ -481,15 +479,8 @@ async function unpackFrom(
   }
 }
 
-async function downloadLayer(
-  store: Store,
-  client: ReturnType<typeof clientFor>,
-  ref: ReturnType<typeof parseReference>,
-  desc: Descriptor,
-  diffId: string,
-  unpack: boolean,
-  o: LayerJobOptions,
-): Promise<number> {
+async function downloadLayer(o: LayerJob, unpack: boolean): Promise<number> {
+  const { store, client, ref, desc, diffId } = o;
   const writer = await store.ingest(desc.digest, { size: desc.size });
   let fetched = 0;
   let finished = false;

@@ -36,6 +36,17 @@ export interface RebuildRecord {
   readonly at: number;
 }
 
+/** One cycle, from its first change event (t0) on: what every record of its outcome says. */
+interface Cycle {
+  readonly trigger: RebuildRecord['trigger'];
+  readonly paths: readonly string[];
+  readonly t0: number;
+  readonly debounceMs: number;
+}
+
+/** How a cycle ended: what it did not do (build, steps, swap) is left out and counts 0. */
+type Outcome = Pick<RebuildRecord, 'kind' | 'ok'> & Partial<Pick<RebuildRecord, 'error' | 'buildMs' | 'steps' | 'cachedSteps' | 'swapMs'>>;
+
 export interface DevState {
   readonly dir: string;
   readonly image: string;
@@ -131,8 +142,23 @@ export class DevLoop {
     for (const l of this.#listeners) l();
   }
 
-  #record(r: Omit<RebuildRecord, 'at'>): void {
-    const history = [{ ...r, at: Date.now() }, ...this.#state.history].slice(0, this.#o.historySize ?? 20);
+  /** Records how a cycle ended; its total runs from the cycle's t0 to `end`. */
+  #record(c: Cycle, o: Outcome, end = performance.now()): void {
+    const r: RebuildRecord = {
+      trigger: c.trigger,
+      kind: o.kind,
+      paths: c.paths,
+      ok: o.ok,
+      ...(o.error !== undefined ? { error: o.error } : {}),
+      debounceMs: c.debounceMs,
+      buildMs: o.buildMs ?? 0,
+      steps: o.steps ?? 0,
+      cachedSteps: o.cachedSteps ?? 0,
+      swapMs: o.swapMs ?? 0,
+      totalMs: end - c.t0,
+      at: Date.now(),
+    };
+    const history = [r, ...this.#state.history].slice(0, this.#o.historySize ?? 20);
     this.#set({ history });
   }
 
@@ -269,7 +295,7 @@ export class DevLoop {
   async #cycle(trigger: RebuildRecord['trigger'], paths: readonly string[]): Promise<void> {
     if (this.#closed) return;
     const t0 = this.#firstChangeAt || performance.now();
-    const debounceMs = performance.now() - t0;
+    const cycle: Cycle = { trigger, paths, t0, debounceMs: performance.now() - t0 };
     const rules = this.#o.syncRules ?? [];
     const current = this.#state.container;
     // Sync when every changed path falls under a rule and a container is running to receive it.
@@ -278,20 +304,15 @@ export class DevLoop {
       await this.#sync(
         current,
         syncs.map((s) => ({ rel: s.p, dest: s.m!.dest, restart: s.m!.rule.restart })),
-        t0,
-        debounceMs,
+        cycle,
       );
       return;
     }
-    await this.#rebuildAndSwap(trigger, paths, t0, debounceMs);
+    await this.#rebuildAndSwap(cycle);
   }
 
-  async #sync(
-    c: ContainerSummary,
-    items: readonly { rel: string; dest: string; restart: boolean }[],
-    t0: number,
-    debounceMs: number,
-  ): Promise<void> {
+  /** A change whose every path (cycle.paths) falls under a sync rule: `items` says where each goes. */
+  async #sync(c: ContainerSummary, items: readonly { rel: string; dest: string; restart: boolean }[], cycle: Cycle): Promise<void> {
     this.#set({ phase: 'syncing' });
     try {
       const { containers } = this.#o;
@@ -305,40 +326,17 @@ export class DevLoop {
       const tSwap = performance.now();
       if (items.some((i) => i.restart)) await this.#o.containers.restart(c.id, { timeoutSec: this.#o.stopGraceSec ?? 1 });
       const now = performance.now();
-      this.#record({
-        trigger: 'change',
-        kind: 'sync',
-        paths: items.map((i) => i.rel),
-        ok: true,
-        debounceMs,
-        buildMs: 0,
-        steps: 0,
-        cachedSteps: 0,
-        swapMs: now - tSwap,
-        totalMs: now - t0,
-      });
+      this.#record(cycle, { kind: 'sync', ok: true, swapMs: now - tSwap }, now);
       this.#set({ phase: 'watching', lastError: undefined });
     } catch (e) {
-      this.#record({
-        trigger: 'change',
-        kind: 'sync',
-        paths: items.map((i) => i.rel),
-        ok: false,
-        error: formatError(e),
-        debounceMs,
-        buildMs: 0,
-        steps: 0,
-        cachedSteps: 0,
-        swapMs: 0,
-        totalMs: performance.now() - t0,
-      });
+      this.#record(cycle, { kind: 'sync', ok: false, error: formatError(e) });
       this.#set({ phase: 'failed', lastError: `sync: ${formatError(e)}` });
     } finally {
       this.#firstChangeAt = 0;
     }
   }
 
-  async #rebuildAndSwap(trigger: RebuildRecord['trigger'], paths: readonly string[], t0: number, debounceMs: number): Promise<void> {
+  async #rebuildAndSwap(cycle: Cycle): Promise<void> {
     const ac = new AbortController();
     this.#build = ac;
     this.#set({ phase: 'building', step: undefined, buildsStarted: this.#state.buildsStarted + 1 });
@@ -366,19 +364,7 @@ export class DevLoop {
         return;
       }
       const msg = formatError(e);
-      this.#record({
-        trigger,
-        kind: 'rebuild',
-        paths,
-        ok: false,
-        error: msg,
-        debounceMs,
-        buildMs: performance.now() - tBuild,
-        steps: 0,
-        cachedSteps: 0,
-        swapMs: 0,
-        totalMs: performance.now() - t0,
-      });
+      this.#record(cycle, { kind: 'rebuild', ok: false, error: msg, buildMs: performance.now() - tBuild });
       // The old container keeps running; the next good save recovers.
       this.#set({ phase: 'failed', lastError: msg, step: undefined });
       this.#firstChangeAt = 0;
@@ -388,18 +374,7 @@ export class DevLoop {
     const buildMs = performance.now() - tBuild;
     const old = this.#state.container;
     if (old && old.imageId === result.imageId && old.state === 'running') {
-      this.#record({
-        trigger,
-        kind: 'unchanged',
-        paths,
-        ok: true,
-        debounceMs,
-        buildMs,
-        steps: result.steps,
-        cachedSteps: result.cachedSteps,
-        swapMs: 0,
-        totalMs: performance.now() - t0,
-      });
+      this.#record(cycle, { kind: 'unchanged', ok: true, buildMs, steps: result.steps, cachedSteps: result.cachedSteps });
       this.#set({ phase: 'watching', lastError: undefined, step: undefined });
       this.#firstChangeAt = 0;
       return;
@@ -418,18 +393,11 @@ export class DevLoop {
       const run = this.#o.prepareRun ? await this.#o.prepareRun(this.#o.image, this.#o.run) : this.#o.run;
       const c = await this.#o.containers.run({ ...run, image: this.#o.image });
       const now = performance.now();
-      this.#record({
-        trigger,
-        kind: 'rebuild',
-        paths,
-        ok: true,
-        debounceMs,
-        buildMs,
-        steps: result.steps,
-        cachedSteps: result.cachedSteps,
-        swapMs: now - tSwap,
-        totalMs: now - t0,
-      });
+      this.#record(
+        cycle,
+        { kind: 'rebuild', ok: true, buildMs, steps: result.steps, cachedSteps: result.cachedSteps, swapMs: now - tSwap },
+        now,
+      );
       this.#set({
         phase: this.#paused ? 'paused' : 'watching',
         container: c,
@@ -439,18 +407,14 @@ export class DevLoop {
       });
     } catch (e) {
       const msg = formatError(e);
-      this.#record({
-        trigger,
+      this.#record(cycle, {
         kind: 'rebuild',
-        paths,
         ok: false,
         error: msg,
-        debounceMs,
         buildMs,
         steps: result.steps,
         cachedSteps: result.cachedSteps,
         swapMs: performance.now() - tSwap,
-        totalMs: performance.now() - t0,
       });
       this.#set({ phase: 'failed', lastError: `run: ${msg}`, container: undefined, step: undefined });
     } finally {
