@@ -54,7 +54,12 @@ export function rebuildLine(r: DevRebuild, dir = ''): string {
       : r.kind === 'sync'
         ? `  copy ${formatDuration(r.buildMs)}`
         : '';
-  const swap = r.kind === 'rebuild' && r.ok ? `  swap ${formatDuration(r.swapMs)}` : '';
+  const swap =
+    r.kind === 'rebuild' && r.ok
+      ? `  swap ${formatDuration(r.swapMs)}`
+      : r.kind === 'sync' && r.ok && r.swapMs > 0
+        ? `  restart ${formatDuration(r.swapMs)}`
+        : '';
   return `${what} ${r.trigger.padEnd(6)} debounce ${formatDuration(r.debounceMs)}${build}${swap}  total ${formatDuration(r.totalMs)}${r.error ? `  ${relative(r.error, dir)}` : ''}`;
 }
 

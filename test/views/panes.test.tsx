@@ -1,7 +1,7 @@
 // The pure panes and the table on their own: explicit props in, text out.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { BuildPane } from '../../src/views/BuildPane.js';
+import { BuildPane, rebuildLine } from '../../src/views/BuildPane.js';
 import { ContainersPane } from '../../src/views/ContainersPane.js';
 import { LogsPane } from '../../src/views/LogsPane.js';
 import { Footer, StatusLine } from '../../src/views/Chrome.js';
@@ -180,6 +180,15 @@ describe('BuildPane', () => {
     assert.match(f, /Dev loop · app:dev · watching 212 files · app-dev running for 42 seconds/);
     assert.match(f, /✓ rebuild change debounce 210ms\s+build 640ms \(4\/5 cached\)\s+swap 180ms\s+total 1\.03s/);
     assert.match(f, /✓ sync\s+change debounce 205ms\s+copy 12ms\s+total 217ms/);
+  });
+
+  it("a sync that restarted the container says the restart's time", () => {
+    const sync = { trigger: 'change', kind: 'sync', paths: ['conf/a'], ok: true, debounceMs: 40, steps: 0, cachedSteps: 0, at: 1 } as const;
+    assert.equal(
+      rebuildLine({ ...sync, buildMs: 9, swapMs: 320, totalMs: 370 }),
+      'sync    change debounce 40ms  copy 9ms  restart 320ms  total 370ms',
+    );
+    assert.equal(rebuildLine({ ...sync, buildMs: 9, swapMs: 0, totalMs: 50 }), 'sync    change debounce 40ms  copy 9ms  total 50ms');
   });
 
   it('says when the dev loop failed and that the old container keeps serving', async () => {

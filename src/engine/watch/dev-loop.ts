@@ -27,6 +27,7 @@ export interface RebuildRecord {
   readonly error?: string;
   /** From the first change event to the start of the build or sync. */
   readonly debounceMs: number;
+  /** The build; for a sync, the copy into the container (its restart, if any, is swapMs). */
   readonly buildMs: number;
   readonly steps: number;
   readonly cachedSteps: number;
@@ -314,6 +315,7 @@ export class DevLoop {
   /** A change whose every path (cycle.paths) falls under a sync rule: `items` says where each goes. */
   async #sync(c: ContainerSummary, items: readonly { rel: string; dest: string; restart: boolean }[], cycle: Cycle): Promise<void> {
     this.#set({ phase: 'syncing' });
+    const tCopy = performance.now();
     try {
       const { containers } = this.#o;
       await containers.syncFiles(
@@ -326,7 +328,7 @@ export class DevLoop {
       const tSwap = performance.now();
       if (items.some((i) => i.restart)) await this.#o.containers.restart(c.id, { timeoutSec: this.#o.stopGraceSec ?? 1 });
       const now = performance.now();
-      this.#record(cycle, { kind: 'sync', ok: true, swapMs: now - tSwap }, now);
+      this.#record(cycle, { kind: 'sync', ok: true, buildMs: tSwap - tCopy, swapMs: now - tSwap }, now);
       this.#set({ phase: 'watching', lastError: undefined });
     } catch (e) {
       this.#record(cycle, { kind: 'sync', ok: false, error: formatError(e) });

@@ -217,7 +217,7 @@ describe('dev loop: one history record per cycle, over the real engine', { timeo
     const r = await cycle(() => writeFileSync(join(dir, 'www/index.html'), '<h1>synced</h1>\n'));
     // Only the synced path: the ignored debug.log written before did not join this cycle.
     assert.deepEqual(said(r), { trigger: 'change', kind: 'sync', paths: ['www/index.html'], ok: true, steps: 0, cachedSteps: 0 });
-    assert.equal(r.buildMs, 0);
+    assert.ok(r.buildMs > 0, `the copy is the sync's build time: ${r.buildMs} ms`);
     assert.ok(r.swapMs < 50, `no restart, so next to no swap: ${r.swapMs} ms`);
     assert.equal(snap().buildsStarted, builds, 'no build');
     assert.equal(snap().container?.id, running.id);
@@ -232,7 +232,7 @@ describe('dev loop: one history record per cycle, over the real engine', { timeo
     const started = (await live(running.id))?.startedAt;
     const r = await cycle(() => writeFileSync(join(dir, 'conf/app.conf'), 'level=2\n'));
     assert.deepEqual(said(r), { trigger: 'change', kind: 'sync', paths: ['conf/app.conf'], ok: true, steps: 0, cachedSteps: 0 });
-    assert.equal(r.buildMs, 0);
+    assert.ok(r.buildMs > 0, `the copy: ${r.buildMs} ms`);
     assert.ok(r.swapMs >= 50, `a stop and a start: ${r.swapMs} ms`);
     const now = await live(running.id);
     assert.equal(now?.state, 'running');
