@@ -67,11 +67,11 @@ if (files.length === 0) {
 }
 // A --test-reporter given here replaces the default spec reporter (node wants one destination per reporter).
 const reporter = nodeOpts.some((a) => a.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-// DOCKUI_TEST_TIMES=FILE: each test file's process appends its wall time (seconds) and path to FILE.
+// DOCKUI_TEST_TIMES=FILE: each test file's process appends its wall time (seconds), path and start (epoch s) to FILE.
 const times = process.env.DOCKUI_TEST_TIMES
   ? [
       `--import=data:text/javascript,${encodeURIComponent(
-        `import{appendFileSync}from'node:fs';const f=process.argv[1]??'';if(/\\.test\\.tsx?$/.test(f))process.on('exit',()=>appendFileSync(${JSON.stringify(process.env.DOCKUI_TEST_TIMES)},process.uptime().toFixed(1)+' '+f+'\\n'));`,
+        `import{appendFileSync}from'node:fs';const f=process.argv[1]??'';if(/\\.test\\.tsx?$/.test(f))process.on('exit',()=>{const u=process.uptime();appendFileSync(${JSON.stringify(process.env.DOCKUI_TEST_TIMES)},u.toFixed(1)+' '+f+' '+(Date.now()/1000-u).toFixed(1)+'\\n')});`,
       )}`,
     ]
   : [];
