@@ -65,13 +65,19 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...nodeOpts, ...files],
-  {
-    stdio: 'inherit',
-    cwd: top,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  },
-);
+// A --test-reporter given here replaces the default spec reporter (node wants one destination per reporter).
+const reporter = nodeOpts.some((a) => a.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
+// DOCKUI_TEST_TIMES=FILE: each test file's process appends its wall time (seconds), path and start (epoch s) to FILE.
+const times = process.env.DOCKUI_TEST_TIMES
+  ? [
+      `--import=data:text/javascript,${encodeURIComponent(
+        `import{appendFileSync}from'node:fs';const f=process.argv[1]??'';if(/\\.test\\.tsx?$/.test(f))process.on('exit',()=>{const u=process.uptime();appendFileSync(${JSON.stringify(process.env.DOCKUI_TEST_TIMES)},u.toFixed(1)+' '+f+' '+(Date.now()/1000-u).toFixed(1)+'\\n')});`,
+      )}`,
+    ]
+  : [];
+const child = spawn(process.execPath, ['--import', 'tsx', ...times, '--test', '--test-concurrency=2', ...reporter, ...nodeOpts, ...files], {
+  stdio: 'inherit',
+  cwd: top,
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
 child.on('exit', (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

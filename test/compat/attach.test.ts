@@ -5,6 +5,9 @@
 // on, --sig-proxy=false lets ctrl-c detach instead; --no-stdin sends nothing. A TTY container
 // is driven from a real terminal (tmux).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dockuiBin } from '../helpers/env.js';
 import { TmuxSession } from '../e2e/tmux.js';
@@ -13,6 +16,24 @@ import { scenario } from './scenario.js';
 describe('compat: attach', () => {
   const s = scenario('attach');
   const running = async (name: string) => (await s.sh(`$DOCKER inspect -f '{{.State.Status}}' ${name}`)).stdout.trim();
+  /** `dockui attach ARGS` as a child process (stdin /dev/null, or a pipe to type into); `until` polls its output. */
+  const attach = (args: readonly string[], stdin: 'ignore' | 'pipe' = 'ignore') => {
+    const child = spawn(process.execPath, ['--', dockuiBin, '--root', s.root, '--runroot', s.runRoot, 'attach', ...args], {
+      stdio: [stdin, 'pipe', 'pipe'],
+    });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+    const code = new Promise<number>((r) => child.on('close', (c, sig) => r(c ?? (sig ? 128 : 1))));
+    const until = async (ok: () => boolean, what: string, ms = 20_000) => {
+      for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50)))
+        if (Date.now() > end) {
+          child.kill('SIGKILL');
+          assert.fail(`timed out waiting for ${what}: ${JSON.stringify(out)}`);
+        }
+    };
+    return { child, out, code, until };
+  };
   before(async () => {
     const r = await s.sh('$DOCKER pull -q $IMAGE');
     assert.equal(r.code, 0, r.stderr);
@@ -25,7 +46,13 @@ describe('compat: attach', () => {
   it('output from now on, stdout and stderr apart; --sig-proxy=false: ctrl-c detaches, the container runs on', async () => {
     await s.sh(`$DOCKER run -d --name h14-tick $IMAGE sh -c 'i=0; while :; do i=$((i+1)); echo tick $i; echo err $i >&2; sleep 0.2; done'`);
     await s.until(`$DOCKER logs h14-tick 2>/dev/null | wc -l`, (o) => Number(o) >= 5);
-    const r = await s.sh(`timeout --preserve-status -s INT 1.5 $DOCKER attach --sig-proxy=false h14-tick`);
+    // Ctrl-C once a few lines came through (a fixed delay lost the race to Node's start on a loaded host).
+    const a = attach(['--sig-proxy=false', 'h14-tick']);
+    const lines = (t: string) => t.split('\n').filter(Boolean).length;
+    await a.until(() => lines(a.out.stdout) >= 3 && lines(a.out.stderr) >= 2, 'three ticks and two errs');
+    a.child.kill('SIGINT');
+    await a.code;
+    const r = a.out;
     const ticks = r.stdout.trim().split('\n');
     assert.ok(ticks.length >= 3, r.stdout);
     assert.ok(
@@ -45,24 +72,42 @@ describe('compat: attach', () => {
     assert.equal(r.code, 7, r.stderr);
     assert.equal(r.stdout, 'got-int\n');
     assert.equal((await s.sh(`$DOCKER inspect -f '{{.State.Status}} {{.State.ExitCode}}' h14-trap`)).stdout, 'exited 7\n');
-    await s.sh(`$DOCKER run -d --name h14-ends $IMAGE sh -c 'sleep 2; echo out; echo err >&2; exit 3'`);
-    const e = await s.sh(`$DOCKER attach h14-ends`);
-    assert.deepEqual([e.code, e.stdout, e.stderr], [3, 'out\n', 'err\n']);
+    // It ends once attach is there (its 'wait' lines came through) and /sig/go exists: a fixed
+    // sleep let it end before a loaded host's attach connected.
+    const sig = join(s.root, '..', 'sig');
+    mkdirSync(sig, { recursive: true });
+    await s.sh(
+      `$DOCKER run -d --name h14-ends -v ${sig}:/sig $IMAGE sh -c 'until [ -e /sig/go ]; do echo wait; sleep 0.1; done; echo out; echo err >&2; exit 3'`,
+    );
+    const e = attach(['h14-ends']);
+    await e.until(() => e.out.stdout.includes('wait\n'), 'a wait line');
+    writeFileSync(join(sig, 'go'), '');
+    assert.equal(await e.code, 3, e.out.stderr);
+    assert.match(e.out.stdout, /^(wait\n)+out\n$/);
+    assert.equal(e.out.stderr, 'err\n');
   });
 
   it('-i: stdin goes to the container; ctrl-p ctrl-q detaches ("read escape sequence", exit 1) and it runs on', async () => {
     await s.sh(`$DOCKER run -d -i --name h14-cat $IMAGE cat`);
-    const r = await s.sh(
-      `(sleep 0.5; printf 'hello\\n'; sleep 1; printf 'x\\020y\\n'; sleep 1; printf '\\020\\021') | $DOCKER attach h14-cat`,
-    );
-    assert.equal(r.code, 1, r.stderr);
+    // Each line is typed once cat has echoed the one before (fixed pauses made it slow); the
+    // detach keys come last, and then the end of input, as from a pipe.
+    const r = attach(['h14-cat'], 'pipe');
+    r.child.stdin!.write('hello\n');
+    await r.until(() => r.out.stdout === 'hello\n', 'hello echoed');
+    r.child.stdin!.write('x\x10y\n');
+    await r.until(() => r.out.stdout.length > 'hello\n'.length, 'the second line echoed');
+    r.child.stdin!.end('\x10\x11');
+    assert.equal(await r.code, 1, r.out.stderr);
     // A ctrl-p not followed by ctrl-q is passed on as typed.
-    assert.equal(r.stdout, 'hello\nx\x10y\n');
-    assert.equal(r.stderr, 'read escape sequence\n');
+    assert.equal(r.out.stdout, 'hello\nx\x10y\n');
+    assert.equal(r.out.stderr, 'read escape sequence\n');
     assert.equal(await running('h14-cat'), 'running');
     // Its stdin stayed open: a second attach types into the same cat; other keys detach.
-    const k = await s.sh(`(sleep 0.5; printf 'again\\n'; sleep 1; printf '\\001x') | $DOCKER attach --detach-keys ctrl-a,x h14-cat`);
-    assert.deepEqual([k.code, k.stdout, k.stderr], [1, 'again\n', 'read escape sequence\n']);
+    const k = attach(['--detach-keys', 'ctrl-a,x', 'h14-cat'], 'pipe');
+    k.child.stdin!.write('again\n');
+    await k.until(() => k.out.stdout !== '', 'again echoed');
+    k.child.stdin!.end('\x01x');
+    assert.deepEqual([await k.code, k.out.stdout, k.out.stderr], [1, 'again\n', 'read escape sequence\n']);
     // --no-stdin: nothing typed reaches it.
     const n = await s.sh(
       `(printf 'ignored\\n'; sleep 3) | timeout --preserve-status -s INT 1.5 $DOCKER attach --no-stdin --sig-proxy=false h14-cat`,

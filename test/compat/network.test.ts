@@ -71,9 +71,10 @@ describe('compat: network', () => {
     const get = await s.sh('$DOCKER run --rm --network cnet-fg $IMAGE wget -qO- http://fgweb:8080/hostname');
     assert.equal(get.code, 0, get.stderr);
     assert.equal(get.stdout.trim(), host);
-    // -it in a real terminal (util-linux script), on the same network.
+    // -it in a real terminal (util-linux script, given a size as a terminal window has one: a
+    // 0×0 pty costs dockui's 2 s wait for a size), on the same network.
     const tty = await s.sh(
-      `script -qec "$DOCKER run --rm -it --network cnet-fg $IMAGE sh -c 'tty; ping -c1 -W2 fgweb >/dev/null && echo reached'" /dev/null`,
+      `script -qec "stty rows 24 cols 80; $DOCKER run --rm -it --network cnet-fg $IMAGE sh -c 'tty; ping -c1 -W2 fgweb >/dev/null && echo reached'" /dev/null`,
     );
     assert.equal(tty.code, 0, tty.stdout + tty.stderr);
     assert.match(tty.stdout, /\/dev\/pts\/\d+\r?\n/);

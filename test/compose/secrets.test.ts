@@ -23,6 +23,7 @@ const compose = [
   '  app:',
   '    image: busybox:static',
   '    command: ["sleep", "300"]',
+  '    init: true', // sleep as pid 1 ignores SIGTERM: a recreate would wait out the 10 s grace
   '    secrets:',
   '      - pw',
   '      - source: token',

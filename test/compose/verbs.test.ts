@@ -249,11 +249,12 @@ describe('compose verbs', { timeout: 900_000 }, () => {
         child.stdin.end(input ?? '');
       });
     const compose = `${process.execPath} -- ${dockuiBin} compose -f ${join(dir, 'compose.yaml')}`;
-    // util-linux script gives the command a terminal.
+    // util-linux script gives the command a terminal (with a size, as a window has: a 0×0 pty costs
+    // dockui's 2 s wait for one).
     const tty = await run([
       'script',
       '-qec',
-      `${compose} run --rm --no-deps worker sh -c 'tty; nslookup db >/dev/null 2>&1; exit 4'`,
+      `stty rows 24 cols 80; ${compose} run --rm --no-deps worker sh -c 'tty; nslookup db >/dev/null 2>&1; exit 4'`,
       '/dev/null',
     ]);
     assert.equal(tty.code, 4, tty.out);

@@ -128,8 +128,9 @@ describe("a day's use of the TUI, end to end", () => {
     assert.match(s, /Logs · tuic-day-fail/);
 
     // ---- Three more, started from a shell beside the UI (they show at once: the event log).
+    // --init: sleep as pid 1 ignores SIGTERM, and the batch stop below would wait out its 10 s grace.
     for (const n of ['tuic-day-c', 'tuic-day-a', 'tuic-day-b'])
-      assert.equal((await runCli(['run', '-d', '--name', n, 'busybox:static', 'sleep', '300'], { root })).code, 0);
+      assert.equal((await runCli(['run', '-d', '--init', '--name', n, 'busybox:static', 'sleep', '300'], { root })).code, 0);
     t.sendKeys('1');
     await t.waitFor((x) => ['tuic-day-a', 'tuic-day-b', 'tuic-day-c'].every((n) => /\srunning\s/.test(rowOf(x, n) ?? '')), 30_000);
 

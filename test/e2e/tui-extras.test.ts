@@ -61,9 +61,11 @@ describe('dockui in a terminal: merged project logs, details from inspect, :, O 
     const image = `${registryAddr}/fixture/busybox:latest`;
     dockui('pull', '-q', image);
     const label = ['--label', 'com.docker.compose.project=tuiaproj'];
+    // --init: sh as pid 1 ignores SIGTERM, and each stop below would wait out its 10 s grace.
     dockui(
       'run',
       '-d',
+      '--init',
       '--name',
       'tuia-a1',
       ...label,

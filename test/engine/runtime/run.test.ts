@@ -148,15 +148,24 @@ describe('dockui run', () => {
   });
 
   it('gives -it a working shell in a pty', async () => {
-    // script(1) gives the CLI a real terminal, as a user's would be.
-    const cmd = `${process.execPath} ${dockuiBin} run -it --rm --hostname ttybox ${f.busybox} sh`;
+    // script(1) gives the CLI a real terminal, as a user's would be (with a size, as a window has:
+    // a 0×0 pty costs dockui's 2 s wait for one). `exit 4` once the shell has answered.
+    const cmd = `stty rows 24 cols 80; ${process.execPath} ${dockuiBin} run -it --rm --hostname ttybox ${f.busybox} sh`;
     const out = await new Promise<{ code: number; text: string }>((resolve) => {
       const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, DOCKUI_ROOT: f.root } });
       let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      let ended = false;
+      const end = () => {
+        if (!ended) child.stdin.end('exit 4\n');
+        ended = true;
+      };
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (/^42\r?$/m.test(text)) end();
+      });
       child.on('close', (code) => resolve({ code: code ?? -1, text }));
       child.stdin.write('tty; hostname; echo $((6*7))\n');
-      setTimeout(() => child.stdin.end('exit 4\n'), 1500);
+      setTimeout(end, 20_000).unref();
     });
     const text = out.text.replace(/\r/g, '');
     assert.match(text, /^\/dev\/pts\/\d+$/m);
