@@ -22,8 +22,8 @@ describe('compat: attach', () => {
       stdio: [stdin, 'pipe', 'pipe'],
     });
     const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (out.stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out.stderr += d.toString()));
     const code = new Promise<number>((r) => child.on('close', (c, sig) => r(c ?? (sig ? 128 : 1))));
     const until = async (ok: () => boolean, what: string, ms = 20_000) => {
       for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50)))
