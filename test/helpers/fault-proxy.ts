@@ -64,6 +64,8 @@ export async function startFaultProxy(target: string, port = 0): Promise<FaultPr
   const rules: FaultRule[] = [];
   const log: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
+  /** Requests to the registry still open: a client that went away takes its own with it. */
+  const upstream = new Set<http.ClientRequest>();
 
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
@@ -92,6 +94,9 @@ export async function startFaultProxy(target: string, port = 0): Promise<FaultPr
     const headers = { ...req.headers };
     if (fault?.kind === 'no-range') delete headers.range;
     const up = http.request({ host: thost, port: Number(tport), method, path, headers }, (ur) => {
+      // The client gone (killed, cancelled, timed out): the registry's answer goes too, as through
+      // any proxy; else it stayed paused (throttle, back-pressure) and kept this process alive.
+      res.on('close', () => ur.destroy());
       entry.status = ur.statusCode;
       const h = { ...ur.headers };
       if (fault && fault.kind !== 'throttle' && fault.kind !== 'no-range' && fault.kind !== 'trickle') {
@@ -171,6 +176,9 @@ export async function startFaultProxy(target: string, port = 0): Promise<FaultPr
       ur.on('error', () => res.destroy());
     });
     up.on('error', () => res.destroy());
+    upstream.add(up);
+    up.on('close', () => upstream.delete(up));
+    res.on('close', () => up.destroy());
     req.pipe(up);
   });
   server.on('connection', (s) => {
@@ -193,6 +201,7 @@ export async function startFaultProxy(target: string, port = 0): Promise<FaultPr
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        for (const u of upstream) u.destroy();
         server.close(() => resolve());
       }),
   };

@@ -35,21 +35,34 @@ describe('--chmod modes', () => {
       'u+x,g+X',
     ];
     const starts = [0o644, 0o600, 0o755, 0o700, 0o640, 0o4711, 0o2750, 0o000, 0o777, 0o1777];
-    let n = 0;
-    for (const spec of specs) {
-      const fn = parseChmod(spec);
-      for (const start of starts) {
+    const cases: { spec: string; start: number; isDir: boolean; p: string }[] = [];
+    for (const spec of specs)
+      for (const start of starts)
         for (const isDir of [false, true]) {
-          const p = join(tmp, `e${n++}`);
+          const p = join(tmp, `e${cases.length}`);
           if (isDir) mkdirSync(p);
           else writeFileSync(p, '');
-          execFileSync('chmod', [start.toString(8), p]);
-          execFileSync('sh', ['-c', 'umask 0 && chmod -- "$1" "$2"', 'sh', spec, p]);
-          // An octal mode is the mode, exactly (BuildKit); GNU chmod alone keeps a directory's setuid/setgid then.
-          const want = /^[0-7]+$/.test(spec) ? parseInt(spec, 8) : statSync(p).mode & 0o7777;
-          assert.equal(fn(start, isDir).toString(8), want.toString(8), `${spec} on ${isDir ? 'dir' : 'file'} ${start.toString(8)}`);
+          cases.push({ spec, start, isDir, p });
         }
-      }
+    // chmod(1) takes many files: one run per start mode, then one per spec (two processes per case
+    // took half a minute).
+    for (const start of starts) execFileSync('chmod', [start.toString(8), ...cases.filter((c) => c.start === start).map((c) => c.p)]);
+    for (const spec of specs)
+      execFileSync('sh', [
+        '-c',
+        'umask 0 && spec=$1 && shift && chmod -- "$spec" "$@"',
+        'sh',
+        spec,
+        ...cases.filter((c) => c.spec === spec).map((c) => c.p),
+      ]);
+    for (const { spec, start, isDir, p } of cases) {
+      // An octal mode is the mode, exactly (BuildKit); GNU chmod alone keeps a directory's setuid/setgid then.
+      const want = /^[0-7]+$/.test(spec) ? parseInt(spec, 8) : statSync(p).mode & 0o7777;
+      assert.equal(
+        parseChmod(spec)(start, isDir).toString(8),
+        want.toString(8),
+        `${spec} on ${isDir ? 'dir' : 'file'} ${start.toString(8)}`,
+      );
     }
   });
 
