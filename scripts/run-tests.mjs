@@ -75,9 +75,17 @@ const times = process.env.DOCKUI_TEST_TIMES
       )}`,
     ]
   : [];
-const child = spawn(process.execPath, ['--import', 'tsx', ...times, '--test', '--test-concurrency=2', ...reporter, ...nodeOpts, ...files], {
-  stdio: 'inherit',
-  cwd: top,
-  env: { ...process.env, NODE_NO_WARNINGS: '1' },
-});
+// A bound on every test and every file (Node applies --test-timeout to both): a hang fails its
+// file with "test timed out" instead of holding CI to its limit (one did, a race in a test). The
+// longest file took 98 s on a host at load 10.
+const timeout = nodeOpts.some((a) => a.startsWith('--test-timeout')) ? [] : ['--test-timeout=600000'];
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', ...times, '--test', '--test-concurrency=2', ...timeout, ...reporter, ...nodeOpts, ...files],
+  {
+    stdio: 'inherit',
+    cwd: top,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  },
+);
 child.on('exit', (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

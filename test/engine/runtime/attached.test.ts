@@ -36,7 +36,7 @@ describe('dockui run --rm in the foreground', () => {
       f.busybox,
       'sh',
       '-c',
-      'echo up; trap "echo bye; exit 9" TERM; while true; do sleep 0.1; done',
+      'trap "echo bye; exit 9" TERM; echo up; while true; do sleep 0.1; done',
     ]);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
     const waiter = f.cli(['wait', 'fg']);
@@ -62,7 +62,7 @@ describe('dockui run --rm in the foreground', () => {
       f.busybox,
       'sh',
       '-c',
-      'echo up; trap "exit 0" TERM; while true; do sleep 0.1; done',
+      'trap "exit 0" TERM; echo up; while true; do sleep 0.1; done',
     ]);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
     run.child.kill('SIGKILL');
@@ -75,7 +75,7 @@ describe('dockui run --rm in the foreground', () => {
   });
 
   it('passes a SIGTERM of dockui to the container; a second one kills it and leaves nothing once reconciled', async () => {
-    const polite = start(['run', '--rm', f.busybox, 'sh', '-c', 'echo up; trap "exit 5" TERM; while true; do sleep 0.1; done']);
+    const polite = start(['run', '--rm', f.busybox, 'sh', '-c', 'trap "exit 5" TERM; echo up; while true; do sleep 0.1; done']);
     await eventually(async () => polite.out.stdout.includes('up'), 15_000, 'the container to start');
     polite.child.kill('SIGTERM');
     assert.equal(await polite.done, 5);
@@ -135,7 +135,7 @@ describe('dockui run --rm in the foreground', () => {
       f.busybox,
       'sh',
       '-c',
-      'echo up; trap "exit 9" TERM; while true; do sleep 0.1; done',
+      'trap "exit 9" TERM; echo up; while true; do sleep 0.1; done',
     ]);
     await eventually(async () => run.out.stdout.includes('up'), 15_000, 'the container to start');
     await f.ok(['stop', '-t', '5', 'owned']);

@@ -19,7 +19,7 @@ describe('container lifecycle across processes', () => {
   it('keeps running after kill -9 of the dockui that started it; another process lists, stops and removes it', async () => {
     const starter = spawn(
       process.execPath,
-      [dockuiBin, 'run', '--name', 'survivor', f.busybox, 'sh', '-c', 'echo started; trap "exit 7" TERM; while true; do sleep 0.1; done'],
+      [dockuiBin, 'run', '--name', 'survivor', f.busybox, 'sh', '-c', 'trap "exit 7" TERM; echo started; while true; do sleep 0.1; done'],
       {
         env: { ...process.env, DOCKUI_ROOT: f.root },
         stdio: ['ignore', 'pipe', 'pipe'],
