@@ -82,12 +82,16 @@ describe('dockui in a terminal, end to end', () => {
     t.sendKeys('2');
     await t.waitFor(new RegExp(`› ${ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+[0-9a-f]{12}`));
 
-    // Run it from the form: a name and a published port.
+    // Run it from the form: a name, a published port and a command: the image's httpd under a
+    // shell that ends on SIGTERM (httpd as pid 1 ignores it, and the stop below waited out the
+    // 10 s grace).
     t.sendKeys('R');
     await t.waitFor('Run a container from');
     t.type('e2e-web');
     t.sendKeys('Tab');
     t.type(`127.0.0.1:${port}:8080`);
+    t.sendKeys('Tab', 'Tab');
+    t.type(`sh -c 'trap "exit 0" TERM; httpd -f -v -p 8080 -h /www & wait'`);
     t.sendKeys('Enter');
     const running = await t.waitFor((s) => /e2e-web\s.*running\s.*Up /.test(s) && s.includes('✓ started e2e-web'), 60_000);
     assert.match(running, new RegExp(`127\\.0\\.0\\.1:${port}->8080/tcp`));

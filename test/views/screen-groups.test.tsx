@@ -66,13 +66,16 @@ describe('screen over the real engine: Compose projects and pods in the list', {
       file,
       [
         'services:',
+        // init: sleep as pid 1 ignores SIGTERM; without it each stop, restart and down waits out the grace.
         '  web:',
         `    image: ${busybox}`,
         '    command: ["sleep", "300"]',
+        '    init: true',
         '    stop_grace_period: 1s',
         '  worker:',
         `    image: ${busybox}`,
         '    command: ["sleep", "300"]',
+        '    init: true',
         '    stop_grace_period: 1s',
         '',
       ].join('\n'),
@@ -136,7 +139,8 @@ describe('screen over the real engine: Compose projects and pods in the list', {
   it('a pod: its members under its header, the infra container not listed; s stops it, d removes it after y', async (ctx) => {
     if (!isRoot) return ctx.skip('needs root (runc)');
     const pod = await engine.pods.create({ name: 'tui13pod' });
-    await engine.containers.run({ image: busybox, name: 'tui13-in-pod', pod: 'tui13pod', cmd: ['sleep', '300'] });
+    // init: the pod stop below would wait out sleep's 10 s grace (pid 1 ignores SIGTERM).
+    await engine.containers.run({ image: busybox, name: 'tui13-in-pod', pod: 'tui13pod', cmd: ['sleep', '300'], init: true });
     await engine.containers.run({ image: busybox, name: 'tui13-alone', cmd: ['sleep', '300'] });
     const s = await open();
     let f = await s.waitFor((f) => f.includes('▾ tui13pod') && f.includes('tui13-alone'), 'the pod header', 15_000);
