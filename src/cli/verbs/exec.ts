@@ -1,7 +1,8 @@
 // `dockui exec`: a command in a running container. -it from a terminal is a session the detach
 // keys (--detach-keys, default ctrl-p,ctrl-q as attach's) leave running: docker's "read escape
 // sequence" and exit 1, as `docker exec -it` and `dockui attach` give. Docker checks the keys
-// whatever the other flags say; without -t (no pty, no escape proxy) they change nothing.
+// whatever the other flags say; without -t (no pty, no escape proxy) they change nothing. -d
+// leaves nothing behind the command: no process file, no runc or other helper waiting on it.
 import { EngineError } from '../../engine/define.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
@@ -41,8 +42,13 @@ export const execVerb = defineVerb({
       ...(flags.user ? { user: flags.user } : {}),
       ...(flags.workdir ? { workdir: flags.workdir } : {}),
     };
+    // Nothing attached; the command runs on, and nothing of this command stays behind it.
+    if (flags.detach) {
+      await c.execDetached(target, { ...common, tty: flags.tty ?? false });
+      return 0;
+    }
     // The pty sized (the API's client resizes after the start) and raw; put back if the exec is refused.
-    const restore = await terminalFor((flags.tty ?? false) && !flags.detach);
+    const restore = await terminalFor(flags.tty ?? false);
     if (session) return execSession(ctx, target, common, flags['detach-keys'], restore);
     const child = await c
       .exec(target, {
@@ -54,10 +60,6 @@ export const execVerb = defineVerb({
         restore();
         throw e;
       });
-    if (flags.detach) {
-      child.unref();
-      return 0;
-    }
     return await new Promise<number>((res) => {
       child.on('close', (code, sig) => res(code ?? (sig ? 128 + 9 : 126)));
       child.on('error', () => res(126));

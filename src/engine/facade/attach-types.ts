@@ -55,4 +55,11 @@ export interface ExecSessionApi {
    * execSession throws.
    */
   execDetachKeys(keys: string): Promise<Buffer>;
+  /**
+   * `docker exec -d`: resolves once the command runs; its output goes nowhere and nothing of
+   * this call stays behind it under the run root. Without a TTY that is `runc exec --detach`
+   * (no helper at all); with one, the pty's `script` and a `cat` draining it, which end when the
+   * command does. A command that cannot start: failed_precondition, runc's words, exit 1.
+   */
+  execDetached(idOrName: string, opts: Omit<ExecOptions, 'interactive' | 'stdio'>): Promise<void>;
 }
