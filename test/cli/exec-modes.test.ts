@@ -1,9 +1,10 @@
 // `dockui exec -d`, as docker 20.10 behaves (checked against a reference dockerd with
 // /usr/bin/docker): the command runs on, its output goes nowhere, and once it has ended nothing
-// of it is left — no process file under RUNROOT/exec, no runc, no `script` or `cat`.
+// of it is left — no process file under RUNROOT/exec, no runc, no `script` or `cat`. A process
+// file a killed dockui left is a leftover for `system check`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dockuiBin, registry, runCli, tempRoot } from '../helpers/env.js';
@@ -111,5 +112,26 @@ describe('dockui exec -d', () => {
       assert.deepEqual(execFiles(), []);
     }
     await until('no helpers', () => (JSON.stringify(sessionHelpers(runRoot)) === JSON.stringify(noHelpers) ? true : undefined));
+  });
+
+  it('a process file a killed dockui left: system check reports it, --repair removes it; a fresh one is left be', async () => {
+    const dir = join(runRoot, 'exec');
+    mkdirSync(dir, { recursive: true });
+    const stale = join(dir, '0123456789abcdef-deadbeef.json');
+    const fresh = join(dir, '0123456789abcdef-0badcafe.json');
+    writeFileSync(stale, '{}');
+    writeFileSync(fresh, '{}');
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(stale, old, old);
+    const c = await cli('system', 'check');
+    assert.equal(c.code, 1, c.stdout + c.stderr);
+    assert.deepEqual(
+      c.stdout.split('\n').filter((l) => l.startsWith('leftover ')),
+      [`leftover tmp ${stale}: stale exec process file ${stale}`],
+    );
+    const r = await cli('system', 'check', '--repair');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(execFiles(), ['0123456789abcdef-0badcafe.json']);
+    rmSync(fresh);
   });
 });
