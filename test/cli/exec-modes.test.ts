@@ -1,7 +1,9 @@
-// `dockui exec -d`, as docker 20.10 behaves (checked against a reference dockerd with
-// /usr/bin/docker): the command runs on, its output goes nowhere, and once it has ended nothing
-// of it is left — no process file under RUNROOT/exec, no runc, no `script` or `cat`. A process
-// file a killed dockui left is a leftover for `system check`.
+// `dockui exec -d` and `exec -t` without a terminal, as docker 20.10 behaves (checked against a
+// reference dockerd with /usr/bin/docker). -d: the command runs on, its output goes nowhere, and
+// once it has ended nothing of it is left — no process file under RUNROOT/exec, no runc, no
+// `script` or `cat`. -t without a terminal on stdin: the command still gets a pty (its output,
+// stderr too, comes on stdout with the pty's \r\n), stdin is not attached, and its exit code is
+// exec's; -it without one stays docker's refusal.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { dockuiBin, registry, runCli, tempRoot } from '../helpers/env.js';
 import { sessionHelpers, until } from '../helpers/procs.js';
 
-describe('dockui exec -d', () => {
+describe('dockui exec -d, and -t without a terminal', () => {
   const t = tempRoot('dockui-exec-modes-');
   const root = join(t.root, 'root');
   const runRoot = join(t.root, 'run');
@@ -112,6 +114,24 @@ describe('dockui exec -d', () => {
       assert.deepEqual(execFiles(), []);
     }
     await until('no helpers', () => (JSON.stringify(sessionHelpers(runRoot)) === JSON.stringify(noHelpers) ? true : undefined));
+  });
+
+  it("-t without a terminal: a pty inside, its output on stdout, the command's exit code", async () => {
+    const r = await cli('exec', '-t', box, 'sh', '-c', 'tty; echo out; echo err >&2; exit 3');
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /^\/dev\/pts\/\d+\r\nout\r\nerr\r\n$/);
+    assert.equal(r.stderr, '');
+    // stdin is not attached (docker's -t alone): what is piped in never reaches the command.
+    const p = await runCli(['--root', root, '--runroot', runRoot, 'exec', '-t', box, 'sh', '-c', 'read -t 1 x; echo "got:$x"'], {
+      root,
+      input: 'typed\n',
+    });
+    assert.deepEqual([p.code, p.stdout, p.stderr], [0, 'got:\r\n', '']);
+    assert.deepEqual(execFiles(), []);
+    assert.deepEqual(sessionHelpers(runRoot), noHelpers);
+    // -it still needs a terminal (docker's CLI check and words).
+    const it = await cli('exec', '-it', box, 'true');
+    assert.deepEqual([it.code, it.stdout, it.stderr], [1, '', 'dockui: the input device is not a TTY\n']);
   });
 
   it('a process file a killed dockui left: system check reports it, --repair removes it; a fresh one is left be', async () => {

@@ -24,10 +24,16 @@ export interface AttachResult {
   readonly exitCode?: number;
 }
 
-/** `docker exec -it`: the command in the container on a pty of its own, detachable. */
+/**
+ * `docker exec -it` (and `-t` without -i): the command in the container on a pty of its own,
+ * detachable.
+ */
 export interface ExecSessionOptions extends Omit<ExecOptions, 'tty' | 'interactive' | 'stdio'> {
-  /** The terminal's input (raw), forwarded with the detach keys held back. */
-  readonly stdin: NodeJS.ReadableStream;
+  /**
+   * The terminal's input (raw), forwarded with the detach keys held back. Absent (`exec -t`
+   * without -i): nothing is written to the pty, whose input stays open, as Docker leaves it.
+   */
+  readonly stdin?: NodeJS.ReadableStream;
   /** The pty's output: stdout and stderr together, as a terminal shows them. */
   readonly stdout: NodeJS.WritableStream;
   /** moby's syntax, as attach's; "" or absent: ctrl-p,ctrl-q. */

@@ -4,7 +4,8 @@
 // pipes change hands (handOff): a small detached `cat` reads the output into /dev/null and holds
 // the input open, so the command runs on after this process has gone (Docker discards a
 // detached exec's output too), and `cat` ends when the command does (`script` exits and closes
-// its output). `exec -d -t` hands off as soon as the command runs.
+// its output). `exec -t` without -i is the same session with no input; `exec -d -t` hands off as
+// soon as the command runs.
 import { constants } from 'node:os';
 import { EngineError } from '../define.js';
 import { resizePty } from '../runtime/pty.js';
@@ -91,9 +92,9 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
     const finish = (r: AttachResult) => {
       if (done) return;
       done = true;
-      input.off('data', onIn);
-      input.off('end', onEnd);
-      input.pause();
+      input?.off('data', onIn);
+      input?.off('end', onEnd);
+      input?.pause();
       opts.signal?.removeEventListener('abort', detach);
       offResize?.();
       resolve(r);
@@ -101,7 +102,7 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
     const detach = () => {
       if (done || detaching) return;
       detaching = true;
-      input.off('data', onIn);
+      input?.off('data', onIn);
       void handOff(pty, resized).then(() => finish({ detached: true }));
     };
     const onIn = (d: Buffer) => {
@@ -114,9 +115,9 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
     stdin.on('error', () => undefined);
     stdout.on('data', onOut);
     stderr.on('data', onOut);
-    input.on('data', onIn);
-    input.on('end', onEnd);
-    input.resume();
+    input?.on('data', onIn);
+    input?.on('end', onEnd);
+    input?.resume();
     if (opts.signal?.aborted) detach();
     else opts.signal?.addEventListener('abort', detach, { once: true });
     child.on('close', (code, sig) => finish({ detached: false, exitCode: exitCodeOf(code, sig) }));
