@@ -1,9 +1,10 @@
 // `dockui exec`: a command in a running container. -it from a terminal is a session the detach
-// keys (--detach-keys, default ctrl-p,ctrl-q as attach's) leave running: docker's "read escape
-// sequence" and exit 1, as `docker exec -it` and `dockui attach` give. Docker checks the keys
-// whatever the other flags say; without -t (no pty, no escape proxy) they change nothing. -t
-// without a terminal on stdin runs on a pty of its own too (its output only, as docker's). -d
-// leaves nothing behind the command: no process file, no runc or other helper waiting on it.
+// keys (--detach-keys, else the detachKeys of docker's client config; default ctrl-p,ctrl-q as
+// attach's) leave running: docker's "read escape sequence" and exit 1, as `docker exec -it` and
+// `dockui attach` give. Docker checks the keys whatever the other flags say; without -t (no pty,
+// no escape proxy) they change nothing. -t without a terminal on stdin runs on a pty of its own
+// too (its output only, as docker's). -d leaves nothing behind the command: no process file, no
+// runc or other helper waiting on it.
 import { EngineError } from '../../engine/define.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
@@ -35,7 +36,9 @@ export const execVerb = defineVerb({
     // Docker's check and words (its CLI's, before the daemon is asked anything).
     if (!flags.detach && tty && interactive && !ctx.stdin.isTTY)
       throw new EngineError('invalid_argument', 'the input device is not a TTY', { exitCode: 1 });
-    const detachKeys = flags['detach-keys'];
+    // docker's CLI sends the keys (the flag's, else its config file's) with every exec: checked
+    // whatever the flags. An empty flag is no flag (docker's).
+    const detachKeys = flags['detach-keys'] || (await c.configDetachKeys());
     if (detachKeys !== undefined) await c.execDetachKeys(detachKeys);
     // --env-file's lines, then -e (docker's order: a flag wins over a file).
     const envLines = [...(await Promise.all((flags['env-file'] ?? []).map(readEnvFile))).flat(), ...(flags.env ?? [])];

@@ -68,4 +68,12 @@ export interface ExecSessionApi {
    * command does. A command that cannot start: failed_precondition, runc's words, exit 1.
    */
   execDetached(idOrName: string, opts: Omit<ExecOptions, 'interactive' | 'stdio'>): Promise<void>;
+  /**
+   * The `detachKeys` of Docker's client config (~/.docker/config.json, or
+   * $DOCKER_CONFIG/config.json, the file login keeps its credentials in): docker's CLI's default
+   * for attach and exec when no --detach-keys is given. undefined when the file or the key is
+   * absent (or ""). A value that is no key sequence (or no string), or a file that is no JSON
+   * object: invalid_argument naming the file, exit 1.
+   */
+  configDetachKeys(): Promise<string | undefined>;
 }

@@ -284,6 +284,9 @@ export class ContainerEngineImpl implements ContainerEngine {
     const { detachPty } = await import('./exec-session.js');
     return detachPty(await rt.execPty(idOrName, rest));
   }
+  async configDetachKeys(): Promise<string | undefined> {
+    return (await import('./exec-session.js')).configDetachKeys();
+  }
 
   async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {
     const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);

@@ -24,6 +24,26 @@ export function execDetachKeys(keys: string | undefined): Buffer {
   }
 }
 
+/** `detachKeys` of Docker's client config, checked (ContainerEngine.configDetachKeys). */
+export async function configDetachKeys(): Promise<string | undefined> {
+  const { configPath, readConfig } = await import('../registry/credentials.js');
+  const path = configPath();
+  // docker's CLI gives up on such a value with exit 1 (the daemon's refusal).
+  const bad = (why: string) => new EngineError('invalid_argument', why, { exitCode: 1 });
+  const cfg = await readConfig(path).catch((e: Error) => {
+    throw bad(e.message);
+  });
+  const keys = cfg.detachKeys;
+  if (keys === undefined || keys === '') return undefined;
+  if (typeof keys !== 'string') throw bad(`invalid detachKeys ${JSON.stringify(keys)} in ${path}: not a string`);
+  try {
+    detachKeyBytes(keys);
+  } catch (e) {
+    throw bad(`invalid detachKeys ${JSON.stringify(keys)} in ${path}: ${(e as Error).message.replace(/^.*provided: /, '')}`);
+  }
+  return keys;
+}
+
 const exitCodeOf = (code: number | null, sig: NodeJS.Signals | null) => code ?? 128 + (sig ? constants.signals[sig] : 9);
 
 /**
