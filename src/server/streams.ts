@@ -258,7 +258,8 @@ export class Execs {
           'exec',
           e.stdin ? '-it' : '-t',
           // The CLI's session reads them (with stdin): the process runs on, the stream ends.
-          ...(e.detachKeys ? ['--detach-keys', e.detachKeys] : []),
+          // Always given: "" is the daemon's default, not the keys of the service's client config.
+          `--detach-keys=${e.detachKeys || 'ctrl-p,ctrl-q'}`,
           ...(e.env ?? []).flatMap((v) => ['-e', v]),
           ...(e.user ? ['-u', e.user] : []),
           ...(e.workdir ? ['-w', e.workdir] : []),

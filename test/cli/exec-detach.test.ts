@@ -6,62 +6,12 @@
 // sequence is the daemon's one line and exit 1, with or without -t; without -t the keys are
 // accepted and change nothing (no pty, no escape proxy: the bytes reach the command).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TmuxSession } from '../e2e/tmux.js';
 import { dockuiBin, registry, runCli, tempRoot } from '../helpers/env.js';
-
-/** Inode of a socket an fd of a process holds (Node's child stdio are socket pairs). */
-function socketOf(pid: number, fd: number): string | undefined {
-  try {
-    return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
-  } catch {
-    return undefined; // gone
-  }
-}
-
-/**
- * Pids of the `script` processes running runc under this run root, and of the `cat`s reading
- * their output: a cat whose stdin is the other end of a script's stdout (`ss` knows the peers).
- */
-function sessionHelpers(runRoot: string): { scripts: number[]; cats: number[] } {
-  const procs: { pid: number; argv: string[] }[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      procs.push({ pid: Number(e), argv: readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0') });
-    } catch {
-      // gone
-    }
-  }
-  const peer = new Map<string, string>();
-  for (const line of execFileSync('ss', ['-xn'], { encoding: 'utf8' }).split('\n').slice(1)) {
-    const w = line.trim().split(/\s+/);
-    if (w.length >= 8) peer.set(w[5]!, w[7]!);
-  }
-  const scripts = procs.filter((p) => p.argv[0]?.endsWith('script') && p.argv.some((a) => a.includes(`${runRoot}/runc`))).map((p) => p.pid);
-  const outputs = new Set(scripts.map((pid) => socketOf(pid, 1)).filter((x) => x !== undefined));
-  const cats = procs
-    .filter((p) => p.argv[0] === 'cat')
-    .filter((p) => {
-      const fd0 = socketOf(p.pid, 0);
-      return fd0 !== undefined && outputs.has(peer.get(fd0) ?? '');
-    })
-    .map((p) => p.pid);
-  return { scripts, cats };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { sessionHelpers, until } from '../helpers/procs.js';
 
 describe('dockui exec --detach-keys', () => {
   const t = tempRoot('dockui-exec-detach-');
@@ -225,6 +175,6 @@ describe('dockui exec --detach-keys', () => {
       }
     };
     await until('the helpers to end', () => ([...h.scripts, ...h.cats].some(alive) ? undefined : true), 10_000);
-    assert.deepEqual(sessionHelpers(runRoot), { scripts: [], cats: [] });
+    assert.deepEqual(sessionHelpers(runRoot), { scripts: [], cats: [], runcExecs: [] });
   });
 });

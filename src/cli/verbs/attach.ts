@@ -1,7 +1,8 @@
 // `dockui attach`: docker's attach to a running container — its output from now on, stdin when
-// it was created with -i (not with --no-stdin), detached by ctrl-p ctrl-q (--detach-keys) with
-// docker's "read escape sequence" and exit 1; the container's exit code when it exits. Without a
-// TTY, --sig-proxy (default) passes the signals this process gets on to the container.
+// it was created with -i (not with --no-stdin), detached by ctrl-p ctrl-q (--detach-keys, else
+// the detachKeys of docker's client config, as docker's CLI reads them) with docker's "read
+// escape sequence" and exit 1; the container's exit code when it exits. Without a TTY,
+// --sig-proxy (default) passes the signals this process gets on to the container.
 import { EngineError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
 
@@ -22,6 +23,9 @@ export const verb = defineVerb({
     const withStdin = flags['no-stdin'] !== true && c.interactive;
     const term = ctx.stdin.isTTY === true;
     if (withStdin && c.tty && !term) throw new EngineError('invalid_argument', 'the input device is not a TTY', { exitCode: 1 });
+    // The flag's, else those of docker's client config (an empty flag is no flag), read after
+    // docker's checks of the container (a stopped one is refused by attach, below).
+    const detachKeys = flags['detach-keys'] || (c.state === 'running' ? await ctx.engine.containers.configDetachKeys() : undefined);
     const sigProxy = flags['sig-proxy'] !== false && !c.tty;
     const ac = new AbortController();
     // Without the proxy, the first signal detaches (the container keeps running).
@@ -40,7 +44,7 @@ export const verb = defineVerb({
         stdout: ctx.stdout.stream,
         stderr: ctx.stderr.stream,
         ...(withStdin ? { stdin: ctx.stdin } : {}),
-        ...(flags['detach-keys'] !== undefined ? { detachKeys: flags['detach-keys'] } : {}),
+        ...(detachKeys !== undefined ? { detachKeys } : {}),
         ...(c.tty && ctx.stdout.isTTY ? { size: size() } : {}),
         onResize: (l) => {
           const h = () => l(size());

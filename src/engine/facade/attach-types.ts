@@ -24,10 +24,16 @@ export interface AttachResult {
   readonly exitCode?: number;
 }
 
-/** `docker exec -it`: the command in the container on a pty of its own, detachable. */
+/**
+ * `docker exec -it` (and `-t` without -i): the command in the container on a pty of its own,
+ * detachable.
+ */
 export interface ExecSessionOptions extends Omit<ExecOptions, 'tty' | 'interactive' | 'stdio'> {
-  /** The terminal's input (raw), forwarded with the detach keys held back. */
-  readonly stdin: NodeJS.ReadableStream;
+  /**
+   * The terminal's input (raw), forwarded with the detach keys held back. Absent (`exec -t`
+   * without -i): nothing is written to the pty, whose input stays open, as Docker leaves it.
+   */
+  readonly stdin?: NodeJS.ReadableStream;
   /** The pty's output: stdout and stderr together, as a terminal shows them. */
   readonly stdout: NodeJS.WritableStream;
   /** moby's syntax, as attach's; "" or absent: ctrl-p,ctrl-q. */
@@ -55,4 +61,19 @@ export interface ExecSessionApi {
    * execSession throws.
    */
   execDetachKeys(keys: string): Promise<Buffer>;
+  /**
+   * `docker exec -d`: resolves once the command runs; its output goes nowhere and nothing of
+   * this call stays behind it under the run root. Without a TTY that is `runc exec --detach`
+   * (no helper at all); with one, the pty's `script` and a `cat` draining it, which end when the
+   * command does. A command that cannot start: failed_precondition, runc's words, exit 1.
+   */
+  execDetached(idOrName: string, opts: Omit<ExecOptions, 'interactive' | 'stdio'>): Promise<void>;
+  /**
+   * The `detachKeys` of Docker's client config (~/.docker/config.json, or
+   * $DOCKER_CONFIG/config.json, the file login keeps its credentials in): docker's CLI's default
+   * for attach and exec when no --detach-keys is given. undefined when the file or the key is
+   * absent (or ""). A value that is no key sequence (or no string), or a file that is no JSON
+   * object: invalid_argument naming the file, exit 1.
+   */
+  configDetachKeys(): Promise<string | undefined>;
 }

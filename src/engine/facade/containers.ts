@@ -277,6 +277,16 @@ export class ContainerEngineImpl implements ContainerEngine {
     const pty = await (await this.#rt()).execPty(idOrName, { args, env, user, workdir, privileged });
     return runExecSession(pty, opts, keys);
   }
+  async execDetached(idOrName: string, opts: Omit<ExecOptions, 'interactive' | 'stdio'>): Promise<void> {
+    const rt = await this.#rt();
+    const { tty, ...rest } = opts;
+    if (!tty) return rt.execDetached(idOrName, rest);
+    const { detachPty } = await import('./exec-session.js');
+    return detachPty(await rt.execPty(idOrName, rest));
+  }
+  async configDetachKeys(): Promise<string | undefined> {
+    return (await import('./exec-session.js')).configDetachKeys();
+  }
 
   async copyFrom(idOrName: string, ctrPath: string, to: CopyEnd, opts?: CopyOptions): Promise<void> {
     const [rt, { copyFromContainer }] = await Promise.all([this.#rt(), import('./archive.js')]);

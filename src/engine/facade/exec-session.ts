@@ -1,12 +1,15 @@
 // `docker exec -it` with detach keys (ContainerEngine.execSession): the command runs on a pty of
 // `script`'s (the runtime's execPty); this copies the caller's input in, through attach's escape
 // proxy so the keys are read as attach reads them, and the pty's output out. On the keys the
-// pipes change hands: a small detached `cat` reads the output into /dev/null and holds the input
-// open, so the command runs on after this process has gone (Docker discards a detached exec's
-// output too), and `cat` ends when the command does (`script` exits and closes its output).
+// pipes change hands (handOff): a small detached `cat` reads the output into /dev/null and holds
+// the input open, so the command runs on after this process has gone (Docker discards a
+// detached exec's output too), and `cat` ends when the command does (`script` exits and closes
+// its output). `exec -t` without -i is the same session with no input; `exec -d -t` hands off as
+// soon as the command runs.
 import { constants } from 'node:os';
 import { EngineError } from '../define.js';
 import { resizePty } from '../runtime/pty.js';
+import { runcMessage } from '../runtime/oci-runtime.js';
 import type { PtyExec } from '../runtime/support.js';
 import type { AttachResult, ExecSessionOptions } from './attach-types.js';
 import { defaultDetachKeys, detachKeyBytes, EscapeProxy } from './attach.js';
@@ -21,50 +24,106 @@ export function execDetachKeys(keys: string | undefined): Buffer {
   }
 }
 
+/** `detachKeys` of Docker's client config, checked (ContainerEngine.configDetachKeys). */
+export async function configDetachKeys(): Promise<string | undefined> {
+  const { configPath, readConfig } = await import('../registry/credentials.js');
+  const path = configPath();
+  // docker's CLI gives up on such a value with exit 1 (the daemon's refusal).
+  const bad = (why: string) => new EngineError('invalid_argument', why, { exitCode: 1 });
+  const cfg = await readConfig(path).catch((e: Error) => {
+    throw bad(e.message);
+  });
+  const keys = cfg.detachKeys;
+  if (keys === undefined || keys === '') return undefined;
+  if (typeof keys !== 'string') throw bad(`invalid detachKeys ${JSON.stringify(keys)} in ${path}: not a string`);
+  try {
+    detachKeyBytes(keys);
+  } catch (e) {
+    throw bad(`invalid detachKeys ${JSON.stringify(keys)} in ${path}: ${(e as Error).message.replace(/^.*provided: /, '')}`);
+  }
+  return keys;
+}
+
 const exitCodeOf = (code: number | null, sig: NodeJS.Signals | null) => code ?? 128 + (sig ? constants.signals[sig] : 9);
+
+/**
+ * Gives the pty's pipes to a detached `cat` (output to /dev/null, input held open) once runc has
+ * read the process file and `ready` (the window size set) has settled, and lets go of `script`:
+ * this process may exit a moment later, the command runs on.
+ */
+async function handOff(pty: PtyExec, ready: Promise<unknown>): Promise<void> {
+  const { child, started } = pty;
+  const [stdin, stdout, stderr] = [child.stdin!, child.stdout!, child.stderr!];
+  for (const s of [stdout, stderr]) {
+    s.removeAllListeners('data');
+    s.pause();
+  }
+  await Promise.all([started, ready]);
+  if (child.exitCode === null && child.signalCode === null) {
+    const drain = process.getBuiltinModule('node:child_process').spawn('cat', [], {
+      detached: true,
+      cwd: '/',
+      stdio: [stdout, 'ignore', 'ignore', stdin, stderr],
+    });
+    drain.on('error', () => undefined);
+    drain.unref();
+  }
+  child.unref();
+  for (const s of [stdin, stdout, stderr]) s.destroy();
+}
+
+/**
+ * `exec -d -t`: the command on its pty, left to run once it does. runc's refusal (the command
+ * cannot start) comes on the pty: that text is the error (exit 1, as docker's).
+ */
+export async function detachPty(pty: PtyExec): Promise<void> {
+  const { child, started } = pty;
+  let said = '';
+  child.stdout!.on('data', (d: Buffer) => (said += d.toString()));
+  child.stdin!.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => {
+    child.on('close', () => resolve());
+    child.on('error', () => resolve());
+  });
+  if ((await started) === undefined) {
+    await closed;
+    // runc wrote it to a terminal: logrus's coloured text ("ERRO[0000] …").
+    const text = said
+      .replace(/\r/g, '')
+      // eslint-disable-next-line no-control-regex -- the colours' escapes are what goes
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .replace(/^(?:ERRO|FATA)\[\d+\]\s*/gm, '');
+    throw new EngineError('failed_precondition', `OCI runtime exec failed: ${runcMessage(text)}`, { exitCode: 1 });
+  }
+  await handOff(pty, Promise.resolve());
+}
 
 export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, keys: Buffer): Promise<AttachResult> {
   const { child, started } = pty;
   const [stdin, stdout, stderr] = [child.stdin!, child.stdout!, child.stderr!];
+  const input = opts.stdin;
   const resized = opts.size ? resizePty(child, opts.size.rows, opts.size.cols) : Promise.resolve();
   const offResize = opts.onResize?.((s) => void resizePty(child, s.rows, s.cols));
   const proxy = new EscapeProxy(keys);
   const result = await new Promise<AttachResult>((resolve) => {
     let done = false;
+    let detaching = false;
     const onOut = (d: Buffer) => opts.stdout.write(d);
     const finish = (r: AttachResult) => {
       if (done) return;
       done = true;
-      opts.stdin.off('data', onIn);
-      opts.stdin.off('end', onEnd);
-      opts.stdin.pause();
+      input?.off('data', onIn);
+      input?.off('end', onEnd);
+      input?.pause();
       opts.signal?.removeEventListener('abort', detach);
       offResize?.();
       resolve(r);
     };
-    // The pipes go to `cat` once runc has read the process file (it is removed then) and the
-    // window size is set: this process may be gone a moment later.
     const detach = () => {
-      if (done) return;
-      opts.stdin.off('data', onIn);
-      for (const s of [stdout, stderr]) {
-        s.off('data', onOut);
-        s.pause();
-      }
-      void Promise.all([started, resized]).then(() => {
-        if (child.exitCode === null && child.signalCode === null) {
-          const drain = process.getBuiltinModule('node:child_process').spawn('cat', [], {
-            detached: true,
-            cwd: '/',
-            stdio: [stdout, 'ignore', 'ignore', stdin, stderr],
-          });
-          drain.on('error', () => undefined);
-          drain.unref();
-        }
-        child.unref();
-        for (const s of [stdin, stdout, stderr]) s.destroy();
-        finish({ detached: true });
-      });
+      if (done || detaching) return;
+      detaching = true;
+      input?.off('data', onIn);
+      void handOff(pty, resized).then(() => finish({ detached: true }));
     };
     const onIn = (d: Buffer) => {
       const { forward, detach: matched } = proxy.push(d);
@@ -76,9 +135,9 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
     stdin.on('error', () => undefined);
     stdout.on('data', onOut);
     stderr.on('data', onOut);
-    opts.stdin.on('data', onIn);
-    opts.stdin.on('end', onEnd);
-    opts.stdin.resume();
+    input?.on('data', onIn);
+    input?.on('end', onEnd);
+    input?.resume();
     if (opts.signal?.aborted) detach();
     else opts.signal?.addEventListener('abort', detach, { once: true });
     child.on('close', (code, sig) => finish({ detached: false, exitCode: exitCodeOf(code, sig) }));

@@ -45,7 +45,7 @@ export const leftoverFinders: LeftoverFinder[] = [
     const m = await import('../runtime/leftovers.js');
     type Found = Awaited<ReturnType<typeof m.findRuntimeLeftovers>>[number];
     const toLeftover = (l: Found, runRoot: string): Leftover => {
-      const kind = l.kind === 'slirp4netns' || l.kind === 'conmon' ? 'process' : l.kind === 'runc' ? 'tmp' : l.kind;
+      const kind = l.kind === 'slirp4netns' || l.kind === 'conmon' ? 'process' : l.kind === 'runc' || l.kind === 'exec' ? 'tmp' : l.kind;
       return { kind, path: l.path ?? (l.kind === 'runc' ? join(runRoot, 'runc', l.id) : undefined), pid: l.pid, detail: l.what };
     };
     const key = (l: Leftover) => `${l.kind} ${l.path ?? ''} ${l.pid ?? ''}`;

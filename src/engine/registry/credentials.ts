@@ -25,7 +25,8 @@ interface DockerConfig {
 const dockerHubKey = 'https://index.docker.io/v1/';
 
 export function configPath(): string {
-  const dir = process.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+  // docker's: an empty DOCKER_CONFIG is none.
+  const dir = process.env.DOCKER_CONFIG || join(homedir(), '.docker');
   return join(dir, 'config.json');
 }
 
@@ -42,7 +43,7 @@ function hostOfKey(key: string): string {
   return k === 'index.docker.io' || k === 'registry-1.docker.io' ? 'docker.io' : k;
 }
 
-async function readConfig(path = configPath()): Promise<DockerConfig> {
+export async function readConfig(path = configPath()): Promise<DockerConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

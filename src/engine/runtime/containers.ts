@@ -14,7 +14,7 @@ import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
 import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
-import { dockuiBin, initAlive, sleep, type ExecOptions, type PtyExec } from './support.js';
+import { dockuiBin, initAlive, runcFailure, sleep, type ExecOptions, type PtyExec } from './support.js';
 import { spawnInPty } from './pty.js';
 import { unmount } from './rootfs.js';
 import { ContainerLifecycle } from './lifecycle.js';
@@ -120,14 +120,47 @@ export class Containers extends ContainerLifecycle {
 
   // ---- exec, stats, top
 
+  /**
+   * `runc exec` in the foreground of this process, with its stdio or pipes. The process file is
+   * removed once runc has started the process (or has failed to): a caller that exits first
+   * (SIGKILL included, once it runs) leaves nothing under the run root.
+   */
   async exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess> {
     const { id, file } = await this.#execProcess(idOrName, opts);
+    const pidFile = file.replace(/\.json$/, '.pid');
     const stdio = opts.stdio ?? 'inherit';
     const child = this.runtime.exec(id, file, {
       stdio: stdio === 'inherit' ? [opts.interactive || opts.tty ? 'inherit' : 'ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+      pidFile,
     });
-    child.on('close', () => void rm(file, { force: true }));
+    void startedOf(child, file, pidFile);
     return child;
+  }
+
+  /**
+   * `docker exec -d` without a TTY: `runc exec --detach`, which returns once the process runs.
+   * Its stdio is /dev/null (Docker discards a detached exec's output); nothing of this process
+   * stays behind it, neither a helper nor a file (the process file and runc's log go at once).
+   * Fails with runc's words when the process cannot start (exit 1, as docker's).
+   */
+  async execDetached(idOrName: string, opts: Omit<ExecOptions, 'tty' | 'interactive' | 'stdio'>): Promise<void> {
+    const { id, file } = await this.#execProcess(idOrName, { ...opts, tty: false });
+    const log = file.replace(/\.json$/, '.log');
+    try {
+      const child = this.runtime.spawn(['--log', log, '--log-format', 'json', 'exec', '--detach', '--process', file, id], {
+        stdio: 'ignore',
+      });
+      const code = await new Promise<number>((resolve) => {
+        child.on('close', (c) => resolve(c ?? 1));
+        child.on('error', () => resolve(-1));
+      });
+      if (code !== 0) {
+        const why = (await runcFailure(log)) ?? (code === -1 ? 'cannot run runc' : `runc exec exited with ${code}`);
+        throw new EngineError('failed_precondition', `OCI runtime exec failed: ${why}`, { exitCode: 1 });
+      }
+    } finally {
+      await Promise.all([rm(file, { force: true }), rm(log, { force: true })]);
+    }
   }
 
   /**
@@ -146,18 +179,7 @@ export class Containers extends ContainerLifecycle {
       await rm(file, { force: true });
       throw e;
     }
-    const exited = new Promise<void>((resolve) => {
-      child.on('exit', () => resolve());
-      child.on('error', () => resolve());
-    });
-    const started = (async () => {
-      for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
-        const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-        if (pid > 0) return pid;
-        if (await Promise.race([exited.then(() => true), sleep(delay).then(() => false)])) return undefined;
-      }
-    })().finally(() => Promise.all([rm(file, { force: true }), rm(pidFile, { force: true })]));
-    return { child, started };
+    return { child, started: startedOf(child, file, pidFile) };
   }
 
   /** Checks the container and writes the exec's process spec under the run root. */
@@ -348,3 +370,21 @@ export {
   type ImageInfo,
 } from './support.js';
 export { runcMessage, mountRootfs };
+
+/**
+ * The host pid runc wrote once it started an exec's process (undefined when runc ended first);
+ * the process file and the pid file are removed then, as nothing reads them any more.
+ */
+function startedOf(child: ChildProcess, file: string, pidFile: string): Promise<number | undefined> {
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', () => resolve());
+    child.on('error', () => resolve());
+  });
+  return (async () => {
+    for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      if (pid > 0) return pid;
+      if (await Promise.race([exited.then(() => true), sleep(delay).then(() => false)])) return undefined;
+    }
+  })().finally(() => Promise.all([rm(file, { force: true }), rm(pidFile, { force: true })]));
+}

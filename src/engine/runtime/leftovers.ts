@@ -3,7 +3,10 @@
 // for a start that never comes, a netns file, a mounted rootfs. A container's helpers are
 // leftovers when its record is gone or not running (or names other helper pids), and no live
 // dockui holds the container's lock (a start in progress holds it while it sets them up).
-import { readdirSync, readFileSync } from 'node:fs';
+// Also an exec's process spec (RUNROOT/exec/*.json, its .pid and .log) that no runc reads any
+// more: an exec removes it once runc has started the process, so one is left only by a dockui
+// killed in between (or by a dockui before that rule, whose `exec -d` kept it for good).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from '../util/fsa.js';
 import { basename, join } from 'node:path';
 import { parseOwner, pidAlive, tryLock } from '../store/lock.js';
@@ -14,8 +17,8 @@ import { RecordStore, type ContainerRecord } from './records.js';
 import { unmount } from './rootfs.js';
 
 export interface RuntimeLeftover {
-  readonly kind: 'slirp4netns' | 'conmon' | 'runc' | 'netns' | 'mount';
-  /** The container (64 hex digits) it belonged to. */
+  readonly kind: 'slirp4netns' | 'conmon' | 'runc' | 'netns' | 'mount' | 'exec';
+  /** The container (64 hex digits) it belonged to; an exec file's first 16 (its name's). */
   readonly id: string;
   readonly pid?: number;
   readonly path?: string;
@@ -89,6 +92,36 @@ function helperProcesses(root: string, runRoot: string): { kind: 'slirp4netns' |
   return out;
 }
 
+/** An exec file younger than this may be one a dockui has written and not yet handed to runc. */
+const execFileGraceMs = 30_000;
+
+/** Files under RUNROOT/exec that no live runc (or `script` running one) names, and old enough. */
+function staleExecFiles(runRoot: string): RuntimeLeftover[] {
+  const dir = join(runRoot, 'exec');
+  const now = Date.now();
+  const old = readDir(dir).filter((f) => {
+    try {
+      return now - statSync(join(dir, f)).mtimeMs > execFileGraceMs;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+  if (!old.length) return [];
+  const named: string[] = [];
+  for (const p of readDir('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      if (comm === 'runc' || comm === 'script' || comm.startsWith('runc:')) named.push(readFileSync(`/proc/${p}/cmdline`, 'utf8'));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return old
+    .filter((f) => !named.some((argv) => argv.includes(join(dir, f.replace(/\.(json|pid|log)$/, '')))))
+    .map((f) => ({ kind: 'exec', id: f.slice(0, 16), path: join(dir, f), what: `stale exec process file ${join(dir, f)}` }));
+}
+
 /** Everything of the runtime under `root`/`runRoot` that no container record accounts for. */
 export async function findRuntimeLeftovers(root: string, runRoot: string, opts: LeftoverOptions = {}): Promise<RuntimeLeftover[]> {
   const records = new RecordStore({ root, runRoot });
@@ -117,6 +150,7 @@ export async function findRuntimeLeftovers(root: string, runRoot: string, opts: 
     if (!idRe.test(id) || recs.has(id) || busy(id)) continue;
     out.push({ kind: 'mount', id, path: mp, what: `stale rootfs mount ${mp}` });
   }
+  out.push(...staleExecFiles(runRoot));
   return out;
 }
 
@@ -131,12 +165,23 @@ export async function removeRuntimeLeftovers(
   found?: readonly RuntimeLeftover[],
   opts: LeftoverOptions = {},
 ): Promise<RuntimeLeftover[]> {
-  const list = found ?? (await findRuntimeLeftovers(root, runRoot, opts));
-  if (!list.length) return [];
+  const all = found ?? (await findRuntimeLeftovers(root, runRoot, opts));
+  const removed: RuntimeLeftover[] = [];
+  // Exec files need no lock: checked again (still stale, no runc names them), then removed.
+  const execs = all.filter((l) => l.kind === 'exec');
+  if (execs.length) {
+    const stale = new Set(staleExecFiles(runRoot).map((l) => l.path));
+    for (const l of execs) {
+      if (!stale.has(l.path)) continue;
+      await rm(l.path!, { force: true });
+      removed.push(l);
+    }
+  }
+  const list = all.filter((l) => l.kind !== 'exec');
+  if (!list.length) return removed;
   const records = new RecordStore({ root, runRoot });
   const byId = new Map<string, RuntimeLeftover[]>();
   for (const l of list) byId.set(l.id, [...(byId.get(l.id) ?? []), l]);
-  const removed: RuntimeLeftover[] = [];
   let runtime: OciRuntime | undefined;
   for (const [id, items] of byId) {
     const release = opts.held?.has(id) ? async () => undefined : await tryLock(records.lockPath(id));
