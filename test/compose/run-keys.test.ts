@@ -92,12 +92,14 @@ describe('compose dns, ulimits and sysctls', { timeout: 300_000 }, () => {
     assert.equal(r.stdout, '2 SIGUSR1\n');
   });
 
-  // docker compose v2's shape (compose-go's UlimitsConfig): a number when soft and hard are one,
-  // else {soft, hard}; merged by name across files. Printed so, config's output reads back.
-  it('config prints ulimits as docker compose does, and its output reads back', async () => {
+  // docker compose v2's shapes: ulimits (compose-go's UlimitsConfig) a number when soft and hard
+  // are one, else {soft, hard}; sysctls a map of strings, the list form's lines included; both
+  // merged by name across files. Printed so, config's output reads back.
+  it('config prints ulimits and sysctls as docker compose does, and its output reads back', async () => {
     const r = await cli([...project, 'config']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ {4}ulimits:\n {6}nofile:\n {8}soft: 1234\n {8}hard: 2345\n {6}nproc: 888\n {4}\S/m);
+    assert.match(r.stdout, /^ {4}sysctls:\n {6}net\.core\.somaxconn: "654"\n {6}net\.ipv4\.tcp_syncookies: "0"\n {4}\S/m);
     const again = join(dir, 'config.yaml');
     writeFileSync(again, r.stdout);
     const back = await cli(['compose', '-p', 'dkcrk', '-f', again, 'config']);

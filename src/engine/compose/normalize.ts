@@ -237,7 +237,17 @@ function service(ctx: NormalizeContext, name: string, raw: Raw): ServiceConfig {
         );
         break;
       case 'sysctls':
-        s.sysctls = Array.isArray(v) ? v.map(str) : Object.entries(v as Raw).map(([key, val]) => `${key}=${str(val)}`);
+        // Compose's shape, a map (compose-go's Mapping; `config` prints it so): the list form's
+        // "key=value" lines become keys and values.
+        s.sysctls = Object.fromEntries(
+          Array.isArray(v)
+            ? v.map((line) => {
+                const t = str(line);
+                const i = t.indexOf('=');
+                return i === -1 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)];
+              })
+            : Object.entries(v as Raw).map(([key, val]) => [key, str(val)]),
+        );
         break;
       case 'networks':
         s.networks = Array.isArray(v)
@@ -414,13 +424,9 @@ export function mergeService(base: ServiceConfig, over: ServiceConfig): ServiceC
       // Merged by source, as volumes are by target: a later file's entry replaces the earlier one.
       const sources = new Set((v as FileRef[]).map((r) => r.source));
       out[k] = [...(b as FileRef[]).filter((r) => !sources.has(r.source)), ...(v as FileRef[])];
-    } else if (k === 'environment' || k === 'labels' || k === 'networks' || k === 'depends_on' || k === 'ulimits')
+    } else if (['environment', 'labels', 'networks', 'depends_on', 'ulimits', 'sysctls'].includes(k))
       out[k] = { ...(b as object), ...(v as object) };
-    // A mapping in the file (key → value), lines here: merged by key, the later wins.
-    else if (k === 'sysctls') {
-      const byName = new Map([...(b as string[]), ...(v as string[])].map((line) => [line.split('=')[0], line]));
-      out[k] = [...byName.values()];
-    } else if (k === 'build') {
+    else if (k === 'build') {
       const bb = b as BuildConfig;
       const vb = v as BuildConfig;
       out[k] = {

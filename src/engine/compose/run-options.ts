@@ -44,6 +44,11 @@ function ulimitLines(u: NonNullable<ServiceConfig['ulimits']>): string[] {
   return Object.entries(u).map(([name, l]) => (typeof l === 'number' ? `${name}=${l}` : `${name}=${l.soft}:${l.hard}`));
 }
 
+/** Compose's sysctls as `--sysctl` lines ("net.core.somaxconn=1024"), in the file's order. */
+function sysctlLines(m: Readonly<Record<string, string>>): string[] {
+  return Object.entries(m).map(([k, v]) => `${k}=${v}`);
+}
+
 /** A hash of what the container is made from (the service's config without develop and extensions). */
 export function configHash(s: ServiceConfig, fileMounts?: string): string {
   // The replica count is no container's config (compose leaves it out of the hash too): scaling keeps the others.
@@ -53,6 +58,8 @@ export function configHash(s: ServiceConfig, fileMounts?: string): string {
   // Limits as --ulimit lines, the form they were hashed in before the model kept Compose's map:
   // a container made then is not recreated for it.
   if (s.ulimits) keep.ulimits = ulimitLines(s.ulimits);
+  // Sysctls too, as the "key=value" lines they were hashed as.
+  if (s.sysctls) keep.sysctls = sysctlLines(s.sysctls);
   // Resource limits are the container's config: a change recreates it (only existing when set, so
   // the hash of a service without them is what it was).
   if (s.deploy?.resources) keep.deploy_resources = s.deploy.resources;
@@ -137,7 +144,7 @@ export function runOptionsFor(
   if (s.dns_search?.length) o.dnsSearch = s.dns_search;
   if (s.dns_opt?.length) o.dnsOptions = s.dns_opt;
   if (s.ulimits && Object.keys(s.ulimits).length) o.ulimits = ulimitLines(s.ulimits);
-  if (s.sysctls?.length) o.sysctls = s.sysctls;
+  if (s.sysctls && Object.keys(s.sysctls).length) o.sysctls = sysctlLines(s.sysctls);
   if (s.restart) o.restart = restartPolicy(svc, s.restart);
   if (s.healthcheck) o.healthcheck = healthConfig(s.healthcheck);
   // As docker compose creates them: the container's own Config.StopTimeout and StopSignal, so a

@@ -114,7 +114,7 @@ export interface ServiceConfig {
   /** As `docker compose config` prints them: a number (soft and hard) or {soft, hard}; -1 is unlimited. */
   ulimits?: Record<string, number | { soft: number; hard: number }>;
   /** `--sysctl` lines ("net.core.somaxconn=1024"), from a map or a list. */
-  sysctls?: string[];
+  sysctls?: Record<string, string>;
   develop?: { watch?: WatchRule[] };
   secrets?: FileRef[];
   configs?: FileRef[];
