@@ -1,4 +1,4 @@
-import { exitCodeFor, formatError, isEngineError } from '../engine/define.js';
+import { exitCodeFor, formatError, isEngineError, compareText } from '../engine/define.js';
 import { openEngine, resolvePaths } from '../engine/index.js';
 import { parseArgs, usage } from './args.js';
 import type { CliContext } from './context.js';
@@ -22,7 +22,7 @@ export function unknownCommand(word: string): string {
   const near = Object.keys(verbs)
     .map((v) => ({ v, d: distance(word.toLowerCase(), v) }))
     .filter((x) => x.d <= 2 || (word.length > 1 && x.v.startsWith(word.toLowerCase())))
-    .sort((a, b) => a.d - b.d || a.v.localeCompare(b.v))
+    .sort((a, b) => a.d - b.d || compareText(a.v, b.v))
     .map((x) => x.v);
   const hint = near.length ? `Did you mean this?\n${near.map((v) => `\t${v}\n`).join('')}` : '';
   return `dockui: '${word}' is not a dockui command.\n${hint}See 'dockui --help'\n`;

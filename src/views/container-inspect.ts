@@ -4,6 +4,7 @@
 import type { ContainerSummary } from '../engine/define.js';
 import { familiarName, shortId } from './format.js';
 import type { ThemeToken } from './theme.js';
+import { compareText } from '../engine/define.js';
 
 /** A line of Details (DetailsPane's DetailLine, without its bar). */
 interface DetailLine {
@@ -70,7 +71,7 @@ export function inspectDetailLines(j: Json | undefined): DetailLine[] {
 
   const labels = Object.entries(obj(config?.['Labels']) ?? {});
   out.push(heading(`Labels (${labels.length})`));
-  for (const [k, v] of labels.sort(([a], [b]) => a.localeCompare(b))) out.push({ text: `${k}=${String(v)}` });
+  for (const [k, v] of labels.sort(([a], [b]) => compareText(a, b))) out.push({ text: `${k}=${String(v)}` });
 
   const env = arr(config?.['Env']).filter((e): e is string => typeof e === 'string');
   if (env.length) {

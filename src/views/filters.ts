@@ -4,6 +4,7 @@
 import type { ContainerSummary } from '../engine/define.js';
 import { familiarRef } from '../format/units.js';
 import type { ImageRow } from './ImagesPane.js';
+import { compareText } from '../engine/define.js';
 
 function idMatches(id: string, q: string): boolean {
   const hex = id.toLowerCase().replace(/^sha256:/, '');
@@ -39,7 +40,7 @@ export function sortContainers(list: readonly ContainerSummary[], sort: Containe
     .sort((a, b) =>
       sort === 'created'
         ? Date.parse(b.c.createdAt) - Date.parse(a.c.createdAt) || a.i - b.i
-        : key(a.c).localeCompare(key(b.c)) || a.i - b.i,
+        : compareText(key(a.c), key(b.c)) || a.i - b.i,
     )
     .map((x) => x.c);
 }

@@ -2,6 +2,7 @@
 // prefix ("app-web-1  | "), coloured per container on a terminal; with follow, all at once.
 import type { ContainerReport } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
+import { compareText } from '../../engine/define.js';
 
 const colors = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
 
@@ -10,7 +11,7 @@ export async function followLogs(
   cs: readonly ContainerReport[],
   opts: { follow: boolean; color: boolean; prefix?: boolean; tail?: number; signal: AbortSignal },
 ): Promise<void> {
-  const sorted = [...cs].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...cs].sort((a, b) => compareText(a.name, b.name));
   const width = Math.max(0, ...sorted.map((c) => c.name.length));
   const one = async (c: ContainerReport, i: number) => {
     const label = c.name.padEnd(width) + '  | ';

@@ -1,6 +1,6 @@
 // `dockui compose` ls, images, top, port, run, push: Docker Compose v2's words and output over
 // the engine's compose noun (compose.ts has the project flags and the other verbs).
-import { EngineError } from '../../engine/define.js';
+import { EngineError, compareText } from '../../engine/define.js';
 import type { ComposeEvent, ComposeProjectHandle } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import type { FlagSpecs } from '../args.js';
@@ -90,7 +90,7 @@ export async function runMore(
   const services = args.length ? args : undefined;
   switch (name) {
     case 'images': {
-      const cs = (await p.containers({ all: true, ...(services ? { services } : {}) })).sort((a, b) => a.name.localeCompare(b.name));
+      const cs = (await p.containers({ all: true, ...(services ? { services } : {}) })).sort((a, b) => compareText(a.name, b.name));
       if (flags.quiet) {
         ctx.stdout.write([...new Set(cs.map((c) => c.imageId))].map((id) => id + '\n').join(''));
         return 0;
@@ -105,7 +105,7 @@ export async function runMore(
       return 0;
     }
     case 'top': {
-      const cs = (await p.containers({ all: false, ...(services ? { services } : {}) })).sort((a, b) => a.name.localeCompare(b.name));
+      const cs = (await p.containers({ all: false, ...(services ? { services } : {}) })).sort((a, b) => compareText(a.name, b.name));
       const parts: string[] = [];
       for (const c of cs) {
         const t = await ctx.engine.containers.top(c.id);

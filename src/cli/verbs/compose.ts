@@ -1,6 +1,6 @@
 // `dockui compose`: Docker Compose v2's verbs over the engine's compose noun. Project flags
 // (-f, -p, --project-directory, --env-file, --profile) come before the subcommand, as docker's.
-import { EngineError } from '../../engine/define.js';
+import { EngineError, compareText } from '../../engine/define.js';
 import type { ComposeEvent, ComposeProjectHandle, ComposeWatchEvent, ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { parseArgs, usage, type FlagSpecs } from '../args.js';
@@ -221,7 +221,7 @@ async function runSub(
         return 0;
       }
       const rows = (await p.containers({ all: !!flags.all, ...(services ? { services } : {}) })).sort((a, b) =>
-        a.name.localeCompare(b.name),
+        compareText(a.name, b.name),
       );
       if (flags.quiet) ctx.stdout.write(rows.map((r) => r.id + '\n').join(''));
       else psTable(ctx, rows);

@@ -1,7 +1,7 @@
 // `dockui port CONTAINER [PRIVATE_PORT[/PROTO]]`: a running container's published ports, as
 // docker prints them ("80/tcp -> 127.0.0.1:8080"; with a port, its host addresses only).
 import type { PortMapping } from '../../engine/define.js';
-import { EngineError } from '../../engine/define.js';
+import { EngineError, compareText } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
 
 /** Go's net.JoinHostPort. */
@@ -26,7 +26,7 @@ export const verb = defineVerb({
     // As docker: a container that is not running publishes nothing.
     const live = c.state === 'running' || c.state === 'paused';
     const ports = live
-      ? [...c.ports].sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort)
+      ? [...c.ports].sort((a, b) => a.containerPort - b.containerPort || compareText(a.protocol, b.protocol) || a.hostPort - b.hostPort)
       : [];
     if (want === undefined) {
       ctx.stdout.write(ports.map((p) => `${p.containerPort}/${p.protocol} -> ${hostPort(p)}\n`).join(''));

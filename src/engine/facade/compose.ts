@@ -1,6 +1,6 @@
 // The facade's networks and compose nouns: dockui bridge networks (network/bridge.ts) and
 // Compose projects (compose/), which reach the engine through this facade's own nouns.
-import { EngineError } from '../define.js';
+import { EngineError, compareText } from '../define.js';
 import type { ComposeOps } from '../compose/ops.js';
 import type { LoadOptions } from '../compose/load.js';
 import type { ComposeEngine, ComposeProjectHandle, ComposeProjectSummary, DockuiEngine, NetworkEngine, NetworkReport } from './api.js';
@@ -75,14 +75,14 @@ export class ComposeEngineImpl implements ComposeEngine {
       .map(([name, p]) => ({
         name,
         status: [...p.states]
-          .sort(([a], [b]) => a.localeCompare(b))
+          .sort(([a], [b]) => compareText(a, b))
           .map(([st, n]) => `${st}(${n})`)
           .join(', '),
         configFiles: p.files,
         running: p.states.has('running'),
       }))
       .filter((p) => opts.all || p.running)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   async load(opts: LoadOptions = {}): Promise<ComposeProjectHandle> {

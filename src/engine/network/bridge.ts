@@ -9,7 +9,7 @@ import { childProcess, crypto, net } from '../util/builtin.js';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from '../util/fsa.js';
 import { dirname, join, resolve } from 'node:path';
-import { EngineError } from '../define.js';
+import { EngineError, compareText } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { pidAlive, pidEnded } from '../sysx.js';
 import { withLock } from '../store/lock.js';
@@ -84,7 +84,7 @@ export async function listNetworks(paths: EnginePaths): Promise<NetworkRecord[]>
     const r = n.startsWith('.') ? undefined : await readNetwork(paths, n);
     if (r) out.push(r);
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => compareText(a.name, b.name));
 }
 
 async function readState(paths: EnginePaths, net: NetworkRecord): Promise<NetdState> {

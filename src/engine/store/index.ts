@@ -27,7 +27,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile, readdir } from '../util/fsa.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { EngineError, type ImageSummary } from '../define.js';
+import { EngineError, type ImageSummary, compareText } from '../define.js';
 import { securePrivateDir } from '../paths.js';
 import { parseReference } from '../util/reference.js';
 import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
@@ -474,7 +474,7 @@ class FsStore implements Store {
         inUse: usage ? (usage.get(id) ?? 0) : -1,
       });
     }
-    return out.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(b.created ?? '', a.created ?? '') || compareText(a.id, b.id));
   }
 
   /**

@@ -9,7 +9,7 @@ import { crypto } from '../util/builtin.js';
 import { createReadStream, unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, rm, stat, unlink } from '../util/fsa.js';
 import { join } from 'node:path';
-import { EngineError, throwIfAborted } from '../define.js';
+import { EngineError, throwIfAborted, compareText } from '../define.js';
 import { isDigest, tempName, tempNamePid } from './blobs.js';
 import type { CheckProblem, CheckReport, DfReport, FsStore, GcOptions, GcReport, ImageConfig, Store } from './index.js';
 import { readLayerMeta, removeLayerDir, verifyLayer } from './layers.js';
@@ -324,7 +324,7 @@ export async function checkStore(
   } catch (e) {
     problems.push({ kind: 'records', id: 'images/records.json', problem: (e as Error).message });
   }
-  problems.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  problems.sort((a, b) => compareText(a.kind, b.kind) || compareText(a.id, b.id));
   return { blobs: blobs.length, layers: layers.length, images, problems };
 }
 
