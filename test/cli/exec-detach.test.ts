@@ -8,41 +8,18 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { TmuxSession } from '../e2e/tmux.js';
-import { dockuiBin, registry, runCli, tempRoot } from '../helpers/env.js';
+import { dockuiBin, runCli } from '../helpers/env.js';
+import { runningBox } from '../helpers/box.js';
 import { sessionHelpers, until } from '../helpers/procs.js';
 
 describe('dockui exec --detach-keys', () => {
-  const t = tempRoot('dockui-exec-detach-');
-  const root = join(t.root, 'root');
-  const runRoot = join(t.root, 'run');
-  const cli = (...a: string[]) => runCli(['--root', root, '--runroot', runRoot, ...a], { root });
+  const { root, runRoot, cli, top, box } = runningBox('dockui-exec-detach-', 'xd-exec-box');
   const dockui = `${process.execPath} -- ${dockuiBin} --root ${root} --runroot ${runRoot}`;
-  const box = 'xd-exec-box';
-  const top = async () => {
-    const r = await cli('top', box);
-    assert.equal(r.code, 0, r.stderr);
-    return r.stdout;
-  };
   /** `exec -it ARGS` in a terminal of its own; a shell stays in the pane after it (tmux/tmux#506). */
   const terminal = (args: string) =>
     TmuxSession.start({ command: `${dockui} exec -it ${args}; echo "EXIT=$?"; read keep_the_pane_alive`, columns: 100, rows: 20 });
-
-  before(async () => {
-    const image = `${registry()}/fixture/busybox`;
-    for (const a of [
-      ['pull', '-q', image],
-      ['run', '-d', '--name', box, image, 'sleep', '1000'],
-    ]) {
-      const r = await cli(...a);
-      assert.equal(r.code, 0, r.stderr);
-    }
-  });
-  after(async () => {
-    await cli('rm', '-f', box);
-    t.cleanup();
-  });
 
   it("ctrl-p ctrl-q detaches: docker's line, exit 1, the command runs on; nothing left under the run root", async () => {
     const s = terminal(`${box} sh`);

@@ -8,16 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { dockuiBin, registry, runCli, tempRoot } from '../helpers/env.js';
+import { describe, it } from 'node:test';
+import { dockuiBin, runCli } from '../helpers/env.js';
+import { runningBox } from '../helpers/box.js';
 import { sessionHelpers, until } from '../helpers/procs.js';
 
 describe('dockui exec -d, and -t without a terminal', () => {
-  const t = tempRoot('dockui-exec-modes-');
-  const root = join(t.root, 'root');
-  const runRoot = join(t.root, 'run');
-  const cli = (...a: string[]) => runCli(['--root', root, '--runroot', runRoot, ...a], { root });
-  const box = 'xe-exec-modes';
+  const { dir, root, runRoot, cli, top, box } = runningBox('dockui-exec-modes-', 'xe-exec-modes');
   const execFiles = () => {
     try {
       return readdirSync(join(runRoot, 'exec'));
@@ -25,33 +22,13 @@ describe('dockui exec -d, and -t without a terminal', () => {
       return [];
     }
   };
-  const top = async () => {
-    const r = await cli('top', box);
-    assert.equal(r.code, 0, r.stderr);
-    return r.stdout;
-  };
   const noHelpers = { scripts: [], cats: [], runcExecs: [] };
-
-  before(async () => {
-    const image = `${registry()}/fixture/busybox`;
-    for (const a of [
-      ['pull', '-q', image],
-      ['run', '-d', '--name', box, image, 'sleep', '1000'],
-    ]) {
-      const r = await cli(...a);
-      assert.equal(r.code, 0, r.stderr);
-    }
-  });
-  after(async () => {
-    await cli('rm', '-f', box);
-    t.cleanup();
-  });
 
   it('-d: the command runs on, its output goes nowhere; no process file, no runc left while it runs', async () => {
     // The CLI's stdout and stderr are files, not pipes: were they passed on to the command, the
     // caller would wait on a pipe until the command ended; a file shows what it wrote.
-    const out = join(t.root, 'd.out');
-    const err = join(t.root, 'd.err');
+    const out = join(dir, 'd.out');
+    const err = join(dir, 'd.err');
     const [o, e] = [openSync(out, 'w'), openSync(err, 'w')];
     const cmd = 'echo early; sleep 1; echo late; echo late-err >&2; touch /tmp/wrote; sleep 4646';
     const d = spawn(process.execPath, ['--', dockuiBin, '--root', root, '--runroot', runRoot, 'exec', '-d', box, 'sh', '-c', cmd], {
