@@ -36,8 +36,9 @@ const secured = new Set<string>();
 /**
  * Makes `dir` private to its owner (0700), creating it so when absent. Layers hold image files
  * as the image says, setuid-root binaries included: a store others can traverse lets any local
- * user run them (Moby CVE-2021-41091, fixed by Docker 20.10.9 with 0700/0710 data dirs). Nothing
- * here is rootless yet, so runc and conmon run as the owner and need no group traversal (0710).
+ * user run them (Moby CVE-2021-41091, fixed by Docker 20.10.9 with 0700/0710 data dirs).
+ * runc and conmon run as the owner (root, or the user in a rootless namespace, whose id is 0
+ * inside): no group needs to traverse it (Docker's 0710).
  * Cheap by design: one stat per directory per process; an old 0755 store is fixed by one chmod
  * of its top (everything below is then out of reach), not a walk of the tree.
  */
