@@ -7,7 +7,7 @@
 // bridges (no ip_forward, no NAT), and the resolver answers only its own subnet.
 import { childProcess, crypto, net } from '../util/builtin.js';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from '../util/fsa.js';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from '../util/fsa.js';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError, compareText } from '../define.js';
 import type { EnginePaths } from '../paths.js';
@@ -97,9 +97,12 @@ async function readState(paths: EnginePaths, net: NetworkRecord): Promise<NetdSt
 
 async function writeState(paths: EnginePaths, net: NetworkRecord, st: NetdState): Promise<void> {
   const f = join(netDir(paths, net.name), 'state.json');
+  // Written aside and renamed over: the network's netd reads it on every reload without the lock
+  // (and the resolvers of other networks read it for their names), so it must never be seen half
+  // written. A rewrite in place once gave a reload "Unexpected end of JSON input" (a compose up
+  // whose container restarted as another one started: CI).
   await writeFile(f + '.tmp', JSON.stringify(st));
-  await writeFile(f, JSON.stringify(st)); // small: rewritten whole (the tmp keeps a copy for a crash)
-  await rm(f + '.tmp', { force: true });
+  await rename(f + '.tmp', f);
 }
 
 /** Subnets in use on this host (routes), so a new network never overlaps one. */
