@@ -13,6 +13,7 @@ import { EngineError, compareText } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { pidAlive, pidEnded } from '../sysx.js';
 import { withLock } from '../store/lock.js';
+import { isHostRoot } from '../util/userns.js';
 import { dockuiBin } from '../runtime/support.js';
 import { macOf } from './addr.js';
 import { ipToInt, type NetdEntry, type NetdPort, type NetdState } from './netd.js';
@@ -41,6 +42,14 @@ export const builtinNetworks = ['none', 'host', 'private', 'bridge', 'default', 
 const nameRe = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const netDir = (paths: EnginePaths, name: string) => join(paths.root, 'networks', name);
 const lockPath = (paths: EnginePaths) => join(paths.root, 'networks', '.lock');
+/**
+ * Held while a subnet is chosen and its bridge made, across every root on the host: the choice
+ * sees other roots' networks only through the host's routes, which appear with the bridge, so two
+ * roots creating networks at once both took 10.89.0.0/24 and the second's resolver could not bind
+ * its gateway address (seen in the suite, two test files at once). Rootless, the bridges live in
+ * the user's own namespace: the user's run root is host enough.
+ */
+const subnetLockPath = (paths: EnginePaths) => (isHostRoot() ? '/run/lock/dockui-subnets.lock' : join(paths.runRoot, 'subnets.lock'));
 const prefix = () => process.env.DOCKUI_BRIDGE_PREFIX || 'dk';
 const hash = (s: string) => crypto().createHash('sha256').update(s).digest('hex');
 /** Interface names: at most 15 bytes. */
@@ -189,36 +198,46 @@ export async function createNetwork(
   if (!nameRe.test(name) || builtinNetworks.includes(name))
     throw new EngineError('invalid_argument', `invalid network name ${JSON.stringify(name)}`);
   await mkdir(join(paths.root, 'networks'), { recursive: true, mode: 0o700 });
-  const net = await withLock(lockPath(paths), async () => {
-    const had = await readNetwork(paths, name);
-    if (had) return { network: had, created: false };
-    const { base, bits } = pool();
-    const taken = new Set([...(await listNetworks(paths)).map((n) => n.subnet), ...hostSubnets()]);
-    let subnet: string | undefined;
-    for (let i = 0; i < 2 ** (24 - bits); i++) {
-      const s = `${intToIp(base + i * 256)}/24`;
-      if (!taken.has(s)) {
-        subnet = s;
-        break;
+  await mkdir(dirname(subnetLockPath(paths)), { recursive: true });
+  const net = await withLock(subnetLockPath(paths), () =>
+    withLock(lockPath(paths), async () => {
+      const had = await readNetwork(paths, name);
+      if (had) return { network: had, created: false };
+      const { base, bits } = pool();
+      const taken = new Set([...(await listNetworks(paths)).map((n) => n.subnet), ...hostSubnets()]);
+      let subnet: string | undefined;
+      for (let i = 0; i < 2 ** (24 - bits); i++) {
+        const s = `${intToIp(base + i * 256)}/24`;
+        if (!taken.has(s)) {
+          subnet = s;
+          break;
+        }
       }
-    }
-    if (!subnet)
-      throw new EngineError('unavailable', `no free /24 left in the subnet pool ${process.env.DOCKUI_SUBNET_POOL || '10.89.0.0/16'}`);
-    const network: NetworkRecord = {
-      name,
-      id: hash(paths.root + name + Date.now()),
-      bridge: ifName('b', paths.root + name),
-      subnet,
-      gateway: intToIp(ipToInt(subnet.split('/')[0]!) + 1),
-      internal: opts.internal ?? false,
-      labels: opts.labels ?? {},
-      createdAt: new Date().toISOString(),
-    };
-    await mkdir(netDir(paths, name), { recursive: true });
-    await writeFile(join(netDir(paths, name), 'network.json'), JSON.stringify(network, null, 2));
-    await writeState(paths, network, { gateway: network.gateway, prefixLen: 24, entries: [] });
-    return { network, created: true };
-  });
+      if (!subnet)
+        throw new EngineError('unavailable', `no free /24 left in the subnet pool ${process.env.DOCKUI_SUBNET_POOL || '10.89.0.0/16'}`);
+      const network: NetworkRecord = {
+        name,
+        id: hash(paths.root + name + Date.now()),
+        bridge: ifName('b', paths.root + name),
+        subnet,
+        gateway: intToIp(ipToInt(subnet.split('/')[0]!) + 1),
+        internal: opts.internal ?? false,
+        labels: opts.labels ?? {},
+        createdAt: new Date().toISOString(),
+      };
+      await mkdir(netDir(paths, name), { recursive: true });
+      await writeFile(join(netDir(paths, name), 'network.json'), JSON.stringify(network, null, 2));
+      await writeState(paths, network, { gateway: network.gateway, prefixLen: 24, entries: [] });
+      // The bridge and its route before the subnet lock goes: the next root's choice sees it.
+      try {
+        ensureBridge(network);
+      } catch (e) {
+        await rm(netDir(paths, name), { recursive: true, force: true });
+        throw e;
+      }
+      return { network, created: true };
+    }),
+  );
   try {
     ensureBridge(net.network);
     await startNetd(paths, net.network);
