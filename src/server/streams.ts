@@ -327,8 +327,9 @@ export class Execs {
    * and its output read by no one, and its exit is recorded, as dockerd does.
    */
   async #session(e: ExecInstance, open: () => Sink & { socket?: Duplex }): Promise<void> {
-    // The stream opens before the command starts, as dockerd's does (docker's CLI sends the
-    // terminal's size once it is up: the command finds it set); what fails then is said on it.
+    // The stream opens before the command starts: docker's CLI sends the terminal's size once it
+    // is up, and the command must find it set (test/api/docker-cli.test.ts's `stty size`). What
+    // fails after that is said on the stream (moby's code does so; not checked against dockerd).
     const sink = open();
     const input = e.stdin ? new PassThrough() : undefined;
     // Not ended by the client's end: dockerd leaves the command's input open, and it runs on.
