@@ -3,8 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { DockuiEngine, LogLineReport } from '../engine/index.js';
+import { PassThrough, Writable, type Duplex } from 'node:stream';
+import type { AttachResult, DockuiEngine, LogLineReport } from '../engine/index.js';
 import { HttpError, field, qBool, qInt, readJson, sendJson, strings } from './http.js';
 import { dockuiArgv, resizePty, spawnInPty } from './pty.js';
 import type { Sessions } from './sessions.js';
@@ -170,9 +170,12 @@ interface ExecInstance {
   readonly detachKeys: string;
   readonly detachKeyBytes: Buffer;
   child?: ChildProcess;
+  /** A TTY session's command (the engine's execSession): its host pid, and its resize. */
+  pid?: number;
+  resize?: (size: { rows: number; cols: number }) => void;
   running: boolean;
   exitCode: number | null;
-  /** A resize that came before the start. */
+  /** The last resize (one before the start included). */
   size?: { h: number; w: number };
 }
 
@@ -241,7 +244,7 @@ export class Execs {
       CanRemove: false,
       // A Go []byte: base64.
       DetachKeys: e.detachKeyBytes.toString('base64'),
-      Pid: e.child?.pid ?? 0,
+      Pid: e.pid ?? e.child?.pid ?? 0,
       ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: e.privileged, user: e.user ?? '' },
     });
   }
@@ -252,13 +255,13 @@ export class Execs {
     if (e.running || e.exitCode !== null) throw new HttpError(409, `exec instance ${id} has already been started`);
     const detach = field(body, 'Detach', 'boolean') ?? false;
     const tty = e.tty || (field(body, 'Tty', 'boolean') ?? false);
+    if (tty && !detach) return this.#session(e, open);
     const child = tty
       ? spawnInPty([
           ...dockuiArgv(this.engine.paths),
           'exec',
           e.stdin ? '-it' : '-t',
-          // The CLI's session reads them (with stdin): the process runs on, the stream ends.
-          // Always given: "" is the daemon's default, not the keys of the service's client config.
+          // Detach: its input ends at once. Given so that the service's client config is not read.
           `--detach-keys=${e.detachKeys || 'ctrl-p,ctrl-q'}`,
           ...(e.env ?? []).flatMap((v) => ['-e', v]),
           ...(e.user ? ['-u', e.user] : []),
@@ -314,13 +317,75 @@ export class Execs {
     sink.end();
   }
 
+  /**
+   * A TTY exec on its stream: the engine's execSession, the exec's DetachKeys read from the
+   * stream. As dockerd 20.10 (checked with a reference daemon) the keys end the stream with
+   * "exec attach failed: error on attach stdin: read escape sequence", hang the command's pty
+   * up (SIGHUP) and leave the exec not running with exit code 126 and its pid, for good: the
+   * end of a command that ignores SIGHUP is not recorded. The connection closing without the
+   * keys (docker's CLI reads them itself and goes) leaves the command running, its input open
+   * and its output read by no one, and its exit is recorded, as dockerd does.
+   */
+  async #session(e: ExecInstance, open: () => Sink & { socket?: Duplex }): Promise<void> {
+    // The stream opens before the command starts: docker's CLI sends the terminal's size once it
+    // is up, and the command must find it set (test/api/docker-cli.test.ts's `stty size`). What
+    // fails after that is said on the stream (moby's code does so; not checked against dockerd).
+    const sink = open();
+    const input = e.stdin ? new PassThrough() : undefined;
+    // Not ended by the client's end: dockerd leaves the command's input open, and it runs on.
+    if (input && sink.socket) sink.socket.pipe(input, { end: false });
+    const say = (b: Buffer) => void (sink.closed.aborted || sink.write(b));
+    const stdout = new Writable({
+      write(b: Buffer, _enc, cb) {
+        if (e.stdout) say(b);
+        cb();
+      },
+    });
+    const listeners = new Set<(size: { rows: number; cols: number }) => void>();
+    e.resize = (size) => listeners.forEach((l) => l(size));
+    e.running = true;
+    let r: AttachResult | { error: string };
+    try {
+      r = await this.engine.containers.execSession(e.containerId, {
+        args: e.cmd,
+        ...(e.env ? { env: e.env } : {}),
+        ...(e.user ? { user: e.user } : {}),
+        ...(e.workdir ? { workdir: e.workdir } : {}),
+        ...(e.privileged ? { privileged: true } : {}),
+        ...(input ? { stdin: input } : {}),
+        stdout,
+        detachKeys: e.detachKeys,
+        hangUpOnKeys: true,
+        ...(e.size ? { size: { rows: e.size.h, cols: e.size.w } } : {}),
+        onResize: (l) => {
+          listeners.add(l);
+          // One that came while the session started.
+          if (e.size) l({ rows: e.size.h, cols: e.size.w });
+          return () => listeners.delete(l);
+        },
+        onStart: (pid) => (e.pid = pid),
+      });
+    } catch (err) {
+      r = { error: (err as Error).message };
+    }
+    e.running = false;
+    delete e.resize;
+    sink.socket?.unpipe();
+    // 126 is what dockerd records for an exec whose start (or attach) failed.
+    if ('error' in r) say(Buffer.from(`${r.error}\r\n`));
+    else if (r.detached) say(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
+    e.exitCode = 'error' in r || r.detached ? 126 : (r.exitCode ?? 126);
+    sink.end();
+  }
+
   /** POST /exec/{id}/resize?h=&w= (a TTY session's pty). */
   async resize(id: string, q: URLSearchParams): Promise<void> {
     const e = this.#get(id);
     const h = qInt(q, 'h') ?? 0;
     const w = qInt(q, 'w') ?? 0;
     if (!e.tty) return;
-    if (e.child) await resizePty(e.child, h, w);
-    else e.size = { h, w };
+    e.size = { h, w };
+    if (e.resize) e.resize({ rows: h, cols: w });
+    else if (e.child) await resizePty(e.child, h, w);
   }
 }

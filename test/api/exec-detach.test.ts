@@ -1,9 +1,21 @@
 // The Engine API's exec DetachKeys (POST /containers/{id}/exec), as dockerd 20.10 takes them: a
 // bad sequence is refused at create, with or without a TTY (500, the daemon's words); exec
 // inspect shows the sequence's bytes (a Go []byte: base64); on a TTY exec with stdin the keys
-// end the hijacked stream and the command runs on, ctrl-p ctrl-q going through as typed. The
-// daemon's default is ctrl-p ctrl-q: the service's own client config (~/.docker/config.json's
-// detachKeys, which dockui's CLI reads) plays no part.
+// end the hijacked stream, ctrl-p ctrl-q going through as typed. The daemon's default is ctrl-p
+// ctrl-q: the service's own client config (~/.docker/config.json's detachKeys, which dockui's
+// CLI reads) plays no part.
+//
+// What the keys do to the command, seen with a reference dockerd 20.10.24 (Debian's docker.io,
+// containerd 1.6.20, on its own socket and roots; a raw client as below): the stream ends with
+// "exec attach failed: error on attach stdin: read escape sequence\r\n" within ~15 ms, and the
+// command's pty is hung up: `sleep 30`, and `sh` with a `sleep 4545` typed into it, were gone
+// from `docker top` at once (50 ms later), while `sh -c 'trap "" TERM INT; sleep 30'` was gone
+// too and `sh -c 'trap "" HUP; sleep 30'` ran on (SIGHUP, not TERM). Exec inspect right after:
+// Running false, ExitCode 126, Pid the command's host pid (as while it ran, e.g. 12293); 4 s
+// later, `sh -c 'trap "" HUP; sleep 3; exit 5'` having ended meanwhile, still Running false,
+// ExitCode 126, the same Pid: its end is not recorded. (docker's CLI reads the keys itself and
+// closes the connection instead: there the command ran on, inspect said Running true, ExitCode
+// null, then Running false, ExitCode 5 once `sh -c 'sleep 3; exit 5'` ended.)
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -37,6 +49,12 @@ function hijack(socketPath: string, id: string): Promise<{ sock: Socket; text: (
   });
 }
 
+interface ExecState {
+  Running: boolean;
+  ExitCode: number | null;
+  Pid: number;
+}
+
 async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ok())) {
@@ -49,6 +67,36 @@ describe('API: exec DetachKeys', () => {
   let s: TestService;
   const box = 'api-exec-detach';
   const post = (path: string, body: unknown) => raw(s.socket, 'POST', path, JSON.stringify(body), { 'Content-Type': 'application/json' });
+  const state = async (id: string): Promise<ExecState> => {
+    const { Running, ExitCode, Pid } = JSON.parse((await raw(s.socket, 'GET', `/v1.41/exec/${id}/json`)).body) as ExecState;
+    return { Running, ExitCode, Pid };
+  };
+  const top = async () => (await s.docker(['top', box])).stdout;
+  /** A TTY exec with stdin, started on a hijacked stream. */
+  const ttyExec = async (cmd: string[], detachKeys?: string) => {
+    const c = await post(`/v1.41/containers/${box}/exec`, {
+      Cmd: cmd,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      ...(detachKeys ? { DetachKeys: detachKeys } : {}),
+    });
+    assert.equal(c.status, 201, c.body);
+    const id = (JSON.parse(c.body) as { Id: string }).Id;
+    return { id, h: await hijack(s.socket, id) };
+  };
+  /** Its host pid while it runs, as top shows it with its command line. */
+  const runningPid = async (id: string, cmdLine: string) => {
+    let st: ExecState = { Running: false, ExitCode: null, Pid: 0 };
+    await until(`${cmdLine} running`, async () => {
+      const now = (st = await state(id));
+      return now.Pid > 0 && (await top()).split('\n').some((l) => l.split(/\s+/)[1] === String(now.Pid) && l.trimEnd().endsWith(cmdLine));
+    });
+    assert.deepEqual(st, { Running: true, ExitCode: null, Pid: st.Pid });
+    return st.Pid;
+  };
+  const detachedLine = /exec attach failed: error on attach stdin: read escape sequence\r\n$/;
   // The service's client config: keys a CLI would read, which the daemon's default must not be.
   const cfgDir = mkdtempSync('/var/tmp/dockui-xe-service-config-');
   const savedConfig = process.env.DOCKER_CONFIG;
@@ -80,59 +128,75 @@ describe('API: exec DetachKeys', () => {
     }
   });
 
-  it('ctrl-a,x ends the stream, the command runs on; ctrl-p ctrl-q reach it as typed', async () => {
-    const c = await post(`/v1.41/containers/${box}/exec`, {
-      Cmd: ['sh'],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      DetachKeys: 'ctrl-a,x',
-    });
-    assert.equal(c.status, 201, c.body);
-    const id = (JSON.parse(c.body) as { Id: string }).Id;
-    const before = JSON.parse((await raw(s.socket, 'GET', `/v1.41/exec/${id}/json`)).body) as { DetachKeys: string };
-    assert.equal(before.DetachKeys, Buffer.from([1, 0x78]).toString('base64'));
-    const h = await hijack(s.socket, id);
+  it('ctrl-a,x ends the stream, hangs the command up: not running, 126, its pid; ctrl-p ctrl-q reach it as typed', async () => {
+    const { id, h } = await ttyExec(['sh'], 'ctrl-a,x');
+    const created = JSON.parse((await raw(s.socket, 'GET', `/v1.41/exec/${id}/json`)).body) as { DetachKeys: string };
+    assert.equal(created.DetachKeys, Buffer.from([1, 0x78]).toString('base64'));
     // As docker's client does once the stream is up.
     assert.equal((await post(`/v1.41/exec/${id}/resize?h=24&w=80`, {})).status, 200);
     await until('the prompt', () => h.text().includes('/ # '));
     h.sock.write('\x10\x11echo mark-$((2+3))\r');
     await until('the shell to answer', () => h.text().includes('mark-5'));
+    const pid = await runningPid(id, 'sh');
     h.sock.write('sleep 4545\r');
-    const top = async () => (await s.docker(['top', box])).stdout;
     await until('sleep 4545 in top', async () => (await top()).includes('sleep 4545'));
     h.sock.write('\x01x');
-    let ended = false;
-    void h.ended.then(() => (ended = true));
-    await until('the stream to end', () => ended);
-    assert.match(h.text(), /read escape sequence\r\n$/);
-    assert.match(await top(), /sleep 4545/);
+    await h.ended;
+    assert.match(h.text(), detachedLine);
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
+    await until('the shell and its sleep to go', async () => !/sleep 4545|\bsh$/m.test(await top()));
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
   });
 
   it("no DetachKeys: the daemon's ctrl-p ctrl-q end the stream, not the service's client config's keys", async () => {
-    const c = await post(`/v1.41/containers/${box}/exec`, {
-      Cmd: ['sh'],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-    });
-    assert.equal(c.status, 201, c.body);
-    const id = (JSON.parse(c.body) as { Id: string }).Id;
-    const h = await hijack(s.socket, id);
+    const { id, h } = await ttyExec(['sh']);
     await until('the prompt', () => h.text().includes('/ # '));
     // ctrl-b (the config's) goes to the shell as typed.
     h.sock.write('\x02echo mark-$((3+4))\r');
     await until('the shell to answer', () => h.text().includes('mark-7'));
-    h.sock.write('sleep 4646\r');
-    const top = async () => (await s.docker(['top', box])).stdout;
-    await until('sleep 4646 in top', async () => (await top()).includes('sleep 4646'));
+    const pid = await runningPid(id, 'sh');
     h.sock.write('\x10\x11');
-    let ended = false;
-    void h.ended.then(() => (ended = true));
-    await until('the stream to end', () => ended);
-    assert.match(h.text(), /read escape sequence\r\n$/);
-    assert.match(await top(), /sleep 4646/);
+    await h.ended;
+    assert.match(h.text(), detachedLine);
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
+  });
+
+  it('sleep 3 detached: gone at once; not running, 126, its pid, then and once 3 s have passed', async () => {
+    const { id, h } = await ttyExec(['sleep', '3']);
+    const pid = await runningPid(id, 'sleep 3');
+    h.sock.write('\x10\x11');
+    await h.ended;
+    assert.match(h.text(), detachedLine);
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
+    await until('sleep 3 to go', async () => !(await top()).includes('sleep 3'), 1000);
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
+  });
+
+  it('a command that ignores SIGHUP runs on; its exit (5) is not recorded: still 126', async () => {
+    const cmdLine = 'sh -c trap "" HUP; sleep 3; exit 5';
+    const { id, h } = await ttyExec(['sh', '-c', 'trap "" HUP; sleep 3; exit 5']);
+    const pid = await runningPid(id, cmdLine);
+    h.sock.write('\x10\x11');
+    await h.ended;
+    assert.match(h.text(), detachedLine);
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok((await top()).includes(cmdLine), 'it runs on');
+    await until('it to end', async () => !(await top()).includes(cmdLine), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: pid });
+  });
+
+  it("the client closing the connection instead (as docker's CLI detaches): runs on, running, then its exit code", async () => {
+    const cmdLine = 'sh -c sleep 3; exit 5';
+    const { id, h } = await ttyExec(['sh', '-c', 'sleep 3; exit 5']);
+    const pid = await runningPid(id, cmdLine);
+    h.sock.destroy();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(await state(id), { Running: true, ExitCode: null, Pid: pid });
+    assert.ok((await top()).includes(cmdLine), 'it runs on');
+    await until('its exit', async () => !(await state(id)).Running, 10_000);
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 5, Pid: pid });
   });
 });

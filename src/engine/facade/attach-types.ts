@@ -42,8 +42,17 @@ export interface ExecSessionOptions extends Omit<ExecOptions, 'tty' | 'interacti
   readonly size?: { readonly rows: number; readonly cols: number };
   /** Subscribes to size changes; returns the unsubscribe. */
   readonly onResize?: (listener: (size: { rows: number; cols: number }) => void) => () => void;
-  /** Ends the session as the detach keys do: the command keeps running. */
+  /** Ends the session as the detach keys do (hangUpOnKeys aside): the command keeps running. */
   readonly signal?: AbortSignal;
+  /** Called with the command's host pid once runc has it running. */
+  readonly onStart?: (pid: number) => void;
+  /**
+   * The detach keys hang the pty up instead of leaving the command to run on: it gets SIGHUP (one
+   * that ignores it runs on, read by no one), as dockerd 20.10 ends an exec whose keys it read
+   * from an Engine API stream. docker's CLI reads the keys itself and walks away, and so does
+   * `dockui exec -it` (the default).
+   */
+  readonly hangUpOnKeys?: boolean;
 }
 
 export interface ExecSessionApi {

@@ -73,6 +73,19 @@ async function handOff(pty: PtyExec, ready: Promise<unknown>): Promise<void> {
 }
 
 /**
+ * Hangs the pty up once runc has read the process file: `script` goes (SIGKILL), the kernel
+ * sends runc, the pty's session leader, SIGHUP, and runc passes it on to the command.
+ */
+async function hangUp(pty: PtyExec): Promise<void> {
+  const { child, started } = pty;
+  for (const s of [child.stdout!, child.stderr!]) s.removeAllListeners('data');
+  await started;
+  child.kill('SIGKILL');
+  child.unref();
+  for (const s of [child.stdin!, child.stdout!, child.stderr!]) s.destroy();
+}
+
+/**
  * `exec -d -t`: the command on its pty, left to run once it does. runc's refusal (the command
  * cannot start) comes on the pty: that text is the error (exit 1, as docker's).
  */
@@ -105,9 +118,12 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
   const resized = opts.size ? resizePty(child, opts.size.rows, opts.size.cols) : Promise.resolve();
   const offResize = opts.onResize?.((s) => void resizePty(child, s.rows, s.cols));
   const proxy = new EscapeProxy(keys);
+  void started.then((pid) => pid !== undefined && opts.onStart?.(pid));
   const result = await new Promise<AttachResult>((resolve) => {
     let done = false;
     let detaching = false;
+    // The pty hung up: `script`'s end is no exit of the command's.
+    let hangingUp = false;
     const onOut = (d: Buffer) => opts.stdout.write(d);
     const finish = (r: AttachResult) => {
       if (done) return;
@@ -115,20 +131,22 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
       input?.off('data', onIn);
       input?.off('end', onEnd);
       input?.pause();
-      opts.signal?.removeEventListener('abort', detach);
+      opts.signal?.removeEventListener('abort', onAbort);
       offResize?.();
       resolve(r);
     };
-    const detach = () => {
+    const detach = (byKeys = false) => {
       if (done || detaching) return;
       detaching = true;
       input?.off('data', onIn);
-      void handOff(pty, resized).then(() => finish({ detached: true }));
+      hangingUp = byKeys && opts.hangUpOnKeys === true;
+      void (hangingUp ? hangUp(pty) : handOff(pty, resized)).then(() => finish({ detached: true }));
     };
+    const onAbort = () => detach();
     const onIn = (d: Buffer) => {
       const { forward, detach: matched } = proxy.push(d);
       if (forward.length) stdin.write(forward);
-      if (matched) detach();
+      if (matched) detach(true);
     };
     // The caller's input ended (a closed connection): so does the pty's, as docker closes an exec's stdin.
     const onEnd = () => stdin.end();
@@ -139,9 +157,9 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
     input?.on('end', onEnd);
     input?.resume();
     if (opts.signal?.aborted) detach();
-    else opts.signal?.addEventListener('abort', detach, { once: true });
-    child.on('close', (code, sig) => finish({ detached: false, exitCode: exitCodeOf(code, sig) }));
-    child.on('error', () => finish({ detached: false, exitCode: 126 }));
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('close', (code, sig) => hangingUp || finish({ detached: false, exitCode: exitCodeOf(code, sig) }));
+    child.on('error', () => hangingUp || finish({ detached: false, exitCode: 126 }));
   });
   // Its process file is removed once runc has started it, or has failed to.
   await started;
