@@ -232,6 +232,8 @@ export async function createNetwork(
       try {
         ensureBridge(network);
       } catch (e) {
+        // Nothing half made stays: a bridge whose address failed, the records.
+        if (linkExists(network.bridge)) ip(['link', 'del', network.bridge]);
         await rm(netDir(paths, name), { recursive: true, force: true });
         throw e;
       }

@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { IgnoreMatcher } from '../../../src/engine/build/dockerignore.js';
 import { createEngine, type DockuiEngine } from '../../../src/engine/index.js';
 import { DevLoop, type DevState, type RebuildRecord } from '../../../src/engine/watch/index.js';
+import { closeDevRoot } from '../../helpers/dev-teardown.js';
 import { repoRoot, tempRoot } from '../../helpers/env.js';
 
 const debounceMs = 40;
@@ -139,25 +140,7 @@ describe('dev loop: one history record per cycle, over the real engine', { timeo
     });
   });
 
-  after(async () => {
-    await loop?.close();
-    if (engine) {
-      await engine.containers.refresh();
-      for (const c of engine.containers.getSnapshot()) await engine.containers.remove(c.id, { force: true }).catch(() => undefined);
-      await engine.close();
-    }
-    // conmon runs dockui's clean-up after a container exits: let those processes finish (they
-    // hold locks under the root) before the root goes.
-    const end = Date.now() + 15_000;
-    while (Date.now() < end) {
-      const busy = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-        .split('\n')
-        .some((l) => l.includes(t.root) && !l.startsWith('ps '));
-      if (!busy) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    t.cleanup();
-  });
+  after(() => closeDevRoot(loop, engine, t));
 
   it('start: the first build and run is a rebuild, triggered by the start, with no paths', async () => {
     const wall0 = Date.now();

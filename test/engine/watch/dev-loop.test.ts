@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { createEngine } from '../../../src/engine/engine.js';
 import type { Engine } from '../../../src/engine/types.js';
 import { startDevLoop, type DevLoop, type DevState } from '../../../src/engine/watch/index.js';
+import { closeDevRoot } from '../../helpers/dev-teardown.js';
 import { repoRoot, tempRoot } from '../../helpers/env.js';
 
 const port = 18600 + (process.pid % 300);
@@ -50,26 +51,7 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
     loop = await startDevLoop(engine, { dir: app, run: { name: `hello-dev-${process.pid}`, publish: [`127.0.0.1:${port}:8080`] } });
   });
 
-  after(async () => {
-    await loop?.close();
-    if (engine) {
-      // Every container the loop made in this root (swapped-out ones are already gone).
-      await engine.containers.refresh();
-      for (const c of engine.containers.getSnapshot()) await engine.containers.remove(c.id, { force: true }).catch(() => undefined);
-      await engine.close();
-    }
-    // conmon runs dockui's clean-up command after a container exits: wait for those processes
-    // (they take locks under the root) before removing the root, and so check none is left over.
-    const end = Date.now() + 15_000;
-    while (Date.now() < end) {
-      const busy = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-        .split('\n')
-        .some((l) => l.includes(t.root) && !l.startsWith('ps '));
-      if (!busy) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    t.cleanup();
-  });
+  after(() => closeDevRoot(loop, engine, t));
 
   it('builds, runs and serves the page', async () => {
     const s = loop.getSnapshot();
