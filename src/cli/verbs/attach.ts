@@ -25,7 +25,9 @@ export const verb = defineVerb({
     if (withStdin && c.tty && !term) throw new EngineError('invalid_argument', 'the input device is not a TTY', { exitCode: 1 });
     // The flag's, else those of docker's client config (an empty flag is no flag), read after
     // docker's checks of the container (a stopped one is refused by attach, below).
-    const detachKeys = flags['detach-keys'] || (c.state === 'running' ? await ctx.engine.containers.configDetachKeys() : undefined);
+    const cfg = flags['detach-keys'] || c.state !== 'running' ? {} : await ctx.engine.containers.configDetachKeys();
+    if (cfg.warning) ctx.stderr.write(`WARNING: ${cfg.warning}\n`);
+    const detachKeys = flags['detach-keys'] || cfg.keys;
     const sigProxy = flags['sig-proxy'] !== false && !c.tty;
     const ac = new AbortController();
     // Without the proxy, the first signal detaches (the container keeps running).

@@ -38,7 +38,9 @@ export const execVerb = defineVerb({
       throw new EngineError('invalid_argument', 'the input device is not a TTY', { exitCode: 1 });
     // docker's CLI sends the keys (the flag's, else its config file's) with every exec: checked
     // whatever the flags. An empty flag is no flag (docker's).
-    const detachKeys = flags['detach-keys'] || (await c.configDetachKeys());
+    const cfg = flags['detach-keys'] ? {} : await c.configDetachKeys();
+    if (cfg.warning) ctx.stderr.write(`WARNING: ${cfg.warning}\n`);
+    const detachKeys = flags['detach-keys'] || cfg.keys;
     if (detachKeys !== undefined) await c.execDetachKeys(detachKeys);
     // --env-file's lines, then -e (docker's order: a flag wins over a file).
     const envLines = [...(await Promise.all((flags['env-file'] ?? []).map(readEnvFile))).flat(), ...(flags.env ?? [])];

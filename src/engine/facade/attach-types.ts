@@ -80,9 +80,10 @@ export interface ExecSessionApi {
   /**
    * The `detachKeys` of Docker's client config (~/.docker/config.json, or
    * $DOCKER_CONFIG/config.json, the file login keeps its credentials in): docker's CLI's default
-   * for attach and exec when no --detach-keys is given. undefined when the file or the key is
-   * absent (or ""). A value that is no key sequence (or no string), or a file that is no JSON
-   * object: invalid_argument naming the file, exit 1.
+   * for attach and exec when no --detach-keys is given. No keys when the file or the key is
+   * absent (or ""). A file that is no JSON object, or a value that is no string: no keys and a
+   * warning for the caller to print, as docker's CLI goes on without such a file. A string that is
+   * no key sequence: invalid_argument naming the file, exit 1 (the daemon refuses it).
    */
-  configDetachKeys(): Promise<string | undefined>;
+  configDetachKeys(): Promise<{ keys?: string; warning?: string }>;
 }

@@ -284,7 +284,7 @@ export class ContainerEngineImpl implements ContainerEngine {
     const { detachPty } = await import('./exec-session.js');
     return detachPty(await rt.execPty(idOrName, rest));
   }
-  async configDetachKeys(): Promise<string | undefined> {
+  async configDetachKeys(): Promise<{ keys?: string; warning?: string }> {
     return (await import('./exec-session.js')).configDetachKeys();
   }
 

@@ -25,23 +25,33 @@ export function execDetachKeys(keys: string | undefined): Buffer {
 }
 
 /** `detachKeys` of Docker's client config, checked (ContainerEngine.configDetachKeys). */
-export async function configDetachKeys(): Promise<string | undefined> {
+export async function configDetachKeys(): Promise<{ keys?: string; warning?: string }> {
   const { configPath, readConfig } = await import('../registry/credentials.js');
   const path = configPath();
-  // docker's CLI gives up on such a value with exit 1 (the daemon's refusal).
-  const bad = (why: string) => new EngineError('invalid_argument', why, { exitCode: 1 });
-  const cfg = await readConfig(path).catch((e: Error) => {
-    throw bad(e.message);
-  });
+  // docker's CLI warns about a file it cannot parse and goes on without it (checked: docker 20.10,
+  // "WARNING: Error parsing config file (PATH): ..."), a detachKeys that is no string included.
+  const unparsed = (why: string) => ({ warning: `Error parsing config file (${path}): ${why}` });
+  let cfg: Awaited<ReturnType<typeof readConfig>>;
+  try {
+    cfg = await readConfig(path);
+  } catch (e) {
+    return unparsed(((e as Error).cause as Error | undefined)?.message ?? (e as Error).message);
+  }
   const keys = cfg.detachKeys;
-  if (keys === undefined || keys === '') return undefined;
-  if (typeof keys !== 'string') throw bad(`invalid detachKeys ${JSON.stringify(keys)} in ${path}: not a string`);
+  if (keys === undefined || keys === '') return {};
+  if (typeof keys !== 'string') return unparsed(`detachKeys ${JSON.stringify(keys)} is not a string`);
+  // A string that is no key sequence goes to the daemon with every exec and attach, which refuses
+  // it: exit 1.
   try {
     detachKeyBytes(keys);
   } catch (e) {
-    throw bad(`invalid detachKeys ${JSON.stringify(keys)} in ${path}: ${(e as Error).message.replace(/^.*provided: /, '')}`);
+    throw new EngineError(
+      'invalid_argument',
+      `invalid detachKeys ${JSON.stringify(keys)} in ${path}: ${(e as Error).message.replace(/^.*provided: /, '')}`,
+      { exitCode: 1 },
+    );
   }
-  return keys;
+  return { keys };
 }
 
 const exitCodeOf = (code: number | null, sig: NodeJS.Signals | null) => code ?? 128 + (sig ? constants.signals[sig] : 9);
