@@ -1,20 +1,16 @@
-// Pull orchestration: manifest (platform picked from an index), config, then every layer at
-// once (3 at a time), each streamed from the registry into the store's blob ingest and into
-// the layer unpack at the same time, so that unpacking is done when the download is. The image
-// record is written last: a pull that stops anywhere leaves no record pointing at missing parts.
+// Pull orchestration: manifest (platform picked from an index), then the config and every layer
+// at once (6 download slots), each layer streamed from the registry into the store's blob ingest
+// and into the layer unpack at the same time, so that unpacking is done when the download is; a
+// layer waits for the config (its diffID) only before it unpacks. The image record is written
+// last: a pull that stops anywhere leaves no record pointing at missing parts.
 import { setMaxListeners } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
-import { blobChunks } from '../registry/blob-stream.js';
+import { EngineError, type LayerPhase, type PullProgress, canceledError } from '../define.js';
 import { clientFor } from '../registry/client.js';
 import { type Descriptor, configLimit, layerCompression, mediaTypes, selectPlatform } from '../registry/manifest.js';
 import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
 import { parseReference } from '../util/reference.js';
-import { type ImageConfig, type LayerResult, type Store, parseConfig } from '../store/index.js';
+import { type ImageConfig, type Store, parseConfig } from '../store/index.js';
+import { fetchSmall, pullLayer } from './pull-layer.js';
 
 export interface PullImageOptions {
   /** "os/arch[/variant]"; the host's by default. */
@@ -64,7 +60,6 @@ const progressIntervalMs = 100;
  */
 const defaultConcurrency = 6;
 const bigLayer = 1 << 20;
-const maxQueuedWrites = 16 << 20;
 
 /** The progress reporter: phase changes at once, byte counts at most every 100 ms. */
 function reporter(ref: string, layers: LayerState[], cb: ((p: PullProgress) => void) | undefined) {
@@ -206,14 +201,43 @@ export async function pullImage(store: Store, refInput: string, opts: PullImageO
     );
   for (const l of manifest.layers) layerCompression(l.mediaType); // refuse unknown layer types before any download
 
-  // A lease from the first write until the record is set: a gc meanwhile (in any process)
-  // keeps the blobs and layers this pull wrote or found already there.
-  const lease = await store.lease(signal);
+  // The config's request goes out at once (it only reads); the lease, from the first write until
+  // the record is set, is taken meanwhile: a gc (in any process) keeps the blobs and layers this
+  // pull wrote or found already there.
+  // `stop` ends the config's fetch and the layers' jobs when the other side failed.
+  const stop = new AbortController();
+  const partsSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const cfg = configBytes(store, client, ref, manifest.config, partsSignal, opts.onRetry);
+  cfg.catch(() => {}); // awaited in pullParts; this only keeps it from being "unhandled" meanwhile
   try {
-    return await pullParts(store, client, ref, want, fetched, manifest, indexDigest, opts);
+    const lease = await store.lease(signal);
+    try {
+      return await pullParts(store, client, ref, want, fetched, manifest, indexDigest, { cfg, stop, signal: partsSignal }, opts);
+    } finally {
+      await lease.release();
+    }
   } finally {
-    await lease.release();
+    stop.abort();
+    await cfg.catch(() => {});
   }
+}
+
+/** The config's bytes: from the store when it has them, else fetched (digest checked). */
+async function configBytes(
+  store: Store,
+  client: ReturnType<typeof clientFor>,
+  ref: ReturnType<typeof parseReference>,
+  desc: Descriptor,
+  signal: AbortSignal,
+  onRetry: PullImageOptions['onRetry'],
+): Promise<{ bytes: Buffer; fetched: boolean }> {
+  if (desc.size > configLimit) throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
+  if (await store.hasBlob(desc.digest)) {
+    // Read before the lease: a gc may take the blob away meanwhile; then it is fetched.
+    const bytes = await store.readBlob(desc.digest, configLimit).catch(() => undefined);
+    if (bytes) return { bytes, fetched: false };
+  }
+  return { bytes: await fetchSmall(client, ref, desc, signal, onRetry), fetched: true };
 }
 
 async function pullParts(
@@ -224,33 +248,43 @@ async function pullParts(
   fetched: Awaited<ReturnType<typeof resolveManifest>>['fetched'],
   manifest: Awaited<ReturnType<typeof resolveManifest>>['manifest'],
   indexDigest: string | undefined,
+  parts: { cfg: ReturnType<typeof configBytes>; stop: AbortController; signal: AbortSignal },
   opts: PullImageOptions,
 ): Promise<PullResult> {
-  const { signal } = opts;
-  // Config: small, needed first for the diffIDs the layers unpack under.
+  const { cfg, stop } = parts;
   const cfgDesc = manifest.config;
-  if (cfgDesc.size > configLimit) throw new EngineError('failed_precondition', `image config of ${ref.familiar()} is too large`);
   let downloaded = 0;
   const skippedDevices: string[] = [];
   let fresh = false;
-  let cfgBytes: Buffer;
-  if (await store.hasBlob(cfgDesc.digest)) cfgBytes = await store.readBlob(cfgDesc.digest, configLimit);
-  else {
-    cfgBytes = await fetchSmall(client, ref, cfgDesc, signal, opts.onRetry);
-    await store.putBlob(cfgBytes, cfgDesc.digest);
-    downloaded += cfgBytes.length;
-    fresh = true;
-  }
-  const config = parseConfig(cfgBytes, cfgDesc.digest);
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== manifest.layers.length)
-    throw new EngineError(
-      'failed_precondition',
-      `${ref.familiar()}: its config lists ${diffIds.length} layers but its manifest ${manifest.layers.length}`,
-    );
-  const got = imagePlatform(config);
-  if (opts.platform && got && !platformMatches(want, got))
-    throw new EngineError('not_found', `${ref.familiar()} is for ${formatPlatform(got)}, not the requested ${formatPlatform(want)}`);
+  // The config (needed for the diffIDs the layers unpack under) is checked and stored while the
+  // layers' requests are already out: a layer waits for it only before its unpack.
+  const checked = cfg.then(async ({ bytes, fetched: got }) => {
+    const config = parseConfig(bytes, cfgDesc.digest);
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    if (diffIds.length !== manifest.layers.length)
+      throw new EngineError(
+        'failed_precondition',
+        `${ref.familiar()}: its config lists ${diffIds.length} layers but its manifest ${manifest.layers.length}`,
+      );
+    const platform = imagePlatform(config);
+    if (opts.platform && platform && !platformMatches(want, platform))
+      throw new EngineError('not_found', `${ref.familiar()} is for ${formatPlatform(platform)}, not the requested ${formatPlatform(want)}`);
+    // Under the lease now: stored when fetched, or again when a gc took it since it was read.
+    if (got || !(await store.hasBlob(cfgDesc.digest))) {
+      await store.putBlob(bytes, cfgDesc.digest);
+      fresh = true;
+    }
+    if (got) downloaded += bytes.length;
+    return { diffIds, platform };
+  });
+  // A refused config stops the layers at once, and their partial downloads go with them.
+  let refused = false;
+  let layersFailed = false;
+  checked.catch(() => {
+    if (layersFailed || opts.signal?.aborted) return;
+    refused = true;
+    stop.abort();
+  });
 
   // Layers: one job per distinct blob (an image may repeat a layer).
   const states: LayerState[] = manifest.layers.map((d) => ({
@@ -260,11 +294,11 @@ async function pullParts(
     total: d.size,
   }));
   const progress = reporter(ref.toString(), states, opts.onProgress);
-  const jobs = new Map<string, { desc: Descriptor; diffId: string; states: LayerState[] }>();
+  const jobs = new Map<string, { desc: Descriptor; index: number; states: LayerState[] }>();
   manifest.layers.forEach((d, i) => {
     const j = jobs.get(d.digest);
     if (j) j.states.push(states[i]!);
-    else jobs.set(d.digest, { desc: d, diffId: diffIds[i]!, states: [states[i]!] });
+    else jobs.set(d.digest, { desc: d, index: i, states: [states[i]!] });
   });
   progress.now();
   try {
@@ -285,7 +319,8 @@ async function pullParts(
           client,
           ref,
           desc: job.desc,
-          diffId: job.diffId,
+          diffId: async () => (await checked).diffIds[job.index]!,
+          refused: () => refused,
           signal: jobSignal,
           set,
           onRetry: opts.onRetry,
@@ -295,12 +330,19 @@ async function pullParts(
         downloaded += n;
         if (n > 0) fresh = true;
       },
-      signal,
+      parts.signal,
       (job) => (opts.concurrency === undefined && job.desc.size > bigLayer ? 2 : 1),
     );
+  } catch (e) {
+    if (refused) await checked; // the config's own error, not the layers' cancellation
+    layersFailed = true;
+    stop.abort();
+    await checked.catch(() => {});
+    throw e;
   } finally {
     progress.stop();
   }
+  const { platform: got } = await checked;
 
   // Manifest, then the record: only now does the image exist.
   if (!(await store.hasBlob(fetched.digest))) {
@@ -334,241 +376,4 @@ function imagePlatform(c: ImageConfig): Platform | undefined {
     architecture: c.architecture,
     variant: typeof c.variant === 'string' ? c.variant : undefined,
   });
-}
-
-async function fetchSmall(
-  client: ReturnType<typeof clientFor>,
-  ref: ReturnType<typeof parseReference>,
-  desc: Descriptor,
-  signal: AbortSignal | undefined,
-  onRetry: PullImageOptions['onRetry'],
-  onBytes?: (n: number) => void,
-): Promise<Buffer> {
-  const { createHash } = await import('node:crypto');
-  // Two tries: a corrupt transfer is fetched once more before it is an error.
-  for (let attempt = 0; ; attempt++) {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    for await (const c of blobChunks(client, ref, desc, {
-      signal,
-      onRetry: (why) => onRetry?.(desc.digest, why),
-    })) {
-      chunks.push(c);
-      n += c.length;
-      onBytes?.(n);
-    }
-    const bytes = Buffer.concat(chunks);
-    if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` === desc.digest) return bytes;
-    if (attempt >= 1) throw new EngineError('unavailable', `blob ${desc.digest} of ${ref.name} arrived corrupt twice`);
-    onRetry?.(desc.digest, 'digest mismatch');
-  }
-}
-
-/** One layer of one pull: what it is, where it comes from and goes, and whom to tell. */
-interface LayerJob {
-  readonly store: Store;
-  readonly client: ReturnType<typeof clientFor>;
-  readonly ref: ReturnType<typeof parseReference>;
-  readonly desc: Descriptor;
-  readonly diffId: string;
-  readonly signal?: AbortSignal;
-  /** Called once the layer's bytes are all in: frees its download slot. */
-  readonly downloaded: () => void;
-  readonly set: (phase: LayerPhase, current?: number) => void;
-  readonly onRetry?: PullImageOptions['onRetry'];
-  /** Device nodes an unpack left out. */
-  readonly skipped: (paths: readonly string[]) => void;
-}
-
-/**
- * One layer: whatever of {blob, unpacked layer} the store lacks. Returns bytes downloaded.
- * Both the blob (sha256 checked by the ingest writer) and the layer (diffID checked by the
- * unpack) are verified before they are published; a failure leaves neither.
- */
-async function pullLayer(o: LayerJob): Promise<number> {
-  const { store, desc, diffId } = o;
-  const [haveBlob, haveLayer] = await Promise.all([store.hasBlob(desc.digest), store.hasLayer(diffId)]);
-  if (haveBlob && haveLayer) {
-    o.set('exists', desc.size);
-    return 0;
-  }
-  if (haveBlob) {
-    // Only the unpack is missing (an earlier pull stopped after the blob): from disk.
-    o.set('extracting', desc.size);
-    o.skipped((await unpackFrom(store, store.blobStream(desc.digest), desc, diffId, o.signal)).skippedDevices ?? []);
-    o.set('done');
-    return 0;
-  }
-  if (desc.size <= wholeLayer) {
-    try {
-      return await smallLayer(o, !haveLayer);
-    } catch (e) {
-      o.set('failed');
-      throw e;
-    }
-  }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await downloadLayer(o, !haveLayer);
-    } catch (e) {
-      // A blob that failed its digest check is fetched once more from the start.
-      if (attempt === 0 && e instanceof CorruptBlob && !o.signal?.aborted) {
-        o.onRetry?.(desc.digest, e.message);
-        continue;
-      }
-      o.set('failed');
-      throw e instanceof CorruptBlob ? new EngineError('unavailable', `${e.message} (twice)`) : e;
-    }
-  }
-}
-
-/**
- * Layers up to this size (compressed) are fetched whole (see smallLayer); bigger ones stream and
- * keep a resumable partial when the transfer breaks or is cancelled.
- */
-const wholeLayer = 256 << 10;
-
-/**
- * A small layer: fetched into memory (its digest checked, a corrupt transfer fetched once more),
- * unpacked from there (inflated in one call, its diffID checked before anything is written),
- * then stored as a blob. No resumable partial, no stream pipeline, no zlib stream: on a
- * 50-layer image of small layers those were most of the CPU a layer cost.
- */
-async function smallLayer(o: LayerJob, unpack: boolean): Promise<number> {
-  const { store, client, ref, desc, diffId } = o;
-  o.set('downloading', 0);
-  const bytes = await fetchSmall(client, ref, desc, o.signal, o.onRetry, (n) => o.set('downloading', n));
-  o.downloaded();
-  o.set(unpack ? 'extracting' : 'verifying', desc.size);
-  if (unpack)
-    o.skipped((await store.unpackLayer({ source: bytes, mediaType: desc.mediaType, diffId, signal: o.signal })).skippedDevices ?? []);
-  // The blob after the layer: a layer refused as hostile leaves no blob behind either.
-  await store.putBlob(bytes, desc.digest);
-  o.set('done', desc.size);
-  return bytes.length;
-}
-
-class CorruptBlob extends Error {}
-
-const plainTar = 'application/vnd.oci.image.layer.v1.tar';
-
-/**
- * Gzip layers are inflated here, in 1 MiB output chunks (64 KiB for small ones), and handed to the store's unpack as
- * plain tar (it still checks the diffID and every entry). Why: zlib's default 16 KiB chunks
- * cost a thread-pool round trip each; measured on a 32 MiB layer, 0.6–0.9 s vs 0.23–0.28 s.
- */
-async function unpackFrom(
-  store: Store,
-  source: AsyncIterable<Buffer>,
-  desc: Descriptor,
-  diffId: string,
-  signal: AbortSignal | undefined,
-): Promise<LayerResult> {
-  if (layerCompression(desc.mediaType) !== 'gzip') return await store.unpackLayer({ source, mediaType: desc.mediaType, diffId, signal });
-  // A small layer (most of a many-layer image) gets a small output buffer: a 1 MiB one for each
-  // of 50 layers of a few hundred bytes made up most of what the garbage collector had to do.
-  const gz = createGunzip({ chunkSize: desc.size < 256 << 10 ? 64 << 10 : 1 << 20 });
-  const feeding = pipeline(Readable.from(source, { objectMode: false }), gz).catch((e: unknown) => {
-    gz.destroy(e instanceof Error ? e : new Error(String(e)));
-  });
-  try {
-    return await store.unpackLayer({ source: gz, mediaType: plainTar, diffId, signal });
-  } finally {
-    gz.destroy();
-    await feeding;
-  }
-}
-
-async function downloadLayer(o: LayerJob, unpack: boolean): Promise<number> {
-  const { store, client, ref, desc, diffId } = o;
-  const writer = await store.ingest(desc.digest, { size: desc.size });
-  let fetched = 0;
-  let finished = false;
-  const partialPath = join(store.root, 'tmp', `ingest-${desc.digest.slice('sha256:'.length)}`);
-  o.set('downloading', writer.offset);
-
-  // The tee: each chunk goes to the ingest writer (its write overlapping the unpack of the
-  // same chunk) and to the unpack; the blob commits (sha256 + size checked) at the end.
-  async function* source(): AsyncGenerator<Buffer, void, undefined> {
-    // Writes queue up behind each other (the writer hashes in call order) without holding
-    // the unpack back, up to a bound so a slow disk slows the download instead of memory.
-    let chain: Promise<void> = Promise.resolve();
-    let queued = 0;
-    try {
-      if (unpack && writer.offset > 0) {
-        // A resumed ingest: replay the bytes an earlier attempt kept, so the unpack sees them all.
-        let left = writer.offset;
-        for await (const c of createReadStream(partialPath, {
-          start: 0,
-          end: writer.offset - 1,
-          highWaterMark: 1 << 20,
-        }) as AsyncIterable<Buffer>) {
-          left -= c.length;
-          yield c;
-        }
-        if (left !== 0) throw new EngineError('internal', `partial download of ${desc.digest} changed under us`);
-      }
-      let at = writer.offset;
-      for await (const chunk of blobChunks(client, ref, desc, {
-        offset: writer.offset,
-        signal: o.signal,
-        onRetry: (why) => o.onRetry?.(desc.digest, why),
-      })) {
-        queued += chunk.length;
-        chain = chain.then(async () => {
-          await writer.write(chunk);
-          queued -= chunk.length;
-        });
-        chain.catch(() => {}); // awaited below; this only keeps it from being "unhandled" meanwhile
-        if (queued > maxQueuedWrites) await chain;
-        at += chunk.length;
-        fetched += chunk.length;
-        o.set('downloading', at);
-        yield chunk;
-      }
-      o.downloaded();
-      await chain;
-      o.set(unpack ? 'extracting' : 'verifying', at);
-      try {
-        await writer.commit();
-      } catch (e) {
-        finished = true; // commit removed the partial
-        if (isEngineError(e) && e.code === 'unavailable') throw new CorruptBlob(`blob ${desc.digest} of ${ref.name} arrived corrupt`);
-        throw e;
-      }
-      finished = true;
-    } finally {
-      await chain.catch(() => {});
-    }
-  }
-
-  const gen = source();
-  try {
-    if (unpack) {
-      // The unpack may stop reading before the blob's last bytes (tar padding): its early
-      // return() must not end the download, which goes on to the digest check below.
-      const view: AsyncIterable<Buffer> = {
-        [Symbol.asyncIterator]: () => ({
-          next: () => gen.next(),
-          return: async () => ({ done: true, value: undefined }),
-        }),
-      };
-      o.skipped((await unpackFrom(store, view, desc, diffId, o.signal)).skippedDevices ?? []);
-    }
-    while (!(await gen.next()).done) {
-      /* drain: download the rest, then commit */
-    }
-    o.set('done', desc.size);
-    return fetched;
-  } catch (e) {
-    await gen.return(undefined).catch(() => {});
-    if (!finished) {
-      // Keep what arrived for a resume when the cause was the network or a cancel; hostile or
-      // broken content is dropped.
-      const keep = o.signal?.aborted || (isEngineError(e) && (e.code === 'unavailable' || e.code === 'canceled'));
-      await (keep ? writer.suspend() : writer.abort()).catch(() => {});
-    }
-    if (o.signal?.aborted) throw canceledError();
-    throw e;
-  }
 }

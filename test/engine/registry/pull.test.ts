@@ -1,8 +1,8 @@
 // Pulls of every fixture image from the real registries (plain, basic auth, bearer token),
 // OCI and Docker schema 2, platform selection, and faults injected by the test proxy.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -312,6 +312,80 @@ describe('pull through faults', () => {
       proxy.add({ path: blob, fault: { kind: 'stall', after: 200 } });
       await pullImage(store, ref());
       assert.ok(proxy.log.some((l) => l.fault === 'stall'));
+      await assertStoreSound(store);
+    } finally {
+      delete process.env.DOCKUI_REGISTRY_TIMEOUT_MS;
+      t.cleanup();
+    }
+  });
+
+  it('asks for the layers while the config is still on its way', async () => {
+    const t = tempRoot();
+    process.env.DOCKUI_REGISTRY_TIMEOUT_MS = '400';
+    try {
+      const store = await openStore(t.root);
+      const manifest = (await (
+        await fetch(`http://${registry('plain')}/v2/fixture/layers/manifests/latest`, {
+          headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+        })
+      ).json()) as { config: { digest: string } };
+      const config = new RegExp(`/blobs/${manifest.config.digest}$`);
+      proxy.clear();
+      // The config's first answer stalls: it comes on the second request, 400 ms later.
+      proxy.add({ path: config, fault: { kind: 'stall', after: 0 } });
+      await pullImage(store, ref());
+      const asks = proxy.log.map((l) => (config.test(l.path) ? 'config' : blob.test(l.path) ? 'layer' : 'other'));
+      const retry = asks.indexOf('config', asks.indexOf('config') + 1);
+      assert.ok(retry > 0, `the config was asked for twice: ${asks.join(' ')}`);
+      assert.ok(asks.slice(0, retry).includes('layer'), `a layer was asked for before the config came: ${asks.join(' ')}`);
+      await assertStoreSound(store);
+    } finally {
+      delete process.env.DOCKUI_REGISTRY_TIMEOUT_MS;
+      t.cleanup();
+    }
+  });
+
+  it('stops a layer download at once when its config is refused, and keeps no partial of it', async () => {
+    const addr = registry('plain');
+    const repo = `odd/refused-${Date.now()}`;
+    // Over the whole-layer size: streamed into a resumable ingest.
+    const layer = await putBlob(addr, repo, randomBytes(1 << 20), 'application/vnd.oci.image.layer.v1.tar');
+    const cfg = await putBlob(
+      addr,
+      repo,
+      Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })),
+      'application/vnd.oci.image.config.v1+json',
+    );
+    await putManifest(addr, repo, 'latest', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: cfg,
+      layers: [layer],
+    });
+    const t = tempRoot();
+    try {
+      const store = await openStore(t.root);
+      proxy.clear();
+      // 10 s for the whole layer.
+      proxy.add({ path: new RegExp(`/blobs/${layer.digest}$`), fault: { kind: 'throttle', bytesPerSec: 100_000 } });
+      // The config comes on a second request, 400 ms later: by then the layer is on its way.
+      process.env.DOCKUI_REGISTRY_TIMEOUT_MS = '400';
+      proxy.add({ path: new RegExp(`/blobs/${cfg.digest}$`), fault: { kind: 'stall', after: 0 } });
+      const started = Date.now();
+      await assert.rejects(
+        pullImage(store, `${proxy.addr}/${repo}:latest`),
+        code('failed_precondition', /config lists 0 layers but its manifest 1/),
+      );
+      assert.ok(Date.now() - started < 3000, `refused in ${Date.now() - started} ms`);
+      assert.ok(
+        proxy.log.some((l) => l.fault === 'throttle'),
+        'the layer was being downloaded',
+      );
+      assert.deepEqual(
+        readdirSync(join(t.root, 'tmp')).filter((f) => f.startsWith('ingest-')),
+        [],
+      );
+      assert.equal(await store.hasBlob(layer.digest), false);
       await assertStoreSound(store);
     } finally {
       delete process.env.DOCKUI_REGISTRY_TIMEOUT_MS;
