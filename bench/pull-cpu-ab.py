@@ -6,7 +6,7 @@
 # Usage: [IMAGE=fixture/busybox] [SKOPEO=1] python3 bench/pull-cpu-ab.py N BEFORE_DIR AFTER_DIR
 #   (DIR: a tree with bin/ and dist/; IMAGE is a repository:tag of the registry, fixture/big:latest
 #   by default). Registry: $DOCKUI_TEST_REGISTRY (default 127.0.0.1:5000), seeded.
-import os, resource, shutil, statistics, subprocess, sys
+import os, resource, shutil, statistics, subprocess, sys, time
 
 reps = int(sys.argv[1])
 sides = sys.argv[2:4]
@@ -28,9 +28,9 @@ def once(s, k):
     else:
         cmd = ['node', os.path.join(s, 'bin/dockui.cjs'), 'pull', '-q', img]
     a = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = os.times().elapsed
+    t = time.perf_counter()
     subprocess.run(cmd, env=dict(env, DOCKUI_ROOT=root), check=True, capture_output=True)
-    wall[s].append(os.times().elapsed - t)
+    wall[s].append(time.perf_counter() - t)
     b = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu[s].append((b.ru_utime - a.ru_utime) + (b.ru_stime - a.ru_stime))
     shutil.rmtree(root, ignore_errors=True)

@@ -4,7 +4,7 @@
 // layer waits for the config (its diffID) only before it unpacks. The image record is written
 // last: a pull that stops anywhere leaves no record pointing at missing parts.
 import { setMaxListeners } from 'node:events';
-import { EngineError, type LayerPhase, type PullProgress, canceledError } from '../define.js';
+import { EngineError, type LayerPhase, type PullProgress, canceledError, isEngineError } from '../define.js';
 import { clientFor } from '../registry/client.js';
 import { type Descriptor, configLimit, layerCompression, mediaTypes, selectPlatform } from '../registry/manifest.js';
 import { type Platform, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, platformMatches } from '../registry/platform.js';
@@ -277,12 +277,15 @@ async function pullParts(
     if (got) downloaded += bytes.length;
     return { diffIds, platform };
   });
-  // A refused config stops the layers at once, and their partial downloads go with them.
+  // A config that fails stops the layers at once; when it was refused (not merely out of reach),
+  // their partial downloads go with them.
+  let configFailed = false;
   let refused = false;
   let layersFailed = false;
-  checked.catch(() => {
+  checked.catch((e: unknown) => {
     if (layersFailed || opts.signal?.aborted) return;
-    refused = true;
+    configFailed = true;
+    refused = !(isEngineError(e) && e.code === 'unavailable');
     stop.abort();
   });
 
@@ -334,7 +337,7 @@ async function pullParts(
       (job) => (opts.concurrency === undefined && job.desc.size > bigLayer ? 2 : 1),
     );
   } catch (e) {
-    if (refused) await checked; // the config's own error, not the layers' cancellation
+    if (configFailed) await checked; // the config's own error, not the layers' cancellation
     layersFailed = true;
     stop.abort();
     await checked.catch(() => {});

@@ -393,6 +393,35 @@ describe('pull through faults', () => {
     }
   });
 
+  it("fails with the config's own error when the config is out of reach while a layer downloads", async () => {
+    const t = tempRoot();
+    try {
+      const store = await openStore(t.root);
+      const manifest = (await (
+        await fetch(`http://${registry('plain')}/v2/fixture/web/manifests/latest`, {
+          headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+        })
+      ).json()) as { config: { digest: string }; layers: { digest: string; size: number }[] };
+      const layer = manifest.layers.reduce((a, b) => (b.size > a.size ? b : a));
+      proxy.clear();
+      proxy.add({ path: new RegExp(`/blobs/${layer.digest}$`), fault: { kind: 'throttle', bytesPerSec: 100_000 } });
+      proxy.add({ path: new RegExp(`/blobs/${manifest.config.digest}$`), fault: { kind: 'status', status: 500 }, times: Infinity });
+      const ref = `${proxy.addr}/fixture/web`;
+      await assert.rejects(pullImage(store, ref), code('unavailable', new RegExp(`blobs/${manifest.config.digest}: HTTP 500 \\(gave up`)));
+      assert.ok(
+        proxy.log.some((l) => l.fault === 'throttle'),
+        'the layer was asked for',
+      );
+      assert.equal(await store.getImage(ref), undefined);
+      await assertStoreSound(store);
+      proxy.clear();
+      await pullImage(store, ref);
+      await assertStoreSound(store);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('cancels cleanly, keeps the partial, and resumes it with Range', async () => {
     const t = tempRoot();
     try {
