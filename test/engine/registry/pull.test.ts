@@ -130,6 +130,14 @@ describe('pull from the fixture registries', () => {
   });
 });
 
+/** The OCI manifest of fixture/NAME:latest on the plain registry, read directly. */
+async function fixtureManifest(name: string) {
+  const r = await fetch(`http://${registry('plain')}/v2/fixture/${name}/manifests/latest`, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  return (await r.json()) as { config: { digest: string }; layers: { digest: string; size: number }[] };
+}
+
 /** Puts a blob and returns its descriptor: raw distribution-API calls, to plant odd content. */
 async function putBlob(addr: string, repo: string, data: Buffer, mediaType: string) {
   const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -324,11 +332,7 @@ describe('pull through faults', () => {
     process.env.DOCKUI_REGISTRY_TIMEOUT_MS = '400';
     try {
       const store = await openStore(t.root);
-      const manifest = (await (
-        await fetch(`http://${registry('plain')}/v2/fixture/layers/manifests/latest`, {
-          headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-        })
-      ).json()) as { config: { digest: string } };
+      const manifest = await fixtureManifest('layers');
       const config = new RegExp(`/blobs/${manifest.config.digest}$`);
       proxy.clear();
       // The config's first answer stalls: it comes on the second request, 400 ms later.
@@ -397,11 +401,7 @@ describe('pull through faults', () => {
     const t = tempRoot();
     try {
       const store = await openStore(t.root);
-      const manifest = (await (
-        await fetch(`http://${registry('plain')}/v2/fixture/web/manifests/latest`, {
-          headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-        })
-      ).json()) as { config: { digest: string }; layers: { digest: string; size: number }[] };
+      const manifest = await fixtureManifest('web');
       const layer = manifest.layers.reduce((a, b) => (b.size > a.size ? b : a));
       proxy.clear();
       proxy.add({ path: new RegExp(`/blobs/${layer.digest}$`), fault: { kind: 'throttle', bytesPerSec: 100_000 } });
