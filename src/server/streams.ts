@@ -181,8 +181,21 @@ interface ExecInstance {
 
 export class Execs {
   readonly #all = new Map<string, ExecInstance>();
+  /** Aborted when the service stops: its TTY sessions are handed off (see close). */
+  readonly #closing = new AbortController();
+  readonly #sessions = new Set<Promise<unknown>>();
 
   constructor(readonly engine: DockuiEngine) {}
+
+  /**
+   * The service is stopping: each TTY exec still running is handed off as `dockui exec -d -t`
+   * leaves one (a detached `cat` drains its pty and holds its input open), so the command runs
+   * on, as the container does, and nothing of it keeps this process alive.
+   */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await Promise.allSettled(this.#sessions);
+  }
 
   /** POST /containers/{id}/exec */
   async create(containerId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -313,8 +326,9 @@ export class Execs {
     const listeners = new Set<(size: { rows: number; cols: number }) => void>();
     e.resize = (size) => listeners.forEach((l) => l(size));
     e.running = true;
+    let session: Promise<AttachResult> | undefined;
     try {
-      return await this.engine.containers.execSession(e.containerId, {
+      session = this.engine.containers.execSession(e.containerId, {
         args: e.cmd,
         ...(e.env ? { env: e.env } : {}),
         ...(e.user ? { user: e.user } : {}),
@@ -335,10 +349,14 @@ export class Execs {
           e.pid = pid;
           io.onStart?.();
         },
+        signal: this.#closing.signal,
       });
+      this.#sessions.add(session);
+      return await session;
     } catch (err) {
       return { error: err as Error };
     } finally {
+      if (session) this.#sessions.delete(session);
       e.running = false;
       delete e.resize;
     }
@@ -372,7 +390,9 @@ export class Execs {
     sink.socket?.unpipe();
     // 126 is what dockerd records for an exec whose start (or attach) failed.
     if ('error' in r) say(Buffer.from(`${r.error.message}\r\n`));
-    else if (r.detached) say(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
+    // (Handed off as the service stops: no keys were read.)
+    else if (r.detached && !this.#closing.signal.aborted)
+      say(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
     e.exitCode = 'error' in r || r.detached ? 126 : (r.exitCode ?? 126);
     sink.end();
   }

@@ -281,4 +281,27 @@ describe('API: exec DetachKeys', () => {
       assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: 0 });
     }
   });
+
+  // Last: it stops the service. Before, a running TTY exec's `script` (then a CLI under it) held
+  // the stopping service up until the command ended.
+  it('the service stopping hands a running detached TTY exec off: the service exits, the command runs on, its input open', async () => {
+    const { id, started } = await detachedExec(['sh', '-c', 'echo $$ > /tmp/xd-off-pid; read x; echo "read $?" > /tmp/xd-off'], true);
+    assert.equal(started.status, 200, started.body);
+    const { Pid } = await state(id);
+    await until('the command to write its pid', async () => (await inBox('cat /tmp/xd-off-pid 2>/dev/null')) !== '');
+    const stopped = await Promise.race([s.stop(), new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    assert.notEqual(stopped, 'still running');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(readFileSync(`/proc/${Pid}/cmdline`, 'utf8').split('\0').slice(0, 2), ['sh', '-c'], 'it runs on');
+    const inside = async (script: string) => (await s.dockui(['exec', box, 'sh', '-c', script])).stdout.trim();
+    assert.equal(await inside('cat /tmp/xd-off 2>&1'), "cat: can't open '/tmp/xd-off': No such file or directory");
+    await inside('kill $(cat /tmp/xd-off-pid)');
+    await until('it to end', () => {
+      try {
+        return !readFileSync(`/proc/${Pid}/cmdline`, 'utf8');
+      } catch {
+        return true;
+      }
+    });
+  });
 });
