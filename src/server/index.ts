@@ -299,6 +299,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     address,
     close: async () => {
       if (timer) clearTimeout(timer);
+      // First: an exec's session on a hijacked connection ends it.
+      await router.execs.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

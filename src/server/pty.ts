@@ -1,7 +1,7 @@
 // TTY sessions for the API: runc takes its terminal from its own stdio, and a socket is no
-// terminal, so a TTY exec started detached (or `docker run -it`) runs dockui's own CLI under
-// util-linux `script` (the engine's spawnInPty), which gives it a pty and copies between that pty
-// and our pipes. A TTY exec on its stream is the engine's execSession (streams.ts).
+// terminal, so `docker run -it` runs dockui's own CLI under util-linux `script` (the engine's
+// spawnInPty), which gives it a pty and copies between that pty and our pipes. A TTY exec, on its
+// stream or detached, is the engine's execSession (streams.ts).
 // Resize sets the pty's window size (the kernel sends SIGWINCH; runc passes the size on).
 import type { EnginePaths } from '../engine/index.js';
 import { HttpError } from './http.js';

@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
 import type { AttachResult, DockuiEngine, LogLineReport } from '../engine/index.js';
 import { HttpError, field, qBool, qInt, readJson, sendJson, strings } from './http.js';
-import { dockuiArgv, resizePty, spawnInPty } from './pty.js';
 import type { Sessions } from './sessions.js';
 
 /** One frame of Docker's multiplexed stream: stream id (1 stdout, 2 stderr), 3 zero bytes, size (BE32). */
@@ -169,8 +168,9 @@ interface ExecInstance {
   /** DetachKeys as given ("" for none: ctrl-p,ctrl-q), and its bytes for inspect. */
   readonly detachKeys: string;
   readonly detachKeyBytes: Buffer;
+  /** A command without a TTY: runc exec in the foreground, its pipes ours. */
   child?: ChildProcess;
-  /** A TTY session's command (the engine's execSession): its host pid, and its resize. */
+  /** A TTY exec's command (the engine's execSession, on a stream or detached): its host pid, and its resize. */
   pid?: number;
   resize?: (size: { rows: number; cols: number }) => void;
   running: boolean;
@@ -181,8 +181,21 @@ interface ExecInstance {
 
 export class Execs {
   readonly #all = new Map<string, ExecInstance>();
+  /** Aborted when the service stops: its TTY sessions are handed off (see close). */
+  readonly #closing = new AbortController();
+  readonly #sessions = new Set<Promise<unknown>>();
 
   constructor(readonly engine: DockuiEngine) {}
+
+  /**
+   * The service is stopping: each TTY exec still running is handed off as `dockui exec -d -t`
+   * leaves one (a detached `cat` drains its pty and holds its input open), so the command runs
+   * on, as the container does, and nothing of it keeps this process alive.
+   */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await Promise.allSettled(this.#sessions);
+  }
 
   /** POST /containers/{id}/exec */
   async create(containerId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -255,34 +268,19 @@ export class Execs {
     if (e.running || e.exitCode !== null) throw new HttpError(409, `exec instance ${id} has already been started`);
     const detach = field(body, 'Detach', 'boolean') ?? false;
     const tty = e.tty || (field(body, 'Tty', 'boolean') ?? false);
-    if (tty && !detach) return this.#session(e, open);
-    const child = tty
-      ? spawnInPty([
-          ...dockuiArgv(this.engine.paths),
-          'exec',
-          e.stdin ? '-it' : '-t',
-          // Detach: its input ends at once. Given so that the service's client config is not read.
-          `--detach-keys=${e.detachKeys || 'ctrl-p,ctrl-q'}`,
-          ...(e.env ?? []).flatMap((v) => ['-e', v]),
-          ...(e.user ? ['-u', e.user] : []),
-          ...(e.workdir ? ['-w', e.workdir] : []),
-          ...(e.privileged ? ['--privileged'] : []),
-          e.containerId,
-          ...e.cmd,
-        ])
-      : await this.engine.containers.exec(e.containerId, {
-          args: e.cmd,
-          ...(e.env ? { env: e.env } : {}),
-          ...(e.user ? { user: e.user } : {}),
-          ...(e.workdir ? { workdir: e.workdir } : {}),
-          ...(e.privileged ? { privileged: true } : {}),
-          tty: false,
-          interactive: e.stdin,
-          stdio: 'pipe',
-        });
+    if (tty) return detach ? this.#detached(e, detachedReply) : this.#session(e, open);
+    const child = await this.engine.containers.exec(e.containerId, {
+      args: e.cmd,
+      ...(e.env ? { env: e.env } : {}),
+      ...(e.user ? { user: e.user } : {}),
+      ...(e.workdir ? { workdir: e.workdir } : {}),
+      ...(e.privileged ? { privileged: true } : {}),
+      tty: false,
+      interactive: e.stdin,
+      stdio: 'pipe',
+    });
     e.child = child;
     e.running = true;
-    if (tty && e.size) void resizePty(child, e.size.h, e.size.w);
     const exited = new Promise<void>((resolve) =>
       child.on('close', (code, sig) => {
         e.running = false;
@@ -318,6 +316,53 @@ export class Execs {
   }
 
   /**
+   * A TTY exec's command through the engine's execSession, resizable while it runs (and sized by
+   * a resize that came before); its host pid for inspect once it runs. Running until it ends.
+   */
+  async #run(
+    e: ExecInstance,
+    io: { stdin?: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; onStart?: () => void },
+  ): Promise<AttachResult | { error: Error }> {
+    const listeners = new Set<(size: { rows: number; cols: number }) => void>();
+    e.resize = (size) => listeners.forEach((l) => l(size));
+    e.running = true;
+    let session: Promise<AttachResult> | undefined;
+    try {
+      session = this.engine.containers.execSession(e.containerId, {
+        args: e.cmd,
+        ...(e.env ? { env: e.env } : {}),
+        ...(e.user ? { user: e.user } : {}),
+        ...(e.workdir ? { workdir: e.workdir } : {}),
+        ...(e.privileged ? { privileged: true } : {}),
+        ...(io.stdin ? { stdin: io.stdin } : {}),
+        stdout: io.stdout,
+        detachKeys: e.detachKeys,
+        hangUpOnKeys: true,
+        ...(e.size ? { size: { rows: e.size.h, cols: e.size.w } } : {}),
+        onResize: (l) => {
+          listeners.add(l);
+          // One that came while the session started.
+          if (e.size) l({ rows: e.size.h, cols: e.size.w });
+          return () => listeners.delete(l);
+        },
+        onStart: (pid) => {
+          e.pid = pid;
+          io.onStart?.();
+        },
+        signal: this.#closing.signal,
+      });
+      this.#sessions.add(session);
+      return await session;
+    } catch (err) {
+      return { error: err as Error };
+    } finally {
+      if (session) this.#sessions.delete(session);
+      e.running = false;
+      delete e.resize;
+    }
+  }
+
+  /**
    * A TTY exec on its stream: the engine's execSession, the exec's DetachKeys read from the
    * stream. As dockerd 20.10 (checked with a reference daemon) the keys end the stream with
    * "exec attach failed: error on attach stdin: read escape sequence", hang the command's pty
@@ -341,41 +386,46 @@ export class Execs {
         cb();
       },
     });
-    const listeners = new Set<(size: { rows: number; cols: number }) => void>();
-    e.resize = (size) => listeners.forEach((l) => l(size));
-    e.running = true;
-    let r: AttachResult | { error: string };
-    try {
-      r = await this.engine.containers.execSession(e.containerId, {
-        args: e.cmd,
-        ...(e.env ? { env: e.env } : {}),
-        ...(e.user ? { user: e.user } : {}),
-        ...(e.workdir ? { workdir: e.workdir } : {}),
-        ...(e.privileged ? { privileged: true } : {}),
-        ...(input ? { stdin: input } : {}),
-        stdout,
-        detachKeys: e.detachKeys,
-        hangUpOnKeys: true,
-        ...(e.size ? { size: { rows: e.size.h, cols: e.size.w } } : {}),
-        onResize: (l) => {
-          listeners.add(l);
-          // One that came while the session started.
-          if (e.size) l({ rows: e.size.h, cols: e.size.w });
-          return () => listeners.delete(l);
-        },
-        onStart: (pid) => (e.pid = pid),
-      });
-    } catch (err) {
-      r = { error: (err as Error).message };
-    }
-    e.running = false;
-    delete e.resize;
+    const r = await this.#run(e, { ...(input ? { stdin: input } : {}), stdout });
     sink.socket?.unpipe();
     // 126 is what dockerd records for an exec whose start (or attach) failed.
-    if ('error' in r) say(Buffer.from(`${r.error}\r\n`));
-    else if (r.detached) say(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
+    if ('error' in r) say(Buffer.from(`${r.error.message}\r\n`));
+    // (Handed off as the service stops: no keys were read.)
+    else if (r.detached && !this.#closing.signal.aborted)
+      say(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
     e.exitCode = 'error' in r || r.detached ? 126 : (r.exitCode ?? 126);
     sink.end();
+  }
+
+  /**
+   * A TTY exec started with Detach, as dockerd 20.10 runs one (checked with a reference daemon):
+   * the reply (200) once the command runs, inspect giving its host pid; its output read and
+   * dropped; its input left open with nothing written to it, AttachStdin or not (a `read` waits
+   * on); a resize reaches its pty; its exit code is recorded when it ends. No client process of
+   * any kind. A command runc cannot start: no pid, exit code 126, and the reply is runc's words
+   * with containerd's ": unknown", 400 when the command is not found or cannot be run (dockerd's
+   * translateContainerdStartErr), 500 otherwise.
+   */
+  async #detached(e: ExecInstance, reply: () => void): Promise<void> {
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => (running = resolve));
+    const drop = new Writable({ write: (_b: Buffer, _enc, cb) => cb() });
+    const session = this.#run(e, { stdout: drop, onStart: () => running() });
+    const ended = (r: AttachResult | { error: Error }) => {
+      e.exitCode = 'error' in r || r.startError !== undefined ? 126 : (r.exitCode ?? 126);
+    };
+    await Promise.race([started, session]);
+    if (e.pid !== undefined) {
+      reply();
+      void session.then(ended);
+      return;
+    }
+    const r = await session;
+    ended(r);
+    // The engine's refusal (the container stopped meanwhile…), in its status.
+    if ('error' in r) throw r.error;
+    const why = r.startError ?? 'OCI runtime exec failed: the command did not start';
+    throw new HttpError(startErrorStatus(why, e.cmd[0] ?? ''), `${why}: unknown`);
   }
 
   /** POST /exec/{id}/resize?h=&w= (a TTY session's pty). */
@@ -385,7 +435,16 @@ export class Execs {
     const w = qInt(q, 'w') ?? 0;
     if (!e.tty) return;
     e.size = { h, w };
-    if (e.resize) e.resize({ rows: h, cols: w });
-    else if (e.child) await resizePty(e.child, h, w);
+    e.resize?.({ rows: h, cols: w });
   }
+}
+
+/**
+ * dockerd 20.10's status for a command that could not start (translateContainerdStartErr): 400
+ * when it is not found or cannot be run, 500 for anything else.
+ */
+function startErrorStatus(message: string, cmd: string): number {
+  const m = message.toLowerCase();
+  const notFound = m.includes(cmd.toLowerCase()) && (m.includes('executable file not found') || m.includes('no such file or directory'));
+  return notFound || m.includes('permission denied') || m.includes('not a directory') ? 400 : 500;
 }

@@ -16,12 +16,24 @@
 // ExitCode 126, the same Pid: its end is not recorded. (docker's CLI reads the keys itself and
 // closes the connection instead: there the command ran on, inspect said Running true, ExitCode
 // null, then Running false, ExitCode 5 once `sh -c 'sleep 3; exit 5'` ended.)
+//
+// A TTY exec started with Detach (POST /exec/{id}/start {"Detach":true,"Tty":true}), seen with the
+// same reference dockerd 20.10.24: the reply (200, no body) comes once the command runs; exec
+// inspect's Pid is the command's host pid (its NSpid's first, `docker top`'s PID), Running true
+// until it ends, then its exit code (5 for `exit 5`, 143 for a SIGTERM); its output is read and
+// dropped (10 MB of it went and the command ended); nothing is written to its pty, whose input
+// stays open, AttachStdin or not (`read x` waits on, no EOF); a resize reaches its pty (`stty
+// size` said "33 111" after ?h=33&w=111). A command that cannot start: 400 and
+// {"message":"OCI runtime exec failed: exec failed: unable to start container process: exec:
+// \"nonexistent-cmd\": executable file not found in $PATH: unknown"} (the same with `exec:
+// \"/etc\": permission denied: unknown` for /etc), then Running false, ExitCode 126, Pid 0.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { registry } from '../helpers/env.js';
+import { processes } from '../helpers/procs.js';
 import { cleanupService, raw, startService, type TestService } from './service.js';
 
 /** POST /exec/{id}/start upgraded to a raw stream: what arrives, what to send, and its end. */
@@ -96,6 +108,20 @@ describe('API: exec DetachKeys', () => {
     assert.deepEqual(st, { Running: true, ExitCode: null, Pid: st.Pid });
     return st.Pid;
   };
+  /** A TTY exec started with Detach: its id and the start's reply. */
+  const detachedExec = async (cmd: string[], stdin: boolean) => {
+    const c = await post(`/v1.41/containers/${box}/exec`, {
+      Cmd: cmd,
+      AttachStdin: stdin,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    assert.equal(c.status, 201, c.body);
+    const id = (JSON.parse(c.body) as { Id: string }).Id;
+    return { id, started: await post(`/v1.41/exec/${id}/start`, { Detach: true, Tty: true }) };
+  };
+  const inBox = async (script: string) => (await s.docker(['exec', box, 'sh', '-c', script])).stdout.trim();
   const detachedLine = /exec attach failed: error on attach stdin: read escape sequence\r\n$/;
   // The service's client config: keys a CLI would read, which the daemon's default must not be.
   const cfgDir = mkdtempSync('/var/tmp/dockui-xe-service-config-');
@@ -198,5 +224,84 @@ describe('API: exec DetachKeys', () => {
     assert.ok((await top()).includes(cmdLine), 'it runs on');
     await until('its exit', async () => !(await state(id)).Running, 10_000);
     assert.deepEqual(await state(id), { Running: false, ExitCode: 5, Pid: pid });
+  });
+
+  it("Detach on a TTY exec: 200 once it runs, Pid the command's host pid, a resize reaches it, then its exit code; no CLI", async () => {
+    const { id, started } = await detachedExec(
+      ['sh', '-c', 'echo $$ > /tmp/xd-pid; until [ -e /tmp/xd-go ]; do sleep 0.05; done; stty size > /tmp/xd-size; exit 5'],
+      false,
+    );
+    assert.equal(started.status, 200, started.body);
+    assert.equal(started.body, '');
+    const st = await state(id);
+    assert.equal(st.Running, true);
+    assert.equal(st.ExitCode, null);
+    // The command itself: `sh -c …` on the host, whose pid in the container is the one it wrote.
+    assert.deepEqual(readFileSync(`/proc/${st.Pid}/cmdline`, 'utf8').split('\0').slice(0, 2), ['sh', '-c']);
+    let inner = '';
+    await until('the command to write its pid', async () => (inner = await inBox('cat /tmp/xd-pid 2>/dev/null')) !== '');
+    const nsPids = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${st.Pid}/status`, 'utf8'))![1]!.split(/\s+/);
+    assert.deepEqual([nsPids[0], nsPids.at(-1)], [String(st.Pid), inner]);
+    // No dockui CLI runs the exec: no node on this service's root but the service (conmon names
+    // dockui.js too, as its exit command).
+    const clis = processes().filter((p) => p.pid !== s.proc.pid && /(^|\/)node$/.test(p.argv[0]!) && p.argv.includes(s.root));
+    assert.deepEqual(clis, []);
+    assert.equal((await post(`/v1.41/exec/${id}/resize?h=33&w=111`, {})).status, 200);
+    await inBox('touch /tmp/xd-go');
+    await until('its exit', async () => !(await state(id)).Running, 10_000);
+    assert.deepEqual(await state(id), { Running: false, ExitCode: 5, Pid: st.Pid });
+    assert.equal(await inBox('cat /tmp/xd-size'), '33 111');
+  });
+
+  it('Detach on a TTY exec leaves its input open with nothing written, AttachStdin or not: a read waits on (143 on SIGTERM)', async () => {
+    for (const stdin of [true, false]) {
+      const { id, started } = await detachedExec(['sh', '-c', 'echo $$ > /tmp/xd-in-pid; read x; echo "read $?" > /tmp/xd-in'], stdin);
+      assert.equal(started.status, 200, started.body);
+      const { Pid } = await state(id);
+      await until('the command to write its pid', async () => (await inBox('cat /tmp/xd-in-pid 2>/dev/null')) !== '');
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(await inBox('cat /tmp/xd-in 2>&1'), "cat: can't open '/tmp/xd-in': No such file or directory", `AttachStdin ${stdin}`);
+      assert.deepEqual(await state(id), { Running: true, ExitCode: null, Pid });
+      await inBox('kill $(cat /tmp/xd-in-pid); rm /tmp/xd-in-pid');
+      await until('its exit', async () => !(await state(id)).Running, 10_000);
+      assert.deepEqual(await state(id), { Running: false, ExitCode: 143, Pid });
+    }
+  });
+
+  it("Detach on a TTY exec whose command cannot start: 400 and runc's words, then not running, 126, no pid", async () => {
+    for (const [cmd, why] of [
+      ['nonexistent-cmd', 'executable file not found in $PATH'],
+      ['/etc', 'permission denied'],
+    ] as const) {
+      const { id, started } = await detachedExec([cmd], true);
+      assert.equal(started.status, 400, started.body);
+      assert.deepEqual(JSON.parse(started.body), {
+        message: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": ${why}: unknown`,
+      });
+      assert.deepEqual(await state(id), { Running: false, ExitCode: 126, Pid: 0 });
+    }
+  });
+
+  // Last: it stops the service. Before, a running TTY exec's `script` (then a CLI under it) held
+  // the stopping service up until the command ended.
+  it('the service stopping hands a running detached TTY exec off: the service exits, the command runs on, its input open', async () => {
+    const { id, started } = await detachedExec(['sh', '-c', 'echo $$ > /tmp/xd-off-pid; read x; echo "read $?" > /tmp/xd-off'], true);
+    assert.equal(started.status, 200, started.body);
+    const { Pid } = await state(id);
+    await until('the command to write its pid', async () => (await inBox('cat /tmp/xd-off-pid 2>/dev/null')) !== '');
+    const stopped = await Promise.race([s.stop(), new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    assert.notEqual(stopped, 'still running');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(readFileSync(`/proc/${Pid}/cmdline`, 'utf8').split('\0').slice(0, 2), ['sh', '-c'], 'it runs on');
+    const inside = async (script: string) => (await s.dockui(['exec', box, 'sh', '-c', script])).stdout.trim();
+    assert.equal(await inside('cat /tmp/xd-off 2>&1'), "cat: can't open '/tmp/xd-off': No such file or directory");
+    await inside('kill $(cat /tmp/xd-off-pid)');
+    await until('it to end', () => {
+      try {
+        return !readFileSync(`/proc/${Pid}/cmdline`, 'utf8');
+      } catch {
+        return true;
+      }
+    });
   });
 });

@@ -22,6 +22,11 @@ export interface AttachOptions {
 export interface AttachResult {
   readonly detached: boolean;
   readonly exitCode?: number;
+  /**
+   * execSession only: runc could not start the command (no pid); docker's words for it ("OCI
+   * runtime exec failed: exec failed: …"). runc's own text went to `stdout` as it came.
+   */
+  readonly startError?: string;
 }
 
 /**
@@ -62,6 +67,7 @@ export interface ExecSessionApi {
    * one, as Docker's daemon leaves a detached exec. The caller may exit then: nothing of the
    * session stays but the command and a `cat` that drains its pty until it ends. A bad key
    * sequence: invalid_argument "Invalid escape keys (…) provided" (exit 1), before anything runs.
+   * A command that runc cannot start: runc's text on `stdout`, and the result's startError.
    */
   execSession(idOrName: string, opts: ExecSessionOptions): Promise<AttachResult>;
   /**

@@ -95,6 +95,17 @@ async function hangUp(pty: PtyExec): Promise<void> {
   for (const s of [child.stdin!, child.stdout!, child.stderr!]) s.destroy();
 }
 
+/** What runc said on the pty when it could not start the command, in docker's words ("OCI runtime exec failed: …"). */
+function ptyStartFailure(said: string): string {
+  // runc wrote it to a terminal: logrus's coloured text ("ERRO[0000] …").
+  const text = said
+    .replace(/\r/g, '')
+    // eslint-disable-next-line no-control-regex -- the colours' escapes are what goes
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .replace(/^(?:ERRO|FATA)\[\d+\]\s*/gm, '');
+  return `OCI runtime exec failed: ${runcMessage(text)}`;
+}
+
 /**
  * `exec -d -t`: the command on its pty, left to run once it does. runc's refusal (the command
  * cannot start) comes on the pty: that text is the error (exit 1, as docker's).
@@ -110,13 +121,7 @@ export async function detachPty(pty: PtyExec): Promise<void> {
   });
   if ((await started) === undefined) {
     await closed;
-    // runc wrote it to a terminal: logrus's coloured text ("ERRO[0000] …").
-    const text = said
-      .replace(/\r/g, '')
-      // eslint-disable-next-line no-control-regex -- the colours' escapes are what goes
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .replace(/^(?:ERRO|FATA)\[\d+\]\s*/gm, '');
-    throw new EngineError('failed_precondition', `OCI runtime exec failed: ${runcMessage(text)}`, { exitCode: 1 });
+    throw new EngineError('failed_precondition', ptyStartFailure(said), { exitCode: 1 });
   }
   await handOff(pty, Promise.resolve());
 }
@@ -128,13 +133,22 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
   const resized = opts.size ? resizePty(child, opts.size.rows, opts.size.cols) : Promise.resolve();
   const offResize = opts.onResize?.((s) => void resizePty(child, s.rows, s.cols));
   const proxy = new EscapeProxy(keys);
-  void started.then((pid) => pid !== undefined && opts.onStart?.(pid));
+  // What the pty says until runc has the command running: its words when it could not start it.
+  let ran = false;
+  let said = '';
+  void started.then((pid) => {
+    ran = pid !== undefined;
+    if (pid !== undefined) opts.onStart?.(pid);
+  });
   const result = await new Promise<AttachResult>((resolve) => {
     let done = false;
     let detaching = false;
     // The pty hung up: `script`'s end is no exit of the command's.
     let hangingUp = false;
-    const onOut = (d: Buffer) => opts.stdout.write(d);
+    const onOut = (d: Buffer) => {
+      if (!ran && said.length < 64 * 1024) said += d.toString();
+      opts.stdout.write(d);
+    };
     const finish = (r: AttachResult) => {
       if (done) return;
       done = true;
@@ -172,6 +186,6 @@ export async function runExecSession(pty: PtyExec, opts: ExecSessionOptions, key
     child.on('error', () => hangingUp || finish({ detached: false, exitCode: 126 }));
   });
   // Its process file is removed once runc has started it, or has failed to.
-  await started;
+  if ((await started) === undefined && !result.detached) return { ...result, startError: ptyStartFailure(said) };
   return result;
 }
