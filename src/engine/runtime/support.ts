@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from '../util/fsa.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ContainerSummary, EngineError, type HealthConfig } from '../define.js';
+import { commandLine, type ContainerSummary, EngineError, type HealthConfig } from '../define.js';
 import { pidAlive, procStart } from '../sysx.js';
 import { cleanRuntimeMessage } from './monitor.js';
 import type { ContainerRecord } from './records.js';
@@ -148,7 +148,7 @@ export function summarize(r: ContainerRecord): ContainerSummary {
     name: r.name,
     image: r.image,
     imageId: r.imageId,
-    command: [r.path, ...r.args].join(' '),
+    command: commandLine(r.path, r.args),
     state: r.state,
     createdAt: r.createdAt,
     ...(r.startedAt ? { startedAt: r.startedAt } : {}),
