@@ -103,6 +103,12 @@ export interface ExecOptions {
   /** Every capability for this process (`docker exec --privileged`); the container keeps its own. */
   readonly privileged?: boolean;
   readonly stdio?: 'inherit' | 'pipe';
+  /**
+   * Look the command (and the working directory) up in the container's files first: one certainly
+   * missing or not executable is refused in docker's words with its exit code, 126 (`docker exec`
+   * in the foreground), before runc is asked (runc's own refusal is a logfmt line and exit 255).
+   */
+  readonly checkCommand?: boolean;
 }
 
 /** A TTY exec under `script` (Containers.execPty): its pipes, and when runc had it running. */
