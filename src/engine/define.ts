@@ -59,6 +59,14 @@ export const exitCodeFor: Readonly<Record<ErrorCode, number>> = {
   internal: 125,
 };
 
+/**
+ * The command line `docker ps` shows (dockerd's list): the path, then each argument, one with a
+ * space in it between single quotes (`sh -c 'echo hi'`).
+ */
+export function commandLine(path: string, args: readonly string[]): string {
+  return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
+}
+
 /** One line for a user: the engine's message, or a short bug report for anything else. */
 export function formatError(e: unknown): string {
   if (isEngineError(e)) {

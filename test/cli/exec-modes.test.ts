@@ -3,7 +3,8 @@
 // once it has ended nothing of it is left — no process file under RUNROOT/exec, no runc, no
 // `script` or `cat`. -t without a terminal on stdin: the command still gets a pty (its output,
 // stderr too, comes on stdout with the pty's \r\n), stdin is not attached, and its exit code is
-// exec's; -it without one stays docker's refusal.
+// exec's; -it without one stays docker's refusal. In the foreground, a command that cannot start
+// is docker's one line and exit 126.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -91,6 +92,38 @@ describe('dockui exec -d, and -t without a terminal', () => {
       assert.deepEqual(execFiles(), []);
     }
     await until('no helpers', () => (JSON.stringify(sessionHelpers(runRoot)) === JSON.stringify(noHelpers) ? true : undefined));
+  });
+
+  it("in the foreground, a command or working directory that cannot be used: one line in runc's words, exit 126 (docker's)", async () => {
+    // docker 20.10 (reference dockerd): `exec C nosuch` and the rest print "OCI runtime exec
+    // failed: exec failed: unable to start container process: …: unknown" and exit 126.
+    const prep = await cli(
+      'exec',
+      box,
+      'sh',
+      '-c',
+      'mkdir -p /tmp/xe && printf "#!/bin/sh\\necho ran-x\\n" > /tmp/xe/x && chmod +x /tmp/xe/x',
+    );
+    assert.equal(prep.code, 0, prep.stderr);
+    const start = 'dockui: OCI runtime exec failed: exec failed: unable to start container process: ';
+    const cases: [string[], string][] = [
+      [['no-such-command'], 'exec: "no-such-command": executable file not found in $PATH'],
+      [['/etc/passwd'], 'exec: "/etc/passwd": permission denied'],
+      [['-w', '/no-such-dir', 'pwd'], 'chdir to cwd ("/no-such-dir") set in config.json failed: no such file or directory'],
+    ];
+    for (const [args, why] of cases) {
+      const r = await cli('exec', ...args.slice(0, -1), box, args.at(-1)!);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [126, '', `${start}${why}: unknown\n`], args.join(' '));
+    }
+    // What is there runs: relative to -w, or found on the exec's own PATH.
+    for (const args of [
+      ['-w', '/tmp/xe', box, './x'],
+      ['-e', 'PATH=/tmp/xe', box, 'x'],
+    ]) {
+      const r = await cli('exec', ...args);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'ran-x\n', ''], args.join(' '));
+    }
+    assert.deepEqual(execFiles(), []);
   });
 
   it("-t without a terminal: a pty inside, its output on stdout, the command's exit code", async () => {

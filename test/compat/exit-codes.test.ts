@@ -2,6 +2,7 @@
 // failures (an unknown image, a bad flag), 126 for a command that cannot be invoked, 127 for
 // one not found — from the look-up before runc (attached and detached runs) and from runc
 // itself (a command on a volume, which only exists once runc mounts it); else the command's.
+// stop/kill/rm/restart/pause/unpause that fail on a container: exit 1, as docker's.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -86,5 +87,20 @@ describe('run exit codes 125/126/127', () => {
     assert.equal(c127.code, 127);
     assert.match(c127.stderr, /no-such-binary: not found/);
     assert.doesNotMatch(c127.stderr, /dockui:/);
+  });
+
+  it('stop, kill, rm, restart, pause, unpause on a container that is not there, or not in a fit state: one line, exit 1, with one name as with several (docker 20.10)', async () => {
+    const made = await cli(['create', '--name', 'exit-made', image, 'true']);
+    assert.equal(made.code, 0, made.stderr);
+    for (const verb of ['stop', 'kill', 'rm', 'restart', 'pause', 'unpause']) {
+      const r = await cli([verb, 'exit-ghost']);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', 'dockui: no such container: exit-ghost\n'], verb);
+    }
+    // docker: "Cannot kill container: exit-made: Container … is not running", exit 1.
+    const kill = await cli(['kill', 'exit-made']);
+    assert.deepEqual([kill.code, kill.stdout], [1, '']);
+    assert.match(kill.stderr, /^dockui: cannot kill container exit-made: it is created\n$/);
+    const several = await cli(['rm', 'exit-made', 'exit-ghost']);
+    assert.deepEqual([several.code, several.stdout, several.stderr], [1, 'exit-made\n', 'dockui: no such container: exit-ghost\n']);
   });
 });

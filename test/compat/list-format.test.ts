@@ -45,13 +45,14 @@ describe('ps and images --format, as docker prints them', () => {
         `${two.slice(0, 12)}   two       \n` +
         `${web.slice(0, 12)}   web       127.0.0.1:24201->80/tcp\n`,
     );
-    // Command is quoted and cut to 20 characters with "…", as docker's Ellipsis does.
-    assert.equal(tmpl.stdout, 'two: created Created "sh -c echo a fairly…"  \nweb: created Created "sleep 1000" a=1,b=2 1\n');
+    // Command is quoted and cut to 20 characters with "…", as docker's Ellipsis does; an argument
+    // with a space is in single quotes, as dockerd lists it (docker 20.10: "sh -c 'echo a fairl…").
+    assert.equal(tmpl.stdout, 'two: created Created "sh -c \'echo a fairl…"  \nweb: created Created "sleep 1000" a=1,b=2 1\n');
     // A method has no header: docker's header line stops where the header template failed.
     assert.equal(label.stdout, `NAMES     \ntwo                 ${image}:latest\nweb       2         ${image}:latest\n`);
     // 'table' alone is ps's default table.
     assert.match(plainTable.stdout, /^CONTAINER ID {3}IMAGE {2,}COMMAND {2,}CREATED {2,}STATUS {2,}PORTS {2,}NAMES\n/);
-    assert.equal(noTrunc.stdout, `${two} "sh -c echo a fairly long command line"\n${web} "sleep 1000"\n`);
+    assert.equal(noTrunc.stdout, `${two} "sh -c 'echo a fairly long command line'"\n${web} "sleep 1000"\n`);
     const rows = json.stdout
       .trimEnd()
       .split('\n')

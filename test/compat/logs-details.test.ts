@@ -47,10 +47,10 @@ describe('logs --details', () => {
     ]);
     assert.deepEqual([p.stdout, p.stderr], [' one\n', ' two\n']);
     assert.deepEqual([a.stdout, a.stderr], [`${prefix('hab-attrs')}one\n`, `${prefix('hab-attrs')}two\n`]);
-    // The time comes first, then the attributes, as docker prints them (docker writes UTC as Z).
+    // The time comes first, then the attributes, as docker prints them (UTC, nine digits, Z).
     assert.match(
       stamped.stderr,
-      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(?:Z|\\+00:00) ${prefix('hab-attrs').replace(/[.+]/g, '\\$&')}two\\n$`),
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z ${prefix('hab-attrs').replace(/[.+]/g, '\\$&')}two\\n$`),
     );
     assert.deepEqual([bare.stdout, bare.stderr], ['one\n', 'two\n'], 'without --details the lines are as written');
     const cfg = await cli([

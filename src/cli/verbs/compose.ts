@@ -130,7 +130,7 @@ function psTable(ctx: CliContext, rows: readonly ContainerReport[]): void {
   const text = table(
     ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
     rows.map((r) => {
-      const cmd = [r.path, ...r.args].join(' ');
+      const cmd = r.command;
       return [
         r.name,
         units.familiarRef(r.image),

@@ -259,7 +259,8 @@ function eachArg(
           ctx.stdout.write(`${p}\n`);
           continue;
         }
-        if (positionals.length === 1) throw r.e;
+        // One name fails as several do (docker: the line, exit 1); a cancel or a bug still goes up.
+        if (positionals.length === 1 && (!isEngineError(r.e) || r.e.code === 'canceled')) throw r.e;
         failed++;
         ctx.stderr.write(`dockui: ${isEngineError(r.e) ? r.e.message : String(r.e)}\n`);
       }

@@ -67,6 +67,7 @@ export const execVerb = defineVerb({
         ...common,
         tty,
         interactive,
+        checkCommand: true,
       })
       .catch((e: unknown) => {
         restore();

@@ -40,7 +40,7 @@ export interface PsRowOptions {
 
 /** One `docker ps` row: the fields of formatter.ContainerContext, Label as a method. */
 export function psRow(r: ContainerReport, o: PsRowOptions): Record<string, unknown> {
-  const cmd = [r.path, ...r.args].join(' ');
+  const cmd = r.command;
   const labels = Object.keys(r.labels)
     .sort()
     .map((k) => `${k}=${r.labels[k]}`)

@@ -73,7 +73,7 @@ export const verb = defineVerb({
     }
     const now = Date.now();
     const rows = recs.map((r) => {
-      let cmd = JSON.stringify([r.path, ...r.args].join(' '));
+      let cmd = JSON.stringify(r.command);
       if (trunc && cmd.length > 22) cmd = `${cmd.slice(0, 20)}…"`;
       const ports = r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
       return [

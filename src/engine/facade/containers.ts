@@ -3,7 +3,7 @@
 // them needs reconciling (its monitor gone or its exit written), so `dockui ps` stays cheap.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
+import { commandLine, EngineError, type ContainerStats, type ContainerSummary } from '../define.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import { pidAlive } from '../sysx.js';
 import type { LogsOptions, RunOptions } from '../types.js';
@@ -25,7 +25,7 @@ function report(r: ContainerRecord): ContainerReport {
   const live = r.state === 'running' || r.state === 'paused';
   return {
     ...r,
-    command: [r.path, ...r.args].join(' '),
+    command: commandLine(r.path, r.args),
     ...(r.health && live ? { healthStatus: r.health.Status } : {}),
     ...(r.state === 'exited' && r.restartingPid && pidAlive(r.restartingPid) ? { restarting: true } : {}),
   };

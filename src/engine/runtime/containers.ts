@@ -2,13 +2,15 @@
 // here): logs, exec, stats, top and inspect on top of the lifecycle. See index.ts for the
 // public face.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm } from '../util/fsa.js';
 import { dirname, join } from 'node:path';
 import { type ContainerStats, EngineError } from '../define.js';
 import type { LogsOptions } from '../types.js';
 import { mountRootfs, writeExecProcess } from './bundle.js';
 import { newId } from './ids.js';
+import { missingExecutable } from './lookpath.js';
+import { resolveInRoot } from '../fsutil/in-root.js';
 import { joinPartials, logTimeMs, parseSince, type RawLogLine, readLogChunk, type StreamLogLine, tailOffset } from './logs.js';
 import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
@@ -22,6 +24,22 @@ import { detailsPrefix, logAttrs } from './log-attrs.js';
 import { netnsPath } from './network.js';
 import { deactivate, hotPlug, leaseAddresses, readNetwork, releaseAddresses } from '../network/bridge.js';
 import { inspectJson } from './inspect-json.js';
+
+/**
+ * Why runc could not start `cmd` in the running container whose root is `root` (its own view,
+ * volumes included), in runc's words; undefined when nothing is certainly wrong.
+ */
+function execUnstartable(root: string, cmd: string, env: readonly string[], cwd: string): string | undefined {
+  const dir = resolveInRoot(root, cwd);
+  let isDir = false;
+  try {
+    isDir = dir !== undefined && statSync(join(root, dir)).isDirectory();
+  } catch {
+    // missing
+  }
+  if (!isDir) return `chdir to cwd (${JSON.stringify(cwd)}) set in config.json failed: no such file or directory`;
+  return missingExecutable(root, cmd, { env, cwd, mountPoints: [] });
+}
 
 /** Bytes received and sent on every interface but lo, from /proc/PID/net/dev (the container's netns). */
 export function netCounters(text: string): { netRxBytes: number; netTxBytes: number } | Record<string, never> {
@@ -188,6 +206,17 @@ export class Containers extends ContainerLifecycle {
     const r = (await this.reconcile(rec)) ?? rec;
     ensureState(r.name, r.state, 'exec');
     if (opts.args.length === 0) throw new EngineError('invalid_argument', 'exec needs a command');
+    if (opts.checkCommand && r.pid && initAlive(r)) {
+      const why = execUnstartable(`/proc/${r.pid}/root`, opts.args[0]!, [...r.env, ...(opts.env ?? [])], opts.workdir || r.workdir || '/');
+      if (why)
+        throw new EngineError(
+          'failed_precondition',
+          `OCI runtime exec failed: exec failed: unable to start container process: ${why}: unknown`,
+          {
+            exitCode: 126,
+          },
+        );
+    }
     const file = join(this.paths.runRoot, 'exec', `${r.id.slice(0, 16)}-${newId().slice(0, 8)}.json`);
     await mkdir(dirname(file), { recursive: true });
     await writeExecProcess(r, this.dir(r.id), file, {

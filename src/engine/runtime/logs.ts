@@ -17,7 +17,19 @@ export function parseLogLine(line: string): RawLogLine | undefined {
   const stream = line.slice(a + 1, b);
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
   const flag = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c);
-  return { time: line.slice(0, a), stream, full: flag !== 'P', text: c < 0 ? '' : line.slice(c + 1) };
+  return { time: dockerLogTime(line.slice(0, a)), stream, full: flag !== 'P', text: c < 0 ? '' : line.slice(c + 1) };
+}
+
+/**
+ * conmon's time ("2026-11-28T09:28:59.208611147+00:00", its zone's offset) as dockerd gives a
+ * log line's: UTC, nine digits, Z (Go's RFC3339NanoFixed, "2026-11-28T09:28:59.208611147Z").
+ */
+export function dockerLogTime(t: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(t);
+  if (!m) return t;
+  const frac = `.${(m[2] ?? '').padEnd(9, '0')}Z`;
+  if (m[3] === 'Z' || m[3] === '+00:00' || m[3] === '-00:00') return `${m[1]}${frac}`;
+  return `${new Date(`${m[1]}${m[3]}`).toISOString().slice(0, 19)}${frac}`;
 }
 
 /** A log line as the runtime yields it: `partial` when the process wrote no newline (yet). */
@@ -45,7 +57,7 @@ export function joinPartials(raw: readonly RawLogLine[], flush = false): StreamL
   return out;
 }
 
-/** "2026-11-28T09:28:59.208611147+00:00" → ms since epoch (nanoseconds dropped). */
+/** "2026-11-28T09:28:59.208611147Z" → ms since epoch (nanoseconds dropped). */
 export function logTimeMs(t: string): number {
   return Date.parse(t.replace(/(\.\d{3})\d+/, '$1'));
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from '../util/fsa.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ContainerSummary, EngineError, type HealthConfig } from '../define.js';
+import { commandLine, type ContainerSummary, EngineError, type HealthConfig } from '../define.js';
 import { pidAlive, procStart } from '../sysx.js';
 import { cleanRuntimeMessage } from './monitor.js';
 import type { ContainerRecord } from './records.js';
@@ -103,6 +103,12 @@ export interface ExecOptions {
   /** Every capability for this process (`docker exec --privileged`); the container keeps its own. */
   readonly privileged?: boolean;
   readonly stdio?: 'inherit' | 'pipe';
+  /**
+   * Look the command (and the working directory) up in the container's files first: one certainly
+   * missing or not executable is refused in docker's words with its exit code, 126 (`docker exec`
+   * in the foreground), before runc is asked (runc's own refusal is a logfmt line and exit 255).
+   */
+  readonly checkCommand?: boolean;
 }
 
 /** A TTY exec under `script` (Containers.execPty): its pipes, and when runc had it running. */
@@ -148,7 +154,7 @@ export function summarize(r: ContainerRecord): ContainerSummary {
     name: r.name,
     image: r.image,
     imageId: r.imageId,
-    command: [r.path, ...r.args].join(' '),
+    command: commandLine(r.path, r.args),
     state: r.state,
     createdAt: r.createdAt,
     ...(r.startedAt ? { startedAt: r.startedAt } : {}),

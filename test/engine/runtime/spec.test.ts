@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBytes, parseCpus, parseSignal } from '../../../src/engine/runtime/containers.js';
 import { generateName, validName } from '../../../src/engine/runtime/ids.js';
-import { joinPartials, parseLogLine, parseSince } from '../../../src/engine/runtime/logs.js';
+import { dockerLogTime, joinPartials, parseLogLine, parseSince } from '../../../src/engine/runtime/logs.js';
 import { parseNetworkMode, parsePublish } from '../../../src/engine/runtime/network.js';
 import { mergeEnv } from '../../../src/engine/runtime/run-in-rootfs.js';
 import { defaultSeccompProfile } from '../../../src/engine/runtime/seccomp.js';
@@ -111,6 +111,19 @@ describe('runtime input parsing', () => {
         ['stdout', 'tail', true],
       ],
     );
+    // The time as dockerd gives it (logs -t, the API): UTC, nine digits, Z.
+    assert.deepEqual(
+      raw.map((l) => l.time),
+      [
+        '2026-01-01T00:00:00.100000000Z',
+        '2026-01-01T00:00:00.200000000Z',
+        '2026-01-01T00:00:00.300000000Z',
+        '2026-01-01T00:00:00.400000000Z',
+      ],
+    );
+    assert.equal(dockerLogTime('2026-01-01T01:30:05.123456789+01:30'), '2026-01-01T00:00:05.123456789Z');
+    assert.equal(dockerLogTime('2025-12-31T23:59:59.000000001-02:00'), '2026-01-01T01:59:59.000000001Z');
+    assert.equal(dockerLogTime('2026-01-01T00:00:00Z'), '2026-01-01T00:00:00.000000000Z');
     const now = Date.parse('2026-01-01T01:00:00Z');
     assert.equal(parseSince('10m', now), now - 600_000);
     assert.equal(parseSince('1h30m', now), now - 5_400_000);
