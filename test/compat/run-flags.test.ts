@@ -135,9 +135,18 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
     await refused(s, '--network host --sysctl net.ipv4.ip_forward=1', /not allowed in host network namespace/);
   });
 
-  it("--group-add: supplementary groups by gid or by the image's group name", async () => {
+  it("--group-add: supplementary groups by gid or by the image's group name, after the primary group", async () => {
     const r = await s.sh('$DOCKER run --rm --group-add 1234 --group-add nogroup $IMAGE id -G');
     assert.equal(r.stdout, '0 1234 65534\n', r.stderr);
+    // The primary group is a supplementary one too, as dockerd sets it (docker 20.10 prints these).
+    const ids = await s.sh(
+      '$DOCKER run --rm $IMAGE id; $DOCKER run --rm -u 1000:1000 $IMAGE id; $DOCKER run --rm --group-add 10 $IMAGE id',
+    );
+    assert.equal(
+      ids.stdout,
+      'uid=0(root) gid=0(root) groups=0(root)\nuid=1000 gid=1000 groups=1000\nuid=0(root) gid=0(root) groups=0(root),10\n',
+      ids.stderr,
+    );
     await refused(s, '--group-add nosuchgroup', /unable to find group nosuchgroup/);
   });
 

@@ -61,7 +61,8 @@ async function processFor(
     cwd,
     uid: user.uid,
     gid: user.gid,
-    additionalGids: [...new Set([...user.additionalGids, ...groupAdd])],
+    // The primary group first, as dockerd lists it (its getUser): `id` shows groups=0(root).
+    additionalGids: [...new Set([user.gid, ...user.additionalGids, ...groupAdd])],
     terminal: tty,
     caps: effectiveCapabilities(over.privileged ? { privileged: true } : rec),
     privileged: rec.privileged || over.privileged === true,
