@@ -415,15 +415,18 @@ class FsStore implements Store {
   async removeImage(refOrId: string, opts: { force?: boolean } = {}): Promise<{ untagged: string[]; deleted: string[] }> {
     const hit = await this.resolveImage(refOrId);
     const users = await this.containersUsing(hit.id);
-    if (users.length > 0 && !opts.force)
-      throw new EngineError(
-        'conflict',
-        `image ${refOrId} is in use by container ${users[0]!.slice(0, 12)}${users.length > 1 ? ` and ${users.length - 1} more` : ''} (remove it first, or use -f)`,
-      );
     return this.records.update((cur) => {
       const refs = { ...cur.refs };
       const dangling = { ...cur.dangling };
       const names = Object.keys(refs).filter((k) => refs[k]!.configDigest === hit.id);
+      // A name of an image that keeps another is only untagged, containers or not (as dockerd's
+      // ImageDelete); the last name, or the image itself, waits for its containers unless forced.
+      const untagOnly = hit.ref !== undefined && names.length > 1;
+      if (users.length > 0 && !opts.force && !untagOnly)
+        throw new EngineError(
+          'conflict',
+          `image ${refOrId} is in use by container ${users[0]!.slice(0, 12)}${users.length > 1 ? ` and ${users.length - 1} more` : ''} (remove it first, or use -f)`,
+        );
       let untagged: string[];
       if (hit.ref !== undefined) untagged = refs[hit.ref] ? [hit.ref] : [];
       else {

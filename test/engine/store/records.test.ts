@@ -59,7 +59,7 @@ describe('image records', () => {
     await assert.rejects(s.resolveImage('Bad Name'), (e) => isEngineError(e) && e.code === 'invalid_argument');
   });
 
-  it('refuses removing an image a container uses, unless forced', async () => {
+  it('refuses removing an image a container uses, unless forced or it only loses one of its names', async () => {
     const c = await fakeImage(s, 3);
     await s.setImage('used:1', c);
     mkdirSync(join(t.root, 'containers', 'abc123'), { recursive: true });
@@ -69,6 +69,13 @@ describe('image records', () => {
       (e) => isEngineError(e) && e.code === 'conflict' && /in use by container abc123/.test(e.message),
     );
     assert.equal((await s.listImages()).find((i) => i.id === c.configDigest)?.inUse, 1);
+    // A second name: removing one of two only untags it, as dockerd does, container or not; the
+    // image itself (by id) still waits for its container.
+    await s.setImage('used:2', c);
+    assert.deepEqual(await s.removeImage('used:2'), { untagged: ['docker.io/library/used:2'], deleted: [] });
+    await s.setImage('used:2', c);
+    await assert.rejects(s.removeImage(c.configDigest), (e) => isEngineError(e) && e.code === 'conflict');
+    assert.deepEqual(await s.removeImage('used:2'), { untagged: ['docker.io/library/used:2'], deleted: [] });
     assert.deepEqual(await s.removeImage('used:1', { force: true }), { untagged: ['docker.io/library/used:1'], deleted: [] });
     const kept = (await s.listImages()).find((i) => i.id === c.configDigest);
     assert.deepEqual([kept?.names, kept?.inUse], [[], 1], 'kept unnamed while the container exists');
