@@ -301,6 +301,8 @@ export class ContainerLifecycle extends ContainerStarter {
     await this.settle();
     if (!validName(newName)) throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(newName)}`);
     const rec = await this.find(idOrName);
+    // dockerd's refusal, in its words (a script may count on the error).
+    if (rec.name === newName) throw new EngineError('invalid_argument', 'Renaming a container with the same name as its current name');
     await this.records.withNamesLock(async () => {
       const other = await this.records.byName(newName, true);
       if (other && other.id !== rec.id)

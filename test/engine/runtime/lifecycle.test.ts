@@ -136,6 +136,9 @@ describe('container lifecycle across processes', () => {
     const id = (await f.ok(['create', '--name', 'named', f.busybox, 'sh', '-c', 'echo run; exit 2'])).trim();
     assert.match(await f.ok(['ps', '-a', '--filter', 'status=created']), /named/);
     await f.ok(['rename', id.slice(0, 8), 'renamed']);
+    const same = await f.cli(['rename', 'renamed', 'renamed']);
+    assert.notEqual(same.code, 0);
+    assert.match(same.stderr, /Renaming a container with the same name as its current name/);
     await f.ok(['start', 'renamed']);
     assert.equal((await f.ok(['wait', 'renamed'])).trim(), '2');
     assert.match(await f.ok(['ps', '-a', '--filter', 'exited=2']), /renamed/);
