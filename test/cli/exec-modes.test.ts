@@ -115,6 +115,9 @@ describe('dockui exec -d, and -t without a terminal', () => {
       const r = await cli('exec', ...args.slice(0, -1), box, args.at(-1)!);
       assert.deepEqual([r.code, r.stdout, r.stderr], [126, '', `${start}${why}: unknown\n`], args.join(' '));
     }
+    // A user the image does not have: docker's line, exit 126 too.
+    const nouser = await cli('exec', '-u', 'nosuchuser', box, 'id');
+    assert.deepEqual([nouser.code, nouser.stderr], [126, 'dockui: unable to find user nosuchuser: no matching entries in passwd file\n']);
     // What is there runs: relative to -w, or found on the exec's own PATH.
     for (const args of [
       ['-w', '/tmp/xe', box, './x'],

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from '../util/fsa.js';
 import { join } from 'node:path';
-import { EngineError } from '../define.js';
+import { EngineError, isEngineError } from '../define.js';
 import type { EnginePaths } from '../paths.js';
 import { hostsFile, netnsPath, resolvConf } from './network.js';
 import { rootfsOf, type ContainerRecord } from './records.js';
@@ -162,7 +162,10 @@ export async function writeExecProcess(
   file: string,
   over: { args: readonly string[]; env?: readonly string[]; user?: string; workdir?: string; tty?: boolean; privileged?: boolean },
 ): Promise<void> {
-  const proc = await processFor(rec, rootfsOf(dir), over, false);
+  // A user or group the image does not have: docker's exec fails to start, exit 126.
+  const proc = await processFor(rec, rootfsOf(dir), over, false).catch((e: unknown) => {
+    throw isEngineError(e) && e.exitCode === undefined ? new EngineError(e.code, e.message, { cause: e, exitCode: 126 }) : e;
+  });
   await writeFile(file, specJson(proc));
 }
 
