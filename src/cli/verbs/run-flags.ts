@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { EngineError, isEngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
-import type { ContainerEngine, ContainerReport } from '../../engine/index.js';
+import { type ContainerEngine, type ContainerReport, tryParseReference } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 
 export const extraFlags = {
@@ -152,10 +152,11 @@ export async function createPulling(ctx: CliContext, c: ContainerEngine, opts: R
   } catch (e) {
     if (!isEngineError(e) || e.code !== 'not_found' || !/image/i.test(e.message) || policy !== 'missing') {
       if (policy === 'never' && isEngineError(e) && e.code === 'not_found' && /image/i.test(e.message))
-        throw new EngineError('not_found', `No such image: ${opts.image}`);
+        throw new EngineError('not_found', `No such image: ${tryParseReference(opts.image)?.familiar() ?? opts.image}`);
       throw e;
     }
-    ctx.stderr.write(`Unable to find image '${opts.image}' locally\n`);
+    // docker's words: the name with its tag (busybox:latest), as the pull will look for it.
+    ctx.stderr.write(`Unable to find image '${tryParseReference(opts.image)?.familiar() ?? opts.image}' locally\n`);
     await pull();
     return await c.create(opts);
   }
