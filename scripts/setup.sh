@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 pkgs=(runc conmon slirp4netns passt skopeo docker-registry busybox-static tmux apache2-utils
-      tini iproute2 curl openssl python3 make g++ util-linux attr zstd docker.io uidmap docker-compose)
+      tini iproute2 curl openssl python3 make g++ util-linux attr zstd docker.io uidmap docker-compose procps)
 # kubectl parses `kube generate`'s output in the tests; Debian's kubernetes-client only where no
 # kubectl is installed (another package's /usr/bin/kubectl would clash with it).
 command -v kubectl >/dev/null 2>&1 || pkgs+=(kubernetes-client)

@@ -323,7 +323,7 @@ export class ContainerRoutes {
         await this.stats(id, q, res);
         return true;
       case 'GET top': {
-        const t2 = await e.top(id);
+        const t2 = await e.top(id, q.get('ps_args') || undefined);
         sendJson(res, 200, { Titles: t2.titles, Processes: t2.processes });
         return true;
       }

@@ -241,7 +241,9 @@ describe('docker CLI through dockui system service', () => {
     assert.equal(stats.code, 0, stats.stderr);
     assert.match(stats.stdout, /^api16-cp \d+\n$/);
     const top = await s.docker(['top', 'api16-cp']);
-    assert.match(top.stdout, /sleep 60/);
+    assert.match(top.stdout, /^UID +PID +PPID +C +STIME +TTY +TIME +CMD\n.*sleep 60/s);
+    // ps options go through as ps_args.
+    assert.match((await s.docker(['top', 'api16-cp', '-o', 'pid,comm'])).stdout, /^PID +COMMAND\n\d+ +sleep\n$/);
     // The container is running again after the copies (each paused it), and cp works once it stopped.
     assert.equal((await s.docker(['inspect', '-f', '{{.State.Status}}', 'api16-cp'])).stdout, 'running\n');
     assert.equal((await s.docker(['stop', '-t', '0', 'api16-cp'])).code, 0);

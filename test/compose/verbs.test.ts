@@ -176,7 +176,7 @@ describe('compose verbs', { timeout: 900_000 }, () => {
     const r = await ok([...f(), 'top', 'web', 'worker']);
     const blocks = r.stdout.split('\n\n');
     assert.equal(blocks.length, 2, r.stdout);
-    assert.match(blocks[0]!, /^c15-verbs-web-1\nUID +PID +PPID +TIME +CMD\n/);
+    assert.match(blocks[0]!, /^c15-verbs-web-1\nUID +PID +PPID +C +STIME +TTY +TIME +CMD\n/);
     assert.match(blocks[0]!, /httpd -f -p 8080/);
     assert.match(blocks[1]!, /^c15-verbs-worker-1\n/);
     assert.match(blocks[1]!, /sleep 3600/);

@@ -32,15 +32,18 @@ export const statsVerb = defineVerb({
 
 export const topVerb = defineVerb({
   name: 'top',
-  synopsis: 'CONTAINER',
-  summary: 'Show the processes of a container',
+  synopsis: 'CONTAINER [ps OPTIONS]',
+  summary: 'Display the running processes of a container',
+  // Everything after the container is ps's (`dockui top C -o pid,comm`).
+  stopAtPositional: true,
   flags: {},
   async run(ctx, { positionals }) {
-    if (positionals.length !== 1) throw new EngineError('invalid_argument', "'dockui top' takes exactly one container");
-    const t = await service(ctx).top(positionals[0]!);
+    if (positionals.length < 1) throw new EngineError('invalid_argument', '"dockui top" requires at least 1 argument.');
+    const t = await service(ctx).top(positionals[0]!, positionals.length > 1 ? positionals.slice(1).join(' ') : undefined);
+    // docker's table: its tabwriter's cells are at least 20 wide, 3 of padding after the widest.
     const rows = [t.titles, ...t.processes];
-    const widths = t.titles.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-    for (const r of rows) ctx.stdout.write(r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('') + '\n');
+    const widths = t.titles.map((_, i) => Math.max(20, ...rows.map((r) => (r[i] ?? '').length + 3)));
+    for (const r of rows) ctx.stdout.write(r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join('') + '\n');
     return 0;
   },
 });

@@ -233,8 +233,8 @@ export class ContainerEngineImpl implements ContainerEngine {
   async stats(idOrName: string, sampleMs?: number): Promise<ContainerStats> {
     return (await this.#rt()).stats(idOrName, sampleMs);
   }
-  async top(idOrName: string): Promise<TopReport> {
-    return (await this.#rt()).top(idOrName);
+  async top(idOrName: string, psArgs?: string): Promise<TopReport> {
+    return (await this.#rt()).top(idOrName, psArgs);
   }
   async diff(idOrName: string): Promise<ContainerChange[]> {
     return (await this.#changes(idOrName)).changes;

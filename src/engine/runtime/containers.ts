@@ -11,6 +11,7 @@ import { mountRootfs, writeExecProcess } from './bundle.js';
 import { newId } from './ids.js';
 import { missingExecutable } from './lookpath.js';
 import { resolveInRoot } from '../fsutil/in-root.js';
+import { childProcess } from '../util/builtin.js';
 import { joinPartials, logTimeMs, parseSince, type RawLogLine, readLogChunk, type StreamLogLine, tailOffset } from './logs.js';
 import { logPath } from './monitor.js';
 import { runcMessage } from './oci-runtime.js';
@@ -39,6 +40,21 @@ function execUnstartable(root: string, cmd: string, env: readonly string[], cwd:
   }
   if (!isDir) return `chdir to cwd (${JSON.stringify(cwd)}) set in config.json failed: no such file or directory`;
   return missingExecutable(root, cmd, { env, cwd, mountPoints: [] });
+}
+
+/** `ps` output: its header's titles and the rows whose PID is one of `pids` (the last column takes the rest). */
+export function parsePs(out: string, pids: ReadonlySet<number>): { titles: string[]; processes: string[][] } {
+  const lines = out.split('\n');
+  const titles = (lines[0] ?? '').trim().split(/\s+/).filter(Boolean);
+  const at = titles.indexOf('PID');
+  if (at < 0) throw new EngineError('failed_precondition', "Couldn't find PID field in ps output");
+  const processes: string[][] = [];
+  for (const line of lines.slice(1)) {
+    const f = line.trim().split(/\s+/).filter(Boolean);
+    if (f.length <= at || !pids.has(Number(f[at]))) continue;
+    processes.push([...f.slice(0, titles.length - 1), f.slice(titles.length - 1).join(' ')]);
+  }
+  return { titles, processes };
 }
 
 /** Bytes received and sent on every interface but lo, from /proc/PID/net/dev (the container's netns). */
@@ -262,30 +278,29 @@ export class Containers extends ContainerLifecycle {
     };
   }
 
-  async top(idOrName: string): Promise<{ titles: string[]; processes: string[][] }> {
+  /**
+   * `docker top`: the host's `ps` (`-ef`, or `psArgs` as given), its lines of the container's
+   * processes, as dockerd does it (titles from ps's header; the last column takes the rest of a
+   * line). `psArgs` may not name another column PID (dockerd's refusal).
+   */
+  async top(idOrName: string, psArgs = '-ef'): Promise<{ titles: string[]; processes: string[][] }> {
     const rec = await this.find(idOrName);
     if (rec.state !== 'running') throw new EngineError('conflict', `container ${rec.name} is not running (it is ${rec.state})`);
-    const pids = await this.runtime.ps(rec.id);
-    const ticks = 100;
-    const rows: string[][] = [];
-    for (const pid of pids) {
-      try {
-        const [status, stat, cmdline] = await Promise.all([
-          readFile(`/proc/${pid}/status`, 'utf8'),
-          readFile(`/proc/${pid}/stat`, 'utf8'),
-          readFile(`/proc/${pid}/cmdline`, 'utf8'),
-        ]);
-        const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '?';
-        const ppid = /^PPid:\s+(\d+)/m.exec(status)?.[1] ?? '?';
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const secs = Math.floor((Number(f[11]) + Number(f[12])) / ticks);
-        const time = `${String(Math.floor(secs / 3600)).padStart(2, '0')}:${String(Math.floor(secs / 60) % 60).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}`;
-        rows.push([uid, String(pid), ppid, time, cmdline.split('\0').filter(Boolean).join(' ')]);
-      } catch {
-        /* exited meanwhile */
-      }
-    }
-    return { titles: ['UID', 'PID', 'PPID', 'TIME', 'CMD'], processes: rows };
+    for (const m of psArgs.matchAll(/\s+([^\s]*)=\s*(PID[^\s]*)/g))
+      if (m[1] !== 'pid') throw new EngineError('invalid_argument', `specifying "${m[1]}=${m[2]}" is not allowed`);
+    const pids = new Set(await this.runtime.ps(rec.id));
+    const out = await new Promise<string>((resolve, reject) =>
+      childProcess().execFile(
+        'ps',
+        psArgs.split(' ').filter(Boolean),
+        { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 30_000 },
+        (err, stdout, stderr) =>
+          err
+            ? reject(new EngineError('failed_precondition', `Error running ps: ${(stderr.trim().split('\n')[0] ?? '') || err.message}`))
+            : resolve(stdout),
+      ),
+    );
+    return parsePs(out, pids);
   }
 
   // ---- cp

@@ -152,7 +152,14 @@ describe('container lifecycle across processes', () => {
     const stats = await f.ok(['stats', '--no-stream', long]);
     assert.match(stats, /CPU %/);
     assert.match(stats, new RegExp(`${long.slice(0, 12)}\\s+\\S+\\s+\\d+\\.\\d+%\\s+\\d+\\.\\d+MiB`));
-    assert.match(await f.ok(['top', long]), /sleep 300/);
+    // docker's top: the host's `ps -ef` columns in 20-wide cells, or the ps options given.
+    assert.match(
+      await f.ok(['top', long]),
+      /^UID {17}PID {17}PPID {16}C {19}STIME {15}TTY {17}TIME {16}CMD\nroot {16}\d+ +\d+ .*sleep 300\n/,
+    );
+    assert.match(await f.ok(['top', long, '-o', 'pid,comm']), /^PID {17}COMMAND\n\d+ +sleep\n$/);
+    const renamed = await f.cli(['top', long, '-o', 'user=PID']);
+    assert.deepEqual([renamed.code === 0, renamed.stderr], [false, 'dockui: specifying "user=PID" is not allowed\n']);
     await f.ok(['kill', long]);
     assert.equal((await f.ok(['inspect', '-f', '{{.State.Status}}', long])).trim(), 'exited');
     const refused = await f.cli(['exec', long, 'true']);
