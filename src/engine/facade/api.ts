@@ -146,8 +146,7 @@ export interface ContainerEngine extends ContainersApi, ExecSessionApi {
   logs(idOrName: string, opts?: LogsOptions): AsyncIterable<LogLineReport>;
   exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess>;
   stats(idOrName: string, sampleMs?: number): Promise<ContainerStats>;
-  /** `docker top`: the host's `ps -ef` (or `psArgs`, split at spaces) for the container's processes. */
-  top(idOrName: string, psArgs?: string): Promise<TopReport>;
+  top(idOrName: string, psArgs?: string): Promise<TopReport>; // the host's `ps -ef` (or psArgs), as docker top
   /** `docker diff`: the changes in the container's writable layer, in docker's order. */
   diff(idOrName: string): Promise<ContainerChange[]>;
   /** `docker ps -s`: bytes in the writable layer (`rw`) and with the image's (`rootFs`). */
