@@ -1,30 +1,96 @@
 // `dockui stats` and `dockui top` (also `container stats|top`): a running container's figures
-// and processes, in docker's columns.
+// and processes, in docker's columns (stats' --format fields are docker's stats formatter's).
 import { EngineError, type ContainerStats } from '../../engine/define.js';
 import { shortId, type ContainerEngine } from '../../engine/index.js';
+import { siSize } from '../../format/units.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
+import { printRows, type RowsOptions } from '../template/index.js';
 
 const service = (ctx: CliContext): ContainerEngine => ctx.engine.containers;
 
-function formatStats(name: string, s: ContainerStats): string {
-  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)}MiB`;
-  return `${shortId(s.id).padEnd(14)}${name.padEnd(24)}${`${s.cpuPercent.toFixed(2)}%`.padEnd(9)}${`${mib(s.memoryBytes)} / ${s.memoryLimitBytes ? mib(s.memoryLimitBytes) : '--'}`.padEnd(24)}${s.pids}\n`;
+/** docker's units.BytesSize: binary units, four significant digits ("1.539MiB", "23.35GiB"). */
+function bytesSize(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number(v.toPrecision(4))}${units[i]}`;
 }
+
+/** One `docker stats` row: the fields of docker's stats formatter (CPUPerc, MemUsage, NetIO…). */
+function statsRow(given: string, name: string, s: ContainerStats, trunc: boolean, hostMemory: number): Record<string, unknown> {
+  const pair = (a: number | undefined, b: number | undefined) => `${siSize(a ?? 0)} / ${siSize(b ?? 0)}`;
+  // No limit: the host's memory, as dockerd reports it (and MEM % against it).
+  const limit = Math.min(s.memoryLimitBytes ?? hostMemory, hostMemory);
+  return {
+    Container: given,
+    ID: trunc ? shortId(s.id) : s.id,
+    Name: name,
+    CPUPerc: `${s.cpuPercent.toFixed(2)}%`,
+    MemUsage: `${bytesSize(s.memoryBytes)} / ${bytesSize(limit)}`,
+    MemPerc: `${(limit ? (s.memoryBytes / limit) * 100 : 0).toFixed(2)}%`,
+    NetIO: pair(s.netRxBytes, s.netTxBytes),
+    BlockIO: pair(s.blockReadBytes, s.blockWriteBytes),
+    PIDs: String(s.pids),
+  };
+}
+
+const statsColumns: RowsOptions = {
+  typeName: '*formatter.statsContext',
+  headers: {
+    Container: 'CONTAINER',
+    ID: 'CONTAINER ID',
+    Name: 'NAME',
+    CPUPerc: 'CPU %',
+    MemUsage: 'MEM USAGE / LIMIT',
+    MemPerc: 'MEM %',
+    NetIO: 'NET I/O',
+    BlockIO: 'BLOCK I/O',
+    PIDs: 'PIDS',
+  },
+  defaultTable: '{{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}',
+};
 
 export const statsVerb = defineVerb({
   name: 'stats',
   synopsis: '[OPTIONS] [CONTAINER...]',
-  summary: 'Show CPU, memory and pids of running containers',
-  flags: { 'no-stream': { help: 'Disable streaming stats and only pull the first result' } },
+  summary: 'Display a live stream of container(s) resource usage statistics',
+  flags: {
+    all: { short: 'a', help: 'Show all containers (default shows just running)' },
+    format: { value: true, help: 'Pretty-print images using a Go template' },
+    'no-stream': { help: 'Disable streaming stats and only pull the first result' },
+    'no-trunc': { help: 'Do not truncate output' },
+  },
   async run(ctx, { flags, positionals }) {
     const c = service(ctx);
-    const header = `${'CONTAINER ID'.padEnd(14)}${'NAME'.padEnd(24)}${'CPU %'.padEnd(9)}${'MEM USAGE / LIMIT'.padEnd(24)}PIDS\n`;
+    const format = (flags.format as string | undefined) || 'table';
+    const hostMemory = (await import('node:os')).totalmem();
     for (;;) {
-      const targets = positionals.length ? await Promise.all(positionals.map((p) => c.find(p))) : await c.list();
-      const rows = await Promise.all(targets.map(async (r) => formatStats(r.name, await c.stats(r.id, 500))));
+      const targets = positionals.length
+        ? await Promise.all(positionals.map(async (p) => ({ given: p, r: await c.find(p) })))
+        : (await c.list({ all: !!flags.all })).map((r) => ({ given: r.id.slice(0, 12), r }));
+      // A container that is not running has zero figures, as docker shows it under -a.
+      const rows = await Promise.all(
+        targets.map(async ({ given, r }) => {
+          const s = r.state === 'running' ? await c.stats(r.id, 500).catch(() => undefined) : undefined;
+          return statsRow(
+            given,
+            r.name,
+            s ?? { id: r.id, cpuPercent: 0, memoryBytes: 0, pids: 0, at: Date.now() },
+            !flags['no-trunc'],
+            hostMemory,
+          );
+        }),
+      );
+      let out = '';
+      const code = printRows({ stdout: { write: (t: string) => (out += t) }, stderr: ctx.stderr }, format, rows, statsColumns);
+      if (code !== 0) return code;
       if (!flags['no-stream'] && ctx.stdout.isTTY) ctx.stdout.write('\x1b[2J\x1b[H');
-      ctx.stdout.write(header + rows.join(''));
+      ctx.stdout.write(out);
       if (flags['no-stream'] || ctx.signal.aborted) return 0;
     }
   },

@@ -150,8 +150,20 @@ describe('container lifecycle across processes', () => {
     await f.ok(['restart', '-t', '0', long.slice(0, 12)]);
     assert.match(await f.ok(['ps']), new RegExp(long.slice(0, 12)));
     const stats = await f.ok(['stats', '--no-stream', long]);
-    assert.match(stats, /CPU %/);
-    assert.match(stats, new RegExp(`${long.slice(0, 12)}\\s+\\S+\\s+\\d+\\.\\d+%\\s+\\d+\\.\\d+MiB`));
+    // docker's columns and units: binary sizes for memory (the host's memory when no limit), SI for I/O.
+    assert.match(stats, /^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS\n/);
+    assert.match(
+      stats,
+      new RegExp(
+        `\\n${long.slice(0, 12)} +\\S+ +\\d+\\.\\d\\d% +[\\d.]+[KMG]?i?B / [\\d.]+[MGT]iB +\\d+\\.\\d\\d% +[\\d.]+k?B / [\\d.]+k?B +\\S+ / \\S+ +1\\n$`,
+      ),
+    );
+    assert.equal(
+      await f.ok(['stats', '--no-stream', '--format', '{{.ID}} {{.PIDs}} {{.Container}}', long]),
+      `${long.slice(0, 12)} 1 ${long}\n`,
+    );
+    const badStats = await f.cli(['stats', '--no-stream', '--format', '{{.Bogus}}', long]);
+    assert.deepEqual([badStats.code, badStats.stdout, badStats.stderr.split('\n').length], [1, '', 2]);
     // docker's top: the host's `ps -ef` columns in 20-wide cells, or the ps options given.
     assert.match(
       await f.ok(['top', long]),
