@@ -67,7 +67,7 @@ export const statsVerb = defineVerb({
   },
   async run(ctx, { flags, positionals }) {
     const c = service(ctx);
-    const format = (flags.format) || 'table';
+    const format = flags.format || 'table';
     const hostMemory = (await import('node:os')).totalmem();
     for (;;) {
       const targets = positionals.length
