@@ -196,7 +196,7 @@ export async function runTui(argv: readonly string[], deps: TuiDeps = {}): Promi
     });
   } catch (e) {
     stderr.write(`dockui: ${formatError(e)}\n`);
-    return 125;
+    return 1;
   }
 
   const tty = stdout.isTTY === true;

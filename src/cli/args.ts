@@ -1,5 +1,14 @@
 import { EngineError } from '../engine/define.js';
 
+/**
+ * An error of the command line itself: an unknown flag, a flag without its value, a value its
+ * type does not parse (an int, a duration, a size). docker's CLI exits 125 for these (cobra's
+ * flag errors), 1 for everything else (a missing argument included).
+ */
+export function flagError(message: string): EngineError {
+  return new EngineError('invalid_argument', message, { exitCode: 125 });
+}
+
 /** A flag's declaration. `value: true` takes an argument; `multi` collects repeats. */
 export interface FlagSpec {
   readonly short?: string;
@@ -41,7 +50,7 @@ export function parseArgs<S extends FlagSpecs>(
     if (s.multi) ((flags[name] ??= []) as string[]).push(value as string);
     else flags[name] = value;
   };
-  const unknown = (f: string) => new EngineError('invalid_argument', `unknown flag: ${f} (see 'dockui${verb ? ` ${verb}` : ''} --help')`);
+  const unknown = (f: string) => flagError(`unknown flag: ${f} (see 'dockui${verb ? ` ${verb}` : ''} --help')`);
 
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -58,12 +67,12 @@ export function parseArgs<S extends FlagSpecs>(
         let v: string | undefined;
         if (eq !== -1) v = a.slice(eq + 1);
         else v = argv[++i];
-        if (v === undefined) throw new EngineError('invalid_argument', `flag needs an argument: --${name}`);
+        if (v === undefined) throw flagError(`flag needs an argument: --${name}`);
         set(name, v);
       } else {
         if (eq !== -1) {
           const v = a.slice(eq + 1);
-          if (v !== 'true' && v !== 'false') throw new EngineError('invalid_argument', `invalid boolean for --${name}: ${v}`);
+          if (v !== 'true' && v !== 'false') throw flagError(`invalid boolean for --${name}: ${v}`);
           set(name, v === 'true');
         } else set(name, true);
       }
@@ -80,7 +89,7 @@ export function parseArgs<S extends FlagSpecs>(
           let v = a.slice(j + 1);
           if (v === '') {
             const next = argv[++i];
-            if (next === undefined) throw new EngineError('invalid_argument', `flag needs an argument: -${c}`);
+            if (next === undefined) throw flagError(`flag needs an argument: -${c}`);
             v = next;
           }
           set(name, v);
@@ -89,7 +98,7 @@ export function parseArgs<S extends FlagSpecs>(
         if (a[j + 1] === '=') {
           // pflag's `-p=false` for a boolean short flag.
           const v = a.slice(j + 2);
-          if (v !== 'true' && v !== 'false') throw new EngineError('invalid_argument', `invalid boolean for -${c}: ${v}`);
+          if (v !== 'true' && v !== 'false') throw flagError(`invalid boolean for -${c}: ${v}`);
           set(name, v === 'true');
           break;
         }

@@ -137,7 +137,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Stopped by a signal: the shell's code for it (128 + signal number), as an interrupted docker gives.
     if (interrupted > 0) return firstSignal === 'SIGTERM' ? 143 : 130;
     if (isEngineError(e)) return e.exitCode ?? exitCodeFor[e.code];
-    return 125;
+    return 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

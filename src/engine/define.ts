@@ -46,17 +46,22 @@ export function isEngineError(e: unknown): e is EngineError {
   return e instanceof Error && (e as { name?: string }).name === 'EngineError' && 'code' in e;
 }
 
-/** Exit codes of the CLI by error code (Docker uses 125 for its own failures). */
+/**
+ * Exit codes of the CLI by error code: 1, as docker 20.10's CLI gives for an error of any verb
+ * (a thing not found, a bad argument, a missing one). Its 125 is for a flag that does not parse
+ * (args.ts flagError) and for `run` failing before the command starts (the run verb says so);
+ * 126/127 come with the error (EngineError.exitCode).
+ */
 export const exitCodeFor: Readonly<Record<ErrorCode, number>> = {
-  not_found: 125,
-  already_exists: 125,
-  invalid_argument: 125,
-  failed_precondition: 125,
-  conflict: 125,
-  unavailable: 125,
+  not_found: 1,
+  already_exists: 1,
+  invalid_argument: 1,
+  failed_precondition: 1,
+  conflict: 1,
+  unavailable: 1,
   canceled: 130,
-  unauthorized: 125,
-  internal: 125,
+  unauthorized: 1,
+  internal: 1,
 };
 
 /**

@@ -148,9 +148,9 @@ describe('compat: attach', () => {
     await s.sh(`$DOCKER create --name h14-idle $IMAGE true`);
     const cases: [string, number, RegExp][] = [
       ['h14-idle', 1, /^dockui: You cannot attach to a stopped container, start it first\n$/],
-      ['h14-ghost', 125, /^dockui: .*h14-ghost.*\n$/],
-      ['', 125, /^dockui: "dockui attach" requires exactly 1 argument\.\n$/],
-      ['--detach-keys ctrl-1 h14-cat', 125, /^dockui: Invalid detach keys \(ctrl-1\) provided.*\n$/],
+      ['h14-ghost', 1, /^dockui: .*h14-ghost.*\n$/],
+      ['', 1, /^dockui: "dockui attach" requires exactly 1 argument\.\n$/],
+      ['--detach-keys ctrl-1 h14-cat', 1, /^dockui: Invalid detach keys \(ctrl-1\) provided.*\n$/],
       ['--bogus h14-cat', 125, /^dockui: unknown flag: --bogus.*\n$/],
     ];
     for (const [args, code, err] of cases) {

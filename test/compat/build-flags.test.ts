@@ -178,7 +178,7 @@ describe('compat: build flags (docker 20.10)', () => {
     assert.equal((await s.sh(`$DOCKER inspect -f '{{.Architecture}}' plat:other`)).stdout, `${otherArch}\n`);
     const run = ctx('plat-run', { Dockerfile: `FROM ${multi}\nRUN true\n` });
     const refused = await s.sh(`$DOCKER build -q --platform linux/${otherArch} ${run}`);
-    assert.equal(refused.code, 125);
+    assert.equal(refused.code, 1);
     assert.match(
       refused.stderr,
       new RegExp(
@@ -233,14 +233,14 @@ describe('compat: build flags (docker 20.10)', () => {
     }
   });
 
-  it('bad values: one line, exit 125, no image and no output left', async () => {
+  it("bad values: one line, exit 1 (125 for a flag value docker's flag parser refuses), no image and no output left", async () => {
     const c = ctx('bad', { Dockerfile: `FROM ${s.image}\nRUN echo hi > /hi\n` });
     const before = await imageCount();
     writeFileSync(join(dir, 'afile'), '');
-    const cases: [string, RegExp][] = [
+    const cases: [string, RegExp, number?][] = [
       ['--network bridge', /^dockui: network mode "bridge" not supported by the build \(default, none or host\)\n$/],
-      ['--add-host nohost', /^dockui: invalid argument "nohost" for "--add-host" flag: bad format for add-host: "nohost"\n$/],
-      ['--add-host h:1.2.3', /^dockui: invalid argument "h:1.2.3" for "--add-host" flag: invalid IP address in add-host: "1.2.3"\n$/],
+      ['--add-host nohost', /^dockui: invalid argument "nohost" for "--add-host" flag: bad format for add-host: "nohost"\n$/, 125],
+      ['--add-host h:1.2.3', /^dockui: invalid argument "h:1.2.3" for "--add-host" flag: invalid IP address in add-host: "1.2.3"\n$/, 125],
       [`-o type=image,dest=${dir}/never`, /^dockui: output type "image" is not supported here \(local or tar\)\n$/],
       ['-o type=local', /^dockui: --output type=local needs dest=DIR\n$/],
       [`-o type=local,dest=${dir}/afile`, /^dockui: --output dest .*afile is not a directory\n$/],
@@ -253,9 +253,9 @@ describe('compat: build flags (docker 20.10)', () => {
       ['--platform linux/amd64,linux/arm64', /^dockui: --platform linux\/amd64,linux\/arm64: one platform at a time here\n$/],
       ['--cache-from "BAD REF"', /^dockui: invalid --cache-from value "BAD REF": /],
     ];
-    for (const [flags, err] of cases) {
+    for (const [flags, err, code] of cases) {
       const r = await s.sh(`$DOCKER build -q ${flags} ${c}`, { env: { SSH_AUTH_SOCK: '' } });
-      assert.equal(r.code, 125, `${flags}: ${r.stderr}`);
+      assert.equal(r.code, code ?? 1, `${flags}: ${r.stderr}`);
       assert.match(r.stderr, err, flags);
       assert.equal(r.stderr.split('\n').length, 2, `${flags}: ${r.stderr}`);
       assert.equal(r.stdout, '', flags);

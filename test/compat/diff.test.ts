@@ -95,9 +95,9 @@ describe('dockui diff', () => {
     assert.equal(q.stdout, '');
     assert.equal(f.code, 0, f.stderr);
     assert.equal(f.stdout, '');
-    assert.equal(ghost.code, 125);
+    assert.equal(ghost.code, 1);
     assert.match(ghost.stderr, /ghost/);
-    assert.equal(none.code, 125);
+    assert.equal(none.code, 1);
     assert.match(none.stderr, /'dockui diff' requires exactly 1 argument/);
   });
 });

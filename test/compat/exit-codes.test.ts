@@ -2,7 +2,9 @@
 // failures (an unknown image, a bad flag), 126 for a command that cannot be invoked, 127 for
 // one not found — from the look-up before runc (attached and detached runs) and from runc
 // itself (a command on a volume, which only exists once runc mounts it); else the command's.
-// stop/kill/rm/restart/pause/unpause that fail on a container: exit 1, as docker's.
+// stop/kill/rm/restart/pause/unpause that fail on a container: exit 1, as docker's. Any other
+// verb's error is 1 too (a thing not there, a missing argument); 125 only for a flag that does
+// not parse and for run failing before its command; create's own failures are 1 (docker 20.10).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -102,5 +104,46 @@ describe('run exit codes 125/126/127', () => {
     assert.match(kill.stderr, /^dockui: cannot kill container exit-made: it is created\n$/);
     const several = await cli(['rm', 'exit-made', 'exit-ghost']);
     assert.deepEqual([several.code, several.stdout, several.stderr], [1, 'exit-made\n', 'dockui: no such container: exit-ghost\n']);
+  });
+
+  it('other verbs: a missing thing or argument exits 1, a flag that does not parse 125, create 1 unless a flag (docker 20.10)', async () => {
+    const up = await cli(['run', '-d', '--name', 'exit-up', image, 'sleep', '100']);
+    assert.equal(up.code, 0, up.stderr);
+    const cases: [string[], number, RegExp][] = [
+      [['inspect', 'exit-ghost'], 1, /no such object: exit-ghost/],
+      [['logs', 'exit-ghost'], 1, /no such container: exit-ghost/],
+      [['start', 'exit-ghost'], 1, /no such container: exit-ghost/],
+      [['exec', 'exit-ghost', 'true'], 1, /no such container: exit-ghost/],
+      [['port', 'exit-ghost'], 1, /no such container: exit-ghost/],
+      [['top', 'exit-ghost'], 1, /no such container: exit-ghost/],
+      [['history', 'exit-ghost'], 1, /no such image: exit-ghost/],
+      [['rmi', 'exit-ghost'], 1, /no such image: exit-ghost/],
+      [['tag', 'exit-ghost', 'x'], 1, /no such image: exit-ghost/],
+      [['pull', 'Bad:Ref'], 1, /invalid reference format/],
+      [['logs'], 1, /'dockui logs'/],
+      [['history'], 1, /requires exactly 1 argument/],
+      [['run'], 1, /an image is required/],
+      [['create', `${registry('plain')}/fixture/no-such-image`], 1, /not found/],
+      [['create', '--name', 'exit-up', image], 1, /already in use/],
+      [['run', '--name', 'exit-up', image], 125, /already in use/],
+      [['logs', '--bogus', 'exit-up'], 125, /unknown flag: --bogus/],
+      [['create', '--bogus', image], 125, /unknown flag: --bogus/],
+      [['stop', '-t', 'abc', 'exit-up'], 125, /invalid --time: abc/],
+      [['ps', '--filter', 'bogus'], 125, /invalid filter "bogus"/],
+      [['ps', '--filter', 'bogus=1'], 1, /unknown filter "bogus"/],
+      [['images', '--filter', 'bogus'], 125, /bad format of filter/],
+      [['compose', '-f', '/nonexistent/compose.yaml', 'ps'], 1, /nonexistent/],
+    ];
+    for (const [args, code, err] of cases) {
+      const r = await cli(args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, err, args.join(' '));
+    }
+    // dockerd's --tail: a value that is no count shows every line.
+    const lines = await cli(['run', '--name', 'exit-lines', image, 'sh', '-c', 'echo a; echo b']);
+    assert.equal(lines.code, 0, lines.stderr);
+    const tail = await cli(['logs', '--tail', 'abc', 'exit-lines']);
+    assert.deepEqual([tail.code, tail.stdout], [0, 'a\nb\n'], tail.stderr);
+    assert.equal((await cli(['rm', '-f', 'exit-up', 'exit-lines'])).code, 0);
   });
 });

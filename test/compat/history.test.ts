@@ -83,9 +83,9 @@ describe('dockui history', () => {
     assert.equal(fullBy.stdout.split('\n')[1], `${run} # buildkit`);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /can't evaluate field Nope in type \*formatter\.historyContext/);
-    assert.equal(none.code, 125);
+    assert.equal(none.code, 1);
     assert.match(none.stderr, /'dockui history' requires exactly 1 argument/);
-    assert.equal(ghost.code, 125);
+    assert.equal(ghost.code, 1);
     assert.match(ghost.stderr, /no-such-image/);
   });
 });

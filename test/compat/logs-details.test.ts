@@ -69,7 +69,7 @@ describe('logs --details', () => {
     ]);
     assert.equal(tag.code, 125);
     assert.match(tag.stderr, /^dockui: invalid --log-opt tag=\{\{\.Bad\}\}: no field Bad \(use \{\{\.ID\}\}.*\)\n$/);
-    assert.equal(opt.code, 125);
+    assert.equal(opt.code, 1);
     assert.match(opt.stderr, /^dockui: unknown log option "nope" \(the k8s-file log takes max-size, max-file, labels, /);
     const ps = await cli(['ps', '-a', '--format', '{{.Names}}']);
     assert.doesNotMatch(ps.stdout, /hab-bad/);

@@ -71,9 +71,9 @@ describe('dockui port', () => {
     assert.equal(idleAll.code, 0);
     assert.equal(idleAll.stdout, '');
     assert.equal(idleOne.code, 1);
-    assert.equal(ghost.code, 125);
+    assert.equal(ghost.code, 1);
     assert.match(ghost.stderr, /ghost/);
-    assert.equal(noArgs.code, 125);
+    assert.equal(noArgs.code, 1);
     assert.match(noArgs.stderr, /'dockui port' requires at least 1 and at most 2 arguments/);
   });
 });

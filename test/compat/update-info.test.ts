@@ -51,7 +51,7 @@ describe('compat: update and info', () => {
       $DOCKER update h14-up; echo "code $?"
       $DOCKER update --cpus 1 nope-ctr h14-up; echo "code $?"
       $DOCKER update --memory lots h14-up; echo "code $?"`);
-    assert.equal(r.stdout, 'code 125\nh14-up\ncode 1\ncode 125\n');
+    assert.equal(r.stdout, 'code 1\nh14-up\ncode 1\ncode 125\n');
     assert.match(r.stderr, /you must provide one or more flags when using this command/);
     assert.match(r.stderr, /no such container: nope-ctr/i);
     assert.match(r.stderr, /invalid argument "lots" for "-m, --memory" flag: invalid size: 'lots'/);

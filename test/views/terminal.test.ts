@@ -146,7 +146,7 @@ describe('runTui in a terminal', () => {
     plain.sendKeys('q');
     await restored(plain, 0);
   });
-  it('reads tui.yaml before the first frame (theme, mouse, keys); a mistake in it is one line and exit 125', async () => {
+  it('reads tui.yaml before the first frame (theme, mouse, keys); a mistake in it is one line and exit 1', async () => {
     const home = mkdtempSync(join(tmpdir(), 'tui13-xdg-'));
     try {
       mkdirSync(join(home, 'dockui'));
@@ -163,7 +163,7 @@ describe('runTui in a terminal', () => {
       t.close();
       writeFileSync(join(home, 'dockui', 'tui.yaml'), 'keys:\n  containers.lgs: L\n');
       const bad = startTui({ env: { XDG_CONFIG_HOME: home }, columns: 160 });
-      const screen = await bad.waitFor('EXIT=125', 20_000);
+      const screen = await bad.waitFor('EXIT=1', 20_000);
       assert.match(screen, new RegExp(`dockui: ${home}/dockui/tui\\.yaml: keys\\.containers\\.lgs: no such action`));
       assert.doesNotMatch(screen, /1 Containers/);
     } finally {

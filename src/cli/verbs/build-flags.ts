@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { EngineError } from '../../engine/define.js';
 import type { BuildOutput } from '../../engine/index.js';
+import { flagError } from '../args.js';
 
 const bad = (msg: string) => new EngineError('invalid_argument', msg);
 
@@ -15,9 +16,9 @@ export function parseAddHosts(list: readonly string[] | undefined): { host: stri
     const host = i === -1 ? '' : v.slice(0, i);
     const ip = i === -1 ? '' : v.slice(i + 1);
     if (i === -1 || host === '' || /\s/.test(host))
-      throw bad(`invalid argument "${v}" for "--add-host" flag: bad format for add-host: "${v}"`);
+      throw flagError(`invalid argument "${v}" for "--add-host" flag: bad format for add-host: "${v}"`);
     if (!isIP(ip.replace(/^\[(.*)\]$/, '$1')))
-      throw bad(`invalid argument "${v}" for "--add-host" flag: invalid IP address in add-host: "${ip}"`);
+      throw flagError(`invalid argument "${v}" for "--add-host" flag: invalid IP address in add-host: "${ip}"`);
     return { host, ip: ip.replace(/^\[(.*)\]$/, '$1') };
   });
 }

@@ -1,4 +1,5 @@
-import { EngineError, type BuildStepEvent } from '../../engine/define.js';
+import { EngineError, isEngineError, type BuildStepEvent } from '../../engine/define.js';
+import { flagError } from '../args.js';
 import { defineVerb } from '../context.js';
 import { keyValues } from '../key-values.js';
 import { parseAddHosts, parseNetwork, parseOutput, parseSsh } from './build-flags.js';
@@ -112,9 +113,15 @@ export const verb = defineVerb({
     const cacheFrom = (flags['cache-from'] ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
     const dockerfileText = flags.file === '-' ? await readAll(ctx.stdin) : undefined;
     const { parseReference } = await import('../../engine/index.js');
+    // A -t docker cannot parse is a flag error (its validateTag): exit 125, as docker build's.
     const tags = (flags.tag ?? []).map((t) => {
-      const r = parseReference(t);
-      if (r.digest) throw new EngineError('invalid_argument', `invalid tag ${t}: a tag cannot carry a digest`);
+      let r: ReturnType<typeof parseReference>;
+      try {
+        r = parseReference(t);
+      } catch (e) {
+        throw isEngineError(e) ? flagError(e.message) : e;
+      }
+      if (r.digest) throw flagError(`invalid tag ${t}: a tag cannot carry a digest`);
       return r.toString();
     });
 

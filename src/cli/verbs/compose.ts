@@ -1,6 +1,6 @@
 // `dockui compose`: Docker Compose v2's verbs over the engine's compose noun. Project flags
 // (-f, -p, --project-directory, --env-file, --profile) come before the subcommand, as docker's.
-import { EngineError, compareText } from '../../engine/define.js';
+import { EngineError, compareText, isEngineError } from '../../engine/define.js';
 import type { ComposeEvent, ComposeProjectHandle, ComposeWatchEvent, ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { parseArgs, usage, type FlagSpecs } from '../args.js';
@@ -315,7 +315,7 @@ export const verb = defineVerb({
       return 0;
     }
     const oneService = name === 'exec' || name === 'run' || name === 'port';
-    const parsed = parseArgs(`compose ${name}`, rest, spec.flags, { stopAtPositional: name === 'exec' || name === 'run' });
+    const parsed = composeArgs(name, rest, spec.flags);
     const pf = parsed.flags as Record<string, string | string[] | boolean | undefined>;
     if (name === 'ls') return composeLs(ctx, pf);
     if (name === 'down' && pf.rmi !== undefined && pf.rmi !== 'local' && pf.rmi !== 'all')
@@ -333,3 +333,12 @@ export const verb = defineVerb({
     return runSub(ctx, p, name, pf, parsed.positionals);
   },
 });
+
+/** A compose verb's flags: a flag error exits 1 here, as docker-compose 1.29's errors do (not docker's 125). */
+function composeArgs(name: string, rest: readonly string[], specs: FlagSpecs): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs(`compose ${name}`, rest, specs, { stopAtPositional: name === 'exec' || name === 'run' });
+  } catch (e) {
+    throw isEngineError(e) ? new EngineError(e.code, e.message, { exitCode: 1 }) : e;
+  }
+}

@@ -7,7 +7,7 @@ import { trace, type ContainerEngine } from '../../engine/index.js';
 import type { CliContext, Verb } from '../context.js';
 import { defineVerb } from '../context.js';
 import { terminalFor } from '../tty-size.js';
-import type { FlagSpecs, Parsed } from '../args.js';
+import { flagError, type FlagSpecs, type Parsed } from '../args.js';
 import { policyFlags, policyOptions } from './run-policy.js';
 import { statsVerb, topVerb } from './container-stats.js';
 import { logsVerb } from './logs.js';
@@ -61,7 +61,8 @@ type RunFlags = Parsed<typeof runFlags>['flags'];
 
 async function runOptions(flags: RunFlags, positionals: readonly string[]): Promise<RunOptions> {
   const image = positionals[0];
-  if (!image) throw new EngineError('invalid_argument', 'an image is required (see --help)');
+  // A missing argument is no flag error: exit 1, as docker's "requires at least 1 argument".
+  if (!image) throw new EngineError('invalid_argument', 'an image is required (see --help)', { exitCode: 1 });
   const env: string[] = [];
   for (const f of flags['env-file'] ?? []) env.push(...(await readEnvFile(f)));
   env.push(...(flags.env ?? []));
@@ -136,8 +137,19 @@ async function removeQuiet(c: ContainerEngine, id: string): Promise<void> {
   });
 }
 
-const runVerb = (name: 'run' | 'create') =>
-  defineVerb({
+/**
+ * docker 20.10's codes for run and create: 125 when the options do not parse (both verbs) and,
+ * for run, whatever fails before the container's command runs (no such image, a name in use, a
+ * start that fails); create's other failures exit 1. An error that brings its own code (126/127
+ * for a command that cannot be run, 1 for a missing argument) and a cancel keep theirs.
+ */
+function before(e: unknown): unknown {
+  if (!isEngineError(e) || e.exitCode !== undefined || e.code === 'canceled') return e;
+  return new EngineError(e.code, e.message, { cause: e.cause, ...(e.range ? { range: e.range } : {}), exitCode: 125 });
+}
+
+const runVerb = (name: 'run' | 'create') => {
+  const v = defineVerb({
     name,
     synopsis: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
     summary: name === 'run' ? 'Run a command in a new container' : 'Create a new container',
@@ -145,10 +157,12 @@ const runVerb = (name: 'run' | 'create') =>
     stopAtPositional: true,
     async run(ctx, { flags, positionals }) {
       trace(`${name}: verb loaded`);
-      const opts = await runOptions(flags, positionals);
+      const opts = await runOptions(flags, positionals).catch((e: unknown) => {
+        throw before(e);
+      });
       // Docker's check and words: a pty in the foreground needs a terminal to copy it to.
       if (name === 'run' && opts.tty && !flags.detach && !(ctx.stdin as { isTTY?: boolean }).isTTY)
-        throw new EngineError('invalid_argument', 'the input device is not a TTY');
+        throw new EngineError('invalid_argument', 'the input device is not a TTY', { exitCode: 1 });
       const c = service(ctx);
       const cidfile = flags.cidfile;
       // Docker's check and words: an existing file may belong to a container still running.
@@ -209,6 +223,19 @@ const runVerb = (name: 'run' | 'create') =>
       return code;
     },
   });
+  return name === 'create'
+    ? v
+    : {
+        ...v,
+        run: async (ctx: CliContext, p: Parameters<typeof v.run>[1]) => {
+          try {
+            return await v.run(ctx, p);
+          } catch (e) {
+            throw before(e);
+          }
+        },
+      };
+};
 
 /** Runs at most `n` jobs at once, the others waiting their turn in call order. */
 function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
@@ -244,6 +271,8 @@ function eachArg(
     flags,
     async run(ctx, { flags: f, positionals }) {
       if (positionals.length === 0) throw new EngineError('invalid_argument', `'dockui ${name}' needs at least one container`);
+      // stop/restart -t that is no number: a flag error (exit 125) before any container is touched.
+      if (typeof f.time === 'string') timeoutFlag(f.time);
       const c = service(ctx);
       const slot = limiter(parallel);
       const runs = positionals.map((p) =>
@@ -272,7 +301,7 @@ function eachArg(
 function timeoutFlag(v: string | boolean | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new EngineError('invalid_argument', `invalid --time: ${String(v)}`);
+  if (!Number.isFinite(n) || n < 0) throw flagError(`invalid --time: ${String(v)}`);
   return n;
 }
 

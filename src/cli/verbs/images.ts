@@ -6,6 +6,7 @@ import { familiarName, parseReference } from '../../engine/index.js';
 import { humanDuration, shortId, siSize } from '../../format/units.js';
 import type { CliContext } from '../context.js';
 import { defineVerb } from '../context.js';
+import { flagError } from '../args.js';
 
 /** Docker's human sizes: decimal units, three significant digits ("4.26MB", "135MB"). */
 export const humanSize = (n: number): string => siSize(n);
@@ -91,6 +92,9 @@ export async function listImagesCommand(
   let dangling: boolean | undefined;
   const refs: string[] = [];
   for (const f of flags.filter ?? []) {
+    // No '=': a flag value docker's flag parser refuses (exit 125); an unknown key exits 1.
+    if (!f.includes('='))
+      throw flagError(`invalid argument ${JSON.stringify(f)} for "-f, --filter" flag: bad format of filter (expected name=value)`);
     const m = /^(dangling|reference)=(.*)$/.exec(f);
     if (!m)
       throw new EngineError(

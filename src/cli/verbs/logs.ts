@@ -20,8 +20,9 @@ export const logsVerb = defineVerb({
     if (positionals.length !== 1) throw new EngineError('invalid_argument', "'dockui logs' takes exactly one container");
     let tail: number | undefined;
     if (flags.tail !== undefined && flags.tail !== 'all') {
-      tail = Number(flags.tail);
-      if (!Number.isInteger(tail) || tail < 0) throw new EngineError('invalid_argument', `invalid --tail: ${flags.tail}`);
+      // As dockerd: a --tail that is no count (abc, -1) shows every line.
+      const n = Number(flags.tail);
+      if (/^\d+$/.test(flags.tail.trim())) tail = n;
     }
     // A reader that goes away (`logs -f | head`) ends the command quietly.
     const closed = new AbortController();

@@ -5,6 +5,7 @@ import { containerFilter, parseFilterArgs, type ContainerReport } from '../../en
 import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
 import { table } from './images.js';
+import { flagError } from '../args.js';
 
 /** CREATED and STATUS as `docker ps` words them. */
 export function humanDuration(ms: number): string {
@@ -49,8 +50,7 @@ export const verb = defineVerb({
     if (positionals.length) throw new EngineError('invalid_argument', `'dockui ps' takes no arguments`);
     let last = flags.latest ? 1 : -1;
     if (flags.last !== undefined) {
-      if (!/^-?\d+$/.test(flags.last))
-        throw new EngineError('invalid_argument', `invalid argument ${JSON.stringify(flags.last)} for "-n, --last" flag`);
+      if (!/^-?\d+$/.test(flags.last)) throw flagError(`invalid argument ${JSON.stringify(flags.last)} for "-n, --last" flag`);
       last = Number(flags.last);
     }
     const filters = parseFilterArgs(flags.filter ?? []);

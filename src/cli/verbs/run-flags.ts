@@ -5,6 +5,7 @@ import { EngineError, isEngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
 import { type ContainerEngine, type ContainerReport, tryParseReference } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
+import { flagError } from '../args.js';
 
 export const extraFlags = {
   'add-host': { value: true, multi: true, help: 'Add a custom host-to-IP mapping (host:ip)' },
@@ -62,8 +63,7 @@ export function extraOptions(f: ExtraFlags, network: string | undefined): Partia
   if (f['stop-timeout'] !== undefined) {
     const v = f['stop-timeout'];
     if (!/^-?\d+$/.test(v.trim()))
-      throw new EngineError(
-        'invalid_argument',
+      throw flagError(
         `invalid argument ${JSON.stringify(v)} for "--stop-timeout" flag: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`,
       );
     out.stopTimeout = Number(v);

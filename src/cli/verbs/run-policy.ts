@@ -3,6 +3,7 @@
 import { EngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
 import { parseGoDuration } from '../../engine/index.js';
+import { flagError } from '../args.js';
 
 export const policyFlags = {
   'health-cmd': { value: true, help: 'Command to run to check health' },
@@ -26,10 +27,7 @@ type PolicyFlags = {
 function duration(s: string, flag: string): number {
   const ns = parseGoDuration(s.trim());
   if (ns === undefined)
-    throw new EngineError(
-      'invalid_argument',
-      `invalid argument ${JSON.stringify(s)} for "--${flag}" flag: time: invalid duration ${JSON.stringify(s)}`,
-    );
+    throw flagError(`invalid argument ${JSON.stringify(s)} for "--${flag}" flag: time: invalid duration ${JSON.stringify(s)}`);
   return ns;
 }
 
@@ -51,8 +49,7 @@ export function policyOptions(f: PolicyFlags): Pick<RunOptions, 'restart' | 'hea
     if (f['health-retries'] !== undefined) {
       retries = Number(f['health-retries']);
       if (!/^-?\d+$/.test(f['health-retries'].trim()))
-        throw new EngineError(
-          'invalid_argument',
+        throw flagError(
           `invalid argument ${JSON.stringify(f['health-retries'])} for "--health-retries" flag: strconv.ParseInt: parsing ${JSON.stringify(f['health-retries'])}: invalid syntax`,
         );
       if (retries < 0) throw new EngineError('invalid_argument', '--health-retries cannot be negative');

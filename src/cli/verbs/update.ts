@@ -2,6 +2,7 @@
 // restart policy; each container's name or id is printed once it is updated, as docker does.
 import { EngineError, isEngineError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
+import { flagError } from '../args.js';
 
 export const verb = defineVerb({
   name: 'update',
@@ -18,20 +19,13 @@ export const verb = defineVerb({
     let pidsLimit: number | undefined;
     if (flags['pids-limit'] !== undefined) {
       pidsLimit = Number(flags['pids-limit']);
-      if (!/^-?\d+$/.test(flags['pids-limit'].trim()))
-        throw new EngineError('invalid_argument', `invalid --pids-limit: ${flags['pids-limit']}`);
+      if (!/^-?\d+$/.test(flags['pids-limit'].trim())) throw flagError(`invalid --pids-limit: ${flags['pids-limit']}`);
     }
     // Flag values docker's flag parser refuses (exit 125 before any container is touched).
     if (flags.memory !== undefined && !/^\d+(\.\d+)?\s*[bkmg]?b?$/i.test(flags.memory.trim()))
-      throw new EngineError(
-        'invalid_argument',
-        `invalid argument "${flags.memory}" for "-m, --memory" flag: invalid size: '${flags.memory}'`,
-      );
+      throw flagError(`invalid argument "${flags.memory}" for "-m, --memory" flag: invalid size: '${flags.memory}'`);
     if (flags.cpus !== undefined && !Number.isFinite(Number(flags.cpus)))
-      throw new EngineError(
-        'invalid_argument',
-        `invalid argument "${flags.cpus}" for "--cpus" flag: failed to parse ${flags.cpus} as a rational number`,
-      );
+      throw flagError(`invalid argument "${flags.cpus}" for "--cpus" flag: failed to parse ${flags.cpus} as a rational number`);
     if (flags.cpus === undefined && flags.memory === undefined && pidsLimit === undefined && flags.restart === undefined)
       throw new EngineError('invalid_argument', 'you must provide one or more flags when using this command');
     let restart: { Name: 'no' | 'always' | 'unless-stopped' | 'on-failure'; MaximumRetryCount: number } | undefined;

@@ -27,7 +27,8 @@ export function parseFilterArgs(args: readonly string[]): Map<string, string[]> 
   const out = new Map<string, string[]>();
   for (const f of args) {
     const i = f.indexOf('=');
-    if (i <= 0) throw new EngineError('invalid_argument', `invalid filter ${JSON.stringify(f)}: use KEY=VALUE`);
+    // A flag value docker's flag parser refuses: exit 125, as a flag error (see the CLI's flagError).
+    if (i <= 0) throw new EngineError('invalid_argument', `invalid filter ${JSON.stringify(f)}: use KEY=VALUE`, { exitCode: 125 });
     const k = f.slice(0, i).toLowerCase();
     out.set(k, [...(out.get(k) ?? []), f.slice(i + 1)]);
   }

@@ -181,7 +181,7 @@ describe('save and load', () => {
       failed = e as { status: number; stdout: string };
     }
     assert.ok(failed, 'save to a terminal must fail');
-    assert.equal(failed.status, 125);
+    assert.equal(failed.status, 1);
     assert.match(failed.stdout, /refusing to write an image archive to a terminal/);
     assert.equal(failed.stdout.trim().split('\n').length, 1);
   });
@@ -189,7 +189,7 @@ describe('save and load', () => {
   it('save of an unknown image fails with one line and leaves no file', async () => {
     const out = join(work.root, 'nope.tar');
     const r = await runCli(['save', '-o', out, web, 'no/such:image'], { root: src.root });
-    assert.equal(r.code, 125);
+    assert.equal(r.code, 1);
     assert.equal(r.stderr, 'dockui: no such image: no/such:image\n');
     assert.equal(existsSync(out), false);
     assert.deepEqual(
@@ -315,7 +315,7 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
         writeFileSync(file, archive);
       }
       const r = await runCli(['load', '-i', file], { root: root.root });
-      assert.equal(r.code, 125, r.stderr);
+      assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, pattern);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -405,7 +405,7 @@ describe('load refuses broken and hostile archives with one line, leaving nothin
     const root = tempRoot('dockui-stdin-');
     try {
       const r = await runCli(['load'], { root: root.root, input: '' });
-      assert.equal(r.code, 125);
+      assert.equal(r.code, 1);
       assert.match(r.stderr, /^dockui: stdin is not a valid image archive: it is empty\n$/);
       assertEmptyStore(root.root);
     } finally {

@@ -27,7 +27,7 @@ describe('dockui login / pull / logout / push', () => {
         input: 'wrong\n',
         env,
       });
-      assert.equal(bad.code, 125);
+      assert.equal(bad.code, 1);
       assert.match(bad.stderr, /^dockui: .*refused the credentials/);
       assert.equal(bad.stderr.trim().split('\n').length, 1);
 
@@ -57,7 +57,7 @@ describe('dockui login / pull / logout / push', () => {
       const out = await runCli(['logout', auth], { root: t.root, env });
       assert.match(out.stdout, new RegExp(`Removing login credentials for ${auth.replace(/\./g, '\\.')}`));
       const denied = await runCli(['pull', `${auth}/fixture/web`], { root: t.root, env });
-      assert.equal(denied.code, 125);
+      assert.equal(denied.code, 1);
       assert.match(denied.stderr, /requires a login \(run 'dockui login/);
       const notIn = await runCli(['logout', auth], { root: t.root, env });
       assert.match(notIn.stdout, /Not logged in/);
@@ -85,7 +85,7 @@ describe('dockui login / pull / logout / push', () => {
         [['login', '-u', 'x'], /password/],
       ] as const) {
         const r = await runCli(args, { root: t.root, env });
-        assert.equal(r.code, 125, `${args.join(' ')}: ${r.stderr}`);
+        assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
         assert.match(r.stderr, re);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       }
