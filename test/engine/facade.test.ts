@@ -185,7 +185,7 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
       assert.match(c.id, hex64);
       assert.equal(c.name, 'facade-one');
       assert.equal(c.state, 'created');
-      assert.equal(c.command, 'sh -c echo out; echo err >&2');
+      assert.equal(c.command, "sh -c 'echo out; echo err >&2'"); // quoted as dockerd lists it
       assert.equal(c.image, busybox);
       assert.match(c.imageId, digest);
       assert.ok((await engine.containers.list({ all: true })).some((x) => x.id === c.id));
@@ -222,7 +222,7 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
       assert.equal(st.id, s.id);
       assert.ok(st.pids >= 1 && st.memoryBytes > 0);
       const top = await engine.containers.top('facade-run');
-      assert.deepEqual(top.titles, ['UID', 'PID', 'PPID', 'TIME', 'CMD']);
+      assert.deepEqual(top.titles, ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']); // the host's ps -ef
       assert.ok(top.processes.some((p) => p.at(-1)?.includes('sleep')));
       const child = await engine.containers.exec('facade-run', { args: ['sh', '-c', 'echo $((6*7))'], stdio: 'pipe' });
       let out = '';
