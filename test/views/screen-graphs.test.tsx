@@ -66,7 +66,7 @@ describe('screen over the real engine: stats, volumes, networks, layers', { time
     );
     // Its processes: the shell spinning, as top lists it.
     f = await s.waitFor(
-      (f) => /Processes \(\d+\)/.test(f) && /UID\s+PID\s+PPID\s+TIME\s+CMD/.test(f) && f.includes('while :; do :; done'),
+      (f) => /Processes \(\d+\)/.test(f) && /UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD/.test(f) && f.includes('while :; do :; done'),
       'top',
       10_000,
     );
