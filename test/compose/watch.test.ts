@@ -222,7 +222,7 @@ describe('compose watch', { timeout: 600_000 }, () => {
     const other0 = await running('other');
     assert.match(readFileSync(`/proc/${web0.pid}/environ`, 'utf8'), /(^|\0)MODE=one\0/);
     write('web.env', 'MODE=two\n');
-    const web1 = await until(
+    await until(
       async () => (await p.containers({ all: false, services: ['web'] })).find((c) => c.id !== web0.id && c.pid && c.state === 'running'),
       60_000,
       'web recreated',
