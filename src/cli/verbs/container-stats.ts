@@ -73,10 +73,10 @@ export const statsVerb = defineVerb({
       const targets = positionals.length
         ? await Promise.all(positionals.map(async (p) => ({ given: p, r: await c.find(p) })))
         : (await c.list({ all: !!flags.all })).map((r) => ({ given: r.id.slice(0, 12), r }));
-      // A container that is not running has zero figures, as docker shows it under -a.
+      // A container that is not running (or paused) has zero figures, as docker shows it under -a.
       const rows = await Promise.all(
         targets.map(async ({ given, r }) => {
-          const s = r.state === 'running' ? await c.stats(r.id, 500).catch(() => undefined) : undefined;
+          const s = r.state === 'running' || r.state === 'paused' ? await c.stats(r.id, 500).catch(() => undefined) : undefined;
           return statsRow(
             given,
             r.name,

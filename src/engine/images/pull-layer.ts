@@ -244,7 +244,8 @@ async function downloadLayer(o: LayerJob): Promise<number> {
 
   const gen = source();
   try {
-    const diffId = await o.diffId();
+    // A request that fails while the config is on its way fails the layer at once.
+    const diffId = await Promise.race([o.diffId(), first.then(() => new Promise<never>(() => {}))]);
     unpack = !(await store.hasLayer(diffId));
     if (unpack) {
       // The unpack may stop reading before the blob's last bytes (tar padding): its early

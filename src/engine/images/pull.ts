@@ -322,7 +322,8 @@ async function pullParts(
           client,
           ref,
           desc: job.desc,
-          diffId: async () => (await checked).diffIds[job.index]!,
+          // Not past the job's own cancel: another layer failing must not wait for a slow config.
+          diffId: async () => (await orAbort(checked, jobSignal)).diffIds[job.index]!,
           refused: () => refused,
           signal: jobSignal,
           set,
@@ -370,6 +371,16 @@ async function pullParts(
     upToDate: !fresh && before?.manifestDigest === fetched.digest,
     ...(skippedDevices.length ? { skippedDevices: [...new Set(skippedDevices)].sort() } : {}),
   };
+}
+
+/** `p`, or `canceled` as soon as `signal` aborts (p goes on; its outcome is then nobody's). */
+function orAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(canceledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(canceledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function imagePlatform(c: ImageConfig): Platform | undefined {

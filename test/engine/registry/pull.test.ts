@@ -422,6 +422,30 @@ describe('pull through faults', () => {
     }
   });
 
+  it('fails with the first layer error at once while the config is still on its way', async () => {
+    const t = tempRoot();
+    process.env.DOCKUI_REGISTRY_TIMEOUT_MS = '400';
+    try {
+      const store = await openStore(t.root);
+      const manifest = await fixtureManifest('web');
+      const layer = manifest.layers.reduce((a, b) => (b.size > a.size ? b : a));
+      proxy.clear();
+      // The config stalls every time (it gives up after its tries); the big layer is refused.
+      proxy.add({ path: new RegExp(`/blobs/${manifest.config.digest}$`), fault: { kind: 'stall', after: 0 }, times: Infinity });
+      proxy.add({ path: new RegExp(`/blobs/${layer.digest}$`), fault: { kind: 'status', status: 404 } });
+      const ref = `${proxy.addr}/fixture/web`;
+      await assert.rejects(pullImage(store, ref), (e: unknown) => {
+        assert.ok(isEngineError(e) && e.message.includes(layer.digest.slice(0, 19)), String(e));
+        return true;
+      });
+      assert.equal(await store.getImage(ref), undefined);
+      await assertStoreSound(store);
+    } finally {
+      delete process.env.DOCKUI_REGISTRY_TIMEOUT_MS;
+      t.cleanup();
+    }
+  });
+
   it('cancels cleanly, keeps the partial, and resumes it with Range', async () => {
     const t = tempRoot();
     try {
