@@ -52,7 +52,9 @@ const dockerSummary: Readonly<Record<string, string>> = {
   system: 'Manage Docker',
   volume: 'Manage volumes',
   // dockui's own
+  compose: 'Run multi-container applications from a Compose file',
   dev: 'Build, run and watch a folder: rebuild and swap (or sync) on every save',
+  kube: 'Kubernetes YAML from what runs here, and Kubernetes YAML run here',
   pod: 'Manage pods (containers sharing network, IPC and UTS namespaces)',
 };
 

@@ -36,6 +36,13 @@ describe('compat: help', () => {
       .split('\n')
       .map((l) => l.trim().split(/\s+/)[0]!);
     assert.deepEqual(cmds, [...cmds].sort());
+    // Every command listed says what it does (compose and kube were listed with none).
+    const bare = r.stdout
+      .split('\n')
+      .filter((l) => /^ {2}[a-z]+ *$/.test(l))
+      .map((l) => l.trim());
+    assert.deepEqual(bare, []);
+    assert.ok(r.stdout.includes('\n  compose     Run multi-container applications from a Compose file\n'), r.stdout);
     assert.match(r.stdout, /\nRun 'dockui COMMAND --help' for more information on a command\.\n$/);
   });
 
