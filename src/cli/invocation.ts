@@ -13,6 +13,7 @@ export const verbs: Readonly<Record<string, string>> = {
   tag: 'tag',
   login: 'login',
   logout: 'logout',
+  search: 'search',
   images: 'images',
   image: 'image',
   inspect: 'inspect',

@@ -36,6 +36,7 @@ const loaders: Readonly<Record<string, () => Promise<VerbModule>>> = {
   push: () => import('./verbs/push.js'),
   rmi: () => import('./verbs/rmi.js'),
   save: () => import('./verbs/save.js'),
+  search: () => import('./verbs/search.js'),
   system: () => import('./verbs/system.js'),
   tag: () => import('./verbs/tag.js'),
   update: () => import('./verbs/update.js'),

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tryParseReference, type DockuiEngine } from '../engine/index.js';
 import { layerPhaseText, type PullProgress } from '../engine/define.js';
-import { HttpError, errorReply, qBool, sendJson } from './http.js';
+import { HttpError, errorReply, qBool, qFilters, qInt, sendJson } from './http.js';
 
 const familiar = (n: string) => tryParseReference(n)?.familiar() ?? n;
 const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
@@ -285,4 +285,30 @@ export async function prune(engine: DockuiEngine, q: URLSearchParams, res: Serve
     ImagesDeleted: [...r.untagged.map((u) => ({ Untagged: familiar(u) })), ...r.imagesRemoved.map((d) => ({ Deleted: d }))],
     SpaceReclaimed: r.bytesFreed,
   });
+}
+
+/**
+ * GET /images/search?term=&limit=&filters=: `docker search` through the registry noun (a
+ * registry's catalog, or Docker Hub's search), as docker's JSON array of registry.SearchResult in
+ * its field order. The registry's credentials are the service's own (as for pulls), not the
+ * client's X-Registry-Auth.
+ */
+export async function search(engine: DockuiEngine, q: URLSearchParams, res: ServerResponse, closed: AbortSignal): Promise<void> {
+  const limit = qInt(q, 'limit');
+  const r = await engine.registry.search(q.get('term') ?? '', {
+    ...(limit !== undefined ? { limit } : {}),
+    filters: qFilters(q),
+    signal: closed,
+  });
+  sendJson(
+    res,
+    200,
+    r.results.map((x) => ({
+      star_count: x.starCount,
+      is_official: x.isOfficial,
+      name: x.name,
+      is_automated: x.isAutomated,
+      description: x.description,
+    })),
+  );
 }

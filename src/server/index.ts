@@ -145,6 +145,7 @@ class Router {
     if (method === 'GET' && path === '/images/get') return images.save(e, q.getAll('names'), need(), closed);
     if (method === 'POST' && path === '/images/load') return images.load(e, req, need(), closed);
     if (method === 'POST' && path === '/images/prune') return images.prune(e, q, need(), closed);
+    if (method === 'GET' && path === '/images/search') return images.search(e, q, need(), closed);
     m = /^\/images\/(.+?)(?:\/(json|history|push|tag|get))?$/.exec(path);
     if (m) {
       const name = decodeURIComponent(m[1]!);

@@ -132,6 +132,12 @@ describe('run exit codes 125/126/127', () => {
       [['ps', '--filter', 'bogus'], 125, /invalid filter "bogus"/],
       [['ps', '--filter', 'bogus=1'], 1, /unknown filter "bogus"/],
       [['images', '--filter', 'bogus'], 125, /bad format of filter/],
+      [['search'], 1, /"dockui search" requires exactly 1 argument/],
+      [['search', '--limit', '0', `${registry('plain')}/x`], 1, /Limit 0 is outside the range of \[1, 100\]/],
+      [['search', '-f', 'bogus=1', `${registry('plain')}/x`], 1, /Invalid filter 'bogus'/],
+      [['search', '-f', 'bogus', `${registry('plain')}/x`], 125, /invalid filter "bogus"/],
+      [['search', '--limit', 'abc', `${registry('plain')}/x`], 125, /invalid argument "abc" for "--limit" flag/],
+      [['search', `${registry('plain')}/fixture/no-such-thing`, '--list-tags'], 1, /not found/],
       [['compose', '-f', '/nonexistent/compose.yaml', 'ps'], 1, /nonexistent/],
     ];
     for (const [args, code, err] of cases) {

@@ -6,9 +6,9 @@
 //
 // Flags dockui has that docker 20.10 lacks (dockui's own, allowed; the test prints them):
 //   create/run --net (docker 20.10 hides its alias) and --pod, create --detach, stop --signal,
-//   inspect --type (container inspect), volume create --format/--quiet; build --output,
-//   --platform, --progress, --secret, --ssh are docker's too but docker 20.10 shows them only
-//   with BuildKit on (DOCKER_BUILDKIT=1), so its plain help lacks them.
+//   inspect --type (container inspect), volume create --format/--quiet, search --list-tags
+//   (podman's); build --output, --platform, --progress, --secret, --ssh are docker's too but
+//   docker 20.10 shows them only with BuildKit on (DOCKER_BUILDKIT=1), so its plain help lacks them.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ const topLevel = [
   '', // dockui --help's global options
   'attach', 'build', 'commit', 'cp', 'create', 'diff', 'events', 'exec', 'export', 'history', 'images',
   'import', 'info', 'inspect', 'kill', 'load', 'login', 'logout', 'logs', 'pause', 'port', 'ps', 'pull',
-  'push', 'rename', 'restart', 'rm', 'rmi', 'run', 'save', 'start', 'stats', 'stop', 'tag', 'top',
+  'push', 'rename', 'restart', 'rm', 'rmi', 'run', 'save', 'search', 'start', 'stats', 'stop', 'tag', 'top',
   'unpause', 'update', 'version', 'wait',
 ]; // prettier-ignore
 

@@ -25,6 +25,7 @@ describe('compat: help', () => {
       '  info        Display system-wide information',
       '  ps          List containers',
       '  run         Run a command in a new container',
+      '  search      Search the Docker Hub for images',
       '  update      Update configuration of one or more containers',
       '  wait        Block until one or more containers stop, then print their exit codes',
     ])

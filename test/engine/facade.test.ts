@@ -352,6 +352,37 @@ describe('engine facade (src/engine/index.ts)', { timeout: 300_000 }, () => {
     });
   });
 
+  describe('registry search', () => {
+    it('search: the catalog names holding the term as docker search results; listTags; invalid_argument before asking', async () => {
+      const r = await engine.registry.search(`${reg}/fixture/busy`, { limit: 100 });
+      assert.equal(r.registry, reg);
+      assert.equal(r.truncated, false);
+      assert.ok(r.results.some((x) => x.name === `${reg}/fixture/busybox`));
+      for (const x of r.results) {
+        assert.ok(x.name.startsWith(`${reg}/`) && x.name.includes('fixture/busy'), x.name);
+        assert.deepEqual(Object.keys(x), ['name', 'description', 'starCount', 'isOfficial', 'isAutomated']);
+        assert.deepEqual([x.description, x.starCount, x.isOfficial, x.isAutomated], ['', 0, false, false]);
+      }
+      const exact = await engine.registry.search(`${reg}/fixture/busybox`, { limit: 1 });
+      assert.deepEqual(
+        exact.results.map((x) => x.name),
+        [`${reg}/fixture/busybox`],
+      );
+      const none = await engine.registry.search(`${reg}/fixture/busy`, { filters: new Map([['stars', ['1']]]) });
+      assert.deepEqual(none.results, []);
+      const tags = await engine.registry.listTags(`${reg}/fixture/busybox`);
+      assert.equal(tags.name, `${reg}/fixture/busybox`);
+      assert.deepEqual([...tags.tags].sort(), ['latest', 'v2s2']);
+      await rejectsWith(engine.registry.search(`${reg}/x`, { limit: 0 }), 'invalid_argument');
+      await rejectsWith(engine.registry.search(`${reg}/x`, { filters: new Map([['label', ['a']]]) }), 'invalid_argument');
+      await rejectsWith(engine.registry.search('http://x/y'), 'invalid_argument');
+      await rejectsWith(engine.registry.listTags(`${reg}/fixture/no-such-repo`), 'not_found');
+      const ac = new AbortController();
+      ac.abort();
+      await rejectsWith(engine.registry.search(`${reg}/fixture`, { signal: ac.signal }), 'canceled');
+    });
+  });
+
   describe('builds and system', () => {
     it('build reports the image; a bad Dockerfile is invalid_argument with its line', async () => {
       const ctxDir = join(t.root, 'ctx');

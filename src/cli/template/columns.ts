@@ -92,3 +92,33 @@ export const networkColumns: RowsOptions = {
   },
   defaultTable: '{{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}',
 };
+
+/**
+ * `docker search` rows (formatter.searchContext). `{{json .}}` marshals its methods' strings,
+ * keys sorted, the booleans as "true"/"false" there (docker's formatBool with json set), not "[OK]"/"".
+ */
+export const searchColumns: RowsOptions = {
+  typeName: '*formatter.searchContext',
+  headers: {
+    Name: 'NAME',
+    Description: 'DESCRIPTION',
+    StarCount: 'STARS',
+    IsOfficial: 'OFFICIAL',
+    IsAutomated: 'AUTOMATED',
+  },
+  defaultTable: '{{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}',
+  json: (row) => ({
+    Description: row.Description,
+    IsAutomated: row.IsAutomated === '[OK]' ? 'true' : 'false',
+    IsOfficial: row.IsOfficial === '[OK]' ? 'true' : 'false',
+    Name: row.Name,
+    StarCount: row.StarCount,
+  }),
+};
+
+/** `search --list-tags` rows: podman's NAME and TAG (its ImageSearchReport with Tag set). */
+export const searchTagColumns: RowsOptions = {
+  typeName: '*entities.ImageSearchReport',
+  headers: { Name: 'NAME', Tag: 'TAG' },
+  defaultTable: '{{.Name}}\t{{.Tag}}',
+};

@@ -34,6 +34,8 @@ export interface RowsOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** What plain `--format table` means (docker: the verb's default table), without 'table'. */
   readonly defaultTable?: string;
+  /** What `{{json .}}` marshals a row to, when not its fields as they are (keys sorted either way). */
+  readonly json?: (row: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /**
@@ -52,7 +54,7 @@ export function formatRows(format: string, rows: readonly Readonly<Record<string
   body = body.trim().replace(/\\t/g, '\t').replace(/\\n/g, '\n');
   const t = wrap(() => parseTemplate(body));
   let out = '';
-  for (const r of rows) out += wrap(() => render(t, new GoStruct(opts.typeName, r))) + '\n';
+  for (const r of rows) out += wrap(() => render(t, new GoStruct(opts.typeName, r, opts.json?.(r)))) + '\n';
   if (!isTable) return out;
   // docker renders the header with the same template over a map of column names, and keeps
   // what it wrote before an error ({{.Label "k"}} has no header: the line stops there).

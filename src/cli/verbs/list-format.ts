@@ -25,7 +25,7 @@ export function goTime(iso: string | undefined): string {
 }
 
 /** docker's formatter.Ellipsis: at most `max` characters, the last one "…" when cut. */
-function ellipsis(s: string, max: number): string {
+export function ellipsis(s: string, max: number): string {
   const chars = [...s];
   return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
 }

@@ -303,21 +303,9 @@ export interface VolumeEngine {
 }
 
 export type { ManifestIndexReport, ManifestInspectReport, ManifestReport } from './manifest-report.js';
+export type { RegistryEngine, SearchOptions, SearchReport, SearchResult, TagListReport } from './registry-api.js';
+import type { RegistryEngine } from './registry-api.js';
 import type { SystemDfReport } from './df-report.js';
-import type { ManifestInspectReport } from './manifest-report.js';
-
-export interface RegistryEngine {
-  /**
-   * `docker manifest inspect`: the manifest or index under a reference, from the registry (nothing
-   * is pulled); with `verbose` each platform's manifest of an index and a manifest's platform.
-   * not_found (exit 1): "no such manifest: NAME".
-   */
-  inspectManifest(ref: string, opts?: { verbose?: boolean; insecure?: boolean; signal?: AbortSignal }): Promise<ManifestInspectReport>;
-  /** Checks the credentials against the registry, then stores them; resolves to where. */
-  login(domain: string, creds: { username: string; password: string }, opts?: { signal?: AbortSignal }): Promise<{ storedIn: string }>;
-  /** Resolves to whether credentials were stored. */
-  logout(domain: string): Promise<{ found: boolean }>;
-}
 
 export interface SystemPruneReport extends GcReport {
   /** Build cache entries dropped (`all`). */

@@ -10,9 +10,12 @@ import type {
   CheckOptions,
   ManifestInspectReport,
   RegistryEngine,
+  SearchOptions,
+  SearchReport,
   SystemCheckReport,
   SystemEngine,
   SystemPruneReport,
+  TagListReport,
   VolumeEngine,
   VolumeReport,
 } from './api.js';
@@ -179,6 +182,16 @@ export class RegistryEngineImpl implements RegistryEngine {
       ...(opts.verbose ? { verbose: true } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
+  }
+
+  async search(term: string, opts: SearchOptions = {}): Promise<SearchReport> {
+    const { search } = await import('./search.js');
+    return search(term, { ...opts, insecure: this.core.insecure });
+  }
+
+  async listTags(name: string, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<TagListReport> {
+    const { tags } = await import('./search.js');
+    return tags(name, { ...opts, insecure: this.core.insecure });
   }
 
   async logout(domain: string): Promise<{ found: boolean }> {

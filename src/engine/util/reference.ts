@@ -138,3 +138,17 @@ export function withTag(ref: Reference, tag: string): Reference {
   if (!tagRe.test(tag)) throw invalid(tag, 'bad tag');
   return new ParsedReference(ref.domain, ref.path, tag, undefined);
 }
+
+/** A registry host as a reference names one ("127.0.0.1:5000", "registry.example.com"). */
+export function isRegistryHost(s: string): boolean {
+  return domainRe.test(s);
+}
+
+/** A repository path a registry may hold under `domain` ("library/busybox"): the grammar and the length cap. */
+export function isRepositoryPath(path: string, domain: string): boolean {
+  return pathRe.test(path) && domain.length + 1 + path.length <= maxNameLength;
+}
+
+export function isTag(s: string): boolean {
+  return tagRe.test(s);
+}
