@@ -1,7 +1,6 @@
 // The Engine API's exec instances (POST /containers/{id}/exec, /exec/{id}/start, /json,
 // /resize), through the facade: their commands with or without a TTY, on a hijacked stream or
 // detached.
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
@@ -24,16 +23,34 @@ interface ExecInstance {
   /** DetachKeys as given ("" for none: ctrl-p,ctrl-q), and its bytes for inspect. */
   readonly detachKeys: string;
   readonly detachKeyBytes: Buffer;
-  /** A command without a TTY: runc exec in the foreground, its pipes ours. */
-  child?: ChildProcess;
-  /** A TTY exec's command (the engine's execSession, on a stream or detached): its host pid, and its resize. */
+  /** The command's host pid once it runs (the engine's execSession or execStreams); a TTY's resize then. */
   pid?: number;
   resize?: (size: { rows: number; cols: number }) => void;
+  /** A start was asked for (a second one is refused). */
+  begun: boolean;
   running: boolean;
   exitCode: number | null;
+  /** Settles once the start has run the command, or failed to (what a resize waits for). */
+  readonly ready: Promise<void>;
+  markReady: () => void;
   /** The last resize (one before the start included). */
   size?: { h: number; w: number };
 }
+
+/** How long a resize waits for the exec's start (dockerd 20.10's ContainerExecResize: 10 s). */
+const resizeWaitMs = 10_000;
+
+/** An exec's command line as the engine takes it. */
+const execArgs = (e: ExecInstance) => ({
+  args: e.cmd,
+  ...(e.env ? { env: e.env } : {}),
+  ...(e.user ? { user: e.user } : {}),
+  ...(e.workdir ? { workdir: e.workdir } : {}),
+  ...(e.privileged ? { privileged: true } : {}),
+});
+
+/** Writes nowhere: a detached exec's output, which dockerd discards. */
+const drop = () => new Writable({ write: (_b: Buffer, _enc, cb) => cb() });
 
 export class Execs {
   readonly #all = new Map<string, ExecInstance>();
@@ -73,8 +90,13 @@ export class Execs {
     const id = randomBytes(32).toString('hex');
     // Finished instances are kept for their exit code; the oldest go once there are many.
     if (this.#all.size > 1000) for (const [k, v] of this.#all) if (!v.running && this.#all.size > 500) this.#all.delete(k);
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
     this.#all.set(id, {
       id,
+      ready,
+      markReady,
+      begun: false,
       containerId: c.id,
       cmd,
       ...(env ? { env } : {}),
@@ -113,62 +135,125 @@ export class Execs {
       CanRemove: false,
       // A Go []byte: base64.
       DetachKeys: e.detachKeyBytes.toString('base64'),
-      Pid: e.pid ?? e.child?.pid ?? 0,
+      Pid: e.pid ?? 0,
       ProcessConfig: { tty: e.tty, entrypoint: e.cmd[0], arguments: e.cmd.slice(1), privileged: e.privileged, user: e.user ?? '' },
     });
   }
 
-  /** POST /exec/{id}/start: `open` answers the request (hijacked or not) once the process runs. */
+  /**
+   * POST /exec/{id}/start: `open` answers the request (hijacked or not) once the process runs. A
+   * second start: dockerd's 409 "Error: Exec command ID has already run" (or "is already
+   * running"), said on the stream when the start is not detached, as dockerd (checked) says it.
+   */
   async start(id: string, body: Record<string, unknown>, open: () => Sink & { socket?: Duplex }, detachedReply: () => void): Promise<void> {
     const e = this.#get(id);
-    if (e.running || e.exitCode !== null) throw new HttpError(409, `exec instance ${id} has already been started`);
     const detach = field(body, 'Detach', 'boolean') ?? false;
     const tty = e.tty || (field(body, 'Tty', 'boolean') ?? false);
+    const again = e.exitCode !== null ? 'has already run' : e.begun ? 'is already running' : undefined;
+    if (again) {
+      const why = `Error: Exec command ${id} ${again}`;
+      if (detach) throw new HttpError(409, why);
+      const sink = open();
+      const line = Buffer.from(`${why}\r\n`);
+      sink.write(tty ? line : frame('stdout', line));
+      return sink.end();
+    }
+    e.begun = true;
     if (tty) return detach ? this.#detached(e, detachedReply) : this.#session(e, open);
-    const child = await this.engine.containers.exec(e.containerId, {
-      args: e.cmd,
-      ...(e.env ? { env: e.env } : {}),
-      ...(e.user ? { user: e.user } : {}),
-      ...(e.workdir ? { workdir: e.workdir } : {}),
-      ...(e.privileged ? { privileged: true } : {}),
-      tty: false,
-      interactive: e.stdin,
-      stdio: 'pipe',
-    });
-    e.child = child;
+    return detach ? this.#detachedStreams(e, detachedReply) : this.#streams(e, open);
+  }
+
+  /**
+   * The command without a TTY, through the engine's execStreams: its host pid for inspect once
+   * it runs, running until it ends, then its exit code; a command runc cannot start gives the
+   * start error (docker's words) and exit code 126, Pid 0.
+   */
+  async #runStreams(
+    e: ExecInstance,
+    io: {
+      stdin?: NodeJS.ReadableStream;
+      stdout: NodeJS.WritableStream;
+      stderr: NodeJS.WritableStream;
+      signal?: AbortSignal;
+      onStart?: () => void;
+    },
+  ): Promise<AttachResult | { error: Error }> {
     e.running = true;
-    const exited = new Promise<void>((resolve) =>
-      child.on('close', (code, sig) => {
-        e.running = false;
-        e.exitCode = code ?? (sig ? 128 + 9 : 1);
-        resolve();
-      }),
-    );
-    child.on('error', () => undefined);
-    if (detach) {
-      child.stdin?.end();
-      child.stdout?.resume();
-      child.stderr?.resume();
-      detachedReply();
+    try {
+      return await this.engine.containers.execStreams(e.containerId, {
+        ...execArgs(e),
+        ...(io.stdin ? { stdin: io.stdin } : {}),
+        stdout: io.stdout,
+        stderr: io.stderr,
+        ...(io.signal ? { signal: io.signal } : {}),
+        onStart: (pid) => {
+          e.pid = pid;
+          e.markReady();
+          io.onStart?.();
+        },
+      });
+    } catch (err) {
+      return { error: err as Error };
+    } finally {
+      e.running = false;
+      e.markReady();
+    }
+  }
+
+  /**
+   * A non-TTY exec on its stream, as dockerd 20.10 runs one (checked with a reference daemon):
+   * the stream opens (101, or 200 without an upgrade), the command's stdout and stderr framed on
+   * it (those it attached), its input the stream's when it attached stdin. A command that cannot
+   * start: the start error with containerd's ": unknown" in a stdout frame, the stream's end,
+   * then Running false, ExitCode 126, Pid 0.
+   */
+  async #streams(e: ExecInstance, open: () => Sink & { socket?: Duplex }): Promise<void> {
+    const sink = open();
+    const say = (b: Buffer) => void (sink.closed.aborted || sink.write(b));
+    const to = (stream: 'stdout' | 'stderr', want: boolean) =>
+      new Writable({
+        write(b: Buffer, _enc, cb) {
+          if (want) say(frame(stream, b));
+          cb();
+        },
+      });
+    const r = await this.#runStreams(e, {
+      ...(e.stdin && sink.socket ? { stdin: sink.socket } : {}),
+      stdout: to('stdout', e.stdout),
+      stderr: to('stderr', e.stderr),
+      signal: sink.closed,
+    });
+    const failed = 'error' in r ? r.error.message : r.startError !== undefined ? `${r.startError}: unknown` : undefined;
+    if (failed !== undefined) say(frame('stdout', Buffer.from(`${failed}\r\n`)));
+    e.exitCode = 'error' in r ? 126 : (r.exitCode ?? 126);
+    sink.end();
+  }
+
+  /**
+   * A non-TTY exec started with Detach, as dockerd 20.10 runs one (checked with a reference
+   * daemon): the reply (200, no body) once the command runs, inspect giving its host pid, its
+   * output dropped, its input closed; its exit code recorded when it ends. A command runc cannot
+   * start: its words with ": unknown", 400 (not found, cannot run) or 500, then Running false,
+   * ExitCode 126, Pid 0 — as for a TTY.
+   */
+  async #detachedStreams(e: ExecInstance, reply: () => void): Promise<void> {
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => (running = resolve));
+    const run = this.#runStreams(e, { stdout: drop(), stderr: drop(), onStart: () => running() });
+    const ended = (r: AttachResult | { error: Error }) => {
+      e.exitCode = 'error' in r ? 126 : (r.exitCode ?? 126);
+    };
+    await Promise.race([started, run]);
+    if (e.pid !== undefined) {
+      reply();
+      void run.then(ended);
       return;
     }
-    const sink = open();
-    if (e.stdin && sink.socket) sink.socket.pipe(child.stdin!);
-    else child.stdin?.end();
-    sink.closed.addEventListener('abort', () => {
-      if (e.running) child.kill('SIGKILL');
-    });
-    const out = (stream: 'stdout' | 'stderr', want: boolean) =>
-      new Promise<void>((resolve) => {
-        const s = stream === 'stdout' ? child.stdout! : child.stderr!;
-        s.on('data', (b: Buffer) => {
-          if (want) sink.write(tty ? b : frame(stream, b));
-        });
-        s.on('end', resolve);
-        s.on('error', () => resolve());
-      });
-    await Promise.all([out('stdout', e.stdout), out('stderr', e.stderr), exited]);
-    sink.end();
+    const r = await run;
+    ended(r);
+    if ('error' in r) throw r.error;
+    const why = r.startError ?? 'OCI runtime exec failed: the command did not start';
+    throw new HttpError(startErrorStatus(why, e.cmd[0] ?? ''), `${why}: unknown`);
   }
 
   /**
@@ -185,11 +270,7 @@ export class Execs {
     let session: Promise<AttachResult> | undefined;
     try {
       session = this.engine.containers.execSession(e.containerId, {
-        args: e.cmd,
-        ...(e.env ? { env: e.env } : {}),
-        ...(e.user ? { user: e.user } : {}),
-        ...(e.workdir ? { workdir: e.workdir } : {}),
-        ...(e.privileged ? { privileged: true } : {}),
+        ...execArgs(e),
         ...(io.stdin ? { stdin: io.stdin } : {}),
         stdout: io.stdout,
         detachKeys: e.detachKeys,
@@ -203,6 +284,7 @@ export class Execs {
         },
         onStart: (pid) => {
           e.pid = pid;
+          e.markReady();
           io.onStart?.();
         },
         signal: this.#closing.signal,
@@ -215,6 +297,7 @@ export class Execs {
       if (session) this.#sessions.delete(session);
       e.running = false;
       delete e.resize;
+      e.markReady();
     }
   }
 
@@ -236,20 +319,30 @@ export class Execs {
     // Not ended by the client's end: dockerd leaves the command's input open, and it runs on.
     if (input && sink.socket) sink.socket.pipe(input, { end: false });
     const say = (b: Buffer) => void (sink.closed.aborted || sink.write(b));
+    // What the pty says before runc has the command running is held back: runc's refusal (its
+    // coloured log line) when it cannot start it, said in docker's words instead.
+    let held: Buffer[] | undefined = [];
     const stdout = new Writable({
       write(b: Buffer, _enc, cb) {
-        if (e.stdout) say(b);
+        if (held) held.push(b);
+        else if (e.stdout) say(b);
         cb();
       },
     });
-    const r = await this.#run(e, { ...(input ? { stdin: input } : {}), stdout });
+    const onStart = () => {
+      const out = held ?? [];
+      held = undefined;
+      if (e.stdout) for (const b of out) say(b);
+    };
+    const r = await this.#run(e, { ...(input ? { stdin: input } : {}), stdout, onStart });
     sink.socket?.unpipe();
     // 126 is what dockerd records for an exec whose start (or attach) failed.
     if ('error' in r) say(Buffer.from(`${r.error.message}\r\n`));
+    else if (r.startError !== undefined) say(Buffer.from(`${r.startError}: unknown\r\n`));
     // (Handed off as the service stops: no keys were read.)
     else if (r.detached && !this.#closing.signal.aborted)
       say(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
-    e.exitCode = 'error' in r || r.detached ? 126 : (r.exitCode ?? 126);
+    e.exitCode = 'error' in r || r.detached || r.startError !== undefined ? 126 : (r.exitCode ?? 126);
     sink.end();
   }
 
@@ -265,8 +358,7 @@ export class Execs {
   async #detached(e: ExecInstance, reply: () => void): Promise<void> {
     let running!: () => void;
     const started = new Promise<void>((resolve) => (running = resolve));
-    const drop = new Writable({ write: (_b: Buffer, _enc, cb) => cb() });
-    const session = this.#run(e, { stdout: drop, onStart: () => running() });
+    const session = this.#run(e, { stdout: drop(), onStart: () => running() });
     const ended = (r: AttachResult | { error: Error }) => {
       e.exitCode = 'error' in r || r.startError !== undefined ? 126 : (r.exitCode ?? 126);
     };
@@ -284,14 +376,33 @@ export class Execs {
     throw new HttpError(startErrorStatus(why, e.cmd[0] ?? ''), `${why}: unknown`);
   }
 
-  /** POST /exec/{id}/resize?h=&w= (a TTY session's pty). */
+  /**
+   * POST /exec/{id}/resize?h=&w=, as dockerd 20.10 answers it (checked with a reference daemon):
+   * it waits up to 10 s for the exec's start to have its command running (or to have failed):
+   * none came, 500 "timeout waiting for exec session ready"; the command running, 200 (a TTY's
+   * pty resized; nothing to do without one); it ended, or could not start, 404 "no such exec".
+   * A size given before the command runs sizes its pty as it starts.
+   */
   async resize(id: string, q: URLSearchParams): Promise<void> {
     const e = this.#get(id);
-    const h = qInt(q, 'h') ?? 0;
-    const w = qInt(q, 'w') ?? 0;
+    const size = { h: qInt(q, 'h') ?? 0, w: qInt(q, 'w') ?? 0 };
+    const early = e.tty && e.exitCode === null && e.pid === undefined;
+    if (early) e.size = size;
+    let timer: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([
+      e.ready.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), resizeWaitMs))),
+    ]);
+    clearTimeout(timer);
+    if (!ready) {
+      // No start came: the size goes with the error, as dockerd drops it.
+      if (early && !e.begun && e.size === size) delete e.size;
+      throw new HttpError(500, 'timeout waiting for exec session ready');
+    }
+    if (!e.running) throw new HttpError(404, 'no such exec');
     if (!e.tty) return;
-    e.size = { h, w };
-    e.resize?.({ rows: h, cols: w });
+    e.size = size;
+    e.resize?.({ rows: size.h, cols: size.w });
   }
 }
 
