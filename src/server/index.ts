@@ -11,7 +11,8 @@ import { isHostRoot, resolvePaths, type DockuiEngine } from '../engine/index.js'
 import { API_VERSION, HttpError, MAX_JSON_BODY, MIN_API_VERSION, noContent, readJson, sendError, sendJson } from './http.js';
 import { ContainerRoutes, list as listContainers } from './containers.js';
 import * as images from './images.js';
-import { Execs, attach, hijack, logs, responseSink } from './streams.js';
+import { Execs } from './execs.js';
+import { attach, hijack, logs, responseSink } from './streams.js';
 import * as system from './system.js';
 import * as networks from './networks.js';
 

@@ -8,6 +8,24 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { scenario } from './scenario.js';
 
+/** An archive's headers: name, mode, uid, gid, uname, gname, type, linkname, size (the fields as written). */
+function headers(tar: Buffer): string[] {
+  const out: string[] = [];
+  for (let off = 0; off + 512 <= tar.length; ) {
+    const h = tar.subarray(off, off + 512);
+    if (h.every((c) => c === 0)) break;
+    const f = (o: number, n: number) =>
+      h
+        .subarray(o, o + n)
+        .toString('latin1')
+        .replace(/\0+$/, '');
+    const size = Number.parseInt(f(124, 12), 8);
+    out.push([f(0, 100), f(100, 8), f(108, 8), f(116, 8), f(265, 32), f(297, 32), f(156, 1), f(157, 100), size].join(' '));
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
 describe('compat: cp', () => {
   const s = scenario('cp');
   const host = mkdtempSync('/var/tmp/dockui-h14-cp-host-');
@@ -53,11 +71,37 @@ describe('compat: cp', () => {
 
   it("tar streams with '-': out to stdout, in from stdin into a directory", async () => {
     const out = await sh(`$DOCKER cp h14-cp:/data/sub - | tar -tvf - | awk '{print $1, $2, $6}' | LC_ALL=C sort`);
-    assert.equal(out.stdout, '-rw-r--r-- 0/0 sub/b\ndrwxr-xr-x 0/0 sub/\n');
+    assert.equal(out.stdout, '-rw-r--r-- root/root sub/b\ndrwxr-xr-x root/root sub/\n');
     const inn = await sh(
       `mkdir -p t/in && echo t > t/in/f && tar -C t -cf - in | $DOCKER cp - h14-cp:/tmp && $DOCKER exec h14-cp cat /tmp/in/f`,
     );
     assert.equal(inn.stdout, 't\n', inn.stderr);
+  });
+
+  it("'-' writes docker's tar headers: type bits in the mode, the container's owner names, hard links, fifos", async () => {
+    // What a reference dockerd 20.10.24 wrote for the same commands (its pkg/archive): st_mode's
+    // type bits kept in the mode field, uname/gname from the container's /etc/passwd and
+    // /etc/group (uid 1 is the host's "daemon" but the container's "zed"; 4242 is nobody's),
+    // a second name of a file as a hard link entry, a fifo as an entry; "/." named "./".
+    const r = await sh(`$DOCKER exec h14-cp sh -c '
+      mkdir -p /hdr/sg && echo x > /hdr/f && chown 1:2 /hdr/f && chmod 4755 /hdr/f && ln /hdr/f /hdr/hard && mkfifo /hdr/fifo &&
+      ln -s f /hdr/link && chmod 3775 /hdr/sg && touch /hdr/nob && chown 65534:65534 /hdr/nob && touch /hdr/none && chown 4242:4242 /hdr/none &&
+      echo "zed:x:1:1::/:/bin/sh" >> /etc/passwd && echo "grp:x:2:" >> /etc/group' &&
+      $DOCKER cp h14-cp:/hdr - | base64 -w0 && echo && $DOCKER cp h14-cp:/hdr/. - | base64 -w0`);
+    assert.equal(r.code, 0, r.stderr);
+    const [whole, content] = r.stdout.split('\n').map((l) => headers(Buffer.from(l, 'base64')));
+    const want = (top: string) => [
+      `${top}/ 0040755 0000000 0000000 root root 5  0`,
+      `${top}/f 0104755 0000001 0000002 zed grp 0  2`,
+      `${top}/fifo 0010644 0000000 0000000 root root 6  0`,
+      `${top}/hard 0104755 0000001 0000002 zed grp 1 ${top}/f 0`,
+      `${top}/link 0120777 0000000 0000000 root root 2 f 0`,
+      `${top}/nob 0100644 0177776 0177776 nobody nogroup 0  0`,
+      `${top}/none 0100644 0010222 0010222   0  0`,
+      `${top}/sg/ 0043775 0000000 0000000 root root 5  0`,
+    ];
+    assert.deepEqual(whole, want('hdr'));
+    assert.deepEqual(content, want('.'));
   });
 
   it("the container's links are resolved inside its root, in both directions", async () => {

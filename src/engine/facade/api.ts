@@ -121,7 +121,7 @@ export interface ContainerChange {
   readonly path: string;
 }
 
-export type { AttachOptions, AttachResult, ExecSessionApi, ExecSessionOptions } from './attach-types.js';
+export type { AttachOptions, AttachResult, ExecSessionApi, ExecSessionOptions, ExecStreamsOptions } from './attach-types.js';
 import type { AttachOptions, AttachResult, ExecSessionApi } from './attach-types.js';
 
 export interface ContainerEngine extends ContainersApi, ExecSessionApi {

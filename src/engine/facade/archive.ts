@@ -5,28 +5,24 @@
 // (runtime/copy.ts, fsutil/in-root.ts). A running container is paused for the copy, either way,
 // as Docker pauses it since CVE-2018-15664, so no process can swap a directory for a link under
 // the walk.
-//  - Out to a path: runtime/copy.ts's copier (docker's CopyInfo rules). Out to a stream: a tar
-//    written here (entries read with lstat, files opened O_NOFOLLOW, links kept as links).
+//  - Out to a path: runtime/copy.ts's copier (docker's CopyInfo rules). Out to a stream: the tar
+//    dockerd writes (cp-tar.ts: entries read with lstat, files opened O_NOFOLLOW, links kept as
+//    links), after the path's stat (X-Docker-Container-Path-Stat) as moby's StatPath gives it.
 //  - In from a path: the copier. In from a tar: unpacked into a private dir of the store first
 //    (build-archive.ts refuses `..`, absolute names and links out), then copied in by the copier.
-import { constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { mkdir, open, rm } from '../util/fsa.js';
+import { lstatSync, readlinkSync } from 'node:fs';
+import { mkdir, rm } from '../util/fsa.js';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { posix, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { EngineError } from '../define.js';
-import { encodeHeader, endOfArchive, padding, typeFlag } from '../fsutil/tar.js';
+import { endOfArchive } from '../fsutil/tar.js';
 import type { Containers } from '../runtime/containers.js';
 import type { ContainerRecord } from '../runtime/records.js';
 import type { CopyOptions } from '../runtime/copy.js';
 import type { ContainerPathStat, CopyEnd } from './api.js';
 import { unpackContext } from './build-archive.js';
-
-/** Go's os.FileMode bits, as Docker's X-Docker-Container-Path-Stat carries them. */
-function goMode(m: number): number {
-  const t = m & 0o170000;
-  return (t === 0o040000 ? 2 ** 31 : 0) + (t === 0o120000 ? 2 ** 27 : 0) + (m & 0o777);
-}
+import { cpTar, goMode, ownersOf } from './cp-tar.js';
 
 /** withRoot, with a running container paused while `fn` runs (one already paused stays so). */
 async function withQuietRoot<T>(rt: Containers, idOrName: string, fn: (root: string, rec: ContainerRecord) => Promise<T>): Promise<T> {
@@ -41,55 +37,58 @@ async function withQuietRoot<T>(rt: Containers, idOrName: string, fn: (root: str
   });
 }
 
+/** Go's time.Time in JSON (RFC 3339, nanoseconds with their trailing zeros cut), in UTC. */
+function rfc3339Nano(ns: bigint): string {
+  const sec = (ns >= 0n ? ns : ns - 999_999_999n) / 1_000_000_000n;
+  const s = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+  const frac = (ns - sec * 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${s}${frac ? `.${frac}` : ''}Z`;
+}
+
+/**
+ * A container path's host path and docker's stat of it (moby's ResolvePath and StatPath): a
+ * path ending in "/" or "/." follows a link at its end (its name stays the path's: "ldir" for
+ * "/d/ldir/", "." for "/d/."); `follow` (-L) follows it and names the target. A link's
+ * linkTarget is where it leads in the container, resolved inside its root ("/d/f" for a link
+ * "f" in /d), as far as it exists.
+ */
 async function statIn(root: string, rec: ContainerRecord, path: string, follow = false) {
   const { inContainer } = await import('../runtime/copy.js');
-  const side = inContainer(root, path, follow);
-  const st = side.path === undefined ? undefined : lstatSync(side.path, { throwIfNoEntry: false });
-  if (side.path === undefined || !st) throw new EngineError('not_found', `Could not find the file ${path} in container ${rec.name}`);
+  const dotted = /(^|\/)\.$/.test(path);
+  const trailing = path.endsWith('/');
+  const side = inContainer(root, path, follow || dotted || trailing);
+  // The root itself is read through it: a running container's /proc/PID/root is a link.
+  const host = side.path === root ? `${root}/` : side.path;
+  let st;
+  try {
+    st = host === undefined ? undefined : lstatSync(host, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+    throw new EngineError('internal', `lstat ${path}: not a directory`);
+  }
+  if (host === undefined || !st) throw new EngineError('not_found', `Could not find the file ${path} in container ${rec.name}`);
+  if (trailing && !st.isDirectory()) throw new EngineError('internal', `lstat ${path}: not a directory`);
+  let linkTarget = '';
+  if (st.isSymbolicLink()) {
+    const to = inContainer(root, path, true);
+    linkTarget =
+      to.parent === undefined
+        ? posix.resolve(posix.dirname(posix.normalize(`/${path}`)), readlinkSync(host))
+        : posix.join('/', relative(root, to.parent), to.name);
+  }
   const stat: ContainerPathStat = {
-    name: side.name || '/',
+    name: dotted ? '.' : trailing ? posix.basename(posix.normalize(`/${path}`)) || '/' : side.name || '/',
     size: st.size,
     mode: goMode(st.mode),
-    mtime: st.mtime.toISOString(),
-    linkTarget: st.isSymbolicLink() ? readlinkSync(side.path) : '',
+    mtime: rfc3339Nano(lstatSync(host, { bigint: true }).mtimeNs),
+    linkTarget,
   };
-  return { host: side.path, stat };
+  return { host, stat };
 }
 
 /** `docker cp`'s stat of a path in a container (the API's HEAD .../archive). */
 export async function statPath(rt: Containers, idOrName: string, path: string): Promise<ContainerPathStat> {
   return rt.withRoot(idOrName, async (root, rec) => (await statIn(root, rec, path)).stat);
-}
-
-/** The tar of one entry and what is under it; devices, fifos and sockets are left out. */
-async function* walk(hostPath: string, name: string): AsyncGenerator<Buffer> {
-  const st = lstatSync(hostPath, { throwIfNoEntry: false });
-  if (!st) return;
-  const base = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
-  if (st.isDirectory()) {
-    yield encodeHeader({ ...base, name: `${name}/`, type: typeFlag.dir, size: 0 });
-    for (const e of readdirSync(hostPath).sort()) yield* walk(join(hostPath, e), `${name}/${e}`);
-  } else if (st.isSymbolicLink()) {
-    yield encodeHeader({ ...base, name, type: typeFlag.symlink, size: 0, linkname: readlinkSync(hostPath) });
-  } else if (st.isFile()) {
-    const fh = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      yield encodeHeader({ ...base, name, type: typeFlag.file, size: st.size });
-      let left = st.size;
-      const buf = Buffer.alloc(1 << 20);
-      while (left > 0) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, left));
-        if (bytesRead === 0) break;
-        yield Buffer.from(buf.subarray(0, bytesRead));
-        left -= bytesRead;
-      }
-      // A file that shrank under us is padded to the size its header promised.
-      if (left > 0) yield Buffer.alloc(left);
-      yield Buffer.alloc(padding(st.size));
-    } finally {
-      await fh.close();
-    }
-  }
 }
 
 /** Writes with back-pressure; a reader that went away ends the copy (and so the pause). */
@@ -124,7 +123,9 @@ export async function copyFromContainer(
   await withQuietRoot(rt, idOrName, async (root, rec) => {
     const { host, stat } = await statIn(root, rec, ctrPath, opts.followLink);
     to.onStat?.(stat);
-    for await (const chunk of walk(host, stat.name === '/' ? '.' : stat.name)) await put(to.stream, chunk);
+    const { inContainer } = await import('../runtime/copy.js');
+    const owners = ownersOf((p) => inContainer(root, p, true).path);
+    for await (const chunk of cpTar(host, stat.name, owners)) await put(to.stream, chunk);
     await put(to.stream, endOfArchive());
   });
 }

@@ -60,6 +60,18 @@ export interface ExecSessionOptions extends Omit<ExecOptions, 'tty' | 'interacti
   readonly hangUpOnKeys?: boolean;
 }
 
+/** The Engine API's exec without a TTY: the command's own pipes, its stdout and stderr apart. */
+export interface ExecStreamsOptions extends Omit<ExecOptions, 'tty' | 'interactive' | 'stdio'> {
+  /** Copied to the command's input, which ends when it ends. Absent: the input is closed at once. */
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Called with the command's host pid once runc has it running (before any of its output goes out). */
+  readonly onStart?: (pid: number) => void;
+  /** Kills the command's `runc exec` (SIGKILL): the caller went away. */
+  readonly signal?: AbortSignal;
+}
+
 export interface ExecSessionApi {
   /**
    * `docker exec -it`: runs the command on a pty of its own until it exits (resolves to its exit
@@ -70,6 +82,12 @@ export interface ExecSessionApi {
    * A command that runc cannot start: runc's text on `stdout`, and the result's startError.
    */
   execSession(idOrName: string, opts: ExecSessionOptions): Promise<AttachResult>;
+  /**
+   * An exec without a TTY on pipes of its own (the Engine API's): resolves to its exit code once
+   * it ends. A command runc cannot start: exit code 126 and startError in docker's words ("OCI
+   * runtime exec failed: exec failed: …"), runc's text held back from `stderr`.
+   */
+  execStreams(idOrName: string, opts: ExecStreamsOptions): Promise<AttachResult>;
   /**
    * Docker's check of exec's DetachKeys (the CLI's --detach-keys, the API's DetachKeys), made
    * whether or not the exec has a TTY: the sequence's bytes ("" gives none), or the error

@@ -12,6 +12,7 @@ import type {
   AttachOptions,
   AttachResult,
   ExecSessionOptions,
+  ExecStreamsOptions,
   CommitOptions,
   CommitResult,
   ContainerUpdate,
@@ -276,6 +277,21 @@ export class ContainerEngineImpl implements ContainerEngine {
     const { args, env, user, workdir, privileged } = opts;
     const pty = await (await this.#rt()).execPty(idOrName, { args, env, user, workdir, privileged });
     return runExecSession(pty, opts, keys);
+  }
+  async execStreams(idOrName: string, opts: ExecStreamsOptions): Promise<AttachResult> {
+    const [rt, { runExecStreams }] = await Promise.all([this.#rt(), import('./exec-streams.js')]);
+    const { args, env, user, workdir, privileged } = opts;
+    const child = await rt.exec(idOrName, {
+      args,
+      ...(env ? { env } : {}),
+      ...(user ? { user } : {}),
+      ...(workdir ? { workdir } : {}),
+      ...(privileged ? { privileged } : {}),
+      tty: false,
+      interactive: opts.stdin !== undefined,
+      stdio: 'pipe',
+    });
+    return runExecStreams(child, opts);
   }
   async execDetached(idOrName: string, opts: Omit<ExecOptions, 'interactive' | 'stdio'>): Promise<void> {
     const rt = await this.#rt();

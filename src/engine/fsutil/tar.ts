@@ -2,10 +2,12 @@
 // ustar, pax extended headers (path, linkpath, size, uid, gid, mtime, SCHILY.xattr.*), pax
 // global headers, GNU long names and long link names, base-256 numbers. Archive content is
 // hostile: header checksums are verified, sizes bounded where we buffer (pax and GNU long-name
-// records), and unknown entry types are refused, not guessed. Writing (build layers, `save`):
-// ustar headers, with a pax extended header in front whenever a field does not fit (long
-// names and link targets, big sizes or ids) or xattrs must travel — the format Go's
-// archive/tar (and so BuildKit) emits for layers.
+// records), and unknown entry types are refused, not guessed. Writing (build layers, `save`,
+// docker cp's archives): ustar headers, with a pax extended header in front whenever a field
+// does not fit (long or non-ASCII names, link targets and owner names, big sizes or ids) or
+// xattrs must travel — byte for byte what Go's archive/tar writes for a PAX-format header, as
+// BuildKit's layers and docker's pkg/archive (docker cp) are written.
+import { posix } from 'node:path';
 import { EngineError } from '../define.js';
 
 export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
@@ -375,15 +377,19 @@ export type TypeFlag = (typeof typeFlag)[keyof typeof typeFlag];
 
 /** An entry to write (the reader's TarHeader is what an archive says, unchecked). */
 export interface TarWriteHeader {
-  /** Slash path without a leading slash; directories end with "/". */
+  /** Slash path; directories end with "/". Layers' have no leading slash (docker cp's of "/" do). */
   readonly name: string;
   readonly type: TypeFlag;
-  readonly mode: number; // permission bits (07777)
+  /** Permission bits (07777), with the S_IFMT type bits above them for writers that put them (docker cp). */
+  readonly mode: number;
   readonly uid: number;
   readonly gid: number;
   readonly size: number; // 0 unless a regular file
   readonly mtime: number; // seconds
   readonly linkname?: string;
+  /** Owner names (docker cp writes them; layers leave them empty). */
+  readonly uname?: string;
+  readonly gname?: string;
   readonly devmajor?: number;
   readonly devminor?: number;
   /** Extended attributes, written as SCHILY.xattr.* pax records. */
@@ -399,9 +405,22 @@ function writeString(buf: Buffer, off: number, len: number, s: string): void {
 }
 
 function writeOctal(buf: Buffer, off: number, len: number, n: number): void {
-  // len-1 digits then NUL, zero padded, as Go writes them.
-  writeString(buf, off, len - 1, n.toString(8).padStart(len - 1, '0'));
+  // len-1 digits then NUL, zero padded, as Go writes them; what does not fit is 0 (a pax record carries it).
+  const v = n >= 0 && n <= maxOctal(len - 1) ? n : 0;
+  writeString(buf, off, len - 1, v.toString(8).padStart(len - 1, '0'));
 }
+
+/** Go's isASCII: no byte at or above 0x80, no NUL. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 || c === 0) return false;
+  }
+  return true;
+}
+
+/** Go's toASCII: what a ustar field gets of a string that travels in a pax record. */
+const toAscii = (s: string): string => (isAscii(s) ? s : [...s].filter((c) => c.charCodeAt(0) < 0x80 && c !== '\0').join(''));
 
 /** One pax record: "<len> key=value\n" where len counts itself. */
 function paxRecord(key: string, value: Buffer): Buffer {
@@ -411,69 +430,130 @@ function paxRecord(key: string, value: Buffer): Buffer {
   return Buffer.concat([Buffer.from(String(len)), body]);
 }
 
-/** Splits a name into ustar prefix (≤155) + name (≤100) at a slash, or undefined. */
+/** Go's splitUSTARPath: ustar prefix (≤155) + name (≤100) at the last slash that can split, or undefined. */
 function splitUstar(name: string): [string, string] | undefined {
-  const b = Buffer.byteLength(name);
+  if (!isAscii(name)) return undefined;
+  const b = name.length;
   if (b <= 100) return ['', name];
   if (b > 256) return undefined;
   for (let i = name.length - 1; i > 0; i--) {
     if (name[i] !== '/') continue;
     const prefix = name.slice(0, i);
     const rest = name.slice(i + 1);
-    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest.length > 0) return [prefix, rest];
+    if (prefix.length <= 155 && rest.length <= 100 && rest.length > 0) return [prefix, rest];
   }
   return undefined;
 }
 
-function ustarBlock(h: TarWriteHeader, name: string, prefix: string, linkname: string, size: number, type: string): Buffer {
+interface BlockFields {
+  readonly name: string;
+  readonly prefix: string;
+  readonly linkname: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly mtime: number;
+  readonly type: string;
+  readonly uname: string;
+  readonly gname: string;
+  /** undefined: the fields stay NUL (Go's pax header blocks). */
+  readonly dev?: readonly [number, number];
+}
+
+function ustarBlock(f: BlockFields): Buffer {
   const b = Buffer.alloc(BLOCK);
-  writeString(b, 0, 100, name);
-  writeOctal(b, 100, 8, h.mode & 0o7777);
-  writeOctal(b, 108, 8, Math.min(h.uid, maxOctal(7)));
-  writeOctal(b, 116, 8, Math.min(h.gid, maxOctal(7)));
-  writeOctal(b, 124, 12, Math.min(size, maxOctal(11)));
-  writeOctal(b, 136, 12, Math.max(0, Math.min(h.mtime, maxOctal(11))));
+  writeString(b, 0, 100, f.name);
+  writeOctal(b, 100, 8, f.mode);
+  writeOctal(b, 108, 8, f.uid);
+  writeOctal(b, 116, 8, f.gid);
+  writeOctal(b, 124, 12, f.size);
+  writeOctal(b, 136, 12, f.mtime);
   b.fill(0x20, 148, 156); // checksum field counts as spaces
-  writeString(b, 156, 1, type);
-  writeString(b, 157, 100, linkname);
+  writeString(b, 156, 1, f.type);
+  writeString(b, 157, 100, f.linkname);
   writeString(b, 257, 6, 'ustar');
   writeString(b, 263, 2, '00');
-  writeOctal(b, 329, 8, h.devmajor ?? 0);
-  writeOctal(b, 337, 8, h.devminor ?? 0);
-  writeString(b, 345, 155, prefix);
+  writeString(b, 265, 32, f.uname);
+  writeString(b, 297, 32, f.gname);
+  if (f.dev) {
+    writeOctal(b, 329, 8, f.dev[0]);
+    writeOctal(b, 337, 8, f.dev[1]);
+  }
+  writeString(b, 345, 155, f.prefix);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += b[i]!;
   writeString(b, 148, 7, sum.toString(8).padStart(6, '0') + '\0');
   return b;
 }
 
-/** The header block(s) for one entry: a pax header first when needed, then the ustar block. */
+/**
+ * The header block(s) for one entry, as Go's archive/tar writes a header whose format is PAX
+ * (what docker's pkg/archive and BuildKit ask for): a plain ustar block (a long name split into
+ * prefix and name) when every field fits; else a pax extended header first, its records sorted
+ * by key, named DIR/PaxHeaders.0/FILE with zero mode, ids and mtime, then a ustar block whose
+ * fields hold what fits (ASCII only, truncated; numbers that do not fit as 0).
+ */
 export function encodeHeader(h: TarWriteHeader): Buffer {
-  const records: Buffer[] = [];
-  let name = h.name;
-  let prefix = '';
+  const recs = new Map<string, string | Buffer>();
   const split = splitUstar(h.name);
-  if (split) [prefix, name] = split;
-  else {
-    records.push(paxRecord('path', Buffer.from(h.name)));
-    name = h.name.slice(0, 100);
-  }
-  let linkname = h.linkname ?? '';
-  if (Buffer.byteLength(linkname) > 100) {
-    records.push(paxRecord('linkpath', Buffer.from(linkname)));
-    linkname = linkname.slice(0, 100);
-  }
-  if (h.size > maxOctal(11)) records.push(paxRecord('size', Buffer.from(String(h.size))));
-  if (h.uid > maxOctal(7)) records.push(paxRecord('uid', Buffer.from(String(h.uid))));
-  if (h.gid > maxOctal(7)) records.push(paxRecord('gid', Buffer.from(String(h.gid))));
-  if (h.xattrs) {
-    for (const k of [...h.xattrs.keys()].sort()) records.push(paxRecord(`SCHILY.xattr.${k}`, h.xattrs.get(k)!));
-  }
-  const main = ustarBlock(h, name, prefix, linkname, h.size, h.type);
-  if (records.length === 0) return main;
-  const body = Buffer.concat(records);
-  const paxName = `PaxHeaders.0/${h.name.replace(/\/$/, '').split('/').pop() ?? ''}`.slice(0, 100);
-  const paxHead = ustarBlock({ ...h, mode: 0o644, uid: 0, gid: 0, linkname: '' }, paxName, '', '', body.length, typeFlag.pax);
+  if (!isAscii(h.name) || Buffer.byteLength(h.name) > 100) recs.set('path', h.name);
+  const linkname = h.linkname ?? '';
+  const uname = h.uname ?? '';
+  const gname = h.gname ?? '';
+  if (!isAscii(linkname) || Buffer.byteLength(linkname) > 100) recs.set('linkpath', linkname);
+  if (!isAscii(uname) || Buffer.byteLength(uname) > 32) recs.set('uname', uname);
+  if (!isAscii(gname) || Buffer.byteLength(gname) > 32) recs.set('gname', gname);
+  if (h.size > maxOctal(11)) recs.set('size', String(h.size));
+  if (h.uid > maxOctal(7)) recs.set('uid', String(h.uid));
+  if (h.gid > maxOctal(7)) recs.set('gid', String(h.gid));
+  if (h.mtime < 0 || h.mtime > maxOctal(11)) recs.set('mtime', String(h.mtime));
+  if (h.xattrs) for (const [k, v] of h.xattrs) recs.set(`SCHILY.xattr.${k}`, v);
+  const fields = {
+    linkname,
+    mode: h.mode,
+    uid: h.uid,
+    gid: h.gid,
+    size: h.size,
+    mtime: h.mtime,
+    type: h.type,
+    uname,
+    gname,
+    dev: [h.devmajor ?? 0, h.devminor ?? 0] as const,
+  };
+  // A path too long for the name field alone but split into prefix and name needs no pax.
+  if (split && [...recs.keys()].every((k) => k === 'path')) return ustarBlock({ ...fields, name: split[1], prefix: split[0] });
+  const body = Buffer.concat(
+    [...recs.keys()].sort().map((k) => {
+      const v = recs.get(k)!;
+      return paxRecord(k, typeof v === 'string' ? Buffer.from(v) : v);
+    }),
+  );
+  const main = ustarBlock({
+    ...fields,
+    name: toAscii(h.name),
+    prefix: '',
+    linkname: toAscii(linkname),
+    uname: toAscii(uname),
+    gname: toAscii(gname),
+  });
+  const slash = h.name.lastIndexOf('/');
+  const paxName = toAscii(posix.join(h.name.slice(0, slash + 1), 'PaxHeaders.0', h.name.slice(slash + 1)))
+    .slice(0, 100)
+    .replace(/\/+$/, '');
+  const paxHead = ustarBlock({
+    name: paxName,
+    prefix: '',
+    linkname: '',
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    size: body.length,
+    mtime: 0,
+    type: typeFlag.pax,
+    uname: '',
+    gname: '',
+  });
   return Buffer.concat([paxHead, body, Buffer.alloc(padding(body.length)), main]);
 }
 

@@ -157,9 +157,11 @@ export class Containers extends ContainerLifecycle {
   /**
    * `runc exec` in the foreground of this process, with its stdio or pipes. The process file is
    * removed once runc has started the process (or has failed to): a caller that exits first
-   * (SIGKILL included, once it runs) leaves nothing under the run root.
+   * (SIGKILL included, once it runs) leaves nothing under the run root. `started`: the process's
+   * host pid once runc has it running, undefined when runc ended without (its refusal then came
+   * on its stderr).
    */
-  async exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess> {
+  async exec(idOrName: string, opts: ExecOptions): Promise<ChildProcess & { readonly started: Promise<number | undefined> }> {
     const { id, file } = await this.#execProcess(idOrName, opts);
     const pidFile = file.replace(/\.json$/, '.pid');
     const stdio = opts.stdio ?? 'inherit';
@@ -167,8 +169,7 @@ export class Containers extends ContainerLifecycle {
       stdio: stdio === 'inherit' ? [opts.interactive || opts.tty ? 'inherit' : 'ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
       pidFile,
     });
-    void startedOf(child, file, pidFile);
-    return child;
+    return Object.assign(child, { started: startedOf(child, file, pidFile) });
   }
 
   /**
@@ -425,10 +426,12 @@ function startedOf(child: ChildProcess, file: string, pidFile: string): Promise<
     child.on('error', () => resolve());
   });
   return (async () => {
+    const pidOf = async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
     for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
-      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      const pid = await pidOf();
       if (pid > 0) return pid;
-      if (await Promise.race([exited.then(() => true), sleep(delay).then(() => false)])) return undefined;
+      // runc may have written it since the look, its command having ended at once (`true`).
+      if (await Promise.race([exited.then(() => true), sleep(delay).then(() => false)])) return (await pidOf()) || undefined;
     }
   })().finally(() => Promise.all([rm(file, { force: true }), rm(pidFile, { force: true })]));
 }
