@@ -72,6 +72,34 @@ export function commandLine(path: string, args: readonly string[]): string {
   return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
 
+/**
+ * Docker's Config.Image of a container: the image as its create named it (`imageName`); a
+ * record written before dockui kept that name has its resolved reference (`image`) instead.
+ */
+export function configImage(c: { readonly image: string; readonly imageName?: string }): string {
+  return c.imageName ?? c.image;
+}
+
+/**
+ * Docker's Image of a listed container (moby's daemon/list.go): the name its create gave while
+ * that name still names the container's image, else the image's id. `ids`: each name looked up
+ * now (ImageEngine.resolveIds) → the image id it names; a name missing there names none.
+ */
+export function listedImage(
+  c: { readonly image: string; readonly imageName?: string; readonly imageId: string },
+  ids: ReadonlyMap<string, string>,
+): string {
+  const name = configImage(c);
+  return name === c.imageId || ids.get(name) === c.imageId ? name : c.imageId;
+}
+
+/** The names listedImage() needs looked up for these containers (an id as the name needs none). */
+export function listedImageNames(
+  cs: readonly { readonly image: string; readonly imageName?: string; readonly imageId: string }[],
+): string[] {
+  return [...new Set(cs.map(configImage).filter((n, i) => n !== cs[i]!.imageId))];
+}
+
 /** One line for a user: the engine's message, or a short bug report for anything else. */
 export function formatError(e: unknown): string {
   if (isEngineError(e)) {

@@ -2,6 +2,7 @@
 // into the engine's RunOptions, Docker's list shape and filters, and the lifecycle verbs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, totalmem } from 'node:os';
+import { listedImage, listedImageNames } from '../engine/define.js';
 import { containerFilter, type ContainerReport, type DockuiEngine, type RunOptions } from '../engine/index.js';
 import { Sessions } from './sessions.js';
 import { HttpError, field, noContent, qBool, qFilters, qInt, readJson, sendJson, strings } from './http.js';
@@ -24,12 +25,15 @@ export function statusText(c: ContainerReport): string {
   return 'Created';
 }
 
-/** What Docker's container summary opens with, in GET /containers/json and GET /system/df alike. */
-export function summaryHead(c: ContainerReport): Record<string, unknown> {
+/**
+ * What Docker's container summary opens with, in GET /containers/json and GET /system/df alike.
+ * `ids`: the names the containers were created by, looked up now (listedImage's).
+ */
+export function summaryHead(c: ContainerReport, ids: ReadonlyMap<string, string>): Record<string, unknown> {
   return {
     Id: c.id,
     Names: [`/${c.name}`],
-    Image: c.image,
+    Image: listedImage(c, ids),
     ImageID: c.imageId,
     Command: c.command,
     Created: Math.floor(Date.parse(c.createdAt) / 1000),
@@ -37,9 +41,9 @@ export function summaryHead(c: ContainerReport): Record<string, unknown> {
 }
 
 /** A row of GET /containers/json. */
-function summary(c: ContainerReport): Record<string, unknown> {
+function summary(c: ContainerReport, ids: ReadonlyMap<string, string>): Record<string, unknown> {
   return {
-    ...summaryHead(c),
+    ...summaryHead(c, ids),
     Ports: c.ports.map((p) => ({ IP: p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol })),
     Labels: c.labels,
     State: c.state,
@@ -67,10 +71,16 @@ export async function list(engine: DockuiEngine, q: URLSearchParams, res: Server
   const all = qBool(q, 'all') || (filters.get('status')?.some((s) => s !== 'running' && s !== 'paused') ?? false);
   let rows = await engine.containers.list({ all });
   const named = filters.has('before') || filters.has('since') ? (all ? rows : await engine.containers.list({ all: true })) : [];
-  if (filters.size) rows = rows.filter(containerFilter(filters, named));
+  const ancestors = await engine.images.resolveIds(filters.get('ancestor') ?? []);
+  if (filters.size) rows = rows.filter(containerFilter(filters, named, ancestors));
   const limit = qInt(q, 'limit');
   if (limit !== undefined && limit > 0) rows = rows.slice(0, limit);
-  sendJson(res, 200, rows.map(summary));
+  const ids = await engine.images.resolveIds(listedImageNames(rows));
+  sendJson(
+    res,
+    200,
+    rows.map((c) => summary(c, ids)),
+  );
 }
 
 /** Docker's create body → the engine's RunOptions. Unknown fields are ignored, as Docker does. */

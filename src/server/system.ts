@@ -3,7 +3,7 @@ import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { dockerEventKinds, type DockuiEngine, type VolumeReport } from '../engine/index.js';
-import type { EngineEvents, EngineTopic } from '../engine/define.js';
+import { listedImageNames, type EngineEvents, type EngineTopic } from '../engine/define.js';
 import { API_VERSION, HttpError, MIN_API_VERSION, noContent, qFilters, sendJson } from './http.js';
 import { summaryHead } from './containers.js';
 import { jsonLines } from './images.js';
@@ -139,6 +139,7 @@ export async function df(engine: DockuiEngine, res: ServerResponse): Promise<voi
     engine.containers.list({ all: true }),
     engine.volumes.list(),
   ]);
+  const ids = await engine.images.resolveIds(listedImageNames(cs));
   sendJson(res, 200, {
     LayersSize: d.layers.size,
     Images: imgs.map((i) => ({
@@ -155,7 +156,7 @@ export async function df(engine: DockuiEngine, res: ServerResponse): Promise<voi
     })),
     Containers: cs.map((c) => ({
       SizeRw: d.containers.items.find((x) => x.id === c.id)?.size ?? 0,
-      ...summaryHead(c),
+      ...summaryHead(c, ids),
       State: c.state,
       Status: c.state,
       Mounts: [],

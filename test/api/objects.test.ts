@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { registry } from '../helpers/env.js';
-import { cleanupService, startService, type TestService } from './service.js';
+import { cleanupService, raw, startService, type TestService } from './service.js';
 
 describe('docker volumes, system df, events, push through dockui system service', () => {
   let s: TestService;
@@ -104,5 +104,40 @@ describe('docker volumes, system df, events, push through dockui system service'
       headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' },
     });
     assert.equal(r.status, 200);
+  });
+
+  it('the image as the create named it: ps, inspect, /containers/json and /system/df; the id once that name is gone', async () => {
+    assert.equal((await s.docker(['tag', image, 'api-typed-tag'])).code, 0);
+    const id = (await s.docker(['inspect', '-f', '{{.Id}}', image])).stdout.trim();
+    assert.equal((await s.docker(['create', '--name', 'api-typed-a', image, 'true'])).code, 0);
+    assert.equal((await s.docker(['create', '--name', 'api-typed-b', 'api-typed-tag', 'true'])).code, 0);
+    type Listed = { Names: string[]; Image: string; ImageID: string };
+    const listed = async () => {
+      const l = JSON.parse((await raw(s.socket, 'GET', '/v1.41/containers/json?all=1')).body) as Listed[];
+      const df = JSON.parse((await raw(s.socket, 'GET', '/v1.41/system/df')).body) as { Containers: Listed[] };
+      const pick = (cs: Listed[]): Record<string, string> =>
+        Object.fromEntries(cs.filter((c) => c.Names[0]!.startsWith('/api-typed-')).map((c): [string, string] => [c.Names[0]!, c.Image]));
+      assert.deepEqual(pick(df.Containers), pick(l));
+      return pick(l);
+    };
+    try {
+      assert.deepEqual(await listed(), { '/api-typed-b': 'api-typed-tag', '/api-typed-a': image });
+      const ps = await s.docker(['ps', '-a', '--filter', 'name=api-typed-', '--format', '{{.Names}} {{.Image}}']);
+      assert.equal(ps.stdout, `api-typed-b api-typed-tag\napi-typed-a ${image}\n`);
+      assert.equal(
+        (await s.docker(['inspect', '-f', '{{.Config.Image}}', 'api-typed-a', 'api-typed-b'])).stdout,
+        `${image}\napi-typed-tag\n`,
+      );
+      // ancestor= by another name of the same image finds both.
+      const anc = await s.docker(['ps', '-aq', '--filter', 'ancestor=api-typed-tag', '--filter', 'name=api-typed-']);
+      assert.equal(anc.stdout.split('\n').filter(Boolean).length, 2, anc.stdout);
+      assert.equal((await s.docker(['rmi', 'api-typed-tag'])).code, 0);
+      assert.deepEqual(await listed(), { '/api-typed-b': id, '/api-typed-a': image });
+      const after = await s.docker(['ps', '-a', '--filter', 'name=api-typed-b', '--format', '{{.Image}}']);
+      assert.equal(after.stdout, `${id.slice(7, 19)}\n`);
+      assert.equal((await s.docker(['inspect', '-f', '{{.Config.Image}}', 'api-typed-b'])).stdout, 'api-typed-tag\n');
+    } finally {
+      await s.docker(['rm', '-f', 'api-typed-a', 'api-typed-b']);
+    }
   });
 });

@@ -5,6 +5,8 @@
 // stop/kill/rm/restart/pause/unpause that fail on a container: exit 1, as docker's. Any other
 // verb's error is 1 too (a thing not there, a missing argument); 125 only for a flag that does
 // not parse and for run failing before its command; create's own failures are 1 (docker 20.10).
+// A flag value docker's CLI parses itself (-p, --memory, --cpus, --restart's form, --ulimit...)
+// is such a flag error for create too: docker's message line, 125.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -151,5 +153,90 @@ describe('run exit codes 125/126/127', () => {
     const tail = await cli(['logs', '--tail', 'abc', 'exit-lines']);
     assert.deepEqual([tail.code, tail.stdout], [0, 'a\nb\n'], tail.stderr);
     assert.equal((await cli(['rm', '-f', 'exit-up', 'exit-lines'])).code, 0);
+  });
+
+  it("create and run: a value docker's CLI parses itself is refused in its words, exit 125, nothing made; the daemon's checks stay 1 for create (docker 20.10)", async () => {
+    const flagErrors: [string[], string][] = [
+      [['-p', 'bogus'], 'Invalid containerPort: bogus'],
+      [['-p', '99999:80'], 'Invalid hostPort: 99999'],
+      [['-p', '80:80/sctpx'], 'Invalid proto: sctpx'],
+      [['-p', 'bogus:80:80'], 'Invalid ip address: bogus'],
+      [['-p', '1-2:3-5'], 'Invalid ranges specified for container and host Ports: 3-5 and 1-2'],
+      [['-p', '80:'], 'No port specified: 80:<empty>'],
+      [['-p', 'target=80,published'], "invalid publish opts format (should be name=value but got 'published')"],
+      [['--memory', 'abc'], `invalid argument "abc" for "-m, --memory" flag: invalid size: 'abc'`],
+      [['-m', '1.2.3'], 'invalid argument "1.2.3" for "-m, --memory" flag: strconv.ParseFloat: parsing "1.2.3": invalid syntax'],
+      [['--shm-size', '-5'], `invalid argument "-5" for "--shm-size" flag: invalid size: '-5'`],
+      [['--cpus', 'abc'], 'invalid argument "abc" for "--cpus" flag: failed to parse abc as a rational number'],
+      [['--cpus', '1e-10'], 'invalid argument "1e-10" for "--cpus" flag: value is too precise'],
+      [['--restart', 'on-failure:x'], 'maximum retry count must be an integer'],
+      [['--restart', 'a:b:c'], 'invalid restart policy format'],
+      [['--ulimit', 'bogus'], 'invalid argument "bogus" for "--ulimit" flag: invalid ulimit argument: bogus'],
+      [['--ulimit', 'nofile=abc'], 'invalid argument "nofile=abc" for "--ulimit" flag: strconv.ParseInt: parsing "abc": invalid syntax'],
+      [['--pids-limit', 'abc'], 'invalid argument "abc" for "--pids-limit" flag: strconv.ParseInt: parsing "abc": invalid syntax'],
+      [['--stop-timeout', '1.5'], 'invalid argument "1.5" for "--stop-timeout" flag: strconv.ParseInt: parsing "1.5": invalid syntax'],
+      [['-e', '=x'], 'invalid argument "=x" for "-e, --env" flag: invalid environment variable: =x'],
+      [['-l', 'a b=1'], `invalid argument "a b=1" for "-l, --label" flag: label 'a b' contains whitespaces`],
+      [['--expose', 'bogus'], 'invalid range format for --expose: bogus, error: strconv.ParseUint: parsing "bogus": invalid syntax'],
+      [['--add-host', 'bogus'], 'invalid argument "bogus" for "--add-host" flag: bad format for add-host: "bogus"'],
+      [['--dns', 'bogus'], 'invalid argument "bogus" for "--dns" flag: bogus is not an ip address'],
+      [['--dns-search', 'bad..x'], 'invalid argument "bad..x" for "--dns-search" flag: bad..x is not a valid domain'],
+      [['--sysctl', 'foo'], `invalid argument "foo" for "--sysctl" flag: sysctl 'foo' is not whitelisted`],
+      [['--mount', 'type=bind'], 'invalid argument "type=bind" for "--mount" flag: target is required'],
+      [['--device', 'bogus'], 'bogus is not an absolute path'],
+      [['--security-opt', 'bogus'], 'Invalid --security-opt: "bogus"'],
+      [['--pid', 'bogus'], '--pid: invalid PID mode'],
+      [['--health-interval', '-1s'], '--health-interval cannot be negative'],
+      [['--log-driver', 'none', '--log-opt', 'max-size=1m'], 'invalid logging opts for driver none'],
+    ];
+    for (const verb of ['create', 'run'])
+      for (const [flags, line] of flagErrors) {
+        const r = await cli([verb, '--name', 'exit-flag', ...flags, image, 'true']);
+        assert.deepEqual([r.code, r.stdout, r.stderr], [125, '', `dockui: ${line}\n`], `${verb} ${flags.join(' ')}`);
+      }
+    // What only dockerd checks: a create refused with exit 1 (run: 125).
+    for (const [flags, err] of [
+      [['--restart', 'bogus'], /invalid restart policy 'bogus'/],
+      [['--restart', 'no:2'], /maximum retry count cannot be used with restart policy 'no'/],
+      [['--memory', '1k'], /--memory must be at least 6m/],
+      [['--cpus', '-1'], /range of CPUs is from 0\.01/],
+    ] as [string[], RegExp][]) {
+      const r = await cli(['create', '--name', 'exit-flag', ...flags, image, 'true']);
+      assert.equal(r.code, 1, `create ${flags.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, err);
+    }
+    assert.equal((await cli(['ps', '-aq', '--filter', 'name=exit-flag'])).stdout, '');
+    // The forms docker's CLI takes, as it sends them: -p's long form, sizes in bytes, a fraction of CPUs, base prefixes.
+    const made = await cli([
+      'create',
+      '--name',
+      'exit-flag',
+      '-p',
+      'target=80,published=18080',
+      '--memory',
+      '1 g',
+      '--cpus',
+      '1/2',
+      '--pids-limit',
+      '0x10',
+      '--restart',
+      'on-failure:+3',
+      '--shm-size',
+      '1m',
+      image,
+      'true',
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const i = await cli([
+      'inspect',
+      '-f',
+      '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{json .HostConfig.RestartPolicy}} {{.HostConfig.ShmSize}} {{json .NetworkSettings.Ports}}',
+      'exit-flag',
+    ]);
+    assert.equal(
+      i.stdout,
+      '1073741824 500000000 16 {"Name":"on-failure","MaximumRetryCount":3} 1048576 {"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18080"}]}\n',
+    );
+    assert.equal((await cli(['rm', 'exit-flag'])).code, 0);
   });
 });

@@ -36,7 +36,8 @@ describe('docker --format habits through the CLI', () => {
       ]),
     ]);
     assert.equal(a.code, 0, a.stderr);
-    assert.equal(a.stdout, `created ${image}:latest ${id} /web\n`);
+    // Config.Image: the name as the create was given it (docker's), not its normalized form.
+    assert.equal(a.stdout, `created ${image} ${id} /web\n`);
     assert.equal(b.code, 0, b.stderr);
     const [env, mounts, label] = b.stdout.trimEnd().split('|');
     assert.ok((JSON.parse(env!) as string[]).includes('GREETING=hi there'), env);

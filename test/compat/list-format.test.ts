@@ -49,7 +49,8 @@ describe('ps and images --format, as docker prints them', () => {
     // with a space is in single quotes, as dockerd lists it (docker 20.10: "sh -c 'echo a fairl…").
     assert.equal(tmpl.stdout, 'two: created Created "sh -c \'echo a fairl…"  \nweb: created Created "sleep 1000" a=1,b=2 1\n');
     // A method has no header: docker's header line stops where the header template failed.
-    assert.equal(label.stdout, `NAMES     \ntwo                 ${image}:latest\nweb       2         ${image}:latest\n`);
+    // .Image: the name as the create was given it (no ":latest" added), as docker ps shows it.
+    assert.equal(label.stdout, `NAMES     \ntwo                 ${image}\nweb       2         ${image}\n`);
     // 'table' alone is ps's default table.
     assert.match(plainTable.stdout, /^CONTAINER ID {3}IMAGE {2,}COMMAND {2,}CREATED {2,}STATUS {2,}PORTS {2,}NAMES\n/);
     assert.equal(noTrunc.stdout, `${two} "sh -c 'echo a fairly long command line'"\n${web} "sleep 1000"\n`);

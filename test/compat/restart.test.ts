@@ -111,7 +111,8 @@ describe('compat: --restart', () => {
     assert.equal(lines.length, 4, r.stderr);
     assert.match(lines[0]!, /invalid restart policy 'bogus'/);
     assert.match(lines[1]!, /maximum retry count cannot be used with restart policy 'always'/);
-    assert.match(lines[2]!, /invalid restart policy format/);
+    // docker's CLI: the count must be a number (ParseRestartPolicy).
+    assert.match(lines[2]!, /^dockui: maximum retry count must be an integer$/);
     assert.match(lines[3]!, /conflicting options: cannot specify both --restart and --rm/);
   });
 });

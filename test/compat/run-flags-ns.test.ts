@@ -62,7 +62,11 @@ describe('compat: run flags (stop, logs, ports, namespaces, aliases, platform, p
     assert.deepEqual(Object.keys(JSON.parse(e.stdout) as object).sort(), ['7000/tcp', '7100/udp', '7101/udp']);
     const port = (await s.sh('$DOCKER port h14run-exp')).stdout;
     assert.match(port, /^7000\/tcp -> 0\.0\.0\.0:\d+\n7100\/udp -> 0\.0\.0\.0:\d+\n7101\/udp -> 0\.0\.0\.0:\d+\n$/);
-    await refused(s, '--expose 70000', /^dockui: invalid range format for --expose: 70000$/m);
+    await refused(
+      s,
+      '--expose 70000',
+      /^dockui: invalid range format for --expose: 70000, error: strconv.ParseUint: parsing "70000": value out of range$/m,
+    );
   });
 
   it('--pid host|container:X, --ipc host|shareable|container:X, --uts host', async () => {
@@ -93,7 +97,7 @@ describe('compat: run flags (stop, logs, ports, namespaces, aliases, platform, p
     assert.equal((await s.sh('$DOCKER run -d --name h14run-priv $IMAGE sleep 1000')).code, 0);
     await refused(s, '--ipc container:h14run-priv', /^dockui: cannot join IPC of a non-shareable container h14run-priv/m);
     await refused(s, '--ipc sometimes', /^dockui: --ipc sometimes: invalid mode/m);
-    await refused(s, '--uts private', /^dockui: --uts private: invalid mode \(use host\)$/m);
+    await refused(s, '--uts private', /^dockui: --uts: invalid UTS mode$/m);
     await refused(s, '--uts host -h myhost', /conflicting options: hostname and the UTS mode/);
   });
 

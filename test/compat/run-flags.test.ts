@@ -34,7 +34,7 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
     await refused(
       s,
       '--add-host db:not-an-ip',
-      /^dockui: invalid argument "db:not-an-ip" for "--add-host" flag: invalid IP address: not-an-ip$/m,
+      /^dockui: invalid argument "db:not-an-ip" for "--add-host" flag: invalid IP address in add-host: "not-an-ip"$/m,
     );
   });
 
@@ -48,7 +48,7 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
       "$DOCKER create --name h14run-dns --dns 9.9.9.9 --dns-search a.b $IMAGE true >/dev/null && $DOCKER inspect -f '{{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}} {{json .HostConfig.DnsOptions}}' h14run-dns",
     );
     assert.equal(i.stdout, '["9.9.9.9"] ["a.b"] []\n');
-    await refused(s, '--dns nine', /^dockui: invalid argument "nine" for "--dns" flag: invalid IP address: nine$/m);
+    await refused(s, '--dns nine', /^dockui: invalid argument "nine" for "--dns" flag: nine is not an ip address$/m);
   });
 
   it('--ulimit: soft and hard limits; above the host hard limit refused in one line', async () => {
@@ -91,7 +91,7 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
       "$DOCKER create --name h14run-sec --security-opt apparmor=unconfined --security-opt label=disable $IMAGE true >/dev/null && $DOCKER inspect -f '{{json .HostConfig.SecurityOpt}}' h14run-sec",
     );
     assert.equal(i.stdout, '["apparmor=unconfined","label=disable"]\n');
-    await refused(s, '--security-opt foo', /^dockui: invalid --security-opt: "foo"$/m);
+    await refused(s, '--security-opt foo', /^dockui: Invalid --security-opt: "foo"$/m);
     await refused(s, '--security-opt apparmor=docker-default', /dockui loads no AppArmor profile/);
     await refused(s, `--security-opt seccomp=${join(dir, 'missing.json')}`, /^dockui: opening seccomp profile \(.*missing\.json\) failed/m);
   });
@@ -122,7 +122,7 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
       "$DOCKER create --name h14run-shm --shm-size 1g $IMAGE true >/dev/null && $DOCKER inspect -f '{{.HostConfig.ShmSize}}' h14run-shm h14run-dev",
     );
     assert.equal(i.stdout, '1073741824\n67108864\n');
-    await refused(s, '--shm-size lots', /^dockui: invalid argument "lots" for "--shm-size" flag: invalid size$/m);
+    await refused(s, '--shm-size lots', /^dockui: invalid argument "lots" for "--shm-size" flag: invalid size: 'lots'$/m);
   });
 
   it('--sysctl: namespaced sysctls set in the container; others refused', async () => {
@@ -131,7 +131,11 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
     );
     assert.equal(r.stdout, '80\n1000\n', r.stderr);
     assert.equal((await s.sh('$DOCKER run --rm $IMAGE cat /proc/sys/net/ipv4/ip_unprivileged_port_start')).stdout, '1024\n');
-    await refused(s, '--sysctl vm.swappiness=1', /^dockui: sysctl "vm.swappiness" is not namespaced: a container cannot set it$/m);
+    await refused(
+      s,
+      '--sysctl vm.swappiness=1',
+      /^dockui: invalid argument "vm.swappiness=1" for "--sysctl" flag: sysctl 'vm.swappiness=1' is not whitelisted$/m,
+    );
     await refused(s, '--network host --sysctl net.ipv4.ip_forward=1', /not allowed in host network namespace/);
   });
 

@@ -159,6 +159,14 @@ describe('compose verbs', { timeout: 900_000 }, () => {
     assert.match((await ok(['ls'])).stdout, /^c15-verbs +running\(3\) /m);
   });
 
+  it('ps: IMAGE as the file names it (compose v2 prints the list’s Image as is: no tag added)', async () => {
+    const r = await ok([...f(), 'ps']);
+    assert.match(r.stdout, /^NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS\n/);
+    assert.match(r.stdout, /^c15-verbs-db-1 +c15-verbs-db +"sh -c [^"]*" +db /m);
+    assert.match(r.stdout, /^c15-verbs-worker-1 +busybox:static +"sleep 3600" +worker /m);
+    assert.match(r.stdout, new RegExp(`^c15-verbs-web-1 +${webImage.replace(/[.]/g, '\\.')} +`, 'm'));
+  });
+
   it('images: each container’s repository, tag, id and size; -q the ids', async () => {
     const r = await ok([...f(), 'images']);
     const lines = r.stdout.trim().split('\n');

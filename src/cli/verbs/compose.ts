@@ -1,6 +1,6 @@
 // `dockui compose`: Docker Compose v2's verbs over the engine's compose noun. Project flags
 // (-f, -p, --project-directory, --env-file, --profile) come before the subcommand, as docker's.
-import { EngineError, compareText, isEngineError } from '../../engine/define.js';
+import { EngineError, compareText, isEngineError, listedImage, listedImageNames } from '../../engine/define.js';
 import type { ComposeEvent, ComposeProjectHandle, ComposeWatchEvent, ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { parseArgs, usage, type FlagSpecs } from '../args.js';
@@ -125,7 +125,9 @@ function seconds(s: string | undefined): number | undefined {
   return Number(s);
 }
 
-function psTable(ctx: CliContext, rows: readonly ContainerReport[]): void {
+/** compose ps's table; IMAGE as compose prints it: dockerd's list Image as is (the name from the file while it names the image). */
+async function psTable(ctx: CliContext, rows: readonly ContainerReport[]): Promise<void> {
+  const ids = await ctx.engine.images.resolveIds(listedImageNames(rows));
   const now = Date.now();
   const text = table(
     ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
@@ -133,7 +135,7 @@ function psTable(ctx: CliContext, rows: readonly ContainerReport[]): void {
       const cmd = r.command;
       return [
         r.name,
-        units.familiarRef(r.image),
+        listedImage(r, ids),
         JSON.stringify(cmd.length > 20 ? cmd.slice(0, 19) + '…' : cmd),
         r.labels['com.docker.compose.service'] ?? '',
         `${units.humanDuration(now - Date.parse(r.createdAt), 'ps')} ago`,
@@ -224,7 +226,7 @@ async function runSub(
         compareText(a.name, b.name),
       );
       if (flags.quiet) ctx.stdout.write(rows.map((r) => r.id + '\n').join(''));
-      else psTable(ctx, rows);
+      else await psTable(ctx, rows);
       return 0;
     }
     case 'logs': {

@@ -13,7 +13,8 @@ import { statsVerb, topVerb } from './container-stats.js';
 import { logsVerb } from './logs.js';
 import { execVerb } from './exec.js';
 import { readEnvFile } from '../env-file.js';
-import { createPulling, extraFlags, extraOptions } from './run-flags.js';
+import { checkExtraSpecs, checkExtraValues, createPulling, extraFlags, extraOptions } from './run-flags.js';
+import * as values from './run-values.js';
 
 const runFlags = {
   detach: { short: 'd', help: 'Run container in background and print container ID' },
@@ -63,14 +64,20 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
   const image = positionals[0];
   // A missing argument is no flag error: exit 1, as docker's "requires at least 1 argument".
   if (!image) throw new EngineError('invalid_argument', 'an image is required (see --help)', { exitCode: 1 });
+  // The values docker's flag types refuse, then what its parse() does, in its order (run-values.ts): exit 125.
+  for (const e of flags.env ?? []) values.checkEnv(e);
+  for (const l of flags.label ?? []) values.checkLabel(l);
+  const pidsLimit = flags['pids-limit'] !== undefined ? values.intFlag(flags['pids-limit'], '--pids-limit') : undefined;
+  // Sizes and CPUs go on as docker sends them: bytes (0: no limit) and a number of CPUs.
+  const memory = flags.memory !== undefined ? values.ramInBytes(flags.memory, '-m, --memory') : undefined;
+  const cpus = flags.cpus !== undefined ? values.cpusFlag(flags.cpus) : undefined;
+  checkExtraValues(flags);
+  const publish = values.publishFlags(flags.publish ?? []);
+  checkExtraSpecs(flags);
+  const policy = policyOptions(flags);
   const env: string[] = [];
   for (const f of flags['env-file'] ?? []) env.push(...(await readEnvFile(f)));
   env.push(...(flags.env ?? []));
-  let pidsLimit: number | undefined;
-  if (flags['pids-limit'] !== undefined) {
-    pidsLimit = Number(flags['pids-limit']);
-    if (!Number.isInteger(pidsLimit)) throw new EngineError('invalid_argument', `invalid --pids-limit: ${flags['pids-limit']}`);
-  }
   const labels: Record<string, string> = {};
   // --label-file lines first (as --env-file's: # comments and blank lines skipped), then --label.
   const labelLines: string[] = [];
@@ -86,7 +93,7 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint === '' ? [] : [flags.entrypoint] } : {}),
     ...(flags.name !== undefined ? { name: flags.name } : {}),
     env,
-    publish: flags.publish ?? [],
+    publish,
     publishAll: flags['publish-all'] ?? false,
     ...(network !== undefined ? { network: network as RunOptions['network'] } : {}),
     ...(flags.pod !== undefined ? { pod: flags.pod } : {}),
@@ -101,15 +108,15 @@ async function runOptions(flags: RunFlags, positionals: readonly string[]): Prom
     privileged: flags.privileged ?? false,
     capAdd: flags['cap-add'] ?? [],
     capDrop: flags['cap-drop'] ?? [],
-    ...(flags.memory !== undefined ? { memory: flags.memory } : {}),
-    ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
+    ...(memory ? { memory: String(memory) } : {}),
+    ...(cpus !== undefined ? { cpus } : {}),
     ...(pidsLimit !== undefined ? { pidsLimit } : {}),
     ...(flags['log-opt']?.length ? { logOpts: flags['log-opt'] } : {}),
     init: flags.init ?? false,
     autoRemove: flags.rm ?? false,
     labels,
     ...(flags['stop-signal'] !== undefined ? { stopSignal: flags['stop-signal'] } : {}),
-    ...policyOptions(flags),
+    ...policy,
     ...extraOptions(flags, network),
   };
 }

@@ -36,6 +36,8 @@ export interface PsRowOptions {
   readonly sizes?: ReadonlyMap<string, { readonly rw: number; readonly rootFs: number }>;
   readonly now: number;
   readonly status: (r: ContainerReport, now: number) => string;
+  /** IMAGE as ps shows it (ps.ts's psImage of the listed image). */
+  readonly image: (r: ContainerReport) => string;
 }
 
 /** One `docker ps` row: the fields of formatter.ContainerContext, Label as a method. */
@@ -51,7 +53,7 @@ export function psRow(r: ContainerReport, o: PsRowOptions): Record<string, unkno
     .join(',');
   return {
     ID: o.trunc ? r.id.slice(0, 12) : r.id,
-    Image: units.familiarRef(r.image),
+    Image: o.image(r),
     Command: JSON.stringify(o.trunc ? ellipsis(cmd, 20) : cmd),
     CreatedAt: goTime(r.createdAt),
     RunningFor: `${units.humanDuration(o.now - Date.parse(r.createdAt), 'ps')} ago`,

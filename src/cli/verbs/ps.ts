@@ -1,7 +1,7 @@
 // `dockui ps`: kept light (records + a liveness check per running container) since it is a
 // benchmark target and the TUI's refresh path.
-import { EngineError } from '../../engine/define.js';
-import { containerFilter, parseFilterArgs, type ContainerReport } from '../../engine/index.js';
+import { EngineError, listedImage, listedImageNames } from '../../engine/define.js';
+import { containerFilter, familiarName, parseFilterArgs, tryParseReference, type ContainerReport } from '../../engine/index.js';
 import * as units from '../../format/units.js';
 import { defineVerb } from '../context.js';
 import { table } from './images.js';
@@ -32,6 +32,21 @@ export function statusText(r: ContainerReport, now = Date.now()): string {
   }
 }
 
+/**
+ * ps's IMAGE (docker's ContainerContext.Image) of the listed image (define.ts's listedImage):
+ * as is with --no-trunc; else an id as its short id, a name as docker shows it (familiar, with
+ * its tag if it was given one, without a digest).
+ */
+export function psImage(image: string, imageId: string, trunc: boolean): string {
+  if (image === '') return '<no image>';
+  if (!trunc) return image;
+  const short = (s: string) => s.slice(s.indexOf(':') + 1).slice(0, 12);
+  if (short(image) === short(imageId)) return short(imageId);
+  const ref = tryParseReference(image);
+  if (!ref) return image;
+  return /:[^/]*$/.test(image.split('@')[0]!) && ref.tag ? `${familiarName(ref)}:${ref.tag}` : familiarName(ref);
+}
+
 export const verb = defineVerb({
   name: 'ps',
   synopsis: '[OPTIONS]',
@@ -57,15 +72,20 @@ export const verb = defineVerb({
     const all = flags.all || last > 0 || filters.has('status') || filters.has('exited');
     let recs = await ctx.engine.containers.list({ all });
     const named = filters.has('before') || filters.has('since') ? (all ? recs : await ctx.engine.containers.list({ all: true })) : [];
-    if (filters.size) recs = recs.filter(containerFilter(filters, named));
+    // ancestor=: the image each value names now (moby's filter); none asked, the store stays closed.
+    const ancestors = await ctx.engine.images.resolveIds(filters.get('ancestor') ?? []);
+    if (filters.size) recs = recs.filter(containerFilter(filters, named, ancestors));
     // Newest first: -n N keeps the N last created, as docker's daemon does after filtering.
     if (last > 0) recs = recs.slice(0, last);
     const trunc = !flags['no-trunc'];
+    // IMAGE: the name each was created by while it still names its image (dockerd's list).
+    const ids = flags.quiet ? new Map<string, string>() : await ctx.engine.images.resolveIds(listedImageNames(recs));
+    const image = (r: ContainerReport) => psImage(listedImage(r, ids), r.imageId, trunc);
     const format = flags.format ?? (flags.size && !flags.quiet ? 'table' : undefined);
     if (format !== undefined && !(flags.quiet && format === 'table')) {
       // Loaded only here: a plain `dockui ps` (a benchmark target) does not load templates.
       const { printPs } = await import('./list-format.js');
-      return printPs(ctx, format, recs, { trunc, quiet: !!flags.quiet, now: Date.now(), status: statusText, size: !!flags.size });
+      return printPs(ctx, format, recs, { trunc, quiet: !!flags.quiet, now: Date.now(), status: statusText, image, size: !!flags.size });
     }
     if (flags.quiet) {
       ctx.stdout.write(recs.map((r) => `${trunc ? r.id.slice(0, 12) : r.id}\n`).join(''));
@@ -78,7 +98,7 @@ export const verb = defineVerb({
       const ports = r.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
       return [
         trunc ? r.id.slice(0, 12) : r.id,
-        units.familiarRef(r.image),
+        image(r),
         cmd,
         `${humanDuration(now - Date.parse(r.createdAt))} ago`,
         statusText(r, now),

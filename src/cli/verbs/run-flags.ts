@@ -5,7 +5,7 @@ import { EngineError, isEngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
 import { type ContainerEngine, type ContainerReport, tryParseReference } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
-import { flagError } from '../args.js';
+import * as values from './run-values.js';
 
 export const extraFlags = {
   'add-host': { value: true, multi: true, help: 'Add a custom host-to-IP mapping (host:ip)' },
@@ -37,6 +37,27 @@ type ExtraFlags = {
 
 const builtinNetworks = ['', 'private', 'bridge', 'default', 'slirp4netns', 'none', 'host'];
 
+/** These flags' values as docker's flag types check them (run-values.ts): a flag error, exit 125. */
+export function checkExtraValues(f: ExtraFlags): void {
+  for (const h of f['add-host'] ?? []) values.checkExtraHost(h);
+  for (const d of f.dns ?? []) values.dnsFlag(d);
+  for (const d of f['dns-search'] ?? []) values.dnsSearchFlag(d);
+  if (f['shm-size'] !== undefined) values.ramInBytes(f['shm-size'], '--shm-size');
+  for (const s of f.sysctl ?? []) values.checkSysctl(s);
+  for (const u of f.ulimit ?? []) values.checkUlimit(u);
+  if (f['stop-timeout'] !== undefined) values.intFlag(f['stop-timeout'], '--stop-timeout');
+  for (const m of f.mount ?? []) values.checkMount(m);
+}
+
+/** What docker's parse() refuses of these flags, in its order, after -p: a flag error, exit 125. */
+export function checkExtraSpecs(f: ExtraFlags & { readonly 'log-opt'?: readonly string[] }): void {
+  for (const e of f.expose ?? []) values.checkExpose(e);
+  for (const d of f.device ?? []) values.checkDevice(d);
+  values.checkLogOpts(f['log-driver'], f['log-opt']);
+  for (const o of f['security-opt'] ?? []) values.checkSecurityOpt(o);
+  values.checkNamespaceModes(f.pid, f.uts);
+}
+
 /** The RunOptions of these flags; `network`: what --network said (aliases need a user network). */
 export function extraOptions(f: ExtraFlags, network: string | undefined): Partial<RunOptions> {
   const out: { -readonly [K in keyof RunOptions]?: RunOptions[K] } = {};
@@ -44,8 +65,8 @@ export function extraOptions(f: ExtraFlags, network: string | undefined): Partia
     if (v?.length) (out as Record<string, unknown>)[key] = v;
   };
   list('addHosts', f['add-host']);
-  list('dns', f.dns);
-  list('dnsSearch', f['dns-search']);
+  list('dns', f.dns?.map(values.dnsFlag));
+  list('dnsSearch', f['dns-search']?.map(values.dnsSearchFlag));
   list('dnsOptions', f['dns-option']);
   list('mounts', f.mount);
   list('ulimits', f.ulimit);
@@ -55,19 +76,14 @@ export function extraOptions(f: ExtraFlags, network: string | undefined): Partia
   list('groupAdd', f['group-add']);
   list('sysctls', f.sysctl);
   list('volumesFrom', f['volumes-from']);
-  if (f['shm-size'] !== undefined) out.shmSize = f['shm-size'];
+  // In bytes, as docker sends it; 0 is the default size (dockerd's 64m).
+  const shm = f['shm-size'] !== undefined ? values.ramInBytes(f['shm-size'], '--shm-size') : 0;
+  if (shm) out.shmSize = String(shm);
   if (f['log-driver'] !== undefined) out.logDriver = f['log-driver'];
   if (f.pid !== undefined) out.pid = f.pid;
   if (f.ipc !== undefined) out.ipc = f.ipc;
   if (f.uts !== undefined) out.uts = f.uts;
-  if (f['stop-timeout'] !== undefined) {
-    const v = f['stop-timeout'];
-    if (!/^-?\d+$/.test(v.trim()))
-      throw flagError(
-        `invalid argument ${JSON.stringify(v)} for "--stop-timeout" flag: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`,
-      );
-    out.stopTimeout = Number(v);
-  }
+  if (f['stop-timeout'] !== undefined) out.stopTimeout = values.intFlag(f['stop-timeout'], '--stop-timeout');
   if (f['network-alias']?.length) {
     // Docker's words: aliases live on a user-defined network, resolved by its DNS.
     if (network === undefined || builtinNetworks.includes(network) || network.startsWith('container:'))

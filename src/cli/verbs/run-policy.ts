@@ -4,6 +4,7 @@ import { EngineError } from '../../engine/define.js';
 import type { RunOptions } from '../../engine/types.js';
 import { parseGoDuration } from '../../engine/index.js';
 import { flagError } from '../args.js';
+import { intFlag, restartFlag } from './run-values.js';
 
 export const policyFlags = {
   'health-cmd': { value: true, help: 'Command to run to check health' },
@@ -34,10 +35,9 @@ function duration(s: string, flag: string): number {
 export function policyOptions(f: PolicyFlags): Pick<RunOptions, 'restart' | 'healthcheck'> {
   const out: { -readonly [K in 'restart' | 'healthcheck']?: RunOptions[K] } = {};
   if (f.restart !== undefined) {
-    const [name = '', count, ...rest] = f.restart.split(':');
-    if (rest.length || (count !== undefined && !/^\d+$/.test(count)))
-      throw new EngineError('invalid_argument', `invalid restart policy format: ${JSON.stringify(f.restart)}`);
-    out.restart = { Name: name as NonNullable<RunOptions['restart']>['Name'], MaximumRetryCount: count === undefined ? 0 : Number(count) };
+    // docker's CLI checks the form; the name and a negative count are the engine's (dockerd's) to refuse.
+    const { name, count } = restartFlag(f.restart);
+    out.restart = { Name: name as NonNullable<RunOptions['restart']>['Name'], MaximumRetryCount: count };
   }
   const health = ['health-cmd', 'health-interval', 'health-retries', 'health-start-period', 'health-timeout'] as const;
   if (f['no-healthcheck']) {
@@ -47,20 +47,24 @@ export function policyOptions(f: PolicyFlags): Pick<RunOptions, 'restart' | 'hea
   } else if (health.some((k) => f[k] !== undefined)) {
     let retries: number | undefined;
     if (f['health-retries'] !== undefined) {
-      retries = Number(f['health-retries']);
-      if (!/^-?\d+$/.test(f['health-retries'].trim()))
-        throw flagError(
-          `invalid argument ${JSON.stringify(f['health-retries'])} for "--health-retries" flag: strconv.ParseInt: parsing ${JSON.stringify(f['health-retries'])}: invalid syntax`,
-        );
-      if (retries < 0) throw new EngineError('invalid_argument', '--health-retries cannot be negative');
+      retries = intFlag(f['health-retries'], '--health-retries');
     }
-    out.healthcheck = {
+    const hc = {
       ...(f['health-cmd'] !== undefined ? { Test: ['CMD-SHELL', f['health-cmd']] } : {}),
       ...(f['health-interval'] !== undefined ? { Interval: duration(f['health-interval'], 'health-interval') } : {}),
       ...(f['health-timeout'] !== undefined ? { Timeout: duration(f['health-timeout'], 'health-timeout') } : {}),
       ...(f['health-start-period'] !== undefined ? { StartPeriod: duration(f['health-start-period'], 'health-start-period') } : {}),
       ...(retries !== undefined ? { Retries: retries } : {}),
     };
+    // docker's parse(), in its order: a negative value is refused before the daemon sees it.
+    for (const [k, flag] of [
+      ['Interval', 'interval'],
+      ['Timeout', 'timeout'],
+      ['Retries', 'retries'],
+      ['StartPeriod', 'start-period'],
+    ] as const)
+      if ((hc[k] ?? 0) < 0) throw flagError(`--health-${flag} cannot be negative`);
+    out.healthcheck = hc;
   }
   return out;
 }

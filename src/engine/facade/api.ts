@@ -258,8 +258,8 @@ export interface ImageEngine extends ImagesApi {
    * of one image (an EngineError) is its result; the others go on.
    */
   removeMany(refs: readonly string[], opts?: { force?: boolean; signal?: AbortSignal }): Promise<ImageRemoveReport>;
-  /** `docker image inspect`'s JSON shape. */
-  inspectJson(ref: string): Promise<Record<string, unknown>>;
+  inspectJson(ref: string): Promise<Record<string, unknown>>; // `docker image inspect`'s JSON shape
+  resolveIds(refs: readonly string[]): Promise<Map<string, string>>; // the id each ref names now, as create finds it; none: left out
   /** `docker history`: the config's history, newest first, with each layer's unpacked size. */
   history(ref: string): Promise<ImageHistoryEntry[]>;
   /**

@@ -43,7 +43,8 @@ function nameRegExp(v: string): RegExp {
   }
 }
 
-function ancestorMatches(c: ContainerReport, v: string): boolean {
+/** By name only, when no lookup was made: its reference as created, or an id prefix. */
+function ancestorNamed(c: ContainerReport, v: string): boolean {
   const hex = v.replace(/^sha256:/, '');
   return (
     c.image === v ||
@@ -57,10 +58,14 @@ function ancestorMatches(c: ContainerReport, v: string): boolean {
 /**
  * A predicate for `filters` over the listed containers (`all` is needed to resolve before= and
  * since=, which name a container). Unknown keys and bad values fail with invalid_argument.
+ * `images`: each ancestor= value looked up in the store (ImageEngine.resolveIds): as moby's,
+ * it is the containers of the image it names, by any of its names or its id; one naming no
+ * image matches none. Without it, ancestors match by the reference a container was made from.
  */
 export function containerFilter(
   filters: ReadonlyMap<string, readonly string[]>,
   all: readonly ContainerReport[] = [],
+  images?: ReadonlyMap<string, string>,
 ): (c: ContainerReport) => boolean {
   const checks: ((c: ContainerReport) => boolean)[] = [];
   const pick = (v: string): ContainerReport => {
@@ -94,7 +99,7 @@ export function containerFilter(
         };
         break;
       case 'ancestor':
-        one = ancestorMatches;
+        one = images ? (c, v) => images.get(v) === c.imageId : ancestorNamed;
         break;
       case 'exited':
         for (const v of vals)

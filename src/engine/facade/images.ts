@@ -141,6 +141,11 @@ export class ImageEngineImpl implements ImageEngine {
     return (await inspectImage(store, ref)).docker;
   }
 
+  async resolveIds(refs: readonly string[]): Promise<Map<string, string>> {
+    if (refs.length === 0) return new Map();
+    return (await this.core.store()).resolveIds([...new Set(refs)]);
+  }
+
   async layerFiles(ref: string): Promise<ImageLayerFilesReport> {
     const [store, { imageLayerFiles }] = await Promise.all([this.core.store(), import('../store/layer-tree.js')]);
     const hit = await store.resolveImage(ref);

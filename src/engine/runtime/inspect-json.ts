@@ -2,6 +2,7 @@
 // `dockui inspect NAME` reads the record and answers without loading the runtime (the facade
 // does, when the record is settled; see facade/containers.ts).
 import { join } from 'node:path';
+import { configImage } from '../define.js';
 import { macOf } from '../network/addr.js';
 import { pidAlive } from '../sysx.js';
 import { crypto } from '../util/builtin.js';
@@ -51,7 +52,8 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
       OpenStdin: r.interactive,
       StopSignal: r.stopSignal,
       Labels: r.labels,
-      Image: r.image,
+      // As the create named it, as Docker keeps it (the id this name had then is Image above).
+      Image: configImage(r),
       ...(r.healthcheck ? { Healthcheck: r.healthcheck } : {}),
       ...(x?.ExposedPorts ? { ExposedPorts: Object.fromEntries(x.ExposedPorts.map((k) => [k, {}])) } : {}),
       ...(x?.StopTimeout !== undefined ? { StopTimeout: x.StopTimeout } : {}),

@@ -11,14 +11,15 @@ export const healthDefaults = { interval: 30_000, timeout: 30_000, startPeriod: 
 
 /** A checked policy from the facade's options (already in Docker's shape). */
 export function checkRestartPolicy(p: RestartPolicy | undefined): RestartPolicy | undefined {
-  if (!p || p.Name === '' || p.Name === 'no') return undefined;
-  if (!['always', 'unless-stopped', 'on-failure'].includes(p.Name))
+  if (!p || p.Name === '') return undefined;
+  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(p.Name))
     throw new EngineError('invalid_argument', `invalid restart policy '${p.Name}'`);
   const n = p.MaximumRetryCount ?? 0;
   if (!Number.isInteger(n) || n < 0)
     throw new EngineError('invalid_argument', 'invalid restart policy: maximum retry count cannot be negative');
   if (n && p.Name !== 'on-failure')
     throw new EngineError('invalid_argument', `maximum retry count cannot be used with restart policy '${p.Name}'`);
+  if (p.Name === 'no') return undefined;
   return { Name: p.Name, MaximumRetryCount: n };
 }
 

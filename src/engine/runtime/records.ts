@@ -43,8 +43,14 @@ export interface MountRecord {
 export interface ContainerRecord {
   readonly id: string;
   name: string;
-  /** The normalized reference it was created from. */
+  /** The normalized reference it was created from (an id prefix as given when made from an id). */
   readonly image: string;
+  /**
+   * The image as the create named it ("busybox", "127.0.0.1:5000/x/y", an id prefix, a
+   * name@digest): Docker's Config.Image, which inspect and ps show. Records written before it
+   * was kept have none: `image` stands in (define.ts's configImage()).
+   */
+  readonly imageName?: string;
   /** Config digest ("sha256:<hex>"): the store's gc keeps it while this record exists. */
   readonly imageId: string;
   /** Overlay lower dirs, top layer first. */

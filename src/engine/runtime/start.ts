@@ -134,6 +134,7 @@ export class ContainerStarter extends ContainerCore {
       id,
       name: '',
       image: image.ref,
+      imageName: opts.image,
       imageId: image.id,
       lowerDirs: image.lowerDirs,
       createdAt: new Date().toISOString(),

@@ -32,7 +32,7 @@ import { securePrivateDir } from '../paths.js';
 import { parseReference } from '../util/reference.js';
 import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
 import { hasLayer, layerDir } from './layer-dir.js';
-import { orphanIfUnnamed, Records, type ImageRecord } from './images.js';
+import { orphanIfUnnamed, Records, type ImageRecord, type RecordsFile } from './images.js';
 
 export type { BlobWriter } from './blobs.js';
 export type { ImageRecord } from './images.js';
@@ -332,7 +332,24 @@ class FsStore implements Store {
   }
 
   async resolveImage(refOrId: string): Promise<ResolvedImage> {
+    return this.#resolveIn(await this.records.read(), refOrId);
+  }
+
+  /** The image id each of `refs` names, over one read of the records; those naming none (not found, ambiguous, malformed) are left out. */
+  async resolveIds(refs: readonly string[]): Promise<Map<string, string>> {
     const cur = await this.records.read();
+    const out = new Map<string, string>();
+    for (const ref of refs) {
+      try {
+        out.set(ref, this.#resolveIn(cur, ref).id);
+      } catch (e) {
+        if (!(e instanceof EngineError) || !['not_found', 'invalid_argument'].includes(e.code)) throw e;
+      }
+    }
+    return out;
+  }
+
+  #resolveIn(cur: RecordsFile, refOrId: string): ResolvedImage {
     const all = [
       ...Object.entries(cur.refs).map(([ref, record]) => ({ ref, record })),
       ...Object.values(cur.dangling).map((record) => ({ ref: undefined, record })),

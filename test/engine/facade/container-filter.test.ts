@@ -3,6 +3,7 @@
 // Pure function: the reports are written out here (the CLI and API tests run it on real ones).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { configImage, listedImage, listedImageNames } from '../../../src/engine/define.js';
 import { containerFilter, parseFilterArgs, type ContainerReport } from '../../../src/engine/index.js';
 
 function c(name: string, at: number, extra: Record<string, unknown> = {}): ContainerReport {
@@ -63,5 +64,47 @@ describe('containerFilter', () => {
     assert.throws(() => names(['name=(']), /not a regular expression/);
     assert.throws(() => names(['before=nosuch']), /no such container: nosuch/);
     assert.throws(() => names(['nokey']), /use KEY=VALUE/);
+  });
+  it('ancestor= looked up in the store: the containers of the image a value names, by any name or id (moby)', () => {
+    const busybox = 'sha256:1234abcd' + '0'.repeat(56);
+    // What ImageEngine.resolveIds found: another tag of busybox's image, an id prefix; "gone" names none.
+    const images = new Map([
+      ['mytag', busybox],
+      ['1234', busybox],
+      ['localhost/other:1', 'sha256:9999' + '0'.repeat(60)],
+    ]);
+    const by = (args: string[]) => all.filter(containerFilter(parseFilterArgs(args), all, images)).map((r) => r.name);
+    assert.deepEqual(by(['ancestor=mytag']), ['web', 'db', 'cache']);
+    assert.deepEqual(by(['ancestor=1234']), ['web', 'db', 'cache']);
+    // The name job was made from now names another image: not job's ancestor any more.
+    assert.deepEqual(by(['ancestor=localhost/other:1']), []);
+    assert.deepEqual(by(['ancestor=gone']), []);
+    assert.deepEqual(by(['ancestor=gone', 'ancestor=mytag', 'status=exited']), ['db']);
+  });
+});
+
+describe("a container's image as docker lists it", () => {
+  const id = 'sha256:bfa94387fd1a' + '0'.repeat(52);
+  const made = (imageName: string | undefined) => ({
+    image: 'docker.io/library/busybox:latest',
+    imageId: id,
+    ...(imageName ? { imageName } : {}),
+  });
+  it('Config.Image: the name the create was given; an older record: its reference', () => {
+    assert.equal(configImage(made('busybox')), 'busybox');
+    assert.equal(configImage(made(undefined)), 'docker.io/library/busybox:latest');
+  });
+  it("the list's Image: that name while it names the image, else the image id; an id needs no lookup", () => {
+    const cs = [made('busybox'), made('bb:2'), made(id), made('bfa9'), made(undefined)];
+    assert.deepEqual(listedImageNames(cs), ['busybox', 'bb:2', 'bfa9', 'docker.io/library/busybox:latest']);
+    const ids = new Map([
+      ['busybox', id],
+      ['bfa9', id],
+      ['bb:2', 'sha256:other'],
+    ]);
+    assert.deepEqual(
+      cs.map((c) => listedImage(c, ids)),
+      ['busybox', id, id, 'bfa9', id],
+    );
   });
 });

@@ -202,9 +202,10 @@ describe('bad input leaves nothing behind', () => {
     ['unknown flag', () => ['run', '--bogus', 'x'], /unknown flag: --bogus/],
     ['unknown signal', () => ['kill', '-s', 'SIGNOPE', 'whatever'], /invalid signal: SIGNOPE/],
     ['malformed volume', () => ['run', '-v', 'relative/dir:/x', 'img'], /invalid volume spec/],
-    ['malformed port', () => ['run', '-p', '99999:80', 'img'], /port out of range/],
-    ['malformed port text', () => ['run', '-p', 'a:b:c:d', 'img'], /invalid port spec/],
-    ['bad memory', () => ['run', '-m', 'lots', 'img'], /invalid --memory/],
+    // Refused by the CLI in docker's CLI's words (run-values.ts).
+    ['malformed port', () => ['run', '-p', '99999:80', 'img'], /^dockui: Invalid hostPort: 99999$/],
+    ['malformed port text', () => ['run', '-p', 'a:b:c:d', 'img'], /^dockui: Invalid ip address a:b: address a:b:: too many colons/],
+    ['bad memory', () => ['run', '-m', 'lots', 'img'], /^dockui: invalid argument "lots" for "-m, --memory" flag: invalid size: 'lots'$/],
     ['bad capability', () => ['run', '--cap-add', 'CAP_FLY', 'img'], /unknown capability/],
     ['unknown user', () => ['run', '-u', 'nobody-here', 'BUSYBOX', 'true'], /unable to find user nobody-here/],
     ['missing command', () => ['run', 'BUSYBOX', 'no-such-binary'], /no-such-binary/],
