@@ -330,3 +330,21 @@ export type EngineTopic = keyof EngineEvents;
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+const ipcSysctls = new Set([
+  'kernel.msgmax',
+  'kernel.msgmnb',
+  'kernel.msgmni',
+  'kernel.sem',
+  'kernel.shmall',
+  'kernel.shmmax',
+  'kernel.shmmni',
+  'kernel.shm_rmid_forced',
+]);
+/** The IPC sysctls, fs.mqueue.* and net.* (Docker's namespaced list): the namespace a sysctl belongs to; others are refused. */
+export function namespacedSysctl(key: string): 'ipc' | 'net' | undefined {
+  if (ipcSysctls.has(key)) return 'ipc';
+  if (key.startsWith('fs.mqueue.')) return 'ipc';
+  if (key.startsWith('net.')) return 'net';
+  return undefined;
+}

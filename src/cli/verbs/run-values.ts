@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { flagError } from '../args.js';
+import { namespacedSysctl } from '../../engine/define.js';
 
 /** pflag's refusal of a flag's value. `flag`: its name as pflag shows it ("-m, --memory", "--cpus"). */
 function invalid(value: string, flag: string, why: string): Error {
@@ -169,21 +170,10 @@ export function checkExtraHost(value: string): void {
 }
 
 /** docker's opts.ValidateSysctl: KEY=VALUE with a key of the namespaced ones docker allows. */
-const sysctlNames = new Set([
-  'kernel.msgmax',
-  'kernel.msgmnb',
-  'kernel.msgmni',
-  'kernel.sem',
-  'kernel.shmall',
-  'kernel.shmmax',
-  'kernel.shmmni',
-  'kernel.shm_rmid_forced',
-]);
 export function checkSysctl(value: string): void {
   const parts = value.split('=');
   const key = parts[0]!;
-  if (parts.length < 2 || !(sysctlNames.has(key) || key.startsWith('net.') || key.startsWith('fs.mqueue.')))
-    throw invalid(value, '--sysctl', `sysctl '${value}' is not whitelisted`);
+  if (parts.length < 2 || namespacedSysctl(key) === undefined) throw invalid(value, '--sysctl', `sysctl '${value}' is not whitelisted`);
 }
 
 /** docker's opts.ValidateEnv (-e): a name before any "=". */

@@ -11,6 +11,7 @@ import { sysx } from '../sysx.js';
 import { byteOrder } from './context.js';
 import { isOverlayXattr, overlayOpaqueXattr } from '../util/userns.js';
 import { encodeHeader, endOfArchive, padding, typeFlag, type TarWriteHeader as TarHeader } from '../fsutil/tar.js';
+import { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO } from '../fsutil/file-type.js';
 
 export interface LayerBlob {
   /** sha256 of the uncompressed tar. */
@@ -41,14 +42,6 @@ export interface WriteLayerOptions {
    */
   readonly contentOf?: (rel: string) => Buffer | undefined;
 }
-
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
-const S_IFIFO = 0o010000;
 
 /** Overlay's own attributes never travel in a layer; opaque is expressed as a whiteout file. */
 const skipXattr = isOverlayXattr;

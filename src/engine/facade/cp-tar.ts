@@ -20,15 +20,7 @@ import { join } from 'node:path';
 import { open } from '../util/fsa.js';
 import { encodeHeader, padding, typeFlag, type TypeFlag } from '../fsutil/tar.js';
 import { sysx } from '../sysx.js';
-
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const S_IFIFO = 0o010000;
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
-const S_IFSOCK = 0o140000;
+import { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK } from '../fsutil/file-type.js';
 
 /** Go's os.FileMode of an st_mode, as Docker's X-Docker-Container-Path-Stat carries it. */
 export function goMode(m: number): number {

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { net } from '../util/builtin.js';
 import { isAbsolute, normalize } from 'node:path';
-import { EngineError } from '../define.js';
+import { EngineError, namespacedSysctl } from '../define.js';
 import type { RunOptions } from '../types.js';
 import type { ContainerRecord, MountRecord } from './records.js';
 import { byteSize } from './mount-flag.js';
@@ -166,26 +166,6 @@ function parseDevice(spec: string): DeviceMapping {
       `error gathering device information while adding custom device ${JSON.stringify(host)}: not a device node`,
     );
   return { PathOnHost: host, PathInContainer: ctr, CgroupPermissions: perms };
-}
-
-/** The IPC sysctls, fs.mqueue.* and net.* (Docker's namespaced list). */
-function namespacedSysctl(key: string): 'ipc' | 'net' | undefined {
-  if (
-    [
-      'kernel.msgmax',
-      'kernel.msgmnb',
-      'kernel.msgmni',
-      'kernel.sem',
-      'kernel.shmall',
-      'kernel.shmmax',
-      'kernel.shmmni',
-      'kernel.shm_rmid_forced',
-    ].includes(key)
-  )
-    return 'ipc';
-  if (key.startsWith('fs.mqueue.')) return 'ipc';
-  if (key.startsWith('net.')) return 'net';
-  return undefined;
 }
 
 /** "80", "80/udp", "8000-8002/tcp" → Config.ExposedPorts keys. */
