@@ -228,11 +228,25 @@ describe('compose watch', { timeout: 600_000 }, () => {
       'web recreated',
     );
     await w!.idle();
-    // The web running once the watcher is idle (a save can be heard twice: the second reload may
-    // have replaced the first new container; reading the first one's environ then finds it gone).
-    const web2 = await running('web');
-    assert.notEqual(web2.id, web0.id);
-    assert.match(readFileSync(`/proc/${web2.pid}/environ`, 'utf8'), /(^|\0)MODE=two\0/);
+    // A running web other than the first with the new value (a save can be heard twice, by the raw
+    // event and by chokidar's: a web found running may be on its way out, and a gone process's
+    // environ reads empty — as once in a clean-clone run).
+    const environ = (pid: number | undefined): string => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    await until(
+      async () => {
+        await w!.idle();
+        const webs = await p.containers({ all: false, services: ['web'] });
+        return webs.find((c) => c.id !== web0.id && c.state === 'running' && /(^|\0)MODE=two\0/.test(environ(c.pid)));
+      },
+      20_000,
+      `a running web with MODE=two (reloads so far: ${seen.filter((e) => e.action === 'reload').length})`,
+    );
     assert.ok(seen.some((e) => e.action === 'reload'));
     const other1 = await running('other');
     assert.equal(other1.id, other0.id);
