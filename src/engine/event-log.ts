@@ -46,8 +46,14 @@ export const dockerEventKinds: Readonly<Partial<Record<EngineTopic, readonly [Do
 /** A container's name and image from its record, for the event's attributes (sync: ~2 KB). */
 function containerAttributes(paths: EnginePaths, id: string): Record<string, string> {
   try {
-    const r = JSON.parse(readFileSync(join(paths.root, 'containers', id, 'record.json'), 'utf8')) as { name?: string; image?: string };
-    return { ...(r.image ? { image: r.image } : {}), ...(r.name ? { name: r.name } : {}) };
+    const r = JSON.parse(readFileSync(join(paths.root, 'containers', id, 'record.json'), 'utf8')) as {
+      name?: string;
+      image?: string;
+      imageName?: string;
+    };
+    // docker's event attributes carry Config.Image: the image as the create named it.
+    const image = r.imageName ?? r.image;
+    return { ...(image ? { image } : {}), ...(r.name ? { name: r.name } : {}) };
   } catch {
     return {};
   }

@@ -62,6 +62,15 @@ describe('logs --details', () => {
     assert.equal(cfg.stdout, 'b,a,missing {{.Name}}/x\n');
   });
 
+  it("the tag's {{.ImageName}} is the image as run named it (docker's Config.Image)", async () => {
+    const r = await cli(['run', '--name', 'hab-imgname', '--log-opt', 'tag={{.ImageName}}', image, 'echo', 'x']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = await cli(['logs', '--details', 'hab-imgname']);
+    await cli(['rm', 'hab-imgname']);
+    // $image has no tag: the tag holds none either (it held the resolved name with ":latest").
+    assert.equal(d.stdout, `tag=${encodeURIComponent(image)} x\n`);
+  });
+
   it('a bad tag template or log option is refused before anything is made', async () => {
     const [tag, opt] = await Promise.all([
       cli(['run', '--name', 'hab-bad', '--log-opt', 'tag={{.Bad}}', image, 'true']),

@@ -10,6 +10,7 @@ export interface LogAttrSource {
   readonly id: string;
   readonly name: string;
   readonly image: string;
+  readonly imageName?: string;
   readonly imageId: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly env: readonly string[];
@@ -31,7 +32,7 @@ function tagOf(template: string, c: LogAttrSource): string {
     Name: c.name,
     ImageID: c.imageId.replace(/^sha256:/, '').slice(0, 12),
     ImageFullID: c.imageId,
-    ImageName: c.image,
+    ImageName: c.imageName ?? c.image, // Config.Image, as docker's logger.Info has it
     DaemonName: 'docker',
   };
   return template.replace(/\{\{\s*\.(\w+)\s*\}\}|\{\{/g, (m, f: string | undefined) => {
