@@ -157,6 +157,18 @@ export function encodeHeader(h: TarWriteHeader): Buffer {
   const linkname = h.linkname ?? '';
   const uname = h.uname ?? '';
   const gname = h.gname ?? '';
+  const fields = {
+    linkname,
+    mode: h.mode,
+    uid: h.uid,
+    gid: h.gid,
+    size: h.size,
+    mtime: h.mtime,
+    type: h.type,
+    uname,
+    gname,
+    dev: [h.devmajor ?? 0, h.devminor ?? 0] as const,
+  };
   // Most entries (a layer's files): every field fits a ustar block as it is.
   if (
     h.name.length <= 100 &&
@@ -174,20 +186,7 @@ export function encodeHeader(h: TarWriteHeader): Buffer {
     isAscii(uname) &&
     isAscii(gname)
   )
-    return ustarBlock({
-      name: h.name,
-      prefix: '',
-      linkname,
-      mode: h.mode,
-      uid: h.uid,
-      gid: h.gid,
-      size: h.size,
-      mtime: h.mtime,
-      type: h.type,
-      uname,
-      gname,
-      dev: [h.devmajor ?? 0, h.devminor ?? 0],
-    });
+    return ustarBlock({ ...fields, name: h.name, prefix: '' });
   const recs = new Map<string, string | Buffer>();
   const split = splitUstar(h.name);
   if (!isAscii(h.name) || Buffer.byteLength(h.name) > 100) recs.set('path', h.name);
@@ -199,18 +198,6 @@ export function encodeHeader(h: TarWriteHeader): Buffer {
   if (h.gid > maxOctal(7)) recs.set('gid', String(h.gid));
   if (h.mtime < 0 || h.mtime > maxOctal(11)) recs.set('mtime', String(h.mtime));
   if (h.xattrs) for (const [k, v] of h.xattrs) recs.set(`SCHILY.xattr.${k}`, v);
-  const fields = {
-    linkname,
-    mode: h.mode,
-    uid: h.uid,
-    gid: h.gid,
-    size: h.size,
-    mtime: h.mtime,
-    type: h.type,
-    uname,
-    gname,
-    dev: [h.devmajor ?? 0, h.devminor ?? 0] as const,
-  };
   // A path too long for the name field alone but split into prefix and name needs no pax.
   if (split && [...recs.keys()].every((k) => k === 'path')) return ustarBlock({ ...fields, name: split[1], prefix: split[0] });
   const body = Buffer.concat(
