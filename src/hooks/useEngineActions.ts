@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { EngineError, type ContainerSummary } from '../engine/define.js';
+import { EngineError, type ContainerSummary, type ImageSummary } from '../engine/define.js';
 import type { Engine, RunOptions } from '../engine/types.js';
 import { useEngine } from './EngineProvider.js';
 import { engineExtras } from './engine-extras.js';
@@ -24,6 +24,8 @@ export interface EngineActions {
   removeNetwork(name: string): Promise<void>;
   /** Stopped containers, then the dangling images no container uses any more. */
   prune(): Promise<{ readonly containers: number; readonly images: number; readonly bytesFreed: number }>;
+  /** The containers and images listed anew (a prune's preview must not work from a list a poll behind). */
+  currentLists(): Promise<{ readonly containers: readonly ContainerSummary[]; readonly images: readonly ImageSummary[] }>;
 }
 
 /** How long after a run a container that exits still counts as having failed to start. */
@@ -80,6 +82,10 @@ export function useEngineActions(): EngineActions {
         const containers = await e.containers.prune();
         const images = await e.images.prune();
         return { containers: containers.length, images: images.imagesRemoved.length, bytesFreed: images.bytesFreed };
+      },
+      currentLists: async () => {
+        await Promise.all([e.containers.refresh(), e.images.refresh()]);
+        return { containers: e.containers.getSnapshot(), images: e.images.getSnapshot() };
       },
     }),
     [e, runtimeProblem],

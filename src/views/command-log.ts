@@ -128,6 +128,7 @@ export function recordActions(a: EngineActions, log: CommandLog, name: (id: stri
       log.record(runCommandLine(opts), p, (c) => (c.state === 'exited' ? `exited with code ${c.exitCode ?? '?'}` : undefined));
       return p;
     },
+    currentLists: () => a.currentLists(), // a read: nothing to record
     execShellCommand: (id) => {
       log.record(cli('exec', '-it', name(id), 'sh'));
       return a.execShellCommand(id);

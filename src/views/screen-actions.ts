@@ -154,9 +154,16 @@ export function runAction(ctx: ScreenContext, id: ActionId, st: AppState): void 
       );
       return;
     case 'app.prune': {
-      const message = pruneMessage(prunePreview(ctx.containers, ctx.images));
-      if (!message) ctx.setStatus({ kind: 'info', text: 'nothing to prune: no stopped containers, no dangling images' });
-      else ctx.dispatch({ type: 'openModal', modal: { kind: 'confirm', title: 'Prune', message, intent: { type: 'prune' } } });
+      // From the lists as they are now: the ones on screen can be a poll behind (an image a
+      // rebuild just left without a name, a container that just stopped).
+      void ctx.actions.currentLists().then(
+        (now) => {
+          const message = pruneMessage(prunePreview(now.containers, now.images));
+          if (!message) ctx.setStatus({ kind: 'info', text: 'nothing to prune: no stopped containers, no dangling images' });
+          else ctx.dispatch({ type: 'openModal', modal: { kind: 'confirm', title: 'Prune', message, intent: { type: 'prune' } } });
+        },
+        (e: unknown) => ctx.setStatus({ kind: 'error', text: `prune: ${formatError(e)}` }),
+      );
       return;
     }
     case 'app.filter':
