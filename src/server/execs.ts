@@ -391,7 +391,7 @@ export class Execs {
     let timer: NodeJS.Timeout | undefined;
     const ready = await Promise.race([
       e.ready.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), resizeWaitMs))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), resizeWaitMs).unref())),
     ]);
     clearTimeout(timer);
     if (!ready) {

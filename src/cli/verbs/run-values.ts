@@ -7,7 +7,8 @@
 // source) is left to the engine, whose refusal a create reports with exit 1, as docker's does.
 // Pure: go-units, go-connections/nat and docker's opts ported, no I/O but a seccomp file's read.
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { createRequire } from 'node:module';
+import type * as Net from 'node:net';
 import { flagError } from '../args.js';
 import { namespacedSysctl } from '../../engine/define.js';
 
@@ -140,7 +141,9 @@ export function checkUlimit(value: string): void {
 }
 
 /** Go's net.ParseIP (no zone), and docker's ValidateIPAddress of a value with spaces around. */
-const parsesAsIp = (s: string) => isIP(s) !== 0 && !s.includes('%');
+// node:net costs 1–3 ms to load and `create` without an address flag never needs it.
+let net: typeof Net | undefined;
+const parsesAsIp = (s: string) => (net ??= createRequire(import.meta.url)('node:net') as typeof Net).isIP(s) !== 0 && !s.includes('%');
 
 /** docker's opts.ValidateIPAddress (--dns): the address, trimmed. */
 export function dnsFlag(value: string): string {
