@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the whole suite with Node's own test runner (TypeScript through tsx).
+// Runs the whole suite with Node's own test runner: the test files and the sources they import
+// bundled by esbuild first (scripts/bundle-tests.mjs), or through tsx with DOCKUI_TEST_TSX=1.
 // Global set-up: the fixture registries (plain, basic auth, bearer token) on loopback,
 // seeded once; tests find them through DOCKUI_TEST_REGISTRY{,_AUTH,_TOKEN}.
 // Usage: node scripts/run-tests.mjs [FILE|DIR ...]
@@ -8,9 +9,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The runner half: run-tests.mjs starts itself again under tsx with --run-files, and that process
-// hands the files to node:test's run() in the order given (each file's process takes its execArgv,
-// tsx among them). `node --test FILE...` would sort them by path first.
+// The runner half: run-tests.mjs starts itself again with --run-files, and that process
+// hands the files to node:test's run() in the order given (each file's process takes its execArgv:
+// --enable-source-maps, or tsx). `node --test FILE...` would sort them by path first.
 async function runFiles(args) {
   const { run } = await import('node:test');
   const reporters = await import('node:test/reporters');
@@ -132,11 +133,20 @@ async function main() {
     return i === -1 ? slowFirst.length : i;
   };
   files.sort((a, b) => rank(a) - rank(b)); // stable: ties keep the path order
+  // Plain JavaScript in each file's process: tsx cost every file ~0.4–0.6 s of CPU (its loader
+  // thread, a transform per module) against ~0.15 s for the bundle, and a 170-file suite on two
+  // cores is CPU-bound. Stack traces point at the sources (--enable-source-maps).
+  const tsx = process.env.DOCKUI_TEST_TSX === '1';
+  let toRun = files;
+  if (!tsx) {
+    const { bundleTests } = await import('./bundle-tests.mjs');
+    toRun = await bundleTests(top, files);
+  }
   // DOCKUI_TEST_TIMES=FILE: each test file's process appends its wall time (seconds), path and start (epoch s) to FILE.
   const times = process.env.DOCKUI_TEST_TIMES
     ? [
         `--import=data:text/javascript,${encodeURIComponent(
-          `import{appendFileSync}from'node:fs';const f=process.argv[1]??'';if(/\\.test\\.tsx?$/.test(f))process.on('exit',()=>{const u=process.uptime();appendFileSync(${JSON.stringify(process.env.DOCKUI_TEST_TIMES)},u.toFixed(1)+' '+f+' '+(Date.now()/1000-u).toFixed(1)+'\\n')});`,
+          `import{appendFileSync}from'node:fs';const f=(process.argv[1]??'').replace('/.test-build/','/');if(/\\.test\\.(tsx?|mjs)$/.test(f))process.on('exit',()=>{const u=process.uptime();appendFileSync(${JSON.stringify(process.env.DOCKUI_TEST_TIMES)},u.toFixed(1)+' '+f+' '+(Date.now()/1000-u).toFixed(1)+'\\n')});`,
         )}`,
       ]
     : [];
@@ -146,7 +156,16 @@ async function main() {
   const timeout = nodeOpts.some((a) => a.startsWith('--test-timeout')) ? [] : ['--test-timeout=600000'];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...times, fileURLToPath(import.meta.url), '--run-files', '--test-concurrency=2', ...timeout, ...nodeOpts, ...files],
+    [
+      ...(tsx ? ['--import', 'tsx'] : ['--enable-source-maps']),
+      ...times,
+      fileURLToPath(import.meta.url),
+      '--run-files',
+      '--test-concurrency=2',
+      ...timeout,
+      ...nodeOpts,
+      ...toRun,
+    ],
     {
       stdio: 'inherit',
       cwd: top,
