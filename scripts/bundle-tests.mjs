@@ -5,7 +5,8 @@
 // Packages stay external (resolved from node_modules as before); import.meta.url, .dirname and
 // .filename keep naming the source file, so paths a test or a source module works out from its
 // own place (fixtures, src/cli/stdio.ts, createRequire) are the ones tsx gave.
-// Usage (from run-tests.mjs): bundleTests(top, files) → the bundled path of each file, in order.
+// Usage (from run-tests.mjs): bundleTests(top, files) → the bundled path of each file, in order;
+// the scripts below are bundled too, for the tests that start them.
 import { readFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -13,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 export const outDir = '.test-build';
+/** Scripts the tests start in a process of their own (test/helpers/env.ts, scriptArgv). */
+export const scripts = ['test/views/support/fake-tui.ts', 'test/views/support/perf-run.ts'];
 
 /** Rewrites import.meta.{url,dirname,filename} of each of our TypeScript files to its own place. */
 const ownPlace = {
@@ -37,7 +40,7 @@ export async function bundleTests(top, files) {
   rmSync(out, { recursive: true, force: true });
   await build({
     absWorkingDir: top,
-    entryPoints: files.map((f) => ({ in: f, out: relative(top, f).replace(/\.tsx?$/, '') })),
+    entryPoints: [...files, ...scripts.map((f) => join(top, f))].map((f) => ({ in: f, out: relative(top, f).replace(/\.tsx?$/, '') })),
     outdir: out,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -141,6 +141,7 @@ async function main() {
   if (!tsx) {
     const { bundleTests } = await import('./bundle-tests.mjs');
     toRun = await bundleTests(top, files);
+    process.env.DOCKUI_TEST_BUNDLES = join(top, '.test-build');
   }
   // DOCKUI_TEST_TIMES=FILE: each test file's process appends its wall time (seconds), path and start (epoch s) to FILE.
   const times = process.env.DOCKUI_TEST_TIMES

@@ -6,12 +6,11 @@
 // list, work per log line) fails it even on a loaded 2-core machine.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { scriptArgv } from '../helpers/env.js';
 import { it } from 'node:test';
 
 it('redraws a key press within 100 ms (median) under a log flood', () => {
-  const script = fileURLToPath(new URL('./support/perf-run.ts', import.meta.url));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+  const out = execFileSync(process.execPath, scriptArgv('test/views/support/perf-run.ts'), {
     env: { ...process.env, NODE_ENV: 'production', NODE_NO_WARNINGS: '1' },
     encoding: 'utf8',
     timeout: 90_000,

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { repoRoot } from '../helpers/env.js';
+import { repoRoot, scriptArgv } from '../helpers/env.js';
 import { TmuxSession } from '../e2e/tmux.js';
 
 let s: TmuxSession | undefined;
@@ -16,7 +16,7 @@ afterEach(() => s?.close());
 
 function startTui(opts: { env?: Record<string, string>; columns?: number; rows?: number } = {}): TmuxSession {
   s = TmuxSession.start({
-    command: 'echo BEFORE-THE-UI; node --import tsx test/views/support/fake-tui.ts; echo "EXIT=$?"; read keep_the_pane_alive',
+    command: `echo BEFORE-THE-UI; node ${scriptArgv('test/views/support/fake-tui.ts').join(' ')}; echo "EXIT=$?"; read keep_the_pane_alive`,
     cwd: repoRoot,
     columns: opts.columns ?? 80,
     rows: opts.rows ?? 24,
