@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = process.env.DOCKUI_FIXTURES ?? resolve(repoRoot, '../shared/fixtures');
 export const dockuiBin = join(repoRoot, 'bin/dockui.js');
+const dockuiCjs = join(repoRoot, 'bin/dockui.cjs');
 
 /**
  * What follows `node` to run one of the tests' TypeScript scripts (REL from the repository's top,
@@ -53,8 +54,10 @@ export function runCli(
   opts: { root: string; input?: string; env?: Record<string, string>; timeoutMs?: number; home?: string },
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    // `--`: Node must not read dockui's arguments as its own (Node 20 reads --env-file anywhere).
-    const child = spawn(process.execPath, ['--', dockuiBin, ...args], {
+    // What the launcher (bin/dockui.js, a sh line) runs: Node on bin/dockui.cjs, `--` so that
+    // Node does not read dockui's arguments as its own (Node 20 reads --env-file anywhere). Not
+    // `node bin/dockui.js`: that starts the ES module loader first (~10 ms of CPU per command).
+    const child = spawn(process.execPath, ['--', dockuiCjs, ...args], {
       env: {
         ...process.env,
         DOCKUI_ROOT: opts.root,
