@@ -8,7 +8,7 @@
 // Usage (from run-tests.mjs): bundleTests(top, files) → the bundled path of each file, in order;
 // the scripts below are bundled too, for the tests that start them.
 import { readFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -16,6 +16,14 @@ import { build } from 'esbuild';
 export const outDir = '.test-build';
 /** Scripts the tests start in a process of their own (test/helpers/env.ts, scriptArgv). */
 export const scripts = ['test/views/support/fake-tui.ts', 'test/views/support/perf-run.ts'];
+
+/**
+ * Modules whose side effects must come before any package loads: test-env.ts sets FORCE_COLOR
+ * for chalk, which reads it once, as it loads. In a bundle the packages' imports are hoisted
+ * above the bundled modules' code, so a file that reaches one of these is run through a wrapper
+ * that imports the prelude's own bundle first (ES modules evaluate their imports in order).
+ */
+export const preludes = ['test/views/support/test-env.ts'];
 
 /** Rewrites import.meta.{url,dirname,filename} of each of our TypeScript files to its own place. */
 const ownPlace = {
@@ -38,9 +46,11 @@ const ownPlace = {
 export async function bundleTests(top, files) {
   const out = join(top, outDir);
   rmSync(out, { recursive: true, force: true });
-  await build({
+  const entries = [...files, ...[...scripts, ...preludes].map((f) => join(top, f))];
+  const { metafile } = await build({
     absWorkingDir: top,
-    entryPoints: [...files, ...scripts.map((f) => join(top, f))].map((f) => ({ in: f, out: relative(top, f).replace(/\.tsx?$/, '') })),
+    entryPoints: entries.map((f) => ({ in: f, out: relative(top, f).replace(/\.tsx?$/, '') })),
+    metafile: true,
     outdir: out,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -54,5 +64,31 @@ export async function bundleTests(top, files) {
     plugins: [ownPlace],
     logLevel: 'warning',
   });
+  withPreludes(top, metafile);
   return files.map((f) => join(out, relative(top, f).replace(/\.tsx?$/, '.mjs')));
+}
+
+/** Puts a wrapper in place of each entry whose bundle reaches a prelude (see `preludes`). */
+function withPreludes(top, metafile) {
+  const outputs = metafile.outputs;
+  const holds = new Map(); // output → does it, or a chunk it imports, hold a prelude?
+  const reaches = (out) => {
+    if (holds.has(out)) return holds.get(out);
+    holds.set(out, false);
+    const o = outputs[out];
+    const found =
+      Object.keys(o.inputs).some((i) => preludes.includes(i)) ||
+      o.imports.some((i) => !i.external && i.kind === 'import-statement' && reaches(i.path));
+    holds.set(out, found);
+    return found;
+  };
+  for (const [out, o] of Object.entries(outputs)) {
+    if (!o.entryPoint || preludes.includes(o.entryPoint) || !reaches(out)) continue;
+    const file = join(top, out);
+    const body = file.replace(/\.mjs$/, '.body.mjs');
+    renameSync(file, body); // its source map comment names FILE.map, which stays where it is
+    const rel = (p) => './' + relative(dirname(file), p);
+    const imports = preludes.map((p) => join(top, outDir, p.replace(/\.tsx?$/, '.mjs'))).concat(body);
+    writeFileSync(file, imports.map((p) => `import ${JSON.stringify(rel(p))};\n`).join(''));
+  }
 }

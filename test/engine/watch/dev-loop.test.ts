@@ -121,14 +121,20 @@ describe('dev loop on the example app', { timeout: 180_000 }, () => {
     const before = builds(loop.getSnapshot());
     const df = join(app, 'Dockerfile');
     const base = readFileSync(df, 'utf8');
+    // A gap between two saves longer than the burst's quiet time (250 ms) ends the burst, and may
+    // rightly cost a build more: on a loaded host a 45 ms timer has fired 300 ms late. Counted.
+    let stalls = 0;
+    let last = performance.now();
     for (let i = 0; i < 20; i++) {
       writeFileSync(df, base.replace('EXPOSE 8080', `ENV SAVE=${i}\nEXPOSE 8080`));
+      if (performance.now() - last > 250) stalls++;
+      last = performance.now();
       await new Promise((r) => setTimeout(r, 45));
     }
     await new Promise((r) => setTimeout(r, 400));
     await loop.idle();
     const started = builds(loop.getSnapshot()) - before;
-    assert.ok(started >= 1 && started <= 2, `builds: ${started}`);
+    assert.ok(started >= 1 && started <= 2 + stalls, `builds: ${started} (saves more than 250 ms apart: ${stalls})`);
     assert.equal(loop.getSnapshot().history[0]?.ok, true);
   });
   it('reopened on the folder, adopts the container the last session left running, and rebuilds over it', async () => {
