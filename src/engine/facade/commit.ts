@@ -186,7 +186,7 @@ export async function commitContainer(store: Store, rt: Containers, idOrName: st
     config.created = created;
     if (opts.author) config.author = opts.author;
     const tag = ref?.toString();
-    const { id } = await writeImage(store, config, layers, tag ? [tag] : []);
+    const { id } = await writeImage(store, config, layers, tag ? [tag] : [], resolved.id);
     return { id, ...(tag ? { reference: tag } : {}) };
   } finally {
     rmSync(copy, { recursive: true, force: true });
