@@ -71,7 +71,7 @@ export async function list(engine: DockuiEngine, q: URLSearchParams, res: Server
   const all = qBool(q, 'all') || (filters.get('status')?.some((s) => s !== 'running' && s !== 'paused') ?? false);
   let rows = await engine.containers.list({ all });
   const named = filters.has('before') || filters.has('since') ? (all ? rows : await engine.containers.list({ all: true })) : [];
-  const ancestors = await engine.images.resolveIds(filters.get('ancestor') ?? []);
+  const ancestors = await engine.images.ancestorIds(filters.get('ancestor') ?? []);
   if (filters.size) rows = rows.filter(containerFilter(filters, named, ancestors));
   const limit = qInt(q, 'limit');
   if (limit !== undefined && limit > 0) rows = rows.slice(0, limit);

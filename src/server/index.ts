@@ -12,7 +12,7 @@ import { API_VERSION, HttpError, MAX_JSON_BODY, MIN_API_VERSION, noContent, read
 import { ContainerRoutes, list as listContainers } from './containers.js';
 import * as images from './images.js';
 import { Execs } from './execs.js';
-import { attach, hijack, logs, responseSink } from './streams.js';
+import { attach, hijack, logs, plainStreamSink } from './streams.js';
 import * as system from './system.js';
 import * as networks from './networks.js';
 
@@ -82,7 +82,9 @@ class Router {
       if (!res) throw new HttpError(400, `${method} ${path} cannot be upgraded`);
       return res;
     };
-    const open = () => (raw ? hijack(req, raw) : responseSink(need()));
+    // attach and exec start hijack the connection, upgraded or not, as dockerd does; exec's
+    // stream carries dockerd's version headers, attach's does not (both checked against 20.10).
+    const open = (extra: Record<string, string> = {}) => (raw ? hijack(req, raw, extra) : plainStreamSink(need(), extra));
 
     if (path === '/_ping') {
       const r = need();
@@ -136,7 +138,12 @@ class Router {
       if (m[2] === 'resize' && method === 'POST') return (await this.execs.resize(id, q), noContent(need(), 200));
       if (m[2] === 'start' && method === 'POST') {
         const body = raw ? await readJsonFrom(req, raw) : await readJson(req);
-        return this.execs.start(id, body, open, () => noContent(need(), 200));
+        return this.execs.start(
+          id,
+          body,
+          () => open(system.streamHeaders()),
+          () => noContent(need(), 200),
+        );
       }
     }
 

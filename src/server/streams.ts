@@ -31,16 +31,38 @@ export function responseSink(res: ServerResponse): Sink {
   return { write: (b) => res.write(b), end: () => res.end(), closed: ac.signal };
 }
 
-/** Answers an upgrade (or a plain hijack) and hands the raw socket over. */
-export function hijack(req: IncomingMessage, socket: Duplex): Sink & { socket: Duplex } {
+const headerLines = (extra: Record<string, string>) =>
+  Object.entries(extra)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+
+/**
+ * A stream on a request that asked for no upgrade, as dockerd answers one (it hijacks the
+ * connection all the same): "200 OK", Content-Type and `extra` only — no Date, no
+ * Transfer-Encoding (the bytes as they come, not chunked), no Connection, no keep-alive — and
+ * the connection closed when the stream ends.
+ */
+export function plainStreamSink(res: ServerResponse, extra: Record<string, string> = {}): Sink {
+  const ac = new AbortController();
+  res.on('close', () => ac.abort());
+  res.sendDate = false;
+  // Removed before the head goes out: Node then sends none of them and ends the body by closing.
+  for (const h of ['Connection', 'Transfer-Encoding', 'Content-Length']) res.removeHeader(h);
+  res.writeHead(200, { 'Content-Type': RAW, ...extra });
+  res.flushHeaders();
+  return { write: (b) => res.write(b), end: () => res.end(), closed: ac.signal };
+}
+
+/** Answers an upgrade (or a plain hijack) and hands the raw socket over; `extra` headers follow dockerd's. */
+export function hijack(req: IncomingMessage, socket: Duplex, extra: Record<string, string> = {}): Sink & { socket: Duplex } {
   const ac = new AbortController();
   socket.on('close', () => ac.abort());
   socket.on('error', () => ac.abort());
   const upgrade = /upgrade/i.test(String(req.headers.connection ?? '')) && req.headers.upgrade !== undefined;
   socket.write(
     upgrade
-      ? `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${RAW}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`
-      : `HTTP/1.1 200 OK\r\nContent-Type: ${RAW}\r\n\r\n`,
+      ? `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${RAW}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n${headerLines(extra)}\r\n`
+      : `HTTP/1.1 200 OK\r\nContent-Type: ${RAW}\r\n${headerLines(extra)}\r\n`,
   );
   return {
     socket,

@@ -22,6 +22,15 @@ export function pingHeaders(): Record<string, string> {
   };
 }
 
+/**
+ * The headers dockerd's version middleware puts on every reply, which its exec start copies
+ * onto the hijacked stream after its own (its attach does not): in dockerd's order and case.
+ */
+export function streamHeaders(): Record<string, string> {
+  const h = pingHeaders();
+  return { 'Api-Version': h['API-Version']!, 'Docker-Experimental': h['Docker-Experimental']!, Ostype: h.OSType!, Server: h.Server! };
+}
+
 export function version(res: ServerResponse): void {
   const details = {
     ApiVersion: API_VERSION,

@@ -24,7 +24,12 @@ import { registry } from '../helpers/env.js';
 import { cleanupService, raw, startService, type TestService } from './service.js';
 
 /** POST /exec/{id}/start upgraded, read to the stream's end: the reply's head and the bytes after it. */
-function startOnStream(socket: string, id: string, body: unknown): Promise<{ head: string; data: Buffer }> {
+function startOnStream(socket: string, id: string, body: unknown, upgrade = true): Promise<{ head: string; data: Buffer }> {
+  return postOnStream(socket, `/v1.41/exec/${id}/start`, JSON.stringify(body), upgrade);
+}
+
+/** A POST on a connection of its own, read until the server closes it: the reply's head and the bytes after it. */
+function postOnStream(socket: string, path: string, text: string, upgrade: boolean): Promise<{ head: string; data: Buffer }> {
   return new Promise((resolve, reject) => {
     const sock = connect(socket);
     const parts: Buffer[] = [];
@@ -35,10 +40,9 @@ function startOnStream(socket: string, id: string, body: unknown): Promise<{ hea
       const at = all.indexOf('\r\n\r\n');
       resolve({ head: all.subarray(0, at).toString(), data: all.subarray(at + 4) });
     });
-    const text = JSON.stringify(body);
     sock.write(
-      `POST /v1.41/exec/${id}/start HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nConnection: Upgrade\r\n` +
-        `Upgrade: tcp\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+      `POST ${path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n` +
+        `${upgrade ? 'Connection: Upgrade\r\nUpgrade: tcp\r\n' : ''}Content-Length: ${text.length}\r\n\r\n${text}`,
     );
   });
 }
@@ -160,6 +164,63 @@ describe('API: exec start and resize, as dockerd 20.10 answers them', () => {
       [2, 'err\n'],
     ]);
     assert.deepEqual(await state(id), { Running: false, ExitCode: 4, Pid: st.Pid });
+  });
+
+  // dockerd hijacks the connection without an upgrade too: "200 OK", its Content-Type and the
+  // version headers it copies (Api-Version, Docker-Experimental, Ostype, Server), no Date, no
+  // Transfer-Encoding (the stream's bytes as they come, not chunked), closed at the end. (It
+  // said the same with a TTY, and with the upgrade: "101 UPGRADED", Connection and Upgrade first.)
+  const streamHead = (status: string) =>
+    [status, 'Content-Type: application/vnd.docker.raw-stream', 'Api-Version: 1.41', 'Docker-Experimental: false', 'Ostype: linux'].join(
+      '\r\n',
+    );
+  it("on its stream without an upgrade: dockerd's 200 head, the raw stream (not chunked), closed at its end", async () => {
+    const id = await create({ Cmd: ['sh', '-c', 'echo out; sleep 0.3; echo err >&2'], Tty: false });
+    const { head, data } = await startOnStream(s.socket, id, { Detach: false, Tty: false }, false);
+    assert.equal(head.replace(/\r\nServer: [^\r]*$/, ''), streamHead('HTTP/1.1 200 OK'));
+    assert.match(head, /\r\nServer: \S+$/);
+    assert.deepEqual(frames(data), [
+      [1, 'out\n'],
+      [2, 'err\n'],
+    ]);
+    const tty = await create({ Cmd: ['sh', '-c', 'echo out; echo err >&2'], Tty: true });
+    const t = await startOnStream(s.socket, tty, { Detach: false, Tty: true }, false);
+    assert.equal(t.head.replace(/\r\nServer: [^\r]*$/, ''), streamHead('HTTP/1.1 200 OK'));
+    assert.equal(t.data.toString(), 'out\r\nerr\r\n');
+    const up = await startOnStream(s.socket, await create({ Cmd: ['true'] }), { Detach: false }, true);
+    assert.equal(
+      up.head.replace(/\r\nServer: [^\r]*$/, ''),
+      streamHead('HTTP/1.1 101 UPGRADED').replace('raw-stream', 'raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp'),
+    );
+  });
+
+  it("attach without an upgrade: dockerd's bare 200 head (Content-Type only), the raw stream, closed at the end", async () => {
+    const image = `${registry()}/fixture/busybox`;
+    for (const tty of [false, true]) {
+      const name = `api-attach-plain-${tty}`;
+      const c = await s.docker([
+        'create',
+        ...(tty ? ['-t'] : []),
+        '--name',
+        name,
+        image,
+        'sh',
+        '-c',
+        'sleep 0.5; echo out; sleep 0.3; echo err >&2',
+      ]);
+      assert.equal(c.code, 0, c.stderr);
+      const attached = postOnStream(s.socket, `/v1.41/containers/${name}/attach?stream=1&stdout=1&stderr=1`, '', false);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal((await s.docker(['start', name])).code, 0);
+      const { head, data } = await attached;
+      assert.equal(head, 'HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream');
+      if (tty) assert.equal(data.toString(), 'out\r\nerr\r\n');
+      else
+        assert.deepEqual(frames(data), [
+          [1, 'out\n'],
+          [2, 'err\n'],
+        ]);
+    }
   });
 
   it("a second start: 409 in dockerd's words, on the stream when not detached", async () => {

@@ -47,14 +47,14 @@ export function run(
 }
 
 /** Starts `dockui system service --time SECONDS unix://ROOT/docker.sock` and waits for the socket. */
-export async function startService(opts: { idleSeconds?: number; root?: string } = {}): Promise<TestService> {
+export async function startService(opts: { idleSeconds?: number; root?: string; env?: Record<string, string> } = {}): Promise<TestService> {
   const root = opts.root ?? mkdtempSync('/var/tmp/dockui-api16-test-');
   const socket = join(root, 'docker.sock');
   const proc = spawn(
     process.execPath,
     ['--', dockuiBin, 'system', 'service', '--time', String(opts.idleSeconds ?? 0), `unix://${socket}`],
     {
-      env: { ...process.env, DOCKUI_ROOT: root },
+      env: { ...process.env, DOCKUI_ROOT: root, ...opts.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

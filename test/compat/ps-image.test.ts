@@ -1,7 +1,8 @@
 // A container's image as docker shows it (checked on docker 20.10): inspect's Config.Image is the
 // name the create was given, as typed; ps's IMAGE is that name while it still names the
 // container's image, else the image's id (dockerd's list), shortened as the docker CLI does; the
-// ancestor filter finds an image's containers by any of its names. Through the real CLI on
+// ancestor filter finds an image's containers by any of its names, and those of the images built
+// on it. Through the real CLI on
 // containers made from the fixture registry's busybox (created, not started: fast).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -121,6 +122,45 @@ describe('the image a container was made from, as docker shows it', () => {
     } finally {
       await cli(['rm', '-f', 'by-gone']);
       await cli(['tag', image, 'psimage-other:v1']);
+    }
+  });
+
+  // dockerd 20.10 (`docker ps -a --filter ancestor=V`) on busybox, cp2child (built FROM it),
+  // cp2grand (FROM cp2child) and a commit of a busybox container: busybox's name, name:tag,
+  // name@digest, id, short id and "sha256:" prefix each gave the containers of all four; cp2child
+  // gave cp2child's and cp2grand's; "busybox" (not this image's name) and an unknown name none.
+  it('ancestor= also finds the containers of the images built on it: a build FROM it and its builds, a commit', async () => {
+    const ctx = join(t.root, 'ctx-child');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${image}\nRUN echo a > /a\n`);
+    await ok(['build', '-q', '-t', 'psimage-child', ctx]);
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM psimage-child\nRUN echo b > /b\n');
+    await ok(['build', '-q', '-t', 'psimage-grand', ctx]);
+    await ok(['commit', 'by-name', 'psimage-commit']);
+    const made = ['anc-child', 'anc-grand', 'anc-commit', 'anc-web'];
+    for (const [i, img] of ['psimage-child', 'psimage-grand', 'psimage-commit', web].entries())
+      await ok(['create', '--name', made[i]!, img, 'true']);
+    try {
+      const of = async (v: string) =>
+        (await ok(['ps', '-a', '--filter', `ancestor=${v}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort();
+      const family = [...names, 'anc-child', 'anc-commit', 'anc-grand'].sort();
+      for (const v of [image, `${image}:latest`, digest, id, id.slice(7), id.slice(7, 19), id.slice(0, 19)])
+        assert.deepEqual(await of(v), family, v);
+      assert.deepEqual(await of('psimage-child'), ['anc-child', 'anc-grand']);
+      assert.deepEqual(await of('psimage-grand'), ['anc-grand']);
+      assert.deepEqual(await of('psimage-commit'), ['anc-commit']);
+      assert.deepEqual(await of('busybox'), []);
+      // Values are alternatives, as docker's.
+      assert.deepEqual(
+        (await ok(['ps', '-a', '--filter', 'ancestor=psimage-grand', '--filter', `ancestor=${web}`, '--format', '{{.Names}}']))
+          .split('\n')
+          .filter(Boolean)
+          .sort(),
+        ['anc-grand', 'anc-web'],
+      );
+    } finally {
+      await cli(['rm', '-f', ...made]);
     }
   });
 

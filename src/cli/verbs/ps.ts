@@ -73,7 +73,7 @@ export const verb = defineVerb({
     let recs = await ctx.engine.containers.list({ all });
     const named = filters.has('before') || filters.has('since') ? (all ? recs : await ctx.engine.containers.list({ all: true })) : [];
     // ancestor=: the image each value names now (moby's filter); none asked, the store stays closed.
-    const ancestors = await ctx.engine.images.resolveIds(filters.get('ancestor') ?? []);
+    const ancestors = await ctx.engine.images.ancestorIds(filters.get('ancestor') ?? []);
     if (filters.size) recs = recs.filter(containerFilter(filters, named, ancestors));
     // Newest first: -n N keeps the N last created, as docker's daemon does after filtering.
     if (last > 0) recs = recs.slice(0, last);

@@ -156,9 +156,11 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
           throw err;
         }
       };
+      let base: string | undefined;
       await run(stage.from, async () => {
         const r = await fromStep(exec, stage);
         state = r.state;
+        base = r.state.base;
         scope = global.stage(state.config.config.Env ?? []);
         return r.cached;
       });
@@ -193,13 +195,13 @@ export async function build(deps: BuilderDeps, opts: BuildOptions): Promise<Buil
         await steps(list);
       }
       await steps(stage.instructions);
-      results.set(stage.index, { state: state! });
+      results.set(stage.index, { state: state!, ...(base === undefined ? {} : { base }) });
     }
 
     const final = results.get(target.index)!.state;
     const config = cloneConfig(final.config);
     if (opts.labels && Object.keys(opts.labels).length > 0) config.config.Labels = { ...(config.config.Labels ?? {}), ...opts.labels };
-    const img = await writeImage(deps.store, config, final.layers, opts.tags ?? []);
+    const img = await writeImage(deps.store, config, final.layers, opts.tags ?? [], results.get(target.index)!.base);
     if (opts.output) {
       const { exportOutput } = await import('./output.js');
       await exportOutput(deps.store, final, scratch, opts.output);

@@ -17,6 +17,8 @@ export interface BuildState {
   readonly config: OciImageConfig;
   /** One per diff_id of config.rootfs, same order. */
   readonly layers: readonly Descriptor[];
+  /** A FROM's state: the id of the image the stage starts from (the built image's parent). */
+  readonly base?: string;
 }
 
 export interface CacheEntry {

@@ -26,6 +26,8 @@ import { workdirStep } from './workdir-step.js';
 /** Where a finished stage stands, for COPY --from and FROM <stage>. */
 export interface StageResult {
   readonly state: BuildState;
+  /** The image the stage started from (through the stages it is FROM), none for scratch. */
+  readonly base?: string;
 }
 
 export interface StepResult {

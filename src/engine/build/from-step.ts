@@ -37,7 +37,8 @@ export async function fromStep(ex: Executor, stage: Stage): Promise<StepResult> 
     const r = ex.results.get(dep.index);
     if (!r) throw new EngineError('internal', `stage ${ref} has not been built`);
     const config = cloneConfig(r.state.config);
-    return { state: { key: stepKey(r.state.key, ['from-stage']), config, layers: r.state.layers }, cached: true };
+    const base = r.base === undefined ? {} : { base: r.base };
+    return { state: { key: stepKey(r.state.key, ['from-stage']), config, layers: r.state.layers, ...base }, cached: true };
   }
   if (from.platform !== undefined && from.platform !== '') return fromPlatform(ex, ref, from.platform, from.range);
   let pulled = false;
@@ -133,7 +134,7 @@ export async function imageState(ex: Executor, id: string, manifestDigest: strin
   config.rootfs ??= { type: 'layers', diff_ids: [] };
   delete config.created;
   const layers = (manifest.layers ?? []).map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size }));
-  return { key: stepKey('', ['image', id]), config, layers };
+  return { key: stepKey('', ['image', id]), config, layers, base: id };
 }
 
 /** What `--from=NAME` stands for: an earlier stage's result, or an image (pulled when missing). */

@@ -36,6 +36,7 @@ export async function writeImage(
   config: OciImageConfig,
   layers: readonly Descriptor[],
   tags: readonly string[],
+  parent?: string,
 ): Promise<WrittenImage> {
   const cfgBytes = encodeJson(config);
   const id = digestOf(cfgBytes);
@@ -49,6 +50,7 @@ export async function writeImage(
     configDigest: id,
     mediaType: mediaTypes.manifest,
     platform: `${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ''}`,
+    ...(parent !== undefined && parent !== id ? { parent } : {}),
   };
   if (tags.length === 0) await store.setImage(null, rec);
   for (const t of tags) {

@@ -260,6 +260,8 @@ export interface ImageEngine extends ImagesApi {
   removeMany(refs: readonly string[], opts?: { force?: boolean; signal?: AbortSignal }): Promise<ImageRemoveReport>;
   inspectJson(ref: string): Promise<Record<string, unknown>>; // `docker image inspect`'s JSON shape
   resolveIds(refs: readonly string[]): Promise<Map<string, string>>; // the id each ref names now, as create finds it; none: left out
+  /** ps's ancestor=: per ref, the id it names now and those of the images built on it (image-lineage.ts); none: left out. */
+  ancestorIds(refs: readonly string[]): Promise<Map<string, Set<string>>>;
   /** `docker history`: the config's history, newest first, with each layer's unpacked size. */
   history(ref: string): Promise<ImageHistoryEntry[]>;
   /**

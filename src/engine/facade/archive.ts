@@ -1,8 +1,9 @@
 // `docker cp` and `docker export` for the facade — one implementation for the CLI and the Engine
-// API's /containers/{id}/archive. The container's root comes from the runtime (withRoot: a
-// running container's own view through /proc/PID/root, volumes and binds included; a stopped
-// one's overlay mounted for the copy) and every container path is resolved inside it
-// (runtime/copy.ts, fsutil/in-root.ts). A running container is paused for the copy, either way,
+// API's /containers/{id}/archive. The container's root comes from the runtime: to copy out,
+// what dockerd reads (withView: the rootfs with the volumes, binds and /etc files over it, not
+// the /proc, /sys, /dev or tmpfs mounted inside the container); to copy in, withRoot (a running
+// container's own view through /proc/PID/root, a stopped one's overlay mounted for the copy).
+// Every container path is resolved inside it (runtime/copy.ts, fsutil/in-root.ts). A running container is paused for the copy, either way,
 // as Docker pauses it since CVE-2018-15664, so no process can swap a directory for a link under
 // the walk.
 //  - Out to a path: runtime/copy.ts's copier (docker's CopyInfo rules). Out to a stream: the tar
@@ -37,12 +38,30 @@ async function withQuietRoot<T>(rt: Containers, idOrName: string, fn: (root: str
   });
 }
 
-/** Go's time.Time in JSON (RFC 3339, nanoseconds with their trailing zeros cut), in UTC. */
-function rfc3339Nano(ns: bigint): string {
+/**
+ * What a copy out of a container reads, as dockerd's: its rootfs with its volumes, binds and
+ * /etc files over it, not the container's own mount namespace (no /proc, /sys or /dev content,
+ * no tmpfs), built while a running container is paused (runtime/archive-view.ts).
+ */
+function withQuietView<T>(rt: Containers, idOrName: string, fn: (root: string, rec: ContainerRecord) => Promise<T>): Promise<T> {
+  return withQuietRoot(rt, idOrName, (_root, rec) => rt.withView(rec, (view) => fn(view, rec)));
+}
+
+/**
+ * Go's time.Time in JSON (RFC 3339, nanoseconds with their trailing zeros cut) as dockerd sends a
+ * file's mtime: os.Stat's time is in the daemon's local zone (TZ, else /etc/localtime), so the
+ * wall clock there and its offset ("+05:30"), "Z" where that offset is 0 (dockerd 20.10 run
+ * with TZ=Asia/Kolkata and without TZ on a UTC host sent just these).
+ */
+export function rfc3339Nano(ns: bigint): string {
   const sec = (ns >= 0n ? ns : ns - 999_999_999n) / 1_000_000_000n;
-  const s = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+  const offMin = -Math.trunc(new Date(Number(sec) * 1000).getTimezoneOffset());
+  const s = new Date((Number(sec) + offMin * 60) * 1000).toISOString().slice(0, 19);
   const frac = (ns - sec * 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${s}${frac ? `.${frac}` : ''}Z`;
+  const a = Math.abs(offMin);
+  const zone =
+    offMin === 0 ? 'Z' : `${offMin < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return `${s}${frac ? `.${frac}` : ''}${zone}`;
 }
 
 /**
@@ -88,7 +107,7 @@ async function statIn(root: string, rec: ContainerRecord, path: string, follow =
 
 /** `docker cp`'s stat of a path in a container (the API's HEAD .../archive). */
 export async function statPath(rt: Containers, idOrName: string, path: string): Promise<ContainerPathStat> {
-  return rt.withRoot(idOrName, async (root, rec) => (await statIn(root, rec, path)).stat);
+  return withQuietView(rt, idOrName, async (root, rec) => (await statIn(root, rec, path)).stat);
 }
 
 /** Writes with back-pressure; a reader that went away ends the copy (and so the pause). */
@@ -117,10 +136,10 @@ export async function copyFromContainer(
 ): Promise<void> {
   if ('path' in to) {
     const copy = await import('../runtime/copy.js');
-    return withQuietRoot(rt, idOrName, (root, rec) => copy.copyOut(root, ctrPath, to.path, rec.name, opts));
+    return withQuietView(rt, idOrName, (root, rec) => copy.copyOut(root, ctrPath, to.path, rec.name, opts));
   }
   if (!('stream' in to)) throw new EngineError('invalid_argument', 'copy from a container needs a path or a stream');
-  await withQuietRoot(rt, idOrName, async (root, rec) => {
+  await withQuietView(rt, idOrName, async (root, rec) => {
     const { host, stat } = await statIn(root, rec, ctrPath, opts.followLink);
     to.onStat?.(stat);
     const { inContainer } = await import('../runtime/copy.js');

@@ -7,7 +7,7 @@
 // keeps in its init layer (/etc/hosts, /proc, mount points of volumes and binds...). The copy is
 // then adopted as the store's layer, as a build step's upper dir is.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, throwIfAborted } from '../define.js';
 import type { Instruction } from '../dockerfile/index.js';
@@ -63,6 +63,8 @@ function dropRuntimeEntries(copy: string, rec: ContainerRecord, lowerHas: (p: st
     const st = lstatSync(join(copy, f), { throwIfNoEntry: false });
     if (st && !st.isDirectory() && !lowerHas(f)) unlinkSync(join(copy, f));
     else if (st?.isFile() && st.size === 0) unlinkSync(join(copy, f));
+    // The init layer's link over an image's own /etc/mtab (runtime/init-layer.ts).
+    else if (f === '/etc/mtab' && st?.isSymbolicLink() && readlinkSync(join(copy, f)) === '/proc/mounts') unlinkSync(join(copy, f));
   }
   // Mount points: empty directories nothing but the runtime asked for.
   const points = ['/dev/pts', '/dev/shm', '/dev/mqueue', '/dev', '/proc', '/sys', ...rec.mounts.map((m) => m.destination)];
@@ -184,7 +186,7 @@ export async function commitContainer(store: Store, rt: Containers, idOrName: st
     config.created = created;
     if (opts.author) config.author = opts.author;
     const tag = ref?.toString();
-    const { id } = await writeImage(store, config, layers, tag ? [tag] : []);
+    const { id } = await writeImage(store, config, layers, tag ? [tag] : [], resolved.id);
     return { id, ...(tag ? { reference: tag } : {}) };
   } finally {
     rmSync(copy, { recursive: true, force: true });

@@ -58,14 +58,15 @@ function ancestorNamed(c: ContainerReport, v: string): boolean {
 /**
  * A predicate for `filters` over the listed containers (`all` is needed to resolve before= and
  * since=, which name a container). Unknown keys and bad values fail with invalid_argument.
- * `images`: each ancestor= value looked up in the store (ImageEngine.resolveIds): as moby's,
- * it is the containers of the image it names, by any of its names or its id; one naming no
- * image matches none. Without it, ancestors match by the reference a container was made from.
+ * `images`: each ancestor= value looked up in the store (ImageEngine.ancestorIds): as moby's,
+ * it is the containers of the image it names (by a name, name:tag, name@digest, its id or a
+ * prefix of it) and of the images built on that one; one naming no image matches none.
+ * Without it, ancestors match by the reference a container was made from.
  */
 export function containerFilter(
   filters: ReadonlyMap<string, readonly string[]>,
   all: readonly ContainerReport[] = [],
-  images?: ReadonlyMap<string, string>,
+  images?: ReadonlyMap<string, ReadonlySet<string>>,
 ): (c: ContainerReport) => boolean {
   const checks: ((c: ContainerReport) => boolean)[] = [];
   const pick = (v: string): ContainerReport => {
@@ -99,7 +100,7 @@ export function containerFilter(
         };
         break;
       case 'ancestor':
-        one = images ? (c, v) => images.get(v) === c.imageId : ancestorNamed;
+        one = images ? (c, v) => images.get(v)?.has(c.imageId) === true : ancestorNamed;
         break;
       case 'exited':
         for (const v of vals)

@@ -123,8 +123,9 @@ interface Walk {
 
 // The kernel's file systems a running container's view has mounted (proc, sysfs, devpts,
 // mqueue, cgroup, cgroup2, securityfs, debugfs, tracefs, bpf, pstore, configfs, selinuxfs,
-// fusectl, binfmt_misc): docker's copy reads the container's root file system and its volumes,
-// where these are empty mount points, so their content is left out.
+// fusectl, binfmt_misc): a copy reads the container's root file system and its volumes
+// (runtime/archive-view.ts), where the runtime's are empty mount points; one a bind brings in
+// (-v /proc:/host/proc) is left out all the same, not read endlessly.
 const pseudoFs = new Set([
   0x9fa0, 0x62656572, 0x1cd1, 0x19800202, 0x27e0eb, 0x63677270, 0x73636673, 0x64626720, 0x74726163, 0xcafe4a11, 0x6165676c, 0x62656570,
   0xf97cff8c, 0x65735543, 0x42494e4d,

@@ -146,6 +146,17 @@ export class ImageEngineImpl implements ImageEngine {
     return (await this.core.store()).resolveIds([...new Set(refs)]);
   }
 
+  async ancestorIds(refs: readonly string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (refs.length === 0) return out;
+    const store = await this.core.store();
+    const named = await store.resolveIds([...new Set(refs)]);
+    if (named.size === 0) return out;
+    const [{ lineageOf }, parents] = await Promise.all([import('./image-lineage.js'), store.imageParents()]);
+    for (const [ref, id] of named) out.set(ref, lineageOf(id, parents));
+    return out;
+  }
+
   async layerFiles(ref: string): Promise<ImageLayerFilesReport> {
     const [store, { imageLayerFiles }] = await Promise.all([this.core.store(), import('../store/layer-tree.js')]);
     const hit = await store.resolveImage(ref);

@@ -329,6 +329,17 @@ export class Containers extends ContainerLifecycle {
     });
   }
 
+  /**
+   * Runs `fn` with the filesystem `docker cp` reads (archive-view.ts): the rootfs with the
+   * volumes, binds and /etc files dockerd mounts over it for a copy. `rec` must be a container
+   * withRoot holds: a stopped one's rootfs mounted, a running one's paused.
+   */
+  async withView<T>(rec: ContainerRecord, fn: (view: string) => Promise<T>): Promise<T> {
+    const { rootfsOf, viewBinds, withArchiveView } = await import('./archive-view.js');
+    const dir = this.dir(rec.id);
+    return withArchiveView(rootfsOf(dir), viewBinds(dir), join(this.paths.root, 'tmp'), fn);
+  }
+
   // ---- networks: docker network connect / disconnect
 
   /**

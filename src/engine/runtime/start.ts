@@ -24,6 +24,7 @@ import { shmDirOf } from './extra-spec.js';
 import { mergeEnv } from './run-in-rootfs.js';
 import { effectiveCapabilities } from './spec.js';
 import { ensureState } from './state.js';
+import { setupInitLayer } from './init-layer.js';
 import { parseTmpfs, parseVolume } from './volumes.js';
 import { parseMount } from './mount-flag.js';
 import { fileMountDestination, writeFileMounts } from './file-mounts.js';
@@ -205,6 +206,7 @@ export class ContainerStarter extends ContainerCore {
       }
       // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
       await writeBundle(rec, dir, this.paths);
+      setupInitLayer(rootfsOf(dir));
       // A joined container's bundle names its owner's pid: written again at every start.
       if (!owner) this.fresh.add(id);
       trace('create: bundle written');

@@ -22,6 +22,12 @@ export interface ImageRecord {
   readonly created?: string;
   /** When this name was last pointed here. */
   readonly taggedAt: string;
+  /**
+   * The image this one was built FROM or committed from (docker's local parent link, which its
+   * classic builder and commit set): what `ps --filter ancestor=` walks down. None for an image
+   * pulled, loaded or imported.
+   */
+  readonly parent?: string;
 }
 
 export interface RecordsFile {
@@ -105,4 +111,11 @@ export function orphanIfUnnamed(
   if (!old) return;
   if (Object.values(refs).some((r) => r.configDigest === old.configDigest)) return;
   dangling[old.configDigest] = old;
+}
+
+/** image id → ImageRecord.parent, for the images that have one. */
+export function parentsOf(cur: RecordsFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of [...Object.values(cur.refs), ...Object.values(cur.dangling)]) if (r.parent) out.set(r.configDigest, r.parent);
+  return out;
 }

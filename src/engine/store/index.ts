@@ -32,7 +32,7 @@ import { securePrivateDir } from '../paths.js';
 import { parseReference } from '../util/reference.js';
 import { Blobs, checkDigest, hexOf, type BlobWriter } from './blobs.js';
 import { hasLayer, layerDir } from './layer-dir.js';
-import { orphanIfUnnamed, Records, type ImageRecord, type RecordsFile } from './images.js';
+import { orphanIfUnnamed, parentsOf, Records, type ImageRecord, type RecordsFile } from './images.js';
 
 export type { BlobWriter } from './blobs.js';
 export type { ImageRecord } from './images.js';
@@ -302,6 +302,7 @@ class FsStore implements Store {
       configDigest: rec.configDigest,
       mediaType: rec.mediaType,
       ...(rec.platform ? { platform: rec.platform } : {}),
+      ...(rec.parent ? { parent: rec.parent } : {}),
       ...(await this.describe(rec.configDigest)),
       taggedAt: new Date().toISOString(),
     };
@@ -469,6 +470,11 @@ class FsStore implements Store {
         { untagged, deleted },
       ];
     });
+  }
+
+  /** image id → the image it was built FROM or committed from (ImageRecord.parent). */
+  async imageParents(): Promise<Map<string, string>> {
+    return parentsOf(await this.records.read());
   }
 
   /** `countUsers: false`: no container record is read, `inUse` is -1 (not counted). */

@@ -69,9 +69,9 @@ describe('containerFilter', () => {
     const busybox = 'sha256:1234abcd' + '0'.repeat(56);
     // What ImageEngine.resolveIds found: another tag of busybox's image, an id prefix; "gone" names none.
     const images = new Map([
-      ['mytag', busybox],
-      ['1234', busybox],
-      ['localhost/other:1', 'sha256:9999' + '0'.repeat(60)],
+      ['mytag', new Set([busybox])],
+      ['1234', new Set([busybox])],
+      ['localhost/other:1', new Set(['sha256:9999' + '0'.repeat(60)])],
     ]);
     const by = (args: string[]) => all.filter(containerFilter(parseFilterArgs(args), all, images)).map((r) => r.name);
     assert.deepEqual(by(['ancestor=mytag']), ['web', 'db', 'cache']);
