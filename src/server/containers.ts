@@ -96,7 +96,7 @@ export function runOptions(body: Record<string, unknown>, name: string | undefin
     for (const b of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
       const ip = field(b, 'HostIp', 'string') ?? '';
       const hp = field(b, 'HostPort', 'string') ?? '';
-      publish.push(`${ip ? `${ip}:` : ''}${hp}:${ctr}/${proto}`);
+      publish.push(`${ip ? (ip.includes(':') ? `[${ip}]:` : `${ip}:`) : ''}${hp}:${ctr}/${proto}`);
     }
   }
   const nm = field(host, 'NetworkMode', 'string') || 'default';

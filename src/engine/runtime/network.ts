@@ -26,14 +26,17 @@ export function parseNetworkMode(s: string | undefined): NetworkMode {
 
 const ipv4Re = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-function parsePort(s: string, spec: string): number {
+function parsePort(s: string, spec: string, min = 1): number {
   if (!/^\d{1,5}$/.test(s)) throw new EngineError('invalid_argument', `invalid port ${JSON.stringify(s)} in -p ${spec}`);
   const n = Number(s);
-  if (n < 1 || n > 65535) throw new EngineError('invalid_argument', `port out of range (1-65535): ${s} in -p ${spec}`);
+  if (n < min || n > 65535) throw new EngineError('invalid_argument', `port out of range (${min}-65535): ${s} in -p ${spec}`);
   return n;
 }
 
-/** `[ip:]hostPort:ctrPort[/tcp|udp]` or `ctrPort[/proto]` (a random host port: hostPort 0). */
+/**
+ * `[ip:]hostPort:ctrPort[/tcp|udp]` or `ctrPort[/proto]`; an IPv6 address in brackets
+ * ([::1]:8080:80). A host port of 0 or none: a random free one (hostPort 0), as dockerd does.
+ */
 export function parsePublish(spec: string): PortMapping {
   let rest = spec.trim();
   let protocol: 'tcp' | 'udp' = 'tcp';
@@ -45,20 +48,26 @@ export function parsePublish(spec: string): PortMapping {
     protocol = p;
     rest = rest.slice(0, slash);
   }
-  const parts = rest.split(':');
   let hostIp = '0.0.0.0';
+  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(rest);
+  if (v6) {
+    if (net().isIPv6(v6[1]!) && !v6[1]!.includes('%')) hostIp = v6[1]!;
+    else throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(v6[1])} in -p ${spec}`);
+    rest = v6[2]!;
+  }
+  const parts = rest.split(':');
   let hostPort = 0;
   let ctr: string;
-  if (parts.length === 1) ctr = parts[0]!;
+  if (parts.length === 1 && !v6) ctr = parts[0]!;
   else if (parts.length === 2) {
-    hostPort = parts[0] === '' ? 0 : parsePort(parts[0]!, spec);
+    hostPort = parts[0] === '' ? 0 : parsePort(parts[0]!, spec, 0);
     ctr = parts[1]!;
-  } else if (parts.length === 3) {
+  } else if (parts.length === 3 && !v6) {
     hostIp = parts[0]!;
     const m = ipv4Re.exec(hostIp);
     if (!m || m.slice(1).some((o) => Number(o) > 255))
       throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(hostIp)} in -p ${spec}`);
-    hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec);
+    hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec, 0);
     ctr = parts[2]!;
   } else throw new EngineError('invalid_argument', `invalid port spec: -p ${spec} (use [IP:]HOST:CONTAINER[/PROTO])`);
   return { hostIp, hostPort, containerPort: parsePort(ctr, spec), protocol };
