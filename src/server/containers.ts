@@ -193,7 +193,7 @@ export class ContainerRoutes {
     const attached = (field(body, 'AttachStdout', 'boolean') ?? false) || (field(body, 'AttachStderr', 'boolean') ?? false);
     const c = await this.engine.containers.create({ ...opts, ...(autoRemove && !attached ? { autoRemove: true } : {}) });
     if (autoRemove && attached) this.#autoRemove.add(c.id);
-    sendJson(res, 201, { Id: c.id, Warnings: [] });
+    sendJson(res, 201, { Id: c.id, Warnings: c.warnings ?? [] });
   }
 
   trackAttach(id: string, p: Promise<void>): void {
