@@ -148,6 +148,30 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     await refused(s, "-p '::1:80:80'", /^dockui: Invalid ip address ::1: address ::1:: too many colons in address$/m);
   });
 
+  it('-p [::1]:HOST:CTR on the default network: a port proxy beside slirp4netns, gone with the container', async () => {
+    const r = await s.sh("$DOCKER run -d --name h14run-p6d -p '[::1]:5642:80' $IMAGE sh -c 'while :; do echo p6d | nc -l -p 80; done'");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await s.sh('$DOCKER port h14run-p6d')).stdout, '80/tcp -> ::1:5642\n');
+    const reach = async () => {
+      let got = '';
+      for (let i = 0; i < 50 && got !== 'p6d\n'; i++) {
+        got = await read('::1', 5642).catch(() => '');
+        if (got !== 'p6d\n') await new Promise((res) => setTimeout(res, 100));
+      }
+      return got;
+    };
+    assert.equal(await reach(), 'p6d\n');
+    // Taken: refused as dockerd refuses a port in use, nothing left behind.
+    await refused(s, "-p '[::1]:5642:80'", /^dockui: cannot publish ::1:5642->80\/tcp: port is already allocated$/m);
+    // A stop ends the proxy (the port is free again); a start makes a new one.
+    assert.equal((await s.sh('$DOCKER stop -t 0 h14run-p6d')).code, 0);
+    await assert.rejects(read('::1', 5642));
+    assert.equal((await s.sh('$DOCKER start h14run-p6d')).code, 0);
+    assert.equal(await reach(), 'p6d\n');
+    assert.equal((await s.sh('$DOCKER rm -f h14run-p6d')).code, 0);
+    await assert.rejects(read('::1', 5642));
+  });
+
   it('--memory-swap, --memory-reservation, --cpu-shares: the cgroup limits and inspect, as dockerd sets them', async () => {
     const files = [cg('memory.limit_in_bytes'), cg('memory.memsw.limit_in_bytes'), cg('memory.soft_limit_in_bytes'), cg('cpu.shares')];
     const run = async (flags: string) => {

@@ -4,14 +4,15 @@
 // served by slirp4netns: user-mode NAT for outbound traffic and its API socket for published
 // ports on the host. The netns and slirp4netns outlive dockui with the container.
 import type { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from '../util/fsa.js';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { childProcess, net } from '../util/builtin.js';
 import { EngineError, type PortMapping } from '../define.js';
 import { pidAlive } from '../store/lock.js';
 import { findExecutable } from './oci-runtime.js';
 import { unmount } from './rootfs.js';
+import { dockuiBin } from './support.js';
 
 // 'bridge': dockui networks (network/bridge.ts), named in the record's `networks`.
 // 'container': Docker's `--network container:X` (and podman's pods): the network, IPC and UTS
@@ -225,19 +226,62 @@ export async function startPrivateNetwork(opts: {
     child.removeAllListeners();
     child.unref();
     for (const p of opts.ports) {
+      // slirp4netns binds IPv4 host addresses only: an IPv6 one is served by a port proxy
+      // relaying to slirp4netns' own forward on a free loopback port.
+      const v6 = p.hostIp.includes(':');
+      const hostPort = v6 ? await freePort('127.0.0.1') : p.hostPort;
       const reply = await slirpApi(apiSocket, {
         execute: 'add_hostfwd',
-        arguments: { proto: p.protocol, host_addr: p.hostIp, host_port: p.hostPort, guest_port: p.containerPort },
+        arguments: { proto: p.protocol, host_addr: v6 ? '127.0.0.1' : p.hostIp, host_port: hostPort, guest_port: p.containerPort },
       });
       if (reply.error)
         throw new EngineError(
           'conflict',
           `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : (reply.error.desc ?? 'refused')}`,
         );
+      if (v6) await startPortProxy(opts, p, hostPort, slirpPid);
     }
   })().catch(undo);
   ready.catch(() => undefined);
   return { netnsPath: path, slirpPid, apiSocket, ready };
+}
+
+/** The port proxies' pids of this container's network, one a line (teardownNetwork ends them). */
+const proxiesFile = (runRoot: string, id: string) => join(runRoot, 'net', `${id.slice(0, 32)}.proxies`);
+
+/** Starts port-proxy.js for `p` (an IPv6 host address) toward slirp4netns' forward on 127.0.0.1:local. */
+async function startPortProxy(
+  opts: { runRoot: string; id: string; logFile: string },
+  p: PortMapping,
+  local: number,
+  slirpPid: number,
+): Promise<void> {
+  const script = resolve(dirname(dockuiBin), '../dist/engine/network/port-proxy.js');
+  const log = openSync(opts.logFile, 'a');
+  const child = childProcess().spawn(
+    process.execPath,
+    [script, p.protocol, p.hostIp, String(p.hostPort), String(local), String(slirpPid)],
+    {
+      detached: true,
+      stdio: ['ignore', log, log, 'pipe'],
+    },
+  );
+  closeSync(log);
+  const said = await new Promise<string>((res) => {
+    let out = '';
+    const fd3 = child.stdio[3] as NodeJS.ReadableStream;
+    fd3.on('data', (d: Buffer) => (out += d.toString()));
+    fd3.on('end', () => res(out));
+    child.once('error', (e) => res(e.message));
+  });
+  child.removeAllListeners();
+  child.unref();
+  if (said !== 'ok')
+    throw new EngineError(
+      'conflict',
+      `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${said === 'EADDRINUSE' ? 'port is already allocated' : said || 'the port proxy did not start'}`,
+    );
+  appendFileSync(proxiesFile(opts.runRoot, opts.id), `${child.pid}\n`);
 }
 
 /** startPrivateNetwork, and waits until it is ready. */
@@ -261,10 +305,27 @@ export async function teardownNetwork(opts: { runRoot: string; id: string; slirp
       /* gone meanwhile */
     }
   }
+  const proxies = proxiesFile(opts.runRoot, opts.id);
+  for (const pid of (existsSync(proxies) ? readFileSync(proxies, 'utf8') : '').split('\n').map(Number))
+    if (pid && isProxy(pid))
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone meanwhile */
+      }
+  await rm(proxies, { force: true });
   const path = netnsPath(opts.runRoot, opts.id);
   unmount(path);
   await rm(path, { force: true });
   if (opts.apiSocket) await rm(opts.apiSocket, { force: true });
+}
+
+function isProxy(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('port-proxy.js');
+  } catch {
+    return false;
+  }
 }
 
 function isSlirp(pid: number): boolean {
