@@ -57,6 +57,15 @@ export interface ImagesApi extends Observable<readonly ImageSummary[]> {
 }
 
 /** What `dockui run` / `create` and the TUI's run form ask for. */
+/** Docker's container.DeviceRequest (`--gpus`), as the API carries it. */
+export interface DeviceRequest {
+  readonly Driver: string;
+  readonly Count: number;
+  readonly DeviceIDs: readonly string[] | null;
+  readonly Capabilities: readonly (readonly string[])[] | null;
+  readonly Options: Readonly<Record<string, string>> | null;
+}
+
 export interface RunOptions {
   readonly image: string;
   readonly name?: string;
@@ -81,6 +90,14 @@ export interface RunOptions {
   readonly capAdd?: readonly string[];
   readonly capDrop?: readonly string[];
   readonly memory?: string;
+  /** Docker's HostConfig.MemorySwap in bytes (memory + swap; -1: unlimited swap; 0/absent: twice --memory). */
+  readonly memorySwap?: number;
+  /** Docker's HostConfig.MemoryReservation (a soft limit) in bytes. */
+  readonly memoryReservation?: number;
+  /** Docker's HostConfig.CpuShares (the cgroup's relative weight; 0/absent: the default 1024). */
+  readonly cpuShares?: number;
+  /** Docker's HostConfig.DeviceRequests (`--gpus`). */
+  readonly deviceRequests?: readonly DeviceRequest[];
   readonly cpus?: string;
   readonly pidsLimit?: number;
   /** Docker's --log-opt: "max-size=10m", "max-file=3". */

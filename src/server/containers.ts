@@ -96,7 +96,7 @@ export function runOptions(body: Record<string, unknown>, name: string | undefin
     for (const b of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
       const ip = field(b, 'HostIp', 'string') ?? '';
       const hp = field(b, 'HostPort', 'string') ?? '';
-      publish.push(`${ip ? `${ip}:` : ''}${hp}:${ctr}/${proto}`);
+      publish.push(`${ip ? (ip.includes(':') ? `[${ip}]:` : `${ip}:`) : ''}${hp}:${ctr}/${proto}`);
     }
   }
   const nm = field(host, 'NetworkMode', 'string') || 'default';
@@ -193,7 +193,7 @@ export class ContainerRoutes {
     const attached = (field(body, 'AttachStdout', 'boolean') ?? false) || (field(body, 'AttachStderr', 'boolean') ?? false);
     const c = await this.engine.containers.create({ ...opts, ...(autoRemove && !attached ? { autoRemove: true } : {}) });
     if (autoRemove && attached) this.#autoRemove.add(c.id);
-    sendJson(res, 201, { Id: c.id, Warnings: [] });
+    sendJson(res, 201, { Id: c.id, Warnings: c.warnings ?? [] });
   }
 
   trackAttach(id: string, p: Promise<void>): void {

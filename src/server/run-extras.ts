@@ -1,7 +1,8 @@
 // The create body's fields of run's further flags (HostConfig.ExtraHosts, Dns*, Ulimits,
 // SecurityOpt, Devices, ShmSize, GroupAdd, Sysctls, PidMode/IpcMode/UTSMode, VolumesFrom, Mounts,
-// LogConfig.Type; Config.StopTimeout, ExposedPorts) → the engine's RunOptions, in the words the
-// dockui CLI would have typed, so the engine checks both alike.
+// LogConfig.Type, MemorySwap, MemoryReservation, CpuShares, DeviceRequests; Config.StopTimeout,
+// ExposedPorts) → the engine's RunOptions, in the words the dockui CLI would have typed, so the
+// engine checks both alike.
 import type { RunOptions } from '../engine/index.js';
 
 type Obj = Record<string, unknown>;
@@ -58,6 +59,27 @@ export function apiRunExtras(body: Obj, host: Obj): Partial<RunOptions> {
   if (driver) out.logDriver = driver;
   const stop = num(body.StopTimeout);
   if (stop !== undefined) out.stopTimeout = stop;
+  // Resources as dockerd takes them: bytes (MemorySwap -1: unlimited swap) and a weight; 0 is unset.
+  const swap = num(host.MemorySwap);
+  if (swap) out.memorySwap = swap;
+  const reservation = num(host.MemoryReservation);
+  if (reservation) out.memoryReservation = reservation;
+  const shares = num(host.CpuShares);
+  if (shares) out.cpuShares = shares;
+  if (Array.isArray(host.DeviceRequests) && host.DeviceRequests.length)
+    out.deviceRequests = (host.DeviceRequests as unknown[]).map(obj).flatMap((r) =>
+      r
+        ? [
+            {
+              Driver: typeof r.Driver === 'string' ? r.Driver : '',
+              Count: num(r.Count) ?? 0,
+              DeviceIDs: strs(r.DeviceIDs) ?? null,
+              Capabilities: Array.isArray(r.Capabilities) ? (r.Capabilities as unknown[]).map((c) => strs(c) ?? []) : null,
+              Options: (obj(r.Options) as Record<string, string> | undefined) ?? null,
+            },
+          ]
+        : [],
+    );
   const exposed = obj(body.ExposedPorts);
   if (exposed && Object.keys(exposed).length) out.expose = Object.keys(exposed);
   return out;

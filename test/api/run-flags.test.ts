@@ -67,4 +67,60 @@ describe('docker CLI run flags through dockui system service', () => {
     assert.equal(bad.code, 125);
     assert.match(bad.stderr, /above this host's hard limit for nofile/);
   });
+
+  it('--memory-swap, --memory-reservation, --cpu-shares, --gpus: HostConfig as dockerd keeps it, the cgroup as it sets it', async () => {
+    const c = await s.docker([
+      'create',
+      '--name',
+      'h14run-res',
+      '-m',
+      '50m',
+      '--memory-reservation',
+      '20m',
+      '-c',
+      '512',
+      '--gpus',
+      'all',
+      image,
+      'true',
+    ]);
+    assert.equal(c.code, 0, c.stderr);
+    const i = await s.docker([
+      'inspect',
+      '-f',
+      '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpuShares}} {{json .HostConfig.DeviceRequests}}',
+      'h14run-res',
+    ]);
+    // The docker client prints the json of what it decoded from the API's answer: keys sorted.
+    assert.equal(
+      i.stdout,
+      '52428800 104857600 20971520 512 [{"Capabilities":[["gpu"]],"Count":-1,"DeviceIDs":null,"Driver":"","Options":{}}]\n',
+      i.stderr,
+    );
+    // No device driver for a GPU here: dockerd's words when it starts.
+    const st = await s.docker(['start', 'h14run-res']);
+    assert.equal(st.code, 1);
+    assert.match(st.stderr, /could not select device driver "" with capabilities: \[\[gpu\]\]/);
+    const r = await s.docker([
+      'run',
+      '--rm',
+      '-m',
+      '50m',
+      '--memory-swap',
+      '60m',
+      '--memory-reservation',
+      '20m',
+      '--cpu-shares',
+      '300',
+      image,
+      'cat',
+      '/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes',
+      '/sys/fs/cgroup/memory/memory.soft_limit_in_bytes',
+      '/sys/fs/cgroup/cpu/cpu.shares',
+    ]);
+    assert.equal(r.stdout, '62914560\n20971520\n300\n', r.stderr);
+    const bad = await s.docker(['run', '--rm', '--memory-swap', '100m', image, 'true']);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /You should always set the Memory limit when using Memoryswap limit, see usage/);
+  });
 });

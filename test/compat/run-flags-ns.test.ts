@@ -118,7 +118,8 @@ describe('compat: run flags (stop, logs, ports, namespaces, aliases, platform, p
       (await s.sh('$DOCKER inspect -f \'{{json (index .NetworkSettings.Networks "h14run-net").Aliases}}\' h14run-web')).stdout,
       '["webby","www"]\n',
     );
-    await refused(s, '--network-alias x', /^dockui: network-scoped alias is supported only for containers in user defined networks$/m);
+    // docker 20.10: dropped without --network, refused with a built-in one.
+    await refused(s, '--network none --network-alias x', /^dockui: network-scoped aliases are only supported for user-defined networks$/m);
   });
 
   it('--platform: the local one as is; another pulled from the index with a warning; --pull never refuses a mismatch', async () => {
@@ -170,9 +171,12 @@ describe('compat: run flags (stop, logs, ports, namespaces, aliases, platform, p
       ['dns-option', 'list', 'Set DNS options'],
       ['dns-search', 'list', 'Set custom DNS search domains'],
       ['expose', 'list', 'Expose a port or a range of ports'],
+      ['gpus', 'gpu-request', "GPU devices to add to the container \\('all' to pass all GPUs\\)"],
       ['group-add', 'list', 'Add additional groups to join'],
       ['ipc', 'string', 'IPC mode to use'],
       ['log-driver', 'string', 'Logging driver for the container'],
+      ['memory-reservation', 'bytes', 'Memory soft limit'],
+      ['memory-swap', 'bytes', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"],
       ['mount', 'mount', 'Attach a filesystem mount to the container'],
       ['network-alias', 'list', 'Add network-scoped alias for the container'],
       ['pid', 'string', 'PID namespace to use'],

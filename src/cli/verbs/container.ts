@@ -179,6 +179,7 @@ const runVerb = (name: 'run' | 'create') => {
           `Container ID file found, make sure the other container isn't running or delete ${cidfile}`,
         );
       const rec = await createPulling(ctx, c, opts, flags);
+      for (const w of rec.warnings ?? []) ctx.stderr.write(`WARNING: ${w}\n`); // dockerd's create warnings
       if (cidfile !== undefined)
         await writeFile(cidfile, rec.id, { flag: 'wx' }).catch(async (e: Error) => {
           await removeQuiet(c, rec.id);

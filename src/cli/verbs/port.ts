@@ -4,10 +4,9 @@ import type { PortMapping } from '../../engine/define.js';
 import { EngineError, compareText } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
 
-/** Go's net.JoinHostPort. */
+/** docker 20.10's HOST_IP:HOST_PORT, an IPv6 address as it is ("::1:8080", docker 23's JoinHostPort brackets it). */
 function hostPort(p: PortMapping): string {
-  const ip = p.hostIp || '0.0.0.0';
-  return `${ip.includes(':') ? `[${ip}]` : ip}:${p.hostPort}`;
+  return `${p.hostIp || '0.0.0.0'}:${p.hostPort}`;
 }
 
 export const verb = defineVerb({

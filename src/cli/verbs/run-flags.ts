@@ -9,14 +9,18 @@ import * as values from './run-values.js';
 
 export const extraFlags = {
   'add-host': { value: true, multi: true, help: 'Add a custom host-to-IP mapping (host:ip)' },
+  'cpu-shares': { short: 'c', value: true, type: 'int', help: 'CPU shares (relative weight)' },
   device: { value: true, multi: true, help: 'Add a host device to the container' },
   dns: { value: true, multi: true, help: 'Set custom DNS servers' },
   'dns-option': { value: true, multi: true, help: 'Set DNS options' },
   'dns-search': { value: true, multi: true, help: 'Set custom DNS search domains' },
   expose: { value: true, multi: true, help: 'Expose a port or a range of ports' },
+  gpus: { value: true, multi: true, type: 'gpu-request', help: "GPU devices to add to the container ('all' to pass all GPUs)" },
   'group-add': { value: true, multi: true, help: 'Add additional groups to join' },
   ipc: { value: true, type: 'string', help: 'IPC mode to use' },
   'log-driver': { value: true, type: 'string', help: 'Logging driver for the container' },
+  'memory-reservation': { value: true, type: 'bytes', help: 'Memory soft limit' },
+  'memory-swap': { value: true, type: 'bytes', help: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" },
   mount: { value: true, multi: true, type: 'mount', help: 'Attach a filesystem mount to the container' },
   'network-alias': { value: true, multi: true, help: 'Add network-scoped alias for the container' },
   pid: { value: true, type: 'string', help: 'PID namespace to use' },
@@ -46,6 +50,10 @@ export function checkExtraValues(f: ExtraFlags): void {
   for (const s of f.sysctl ?? []) values.checkSysctl(s);
   for (const u of f.ulimit ?? []) values.checkUlimit(u);
   if (f['stop-timeout'] !== undefined) values.intFlag(f['stop-timeout'], '--stop-timeout');
+  if (f['memory-reservation'] !== undefined) values.ramInBytes(f['memory-reservation'], '--memory-reservation');
+  if (f['memory-swap'] !== undefined) values.memSwapFlag(f['memory-swap']);
+  if (f['cpu-shares'] !== undefined) values.intFlag(f['cpu-shares'], '-c, --cpu-shares');
+  for (const g of f.gpus ?? []) values.gpusFlag(g);
   for (const m of f.mount ?? []) values.checkMount(m);
 }
 
@@ -84,10 +92,19 @@ export function extraOptions(f: ExtraFlags, network: string | undefined): Partia
   if (f.ipc !== undefined) out.ipc = f.ipc;
   if (f.uts !== undefined) out.uts = f.uts;
   if (f['stop-timeout'] !== undefined) out.stopTimeout = values.intFlag(f['stop-timeout'], '--stop-timeout');
-  if (f['network-alias']?.length) {
-    // Docker's words: aliases live on a user-defined network, resolved by its DNS.
-    if (network === undefined || builtinNetworks.includes(network) || network.startsWith('container:'))
-      throw new EngineError('invalid_argument', 'network-scoped alias is supported only for containers in user defined networks');
+  // Sizes in bytes and a weight, as docker sends them; 0 is "not set" (dockerd's defaults).
+  const swap = f['memory-swap'] !== undefined ? values.memSwapFlag(f['memory-swap']) : 0;
+  if (swap) out.memorySwap = swap;
+  const reservation = f['memory-reservation'] !== undefined ? values.ramInBytes(f['memory-reservation'], '--memory-reservation') : 0;
+  if (reservation) out.memoryReservation = reservation;
+  const shares = f['cpu-shares'] !== undefined ? values.intFlag(f['cpu-shares'], '-c, --cpu-shares') : 0;
+  if (shares) out.cpuShares = shares;
+  if (f.gpus?.length) out.deviceRequests = f.gpus.map(values.gpusFlag);
+  // docker's parseNetworkOpts: aliases only on a user-defined network; without --network they
+  // go to no endpoint (the default network's container has none) and are dropped.
+  if (f['network-alias']?.length && network !== undefined) {
+    if (builtinNetworks.includes(network) || network.startsWith('container:'))
+      throw new EngineError('invalid_argument', 'network-scoped aliases are only supported for user-defined networks');
     out.networks = [{ name: network, aliases: f['network-alias'] }];
   }
   return out;

@@ -65,6 +65,65 @@ export function ramInBytes(value: string, flag: string): number {
   return Math.trunc(Number(m[1]) * 1024 ** ' kmgtp'.indexOf((m[2] ?? ' ').toLowerCase()));
 }
 
+/** docker's MemSwapBytes (--memory-swap): -1 (unlimited swap), or a size as RAMInBytes reads it. */
+export function memSwapFlag(value: string): number {
+  return value === '-1' ? -1 : ramInBytes(value, '--memory-swap');
+}
+
+/** docker's GpuOpts.Set (--gpus): "all", a count, or driver=,count=,device=,capabilities=,options= fields. */
+export function gpusFlag(value: string): {
+  Driver: string;
+  Count: number;
+  DeviceIDs: string[] | null;
+  Capabilities: string[][];
+  Options: Record<string, string>;
+} {
+  const fail = (why: string) => invalid(value, '--gpus', why);
+  const count = (s: string) => {
+    if (s === 'all') return -1;
+    if (!/^[+-]?\d+$/.test(s)) throw fail(`count must be an integer: strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`);
+    return Number(s);
+  };
+  let fields: string[];
+  try {
+    fields = csvFields(value);
+  } catch (e) {
+    throw fail((e as Error).message);
+  }
+  const req = { Driver: '', Count: 0, DeviceIDs: null as string[] | null, Capabilities: [['gpu']], Options: {} as Record<string, string> };
+  const seen = new Set<string>();
+  for (const field of fields) {
+    const eq = field.indexOf('=');
+    const key = eq === -1 ? field : field.slice(0, eq);
+    if (seen.has(key)) throw fail(`gpu request key '${key}' can be specified only once`);
+    seen.add(key);
+    if (eq === -1) {
+      seen.add('count');
+      req.Count = count(key);
+      continue;
+    }
+    const v = field.slice(eq + 1);
+    if (key === 'driver') req.Driver = v;
+    else if (key === 'count') req.Count = count(v);
+    else if (key === 'device') req.DeviceIDs = v.split(',');
+    else if (key === 'capabilities') req.Capabilities = [[...v.split(','), 'gpu']];
+    else if (key === 'options') {
+      let kv: string[];
+      try {
+        kv = csvFields(v);
+      } catch (e) {
+        throw fail(`failed to read gpu options: ${(e as Error).message}`);
+      }
+      for (const o of kv) {
+        const i = o.indexOf('=');
+        req.Options[i === -1 ? o : o.slice(0, i)] = i === -1 ? '' : o.slice(i + 1);
+      }
+    } else throw fail(`unexpected key '${key}' in '${field}'`);
+  }
+  if (!seen.has('count') && req.DeviceIDs === null) req.Count = 1;
+  return req;
+}
+
 /** A number in Go's big.Int syntax with base 0 (no sign): its value, undefined when it is none. */
 function bigUint(s: string): bigint | undefined {
   const p = /^0([xXbBoO])/.exec(s);

@@ -67,7 +67,11 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
       CapAdd: r.capAdd,
       CapDrop: r.capDrop,
       Memory: r.memoryBytes ?? 0,
+      MemorySwap: r.memorySwap ?? 0,
+      MemoryReservation: r.memoryReservation ?? 0,
+      CpuShares: r.cpuShares ?? 0,
       NanoCpus: r.nanoCpus ?? 0,
+      DeviceRequests: r.deviceRequests ?? null,
       PidsLimit: r.pidsLimit ?? 0,
       ...(r.init ? { Init: true } : {}), // docker: *bool, omitempty
       AutoRemove: r.autoRemove,

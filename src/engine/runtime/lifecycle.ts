@@ -190,6 +190,9 @@ export class ContainerLifecycle extends ContainerStarter {
       if (memoryBytes !== undefined) {
         if (memoryBytes) w.memoryBytes = memoryBytes;
         else delete w.memoryBytes;
+        // The update sets memory + swap to the new limit (runc update below): the next start's too.
+        if (memoryBytes) w.memorySwap = memoryBytes;
+        else delete w.memorySwap;
       }
       if (nanoCpus !== undefined) {
         if (nanoCpus) w.nanoCpus = nanoCpus;

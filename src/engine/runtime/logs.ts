@@ -163,25 +163,33 @@ export { defaultLogMaxSize } from './defaults.js';
  * never exceeds max-size (at most Docker's max-size × max-file); max-file is checked and kept.
  * The attribute options (labels, env, tag, …: log-attrs.ts) come back in `attrs`.
  */
-export function parseLogOpts(opts: readonly string[]): { maxSize?: number; maxFile?: number; attrs: Record<string, string> } {
-  const out: { maxSize?: number; maxFile?: number; attrs: Record<string, string> } = { attrs: {} };
+export function parseLogOpts(opts: readonly string[]): {
+  maxSize?: number;
+  maxFile?: number;
+  attrs: Record<string, string>;
+  error?: string;
+} {
+  const out: { maxSize?: number; maxFile?: number; attrs: Record<string, string>; error?: string } = { attrs: {} };
+  // dockerd takes any value at create and its json-file logger refuses a bad one at every start
+  // (kept in `error`, in its words): go-units' FromHumanSize, strconv.Atoi.
+  const fail = (why: string) => void (out.error ??= why);
   for (const o of opts) {
     const i = o.indexOf('=');
     const [key, value] = i === -1 ? [o, ''] : [o.slice(0, i), o.slice(i + 1)];
     if (key === 'max-size') {
-      const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(value.trim());
-      const n = m
-        ? Math.floor(Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'])
-        : NaN;
-      // Below 4 KiB a single long line would start the file afresh on every write.
-      if (!(n >= 4096))
-        throw new EngineError('invalid_argument', `invalid --log-opt max-size=${value}: use a size of at least 4k (e.g. 10m)`);
-      out.maxSize = n;
+      const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(value);
+      if (!m) fail(`invalid size: '${value}'`);
+      else if (!/^\d+(?:\.\d+)?$/.test(m[1]!)) fail(`strconv.ParseFloat: parsing ${JSON.stringify(m[1])}: invalid syntax`);
+      else {
+        // dockui's sizes are binary (10m: 10 MiB), as they always were here.
+        const n = Math.floor(Number(m[1]) * 1024 ** ' kmgtp'.indexOf((m[2] ?? ' ').toLowerCase()));
+        if (n <= 0) fail('max-size must be a positive number');
+        else out.maxSize = n;
+      }
     } else if (key === 'max-file') {
-      const n = Number(value);
-      if (!/^\d+$/.test(value) || n < 1)
-        throw new EngineError('invalid_argument', `invalid --log-opt max-file=${value}: use a number of at least 1`);
-      out.maxFile = n;
+      if (!/^[+-]?\d+$/.test(value)) fail(`strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`);
+      else if (Number(value) < 1) fail('max-file cannot be less than 1');
+      else out.maxFile = Number(value);
     } else if ((attrLogOpts as readonly string[]).includes(key)) {
       out.attrs[key] = value;
     } else

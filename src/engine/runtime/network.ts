@@ -4,14 +4,15 @@
 // served by slirp4netns: user-mode NAT for outbound traffic and its API socket for published
 // ports on the host. The netns and slirp4netns outlive dockui with the container.
 import type { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from '../util/fsa.js';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { childProcess, net } from '../util/builtin.js';
 import { EngineError, type PortMapping } from '../define.js';
 import { pidAlive } from '../store/lock.js';
 import { findExecutable } from './oci-runtime.js';
 import { unmount } from './rootfs.js';
+import { dockuiBin } from './support.js';
 
 // 'bridge': dockui networks (network/bridge.ts), named in the record's `networks`.
 // 'container': Docker's `--network container:X` (and podman's pods): the network, IPC and UTS
@@ -26,14 +27,17 @@ export function parseNetworkMode(s: string | undefined): NetworkMode {
 
 const ipv4Re = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-function parsePort(s: string, spec: string): number {
+function parsePort(s: string, spec: string, min = 1): number {
   if (!/^\d{1,5}$/.test(s)) throw new EngineError('invalid_argument', `invalid port ${JSON.stringify(s)} in -p ${spec}`);
   const n = Number(s);
-  if (n < 1 || n > 65535) throw new EngineError('invalid_argument', `port out of range (1-65535): ${s} in -p ${spec}`);
+  if (n < min || n > 65535) throw new EngineError('invalid_argument', `port out of range (${min}-65535): ${s} in -p ${spec}`);
   return n;
 }
 
-/** `[ip:]hostPort:ctrPort[/tcp|udp]` or `ctrPort[/proto]` (a random host port: hostPort 0). */
+/**
+ * `[ip:]hostPort:ctrPort[/tcp|udp]` or `ctrPort[/proto]`; an IPv6 address in brackets
+ * ([::1]:8080:80). A host port of 0 or none: a random free one (hostPort 0), as dockerd does.
+ */
 export function parsePublish(spec: string): PortMapping {
   let rest = spec.trim();
   let protocol: 'tcp' | 'udp' = 'tcp';
@@ -45,20 +49,26 @@ export function parsePublish(spec: string): PortMapping {
     protocol = p;
     rest = rest.slice(0, slash);
   }
-  const parts = rest.split(':');
   let hostIp = '0.0.0.0';
+  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(rest);
+  if (v6) {
+    if (net().isIPv6(v6[1]!) && !v6[1]!.includes('%')) hostIp = v6[1]!;
+    else throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(v6[1])} in -p ${spec}`);
+    rest = v6[2]!;
+  }
+  const parts = rest.split(':');
   let hostPort = 0;
   let ctr: string;
-  if (parts.length === 1) ctr = parts[0]!;
+  if (parts.length === 1 && !v6) ctr = parts[0]!;
   else if (parts.length === 2) {
-    hostPort = parts[0] === '' ? 0 : parsePort(parts[0]!, spec);
+    hostPort = parts[0] === '' ? 0 : parsePort(parts[0]!, spec, 0);
     ctr = parts[1]!;
-  } else if (parts.length === 3) {
+  } else if (parts.length === 3 && !v6) {
     hostIp = parts[0]!;
     const m = ipv4Re.exec(hostIp);
     if (!m || m.slice(1).some((o) => Number(o) > 255))
       throw new EngineError('invalid_argument', `invalid host IP ${JSON.stringify(hostIp)} in -p ${spec}`);
-    hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec);
+    hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec, 0);
     ctr = parts[2]!;
   } else throw new EngineError('invalid_argument', `invalid port spec: -p ${spec} (use [IP:]HOST:CONTAINER[/PROTO])`);
   return { hostIp, hostPort, containerPort: parsePort(ctr, spec), protocol };
@@ -216,19 +226,62 @@ export async function startPrivateNetwork(opts: {
     child.removeAllListeners();
     child.unref();
     for (const p of opts.ports) {
+      // slirp4netns binds IPv4 host addresses only: an IPv6 one is served by a port proxy
+      // relaying to slirp4netns' own forward on a free loopback port.
+      const v6 = p.hostIp.includes(':');
+      const hostPort = v6 ? await freePort('127.0.0.1') : p.hostPort;
       const reply = await slirpApi(apiSocket, {
         execute: 'add_hostfwd',
-        arguments: { proto: p.protocol, host_addr: p.hostIp, host_port: p.hostPort, guest_port: p.containerPort },
+        arguments: { proto: p.protocol, host_addr: v6 ? '127.0.0.1' : p.hostIp, host_port: hostPort, guest_port: p.containerPort },
       });
       if (reply.error)
         throw new EngineError(
           'conflict',
           `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : (reply.error.desc ?? 'refused')}`,
         );
+      if (v6) await startPortProxy(opts, p, hostPort, slirpPid);
     }
   })().catch(undo);
   ready.catch(() => undefined);
   return { netnsPath: path, slirpPid, apiSocket, ready };
+}
+
+/** The port proxies' pids of this container's network, one a line (teardownNetwork ends them). */
+const proxiesFile = (runRoot: string, id: string) => join(runRoot, 'net', `${id.slice(0, 32)}.proxies`);
+
+/** Starts port-proxy.js for `p` (an IPv6 host address) toward slirp4netns' forward on 127.0.0.1:local. */
+async function startPortProxy(
+  opts: { runRoot: string; id: string; logFile: string },
+  p: PortMapping,
+  local: number,
+  slirpPid: number,
+): Promise<void> {
+  const script = resolve(dirname(dockuiBin), '../dist/engine/network/port-proxy.js');
+  const log = openSync(opts.logFile, 'a');
+  const child = childProcess().spawn(
+    process.execPath,
+    [script, p.protocol, p.hostIp, String(p.hostPort), String(local), String(slirpPid)],
+    {
+      detached: true,
+      stdio: ['ignore', log, log, 'pipe'],
+    },
+  );
+  closeSync(log);
+  const said = await new Promise<string>((res) => {
+    let out = '';
+    const fd3 = child.stdio[3] as NodeJS.ReadableStream;
+    fd3.on('data', (d: Buffer) => (out += d.toString()));
+    fd3.on('end', () => res(out));
+    child.once('error', (e) => res(e.message));
+  });
+  child.removeAllListeners();
+  child.unref();
+  if (said !== 'ok')
+    throw new EngineError(
+      'conflict',
+      `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${said === 'EADDRINUSE' ? 'port is already allocated' : said || 'the port proxy did not start'}`,
+    );
+  appendFileSync(proxiesFile(opts.runRoot, opts.id), `${child.pid}\n`);
 }
 
 /** startPrivateNetwork, and waits until it is ready. */
@@ -252,10 +305,27 @@ export async function teardownNetwork(opts: { runRoot: string; id: string; slirp
       /* gone meanwhile */
     }
   }
+  const proxies = proxiesFile(opts.runRoot, opts.id);
+  for (const pid of (existsSync(proxies) ? readFileSync(proxies, 'utf8') : '').split('\n').map(Number))
+    if (pid && isProxy(pid))
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone meanwhile */
+      }
+  await rm(proxies, { force: true });
   const path = netnsPath(opts.runRoot, opts.id);
   unmount(path);
   await rm(path, { force: true });
   if (opts.apiSocket) await rm(opts.apiSocket, { force: true });
+}
+
+function isProxy(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('port-proxy.js');
+  } catch {
+    return false;
+  }
 }
 
 function isSlirp(pid: number): boolean {

@@ -13,7 +13,7 @@ import { ContainerIndex, isLive, type IndexProblem } from './container-index.js'
 import type { NetworkMode } from './network.js';
 import type { NetworkAttachment } from '../network/bridge.js';
 import type { RunExtras } from './run-extras.js';
-import type { FileMountOf } from '../types.js';
+import type { DeviceRequest, FileMountOf } from '../types.js';
 
 /** A container's root filesystem (the overlay mount point) in its directory. */
 export const rootfsOf = (containerDir: string) => join(containerDir, 'rootfs');
@@ -79,6 +79,15 @@ export interface ContainerRecord {
   readonly capAdd: readonly string[];
   readonly capDrop: readonly string[];
   readonly memoryBytes?: number;
+  /** HostConfig.MemorySwap, MemoryReservation, CpuShares, DeviceRequests as dockerd keeps them (resources.ts). */
+  readonly memorySwap?: number;
+  readonly memoryReservation?: number;
+  readonly cpuShares?: number;
+  readonly deviceRequests?: readonly DeviceRequest[];
+  /** What create's checks warned of (dockerd's create response's Warnings). */
+  readonly warnings?: readonly string[];
+  /** A --log-opt value the log cannot take: every start fails with it, as dockerd's logger init does. */
+  readonly logOptError?: string;
   readonly nanoCpus?: number;
   readonly pidsLimit?: number;
   /** The log's cap in bytes (--log-opt max-size; absent: the default cap) and max-file. */

@@ -247,11 +247,8 @@ export async function checkExtras(
   }
   if (opts.devices?.length) x.Devices = opts.devices.map(parseDevice);
   if (opts.shmSize !== undefined) x.ShmSize = byteSize(opts.shmSize, '--shm-size');
-  if (opts.groupAdd?.length) {
-    for (const g of opts.groupAdd)
-      if (!/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/.test(g)) throw new EngineError('invalid_argument', `invalid --group-add: ${JSON.stringify(g)}`);
-    x.GroupAdd = [...opts.groupAdd];
-  }
+  // Any name, as dockerd takes it: one the image has no group of (even "") fails the start (user.ts).
+  if (opts.groupAdd?.length) x.GroupAdd = [...opts.groupAdd];
   x.PidMode = await nsMode('--pid', opts.pid, ['host', 'container'], ctx.find);
   x.IpcMode = (await nsMode('--ipc', opts.ipc, ['host', 'private', 'shareable', 'container'], ctx.find)) ?? 'private';
   x.UTSMode = await nsMode('--uts', opts.uts, ['host'], ctx.find);

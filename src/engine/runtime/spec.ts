@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { EngineError } from '../define.js';
 import { cgroupV2, isRootless } from '../util/userns.js';
 import { defaultSeccompProfile } from './seccomp.js';
+import { specResources } from './resources.js';
 
 /**
  * Docker's default capability set, less CAP_MKNOD: runc allows creating any device node
@@ -135,6 +136,9 @@ export interface SpecInput {
   /** Bind mounts, volumes, tmpfs and the per-container /etc files, in order. */
   readonly mounts?: readonly OciMount[];
   readonly memoryBytes?: number;
+  readonly memorySwap?: number;
+  readonly memoryReservation?: number;
+  readonly cpuShares?: number;
   readonly nanoCpus?: number;
   readonly pidsLimit?: number;
   /** cgroupfs path relative to each controller's root, e.g. "/dockui/<id>". */
@@ -274,11 +278,7 @@ export function buildSpec(input: SpecInput): Record<string, unknown> {
     // Deny device nodes beyond the standard set runc adds: no mknod of disks, no raw devices.
     devices: privileged ? [{ allow: true, access: 'rwm' }] : [{ allow: false, access: 'rwm' }, ...(x.deviceRules ?? [])],
   };
-  if (input.memoryBytes !== undefined) resources.memory = { limit: input.memoryBytes, swap: input.memoryBytes };
-  if (input.nanoCpus !== undefined) {
-    const period = 100_000;
-    resources.cpu = { period, quota: Math.max(1000, Math.round((input.nanoCpus / 1e9) * period)) };
-  }
+  Object.assign(resources, specResources(input));
   if (input.pidsLimit !== undefined && input.pidsLimit > 0) resources.pids = { limit: input.pidsLimit };
   // Rootless (dockui's user namespace): runc cannot make cgroups on cgroup v1 (nor without a
   // delegated v2 subtree), so the spec asks for none; the limits were refused at create.

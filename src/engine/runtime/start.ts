@@ -29,6 +29,7 @@ import { parseTmpfs, parseVolume } from './volumes.js';
 import { parseMount } from './mount-flag.js';
 import { fileMountDestination, writeFileMounts } from './file-mounts.js';
 import { checkExtras } from './run-extras.js';
+import { checkResources, failsAtStart, startRefusal } from './resources.js';
 import { dockuiBin, parseBytes, parseCpus, parseSignal, runcFailure, trace } from './support.js';
 import { ContainerCore } from './core.js';
 import { rootlessLimitProblem } from '../util/userns.js';
@@ -59,12 +60,15 @@ export class ContainerStarter extends ContainerCore {
     const memoryBytes = opts.memory ? parseBytes(opts.memory) : undefined;
     const nanoCpus = opts.cpus ? parseCpus(opts.cpus) || undefined : undefined; // 0: no limit, as Docker
     const log = parseLogOpts(opts.logOpts ?? []);
+    const resources = checkResources(opts, memoryBytes);
     if (opts.pidsLimit !== undefined && (!Number.isInteger(opts.pidsLimit) || opts.pidsLimit < -1))
       throw new EngineError('invalid_argument', `invalid --pids-limit: ${opts.pidsLimit}`);
     const limitProblem = rootlessLimitProblem(
       [
         memoryBytes ? '--memory' : '',
         nanoCpus ? '--cpus' : '',
+        resources.memoryReservation ? '--memory-reservation' : '',
+        resources.cpuShares ? '--cpu-shares' : '',
         opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? '--pids-limit' : '',
       ].filter(Boolean),
     );
@@ -72,8 +76,9 @@ export class ContainerStarter extends ContainerCore {
     effectiveCapabilities(opts); // validates --cap-add/--cap-drop names
     if (opts.name !== undefined && !validName(opts.name))
       throw new EngineError('invalid_argument', `invalid container name ${JSON.stringify(opts.name)}: use [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
-    if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(opts.hostname))
-      throw new EngineError('invalid_argument', `invalid hostname ${JSON.stringify(opts.hostname)}`);
+    // dockerd takes any hostname: one the kernel refuses (over 64 bytes) fails the start, in runc's words.
+    if (opts.workdir && !opts.workdir.startsWith('/'))
+      throw new EngineError('invalid_argument', `the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
     if (network === 'bridge' && ports.some((p) => p.protocol !== 'tcp'))
       throw new EngineError('invalid_argument', 'dockui networks publish TCP ports only');
     if ((ports.length || opts.publishAll) && network !== 'private' && network !== 'bridge')
@@ -162,9 +167,15 @@ export class ContainerStarter extends ContainerCore {
       capDrop: opts.capDrop ?? [],
       ...(memoryBytes !== undefined ? { memoryBytes } : {}),
       ...(nanoCpus !== undefined ? { nanoCpus } : {}),
+      ...(resources.memorySwap !== undefined ? { memorySwap: resources.memorySwap } : {}),
+      ...(resources.memoryReservation !== undefined ? { memoryReservation: resources.memoryReservation } : {}),
+      ...(resources.cpuShares !== undefined ? { cpuShares: resources.cpuShares } : {}),
+      ...(resources.deviceRequests ? { deviceRequests: resources.deviceRequests } : {}),
+      ...(resources.warnings.length ? { warnings: resources.warnings } : {}),
       ...(opts.pidsLimit !== undefined && opts.pidsLimit > 0 ? { pidsLimit: opts.pidsLimit } : {}),
       ...(log.maxSize !== undefined ? { logMaxSize: log.maxSize } : {}),
       ...(log.maxFile !== undefined ? { logMaxFile: log.maxFile } : {}),
+      ...(log.error !== undefined ? { logOptError: log.error } : {}),
       ...(Object.keys(log.attrs).length ? { logAttrOpts: log.attrs } : {}),
       init: opts.init ?? false,
       autoRemove: opts.autoRemove ?? false,
@@ -204,11 +215,19 @@ export class ContainerStarter extends ContainerCore {
         await leaseFor(this.paths, rec, bridgeNets);
         await this.records.write(rec);
       }
-      // Mount and write the bundle now so a bad user, workdir or volume fails create, not start.
-      await writeBundle(rec, dir, this.paths);
-      setupInitLayer(rootfsOf(dir));
+      // Mount and write the bundle now so a bad user, workdir or volume fails create, not start;
+      // what dockerd finds only when it starts (an unknown --group-add) fails every start instead.
+      const written = await writeBundle(rec, dir, this.paths).then(
+        () => true,
+        (e: unknown) => {
+          if (failsAtStart(e)) return false;
+          throw e;
+        },
+      );
+      // Docker's init layer (/.dockerenv, /etc/mtab...): in the rootfs the bundle mounted.
+      if (written) setupInitLayer(rootfsOf(dir));
       // A joined container's bundle names its owner's pid: written again at every start.
-      if (!owner) this.fresh.add(id);
+      if (!owner && written) this.fresh.add(id);
       trace('create: bundle written');
     } catch (e) {
       await this.destroy(rec);
@@ -241,6 +260,8 @@ export class ContainerStarter extends ContainerCore {
 
   /** Starts under the container's lock. On failure nothing of this start is left running. */
   protected async startLocked(rec: ContainerRecord, foreground: boolean): Promise<void> {
+    const refusal = startRefusal(rec);
+    if (refusal) throw refusal;
     const dir = this.dir(rec.id);
     const runtime = this.runtime;
     await Promise.all(['exit', 'oom', 'pidfile', 'conmon.pid'].map((f) => rm(join(dir, f), { force: true })));
@@ -277,7 +298,8 @@ export class ContainerStarter extends ContainerCore {
         runRoot: this.paths.runRoot,
         tty: rec.tty,
         interactive: rec.interactive,
-        logSizeMax: rec.logMaxSize ?? defaultLogMaxSize,
+        // Docker's max-size may be as small as 1 byte: conmon keeps 4 KiB at least (logs.ts).
+        logSizeMax: Math.max(4096, rec.logMaxSize ?? defaultLogMaxSize),
         ...(rec.extras?.LogDriver === 'none' ? { noLog: true } : {}),
         // A foreground run with a restart policy keeps the exit command: the policy outlives the CLI.
         exitCommand:
@@ -370,6 +392,8 @@ export class ContainerStarter extends ContainerCore {
     const { child, rec, net, readyFd } = await this.records.withLock(found.id, async () => {
       const r = (await this.records.read(found.id)) ?? found;
       ensureState(r.name, r.state, 'start');
+      const refusal = startRefusal(r);
+      if (refusal) throw refusal;
       if (!this.fresh.delete(r.id)) {
         await writeBundle(r, dir, this.paths);
         await rm(runcLog, { force: true }); // a log of an earlier run would be read as this one's

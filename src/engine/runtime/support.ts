@@ -48,13 +48,14 @@ export function parseBytes(s: string, what = '--memory'): number {
   return n;
 }
 
-/** "1.5" → nano-CPUs; as Docker, no more than this host has (a quota above it limits nothing). */
+/** "1.5" → nano-CPUs; as Docker, not negative and no more than this host has (a quota above it limits nothing). */
 export function parseCpus(s: string, hostCpus = availableParallelism()): number {
   const n = Number(s.trim());
   if (s.trim() === '' || !Number.isFinite(n))
     throw new EngineError('invalid_argument', `invalid --cpus value ${JSON.stringify(s)}: use a number (e.g. 0.5)`);
   if (n === 0) return 0;
-  if (n < 0.01 || n > hostCpus)
+  // dockerd sets no floor: a quota below the kernel's 1 ms (--cpus 0.001) fails the start in runc's words.
+  if (n < 0 || n > hostCpus)
     throw new EngineError(
       'invalid_argument',
       `range of CPUs is from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`,

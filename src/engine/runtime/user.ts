@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../define.js';
 import { resolveInRoot } from '../fsutil/in-root.js';
+import { atStart } from './resources.js';
 
 export interface ResolvedUser {
   readonly uid: number;
@@ -90,7 +91,8 @@ export async function resolveGroups(rootfs: string, names: readonly string[]): P
   return names.map((n) => {
     if (isNumeric(n)) return Number(n);
     const g = groups.find((x) => x.name === n);
-    if (!g) throw new EngineError('invalid_argument', `unable to find group ${n}: no matching entries in group file`);
+    // dockerd looks --group-add up when it starts the container (create takes any name, "" too).
+    if (!g) throw atStart(new EngineError('invalid_argument', `unable to find group ${n}: no matching entries in group file`));
     return g.gid;
   });
 }

@@ -82,11 +82,12 @@ describe('bounded container logs', () => {
   });
 
   it('refuses a bad --log-opt in one line, leaving nothing', async () => {
-    for (const opt of ['max-size=1', 'max-size=lots', 'max-file=0', 'compress=true']) {
+    // An unknown option at create; a value the log cannot take when it starts, as dockerd's logger.
+    for (const opt of ['max-size=lots', 'max-file=0', 'compress=true']) {
       const r = await f.cli(['run', '-d', '--log-opt', opt, f.busybox, 'true']);
       assert.equal(r.code, 125, opt);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      assert.match(r.stderr, /log-opt|log option/);
+      assert.match(r.stderr, /failed to initialize logging driver|log option/);
     }
     assert.equal(await f.ok(['ps', '-aq']), '');
   });

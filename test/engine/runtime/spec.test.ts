@@ -26,7 +26,10 @@ describe('runtime input parsing', () => {
     assert.deepEqual(parsePublish('8080:80'), { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, protocol: 'tcp' });
     assert.deepEqual(parsePublish('127.0.0.1:53:53/udp'), { hostIp: '127.0.0.1', hostPort: 53, containerPort: 53, protocol: 'udp' });
     assert.deepEqual(parsePublish('80'), { hostIp: '0.0.0.0', hostPort: 0, containerPort: 80, protocol: 'tcp' });
-    for (const bad of ['0:80', '80:70000', 'x:80', '80/sctp', '1.2.3:80:80', '300.1.1.1:80:80', 'a:b:c:d'])
+    // dockerd's: a host port of 0 is a random one, an IPv6 host address goes in brackets.
+    assert.deepEqual(parsePublish('0:80'), { hostIp: '0.0.0.0', hostPort: 0, containerPort: 80, protocol: 'tcp' });
+    assert.deepEqual(parsePublish('[::1]:8080:80/udp'), { hostIp: '::1', hostPort: 8080, containerPort: 80, protocol: 'udp' });
+    for (const bad of ['80:0', '80:70000', 'x:80', '80/sctp', '1.2.3:80:80', '300.1.1.1:80:80', 'a:b:c:d', '[1.2.3.4]:80:80', '[::1]:80'])
       assert.equal(
         code(() => parsePublish(bad)),
         'invalid_argument',
@@ -63,7 +66,9 @@ describe('runtime input parsing', () => {
     );
     assert.equal(parseCpus('0.5'), 500_000_000);
     assert.equal(parseCpus('0'), 0);
-    for (const bad of ['1000', '2.5', '0.001', 'two', ''])
+    // dockerd sets no floor (the kernel refuses a quota below 1 ms when the container starts).
+    assert.equal(parseCpus('0.001', 2), 1_000_000);
+    for (const bad of ['1000', '2.5', '-0.5', 'two', ''])
       assert.throws(
         () => parseCpus(bad, 2),
         (e: Error) => /^(range of CPUs is from 0\.01 to 2\.00, as there are only 2 CPUs available|invalid --cpus value)/.test(e.message),
