@@ -102,6 +102,20 @@ export function listedImageNames(
 
 /** One line for a user: the engine's message, or a short bug report for anything else. */
 export function formatError(e: unknown): string {
+  return shown(errorText(e));
+}
+
+/**
+ * Text bound for a terminal with what a registry, an image or a container put in it shown, not
+ * obeyed: control characters other than line breaks and tabs (ESC's sequences: a window title,
+ * the clipboard (OSC 52), a cleared screen; C1's CSI) written as JSON escapes them.
+ */
+export function shown(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function errorText(e: unknown): string {
   if (isEngineError(e)) {
     const where = e.range ? `${e.range.file}:${e.range.line}:${e.range.column}: ` : '';
     return `${where}${e.message}`;

@@ -15,6 +15,7 @@ import { Execs } from './execs.js';
 import { attach, hijack, logs, plainStreamSink } from './streams.js';
 import * as system from './system.js';
 import * as networks from './networks.js';
+import { loopbackPeerUid } from './peer.js';
 
 export interface ServiceOptions {
   readonly engine: DockuiEngine;
@@ -295,6 +296,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     chmodSync(where.path, 0o660);
     address = where.path;
   } else {
+    // Loopback TCP has no mode to keep other users out: only connections from the service's own
+    // user (and root) are served; any other is closed unanswered (server/peer.ts).
+    const me = process.getuid?.() ?? 0;
+    server.on('connection', (socket: Socket) => {
+      const uid = loopbackPeerUid(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.localPort ?? 0);
+      if (uid !== me && uid !== 0) socket.destroy();
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(where.port, where.host, () => (server.off('error', reject), resolve()));

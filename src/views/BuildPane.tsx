@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import type { BuildStepEvent } from '../engine/define.js';
-import { formatDuration, humanDuration, plural, shortId } from './format.js';
+import { formatDuration, humanDuration, plural, shortId, visible } from './format.js';
 import { Pane } from './Pane.js';
 import { Styled } from './Styled.js';
 import type { ThemeToken } from './theme.js';
@@ -171,7 +171,7 @@ export function BuildPane(p: BuildPaneProps) {
       {output.map((o, i) => (
         <Text key={`o${i}`} wrap="truncate-end">
           <Styled token="text.muted">{`  ${o.index + 1}│`}</Styled>
-          <Styled token={o.stream === 'stderr' ? 'log.stderr' : 'log.stdout'}>{o.line}</Styled>
+          <Styled token={o.stream === 'stderr' ? 'log.stderr' : 'log.stdout'}>{visible(o.line)}</Styled>
         </Text>
       ))}
       {b.error ? (

@@ -96,3 +96,17 @@ export function pad(s: string, width: number, align: 'left' | 'right' = 'left', 
   const t = cut === 'ref' ? truncateRef(s, width) : truncate(s, width);
   return align === 'left' ? t.padEnd(width) : t.padStart(width);
 }
+
+/**
+ * A container's text as the terminal may draw it (log lines: the container's own bytes): each
+ * control character but the tab as its picture (ESC as ␛, BEL as ␇), C1's as U+FFFD, one cell
+ * for one, so an escape sequence in a log is shown, never obeyed (a window title, the
+ * clipboard's OSC 52, a cleared screen) and columns and search offsets stay where they were.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x20 ? String.fromCharCode(0x2400 + n) : n === 0x7f ? '\u2421' : '\ufffd';
+  });
+}

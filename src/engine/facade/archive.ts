@@ -64,6 +64,15 @@ export function rfc3339Nano(ns: bigint): string {
   return `${s}${frac ? `.${frac}` : ''}${zone}`;
 }
 
+/** A link's target; '' once it is no link (a container swapped it meanwhile). */
+function linkOf(host: string): string {
+  try {
+    return readlinkSync(host);
+  } catch {
+    return '';
+  }
+}
+
 /**
  * A container path's host path and docker's stat of it (moby's ResolvePath and StatPath): a
  * path ending in "/" or "/." follows a link at its end (its name stays the path's: "ldir" for
@@ -92,7 +101,7 @@ async function statIn(root: string, rec: ContainerRecord, path: string, follow =
     const to = inContainer(root, path, true);
     linkTarget =
       to.parent === undefined
-        ? posix.resolve(posix.dirname(posix.normalize(`/${path}`)), readlinkSync(host))
+        ? posix.resolve(posix.dirname(posix.normalize(`/${path}`)), linkOf(host))
         : posix.join('/', relative(root, to.parent), to.name);
   }
   const stat: ContainerPathStat = {
@@ -142,9 +151,14 @@ export async function copyFromContainer(
   await withQuietView(rt, idOrName, async (root, rec) => {
     const { host, stat } = await statIn(root, rec, ctrPath, opts.followLink);
     to.onStat?.(stat);
-    const { inContainer } = await import('../runtime/copy.js');
+    const { inContainer, pin } = await import('../runtime/copy.js');
     const owners = ownersOf((p) => inContainer(root, p, true).path);
-    for await (const chunk of cpTar(host, stat.name, owners)) await put(to.stream, chunk);
+    const held = pin(root, host);
+    try {
+      for await (const chunk of cpTar(held.path, stat.name, owners)) await put(to.stream, chunk);
+    } finally {
+      held.close();
+    }
     await put(to.stream, endOfArchive());
   });
 }

@@ -16,7 +16,7 @@
 //  - Go's archive/tar header layout (fsutil/tar.ts's encodeHeader): ustar, pax when needed.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statfsSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { join } from 'node:path';
+import { fdPath, pinEntry } from '../fsutil/in-root.js';
 import { open } from '../util/fsa.js';
 import { encodeHeader, padding, typeFlag, type TypeFlag } from '../fsutil/tar.js';
 import { sysx } from '../sysx.js';
@@ -161,9 +161,17 @@ async function* walk(hostPath: string, name: string, w: Walk): AsyncGenerator<Bu
   if (t === S_IFDIR) {
     const dir = name.endsWith('/') ? name : `${name}/`;
     yield header(st, w, dir, typeFlag.dir, hostPath);
-    if (w.parentDev !== undefined && st.dev !== w.parentDev && pseudo(hostPath)) return;
-    for (const e of tryOr(() => readdirSync(hostPath).sort()) ?? [])
-      yield* walk(join(hostPath, e), `${dir}${e}`, { ...w, parentDev: st.dev });
+    // Entered through a descriptor (fsutil/in-root.ts): a directory a container swaps for a
+    // link meanwhile is left out, never followed onto the host.
+    const fd = tryOr(() => pinEntry(hostPath));
+    if (fd === undefined) return;
+    try {
+      if (w.parentDev !== undefined && st.dev !== w.parentDev && pseudo(fdPath(fd))) return;
+      for (const e of tryOr(() => readdirSync(fdPath(fd)).sort()) ?? [])
+        yield* walk(fdPath(fd, e), `${dir}${e}`, { ...w, parentDev: st.dev });
+    } finally {
+      closeSync(fd);
+    }
   } else if (t === S_IFLNK) {
     const linkname = tryOr(() => readlinkSync(hostPath));
     if (linkname !== undefined) yield header(st, w, name, typeFlag.symlink, hostPath, { linkname });
@@ -202,7 +210,10 @@ async function* walk(hostPath: string, name: string, w: Walk): AsyncGenerator<Bu
   // sockets: left out, as docker leaves them
 }
 
-/** The archive of `hostPath` (an entry of the container) under `name`, end blocks not included. */
+/**
+ * The archive of `hostPath` (an entry of the container, pinned: runtime/copy.ts's pin) under
+ * `name`, end blocks not included.
+ */
 export function cpTar(hostPath: string, name: string, owners: Owners): AsyncGenerator<Buffer> {
   return walk(hostPath, name, { owners, links: new Map() });
 }

@@ -128,11 +128,16 @@ async function errorDetail(res: HttpResponse): Promise<string> {
     const body = await readBody(res, 64 << 10, 'error body');
     const v = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
     const e = v.errors?.[0];
-    if (e)
-      return [e.code, e.message]
+    if (e) {
+      // The registry's words, in a line of ours: no control character (an escape sequence), clipped.
+      const text = [e.code, e.message]
         .filter((x) => typeof x === 'string' && x)
         .join(': ')
-        .toLowerCase();
+        .toLowerCase()
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+      return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+    }
   } catch {
     /* not JSON: the status says enough */
   }
