@@ -60,7 +60,7 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     await refusedAtStart('--cpus 0.001', /failed to write "100": write \/sys\/fs\/cgroup\/cpu\/.*cpu\.cfs_quota_us: invalid argument/);
     const ok = await s.sh(`$DOCKER run --rm --cpus 0.01 $IMAGE cat ${cg('cpu.cfs_quota_us')}`);
     assert.equal(ok.stdout, '1000\n', ok.stderr);
-    await refused(s, '--cpus 3000', /^dockui: range of CPUs is from 0\.01 to/m);
+    await refused(s, '--cpus 3000', /^dockui: Range of CPUs is from 0\.01 to/m);
   });
 
   it('--log-opt max-size/max-file: any value at create; one the logger cannot take fails the start', async () => {
@@ -86,8 +86,8 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     );
     assert.equal(c.stdout.split('\n')[1], '[""]', c.stderr);
     await s.sh('$DOCKER rm h14run-grp');
-    await refusedAtStart("--group-add ''", /^dockui: unable to find group : no matching entries in group file$/m);
-    await refusedAtStart('--group-add nosuchgroup', /^dockui: unable to find group nosuchgroup: no matching entries in group file$/m);
+    await refusedAtStart("--group-add ''", /^dockui: Unable to find group : no matching entries in group file$/m);
+    await refusedAtStart('--group-add nosuchgroup', /^dockui: Unable to find group nosuchgroup: no matching entries in group file$/m);
   });
 
   it('--workdir: a relative one is refused at create in dockerd words (run 125, create 1)', async () => {
@@ -162,7 +162,7 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     };
     assert.equal(await reach(), 'p6d\n');
     // Taken: refused as dockerd refuses a port in use, nothing left behind.
-    await refused(s, "-p '[::1]:5642:80'", /^dockui: cannot publish ::1:5642->80\/tcp: port is already allocated$/m);
+    await refused(s, "-p '[::1]:5642:80'", /^dockui: Bind for ::1:5642 failed: port is already allocated$/m);
     // A stop ends the proxy (the port is free again); a start makes a new one.
     assert.equal((await s.sh('$DOCKER stop -t 0 h14run-p6d')).code, 0);
     await assert.rejects(read('::1', 5642));

@@ -95,7 +95,11 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
         });
         listeners.set(k, { server, target });
       } catch (e) {
-        failed.push(`${k}: ${(e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'port is already allocated' : (e as Error).message}`);
+        failed.push(
+          (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+            ? `Bind for ${k} failed: port is already allocated`
+            : `cannot publish ${k}: ${(e as Error).message}`,
+        );
       }
     }
     return failed;

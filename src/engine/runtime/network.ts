@@ -237,7 +237,9 @@ export async function startPrivateNetwork(opts: {
       if (reply.error)
         throw new EngineError(
           'conflict',
-          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : (reply.error.desc ?? 'refused')}`,
+          /address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '')
+            ? allocated(p)
+            : `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${reply.error.desc ?? 'refused'}`,
         );
       if (v6) await startPortProxy(opts, p, hostPort, slirpPid);
     }
@@ -245,6 +247,9 @@ export async function startPrivateNetwork(opts: {
   ready.catch(() => undefined);
   return { netnsPath: path, slirpPid, apiSocket, ready };
 }
+
+/** dockerd's words for a host port taken (its port allocator's, v4 and v6 alike). */
+const allocated = (p: PortMapping): string => `Bind for ${p.hostIp}:${p.hostPort} failed: port is already allocated`;
 
 /** The port proxies' pids of this container's network, one a line (teardownNetwork ends them). */
 const proxiesFile = (runRoot: string, id: string) => join(runRoot, 'net', `${id.slice(0, 32)}.proxies`);
@@ -279,7 +284,9 @@ async function startPortProxy(
   if (said !== 'ok')
     throw new EngineError(
       'conflict',
-      `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${said === 'EADDRINUSE' ? 'port is already allocated' : said || 'the port proxy did not start'}`,
+      said === 'EADDRINUSE'
+        ? allocated(p)
+        : `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${said || 'the port proxy did not start'}`,
     );
   appendFileSync(proxiesFile(opts.runRoot, opts.id), `${child.pid}\n`);
 }

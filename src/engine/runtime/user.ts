@@ -92,7 +92,7 @@ export async function resolveGroups(rootfs: string, names: readonly string[]): P
     if (isNumeric(n)) return Number(n);
     const g = groups.find((x) => x.name === n);
     // dockerd looks --group-add up when it starts the container (create takes any name, "" too).
-    if (!g) throw atStart(new EngineError('invalid_argument', `unable to find group ${n}: no matching entries in group file`));
+    if (!g) throw atStart(new EngineError('invalid_argument', `Unable to find group ${n}: no matching entries in group file`));
     return g.gid;
   });
 }
