@@ -74,6 +74,22 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     assert.deepEqual([tiny.code, tiny.stdout], [0, 'hi\n'], tiny.stderr);
   });
 
+  it('--log-opt: inspect keeps the values as given (dockerd: {"max-size":"abc"}), the cap works from the parsed size', async () => {
+    const conf = async (flags: string) => {
+      const r = await s.sh(`$DOCKER create --name h14run-log ${flags} $IMAGE sh -c 'seq 1 3000' >/dev/null &&
+        $DOCKER inspect -f '{{json .HostConfig.LogConfig.Config}}' h14run-log`);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(await conf('--log-opt max-size=abc'), '{"max-size":"abc"}');
+    await s.sh('$DOCKER rm -f h14run-log');
+    assert.equal(await conf('--log-opt max-size=1K --log-opt max-file=03'), '{"max-file":"03","max-size":"1K"}');
+    const st = await s.sh('$DOCKER start -a h14run-log >/dev/null; $DOCKER logs h14run-log | wc -c');
+    // unlimited it would keep ~14 KB; dockerd keeps at most max-file files of max-size
+    assert.ok(Number(st.stdout.trim()) < 4096, `logs kept ${st.stdout.trim()} bytes with max-size 1K: ${st.stderr}`);
+    await s.sh('$DOCKER rm -f h14run-log');
+  });
+
   it('--hostname: any name, as dockerd takes it; one the kernel refuses (over 64 bytes) fails the start', async () => {
     const r = await s.sh("$DOCKER run --rm --hostname 'bad host' $IMAGE sh -c 'hostname; cat /etc/hostname; echo $HOSTNAME'");
     assert.deepEqual([r.code, r.stdout], [0, 'bad host\nbad host\nbad host\n'], r.stderr);
@@ -88,6 +104,12 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     await s.sh('$DOCKER rm h14run-grp');
     await refusedAtStart("--group-add ''", /^dockui: Unable to find group : no matching entries in group file$/m);
     await refusedAtStart('--group-add nosuchgroup', /^dockui: Unable to find group nosuchgroup: no matching entries in group file$/m);
+  });
+
+  it('-u of a user or group the image lacks: taken at create, looked up when it starts (dockerd words)', async () => {
+    await refusedAtStart('-u nosuchuser', /^dockui: unable to find user nosuchuser: no matching entries in passwd file$/m);
+    await refusedAtStart('-u nosuchuser:0', /^dockui: unable to find user nosuchuser: no matching entries in passwd file$/m);
+    await refusedAtStart('-u 0:nosuchgroup', /^dockui: unable to find group nosuchgroup: no matching entries in group file$/m);
   });
 
   it('--workdir: a relative one is refused at create in dockerd words (run 125, create 1)', async () => {

@@ -79,11 +79,14 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
       ...extrasHostConfig(r),
       LogConfig: {
         Type: x?.LogDriver ?? 'k8s-file',
-        Config: {
-          'max-size': String(r.logMaxSize ?? defaultLogMaxSize),
-          ...(r.logMaxFile !== undefined ? { 'max-file': String(r.logMaxFile) } : {}),
+        // Go's JSON of dockerd's map: keys sorted; the values as given (logOptRaw).
+        Config: sortedKeys({
+          'max-size': r.logOptRaw?.['max-size'] ?? String(r.logMaxSize ?? defaultLogMaxSize),
+          ...(r.logMaxFile !== undefined || r.logOptRaw?.['max-file'] !== undefined
+            ? { 'max-file': r.logOptRaw?.['max-file'] ?? String(r.logMaxFile) }
+            : {}),
           ...r.logAttrOpts,
-        },
+        }),
       },
     },
     NetworkSettings: {
@@ -136,4 +139,9 @@ export function extrasHostConfig(rec: ContainerRecord): Record<string, unknown> 
     UTSMode: x.UTSMode ?? '',
     VolumesFrom: x.VolumesFrom ?? null,
   };
+}
+
+/** An object with its keys in Go's JSON order for a map (sorted). */
+function sortedKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

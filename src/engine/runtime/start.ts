@@ -176,6 +176,7 @@ export class ContainerStarter extends ContainerCore {
       ...(log.maxSize !== undefined ? { logMaxSize: log.maxSize } : {}),
       ...(log.maxFile !== undefined ? { logMaxFile: log.maxFile } : {}),
       ...(log.error !== undefined ? { logOptError: log.error } : {}),
+      ...(Object.keys(log.raw).length ? { logOptRaw: log.raw } : {}),
       ...(Object.keys(log.attrs).length ? { logAttrOpts: log.attrs } : {}),
       init: opts.init ?? false,
       autoRemove: opts.autoRemove ?? false,
