@@ -235,7 +235,7 @@ describe('run exit codes 125/126/127', () => {
     ]);
     assert.equal(
       i.stdout,
-      '1073741824 500000000 16 {"Name":"on-failure","MaximumRetryCount":3} 1048576 {"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18080"}]}\n',
+      '1073741824 500000000 16 {"Name":"on-failure","MaximumRetryCount":3} 1048576 {"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18080"},{"HostIp":"::","HostPort":"18080"}]}\n',
     );
     assert.equal((await cli(['rm', 'exit-flag'])).code, 0);
   });

@@ -134,19 +134,36 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     assert.equal(c.code, 125, c.stderr);
   });
 
-  it('-p 0:80: a random free host port, shown by port and ps, that reaches the container', async () => {
-    const r = await s.sh("$DOCKER run -d --name h14run-p0 -p 0:80 $IMAGE sh -c 'while :; do echo p0 | nc -l -p 80; done'");
+  // dockerd 20.10.24 on a host with IPv6 (::1 on lo): `port` prints 0.0.0.0:P and :::P, ps both,
+  // inspect's NetworkSettings.Ports both (HostIp "0.0.0.0" and "::"), and [::1]:P answers.
+  const bothFamilies = async (name: string, flags: string, port: number) => {
+    const r = await s.sh(`$DOCKER run -d --name ${name} ${flags} $IMAGE sh -c 'while :; do echo p0 | nc -l -p ${port}; done'`);
     assert.equal(r.code, 0, r.stderr);
-    const line = (await s.sh('$DOCKER port h14run-p0')).stdout;
-    const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)\n$/.exec(line);
-    assert.ok(m && Number(m[1]) > 0, line);
-    assert.equal((await s.sh("$DOCKER ps --filter name=h14run-p0 --format '{{.Ports}}'")).stdout, `0.0.0.0:${m[1]}->80/tcp\n`);
-    let got = '';
-    for (let i = 0; i < 50 && got !== 'p0\n'; i++) {
-      got = await read('127.0.0.1', Number(m[1])).catch(() => '');
-      if (got !== 'p0\n') await new Promise((res) => setTimeout(res, 100));
+    const line = (await s.sh(`$DOCKER port ${name}`)).stdout;
+    const m = new RegExp(`^${port}/tcp -> 0\\.0\\.0\\.0:(\\d+)\n${port}/tcp -> :::(\\d+)\n$`).exec(line);
+    assert.ok(m && Number(m[1]) > 0 && m[1] === m[2], line);
+    const p = m[1]!;
+    assert.equal(
+      (await s.sh(`$DOCKER ps --filter name=${name} --format '{{.Ports}}'`)).stdout,
+      `0.0.0.0:${p}->${port}/tcp, :::${p}->${port}/tcp\n`,
+    );
+    const i = await s.sh(`$DOCKER inspect -f '{{json .NetworkSettings.Ports}}' ${name}`);
+    assert.equal(i.stdout, `{"${port}/tcp":[{"HostIp":"0.0.0.0","HostPort":"${p}"},{"HostIp":"::","HostPort":"${p}"}]}\n`);
+    for (const host of ['127.0.0.1', '::1']) {
+      let got = '';
+      for (let n = 0; n < 50 && got !== 'p0\n'; n++) {
+        got = await read(host, Number(p)).catch(() => '');
+        if (got !== 'p0\n') await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(got, 'p0\n', host);
     }
-    assert.equal(got, 'p0\n');
+  };
+
+  it('-p 0:80 and -p 80: a random free host port on 0.0.0.0 and ::, shown by port, ps and inspect, reaching the container', async () => {
+    await bothFamilies('h14run-p0', '-p 0:80', 80);
+    await bothFamilies('h14run-p80', '-p 81', 81);
+    assert.equal((await s.sh('$DOCKER network create h14run-net46')).code, 0);
+    await bothFamilies('h14run-pnet', '--network h14run-net46 -p 82', 82);
   });
 
   it('-p [::1]:HOST:CTR: an IPv6 host address, shown unbracketed by port and ps (docker 20.10)', async () => {

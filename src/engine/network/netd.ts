@@ -91,7 +91,9 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen({ host: k.slice(0, i), port: Number(k.slice(i + 1)), exclusive: true }, () => resolve());
+          server.listen({ host: k.slice(0, i), port: Number(k.slice(i + 1)), exclusive: true, ipv6Only: k.slice(0, i).includes(':') }, () =>
+            resolve(),
+          );
         });
         listeners.set(k, { server, target });
       } catch (e) {

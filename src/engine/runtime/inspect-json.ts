@@ -90,9 +90,10 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
       },
     },
     NetworkSettings: {
-      Ports: Object.fromEntries(
-        r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]]),
-      ),
+      Ports: r.ports.reduce<Record<string, { HostIp: string; HostPort: string }[]>>((o, p) => {
+        (o[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+        return o;
+      }, {}),
       IPAddress: r.network === 'private' ? '10.0.2.100' : (r.networks?.[0]?.ip ?? ''),
       // dockui networks, in docker's shape (Compose-aware tools read the aliases here).
       Networks: Object.fromEntries(
