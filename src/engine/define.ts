@@ -149,6 +149,8 @@ export interface PortMapping {
   readonly hostPort: number;
   readonly containerPort: number;
   readonly protocol: 'tcp' | 'udp';
+  /** The :: half of a publish with no host IP (docker 20.10 binds 0.0.0.0 and ::): the host port of the mapping before it. */
+  readonly v6Twin?: boolean;
 }
 
 /**

@@ -199,7 +199,7 @@ describe('run exit codes 125/126/127', () => {
       [['--restart', 'bogus'], /invalid restart policy 'bogus'/],
       [['--restart', 'no:2'], /maximum retry count cannot be used with restart policy 'no'/],
       [['--memory', '1k'], /--memory must be at least 6m/],
-      [['--cpus', '-1'], /range of CPUs is from 0\.01/],
+      [['--cpus', '-1'], /Range of CPUs is from 0\.01/],
     ] as [string[], RegExp][]) {
       const r = await cli(['create', '--name', 'exit-flag', ...flags, image, 'true']);
       assert.equal(r.code, 1, `create ${flags.join(' ')}: ${r.stderr}`);
@@ -235,7 +235,7 @@ describe('run exit codes 125/126/127', () => {
     ]);
     assert.equal(
       i.stdout,
-      '1073741824 500000000 16 {"Name":"on-failure","MaximumRetryCount":3} 1048576 {"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18080"}]}\n',
+      '1073741824 500000000 16 {"Name":"on-failure","MaximumRetryCount":3} 1048576 {"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"18080"},{"HostIp":"::","HostPort":"18080"}]}\n',
     );
     assert.equal((await cli(['rm', 'exit-flag'])).code, 0);
   });

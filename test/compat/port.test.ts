@@ -36,10 +36,14 @@ describe('dockui port', () => {
     t.cleanup();
   });
 
+  // As dockerd 20.10.24 lists them on a host with IPv6: a port with no host IP on 0.0.0.0 and ::.
   it('lists every mapping as "PRIVATE/PROTO -> HOST_IP:HOST_PORT", sorted by private port', async () => {
     const r = await cli(['port', 'pub']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '53/udp -> 0.0.0.0:24231\n80/tcp -> 127.0.0.1:24230\n8080/tcp -> 0.0.0.0:24232\n');
+    assert.equal(
+      r.stdout,
+      '53/udp -> 0.0.0.0:24231\n53/udp -> :::24231\n80/tcp -> 127.0.0.1:24230\n8080/tcp -> 0.0.0.0:24232\n8080/tcp -> :::24232\n',
+    );
     assert.equal((await cli(['container', 'port', 'pub'])).stdout, r.stdout);
   });
 
@@ -51,7 +55,7 @@ describe('dockui port', () => {
     ]);
     assert.equal(tcp.stdout, '127.0.0.1:24230\n');
     assert.equal(tcpExplicit.stdout, '127.0.0.1:24230\n');
-    assert.equal(udp.stdout, '0.0.0.0:24231\n');
+    assert.equal(udp.stdout, '0.0.0.0:24231\n:::24231\n');
   });
 
   it('a port not published, a container not running, a missing container: errors as docker words them', async () => {

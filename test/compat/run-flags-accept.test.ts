@@ -60,7 +60,7 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     await refusedAtStart('--cpus 0.001', /failed to write "100": write \/sys\/fs\/cgroup\/cpu\/.*cpu\.cfs_quota_us: invalid argument/);
     const ok = await s.sh(`$DOCKER run --rm --cpus 0.01 $IMAGE cat ${cg('cpu.cfs_quota_us')}`);
     assert.equal(ok.stdout, '1000\n', ok.stderr);
-    await refused(s, '--cpus 3000', /^dockui: range of CPUs is from 0\.01 to/m);
+    await refused(s, '--cpus 3000', /^dockui: Range of CPUs is from 0\.01 to/m);
   });
 
   it('--log-opt max-size/max-file: any value at create; one the logger cannot take fails the start', async () => {
@@ -72,6 +72,22 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     await refusedAtStart('--log-opt max-file=0', /^dockui: failed to initialize logging driver: max-file cannot be less than 1$/m);
     const tiny = await s.sh('$DOCKER run --rm --log-opt max-size=1 --log-opt max-file=2 $IMAGE echo hi');
     assert.deepEqual([tiny.code, tiny.stdout], [0, 'hi\n'], tiny.stderr);
+  });
+
+  it('--log-opt: inspect keeps the values as given (dockerd: {"max-size":"abc"}), the cap works from the parsed size', async () => {
+    const conf = async (flags: string) => {
+      const r = await s.sh(`$DOCKER create --name h14run-log ${flags} $IMAGE sh -c 'seq 1 3000' >/dev/null &&
+        $DOCKER inspect -f '{{json .HostConfig.LogConfig.Config}}' h14run-log`);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(await conf('--log-opt max-size=abc'), '{"max-size":"abc"}');
+    await s.sh('$DOCKER rm -f h14run-log');
+    assert.equal(await conf('--log-opt max-size=1K --log-opt max-file=03'), '{"max-file":"03","max-size":"1K"}');
+    const st = await s.sh('$DOCKER start -a h14run-log >/dev/null; $DOCKER logs h14run-log | wc -c');
+    // unlimited it would keep ~14 KB; dockerd keeps at most max-file files of max-size
+    assert.ok(Number(st.stdout.trim()) < 4096, `logs kept ${st.stdout.trim()} bytes with max-size 1K: ${st.stderr}`);
+    await s.sh('$DOCKER rm -f h14run-log');
   });
 
   it('--hostname: any name, as dockerd takes it; one the kernel refuses (over 64 bytes) fails the start', async () => {
@@ -86,8 +102,14 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     );
     assert.equal(c.stdout.split('\n')[1], '[""]', c.stderr);
     await s.sh('$DOCKER rm h14run-grp');
-    await refusedAtStart("--group-add ''", /^dockui: unable to find group : no matching entries in group file$/m);
-    await refusedAtStart('--group-add nosuchgroup', /^dockui: unable to find group nosuchgroup: no matching entries in group file$/m);
+    await refusedAtStart("--group-add ''", /^dockui: Unable to find group : no matching entries in group file$/m);
+    await refusedAtStart('--group-add nosuchgroup', /^dockui: Unable to find group nosuchgroup: no matching entries in group file$/m);
+  });
+
+  it('-u of a user or group the image lacks: taken at create, looked up when it starts (dockerd words)', async () => {
+    await refusedAtStart('-u nosuchuser', /^dockui: unable to find user nosuchuser: no matching entries in passwd file$/m);
+    await refusedAtStart('-u nosuchuser:0', /^dockui: unable to find user nosuchuser: no matching entries in passwd file$/m);
+    await refusedAtStart('-u 0:nosuchgroup', /^dockui: unable to find group nosuchgroup: no matching entries in group file$/m);
   });
 
   it('--workdir: a relative one is refused at create in dockerd words (run 125, create 1)', async () => {
@@ -112,19 +134,36 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     assert.equal(c.code, 125, c.stderr);
   });
 
-  it('-p 0:80: a random free host port, shown by port and ps, that reaches the container', async () => {
-    const r = await s.sh("$DOCKER run -d --name h14run-p0 -p 0:80 $IMAGE sh -c 'while :; do echo p0 | nc -l -p 80; done'");
+  // dockerd 20.10.24 on a host with IPv6 (::1 on lo): `port` prints 0.0.0.0:P and :::P, ps both,
+  // inspect's NetworkSettings.Ports both (HostIp "0.0.0.0" and "::"), and [::1]:P answers.
+  const bothFamilies = async (name: string, flags: string, port: number) => {
+    const r = await s.sh(`$DOCKER run -d --name ${name} ${flags} $IMAGE sh -c 'while :; do echo p0 | nc -l -p ${port}; done'`);
     assert.equal(r.code, 0, r.stderr);
-    const line = (await s.sh('$DOCKER port h14run-p0')).stdout;
-    const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)\n$/.exec(line);
-    assert.ok(m && Number(m[1]) > 0, line);
-    assert.equal((await s.sh("$DOCKER ps --filter name=h14run-p0 --format '{{.Ports}}'")).stdout, `0.0.0.0:${m[1]}->80/tcp\n`);
-    let got = '';
-    for (let i = 0; i < 50 && got !== 'p0\n'; i++) {
-      got = await read('127.0.0.1', Number(m[1])).catch(() => '');
-      if (got !== 'p0\n') await new Promise((res) => setTimeout(res, 100));
+    const line = (await s.sh(`$DOCKER port ${name}`)).stdout;
+    const m = new RegExp(`^${port}/tcp -> 0\\.0\\.0\\.0:(\\d+)\n${port}/tcp -> :::(\\d+)\n$`).exec(line);
+    assert.ok(m && Number(m[1]) > 0 && m[1] === m[2], line);
+    const p = m[1]!;
+    assert.equal(
+      (await s.sh(`$DOCKER ps --filter name=${name} --format '{{.Ports}}'`)).stdout,
+      `0.0.0.0:${p}->${port}/tcp, :::${p}->${port}/tcp\n`,
+    );
+    const i = await s.sh(`$DOCKER inspect -f '{{json .NetworkSettings.Ports}}' ${name}`);
+    assert.equal(i.stdout, `{"${port}/tcp":[{"HostIp":"0.0.0.0","HostPort":"${p}"},{"HostIp":"::","HostPort":"${p}"}]}\n`);
+    for (const host of ['127.0.0.1', '::1']) {
+      let got = '';
+      for (let n = 0; n < 50 && got !== 'p0\n'; n++) {
+        got = await read(host, Number(p)).catch(() => '');
+        if (got !== 'p0\n') await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(got, 'p0\n', host);
     }
-    assert.equal(got, 'p0\n');
+  };
+
+  it('-p 0:80 and -p 80: a random free host port on 0.0.0.0 and ::, shown by port, ps and inspect, reaching the container', async () => {
+    await bothFamilies('h14run-p0', '-p 0:80', 80);
+    await bothFamilies('h14run-p80', '-p 81', 81);
+    assert.equal((await s.sh('$DOCKER network create h14run-net46')).code, 0);
+    await bothFamilies('h14run-pnet', '--network h14run-net46 -p 82', 82);
   });
 
   it('-p [::1]:HOST:CTR: an IPv6 host address, shown unbracketed by port and ps (docker 20.10)', async () => {
@@ -162,7 +201,7 @@ describe('compat: run flags dockerd takes (start-time refusals, ports, resources
     };
     assert.equal(await reach(), 'p6d\n');
     // Taken: refused as dockerd refuses a port in use, nothing left behind.
-    await refused(s, "-p '[::1]:5642:80'", /^dockui: cannot publish ::1:5642->80\/tcp: port is already allocated$/m);
+    await refused(s, "-p '[::1]:5642:80'", /^dockui: Bind for ::1:5642 failed: port is already allocated$/m);
     // A stop ends the proxy (the port is free again); a start makes a new one.
     assert.equal((await s.sh('$DOCKER stop -t 0 h14run-p6d')).code, 0);
     await assert.rejects(read('::1', 5642));

@@ -61,7 +61,11 @@ describe('compat: run flags (stop, logs, ports, namespaces, aliases, platform, p
     const e = await s.sh("$DOCKER inspect -f '{{json .Config.ExposedPorts}}' h14run-exp");
     assert.deepEqual(Object.keys(JSON.parse(e.stdout) as object).sort(), ['7000/tcp', '7100/udp', '7101/udp']);
     const port = (await s.sh('$DOCKER port h14run-exp')).stdout;
-    assert.match(port, /^7000\/tcp -> 0\.0\.0\.0:\d+\n7100\/udp -> 0\.0\.0\.0:\d+\n7101\/udp -> 0\.0\.0\.0:\d+\n$/);
+    // dockerd 20.10.24: each on 0.0.0.0 and :: (the host has IPv6).
+    assert.match(
+      port,
+      /^7000\/tcp -> 0\.0\.0\.0:(\d+)\n7000\/tcp -> :::\1\n7100\/udp -> 0\.0\.0\.0:(\d+)\n7100\/udp -> :::\2\n7101\/udp -> 0\.0\.0\.0:(\d+)\n7101\/udp -> :::\3\n$/,
+    );
     await refused(
       s,
       '--expose 70000',

@@ -151,7 +151,7 @@ describe('compat: run flags (files, limits, security, devices, mounts)', () => {
       'uid=0(root) gid=0(root) groups=0(root)\nuid=1000 gid=1000 groups=1000\nuid=0(root) gid=0(root) groups=0(root),10\n',
       ids.stderr,
     );
-    await refused(s, '--group-add nosuchgroup', /unable to find group nosuchgroup/);
+    await refused(s, '--group-add nosuchgroup', /Unable to find group nosuchgroup/);
   });
 
   it("--mount: bind (readonly, propagation), volume and tmpfs (tmpfs-size); -v's path rules", async () => {

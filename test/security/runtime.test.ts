@@ -173,7 +173,7 @@ describe('runtime security', () => {
     const cpus = availableParallelism();
     const r = await f.cli(['run', '--rm', '--cpus', '1000', f.busybox, 'true']);
     assert.equal(r.code, 125);
-    assert.equal(r.stderr, `dockui: range of CPUs is from 0.01 to ${cpus.toFixed(2)}, as there are only ${cpus} CPUs available\n`);
+    assert.equal(r.stderr, `dockui: Range of CPUs is from 0.01 to ${cpus.toFixed(2)}, as there are only ${cpus} CPUs available\n`);
   });
 
   it('the launcher never lets Node read dockui’s arguments: run --env-file /missing is dockui’s one line', () => {

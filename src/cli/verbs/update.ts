@@ -1,8 +1,10 @@
-// `dockui update`: docker update's limits this runtime applies (memory, CPUs, pids) and the
-// restart policy; each container's name or id is printed once it is updated, as docker does.
+// `dockui update`: docker update's limits this runtime applies (memory, swap, reservation, CPUs,
+// CPU shares, pids) and the restart policy; each container's name or id is printed once it is
+// updated, as docker does.
 import { EngineError, isEngineError } from '../../engine/define.js';
 import { defineVerb } from '../context.js';
 import { flagError } from '../args.js';
+import { intFlag, memSwapFlag, ramInBytes } from './run-values.js';
 
 export const verb = defineVerb({
   name: 'update',
@@ -13,6 +15,9 @@ export const verb = defineVerb({
     memory: { short: 'm', value: true, type: 'bytes', help: 'Memory limit' },
     'pids-limit': { value: true, type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
     restart: { value: true, help: 'Restart policy to apply when a container exits' },
+    'memory-swap': { value: true, type: 'bytes', help: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" },
+    'memory-reservation': { value: true, type: 'bytes', help: 'Memory soft limit' },
+    'cpu-shares': { short: 'c', value: true, type: 'int', help: 'CPU shares (relative weight)' },
   },
   async run(ctx, { flags, positionals }) {
     if (!positionals.length) throw new EngineError('invalid_argument', `"dockui update" requires at least 1 argument.`);
@@ -26,7 +31,19 @@ export const verb = defineVerb({
       throw flagError(`invalid argument "${flags.memory}" for "-m, --memory" flag: invalid size: '${flags.memory}'`);
     if (flags.cpus !== undefined && !Number.isFinite(Number(flags.cpus)))
       throw flagError(`invalid argument "${flags.cpus}" for "--cpus" flag: failed to parse ${flags.cpus} as a rational number`);
-    if (flags.cpus === undefined && flags.memory === undefined && pidsLimit === undefined && flags.restart === undefined)
+    const swap = flags['memory-swap'] === undefined ? undefined : memSwapFlag(flags['memory-swap']);
+    const reservation =
+      flags['memory-reservation'] === undefined ? undefined : ramInBytes(flags['memory-reservation'], '--memory-reservation');
+    const shares = flags['cpu-shares'] === undefined ? undefined : intFlag(flags['cpu-shares'], '-c, --cpu-shares');
+    if (
+      flags.cpus === undefined &&
+      flags.memory === undefined &&
+      pidsLimit === undefined &&
+      flags.restart === undefined &&
+      swap === undefined &&
+      reservation === undefined &&
+      shares === undefined
+    )
       throw new EngineError('invalid_argument', 'you must provide one or more flags when using this command');
     let restart: { Name: 'no' | 'always' | 'unless-stopped' | 'on-failure'; MaximumRetryCount: number } | undefined;
     if (flags.restart !== undefined) {
@@ -40,6 +57,9 @@ export const verb = defineVerb({
       ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
       ...(pidsLimit !== undefined ? { pidsLimit } : {}),
       ...(restart ? { restart } : {}),
+      ...(swap !== undefined ? { memorySwap: String(swap) } : {}),
+      ...(reservation !== undefined ? { memoryReservation: String(reservation) } : {}),
+      ...(shares !== undefined ? { cpuShares: shares } : {}),
     };
     let failed = 0;
     for (const name of positionals) {

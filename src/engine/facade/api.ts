@@ -108,6 +108,10 @@ export interface ContainerUpdate {
   readonly pidsLimit?: number;
   /** HostConfig.RestartPolicy; { Name: "no" } removes it. */
   readonly restart?: RestartPolicy;
+  /** Bytes, or -1 for unlimited swap. */
+  readonly memorySwap?: string;
+  readonly memoryReservation?: string;
+  readonly cpuShares?: number;
 }
 
 export interface TopReport {

@@ -252,7 +252,8 @@ export function generate(workloads: readonly Workload[], opts: GenerateOptions =
     const members: readonly PodMember[] = w.members ?? [{ rec, image: w.image, exposed: w.exposed }];
     const containers = members.map((m, i) => {
       // A pod's published ports are its infra container's: declared on its first member.
-      const published = w.members ? (i === 0 ? rec.ports : []) : m.rec.ports;
+      // The :: half of a port published on both families is the same port to Kubernetes.
+      const published = (w.members ? (i === 0 ? rec.ports : []) : m.rec.ports).filter((p) => !p.v6Twin);
       const cname = w.members ? dnsName(m.rec.name.startsWith(`${w.name}-`) ? m.rec.name.slice(w.name.length + 1) : m.rec.name) : name;
       const c = containerSpec({
         m: m.rec,

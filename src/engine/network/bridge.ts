@@ -396,7 +396,7 @@ export async function activate(
         ports: i === 0 ? opts.ports : [],
       });
       const r = await netdCall(paths, a.name, 'reload');
-      if (!r.ok) throw new EngineError('conflict', `cannot publish ${r.failed?.join(', ')}`);
+      if (!r.ok) throw new EngineError('conflict', r.failed?.join(', ') ?? 'cannot publish');
     }
   } catch (e) {
     await deactivate(
@@ -424,7 +424,7 @@ export async function hotPlug(
   try {
     await plug(paths, { ...opts, dev: `eth${n}`, route: opts.first, ports: opts.first ? opts.ports : [] });
     const rr = await netdCall(paths, opts.a.name, 'reload');
-    if (!rr.ok) throw new EngineError('conflict', `cannot publish ${rr.failed?.join(', ')}`);
+    if (!rr.ok) throw new EngineError('conflict', rr.failed?.join(', ') ?? 'cannot publish');
   } catch (e) {
     await deactivate(paths, opts.id, [opts.a]);
     throw e;

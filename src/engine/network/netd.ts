@@ -91,11 +91,17 @@ async function main(stateDir: string, socketPath: string): Promise<void> {
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen({ host: k.slice(0, i), port: Number(k.slice(i + 1)), exclusive: true }, () => resolve());
+          server.listen({ host: k.slice(0, i), port: Number(k.slice(i + 1)), exclusive: true, ipv6Only: k.slice(0, i).includes(':') }, () =>
+            resolve(),
+          );
         });
         listeners.set(k, { server, target });
       } catch (e) {
-        failed.push(`${k}: ${(e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'port is already allocated' : (e as Error).message}`);
+        failed.push(
+          (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+            ? `Bind for ${k} failed: port is already allocated`
+            : `cannot publish ${k}: ${(e as Error).message}`,
+        );
       }
     }
     return failed;

@@ -27,7 +27,7 @@ function tcp(host: string, port: number, local: number): Promise<void> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port, exclusive: true }, () => resolve());
+    server.listen({ host, port, exclusive: true, ipv6Only: true }, () => resolve());
   });
 }
 

@@ -79,17 +79,21 @@ export function inspectJson(r: ContainerRecord, dir: string): Record<string, unk
       ...extrasHostConfig(r),
       LogConfig: {
         Type: x?.LogDriver ?? 'k8s-file',
-        Config: {
-          'max-size': String(r.logMaxSize ?? defaultLogMaxSize),
-          ...(r.logMaxFile !== undefined ? { 'max-file': String(r.logMaxFile) } : {}),
+        // Go's JSON of dockerd's map: keys sorted; the values as given (logOptRaw).
+        Config: sortedKeys({
+          'max-size': r.logOptRaw?.['max-size'] ?? String(r.logMaxSize ?? defaultLogMaxSize),
+          ...(r.logMaxFile !== undefined || r.logOptRaw?.['max-file'] !== undefined
+            ? { 'max-file': r.logOptRaw?.['max-file'] ?? String(r.logMaxFile) }
+            : {}),
           ...r.logAttrOpts,
-        },
+        }),
       },
     },
     NetworkSettings: {
-      Ports: Object.fromEntries(
-        r.ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]]),
-      ),
+      Ports: r.ports.reduce<Record<string, { HostIp: string; HostPort: string }[]>>((o, p) => {
+        (o[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+        return o;
+      }, {}),
       IPAddress: r.network === 'private' ? '10.0.2.100' : (r.networks?.[0]?.ip ?? ''),
       // dockui networks, in docker's shape (Compose-aware tools read the aliases here).
       Networks: Object.fromEntries(
@@ -136,4 +140,9 @@ export function extrasHostConfig(rec: ContainerRecord): Record<string, unknown> 
     UTSMode: x.UTSMode ?? '',
     VolumesFrom: x.VolumesFrom ?? null,
   };
+}
+
+/** An object with its keys in Go's JSON order for a map (sorted). */
+function sortedKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -9,8 +9,9 @@ import type { ContainerRecord } from './records.js';
 import { ensureState } from './state.js';
 import { checkRestartPolicy, restartDecision, restoresAfterBoot } from './policy.js';
 import { probeAndRecord } from './health.js';
-import { parseBytes, parseCpus, parseSignal, sleep } from './support.js';
+import { parseCpus, parseSignal, sleep } from './support.js';
 import { runcMessage } from './oci-runtime.js';
+import { bytesOrZero, checkUpdate } from './resources.js';
 import type { RestartPolicy } from '../define.js';
 import { pidAlive } from '../sysx.js';
 import { ContainerStarter } from './start.js';
@@ -21,6 +22,10 @@ export interface UpdateOptions {
   readonly cpus?: string;
   readonly pidsLimit?: number;
   readonly restart?: RestartPolicy;
+  /** Bytes, or -1 for unlimited swap. */
+  readonly memorySwap?: string;
+  readonly memoryReservation?: string;
+  readonly cpuShares?: number;
 }
 
 export class ContainerLifecycle extends ContainerStarter {
@@ -163,20 +168,31 @@ export class ContainerLifecycle extends ContainerStarter {
   // ---- update
 
   /**
-   * `docker update`: limits and the restart policy. The record changes (the next start uses it)
-   * and a running container's cgroup follows at once through `runc update`. Values are checked
-   * before anything changes; "0" for --cpus or --memory lifts the limit, as Docker's.
+   * `docker update`, as dockerd 20.10 does it: the update's own values are checked
+   * (checkUpdate), then merged into the container's (0 leaves a value as it is; --pids-limit -1
+   * lifts it), refusing a --memory above the swap limit already set without a --memory-swap.
+   * A running container's cgroup follows at once through `runc update` (runc's refusal, e.g. a
+   * quota under 1 ms, fails the update and changes nothing); a stopped one's next start uses it.
    */
   async update(idOrName: string, u: UpdateOptions): Promise<void> {
-    const memoryBytes = u.memory === undefined ? undefined : u.memory.trim() === '0' ? 0 : parseBytes(u.memory);
-    const nanoCpus = u.cpus === undefined ? undefined : parseCpus(u.cpus);
+    const memoryBytes = u.memory === undefined ? 0 : bytesOrZero(u.memory);
+    const nanoCpus = u.cpus === undefined ? 0 : parseCpus(u.cpus);
+    const swap = u.memorySwap === undefined ? 0 : u.memorySwap.trim() === '-1' ? -1 : bytesOrZero(u.memorySwap);
+    const reservation = u.memoryReservation === undefined ? 0 : bytesOrZero(u.memoryReservation);
+    const shares = u.cpuShares ?? 0;
+    const pids = u.pidsLimit ?? 0;
     const restart = u.restart === undefined ? undefined : (checkRestartPolicy(u.restart) ?? null);
-    if (u.pidsLimit !== undefined && (!Number.isInteger(u.pidsLimit) || u.pidsLimit < -1))
-      throw new EngineError('invalid_argument', `invalid --pids-limit: ${u.pidsLimit}`);
+    if (!Number.isInteger(pids) || !Number.isInteger(shares))
+      throw new EngineError('invalid_argument', 'invalid --pids-limit or --cpu-shares');
+    checkUpdate({ memory: memoryBytes, swap, reservation });
     const limitProblem = rootlessLimitProblem(
-      [memoryBytes ? '--memory' : '', nanoCpus ? '--cpus' : '', u.pidsLimit !== undefined && u.pidsLimit > 0 ? '--pids-limit' : ''].filter(
-        Boolean,
-      ),
+      [
+        memoryBytes ? '--memory' : '',
+        nanoCpus ? '--cpus' : '',
+        pids > 0 ? '--pids-limit' : '',
+        reservation ? '--memory-reservation' : '',
+        shares ? '--cpu-shares' : '',
+      ].filter(Boolean),
     );
     if (limitProblem) throw new EngineError('failed_precondition', limitProblem);
     await this.settle();
@@ -186,38 +202,34 @@ export class ContainerLifecycle extends ContainerStarter {
       if (!r) throw new EngineError('not_found', `no such container: ${idOrName}`);
       if (restart && r.autoRemove)
         throw new EngineError('invalid_argument', 'Restart policy cannot be updated because AutoRemove is enabled for the container');
+      const cannot = (why: string) => new EngineError('failed_precondition', `Cannot update container ${r.id}: ${why}`);
+      // dockerd's container.UpdateContainer: the current swap limit (0 without one) bounds a new memory limit.
+      if (memoryBytes && memoryBytes > (r.memorySwap ?? 0) && swap === 0)
+        throw cannot('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
       const w = r as { -readonly [K in keyof ContainerRecord]: ContainerRecord[K] };
-      if (memoryBytes !== undefined) {
-        if (memoryBytes) w.memoryBytes = memoryBytes;
-        else delete w.memoryBytes;
-        // The update sets memory + swap to the new limit (runc update below): the next start's too.
-        if (memoryBytes) w.memorySwap = memoryBytes;
-        else delete w.memorySwap;
-      }
-      if (nanoCpus !== undefined) {
-        if (nanoCpus) w.nanoCpus = nanoCpus;
-        else delete w.nanoCpus;
-      }
-      if (u.pidsLimit !== undefined) {
-        if (u.pidsLimit > 0) w.pidsLimit = u.pidsLimit;
-        else delete w.pidsLimit;
-      }
+      if (memoryBytes) w.memoryBytes = memoryBytes;
+      if (swap) w.memorySwap = swap;
+      if (reservation) w.memoryReservation = reservation;
+      if (shares) w.cpuShares = shares;
+      if (nanoCpus) w.nanoCpus = nanoCpus;
+      if (pids > 0) w.pidsLimit = pids;
+      else if (pids < 0) delete w.pidsLimit;
       if (restart !== undefined) {
         if (restart) w.restartPolicy = restart;
         else delete w.restartPolicy;
       }
-      if (
-        (r.state === 'running' || r.state === 'paused') &&
-        (memoryBytes !== undefined || nanoCpus !== undefined || u.pidsLimit !== undefined)
-      ) {
-        const args = ['update'];
-        // -1 for "no limit" in runc's words; swap follows memory (dockui never gives swap).
-        if (memoryBytes !== undefined) args.push('--memory', String(memoryBytes || -1), '--memory-swap', String(memoryBytes || -1));
-        if (nanoCpus !== undefined)
-          args.push('--cpu-period', '100000', '--cpu-quota', String(nanoCpus ? Math.max(1000, Math.round(nanoCpus / 1e4)) : -1));
-        if (u.pidsLimit !== undefined) args.push('--pids-limit', String(u.pidsLimit > 0 ? u.pidsLimit : -1));
+      const args = ['update'];
+      if (memoryBytes) args.push('--memory', String(memoryBytes));
+      if (swap || (memoryBytes && r.memorySwap)) args.push('--memory-swap', String(r.memorySwap));
+      if (reservation) args.push('--memory-reservation', String(reservation));
+      // dockerd hands runc the share as a uint64: a negative one is runc's "maximum allowed" refusal.
+      if (shares) args.push('--cpu-share', String(BigInt.asUintN(64, BigInt(shares))));
+      // dockerd's quota: NanoCPUs × period / 1e9, no floor (the kernel refuses one under 1 ms).
+      if (nanoCpus) args.push('--cpu-period', '100000', '--cpu-quota', String(Math.floor(nanoCpus / 1e4)));
+      if (pids) args.push('--pids-limit', String(pids > 0 ? pids : -1));
+      if ((r.state === 'running' || r.state === 'paused') && args.length > 1) {
         const res = await this.runtime.run([...args, r.id]);
-        if (res.code !== 0) throw new EngineError('failed_precondition', `cannot update container ${r.name}: ${runcMessage(res.stderr)}`);
+        if (res.code !== 0) throw cannot(`runc did not terminate successfully: exit status ${res.code}: ${runcMessage(res.stderr)}`);
       }
       await this.records.write(r);
       this.fresh.delete(r.id); // the bundle's limits are written again at the next start

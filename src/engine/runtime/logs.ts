@@ -167,15 +167,21 @@ export function parseLogOpts(opts: readonly string[]): {
   maxSize?: number;
   maxFile?: number;
   attrs: Record<string, string>;
+  raw: Record<string, string>;
   error?: string;
 } {
-  const out: { maxSize?: number; maxFile?: number; attrs: Record<string, string>; error?: string } = { attrs: {} };
+  const out: { maxSize?: number; maxFile?: number; attrs: Record<string, string>; raw: Record<string, string>; error?: string } = {
+    attrs: {},
+    raw: {},
+  };
   // dockerd takes any value at create and its json-file logger refuses a bad one at every start
   // (kept in `error`, in its words): go-units' FromHumanSize, strconv.Atoi.
   const fail = (why: string) => void (out.error ??= why);
   for (const o of opts) {
     const i = o.indexOf('=');
     const [key, value] = i === -1 ? [o, ''] : [o.slice(0, i), o.slice(i + 1)];
+    // inspect's LogConfig.Config keeps each value as given, as dockerd's does (max-size "abc", "1K").
+    if (key === 'max-size' || key === 'max-file') out.raw[key] = value;
     if (key === 'max-size') {
       const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(value);
       if (!m) fail(`invalid size: '${value}'`);

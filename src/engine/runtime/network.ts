@@ -39,6 +39,40 @@ function parsePort(s: string, spec: string, min = 1): number {
  * ([::1]:8080:80). A host port of 0 or none: a random free one (hostPort 0), as dockerd does.
  */
 export function parsePublish(spec: string): PortMapping {
+  return parsePublishSpec(spec).mapping;
+}
+
+/** The host has IPv6 (an address in /proc/net/if_inet6, ::1 on lo at least). */
+export function hostHasIpv6(): boolean {
+  try {
+    return readFileSync('/proc/net/if_inet6', 'utf8').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * -p's mappings as dockerd 20.10 publishes them: one with no host IP on 0.0.0.0 and, when the
+ * host has IPv6, on :: at the same host port (`port` and ps show both, inspect too).
+ */
+export function publishMappings(spec: string, v6 = hostHasIpv6()): PortMapping[] {
+  const { mapping, anyIp } = parsePublishSpec(spec);
+  return anyIp && v6 ? [mapping, { ...mapping, hostIp: '::', v6Twin: true }] : [mapping];
+}
+
+/** Host ports for these mappings: a random one (0) picked free on v4 and v6 alike for a pair. */
+export async function assignHostPorts(ports: readonly PortMapping[]): Promise<PortMapping[]> {
+  const out: PortMapping[] = [];
+  for (const [i, p] of ports.entries()) {
+    const prev = out[i - 1];
+    if (p.v6Twin && prev) out.push({ ...p, hostPort: prev.hostPort });
+    else if (p.hostPort !== 0) out.push(p);
+    else out.push({ ...p, hostPort: await freePort(ports[i + 1]?.v6Twin ? '::' : p.hostIp) });
+  }
+  return out;
+}
+
+function parsePublishSpec(spec: string): { mapping: PortMapping; anyIp: boolean } {
   let rest = spec.trim();
   let protocol: 'tcp' | 'udp' = 'tcp';
   const slash = rest.lastIndexOf('/');
@@ -71,7 +105,8 @@ export function parsePublish(spec: string): PortMapping {
     hostPort = parts[1] === '' ? 0 : parsePort(parts[1]!, spec, 0);
     ctr = parts[2]!;
   } else throw new EngineError('invalid_argument', `invalid port spec: -p ${spec} (use [IP:]HOST:CONTAINER[/PROTO])`);
-  return { hostIp, hostPort, containerPort: parsePort(ctr, spec), protocol };
+  const anyIp = !v6 && parts.length < 3;
+  return { mapping: { hostIp, hostPort, containerPort: parsePort(ctr, spec), protocol }, anyIp };
 }
 
 /** A free port on the host for this protocol (the kernel picks it). */
@@ -237,7 +272,9 @@ export async function startPrivateNetwork(opts: {
       if (reply.error)
         throw new EngineError(
           'conflict',
-          `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${/address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '') ? 'port is already allocated' : (reply.error.desc ?? 'refused')}`,
+          /address already in use|bind|slirp_add_hostfwd failed/i.test(reply.error.desc ?? '')
+            ? allocated(p)
+            : `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${reply.error.desc ?? 'refused'}`,
         );
       if (v6) await startPortProxy(opts, p, hostPort, slirpPid);
     }
@@ -245,6 +282,9 @@ export async function startPrivateNetwork(opts: {
   ready.catch(() => undefined);
   return { netnsPath: path, slirpPid, apiSocket, ready };
 }
+
+/** dockerd's words for a host port taken (its port allocator's, v4 and v6 alike). */
+const allocated = (p: PortMapping): string => `Bind for ${p.hostIp}:${p.hostPort} failed: port is already allocated`;
 
 /** The port proxies' pids of this container's network, one a line (teardownNetwork ends them). */
 const proxiesFile = (runRoot: string, id: string) => join(runRoot, 'net', `${id.slice(0, 32)}.proxies`);
@@ -279,7 +319,9 @@ async function startPortProxy(
   if (said !== 'ok')
     throw new EngineError(
       'conflict',
-      `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${said === 'EADDRINUSE' ? 'port is already allocated' : said || 'the port proxy did not start'}`,
+      said === 'EADDRINUSE'
+        ? allocated(p)
+        : `cannot publish ${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}: ${said || 'the port proxy did not start'}`,
     );
   appendFileSync(proxiesFile(opts.runRoot, opts.id), `${child.pid}\n`);
 }

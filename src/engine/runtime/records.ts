@@ -93,6 +93,8 @@ export interface ContainerRecord {
   /** The log's cap in bytes (--log-opt max-size; absent: the default cap) and max-file. */
   readonly logMaxSize?: number;
   readonly logMaxFile?: number;
+  /** --log-opt max-size/max-file as given (inspect shows them so; the cap uses logMaxSize/logMaxFile). */
+  readonly logOptRaw?: Readonly<Record<string, string>>;
   /** --log-opt labels/labels-regex/env/env-regex/tag, as given: `logs --details`' attributes (log-attrs.ts). */
   readonly logAttrOpts?: Readonly<Record<string, string>>;
   readonly init: boolean;

@@ -58,6 +58,27 @@ export function checkResources(opts: RunOptions, memory: number | undefined, has
   };
 }
 
+/** "0" (a value left as it is) or a size of at least nothing: update's --memory-swap/--memory-reservation. */
+export function bytesOrZero(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(s.trim());
+  if (!m) throw new EngineError('invalid_argument', `invalid size ${JSON.stringify(s)}`);
+  return Math.floor(Number(m[1]) * { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as 'k']);
+}
+
+/**
+ * dockerd's verifyPlatformContainerResources for an update (its update flag set): the update's
+ * own values only, in its order and words (the container's are checked when they merge).
+ */
+export function checkUpdate(u: { memory: number; swap: number; reservation: number }): void {
+  if (u.memory > 0 && u.memory < minMemory) throw new EngineError('invalid_argument', 'Minimum memory limit allowed is 6MB');
+  if (u.memory > 0 && u.swap > 0 && u.swap < u.memory)
+    throw new EngineError('invalid_argument', 'Minimum memoryswap limit should be larger than memory limit, see usage');
+  if (u.reservation > 0 && u.reservation < minMemory)
+    throw new EngineError('invalid_argument', 'Minimum memory reservation allowed is 6MB');
+  if (u.memory > 0 && u.reservation > 0 && u.memory < u.reservation)
+    throw new EngineError('invalid_argument', 'Minimum memory limit can not be less than memory reservation limit, see usage');
+}
+
 /** A request as dockerd keeps it (inspect's HostConfig.DeviceRequests). */
 function deviceRequest(r: DeviceRequest): DeviceRequest {
   return {

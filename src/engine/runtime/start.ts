@@ -17,7 +17,14 @@ import { defaultLogMaxSize, parseLogOpts } from './logs.js';
 import { createWithMonitor } from './monitor.js';
 import { startHealthRunner } from './health.js';
 import { checkRestartPolicy, effectiveHealthcheck, healthActive } from './policy.js';
-import { freePort, parseNetworkMode, parsePublish, startPrivateNetwork, teardownNetwork, type PendingNetwork } from './network.js';
+import {
+  assignHostPorts,
+  parseNetworkMode,
+  publishMappings,
+  startPrivateNetwork,
+  teardownNetwork,
+  type PendingNetwork,
+} from './network.js';
 import type { ContainerRecord, MountRecord } from './records.js';
 import { unmount } from './rootfs.js';
 import { shmDirOf } from './extra-spec.js';
@@ -48,7 +55,7 @@ export class ContainerStarter extends ContainerCore {
       throw new EngineError('invalid_argument', 'conflicting options: hostname and the network mode (container:X)');
     const bridgeNets = owner ? undefined : await bridgeNetworksOf(this.paths, opts);
     const network = owner ? 'container' : bridgeNets ? 'bridge' : parseNetworkMode(opts.network);
-    const ports: PortMapping[] = (opts.publish ?? []).map(parsePublish);
+    const ports: PortMapping[] = (opts.publish ?? []).flatMap((spec) => publishMappings(spec));
     const mounts: MountRecord[] = [
       ...(opts.volumes ?? []).map(parseVolume),
       ...(opts.tmpfs ?? []).map(parseTmpfs),
@@ -110,7 +117,7 @@ export class ContainerStarter extends ContainerCore {
       for (const key of extras.ExposedPorts ?? []) {
         const [port, proto = 'tcp'] = key.split('/');
         if (!ports.some((p) => p.containerPort === Number(port) && p.protocol === proto))
-          ports.push({ hostIp: '0.0.0.0', hostPort: 0, containerPort: Number(port), protocol: proto === 'udp' ? 'udp' : 'tcp' });
+          ports.push(...publishMappings(`${port}/${proto === 'udp' ? 'udp' : 'tcp'}`));
       }
     const entrypoint = opts.entrypoint ?? cfg.Entrypoint ?? [];
     // Docker: --entrypoint resets the image's Cmd; trailing args replace Cmd.
@@ -176,6 +183,7 @@ export class ContainerStarter extends ContainerCore {
       ...(log.maxSize !== undefined ? { logMaxSize: log.maxSize } : {}),
       ...(log.maxFile !== undefined ? { logMaxFile: log.maxFile } : {}),
       ...(log.error !== undefined ? { logOptError: log.error } : {}),
+      ...(Object.keys(log.raw).length ? { logOptRaw: log.raw } : {}),
       ...(Object.keys(log.attrs).length ? { logAttrOpts: log.attrs } : {}),
       init: opts.init ?? false,
       autoRemove: opts.autoRemove ?? false,
@@ -277,11 +285,11 @@ export class ContainerStarter extends ContainerCore {
     try {
       if (rec.network === 'private') {
         // slirp4netns starts while conmon and runc create the container; runc start waits for it.
-        const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        const ports = await assignHostPorts(rec.ports);
         net = await startPrivateNetwork({ runRoot: this.paths.runRoot, id: rec.id, ports, logFile: join(dir, 'slirp4netns.log') });
         (rec as { ports: readonly PortMapping[] }).ports = ports.map((p, i) => ({ ...p, hostPort: p.hostPort || rec.ports[i]!.hostPort }));
       } else if (rec.network === 'bridge') {
-        const ports = await Promise.all(rec.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        const ports = await assignHostPorts(rec.ports);
         await startBridge(this.paths, rec, ports);
         (rec as { ports: readonly PortMapping[] }).ports = ports;
       }
@@ -411,7 +419,7 @@ export class ContainerStarter extends ContainerCore {
       if (r.network === 'bridge') {
         // The container's netns, its addresses and names on its networks, its ports: all ready
         // before runc run starts it (finishLocked takes them down when it exits).
-        const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        const ports = await assignHostPorts(r.ports);
         await startBridge(this.paths, r, ports);
         (r as { ports: readonly PortMapping[] }).ports = ports;
       }
@@ -419,7 +427,7 @@ export class ContainerStarter extends ContainerCore {
       if (r.network === 'private') {
         // slirp4netns starts while runc sets the container up; a hook holds the container's
         // process until the network is ready (holdUntilReady).
-        const ports = await Promise.all(r.ports.map(async (p) => (p.hostPort === 0 ? { ...p, hostPort: await freePort(p.hostIp) } : p)));
+        const ports = await assignHostPorts(r.ports);
         await rm(fifo, { force: true });
         net = await startPrivateNetwork({
           runRoot: this.paths.runRoot,

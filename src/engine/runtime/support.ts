@@ -58,7 +58,7 @@ export function parseCpus(s: string, hostCpus = availableParallelism()): number 
   if (n < 0 || n > hostCpus)
     throw new EngineError(
       'invalid_argument',
-      `range of CPUs is from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`,
+      `Range of CPUs is from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`,
     );
   return Math.round(n * 1e9);
 }

@@ -65,7 +65,8 @@ export async function resolveUser(rootfs: string, spec: string | undefined): Pro
     entry = passwd.find((p) => p.uid === uid);
   } else {
     entry = passwd.find((p) => p.name === userPart);
-    if (!entry) throw new EngineError('invalid_argument', `unable to find user ${userPart}: no matching entries in passwd file`);
+    // dockerd looks -u up when it starts the container: create takes any name (atStart).
+    if (!entry) throw atStart(new EngineError('invalid_argument', `unable to find user ${userPart}: no matching entries in passwd file`));
     uid = entry.uid;
   }
   let gid = entry?.gid ?? 0;
@@ -73,7 +74,7 @@ export async function resolveUser(rootfs: string, spec: string | undefined): Pro
     if (isNumeric(groupPart)) gid = Number(groupPart);
     else {
       const g = groups.find((x) => x.name === groupPart);
-      if (!g) throw new EngineError('invalid_argument', `unable to find group ${groupPart}: no matching entries in group file`);
+      if (!g) throw atStart(new EngineError('invalid_argument', `unable to find group ${groupPart}: no matching entries in group file`));
       gid = g.gid;
     }
   }
@@ -92,7 +93,7 @@ export async function resolveGroups(rootfs: string, names: readonly string[]): P
     if (isNumeric(n)) return Number(n);
     const g = groups.find((x) => x.name === n);
     // dockerd looks --group-add up when it starts the container (create takes any name, "" too).
-    if (!g) throw atStart(new EngineError('invalid_argument', `unable to find group ${n}: no matching entries in group file`));
+    if (!g) throw atStart(new EngineError('invalid_argument', `Unable to find group ${n}: no matching entries in group file`));
     return g.gid;
   });
 }

@@ -229,10 +229,7 @@ describe('bad input leaves nothing behind', () => {
     for (const mode of ['-d', '--rm']) {
       const r = await f.cli(['run', mode, '-p', `127.0.0.1:${takenPort}:8080`, f.web]);
       assert.notEqual(r.code, 0);
-      assert.match(
-        r.stderr.trim(),
-        new RegExp(`^dockui: cannot publish 127\\.0\\.0\\.1:${takenPort}->8080/tcp: port is already allocated$`),
-      );
+      assert.match(r.stderr.trim(), new RegExp(`^dockui: Bind for 127\\.0\\.0\\.1:${takenPort} failed: port is already allocated$`));
       await assertNothingLeft(f.root);
     }
   });

@@ -71,7 +71,7 @@ describe('runtime input parsing', () => {
     for (const bad of ['1000', '2.5', '-0.5', 'two', ''])
       assert.throws(
         () => parseCpus(bad, 2),
-        (e: Error) => /^(range of CPUs is from 0\.01 to 2\.00, as there are only 2 CPUs available|invalid --cpus value)/.test(e.message),
+        (e: Error) => /^(Range of CPUs is from 0\.01 to 2\.00, as there are only 2 CPUs available|invalid --cpus value)/.test(e.message),
         bad,
       );
     assert.equal(parseCpus('2', 2), 2e9);
