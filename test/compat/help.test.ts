@@ -80,7 +80,7 @@ describe('compat: help', () => {
     const upd = await s.sh('$DOCKER update --help');
     assert.match(
       upd.stdout,
-      /^Usage: {2}dockui update \[OPTIONS\] CONTAINER \[CONTAINER\.\.\.\]\n\nUpdate configuration of one or more containers\n\nOptions:\n  -c, --cpu-shares int {13}CPU shares \(relative weight\)\n {6}--cpus decimal {15}Number of CPUs\n/,
+      /^Usage: {2}dockui update \[OPTIONS\] CONTAINER \[CONTAINER\.\.\.\]\n\nUpdate configuration of one or more containers\n\nOptions:\n {2}-c, --cpu-shares int {13}CPU shares \(relative weight\)\n {6}--cpus decimal {15}Number of CPUs\n/,
     );
   });
 });
