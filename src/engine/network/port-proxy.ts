@@ -31,6 +31,9 @@ function tcp(host: string, port: number, local: number): Promise<void> {
   });
 }
 
+/** UDP clients relayed at once (each holds a socket toward the container for a minute). */
+const maxUdpPeers = 256;
+
 function udp(host: string, port: number, local: number): Promise<void> {
   const sock = dgram().createSocket({ type: 'udp6', ipv6Only: true });
   // One socket toward the container per client, dropped after a minute without traffic.
@@ -39,6 +42,9 @@ function udp(host: string, port: number, local: number): Promise<void> {
     const key = `${from.address}:${from.port}`;
     let p = peers.get(key);
     if (!p) {
+      // Any local program may send from as many ports as it likes: a socket each, unbounded, ran
+      // the proxy out of descriptors and so closed the port for everyone. New clients wait for room.
+      if (peers.size >= maxUdpPeers) return;
       const s = dgram().createSocket('udp4');
       s.on('message', (reply) => sock.send(reply, from.port, from.address));
       s.on('error', () => s.close());
